@@ -1,0 +1,288 @@
+/* cfd-cli-patient.c: confidant-cli patient add, list, show, rename, archive, delete. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "cfd-cli.h"
+
+static const char unlock_passphrase[] = "the unlocking user's";
+
+static GVariant *
+details_from_options (const char *name,
+                      const char *birth_date,
+                      const char *pronouns,
+                      const char *contact,
+                      const char *emergency)
+{
+  GVariantDict dict;
+
+  g_variant_dict_init (&dict, NULL);
+  if (name != NULL)
+    g_variant_dict_insert (&dict, CFD_PATIENT_NAME, "s", name);
+  if (birth_date != NULL)
+    g_variant_dict_insert (&dict, CFD_PATIENT_BIRTH_DATE, "s", birth_date);
+  if (pronouns != NULL)
+    g_variant_dict_insert (&dict, CFD_PATIENT_PRONOUNS, "s", pronouns);
+  if (contact != NULL)
+    g_variant_dict_insert (&dict, CFD_PATIENT_CONTACT, "s", contact);
+  if (emergency != NULL)
+    g_variant_dict_insert (&dict, CFD_PATIENT_EMERGENCY_CONTACT, "s", emergency);
+  return g_variant_ref_sink (g_variant_dict_end (&dict));
+}
+
+static int
+run_add (CfdCliContext *ctx, int argc, char **argv)
+{
+  g_autofree char *name = NULL, *birth = NULL, *pronouns = NULL, *contact = NULL, *emergency = NULL;
+  GOptionEntry entries[]
+      = { { "name", 0, 0, G_OPTION_ARG_STRING, &name, "Full name", "NAME" },
+          { "birth-date", 0, 0, G_OPTION_ARG_STRING, &birth, "Birth date", "YYYY-MM-DD" },
+          { "pronouns", 0, 0, G_OPTION_ARG_STRING, &pronouns, "Pronouns", "TEXT" },
+          { "contact", 0, 0, G_OPTION_ARG_STRING, &contact, "Phone or e-mail", "TEXT" },
+          { "emergency-contact", 0, 0, G_OPTION_ARG_STRING, &emergency, "Emergency contact",
+            "TEXT" },
+          { NULL } };
+  g_autoptr (CfdVault) vault = NULL;
+  g_autoptr (GVariant) details = NULL;
+  g_autofree char *id = NULL;
+  GError *error = NULL;
+
+  if (!cfd_cli_parse (&cfd_cli_patient_commands[0], entries, unlock_passphrase, &argc, &argv))
+    return CFD_CLI_USAGE;
+  if (name == NULL)
+    return cfd_cli_usage ("patient add needs --name NAME");
+
+  details = details_from_options (name, birth, pronouns, contact, emergency);
+  /* Check before the slow unlock, so a typo costs nothing. */
+  if (!cfd_patient_details_validate (details, &error))
+    {
+      int status = cfd_cli_usage ("%s", error->message);
+      g_error_free (error);
+      return status;
+    }
+  vault = cfd_cli_unlock (ctx, &error);
+  if (vault == NULL)
+    return cfd_cli_fail (error);
+  id = cfd_vault_add_patient (vault, details, &error);
+  if (id == NULL)
+    return cfd_cli_fail (error);
+  printf ("%s\n", id);
+  return CFD_CLI_OK;
+}
+
+static int
+run_list (CfdCliContext *ctx, int argc, char **argv)
+{
+  gboolean archived = FALSE;
+  GOptionEntry entries[]
+      = { { "archived", 0, 0, G_OPTION_ARG_NONE, &archived, "Include archived patients", NULL },
+          { NULL } };
+  g_autoptr (CfdVault) vault = NULL;
+  g_autoptr (GListModel) patients = NULL;
+  GError *error = NULL;
+
+  if (!cfd_cli_parse (&cfd_cli_patient_commands[1], entries, unlock_passphrase, &argc, &argv))
+    return CFD_CLI_USAGE;
+  vault = cfd_cli_unlock (ctx, &error);
+  if (vault == NULL)
+    return cfd_cli_fail (error);
+  patients = cfd_vault_list_patients (vault, archived, &error);
+  if (patients == NULL)
+    return cfd_cli_fail (error);
+  for (guint i = 0; i < g_list_model_get_n_items (patients); i++)
+    {
+      g_autoptr (CfdPatient) patient = g_list_model_get_item (patients, i);
+      const char *birth = cfd_patient_get_detail (patient, CFD_PATIENT_BIRTH_DATE);
+
+      printf ("%s\t%s\t%s%s%s\n", cfd_patient_get_id (patient), cfd_patient_get_name (patient),
+              birth != NULL ? birth : "-", cfd_patient_get_archived (patient) ? "\tarchived" : "",
+              cfd_patient_get_risk_flag (patient) ? "\trisk" : "");
+    }
+  return CFD_CLI_OK;
+}
+
+static int
+show_patient (CfdVault *vault, const char *id)
+{
+  g_autoptr (CfdPatient) patient = NULL;
+  GError *error = NULL;
+  static const struct
+  {
+    const char *key;
+    const char *label;
+  } rows[] = {
+    { CFD_PATIENT_NAME, "Name" },
+    { CFD_PATIENT_BIRTH_DATE, "Birth date" },
+    { CFD_PATIENT_PRONOUNS, "Pronouns" },
+    { CFD_PATIENT_CONTACT, "Contact" },
+    { CFD_PATIENT_EMERGENCY_CONTACT, "Emergency contact" },
+    { CFD_PATIENT_NOTES, "Notes" },
+  };
+
+  patient = cfd_vault_get_patient (vault, id, &error);
+  if (patient == NULL)
+    return cfd_cli_fail (error);
+  printf ("Id: %s\n", cfd_patient_get_id (patient));
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      const char *value = cfd_patient_get_detail (patient, rows[i].key);
+
+      if (value != NULL)
+        printf ("%s: %s\n", rows[i].label, value);
+    }
+  {
+    g_autofree char *created = cfd_cli_format_time (cfd_patient_get_created (patient));
+
+    printf ("Created: %s\n", created);
+  }
+  if (cfd_patient_get_retention_until (patient) != 0)
+    {
+      g_autofree char *until = cfd_cli_format_time (cfd_patient_get_retention_until (patient));
+
+      printf ("Keep until: %s\n", until);
+    }
+  printf ("Status: %s\n", cfd_patient_get_archived (patient) ? "archived" : "active");
+  if (cfd_patient_get_risk_flag (patient))
+    printf ("Risk flag: raised\n");
+  return CFD_CLI_OK;
+}
+
+static int
+run_show (CfdCliContext *ctx, int argc, char **argv)
+{
+  g_autoptr (CfdVault) vault = NULL;
+  GError *error = NULL;
+
+  if (!cfd_cli_parse (&cfd_cli_patient_commands[2], NULL, unlock_passphrase, &argc, &argv))
+    return CFD_CLI_USAGE;
+  if (argc != 2)
+    return cfd_cli_usage ("patient show needs exactly one patient ID");
+  vault = cfd_cli_unlock (ctx, &error);
+  if (vault == NULL)
+    return cfd_cli_fail (error);
+  return show_patient (vault, argv[1]);
+}
+
+static int
+run_edit (CfdCliContext *ctx, int argc, char **argv)
+{
+  g_autofree char *name = NULL, *birth = NULL, *pronouns = NULL, *contact = NULL, *emergency = NULL;
+  GOptionEntry entries[]
+      = { { "name", 0, 0, G_OPTION_ARG_STRING, &name, "New name", "NAME" },
+          { "birth-date", 0, 0, G_OPTION_ARG_STRING, &birth, "Birth date", "YYYY-MM-DD" },
+          { "pronouns", 0, 0, G_OPTION_ARG_STRING, &pronouns, "Pronouns", "TEXT" },
+          { "contact", 0, 0, G_OPTION_ARG_STRING, &contact, "Phone or e-mail", "TEXT" },
+          { "emergency-contact", 0, 0, G_OPTION_ARG_STRING, &emergency, "Emergency contact",
+            "TEXT" },
+          { NULL } };
+  g_autoptr (CfdVault) vault = NULL;
+  g_autoptr (GVariant) details = NULL;
+  GError *error = NULL;
+
+  if (!cfd_cli_parse (&cfd_cli_patient_commands[3], entries, unlock_passphrase, &argc, &argv))
+    return CFD_CLI_USAGE;
+  if (argc != 2)
+    return cfd_cli_usage ("patient edit needs exactly one patient ID");
+  details = details_from_options (name, birth, pronouns, contact, emergency);
+  if (g_variant_n_children (details) == 0)
+    return cfd_cli_usage ("nothing to change: give --name, --birth-date, ...");
+  vault = cfd_cli_unlock (ctx, &error);
+  if (vault == NULL)
+    return cfd_cli_fail (error);
+  if (!cfd_vault_update_patient (vault, argv[1], details, &error))
+    return cfd_cli_fail (error);
+  return CFD_CLI_OK;
+}
+
+static int
+run_archive (CfdCliContext *ctx, int argc, char **argv)
+{
+  gboolean undo = FALSE;
+  GOptionEntry entries[]
+      = { { "undo", 0, 0, G_OPTION_ARG_NONE, &undo, "Make the patient active again", NULL },
+          { NULL } };
+  g_autoptr (CfdVault) vault = NULL;
+  GError *error = NULL;
+
+  if (!cfd_cli_parse (&cfd_cli_patient_commands[4], entries, unlock_passphrase, &argc, &argv))
+    return CFD_CLI_USAGE;
+  if (argc != 2)
+    return cfd_cli_usage ("patient archive needs exactly one patient ID");
+  vault = cfd_cli_unlock (ctx, &error);
+  if (vault == NULL)
+    return cfd_cli_fail (error);
+  if (!cfd_vault_set_patient_archived (vault, argv[1], !undo, &error))
+    return cfd_cli_fail (error);
+  return CFD_CLI_OK;
+}
+
+static int
+run_retain (CfdCliContext *ctx, int argc, char **argv)
+{
+  g_autofree char *until = NULL;
+  GOptionEntry entries[] = { { "until", 0, 0, G_OPTION_ARG_STRING, &until,
+                               "Keep the records until this date (or 'none')", "YYYY-MM-DD" },
+                             { NULL } };
+  g_autoptr (CfdVault) vault = NULL;
+  g_autoptr (GDateTime) date = NULL;
+  GError *error = NULL;
+  gint64 seconds = 0;
+
+  if (!cfd_cli_parse (&cfd_cli_patient_commands[5], entries, unlock_passphrase, &argc, &argv))
+    return CFD_CLI_USAGE;
+  if (argc != 2 || until == NULL)
+    return cfd_cli_usage ("patient retain needs a patient ID and --until YYYY-MM-DD");
+  if (g_strcmp0 (until, "none") != 0)
+    {
+      g_autofree char *iso = g_strdup_printf ("%sT00:00:00Z", until);
+
+      date = g_date_time_new_from_iso8601 (iso, NULL);
+      if (date == NULL || strlen (until) != 10)
+        return cfd_cli_usage ("--until must be a date written YYYY-MM-DD");
+      seconds = g_date_time_to_unix (date);
+    }
+  vault = cfd_cli_unlock (ctx, &error);
+  if (vault == NULL)
+    return cfd_cli_fail (error);
+  if (!cfd_vault_set_patient_retention (vault, argv[1], seconds, &error))
+    return cfd_cli_fail (error);
+  return CFD_CLI_OK;
+}
+
+static int
+run_delete (CfdCliContext *ctx, int argc, char **argv)
+{
+  g_autofree char *confirm = NULL;
+  GOptionEntry entries[] = { { "confirm", 0, 0, G_OPTION_ARG_STRING, &confirm,
+                               "The patient's full name, typed to confirm", "NAME" },
+                             { NULL } };
+  g_autoptr (CfdVault) vault = NULL;
+  GError *error = NULL;
+
+  if (!cfd_cli_parse (&cfd_cli_patient_commands[6], entries, unlock_passphrase, &argc, &argv))
+    return CFD_CLI_USAGE;
+  if (argc != 2 || confirm == NULL)
+    return cfd_cli_usage ("patient delete needs a patient ID and --confirm NAME");
+  vault = cfd_cli_unlock (ctx, &error);
+  if (vault == NULL)
+    return cfd_cli_fail (error);
+  if (!cfd_vault_delete_patient (vault, argv[1], confirm, &error))
+    return cfd_cli_fail (error);
+  printf ("The patient and every key to their records were destroyed.\n");
+  return CFD_CLI_OK;
+}
+
+const CfdCliCommand cfd_cli_patient_commands[] = {
+  { "patient", "add", "--name NAME [--birth-date YYYY-MM-DD]", "Add a patient; prints the id",
+    run_add },
+  { "patient", "list", "[--archived]", "List the patients you may read", run_list },
+  { "patient", "show", "ID", "Show a patient's details", run_show },
+  { "patient", "edit", "ID [--name NAME ...]", "Change a patient's details", run_edit },
+  { "patient", "archive", "ID [--undo]", "Archive a patient (or make them active again)",
+    run_archive },
+  { "patient", "retain", "ID --until DATE", "Set the date until which records must be kept",
+    run_retain },
+  { "patient", "delete", "ID --confirm NAME",
+    "Destroy a patient's records and keys (owner only, after retention)", run_delete },
+  { NULL },
+};

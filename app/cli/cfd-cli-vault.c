@@ -1,0 +1,207 @@
+/* cfd-cli-vault.c: confidant-cli init, user add, user list, passwd, recover. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cfd-cli.h"
+
+/* A new passphrase is asked for twice at a terminal; a script gives it once. */
+static CfdSecret *
+read_new_passphrase (CfdCliContext *ctx, const char *prompt, GError **error)
+{
+  g_autoptr (CfdSecret) first = cfd_cli_read_passphrase (ctx, prompt, error);
+  g_autoptr (CfdSecret) again = NULL;
+  g_autofree char *repeat = NULL;
+
+  if (first == NULL)
+    return NULL;
+  if (first->len == 0)
+    {
+      g_set_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT,
+                   "The passphrase must not be empty");
+      return NULL;
+    }
+  if (ctx->passphrase_file != NULL || ctx->passphrase_lines != NULL)
+    return g_steal_pointer (&first);
+
+  repeat = g_strdup_printf ("%s (again)", prompt);
+  again = cfd_cli_read_passphrase (ctx, repeat, error);
+  if (again == NULL)
+    return NULL;
+  if (first->len != again->len || memcmp (first->data, again->data, first->len) != 0)
+    {
+      g_set_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT,
+                   "The two passphrases differ");
+      return NULL;
+    }
+  return g_steal_pointer (&first);
+}
+
+static int
+run_init (CfdCliContext *ctx, int argc, char **argv)
+{
+  g_autofree char *name = NULL;
+  GOptionEntry entries[]
+      = { { "user", 0, 0, G_OPTION_ARG_STRING, &name, "The owner's name", "NAME" }, { NULL } };
+  g_autoptr (CfdSecret) passphrase = NULL;
+  g_autoptr (CfdVault) vault = NULL;
+  g_autofree char *recovery_key = NULL;
+  GError *error = NULL;
+
+  if (!cfd_cli_parse (&cfd_cli_vault_commands[0], entries, "the new owner's passphrase", &argc,
+                      &argv))
+    return CFD_CLI_USAGE;
+  if (name == NULL)
+    name = g_strdup (ctx->user);
+  if (name == NULL)
+    return cfd_cli_usage ("init needs --user NAME (the owner's name)");
+  if (argc > 1)
+    return cfd_cli_usage ("unexpected argument '%s'", argv[1]);
+
+  passphrase = read_new_passphrase (ctx, "New passphrase for the owner", &error);
+  if (passphrase == NULL)
+    return cfd_cli_fail (error);
+
+  vault = cfd_vault_create (ctx->vault_path, name, (const char *)passphrase->data, &recovery_key,
+                            &error);
+  if (vault == NULL)
+    return cfd_cli_fail (error);
+
+  printf ("Created a vault in %s for %s.\n\n", cfd_vault_get_path (vault), name);
+  printf ("Recovery key (shown only this once; print it or write it down and keep it\n"
+          "somewhere safe, apart from this computer):\n\n    %s\n\n",
+          recovery_key);
+  cfd_wipe_string (g_steal_pointer (&recovery_key));
+  cfd_vault_lock (vault);
+  return CFD_CLI_OK;
+}
+
+static int
+run_user_add (CfdCliContext *ctx, int argc, char **argv)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *role_text = NULL;
+  GOptionEntry entries[]
+      = { { "name", 0, 0, G_OPTION_ARG_STRING, &name, "The new user's name", "NAME" },
+          { "role", 0, 0, G_OPTION_ARG_STRING, &role_text, "supervisor (default) or therapist",
+            "ROLE" },
+          { NULL } };
+  g_autoptr (CfdVault) vault = NULL;
+  g_autoptr (CfdSecret) passphrase = NULL;
+  g_autofree char *id = NULL;
+  CfdRole role = CFD_ROLE_SUPERVISOR;
+  GError *error = NULL;
+
+  if (!cfd_cli_parse (&cfd_cli_vault_commands[1], entries,
+                      "first the owner's (to unlock), then the new user's", &argc, &argv))
+    return CFD_CLI_USAGE;
+  if (name == NULL)
+    return cfd_cli_usage ("user add needs --name NAME");
+  if (role_text != NULL && (!cfd_role_from_string (role_text, &role) || role == CFD_ROLE_OWNER))
+    return cfd_cli_usage ("--role must be supervisor or therapist");
+
+  vault = cfd_cli_unlock (ctx, &error);
+  if (vault == NULL)
+    return cfd_cli_fail (error);
+  passphrase = read_new_passphrase (ctx, "New user's passphrase", &error);
+  if (passphrase == NULL)
+    return cfd_cli_fail (error);
+  id = cfd_vault_add_user (vault, name, role, (const char *)passphrase->data, &error);
+  if (id == NULL)
+    return cfd_cli_fail (error);
+  printf ("%s\n", id);
+  return CFD_CLI_OK;
+}
+
+static int
+run_user_list (CfdCliContext *ctx, int argc, char **argv)
+{
+  g_autoptr (CfdVault) vault = NULL;
+  g_autoptr (GPtrArray) users = NULL;
+  GError *error = NULL;
+
+  if (!cfd_cli_parse (&cfd_cli_vault_commands[2], NULL, NULL, &argc, &argv))
+    return CFD_CLI_USAGE;
+  vault = cfd_vault_open (ctx->vault_path, &error);
+  if (vault == NULL)
+    return cfd_cli_fail (error);
+  users = cfd_vault_list_users (vault);
+  for (guint i = 0; i < users->len; i++)
+    {
+      const CfdUserInfo *user = g_ptr_array_index (users, i);
+
+      printf ("%s\t%s\t%s\n", user->id, cfd_role_to_string (user->role), user->name);
+    }
+  return CFD_CLI_OK;
+}
+
+static int
+run_passwd (CfdCliContext *ctx, int argc, char **argv)
+{
+  g_autoptr (CfdVault) vault = NULL;
+  g_autoptr (CfdSecret) old_passphrase = NULL;
+  g_autoptr (CfdSecret) new_passphrase = NULL;
+  GError *error = NULL;
+
+  if (!cfd_cli_parse (&cfd_cli_vault_commands[3], NULL, "the current one, then the new one", &argc,
+                      &argv))
+    return CFD_CLI_USAGE;
+
+  vault = cfd_vault_open (ctx->vault_path, &error);
+  if (vault == NULL)
+    return cfd_cli_fail (error);
+  cfd_vault_set_source (vault, "cli");
+  old_passphrase = cfd_cli_read_passphrase (ctx, "Current passphrase", &error);
+  if (old_passphrase == NULL)
+    return cfd_cli_fail (error);
+  if (!cfd_vault_unlock (vault, ctx->user, (const char *)old_passphrase->data, &error))
+    return cfd_cli_fail (error);
+  new_passphrase = read_new_passphrase (ctx, "New passphrase", &error);
+  if (new_passphrase == NULL)
+    return cfd_cli_fail (error);
+  if (!cfd_vault_change_passphrase (vault, (const char *)old_passphrase->data,
+                                    (const char *)new_passphrase->data, &error))
+    return cfd_cli_fail (error);
+  printf ("Passphrase changed.\n");
+  return CFD_CLI_OK;
+}
+
+static int
+run_recover (CfdCliContext *ctx, int argc, char **argv)
+{
+  g_autoptr (CfdVault) vault = NULL;
+  g_autoptr (CfdSecret) recovery_key = NULL;
+  g_autoptr (CfdSecret) new_passphrase = NULL;
+  GError *error = NULL;
+
+  if (!cfd_cli_parse (&cfd_cli_vault_commands[4], NULL,
+                      "the recovery key, then the owner's new passphrase", &argc, &argv))
+    return CFD_CLI_USAGE;
+
+  vault = cfd_vault_open (ctx->vault_path, &error);
+  if (vault == NULL)
+    return cfd_cli_fail (error);
+  cfd_vault_set_source (vault, "cli");
+  recovery_key = cfd_cli_read_passphrase (ctx, "Recovery key", &error);
+  if (recovery_key == NULL)
+    return cfd_cli_fail (error);
+  new_passphrase = read_new_passphrase (ctx, "New passphrase for the owner", &error);
+  if (new_passphrase == NULL)
+    return cfd_cli_fail (error);
+  if (!cfd_vault_recover (vault, (const char *)recovery_key->data,
+                          (const char *)new_passphrase->data, &error))
+    return cfd_cli_fail (error);
+  printf ("The owner's passphrase was reset. The recovery key stays valid.\n");
+  return CFD_CLI_OK;
+}
+
+const CfdCliCommand cfd_cli_vault_commands[] = {
+  { NULL, "init", "--user NAME", "Create a vault; prints the recovery key once", run_init },
+  { "user", "add", "--name NAME [--role ROLE]", "Add a supervisor or therapist (owner only)",
+    run_user_add },
+  { "user", "list", "", "List the vault's users", run_user_list },
+  { NULL, "passwd", "", "Change the passphrase of --user (default: the owner)", run_passwd },
+  { NULL, "recover", "", "Reset the owner's passphrase with the recovery key", run_recover },
+  { NULL },
+};

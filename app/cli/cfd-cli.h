@@ -1,0 +1,62 @@
+/* cfd-cli.h: what every confidant-cli subcommand shares: options, passphrases, exit codes. */
+#pragma once
+
+#include <glib.h>
+
+#include "cfd-patient.h"
+#include "cfd-vault.h"
+
+G_BEGIN_DECLS
+
+enum
+{
+  CFD_CLI_OK = 0,
+  CFD_CLI_FAILED = 1,
+  CFD_CLI_USAGE = 2,
+};
+
+typedef struct
+{
+  char *vault_path;
+  char *user;
+  char *passphrase_file;
+  GPtrArray *passphrase_lines; /* read once from the file or stdin, in order */
+  guint next_passphrase;
+} CfdCliContext;
+
+typedef int (*CfdCliRunFunc) (CfdCliContext *ctx, int argc, char **argv);
+
+typedef struct
+{
+  const char *group; /* "patient", or NULL for a top-level command */
+  const char *name;  /* "add" */
+  const char *args;  /* shown after the name in --help */
+  const char *summary;
+  CfdCliRunFunc run;
+} CfdCliCommand;
+
+/* Each group file defines its table; cfd-cli.c lists them. */
+extern const CfdCliCommand cfd_cli_vault_commands[];
+extern const CfdCliCommand cfd_cli_patient_commands[];
+
+/* Parses a subcommand's own options; on failure prints the error and
+ * returns FALSE (exit code 2). */
+gboolean cfd_cli_parse (const CfdCliCommand *command,
+                        GOptionEntry *entries,
+                        const char *passphrases,
+                        int *argc,
+                        char ***argv);
+
+/* The next passphrase: from --passphrase-file or stdin (one per line) when
+ * stdin is not a terminal, else a no-echo prompt. */
+CfdSecret *cfd_cli_read_passphrase (CfdCliContext *ctx, const char *prompt, GError **error);
+
+/* Opens the vault and unlocks it as --user (default: the owner). */
+CfdVault *cfd_cli_unlock (CfdCliContext *ctx, GError **error);
+
+int cfd_cli_fail (GError *error);
+int cfd_cli_usage (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
+char *cfd_cli_format_time (gint64 seconds);
+
+G_END_DECLS

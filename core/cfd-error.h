@@ -1,0 +1,40 @@
+/* cfd-error.h: the error domain of the vault library and its specific codes. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define CFD_VAULT_ERROR (cfd_vault_error_quark ())
+
+/**
+ * CfdVaultError:
+ *
+ * Every code names one thing a person can act on. Messages attached to
+ * these errors never contain patient data, passphrases or key material.
+ */
+typedef enum
+{
+  CFD_VAULT_ERROR_FAILED,
+  CFD_VAULT_ERROR_WRONG_PASSPHRASE,
+  CFD_VAULT_ERROR_WRONG_RECOVERY_KEY,
+  CFD_VAULT_ERROR_DAMAGED_DATABASE,
+  CFD_VAULT_ERROR_DAMAGED_KEYRING,
+  CFD_VAULT_ERROR_TAMPERED,
+  CFD_VAULT_ERROR_NOT_PERMITTED,
+  CFD_VAULT_ERROR_UNSUPPORTED_VERSION,
+  CFD_VAULT_ERROR_NO_SPACE,
+  CFD_VAULT_ERROR_MEDIUM_REMOVED,
+  CFD_VAULT_ERROR_LOCKED,
+  CFD_VAULT_ERROR_NOT_FOUND,
+  CFD_VAULT_ERROR_INVALID_INPUT,
+  CFD_VAULT_ERROR_EXISTS,
+  CFD_VAULT_ERROR_BUSY,
+  CFD_VAULT_ERROR_IO,
+  CFD_VAULT_ERROR_WEAK_KDF,
+  CFD_VAULT_ERROR_IMMUTABLE,
+} CfdVaultError;
+
+GQuark cfd_vault_error_quark (void);
+
+G_END_DECLS

@@ -1,0 +1,50 @@
+/* cfd-patient-key.h: per-patient keys: creation, grants to readers, and sealing fields under them. */
+#pragma once
+
+#include "cfd-vault-private.h"
+
+G_BEGIN_DECLS
+
+/* Creates version 1 of a new patient's key and grants it to the signed-in
+ * user and the owner. Caller holds a write transaction. */
+gboolean cfd_patient_key_create (CfdVault *vault,
+                                 const char *patient_id,
+                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The key is verified (grant signature by an owner or therapist), unsealed
+ * and cached in guarded memory until the vault locks. NOT_PERMITTED when the
+ * signed-in user holds no grant. The pointer is valid until the next call. */
+const guint8 *
+cfd_patient_key_get (CfdVault *vault, const char *patient_id, guint key_version, GError **error);
+
+/* Seals a GVariant under the patient key, bound to where it is stored. */
+GBytes *cfd_patient_key_seal (CfdVault *vault,
+                              const char *patient_id,
+                              guint key_version,
+                              const char *table,
+                              const char *row_id,
+                              guint64 revision,
+                              GVariant *content,
+                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Opens and type-checks; TAMPERED when it does not authenticate or is not
+ * of the expected type in normal form. The result's buffer is wiped when freed. */
+GVariant *cfd_patient_key_unseal (CfdVault *vault,
+                                  const char *patient_id,
+                                  guint key_version,
+                                  const char *table,
+                                  const char *row_id,
+                                  guint64 revision,
+                                  GBytes *sealed,
+                                  const GVariantType *type,
+                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Grants an existing key version to another user (sealed to their X25519
+ * key, signed by the signed-in user). Caller holds a write transaction. */
+gboolean cfd_patient_key_grant (CfdVault *vault,
+                                const char *patient_id,
+                                guint key_version,
+                                const char *user_id,
+                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS

@@ -1,0 +1,51 @@
+/* cfd-vault-private.h: what the rest of core needs from an unlocked vault. */
+#pragma once
+
+#include "cfd-audit.h"
+#include "cfd-db.h"
+#include "cfd-vault.h"
+
+G_BEGIN_DECLS
+
+/* NULL (with CFD_VAULT_ERROR_LOCKED set) when the vault is locked. */
+CfdDb *cfd_vault_get_db (CfdVault *self, GError **error);
+const guint8 *cfd_vault_get_box_secret_key (CfdVault *self);
+const guint8 *cfd_vault_get_box_public_key (CfdVault *self);
+const guint8 *cfd_vault_get_sign_secret_key (CfdVault *self);
+CfdKeyArena *cfd_vault_get_key_arena (CfdVault *self);
+const char *cfd_vault_get_owner_id (CfdVault *self);
+
+gint64 cfd_vault_now (CfdVault *self);
+
+/* Appends to the audit log as the signed-in user, inside the caller's transaction. */
+gboolean cfd_vault_audit (CfdVault *self,
+                          const char *action,
+                          const char *object_kind,
+                          const char *object_id,
+                          CfdAuditOutcome outcome,
+                          const char *authorization,
+                          GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Records a denied or failed action in a transaction of its own; used on
+ * paths where the action itself rolled back. Errors here are logged, not
+ * returned, so they never mask the error being reported. */
+void cfd_vault_audit_standalone (CfdVault *self,
+                                 const char *action,
+                                 const char *object_kind,
+                                 const char *object_id,
+                                 CfdAuditOutcome outcome);
+
+gboolean cfd_vault_require_role (CfdVault *self,
+                                 gboolean allow_owner,
+                                 gboolean allow_therapist,
+                                 gboolean allow_supervisor,
+                                 const char *action,
+                                 GError **error);
+
+#ifdef CFD_TESTING
+typedef gint64 (*CfdClockFunc) (gpointer user_data);
+void cfd_vault_set_clock_for_testing (CfdVault *self, CfdClockFunc func, gpointer user_data);
+gsize cfd_vault_count_live_secrets_for_testing (CfdVault *self);
+#endif
+
+G_END_DECLS

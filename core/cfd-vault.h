@@ -1,0 +1,102 @@
+/* cfd-vault.h: a vault folder: its users, unlocking and locking, and who is signed in. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "cfd-error.h"
+#include "cfd-keyring.h"
+
+G_BEGIN_DECLS
+
+#define CFD_TYPE_VAULT (cfd_vault_get_type ())
+G_DECLARE_FINAL_TYPE (CfdVault, cfd_vault, CFD, VAULT, GObject)
+
+#define CFD_VAULT_DATABASE_NAME "vault.db"
+#define CFD_VAULT_KEYRING_NAME  "keyring"
+
+/* A user as anyone may see them before unlocking: no key material. */
+typedef struct
+{
+  char *id;
+  char *name;
+  CfdRole role;
+} CfdUserInfo;
+
+void cfd_user_info_free (CfdUserInfo *info);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CfdUserInfo, cfd_user_info_free)
+
+gboolean cfd_vault_exists (const char *path);
+char *cfd_vault_default_path (void);
+
+/* Creates the vault folder and unlocks it as its owner. The recovery key is
+ * returned once and never stored in readable form. */
+CfdVault *cfd_vault_create (const char *path,
+                            const char *owner_name,
+                            const char *passphrase,
+                            char **recovery_key,
+                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
+void cfd_vault_create_async (const char *path,
+                             const char *owner_name,
+                             const char *passphrase,
+                             GCancellable *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer user_data);
+CfdVault *cfd_vault_create_finish (GAsyncResult *result,
+                                   char **recovery_key,
+                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Reads the keyring; the vault stays locked. */
+CfdVault *cfd_vault_open (const char *path, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+const char *cfd_vault_get_path (CfdVault *self);
+const char *cfd_vault_get_id (CfdVault *self);
+void cfd_vault_set_source (CfdVault *self, const char *source);
+GPtrArray *cfd_vault_list_users (CfdVault *self);
+
+gboolean cfd_vault_unlock (CfdVault *self, const char *user, const char *passphrase, GError **error)
+    G_GNUC_WARN_UNUSED_RESULT;
+void cfd_vault_unlock_async (CfdVault *self,
+                             const char *user,
+                             const char *passphrase,
+                             GCancellable *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer user_data);
+gboolean cfd_vault_unlock_finish (CfdVault *self,
+                                  GAsyncResult *result,
+                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Unlocks as the owner with the recovery key and sets a new passphrase. */
+gboolean cfd_vault_recover (CfdVault *self,
+                            const char *recovery_key,
+                            const char *new_passphrase,
+                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
+void cfd_vault_recover_async (CfdVault *self,
+                              const char *recovery_key,
+                              const char *new_passphrase,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data);
+gboolean cfd_vault_recover_finish (CfdVault *self,
+                                   GAsyncResult *result,
+                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+void cfd_vault_lock (CfdVault *self);
+gboolean cfd_vault_is_unlocked (CfdVault *self);
+
+const char *cfd_vault_get_user_id (CfdVault *self);
+const char *cfd_vault_get_user_name (CfdVault *self);
+CfdRole cfd_vault_get_user_role (CfdVault *self);
+
+gboolean cfd_vault_change_passphrase (CfdVault *self,
+                                      const char *old_passphrase,
+                                      const char *new_passphrase,
+                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Owner only. Returns the new user's id. */
+char *cfd_vault_add_user (CfdVault *self,
+                          const char *name,
+                          CfdRole role,
+                          const char *passphrase,
+                          GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS

@@ -1,0 +1,29 @@
+/* cfd-test-util.h: what core tests share: scratch folders, cheap vaults, canary scans. */
+#pragma once
+
+#include <glib.h>
+
+#include "cfd-patient.h"
+#include "cfd-vault-private.h"
+
+G_BEGIN_DECLS
+
+#define CFD_TEST_PASSPHRASE "correct horse battery staple"
+
+void cfd_test_init (int *argc, char ***argv);
+
+/* A fresh folder under the test's temporary directory, removed at exit. */
+char *cfd_test_make_dir (void);
+
+/* A vault with weak KDF parameters, unlocked as its owner "Test Owner". */
+CfdVault *cfd_test_vault_new (char **path_out, char **recovery_out);
+
+char *cfd_test_add_patient (CfdVault *vault, const char *name);
+
+/* TRUE when needle occurs in any file below dir (recursively). */
+gboolean cfd_test_dir_contains (const char *dir, const char *needle);
+
+/* Runs sql on the raw database with the vault's key (for tamper tests). */
+void cfd_test_flip_byte (const char *path, goffset offset);
+
+G_END_DECLS

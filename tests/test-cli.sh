@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# test-cli.sh: drives confidant-cli the way a script would, bad input included (TAP).
+# The CLI has no weak-KDF switch, so every unlock here costs a real Argon2id run.
+set -u
+cli="$1"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+vault="$work/vault"
+n=0
+failed=0
+
+ok () { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok () { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
+
+# expect STATUS DESCRIPTION -- COMMAND...: the exit status must match.
+expect () {
+  local want="$1" what="$2"; shift 3
+  "$@" >"$work/out" 2>"$work/err"
+  local got=$?
+  if [ "$got" -eq "$want" ]; then ok "$what"; else
+    not_ok "$what (exit $got, wanted $want)"; sed 's/^/# /' "$work/err"; fi
+}
+
+printf 'owner passphrase\n' > "$work/pass"
+printf 'wrong\n' > "$work/wrong"
+
+expect 0 "--help lists commands" -- "$cli" --help
+grep -q "patient add" "$work/out" && ok "help names patient add" || not_ok "help names patient add"
+expect 0 "--version" -- "$cli" --version
+expect 2 "unknown command is a usage error" -- "$cli" frobnicate
+expect 2 "no command is a usage error" -- "$cli"
+expect 2 "init without --user" -- "$cli" --vault "$vault" init
+expect 1 "patient list on a missing vault" -- "$cli" --vault "$vault" --passphrase-file "$work/pass" patient list
+
+expect 0 "init" -- "$cli" --vault "$vault" --passphrase-file "$work/pass" init --user "Dr Owner"
+grep -Eq '^    ([0-9A-Z]{4}-){8}[0-9A-Z]{4}$' "$work/out" && ok "init prints a recovery key" \
+  || not_ok "init prints a recovery key"
+recovery=$(grep -Eo '([0-9A-Z]{4}-){8}[0-9A-Z]{4}' "$work/out")
+expect 1 "init twice fails" -- "$cli" --vault "$vault" --passphrase-file "$work/pass" init --user "Again"
+
+expect 0 "patient add (stdin passphrase)" -- sh -c "'$cli' --vault '$vault' patient add --name 'Canary Pelham' --birth-date 1970-01-31 < '$work/pass'"
+id=$(cat "$work/out")
+[ ${#id} -eq 32 ] && ok "patient add prints an id" || not_ok "patient add prints an id"
+expect 2 "patient add with a bad date" -- "$cli" --vault "$vault" --passphrase-file "$work/pass" patient add --name X --birth-date 1970-02-30
+expect 1 "wrong passphrase" -- "$cli" --vault "$vault" --passphrase-file "$work/wrong" patient list
+grep -q "passphrase is not correct" "$work/err" && ok "wrong passphrase is named" || not_ok "wrong passphrase is named"
+
+expect 0 "patient list" -- "$cli" --vault "$vault" --passphrase-file "$work/pass" patient list
+grep -q "Canary Pelham" "$work/out" && ok "list shows the patient" || not_ok "list shows the patient"
+expect 0 "patient show" -- "$cli" --vault "$vault" --passphrase-file "$work/pass" patient show "$id"
+grep -q "Birth date: 1970-01-31" "$work/out" && ok "show prints the birth date" || not_ok "show prints the birth date"
+expect 1 "patient show of an unknown id" -- "$cli" --vault "$vault" --passphrase-file "$work/pass" patient show 0123456789abcdef0123456789abcdef
+
+printf 'owner passphrase\nsupervisor passphrase\n' > "$work/two"
+expect 0 "user add" -- "$cli" --vault "$vault" --passphrase-file "$work/two" user add --name "Sam Supervisor" --role supervisor
+expect 0 "user list" -- "$cli" --vault "$vault" user list
+grep -q "supervisor	Sam Supervisor" "$work/out" && ok "user list shows the supervisor" || not_ok "user list shows the supervisor"
+printf 'supervisor passphrase\n' > "$work/sup"
+expect 0 "supervisor unlocks" -- "$cli" --vault "$vault" --user "Sam Supervisor" --passphrase-file "$work/sup" patient list
+[ ! -s "$work/out" ] && ok "supervisor without consent sees no patient" || not_ok "supervisor without consent sees no patient"
+
+printf '%s\nreset passphrase\n' "$recovery" > "$work/rec"
+expect 0 "recover" -- "$cli" --vault "$vault" --passphrase-file "$work/rec" recover
+printf 'reset passphrase\n' > "$work/reset"
+expect 0 "new passphrase works" -- "$cli" --vault "$vault" --passphrase-file "$work/reset" patient list
+expect 1 "old passphrase fails" -- "$cli" --vault "$vault" --passphrase-file "$work/pass" patient list
+
+if grep -rq "Canary Pelham" "$vault"; then not_ok "patient name is not on disk"; else ok "patient name is not on disk"; fi
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
