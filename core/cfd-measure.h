@@ -1,0 +1,44 @@
+/* cfd-measure.h: outcome measures (PHQ-9, GAD-7): scoring, severity bands, the risk flag. */
+#pragma once
+
+#include <glib.h>
+
+#include "cfd-vault.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  CFD_INSTRUMENT_PHQ9,
+  CFD_INSTRUMENT_GAD7,
+} CfdInstrument;
+
+const char *cfd_instrument_to_string (CfdInstrument instrument); /* "phq9", "gad7" */
+gboolean cfd_instrument_from_string (const char *text, CfdInstrument *instrument);
+guint cfd_instrument_n_items (CfdInstrument instrument);
+
+typedef struct
+{
+  guint total;
+  const char *band; /* "minimal", "mild", "moderate", "moderately severe", "severe" */
+  gboolean risk;    /* PHQ-9 item 9 above 0 */
+} CfdMeasureScore;
+
+/* Each item 0-3; exactly n_items of them. */
+gboolean cfd_measure_score (CfdInstrument instrument,
+                            const guint8 *items,
+                            gsize n_items,
+                            CfdMeasureScore *score,
+                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Stores a measure as a signed record of kind CFD_RECORD_MEASURE; raises the
+ * patient's risk flag in the same transaction when the score says so. */
+char *cfd_vault_add_measure (CfdVault *vault,
+                             const char *patient_id,
+                             CfdInstrument instrument,
+                             gint64 occurred,
+                             const guint8 *items,
+                             gsize n_items,
+                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS

@@ -1,0 +1,56 @@
+/* cfd-template.h: what each record kind holds, read from the templates in data/templates. */
+#pragma once
+
+#include <glib.h>
+
+#include "cfd-record.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  CFD_FIELD_TEXT,      /* one line */
+  CFD_FIELD_LONG_TEXT, /* paragraphs */
+  CFD_FIELD_INTEGER,
+  CFD_FIELD_NUMBER,
+  CFD_FIELD_CHOICE,
+  CFD_FIELD_DATE,      /* YYYY-MM-DD */
+  CFD_FIELD_TIME,      /* HH:MM */
+  CFD_FIELD_BOOLEAN,
+  CFD_FIELD_VITALS,    /* a series of (time, systolic, diastolic, HR, SpO2) */
+  CFD_FIELD_CHECKLIST, /* several choices at once */
+} CfdFieldType;
+
+typedef struct
+{
+  char *id;
+  char *label;
+  char *help;
+  CfdFieldType type;
+  gboolean required;
+  double min;
+  double max;
+  char *unit;
+  GStrv choices;       /* ids, for CHOICE and CHECKLIST */
+  GStrv choice_labels;
+} CfdTemplateField;
+
+typedef struct
+{
+  CfdRecordKind kind;
+  char *title;
+  char *description;
+  GPtrArray *fields; /* CfdTemplateField, in display order */
+} CfdTemplate;
+
+/* Templates are loaded once from the resources and shared; do not free. */
+const CfdTemplate *cfd_template_get (CfdRecordKind kind);
+const CfdTemplateField *cfd_template_find_field (const CfdTemplate *tmpl, const char *id);
+
+/* Checks a content dictionary against the template: known fields, types,
+ * ranges, choices. The message names the field by its label. */
+gboolean cfd_template_validate (const CfdTemplate *tmpl,
+                                GVariant *content,
+                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS
