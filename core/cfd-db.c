@@ -14,6 +14,7 @@ struct _CfdDb
 {
   sqlite3 *handle;
   GHashTable *statements; /* sql -> sqlite3_stmt */
+  guint depth;            /* of cfd_db_begin calls; inner ones are savepoints */
 };
 
 static void
@@ -266,17 +267,39 @@ cfd_db_schema_version (CfdDb *db)
   return version;
 }
 
+/* Nested begins become savepoints, so an operation that runs its own
+ * transaction can also run inside a larger one (a bulk import commits once
+ * instead of once per record). */
 gboolean
 cfd_db_begin (CfdDb *db, GError **error)
 {
-  return cfd_db_exec (db, "BEGIN IMMEDIATE", error);
+  /* SQLite may have rolled back on its own (SQLITE_FULL, SQLITE_IOERR). */
+  if (sqlite3_get_autocommit (db->handle))
+    db->depth = 0;
+  if (!cfd_db_exec (db, db->depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT cfd_nested", error))
+    return FALSE;
+  db->depth++;
+  return TRUE;
 }
 
 gboolean
 cfd_db_commit (CfdDb *db, GError **error)
 {
+  if (db->depth > 1)
+    {
+      if (!cfd_db_exec (db, "RELEASE cfd_nested", error))
+        {
+          cfd_db_rollback (db);
+          return FALSE;
+        }
+      db->depth--;
+      return TRUE;
+    }
   if (cfd_db_exec (db, "COMMIT", error))
-    return TRUE;
+    {
+      db->depth = 0;
+      return TRUE;
+    }
   cfd_db_rollback (db);
   return FALSE;
 }
@@ -284,8 +307,19 @@ cfd_db_commit (CfdDb *db, GError **error)
 void
 cfd_db_rollback (CfdDb *db)
 {
-  if (!sqlite3_get_autocommit (db->handle))
-    sqlite3_exec (db->handle, "ROLLBACK", NULL, NULL, NULL);
+  if (sqlite3_get_autocommit (db->handle))
+    {
+      db->depth = 0;
+      return;
+    }
+  if (db->depth > 1)
+    {
+      sqlite3_exec (db->handle, "ROLLBACK TO cfd_nested; RELEASE cfd_nested", NULL, NULL, NULL);
+      db->depth--;
+      return;
+    }
+  sqlite3_exec (db->handle, "ROLLBACK", NULL, NULL, NULL);
+  db->depth = 0;
 }
 
 gboolean
