@@ -17,6 +17,7 @@
 static guint fault_counter;
 static guint fault_nth;
 static int fault_errno;
+static gboolean fault_persistent;
 
 void
 cfd_io_fault_arm (guint nth, int err)
@@ -24,6 +25,14 @@ cfd_io_fault_arm (guint nth, int err)
   fault_counter = 0;
   fault_nth = nth;
   fault_errno = err;
+  fault_persistent = FALSE;
+}
+
+void
+cfd_io_fault_arm_persistent (guint nth, int err)
+{
+  cfd_io_fault_arm (nth, err);
+  fault_persistent = TRUE;
 }
 
 guint
@@ -36,7 +45,8 @@ int
 cfd_io_fault_check (CfdIoOp op)
 {
   fault_counter++;
-  if (fault_nth != 0 && fault_counter == fault_nth)
+  if (fault_nth != 0
+      && (fault_counter == fault_nth || (fault_persistent && fault_counter > fault_nth)))
     return fault_errno;
   return 0;
 }

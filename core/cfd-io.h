@@ -12,6 +12,11 @@ typedef enum
   CFD_IO_OP_FSYNC,
   CFD_IO_OP_RENAME,
   CFD_IO_OP_FSYNC_DIR,
+  /* Counted by the test SQLite VFS (cfd-fault-vfs.c). */
+  CFD_IO_OP_DB_WRITE,
+  CFD_IO_OP_DB_SYNC,
+  CFD_IO_OP_DB_TRUNCATE,
+  CFD_IO_OP_DB_DELETE,
 } CfdIoOp;
 
 gboolean cfd_io_write_all (int fd, const guint8 *data, gsize len, GError **error);
@@ -39,6 +44,9 @@ void cfd_io_unlock (int fd);
 /* Makes the nth counted I/O call (1-based) fail with err; 0 disables.
  * Counting covers the calls above and the test SQLite VFS. */
 void cfd_io_fault_arm (guint nth, int err);
+/* Like cfd_io_fault_arm, but every counted call from the nth on fails too,
+ * as on a disk that stays full. */
+void cfd_io_fault_arm_persistent (guint nth, int err);
 guint cfd_io_fault_count (void);
 int cfd_io_fault_check (CfdIoOp op);
 #endif

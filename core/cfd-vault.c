@@ -762,6 +762,61 @@ check_user_row (CfdDb *db, const CfdKeyringUser *user, GError **error)
   return ok;
 }
 
+static gboolean
+has_user_row (CfdDb *db, const char *user_id)
+{
+  sqlite3_stmt *stmt = cfd_db_prepare (db, "SELECT 1 FROM users WHERE id = ?", NULL);
+  gboolean present;
+
+  /* When in doubt, keep the user. */
+  if (stmt == NULL)
+    return TRUE;
+  sqlite3_bind_text (stmt, 1, user_id, -1, SQLITE_STATIC);
+  present = sqlite3_step (stmt) != SQLITE_DONE;
+  sqlite3_reset (stmt);
+  return present;
+}
+
+/* cfd_vault_add_user saves the keyring before its database commit, holding
+ * the keyring lock throughout. A user the keyring lists but the database
+ * does not is therefore one whose addition failed and whose removal from the
+ * keyring failed too (a disk that stayed full): under the same lock, such a
+ * user is dropped. Best effort; the unlock has already succeeded. */
+static void
+drop_users_without_rows (CfdVault *self)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean dropped = FALSE;
+  gboolean orphans = FALSE;
+  int fd;
+
+  for (guint i = 0; i < self->keyring->users->len && !orphans; i++)
+    orphans = !has_user_row (self->db,
+                             ((CfdKeyringUser *)g_ptr_array_index (self->keyring->users, i))->id);
+  if (!orphans)
+    return;
+
+  fd = reload_keyring_locked (self, &error);
+  if (fd < 0)
+    {
+      g_debug ("Could not reload the keyring: %s", error->message);
+      return;
+    }
+  for (guint i = self->keyring->users->len; i > 0; i--)
+    {
+      CfdKeyringUser *user = g_ptr_array_index (self->keyring->users, i - 1);
+
+      if (user->role != CFD_ROLE_OWNER && !has_user_row (self->db, user->id))
+        {
+          g_ptr_array_remove_index (self->keyring->users, i - 1);
+          dropped = TRUE;
+        }
+    }
+  if (dropped && !cfd_keyring_save (self->keyring, self->keyring_path, &error))
+    g_debug ("Could not drop a user that was never added: %s", error->message);
+  cfd_io_unlock (fd);
+}
+
 /* With the user's secrets in hand: check them against the vault, open the
  * database, record the unlock. Takes ownership of secrets. */
 static gboolean
@@ -816,6 +871,7 @@ finish_unlock (CfdVault *self,
       forget_unlocked_state (self);
       return FALSE;
     }
+  drop_users_without_rows (self);
   return TRUE;
 }
 
@@ -923,7 +979,11 @@ cfd_vault_unlock_finish (CfdVault *self, GAsyncResult *result, GError **error)
 }
 
 static gboolean
-rewrap_user (CfdVault *self, const char *user_id, const char *new_passphrase, GError **error)
+rewrap_user (CfdVault *self,
+             const char *user_id,
+             const char *new_passphrase,
+             gboolean *changed,
+             GError **error)
 {
   CfdKeyringUser *user;
   int fd = reload_keyring_locked (self, error);
@@ -939,8 +999,32 @@ rewrap_user (CfdVault *self, const char *user_id, const char *new_passphrase, GE
       return FALSE;
     }
   choose_kdf_params (&user->kdf);
-  ok = cfd_keyring_user_wrap (user, self->keyring->vault_id, new_passphrase, self->secrets, error)
-       && cfd_keyring_save (self->keyring, self->keyring_path, error);
+  if (!cfd_keyring_user_wrap (user, self->keyring->vault_id, new_passphrase, self->secrets, error))
+    {
+      cfd_io_unlock (fd);
+      return FALSE;
+    }
+  ok = cfd_keyring_save (self->keyring, self->keyring_path, error);
+  if (!ok)
+    {
+      /* A failure after the rename (flushing the folder) leaves the new
+       * keyring in place. Find out which passphrase now opens the vault, say
+       * so, and keep the keyring in memory in step with the one on disk. */
+      g_autoptr (CfdKeyring) on_disk = cfd_keyring_load (self->keyring_path, NULL);
+      CfdKeyringUser *disk_user = on_disk != NULL ? cfd_keyring_find_user (on_disk, user_id) : NULL;
+
+      if (disk_user != NULL && g_bytes_equal (disk_user->wrapped, user->wrapped))
+        {
+          g_prefix_error (error, "The passphrase was changed, but saving it did not complete: ");
+          if (changed != NULL)
+            *changed = TRUE;
+        }
+      if (on_disk != NULL)
+        {
+          g_clear_pointer (&self->keyring, cfd_keyring_free);
+          self->keyring = g_steal_pointer (&on_disk);
+        }
+    }
   cfd_io_unlock (fd);
   return ok;
 }
@@ -985,6 +1069,7 @@ cfd_vault_change_passphrase (CfdVault *self,
                              GError **error)
 {
   g_autoptr (CfdSecret) check = NULL;
+  gboolean changed = FALSE;
   CfdKeyringUser *user;
 
   if (cfd_vault_get_db (self, error) == NULL || !check_new_passphrase (new_passphrase, error))
@@ -1003,8 +1088,14 @@ cfd_vault_change_passphrase (CfdVault *self,
       return FALSE;
     }
 
-  if (!rewrap_user (self, self->user_id, new_passphrase, error))
-    return FALSE;
+  if (!rewrap_user (self, self->user_id, new_passphrase, &changed, error))
+    {
+      /* The change stands, so the log records it even though the error is
+       * reported. */
+      if (changed && !audit_passphrase_change (self, "user.passphrase-change", NULL))
+        g_debug ("The passphrase change could not be recorded either");
+      return FALSE;
+    }
   return audit_passphrase_change (self, "user.passphrase-change", error);
 }
 
@@ -1061,7 +1152,7 @@ cfd_vault_recover (CfdVault *self,
 
   if (!finish_unlock (self, owner, secrets, "vault.recover", error))
     return FALSE;
-  if (!rewrap_user (self, self->user_id, new_passphrase, error))
+  if (!rewrap_user (self, self->user_id, new_passphrase, NULL, error))
     return FALSE;
   return audit_passphrase_change (self, "user.passphrase-reset", error);
 }
@@ -1161,6 +1252,7 @@ cfd_vault_add_user (
   g_autoptr (CfdSecret) secrets = NULL;
   CfdKeyringUser *user;
   g_autofree char *id = NULL;
+  gboolean keyring_touched = FALSE;
   int fd;
 
   if (!cfd_vault_require_role (self, TRUE, FALSE, FALSE, "user.add", error))
@@ -1203,8 +1295,13 @@ cfd_vault_add_user (
       || !cfd_db_begin (self->db, error))
     goto failed;
   if (!insert_user_row (self->db, user, error)
-      || !cfd_vault_audit (self, "user.add", "user", id, CFD_AUDIT_SUCCESS, NULL, error)
-      || !cfd_keyring_save (self->keyring, self->keyring_path, error))
+      || !cfd_vault_audit (self, "user.add", "user", id, CFD_AUDIT_SUCCESS, NULL, error))
+    {
+      cfd_db_rollback (self->db);
+      goto failed;
+    }
+  keyring_touched = TRUE;
+  if (!cfd_keyring_save (self->keyring, self->keyring_path, error))
     {
       cfd_db_rollback (self->db);
       goto failed;
@@ -1216,6 +1313,12 @@ cfd_vault_add_user (
 
 failed:
   g_ptr_array_remove (self->keyring->users, user);
+  /* The save may have got as far as the rename (or the commit failed after
+   * it): write the keyring back without the user, so that no one is listed
+   * who cannot unlock. Should that fail too, the next unlock drops the user
+   * (drop_users_without_rows). */
+  if (keyring_touched && !cfd_keyring_save (self->keyring, self->keyring_path, NULL))
+    g_debug ("Could not take a user that was not added back out of the keyring");
   cfd_io_unlock (fd);
   return NULL;
 }
