@@ -7,8 +7,8 @@
 
 #include "cfd-patient-key.h"
 
-static char *
-arena_name (const char *patient_id, guint key_version)
+char *
+cfd_patient_key_arena_name (const char *patient_id, guint key_version)
 {
   return g_strdup_printf ("%s/%u", patient_id, key_version);
 }
@@ -44,8 +44,8 @@ tampered (GError **error, const char *what)
   return FALSE;
 }
 
-static gboolean
-insert_grant (CfdVault *vault,
+gboolean
+cfd_patient_key_insert_grant (CfdVault *vault,
               const char *patient_id,
               guint key_version,
               const char *user_id,
@@ -110,19 +110,19 @@ insert_grant (CfdVault *vault,
 gboolean
 cfd_patient_key_create (CfdVault *vault, const char *patient_id, GError **error)
 {
-  g_autofree char *name = arena_name (patient_id, 1);
+  g_autofree char *name = cfd_patient_key_arena_name (patient_id, 1);
   guint8 *key = cfd_key_arena_insert (cfd_vault_get_key_arena (vault), name);
   const char *owner = cfd_vault_get_owner_id (vault);
 
   cfd_random_bytes (key, CFD_KEY_BYTES);
-  if (!insert_grant (vault, patient_id, 1, cfd_vault_get_user_id (vault), key, error))
+  if (!cfd_patient_key_insert_grant (vault, patient_id, 1, cfd_vault_get_user_id (vault), key, error))
     return FALSE;
 
   /* The owner keeps access to every patient of the practice, so that the
    * practice's records survive a therapist leaving. */
   key = cfd_key_arena_lookup (cfd_vault_get_key_arena (vault), name);
   if (owner != NULL && g_strcmp0 (owner, cfd_vault_get_user_id (vault)) != 0
-      && !insert_grant (vault, patient_id, 1, owner, key, error))
+      && !cfd_patient_key_insert_grant (vault, patient_id, 1, owner, key, error))
     return FALSE;
   return TRUE;
 }
@@ -136,15 +136,15 @@ cfd_patient_key_grant (
 
   if (key == NULL)
     return FALSE;
-  /* insert_grant may grow the arena, which moves the key. */
+  /* Granting may grow the arena, which moves the key. */
   copy = cfd_secret_new_from_data (key, CFD_KEY_BYTES);
-  return insert_grant (vault, patient_id, key_version, user_id, copy->data, error);
+  return cfd_patient_key_insert_grant (vault, patient_id, key_version, user_id, copy->data, error);
 }
 
 const guint8 *
 cfd_patient_key_get (CfdVault *vault, const char *patient_id, guint key_version, GError **error)
 {
-  g_autofree char *name = arena_name (patient_id, key_version);
+  g_autofree char *name = cfd_patient_key_arena_name (patient_id, key_version);
   CfdDb *db = cfd_vault_get_db (vault, error);
   CfdKeyArena *arena;
   guint8 *slot;
@@ -312,4 +312,209 @@ cfd_patient_key_unseal (CfdVault *vault,
       return NULL;
     }
   return g_steal_pointer (&value);
+}
+
+/* Every table whose rows are sealed under a patient key. A table added to
+ * the schema with sealed patient content must be listed here, or rotation
+ * would leave its rows under a key that is about to be destroyed. */
+static const CfdSealedTable sealed_tables[] = {
+  { "patients", "patients", "id", "revision", "id", "key_version", "sealed" },
+  { "consents", "consents", "id", "revision", "patient_id", "key_version", "sealed" },
+};
+
+static gboolean
+reseal_table (CfdVault *vault,
+              const CfdSealedTable *t,
+              const char *patient_id,
+              guint old_version,
+              const guint8 old_key[CFD_KEY_BYTES],
+              const guint8 new_key[CFD_KEY_BYTES],
+              GError **error)
+{
+  CfdDb *db = cfd_vault_get_db (vault, error);
+  g_autofree char *select_sql = NULL;
+  g_autofree char *update_sql = NULL;
+  sqlite3_stmt *select, *update;
+  int rc;
+
+  select_sql = g_strdup_printf ("SELECT %s, %s, %s FROM %s WHERE %s = ? AND %s = ?",
+                                t->row_id_column, t->revision_column, t->sealed_column, t->table,
+                                t->patient_id_column, t->key_version_column);
+  update_sql = g_strdup_printf ("UPDATE %s SET %s = ?, %s = ? WHERE %s = ? AND %s = ?", t->table,
+                                t->sealed_column, t->key_version_column, t->row_id_column,
+                                t->revision_column);
+  /* Two statements of their own: the update runs while the select steps. */
+  if (sqlite3_prepare_v2 (cfd_db_handle (db), select_sql, -1, &select, NULL) != SQLITE_OK)
+    {
+      cfd_db_set_error (db, sqlite3_errcode (cfd_db_handle (db)), "rotating a key", error);
+      return FALSE;
+    }
+  update = cfd_db_prepare (db, update_sql, error);
+  if (update == NULL)
+    {
+      sqlite3_finalize (select);
+      return FALSE;
+    }
+
+  sqlite3_bind_text (select, 1, patient_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (select, 2, old_version);
+  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
+    {
+      g_autofree char *row_id = g_strdup ((const char *) sqlite3_column_text (select, 0));
+      guint64 revision = (guint64) sqlite3_column_int64 (select, 1);
+      g_autoptr (CfdAd) old_ad = field_ad (vault, patient_id, old_version, t->ad_table, row_id,
+                                           revision);
+      g_autoptr (CfdAd) new_ad = field_ad (vault, patient_id, old_version + 1, t->ad_table,
+                                           row_id, revision);
+      g_autoptr (GBytes) plain = NULL;
+      g_autoptr (GBytes) sealed = NULL;
+      const guint8 *ad_data;
+      gsize ad_len, plain_len;
+      const guint8 *plain_data;
+
+      ad_data = cfd_ad_data (old_ad, &ad_len);
+      plain = cfd_aead_open (old_key, sqlite3_column_blob (select, 2),
+                             (gsize) sqlite3_column_bytes (select, 2), ad_data, ad_len);
+      if (plain == NULL)
+        {
+          sqlite3_finalize (select);
+          g_set_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_TAMPERED,
+                       "A stored %s entry failed verification during key rotation; nothing was "
+                       "changed",
+                       t->ad_table);
+          return FALSE;
+        }
+      plain_data = g_bytes_get_data (plain, &plain_len);
+      ad_data = cfd_ad_data (new_ad, &ad_len);
+      sealed = cfd_aead_seal (new_key, plain_data, plain_len, ad_data, ad_len);
+
+      sqlite3_reset (update);
+      cfd_db_bind_bytes (update, 1, sealed);
+      sqlite3_bind_int64 (update, 2, old_version + 1);
+      sqlite3_bind_text (update, 3, row_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (update, 4, (gint64) revision);
+      if (!cfd_db_step_done (db, update, error))
+        {
+          sqlite3_finalize (select);
+          return FALSE;
+        }
+    }
+  sqlite3_finalize (select);
+  if (rc != SQLITE_DONE)
+    {
+      cfd_db_set_error (db, rc, "rotating a key", error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+current_key_version (CfdDb *db, const char *patient_id, guint *version, GError **error)
+{
+  sqlite3_stmt *stmt = cfd_db_prepare (db, "SELECT key_version FROM patients WHERE id = ?", error);
+  gboolean found;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, patient_id, -1, SQLITE_TRANSIENT);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  if (found)
+    *version = (guint) sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (!found)
+    g_set_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_NOT_FOUND, "No such patient");
+  return found;
+}
+
+static GPtrArray *
+current_readers (CfdDb *db, const char *patient_id, guint version, GError **error)
+{
+  g_autoptr (GPtrArray) readers = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = cfd_db_prepare (
+      db, "SELECT user_id FROM patient_keys WHERE patient_id = ? AND key_version = ?", error);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, patient_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, version);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (readers, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+  return g_steal_pointer (&readers);
+}
+
+gboolean
+cfd_patient_key_rotate (CfdVault *vault,
+                        const char *patient_id,
+                        const char *const *exclude,
+                        GError **error)
+{
+  CfdDb *db = cfd_vault_get_db (vault, error);
+  CfdKeyArena *arena;
+  g_autoptr (CfdSecret) old_key = NULL;
+  g_autoptr (CfdSecret) new_key = cfd_secret_new (CFD_KEY_BYTES);
+  g_autoptr (GPtrArray) readers = NULL;
+  g_autofree char *new_name = NULL;
+  const guint8 *key;
+  guint version = 0;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (db == NULL || cfd_db_in_transaction (db), FALSE);
+  if (db == NULL || !current_key_version (db, patient_id, &version, error))
+    return FALSE;
+  key = cfd_patient_key_get (vault, patient_id, version, error);
+  if (key == NULL)
+    return FALSE;
+  old_key = cfd_secret_new_from_data (key, CFD_KEY_BYTES);
+  cfd_random_bytes (new_key->data, CFD_KEY_BYTES);
+
+  readers = current_readers (db, patient_id, version, error);
+  if (readers == NULL)
+    return FALSE;
+  for (guint i = 0; i < readers->len; i++)
+    {
+      const char *reader = g_ptr_array_index (readers, i);
+
+      if (exclude != NULL && g_strv_contains (exclude, reader))
+        continue;
+      if (!cfd_patient_key_insert_grant (vault, patient_id, version + 1, reader, new_key->data,
+                                         error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (sealed_tables); i++)
+    if (!reseal_table (vault, &sealed_tables[i], patient_id, version, old_key->data,
+                       new_key->data, error))
+      return FALSE;
+
+  stmt = cfd_db_prepare (db, "DELETE FROM patient_keys WHERE patient_id = ? AND key_version <= ?",
+                         error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, patient_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, version);
+  if (!cfd_db_step_done (db, stmt, error)
+      || !cfd_vault_audit (vault, "key.rotate", "patient", patient_id, CFD_AUDIT_SUCCESS, NULL,
+                           error))
+    return FALSE;
+
+  /* The arena is updated last; if the caller's commit fails it calls
+   * cfd_patient_key_forget, and the old version is read again from disk. */
+  arena = cfd_vault_get_key_arena (vault);
+  new_name = cfd_patient_key_arena_name (patient_id, version + 1);
+  memcpy (cfd_key_arena_insert (arena, new_name), new_key->data, CFD_KEY_BYTES);
+  return TRUE;
+}
+
+void
+cfd_patient_key_forget (CfdVault *vault, const char *patient_id, guint up_to_version)
+{
+  CfdKeyArena *arena = cfd_vault_get_key_arena (vault);
+
+  for (guint v = 1; v <= up_to_version; v++)
+    {
+      g_autofree char *name = cfd_patient_key_arena_name (patient_id, v);
+
+      cfd_key_arena_remove (arena, name);
+    }
 }

@@ -47,4 +47,43 @@ gboolean cfd_patient_key_grant (CfdVault *vault,
                                 const char *user_id,
                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* Seals key to user_id's X25519 key and signs the grant as the signed-in
+ * user. Caller holds a write transaction. */
+gboolean cfd_patient_key_insert_grant (CfdVault *vault,
+                                       const char *patient_id,
+                                       guint key_version,
+                                       const char *user_id,
+                                       const guint8 key[CFD_KEY_BYTES],
+                                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The name of a patient key in the vault's key arena. */
+char *cfd_patient_key_arena_name (const char *patient_id, guint key_version);
+
+/* A table holding values sealed under patient keys; rotation re-seals every
+ * registered table. The associated data of a row is (ad_table, row id,
+ * revision, key version) as in cfd_patient_key_seal. */
+typedef struct
+{
+  const char *table;
+  const char *ad_table;
+  const char *row_id_column;
+  const char *revision_column;
+  const char *patient_id_column;
+  const char *key_version_column;
+  const char *sealed_column;
+} CfdSealedTable;
+
+/* Replaces the patient's key with a new version: every registered table is
+ * re-sealed, the new key is granted to every current reader except those in
+ * exclude (NULL-terminated user ids), and the old grants are destroyed, so a
+ * copy of an old grant opens nothing written from now on. Caller holds a
+ * write transaction; on error it rolls back and nothing changed. */
+gboolean cfd_patient_key_rotate (CfdVault *vault,
+                                 const char *patient_id,
+                                 const char *const *exclude,
+                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Drops cached keys of versions 1..up_to_version from memory. */
+void cfd_patient_key_forget (CfdVault *vault, const char *patient_id, guint up_to_version);
+
 G_END_DECLS

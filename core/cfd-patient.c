@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cfd-consent-private.h"
 #include "cfd-patient-key.h"
 #include "cfd-patient.h"
 
@@ -267,10 +268,8 @@ cfd_vault_add_patient (CfdVault *vault, GVariant *details, GError **error)
       || !cfd_vault_audit (vault, "patient.create", "patient", id, CFD_AUDIT_SUCCESS, NULL, error)
       || !cfd_db_commit (db, error))
     {
-      g_autofree char *key_name = g_strdup_printf ("%s/1", id);
-
       cfd_db_rollback (db);
-      cfd_key_arena_remove (cfd_vault_get_key_arena (vault), key_name);
+      cfd_patient_key_forget (vault, id, 1);
       return NULL;
     }
   return g_steal_pointer (&id);
@@ -345,6 +344,25 @@ cfd_vault_list_patients (CfdVault *vault, gboolean include_archived, GError **er
       cfd_db_set_error (db, rc, "listing patients", error);
       return NULL;
     }
+
+  /* A supervisor keeps a key only while some consent is live; expiry is
+   * checked here too, before the practice's next unlock rotates the key. */
+  for (guint i = g_list_model_get_n_items (G_LIST_MODEL (store)); i-- > 0;)
+    {
+      g_autoptr (CfdPatient) patient = g_list_model_get_item (G_LIST_MODEL (store), i);
+      g_autofree char *consent_id = NULL;
+      g_autoptr (GError) denied = NULL;
+
+      if (!cfd_consent_check_access (vault, patient->id, FALSE, FALSE, 0, &consent_id, &denied))
+        {
+          if (!g_error_matches (denied, CFD_VAULT_ERROR, CFD_VAULT_ERROR_NOT_PERMITTED))
+            {
+              g_propagate_error (error, g_steal_pointer (&denied));
+              return NULL;
+            }
+          g_list_store_remove (store, i);
+        }
+    }
   g_list_store_sort (store, compare_by_name, NULL);
 
   if (!cfd_db_begin (db, error)
@@ -385,6 +403,13 @@ load_patient (CfdVault *vault, const char *patient_id, GError **error)
     }
   patient = patient_from_row (vault, stmt, error);
   sqlite3_reset (stmt);
+  if (patient != NULL)
+    {
+      g_autofree char *consent_id = NULL;
+
+      if (!cfd_consent_check_access (vault, patient_id, FALSE, FALSE, 0, &consent_id, error))
+        g_clear_object (&patient);
+    }
   return patient;
 }
 
@@ -609,12 +634,7 @@ cfd_vault_delete_patient (CfdVault *vault,
       || !cfd_db_commit (db, error))
     goto failed;
 
-  for (guint v = 1; v <= patient->key_version; v++)
-    {
-      g_autofree char *name = g_strdup_printf ("%s/%u", patient_id, v);
-
-      cfd_key_arena_remove (cfd_vault_get_key_arena (vault), name);
-    }
+  cfd_patient_key_forget (vault, patient_id, patient->key_version);
   /* secure_delete zeroes freed pages in the database file; a checkpoint
    * moves them out of the WAL too. */
   if (!cfd_db_exec (db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL))
@@ -625,3 +645,4 @@ failed:
   cfd_db_rollback (db);
   return FALSE;
 }
+

@@ -45,6 +45,24 @@ static const char *const migrations[] = {
   "  signature BLOB NOT NULL CHECK (length(signature) = 64),"
   "  PRIMARY KEY (patient_id, key_version, user_id));"
 
+  /* Consents: the terms are sealed under the patient key and signed by the
+   * granting user; expiry and revocation are in the clear so that core can
+   * refuse a supervisor without decrypting anything. */
+  "CREATE TABLE consents ("
+  "  id TEXT PRIMARY KEY,"
+  "  patient_id TEXT NOT NULL REFERENCES patients (id) ON DELETE CASCADE,"
+  "  supervisor_id TEXT NOT NULL REFERENCES users (id),"
+  "  granted_by TEXT NOT NULL REFERENCES users (id),"
+  "  created INTEGER NOT NULL,"
+  "  expires INTEGER,"
+  "  revoked_at INTEGER,"
+  "  key_withdrawn INTEGER NOT NULL DEFAULT 0 CHECK (key_withdrawn IN (0, 1)),"
+  "  key_version INTEGER NOT NULL CHECK (key_version >= 1),"
+  "  revision INTEGER NOT NULL CHECK (revision >= 1),"
+  "  sealed BLOB NOT NULL,"
+  "  signature BLOB NOT NULL CHECK (length(signature) = 64));"
+  "CREATE INDEX consents_patient ON consents (patient_id, supervisor_id);"
+
   "CREATE TABLE audit_log ("
   "  seq INTEGER PRIMARY KEY,"
   "  time INTEGER NOT NULL,"

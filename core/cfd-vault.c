@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <sodium.h>
 
+#include "cfd-consent.h"
 #include "cfd-io.h"
 #include "cfd-vault-private.h"
 
@@ -872,6 +873,16 @@ finish_unlock (CfdVault *self,
       return FALSE;
     }
   drop_users_without_rows (self);
+
+  /* Revocations interrupted before their key rotation, and consents that
+   * expired since, are completed by the first of the practice to unlock. */
+  {
+    g_autoptr (GError) lapsed_error = NULL;
+
+    cfd_vault_withdraw_lapsed_consents (self, &lapsed_error);
+    if (lapsed_error != NULL)
+      g_warning ("Could not check for lapsed consents: %s", lapsed_error->message);
+  }
   return TRUE;
 }
 

@@ -1,0 +1,21 @@
+/* cfd-consent-private.h: the consent check that core applies to every read by a supervisor. */
+#pragma once
+
+#include "cfd-consent.h"
+
+G_BEGIN_DECLS
+
+/* TRUE for owners and therapists (their grants decide). For a supervisor,
+ * TRUE only under a live, verified consent covering the record; the id of
+ * that consent is returned for the audit log's authorization column.
+ * Otherwise NOT_PERMITTED (a forged or altered consent: TAMPERED). Pass
+ * check_record = FALSE to ask about the patient's details only. */
+gboolean cfd_consent_check_access (CfdVault *vault,
+                                   const char *patient_id,
+                                   gboolean check_record,
+                                   gboolean psychotherapy_note,
+                                   gint64 occurred,
+                                   char **consent_id,
+                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS
