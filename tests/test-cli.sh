@@ -59,6 +59,19 @@ printf 'supervisor passphrase\n' > "$work/sup"
 expect 0 "supervisor unlocks" -- "$cli" --vault "$vault" --user "Sam Supervisor" --passphrase-file "$work/sup" patient list
 [ ! -s "$work/out" ] && ok "supervisor without consent sees no patient" || not_ok "supervisor without consent sees no patient"
 
+expect 2 "consent grant with a bad scope" -- "$cli" --vault "$vault" --passphrase-file "$work/pass" consent grant --patient "$id" --supervisor "Sam Supervisor" --scope everything --purpose x --obtained 2026-11-01 --method "signed form"
+expect 1 "consent grant for a non-supervisor" -- "$cli" --vault "$vault" --passphrase-file "$work/pass" consent grant --patient "$id" --supervisor "Dr Owner" --scope all --purpose x --obtained 2026-11-01 --method "signed form"
+expect 0 "consent grant" -- "$cli" --vault "$vault" --passphrase-file "$work/pass" consent grant --patient "$id" --supervisor "Sam Supervisor" --scope medical --purpose "Supervision" --obtained 2026-11-01 --method "signed form"
+consent=$(cat "$work/out")
+expect 0 "supervisor with consent" -- "$cli" --vault "$vault" --user "Sam Supervisor" --passphrase-file "$work/sup" patient list
+grep -q "Canary Pelham" "$work/out" && ok "supervisor with consent sees the patient" || not_ok "supervisor with consent sees the patient"
+expect 0 "consent list" -- "$cli" --vault "$vault" --passphrase-file "$work/pass" consent list --patient "$id"
+grep -q "live	medical" "$work/out" && ok "consent list shows a live consent" || not_ok "consent list shows a live consent"
+expect 0 "consent revoke" -- "$cli" --vault "$vault" --passphrase-file "$work/pass" consent revoke "$consent"
+expect 0 "supervisor after revocation" -- "$cli" --vault "$vault" --user "Sam Supervisor" --passphrase-file "$work/sup" patient list
+[ ! -s "$work/out" ] && ok "supervisor after revocation sees no patient" || not_ok "supervisor after revocation sees no patient"
+expect 1 "supervisor may not revoke" -- "$cli" --vault "$vault" --user "Sam Supervisor" --passphrase-file "$work/sup" consent revoke "$consent"
+
 printf '%s\nreset passphrase\n' "$recovery" > "$work/rec"
 expect 0 "recover" -- "$cli" --vault "$vault" --passphrase-file "$work/rec" recover
 printf 'reset passphrase\n' > "$work/reset"

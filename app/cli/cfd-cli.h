@@ -38,6 +38,7 @@ typedef struct
 /* Each group file defines its table; cfd-cli.c lists them. */
 extern const CfdCliCommand cfd_cli_vault_commands[];
 extern const CfdCliCommand cfd_cli_patient_commands[];
+extern const CfdCliCommand cfd_cli_consent_commands[];
 
 /* Parses a subcommand's own options; on failure prints the error and
  * returns FALSE (exit code 2). */
