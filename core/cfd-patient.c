@@ -6,6 +6,7 @@
 
 #include "cfd-consent-private.h"
 #include "cfd-patient-key.h"
+#include "cfd-patient-private.h"
 #include "cfd-patient.h"
 
 #define DETAILS_TYPE     G_VARIANT_TYPE_VARDICT
@@ -646,3 +647,31 @@ failed:
   return FALSE;
 }
 
+CfdPatient *
+cfd_patient_load (CfdVault *vault, const char *patient_id, GError **error)
+{
+  return load_patient (vault, patient_id, error);
+}
+
+gboolean
+cfd_patient_raise_risk_flag (CfdVault *vault, const char *patient_id, GError **error)
+{
+  g_autoptr (CfdPatient) patient = load_patient (vault, patient_id, error);
+  g_autoptr (GVariant) flagged = NULL;
+  GVariantDict dict;
+
+  if (patient == NULL)
+    return FALSE;
+  if (cfd_patient_get_risk_flag (patient))
+    return TRUE;
+  g_variant_dict_init (&dict, patient->details);
+  g_variant_dict_insert (&dict, CFD_PATIENT_RISK_FLAG, "b", TRUE);
+  flagged = g_variant_ref_sink (g_variant_dict_end (&dict));
+  return write_patient_row (vault,
+                            "UPDATE patients SET updated = ?2, key_version = ?3, revision = ?4, "
+                            "sealed = ?5 WHERE id = ?1",
+                            patient->id, patient->key_version, patient->revision + 1, flagged,
+                            error)
+         && cfd_vault_audit (vault, "patient.risk-flag", "patient", patient_id, CFD_AUDIT_SUCCESS,
+                             NULL, error);
+}

@@ -21,11 +21,13 @@ typedef enum
   CFD_RECORD_ADDENDUM, /* takes its class from the record it is attached to */
 } CfdRecordKind;
 
+/* Named "category" in C only because G_DECLARE_FINAL_TYPE takes
+ * CfdRecordClass for the GObject class structure. */
 typedef enum
 {
   CFD_RECORD_CLASS_PSYCHOTHERAPY,
   CFD_RECORD_CLASS_MEDICAL,
-} CfdRecordClass;
+} CfdRecordCategory;
 
 typedef enum
 {
@@ -48,7 +50,7 @@ const char *cfd_record_get_patient_id (CfdRecord *self);
 const char *cfd_record_get_parent_id (CfdRecord *self); /* addenda; else NULL */
 const char *cfd_record_get_author_id (CfdRecord *self);
 CfdRecordKind cfd_record_get_kind (CfdRecord *self);
-CfdRecordClass cfd_record_get_class (CfdRecord *self);
+CfdRecordCategory cfd_record_get_class (CfdRecord *self);
 CfdRecordStatus cfd_record_get_status (CfdRecord *self);
 gint64 cfd_record_get_occurred (CfdRecord *self); /* the session date, seconds since epoch */
 gint64 cfd_record_get_updated (CfdRecord *self);

@@ -14,12 +14,18 @@ typedef enum
   CFD_FIELD_INTEGER,
   CFD_FIELD_NUMBER,
   CFD_FIELD_CHOICE,
-  CFD_FIELD_DATE,      /* YYYY-MM-DD */
-  CFD_FIELD_TIME,      /* HH:MM */
+  CFD_FIELD_DATE, /* YYYY-MM-DD */
+  CFD_FIELD_TIME, /* HH:MM */
   CFD_FIELD_BOOLEAN,
   CFD_FIELD_VITALS,    /* a series of (time, systolic, diastolic, HR, SpO2) */
   CFD_FIELD_CHECKLIST, /* several choices at once */
 } CfdFieldType;
+
+/* The GVariant type of each field's value in a record's content:
+ * TEXT, LONG_TEXT, CHOICE, DATE, TIME "s"; INTEGER "x"; NUMBER "d";
+ * BOOLEAN "b"; CHECKLIST "as"; VITALS CFD_TEMPLATE_VITALS_TYPE, one
+ * (time "HH:MM", systolic, diastolic, heart rate, SpO2 %) per reading. */
+#define CFD_TEMPLATE_VITALS_TYPE "a(sqqqq)"
 
 typedef struct
 {
@@ -31,7 +37,7 @@ typedef struct
   double min;
   double max;
   char *unit;
-  GStrv choices;       /* ids, for CHOICE and CHECKLIST */
+  GStrv choices; /* ids, for CHOICE and CHECKLIST */
   GStrv choice_labels;
 } CfdTemplateField;
 
@@ -52,5 +58,11 @@ const CfdTemplateField *cfd_template_find_field (const CfdTemplate *tmpl, const 
 gboolean cfd_template_validate (const CfdTemplate *tmpl,
                                 GVariant *content,
                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Checks that every required field holds a value; signing needs it, while
+ * drafts may be saved incomplete. */
+gboolean cfd_template_check_complete (const CfdTemplate *tmpl,
+                                      GVariant *content,
+                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

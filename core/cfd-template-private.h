@@ -1,0 +1,11 @@
+/* cfd-template-private.h: checks of dates and times shared by templates and note files. */
+#pragma once
+
+#include "cfd-template.h"
+
+G_BEGIN_DECLS
+
+gboolean cfd_template_is_valid_date (const char *text); /* YYYY-MM-DD, a real date */
+gboolean cfd_template_is_valid_time (const char *text); /* HH:MM, 00:00-23:59 */
+
+G_END_DECLS

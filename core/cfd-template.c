@@ -1,0 +1,363 @@
+/* cfd-template.c: what each record kind holds, read from the templates in data/templates. */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cfd-error.h"
+#include "cfd-template-private.h"
+#include "cfd-templates-resources.h"
+
+#define RESOURCE_PREFIX    "/org/confidant/Confidant/templates/"
+#define N_KINDS            (CFD_RECORD_ADDENDUM + 1)
+#define MAX_LINE_BYTES     (16 * 1024)
+#define MAX_TEXT_BYTES     (8 * 1024 * 1024)
+#define MAX_VITALS_ROWS    2000
+#define MAX_CHECKLIST_SIZE 64
+
+static const struct
+{
+  const char *name;
+  CfdFieldType type;
+} field_types[] = {
+  { "text", CFD_FIELD_TEXT },       { "long-text", CFD_FIELD_LONG_TEXT },
+  { "integer", CFD_FIELD_INTEGER }, { "number", CFD_FIELD_NUMBER },
+  { "choice", CFD_FIELD_CHOICE },   { "date", CFD_FIELD_DATE },
+  { "time", CFD_FIELD_TIME },       { "boolean", CFD_FIELD_BOOLEAN },
+  { "vitals", CFD_FIELD_VITALS },   { "checklist", CFD_FIELD_CHECKLIST },
+};
+
+static void
+field_free (gpointer data)
+{
+  CfdTemplateField *field = data;
+
+  g_free (field->id);
+  g_free (field->label);
+  g_free (field->help);
+  g_free (field->unit);
+  g_strfreev (field->choices);
+  g_strfreev (field->choice_labels);
+  g_free (field);
+}
+
+/* The templates ship inside the binary, so a broken one is a build defect:
+ * it aborts loudly rather than letting records go unchecked. */
+static CfdTemplate *
+load_template (CfdRecordKind kind)
+{
+  g_autofree char *path
+      = g_strdup_printf (RESOURCE_PREFIX "%s.template", cfd_record_kind_to_string (kind));
+  g_autoptr (GBytes) data = NULL;
+  g_autoptr (GKeyFile) file = g_key_file_new ();
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) groups = NULL;
+  g_autofree char *kind_name = NULL;
+  CfdTemplate *tmpl;
+
+  data = g_resource_lookup_data (cfd_templates_get_resource (), path, G_RESOURCE_LOOKUP_FLAGS_NONE,
+                                 &error);
+  if (data == NULL || !g_key_file_load_from_bytes (file, data, G_KEY_FILE_NONE, &error))
+    g_error ("Record template %s cannot be read: %s", path, error->message);
+  kind_name = g_key_file_get_string (file, "Template", "Kind", NULL);
+  if (g_strcmp0 (kind_name, cfd_record_kind_to_string (kind)) != 0)
+    g_error ("Record template %s names the wrong kind", path);
+
+  tmpl = g_new0 (CfdTemplate, 1);
+  tmpl->kind = kind;
+  tmpl->title = g_key_file_get_locale_string (file, "Template", "Title", NULL, NULL);
+  tmpl->description = g_key_file_get_locale_string (file, "Template", "Description", NULL, NULL);
+  tmpl->fields = g_ptr_array_new_with_free_func (field_free);
+
+  groups = g_key_file_get_groups (file, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      CfdTemplateField *field;
+      g_autofree char *type = NULL;
+      gboolean known = FALSE;
+
+      if (!g_str_has_prefix (groups[i], "Field "))
+        continue;
+      field = g_new0 (CfdTemplateField, 1);
+      field->id = g_strdup (groups[i] + strlen ("Field "));
+      field->label = g_key_file_get_locale_string (file, groups[i], "Label", NULL, NULL);
+      field->help = g_key_file_get_locale_string (file, groups[i], "Help", NULL, NULL);
+      field->unit = g_key_file_get_string (file, groups[i], "Unit", NULL);
+      field->required = g_key_file_get_boolean (file, groups[i], "Required", NULL);
+      field->min = g_key_file_has_key (file, groups[i], "Min", NULL)
+                       ? g_key_file_get_double (file, groups[i], "Min", NULL)
+                       : -G_MAXDOUBLE;
+      field->max = g_key_file_has_key (file, groups[i], "Max", NULL)
+                       ? g_key_file_get_double (file, groups[i], "Max", NULL)
+                       : G_MAXDOUBLE;
+      field->choices = g_key_file_get_string_list (file, groups[i], "Choices", NULL, NULL);
+      field->choice_labels
+          = g_key_file_get_locale_string_list (file, groups[i], "ChoiceLabels", NULL, NULL, NULL);
+      type = g_key_file_get_string (file, groups[i], "Type", NULL);
+      for (guint t = 0; t < G_N_ELEMENTS (field_types); t++)
+        if (g_strcmp0 (type, field_types[t].name) == 0)
+          {
+            field->type = field_types[t].type;
+            known = TRUE;
+          }
+      if (!known || field->label == NULL || field->min > field->max)
+        g_error ("Record template %s: field %s is not well formed", path, field->id);
+      if ((field->type == CFD_FIELD_CHOICE || field->type == CFD_FIELD_CHECKLIST)
+          && (field->choices == NULL || field->choice_labels == NULL
+              || g_strv_length (field->choices) != g_strv_length (field->choice_labels)))
+        g_error ("Record template %s: field %s needs as many choices as labels", path, field->id);
+      g_ptr_array_add (tmpl->fields, field);
+    }
+  if (tmpl->fields->len == 0)
+    g_error ("Record template %s has no fields", path);
+  return tmpl;
+}
+
+const CfdTemplate *
+cfd_template_get (CfdRecordKind kind)
+{
+  static CfdTemplate *templates[N_KINDS];
+  static gsize loaded;
+
+  g_return_val_if_fail ((guint)kind < N_KINDS, NULL);
+  if (g_once_init_enter (&loaded))
+    {
+      for (guint k = 0; k < N_KINDS; k++)
+        templates[k] = load_template ((CfdRecordKind)k);
+      g_once_init_leave (&loaded, 1);
+    }
+  return templates[kind];
+}
+
+const CfdTemplateField *
+cfd_template_find_field (const CfdTemplate *tmpl, const char *id)
+{
+  for (guint i = 0; i < tmpl->fields->len; i++)
+    {
+      const CfdTemplateField *field = g_ptr_array_index (tmpl->fields, i);
+
+      if (g_strcmp0 (field->id, id) == 0)
+        return field;
+    }
+  return NULL;
+}
+
+gboolean
+cfd_template_is_valid_date (const char *text)
+{
+  int year, month, day;
+  char tail;
+
+  if (strlen (text) != 10 || text[4] != '-' || text[7] != '-'
+      || sscanf (text, "%4d-%2d-%2d%c", &year, &month, &day, &tail) != 3)
+    return FALSE;
+  for (guint i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && !g_ascii_isdigit (text[i]))
+      return FALSE;
+  return year >= 1 && g_date_valid_dmy ((GDateDay)day, (GDateMonth)month, (GDateYear)year);
+}
+
+gboolean
+cfd_template_is_valid_time (const char *text)
+{
+  return strlen (text) == 5 && g_ascii_isdigit (text[0]) && g_ascii_isdigit (text[1])
+         && text[2] == ':' && g_ascii_isdigit (text[3]) && g_ascii_isdigit (text[4])
+         && (text[0] - '0') * 10 + (text[1] - '0') < 24 && text[3] < '6';
+}
+
+static gboolean
+field_error (GError **error, const CfdTemplateField *field, const char *problem)
+{
+  g_set_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT, "“%s” %s", field->label,
+               problem);
+  return FALSE;
+}
+
+static gboolean
+in_range (const CfdTemplateField *field, double value, GError **error)
+{
+  g_autofree char *problem = NULL;
+
+  if (isfinite (value) && value >= field->min && value <= field->max)
+    return TRUE;
+  problem = g_strdup_printf ("must be between %g and %g%s%s", field->min, field->max,
+                             field->unit ? " " : "", field->unit ? field->unit : "");
+  return field_error (error, field, problem);
+}
+
+static gboolean
+is_choice (const CfdTemplateField *field, const char *value)
+{
+  return value != NULL && field->choices != NULL
+         && g_strv_contains ((const char *const *)field->choices, value);
+}
+
+static gboolean
+check_vitals (const CfdTemplateField *field, GVariant *value, GError **error)
+{
+  GVariantIter iter;
+  const char *time;
+  guint16 systolic, diastolic, pulse, spo2;
+
+  if (g_variant_n_children (value) > MAX_VITALS_ROWS)
+    return field_error (error, field, "has too many readings");
+  g_variant_iter_init (&iter, value);
+  while (g_variant_iter_next (&iter, "(&sqqqq)", &time, &systolic, &diastolic, &pulse, &spo2))
+    {
+      if (!cfd_template_is_valid_time (time))
+        return field_error (error, field, "needs a time written HH:MM for every reading");
+      if (systolic < 40 || systolic > 300 || diastolic < 20 || diastolic > 200
+          || diastolic >= systolic)
+        return field_error (error, field, "has a blood pressure outside 40-300 / 20-200 mmHg");
+      if (pulse < 20 || pulse > 250)
+        return field_error (error, field, "has a heart rate outside 20-250 per minute");
+      if (spo2 < 50 || spo2 > 100)
+        return field_error (error, field, "has an oxygen saturation outside 50-100 %");
+    }
+  return TRUE;
+}
+
+static gboolean
+check_value (const CfdTemplateField *field, GVariant *value, GError **error)
+{
+  switch (field->type)
+    {
+      case CFD_FIELD_TEXT:
+      case CFD_FIELD_LONG_TEXT:
+        {
+          gsize len;
+          const char *text;
+
+          if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+            return field_error (error, field, "must be text");
+          text = g_variant_get_string (value, &len);
+          if (field->type == CFD_FIELD_TEXT && (len > MAX_LINE_BYTES || strchr (text, '\n')))
+            return field_error (error, field, "must be a single line of text");
+          if (len > MAX_TEXT_BYTES)
+            return field_error (error, field, "is longer than 8 MiB");
+          return TRUE;
+        }
+      case CFD_FIELD_INTEGER:
+        if (!g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
+          return field_error (error, field, "must be a whole number");
+        return in_range (field, (double)g_variant_get_int64 (value), error);
+      case CFD_FIELD_NUMBER:
+        if (!g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE))
+          return field_error (error, field, "must be a number");
+        return in_range (field, g_variant_get_double (value), error);
+      case CFD_FIELD_CHOICE:
+        if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING)
+            || !is_choice (field, g_variant_get_string (value, NULL)))
+          return field_error (error, field, "must be one of the listed choices");
+        return TRUE;
+      case CFD_FIELD_CHECKLIST:
+        {
+          g_autofree const char **items = NULL;
+          gsize n = 0;
+
+          if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY))
+            return field_error (error, field, "must be a list of choices");
+          items = g_variant_get_strv (value, &n);
+          if (n > MAX_CHECKLIST_SIZE)
+            return field_error (error, field, "has too many entries");
+          for (gsize i = 0; i < n; i++)
+            {
+              if (!is_choice (field, items[i]))
+                return field_error (error, field, "must hold only the listed choices");
+              for (gsize j = 0; j < i; j++)
+                if (strcmp (items[i], items[j]) == 0)
+                  return field_error (error, field, "lists a choice twice");
+            }
+          return TRUE;
+        }
+      case CFD_FIELD_DATE:
+        if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING)
+            || !cfd_template_is_valid_date (g_variant_get_string (value, NULL)))
+          return field_error (error, field, "must be a real date written YYYY-MM-DD");
+        return TRUE;
+      case CFD_FIELD_TIME:
+        if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING)
+            || !cfd_template_is_valid_time (g_variant_get_string (value, NULL)))
+          return field_error (error, field, "must be a time written HH:MM (00:00-23:59)");
+        return TRUE;
+      case CFD_FIELD_BOOLEAN:
+        if (!g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN))
+          return field_error (error, field, "must be yes or no");
+        return TRUE;
+      case CFD_FIELD_VITALS:
+        if (!g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE)))
+          return field_error (error, field, "must be a series of vital sign readings");
+        return check_vitals (field, value, error);
+      default:
+        g_assert_not_reached ();
+    }
+}
+
+gboolean
+cfd_template_validate (const CfdTemplate *tmpl, GVariant *content, GError **error)
+{
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  if (content == NULL || !g_variant_is_of_type (content, G_VARIANT_TYPE_VARDICT))
+    {
+      g_set_error_literal (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT,
+                           "Record content must be a dictionary of fields");
+      return FALSE;
+    }
+  g_variant_iter_init (&iter, content);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
+    {
+      g_autoptr (GVariant) owned = value;
+      const CfdTemplateField *field = cfd_template_find_field (tmpl, key);
+
+      if (field == NULL)
+        {
+          /* Field ids come from the caller's program, not from patients. */
+          g_set_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT,
+                       "A %s has no field “%s”", tmpl->title, key);
+          return FALSE;
+        }
+      if (!check_value (field, value, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+is_empty (GVariant *value)
+{
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+    {
+      for (const char *p = g_variant_get_string (value, NULL); *p != '\0'; p = g_utf8_next_char (p))
+        if (!g_unichar_isspace (g_utf8_get_char (p)))
+          return FALSE;
+      return TRUE;
+    }
+  if (g_variant_is_container (value))
+    return g_variant_n_children (value) == 0;
+  return FALSE;
+}
+
+gboolean
+cfd_template_check_complete (const CfdTemplate *tmpl, GVariant *content, GError **error)
+{
+  for (guint i = 0; i < tmpl->fields->len; i++)
+    {
+      const CfdTemplateField *field = g_ptr_array_index (tmpl->fields, i);
+      g_autoptr (GVariant) value = NULL;
+
+      if (!field->required)
+        continue;
+      value = g_variant_lookup_value (content, field->id, NULL);
+      if (value == NULL || is_empty (value))
+        {
+          g_set_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT,
+                       "“%s” must be filled in before the record is signed", field->label);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
