@@ -1,0 +1,305 @@
+/* cfd-demo.c: a deterministic synthetic practice, for demonstrations, screenshots and benchmarks. */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "cfd-consent.h"
+#include "cfd-demo-text.h"
+#include "cfd-demo.h"
+#include "cfd-measure.h"
+#include "cfd-patient.h"
+#include "cfd-record.h"
+#include "cfd-template.h"
+#include "cfd-vault-private.h"
+
+#define DAY (24 * 60 * 60)
+
+/* Realistic ranges for the numbers a template only bounds loosely. */
+static const struct
+{
+  const char *field;
+  double low;
+  double high;
+} plausible[] = {
+  { "weight-kg", 52, 110 }, { "dose-mg", 20, 110 }, { "infusion-rate", 20, 60 },
+  { "moaas", 3, 5 },        { "cadss", 0, 35 },     { "observation-minutes", 60, 120 },
+};
+
+static double
+random_number (GRand *rand, const CfdTemplateField *field)
+{
+  double low = field->min, high = field->max;
+
+  for (guint i = 0; i < G_N_ELEMENTS (plausible); i++)
+    if (g_strcmp0 (field->id, plausible[i].field) == 0)
+      {
+        low = plausible[i].low;
+        high = plausible[i].high;
+      }
+  if (high <= low)
+    high = low + 10;
+  return g_rand_double_range (rand, low, high);
+}
+
+static GVariant *
+random_vitals (GRand *rand)
+{
+  GVariantBuilder builder;
+  int minutes = 9 * 60 + g_rand_int_range (rand, 0, 120);
+  int readings = g_rand_int_range (rand, 4, 8);
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE));
+  for (int i = 0; i < readings; i++, minutes += 15)
+    {
+      g_autofree char *time = g_strdup_printf ("%02d:%02d", minutes / 60, minutes % 60);
+
+      g_variant_builder_add (&builder, "(sqqqq)", time, (guint16)g_rand_int_range (rand, 108, 148),
+                             (guint16)g_rand_int_range (rand, 66, 94),
+                             (guint16)g_rand_int_range (rand, 58, 98),
+                             (guint16)g_rand_int_range (rand, 95, 101));
+    }
+  return g_variant_builder_end (&builder);
+}
+
+static GVariant *
+random_value (GRand *rand, const CfdTemplateField *field, gint64 occurred, gsize long_text_bytes)
+{
+  switch (field->type)
+    {
+      case CFD_FIELD_TEXT:
+        return g_variant_new_take_string (cfd_demo_text_phrase (rand));
+      case CFD_FIELD_LONG_TEXT:
+        return g_variant_new_take_string (
+            cfd_demo_text_paragraphs (rand, long_text_bytes / 2, long_text_bytes));
+      case CFD_FIELD_INTEGER:
+        return g_variant_new_int64 ((gint64)round (random_number (rand, field)));
+      case CFD_FIELD_NUMBER:
+        return g_variant_new_double (round (random_number (rand, field) * 10) / 10);
+      case CFD_FIELD_CHOICE:
+        return g_variant_new_string (
+            field->choices[g_rand_int_range (rand, 0, (gint32)g_strv_length (field->choices))]);
+      case CFD_FIELD_CHECKLIST:
+        {
+          GVariantBuilder builder;
+
+          g_variant_builder_init (&builder, G_VARIANT_TYPE_STRING_ARRAY);
+          for (guint i = 0; field->choices[i] != NULL; i++)
+            if (g_rand_boolean (rand))
+              g_variant_builder_add (&builder, "s", field->choices[i]);
+          return g_variant_builder_end (&builder);
+        }
+      case CFD_FIELD_DATE:
+        {
+          g_autoptr (GDateTime) date = g_date_time_new_from_unix_utc (occurred);
+
+          return g_variant_new_take_string (g_date_time_format (date, "%Y-%m-%d"));
+        }
+      case CFD_FIELD_TIME:
+        return g_variant_new_take_string (g_strdup_printf (
+            "%02d:%02d", g_rand_int_range (rand, 9, 17), 15 * g_rand_int_range (rand, 0, 4)));
+      case CFD_FIELD_BOOLEAN:
+        /* Mostly "no": most answers of a risk screen are. */
+        return g_variant_new_boolean (g_rand_int_range (rand, 0, 100) < 12);
+      case CFD_FIELD_VITALS:
+        return random_vitals (rand);
+      default:
+        return NULL;
+    }
+}
+
+/* Content for every field of the kind's template. Long text shares a budget
+ * so that a note as a whole is 0.5-4 KB. */
+static GVariant *
+random_content (GRand *rand, CfdRecordKind kind, gint64 occurred)
+{
+  const CfdTemplate *tmpl = cfd_template_get (kind);
+  GVariantDict dict;
+  guint n_long = 0;
+  gsize budget;
+
+  g_variant_dict_init (&dict, NULL);
+  for (guint i = 0; i < tmpl->fields->len; i++)
+    n_long
+        += ((CfdTemplateField *)g_ptr_array_index (tmpl->fields, i))->type == CFD_FIELD_LONG_TEXT;
+  budget = (gsize)g_rand_int_range (rand, 500, 4000) / MAX (n_long, 1);
+
+  for (guint i = 0; i < tmpl->fields->len; i++)
+    {
+      const CfdTemplateField *field = g_ptr_array_index (tmpl->fields, i);
+      GVariant *value;
+
+      /* Optional fields are left out now and then, as in real notes. */
+      if (!field->required && g_rand_int_range (rand, 0, 100) < 15)
+        continue;
+      value = random_value (rand, field, occurred, MAX (budget, 120));
+      if (value != NULL)
+        g_variant_dict_insert_value (&dict, field->id, value);
+    }
+  return g_variant_ref_sink (g_variant_dict_end (&dict));
+}
+
+/* A course of treatment: intake, then dosing sessions each followed by
+ * integration work and measures, with progress notes and a risk review. */
+static CfdRecordKind
+kind_for (guint index)
+{
+  static const CfdRecordKind cycle[] = {
+    CFD_RECORD_DOSING,  CFD_RECORD_INTEGRATION, CFD_RECORD_MEASURE,
+    CFD_RECORD_MEASURE, CFD_RECORD_INTEGRATION, CFD_RECORD_PROGRESS,
+    CFD_RECORD_DOSING,  CFD_RECORD_INTEGRATION, CFD_RECORD_RISK,
+  };
+
+  if (index == 0)
+    return CFD_RECORD_INTAKE;
+  if (index == 1)
+    return CFD_RECORD_SAFETY_PLAN;
+  return cycle[(index - 2) % G_N_ELEMENTS (cycle)];
+}
+
+static gboolean
+add_measure (CfdVault *vault,
+             GRand *rand,
+             const char *patient_id,
+             guint index,
+             guint n_records,
+             gint64 occurred,
+             GError **error)
+{
+  CfdInstrument instrument = index % 2 == 0 ? CFD_INSTRUMENT_PHQ9 : CFD_INSTRUMENT_GAD7;
+  guint n = cfd_instrument_n_items (instrument);
+  guint8 items[16];
+  g_autofree char *id = NULL;
+  /* Scores fall as treatment goes on, with noise. */
+  double level = 2.4 - 1.8 * (double)index / MAX (n_records, 1);
+
+  for (guint i = 0; i < n; i++)
+    {
+      double item = level + g_rand_double_range (rand, -1.0, 1.0);
+
+      items[i] = (guint8)CLAMP ((int)round (item), 0, 3);
+    }
+  /* Item 9 of the PHQ-9 (thoughts of self-harm) stays 0 for most. */
+  if (instrument == CFD_INSTRUMENT_PHQ9)
+    items[8] = g_rand_int_range (rand, 0, 100) < 4 ? 1 : 0;
+  id = cfd_vault_add_measure (vault, patient_id, instrument, occurred, items, n, error);
+  return id != NULL;
+}
+
+static gboolean
+add_patient_records (
+    CfdVault *vault, GRand *rand, const char *patient_id, guint n_records, GError **error)
+{
+  gint64 now = cfd_vault_now (vault) / G_USEC_PER_SEC;
+  gint64 start = now - (gint64)(n_records + 2) * 7 * DAY - g_rand_int_range (rand, 0, 300) * DAY;
+
+  for (guint r = 0; r < n_records; r++)
+    {
+      gint64 occurred = start + (gint64)r * 7 * DAY + g_rand_int_range (rand, 0, 3) * DAY;
+      CfdRecordKind kind = kind_for (r);
+      g_autoptr (GVariant) content = NULL;
+      g_autofree char *id = NULL;
+
+      if (kind == CFD_RECORD_MEASURE)
+        {
+          if (!add_measure (vault, rand, patient_id, r, n_records, occurred, error))
+            return FALSE;
+          continue;
+        }
+      content = random_content (rand, kind, occurred);
+      id = cfd_vault_create_record (vault, patient_id, kind, occurred, content, error);
+      if (id == NULL)
+        return FALSE;
+      /* The newest notes of a patient are often still drafts. */
+      if (r + 2 < n_records || g_rand_boolean (rand))
+        if (!cfd_vault_sign_record (vault, id, error))
+          return FALSE;
+    }
+  return TRUE;
+}
+
+static GVariant *
+random_details (GRand *rand)
+{
+  static const char *const pronouns[] = { "she/her", "he/him", "they/them" };
+  g_autofree char *name = cfd_demo_text_name (rand);
+  g_autofree char *birth = cfd_demo_text_birth_date (rand);
+  g_autofree char *phone = g_strdup_printf ("555-01%02d", g_rand_int_range (rand, 0, 100));
+  GVariantDict dict;
+
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, CFD_PATIENT_NAME, "s", name);
+  g_variant_dict_insert (&dict, CFD_PATIENT_BIRTH_DATE, "s", birth);
+  g_variant_dict_insert (&dict, CFD_PATIENT_PRONOUNS, "s",
+                         pronouns[g_rand_int_range (rand, 0, G_N_ELEMENTS (pronouns))]);
+  g_variant_dict_insert (&dict, CFD_PATIENT_CONTACT, "s", phone);
+  return g_variant_ref_sink (g_variant_dict_end (&dict));
+}
+
+static gboolean
+grant_demo_consent (CfdVault *vault, const char *patient_id, const char *supervisor, GError **error)
+{
+  g_autoptr (GDateTime) today
+      = g_date_time_new_from_unix_utc (cfd_vault_now (vault) / G_USEC_PER_SEC);
+  g_autofree char *obtained = g_date_time_format (today, "%Y-%m-%d");
+  CfdConsentTerms terms = {
+    .supervisor = supervisor,
+    .scope = CFD_CONSENT_SCOPE_ALL,
+    .purpose = "Clinical supervision of ketamine-assisted therapy",
+    .obtained_on = obtained,
+    .method = "signed form",
+    .expires = cfd_vault_now (vault) / G_USEC_PER_SEC + 180 * DAY,
+  };
+  g_autofree char *id = cfd_vault_grant_consent (vault, patient_id, &terms, error);
+
+  return id != NULL;
+}
+
+gboolean
+cfd_demo_populate (CfdVault *vault,
+                   const CfdDemoOptions *options,
+                   CfdDemoProgress progress,
+                   gpointer user_data,
+                   GError **error)
+{
+  CfdDb *db = cfd_vault_get_db (vault, error);
+  GRand *rand;
+  gboolean ok = TRUE;
+
+  if (db == NULL)
+    return FALSE;
+  if (options->supervisor_name != NULL)
+    {
+      g_autofree char *id
+          = cfd_vault_add_user (vault, options->supervisor_name, CFD_ROLE_SUPERVISOR,
+                                options->supervisor_passphrase, error);
+      if (id == NULL)
+        return FALSE;
+    }
+
+  rand = g_rand_new_with_seed (options->seed);
+  for (guint p = 0; ok && p < options->patients; p++)
+    {
+      g_autoptr (GVariant) details = random_details (rand);
+      g_autofree char *id = NULL;
+
+      /* One commit per patient rather than per record: each commit is an
+       * fsync, and a practice of thousands of records would take minutes. */
+      if (!cfd_db_begin (db, error))
+        {
+          ok = FALSE;
+          break;
+        }
+      id = cfd_vault_add_patient (vault, details, error);
+      ok = id != NULL && add_patient_records (vault, rand, id, options->records_per_patient, error)
+           && (options->supervisor_name == NULL || p % 10 != 0
+               || grant_demo_consent (vault, id, options->supervisor_name, error))
+           && cfd_db_commit (db, error);
+      if (!ok)
+        cfd_db_rollback (db);
+      if (progress != NULL)
+        progress (p + 1, options->patients, user_data);
+    }
+  g_rand_free (rand);
+  return ok;
+}
