@@ -425,7 +425,9 @@ load_patient_for (CfdVault *vault, const char *patient_id, const char *action, G
     {
       if (g_error_matches (local_error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_NOT_PERMITTED))
         cfd_vault_audit_standalone (vault, action, "patient", patient_id, CFD_AUDIT_DENIED);
-      else if (g_error_matches (local_error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_TAMPERED))
+      else if (g_error_matches (local_error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_TAMPERED)
+               || g_error_matches (local_error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_NOT_FOUND))
+        /* An unknown id is recorded too: probing for ids is an access attempt. */
         cfd_vault_audit_standalone (vault, action, "patient", patient_id, CFD_AUDIT_FAILURE);
       g_propagate_error (error, local_error);
     }
@@ -599,7 +601,11 @@ cfd_vault_delete_patient (CfdVault *vault,
     return FALSE;
 
   if (g_strcmp0 (confirm_name, cfd_patient_get_name (patient)) != 0)
-    return invalid (error, "The name typed to confirm does not match the patient's name");
+    {
+      cfd_vault_audit_standalone (vault, "patient.delete", "patient", patient_id,
+                                  CFD_AUDIT_FAILURE);
+      return invalid (error, "The name typed to confirm does not match the patient's name");
+    }
   now = cfd_vault_now (vault) / G_USEC_PER_SEC;
   if (patient->retention_until != 0 && now < patient->retention_until)
     {

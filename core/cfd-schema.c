@@ -151,6 +151,23 @@ static const char *const migrations[] = {
   "CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log"
   "  BEGIN SELECT RAISE (ABORT, 'the audit log is immutable'); END;"
   "CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log"
+  "  BEGIN SELECT RAISE (ABORT, 'the audit log is immutable'); END;"
+  /* The viewer and the export filter by patient and by time. */
+  "CREATE INDEX audit_log_object ON audit_log (object_id, object_kind);"
+  "CREATE INDEX audit_log_time ON audit_log (time);"
+
+  /* Signed heads of the audit chain; see docs/FORMATS.md. No foreign key
+   * on signer: verification looks the key up and reports a stranger. */
+  "CREATE TABLE audit_checkpoints ("
+  "  id INTEGER PRIMARY KEY,"
+  "  seq INTEGER NOT NULL CHECK (seq >= 1),"
+  "  time INTEGER NOT NULL,"
+  "  head BLOB NOT NULL CHECK (length(head) = 32),"
+  "  signer TEXT NOT NULL,"
+  "  signature BLOB NOT NULL CHECK (length(signature) = 64));"
+  "CREATE TRIGGER audit_checkpoints_append_only_update BEFORE UPDATE ON audit_checkpoints"
+  "  BEGIN SELECT RAISE (ABORT, 'the audit log is immutable'); END;"
+  "CREATE TRIGGER audit_checkpoints_append_only_delete BEFORE DELETE ON audit_checkpoints"
   "  BEGIN SELECT RAISE (ABORT, 'the audit log is immutable'); END;",
 };
 

@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "cfd-consent.h"
+#include "cfd-audit-checkpoint.h"
 #include "cfd-io.h"
 #include "cfd-vault-private.h"
 
@@ -1353,6 +1354,9 @@ cfd_vault_lock (CfdVault *self)
         cfd_db_rollback (self->db);
         g_warning ("Could not record the lock in the audit log: %s", error->message);
       }
+    /* The signed head leaves with every lock, while the key is still here. */
+    else if (!cfd_vault_audit_checkpoint (self, NULL, &error))
+      g_warning ("Could not checkpoint the audit log: %s", error->message);
   }
 
   forget_unlocked_state (self);

@@ -1,0 +1,28 @@
+/* cfd-audit-event.h: audit records for what happens above core: settings changes, printing. */
+#pragma once
+
+#include <glib.h>
+
+#include "cfd-vault.h"
+
+G_BEGIN_DECLS
+
+/* Records one event as the signed-in user. Only known actions are taken,
+ * each with its object kind, and object ids are plain identifiers, so no
+ * caller can write free text (or patient data) into the log:
+ *
+ *   settings.change  settings  the setting's key
+ *   patient.print    patient   patient id
+ *   patient.export   patient   patient id
+ *   record.print     record    record id
+ *   record.export    record    record id
+ *   audit.print      vault     vault id (or NULL)
+ *
+ * CFD_VAULT_ERROR_INVALID_INPUT for anything else. */
+gboolean cfd_vault_audit_event (CfdVault *vault,
+                                const char *action,
+                                const char *object_kind,
+                                const char *object_id,
+                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS
