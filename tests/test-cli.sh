@@ -80,5 +80,23 @@ expect 1 "old passphrase fails" -- "$cli" --vault "$vault" --passphrase-file "$w
 
 if grep -rq "Canary Pelham" "$vault"; then not_ok "patient name is not on disk"; else ok "patient name is not on disk"; fi
 
+audit=(--vault "$vault" --passphrase-file "$work/reset" audit)
+expect 0 "audit verify" -- "$cli" "${audit[@]}" verify
+grep -q "^intact" "$work/out" && ok "verify reports intact" || not_ok "verify reports intact"
+expect 0 "audit checkpoint" -- "$cli" "${audit[@]}" checkpoint
+receipt=$(cat "$work/out")
+grep -Eq '^seq [0-9]+ · ([0-9A-Z]{4}-){3}[0-9A-Z]{4}$' "$work/out" && ok "checkpoint prints a receipt" \
+  || not_ok "checkpoint prints a receipt"
+expect 0 "audit verify --receipt" -- "$cli" "${audit[@]}" verify --receipt "$receipt"
+expect 1 "a receipt from the future is a rollback" -- "$cli" "${audit[@]}" verify --receipt "seq 999999 · 0000-0000-0000-0000"
+grep -q "rolled-back" "$work/out" && ok "rollback is named" || not_ok "rollback is named"
+expect 2 "malformed receipt" -- "$cli" "${audit[@]}" verify --receipt "not a receipt"
+expect 0 "audit list" -- "$cli" "${audit[@]}" list --action vault.unlock --limit 0
+grep -q "failure" "$work/out" && ok "failed unlocks reached the log" || not_ok "failed unlocks reached the log"
+expect 2 "audit list with a bad date" -- "$cli" "${audit[@]}" list --since yesterday
+expect 0 "audit export" -- "$cli" "${audit[@]}" export --out "$work/audit.csv" --patient "$id"
+grep -q "patient.create" "$work/audit.csv" && ok "export holds the patient's records" || not_ok "export holds the patient's records"
+if grep -q "Canary Pelham" "$work/audit.csv"; then not_ok "export names no patient"; else ok "export names no patient"; fi
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

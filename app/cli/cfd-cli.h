@@ -39,6 +39,7 @@ typedef struct
 extern const CfdCliCommand cfd_cli_vault_commands[];
 extern const CfdCliCommand cfd_cli_patient_commands[];
 extern const CfdCliCommand cfd_cli_consent_commands[];
+extern const CfdCliCommand cfd_cli_audit_commands[];
 
 /* Parses a subcommand's own options; on failure prints the error and
  * returns FALSE (exit code 2). */
