@@ -33,6 +33,7 @@ typedef enum
   CFD_VAULT_ERROR_IO,
   CFD_VAULT_ERROR_WEAK_KDF,
   CFD_VAULT_ERROR_IMMUTABLE,
+  CFD_VAULT_ERROR_TRUNCATED,
 } CfdVaultError;
 
 GQuark cfd_vault_error_quark (void);

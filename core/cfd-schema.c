@@ -22,6 +22,22 @@ static const char *const migrations[] = {
   "  sign_pk BLOB NOT NULL CHECK (length(sign_pk) = 32),"
   "  created INTEGER NOT NULL);"
 
+  /* The media ledger: which medium got which backup, when, from whom, and
+   * whether it read back intact. The last backup sequence number is kept
+   * in vault_meta ('backup_seq'). */
+  "CREATE TABLE backup_ledger ("
+  "  id INTEGER PRIMARY KEY,"
+  "  seq INTEGER NOT NULL CHECK (seq >= 1),"
+  "  medium_label TEXT NOT NULL,"
+  "  medium_uuid TEXT NOT NULL,"
+  "  location TEXT NOT NULL,"
+  "  file_name TEXT NOT NULL,"
+  "  time INTEGER NOT NULL,"
+  "  user_id TEXT NOT NULL REFERENCES users (id),"
+  "  size INTEGER NOT NULL CHECK (size >= 0),"
+  "  verified INTEGER NOT NULL CHECK (verified IN (0, 1)),"
+  "  verified_at INTEGER);"
+
   "CREATE TABLE patients ("
   "  id TEXT PRIMARY KEY,"
   "  created INTEGER NOT NULL,"

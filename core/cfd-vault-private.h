@@ -14,6 +14,10 @@ const guint8 *cfd_vault_get_box_public_key (CfdVault *self);
 const guint8 *cfd_vault_get_sign_secret_key (CfdVault *self);
 CfdKeyArena *cfd_vault_get_key_arena (CfdVault *self);
 const char *cfd_vault_get_owner_id (CfdVault *self);
+/* The database key of an unlocked vault (backups derive their keys from it). */
+const guint8 *cfd_vault_get_db_key (CfdVault *self);
+/* "app@1a2b3c4d": the device field of audit records written for this vault. */
+char *cfd_vault_get_device_id (CfdVault *self);
 
 gint64 cfd_vault_now (CfdVault *self);
 

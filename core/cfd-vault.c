@@ -265,6 +265,19 @@ cfd_vault_get_sign_secret_key (CfdVault *self)
   return self->secrets->data + CFD_SECRETS_SIGN_SK;
 }
 
+const guint8 *
+cfd_vault_get_db_key (CfdVault *self)
+{
+  g_return_val_if_fail (self->secrets != NULL, NULL);
+  return self->secrets->data + CFD_SECRETS_DB_KEY;
+}
+
+char *
+cfd_vault_get_device_id (CfdVault *self)
+{
+  return device_id (self);
+}
+
 CfdKeyArena *
 cfd_vault_get_key_arena (CfdVault *self)
 {
