@@ -98,5 +98,31 @@ expect 0 "audit export" -- "$cli" "${audit[@]}" export --out "$work/audit.csv" -
 grep -q "patient.create" "$work/audit.csv" && ok "export holds the patient's records" || not_ok "export holds the patient's records"
 if grep -q "Canary Pelham" "$work/audit.csv"; then not_ok "export names no patient"; else ok "export names no patient"; fi
 
+# Backups: written, listed, verified, damaged, restored, and never over a vault.
+media="$work/media"
+mkdir -p "$media"
+expect 0 "backup media" -- "$cli" backup media
+expect 2 "backup create without --to" -- "$cli" --vault "$vault" --passphrase-file "$work/reset" backup create
+expect 0 "backup create" -- "$cli" --vault "$vault" --passphrase-file "$work/reset" backup create --to "$media" --generations 2
+backup=$(ls "$media"/confidant-*.cfdbackup 2>/dev/null | head -n 1)
+[ -n "$backup" ] && ok "backup file written" || not_ok "backup file written"
+if grep -q "Canary Pelham" "$backup"; then not_ok "backup names no patient"; else ok "backup names no patient"; fi
+expect 0 "backup list" -- "$cli" backup list --to "$media"
+grep -q "$(basename "$backup")" "$work/out" && ok "list shows the backup" || not_ok "list shows the backup"
+expect 0 "backup verify" -- "$cli" --vault "$vault" --passphrase-file "$work/reset" backup verify "$backup"
+cp "$backup" "$work/damaged.cfdbackup"
+size=$(stat -c %s "$work/damaged.cfdbackup")
+printf '\377' | dd of="$work/damaged.cfdbackup" bs=1 seek=$((size - 100)) conv=notrunc 2>/dev/null
+expect 1 "a damaged backup fails verification" -- "$cli" --vault "$work/none" --passphrase-file "$work/reset" backup verify "$work/damaged.cfdbackup"
+grep -q "damaged or was altered" "$work/err" && ok "damage is named" || not_ok "damage is named"
+expect 1 "a wrong passphrase is named" -- "$cli" --vault "$work/none" --passphrase-file "$work/wrong" backup verify "$backup"
+expect 0 "restore" -- "$cli" --passphrase-file "$work/reset" restore "$backup" --into "$work/restored"
+expect 0 "the restored vault opens" -- "$cli" --vault "$work/restored" --passphrase-file "$work/reset" patient list
+grep -q "Canary Pelham" "$work/out" && ok "the restored vault has the patient" || not_ok "the restored vault has the patient"
+expect 1 "restore refuses an existing vault" -- "$cli" --passphrase-file "$work/reset" restore "$backup" --into "$work/restored"
+expect 2 "overwrite needs the folder typed again" -- "$cli" --passphrase-file "$work/reset" restore "$backup" --into "$work/restored" --overwrite-existing-vault "$work/other"
+expect 1 "restore of a damaged backup" -- "$cli" --passphrase-file "$work/reset" restore "$work/damaged.cfdbackup" --into "$work/never"
+[ ! -e "$work/never" ] && ok "a failed restore leaves nothing" || not_ok "a failed restore leaves nothing"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
