@@ -11,6 +11,7 @@
 #include "cfd-audit-export.h"
 #include "cfd-audit-query.h"
 #include "cfd-audit-verify.h"
+#include "cfd-record.h"
 #include "cfd-test-util.h"
 
 /* BLAKE2b-256 of bytes 0..31 followed by the encoding below, computed
@@ -903,6 +904,47 @@ test_filters_and_paging (void)
   }
 }
 
+/* Notes name only themselves in the log; the patient filter finds them
+ * through the records table, without decrypting anything. */
+static void
+test_patient_filter_follows_records (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *a = cfd_test_add_patient (vault, "Alpha");
+  g_autofree char *b = cfd_test_add_patient (vault, "Beta");
+  g_autofree char *record = NULL;
+  g_autoptr (GVariant) content = NULL;
+  g_autoptr (GListModel) list = NULL;
+  GVariantDict d;
+  gboolean found = FALSE;
+  gint64 count = 0;
+
+  g_variant_dict_init (&d, NULL);
+  g_variant_dict_insert (&d, "subjective", "s", "Sleeping better.");
+  g_variant_dict_insert (&d, "plan", "s", "Review in two weeks.");
+  content = g_variant_ref_sink (g_variant_dict_end (&d));
+  record = cfd_vault_create_record (vault, a, CFD_RECORD_PROGRESS, 1700000000, content, &error);
+  g_assert_no_error (error);
+
+  list = cfd_vault_audit_list (vault, &(CfdAuditFilter){ .patient_id = a }, 0, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr (CfdAuditEntryObject) item = g_list_model_get_item (list, i);
+
+      if (g_strcmp0 (cfd_audit_entry_object_get_object_kind (item), "record") == 0)
+        {
+          g_assert_cmpstr (cfd_audit_entry_object_get_object_id (item), ==, record);
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
+  g_assert_true (cfd_vault_audit_count (
+      vault, &(CfdAuditFilter){ .patient_id = b, .action = "record.*" }, &count, &error));
+  g_assert_cmpint (count, ==, 0);
+}
+
 static void
 test_event_whitelist (void)
 {
@@ -1019,6 +1061,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/audit/log/denied-and-failed", test_denied_and_failed_access_logged);
   g_test_add_func ("/confidant/audit/log/event-whitelist", test_event_whitelist);
   g_test_add_func ("/confidant/audit/query/filters-paging", test_filters_and_paging);
+  g_test_add_func ("/confidant/audit/query/patient-records", test_patient_filter_follows_records);
   g_test_add_func ("/confidant/audit/export/csv", test_csv_export);
   return g_test_run ();
 }
