@@ -320,6 +320,11 @@ cfd_patient_key_unseal (CfdVault *vault,
 static const CfdSealedTable sealed_tables[] = {
   { "patients", "patients", "id", "revision", "id", "key_version", "sealed" },
   { "consents", "consents", "id", "revision", "patient_id", "key_version", "sealed" },
+  { "records", "records", "id", "revision", "patient_id", "key_version", "sealed" },
+  /* Earlier revisions are sealed with the record's own table name and id. */
+  { "record_revisions", "records", "record_id", "revision", "patient_id", "key_version",
+    "sealed" },
+  { "reviews", "reviews", "id", "revision", "patient_id", "key_version", "sealed" },
 };
 
 static gboolean

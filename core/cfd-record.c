@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "cfd-consent-private.h"
 #include "cfd-patient-key.h"
 #include "cfd-record-private.h"
 
@@ -228,6 +229,18 @@ record_from_row (CfdVault *vault, sqlite3_stmt *stmt, GError **error)
     }
   record->status = g_strcmp0 (status, "signed") == 0 ? CFD_RECORD_SIGNED : CFD_RECORD_DRAFT;
 
+  /* Before anything is decrypted: a supervisor reads only what a live
+   * consent covers (its scope and dates), whatever keys they hold. */
+  if (cfd_vault_get_user_role (vault) == CFD_ROLE_SUPERVISOR)
+    {
+      g_autofree char *consent_id = NULL;
+
+      if (!cfd_consent_check_access (vault, record->patient_id, TRUE,
+                                     record->klass == CFD_RECORD_CLASS_PSYCHOTHERAPY,
+                                     record->occurred, &consent_id, error))
+        return NULL;
+    }
+
   sealed = cfd_db_column_bytes (stmt, 12);
   record->content = cfd_patient_key_unseal (vault, record->patient_id, key_version,
                                             CFD_RECORDS_TABLE, record->id, record->revision, sealed,
@@ -259,6 +272,7 @@ cfd_record_patient_access (
 {
   CfdDb *db = cfd_vault_get_db (vault, error);
   GError *local_error = NULL;
+  g_autofree char *consent_id = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
@@ -282,7 +296,8 @@ cfd_record_patient_access (
       cfd_db_set_error (db, rc, "reading a patient", error);
       return FALSE;
     }
-  if (cfd_patient_key_get (vault, patient_id, *key_version, &local_error) == NULL)
+  if (cfd_patient_key_get (vault, patient_id, *key_version, &local_error) == NULL
+      || !cfd_consent_check_access (vault, patient_id, FALSE, FALSE, 0, &consent_id, &local_error))
     {
       if (g_error_matches (local_error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_NOT_PERMITTED)
           && !cfd_db_in_transaction (db))
@@ -402,8 +417,17 @@ cfd_record_foreach_readable (
     sqlite3_bind_text (stmt, 2, patient_id, -1, SQLITE_TRANSIENT);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_autoptr (CfdRecord) record = record_from_row (vault, stmt, error);
+      GError *local_error = NULL;
+      g_autoptr (CfdRecord) record = record_from_row (vault, stmt, &local_error);
 
+      /* Outside a supervisor's consent: not theirs to see, and not an error. */
+      if (g_error_matches (local_error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_NOT_PERMITTED))
+        {
+          g_clear_error (&local_error);
+          continue;
+        }
+      if (record == NULL)
+        g_propagate_error (error, local_error);
       if (record == NULL || !func (record, user_data, error))
         {
           sqlite3_reset (stmt);

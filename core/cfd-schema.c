@@ -79,6 +79,27 @@ static const char *const migrations[] = {
   "  signature BLOB NOT NULL CHECK (length(signature) = 64));"
   "CREATE INDEX consents_patient ON consents (patient_id, supervisor_id);"
 
+  /* A supervisor's comments and co-signatures: rows of their own, signed
+   * over the record's signed content, so the record never changes. */
+  "CREATE TABLE reviews ("
+  "  id TEXT PRIMARY KEY,"
+  "  record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,"
+  "  patient_id TEXT NOT NULL REFERENCES patients (id) ON DELETE CASCADE,"
+  "  author_id TEXT NOT NULL REFERENCES users (id),"
+  "  kind TEXT NOT NULL CHECK (kind IN ('comment', 'cosign')),"
+  "  created INTEGER NOT NULL,"
+  "  key_version INTEGER NOT NULL CHECK (key_version >= 1),"
+  "  revision INTEGER NOT NULL CHECK (revision >= 1),"
+  "  sealed BLOB NOT NULL,"
+  "  signature BLOB NOT NULL CHECK (length(signature) = 64));"
+  "CREATE INDEX reviews_record ON reviews (record_id);"
+  "CREATE TRIGGER reviews_immutable BEFORE UPDATE ON reviews"
+  "  WHEN NEW.id IS NOT OLD.id OR NEW.record_id IS NOT OLD.record_id"
+  "    OR NEW.patient_id IS NOT OLD.patient_id OR NEW.author_id IS NOT OLD.author_id"
+  "    OR NEW.kind IS NOT OLD.kind OR NEW.created IS NOT OLD.created"
+  "    OR NEW.revision IS NOT OLD.revision OR NEW.signature IS NOT OLD.signature"
+  "  BEGIN SELECT RAISE (ABORT, 'a review is immutable'); END;"
+
   /* Clinical records; see docs/FORMATS.md. The kind fixes the class
    * (psychotherapy notes apart from the medical record); an addendum must
    * take the class of the signed record it is attached to. */

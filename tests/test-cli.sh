@@ -124,5 +124,64 @@ expect 2 "overwrite needs the folder typed again" -- "$cli" --passphrase-file "$
 expect 1 "restore of a damaged backup" -- "$cli" --passphrase-file "$work/reset" restore "$work/damaged.cfdbackup" --into "$work/never"
 [ ! -e "$work/never" ] && ok "a failed restore leaves nothing" || not_ok "a failed restore leaves nothing"
 
+# Clinical records: notes from files, signing, addenda, history, measures, search.
+rec_args=(--vault "$vault" --passphrase-file "$work/reset")
+cat > "$work/note1" <<'NOTE'
+# An integration session
+modality: video
+intentions: Kestrel-Canary-5521 meets the fear.
+  A second line of it.
+themes: ocean waves
+NOTE
+printf 'intentions: fine\nmoaas: 3\n' > "$work/badnote"
+expect 2 "note add without --kind" -- "$cli" "${rec_args[@]}" note add --patient "$id" --file "$work/note1"
+expect 2 "note add with an unknown kind" -- "$cli" "${rec_args[@]}" note add --patient "$id" --kind memo --file "$work/note1"
+expect 2 "note add with a bad date" -- "$cli" "${rec_args[@]}" note add --patient "$id" --kind integration --date 2024-02-30 --file "$work/note1"
+expect 1 "note add with a missing file" -- "$cli" "${rec_args[@]}" note add --patient "$id" --kind integration --file "$work/no-such-file"
+expect 2 "note add with another kind's field" -- "$cli" "${rec_args[@]}" note add --patient "$id" --kind integration --file "$work/badnote"
+grep -q "line 2" "$work/err" && ok "the bad line is named" || not_ok "the bad line is named"
+expect 1 "note add for an unknown patient" -- "$cli" "${rec_args[@]}" note add --patient 0123456789abcdef0123456789abcdef --kind integration --file "$work/note1"
+expect 0 "note add" -- "$cli" "${rec_args[@]}" note add --patient "$id" --kind integration --date 2024-03-01 --file "$work/note1"
+rec=$(cat "$work/out")
+[ ${#rec} -eq 32 ] && ok "note add prints an id" || not_ok "note add prints an id"
+expect 0 "note show" -- "$cli" "${rec_args[@]}" note show "$rec"
+grep -q "Kestrel-Canary-5521" "$work/out" && ok "show prints the note" || not_ok "show prints the note"
+grep -q "psychotherapy note" "$work/out" && ok "show names the class" || not_ok "show names the class"
+expect 1 "note show of an unknown id" -- "$cli" "${rec_args[@]}" note show 0123456789abcdef0123456789abcdef
+expect 2 "note sign without an id" -- "$cli" "${rec_args[@]}" note sign
+expect 0 "note sign" -- "$cli" "${rec_args[@]}" note sign "$rec"
+expect 1 "signing twice is refused" -- "$cli" "${rec_args[@]}" note sign "$rec"
+grep -q "signed and cannot be changed" "$work/err" && ok "immutability is named" || not_ok "immutability is named"
+expect 0 "note history" -- "$cli" "${rec_args[@]}" note history "$rec"
+grep -q "current, signed" "$work/out" && ok "history shows the signed revision" || not_ok "history shows the signed revision"
+printf 'reason: whim\ntext: x\n' > "$work/badadd"
+expect 2 "note addendum with a bad reason" -- "$cli" "${rec_args[@]}" note addendum "$rec" --file "$work/badadd"
+printf 'reason: correction\ntext: The session was on the 2nd.\n' > "$work/add1"
+expect 0 "note addendum" -- "$cli" "${rec_args[@]}" note addendum "$rec" --file "$work/add1"
+addendum=$(cat "$work/out")
+expect 0 "show the addendum" -- "$cli" "${rec_args[@]}" note show "$addendum"
+grep -q "Addendum to: $rec" "$work/out" && ok "the addendum names its record" || not_ok "the addendum names its record"
+expect 2 "note list without --patient" -- "$cli" "${rec_args[@]}" note list
+expect 0 "note list" -- "$cli" "${rec_args[@]}" note list --patient "$id"
+grep -q "^$rec	2024-03-01	integration	signed" "$work/out" && grep -q "^$addendum	" "$work/out" \
+  && ok "list shows the note and its addendum" || not_ok "list shows the note and its addendum"
+expect 2 "measure add with too few items" -- "$cli" "${rec_args[@]}" measure add --patient "$id" --instrument phq9 --items 1,2,3
+expect 2 "measure add with an item above 3" -- "$cli" "${rec_args[@]}" measure add --patient "$id" --instrument gad7 --items 0,0,0,4,0,0,0
+expect 2 "measure add with an unknown instrument" -- "$cli" "${rec_args[@]}" measure add --patient "$id" --instrument bdi --items 1
+expect 2 "measure add with junk items" -- "$cli" "${rec_args[@]}" measure add --patient "$id" --instrument gad7 --items 1,x,1,1,1,1,1
+expect 0 "measure add" -- "$cli" "${rec_args[@]}" measure add --patient "$id" --instrument phq9 --items 3,3,3,3,2,2,1,0,1 --date 2024-03-02
+grep -q "	18	moderately severe$" "$work/out" && ok "measure prints total and band" || not_ok "measure prints total and band"
+expect 0 "patient show after item 9" -- "$cli" "${rec_args[@]}" patient show "$id"
+grep -q "Risk flag: raised" "$work/out" && ok "item 9 raised the risk flag" || not_ok "item 9 raised the risk flag"
+expect 0 "measure list" -- "$cli" "${rec_args[@]}" measure list --patient "$id"
+grep -q "phq9 18 moderately severe" "$work/out" && ! grep -q "integration" "$work/out" \
+  && ok "measure list shows only measures" || not_ok "measure list shows only measures"
+expect 0 "search" -- "$cli" "${rec_args[@]}" search "KESTREL-canary"
+grep -q "$rec" "$work/out" && ok "search finds the note" || not_ok "search finds the note"
+expect 0 "search for absent text" -- "$cli" "${rec_args[@]}" search "no such words anywhere"
+[ ! -s "$work/out" ] && ok "nothing is found" || not_ok "nothing is found"
+expect 2 "search without text" -- "$cli" "${rec_args[@]}" search
+if grep -rq "Kestrel-Canary-5521" "$vault"; then not_ok "note text is not on disk"; else ok "note text is not on disk"; fi
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

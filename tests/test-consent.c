@@ -5,6 +5,9 @@
 
 #include "cfd-consent-private.h"
 #include "cfd-patient-key.h"
+#include "cfd-record.h"
+#include "cfd-review.h"
+#include "cfd-search.h"
 #include "cfd-test-util.h"
 
 #define CANARY "Ottoline Quibbage"
@@ -348,6 +351,129 @@ test_tampered_consent (Fixture *f, gconstpointer data)
   g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_TAMPERED);
 }
 
+
+static char *
+signed_record (Fixture *f, CfdRecordKind kind, const char *field, const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  GVariantDict dict;
+  g_autoptr (GVariant) content = NULL;
+  char *id;
+
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, field, "s", text);
+  content = g_variant_ref_sink (g_variant_dict_end (&dict));
+  id = cfd_vault_create_record (f->vault, f->patient, kind, fake_now / G_USEC_PER_SEC, content,
+                                &error);
+  g_assert_no_error (error);
+  if (!cfd_vault_sign_record (f->vault, id, &error))
+    g_assert_no_error (error);
+  return id;
+}
+
+/* Medical scope: the progress note is in, the integration note (a
+ * psychotherapy note) is out: in the timeline, when opened, in search. */
+static void
+test_record_scope (Fixture *f, gconstpointer data)
+{
+  g_autofree char *progress = signed_record (f, CFD_RECORD_PROGRESS, "subjective",
+                                             "Sleeping better since the second session");
+  g_autofree char *integration = signed_record (f, CFD_RECORD_INTEGRATION, "intentions",
+                                                "Zanzibarian lighthouse imagery");
+  g_autofree char *consent = grant (f, CFD_CONSENT_SCOPE_MEDICAL, 0);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GListModel) timeline = NULL;
+  g_autoptr (GListModel) hits = NULL;
+  g_autoptr (CfdRecord) record = NULL;
+
+  switch_user (f, TRUE);
+  timeline = cfd_vault_list_records (f->vault, f->patient, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (timeline), ==, 1);
+  record = cfd_vault_get_record (f->vault, progress, &error);
+  g_assert_no_error (error);
+  g_clear_object (&record);
+  record = cfd_vault_get_record (f->vault, integration, &error);
+  g_assert_null (record);
+  g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_NOT_PERMITTED);
+  g_clear_error (&error);
+  hits = cfd_vault_search (f->vault, "Zanzibarian", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (hits), ==, 0);
+  g_clear_object (&hits);
+  hits = cfd_vault_search (f->vault, "sleeping", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (hits), ==, 1);
+}
+
+static void
+test_review (Fixture *f, gconstpointer data)
+{
+  g_autofree char *progress = signed_record (f, CFD_RECORD_PROGRESS, "subjective",
+                                             "Mood brighter this week");
+  g_autofree char *consent = grant (f, CFD_CONSENT_SCOPE_ALL, 0);
+  g_autofree char *comment = NULL;
+  g_autofree char *cosign = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GListModel) reviews = NULL;
+  g_autoptr (CfdRecord) record = NULL;
+
+  /* Only supervisors review. */
+  g_assert_null (cfd_vault_cosign_record (f->vault, progress, &error));
+  g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_NOT_PERMITTED);
+  g_clear_error (&error);
+
+  switch_user (f, TRUE);
+  comment = cfd_vault_add_review_comment (f->vault, progress, "Consider the sleep diary.", &error);
+  g_assert_no_error (error);
+  cosign = cfd_vault_cosign_record (f->vault, progress, &error);
+  g_assert_no_error (error);
+  g_assert_null (cfd_vault_add_review_comment (f->vault, progress, "   ", &error));
+  g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+
+  /* The practice sees both, verified; the record is unchanged. */
+  switch_user (f, FALSE);
+  reviews = cfd_vault_list_reviews (f->vault, progress, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (reviews), ==, 2);
+  {
+    g_autoptr (CfdReview) first = g_list_model_get_item (reviews, 0);
+    g_autoptr (CfdReview) second = g_list_model_get_item (reviews, 1);
+    CfdReview *c = cfd_review_get_kind (first) == CFD_REVIEW_COMMENT ? first : second;
+
+    g_assert_cmpstr (cfd_review_get_text (c), ==, "Consider the sleep diary.");
+    g_assert_cmpstr (cfd_review_get_author_id (c), ==, f->supervisor);
+  }
+  record = cfd_vault_get_record (f->vault, progress, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cfd_record_get_revision (record), ==, 1);
+
+  /* Revocation re-seals records and reviews; the practice still reads them. */
+  g_clear_object (&reviews);
+  g_assert_true (cfd_vault_revoke_consent (f->vault, consent, &error));
+  g_assert_no_error (error);
+  reviews = cfd_vault_list_reviews (f->vault, progress, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (reviews), ==, 2);
+  g_clear_object (&record);
+  record = cfd_vault_get_record (f->vault, progress, &error);
+  g_assert_no_error (error);
+
+  /* A review whose signature no longer matches is reported. */
+  {
+    g_autofree char *sql = g_strdup_printf (
+        "DROP TRIGGER reviews_immutable; UPDATE reviews SET created = created + 1 WHERE id = '%s'",
+        comment);
+
+    g_clear_object (&reviews);
+    exec_sql (f->vault, sql);
+    reviews = cfd_vault_list_reviews (f->vault, progress, &error);
+    g_assert_null (reviews);
+    g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_TAMPERED);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -361,5 +487,7 @@ main (int argc, char *argv[])
   ADD ("revoke-rotates", test_revoke_rotates);
   ADD ("expiry", test_expiry);
   ADD ("tampered", test_tampered_consent);
+  ADD ("record-scope", test_record_scope);
+  ADD ("review", test_review);
   return g_test_run ();
 }

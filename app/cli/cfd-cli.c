@@ -11,6 +11,7 @@
 static const CfdCliCommand *const command_tables[] = {
   cfd_cli_vault_commands,
   cfd_cli_patient_commands,
+  cfd_cli_note_commands,
   cfd_cli_backup_commands,
   cfd_cli_consent_commands,
   cfd_cli_audit_commands,

@@ -38,6 +38,7 @@ typedef struct
 /* Each group file defines its table; cfd-cli.c lists them. */
 extern const CfdCliCommand cfd_cli_vault_commands[];
 extern const CfdCliCommand cfd_cli_patient_commands[];
+extern const CfdCliCommand cfd_cli_note_commands[];
 extern const CfdCliCommand cfd_cli_backup_commands[];
 extern const CfdCliCommand cfd_cli_consent_commands[];
 extern const CfdCliCommand cfd_cli_audit_commands[];

@@ -1,0 +1,545 @@
+/* cfd-cli-note.c: confidant-cli note add, show, list, sign, addendum, history; measures; search. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cfd-cli.h"
+#include "cfd-measure.h"
+#include "cfd-note-file.h"
+#include "cfd-record.h"
+#include "cfd-search.h"
+#include "cfd-secure.h"
+#include "cfd-template.h"
+
+static const char unlock_passphrase[] = "the unlocking user's";
+
+enum
+{
+  NOTE_ADD,
+  NOTE_SHOW,
+  NOTE_LIST,
+  NOTE_SIGN,
+  NOTE_ADDENDUM,
+  NOTE_HISTORY,
+  MEASURE_ADD,
+  MEASURE_LIST,
+  SEARCH,
+};
+
+/* YYYY-MM-DD as the start of that day, UTC; now when NULL. */
+static gboolean
+parse_date (const char *text, gint64 *seconds)
+{
+  g_autofree char *iso = NULL;
+  g_autoptr (GDateTime) date = NULL;
+
+  if (text == NULL)
+    {
+      *seconds = g_get_real_time () / G_USEC_PER_SEC;
+      return TRUE;
+    }
+  iso = g_strdup_printf ("%sT00:00:00Z", text);
+  date = strlen (text) == 10 ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
+  if (date == NULL || g_date_time_to_unix (date) < 0)
+    return FALSE;
+  *seconds = g_date_time_to_unix (date);
+  return TRUE;
+}
+
+static char *
+format_date (gint64 seconds)
+{
+  g_autoptr (GDateTime) time = g_date_time_new_from_unix_utc (seconds);
+
+  return time != NULL ? g_date_time_format (time, "%Y-%m-%d") : g_strdup ("-");
+}
+
+/* Reads and parses a note file before anything is unlocked: a mistake in
+ * it costs no passphrase prompt. Returns the exit status on failure. */
+static int
+read_note_file (const char *path, CfdRecordKind kind, GVariant **content)
+{
+  g_autoptr (GError) error = NULL;
+  char *data = NULL;
+  gsize len = 0;
+  int status = CFD_CLI_OK;
+
+  if (!g_file_get_contents (path, &data, &len, &error))
+    return cfd_cli_fail (g_steal_pointer (&error));
+  *content = cfd_note_file_parse (kind, data, len, &error);
+  if (*content == NULL)
+    status = cfd_cli_usage ("%s: %s", path, error->message);
+  cfd_wipe_free (data, len);
+  return status;
+}
+
+static int
+run_add (CfdCliContext *ctx, int argc, char **argv)
+{
+  g_autofree char *patient = NULL, *kind_name = NULL, *date = NULL, *file = NULL;
+  GOptionEntry entries[]
+      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient, "The patient", "ID" },
+          { "kind", 0, 0, G_OPTION_ARG_STRING, &kind_name,
+            "integration, dosing, intake, progress, risk or safety-plan", "KIND" },
+          { "date", 0, 0, G_OPTION_ARG_STRING, &date, "The session date (default: today)",
+            "YYYY-MM-DD" },
+          { "file", 0, 0, G_OPTION_ARG_FILENAME, &file,
+            "The note, as field: value lines (docs/NOTE-FILES.md)", "FILE" },
+          { NULL } };
+  g_autoptr (CfdVault) vault = NULL;
+  g_autoptr (GVariant) content = NULL;
+  g_autofree char *id = NULL;
+  CfdRecordKind kind;
+  GError *error = NULL;
+  gint64 occurred;
+  int status;
+
+  if (!cfd_cli_parse (&cfd_cli_note_commands[NOTE_ADD], entries, unlock_passphrase, &argc, &argv))
+    return CFD_CLI_USAGE;
+  if (argc != 1 || patient == NULL || kind_name == NULL || file == NULL)
+    return cfd_cli_usage ("note add needs --patient ID --kind KIND --file FILE");
+  if (!cfd_record_kind_from_string (kind_name, &kind) || kind == CFD_RECORD_MEASURE
+      || kind == CFD_RECORD_ADDENDUM)
+    return cfd_cli_usage ("--kind must be integration, dosing, intake, progress, risk or "
+                          "safety-plan");
+  if (!parse_date (date, &occurred))
+    return cfd_cli_usage ("--date must be a date written YYYY-MM-DD");
+  status = read_note_file (file, kind, &content);
+  if (status != CFD_CLI_OK)
+    return status;
+
+  vault = cfd_cli_unlock (ctx, &error);
+  if (vault == NULL)
+    return cfd_cli_fail (error);
+  id = cfd_vault_create_record (vault, patient, kind, occurred, content, &error);
+  if (id == NULL)
+    return cfd_cli_fail (error);
+  printf ("%s\n", id);
+  return CFD_CLI_OK;
+}
+
+static const char *
+choice_label (const CfdTemplateField *field, const char *id)
+{
+  for (guint i = 0; field->choices != NULL && field->choices[i] != NULL; i++)
+    if (g_strcmp0 (field->choices[i], id) == 0 && field->choice_labels != NULL)
+      return field->choice_labels[i];
+  return id;
+}
+
+/* Multi-line values go on the lines below their label, indented. */
+static void
+print_text (const char *label, const char *text)
+{
+  if (strchr (text, '\n') == NULL)
+    {
+      printf ("%s: %s\n", label, text);
+      return;
+    }
+  printf ("%s:\n", label);
+  for (const char *p = text; p != NULL;)
+    {
+      const char *eol = strchr (p, '\n');
+      int len = eol != NULL ? (int)(eol - p) : (int)strlen (p);
+
+      printf ("    %.*s\n", len, p);
+      p = eol != NULL ? eol + 1 : NULL;
+    }
+}
+
+static void
+print_field (const CfdTemplateField *field, GVariant *value)
+{
+  const char *unit = field->unit != NULL ? field->unit : "";
+  const char *space = field->unit != NULL ? " " : "";
+
+  switch (field->type)
+    {
+      case CFD_FIELD_INTEGER:
+        printf ("%s: %" G_GINT64_FORMAT "%s%s\n", field->label, g_variant_get_int64 (value), space,
+                unit);
+        break;
+      case CFD_FIELD_NUMBER:
+        printf ("%s: %g%s%s\n", field->label, g_variant_get_double (value), space, unit);
+        break;
+      case CFD_FIELD_BOOLEAN:
+        printf ("%s: %s\n", field->label, g_variant_get_boolean (value) ? "yes" : "no");
+        break;
+      case CFD_FIELD_CHOICE:
+        printf ("%s: %s\n", field->label, choice_label (field, g_variant_get_string (value, NULL)));
+        break;
+      case CFD_FIELD_CHECKLIST:
+        {
+          g_autoptr (GString) line = g_string_new (NULL);
+          GVariantIter iter;
+          const char *id;
+
+          g_variant_iter_init (&iter, value);
+          while (g_variant_iter_next (&iter, "&s", &id))
+            g_string_append_printf (line, "%s%s", line->len ? ", " : "", choice_label (field, id));
+          printf ("%s: %s\n", field->label, line->str);
+          break;
+        }
+      case CFD_FIELD_VITALS:
+        {
+          GVariantIter iter;
+          const char *time;
+          guint16 sys, dia, hr, spo2;
+
+          printf ("%s (time, BP, HR, SpO2):\n", field->label);
+          g_variant_iter_init (&iter, value);
+          while (g_variant_iter_next (&iter, "(&sqqqq)", &time, &sys, &dia, &hr, &spo2))
+            printf ("    %s  %u/%u mmHg  %u/min  %u %%\n", time, sys, dia, hr, spo2);
+          break;
+        }
+      default:
+        print_text (field->label, g_variant_get_string (value, NULL));
+        break;
+    }
+}
+
+static const char *
+user_name (CfdVault *vault, const char *user_id)
+{
+  g_autoptr (GPtrArray) users = cfd_vault_list_users (vault);
+  static char name[257];
+
+  g_strlcpy (name, user_id, sizeof name);
+  for (guint i = 0; users != NULL && i < users->len; i++)
+    {
+      CfdUserInfo *info = g_ptr_array_index (users, i);
+
+      if (g_strcmp0 (info->id, user_id) == 0)
+        g_strlcpy (name, info->name, sizeof name);
+    }
+  return name;
+}
+
+static void
+print_record (CfdVault *vault, CfdRecord *record)
+{
+  const CfdTemplate *tmpl = cfd_template_get (cfd_record_get_kind (record));
+  g_autofree char *date = format_date (cfd_record_get_occurred (record));
+  GVariant *content = cfd_record_get_content (record);
+
+  printf ("Id: %s\n", cfd_record_get_id (record));
+  printf ("Patient: %s\n", cfd_record_get_patient_id (record));
+  printf ("Kind: %s (%s)\n", tmpl->title,
+          cfd_record_get_class (record) == CFD_RECORD_CLASS_PSYCHOTHERAPY ? "psychotherapy note"
+                                                                          : "medical record");
+  if (cfd_record_get_parent_id (record) != NULL)
+    printf ("Addendum to: %s\n", cfd_record_get_parent_id (record));
+  printf ("Date: %s\n", date);
+  printf ("Author: %s\n", user_name (vault, cfd_record_get_author_id (record)));
+  if (cfd_record_get_status (record) == CFD_RECORD_SIGNED)
+    {
+      g_autofree char *when = cfd_cli_format_time (cfd_record_get_signed_at (record));
+
+      printf ("Status: signed %s (signature verified)\n", when);
+    }
+  else
+    printf ("Status: draft, revision %" G_GUINT64_FORMAT "\n", cfd_record_get_revision (record));
+  printf ("\n");
+  for (guint i = 0; i < tmpl->fields->len; i++)
+    {
+      const CfdTemplateField *field = g_ptr_array_index (tmpl->fields, i);
+      g_autoptr (GVariant) value = g_variant_lookup_value (content, field->id, NULL);
+
+      if (value != NULL)
+        print_field (field, value);
+    }
+}
+
+static int
+run_show (CfdCliContext *ctx, int argc, char **argv)
+{
+  g_autoptr (CfdVault) vault = NULL;
+  g_autoptr (CfdRecord) record = NULL;
+  GError *error = NULL;
+
+  if (!cfd_cli_parse (&cfd_cli_note_commands[NOTE_SHOW], NULL, unlock_passphrase, &argc, &argv))
+    return CFD_CLI_USAGE;
+  if (argc != 2)
+    return cfd_cli_usage ("note show needs exactly one record ID");
+  vault = cfd_cli_unlock (ctx, &error);
+  if (vault == NULL)
+    return cfd_cli_fail (error);
+  record = cfd_vault_get_record (vault, argv[1], &error);
+  if (record == NULL)
+    return cfd_cli_fail (error);
+  print_record (vault, record);
+  return CFD_CLI_OK;
+}
+
+static void
+print_summary (CfdRecord *record)
+{
+  g_autofree char *date = format_date (cfd_record_get_occurred (record));
+  GVariant *content = cfd_record_get_content (record);
+  const char *instrument = NULL, *band = NULL;
+  gint64 total = 0;
+
+  printf ("%s\t%s\t%s\t%s", cfd_record_get_id (record), date,
+          cfd_record_kind_to_string (cfd_record_get_kind (record)),
+          cfd_record_get_status (record) == CFD_RECORD_SIGNED ? "signed" : "draft");
+  if (cfd_record_get_kind (record) == CFD_RECORD_MEASURE
+      && g_variant_lookup (content, "instrument", "&s", &instrument)
+      && g_variant_lookup (content, "total", "x", &total)
+      && g_variant_lookup (content, "band", "&s", &band))
+    printf ("\t%s %" G_GINT64_FORMAT " %s", instrument, total, band);
+  if (cfd_record_get_parent_id (record) != NULL)
+    printf ("\tto %s", cfd_record_get_parent_id (record));
+  printf ("\n");
+}
+
+static int
+list_records (CfdCliContext *ctx,
+              int command,
+              const char *what,
+              gboolean measures_only,
+              int argc,
+              char **argv)
+{
+  g_autofree char *patient = NULL;
+  GOptionEntry entries[]
+      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient, "The patient", "ID" }, { NULL } };
+  g_autoptr (CfdVault) vault = NULL;
+  g_autoptr (GListModel) records = NULL;
+  GError *error = NULL;
+
+  if (!cfd_cli_parse (&cfd_cli_note_commands[command], entries, unlock_passphrase, &argc, &argv))
+    return CFD_CLI_USAGE;
+  if (argc != 1 || patient == NULL)
+    return cfd_cli_usage ("%s needs --patient ID", what);
+  vault = cfd_cli_unlock (ctx, &error);
+  if (vault == NULL)
+    return cfd_cli_fail (error);
+  records = cfd_vault_list_records (vault, patient, &error);
+  if (records == NULL)
+    return cfd_cli_fail (error);
+  for (guint i = 0; i < g_list_model_get_n_items (records); i++)
+    {
+      g_autoptr (CfdRecord) record = g_list_model_get_item (records, i);
+
+      if (!measures_only || cfd_record_get_kind (record) == CFD_RECORD_MEASURE)
+        print_summary (record);
+    }
+  return CFD_CLI_OK;
+}
+
+static int
+run_list (CfdCliContext *ctx, int argc, char **argv)
+{
+  return list_records (ctx, NOTE_LIST, "note list", FALSE, argc, argv);
+}
+
+static int
+run_sign (CfdCliContext *ctx, int argc, char **argv)
+{
+  g_autoptr (CfdVault) vault = NULL;
+  GError *error = NULL;
+
+  if (!cfd_cli_parse (&cfd_cli_note_commands[NOTE_SIGN], NULL, unlock_passphrase, &argc, &argv))
+    return CFD_CLI_USAGE;
+  if (argc != 2)
+    return cfd_cli_usage ("note sign needs exactly one record ID");
+  vault = cfd_cli_unlock (ctx, &error);
+  if (vault == NULL)
+    return cfd_cli_fail (error);
+  if (!cfd_vault_sign_record (vault, argv[1], &error))
+    return cfd_cli_fail (error);
+  printf ("Signed; the record can no longer be changed (add an addendum instead).\n");
+  return CFD_CLI_OK;
+}
+
+static int
+run_addendum (CfdCliContext *ctx, int argc, char **argv)
+{
+  g_autofree char *file = NULL;
+  GOptionEntry entries[] = { { "file", 0, 0, G_OPTION_ARG_FILENAME, &file,
+                               "The addendum: reason and text fields", "FILE" },
+                             { NULL } };
+  g_autoptr (CfdVault) vault = NULL;
+  g_autoptr (GVariant) content = NULL;
+  g_autofree char *id = NULL;
+  GError *error = NULL;
+  int status;
+
+  if (!cfd_cli_parse (&cfd_cli_note_commands[NOTE_ADDENDUM], entries, unlock_passphrase, &argc,
+                      &argv))
+    return CFD_CLI_USAGE;
+  if (argc != 2 || file == NULL)
+    return cfd_cli_usage ("note addendum needs a record ID and --file FILE");
+  status = read_note_file (file, CFD_RECORD_ADDENDUM, &content);
+  if (status != CFD_CLI_OK)
+    return status;
+  vault = cfd_cli_unlock (ctx, &error);
+  if (vault == NULL)
+    return cfd_cli_fail (error);
+  id = cfd_vault_add_addendum (vault, argv[1], content, &error);
+  if (id == NULL)
+    return cfd_cli_fail (error);
+  printf ("%s\n", id);
+  return CFD_CLI_OK;
+}
+
+static int
+run_history (CfdCliContext *ctx, int argc, char **argv)
+{
+  g_autoptr (CfdVault) vault = NULL;
+  g_autoptr (GListModel) revisions = NULL;
+  g_autoptr (CfdRecord) current = NULL;
+  GError *error = NULL;
+
+  if (!cfd_cli_parse (&cfd_cli_note_commands[NOTE_HISTORY], NULL, unlock_passphrase, &argc, &argv))
+    return CFD_CLI_USAGE;
+  if (argc != 2)
+    return cfd_cli_usage ("note history needs exactly one record ID");
+  vault = cfd_cli_unlock (ctx, &error);
+  if (vault == NULL)
+    return cfd_cli_fail (error);
+  revisions = cfd_vault_list_revisions (vault, argv[1], &error);
+  if (revisions == NULL)
+    return cfd_cli_fail (error);
+  current = cfd_vault_get_record (vault, argv[1], &error);
+  if (current == NULL)
+    return cfd_cli_fail (error);
+  for (guint i = 0; i <= g_list_model_get_n_items (revisions); i++)
+    {
+      g_autoptr (CfdRecord) record = i < g_list_model_get_n_items (revisions)
+                                         ? g_list_model_get_item (revisions, i)
+                                         : g_object_ref (current);
+      g_autofree char *saved = cfd_cli_format_time (cfd_record_get_updated (record));
+      g_autofree char *date = format_date (cfd_record_get_occurred (record));
+
+      printf ("%" G_GUINT64_FORMAT "\t%s\t%s\t%s\n", cfd_record_get_revision (record), saved, date,
+              record == current
+                  ? (cfd_record_get_status (record) == CFD_RECORD_SIGNED ? "current, signed"
+                                                                         : "current")
+                  : "earlier");
+    }
+  return CFD_CLI_OK;
+}
+
+/* "0,1,2,3" into at most 16 item scores; FALSE on anything else. */
+static gboolean
+parse_items (const char *text, guint8 *items, gsize *n_items)
+{
+  g_auto (GStrv) parts = g_strsplit (text, ",", -1);
+
+  *n_items = 0;
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      guint64 value;
+
+      if (*n_items == 16
+          || !g_ascii_string_to_unsigned (g_strstrip (parts[i]), 10, 0, 255, &value, NULL))
+        return FALSE;
+      items[(*n_items)++] = (guint8)value;
+    }
+  return *n_items > 0;
+}
+
+static int
+run_measure_add (CfdCliContext *ctx, int argc, char **argv)
+{
+  g_autofree char *patient = NULL, *instrument_name = NULL, *items_text = NULL, *date = NULL;
+  GOptionEntry entries[]
+      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient, "The patient", "ID" },
+          { "instrument", 0, 0, G_OPTION_ARG_STRING, &instrument_name, "phq9 or gad7", "NAME" },
+          { "items", 0, 0, G_OPTION_ARG_STRING, &items_text,
+            "The item scores (0-3), in order, separated by commas", "N,N,…" },
+          { "date", 0, 0, G_OPTION_ARG_STRING, &date, "When it was taken (default: today)",
+            "YYYY-MM-DD" },
+          { NULL } };
+  g_autoptr (CfdVault) vault = NULL;
+  g_autofree char *id = NULL;
+  CfdInstrument instrument;
+  CfdMeasureScore score;
+  guint8 items[16];
+  gsize n_items;
+  gint64 occurred;
+  GError *error = NULL;
+
+  if (!cfd_cli_parse (&cfd_cli_note_commands[MEASURE_ADD], entries, unlock_passphrase, &argc,
+                      &argv))
+    return CFD_CLI_USAGE;
+  if (argc != 1 || patient == NULL || instrument_name == NULL || items_text == NULL)
+    return cfd_cli_usage ("measure add needs --patient ID --instrument phq9|gad7 --items N,N,…");
+  if (!cfd_instrument_from_string (instrument_name, &instrument))
+    return cfd_cli_usage ("--instrument must be phq9 or gad7");
+  if (!parse_items (items_text, items, &n_items))
+    return cfd_cli_usage ("--items must be whole numbers separated by commas");
+  if (!parse_date (date, &occurred))
+    return cfd_cli_usage ("--date must be a date written YYYY-MM-DD");
+  if (!cfd_measure_score (instrument, items, n_items, &score, &error))
+    {
+      int status = cfd_cli_usage ("%s", error->message);
+
+      g_error_free (error);
+      return status;
+    }
+  vault = cfd_cli_unlock (ctx, &error);
+  if (vault == NULL)
+    return cfd_cli_fail (error);
+  id = cfd_vault_add_measure (vault, patient, instrument, occurred, items, n_items, &error);
+  if (id == NULL)
+    return cfd_cli_fail (error);
+  printf ("%s\t%u\t%s\n", id, score.total, score.band);
+  if (score.risk)
+    fprintf (stderr, "Item 9 is above 0: the patient's risk flag is raised.\n");
+  return CFD_CLI_OK;
+}
+
+static int
+run_measure_list (CfdCliContext *ctx, int argc, char **argv)
+{
+  return list_records (ctx, MEASURE_LIST, "measure list", TRUE, argc, argv);
+}
+
+static int
+run_search (CfdCliContext *ctx, int argc, char **argv)
+{
+  g_autoptr (CfdVault) vault = NULL;
+  g_autoptr (GListModel) hits = NULL;
+  GError *error = NULL;
+
+  if (!cfd_cli_parse (&cfd_cli_note_commands[SEARCH], NULL, unlock_passphrase, &argc, &argv))
+    return CFD_CLI_USAGE;
+  if (argc != 2 || *g_strstrip (argv[1]) == '\0')
+    return cfd_cli_usage ("search needs the text to look for, as one argument");
+  vault = cfd_cli_unlock (ctx, &error);
+  if (vault == NULL)
+    return cfd_cli_fail (error);
+  hits = cfd_vault_search (vault, argv[1], &error);
+  if (hits == NULL)
+    return cfd_cli_fail (error);
+  for (guint i = 0; i < g_list_model_get_n_items (hits); i++)
+    {
+      g_autoptr (CfdSearchHit) hit = g_list_model_get_item (hits, i);
+      g_autofree char *date = format_date (cfd_search_hit_get_occurred (hit));
+
+      printf ("%s\t%s\t%s\t%s\t%s\n", cfd_search_hit_get_patient_name (hit), date,
+              cfd_record_kind_to_string (cfd_search_hit_get_kind (hit)),
+              cfd_search_hit_get_record_id (hit), cfd_search_hit_get_snippet (hit));
+    }
+  return CFD_CLI_OK;
+}
+
+const CfdCliCommand cfd_cli_note_commands[] = {
+  [NOTE_ADD] = { "note", "add", "--patient ID --kind KIND --file F [--date D]",
+                 "Add a draft note from a field: value file; prints its id", run_add },
+  [NOTE_SHOW] = { "note", "show", "ID", "Show a record (its signature is verified)", run_show },
+  [NOTE_LIST] = { "note", "list", "--patient ID", "A patient's records, newest first", run_list },
+  [NOTE_SIGN] = { "note", "sign", "ID", "Sign your draft; it cannot be changed after", run_sign },
+  [NOTE_ADDENDUM] = { "note", "addendum", "ID --file F",
+                      "Attach a signed addendum to a signed record", run_addendum },
+  [NOTE_HISTORY] = { "note", "history", "ID", "The saved revisions of a record", run_history },
+  [MEASURE_ADD] = { "measure", "add", "--patient ID --instrument I --items N,…",
+                    "Score and store a PHQ-9 or GAD-7", run_measure_add },
+  [MEASURE_LIST]
+  = { "measure", "list", "--patient ID", "A patient's measures, newest first", run_measure_list },
+  [SEARCH] = { NULL, "search", "TEXT", "Search the records you may read", run_search },
+  { NULL },
+};

@@ -1,0 +1,110 @@
+/* cfd-cli-review.c: confidant-cli review add, cosign, list: a supervisor's review of signed records. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cfd-cli.h"
+#include "cfd-io.h"
+#include "cfd-review.h"
+
+#define MAX_COMMENT_FILE_BYTES (256 * 1024)
+
+static const char unlock_passphrase[] = "the unlocking user's (a supervisor's, to add a review)";
+
+static int
+run_add (CfdCliContext *ctx, int argc, char **argv)
+{
+  g_autofree char *record = NULL, *file = NULL;
+  GOptionEntry entries[]
+      = { { "record", 0, 0, G_OPTION_ARG_STRING, &record, "The signed record", "ID" },
+          { "file", 0, 0, G_OPTION_ARG_FILENAME, &file, "The comment, as UTF-8 text", "FILE" },
+          { NULL } };
+  g_autoptr (CfdVault) vault = NULL;
+  g_autofree guint8 *data = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *id = NULL;
+  gsize len = 0;
+  GError *error = NULL;
+
+  if (!cfd_cli_parse (&cfd_cli_review_commands[0], entries, unlock_passphrase, &argc, &argv))
+    return CFD_CLI_USAGE;
+  if (record == NULL || file == NULL)
+    return cfd_cli_usage ("review add needs --record ID and --file F");
+  if (!cfd_io_read_file (file, MAX_COMMENT_FILE_BYTES, &data, &len, &error))
+    return cfd_cli_fail (error);
+  text = g_strndup ((const char *)data, len);
+  cfd_wipe_free (g_steal_pointer (&data), len);
+  if (strlen (text) != len || !g_utf8_validate (text, -1, NULL))
+    return cfd_cli_usage ("the comment file must be UTF-8 text");
+
+  vault = cfd_cli_unlock (ctx, &error);
+  if (vault == NULL)
+    return cfd_cli_fail (error);
+  id = cfd_vault_add_review_comment (vault, record, g_strstrip (text), &error);
+  cfd_wipe_string (g_steal_pointer (&text));
+  if (id == NULL)
+    return cfd_cli_fail (error);
+  printf ("%s\n", id);
+  return CFD_CLI_OK;
+}
+
+static int
+run_cosign (CfdCliContext *ctx, int argc, char **argv)
+{
+  g_autoptr (CfdVault) vault = NULL;
+  g_autofree char *id = NULL;
+  GError *error = NULL;
+
+  if (!cfd_cli_parse (&cfd_cli_review_commands[1], NULL, unlock_passphrase, &argc, &argv))
+    return CFD_CLI_USAGE;
+  if (argc != 2)
+    return cfd_cli_usage ("review cosign needs exactly one record ID");
+  vault = cfd_cli_unlock (ctx, &error);
+  if (vault == NULL)
+    return cfd_cli_fail (error);
+  id = cfd_vault_cosign_record (vault, argv[1], &error);
+  if (id == NULL)
+    return cfd_cli_fail (error);
+  printf ("%s\n", id);
+  return CFD_CLI_OK;
+}
+
+static int
+run_list (CfdCliContext *ctx, int argc, char **argv)
+{
+  g_autofree char *record = NULL;
+  GOptionEntry entries[]
+      = { { "record", 0, 0, G_OPTION_ARG_STRING, &record, "The record", "ID" }, { NULL } };
+  g_autoptr (CfdVault) vault = NULL;
+  g_autoptr (GListModel) reviews = NULL;
+  GError *error = NULL;
+
+  if (!cfd_cli_parse (&cfd_cli_review_commands[2], entries, unlock_passphrase, &argc, &argv))
+    return CFD_CLI_USAGE;
+  if (record == NULL)
+    return cfd_cli_usage ("review list needs --record ID");
+  vault = cfd_cli_unlock (ctx, &error);
+  if (vault == NULL)
+    return cfd_cli_fail (error);
+  reviews = cfd_vault_list_reviews (vault, record, &error);
+  if (reviews == NULL)
+    return cfd_cli_fail (error);
+  for (guint i = 0; i < g_list_model_get_n_items (reviews); i++)
+    {
+      g_autoptr (CfdReview) review = g_list_model_get_item (reviews, i);
+      g_autofree char *when = cfd_cli_format_time (cfd_review_get_created (review));
+
+      printf ("%s\t%s\t%s\t%s\n", cfd_review_get_id (review), when,
+              cfd_review_get_kind (review) == CFD_REVIEW_COSIGN ? "co-signed" : "comment",
+              cfd_review_get_text (review));
+    }
+  return CFD_CLI_OK;
+}
+
+const CfdCliCommand cfd_cli_review_commands[] = {
+  { "review", "add", "--record ID --file F", "Comment on a signed record (supervisor)", run_add },
+  { "review", "cosign", "ID", "Co-sign a signed record (supervisor)", run_cosign },
+  { "review", "list", "--record ID", "Show a record's reviews", run_list },
+  { NULL },
+};
