@@ -10,4 +10,13 @@ G_DECLARE_FINAL_TYPE (CfdApplication, cfd_application, CFD, APPLICATION, AdwAppl
 
 CfdApplication *cfd_application_new (void);
 
+/* NULL when the schema is not installed (an uninstalled build without
+ * GSETTINGS_SCHEMA_DIR); callers then use the schema's defaults. */
+GSettings *cfd_application_get_settings (CfdApplication *self);
+
+/* CONFIDANT_VAULT_DIR, else the vault-path setting, else the default. */
+char *cfd_application_dup_vault_path (CfdApplication *self);
+
+void cfd_application_lock_all (CfdApplication *self);
+
 G_END_DECLS

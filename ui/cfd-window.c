@@ -3,32 +3,318 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-window.h"
-
-struct _CfdWindow
-{
-  AdwApplicationWindow parent_instance;
-};
+#include "cfd-resources.h"
+#include "cfd-window-private.h"
 
 G_DEFINE_FINAL_TYPE (CfdWindow, cfd_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum
+{
+  PROP_0,
+  PROP_VAULT_PATH,
+  PROP_AUTO_LOCK_INTERVAL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+CfdVault *
+cfd_window_get_vault (CfdWindow *self)
+{
+  g_return_val_if_fail (CFD_IS_WINDOW (self), NULL);
+  return self->vault;
+}
+
+const char *
+cfd_window_get_page_name (CfdWindow *self)
+{
+  g_return_val_if_fail (CFD_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+void
+cfd_window_add_toast (CfdWindow *self, const char *message)
+{
+  AdwToast *toast;
+
+  g_return_if_fail (CFD_IS_WINDOW (self));
+  toast = adw_toast_new (message);
+  adw_toast_set_timeout (toast, 3);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+cfd_window_set_auto_lock_interval (CfdWindow *self, guint milliseconds)
+{
+  g_return_if_fail (CFD_IS_WINDOW (self));
+
+  if (self->auto_lock_interval == milliseconds)
+    return;
+  self->auto_lock_interval = milliseconds;
+  cfd_window_actions_restart_idle (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTO_LOCK_INTERVAL]);
+}
+
+guint
+cfd_window_get_auto_lock_interval (CfdWindow *self)
+{
+  g_return_val_if_fail (CFD_IS_WINDOW (self), 0);
+  return self->auto_lock_interval;
+}
+
+static void
+show_unlock (CfdWindow *self)
+{
+  cfd_unlock_page_set_vault (self->unlock_page, self->vault);
+  gtk_stack_set_visible_child_name (self->stack, "unlock");
+  cfd_unlock_page_focus (self->unlock_page);
+}
+
+static void
+vault_locked (CfdWindow *self)
+{
+  /* Core has wiped its keys; drop every decrypted string we still show.
+   * (cfd_window_lock saved the drafts before it got here.) */
+  cfd_workspace_clear (self->workspace);
+  show_unlock (self);
+}
+
+static void
+set_vault (CfdWindow *self, CfdVault *vault)
+{
+  if (self->vault == vault)
+    return;
+  if (self->vault != NULL)
+    g_clear_signal_handler (&self->locked_handler, self->vault);
+  g_set_object (&self->vault, vault);
+  if (vault != NULL)
+    self->locked_handler
+        = g_signal_connect_swapped (vault, "locked", G_CALLBACK (vault_locked), self);
+}
+
+static void
+show_workspace (CfdWindow *self)
+{
+  g_autofree char *patient_id = g_steal_pointer (&self->resume_patient_id);
+  g_autofree char *record_id = g_steal_pointer (&self->resume_record_id);
+
+  cfd_workspace_set_vault (self->workspace, self->vault);
+  gtk_stack_set_visible_child_name (self->stack, "workspace");
+  cfd_workspace_resume (self->workspace, patient_id, record_id);
+  cfd_window_note_activity (self);
+}
+
+static void
+vault_created (CfdWindow *self, CfdVault *vault, const char *recovery_key)
+{
+  set_vault (self, vault);
+  cfd_recovery_key_page_set_key (self->recovery_key_page, recovery_key);
+  gtk_stack_set_visible_child_name (self->stack, "recovery-key");
+}
+
+static void
+recovery_key_stored (CfdWindow *self)
+{
+  if (self->vault != NULL && cfd_vault_is_unlocked (self->vault))
+    show_workspace (self);
+  else
+    show_unlock (self);
+}
+
+static void
+vault_unlocked (CfdWindow *self)
+{
+  show_workspace (self);
+}
+
+void
+cfd_window_lock (CfdWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_return_if_fail (CFD_IS_WINDOW (self));
+
+  if (self->vault == NULL || !cfd_vault_is_unlocked (self->vault))
+    return;
+
+  if (!cfd_workspace_save_drafts (self->workspace, &error))
+    {
+      /* Locking cannot wait for a failing disk: the vault must not stay
+       * open on an unattended screen. Say what was not saved. */
+      g_autofree char *message
+          = g_strdup_printf (_ ("A draft could not be saved before locking: %s"), error->message);
+      cfd_window_add_toast (self, message);
+    }
+
+  g_clear_pointer (&self->resume_patient_id, g_free);
+  g_clear_pointer (&self->resume_record_id, g_free);
+  cfd_workspace_get_location (self->workspace, &self->resume_patient_id, &self->resume_record_id);
+  cfd_workspace_clear (self->workspace);
+  cfd_vault_lock (self->vault);
+}
+
+static void
+open_vault (CfdWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CfdVault) vault = NULL;
+
+  if (!cfd_vault_exists (self->vault_path))
+    {
+      cfd_create_page_set_vault_path (self->create_page, self->vault_path);
+      gtk_stack_set_visible_child_name (self->stack, "create");
+      return;
+    }
+
+  vault = cfd_vault_open (self->vault_path, &error);
+  if (vault == NULL)
+    {
+      adw_status_page_set_description (self->error_page, error->message);
+      gtk_stack_set_visible_child_name (self->stack, "error");
+      return;
+    }
+  cfd_vault_set_source (vault, "app");
+  set_vault (self, vault);
+  show_unlock (self);
+}
+
+static void
+cfd_window_constructed (GObject *object)
+{
+  CfdWindow *self = CFD_WINDOW (object);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  G_OBJECT_CLASS (cfd_window_parent_class)->constructed (object);
+
+  if (CFD_IS_APPLICATION (app) && cfd_application_get_settings (CFD_APPLICATION (app)) != NULL)
+    {
+      GSettings *settings = cfd_application_get_settings (CFD_APPLICATION (app));
+
+      cfd_window_set_auto_lock_interval (self, g_settings_get_uint (settings, "auto-lock-minutes")
+                                                   * 60 * 1000);
+      cfd_window_actions_watch_settings (self, settings);
+    }
+
+  if (self->vault_path == NULL)
+    self->vault_path = cfd_vault_default_path ();
+  open_vault (self);
+}
+
+static void
+cfd_window_dispose (GObject *object)
+{
+  CfdWindow *self = CFD_WINDOW (object);
+
+  cfd_window_actions_dispose (self);
+  if (self->vault != NULL && cfd_vault_is_unlocked (self->vault))
+    cfd_window_lock (self);
+  set_vault (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CFD_TYPE_WINDOW);
+  G_OBJECT_CLASS (cfd_window_parent_class)->dispose (object);
+}
+
+static void
+cfd_window_finalize (GObject *object)
+{
+  CfdWindow *self = CFD_WINDOW (object);
+
+  g_free (self->vault_path);
+  g_free (self->resume_patient_id);
+  g_free (self->resume_record_id);
+  G_OBJECT_CLASS (cfd_window_parent_class)->finalize (object);
+}
+
+static void
+cfd_window_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  CfdWindow *self = CFD_WINDOW (object);
+
+  switch (prop_id)
+    {
+      case PROP_VAULT_PATH:
+        g_value_set_string (value, self->vault_path);
+        break;
+      case PROP_AUTO_LOCK_INTERVAL:
+        g_value_set_uint (value, self->auto_lock_interval);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cfd_window_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  CfdWindow *self = CFD_WINDOW (object);
+
+  switch (prop_id)
+    {
+      case PROP_VAULT_PATH:
+        self->vault_path = g_value_dup_string (value);
+        break;
+      case PROP_AUTO_LOCK_INTERVAL:
+        cfd_window_set_auto_lock_interval (self, g_value_get_uint (value));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
 
 static void
 cfd_window_class_init (CfdWindowClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = cfd_window_constructed;
+  object_class->dispose = cfd_window_dispose;
+  object_class->finalize = cfd_window_finalize;
+  object_class->get_property = cfd_window_get_property;
+  object_class->set_property = cfd_window_set_property;
+
+  properties[PROP_VAULT_PATH]
+      = g_param_spec_string ("vault-path", NULL, NULL, NULL,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_AUTO_LOCK_INTERVAL]
+      = g_param_spec_uint ("auto-lock-interval", NULL, NULL, 0, G_MAXUINT, 5 * 60 * 1000,
+                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The resources live in a static library: referencing them links them in,
+   * and their constructor registers them. */
+  g_assert_nonnull (cfd_get_resource ());
+
+  g_type_ensure (CFD_TYPE_CREATE_PAGE);
+  g_type_ensure (CFD_TYPE_RECOVERY_KEY_PAGE);
+  g_type_ensure (CFD_TYPE_UNLOCK_PAGE);
+  g_type_ensure (CFD_TYPE_WORKSPACE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/confidant/Confidant/cfd-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CfdWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CfdWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, CfdWindow, create_page);
+  gtk_widget_class_bind_template_child (widget_class, CfdWindow, recovery_key_page);
+  gtk_widget_class_bind_template_child (widget_class, CfdWindow, unlock_page);
+  gtk_widget_class_bind_template_child (widget_class, CfdWindow, workspace);
+  gtk_widget_class_bind_template_child (widget_class, CfdWindow, error_page);
+  gtk_widget_class_bind_template_callback (widget_class, vault_created);
+  gtk_widget_class_bind_template_callback (widget_class, recovery_key_stored);
+  gtk_widget_class_bind_template_callback (widget_class, vault_unlocked);
+
+  cfd_window_actions_class_init (widget_class);
 }
 
 static void
 cfd_window_init (CfdWindow *self)
 {
+  self->auto_lock_interval = 5 * 60 * 1000;
   gtk_widget_init_template (GTK_WIDGET (self));
+  cfd_window_actions_init (self);
 }
 
 CfdWindow *
-cfd_window_new (CfdApplication *app)
+cfd_window_new (CfdApplication *app, const char *vault_path)
 {
-  return g_object_new (CFD_TYPE_WINDOW, "application", app, NULL);
+  return g_object_new (CFD_TYPE_WINDOW, "application", app, "vault-path", vault_path, NULL);
 }

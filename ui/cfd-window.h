@@ -2,12 +2,30 @@
 #pragma once
 
 #include "cfd-application.h"
+#include "cfd-vault.h"
 
 G_BEGIN_DECLS
 
 #define CFD_TYPE_WINDOW (cfd_window_get_type ())
 G_DECLARE_FINAL_TYPE (CfdWindow, cfd_window, CFD, WINDOW, AdwApplicationWindow)
 
-CfdWindow *cfd_window_new (CfdApplication *app);
+/* app may be NULL (tests); vault_path is the vault folder to open or create. */
+CfdWindow *cfd_window_new (CfdApplication *app, const char *vault_path);
+
+/* NULL before a vault exists. */
+CfdVault *cfd_window_get_vault (CfdWindow *self);
+
+/* "create", "recovery-key", "unlock", "workspace" or "error". */
+const char *cfd_window_get_page_name (CfdWindow *self);
+
+void cfd_window_add_toast (CfdWindow *self, const char *message);
+
+/* Saves every open draft, clears every view of patient text, then locks. */
+void cfd_window_lock (CfdWindow *self);
+
+/* How long without keyboard or pointer input before the vault locks;
+ * 0 turns idle locking off. Set from GSettings auto-lock-minutes. */
+void cfd_window_set_auto_lock_interval (CfdWindow *self, guint milliseconds);
+guint cfd_window_get_auto_lock_interval (CfdWindow *self);
 
 G_END_DECLS

@@ -1,0 +1,499 @@
+/* test-ui-window.c: drives the real window through its actions: first run, unlock, notes, locking. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "cfd-crypto.h"
+#include "cfd-patient.h"
+#include "cfd-record.h"
+#include "cfd-secure.h"
+
+#include "cfd-record-editor.h"
+#include "cfd-window.h"
+
+#define PASSPHRASE   "river lantern quietly 42"
+#define PATIENT_NAME "Imogen Testpatient"
+#define FIRST_TEXT   "Felt held by the music; wants to revisit the river image"
+#define CANARY_TEXT  " CANARY-typed-just-before-lock"
+
+static char *vault_dir;
+static CfdWindow *window;
+static char *record_id;
+
+/* ---- helpers ---- */
+
+static GtkWidget *
+find_widget (GtkWidget *root, const char *id)
+{
+  const char *buildable_id
+      = GTK_IS_BUILDABLE (root) ? gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)) : NULL;
+
+  if (g_strcmp0 (buildable_id, id) == 0 || g_strcmp0 (gtk_widget_get_name (root), id) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, id);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* "page/child" looks for child inside page: several pages share ids. */
+static GtkWidget *
+get_widget (const char *path)
+{
+  g_auto (GStrv) parts = g_strsplit (path, "/", -1);
+  GtkWidget *widget = GTK_WIDGET (window);
+
+  for (guint i = 0; parts[i] != NULL && widget != NULL; i++)
+    widget = find_widget (widget, parts[i]);
+  if (widget == NULL)
+    g_error ("No widget %s in the window", path);
+  return widget;
+}
+
+static void
+set_text (const char *id, const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (get_widget (id)), text);
+}
+
+static gboolean
+tick (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Spins the main loop until cond holds; fails the test after 20 s. */
+static void
+wait_until (gboolean (*cond) (gconstpointer), gconstpointer data, const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  guint ticker = g_timeout_add (20, tick, NULL);
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (ticker);
+}
+
+static gboolean
+page_is (gconstpointer name)
+{
+  return g_strcmp0 (cfd_window_get_page_name (window), name) == 0;
+}
+
+static gboolean
+sidebar_is (gconstpointer name)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (get_widget ("sidebar_stack"))),
+                    name)
+         == 0;
+}
+
+static gboolean
+widget_visible (gconstpointer widget)
+{
+  return gtk_widget_get_visible (GTK_WIDGET ((gpointer)widget));
+}
+
+static gboolean
+editor_saved (gconstpointer editor)
+{
+  return !cfd_record_editor_has_unsaved_changes (CFD_RECORD_EDITOR ((gpointer)editor));
+}
+
+static void
+activate (const char *widget_id, const char *action, GVariant *parameter)
+{
+  g_assert_true (gtk_widget_activate_action_variant (get_widget (widget_id), action, parameter));
+}
+
+static char *
+text_view_text (GtkWidget *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/* Looks for needle in every label, entry and text view below root. */
+static gboolean
+tree_contains (GtkWidget *root, const char *needle)
+{
+  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_label (GTK_LABEL (root)), needle) != NULL)
+    return TRUE;
+  if (GTK_IS_EDITABLE (root)
+      && strstr (gtk_editable_get_text (GTK_EDITABLE (root)), needle) != NULL)
+    return TRUE;
+  if (GTK_IS_TEXT_VIEW (root))
+    {
+      g_autofree char *text = text_view_text (root);
+
+      if (strstr (text, needle) != NULL)
+        return TRUE;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (tree_contains (child, needle))
+      return TRUE;
+  return FALSE;
+}
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels (); /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (toplevel, type)
+          && gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+        return toplevel;
+    }
+  return NULL;
+}
+
+static void
+confirm_sign (void)
+{
+  GtkWindow *dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "sign");
+  gtk_window_destroy (dialog);
+}
+
+static CfdRecordEditor *
+editor (void)
+{
+  return CFD_RECORD_EDITOR (get_widget ("editor"));
+}
+
+static void
+unlock_with (const char *passphrase)
+{
+  set_text ("unlock_page/passphrase_row", passphrase);
+  activate ("unlock_page", "unlock.unlock", NULL);
+}
+
+/* ---- the story of one vault, in order ---- */
+
+static void
+test_first_run (void)
+{
+  GtkWidget *key_label;
+
+  window = cfd_window_new (NULL, vault_dir);
+  g_object_ref_sink (window);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_cmpstr (cfd_window_get_page_name (window), ==, "create");
+
+  /* A weak passphrase keeps "Create" disabled. */
+  set_text ("create_page/owner_row", "Dr Ada Owner");
+  set_text ("create_page/passphrase_row", "abc");
+  set_text ("create_page/confirm_row", "abc");
+  g_assert_false (gtk_widget_get_sensitive (get_widget ("create_page/create_button")));
+  set_text ("create_page/passphrase_row", PASSPHRASE);
+  set_text ("create_page/confirm_row", PASSPHRASE "x");
+  g_assert_true (gtk_widget_get_visible (get_widget ("create_page/match_label")));
+  set_text ("create_page/confirm_row", PASSPHRASE);
+  g_assert_true (gtk_widget_get_sensitive (get_widget ("create_page/create_button")));
+
+  activate ("create_page", "create.create", NULL);
+  wait_until (page_is, "recovery-key", "the recovery key page");
+
+  key_label = get_widget ("key_label");
+  g_assert_cmpuint (strlen (gtk_label_get_label (GTK_LABEL (key_label))), >, 30);
+  /* Continue waits for the "stored it safely" check. */
+  activate ("recovery_key_page", "recovery.continue", NULL);
+  g_assert_cmpstr (cfd_window_get_page_name (window), ==, "recovery-key");
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (get_widget ("stored_check")), TRUE);
+  activate ("recovery_key_page", "recovery.continue", NULL);
+  g_assert_cmpstr (cfd_window_get_page_name (window), ==, "workspace");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (key_label)), ==, "");
+  g_assert_true (cfd_vault_exists (vault_dir));
+}
+
+static void
+test_unlock_wrong_then_right (void)
+{
+  GtkWidget *error_label;
+
+  activate ("workspace", "win.lock", NULL);
+  g_assert_cmpstr (cfd_window_get_page_name (window), ==, "unlock");
+  g_assert_false (cfd_vault_is_unlocked (cfd_window_get_vault (window)));
+
+  error_label = get_widget ("unlock_page/error_label");
+  unlock_with ("not the passphrase");
+  /* The KDF runs in a worker: the spinner shows while the loop keeps running. */
+  g_assert_true (gtk_widget_get_visible (get_widget ("unlock_page/spinner")));
+  wait_until (widget_visible, error_label, "the wrong-passphrase message");
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (error_label)), "Wrong passphrase"));
+  g_assert_cmpstr (cfd_window_get_page_name (window), ==, "unlock");
+
+  unlock_with (PASSPHRASE);
+  wait_until (page_is, "workspace", "the workspace after unlocking");
+  g_assert_true (cfd_vault_is_unlocked (cfd_window_get_vault (window)));
+}
+
+static void
+test_add_patient (void)
+{
+  GtkWindow *dialog;
+  g_autoptr (GListModel) patients = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (get_widget ("sidebar_stack"))), ==,
+                   "empty");
+  activate ("workspace", "workspace.new-patient", NULL);
+  dialog = find_toplevel (g_type_from_name ("CfdPatientDialog"));
+  g_assert_nonnull (dialog);
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (GTK_WIDGET (dialog), "name_row")),
+                         PATIENT_NAME);
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (GTK_WIDGET (dialog), "birth_date_row")),
+                         "1984-02-29");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "patient.add", NULL));
+
+  patients = cfd_vault_list_patients (cfd_window_get_vault (window), FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (patients), ==, 1);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (get_widget ("content_stack"))), ==,
+                   "patient");
+  g_assert_true (tree_contains (get_widget ("patient_page"), PATIENT_NAME));
+
+  /* Filter-as-you-type. */
+  set_text ("filter_entry", "nobody-by-this-name");
+  wait_until (sidebar_is, "no-match", "the filter to hide every patient");
+  set_text ("filter_entry", "imogen");
+  wait_until (sidebar_is, "list", "the filter to match case-insensitively");
+  set_text ("filter_entry", "");
+}
+
+static void
+test_note_autosave (void)
+{
+  GtkWidget *view;
+  g_autoptr (CfdRecord) record = NULL;
+  g_autoptr (GError) error = NULL;
+
+  activate ("patient_page", "patient.new-record", g_variant_new_string ("integration"));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (get_widget ("content_stack"))), ==,
+                   "record");
+  record_id = g_strdup (cfd_record_editor_get_record_id (editor ()));
+  g_assert_nonnull (record_id);
+
+  view = get_widget ("field-intentions");
+  g_assert_true (GTK_IS_TEXT_VIEW (view));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), FIRST_TEXT, -1);
+  g_assert_true (cfd_record_editor_has_unsaved_changes (editor ()));
+
+  /* Nothing is written until typing pauses for the debounce delay. */
+  wait_until (editor_saved, editor (), "the autosave");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_widget ("saved_label"))), ==, "Saved");
+
+  record = cfd_vault_get_record (cfd_window_get_vault (window), record_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cfd_record_get_text (record, "intentions"), ==, FIRST_TEXT);
+  g_assert_cmpint (cfd_record_get_status (record), ==, CFD_RECORD_DRAFT);
+}
+
+static void
+test_lock_mid_edit (void)
+{
+  GtkWidget *view = get_widget ("field-intentions");
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  GtkTextIter end;
+  g_autofree char *text = NULL;
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert (buffer, &end, CANARY_TEXT, -1);
+  g_assert_true (cfd_record_editor_has_unsaved_changes (editor ()));
+
+  /* Ctrl+L before the autosave fires. */
+  activate ("workspace", "win.lock", NULL);
+  g_assert_cmpstr (cfd_window_get_page_name (window), ==, "unlock");
+  g_assert_false (tree_contains (GTK_WIDGET (window), "CANARY"));
+  g_assert_false (tree_contains (GTK_WIDGET (window), PATIENT_NAME));
+  g_assert_false (tree_contains (GTK_WIDGET (window), "river image"));
+
+  unlock_with (PASSPHRASE);
+  wait_until (page_is, "workspace", "the workspace after unlocking");
+
+  /* Back where the user was, with every typed character. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (get_widget ("content_stack"))), ==,
+                   "record");
+  g_assert_cmpstr (cfd_record_editor_get_record_id (editor ()), ==, record_id);
+  text = text_view_text (get_widget ("field-intentions"));
+  g_assert_cmpstr (text, ==, FIRST_TEXT CANARY_TEXT);
+}
+
+static void
+test_idle_lock (void)
+{
+  GtkWidget *view = get_widget ("field-intentions");
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  GtkTextIter end;
+  g_autofree char *text = NULL;
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert (buffer, &end, " idle", -1);
+  cfd_record_editor_set_autosave_delay (editor (), 60 * 1000);
+
+  cfd_window_set_auto_lock_interval (window, 300);
+  wait_until (page_is, "unlock", "the idle lock");
+  cfd_window_set_auto_lock_interval (window, 0);
+  g_assert_false (cfd_vault_is_unlocked (cfd_window_get_vault (window)));
+  g_assert_false (tree_contains (GTK_WIDGET (window), "idle"));
+
+  unlock_with (PASSPHRASE);
+  wait_until (page_is, "workspace", "the workspace after unlocking");
+  text = text_view_text (get_widget ("field-intentions"));
+  g_assert_cmpstr (text, ==, FIRST_TEXT CANARY_TEXT " idle");
+}
+
+static void
+test_history_and_sign (void)
+{
+  g_autoptr (CfdRecord) record = NULL;
+  g_autoptr (GListModel) revisions = NULL;
+  g_autoptr (GError) error = NULL;
+
+  revisions = cfd_vault_list_revisions (cfd_window_get_vault (window), record_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (revisions), >=, 2);
+
+  activate ("editor", "editor.sign", NULL);
+  /* Nothing happens until the dialog is answered. */
+  record = cfd_vault_get_record (cfd_window_get_vault (window), record_id, &error);
+  g_assert_cmpint (cfd_record_get_status (record), ==, CFD_RECORD_DRAFT);
+  g_clear_object (&record);
+  confirm_sign ();
+
+  record = cfd_vault_get_record (cfd_window_get_vault (window), record_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cfd_record_get_status (record), ==, CFD_RECORD_SIGNED);
+  g_assert_cmpstr (cfd_record_get_text (record, "intentions"), ==, FIRST_TEXT CANARY_TEXT " idle");
+  g_assert_false (gtk_text_view_get_editable (GTK_TEXT_VIEW (get_widget ("field-intentions"))));
+  g_assert_false (gtk_widget_get_visible (get_widget ("sign_button")));
+  g_assert_true (gtk_widget_get_visible (get_widget ("addendum_button")));
+}
+
+static void
+test_addendum (void)
+{
+  g_autoptr (GListModel) records = NULL;
+  g_autoptr (GError) error = NULL;
+  guint n_addenda = 0;
+  g_autoptr (CfdPatient) patient = NULL;
+
+  activate ("editor", "editor.add-addendum", NULL);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (get_widget ("field-text"))),
+                            "Late entry: the session ran ten minutes over.", -1);
+  activate ("editor", "editor.sign", NULL);
+  confirm_sign ();
+
+  patient = CFD_PATIENT (g_list_model_get_item (
+      cfd_vault_list_patients (cfd_window_get_vault (window), FALSE, &error), 0));
+  records = cfd_vault_list_records (cfd_window_get_vault (window), cfd_patient_get_id (patient),
+                                    &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < g_list_model_get_n_items (records); i++)
+    {
+      g_autoptr (CfdRecord) record = g_list_model_get_item (records, i);
+
+      if (cfd_record_get_kind (record) == CFD_RECORD_ADDENDUM)
+        {
+          n_addenda++;
+          g_assert_cmpstr (cfd_record_get_parent_id (record), ==, record_id);
+          g_assert_cmpint (cfd_record_get_status (record), ==, CFD_RECORD_SIGNED);
+        }
+    }
+  g_assert_cmpuint (n_addenda, ==, 1);
+  /* The editor is back on the signed record. */
+  g_assert_cmpstr (cfd_record_editor_get_record_id (editor ()), ==, record_id);
+}
+
+static gboolean
+results_shown (gconstpointer user_data)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (get_widget ("search_page/stack"))),
+                    "results")
+         == 0;
+}
+
+static void
+test_search (void)
+{
+  activate ("workspace", "win.search", NULL);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (get_widget ("content_stack"))), ==,
+                   "search");
+  set_text ("search_page/entry", "river image");
+  g_signal_emit_by_name (get_widget ("search_page/entry"), "search-changed");
+  wait_until (results_shown, NULL, "search results");
+  g_assert_true (tree_contains (get_widget ("result_list"), PATIENT_NAME));
+
+  /* Enter opens the first result. */
+  g_signal_emit_by_name (get_widget ("search_page/entry"), "activate");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (get_widget ("content_stack"))), ==,
+                   "record");
+  g_assert_cmpstr (cfd_record_editor_get_record_id (editor ()), ==, record_id);
+}
+
+static void
+test_close (void)
+{
+  CfdVault *vault = cfd_window_get_vault (window);
+
+  g_object_add_weak_pointer (G_OBJECT (vault), (gpointer *)&vault);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+  window = NULL;
+  /* The window was the vault's only holder; destroying it locks and frees it. */
+  g_assert_null (vault);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("No display to run the window on");
+      return g_test_run ();
+    }
+  adw_init ();
+  /* GTK 4.8 warns from the cursor-blink timeout when a focused entry turns
+   * insensitive (as the passphrase row does while the KDF runs). */
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, "gtk-enable-animations",
+                FALSE, NULL);
+  g_assert_true (cfd_secure_init ());
+  cfd_kdf_allow_weak_params_for_testing (TRUE);
+  vault_dir = g_build_filename (g_get_tmp_dir (), "confidant-ui-test-XXXXXX", NULL);
+  g_assert_nonnull (g_mkdtemp (vault_dir));
+  g_rmdir (vault_dir); /* the first-run page creates it */
+
+  g_test_add_func ("/confidant/ui/window/first-run", test_first_run);
+  g_test_add_func ("/confidant/ui/window/unlock-wrong-then-right", test_unlock_wrong_then_right);
+  g_test_add_func ("/confidant/ui/window/add-patient", test_add_patient);
+  g_test_add_func ("/confidant/ui/window/note-autosave", test_note_autosave);
+  g_test_add_func ("/confidant/ui/window/lock-mid-edit", test_lock_mid_edit);
+  g_test_add_func ("/confidant/ui/window/idle-lock", test_idle_lock);
+  g_test_add_func ("/confidant/ui/window/sign", test_history_and_sign);
+  g_test_add_func ("/confidant/ui/window/addendum", test_addendum);
+  g_test_add_func ("/confidant/ui/window/search", test_search);
+  g_test_add_func ("/confidant/ui/window/close", test_close);
+  return g_test_run ();
+}

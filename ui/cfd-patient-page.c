@@ -1,0 +1,315 @@
+/* cfd-patient-page.c: one patient: details, risk flag, latest measures and the timeline. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cfd-measure.h"
+#include "cfd-patient.h"
+#include "cfd-record.h"
+
+#include "cfd-patient-page.h"
+#include "cfd-ui-util.h"
+
+struct _CfdPatientPage
+{
+  GtkWidget parent_instance;
+
+  CfdVault *vault;
+  char *patient_id;
+  GListModel *records;
+
+  AdwWindowTitle *title;
+  GtkLabel *name_label;
+  GtkLabel *details_label;
+  GtkWidget *risk_box;
+  GtkLabel *phq9_label;
+  GtkLabel *gad7_label;
+  GtkWidget *measures_box;
+  GtkStack *timeline_stack;
+  GtkListBox *timeline;
+};
+
+G_DEFINE_FINAL_TYPE (CfdPatientPage, cfd_patient_page, GTK_TYPE_WIDGET)
+
+enum
+{
+  OPEN_RECORD,
+  RECORDS_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+const char *
+cfd_patient_page_get_patient_id (CfdPatientPage *self)
+{
+  g_return_val_if_fail (CFD_IS_PATIENT_PAGE (self), NULL);
+  return self->patient_id;
+}
+
+void
+cfd_patient_page_clear (CfdPatientPage *self)
+{
+  g_return_if_fail (CFD_IS_PATIENT_PAGE (self));
+
+  gtk_list_box_bind_model (self->timeline, NULL, NULL, NULL, NULL);
+  g_clear_object (&self->records);
+  g_clear_object (&self->vault);
+  g_clear_pointer (&self->patient_id, g_free);
+  adw_window_title_set_title (self->title, "");
+  gtk_label_set_label (self->name_label, "");
+  gtk_label_set_label (self->details_label, "");
+  gtk_label_set_label (self->phq9_label, "");
+  gtk_label_set_label (self->gad7_label, "");
+  gtk_widget_set_visible (self->risk_box, FALSE);
+  gtk_widget_set_visible (self->measures_box, FALSE);
+}
+
+static const char *
+band_label (const char *band)
+{
+  if (g_strcmp0 (band, "minimal") == 0)
+    return _ ("minimal");
+  if (g_strcmp0 (band, "mild") == 0)
+    return _ ("mild");
+  if (g_strcmp0 (band, "moderate") == 0)
+    return _ ("moderate");
+  if (g_strcmp0 (band, "moderately severe") == 0)
+    return _ ("moderately severe");
+  if (g_strcmp0 (band, "severe") == 0)
+    return _ ("severe");
+  return band != NULL ? band : "";
+}
+
+/* "PHQ-9 14 · moderate", or NULL when the record is not a scored measure. */
+static char *
+describe_measure (CfdRecord *record, CfdInstrument *instrument_out)
+{
+  g_autoptr (GVariant) content = cfd_record_get_content (record);
+  const char *instrument_id = NULL;
+  const char *band = NULL;
+  gint64 total = 0;
+  CfdInstrument instrument;
+
+  if (content == NULL || !g_variant_lookup (content, "instrument", "&s", &instrument_id)
+      || !g_variant_lookup (content, "total", "x", &total)
+      || !cfd_instrument_from_string (instrument_id, &instrument))
+    return NULL;
+  g_variant_lookup (content, "band", "&s", &band);
+  if (instrument_out != NULL)
+    *instrument_out = instrument;
+  return g_strdup_printf ("%s %" G_GINT64_FORMAT " · %s",
+                          instrument == CFD_INSTRUMENT_PHQ9 ? _ ("PHQ-9") : _ ("GAD-7"), total,
+                          band_label (band));
+}
+
+static void
+show_latest_measures (CfdPatientPage *self)
+{
+  guint n = g_list_model_get_n_items (self->records);
+  gboolean have_phq9 = FALSE, have_gad7 = FALSE;
+
+  /* The timeline is newest first: the first of each instrument is the latest. */
+  for (guint i = 0; i < n && !(have_phq9 && have_gad7); i++)
+    {
+      g_autoptr (CfdRecord) record = g_list_model_get_item (self->records, i);
+      g_autofree char *text = NULL;
+      CfdInstrument instrument;
+
+      if (cfd_record_get_kind (record) != CFD_RECORD_MEASURE)
+        continue;
+      text = describe_measure (record, &instrument);
+      if (text == NULL)
+        continue;
+      if (instrument == CFD_INSTRUMENT_PHQ9 && !have_phq9)
+        {
+          gtk_label_set_label (self->phq9_label, text);
+          have_phq9 = TRUE;
+        }
+      else if (instrument == CFD_INSTRUMENT_GAD7 && !have_gad7)
+        {
+          gtk_label_set_label (self->gad7_label, text);
+          have_gad7 = TRUE;
+        }
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->phq9_label), have_phq9);
+  gtk_widget_set_visible (GTK_WIDGET (self->gad7_label), have_gad7);
+  gtk_widget_set_visible (self->measures_box, have_phq9 || have_gad7);
+}
+
+static GtkWidget *
+badge_new (const char *text, const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (label, "badge");
+  gtk_widget_add_css_class (label, css_class);
+  return label;
+}
+
+static GtkWidget *
+create_row (gpointer item, gpointer user_data)
+{
+  CfdRecord *record = item;
+  CfdRecordKind kind = cfd_record_get_kind (record);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *icon = gtk_image_new_from_icon_name (cfd_ui_kind_icon (kind));
+  g_autofree char *date = cfd_ui_format_date (cfd_record_get_occurred (record));
+  g_autofree char *measure = NULL;
+  gboolean signed_ = cfd_record_get_status (record) == CFD_RECORD_SIGNED;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), cfd_ui_kind_title (kind));
+  if (kind == CFD_RECORD_MEASURE && (measure = describe_measure (record, NULL)) != NULL)
+    {
+      g_autofree char *subtitle = g_strdup_printf ("%s — %s", date, measure);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+    }
+  else
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), date);
+  if (kind == CFD_RECORD_ADDENDUM)
+    gtk_widget_set_margin_start (icon, 24);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), signed_ ? badge_new (_ ("Signed"), "signed")
+                                                           : badge_new (_ ("Draft"), "draft"));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             gtk_image_new_from_icon_name ("go-next-symbolic"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data_full (G_OBJECT (row), "record-id", g_strdup (cfd_record_get_id (record)),
+                          g_free);
+  return row;
+}
+
+static void
+row_activated (CfdPatientPage *self, GtkListBoxRow *row)
+{
+  const char *record_id = g_object_get_data (G_OBJECT (row), "record-id");
+
+  if (record_id != NULL)
+    g_signal_emit (self, signals[OPEN_RECORD], 0, record_id);
+}
+
+gboolean
+cfd_patient_page_load (CfdPatientPage *self,
+                       CfdVault *vault,
+                       const char *patient_id,
+                       GError **error)
+{
+  g_autoptr (CfdPatient) patient = NULL;
+  g_autoptr (GListModel) records = NULL;
+  g_autoptr (GString) details = g_string_new (NULL);
+  const char *birth, *pronouns, *contact, *emergency;
+
+  g_return_val_if_fail (CFD_IS_PATIENT_PAGE (self), FALSE);
+
+  patient = cfd_vault_get_patient (vault, patient_id, error);
+  if (patient == NULL)
+    return FALSE;
+  records = cfd_vault_list_records (vault, patient_id, error);
+  if (records == NULL)
+    return FALSE;
+
+  g_object_ref (vault);
+  cfd_patient_page_clear (self);
+  self->vault = vault;
+  self->patient_id = g_strdup (patient_id);
+  self->records = g_steal_pointer (&records);
+
+  adw_window_title_set_title (self->title, cfd_patient_get_name (patient));
+  gtk_label_set_label (self->name_label, cfd_patient_get_name (patient));
+  birth = cfd_patient_get_detail (patient, CFD_PATIENT_BIRTH_DATE);
+  pronouns = cfd_patient_get_detail (patient, CFD_PATIENT_PRONOUNS);
+  contact = cfd_patient_get_detail (patient, CFD_PATIENT_CONTACT);
+  emergency = cfd_patient_get_detail (patient, CFD_PATIENT_EMERGENCY_CONTACT);
+  if (birth != NULL && birth[0] != '\0')
+    g_string_append_printf (details, _ ("Born %s"), birth);
+  if (pronouns != NULL && pronouns[0] != '\0')
+    g_string_append_printf (details, "%s%s", details->len > 0 ? " · " : "", pronouns);
+  if (contact != NULL && contact[0] != '\0')
+    g_string_append_printf (details, "%s%s", details->len > 0 ? "\n" : "", contact);
+  if (emergency != NULL && emergency[0] != '\0')
+    g_string_append_printf (details, "%s%s %s", details->len > 0 ? "\n" : "", _ ("Emergency:"),
+                            emergency);
+  gtk_label_set_label (self->details_label, details->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->details_label), details->len > 0);
+  gtk_widget_set_visible (self->risk_box, cfd_patient_get_risk_flag (patient));
+
+  show_latest_measures (self);
+  gtk_list_box_bind_model (self->timeline, self->records, create_row, self, NULL);
+  gtk_stack_set_visible_child_name (
+      self->timeline_stack, g_list_model_get_n_items (self->records) > 0 ? "timeline" : "empty");
+  return TRUE;
+}
+
+static void
+new_record_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CfdPatientPage *self = CFD_PATIENT_PAGE (widget);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) content = NULL;
+  g_autofree char *record_id = NULL;
+  CfdRecordKind kind;
+
+  if (self->vault == NULL || self->patient_id == NULL
+      || !cfd_record_kind_from_string (g_variant_get_string (parameter, NULL), &kind))
+    return;
+
+  /* A new record is an empty draft from the start, so autosave and locking
+   * always have a record to save into. */
+  content = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0));
+  record_id = cfd_vault_create_record (self->vault, self->patient_id, kind,
+                                       g_get_real_time () / G_USEC_PER_SEC, content, &error);
+  if (record_id == NULL)
+    {
+      cfd_ui_toast_error (widget, _ ("The record could not be created"), error);
+      return;
+    }
+  g_signal_emit (self, signals[RECORDS_CHANGED], 0);
+  g_signal_emit (self, signals[OPEN_RECORD], 0, record_id);
+}
+
+static void
+cfd_patient_page_dispose (GObject *object)
+{
+  CfdPatientPage *self = CFD_PATIENT_PAGE (object);
+
+  cfd_patient_page_clear (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CFD_TYPE_PATIENT_PAGE);
+  G_OBJECT_CLASS (cfd_patient_page_parent_class)->dispose (object);
+}
+
+static void
+cfd_patient_page_class_init (CfdPatientPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cfd_patient_page_dispose;
+
+  signals[OPEN_RECORD] = g_signal_new ("open-record", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[RECORDS_CHANGED] = g_signal_new ("records-changed", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/confidant/Confidant/cfd-patient-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, title);
+  gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, name_label);
+  gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, details_label);
+  gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, risk_box);
+  gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, phq9_label);
+  gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, gad7_label);
+  gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, measures_box);
+  gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, timeline_stack);
+  gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, timeline);
+  gtk_widget_class_bind_template_callback (widget_class, row_activated);
+
+  gtk_widget_class_install_action (widget_class, "patient.new-record", "s", new_record_action);
+}
+
+static void
+cfd_patient_page_init (CfdPatientPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

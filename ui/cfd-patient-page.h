@@ -1,0 +1,20 @@
+/* cfd-patient-page.h: one patient: details, risk flag, latest measures and the timeline. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "cfd-vault.h"
+
+G_BEGIN_DECLS
+
+#define CFD_TYPE_PATIENT_PAGE (cfd_patient_page_get_type ())
+G_DECLARE_FINAL_TYPE (CfdPatientPage, cfd_patient_page, CFD, PATIENT_PAGE, GtkWidget)
+
+gboolean cfd_patient_page_load (CfdPatientPage *self,
+                                CfdVault *vault,
+                                const char *patient_id,
+                                GError **error);
+const char *cfd_patient_page_get_patient_id (CfdPatientPage *self);
+void cfd_patient_page_clear (CfdPatientPage *self);
+
+G_END_DECLS

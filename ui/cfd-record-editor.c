@@ -1,0 +1,582 @@
+/* cfd-record-editor.c: one record: editing a draft with autosave, signing, addenda, history. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cfd-template.h"
+
+#include "cfd-record-editor.h"
+#include "cfd-record-form.h"
+#include "cfd-ui-util.h"
+
+typedef enum
+{
+  MODE_EMPTY,
+  MODE_DRAFT,    /* editable, autosaved */
+  MODE_SIGNED,   /* read-only; addenda may be added */
+  MODE_ADDENDUM, /* a new addendum to the signed record, signed when done */
+  MODE_REVISION, /* an earlier revision, read-only */
+} EditorMode;
+
+struct _CfdRecordEditor
+{
+  GtkWidget parent_instance;
+
+  CfdVault *vault;
+  CfdRecord *record;
+  EditorMode mode;
+  gboolean dirty;
+  guint autosave_delay;
+  guint autosave_source;
+  GtkWindow *revision_window;
+
+  AdwWindowTitle *title;
+  GtkLabel *saved_label;
+  GtkButton *sign_button;
+  GtkButton *addendum_button;
+  GtkMenuButton *history_button;
+  GtkButton *back_button;
+  GtkLabel *status_label;
+  GtkEntry *date_entry;
+  GtkWidget *date_box;
+  CfdRecordForm *form;
+  GtkListBox *revision_list;
+};
+
+G_DEFINE_FINAL_TYPE (CfdRecordEditor, cfd_record_editor, GTK_TYPE_WIDGET)
+
+enum
+{
+  CLOSED,
+  RECORDS_CHANGED,
+  OPEN_RECORD,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+const char *
+cfd_record_editor_get_record_id (CfdRecordEditor *self)
+{
+  g_return_val_if_fail (CFD_IS_RECORD_EDITOR (self), NULL);
+  return self->record != NULL ? cfd_record_get_id (self->record) : NULL;
+}
+
+const char *
+cfd_record_editor_get_patient_id (CfdRecordEditor *self)
+{
+  g_return_val_if_fail (CFD_IS_RECORD_EDITOR (self), NULL);
+  return self->record != NULL ? cfd_record_get_patient_id (self->record) : NULL;
+}
+
+gboolean
+cfd_record_editor_has_unsaved_changes (CfdRecordEditor *self)
+{
+  g_return_val_if_fail (CFD_IS_RECORD_EDITOR (self), FALSE);
+  return self->dirty;
+}
+
+void
+cfd_record_editor_set_autosave_delay (CfdRecordEditor *self, guint milliseconds)
+{
+  g_return_if_fail (CFD_IS_RECORD_EDITOR (self));
+  self->autosave_delay = milliseconds;
+}
+
+static void
+set_indicator (CfdRecordEditor *self, const char *text, gboolean error)
+{
+  gtk_label_set_label (self->saved_label, text != NULL ? text : "");
+  if (error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->saved_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->saved_label), "error");
+}
+
+void
+cfd_record_editor_clear (CfdRecordEditor *self)
+{
+  g_return_if_fail (CFD_IS_RECORD_EDITOR (self));
+
+  g_clear_handle_id (&self->autosave_source, g_source_remove);
+  if (self->revision_window != NULL)
+    gtk_window_destroy (self->revision_window);
+  g_clear_weak_pointer (&self->revision_window);
+  cfd_record_form_set_template (self->form, NULL);
+  gtk_list_box_bind_model (self->revision_list, NULL, NULL, NULL, NULL);
+  g_clear_object (&self->record);
+  g_clear_object (&self->vault);
+  self->dirty = FALSE;
+  self->mode = MODE_EMPTY;
+  gtk_editable_set_text (GTK_EDITABLE (self->date_entry), "");
+  gtk_label_set_label (self->status_label, "");
+  adw_window_title_set_title (self->title, "");
+  adw_window_title_set_subtitle (self->title, "");
+  set_indicator (self, NULL, FALSE);
+}
+
+/* The session date is a calendar day; keep it at local noon so that no
+ * time zone moves it to a neighbouring day. */
+static gboolean
+parse_date (const char *text, gint64 *seconds)
+{
+  int y, m, d;
+  char tail;
+  g_autoptr (GDateTime) time = NULL;
+
+  if (sscanf (text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || !g_date_valid_dmy (d, m, y))
+    return FALSE;
+  time = g_date_time_new_local (y, m, d, 12, 0, 0);
+  if (time == NULL)
+    return FALSE;
+  *seconds = g_date_time_to_unix (time);
+  return TRUE;
+}
+
+static char *
+format_iso_date (gint64 seconds)
+{
+  g_autoptr (GDateTime) time = g_date_time_new_from_unix_local (seconds);
+
+  return time != NULL ? g_date_time_format (time, "%Y-%m-%d") : g_strdup ("");
+}
+
+gboolean
+cfd_record_editor_save (CfdRecordEditor *self, GError **error)
+{
+  g_autoptr (GVariant) content = NULL;
+  g_autofree char *skipped = NULL;
+  gint64 occurred;
+
+  g_return_val_if_fail (CFD_IS_RECORD_EDITOR (self), FALSE);
+
+  g_clear_handle_id (&self->autosave_source, g_source_remove);
+  if (self->mode != MODE_DRAFT || !self->dirty)
+    return TRUE;
+
+  occurred = cfd_record_get_occurred (self->record);
+  parse_date (gtk_editable_get_text (GTK_EDITABLE (self->date_entry)), &occurred);
+  content = cfd_record_form_get_content (self->form, &skipped);
+
+  set_indicator (self, _ ("Saving…"), FALSE);
+  if (!cfd_vault_save_draft (self->vault, cfd_record_get_id (self->record), occurred, content,
+                             error))
+    {
+      set_indicator (self, _ ("Not saved"), TRUE);
+      return FALSE;
+    }
+
+  self->dirty = FALSE;
+  if (skipped != NULL)
+    {
+      /* Translators: %s is a field label such as "Next session" */
+      g_autofree char *note = g_strdup_printf (_ ("Saved, except %s (incomplete)"), skipped);
+      set_indicator (self, note, TRUE);
+    }
+  else
+    set_indicator (self, _ ("Saved"), FALSE);
+  return TRUE;
+}
+
+static gboolean
+autosave_due (gpointer user_data)
+{
+  CfdRecordEditor *self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  self->autosave_source = 0;
+  if (!cfd_record_editor_save (self, &error))
+    cfd_ui_toast_error (GTK_WIDGET (self), _ ("The draft could not be saved"), error);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+content_changed (CfdRecordEditor *self)
+{
+  if (self->mode != MODE_DRAFT)
+    return;
+  self->dirty = TRUE;
+  set_indicator (self, _ ("Editing"), FALSE);
+  /* Debounced: save once typing pauses, not on every key. */
+  g_clear_handle_id (&self->autosave_source, g_source_remove);
+  self->autosave_source = g_timeout_add (self->autosave_delay, autosave_due, self);
+  g_source_set_name_by_id (self->autosave_source, "[confidant] autosave");
+}
+
+static void
+date_changed (CfdRecordEditor *self)
+{
+  gint64 seconds;
+
+  if (self->mode == MODE_DRAFT
+      && parse_date (gtk_editable_get_text (GTK_EDITABLE (self->date_entry)), &seconds))
+    content_changed (self);
+}
+
+static GtkWidget *
+create_revision_row (gpointer item, gpointer user_data)
+{
+  CfdRecord *revision = item;
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *title
+      = g_strdup_printf (_ ("Revision %" G_GUINT64_FORMAT), cfd_record_get_revision (revision));
+  g_autofree char *when = cfd_ui_format_date_time (cfd_record_get_updated (revision));
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), when);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data_full (G_OBJECT (row), "revision", g_object_ref (revision), g_object_unref);
+  return row;
+}
+
+static void
+refresh_history (CfdRecordEditor *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GListModel) revisions = NULL;
+
+  gtk_list_box_bind_model (self->revision_list, NULL, NULL, NULL, NULL);
+  if (self->record == NULL || self->mode == MODE_REVISION || self->mode == MODE_ADDENDUM)
+    return;
+  revisions = cfd_vault_list_revisions (self->vault, cfd_record_get_id (self->record), &error);
+  if (revisions == NULL)
+    {
+      cfd_ui_toast_error (GTK_WIDGET (self), _ ("The revision history could not be read"), error);
+      return;
+    }
+  gtk_list_box_bind_model (self->revision_list, revisions, create_revision_row, NULL, NULL);
+}
+
+static void
+update_chrome (CfdRecordEditor *self)
+{
+  gboolean draft = self->mode == MODE_DRAFT;
+  gboolean addendum = self->mode == MODE_ADDENDUM;
+  gboolean signed_ = self->mode == MODE_SIGNED;
+  g_autofree char *status = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->sign_button), draft || addendum);
+  gtk_button_set_label (self->sign_button, addendum ? _ ("Sign Addendum") : _ ("Sign"));
+  gtk_widget_set_visible (GTK_WIDGET (self->addendum_button), signed_);
+  gtk_widget_set_visible (GTK_WIDGET (self->history_button), draft || signed_);
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), self->mode != MODE_REVISION);
+  gtk_widget_set_visible (self->date_box, !addendum);
+  gtk_editable_set_editable (GTK_EDITABLE (self->date_entry), draft);
+  cfd_record_form_set_editable (self->form, draft || addendum);
+
+  if (self->record == NULL)
+    return;
+  switch (self->mode)
+    {
+      case MODE_DRAFT:
+        status = g_strdup_printf (
+            _ ("Draft, revision %" G_GUINT64_FORMAT ". Changes save themselves as you type."),
+            cfd_record_get_revision (self->record));
+        break;
+      case MODE_SIGNED:
+        {
+          g_autofree char *when = cfd_ui_format_date_time (cfd_record_get_signed_at (self->record));
+          status = g_strdup_printf (_ ("Signed %s. A signed record cannot be changed; add an "
+                                       "addendum instead."),
+                                    when);
+          break;
+        }
+      case MODE_ADDENDUM:
+        status = g_strdup (_ ("A new addendum to the signed record. It is signed as soon as you "
+                              "sign it, and cannot be changed afterwards."));
+        break;
+      case MODE_REVISION:
+        {
+          g_autofree char *when = cfd_ui_format_date_time (cfd_record_get_updated (self->record));
+          status = g_strdup_printf (_ ("Revision %" G_GUINT64_FORMAT " as saved %s (read-only)"),
+                                    cfd_record_get_revision (self->record), when);
+          break;
+        }
+      case MODE_EMPTY:
+      default:
+        break;
+    }
+  gtk_label_set_label (self->status_label, status != NULL ? status : "");
+}
+
+static void
+show_record (CfdRecordEditor *self, CfdRecord *record, EditorMode mode)
+{
+  CfdRecordKind kind = cfd_record_get_kind (record);
+  const CfdTemplate *tmpl = cfd_template_get (kind);
+  g_autoptr (GVariant) content = cfd_record_get_content (record);
+  g_autofree char *date = format_iso_date (cfd_record_get_occurred (record));
+  g_autofree char *pretty_date = cfd_ui_format_date (cfd_record_get_occurred (record));
+
+  g_set_object (&self->record, record);
+  self->mode = mode;
+  self->dirty = FALSE;
+  set_indicator (self, NULL, FALSE);
+
+  adw_window_title_set_title (self->title, cfd_ui_kind_title (kind));
+  adw_window_title_set_subtitle (self->title, pretty_date);
+  cfd_record_form_set_template (self->form, tmpl);
+  cfd_record_form_set_content (self->form, content);
+  g_signal_handlers_block_by_func (self->date_entry, date_changed, self);
+  gtk_editable_set_text (GTK_EDITABLE (self->date_entry), date);
+  g_signal_handlers_unblock_by_func (self->date_entry, date_changed, self);
+  update_chrome (self);
+  refresh_history (self);
+}
+
+gboolean
+cfd_record_editor_load (CfdRecordEditor *self,
+                        CfdVault *vault,
+                        const char *record_id,
+                        GError **error)
+{
+  g_autoptr (CfdRecord) record = NULL;
+
+  g_return_val_if_fail (CFD_IS_RECORD_EDITOR (self), FALSE);
+
+  record = cfd_vault_get_record (vault, record_id, error);
+  if (record == NULL)
+    return FALSE;
+
+  g_object_ref (vault);
+  cfd_record_editor_clear (self);
+  self->vault = vault;
+  show_record (self, record,
+               cfd_record_get_status (record) == CFD_RECORD_SIGNED ? MODE_SIGNED : MODE_DRAFT);
+  return TRUE;
+}
+
+void
+cfd_record_editor_show_revision (CfdRecordEditor *self, CfdRecord *revision)
+{
+  g_return_if_fail (CFD_IS_RECORD_EDITOR (self));
+
+  cfd_record_editor_clear (self);
+  show_record (self, revision, MODE_REVISION);
+}
+
+static void
+revision_activated (CfdRecordEditor *self, GtkListBoxRow *row)
+{
+  CfdRecord *revision = g_object_get_data (G_OBJECT (row), "revision");
+  GtkWidget *window, *viewer, *box, *header;
+
+  if (revision == NULL)
+    return;
+  gtk_menu_button_popdown (self->history_button);
+  if (self->revision_window != NULL)
+    gtk_window_destroy (self->revision_window);
+
+  window = adw_window_new ();
+  gtk_window_set_transient_for (GTK_WINDOW (window),
+                                GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (window), 640, 640);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (window), TRUE);
+  gtk_window_set_title (GTK_WINDOW (window), _ ("Earlier Revision"));
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  header = adw_header_bar_new ();
+  gtk_box_append (GTK_BOX (box), header);
+  viewer = g_object_new (CFD_TYPE_RECORD_EDITOR, NULL);
+  gtk_widget_set_vexpand (viewer, TRUE);
+  gtk_box_append (GTK_BOX (box), viewer);
+  adw_window_set_content (ADW_WINDOW (window), box);
+  cfd_record_editor_show_revision (CFD_RECORD_EDITOR (viewer), revision);
+  g_set_weak_pointer (&self->revision_window, GTK_WINDOW (window));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+close_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CfdRecordEditor *self = CFD_RECORD_EDITOR (widget);
+
+  if (self->mode == MODE_ADDENDUM)
+    {
+      /* Back from an unsigned addendum returns to the record it belongs to. */
+      g_autofree char *parent_id = g_strdup (cfd_record_get_id (self->record));
+      g_autoptr (CfdVault) vault = g_object_ref (self->vault);
+      g_autoptr (GError) error = NULL;
+
+      if (!cfd_record_editor_load (self, vault, parent_id, &error))
+        cfd_ui_toast_error (widget, _ ("The record could not be opened"), error);
+      return;
+    }
+  g_signal_emit (self, signals[CLOSED], 0);
+}
+
+static void
+sign_draft (CfdRecordEditor *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *record_id = g_strdup (cfd_record_get_id (self->record));
+  g_autoptr (CfdVault) vault = g_object_ref (self->vault);
+
+  if (!cfd_record_editor_save (self, &error))
+    {
+      cfd_ui_toast_error (GTK_WIDGET (self), _ ("The draft could not be saved"), error);
+      return;
+    }
+  if (!cfd_vault_sign_record (vault, record_id, &error))
+    {
+      cfd_ui_toast_error (GTK_WIDGET (self), _ ("The record could not be signed"), error);
+      return;
+    }
+  if (!cfd_record_editor_load (self, vault, record_id, &error))
+    cfd_ui_toast_error (GTK_WIDGET (self), _ ("The record could not be opened"), error);
+  cfd_ui_toast (GTK_WIDGET (self), _ ("Record signed"));
+  g_signal_emit (self, signals[RECORDS_CHANGED], 0);
+}
+
+static void
+sign_addendum (CfdRecordEditor *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) content = NULL;
+  g_autofree char *skipped = NULL;
+  g_autofree char *parent_id = g_strdup (cfd_record_get_id (self->record));
+  g_autofree char *addendum_id = NULL;
+  g_autoptr (CfdVault) vault = g_object_ref (self->vault);
+
+  content = cfd_record_form_get_content (self->form, &skipped);
+  if (skipped != NULL)
+    {
+      g_autofree char *message
+          = g_strdup_printf (_ ("Complete the field “%s” before signing"), skipped);
+      cfd_ui_toast (GTK_WIDGET (self), message);
+      return;
+    }
+  addendum_id = cfd_vault_add_addendum (vault, parent_id, content, &error);
+  if (addendum_id == NULL)
+    {
+      cfd_ui_toast_error (GTK_WIDGET (self), _ ("The addendum could not be signed"), error);
+      return;
+    }
+  if (!cfd_record_editor_load (self, vault, parent_id, &error))
+    cfd_ui_toast_error (GTK_WIDGET (self), _ ("The record could not be opened"), error);
+  cfd_ui_toast (GTK_WIDGET (self), _ ("Addendum signed"));
+  g_signal_emit (self, signals[RECORDS_CHANGED], 0);
+}
+
+static void
+sign_response (AdwMessageDialog *dialog, const char *response, gpointer user_data)
+{
+  CfdRecordEditor *self = user_data;
+
+  if (g_strcmp0 (response, "sign") != 0 || self->record == NULL)
+    return;
+  if (self->mode == MODE_DRAFT)
+    sign_draft (self);
+  else if (self->mode == MODE_ADDENDUM)
+    sign_addendum (self);
+}
+
+static void
+sign_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CfdRecordEditor *self = CFD_RECORD_EDITOR (widget);
+  GtkWidget *dialog;
+
+  if (self->mode != MODE_DRAFT && self->mode != MODE_ADDENDUM)
+    return;
+  dialog = adw_message_dialog_new (
+      GTK_WINDOW (gtk_widget_get_root (widget)),
+      self->mode == MODE_ADDENDUM ? _ ("Sign the Addendum?") : _ ("Sign the Record?"),
+      _ ("Signing cannot be undone. A signed record can no longer be changed; later "
+         "corrections become addenda."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "sign",
+                                    _ ("_Sign"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "sign",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (sign_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+addendum_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CfdRecordEditor *self = CFD_RECORD_EDITOR (widget);
+
+  if (self->mode != MODE_SIGNED)
+    return;
+  self->mode = MODE_ADDENDUM;
+  adw_window_title_set_title (self->title, _ ("New Addendum"));
+  cfd_record_form_set_template (self->form, cfd_template_get (CFD_RECORD_ADDENDUM));
+  cfd_record_form_set_content (self->form, NULL);
+  update_chrome (self);
+  gtk_list_box_bind_model (self->revision_list, NULL, NULL, NULL, NULL);
+  gtk_widget_child_focus (GTK_WIDGET (self->form), GTK_DIR_TAB_FORWARD);
+}
+
+static void
+save_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CfdRecordEditor *self = CFD_RECORD_EDITOR (widget);
+  g_autoptr (GError) error = NULL;
+
+  if (!cfd_record_editor_save (self, &error))
+    cfd_ui_toast_error (widget, _ ("The draft could not be saved"), error);
+}
+
+static void
+cfd_record_editor_dispose (GObject *object)
+{
+  CfdRecordEditor *self = CFD_RECORD_EDITOR (object);
+
+  cfd_record_editor_clear (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CFD_TYPE_RECORD_EDITOR);
+  G_OBJECT_CLASS (cfd_record_editor_parent_class)->dispose (object);
+}
+
+static void
+cfd_record_editor_class_init (CfdRecordEditorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cfd_record_editor_dispose;
+
+  signals[CLOSED] = g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                  NULL, NULL, G_TYPE_NONE, 0);
+  signals[RECORDS_CHANGED] = g_signal_new ("records-changed", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[OPEN_RECORD] = g_signal_new ("open-record", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  g_type_ensure (CFD_TYPE_RECORD_FORM);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/confidant/Confidant/cfd-record-editor.ui");
+  gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, title);
+  gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, saved_label);
+  gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, sign_button);
+  gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, addendum_button);
+  gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, history_button);
+  gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, back_button);
+  gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, status_label);
+  gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, date_entry);
+  gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, date_box);
+  gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, form);
+  gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, revision_list);
+  gtk_widget_class_bind_template_callback (widget_class, content_changed);
+  gtk_widget_class_bind_template_callback (widget_class, date_changed);
+  gtk_widget_class_bind_template_callback (widget_class, revision_activated);
+
+  gtk_widget_class_install_action (widget_class, "editor.close", NULL, close_action);
+  gtk_widget_class_install_action (widget_class, "editor.sign", NULL, sign_action);
+  gtk_widget_class_install_action (widget_class, "editor.add-addendum", NULL, addendum_action);
+  gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "editor.save",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "editor.close", NULL);
+}
+
+static void
+cfd_record_editor_init (CfdRecordEditor *self)
+{
+  self->autosave_delay = 1500;
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,33 @@
+/* cfd-record-editor.h: one record: editing a draft with autosave, signing, addenda, history. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "cfd-record.h"
+
+G_BEGIN_DECLS
+
+#define CFD_TYPE_RECORD_EDITOR (cfd_record_editor_get_type ())
+G_DECLARE_FINAL_TYPE (CfdRecordEditor, cfd_record_editor, CFD, RECORD_EDITOR, GtkWidget)
+
+/* Drafts open for editing; signed records read-only. */
+gboolean cfd_record_editor_load (CfdRecordEditor *self,
+                                 CfdVault *vault,
+                                 const char *record_id,
+                                 GError **error);
+/* Shows an earlier revision, read-only, with no way to change it. */
+void cfd_record_editor_show_revision (CfdRecordEditor *self, CfdRecord *revision);
+
+/* Saves unsaved edits of a draft now (TRUE when there were none). */
+gboolean cfd_record_editor_save (CfdRecordEditor *self, GError **error);
+/* Drops the record and every control that held its text. */
+void cfd_record_editor_clear (CfdRecordEditor *self);
+
+const char *cfd_record_editor_get_record_id (CfdRecordEditor *self);
+const char *cfd_record_editor_get_patient_id (CfdRecordEditor *self);
+gboolean cfd_record_editor_has_unsaved_changes (CfdRecordEditor *self);
+
+/* The debounce delay of autosave, 1500 ms unless changed (tests). */
+void cfd_record_editor_set_autosave_delay (CfdRecordEditor *self, guint milliseconds);
+
+G_END_DECLS

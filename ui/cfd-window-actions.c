@@ -1,0 +1,139 @@
+/* cfd-window-actions.c: the window's actions and shortcuts, and locking when idle. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cfd-window-private.h"
+
+static void schedule_auto_lock (CfdWindow *self, guint delay);
+
+static gboolean
+auto_lock_due (gpointer user_data)
+{
+  CfdWindow *self = user_data;
+  gint64 idle_ms = (g_get_monotonic_time () - self->last_activity) / 1000;
+
+  self->auto_lock_source = 0;
+  if (self->auto_lock_interval == 0)
+    return G_SOURCE_REMOVE;
+
+  /* Activity since the timer was set moves the deadline instead of
+   * re-arming a timer on every key press and pointer motion. */
+  if (idle_ms < (gint64)self->auto_lock_interval)
+    {
+      schedule_auto_lock (self, self->auto_lock_interval - (guint)idle_ms);
+      return G_SOURCE_REMOVE;
+    }
+
+  if (self->vault != NULL && cfd_vault_is_unlocked (self->vault))
+    {
+      cfd_window_lock (self);
+      cfd_window_add_toast (self, _ ("Locked after a period of inactivity"));
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_auto_lock (CfdWindow *self, guint delay)
+{
+  g_clear_handle_id (&self->auto_lock_source, g_source_remove);
+  if (self->auto_lock_interval == 0)
+    return;
+  self->auto_lock_source = g_timeout_add (delay, auto_lock_due, self);
+  g_source_set_name_by_id (self->auto_lock_source, "[confidant] auto-lock");
+}
+
+void
+cfd_window_note_activity (CfdWindow *self)
+{
+  self->last_activity = g_get_monotonic_time ();
+  if (self->auto_lock_source == 0)
+    schedule_auto_lock (self, self->auto_lock_interval);
+}
+
+void
+cfd_window_actions_restart_idle (CfdWindow *self)
+{
+  self->last_activity = g_get_monotonic_time ();
+  schedule_auto_lock (self, self->auto_lock_interval);
+}
+
+static gboolean
+key_pressed (CfdWindow *self)
+{
+  cfd_window_note_activity (self);
+  return GDK_EVENT_PROPAGATE;
+}
+
+static void
+pointer_moved (CfdWindow *self)
+{
+  cfd_window_note_activity (self);
+}
+
+static void
+lock_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  cfd_window_lock (CFD_WINDOW (widget));
+}
+
+static void
+search_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CfdWindow *self = CFD_WINDOW (widget);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "workspace") == 0)
+    cfd_workspace_show_search (self->workspace);
+}
+
+static void
+auto_lock_minutes_changed (CfdWindow *self, const char *key, GSettings *settings)
+{
+  cfd_window_set_auto_lock_interval (self, g_settings_get_uint (settings, key) * 60 * 1000);
+}
+
+void
+cfd_window_actions_class_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lock", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search",
+                                       NULL);
+}
+
+void
+cfd_window_actions_init (CfdWindow *self)
+{
+  GtkEventController *keys = gtk_event_controller_key_new ();
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  /* Capture phase: input counts as activity whichever child consumes it. */
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  gtk_event_controller_set_propagation_phase (motion, GTK_PHASE_CAPTURE);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (key_pressed), self);
+  g_signal_connect_swapped (motion, "motion", G_CALLBACK (pointer_moved), self);
+  g_signal_connect_swapped (click, "pressed", G_CALLBACK (pointer_moved), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  self->last_activity = g_get_monotonic_time ();
+  schedule_auto_lock (self, self->auto_lock_interval);
+}
+
+/* The settings object outlives windows; connect per window, object-scoped. */
+void
+cfd_window_actions_watch_settings (CfdWindow *self, GSettings *settings)
+{
+  g_signal_connect_object (settings, "changed::auto-lock-minutes",
+                           G_CALLBACK (auto_lock_minutes_changed), self, G_CONNECT_SWAPPED);
+}
+
+void
+cfd_window_actions_dispose (CfdWindow *self)
+{
+  g_clear_handle_id (&self->auto_lock_source, g_source_remove);
+}

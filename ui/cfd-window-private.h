@@ -1,0 +1,44 @@
+/* cfd-window-private.h: the window's state, shared by its files split by concern. */
+#pragma once
+
+#include "cfd-create-page.h"
+#include "cfd-recovery-key-page.h"
+#include "cfd-unlock-page.h"
+#include "cfd-window.h"
+#include "cfd-workspace.h"
+
+G_BEGIN_DECLS
+
+struct _CfdWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  char *vault_path;
+  CfdVault *vault;
+  gulong locked_handler;
+
+  /* Where the user was when the vault locked: ids only, no patient text. */
+  char *resume_patient_id;
+  char *resume_record_id;
+
+  guint auto_lock_interval;
+  guint auto_lock_source;
+  gint64 last_activity;
+
+  AdwToastOverlay *toast_overlay;
+  GtkStack *stack;
+  CfdCreatePage *create_page;
+  CfdRecoveryKeyPage *recovery_key_page;
+  CfdUnlockPage *unlock_page;
+  CfdWorkspace *workspace;
+  AdwStatusPage *error_page;
+};
+
+void cfd_window_actions_class_init (GtkWidgetClass *widget_class);
+void cfd_window_actions_init (CfdWindow *self);
+void cfd_window_actions_dispose (CfdWindow *self);
+void cfd_window_note_activity (CfdWindow *self);
+void cfd_window_actions_restart_idle (CfdWindow *self);
+void cfd_window_actions_watch_settings (CfdWindow *self, GSettings *settings);
+
+G_END_DECLS

@@ -1,0 +1,518 @@
+/* cfd-workspace.c: the unlocked vault: patient list, patient pages, the editor and search. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cfd-patient.h"
+
+#include "cfd-patient-dialog.h"
+#include "cfd-patient-page.h"
+#include "cfd-record-editor.h"
+#include "cfd-search-page.h"
+#include "cfd-window.h"
+#include "cfd-workspace.h"
+
+struct _CfdWorkspace
+{
+  GtkWidget parent_instance;
+
+  CfdVault *vault;
+  /* The sidebar filter's text, casefolded; cleared on lock like every
+   * other string that may name a patient. */
+  char *filter_key;
+  /* Set while the code, not the user, moves the list selection. */
+  gboolean syncing_selection;
+
+  AdwLeaflet *leaflet;
+  GtkSearchEntry *filter_entry;
+  GtkStack *sidebar_stack;
+  GtkListView *patient_list;
+  GtkSingleSelection *selection;
+  GtkFilterListModel *filter_model;
+  GtkSortListModel *sort_model;
+  GtkCustomFilter *filter;
+  GtkStack *content_stack;
+  AdwStatusPage *welcome_page;
+  CfdPatientPage *patient_page;
+  CfdRecordEditor *editor;
+  CfdSearchPage *search_page;
+};
+
+G_DEFINE_FINAL_TYPE (CfdWorkspace, cfd_workspace, GTK_TYPE_WIDGET)
+
+static void
+toast (CfdWorkspace *self, const char *message)
+{
+  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), CFD_TYPE_WINDOW);
+
+  if (window != NULL)
+    cfd_window_add_toast (CFD_WINDOW (window), message);
+}
+
+static gboolean
+patient_matches (gpointer item, gpointer user_data)
+{
+  CfdWorkspace *self = user_data;
+  g_autofree char *name = NULL;
+
+  if (self->filter_key == NULL || self->filter_key[0] == '\0')
+    return TRUE;
+  name = g_utf8_casefold (cfd_patient_get_name (CFD_PATIENT (item)), -1);
+  return strstr (name, self->filter_key) != NULL;
+}
+
+static int
+compare_patients (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  return g_utf8_collate (cfd_patient_get_name (CFD_PATIENT ((gpointer)a)),
+                         cfd_patient_get_name (CFD_PATIENT ((gpointer)b)));
+}
+
+static void
+update_sidebar (CfdWorkspace *self)
+{
+  GListModel *all = gtk_filter_list_model_get_model (self->filter_model);
+  guint n_all = all != NULL ? g_list_model_get_n_items (all) : 0;
+  guint n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
+
+  if (n_all == 0)
+    gtk_stack_set_visible_child_name (self->sidebar_stack, "empty");
+  else if (n_shown == 0)
+    gtk_stack_set_visible_child_name (self->sidebar_stack, "no-match");
+  else
+    gtk_stack_set_visible_child_name (self->sidebar_stack, "list");
+
+  adw_status_page_set_title (self->welcome_page,
+                             n_all == 0 ? _ ("Add Your First Patient") : _ ("Choose a Patient"));
+  adw_status_page_set_description (
+      self->welcome_page,
+      n_all == 0 ? _ ("Patients’ details and notes are encrypted with a key of their own. Start "
+                      "with “New Patient”, then write notes from the patient’s page.")
+                 : _ ("Pick a patient on the left to see their timeline, or press Ctrl+F to "
+                      "search every note."));
+}
+
+static void
+filter_changed (CfdWorkspace *self)
+{
+  g_free (self->filter_key);
+  self->filter_key
+      = g_utf8_casefold (gtk_editable_get_text (GTK_EDITABLE (self->filter_entry)), -1);
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_sidebar (self);
+}
+
+static gboolean
+reload_patients (CfdWorkspace *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GListModel) patients = NULL;
+
+  if (self->vault == NULL || !cfd_vault_is_unlocked (self->vault))
+    return FALSE;
+  patients = cfd_vault_list_patients (self->vault, FALSE, &error);
+  if (patients == NULL)
+    {
+      g_autofree char *message
+          = g_strdup_printf (_ ("The patient list could not be read: %s"), error->message);
+      toast (self, message);
+      return FALSE;
+    }
+  gtk_filter_list_model_set_model (self->filter_model, patients);
+  update_sidebar (self);
+  return TRUE;
+}
+
+static void
+select_patient_in_list (CfdWorkspace *self, const char *patient_id)
+{
+  GListModel *model = G_LIST_MODEL (self->selection);
+  guint n = g_list_model_get_n_items (model);
+  guint position = GTK_INVALID_LIST_POSITION;
+
+  for (guint i = 0; i < n && patient_id != NULL; i++)
+    {
+      g_autoptr (CfdPatient) patient = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (cfd_patient_get_id (patient), patient_id) == 0)
+        position = i;
+    }
+  self->syncing_selection = TRUE;
+  gtk_single_selection_set_selected (self->selection, position);
+  self->syncing_selection = FALSE;
+}
+
+void
+cfd_workspace_open_patient (CfdWorkspace *self, const char *patient_id)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_return_if_fail (CFD_IS_WORKSPACE (self));
+
+  if (!cfd_patient_page_load (self->patient_page, self->vault, patient_id, &error))
+    {
+      g_autofree char *message
+          = g_strdup_printf (_ ("The patient could not be opened: %s"), error->message);
+      toast (self, message);
+      return;
+    }
+  gtk_stack_set_visible_child_name (self->content_stack, "patient");
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
+}
+
+void
+cfd_workspace_open_record (CfdWorkspace *self, const char *record_id)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_return_if_fail (CFD_IS_WORKSPACE (self));
+
+  if (!cfd_record_editor_save (self->editor, &error))
+    {
+      g_autofree char *message
+          = g_strdup_printf (_ ("The open draft could not be saved: %s"), error->message);
+      toast (self, message);
+      return;
+    }
+  if (!cfd_record_editor_load (self->editor, self->vault, record_id, &error))
+    {
+      g_autofree char *message
+          = g_strdup_printf (_ ("The record could not be opened: %s"), error->message);
+      toast (self, message);
+      return;
+    }
+  gtk_stack_set_visible_child_name (self->content_stack, "record");
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
+}
+
+static void
+selection_changed (CfdWorkspace *self)
+{
+  CfdPatient *patient = gtk_single_selection_get_selected_item (self->selection);
+  const char *current = cfd_patient_page_get_patient_id (self->patient_page);
+  const char *visible = gtk_stack_get_visible_child_name (self->content_stack);
+
+  if (patient == NULL || self->syncing_selection)
+    return;
+  if (g_strcmp0 (current, cfd_patient_get_id (patient)) == 0 && g_strcmp0 (visible, "patient") == 0)
+    return;
+  if (g_strcmp0 (visible, "record") == 0)
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (!cfd_record_editor_save (self->editor, &error))
+        {
+          g_autofree char *message
+              = g_strdup_printf (_ ("The open draft could not be saved: %s"), error->message);
+          toast (self, message);
+          return;
+        }
+      cfd_record_editor_clear (self->editor);
+    }
+  cfd_workspace_open_patient (self, cfd_patient_get_id (patient));
+}
+
+static void
+patient_added (CfdWorkspace *self, const char *patient_id)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->filter_entry), "");
+  if (!reload_patients (self))
+    return;
+  select_patient_in_list (self, patient_id);
+  cfd_workspace_open_patient (self, patient_id);
+  toast (self, _ ("Patient added"));
+}
+
+static void
+new_patient_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CfdWorkspace *self = CFD_WORKSPACE (widget);
+  CfdPatientDialog *dialog;
+
+  if (self->vault == NULL || !cfd_vault_is_unlocked (self->vault))
+    return;
+  dialog = cfd_patient_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->vault);
+  g_signal_connect_object (dialog, "added", G_CALLBACK (patient_added), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+open_record_requested (CfdWorkspace *self, const char *record_id)
+{
+  cfd_workspace_open_record (self, record_id);
+}
+
+static void
+open_patient_requested (CfdWorkspace *self, const char *patient_id)
+{
+  select_patient_in_list (self, patient_id);
+  cfd_workspace_open_patient (self, patient_id);
+}
+
+static void
+editor_closed (CfdWorkspace *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *patient_id = g_strdup (cfd_record_editor_get_patient_id (self->editor));
+
+  if (!cfd_record_editor_save (self->editor, &error))
+    {
+      g_autofree char *message
+          = g_strdup_printf (_ ("The draft could not be saved: %s"), error->message);
+      toast (self, message);
+      return;
+    }
+  cfd_record_editor_clear (self->editor);
+  if (patient_id != NULL)
+    cfd_workspace_open_patient (self, patient_id);
+  else
+    gtk_stack_set_visible_child_name (self->content_stack, "welcome");
+}
+
+static void
+records_changed (CfdWorkspace *self)
+{
+  g_autofree char *patient_id = g_strdup (cfd_patient_page_get_patient_id (self->patient_page));
+  g_autoptr (GError) error = NULL;
+
+  /* A signed measure may raise the risk flag: refresh the list as well. */
+  if (reload_patients (self))
+    select_patient_in_list (self, patient_id);
+  if (patient_id != NULL
+      && !cfd_patient_page_load (self->patient_page, self->vault, patient_id, &error))
+    toast (self, error->message);
+}
+
+static void
+search_closed (CfdWorkspace *self)
+{
+  const char *patient_id = cfd_patient_page_get_patient_id (self->patient_page);
+
+  cfd_search_page_clear (self->search_page);
+  gtk_stack_set_visible_child_name (self->content_stack,
+                                    patient_id != NULL ? "patient" : "welcome");
+}
+
+void
+cfd_workspace_show_search (CfdWorkspace *self)
+{
+  g_return_if_fail (CFD_IS_WORKSPACE (self));
+
+  if (self->vault == NULL || !cfd_vault_is_unlocked (self->vault))
+    return;
+  cfd_search_page_set_vault (self->search_page, self->vault);
+  gtk_stack_set_visible_child_name (self->content_stack, "search");
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
+  cfd_search_page_focus (self->search_page);
+}
+
+static void
+search_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  cfd_workspace_show_search (CFD_WORKSPACE (widget));
+}
+
+static void
+back_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CfdWorkspace *self = CFD_WORKSPACE (widget);
+
+  adw_leaflet_set_visible_child_name (self->leaflet, "sidebar");
+}
+
+void
+cfd_workspace_set_vault (CfdWorkspace *self, CfdVault *vault)
+{
+  g_return_if_fail (CFD_IS_WORKSPACE (self));
+
+  cfd_workspace_clear (self);
+  g_set_object (&self->vault, vault);
+  reload_patients (self);
+}
+
+gboolean
+cfd_workspace_save_drafts (CfdWorkspace *self, GError **error)
+{
+  g_return_val_if_fail (CFD_IS_WORKSPACE (self), FALSE);
+  return cfd_record_editor_save (self->editor, error);
+}
+
+void
+cfd_workspace_get_location (CfdWorkspace *self, char **patient_id, char **record_id)
+{
+  const char *visible = gtk_stack_get_visible_child_name (self->content_stack);
+
+  *patient_id = NULL;
+  *record_id = NULL;
+  if (g_strcmp0 (visible, "record") == 0)
+    {
+      *patient_id = g_strdup (cfd_record_editor_get_patient_id (self->editor));
+      *record_id = g_strdup (cfd_record_editor_get_record_id (self->editor));
+    }
+  else if (g_strcmp0 (visible, "patient") == 0)
+    *patient_id = g_strdup (cfd_patient_page_get_patient_id (self->patient_page));
+}
+
+void
+cfd_workspace_resume (CfdWorkspace *self, const char *patient_id, const char *record_id)
+{
+  g_return_if_fail (CFD_IS_WORKSPACE (self));
+
+  if (patient_id != NULL)
+    open_patient_requested (self, patient_id);
+  if (record_id != NULL)
+    cfd_workspace_open_record (self, record_id);
+}
+
+void
+cfd_workspace_clear (CfdWorkspace *self)
+{
+  g_return_if_fail (CFD_IS_WORKSPACE (self));
+
+  cfd_record_editor_clear (self->editor);
+  cfd_patient_page_clear (self->patient_page);
+  cfd_search_page_clear (self->search_page);
+  self->syncing_selection = TRUE;
+  gtk_filter_list_model_set_model (self->filter_model, NULL);
+  self->syncing_selection = FALSE;
+  g_clear_pointer (&self->filter_key, g_free);
+  gtk_editable_set_text (GTK_EDITABLE (self->filter_entry), "");
+  gtk_stack_set_visible_child_name (self->content_stack, "welcome");
+  adw_leaflet_set_visible_child_name (self->leaflet, "sidebar");
+  g_clear_object (&self->vault);
+  update_sidebar (self);
+}
+
+static void
+setup_row (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *risk = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+
+  gtk_widget_set_margin_top (box, 10);
+  gtk_widget_set_margin_bottom (box, 10);
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_add_css_class (risk, "warning");
+  gtk_widget_set_tooltip_text (risk, _ ("Risk flag raised"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (risk), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Risk flag raised"), -1);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), risk);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+{
+  CfdPatient *patient = gtk_list_item_get_item (item);
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *label = gtk_widget_get_first_child (box);
+  GtkWidget *risk = gtk_widget_get_next_sibling (label);
+
+  gtk_label_set_label (GTK_LABEL (label), cfd_patient_get_name (patient));
+  gtk_widget_set_visible (risk, cfd_patient_get_risk_flag (patient));
+}
+
+static void
+unbind_row (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+{
+  GtkWidget *box = gtk_list_item_get_child (item);
+
+  /* Recycled rows must not keep a name once the list is emptied. */
+  gtk_label_set_label (GTK_LABEL (gtk_widget_get_first_child (box)), "");
+}
+
+static void
+cfd_workspace_dispose (GObject *object)
+{
+  CfdWorkspace *self = CFD_WORKSPACE (object);
+
+  g_clear_object (&self->vault);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CFD_TYPE_WORKSPACE);
+  G_OBJECT_CLASS (cfd_workspace_parent_class)->dispose (object);
+}
+
+static void
+cfd_workspace_finalize (GObject *object)
+{
+  CfdWorkspace *self = CFD_WORKSPACE (object);
+
+  g_free (self->filter_key);
+  G_OBJECT_CLASS (cfd_workspace_parent_class)->finalize (object);
+}
+
+static void
+cfd_workspace_class_init (CfdWorkspaceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cfd_workspace_dispose;
+  object_class->finalize = cfd_workspace_finalize;
+
+  g_type_ensure (CFD_TYPE_PATIENT_PAGE);
+  g_type_ensure (CFD_TYPE_RECORD_EDITOR);
+  g_type_ensure (CFD_TYPE_SEARCH_PAGE);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/confidant/Confidant/cfd-workspace.ui");
+  gtk_widget_class_bind_template_child (widget_class, CfdWorkspace, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, CfdWorkspace, filter_entry);
+  gtk_widget_class_bind_template_child (widget_class, CfdWorkspace, sidebar_stack);
+  gtk_widget_class_bind_template_child (widget_class, CfdWorkspace, patient_list);
+  gtk_widget_class_bind_template_child (widget_class, CfdWorkspace, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, CfdWorkspace, welcome_page);
+  gtk_widget_class_bind_template_child (widget_class, CfdWorkspace, patient_page);
+  gtk_widget_class_bind_template_child (widget_class, CfdWorkspace, editor);
+  gtk_widget_class_bind_template_child (widget_class, CfdWorkspace, search_page);
+  gtk_widget_class_bind_template_callback (widget_class, filter_changed);
+  gtk_widget_class_bind_template_callback (widget_class, open_record_requested);
+  gtk_widget_class_bind_template_callback (widget_class, open_patient_requested);
+  gtk_widget_class_bind_template_callback (widget_class, editor_closed);
+  gtk_widget_class_bind_template_callback (widget_class, records_changed);
+  gtk_widget_class_bind_template_callback (widget_class, search_closed);
+
+  gtk_widget_class_install_action (widget_class, "workspace.new-patient", NULL, new_patient_action);
+  gtk_widget_class_install_action (widget_class, "workspace.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "workspace.back", NULL, back_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
+                                       "workspace.new-patient", NULL);
+}
+
+static void
+cfd_workspace_init (CfdWorkspace *self)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkCustomSorter *sorter;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->filter = gtk_custom_filter_new (patient_matches, self, NULL);
+  self->filter_model = gtk_filter_list_model_new (NULL, GTK_FILTER (g_object_ref (self->filter)));
+  sorter = gtk_custom_sorter_new (compare_patients, NULL, NULL);
+  self->sort_model = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->filter_model)),
+                                              GTK_SORTER (sorter));
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->sort_model)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_swapped (self->selection, "selection-changed", G_CALLBACK (selection_changed),
+                            self);
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), NULL);
+  gtk_list_view_set_factory (self->patient_list, factory);
+  gtk_list_view_set_model (self->patient_list, GTK_SELECTION_MODEL (self->selection));
+  g_object_unref (factory);
+  g_object_unref (self->selection);
+  g_object_unref (self->sort_model);
+  g_object_unref (self->filter_model);
+  g_object_unref (self->filter);
+  update_sidebar (self);
+}

@@ -1,0 +1,29 @@
+/* cfd-workspace.h: the unlocked vault: patient list, patient pages, the editor and search. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "cfd-vault.h"
+
+G_BEGIN_DECLS
+
+#define CFD_TYPE_WORKSPACE (cfd_workspace_get_type ())
+G_DECLARE_FINAL_TYPE (CfdWorkspace, cfd_workspace, CFD, WORKSPACE, GtkWidget)
+
+void cfd_workspace_set_vault (CfdWorkspace *self, CfdVault *vault);
+
+/* Saves whatever the editor holds that is not saved yet. */
+gboolean cfd_workspace_save_drafts (CfdWorkspace *self, GError **error);
+
+/* Drops every patient object, model and string the views hold. */
+void cfd_workspace_clear (CfdWorkspace *self);
+
+/* The open patient and record (ids; either may be NULL). */
+void cfd_workspace_get_location (CfdWorkspace *self, char **patient_id, char **record_id);
+void cfd_workspace_resume (CfdWorkspace *self, const char *patient_id, const char *record_id);
+
+void cfd_workspace_open_patient (CfdWorkspace *self, const char *patient_id);
+void cfd_workspace_open_record (CfdWorkspace *self, const char *record_id);
+void cfd_workspace_show_search (CfdWorkspace *self);
+
+G_END_DECLS
