@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cfd-audit-checkpoint.h"
 #include "cfd-backup-private.h"
 #include "cfd-error.h"
 #include "cfd-io.h"
@@ -36,6 +37,7 @@ cfd_backup_info_free (CfdBackupInfo *info)
     return;
   g_free (info->path);
   g_free (info->vault_id);
+  g_free (info->audit_signer);
   g_free (info);
 }
 
@@ -46,27 +48,10 @@ put_be32 (guint8 *out, guint32 value)
     out[i] = value & 0xff;
 }
 
-static void
-put_be64 (guint8 *out, guint64 value)
-{
-  for (int i = 7; i >= 0; i--, value >>= 8)
-    out[i] = value & 0xff;
-}
-
 static guint32
 get_be32 (const guint8 *in)
 {
   return ((guint32)in[0] << 24) | ((guint32)in[1] << 16) | ((guint32)in[2] << 8) | in[3];
-}
-
-static guint64
-get_be64 (const guint8 *in)
-{
-  guint64 value = 0;
-
-  for (int i = 0; i < 8; i++)
-    value = (value << 8) | in[i];
-  return value;
 }
 
 static void
@@ -292,17 +277,6 @@ cfd_backup_stream_key (guint8 out[CFD_KEY_BYTES], const guint8 db_key[CFD_KEY_BY
   crypto_kdf_derive_from_key (out, CFD_KEY_BYTES, seq, CFD_BACKUP_KDF_CONTEXT, db_key);
 }
 
-void
-cfd_backup_checkpoint_encode (guint8 out[CFD_BACKUP_CHECKPOINT_BYTES],
-                              guint64 seq,
-                              const guint8 hash[CFD_HASH_BYTES],
-                              gint64 time)
-{
-  put_be64 (out, seq);
-  memcpy (out + 8, hash, CFD_HASH_BYTES);
-  put_be64 (out + 8 + CFD_HASH_BYTES, (guint64)time);
-}
-
 CfdBackupInfo *
 cfd_backup_info_from_header (const CfdBackupHeader *header, const char *path)
 {
@@ -317,12 +291,17 @@ cfd_backup_info_from_header (const CfdBackupHeader *header, const char *path)
   info->schema_version = header->schema_version;
   info->payload_bytes = header->payload_bytes;
   info->file_bytes = cfd_backup_expected_file_size (header);
-  if (g_strcmp0 (header->checkpoint_kind, CFD_BACKUP_CHECKPOINT_HEAD) == 0
-      && len == CFD_BACKUP_CHECKPOINT_BYTES)
+  if (g_strcmp0 (header->checkpoint_kind, CFD_BACKUP_CHECKPOINT_SIGNED) == 0)
     {
-      info->audit_seq = get_be64 (checkpoint);
-      memcpy (info->audit_hash, checkpoint + 8, CFD_HASH_BYTES);
-      info->audit_time = (gint64)get_be64 (checkpoint + 8 + CFD_HASH_BYTES);
+      CfdAuditCheckpoint cp;
+
+      if (cfd_audit_checkpoint_parse (checkpoint, len, &cp, NULL))
+        {
+          info->audit_seq = (guint64)cp.seq;
+          memcpy (info->audit_hash, cp.head, CFD_HASH_BYTES);
+          info->audit_time = cp.time;
+          info->audit_signer = g_strdup (cp.signer);
+        }
     }
   return info;
 }

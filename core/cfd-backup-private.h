@@ -10,19 +10,20 @@
 
 G_BEGIN_DECLS
 
-#define CFD_BACKUP_MAGIC            "CFDBACKP"
-#define CFD_BACKUP_MAGIC_BYTES      8
-#define CFD_BACKUP_PREFIX_BYTES     24 /* magic, version, body length, prefix check */
-#define CFD_BACKUP_PREFIX_CHECK     8
-#define CFD_BACKUP_MAX_BODY_BYTES   (8 * 1024 * 1024)
-#define CFD_BACKUP_CHUNK_BYTES      (256 * 1024)
-#define CFD_BACKUP_MIN_CHUNK_BYTES  512
-#define CFD_BACKUP_MAX_CHUNK_BYTES  (16 * 1024 * 1024)
-#define CFD_BACKUP_STREAM_HEADER    crypto_secretstream_xchacha20poly1305_HEADERBYTES
-#define CFD_BACKUP_CHUNK_OVERHEAD   crypto_secretstream_xchacha20poly1305_ABYTES
-#define CFD_BACKUP_KDF_CONTEXT      "cfdbackp"
-#define CFD_BACKUP_CHECKPOINT_HEAD  "confidant/audit-head/v1"
-#define CFD_BACKUP_CHECKPOINT_BYTES 48 /* seq (8) ‖ hash (32) ‖ time (8), big-endian */
+#define CFD_BACKUP_MAGIC           "CFDBACKP"
+#define CFD_BACKUP_MAGIC_BYTES     8
+#define CFD_BACKUP_PREFIX_BYTES    24 /* magic, version, body length, prefix check */
+#define CFD_BACKUP_PREFIX_CHECK    8
+#define CFD_BACKUP_MAX_BODY_BYTES  (8 * 1024 * 1024)
+#define CFD_BACKUP_CHUNK_BYTES     (256 * 1024)
+#define CFD_BACKUP_MIN_CHUNK_BYTES 512
+#define CFD_BACKUP_MAX_CHUNK_BYTES (16 * 1024 * 1024)
+#define CFD_BACKUP_STREAM_HEADER   crypto_secretstream_xchacha20poly1305_HEADERBYTES
+#define CFD_BACKUP_CHUNK_OVERHEAD  crypto_secretstream_xchacha20poly1305_ABYTES
+#define CFD_BACKUP_KDF_CONTEXT     "cfdbackp"
+/* The kind of the header's checkpoint field: a signed audit checkpoint in
+ * its wire form (cfd_audit_checkpoint_serialize). */
+#define CFD_BACKUP_CHECKPOINT_SIGNED "confidant/audit-checkpoint/v1"
 
 /* The parsed header. Everything in it is public: the keyring holds only
  * passphrase-wrapped secrets. */
@@ -63,11 +64,6 @@ guint64 cfd_backup_expected_file_size (const CfdBackupHeader *header);
 
 void
 cfd_backup_stream_key (guint8 out[CFD_KEY_BYTES], const guint8 db_key[CFD_KEY_BYTES], guint64 seq);
-
-void cfd_backup_checkpoint_encode (guint8 out[CFD_BACKUP_CHECKPOINT_BYTES],
-                                   guint64 seq,
-                                   const guint8 hash[CFD_HASH_BYTES],
-                                   gint64 time);
 
 CfdBackupInfo *cfd_backup_info_from_header (const CfdBackupHeader *header, const char *path);
 
@@ -124,14 +120,12 @@ gboolean cfd_backup_ledger_mark_verified (CfdDb *db,
                                           GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Exports the database open in db into snapshot.db in a new private folder
- * under parent, keyed like the vault, in one read transaction; also reads
- * the audit head and the schema version of that same moment. */
+ * under parent, keyed like the vault, in one read transaction. */
 gboolean cfd_backup_snapshot_take (CfdDb *db,
                                    const guint8 db_key[CFD_KEY_BYTES],
                                    const char *parent,
                                    char **dir_out,
                                    char **path_out,
-                                   guint8 checkpoint[CFD_BACKUP_CHECKPOINT_BYTES],
                                    guint *schema_version,
                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -9,6 +9,7 @@
 
 #include <glib/gstdio.h>
 
+#include "cfd-audit-checkpoint.h"
 #include "cfd-backup-private.h"
 #include "cfd-error.h"
 #include "cfd-io.h"
@@ -216,6 +217,30 @@ out:
   return ok;
 }
 
+/* The checkpoint must be signed by a user of the keyring it travels with,
+ * over this vault's log. */
+static gboolean
+check_checkpoint (const CfdBackupHeader *header, const CfdKeyring *keyring, GError **error)
+{
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (header->checkpoint, &len);
+  CfdAuditCheckpoint cp;
+  CfdKeyringUser *signer;
+
+  if (g_strcmp0 (header->checkpoint_kind, CFD_BACKUP_CHECKPOINT_SIGNED) != 0
+      || !cfd_audit_checkpoint_parse (data, len, &cp, NULL)
+      || g_strcmp0 (cp.vault_id, header->vault_id) != 0
+      || (signer = cfd_keyring_find_user (keyring, cp.signer)) == NULL
+      || g_strcmp0 (signer->id, cp.signer) != 0
+      || !cfd_audit_checkpoint_check_signature (&cp, signer->sign_pk))
+    {
+      g_set_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_TAMPERED,
+                   "The backup file is damaged or was altered (audit checkpoint)");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 CfdSecret *
 cfd_backup_unlock_header (const CfdBackupHeader *header,
                           const char *user,
@@ -285,6 +310,8 @@ cfd_backup_unlock_header (const CfdBackupHeader *header,
         return NULL;
     }
 
+  if (!check_checkpoint (header, keyring, error))
+    return NULL;
   cfd_keyring_compute_key_check (check, keyring->vault_id, secrets->data + CFD_SECRETS_DB_KEY);
   if (!cfd_constant_time_equal (check, keyring->db_key_check, CFD_HASH_BYTES))
     {

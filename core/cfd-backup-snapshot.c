@@ -116,47 +116,12 @@ attach (CfdDb *db, const char *path, const guint8 db_key[CFD_KEY_BYTES], GError 
   return exec (db, "PRAGMA snapshot.cipher_page_size = 4096", "starting the snapshot", error);
 }
 
-static gboolean
-read_checkpoint (CfdDb *db, guint8 checkpoint[CFD_BACKUP_CHECKPOINT_BYTES], GError **error)
-{
-  guint8 hash[CFD_HASH_BYTES] = { 0 };
-  sqlite3_stmt *stmt = NULL;
-  guint64 seq = 0;
-  gint64 time = 0;
-  int rc = sqlite3_prepare_v2 (
-      cfd_db_handle (db), "SELECT seq, hash, time FROM main.audit_log ORDER BY seq DESC LIMIT 1",
-      -1, &stmt, NULL);
-
-  if (rc == SQLITE_OK)
-    {
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW && sqlite3_column_bytes (stmt, 1) == CFD_HASH_BYTES)
-        {
-          seq = (guint64)sqlite3_column_int64 (stmt, 0);
-          memcpy (hash, sqlite3_column_blob (stmt, 1), CFD_HASH_BYTES);
-          time = sqlite3_column_int64 (stmt, 2);
-          rc = SQLITE_OK;
-        }
-      else if (rc == SQLITE_DONE)
-        rc = SQLITE_OK;
-    }
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_OK)
-    {
-      cfd_db_set_error (db, rc, "reading the audit log", error);
-      return FALSE;
-    }
-  cfd_backup_checkpoint_encode (checkpoint, seq, hash, time);
-  return TRUE;
-}
-
 gboolean
 cfd_backup_snapshot_take (CfdDb *db,
                           const guint8 db_key[CFD_KEY_BYTES],
                           const char *parent,
                           char **dir_out,
                           char **path_out,
-                          guint8 checkpoint[CFD_BACKUP_CHECKPOINT_BYTES],
                           guint *schema_version,
                           GError **error)
 {
@@ -189,13 +154,12 @@ cfd_backup_snapshot_take (CfdDb *db,
   if (!attach (db, path, db_key, error))
     goto failed;
   attached = TRUE;
-  /* One read transaction on the vault: every table, and the audit head in
-   * the header, come from the same moment, while other connections go on
-   * writing (WAL). Only the snapshot is written. */
+  /* One read transaction on the vault: every table comes from the same
+   * moment, while other connections go on writing (WAL). Only the
+   * snapshot is written. */
   if (!exec (db, "BEGIN", "taking the snapshot", error))
     goto failed;
-  if (!read_checkpoint (db, checkpoint, error)
-      || !exec (db, "SELECT sqlcipher_export('snapshot')", "taking the snapshot", error)
+  if (!exec (db, "SELECT sqlcipher_export('snapshot')", "taking the snapshot", error)
       || !exec (db, set_version, "taking the snapshot", error)
       || !exec (db, "COMMIT", "taking the snapshot", error))
     {

@@ -9,6 +9,7 @@
 
 #include <glib/gstdio.h>
 
+#include "cfd-audit-checkpoint.h"
 #include "cfd-backup-media.h"
 #include "cfd-backup-private.h"
 #include "cfd-error.h"
@@ -44,6 +45,7 @@ typedef struct
   gint64 now;
   CfdSecret *db_key;
   GBytes *keyring;
+  GBytes *checkpoint; /* signed, serialized */
 
   CfdBackupProgressFunc progress;
   gpointer progress_data;
@@ -63,6 +65,7 @@ backup_job_free (BackupJob *job)
   g_free (job->medium_uuid);
   cfd_secret_free (job->db_key);
   g_clear_pointer (&job->keyring, g_bytes_unref);
+  g_clear_pointer (&job->checkpoint, g_bytes_unref);
   g_clear_pointer (&job->context, g_main_context_unref);
   g_free (job);
 }
@@ -160,6 +163,17 @@ prepare_job (CfdVault *vault, const char *folder, guint generations, GError **er
   job->now = cfd_vault_now (vault);
   job->db_key = cfd_secret_new_from_data (cfd_vault_get_db_key (vault), CFD_KEY_BYTES);
   job->keyring = g_bytes_new_take (g_steal_pointer (&keyring), keyring_len);
+
+  /* Every backup carries a checkpoint signed now: once the backup has left
+   * the machine, edits, deletions or a rollback of the log up to here can
+   * be shown. */
+  {
+    CfdAuditCheckpoint checkpoint;
+
+    if (!cfd_vault_audit_checkpoint (vault, &checkpoint, error))
+      return NULL;
+    job->checkpoint = cfd_audit_checkpoint_serialize (&checkpoint);
+  }
   return g_steal_pointer (&job);
 }
 
@@ -363,7 +377,6 @@ run_job (BackupJob *job, GCancellable *cancellable, GError **error)
   g_autofree char *final_path = NULL;
   g_autofree char *temp_path = NULL;
   g_autofree char *seq_text = NULL;
-  guint8 checkpoint[CFD_BACKUP_CHECKPOINT_BYTES];
   guint8 stream_key[CFD_KEY_BYTES];
   guint8 payload_hash[CFD_HASH_BYTES];
   gboolean renamed = FALSE;
@@ -385,7 +398,7 @@ run_job (BackupJob *job, GCancellable *cancellable, GError **error)
   seq_text = g_strdup_printf ("%" G_GUINT64_FORMAT, header->seq);
 
   if (!cfd_backup_snapshot_take (db, job->db_key->data, job->vault_path, &snapshot_dir,
-                                 &snapshot_path, checkpoint, &header->schema_version, error))
+                                 &snapshot_path, &header->schema_version, error))
     goto failed;
   in = open (snapshot_path, O_RDONLY | O_CLOEXEC);
   if (in < 0 || fstat (in, &st) != 0)
@@ -399,8 +412,8 @@ run_job (BackupJob *job, GCancellable *cancellable, GError **error)
   header->time = job->now;
   header->chunk_size = chunk_size;
   header->payload_bytes = (guint64)st.st_size;
-  header->checkpoint_kind = g_strdup (CFD_BACKUP_CHECKPOINT_HEAD);
-  header->checkpoint = g_bytes_new (checkpoint, sizeof checkpoint);
+  header->checkpoint_kind = g_strdup (CFD_BACKUP_CHECKPOINT_SIGNED);
+  header->checkpoint = g_bytes_ref (job->checkpoint);
   header->keyring = g_bytes_ref (job->keyring);
   header_bytes = cfd_backup_header_encode (header);
   total = 2 * cfd_backup_expected_file_size (header);

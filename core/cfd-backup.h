@@ -28,10 +28,13 @@ typedef struct
   guint schema_version;
   guint64 payload_bytes;
   guint64 file_bytes;
-  /* The audit log's head when the snapshot was taken. */
+  /* The audit checkpoint in the header: signed by audit_signer (a user id)
+   * just before the snapshot was taken. audit_signer is NULL for an
+   * unsigned audit head. */
   guint64 audit_seq;
   guint8 audit_hash[32];
   gint64 audit_time;
+  char *audit_signer;
 } CfdBackupInfo;
 
 void cfd_backup_info_free (CfdBackupInfo *info);

@@ -248,7 +248,9 @@ test_round_trip (void)
   g_assert_cmpuint (info->seq, ==, 1);
   g_assert_cmpstr (info->vault_id, ==, cfd_vault_get_id (vault));
   g_assert_true (g_str_has_prefix (g_path_get_basename (info->path), "confidant-"));
+  /* A checkpoint of the audit log, signed by whoever made the backup. */
   g_assert_cmpuint (info->audit_seq, >, 0);
+  g_assert_cmpstr (info->audit_signer, ==, cfd_vault_get_user_id (vault));
 
   restored = cfd_backup_restore (info->path, target, NULL, CFD_TEST_PASSPHRASE,
                                  CFD_BACKUP_SECRET_PASSPHRASE, CFD_RESTORE_FLAGS_NONE, NULL, NULL,
