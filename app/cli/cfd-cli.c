@@ -14,7 +14,9 @@ static const CfdCliCommand *const command_tables[] = {
   cfd_cli_note_commands,
   cfd_cli_backup_commands,
   cfd_cli_consent_commands,
+  cfd_cli_review_commands,
   cfd_cli_audit_commands,
+  cfd_cli_demo_commands,
 };
 
 static void

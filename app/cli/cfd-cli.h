@@ -41,7 +41,9 @@ extern const CfdCliCommand cfd_cli_patient_commands[];
 extern const CfdCliCommand cfd_cli_note_commands[];
 extern const CfdCliCommand cfd_cli_backup_commands[];
 extern const CfdCliCommand cfd_cli_consent_commands[];
+extern const CfdCliCommand cfd_cli_review_commands[];
 extern const CfdCliCommand cfd_cli_audit_commands[];
+extern const CfdCliCommand cfd_cli_demo_commands[];
 
 /* Parses a subcommand's own options; on failure prints the error and
  * returns FALSE (exit code 2). */
