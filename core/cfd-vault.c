@@ -761,11 +761,21 @@ check_user_row (CfdDb *db, const CfdKeyringUser *user, GError **error)
 {
   sqlite3_stmt *stmt = cfd_db_prepare (db, "SELECT role, sign_pk FROM users WHERE id = ?", error);
   gboolean ok;
+  int rc;
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, user->id, -1, SQLITE_STATIC);
-  ok = sqlite3_step (stmt) == SQLITE_ROW
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      /* A page that fails its HMAC is damage to the database, not a
+       * disagreement with the keyring. */
+      cfd_db_set_error (db, rc, "reading the users", error);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  ok = rc == SQLITE_ROW
        && g_strcmp0 ((const char *)sqlite3_column_text (stmt, 0), cfd_role_to_string (user->role))
               == 0
        && sqlite3_column_bytes (stmt, 1) == CFD_SIGN_PK_BYTES
