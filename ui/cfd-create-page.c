@@ -8,6 +8,7 @@
 #include "cfd-vault.h"
 
 #include "cfd-create-page.h"
+#include "cfd-ui-util.h"
 
 struct _CfdCreatePage
 {
@@ -188,6 +189,7 @@ cfd_create_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), CFD_TYPE_CREATE_PAGE);
+  cfd_ui_unparent_children (GTK_WIDGET (self));
   G_OBJECT_CLASS (cfd_create_page_parent_class)->dispose (object);
 }
 

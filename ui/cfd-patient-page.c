@@ -85,7 +85,7 @@ band_label (const char *band)
 static char *
 describe_measure (CfdRecord *record, CfdInstrument *instrument_out)
 {
-  g_autoptr (GVariant) content = cfd_record_get_content (record);
+  GVariant *content = cfd_record_get_content (record); /* transfer none */
   const char *instrument_id = NULL;
   const char *band = NULL;
   gint64 total = 0;
@@ -275,6 +275,7 @@ cfd_patient_page_dispose (GObject *object)
 
   cfd_patient_page_clear (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), CFD_TYPE_PATIENT_PAGE);
+  cfd_ui_unparent_children (GTK_WIDGET (self));
   G_OBJECT_CLASS (cfd_patient_page_parent_class)->dispose (object);
 }
 

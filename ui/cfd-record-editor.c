@@ -304,7 +304,7 @@ show_record (CfdRecordEditor *self, CfdRecord *record, EditorMode mode)
 {
   CfdRecordKind kind = cfd_record_get_kind (record);
   const CfdTemplate *tmpl = cfd_template_get (kind);
-  g_autoptr (GVariant) content = cfd_record_get_content (record);
+  GVariant *content = cfd_record_get_content (record); /* transfer none */
   g_autofree char *date = format_iso_date (cfd_record_get_occurred (record));
   g_autofree char *pretty_date = cfd_ui_format_date (cfd_record_get_occurred (record));
 
@@ -527,6 +527,7 @@ cfd_record_editor_dispose (GObject *object)
 
   cfd_record_editor_clear (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), CFD_TYPE_RECORD_EDITOR);
+  cfd_ui_unparent_children (GTK_WIDGET (self));
   G_OBJECT_CLASS (cfd_record_editor_parent_class)->dispose (object);
 }
 

@@ -6,6 +6,7 @@
 #include "cfd-secure.h"
 
 #include "cfd-recovery-key-page.h"
+#include "cfd-ui-util.h"
 
 struct _CfdRecoveryKeyPage
 {
@@ -162,6 +163,7 @@ cfd_recovery_key_page_dispose (GObject *object)
 
   g_clear_pointer (&self->display, cfd_wipe_string);
   gtk_widget_dispose_template (GTK_WIDGET (self), CFD_TYPE_RECOVERY_KEY_PAGE);
+  cfd_ui_unparent_children (GTK_WIDGET (self));
   G_OBJECT_CLASS (cfd_recovery_key_page_parent_class)->dispose (object);
 }
 

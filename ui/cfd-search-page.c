@@ -229,6 +229,7 @@ cfd_search_page_dispose (GObject *object)
   drop_results (self);
   g_clear_object (&self->vault);
   gtk_widget_dispose_template (GTK_WIDGET (self), CFD_TYPE_SEARCH_PAGE);
+  cfd_ui_unparent_children (GTK_WIDGET (self));
   G_OBJECT_CLASS (cfd_search_page_parent_class)->dispose (object);
 }
 

@@ -103,3 +103,12 @@ cfd_ui_toast_error (GtkWidget *widget, const char *what, const GError *error)
 
   cfd_ui_toast (widget, message);
 }
+
+void
+cfd_ui_unparent_children (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (widget)) != NULL)
+    gtk_widget_unparent (child);
+}

@@ -17,4 +17,8 @@ void cfd_ui_toast (GtkWidget *widget, const char *message);
 /* "Could not …: reason" as a toast; reason is a core message (no patient data). */
 void cfd_ui_toast_error (GtkWidget *widget, const char *what, const GError *error);
 
+/* For GtkWidget subclasses with a template: unparents what the template
+ * added, since gtk_widget_dispose_template() only clears bound children. */
+void cfd_ui_unparent_children (GtkWidget *widget);
+
 G_END_DECLS

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "cfd-unlock-page.h"
+#include "cfd-ui-util.h"
 
 struct _CfdUnlockPage
 {
@@ -287,6 +288,7 @@ cfd_unlock_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->vault);
   gtk_widget_dispose_template (GTK_WIDGET (self), CFD_TYPE_UNLOCK_PAGE);
+  cfd_ui_unparent_children (GTK_WIDGET (self));
   G_OBJECT_CLASS (cfd_unlock_page_parent_class)->dispose (object);
 }
 

@@ -11,6 +11,7 @@
 #include "cfd-search-page.h"
 #include "cfd-window.h"
 #include "cfd-workspace.h"
+#include "cfd-ui-util.h"
 
 struct _CfdWorkspace
 {
@@ -434,6 +435,7 @@ cfd_workspace_dispose (GObject *object)
 
   g_clear_object (&self->vault);
   gtk_widget_dispose_template (GTK_WIDGET (self), CFD_TYPE_WORKSPACE);
+  cfd_ui_unparent_children (GTK_WIDGET (self));
   G_OBJECT_CLASS (cfd_workspace_parent_class)->dispose (object);
 }
 
