@@ -1379,7 +1379,7 @@ cfd_vault_lock (CfdVault *self)
       }
     /* The signed head leaves with every lock, while the key is still here. */
     else if (!cfd_vault_audit_checkpoint (self, NULL, &error))
-      g_warning ("Could not checkpoint the audit log: %s", error->message);
+      g_warning ("Could not record an audit checkpoint: %s", error->message);
   }
 
   forget_unlocked_state (self);
