@@ -29,6 +29,19 @@ void cfd_record_signature_hash (guint8 out[CFD_HASH_BYTES],
                                 gint64 signed_at,
                                 GVariant *canonical_content);
 
+/* The same, for a vault id given directly (known-answer tests). */
+void cfd_record_signature_hash_for_vault_id (guint8 out[CFD_HASH_BYTES],
+                                             const char *vault_id,
+                                             const char *record_id,
+                                             const char *patient_id,
+                                             CfdRecordKind kind,
+                                             CfdRecordCategory klass,
+                                             const char *parent_id,
+                                             const char *author_id,
+                                             gint64 occurred,
+                                             gint64 signed_at,
+                                             GVariant *canonical_content);
+
 /* Checks a signature; a result already checked in this unlocked session is
  * remembered (by a hash of key, message hash and signature) so timelines
  * and searches do not verify the same record again. */

@@ -19,8 +19,10 @@ compare_key_pointers (gconstpointer a, gconstpointer b)
 GVariant *
 cfd_record_content_canonical (GVariant *content)
 {
+  g_autoptr (GVariant) owned = g_variant_ref_sink (content);
   g_autoptr (GPtrArray) keys = g_ptr_array_new ();
   g_autoptr (GVariant) sorted = NULL;
+  g_autoptr (GBytes) bytes = NULL;
   GVariantBuilder builder;
   GVariantIter iter;
   const char *key;
@@ -39,30 +41,34 @@ cfd_record_content_canonical (GVariant *content)
     {
       const char *k = g_ptr_array_index (keys, i);
 
+      g_autoptr (GVariant) value = NULL;
+
       if (i > 0 && strcmp (k, g_ptr_array_index (keys, i - 1)) == 0)
         continue;
-      g_variant_builder_add (&builder, "{sv}", k, g_variant_lookup_value (content, k, NULL));
+      /* "v" takes a reference of its own; lookup_value's is dropped here. */
+      value = g_variant_lookup_value (content, k, NULL);
+      g_variant_builder_add (&builder, "{sv}", k, value);
     }
   sorted = g_variant_ref_sink (g_variant_builder_end (&builder));
   size = g_variant_get_size (sorted);
   buffer = g_malloc (MAX (size, 1));
   g_variant_store (sorted, buffer);
-  return g_variant_ref_sink (g_variant_new_from_bytes (
-      G_VARIANT_TYPE_VARDICT, cfd_wiped_bytes_new_take (buffer, size), FALSE));
+  bytes = cfd_wiped_bytes_new_take (buffer, size);
+  return g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, bytes, FALSE));
 }
 
 void
-cfd_record_signature_hash (guint8 out[CFD_HASH_BYTES],
-                           CfdVault *vault,
-                           const char *record_id,
-                           const char *patient_id,
-                           CfdRecordKind kind,
-                           CfdRecordCategory klass,
-                           const char *parent_id,
-                           const char *author_id,
-                           gint64 occurred,
-                           gint64 signed_at,
-                           GVariant *canonical_content)
+cfd_record_signature_hash_for_vault_id (guint8 out[CFD_HASH_BYTES],
+                                        const char *vault_id,
+                                        const char *record_id,
+                                        const char *patient_id,
+                                        CfdRecordKind kind,
+                                        CfdRecordCategory klass,
+                                        const char *parent_id,
+                                        const char *author_id,
+                                        gint64 occurred,
+                                        gint64 signed_at,
+                                        GVariant *canonical_content)
 {
   g_autoptr (CfdAd) header = cfd_ad_new ("confidant/record-signature/v1");
   crypto_generichash_state state;
@@ -70,7 +76,7 @@ cfd_record_signature_hash (guint8 out[CFD_HASH_BYTES],
   gsize len, content_len = g_variant_get_size (canonical_content);
   guint8 prefix[4];
 
-  cfd_ad_add_string (header, cfd_vault_get_id (vault));
+  cfd_ad_add_string (header, vault_id);
   cfd_ad_add_string (header, record_id);
   cfd_ad_add_string (header, patient_id);
   cfd_ad_add_string (header, cfd_record_kind_to_string (kind));
@@ -92,6 +98,24 @@ cfd_record_signature_hash (guint8 out[CFD_HASH_BYTES],
   crypto_generichash_update (&state, prefix, sizeof prefix);
   crypto_generichash_update (&state, g_variant_get_data (canonical_content), content_len);
   crypto_generichash_final (&state, out, CFD_HASH_BYTES);
+}
+
+void
+cfd_record_signature_hash (guint8 out[CFD_HASH_BYTES],
+                           CfdVault *vault,
+                           const char *record_id,
+                           const char *patient_id,
+                           CfdRecordKind kind,
+                           CfdRecordCategory klass,
+                           const char *parent_id,
+                           const char *author_id,
+                           gint64 occurred,
+                           gint64 signed_at,
+                           GVariant *canonical_content)
+{
+  cfd_record_signature_hash_for_vault_id (out, cfd_vault_get_id (vault), record_id, patient_id,
+                                          kind, klass, parent_id, author_id, occurred, signed_at,
+                                          canonical_content);
 }
 
 static void

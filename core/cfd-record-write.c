@@ -148,6 +148,7 @@ cfd_vault_create_record (CfdVault *vault,
                          GVariant *content,
                          GError **error)
 {
+  g_autoptr (GVariant) owned = NULL;
   g_autoptr (GVariant) canonical = NULL;
   g_autofree char *id = NULL;
   GError *local_error = NULL;
@@ -155,6 +156,8 @@ cfd_vault_create_record (CfdVault *vault,
   CfdDb *db;
 
   g_return_val_if_fail (patient_id != NULL, NULL);
+  /* A floating content is taken, as GLib's own functions do. */
+  owned = content != NULL ? g_variant_ref_sink (content) : NULL;
   if (!cfd_vault_require_role (vault, TRUE, TRUE, FALSE, "record.create", error))
     return NULL;
   if ((guint)kind > CFD_RECORD_ADDENDUM)
@@ -222,6 +225,7 @@ gboolean
 cfd_vault_save_draft (
     CfdVault *vault, const char *record_id, gint64 occurred, GVariant *content, GError **error)
 {
+  g_autoptr (GVariant) owned = NULL;
   g_autoptr (CfdRecord) record = NULL;
   g_autoptr (GVariant) canonical = NULL;
   g_autoptr (GBytes) sealed = NULL;
@@ -232,6 +236,7 @@ cfd_vault_save_draft (
   CfdDb *db;
 
   g_return_val_if_fail (record_id != NULL, FALSE);
+  owned = content != NULL ? g_variant_ref_sink (content) : NULL;
   if (!cfd_vault_require_role (vault, TRUE, TRUE, FALSE, "record.save", error)
       || !check_occurred (occurred, error))
     return FALSE;
@@ -403,6 +408,7 @@ char *
 cfd_vault_add_addendum (CfdVault *vault, const char *record_id, GVariant *content, GError **error)
 {
   const CfdTemplate *tmpl = cfd_template_get (CFD_RECORD_ADDENDUM);
+  g_autoptr (GVariant) owned = NULL;
   g_autoptr (CfdRecord) parent = NULL;
   g_autofree char *id = NULL;
   GError *local_error = NULL;
@@ -410,6 +416,7 @@ cfd_vault_add_addendum (CfdVault *vault, const char *record_id, GVariant *conten
   CfdDb *db;
 
   g_return_val_if_fail (record_id != NULL, NULL);
+  owned = content != NULL ? g_variant_ref_sink (content) : NULL;
   if (!cfd_vault_require_role (vault, TRUE, TRUE, FALSE, "record.addendum", error)
       || !cfd_template_validate (tmpl, content, error)
       || !cfd_template_check_complete (tmpl, content, error))

@@ -676,7 +676,8 @@ test_large_unicode (void)
   g_autofree char *patient = cfd_test_add_patient (vault, "Unicode");
   /* Hebrew and Arabic (RTL), emoji with a ZWJ sequence and a skin tone,
    * a combining acute and a combining ring, CJK, and an RTL mark. */
-  static const char piece[] = "שלום עולם — مرحبا بالعالم 👩🏽‍⚕️🌊 Cafe\xcc\x81 A\xcc\x8a 漢字 "
+  static const char piece[] = "שלום עולם — مرحبا بالعالم 👩🏽‍⚕️🌊 Cafe\xcc\x81 A\xcc\x8a "
+                              "漢字 "
                               "\xe2\x80\x8f| ";
   g_autoptr (GString) text = g_string_new (NULL);
   g_autoptr (GVariant) content = NULL;
@@ -850,6 +851,54 @@ test_timeline (void)
   g_assert_cmpint (cold, <, 1000 * 1000);
 }
 
+/* Fixed vectors: the canonical content bytes and the signature hash must
+ * stay what docs/FORMATS.md describes, or old signatures stop verifying.
+ * The hashes were computed independently from that description. */
+static void
+test_signature_hash_vectors (void)
+{
+  static const guint8 expected_content[] = { 'b', 'a', 'n', 'd',  0x00, 0x00, 0x00, 0x00, 'm',
+                                             'i', 'l', 'd', 0x00, 0x00, 's',  0x05, 0x10 };
+  g_autoptr (GVariant) content
+      = cfd_record_content_canonical (g_variant_new_parsed ("{'band': <'mild'>}"));
+  guint8 hash[CFD_HASH_BYTES];
+  g_autofree char *hex = NULL;
+
+  g_assert_cmpmem (g_variant_get_data (content), g_variant_get_size (content), expected_content,
+                   sizeof expected_content);
+  cfd_record_signature_hash_for_vault_id (
+      hash, "00112233445566778899aabbccddeeff", "0123456789abcdef0123456789abcdef",
+      "fedcba9876543210fedcba9876543210", CFD_RECORD_ADDENDUM, CFD_RECORD_CLASS_PSYCHOTHERAPY,
+      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", 1700000000,
+      1700003600, content);
+  hex = cfd_hex_encode (hash, sizeof hash);
+  g_assert_cmpstr (hex, ==, "9331a60f10e993a13060e7a0a71c329c40b2ec0f300a8add915a6e29b6501fbc");
+  g_clear_pointer (&hex, g_free);
+  cfd_record_signature_hash_for_vault_id (
+      hash, "00112233445566778899aabbccddeeff", "0123456789abcdef0123456789abcdef",
+      "fedcba9876543210fedcba9876543210", CFD_RECORD_PROGRESS, CFD_RECORD_CLASS_MEDICAL, NULL,
+      "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", 1700000000, 1700003600, content);
+  hex = cfd_hex_encode (hash, sizeof hash);
+  g_assert_cmpstr (hex, ==, "8e407b2ef171e3fb0533cd75786882c8c20de168674a431a595f3455e46747e9");
+}
+
+/* Keys given in any order seal and hash the same. */
+static void
+test_canonical_order (void)
+{
+  g_autoptr (GVariant) a = cfd_record_content_canonical (
+      g_variant_new_parsed ("{'plan': <'b'>, 'subjective': <'a'>, 'objective': <'c'>}"));
+  g_autoptr (GVariant) b = cfd_record_content_canonical (
+      g_variant_new_parsed ("{'subjective': <'a'>, 'objective': <'c'>, 'plan': <'b'>}"));
+  const char *first = NULL;
+
+  g_assert_true (g_variant_is_normal_form (a));
+  g_assert_cmpmem (g_variant_get_data (a), g_variant_get_size (a), g_variant_get_data (b),
+                   g_variant_get_size (b));
+  g_variant_get_child (a, 0, "{&sv}", &first, NULL);
+  g_assert_cmpstr (first, ==, "objective");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -878,5 +927,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/record/canary", test_canary);
   g_test_add_func ("/confidant/record/permissions", test_permissions);
   g_test_add_func ("/confidant/record/timeline", test_timeline);
+  g_test_add_func ("/confidant/record/signature/hash-vectors", test_signature_hash_vectors);
+  g_test_add_func ("/confidant/record/signature/canonical-order", test_canonical_order);
   return g_test_run ();
 }
