@@ -1,0 +1,51 @@
+/* fuzz-record-content.c: libFuzzer target for decrypted record and patient content: the GVariant a{sv} checks after unsealing. */
+#include "config.h"
+
+#include "cfd-patient.h"
+#include "cfd-template.h"
+
+int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
+
+/* What cfd_patient_key_unseal does with the plaintext (GVariant over the
+ * bytes, normal form required), then what the record and patient code do
+ * with the dictionary: every kind's template validator and completeness
+ * check, and the patient details validator. Decryption itself is not
+ * fuzzed: the plaintext is what an attacker with a patient key controls. */
+int
+LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
+{
+  g_autoptr (GBytes) bytes = g_bytes_new (data, size);
+  g_autoptr (GVariant) content
+      = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, bytes, FALSE));
+
+  if (!g_variant_is_normal_form (content))
+    return 0;
+
+  for (CfdRecordKind kind = CFD_RECORD_INTEGRATION; kind <= CFD_RECORD_ADDENDUM; kind++)
+    {
+      const CfdTemplate *tmpl = cfd_template_get (kind);
+      g_autoptr (GError) error = NULL;
+
+      if (tmpl == NULL)
+        g_error ("no template for kind %d", kind);
+      if (cfd_template_validate (tmpl, content, &error))
+        {
+          g_autoptr (GError) incomplete = NULL;
+
+          if (!cfd_template_check_complete (tmpl, content, &incomplete)
+              && incomplete->domain != CFD_VAULT_ERROR)
+            g_error ("an incomplete record came without a vault error");
+        }
+      else if (error == NULL || error->domain != CFD_VAULT_ERROR)
+        g_error ("refused content came without a vault error");
+    }
+
+  {
+    g_autoptr (GError) error = NULL;
+
+    if (!cfd_patient_details_validate (content, &error)
+        && (error == NULL || error->domain != CFD_VAULT_ERROR))
+      g_error ("refused details came without a vault error");
+  }
+  return 0;
+}
