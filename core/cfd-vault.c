@@ -22,6 +22,7 @@ struct _CfdVault
   char *keyring_path;
   char *lock_path;
   char *source;
+  char *device; /* device_id(), computed once: every audit record carries it */
   CfdKeyring *keyring;
 
   /* Set only while unlocked. */
@@ -87,6 +88,7 @@ cfd_vault_finalize (GObject *object)
   g_free (self->keyring_path);
   g_free (self->lock_path);
   g_free (self->source);
+  g_free (self->device);
   g_clear_pointer (&self->keyring, cfd_keyring_free);
   G_OBJECT_CLASS (cfd_vault_parent_class)->finalize (object);
 }
@@ -184,18 +186,21 @@ cfd_vault_count_live_secrets_for_testing (CfdVault *self)
 #endif
 
 /* "app@1a2b3c4d": which program and which machine, without naming either. */
-static char *
+static const char *
 device_id (CfdVault *self)
 {
   g_autofree char *machine = NULL;
   guint8 digest[CFD_HASH_BYTES];
   g_autofree char *hex = NULL;
 
+  if (self->device != NULL)
+    return self->device;
   if (!g_file_get_contents ("/etc/machine-id", &machine, NULL, NULL))
     machine = g_strdup (g_get_host_name ());
   cfd_hash (digest, (const guint8 *)machine, strlen (machine));
   hex = cfd_hex_encode (digest, 4);
-  return g_strdup_printf ("%s@%s", self->source, hex);
+  self->device = g_strdup_printf ("%s@%s", self->source, hex);
+  return self->device;
 }
 
 gboolean
@@ -207,7 +212,7 @@ cfd_vault_audit (CfdVault *self,
                  const char *authorization,
                  GError **error)
 {
-  g_autofree char *device = device_id (self);
+  const char *device = device_id (self);
 
   g_return_val_if_fail (self->db != NULL, FALSE);
   return cfd_audit_append (self->db, cfd_vault_now (self), self->user_id, action, object_kind,
@@ -275,7 +280,7 @@ cfd_vault_get_db_key (CfdVault *self)
 char *
 cfd_vault_get_device_id (CfdVault *self)
 {
-  return device_id (self);
+  return g_strdup (device_id (self));
 }
 
 CfdKeyArena *
@@ -309,6 +314,7 @@ cfd_vault_set_source (CfdVault *self, const char *source)
 {
   g_free (self->source);
   self->source = g_strdup (source);
+  g_clear_pointer (&self->device, g_free);
 }
 
 const char *
@@ -708,7 +714,7 @@ remember_failed_unlock (CfdVault *self, const char *user_id_in)
 static gboolean
 move_failed_unlocks_into_log (CfdVault *self, GError **error)
 {
-  g_autofree char *device = device_id (self);
+  const char *device = device_id (self);
   guint moved;
   int fd;
 
