@@ -35,5 +35,7 @@ void cfd_bench_series_print_row (CfdBenchSeries *series, FILE *out);
 
 /* Peak resident set size of this process, in KiB. */
 glong cfd_bench_peak_rss_kib (void);
+/* Resident set size now (VmRSS), in KiB. */
+glong cfd_bench_current_rss_kib (void);
 
 G_END_DECLS
