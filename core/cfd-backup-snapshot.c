@@ -56,27 +56,16 @@ cfd_backup_integrity_check (CfdDb *db, const char *schema, GError **error)
   return ok;
 }
 
-static gboolean
-exec (CfdDb *db, const char *sql, const char *what, GError **error)
+/* A new connection to the snapshot file, keyed like the vault: the
+ * snapshot is a SQLCipher file that never holds a plaintext page. The key
+ * text lives in guarded memory. */
+static sqlite3 *
+open_snapshot (const char *path, const guint8 db_key[CFD_KEY_BYTES], GError **error)
 {
-  int rc = sqlite3_exec (cfd_db_handle (db), sql, NULL, NULL, NULL);
-
-  if (rc != SQLITE_OK)
-    {
-      cfd_db_set_error (db, rc, what, error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-attach (CfdDb *db, const char *path, const guint8 db_key[CFD_KEY_BYTES], GError **error)
-{
-  /* The same raw key as the vault: the snapshot is a SQLCipher file that
-   * never holds a plaintext page. The key text lives in guarded memory. */
   g_autoptr (CfdSecret) text = cfd_secret_new (3 + 2 * CFD_KEY_BYTES + 1);
+  sqlite3 *handle = NULL;
   sqlite3_stmt *stmt = NULL;
-  const char *version = NULL;
+  gboolean v4 = FALSE;
   int rc;
 
   text->data[0] = 'x';
@@ -84,36 +73,120 @@ attach (CfdDb *db, const char *path, const guint8 db_key[CFD_KEY_BYTES], GError 
   sodium_bin2hex ((char *)text->data + 2, 2 * CFD_KEY_BYTES + 1, db_key, CFD_KEY_BYTES);
   text->data[2 + 2 * CFD_KEY_BYTES] = '\'';
 
-  rc = sqlite3_prepare_v2 (cfd_db_handle (db), "ATTACH DATABASE ? AS snapshot KEY ?", -1, &stmt,
-                           NULL);
+  rc = sqlite3_open_v2 (path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (rc == SQLITE_OK)
-    {
-      sqlite3_bind_text (stmt, 1, path, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, (const char *)text->data, 3 + 2 * CFD_KEY_BYTES, SQLITE_STATIC);
-      rc = sqlite3_step (stmt);
-      rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-    }
+    rc = sqlite3_key_v2 (handle, "main", text->data, 3 + 2 * CFD_KEY_BYTES);
+  if (rc == SQLITE_OK
+      && sqlite3_prepare_v2 (handle, "PRAGMA cipher_version", -1, &stmt, NULL) == SQLITE_OK
+      && sqlite3_step (stmt) == SQLITE_ROW)
+    v4 = sqlite3_column_text (stmt, 0) != NULL && sqlite3_column_text (stmt, 0)[0] >= '4';
+  sqlite3_finalize (stmt);
+  /* The vault's settings (see cfd-db.c). The file is scratch, thrown away
+   * on any failure: neither a journal nor flushing it buys anything. */
+  if (rc == SQLITE_OK && v4)
+    rc = sqlite3_exec (handle, "PRAGMA cipher_compatibility = 3", NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (handle,
+                       "PRAGMA cipher_page_size = 4096; PRAGMA journal_mode = OFF; "
+                       "PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY",
+                       NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     {
-      cfd_db_set_error (db, rc, "starting the snapshot", error);
-      sqlite3_finalize (stmt);
-      return FALSE;
+      cfd_db_set_error (NULL, rc, "starting the snapshot", error);
+      sqlite3_close_v2 (handle);
+      return NULL;
     }
-  sqlite3_finalize (stmt);
+  return handle;
+}
 
-  /* An attached database takes SQLCipher's defaults, not the vault's
-   * settings: set them before its first page is written. */
-  if (sqlite3_prepare_v2 (cfd_db_handle (db), "PRAGMA cipher_version", -1, &stmt, NULL) == SQLITE_OK
-      && sqlite3_step (stmt) == SQLITE_ROW)
-    version = (const char *)sqlite3_column_text (stmt, 0);
-  if (version != NULL && version[0] >= '4'
-      && !exec (db, "PRAGMA snapshot.cipher_compatibility = 3", "starting the snapshot", error))
+#ifdef CFD_TESTING
+static gboolean last_was_file_copy;
+
+gboolean
+cfd_backup_snapshot_last_was_file_copy_for_testing (void)
+{
+  return last_was_file_copy;
+}
+#endif
+
+static gboolean
+copy_file (const char *from, const char *to, GError **error)
+{
+  g_autofree guint8 *buffer = g_malloc (1024 * 1024);
+  int in = open (from, O_RDONLY | O_CLOEXEC);
+  int out = in >= 0 ? open (to, O_WRONLY | O_TRUNC | O_CLOEXEC) : -1;
+  gboolean ok = in >= 0 && out >= 0;
+
+  while (ok)
     {
-      sqlite3_finalize (stmt);
-      return FALSE;
+      ssize_t n = read (in, buffer, 1024 * 1024);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          ok = n == 0;
+          break;
+        }
+      for (ssize_t done = 0; ok && done < n;)
+        {
+          ssize_t w = write (out, buffer + done, (size_t)(n - done));
+
+          if (w < 0 && errno == EINTR)
+            continue;
+          ok = w > 0;
+          done += MAX (w, 0);
+        }
     }
+  if (!ok)
+    cfd_io_set_error_from_errno (error, errno, "copying the vault database");
+  if (in >= 0)
+    close (in);
+  if (out >= 0)
+    close (out);
+  return ok;
+}
+
+/* The fast way, with no page decrypted or encrypted: while this
+ * connection holds the write lock no one can add to the log, and once a
+ * checkpoint has folded the whole log into the database file nothing can
+ * change that file either, so a plain copy of it is the latest committed
+ * state. When a reader still needs older pages, the log cannot be folded
+ * in; *copied is then FALSE and the caller copies page by page. */
+static gboolean
+copy_checkpointed (CfdDb *db,
+                   const guint8 db_key[CFD_KEY_BYTES],
+                   const char *path,
+                   guint *schema_version,
+                   gboolean *copied,
+                   GError **error)
+{
+  const char *db_path = sqlite3_db_filename (cfd_db_handle (db), "main");
+  g_autoptr (CfdDb) checkpointer = cfd_db_open (db_path, db_key, FALSE, error);
+  sqlite3_stmt *stmt = NULL;
+  gboolean folded = FALSE;
+  gboolean ok = TRUE;
+
+  *copied = FALSE;
+  if (checkpointer == NULL)
+    return FALSE;
+  if (!cfd_db_begin (db, error))
+    return FALSE;
+  *schema_version = (guint)cfd_db_schema_version (db);
+  if (sqlite3_prepare_v2 (cfd_db_handle (checkpointer), "PRAGMA wal_checkpoint(PASSIVE)", -1, &stmt,
+                          NULL)
+          == SQLITE_OK
+      && sqlite3_step (stmt) == SQLITE_ROW)
+    folded = sqlite3_column_int (stmt, 0) == 0 && sqlite3_column_int (stmt, 1) >= 0
+             && sqlite3_column_int (stmt, 1) == sqlite3_column_int (stmt, 2);
   sqlite3_finalize (stmt);
-  return exec (db, "PRAGMA snapshot.cipher_page_size = 4096", "starting the snapshot", error);
+  if (folded)
+    {
+      ok = copy_file (db_path, path, error);
+      *copied = ok;
+    }
+  cfd_db_rollback (db);
+  return ok;
 }
 
 gboolean
@@ -127,8 +200,9 @@ cfd_backup_snapshot_take (CfdDb *db,
 {
   g_autofree char *dir = g_build_filename (parent, ".backup-XXXXXX", NULL);
   g_autofree char *path = NULL;
-  g_autofree char *set_version = NULL;
-  gboolean attached = FALSE;
+  sqlite3_backup *backup;
+  sqlite3 *snapshot = NULL;
+  int rc;
 
   if (g_mkdtemp_full (dir, 0700) == NULL)
     {
@@ -136,11 +210,6 @@ cfd_backup_snapshot_take (CfdDb *db,
       return FALSE;
     }
   path = g_build_filename (dir, "snapshot.db", NULL);
-  *schema_version = (guint)cfd_db_schema_version (db);
-  set_version = g_strdup_printf ("PRAGMA snapshot.user_version = %u", *schema_version);
-
-  /* The vault's connection was opened without SQLITE_OPEN_CREATE, which
-   * ATTACH inherits: the (empty, private) file is made here. */
   {
     int fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 
@@ -151,33 +220,64 @@ cfd_backup_snapshot_take (CfdDb *db,
       }
     close (fd);
   }
-  if (!attach (db, path, db_key, error))
-    goto failed;
-  attached = TRUE;
-  /* One read transaction on the vault: every table comes from the same
-   * moment, while other connections go on writing (WAL). Only the
-   * snapshot is written. */
-  if (!exec (db, "BEGIN", "taking the snapshot", error))
-    goto failed;
-  if (!exec (db, "SELECT sqlcipher_export('snapshot')", "taking the snapshot", error)
-      || !exec (db, set_version, "taking the snapshot", error)
-      || !exec (db, "COMMIT", "taking the snapshot", error))
-    {
-      sqlite3_exec (cfd_db_handle (db), "ROLLBACK", NULL, NULL, NULL);
+  {
+    gboolean copied = FALSE;
+
+    if (!copy_checkpointed (db, db_key, path, schema_version, &copied, error))
       goto failed;
-    }
-  if (!cfd_backup_integrity_check (db, "snapshot", error))
-    goto failed;
-  if (!exec (db, "DETACH DATABASE snapshot", "finishing the snapshot", error))
+#ifdef CFD_TESTING
+    last_was_file_copy = copied;
+#endif
+    if (copied)
+      goto done;
+  }
+
+  snapshot = open_snapshot (path, db_key, error);
+  if (snapshot == NULL)
     goto failed;
 
+  /* SQLite's online backup copies page by page (decrypted from the vault,
+   * so every page's HMAC is checked, and encrypted again into the
+   * snapshot), all in one step, so it runs in a single read transaction on
+   * the vault: every table comes from the same moment while other
+   * connections go on writing (WAL). The structural PRAGMA integrity_check
+   * is left to verifying and restoring, where it costs no writer time. */
+  backup = sqlite3_backup_init (snapshot, "main", cfd_db_handle (db), "main");
+  if (backup == NULL)
+    {
+      cfd_db_set_error (NULL, sqlite3_errcode (snapshot), "starting the snapshot", error);
+      goto failed;
+    }
+  rc = sqlite3_backup_step (backup, -1);
+  sqlite3_backup_finish (backup);
+  if (rc != SQLITE_DONE)
+    {
+      cfd_db_set_error (NULL, rc, "taking the snapshot", error);
+      goto failed;
+    }
+  {
+    sqlite3_stmt *stmt = NULL;
+
+    if (sqlite3_prepare_v2 (snapshot, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK
+        && sqlite3_step (stmt) == SQLITE_ROW)
+      *schema_version = (guint)sqlite3_column_int (stmt, 0);
+    sqlite3_finalize (stmt);
+  }
+  if (sqlite3_close (snapshot) != SQLITE_OK)
+    {
+      g_set_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_IO, "Could not finish the snapshot");
+      snapshot = NULL;
+      goto failed;
+    }
+
+done:
   *dir_out = g_steal_pointer (&dir);
   *path_out = g_steal_pointer (&path);
   return TRUE;
 
 failed:
-  if (attached)
-    sqlite3_exec (cfd_db_handle (db), "DETACH DATABASE snapshot", NULL, NULL, NULL);
+  if (snapshot != NULL)
+    sqlite3_close_v2 (snapshot);
   cfd_backup_remove_tree (dir);
   return FALSE;
 }

@@ -297,6 +297,50 @@ test_round_trip (void)
   g_assert_true (g_hash_table_contains (after, "Round Trip Patient 07"));
 }
 
+/* A reader that still holds an older snapshot keeps the log from being
+ * folded into the database file: the backup is then made page by page,
+ * and still holds exactly what was committed when it started. */
+static void
+test_snapshot_with_reader (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, NULL);
+  g_autofree char *db_path = g_build_filename (path, CFD_VAULT_DATABASE_NAME, NULL);
+  g_autofree char *folder = new_folder ();
+  g_autofree char *target = cfd_test_make_dir ();
+  g_autofree char *first = cfd_test_add_patient (vault, "Before The Reader");
+  g_autofree char *second = NULL;
+  g_autoptr (CfdDb) reader = NULL;
+  g_autoptr (CfdBackupInfo) info = NULL;
+  g_autoptr (CfdBackupInfo) restored = NULL;
+  g_autoptr (CfdVault) copy = NULL;
+  g_autoptr (GHashTable) names = NULL;
+  g_autoptr (GError) error = NULL;
+
+  info = backup_ok (vault, folder, 5);
+  g_assert_true (cfd_backup_snapshot_last_was_file_copy_for_testing ());
+  g_clear_pointer (&info, cfd_backup_info_free);
+
+  reader = cfd_db_open (db_path, cfd_vault_get_db_key (vault), FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_true (cfd_db_exec (reader, "BEGIN; SELECT count(*) FROM patients", &error));
+  second = cfd_test_add_patient (vault, "While Someone Reads");
+
+  info = backup_ok (vault, folder, 5);
+  g_assert_false (cfd_backup_snapshot_last_was_file_copy_for_testing ());
+  cfd_db_rollback (reader);
+
+  restored = cfd_backup_restore (info->path, target, NULL, CFD_TEST_PASSPHRASE,
+                                 CFD_BACKUP_SECRET_PASSPHRASE, CFD_RESTORE_FLAGS_NONE, NULL, NULL,
+                                 NULL, &error);
+  g_assert_no_error (error);
+  copy = open_restored (target, NULL, CFD_TEST_PASSPHRASE);
+  names = patient_names (copy);
+  g_assert_cmpuint (g_hash_table_size (names), ==, 2);
+  g_assert_true (g_hash_table_contains (names, "Before The Reader"));
+  g_assert_true (g_hash_table_contains (names, "While Someone Reads"));
+}
+
 static void
 test_sequence_and_ledger (void)
 {
@@ -1117,6 +1161,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/confidant/backup/round-trip", test_round_trip);
   g_test_add_func ("/confidant/backup/sequence-and-ledger", test_sequence_and_ledger);
+  g_test_add_func ("/confidant/backup/snapshot-with-reader", test_snapshot_with_reader);
   g_test_add_func ("/confidant/backup/no-canary", test_no_canary_anywhere);
   ADD_F ("reject/truncated", test_truncated);
   ADD_F ("reject/trailing-byte", test_trailing_byte);
