@@ -212,9 +212,13 @@ sorted_details (GVariant *details)
     {
       const char *k = g_ptr_array_index (keys, i);
 
+      g_autoptr (GVariant) value = NULL;
+
       if (i > 0 && strcmp (k, g_ptr_array_index (keys, i - 1)) == 0)
         continue;
-      g_variant_builder_add (&builder, "{sv}", k, g_variant_lookup_value (details, k, NULL));
+      /* "v" takes a reference of its own; lookup_value's is dropped here. */
+      value = g_variant_lookup_value (details, k, NULL);
+      g_variant_builder_add (&builder, "{sv}", k, value);
     }
   return g_variant_ref_sink (g_variant_builder_end (&builder));
 }

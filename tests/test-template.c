@@ -151,11 +151,12 @@ test_validate (void)
     }
   {
     g_autoptr (GError) error = NULL;
+    g_autoptr (GVariant) strings = g_variant_ref_sink (g_variant_new_parsed ("{'a': 'b'}"));
 
     g_assert_false (cfd_template_validate (dosing, NULL, &error));
     g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT);
     g_clear_error (&error);
-    g_assert_false (cfd_template_validate (dosing, g_variant_new_parsed ("{'a': 'b'}"), &error));
+    g_assert_false (cfd_template_validate (dosing, strings, &error));
     g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT);
   }
 }
