@@ -144,7 +144,7 @@ test_known_answer (void)
    * records of every size, past the hashing buffer too. */
   for (guint i = 0; i < 300; i++)
     {
-      g_autofree char *fields[7] = { NULL };
+      char *fields[7] = { NULL };
       g_autoptr (CfdAd) ad = cfd_ad_new ("confidant/audit/v1");
       CfdAuditEntry random_entry;
       const guint8 *data;
@@ -175,6 +175,8 @@ test_known_answer (void)
       crypto_generichash_final (&state, independent, CFD_HASH_BYTES);
       cfd_audit_chain_hash (hash, previous, &random_entry);
       g_assert_cmpmem (hash, CFD_HASH_BYTES, independent, CFD_HASH_BYTES);
+      for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+        g_free (fields[f]);
     }
   cfd_audit_chain_hash (hash, previous, &entry);
 
