@@ -9,6 +9,7 @@
 
 #include "cfd-backup-media.h"
 #include "cfd-backup-private.h"
+#include "cfd-fault-vfs.h"
 #include "cfd-io.h"
 #include "cfd-test-util.h"
 
@@ -879,6 +880,95 @@ test_fault_at_every_io_call (void)
   g_assert_cmpuint (count_files (folder, CFD_BACKUP_FILE_SUFFIX), ==, 2);
 }
 
+/* The same sweep with the database's own I/O counted too (reserving the
+ * sequence, the checkpoint folded into the file, the ledger and audit
+ * records). A failure while recording a backup that is already written
+ * and verified keeps the file, says so, and prunes nothing. */
+static void
+test_fault_with_database_io (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (CfdVault) vault = NULL;
+  g_autofree char *folder = new_folder ();
+  g_autoptr (GPtrArray) kept = g_ptr_array_new_with_free_func (kept_free);
+  guint failures = 0, recorded_failures = 0;
+
+  cfd_fault_vfs_install ();
+  vault = cfd_test_vault_new (&path, NULL);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr (CfdBackupInfo) info = backup_ok (vault, folder, 2);
+      Kept *k = g_new0 (Kept, 1);
+
+      k->path = g_strdup (info->path);
+      k->bytes = read_bytes (info->path);
+      g_ptr_array_add (kept, k);
+    }
+
+  for (guint nth = 1;; nth++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (CfdBackupInfo) info = NULL;
+      g_autoptr (GPtrArray) list = NULL;
+
+      guint calls;
+
+      cfd_io_fault_arm (nth, nth % 2 ? EIO : ENODEV);
+      info = cfd_vault_backup (vault, folder, 2, NULL, NULL, NULL, &error);
+      calls = cfd_io_fault_count ();
+      cfd_io_fault_arm (0, 0);
+      if (info != NULL && calls < nth)
+        break;
+      if (info != NULL)
+        {
+          /* A failure the backup could work around (a checkpoint that did
+           * not complete, so the snapshot was made page by page; flushing
+           * the folder after pruning): it succeeded, and the two newest
+           * are now the ones to keep. */
+          g_autoptr (GPtrArray) now = cfd_backup_list (folder, NULL);
+
+          g_assert_cmpuint (now->len, ==, 2);
+          g_ptr_array_set_size (kept, 0);
+          for (guint i = 0; i < now->len; i++)
+            {
+              Kept *k = g_new0 (Kept, 1);
+
+              k->path = g_strdup (((CfdBackupInfo *)g_ptr_array_index (now, i))->path);
+              k->bytes = read_bytes (k->path);
+              g_ptr_array_add (kept, k);
+            }
+          continue;
+        }
+      g_assert_nonnull (error);
+      g_test_message ("fault %u: %s", nth, error->message);
+      failures++;
+      assert_kept (kept);
+      g_assert_cmpuint (count_files (folder, ".tmp-"), ==, 0);
+      g_assert_cmpuint (count_files (path, ".backup-"), ==, 0);
+      list = cfd_backup_list (folder, NULL);
+      if (list->len == 3)
+        {
+          /* Written and verified; only its record failed. It is good. */
+          CfdBackupInfo *newest = g_ptr_array_index (list, 2);
+          g_autoptr (CfdBackupInfo) checked = NULL;
+
+          g_assert_true (strstr (error->message, "recording it failed") != NULL);
+          checked = cfd_backup_verify (newest->path, NULL, CFD_TEST_PASSPHRASE,
+                                       CFD_BACKUP_SECRET_PASSPHRASE, NULL, NULL, NULL, &error);
+          g_assert_nonnull (checked);
+          g_unlink (newest->path);
+          recorded_failures++;
+        }
+      else
+        g_assert_cmpuint (list->len, ==, 2);
+      /* The vault is still sound and usable. */
+      g_assert_true (cfd_vault_is_unlocked (vault));
+    }
+  g_assert_cmpuint (failures, >, 10);
+  g_assert_cmpuint (recorded_failures, >, 0);
+  g_assert_cmpuint (count_files (folder, CFD_BACKUP_FILE_SUFFIX), ==, 2);
+}
+
 typedef struct
 {
   const char *folder;
@@ -1175,6 +1265,7 @@ main (int argc, char **argv)
   ADD_F ("verify/ledger", test_vault_verify_and_ledger);
   g_test_add_func ("/confidant/backup/generations", test_generations);
   g_test_add_func ("/confidant/backup/fault/every-io-call", test_fault_at_every_io_call);
+  g_test_add_func ("/confidant/backup/fault/with-database-io", test_fault_with_database_io);
   g_test_add_func ("/confidant/backup/fault/medium-removed", test_medium_removed);
   g_test_add_func ("/confidant/backup/cancel", test_cancel);
   g_test_add_func ("/confidant/backup/supervisor-denied", test_supervisor_denied);
