@@ -35,13 +35,25 @@ cfd_search_fold (const char *text, gsize len, guint8 *out, gsize out_size)
   const char *end = text + len;
   gsize total = 0;
 
-  for (const char *p = text; p < end; p = g_utf8_next_char (p))
+  for (const char *p = text; p < end;)
     {
-      gsize n = fold_char (g_utf8_get_char (p), buf);
+      gsize n;
 
+      /* Most clinical text is ASCII, which folds to itself in lower case:
+       * decomposing it character by character made indexing slow. */
+      if ((guchar) *p < 0x80)
+        {
+          if (out != NULL && total < out_size)
+            out[total] = (guint8) g_ascii_tolower (*p);
+          total++;
+          p++;
+          continue;
+        }
+      n = fold_char (g_utf8_get_char (p), buf);
       if (out != NULL && total + n <= out_size)
         memcpy (out + total, buf, n);
       total += n;
+      p = g_utf8_next_char (p);
     }
   sodium_memzero (buf, sizeof buf);
   return total;

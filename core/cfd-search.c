@@ -26,9 +26,18 @@ struct _CfdSearchHit
   CfdRecordKind kind;
   gint64 occurred;
   char *snippet;
+  /* The snippet is cut when first asked for: a search can match hundreds
+   * of records, and a view shows a screenful. */
+  GWeakRef vault;
+  CfdSecret *query;
 };
 
 G_DEFINE_FINAL_TYPE (CfdSearchHit, cfd_search_hit, G_TYPE_OBJECT)
+
+static char *snippet_for (CfdVault *vault,
+                          const char *record_id,
+                          const guint8 *query,
+                          gsize query_len);
 
 static void
 cfd_search_hit_finalize (GObject *object)
@@ -39,6 +48,8 @@ cfd_search_hit_finalize (GObject *object)
   g_free (self->record_id);
   cfd_wipe_string (self->patient_name);
   cfd_wipe_string (self->snippet);
+  g_weak_ref_clear (&self->vault);
+  cfd_secret_free (self->query);
   G_OBJECT_CLASS (cfd_search_hit_parent_class)->finalize (object);
 }
 
@@ -51,6 +62,7 @@ cfd_search_hit_class_init (CfdSearchHitClass *klass)
 static void
 cfd_search_hit_init (CfdSearchHit *self)
 {
+  g_weak_ref_init (&self->vault, NULL);
 }
 
 const char *
@@ -86,6 +98,17 @@ cfd_search_hit_get_occurred (CfdSearchHit *self)
 const char *
 cfd_search_hit_get_snippet (CfdSearchHit *self)
 {
+  if (self->snippet == NULL)
+    {
+      g_autoptr (CfdVault) vault = g_weak_ref_get (&self->vault);
+
+      /* After a lock there is nothing to cut it from, and that is right. */
+      if (vault != NULL && cfd_vault_is_unlocked (vault) && self->query != NULL)
+        self->snippet = snippet_for (vault, self->record_id, self->query->data, self->query->len);
+      else
+        self->snippet = g_strdup ("");
+      g_clear_pointer (&self->query, cfd_secret_free);
+    }
   return self->snippet;
 }
 
@@ -135,8 +158,10 @@ forget_index (CfdVault *vault, gpointer user_data)
   g_object_set_data (G_OBJECT (vault), INDEX_KEY, NULL);
 }
 
-/* Changes whenever a record is added, saved or deleted, or the user's
- * grants change, in this process or another. */
+/* Changes whenever anything in the database changes: data_version when
+ * another connection (the CLI beside the app) commits, total_changes when
+ * this one does. Reading these costs nothing; summing over the records
+ * table meant reading every page of it before each search. */
 static char *
 current_fingerprint (CfdVault *vault, GError **error)
 {
@@ -147,24 +172,15 @@ current_fingerprint (CfdVault *vault, GError **error)
 
   if (db == NULL)
     return NULL;
-  stmt = cfd_db_prepare (db,
-                         "SELECT (SELECT count(*) FROM records), "
-                         "(SELECT coalesce(sum(revision), 0) FROM records), "
-                         "(SELECT coalesce(max(rowid), 0) FROM records), "
-                         "(SELECT count(*) FROM patient_keys WHERE user_id = ?1), "
-                         "(SELECT coalesce(sum(key_version), 0) FROM patients)",
-                         error);
+  stmt = cfd_db_prepare (db, "PRAGMA data_version", error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, cfd_vault_get_user_id (vault), -1, SQLITE_TRANSIENT);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    fingerprint = g_strdup_printf (
-        "%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT
-        "/%" G_GINT64_FORMAT,
-        (gint64)sqlite3_column_int64 (stmt, 0), (gint64)sqlite3_column_int64 (stmt, 1),
-        (gint64)sqlite3_column_int64 (stmt, 2), (gint64)sqlite3_column_int64 (stmt, 3),
-        (gint64)sqlite3_column_int64 (stmt, 4));
+    fingerprint = g_strdup_printf ("%" G_GINT64_FORMAT "/%d/%s",
+                                   (gint64)sqlite3_column_int64 (stmt, 0),
+                                   sqlite3_total_changes (cfd_db_handle (db)),
+                                   cfd_vault_get_user_id (vault));
   else
     cfd_db_set_error (db, rc, "searching", error);
   sqlite3_reset (stmt);
@@ -371,7 +387,8 @@ cfd_vault_search (CfdVault *vault, const char *query, GError **error)
       hit->record_id = g_strdup (e->record_id);
       hit->kind = e->kind;
       hit->occurred = e->occurred;
-      hit->snippet = snippet_for (vault, e->record_id, folded->data, folded_len);
+      g_weak_ref_set (&hit->vault, vault);
+      hit->query = cfd_secret_new_from_data (folded->data, folded_len);
       g_list_store_append (store, hit);
       at = index->text->data + e->offset + e->len + 1;
       entry++;
@@ -389,6 +406,13 @@ cfd_vault_search (CfdVault *vault, const char *query, GError **error)
     {
       cfd_db_rollback (db);
       return NULL;
+    }
+  /* The audit record just written is the only change since the index was
+   * checked; without this, every search would rebuild it. */
+  if (!cfd_db_in_transaction (db))
+    {
+      g_free (index->fingerprint);
+      index->fingerprint = current_fingerprint (vault, NULL);
     }
   return G_LIST_MODEL (g_steal_pointer (&store));
 }
