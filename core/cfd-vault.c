@@ -942,6 +942,9 @@ cfd_vault_unlock (CfdVault *self, const char *user_name, const char *passphrase,
                            : cfd_keyring_find_owner (self->keyring);
   if (user == NULL)
     {
+      /* A log-in attempt too; the name typed is not kept (it may be a
+       * passphrase typed into the wrong field). */
+      remember_failed_unlock (self, "unknown");
       g_set_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_NOT_FOUND,
                    "There is no user of that name in this vault");
       return FALSE;

@@ -674,10 +674,23 @@ test_failed_unlock_logged (void)
       g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_WRONG_PASSPHRASE);
       g_clear_error (&error);
     }
+  /* A name that is no user: recorded under "unknown", the name not kept. */
+  g_assert_false (cfd_vault_unlock (vault, "Nobody Here", "whatever", &error));
+  g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_NOT_FOUND);
+  g_clear_error (&error);
   g_assert_true (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
   list = cfd_vault_audit_list (vault, &filter, 0, 0, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 4);
+  {
+    g_autoptr (CfdAuditEntryObject) stranger = g_list_model_get_item (list, 1);
+
+    g_assert_cmpstr (cfd_audit_entry_object_get_actor_id (stranger), ==, "unknown");
+    g_assert_cmpstr (cfd_audit_entry_object_get_outcome (stranger), ==, "failure");
+    g_assert_null (cfd_audit_entry_object_get_actor_name (stranger));
+    g_assert_false (cfd_test_dir_contains (cfd_vault_get_path (vault), "Nobody Here"));
+    g_list_store_remove (G_LIST_STORE (list), 1);
+  }
   for (guint i = 0; i < 3; i++)
     {
       g_autoptr (CfdAuditEntryObject) item = g_list_model_get_item (list, i);
