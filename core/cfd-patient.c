@@ -304,11 +304,29 @@ patient_from_row (CfdVault *vault, sqlite3_stmt *stmt, GError **error)
   return g_steal_pointer (&patient);
 }
 
+/* By collation keys made once per patient: g_utf8_collate would make two
+ * for every comparison. The keys spell the names, so they are wiped. */
 static int
 compare_by_name (gconstpointer a, gconstpointer b, gpointer user_data)
 {
-  return g_utf8_collate (cfd_patient_get_name ((CfdPatient *)a),
-                         cfd_patient_get_name ((CfdPatient *)b));
+  GHashTable *keys = user_data;
+
+  return strcmp (g_hash_table_lookup (keys, a), g_hash_table_lookup (keys, b));
+}
+
+static void
+sort_by_name (GListStore *store)
+{
+  g_autoptr (GHashTable) keys = g_hash_table_new_full (NULL, NULL, NULL,
+                                                       (GDestroyNotify) cfd_wipe_string);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
+    {
+      g_autoptr (CfdPatient) patient = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      g_hash_table_insert (keys, patient, g_utf8_collate_key (cfd_patient_get_name (patient), -1));
+    }
+  g_list_store_sort (store, compare_by_name, keys);
 }
 
 GListModel *
@@ -368,7 +386,7 @@ cfd_vault_list_patients (CfdVault *vault, gboolean include_archived, GError **er
           g_list_store_remove (store, i);
         }
     }
-  g_list_store_sort (store, compare_by_name, NULL);
+  sort_by_name (store);
 
   if (!cfd_db_begin (db, error)
       || !cfd_vault_audit (vault, "patient.list", "vault", cfd_vault_get_id (vault),
