@@ -458,6 +458,68 @@ cfd_audit_verify_receipt (CfdVault *vault,
   return verify (vault, NULL, 0, &e, report, error);
 }
 
+typedef struct
+{
+  CfdAuditCheckpoint *external;
+  guint n_external;
+  CfdAuditReport report;
+} VerifyTask;
+
+static void
+verify_task_free (gpointer data)
+{
+  VerifyTask *vt = data;
+
+  g_free (vt->external);
+  g_free (vt);
+}
+
+static void
+verify_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  VerifyTask *vt = data;
+  GError *error = NULL;
+
+  if (verify (CFD_VAULT (source), vt->external, vt->n_external, NULL, &vt->report, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+cfd_vault_audit_verify_async (CfdVault *vault,
+                              const CfdAuditCheckpoint *external,
+                              guint n_external,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (vault, cancellable, callback, user_data);
+  VerifyTask *vt = g_new0 (VerifyTask, 1);
+
+  g_return_if_fail (n_external == 0 || external != NULL);
+  vt->external = n_external > 0 ? g_memdup2 (external, n_external * sizeof *external) : NULL;
+  vt->n_external = n_external;
+  g_task_set_source_tag (task, cfd_vault_audit_verify_async);
+  g_task_set_task_data (task, vt, verify_task_free);
+  g_task_run_in_thread (task, verify_thread);
+}
+
+/* The report is filled whether the log is intact or damaged. */
+gboolean
+cfd_vault_audit_verify_finish (CfdVault *vault,
+                               GAsyncResult *result,
+                               CfdAuditReport *report,
+                               GError **error)
+{
+  VerifyTask *vt;
+
+  g_return_val_if_fail (g_task_is_valid (result, vault), FALSE);
+  vt = g_task_get_task_data (G_TASK (result));
+  *report = vt->report;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 char *
 cfd_audit_report_describe (const CfdAuditReport *report)
 {

@@ -220,6 +220,31 @@ test_intact_after_many_actions (void)
 }
 
 static void
+verified (GObject *source, GAsyncResult *result, gpointer data)
+{
+  CfdAuditReport *report = data;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_false (cfd_vault_audit_verify_finish (CFD_VAULT (source), result, report, &error));
+  g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_TAMPERED);
+}
+
+static void
+test_verify_async (void)
+{
+  g_autoptr (CfdVault) vault = busy_vault (3);
+  CfdAuditReport report = { 0 };
+
+  drop_guards (vault);
+  exec_sql (vault, "DELETE FROM audit_log WHERE seq = 4");
+  cfd_vault_audit_verify_async (vault, NULL, 0, NULL, verified, &report);
+  while (report.damage == CFD_AUDIT_INTACT)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (report.damage, ==, CFD_AUDIT_DAMAGE_DELETED);
+  g_assert_cmpint (report.first_bad_seq, ==, 4);
+}
+
+static void
 test_edit_detected (void)
 {
   g_autoptr (CfdVault) vault = busy_vault (4);
@@ -1056,6 +1081,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/confidant/audit/chain/known-answer", test_known_answer);
   g_test_add_func ("/confidant/audit/verify/intact", test_intact_after_many_actions);
+  g_test_add_func ("/confidant/audit/verify/async", test_verify_async);
   g_test_add_func ("/confidant/audit/verify/edited", test_edit_detected);
   g_test_add_func ("/confidant/audit/verify/edited-time-outcome",
                    test_edit_of_time_and_outcome_detected);
