@@ -248,7 +248,12 @@ test_round_trip (void)
   info = backup_ok (vault, folder, 3);
   g_assert_cmpuint (info->seq, ==, 1);
   g_assert_cmpstr (info->vault_id, ==, cfd_vault_get_id (vault));
-  g_assert_true (g_str_has_prefix (g_path_get_basename (info->path), "confidant-"));
+  {
+    g_autofree char *name = g_path_get_basename (info->path);
+
+    g_assert_true (g_str_has_prefix (name, "confidant-"));
+    g_assert_true (g_str_has_suffix (name, CFD_BACKUP_FILE_SUFFIX));
+  }
   /* A checkpoint of the audit log, signed by whoever made the backup. */
   g_assert_cmpuint (info->audit_seq, >, 0);
   g_assert_cmpstr (info->audit_signer, ==, cfd_vault_get_user_id (vault));
@@ -629,7 +634,11 @@ test_unsupported_version (Fixture *f, gconstpointer data)
   g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_UNSUPPORTED_VERSION);
   g_clear_error (&error);
 
-  write_bytes (junk, (const guint8 *)"PK\x03\x04 not a backup at all", 26);
+  {
+    static const char zip[] = "PK\x03\x04 not a backup at all";
+
+    write_bytes (junk, (const guint8 *)zip, sizeof zip - 1);
+  }
   error = verify_error (junk);
   g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT);
 }
