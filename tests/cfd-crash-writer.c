@@ -6,11 +6,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cfd-record.h"
 #include "cfd-test-util.h"
 
 /* One line per event on stdout, written with write(2) so nothing waits in a
- * buffer: "P <name>" before a save (pending), "A <id> <name>" once an add
- * has committed, "E <id> <name>" once an edit has committed. */
+ * buffer: "P <text>" before a save (pending); once it has committed,
+ * "A <id> <name>" for an added patient, "E <id> <name>" for a rename,
+ * "R <id> <revision> <text>" for a record created or saved as a draft,
+ * "S <id>" for a record signed. */
 static void
 say (const char *line)
 {
@@ -27,6 +30,26 @@ say (const char *line)
       line += n;
       len -= (gsize)n;
     }
+}
+
+static void
+announce (const char *text)
+{
+  g_autofree char *line = g_strdup_printf ("P %s\n", text);
+
+  say (line);
+}
+
+static GVariant *
+progress (const char *subjective)
+{
+  GVariantDict dict;
+
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "subjective", "s", subjective);
+  g_variant_dict_insert (&dict, "plan", "s",
+                         "Continue weekly integration sessions; review the safety plan.");
+  return g_variant_ref_sink (g_variant_dict_end (&dict));
 }
 
 static GVariant *
@@ -51,6 +74,8 @@ main (int argc, char **argv)
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (GError) error = NULL;
   const char *moving_id;
+  g_autofree char *record_id = NULL;
+  guint revision = 0;
   guint cycle;
 
   if (argc != 5 || !cfd_secure_init ())
@@ -78,44 +103,70 @@ main (int argc, char **argv)
       return 1;
     }
 
+  /* Six saves in turn: add a patient, create a record (a draft), save the
+   * draft twice with a rename of a patient between, sign the record. */
   for (guint n = 0;; n++)
     {
-      g_autofree char *name = NULL;
+      g_autofree char *text = NULL;
       g_autofree char *line = NULL;
       g_autoptr (GVariant) d = NULL;
+      gboolean ok = TRUE;
 
-      if (n % 4 == 3)
+      switch (n % 6)
         {
-          name = g_strdup_printf ("Moving %u-%u", cycle, n);
-          d = details (name);
-          line = g_strdup_printf ("P %s\n", name);
-          say (line);
-          if (!cfd_vault_update_patient (vault, moving_id, d, &error))
+          case 0:
             {
-              g_printerr ("edit: %s\n", error->message);
-              return 1;
-            }
-          g_free (line);
-          line = g_strdup_printf ("E %s %s\n", moving_id, name);
-          say (line);
-        }
-      else
-        {
-          g_autofree char *id = NULL;
+              g_autofree char *id = NULL;
 
-          name = g_strdup_printf ("Patient %u-%u", cycle, n);
-          d = details (name);
-          line = g_strdup_printf ("P %s\n", name);
-          say (line);
-          id = cfd_vault_add_patient (vault, d, &error);
-          if (id == NULL)
-            {
-              g_printerr ("add: %s\n", error->message);
-              return 1;
+              text = g_strdup_printf ("Patient %u-%u", cycle, n);
+              d = details (text);
+              announce (text);
+              id = cfd_vault_add_patient (vault, d, &error);
+              ok = id != NULL;
+              line = g_strdup_printf ("A %s %s\n", id, text);
+              break;
             }
-          g_free (line);
-          line = g_strdup_printf ("A %s %s\n", id, name);
-          say (line);
+          case 3:
+            text = g_strdup_printf ("Moving %u-%u", cycle, n);
+            d = details (text);
+            announce (text);
+            ok = cfd_vault_update_patient (vault, moving_id, d, &error);
+            line = g_strdup_printf ("E %s %s\n", moving_id, text);
+            break;
+          case 1:
+            text = g_strdup_printf ("Note %u-%u", cycle, n);
+            d = progress (text);
+            announce (text);
+            g_clear_pointer (&record_id, g_free);
+            record_id = cfd_vault_create_record (vault, moving_id, CFD_RECORD_PROGRESS, 1700000000,
+                                                 d, &error);
+            ok = record_id != NULL;
+            revision = 1;
+            line = g_strdup_printf ("R %s %u %s\n", record_id, revision, text);
+            break;
+          case 2:
+          case 4:
+            text = g_strdup_printf ("Note %u-%u", cycle, n);
+            d = progress (text);
+            announce (text);
+            ok = cfd_vault_save_draft (vault, record_id, 1700000000 + n, d, &error);
+            revision++;
+            line = g_strdup_printf ("R %s %u %s\n", record_id, revision, text);
+            break;
+          case 5:
+            text = g_strdup_printf ("sign %s", record_id);
+            announce (text);
+            ok = cfd_vault_sign_record (vault, record_id, &error);
+            line = g_strdup_printf ("S %s\n", record_id);
+            break;
+          default:
+            g_assert_not_reached ();
         }
+      if (!ok)
+        {
+          g_printerr ("save %u: %s\n", n % 6, error->message);
+          return 1;
+        }
+      say (line);
     }
 }

@@ -1,4 +1,4 @@
-/* test-crash.c: kill -9 a process that is saving, at random moments; every acknowledged save survives. */
+/* test-crash.c: kill -9 a process saving patients and records at random moments; every acknowledged save survives. */
 #include "config.h"
 
 #include <errno.h>
@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cfd-record.h"
 #include "cfd-test-check.h"
 
 typedef struct
@@ -25,7 +26,25 @@ typedef struct
   char *pending;                 /* announced by the writer, perhaps committed */
   GString *partial_line;         /* read so far from the pipe */
   guint acks;
+  GHashTable *records; /* id -> AckedRecord: records of moving_id */
+  guint signatures;
 } Crash;
+
+typedef struct
+{
+  guint revision;
+  char *text;
+  gboolean is_signed;
+} AckedRecord;
+
+static void
+acked_record_free (gpointer data)
+{
+  AckedRecord *r = data;
+
+  g_free (r->text);
+  g_free (r);
+}
 
 static guint
 env_uint (const char *name, guint fallback)
@@ -64,8 +83,111 @@ take_line (Crash *c, const char *line)
       g_clear_pointer (&c->pending, g_free);
       c->acks++;
     }
+  else if (g_str_has_prefix (line, "R "))
+    {
+      g_auto (GStrv) parts = g_strsplit (line + 2, " ", 3);
+      AckedRecord *r;
+
+      g_assert_cmpuint (g_strv_length (parts), ==, 3);
+      r = g_hash_table_lookup (c->records, parts[0]);
+      if (r == NULL)
+        {
+          r = g_new0 (AckedRecord, 1);
+          g_hash_table_insert (c->records, g_strdup (parts[0]), r);
+        }
+      g_hash_table_add (c->fresh, g_strdup (parts[0]));
+      r->revision = (guint)g_ascii_strtoull (parts[1], NULL, 10);
+      g_free (r->text);
+      r->text = g_strdup (parts[2]);
+      g_clear_pointer (&c->pending, g_free);
+      c->acks++;
+    }
+  else if (g_str_has_prefix (line, "S "))
+    {
+      AckedRecord *r = g_hash_table_lookup (c->records, line + 2);
+
+      g_assert_nonnull (r);
+      g_hash_table_add (c->fresh, g_strdup (line + 2));
+      r->is_signed = TRUE;
+      g_clear_pointer (&c->pending, g_free);
+      c->acks++;
+      c->signatures++;
+    }
   else
     g_error ("unexpected line from the writer: %s", line);
+}
+
+/* The records of moving_id: every acknowledged one is there with what was
+ * saved (or with the one save that was under way), signatures verify, and
+ * any other record is the one whose creation was under way. */
+static void
+verify_records (Crash *c, CfdVault *vault, gboolean full)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GListModel) list = cfd_vault_list_records (vault, c->moving_id, &error);
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer key;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr (CfdRecord) record = g_list_model_get_item (list, i);
+      const char *id = cfd_record_get_id (record);
+      const char *text = cfd_record_get_text (record, "subjective");
+      gboolean is_signed = cfd_record_get_status (record) == CFD_RECORD_SIGNED;
+      guint revision = (guint)cfd_record_get_revision (record);
+      AckedRecord *r = g_hash_table_lookup (c->records, id);
+
+      g_hash_table_add (seen, (gpointer)id);
+      if (r == NULL)
+        {
+          /* Created, not acknowledged: from now on it counts as saved. */
+          g_assert_cmpuint (revision, ==, 1);
+          g_assert_cmpstr (text, ==, c->pending);
+          g_assert_false (is_signed);
+          r = g_new0 (AckedRecord, 1);
+          r->revision = 1;
+          r->text = g_strdup (text);
+          g_hash_table_insert (c->records, g_strdup (id), r);
+          c->unacked_commits++;
+          continue;
+        }
+      if (revision == r->revision + 1)
+        {
+          g_assert_cmpstr (text, ==, c->pending);
+          r->revision = revision;
+          g_free (r->text);
+          r->text = g_strdup (text);
+          c->unacked_commits++;
+        }
+      g_assert_cmpuint (revision, ==, r->revision);
+      g_assert_cmpstr (text, ==, r->text);
+      if (is_signed && !r->is_signed)
+        {
+          g_autofree char *expected = g_strdup_printf ("sign %s", id);
+
+          g_assert_cmpstr (c->pending, ==, expected);
+          g_hash_table_add (c->fresh, g_strdup (id));
+          r->is_signed = TRUE;
+          c->unacked_commits++;
+        }
+      g_assert_true (is_signed == r->is_signed);
+      if (is_signed && (full || g_hash_table_contains (c->fresh, id)))
+        {
+          /* Reading a signed record checks its signature (and audits the
+           * read, which syncs: so only the new ones, or all on a full check). */
+          g_autoptr (CfdRecord) again = cfd_vault_get_record (vault, id, &error);
+
+          g_assert_no_error (error);
+          g_assert_nonnull (again);
+        }
+    }
+
+  g_hash_table_iter_init (&iter, c->records);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (seen, key))
+      g_error ("an acknowledged record is missing after a kill");
 }
 
 /* Reads what is there; FALSE at end of file. */
@@ -249,6 +371,7 @@ verify (Crash *c, gboolean full)
         }
     }
   g_assert_cmpuint (g_hash_table_size (present), ==, g_hash_table_size (c->acked) + 1);
+  verify_records (c, vault, full);
   g_clear_pointer (&c->pending, g_free);
   g_hash_table_remove_all (c->fresh);
   c->audit_rows = rows;
@@ -278,6 +401,7 @@ test_kill (void)
 
   c.acked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   c.fresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  c.records = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, acked_record_free);
   c.partial_line = g_string_new (NULL);
 
   for (guint cycle = 1; cycle <= cycles; cycle++)
@@ -296,6 +420,7 @@ test_kill (void)
           c.moving_name = g_strdup ("Moving");
           g_hash_table_remove_all (c.acked);
           g_hash_table_remove_all (c.fresh);
+          g_hash_table_remove_all (c.records);
           vaults++;
         }
       gint64 delay_us = g_rand_int_range (rand, 0, (gint32)max_delay_ms * 1000 + 1);
@@ -306,9 +431,11 @@ test_kill (void)
                       || (vault_cycles > 0 && cycle % vault_cycles == 0));
     }
 
-  g_test_message ("%u cycles over %u vaults, %u acknowledged saves (last vault: %u patients, "
-                  "%u audit records), all present after every kill, in %.1f s",
-                  cycles, vaults, c.acks, g_hash_table_size (c.acked), c.audit_rows,
+  g_test_message ("%u cycles over %u vaults, %u acknowledged saves (%u signatures; last vault: "
+                  "%u patients, %u records, %u audit records), all present after every kill, "
+                  "in %.1f s",
+                  cycles, vaults, c.acks, c.signatures, g_hash_table_size (c.acked),
+                  g_hash_table_size (c.records), c.audit_rows,
                   (double)(now_us () - started) / G_USEC_PER_SEC);
   g_test_message ("kills before the first save: %u; during a save: %u, of which %u had "
                   "committed without being acknowledged",
@@ -322,6 +449,7 @@ test_kill (void)
   g_free (c.pending);
   g_hash_table_unref (c.acked);
   g_hash_table_unref (c.fresh);
+  g_hash_table_unref (c.records);
   g_string_free (c.partial_line, TRUE);
 }
 
