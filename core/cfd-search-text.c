@@ -41,10 +41,10 @@ cfd_search_fold (const char *text, gsize len, guint8 *out, gsize out_size)
 
       /* Most clinical text is ASCII, which folds to itself in lower case:
        * decomposing it character by character made indexing slow. */
-      if ((guchar) *p < 0x80)
+      if ((guchar)*p < 0x80)
         {
           if (out != NULL && total < out_size)
-            out[total] = (guint8) g_ascii_tolower (*p);
+            out[total] = (guint8)g_ascii_tolower (*p);
           total++;
           p++;
           continue;

@@ -34,10 +34,8 @@ struct _CfdSearchHit
 
 G_DEFINE_FINAL_TYPE (CfdSearchHit, cfd_search_hit, G_TYPE_OBJECT)
 
-static char *snippet_for (CfdVault *vault,
-                          const char *record_id,
-                          const guint8 *query,
-                          gsize query_len);
+static char *
+snippet_for (CfdVault *vault, const char *record_id, const guint8 *query, gsize query_len);
 
 static void
 cfd_search_hit_finalize (GObject *object)
@@ -177,10 +175,9 @@ current_fingerprint (CfdVault *vault, GError **error)
     return NULL;
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    fingerprint = g_strdup_printf ("%" G_GINT64_FORMAT "/%d/%s",
-                                   (gint64)sqlite3_column_int64 (stmt, 0),
-                                   sqlite3_total_changes (cfd_db_handle (db)),
-                                   cfd_vault_get_user_id (vault));
+    fingerprint = g_strdup_printf (
+        "%" G_GINT64_FORMAT "/%d/%s", (gint64)sqlite3_column_int64 (stmt, 0),
+        sqlite3_total_changes (cfd_db_handle (db)), cfd_vault_get_user_id (vault));
   else
     cfd_db_set_error (db, rc, "searching", error);
   sqlite3_reset (stmt);

@@ -20,8 +20,7 @@ const char *cfd_search_hit_get_snippet (CfdSearchHit *self);
 /* Case- and accent-insensitive; the text is decrypted only in memory, and
  * any index lives in guarded memory and is wiped when the vault locks. The
  * audit log records that a search happened, never what was searched for. */
-GListModel *cfd_vault_search (CfdVault *vault,
-                              const char *query,
-                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
+GListModel *
+cfd_vault_search (CfdVault *vault, const char *query, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -676,9 +676,10 @@ test_large_unicode (void)
   g_autofree char *patient = cfd_test_add_patient (vault, "Unicode");
   /* Hebrew and Arabic (RTL), emoji with a ZWJ sequence and a skin tone,
    * a combining acute and a combining ring, CJK, and an RTL mark. */
-  static const char piece[] = "שלום עולם — مرحبا بالعالم 👩🏽‍⚕️🌊 Cafe\xcc\x81 A\xcc\x8a "
-                              "漢字 "
-                              "\xe2\x80\x8f| ";
+  static const char hebrew[] = "שלום עולם";
+  static const char arabic[] = "مرحبا بالعالم";
+  static const char emoji[] = "👩🏽‍⚕️🌊";
+  static const char marks[] = "Cafe\xcc\x81 A\xcc\x8a 漢字 \xe2\x80\x8f|";
   g_autoptr (GString) text = g_string_new (NULL);
   g_autoptr (GVariant) content = NULL;
   g_autoptr (CfdRecord) record = NULL;
@@ -687,7 +688,7 @@ test_large_unicode (void)
   GVariantDict d;
 
   while (text->len < 1024 * 1024)
-    g_string_append (text, piece);
+    g_string_append_printf (text, "%s — %s %s %s ", hebrew, arabic, emoji, marks);
   g_assert_true (g_utf8_validate (text->str, text->len, NULL));
   g_variant_dict_init (&d, NULL);
   g_variant_dict_insert (&d, "subjective", "s", text->str);
