@@ -352,6 +352,51 @@ explain_failure (BackupJob *job, GError **error)
     }
 }
 
+/* Old enough that no backup still running can own it. */
+#define STALE_SECONDS (6 * 3600)
+
+static gboolean
+is_stale (const char *path, gint64 now_seconds)
+{
+  struct stat st;
+
+  return g_lstat (path, &st) == 0 && now_seconds - (gint64)st.st_mtime > STALE_SECONDS;
+}
+
+/* A backup that was killed leaves its scratch behind: a snapshot folder in
+ * the vault folder (encrypted, but taking space) and a temporary file on
+ * the medium. Both are cleared here once they are stale. */
+static void
+remove_stale_scratch (BackupJob *job)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *prefix = g_strdup_printf ("confidant-%.8s-", job->vault_id);
+  const char *name;
+  GDir *dir;
+
+  dir = g_dir_open (job->vault_path, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (job->vault_path, name, NULL);
+
+      if (g_str_has_prefix (name, ".backup-") && g_file_test (path, G_FILE_TEST_IS_DIR)
+          && !g_file_test (path, G_FILE_TEST_IS_SYMLINK) && is_stale (path, now))
+        cfd_backup_remove_tree (path);
+    }
+  g_clear_pointer (&dir, g_dir_close);
+
+  dir = g_dir_open (job->folder, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (job->folder, name, NULL);
+
+      if (g_str_has_prefix (name, prefix) && strstr (name, CFD_BACKUP_FILE_SUFFIX ".tmp-") != NULL
+          && is_stale (path, now))
+        g_unlink (path);
+    }
+  g_clear_pointer (&dir, g_dir_close);
+}
+
 static CfdBackupInfo *
 run_job (BackupJob *job, GCancellable *cancellable, GError **error)
 {
@@ -382,6 +427,7 @@ run_job (BackupJob *job, GCancellable *cancellable, GError **error)
     return NULL;
   if (!cfd_backup_ledger_next_seq (db, &header->seq, error))
     return NULL;
+  remove_stale_scratch (job);
   seq_text = g_strdup_printf ("%" G_GUINT64_FORMAT, header->seq);
 
   if (!cfd_backup_snapshot_take (db, job->db_key->data, job->vault_path, &snapshot_dir,

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <utime.h>
 
 #include <glib/gstdio.h>
 
@@ -1050,6 +1051,59 @@ test_cancel (void)
 }
 
 static void
+make_scratch (const char *path, gboolean is_dir, gint64 age_seconds)
+{
+  struct utimbuf times;
+  gint64 when = g_get_real_time () / G_USEC_PER_SEC - age_seconds;
+
+  if (is_dir)
+    {
+      g_autofree char *inner = g_build_filename (path, "snapshot.db", NULL);
+
+      g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
+      write_bytes (inner, (const guint8 *)"scratch", 7);
+    }
+  else
+    write_bytes (path, (const guint8 *)"scratch", 7);
+  times.actime = times.modtime = (time_t)when;
+  g_assert_cmpint (g_utime (path, &times), ==, 0);
+}
+
+/* What a killed backup left behind goes once it is stale; what may belong
+ * to a backup still running stays. */
+static void
+test_stale_scratch (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, NULL);
+  g_autofree char *folder = new_folder ();
+  g_autofree char *prefix = g_strdup_printf ("confidant-%.8s-", cfd_vault_get_id (vault));
+  g_autofree char *old_dir = g_build_filename (path, ".backup-OLD123", NULL);
+  g_autofree char *new_dir = g_build_filename (path, ".backup-NEW123", NULL);
+  g_autofree char *old_tmp
+      = g_strdup_printf ("%s/%s000001-x" CFD_BACKUP_FILE_SUFFIX ".tmp-OLD123", folder, prefix);
+  g_autofree char *new_tmp
+      = g_strdup_printf ("%s/%s000002-x" CFD_BACKUP_FILE_SUFFIX ".tmp-NEW123", folder, prefix);
+  g_autofree char *other_tmp
+      = g_build_filename (folder, "confidant-ffffffff-000001-x.cfdbackup.tmp-OLD", NULL);
+  g_autoptr (CfdBackupInfo) info = NULL;
+
+  make_scratch (old_dir, TRUE, 2 * 86400);
+  make_scratch (new_dir, TRUE, 60);
+  make_scratch (old_tmp, FALSE, 2 * 86400);
+  make_scratch (new_tmp, FALSE, 60);
+  make_scratch (other_tmp, FALSE, 2 * 86400);
+  info = backup_ok (vault, folder, 2);
+  g_assert_false (g_file_test (old_dir, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (new_dir, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (old_tmp, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (new_tmp, G_FILE_TEST_EXISTS));
+  /* Another vault's is not this vault's to judge. */
+  g_assert_true (g_file_test (other_tmp, G_FILE_TEST_EXISTS));
+  cfd_backup_remove_tree (new_dir);
+}
+
+static void
 test_supervisor_denied (void)
 {
   g_autofree char *path = NULL;
@@ -1277,6 +1331,7 @@ main (int argc, char **argv)
   g_test_add_func ("/confidant/backup/fault/with-database-io", test_fault_with_database_io);
   g_test_add_func ("/confidant/backup/fault/medium-removed", test_medium_removed);
   g_test_add_func ("/confidant/backup/cancel", test_cancel);
+  g_test_add_func ("/confidant/backup/stale-scratch", test_stale_scratch);
   g_test_add_func ("/confidant/backup/supervisor-denied", test_supervisor_denied);
   g_test_add_func ("/confidant/backup/async", test_async);
   g_test_add_func ("/confidant/backup/media", test_media);
