@@ -900,6 +900,83 @@ test_canonical_order (void)
   g_assert_cmpstr (first, ==, "objective");
 }
 
+/* Rotating the patient key re-seals signed records, addenda and draft
+ * history under the new version; every signature still verifies. */
+static void
+test_key_rotation (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autofree char *patient = cfd_test_add_patient (vault, "Rotated");
+  g_autofree char *signed_id = create_signed (vault, patient, CFD_RECORD_INTEGRATION, "signed");
+  g_autofree char *draft = create (vault, patient, CFD_RECORD_PROGRESS, "first");
+  g_autoptr (GVariant) second = content_for (CFD_RECORD_PROGRESS, "second");
+  g_autoptr (GVariant) note = g_variant_ref_sink (g_variant_new_parsed ("{'text': <'later'>}"));
+  g_autofree char *addendum = NULL;
+  g_autoptr (GListModel) timeline = NULL;
+  g_autoptr (GListModel) history = NULL;
+  g_autoptr (CfdRecord) record = NULL;
+  g_autoptr (GError) error = NULL;
+  CfdDb *db = cfd_vault_get_db (vault, NULL);
+
+  addendum = cfd_vault_add_addendum (vault, signed_id, note, &error);
+  g_assert_no_error (error);
+  g_assert_true (cfd_vault_save_draft (vault, draft, OCCURRED, second, &error));
+
+  g_assert_true (cfd_db_begin (db, &error));
+  g_assert_true (cfd_patient_key_rotate (vault, patient, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (cfd_db_commit (db, &error));
+  g_assert_cmpint (count_rows (vault, "SELECT count(*) FROM records WHERE key_version = 2"), ==, 3);
+  g_assert_cmpint (
+      count_rows (vault, "SELECT count(*) FROM record_revisions WHERE key_version = 2"), ==, 1);
+
+  /* From a fresh unlock, so nothing is answered from memory. */
+  cfd_vault_lock (vault);
+  g_assert_true (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+  timeline = cfd_vault_list_records (vault, patient, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (timeline), ==, 3);
+  record = cfd_vault_get_record (vault, signed_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cfd_record_get_status (record), ==, CFD_RECORD_SIGNED);
+  g_assert_cmpstr (cfd_record_get_text (record, "intentions"), ==, "signed");
+  history = cfd_vault_list_revisions (vault, draft, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (history), ==, 1);
+}
+
+/* Reads are audited too, by id; no audit field carries content. */
+static void
+test_audit (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autofree char *patient = cfd_test_add_patient (vault, "Audited");
+  g_autofree char *id = create_signed (vault, patient, CFD_RECORD_PROGRESS, CANARY);
+  g_autoptr (CfdRecord) record = NULL;
+  g_autoptr (GListModel) list = NULL;
+  g_autoptr (GListModel) history = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *sql = NULL;
+
+  record = cfd_vault_get_record (vault, id, &error);
+  list = cfd_vault_list_records (vault, patient, &error);
+  history = cfd_vault_list_revisions (vault, id, &error);
+  g_assert_no_error (error);
+
+  sql = g_strdup_printf ("SELECT count(*) FROM audit_log WHERE object_id = '%s' AND action IN "
+                         "('record.create', 'record.sign', 'record.view', 'record.history')",
+                         id);
+  g_assert_cmpint (count_rows (vault, sql), ==, 4);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT count(*) FROM audit_log WHERE object_id = '%s' AND action = "
+                         "'record.list'",
+                         patient);
+  g_assert_cmpint (count_rows (vault, sql), ==, 1);
+  g_assert_cmpint (count_rows (vault, "SELECT count(*) FROM audit_log WHERE action || object_kind "
+                                      "|| object_id || authorization LIKE '%Quillfeather%'"),
+                   ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -928,6 +1005,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/record/canary", test_canary);
   g_test_add_func ("/confidant/record/permissions", test_permissions);
   g_test_add_func ("/confidant/record/timeline", test_timeline);
+  g_test_add_func ("/confidant/record/key-rotation", test_key_rotation);
+  g_test_add_func ("/confidant/record/audit", test_audit);
   g_test_add_func ("/confidant/record/signature/hash-vectors", test_signature_hash_vectors);
   g_test_add_func ("/confidant/record/signature/canonical-order", test_canonical_order);
   return g_test_run ();
