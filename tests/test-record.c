@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "cfd-measure.h"
 #include "cfd-patient-key.h"
@@ -793,6 +794,7 @@ test_timeline (void)
   g_autofree char *measure = NULL;
   gint64 previous = G_MAXINT64;
   gint64 start, cold = 0, best = G_MAXINT64;
+  double cold_cpu = 0;
 
   fake_now = OCCURRED * G_USEC_PER_SEC;
   cfd_vault_set_clock_for_testing (vault, fake_clock, NULL);
@@ -818,17 +820,23 @@ test_timeline (void)
     {
       gint64 took;
 
+      clock_t cpu_start = clock ();
+
       start = g_get_monotonic_time ();
       g_clear_object (&timeline);
       timeline = cfd_vault_list_records (vault, patient, &error);
       g_assert_no_error (error);
       took = g_get_monotonic_time () - start;
       if (round == 0)
-        cold = took;
+        {
+          cold = took;
+          cold_cpu = (double)(clock () - cpu_start) * 1000.0 / CLOCKS_PER_SEC;
+        }
       best = MIN (best, took);
     }
-  g_test_message ("Timeline of 200 records: %.2f ms after unlocking, %.2f ms again", cold / 1000.0,
-                  best / 1000.0);
+  /* CPU time too: wall time depends on what else the machine runs. */
+  g_test_message ("Timeline of 200 records: %.2f ms after unlocking (%.2f ms CPU), %.2f ms again",
+                  cold / 1000.0, cold_cpu, best / 1000.0);
   g_assert_cmpuint (g_list_model_get_n_items (timeline), ==, 200);
   for (guint i = 0; i < 200; i++)
     {
