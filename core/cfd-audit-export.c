@@ -182,3 +182,88 @@ failed:
   g_unlink (temp_path);
   return FALSE;
 }
+
+typedef struct
+{
+  gint64 since;
+  gint64 until;
+  char *actor;
+  char *action;
+  char *patient_id;
+  gboolean has_filter;
+  char *path;
+  gint64 n_rows;
+  CfdAuditCheckpoint checkpoint;
+} ExportTask;
+
+static void
+export_task_free (gpointer data)
+{
+  ExportTask *et = data;
+
+  g_free (et->actor);
+  g_free (et->action);
+  g_free (et->patient_id);
+  g_free (et->path);
+  g_free (et);
+}
+
+static void
+export_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  ExportTask *et = data;
+  CfdAuditFilter filter = { et->since, et->until, et->actor, et->action, et->patient_id };
+  GError *error = NULL;
+
+  if (cfd_vault_audit_export_csv_file (CFD_VAULT (source), et->has_filter ? &filter : NULL,
+                                       et->path, &et->n_rows, &et->checkpoint, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+cfd_vault_audit_export_csv_file_async (CfdVault *vault,
+                                       const CfdAuditFilter *filter,
+                                       const char *path,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (vault, cancellable, callback, user_data);
+  ExportTask *et = g_new0 (ExportTask, 1);
+
+  if (filter != NULL)
+    {
+      et->has_filter = TRUE;
+      et->since = filter->since;
+      et->until = filter->until;
+      et->actor = g_strdup (filter->actor);
+      et->action = g_strdup (filter->action);
+      et->patient_id = g_strdup (filter->patient_id);
+    }
+  et->path = g_strdup (path);
+  g_task_set_source_tag (task, cfd_vault_audit_export_csv_file_async);
+  g_task_set_task_data (task, et, export_task_free);
+  g_task_run_in_thread (task, export_thread);
+}
+
+gboolean
+cfd_vault_audit_export_csv_file_finish (CfdVault *vault,
+                                        GAsyncResult *result,
+                                        gint64 *n_rows,
+                                        CfdAuditCheckpoint *checkpoint,
+                                        GError **error)
+{
+  ExportTask *et;
+
+  g_return_val_if_fail (g_task_is_valid (result, vault), FALSE);
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  et = g_task_get_task_data (G_TASK (result));
+  if (n_rows != NULL)
+    *n_rows = et->n_rows;
+  if (checkpoint != NULL)
+    *checkpoint = et->checkpoint;
+  return TRUE;
+}

@@ -31,4 +31,18 @@ gboolean cfd_vault_audit_export_csv_file (CfdVault *vault,
                                           CfdAuditCheckpoint *checkpoint,
                                           GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* The file export in a worker thread; the filter is copied. Nothing else
+ * may use the vault until the callback runs. */
+void cfd_vault_audit_export_csv_file_async (CfdVault *vault,
+                                            const CfdAuditFilter *filter,
+                                            const char *path,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer user_data);
+gboolean cfd_vault_audit_export_csv_file_finish (CfdVault *vault,
+                                                 GAsyncResult *result,
+                                                 gint64 *n_rows,
+                                                 CfdAuditCheckpoint *checkpoint,
+                                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS
