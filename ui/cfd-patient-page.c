@@ -7,6 +7,7 @@
 #include "cfd-patient.h"
 #include "cfd-record.h"
 
+#include "cfd-measure-panel.h"
 #include "cfd-patient-page.h"
 #include "cfd-ui-util.h"
 
@@ -25,6 +26,7 @@ struct _CfdPatientPage
   GtkLabel *phq9_label;
   GtkLabel *gad7_label;
   GtkWidget *measures_box;
+  CfdMeasurePanel *measure_panel;
   GtkStack *timeline_stack;
   GtkListBox *timeline;
 };
@@ -53,6 +55,7 @@ cfd_patient_page_clear (CfdPatientPage *self)
   g_return_if_fail (CFD_IS_PATIENT_PAGE (self));
 
   gtk_list_box_bind_model (self->timeline, NULL, NULL, NULL, NULL);
+  cfd_measure_panel_clear (self->measure_panel);
   g_clear_object (&self->records);
   g_clear_object (&self->vault);
   g_clear_pointer (&self->patient_id, g_free);
@@ -235,6 +238,7 @@ cfd_patient_page_load (CfdPatientPage *self,
   gtk_widget_set_visible (self->risk_box, cfd_patient_get_risk_flag (patient));
 
   show_latest_measures (self);
+  cfd_measure_panel_load (self->measure_panel, vault, patient_id, self->records);
   gtk_list_box_bind_model (self->timeline, self->records, create_row, self, NULL);
   gtk_stack_set_visible_child_name (
       self->timeline_stack, g_list_model_get_n_items (self->records) > 0 ? "timeline" : "empty");
@@ -269,6 +273,12 @@ new_record_action (GtkWidget *widget, const char *action_name, GVariant *paramet
 }
 
 static void
+measures_changed (CfdPatientPage *self)
+{
+  g_signal_emit (self, signals[RECORDS_CHANGED], 0);
+}
+
+static void
 cfd_patient_page_dispose (GObject *object)
 {
   CfdPatientPage *self = CFD_PATIENT_PAGE (object);
@@ -292,6 +302,7 @@ cfd_patient_page_class_init (CfdPatientPageClass *klass)
   signals[RECORDS_CHANGED] = g_signal_new ("records-changed", G_TYPE_FROM_CLASS (klass),
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  g_type_ensure (CFD_TYPE_MEASURE_PANEL);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/confidant/Confidant/cfd-patient-page.ui");
@@ -302,9 +313,11 @@ cfd_patient_page_class_init (CfdPatientPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, phq9_label);
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, gad7_label);
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, measures_box);
+  gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, measure_panel);
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, timeline_stack);
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, timeline);
   gtk_widget_class_bind_template_callback (widget_class, row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, measures_changed);
 
   gtk_widget_class_install_action (widget_class, "patient.new-record", "s", new_record_action);
 }

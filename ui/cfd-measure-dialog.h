@@ -1,0 +1,23 @@
+/* cfd-measure-dialog.h: scoring a PHQ-9 or GAD-7 item by item, with the running total and band. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "cfd-measure.h"
+#include "cfd-vault.h"
+
+G_BEGIN_DECLS
+
+#define CFD_TYPE_MEASURE_DIALOG (cfd_measure_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (CfdMeasureDialog, cfd_measure_dialog, CFD, MEASURE_DIALOG, AdwWindow)
+
+CfdMeasureDialog *
+cfd_measure_dialog_new (GtkWindow *parent, CfdVault *vault, const char *patient_id);
+
+void cfd_measure_dialog_set_instrument (CfdMeasureDialog *self, CfdInstrument instrument);
+/* What an item's buttons show; -1 for unanswered. item counts from 0. */
+void cfd_measure_dialog_set_item (CfdMeasureDialog *self, guint item, int score);
+/* "14 · Moderate", or a prompt while items are unanswered. */
+const char *cfd_measure_dialog_get_summary (CfdMeasureDialog *self);
+
+G_END_DECLS

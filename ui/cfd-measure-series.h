@@ -1,0 +1,55 @@
+/* cfd-measure-series.h: PHQ-9 and GAD-7 totals and dosing dates read from a patient's records, for the chart. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "cfd-measure.h"
+
+G_BEGIN_DECLS
+
+/* One scored measure. Totals are clinical data: the series is freed, not
+ * kept, when the vault locks. */
+typedef struct
+{
+  gint64 occurred; /* seconds since the epoch */
+  guint total;
+  const char *band; /* static: one of the instrument's band ids */
+  gboolean risk;    /* PHQ-9 item 9 above 0 */
+} CfdMeasurePoint;
+
+/* A severity band of an instrument: totals from low to high, inclusive. */
+typedef struct
+{
+  guint low;
+  guint high;
+  const char *id; /* "minimal", "mild", ... as stored in the record */
+} CfdMeasureBand;
+
+/* The published bands, lowest first; n_bands is set to their number. */
+const CfdMeasureBand *cfd_measure_bands (CfdInstrument instrument, guint *n_bands);
+/* The highest possible total: 27 for the PHQ-9, 21 for the GAD-7. */
+guint cfd_measure_max_total (CfdInstrument instrument);
+/* The band a total falls in, or NULL when it is beyond the instrument. */
+const CfdMeasureBand *cfd_measure_band_for_total (CfdInstrument instrument, guint total);
+
+typedef struct _CfdMeasureSeries CfdMeasureSeries;
+
+/* Reads a timeline (CfdRecord items, any order): measures with a known
+ * instrument and a total in range become points, dosing sessions become
+ * marks; everything else is left out. Points and marks are oldest first. */
+CfdMeasureSeries *cfd_measure_series_new (GListModel *records);
+CfdMeasureSeries *cfd_measure_series_ref (CfdMeasureSeries *self);
+void cfd_measure_series_unref (CfdMeasureSeries *self);
+
+guint cfd_measure_series_get_n_points (CfdMeasureSeries *self, CfdInstrument instrument);
+const CfdMeasurePoint *
+cfd_measure_series_get_point (CfdMeasureSeries *self, CfdInstrument instrument, guint index);
+guint cfd_measure_series_get_n_dosings (CfdMeasureSeries *self);
+gint64 cfd_measure_series_get_dosing (CfdMeasureSeries *self, guint index);
+
+/* The earliest and latest date of any point or dosing; FALSE when empty. */
+gboolean cfd_measure_series_get_range (CfdMeasureSeries *self, gint64 *first, gint64 *last);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CfdMeasureSeries, cfd_measure_series_unref)
+
+G_END_DECLS
