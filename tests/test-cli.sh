@@ -123,6 +123,8 @@ expect 1 "restore refuses an existing vault" -- "$cli" --passphrase-file "$work/
 expect 2 "overwrite needs the folder typed again" -- "$cli" --passphrase-file "$work/reset" restore "$backup" --into "$work/restored" --overwrite-existing-vault "$work/other"
 expect 1 "restore of a damaged backup" -- "$cli" --passphrase-file "$work/reset" restore "$work/damaged.cfdbackup" --into "$work/never"
 [ ! -e "$work/never" ] && ok "a failed restore leaves nothing" || not_ok "a failed restore leaves nothing"
+expect 0 "restore with the recovery key" -- sh -c "printf '%s\\n' '$recovery' | '$cli' restore '$backup' --into '$work/recovered' --recovery"
+grep -q "recover" "$work/out" && ok "restore says how to set a passphrase" || not_ok "restore says how to set a passphrase"
 
 # Clinical records: notes from files, signing, addenda, history, measures, search.
 rec_args=(--vault "$vault" --passphrase-file "$work/reset")
