@@ -265,6 +265,34 @@ test_edit_detected (void)
   assert_damage (vault, NULL, 0, CFD_AUDIT_DAMAGE_EDITED, 5);
 }
 
+/* The ends of the log are no blind spots. */
+static void
+test_edit_and_delete_at_the_ends (void)
+{
+  for (guint variant = 0; variant < 3; variant++)
+    {
+      g_autoptr (CfdVault) vault = busy_vault (2);
+      gint64 last = last_seq (vault);
+      g_autofree char *sql = NULL;
+
+      drop_guards (vault);
+      if (variant == 0)
+        exec_sql (vault, "UPDATE audit_log SET actor = 'someone' WHERE seq = 1");
+      else if (variant == 1)
+        exec_sql (vault, "DELETE FROM audit_log WHERE seq = 1");
+      else
+        {
+          sql = g_strdup_printf ("UPDATE audit_log SET action = 'vault.lock' WHERE seq = "
+                                 "%" G_GINT64_FORMAT,
+                                 last);
+          exec_sql (vault, sql);
+        }
+      assert_damage (vault, NULL, 0,
+                     variant == 1 ? CFD_AUDIT_DAMAGE_DELETED : CFD_AUDIT_DAMAGE_EDITED,
+                     variant == 2 ? last : 1);
+    }
+}
+
 static void
 test_edit_of_time_and_outcome_detected (void)
 {
@@ -1147,6 +1175,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/audit/verify/edited-time-outcome",
                    test_edit_of_time_and_outcome_detected);
   g_test_add_func ("/confidant/audit/verify/edited-hash", test_edit_of_hash_detected);
+  g_test_add_func ("/confidant/audit/verify/ends", test_edit_and_delete_at_the_ends);
   g_test_add_func ("/confidant/audit/verify/deleted-middle", test_delete_middle_detected);
   g_test_add_func ("/confidant/audit/verify/deleted-renumbered", test_delete_and_renumber_detected);
   g_test_add_func ("/confidant/audit/verify/deleted-tail",
