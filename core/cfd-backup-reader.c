@@ -441,6 +441,8 @@ cfd_vault_verify_backup (CfdVault *vault,
 
   {
     g_autofree char *absolute = g_canonicalize_filename (path, NULL);
+    g_autofree char *seq_text
+        = header != NULL ? g_strdup_printf ("%" G_GUINT64_FORMAT, header->seq) : g_strdup ("");
     g_autoptr (GError) ledger_error = NULL;
 
     location = g_path_get_dirname (absolute);
@@ -448,8 +450,7 @@ cfd_vault_verify_backup (CfdVault *vault,
     if (!cfd_db_begin (db, &ledger_error)
         || !cfd_backup_ledger_mark_verified (db, location, file_name, ok, cfd_vault_now (vault),
                                              &ledger_error)
-        || !cfd_vault_audit (vault, "backup.verify", "backup",
-                             header != NULL ? header->vault_id : "",
+        || !cfd_vault_audit (vault, "backup.verify", "backup", seq_text,
                              ok ? CFD_AUDIT_SUCCESS : CFD_AUDIT_FAILURE, NULL, &ledger_error)
         || !cfd_db_commit (db, &ledger_error))
       {
