@@ -117,7 +117,7 @@ search_changed (CfdSearchPage *self)
   g_autoptr (GError) error = NULL;
   g_autoptr (GListModel) results = NULL;
   g_autoptr (GListStore) sorted = NULL;
-  g_autoptr (GPtrArray) order = NULL;
+  g_autofree gboolean *taken = NULL;
   guint n;
 
   drop_results (self);
@@ -138,28 +138,26 @@ search_changed (CfdSearchPage *self)
 
   /* Stable grouping by patient, keeping core's order within a patient. */
   n = g_list_model_get_n_items (results);
-  order = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < n; i++)
-    g_ptr_array_add (order, g_list_model_get_item (results, i));
+  taken = g_new0 (gboolean, n);
   sorted = g_list_store_new (CFD_TYPE_SEARCH_HIT);
-  for (guint i = 0; i < order->len; i++)
+  for (guint i = 0; i < n; i++)
     {
-      CfdSearchHit *hit = g_ptr_array_index (order, i);
+      g_autoptr (CfdSearchHit) hit = NULL;
 
-      if (hit == NULL)
+      if (taken[i])
         continue;
-      g_list_store_append (sorted, hit);
-      for (guint j = i + 1; j < order->len; j++)
+      hit = g_list_model_get_item (results, i);
+      for (guint j = i; j < n; j++)
         {
-          CfdSearchHit *other = g_ptr_array_index (order, j);
+          g_autoptr (CfdSearchHit) other = g_list_model_get_item (results, j);
 
-          if (other != NULL
+          if (!taken[j]
               && g_strcmp0 (cfd_search_hit_get_patient_id (hit),
                             cfd_search_hit_get_patient_id (other))
                      == 0)
             {
               g_list_store_append (sorted, other);
-              g_clear_object (&order->pdata[j]);
+              taken[j] = TRUE;
             }
         }
     }

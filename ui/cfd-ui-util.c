@@ -69,7 +69,7 @@ cfd_ui_format_date (gint64 seconds)
     return g_strdup ("");
   time = g_date_time_new_from_unix_local (seconds);
   /* Translators: a session date, see g_date_time_format() */
-  return time != NULL ? g_date_time_format (time, _ ("%e %b %Y")) : g_strdup ("");
+  return time != NULL ? g_date_time_format (time, _ ("%-d %b %Y")) : g_strdup ("");
 }
 
 char *
@@ -81,7 +81,7 @@ cfd_ui_format_date_time (gint64 seconds)
     return g_strdup ("");
   time = g_date_time_new_from_unix_local (seconds);
   /* Translators: a date and time, see g_date_time_format() */
-  return time != NULL ? g_date_time_format (time, _ ("%e %b %Y, %H:%M")) : g_strdup ("");
+  return time != NULL ? g_date_time_format (time, _ ("%-d %b %Y, %H:%M")) : g_strdup ("");
 }
 
 void

@@ -308,6 +308,16 @@ cfd_window_class_init (CfdWindowClass *klass)
 static void
 cfd_window_init (CfdWindow *self)
 {
+  GdkDisplay *display = gdk_display_get_default ();
+
+  /* GtkApplication does this for its own windows; tests and tools have none. */
+  if (display != NULL)
+    {
+      GtkIconTheme *theme = gtk_icon_theme_get_for_display (display);
+
+      if (!gtk_icon_theme_has_icon (theme, APP_ID))
+        gtk_icon_theme_add_resource_path (theme, "/org/confidant/Confidant/icons");
+    }
   self->auto_lock_interval = 5 * 60 * 1000;
   gtk_widget_init_template (GTK_WIDGET (self));
   cfd_window_actions_init (self);

@@ -1,0 +1,283 @@
+/* cfd-screenshot-tour.c: walks the real window through every main screen and captures each one. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "cfd-secure.h"
+
+#include "cfd-record-editor.h"
+#include "cfd-window.h"
+
+static const char *out_dir;
+static const char *scheme_name;
+static CfdWindow *window;
+
+static GtkWidget *
+find_widget (GtkWidget *root, const char *id)
+{
+  const char *buildable_id
+      = GTK_IS_BUILDABLE (root) ? gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)) : NULL;
+
+  if (g_strcmp0 (buildable_id, id) == 0 || g_strcmp0 (gtk_widget_get_name (root), id) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, id);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* "page/child": several pages share ids. */
+static GtkWidget *
+get_widget (const char *path)
+{
+  g_auto (GStrv) parts = g_strsplit (path, "/", -1);
+  GtkWidget *widget = GTK_WIDGET (window);
+
+  for (guint i = 0; parts[i] != NULL && widget != NULL; i++)
+    widget = find_widget (widget, parts[i]);
+  if (widget == NULL)
+    g_error ("No widget %s", path);
+  return widget;
+}
+
+static gboolean
+tick (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64)ms * 1000;
+  guint ticker = g_timeout_add (10, tick, NULL);
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (ticker);
+}
+
+static void
+wait_for (gboolean (*cond) (const char *), const char *arg)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  guint ticker = g_timeout_add (20, tick, NULL);
+
+  while (!cond (arg))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", arg);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (ticker);
+}
+
+static gboolean
+page_is (const char *name)
+{
+  return g_strcmp0 (cfd_window_get_page_name (window), name) == 0;
+}
+
+static gboolean
+visible (const char *path)
+{
+  return gtk_widget_get_visible (get_widget (path));
+}
+
+static gboolean
+has_label (GtkWidget *root, const char *text)
+{
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (root)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+type_into_first_text_view (GtkWidget *root)
+{
+  if (GTK_IS_TEXT_VIEW (root) && gtk_text_view_get_editable (GTK_TEXT_VIEW (root)))
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (root));
+      GtkTextIter end;
+
+      gtk_text_buffer_get_end_iter (buffer, &end);
+      gtk_text_buffer_insert (buffer, &end, " Agreed to keep the evening journal.", -1);
+      return TRUE;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (type_into_first_text_view (child))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+saved (const char *unused)
+{
+  return !cfd_record_editor_has_unsaved_changes (CFD_RECORD_EDITOR (get_widget ("editor")));
+}
+
+static void
+capture (const char *screen)
+{
+  g_autofree char *file = g_strdup_printf ("%s/%s-%s.png", out_dir, screen, scheme_name);
+  g_autofree char *target = g_strdup_printf ("PNG8:%s", file);
+  /* Few colours and no dithering keep each picture small and crisp. */
+  const char *argv[]
+      = { "import", "-window", "root", "-strip", "+dither", "-colors", "64", target, NULL };
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  gint64 first = gdk_frame_clock_get_frame_counter (clock);
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  /* Capture only after the window has painted twice since the last change. */
+  gtk_widget_queue_draw (GTK_WIDGET (window));
+  while (gdk_frame_clock_get_frame_counter (clock) < first + 2
+         && g_get_monotonic_time () < deadline)
+    {
+      spin (50);
+      gtk_widget_queue_draw (GTK_WIDGET (window));
+    }
+  spin (400);
+  if (!g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                     &status, &error)
+      || !g_spawn_check_wait_status (status, &error))
+    g_error ("Capturing %s: %s", file, error->message);
+  g_print ("%s\n", file);
+}
+
+static CfdWindow *
+open_window (const char *vault_dir)
+{
+  CfdWindow *self = cfd_window_new (NULL, vault_dir);
+
+  gtk_window_set_default_size (GTK_WINDOW (self), 1280, 800);
+  gtk_window_present (GTK_WINDOW (self));
+  return self;
+}
+
+static void
+tour (const char *demo_dir, const char *passphrase, const char *query)
+{
+  g_autofree char *empty_dir = g_dir_make_tmp ("confidant-tour-XXXXXX", NULL);
+  g_autofree char *fresh = g_build_filename (empty_dir, "vault", NULL);
+  GtkWidget *list;
+
+  /* First run, half filled in so the strength meter speaks. */
+  window = open_window (fresh);
+  gtk_editable_set_text (GTK_EDITABLE (get_widget ("create_page/owner_row")), "Dr Rowan Ashby");
+  gtk_editable_set_text (GTK_EDITABLE (get_widget ("create_page/passphrase_row")),
+                         "lantern river quietly");
+  capture ("create");
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_rmdir (empty_dir);
+
+  /* Unlocking, after a mistyped passphrase. */
+  window = open_window (demo_dir);
+  gtk_editable_set_text (GTK_EDITABLE (get_widget ("unlock_page/passphrase_row")), "wrong guess");
+  gtk_widget_activate_action (get_widget ("unlock_page"), "unlock.unlock", NULL);
+  wait_for (visible, "unlock_page/error_label");
+  capture ("unlock");
+
+  gtk_editable_set_text (GTK_EDITABLE (get_widget ("unlock_page/passphrase_row")), passphrase);
+  gtk_widget_activate_action (get_widget ("unlock_page"), "unlock.unlock", NULL);
+  wait_for (page_is, "workspace");
+  capture ("patients");
+
+  /* The timeline of the first patient with a PHQ-9 on record. */
+  list = get_widget ("patient_list");
+  for (guint i = 0;
+       i < g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (list))));
+       i++)
+    {
+      gtk_single_selection_set_selected (
+          GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (list))), i);
+      if (gtk_widget_get_visible (get_widget ("patient_page/measures_box")))
+        break;
+    }
+  capture ("timeline");
+
+  /* A draft of that patient in the editor, just autosaved. */
+  {
+    GtkListBox *timeline = GTK_LIST_BOX (get_widget ("patient_page/timeline"));
+    GtkListBoxRow *row, *draft = NULL;
+
+    for (int i = 0; (row = gtk_list_box_get_row_at_index (timeline, i)) != NULL; i++)
+      if (has_label (GTK_WIDGET (row), "Draft") && draft == NULL)
+        draft = row;
+    if (draft == NULL)
+      draft = gtk_list_box_get_row_at_index (timeline, 0);
+    g_signal_emit_by_name (timeline, "row-activated", draft);
+    type_into_first_text_view (get_widget ("editor"));
+    wait_for (saved, "the autosave");
+  }
+  capture ("editor");
+
+  gtk_widget_activate_action (get_widget ("workspace"), "win.search", NULL);
+  gtk_editable_set_text (GTK_EDITABLE (get_widget ("search_page/entry")), query);
+  g_signal_emit_by_name (get_widget ("search_page/entry"), "search-changed");
+  capture ("search");
+
+  gtk_widget_activate_action (get_widget ("workspace"), "win.lock", NULL);
+  capture ("locked");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autofree char *passphrase = NULL;
+  const char *demo_dir, *passphrase_file, *query;
+
+  if (argc != 6)
+    {
+      g_printerr ("Usage: %s DEMO-VAULT PASSPHRASE-FILE QUERY OUT-DIR light|dark\n", argv[0]);
+      return 2;
+    }
+  demo_dir = argv[1];
+  passphrase_file = argv[2];
+  query = argv[3];
+  out_dir = argv[4];
+  scheme_name = argv[5];
+
+  cfd_secure_harden_process ();
+  if (!cfd_secure_init ())
+    g_error ("Could not initialise the cryptography library");
+  if (!g_file_get_contents (passphrase_file, &passphrase, NULL, NULL))
+    g_error ("Cannot read the passphrase file");
+  g_strchomp (passphrase);
+
+  gtk_init ();
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, "gtk-cursor-blink",
+                FALSE, NULL);
+  {
+    /* Adwaita's style sheet additions come from the app's resources. */
+    g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, "/org/confidant/Confidant/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      g_strcmp0 (scheme_name, "dark") == 0
+                                          ? ADW_COLOR_SCHEME_FORCE_DARK
+                                          : ADW_COLOR_SCHEME_FORCE_LIGHT);
+  g_mkdir_with_parents (out_dir, 0755);
+  tour (demo_dir, passphrase, query);
+  cfd_wipe_string (g_steal_pointer (&passphrase));
+  return 0;
+}
