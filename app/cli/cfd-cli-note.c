@@ -22,6 +22,7 @@ enum
   NOTE_SIGN,
   NOTE_ADDENDUM,
   NOTE_HISTORY,
+  NOTE_EDIT,
   MEASURE_ADD,
   MEASURE_LIST,
   SEARCH,
@@ -422,6 +423,48 @@ run_history (CfdCliContext *ctx, int argc, char **argv)
   return CFD_CLI_OK;
 }
 
+/* A draft saved again from a file: the content is replaced as a whole and
+ * the earlier revision stays in the history. */
+static int
+run_edit (CfdCliContext *ctx, int argc, char **argv)
+{
+  g_autofree char *date = NULL, *file = NULL;
+  GOptionEntry entries[] = { { "date", 0, 0, G_OPTION_ARG_STRING, &date,
+                               "The session date (default: the draft's own)", "YYYY-MM-DD" },
+                             { "file", 0, 0, G_OPTION_ARG_FILENAME, &file,
+                               "The whole note, as field: value lines", "FILE" },
+                             { NULL } };
+  g_autoptr (CfdVault) vault = NULL;
+  g_autoptr (CfdRecord) record = NULL;
+  g_autoptr (GVariant) content = NULL;
+  GError *error = NULL;
+  gint64 occurred = 0;
+  int status;
+
+  if (!cfd_cli_parse (&cfd_cli_note_commands[NOTE_EDIT], entries, unlock_passphrase, &argc, &argv))
+    return CFD_CLI_USAGE;
+  if (argc != 2 || file == NULL)
+    return cfd_cli_usage ("note edit needs a record ID and --file FILE");
+  if (date != NULL && !parse_date (date, &occurred))
+    return cfd_cli_usage ("--date must be a date written YYYY-MM-DD");
+  vault = cfd_cli_unlock (ctx, &error);
+  if (vault == NULL)
+    return cfd_cli_fail (error);
+  /* The kind, which the file is read against, is the record's. */
+  record = cfd_vault_get_record (vault, argv[1], &error);
+  if (record == NULL)
+    return cfd_cli_fail (error);
+  status = read_note_file (file, cfd_record_get_kind (record), &content);
+  if (status != CFD_CLI_OK)
+    return status;
+  if (!cfd_vault_save_draft (vault, argv[1],
+                             date != NULL ? occurred : cfd_record_get_occurred (record), content,
+                             &error))
+    return cfd_cli_fail (error);
+  printf ("Saved as revision %" G_GUINT64_FORMAT ".\n", cfd_record_get_revision (record) + 1);
+  return CFD_CLI_OK;
+}
+
 /* "0,1,2,3" into at most 16 item scores; FALSE on anything else. */
 static gboolean
 parse_items (const char *text, guint8 *items, gsize *n_items)
@@ -536,6 +579,8 @@ const CfdCliCommand cfd_cli_note_commands[] = {
   [NOTE_ADDENDUM] = { "note", "addendum", "ID --file F",
                       "Attach a signed addendum to a signed record", run_addendum },
   [NOTE_HISTORY] = { "note", "history", "ID", "The saved revisions of a record", run_history },
+  [NOTE_EDIT] = { "note", "edit", "ID --file F [--date D]",
+                  "Save your draft again from a file (a new revision)", run_edit },
   [MEASURE_ADD] = { "measure", "add", "--patient ID --instrument I --items N,…",
                     "Score and store a PHQ-9 or GAD-7", run_measure_add },
   [MEASURE_LIST]
