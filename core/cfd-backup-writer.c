@@ -107,7 +107,17 @@ report_progress (guint64 done, guint64 total, gpointer user_data)
   job->last_reported = done;
   event = g_new (ProgressEvent, 1);
   *event = (ProgressEvent){ job->progress, job->progress_data, done, total };
-  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, deliver_progress, event, g_free);
+  /* Always through a source: g_main_context_invoke() would call the
+   * function right here, in this thread, whenever the caller's context is
+   * the global default one and not running at that moment. */
+  {
+    GSource *source = g_idle_source_new ();
+
+    g_source_set_priority (source, G_PRIORITY_DEFAULT);
+    g_source_set_callback (source, deliver_progress, event, g_free);
+    g_source_attach (source, job->context);
+    g_source_unref (source);
+  }
 }
 
 static BackupJob *
