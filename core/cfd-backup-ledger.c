@@ -20,7 +20,8 @@ cfd_backup_record_free (CfdBackupRecord *record)
 
 /* The sequence lives in vault_meta and only grows; a number taken by a
  * backup that then failed is not reused, so no two files of one vault
- * share a number. Runs in a transaction of its own. */
+ * share a number. Runs in a transaction of its own (a savepoint when the
+ * caller holds one). */
 gboolean
 cfd_backup_ledger_next_seq (CfdDb *db, guint64 *seq, GError **error)
 {

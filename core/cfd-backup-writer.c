@@ -42,6 +42,7 @@ typedef struct
   char *medium_label;
   char *medium_uuid;
   guint generations;
+  guint64 seq;
   gint64 now;
   CfdSecret *db_key;
   GBytes *keyring;
@@ -174,14 +175,21 @@ prepare_job (CfdVault *vault, const char *folder, guint generations, GError **er
   job->db_key = cfd_secret_new_from_data (cfd_vault_get_db_key (vault), CFD_KEY_BYTES);
   job->keyring = g_bytes_new_take (g_steal_pointer (&keyring), keyring_len);
 
-  /* Every backup carries a checkpoint signed now: once the backup has left
-   * the machine, edits, deletions or a rollback of the log up to here can
-   * be shown. */
+  /* The backup's number, and a checkpoint signed now that every backup
+   * carries (once it has left the machine, edits, deletions or a rollback
+   * of the log up to here can be shown), in one transaction. */
   {
     CfdAuditCheckpoint checkpoint;
+    CfdDb *db = cfd_vault_get_db (vault, error);
 
-    if (!cfd_vault_audit_checkpoint (vault, &checkpoint, error))
+    if (db == NULL || !cfd_db_begin (db, error))
       return NULL;
+    if (!cfd_backup_ledger_next_seq (db, &job->seq, error)
+        || !cfd_vault_audit_checkpoint (vault, &checkpoint, error) || !cfd_db_commit (db, error))
+      {
+        cfd_db_rollback (db);
+        return NULL;
+      }
     job->checkpoint = cfd_audit_checkpoint_serialize (&checkpoint);
   }
   return g_steal_pointer (&job);
@@ -435,8 +443,7 @@ run_job (BackupJob *job, GCancellable *cancellable, GError **error)
   db = cfd_db_open (db_path, job->db_key->data, FALSE, error);
   if (db == NULL)
     return NULL;
-  if (!cfd_backup_ledger_next_seq (db, &header->seq, error))
-    return NULL;
+  header->seq = job->seq;
   remove_stale_scratch (job);
   seq_text = g_strdup_printf ("%" G_GUINT64_FORMAT, header->seq);
 
