@@ -516,8 +516,12 @@ save_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   CfdRecordEditor *self = CFD_RECORD_EDITOR (widget);
   g_autoptr (GError) error = NULL;
 
+  gboolean had_changes = self->dirty;
+
   if (!cfd_record_editor_save (self, &error))
     cfd_ui_toast_error (widget, _ ("The draft could not be saved"), error);
+  else if (had_changes)
+    cfd_ui_toast (widget, _ ("Draft saved"));
 }
 
 static void

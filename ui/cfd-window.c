@@ -178,6 +178,27 @@ open_vault (CfdWindow *self)
   show_unlock (self);
 }
 
+static gboolean
+cfd_window_close_request (GtkWindow *window)
+{
+  CfdWindow *self = CFD_WINDOW (window);
+  GtkApplication *app = gtk_window_get_application (window);
+  GSettings *settings
+      = CFD_IS_APPLICATION (app) ? cfd_application_get_settings (CFD_APPLICATION (app)) : NULL;
+  int width, height;
+
+  if (settings != NULL)
+    {
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_int (settings, "window-width", width);
+      g_settings_set_int (settings, "window-height", height);
+      g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (window));
+    }
+  /* Closing saves every draft and locks, like Ctrl+L. */
+  cfd_window_lock (self);
+  return GTK_WINDOW_CLASS (cfd_window_parent_class)->close_request (window);
+}
+
 static void
 cfd_window_constructed (GObject *object)
 {
@@ -193,6 +214,10 @@ cfd_window_constructed (GObject *object)
       cfd_window_set_auto_lock_interval (self, g_settings_get_uint (settings, "auto-lock-minutes")
                                                    * 60 * 1000);
       cfd_window_actions_watch_settings (self, settings);
+      gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (settings, "window-width"),
+                                   g_settings_get_int (settings, "window-height"));
+      if (g_settings_get_boolean (settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
     }
 
   if (self->vault_path == NULL)
@@ -271,6 +296,7 @@ cfd_window_class_init (CfdWindowClass *klass)
   object_class->finalize = cfd_window_finalize;
   object_class->get_property = cfd_window_get_property;
   object_class->set_property = cfd_window_set_property;
+  GTK_WINDOW_CLASS (klass)->close_request = cfd_window_close_request;
 
   properties[PROP_VAULT_PATH]
       = g_param_spec_string ("vault-path", NULL, NULL, NULL,
