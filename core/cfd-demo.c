@@ -63,7 +63,11 @@ random_vitals (GRand *rand)
 }
 
 static GVariant *
-random_value (GRand *rand, const CfdTemplateField *field, gint64 occurred, gsize long_text_bytes)
+random_value (GRand *rand,
+              const CfdTemplateField *field,
+              gint64 occurred,
+              gsize long_text_bytes,
+              int *minutes)
 {
   switch (field->type)
     {
@@ -96,8 +100,11 @@ random_value (GRand *rand, const CfdTemplateField *field, gint64 occurred, gsize
           return g_variant_new_take_string (g_date_time_format (date, "%Y-%m-%d"));
         }
       case CFD_FIELD_TIME:
-        return g_variant_new_take_string (g_strdup_printf (
-            "%02d:%02d", g_rand_int_range (rand, 9, 17), 15 * g_rand_int_range (rand, 0, 4)));
+        /* Times within a record follow each other (start, stop, discharge):
+         * each is 15 to 90 minutes after the one before. */
+        *minutes += 15 * g_rand_int_range (rand, 1, 7);
+        return g_variant_new_take_string (
+            g_strdup_printf ("%02d:%02d", (*minutes / 60) % 24, *minutes % 60));
       case CFD_FIELD_BOOLEAN:
         /* Mostly "no": most answers of a risk screen are. */
         return g_variant_new_boolean (g_rand_int_range (rand, 0, 100) < 12);
@@ -117,6 +124,7 @@ random_content (GRand *rand, CfdRecordKind kind, gint64 occurred)
   GVariantDict dict;
   guint n_long = 0;
   gsize budget;
+  int minutes = 60 * g_rand_int_range (rand, 9, 14);
 
   g_variant_dict_init (&dict, NULL);
   for (guint i = 0; i < tmpl->fields->len; i++)
@@ -132,7 +140,7 @@ random_content (GRand *rand, CfdRecordKind kind, gint64 occurred)
       /* Optional fields are left out now and then, as in real notes. */
       if (!field->required && g_rand_int_range (rand, 0, 100) < 15)
         continue;
-      value = random_value (rand, field, occurred, MAX (budget, 120));
+      value = random_value (rand, field, occurred, MAX (budget, 120), &minutes);
       if (value != NULL)
         g_variant_dict_insert_value (&dict, field->id, value);
     }
