@@ -72,6 +72,15 @@ random_value (GRand *rand,
   switch (field->type)
     {
       case CFD_FIELD_TEXT:
+        if (g_strcmp0 (field->id, "lot-number") == 0)
+          return g_variant_new_take_string (
+              g_strdup_printf ("KX%06d", g_rand_int_range (rand, 0, 1000000)));
+        if (g_strcmp0 (field->id, "escort") == 0)
+          {
+            g_autofree char *name = cfd_demo_text_name (rand);
+
+            return g_variant_new_take_string (g_strdup_printf ("%s (partner)", name));
+          }
         return g_variant_new_take_string (cfd_demo_text_phrase (rand));
       case CFD_FIELD_LONG_TEXT:
         return g_variant_new_take_string (
