@@ -143,6 +143,8 @@ void cfd_backup_remove_tree (const char *path);
 /* Smaller chunks make chunk boundaries easy to reach in tests. 0 restores
  * the default. */
 void cfd_backup_set_chunk_size_for_testing (guint32 chunk_size);
+/* Pretends the medium has this many bytes free; 0 asks the file system. */
+void cfd_backup_set_free_space_for_testing (guint64 free_bytes);
 /* Whether the last snapshot was a plain copy of the checkpointed database
  * file (TRUE) or made page by page (FALSE). */
 gboolean cfd_backup_snapshot_last_was_file_copy_for_testing (void);

@@ -19,6 +19,14 @@
 static guint32 chunk_size = CFD_BACKUP_CHUNK_BYTES;
 
 #ifdef CFD_TESTING
+static guint64 free_space_override;
+
+void
+cfd_backup_set_free_space_for_testing (guint64 free_bytes)
+{
+  free_space_override = free_bytes;
+}
+
 void
 cfd_backup_set_chunk_size_for_testing (guint32 size)
 {
@@ -471,6 +479,10 @@ run_job (BackupJob *job, GCancellable *cancellable, GError **error)
 
   if (!cfd_backup_query_free_space (job->folder, &free_bytes, error))
     goto failed;
+#ifdef CFD_TESTING
+  if (free_space_override != 0)
+    free_bytes = free_space_override;
+#endif
   if (free_bytes < cfd_backup_expected_file_size (header) + SPACE_MARGIN)
     {
       g_set_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_NO_SPACE,

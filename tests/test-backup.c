@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <utime.h>
@@ -979,6 +981,112 @@ test_fault_with_database_io (void)
   g_assert_cmpuint (count_files (folder, CFD_BACKUP_FILE_SUFFIX), ==, 2);
 }
 
+/* Too little room on the medium is found before anything is written. */
+static void
+test_no_space (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, NULL);
+  g_autofree char *folder = new_folder ();
+  g_autoptr (CfdBackupInfo) first = backup_ok (vault, folder, 1);
+  g_autoptr (GBytes) before = read_bytes (first->path);
+  g_autoptr (GBytes) after = NULL;
+  g_autoptr (GError) error = NULL;
+
+  struct stat st_before, st_after;
+
+  g_assert_cmpint (g_stat (folder, &st_before), ==, 0);
+  cfd_backup_set_free_space_for_testing (first->file_bytes);
+  g_assert_null (cfd_vault_backup (vault, folder, 1, NULL, NULL, NULL, &error));
+  cfd_backup_set_free_space_for_testing (0);
+  /* Not even a temporary file was made (and removed) in the folder. */
+  g_assert_cmpint (g_stat (folder, &st_after), ==, 0);
+  g_assert_cmpint (st_after.st_mtim.tv_sec, ==, st_before.st_mtim.tv_sec);
+  g_assert_cmpint (st_after.st_mtim.tv_nsec, ==, st_before.st_mtim.tv_nsec);
+  g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_NO_SPACE);
+  g_assert_cmpuint (count_files (folder, ""), ==, 1);
+  after = read_bytes (first->path);
+  g_assert_true (g_bytes_equal (before, after));
+  g_assert_cmpuint (count_files (path, ".backup-"), ==, 0);
+}
+
+typedef struct
+{
+  const char *folder;
+  GPtrArray *kept;
+  gboolean acted;
+} Spoiler;
+
+/* Damages the new file on the medium after it is renamed into place,
+ * while it is being read back. */
+static void
+spoil_during_read_back (guint64 done, guint64 total, gpointer data)
+{
+  Spoiler *spoiler = data;
+  g_autoptr (GPtrArray) list = NULL;
+
+  if (spoiler->acted || total == 0 || done <= total / 2)
+    return;
+  list = cfd_backup_list (spoiler->folder, NULL);
+  for (guint i = 0; i < list->len; i++)
+    {
+      CfdBackupInfo *info = g_ptr_array_index (list, i);
+      gboolean old = FALSE;
+
+      for (guint k = 0; k < spoiler->kept->len; k++)
+        old |= g_strcmp0 (((Kept *)g_ptr_array_index (spoiler->kept, k))->path, info->path) == 0;
+      if (!old)
+        {
+          /* In place: the reader holds the file open. */
+          int fd = open (info->path, O_RDWR | O_CLOEXEC);
+          guint8 byte = 0;
+
+          g_assert_cmpint (fd, >=, 0);
+          g_assert_cmpint (pread (fd, &byte, 1, (off_t)info->file_bytes - 40), ==, 1);
+          byte ^= 0x10;
+          g_assert_cmpint (pwrite (fd, &byte, 1, (off_t)info->file_bytes - 40), ==, 1);
+          close (fd);
+          spoiler->acted = TRUE;
+        }
+    }
+}
+
+/* A backup that does not read back intact is not a generation: it is
+ * removed, the ledger says the medium failed, and nothing older goes. */
+static void
+test_failed_verify_prunes_nothing (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, NULL);
+  g_autofree char *folder = new_folder ();
+  g_autoptr (GPtrArray) kept = g_ptr_array_new_with_free_func (kept_free);
+  g_autoptr (GPtrArray) records = NULL;
+  g_autoptr (GError) error = NULL;
+  Spoiler spoiler = { folder, kept, FALSE };
+
+  cfd_backup_set_chunk_size_for_testing (4096);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr (CfdBackupInfo) info = backup_ok (vault, folder, 2);
+      Kept *k = g_new0 (Kept, 1);
+
+      k->path = g_strdup (info->path);
+      k->bytes = read_bytes (info->path);
+      g_ptr_array_add (kept, k);
+    }
+  g_assert_null (
+      cfd_vault_backup (vault, folder, 1, NULL, spoil_during_read_back, &spoiler, &error));
+  cfd_backup_set_chunk_size_for_testing (0);
+  g_assert_true (spoiler.acted);
+  g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_TAMPERED);
+  assert_kept (kept);
+  g_assert_cmpuint (count_files (folder, CFD_BACKUP_FILE_SUFFIX), ==, 2);
+  g_assert_cmpuint (count_audit (vault, "backup.verify", "failure"), ==, 1);
+  records = cfd_vault_list_backup_records (vault, NULL);
+  g_assert_cmpuint (records->len, ==, 3);
+  g_assert_false (((CfdBackupRecord *)g_ptr_array_index (records, 0))->verified);
+}
+
 typedef struct
 {
   const char *folder;
@@ -1330,6 +1438,9 @@ main (int argc, char **argv)
   g_test_add_func ("/confidant/backup/fault/every-io-call", test_fault_at_every_io_call);
   g_test_add_func ("/confidant/backup/fault/with-database-io", test_fault_with_database_io);
   g_test_add_func ("/confidant/backup/fault/medium-removed", test_medium_removed);
+  g_test_add_func ("/confidant/backup/fault/no-space", test_no_space);
+  g_test_add_func ("/confidant/backup/generations/failed-verify",
+                   test_failed_verify_prunes_nothing);
   g_test_add_func ("/confidant/backup/cancel", test_cancel);
   g_test_add_func ("/confidant/backup/stale-scratch", test_stale_scratch);
   g_test_add_func ("/confidant/backup/supervisor-denied", test_supervisor_denied);
