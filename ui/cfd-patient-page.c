@@ -7,6 +7,7 @@
 #include "cfd-patient.h"
 #include "cfd-record.h"
 
+#include "cfd-consent-panel.h"
 #include "cfd-measure-panel.h"
 #include "cfd-patient-page.h"
 #include "cfd-ui-util.h"
@@ -27,6 +28,7 @@ struct _CfdPatientPage
   GtkLabel *gad7_label;
   GtkWidget *measures_box;
   CfdMeasurePanel *measure_panel;
+  CfdConsentPanel *consent_panel;
   GtkStack *timeline_stack;
   GtkListBox *timeline;
 };
@@ -56,6 +58,7 @@ cfd_patient_page_clear (CfdPatientPage *self)
 
   gtk_list_box_bind_model (self->timeline, NULL, NULL, NULL, NULL);
   cfd_measure_panel_clear (self->measure_panel);
+  cfd_consent_panel_clear (self->consent_panel);
   g_clear_object (&self->records);
   g_clear_object (&self->vault);
   g_clear_pointer (&self->patient_id, g_free);
@@ -239,6 +242,8 @@ cfd_patient_page_load (CfdPatientPage *self,
 
   show_latest_measures (self);
   cfd_measure_panel_load (self->measure_panel, vault, patient_id, self->records);
+  if (!cfd_consent_panel_load (self->consent_panel, vault, patient_id, error))
+    return FALSE;
   gtk_list_box_bind_model (self->timeline, self->records, create_row, self, NULL);
   gtk_stack_set_visible_child_name (
       self->timeline_stack, g_list_model_get_n_items (self->records) > 0 ? "timeline" : "empty");
@@ -303,6 +308,7 @@ cfd_patient_page_class_init (CfdPatientPageClass *klass)
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (CFD_TYPE_MEASURE_PANEL);
+  g_type_ensure (CFD_TYPE_CONSENT_PANEL);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/confidant/Confidant/cfd-patient-page.ui");
@@ -314,6 +320,7 @@ cfd_patient_page_class_init (CfdPatientPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, gad7_label);
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, measures_box);
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, measure_panel);
+  gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, consent_panel);
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, timeline_stack);
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, timeline);
   gtk_widget_class_bind_template_callback (widget_class, row_activated);
