@@ -353,13 +353,22 @@ test_lock_mid_edit (void)
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
   GtkTextIter end;
   g_autofree char *text = NULL;
+  GtkWindow *dialog;
 
   gtk_text_buffer_get_end_iter (buffer, &end);
   gtk_text_buffer_insert (buffer, &end, CANARY_TEXT, -1);
   g_assert_true (cfd_record_editor_has_unsaved_changes (editor ()));
 
+  /* A half-filled New Patient form is open too. */
+  activate ("workspace", "workspace.new-patient", NULL);
+  dialog = find_toplevel (g_type_from_name ("CfdPatientDialog"));
+  g_assert_nonnull (dialog);
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (GTK_WIDGET (dialog), "name_row")),
+                         "Form CANARY");
+
   /* Ctrl+L before the autosave fires. */
   activate ("workspace", "win.lock", NULL);
+  g_assert_null (find_toplevel (g_type_from_name ("CfdPatientDialog")));
   g_assert_cmpstr (cfd_window_get_page_name (window), ==, "unlock");
   g_assert_false (tree_contains (GTK_WIDGET (window), "CANARY"));
   g_assert_false (tree_contains (GTK_WIDGET (window), PATIENT_NAME));

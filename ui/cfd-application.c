@@ -2,9 +2,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <gio/gunixfdlist.h>
+#include <glib-unix.h>
 
 #include "cfd-vault.h"
 
@@ -20,6 +22,7 @@ struct _CfdApplication
   GDBusConnection *system_bus;
   guint sleep_subscription;
   int sleep_inhibit_fd;
+  guint signal_sources[3];
 };
 
 G_DEFINE_FINAL_TYPE (CfdApplication, cfd_application, ADW_TYPE_APPLICATION)
@@ -187,6 +190,17 @@ about_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
                          NULL);
 }
 
+/* SIGTERM (logout, shutdown, kill) saves open drafts and locks first. */
+static gboolean
+terminate_signal (gpointer user_data)
+{
+  GApplication *app = user_data;
+
+  cfd_application_lock_all (CFD_APPLICATION (app));
+  g_application_quit (app);
+  return G_SOURCE_CONTINUE;
+}
+
 static const GActionEntry app_actions[] = {
   { "lock-all", lock_all_action },
   { "quit", quit_action },
@@ -217,6 +231,9 @@ cfd_application_startup (GApplication *app)
   g_signal_connect_swapped (app, "notify::screensaver-active", G_CALLBACK (screensaver_changed),
                             app);
   g_bus_get (G_BUS_TYPE_SYSTEM, self->cancellable, system_bus_ready, g_object_ref (self));
+  self->signal_sources[0] = g_unix_signal_add (SIGTERM, terminate_signal, app);
+  self->signal_sources[1] = g_unix_signal_add (SIGINT, terminate_signal, app);
+  self->signal_sources[2] = g_unix_signal_add (SIGHUP, terminate_signal, app);
 }
 
 static void
@@ -225,6 +242,8 @@ cfd_application_shutdown (GApplication *app)
   CfdApplication *self = CFD_APPLICATION (app);
 
   g_cancellable_cancel (self->cancellable);
+  for (guint i = 0; i < G_N_ELEMENTS (self->signal_sources); i++)
+    g_clear_handle_id (&self->signal_sources[i], g_source_remove);
   if (self->sleep_subscription != 0)
     g_dbus_connection_signal_unsubscribe (self->system_bus, self->sleep_subscription);
   self->sleep_subscription = 0;

@@ -21,6 +21,8 @@ struct _CfdWorkspace
   /* The sidebar filter's text, casefolded; cleared on lock like every
    * other string that may name a patient. */
   char *filter_key;
+  /* An open "New Patient" form holds typed details: it goes on lock. */
+  GtkWindow *patient_dialog;
   /* Set while the code, not the user, moves the list selection. */
   gboolean syncing_selection;
 
@@ -234,6 +236,9 @@ new_patient_action (GtkWidget *widget, const char *action_name, GVariant *parame
     return;
   dialog = cfd_patient_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->vault);
   g_signal_connect_object (dialog, "added", G_CALLBACK (patient_added), self, G_CONNECT_SWAPPED);
+  if (self->patient_dialog != NULL)
+    gtk_window_destroy (self->patient_dialog);
+  g_set_weak_pointer (&self->patient_dialog, GTK_WINDOW (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -370,6 +375,9 @@ cfd_workspace_clear (CfdWorkspace *self)
 {
   g_return_if_fail (CFD_IS_WORKSPACE (self));
 
+  if (self->patient_dialog != NULL)
+    gtk_window_destroy (self->patient_dialog);
+  g_clear_weak_pointer (&self->patient_dialog);
   cfd_record_editor_clear (self->editor);
   cfd_patient_page_clear (self->patient_page);
   cfd_search_page_clear (self->search_page);
