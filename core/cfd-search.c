@@ -16,6 +16,27 @@
 #define MAX_HITS        500
 #define FIELD_SEPARATOR 0x1f /* folds to itself; no query holds it */
 
+/* The folded query, shared by every hit of one search: one guarded
+ * allocation rather than one per hit, which locked memory would not allow. */
+typedef struct
+{
+  CfdSecret *folded;
+} SharedQuery;
+
+static void
+shared_query_clear (gpointer data)
+{
+  cfd_secret_free (((SharedQuery *)data)->folded);
+}
+
+static void
+shared_query_release (SharedQuery *query)
+{
+  g_rc_box_release_full (query, shared_query_clear);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SharedQuery, shared_query_release)
+
 struct _CfdSearchHit
 {
   GObject parent_instance;
@@ -29,7 +50,7 @@ struct _CfdSearchHit
   /* The snippet is cut when first asked for: a search can match hundreds
    * of records, and a view shows a screenful. */
   GWeakRef vault;
-  CfdSecret *query;
+  SharedQuery *query;
 };
 
 G_DEFINE_FINAL_TYPE (CfdSearchHit, cfd_search_hit, G_TYPE_OBJECT)
@@ -47,7 +68,7 @@ cfd_search_hit_finalize (GObject *object)
   cfd_wipe_string (self->patient_name);
   cfd_wipe_string (self->snippet);
   g_weak_ref_clear (&self->vault);
-  cfd_secret_free (self->query);
+  g_clear_pointer (&self->query, shared_query_release);
   G_OBJECT_CLASS (cfd_search_hit_parent_class)->finalize (object);
 }
 
@@ -102,10 +123,11 @@ cfd_search_hit_get_snippet (CfdSearchHit *self)
 
       /* After a lock there is nothing to cut it from, and that is right. */
       if (vault != NULL && cfd_vault_is_unlocked (vault) && self->query != NULL)
-        self->snippet = snippet_for (vault, self->record_id, self->query->data, self->query->len);
+        self->snippet = snippet_for (vault, self->record_id, self->query->folded->data,
+                                     self->query->folded->len);
       else
         self->snippet = g_strdup ("");
-      g_clear_pointer (&self->query, cfd_secret_free);
+      g_clear_pointer (&self->query, shared_query_release);
     }
   return self->snippet;
 }
@@ -331,6 +353,7 @@ cfd_vault_search (CfdVault *vault, const char *query, GError **error)
   g_autoptr (GListStore) store = g_list_store_new (CFD_TYPE_SEARCH_HIT);
   g_autoptr (GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, wipe_name);
   g_autoptr (CfdSecret) folded = NULL;
+  g_autoptr (SharedQuery) shared = NULL;
   SearchIndex *index;
   gsize query_len, folded_len;
   guint entry = 0;
@@ -358,6 +381,8 @@ cfd_vault_search (CfdVault *vault, const char *query, GError **error)
                            "Type something to search for");
       return NULL;
     }
+  shared = g_rc_box_new0 (SharedQuery);
+  shared->folded = g_steal_pointer (&folded);
 
   index = get_index (vault, error);
   if (index == NULL)
@@ -367,7 +392,7 @@ cfd_vault_search (CfdVault *vault, const char *query, GError **error)
   for (const guint8 *at = index->text->data, *end = at + index->text->len;
        at < end && g_list_model_get_n_items (G_LIST_MODEL (store)) < MAX_HITS;)
     {
-      const guint8 *found = memmem (at, (gsize)(end - at), folded->data, folded_len);
+      const guint8 *found = memmem (at, (gsize)(end - at), shared->folded->data, folded_len);
       const Entry *e;
       g_autoptr (CfdSearchHit) hit = NULL;
 
@@ -385,7 +410,7 @@ cfd_vault_search (CfdVault *vault, const char *query, GError **error)
       hit->kind = e->kind;
       hit->occurred = e->occurred;
       g_weak_ref_set (&hit->vault, vault);
-      hit->query = cfd_secret_new_from_data (folded->data, folded_len);
+      hit->query = g_rc_box_acquire (shared);
       g_list_store_append (store, hit);
       at = index->text->data + e->offset + e->len + 1;
       entry++;
