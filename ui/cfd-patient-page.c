@@ -29,6 +29,7 @@ struct _CfdPatientPage
   GtkWidget *measures_box;
   CfdMeasurePanel *measure_panel;
   CfdConsentPanel *consent_panel;
+  GtkWidget *history_button;
   GtkStack *timeline_stack;
   GtkListBox *timeline;
 };
@@ -242,6 +243,7 @@ cfd_patient_page_load (CfdPatientPage *self,
 
   show_latest_measures (self);
   cfd_measure_panel_load (self->measure_panel, vault, patient_id, self->records);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->history_button), "s", patient_id);
   if (!cfd_consent_panel_load (self->consent_panel, vault, patient_id, error))
     return FALSE;
   gtk_list_box_bind_model (self->timeline, self->records, create_row, self, NULL);
@@ -321,6 +323,7 @@ cfd_patient_page_class_init (CfdPatientPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, measures_box);
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, measure_panel);
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, consent_panel);
+  gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, history_button);
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, timeline_stack);
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, timeline);
   gtk_widget_class_bind_template_callback (widget_class, row_activated);

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cfd-audit-window.h"
 #include "cfd-window-private.h"
 
 static void schedule_auto_lock (CfdWindow *self, guint delay);
@@ -87,6 +88,20 @@ search_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 }
 
 static void
+audit_log_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CfdWindow *self = CFD_WINDOW (widget);
+  const char *patient_id = parameter != NULL ? g_variant_get_string (parameter, NULL) : NULL;
+
+  /* The patient page's button has an empty target until a patient loads. */
+  if (patient_id != NULL && patient_id[0] == '\0')
+    return;
+  if (self->vault != NULL && cfd_vault_is_unlocked (self->vault))
+    gtk_window_present (
+        GTK_WINDOW (cfd_audit_window_new (GTK_WINDOW (self), self->vault, patient_id)));
+}
+
+static void
 auto_lock_minutes_changed (CfdWindow *self, const char *key, GSettings *settings)
 {
   cfd_window_set_auto_lock_interval (self, g_settings_get_uint (settings, key) * 60 * 1000);
@@ -97,6 +112,8 @@ cfd_window_actions_class_init (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.audit-log", NULL, audit_log_action);
+  gtk_widget_class_install_action (widget_class, "win.access-history", "s", audit_log_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lock", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search",
                                        NULL);

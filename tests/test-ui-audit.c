@@ -1,0 +1,243 @@
+/* test-ui-audit.c: the audit window on a real vault: paging, filters, verifying (intact and tampered), receipts, export. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "cfd-audit-entry-object.h"
+#include "cfd-audit-export.h"
+#include "cfd-patient.h"
+#include "cfd-test-util.h"
+
+#include "cfd-audit-window.h"
+
+static gboolean
+tick (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+wait_until (gboolean (*cond) (gconstpointer), gconstpointer data, const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  guint ticker = g_timeout_add (10, tick, NULL);
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (ticker);
+}
+
+static gboolean
+verified (gconstpointer window)
+{
+  return cfd_audit_window_get_verify_result (CFD_AUDIT_WINDOW ((gpointer)window)) != NULL;
+}
+
+static gboolean
+idle (gconstpointer window)
+{
+  return gtk_widget_is_sensitive (
+      GTK_WIDGET (g_object_get_data (G_OBJECT ((gpointer)window), "filter-box")));
+}
+
+static gboolean
+released (gconstpointer vault)
+{
+  /* The window's reference and ours: core's worker has let go. */
+  return g_atomic_int_get (&G_OBJECT (vault)->ref_count) <= 2;
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root, const char *id)
+{
+  const char *buildable_id
+      = GTK_IS_BUILDABLE (root) ? gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)) : NULL;
+
+  if (g_strcmp0 (buildable_id, id) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, id);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static CfdAuditWindow *
+open_window (CfdVault *vault, const char *patient_id)
+{
+  CfdAuditWindow *window = cfd_audit_window_new (NULL, vault, patient_id);
+
+  g_object_set_data (G_OBJECT (window), "filter-box",
+                     find_widget (GTK_WIDGET (window), "filter_box"));
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+view_patient (CfdVault *vault, const char *id)
+{
+  g_autoptr (CfdPatient) patient = cfd_vault_get_patient (vault, id, NULL);
+
+  g_assert_nonnull (patient);
+}
+
+static void
+test_browse_verify_export (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autofree char *first = cfd_test_add_patient (vault, "First Audited");
+  g_autofree char *second = cfd_test_add_patient (vault, "Second Audited");
+  g_autofree char *dir = cfd_test_make_dir ();
+  g_autofree char *csv_path = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *receipt = NULL;
+  g_autoptr (GFile) csv_file = NULL;
+  CfdAuditWindow *window;
+  GListModel *entries;
+  guint n;
+
+  for (int i = 0; i < 4; i++)
+    {
+      view_patient (vault, first);
+      view_patient (vault, second);
+    }
+  window = open_window (vault, NULL);
+  entries = cfd_audit_window_get_entries (window);
+  g_assert_cmpuint (g_list_model_get_n_items (entries), >, 10);
+
+  /* Paging: three at a time, newest first, no overlap. */
+  cfd_audit_window_set_page_size (window, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 3);
+  g_assert_true (cfd_audit_window_has_more (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "audit.load-more", NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 6);
+  for (guint i = 1; i < 6; i++)
+    {
+      g_autoptr (CfdAuditEntryObject) a = g_list_model_get_item (entries, i - 1);
+      g_autoptr (CfdAuditEntryObject) b = g_list_model_get_item (entries, i);
+
+      g_assert_cmpint (cfd_audit_entry_object_get_seq (a), >, cfd_audit_entry_object_get_seq (b));
+    }
+  cfd_audit_window_set_page_size (window, 0);
+
+  /* Filters: an action family, and dates. */
+  cfd_audit_window_set_action (window, "patient.*");
+  n = g_list_model_get_n_items (entries);
+  g_assert_cmpuint (n, >=, 10);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (CfdAuditEntryObject) entry = g_list_model_get_item (entries, i);
+      g_assert_true (g_str_has_prefix (cfd_audit_entry_object_get_action (entry), "patient."));
+    }
+  cfd_audit_window_set_action (window, NULL);
+  g_assert_false (cfd_audit_window_set_dates (window, "2026-02-30", NULL));
+  g_assert_true (cfd_audit_window_set_dates (window, "2999-01-01", NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 0);
+  g_assert_true (cfd_audit_window_set_dates (window, NULL, NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (entries), >, 10);
+
+  /* Verifying an intact log. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "audit.verify", NULL));
+  wait_until (verified, window, "the verification");
+  g_assert_nonnull (strstr (cfd_audit_window_get_verify_result (window), "intact"));
+  wait_until (released, vault, "the verifier to let go of the vault");
+
+  /* A receipt to write down. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "audit.checkpoint", NULL));
+  g_assert_nonnull (cfd_audit_window_get_receipt (window));
+  g_assert_true (g_str_has_prefix (cfd_audit_window_get_receipt (window), "seq "));
+  receipt = g_strdup (cfd_audit_window_get_receipt (window));
+
+  /* Export what the filter shows. */
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  csv_path = g_build_filename (dir, "audit.csv", NULL);
+  csv_file = g_file_new_for_path (csv_path);
+  cfd_audit_window_set_action (window, "patient.*");
+  cfd_audit_window_export (window, csv_file);
+  wait_until (idle, window, "the export");
+  wait_until (released, vault, "the exporter to let go of the vault");
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  g_assert_true (g_str_has_prefix (csv, CFD_AUDIT_CSV_HEADER "\r\n")
+                 || g_str_has_prefix (csv, CFD_AUDIT_CSV_HEADER "\n"));
+  g_assert_nonnull (strstr (csv, ",patient.view,"));
+  g_assert_null (strstr (csv, ",audit.view,"));
+  /* Exporting makes a checkpoint: the receipt moved on. */
+  g_assert_cmpstr (cfd_audit_window_get_receipt (window), !=, receipt);
+
+  /* Tampering: edit a record the way a holder of the database key could. */
+  g_assert_true (cfd_db_exec (cfd_vault_get_db (vault, NULL),
+                              "DROP TRIGGER audit_log_append_only_update;"
+                              "UPDATE audit_log SET object_id = 'someone-else' WHERE seq = 3",
+                              NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "audit.verify", NULL));
+  g_assert_false (gtk_widget_is_sensitive (find_widget (GTK_WIDGET (window), "filter_box")));
+  wait_until (idle, window, "the second verification");
+  g_assert_nonnull (strstr (cfd_audit_window_get_verify_result (window), "altered"));
+  g_assert_nonnull (strstr (cfd_audit_window_get_verify_result (window), "3"));
+  wait_until (released, vault, "the verifier to let go of the vault");
+
+  /* Locking closes the window. */
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&window);
+  cfd_vault_lock (vault);
+  wait_until (released, vault, "nothing");
+  g_assert_null (window);
+}
+
+static void
+test_access_history (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autofree char *first = cfd_test_add_patient (vault, "History Patient");
+  g_autofree char *second = cfd_test_add_patient (vault, "Someone Else");
+  CfdAuditWindow *window;
+  GListModel *entries;
+  guint n, views = 0;
+
+  for (int i = 0; i < 3; i++)
+    view_patient (vault, first);
+  view_patient (vault, second);
+
+  window = open_window (vault, first);
+  entries = cfd_audit_window_get_entries (window);
+  n = g_list_model_get_n_items (entries);
+  g_assert_cmpuint (n, >, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (CfdAuditEntryObject) entry = g_list_model_get_item (entries, i);
+
+      g_assert_cmpstr (cfd_audit_entry_object_get_object_id (entry), !=, second);
+      if (g_strcmp0 (cfd_audit_entry_object_get_action (entry), "patient.view") == 0)
+        {
+          g_assert_cmpstr (cfd_audit_entry_object_get_object_id (entry), ==, first);
+          views++;
+        }
+    }
+  g_assert_cmpuint (views, >=, 3);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int argc, char *argv[])
+{
+  cfd_test_init (&argc, &argv);
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("No display to run the widgets on");
+      return g_test_run ();
+    }
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, "gtk-enable-animations",
+                FALSE, NULL);
+  g_test_add_func ("/confidant/ui/audit/browse-verify-export", test_browse_verify_export);
+  g_test_add_func ("/confidant/ui/audit/access-history", test_access_history);
+  return g_test_run ();
+}
