@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "cfd-consent-private.h"
+#include "cfd-date.h"
 #include "cfd-patient-key.h"
 
 #define TERMS_TYPE G_VARIANT_TYPE_VARDICT
@@ -42,7 +43,7 @@ cfd_consent_scope_from_string (const char *text, CfdConsentScope *scope)
   for (guint i = 0; i < G_N_ELEMENTS (scope_names); i++)
     if (g_strcmp0 (text, scope_names[i]) == 0)
       {
-        *scope = (CfdConsentScope) i;
+        *scope = (CfdConsentScope)i;
         return TRUE;
       }
   return FALSE;
@@ -195,14 +196,6 @@ cfd_consent_covers (CfdConsent *self, gboolean psychotherapy_note, gint64 occurr
   return TRUE;
 }
 
-static char *
-format_date (gint64 seconds)
-{
-  g_autoptr (GDateTime) time = g_date_time_new_from_unix_utc (seconds);
-
-  return time != NULL ? g_date_time_format (time, "%Y-%m-%d") : g_strdup ("?");
-}
-
 char *
 cfd_consent_describe (CfdConsent *self, const char *supervisor_name)
 {
@@ -219,8 +212,8 @@ cfd_consent_describe (CfdConsent *self, const char *supervisor_name)
                           what[cfd_consent_get_scope (self)]);
   if (from != 0 || to != 0)
     {
-      g_autofree char *a = format_date (from);
-      g_autofree char *b = format_date (to);
+      g_autofree char *a = cfd_date_format (from);
+      g_autofree char *b = cfd_date_format (to);
 
       if (from != 0 && to != 0)
         g_string_append_printf (text, " of sessions from %s to %s", a, b);
@@ -232,13 +225,13 @@ cfd_consent_describe (CfdConsent *self, const char *supervisor_name)
   g_string_append_printf (text, ", for: %s", cfd_consent_get_purpose (self));
   if (self->revoked_at != 0)
     {
-      g_autofree char *when = format_date (self->revoked_at);
+      g_autofree char *when = cfd_date_format (self->revoked_at);
 
       g_string_append_printf (text, ". Revoked on %s.", when);
     }
   else if (self->expires != 0)
     {
-      g_autofree char *when = format_date (self->expires);
+      g_autofree char *when = cfd_date_format (self->expires);
 
       g_string_append_printf (text, ", until %s.", when);
     }
@@ -252,17 +245,6 @@ invalid (GError **error, const char *message)
 {
   g_set_error_literal (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT, message);
   return FALSE;
-}
-
-static gboolean
-is_date (const char *text)
-{
-  int y, m, d;
-  char tail;
-
-  return text != NULL && strlen (text) == 10 && sscanf (text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3
-         && text[4] == '-' && text[7] == '-'
-         && g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y);
 }
 
 static gboolean
@@ -318,8 +300,8 @@ signed_message (CfdVault *vault,
   cfd_ad_add_string (msg, patient_id);
   cfd_ad_add_string (msg, supervisor_id);
   cfd_ad_add_string (msg, granted_by);
-  cfd_ad_add_uint (msg, (guint64) created);
-  cfd_ad_add_uint (msg, (guint64) expires);
+  cfd_ad_add_uint (msg, (guint64)created);
+  cfd_ad_add_uint (msg, (guint64)expires);
   cfd_ad_add_bytes (msg, digest, sizeof digest);
   return msg;
 }
@@ -357,7 +339,7 @@ validate_terms (CfdVault *vault, const CfdConsentTerms *terms, GError **error)
   if (is_blank (terms->method))
     return invalid (error, "A consent needs the way it was obtained (signed form, verbal with "
                            "witness, ...)");
-  if (!is_date (terms->obtained_on))
+  if (!cfd_date_is_valid (terms->obtained_on))
     return invalid (error, "The date the consent was obtained must be written YYYY-MM-DD");
   if (terms->records_from < 0 || terms->records_to < 0
       || (terms->records_to != 0 && terms->records_to < terms->records_from))
@@ -371,7 +353,9 @@ validate_terms (CfdVault *vault, const CfdConsentTerms *terms, GError **error)
 
 /* The patient's current key version, provided the signed-in user can open it. */
 static gboolean
-current_readable_version (CfdVault *vault, const char *patient_id, guint *version_out,
+current_readable_version (CfdVault *vault,
+                          const char *patient_id,
+                          guint *version_out,
                           GError **error)
 {
   CfdDb *db = cfd_vault_get_db (vault, error);
@@ -385,7 +369,7 @@ current_readable_version (CfdVault *vault, const char *patient_id, guint *versio
     return FALSE;
   sqlite3_bind_text (stmt, 1, patient_id, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    version = (guint) sqlite3_column_int64 (stmt, 0);
+    version = (guint)sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
   if (version == 0)
     {
@@ -441,11 +425,12 @@ cfd_vault_grant_consent (CfdVault *vault,
   msg_data = cfd_ad_data (msg, &msg_len);
   crypto_sign_detached (signature, NULL, msg_data, msg_len, cfd_vault_get_sign_secret_key (vault));
 
-  stmt = cfd_db_prepare (db,
-                         "INSERT INTO consents (id, patient_id, supervisor_id, granted_by, created, "
-                         "expires, key_version, revision, sealed, signature) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-                         error);
+  stmt
+      = cfd_db_prepare (db,
+                        "INSERT INTO consents (id, patient_id, supervisor_id, granted_by, created, "
+                        "expires, key_version, revision, sealed, signature) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                        error);
   if (stmt == NULL)
     goto failed;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
@@ -473,9 +458,9 @@ failed:
   return NULL;
 }
 
-#define CONSENT_COLUMNS                                                                            \
-  "c.id, c.patient_id, c.supervisor_id, c.granted_by, c.created, coalesce(c.expires, 0), "        \
-  "coalesce(c.revoked_at, 0), c.key_version, c.revision, c.sealed, c.signature, u.role, "         \
+#define CONSENT_COLUMNS                                                                    \
+  "c.id, c.patient_id, c.supervisor_id, c.granted_by, c.created, coalesce(c.expires, 0), " \
+  "coalesce(c.revoked_at, 0), c.key_version, c.revision, c.sealed, c.signature, u.role, "  \
   "u.sign_pk"
 #define CONSENT_FROM " FROM consents c JOIN users u ON u.id = c.granted_by "
 
@@ -495,22 +480,21 @@ consent_from_row (CfdVault *vault, sqlite3_stmt *stmt, GError **error)
   g_autoptr (CfdConsent) consent = g_object_new (CFD_TYPE_CONSENT, NULL);
   g_autoptr (GBytes) sealed = cfd_db_column_bytes (stmt, 9);
   g_autoptr (CfdAd) msg = NULL;
-  const char *role = (const char *) sqlite3_column_text (stmt, 11);
+  const char *role = (const char *)sqlite3_column_text (stmt, 11);
   const guint8 *msg_data;
   gsize msg_len;
   gint64 signed_expires = -1;
 
-  consent->id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  consent->patient_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-  consent->supervisor_id = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-  consent->granted_by = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  consent->id = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  consent->patient_id = g_strdup ((const char *)sqlite3_column_text (stmt, 1));
+  consent->supervisor_id = g_strdup ((const char *)sqlite3_column_text (stmt, 2));
+  consent->granted_by = g_strdup ((const char *)sqlite3_column_text (stmt, 3));
   consent->created = sqlite3_column_int64 (stmt, 4);
   consent->expires = sqlite3_column_int64 (stmt, 5);
   consent->revoked_at = sqlite3_column_int64 (stmt, 6);
-  consent->terms = cfd_patient_key_unseal (vault, consent->patient_id,
-                                           (guint) sqlite3_column_int64 (stmt, 7), "consents",
-                                           consent->id, (guint64) sqlite3_column_int64 (stmt, 8),
-                                           sealed, TERMS_TYPE, error);
+  consent->terms = cfd_patient_key_unseal (
+      vault, consent->patient_id, (guint)sqlite3_column_int64 (stmt, 7), "consents", consent->id,
+      (guint64)sqlite3_column_int64 (stmt, 8), sealed, TERMS_TYPE, error);
   if (consent->terms == NULL)
     return NULL;
 
@@ -537,11 +521,8 @@ consent_from_row (CfdVault *vault, sqlite3_stmt *stmt, GError **error)
 }
 
 static GListStore *
-query_consents (CfdVault *vault,
-                const char *where,
-                const char *first,
-                const char *second,
-                GError **error)
+query_consents (
+    CfdVault *vault, const char *where, const char *first, const char *second, GError **error)
 {
   g_autoptr (GListStore) store = g_list_store_new (CFD_TYPE_CONSENT);
   g_autofree char *sql = g_strconcat ("SELECT " CONSENT_COLUMNS CONSENT_FROM, where,
@@ -588,8 +569,7 @@ cfd_vault_list_consents (CfdVault *vault, const char *patient_id, GError **error
   /* A supervisor sees the consents that name them, and only while one is live. */
   if (!cfd_consent_check_access (vault, patient_id, FALSE, FALSE, 0, &consent_id, error))
     {
-      cfd_vault_audit_standalone (vault, "consent.list", "patient", patient_id,
-                                  CFD_AUDIT_DENIED);
+      cfd_vault_audit_standalone (vault, "consent.list", "patient", patient_id, CFD_AUDIT_DENIED);
       return NULL;
     }
   g_free (consent_id);
@@ -681,8 +661,11 @@ still_consented (CfdVault *vault, const char *patient_id, const char *supervisor
  * consent as done. If it is interrupted, nothing of it happened, and the
  * next unlock by the practice runs it again. */
 static gboolean
-withdraw_key (CfdVault *vault, const char *consent_id, const char *patient_id,
-              const char *supervisor_id, GError **error)
+withdraw_key (CfdVault *vault,
+              const char *consent_id,
+              const char *patient_id,
+              const char *supervisor_id,
+              GError **error)
 {
   CfdDb *db = cfd_vault_get_db (vault, error);
   const char *exclude[] = { supervisor_id, NULL };
@@ -699,8 +682,8 @@ withdraw_key (CfdVault *vault, const char *consent_id, const char *patient_id,
     goto failed;
   sqlite3_bind_text (stmt, 1, consent_id, -1, SQLITE_TRANSIENT);
   if (!cfd_db_step_done (db, stmt, error)
-      || !cfd_vault_audit (vault, "consent.key-withdrawn", "patient", patient_id,
-                           CFD_AUDIT_SUCCESS, consent_id, error)
+      || !cfd_vault_audit (vault, "consent.key-withdrawn", "patient", patient_id, CFD_AUDIT_SUCCESS,
+                           consent_id, error)
       || !cfd_db_commit (db, error))
     goto failed;
   return TRUE;
@@ -731,8 +714,8 @@ cfd_vault_revoke_consent (CfdVault *vault, const char *consent_id, GError **erro
   sqlite3_bind_text (stmt, 1, consent_id, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      patient_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      supervisor_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      patient_id = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+      supervisor_id = g_strdup ((const char *)sqlite3_column_text (stmt, 1));
       revoked = sqlite3_column_int (stmt, 2) != 0;
     }
   sqlite3_reset (stmt);
@@ -781,16 +764,17 @@ cfd_vault_withdraw_lapsed_consents (CfdVault *vault, GError **error)
 
   if (db == NULL || cfd_vault_get_user_role (vault) == CFD_ROLE_SUPERVISOR)
     return 0;
-  stmt = cfd_db_prepare (db,
-                         "SELECT id, patient_id, supervisor_id FROM consents WHERE key_withdrawn = 0 "
-                         "AND (revoked_at IS NOT NULL OR (expires IS NOT NULL AND expires <= ?))",
-                         error);
+  stmt = cfd_db_prepare (
+      db,
+      "SELECT id, patient_id, supervisor_id FROM consents WHERE key_withdrawn = 0 "
+      "AND (revoked_at IS NOT NULL OR (expires IS NOT NULL AND expires <= ?))",
+      error);
   if (stmt == NULL)
     return 0;
   sqlite3_bind_int64 (stmt, 1, cfd_vault_now (vault) / G_USEC_PER_SEC);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     for (int c = 0; c < 3; c++)
-      g_ptr_array_add (due, g_strdup ((const char *) sqlite3_column_text (stmt, c)));
+      g_ptr_array_add (due, g_strdup ((const char *)sqlite3_column_text (stmt, c)));
   sqlite3_reset (stmt);
 
   for (guint i = 0; i + 2 < due->len; i += 3)

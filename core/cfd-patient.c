@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cfd-consent-private.h"
+#include "cfd-date.h"
 #include "cfd-patient-key.h"
 #include "cfd-patient-private.h"
 #include "cfd-patient.h"
@@ -119,18 +120,6 @@ invalid (GError **error, const char *message)
   return FALSE;
 }
 
-static gboolean
-is_valid_date (const char *text)
-{
-  int year, month, day;
-  char tail;
-
-  if (strlen (text) != 10 || sscanf (text, "%4d-%2d-%2d%c", &year, &month, &day, &tail) != 3
-      || text[4] != '-' || text[7] != '-')
-    return FALSE;
-  return g_date_valid_dmy ((GDateDay)day, (GDateMonth)month, (GDateYear)year);
-}
-
 gboolean
 cfd_patient_details_validate (GVariant *details, GError **error)
 {
@@ -170,7 +159,7 @@ cfd_patient_details_validate (GVariant *details, GError **error)
       if (g_variant_get_size (value) > MAX_DETAIL_BYTES)
         return invalid (error, "A patient detail is longer than 64 KiB");
       if (g_strcmp0 (key, CFD_PATIENT_BIRTH_DATE) == 0
-          && !is_valid_date (g_variant_get_string (value, NULL)))
+          && !cfd_date_is_valid (g_variant_get_string (value, NULL)))
         return invalid (error, "The birth date must be a real date written YYYY-MM-DD");
     }
 
@@ -317,8 +306,8 @@ compare_by_name (gconstpointer a, gconstpointer b, gpointer user_data)
 static void
 sort_by_name (GListStore *store)
 {
-  g_autoptr (GHashTable) keys = g_hash_table_new_full (NULL, NULL, NULL,
-                                                       (GDestroyNotify) cfd_wipe_string);
+  g_autoptr (GHashTable) keys
+      = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)cfd_wipe_string);
 
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
     {

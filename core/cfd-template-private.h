@@ -5,7 +5,6 @@
 
 G_BEGIN_DECLS
 
-gboolean cfd_template_is_valid_date (const char *text); /* YYYY-MM-DD, a real date */
 gboolean cfd_template_is_valid_time (const char *text); /* HH:MM, 00:00-23:59 */
 
 G_END_DECLS

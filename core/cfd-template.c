@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cfd-error.h"
+#include "cfd-date.h"
 #include "cfd-template-private.h"
 #include "cfd-templates-resources.h"
 
@@ -144,21 +145,6 @@ cfd_template_find_field (const CfdTemplate *tmpl, const char *id)
 }
 
 gboolean
-cfd_template_is_valid_date (const char *text)
-{
-  int year, month, day;
-  char tail;
-
-  if (strlen (text) != 10 || text[4] != '-' || text[7] != '-'
-      || sscanf (text, "%4d-%2d-%2d%c", &year, &month, &day, &tail) != 3)
-    return FALSE;
-  for (guint i = 0; i < 10; i++)
-    if (i != 4 && i != 7 && !g_ascii_isdigit (text[i]))
-      return FALSE;
-  return year >= 1 && g_date_valid_dmy ((GDateDay)day, (GDateMonth)month, (GDateYear)year);
-}
-
-gboolean
 cfd_template_is_valid_time (const char *text)
 {
   return strlen (text) == 5 && g_ascii_isdigit (text[0]) && g_ascii_isdigit (text[1])
@@ -273,7 +259,7 @@ check_value (const CfdTemplateField *field, GVariant *value, GError **error)
         }
       case CFD_FIELD_DATE:
         if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING)
-            || !cfd_template_is_valid_date (g_variant_get_string (value, NULL)))
+            || !cfd_date_is_valid (g_variant_get_string (value, NULL)))
           return field_error (error, field, "must be a real date written YYYY-MM-DD");
         return TRUE;
       case CFD_FIELD_TIME:

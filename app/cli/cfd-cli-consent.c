@@ -6,6 +6,7 @@
 
 #include "cfd-cli.h"
 #include "cfd-consent.h"
+#include "cfd-date.h"
 
 static const char unlock_passphrase[] = "the unlocking user's";
 
@@ -13,21 +14,11 @@ static const char unlock_passphrase[] = "the unlocking user's";
 static gboolean
 parse_date (const char *option, const char *text, gint64 *seconds)
 {
-  g_autofree char *iso = NULL;
-  g_autoptr (GDateTime) date = NULL;
-
   *seconds = 0;
-  if (text == NULL)
+  if (text == NULL || cfd_date_parse (text, seconds))
     return TRUE;
-  iso = g_strdup_printf ("%sT00:00:00Z", text);
-  date = strlen (text) == 10 ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
-  if (date == NULL)
-    {
-      cfd_cli_usage ("%s must be a date written YYYY-MM-DD", option);
-      return FALSE;
-    }
-  *seconds = g_date_time_to_unix (date);
-  return TRUE;
+  cfd_cli_usage ("%s must be a date written YYYY-MM-DD", option);
+  return FALSE;
 }
 
 static int

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cfd-cli.h"
+#include "cfd-date.h"
 #include "cfd-measure.h"
 #include "cfd-note-file.h"
 #include "cfd-record.h"
@@ -32,28 +33,12 @@ enum
 static gboolean
 parse_date (const char *text, gint64 *seconds)
 {
-  g_autofree char *iso = NULL;
-  g_autoptr (GDateTime) date = NULL;
-
   if (text == NULL)
     {
       *seconds = g_get_real_time () / G_USEC_PER_SEC;
       return TRUE;
     }
-  iso = g_strdup_printf ("%sT00:00:00Z", text);
-  date = strlen (text) == 10 ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
-  if (date == NULL || g_date_time_to_unix (date) < 0)
-    return FALSE;
-  *seconds = g_date_time_to_unix (date);
-  return TRUE;
-}
-
-static char *
-format_date (gint64 seconds)
-{
-  g_autoptr (GDateTime) time = g_date_time_new_from_unix_utc (seconds);
-
-  return time != NULL ? g_date_time_format (time, "%Y-%m-%d") : g_strdup ("-");
+  return cfd_date_parse (text, seconds);
 }
 
 /* Reads and parses a note file before anything is unlocked: a mistake in
@@ -221,7 +206,7 @@ static void
 print_record (CfdVault *vault, CfdRecord *record)
 {
   const CfdTemplate *tmpl = cfd_template_get (cfd_record_get_kind (record));
-  g_autofree char *date = format_date (cfd_record_get_occurred (record));
+  g_autofree char *date = cfd_date_format (cfd_record_get_occurred (record));
   GVariant *content = cfd_record_get_content (record);
 
   printf ("Id: %s\n", cfd_record_get_id (record));
@@ -276,7 +261,7 @@ run_show (CfdCliContext *ctx, int argc, char **argv)
 static void
 print_summary (CfdRecord *record)
 {
-  g_autofree char *date = format_date (cfd_record_get_occurred (record));
+  g_autofree char *date = cfd_date_format (cfd_record_get_occurred (record));
   GVariant *content = cfd_record_get_content (record);
   const char *instrument = NULL, *band = NULL;
   gint64 total = 0;
@@ -412,7 +397,7 @@ run_history (CfdCliContext *ctx, int argc, char **argv)
                                          ? g_list_model_get_item (revisions, i)
                                          : g_object_ref (current);
       g_autofree char *saved = cfd_cli_format_time (cfd_record_get_updated (record));
-      g_autofree char *date = format_date (cfd_record_get_occurred (record));
+      g_autofree char *date = cfd_date_format (cfd_record_get_occurred (record));
 
       printf ("%" G_GUINT64_FORMAT "\t%s\t%s\t%s\n", cfd_record_get_revision (record), saved, date,
               record == current
@@ -561,7 +546,7 @@ run_search (CfdCliContext *ctx, int argc, char **argv)
   for (guint i = 0; i < g_list_model_get_n_items (hits); i++)
     {
       g_autoptr (CfdSearchHit) hit = g_list_model_get_item (hits, i);
-      g_autofree char *date = format_date (cfd_search_hit_get_occurred (hit));
+      g_autofree char *date = cfd_date_format (cfd_search_hit_get_occurred (hit));
 
       printf ("%s\t%s\t%s\t%s\t%s\n", cfd_search_hit_get_patient_name (hit), date,
               cfd_record_kind_to_string (cfd_search_hit_get_kind (hit)),

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "cfd-cli.h"
+#include "cfd-date.h"
 
 static const char unlock_passphrase[] = "the unlocking user's";
 
@@ -224,7 +225,6 @@ run_retain (CfdCliContext *ctx, int argc, char **argv)
                                "Keep the records until this date (or 'none')", "YYYY-MM-DD" },
                              { NULL } };
   g_autoptr (CfdVault) vault = NULL;
-  g_autoptr (GDateTime) date = NULL;
   GError *error = NULL;
   gint64 seconds = 0;
 
@@ -232,15 +232,8 @@ run_retain (CfdCliContext *ctx, int argc, char **argv)
     return CFD_CLI_USAGE;
   if (argc != 2 || until == NULL)
     return cfd_cli_usage ("patient retain needs a patient ID and --until YYYY-MM-DD");
-  if (g_strcmp0 (until, "none") != 0)
-    {
-      g_autofree char *iso = g_strdup_printf ("%sT00:00:00Z", until);
-
-      date = g_date_time_new_from_iso8601 (iso, NULL);
-      if (date == NULL || strlen (until) != 10)
-        return cfd_cli_usage ("--until must be a date written YYYY-MM-DD");
-      seconds = g_date_time_to_unix (date);
-    }
+  if (g_strcmp0 (until, "none") != 0 && !cfd_date_parse (until, &seconds))
+    return cfd_cli_usage ("--until must be a date written YYYY-MM-DD");
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
