@@ -429,6 +429,10 @@ test_kill (void)
       run_cycle (&c, writer, cycle, delay_us, g_rand_int_range (rand, 0, 4) != 0, wrong_first);
       verify (&c, cycle % full_every == 0 || cycle == cycles
                       || (vault_cycles > 0 && cycle % vault_cycles == 0));
+      /* A soak runs for a long time: show where it is. */
+      if (cycles >= 1000 && cycle % 500 == 0)
+        g_printerr ("# cycle %u of %u: %u acknowledged saves, %.0f s\n", cycle, cycles, c.acks,
+                    (double)(now_us () - started) / G_USEC_PER_SEC);
     }
 
   g_test_message ("%u cycles over %u vaults, %u acknowledged saves (%u signatures; last vault: "
