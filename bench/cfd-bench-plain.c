@@ -78,8 +78,8 @@ new_id (GRand *rand)
 }
 
 static void
-populate (GRand *rand, guint n_patients, guint n_records, GPtrArray *patient_ids,
-          GPtrArray *record_ids)
+populate (
+    GRand *rand, guint n_patients, guint n_records, GPtrArray *patient_ids, GPtrArray *record_ids)
 {
   sqlite3_stmt *add_patient = prepare ("INSERT INTO patients VALUES (?, ?, 0, ?, ?)");
   sqlite3_stmt *add_record = prepare ("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)");
@@ -133,7 +133,7 @@ materialize (sqlite3_stmt *stmt)
 
   while (sqlite3_step (stmt) == SQLITE_ROW)
     for (int c = 0; c < sqlite3_column_count (stmt); c++)
-      g_ptr_array_add (rows, g_strdup ((const char *) sqlite3_column_text (stmt, c)));
+      g_ptr_array_add (rows, g_strdup ((const char *)sqlite3_column_text (stmt, c)));
   sqlite3_reset (stmt);
   return rows->len;
 }
@@ -144,14 +144,13 @@ main (int argc, char *argv[])
   g_autofree char *dir = NULL;
   int patients = 500, records = 40, iterations = 50;
   gint64 seed = 1;
-  GOptionEntry entries[] = {
-    { "dir", 0, 0, G_OPTION_ARG_FILENAME, &dir, "Scratch folder", "DIR" },
-    { "patients", 0, 0, G_OPTION_ARG_INT, &patients, "Patients", "N" },
-    { "records", 0, 0, G_OPTION_ARG_INT, &records, "Records per patient", "M" },
-    { "iterations", 0, 0, G_OPTION_ARG_INT, &iterations, "Samples per action", "K" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Generator seed", "S" },
-    { NULL }
-  };
+  GOptionEntry entries[]
+      = { { "dir", 0, 0, G_OPTION_ARG_FILENAME, &dir, "Scratch folder", "DIR" },
+          { "patients", 0, 0, G_OPTION_ARG_INT, &patients, "Patients", "N" },
+          { "records", 0, 0, G_OPTION_ARG_INT, &records, "Records per patient", "M" },
+          { "iterations", 0, 0, G_OPTION_ARG_INT, &iterations, "Samples per action", "K" },
+          { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Generator seed", "S" },
+          { NULL } };
   g_autoptr (GOptionContext) context = g_option_context_new ("- plaintext baseline");
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) patient_ids = g_ptr_array_new_with_free_func (g_free);
@@ -171,10 +170,10 @@ main (int argc, char *argv[])
   path = g_build_filename (dir, "plain.db", NULL);
   g_unlink (path);
 
-  rand = g_rand_new_with_seed ((guint32) seed);
+  rand = g_rand_new_with_seed ((guint32)seed);
   g_assert (sqlite3_open (path, &db) == SQLITE_OK);
   create_schema ();
-  populate (rand, (guint) patients, (guint) records, patient_ids, record_ids);
+  populate (rand, (guint)patients, (guint)records, patient_ids, record_ids);
 
   {
     g_autoptr (CfdBenchSeries) s = cfd_bench_series_new ("list patients");
@@ -217,8 +216,8 @@ main (int argc, char *argv[])
 
     for (int i = 0; i < iterations; i++)
       {
-        const char *id = g_ptr_array_index (record_ids,
-                                            g_rand_int_range (rand, 0, (gint32) record_ids->len));
+        const char *id
+            = g_ptr_array_index (record_ids, g_rand_int_range (rand, 0, (gint32)record_ids->len));
         gint64 t = cfd_bench_now ();
 
         sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);

@@ -37,7 +37,7 @@ cfd_bench_series_add (CfdBenchSeries *series, double ms)
 static int
 compare_doubles (gconstpointer a, gconstpointer b)
 {
-  double x = *(const double *) a, y = *(const double *) b;
+  double x = *(const double *)a, y = *(const double *)b;
 
   return (x > y) - (x < y);
 }
@@ -52,7 +52,7 @@ cfd_bench_series_percentile (CfdBenchSeries *series, double p)
   if (n == 0)
     return 0;
   g_array_sort (series->samples, compare_doubles);
-  rank = (guint) (p / 100.0 * n + 0.999999);
+  rank = (guint)(p / 100.0 * n + 0.999999);
   rank = CLAMP (rank, 1, n);
   return g_array_index (series->samples, double, rank - 1);
 }

@@ -26,7 +26,7 @@ cfd_bench_now (void)
 static inline double
 cfd_bench_ms_since (gint64 start)
 {
-  return (double) (g_get_monotonic_time () - start) / 1000.0;
+  return (double)(g_get_monotonic_time () - start) / 1000.0;
 }
 
 /* "action<TAB>p50<TAB>p95<TAB>n" in milliseconds: what the plaintext

@@ -23,7 +23,7 @@
 
 typedef struct
 {
-  GPtrArray *series; /* CfdBenchSeries */
+  GPtrArray *series;    /* CfdBenchSeries */
   GHashTable *baseline; /* action -> p50 (double *) */
 } Results;
 
@@ -120,7 +120,11 @@ patient_ids (CfdVault *vault)
 }
 
 static void
-time_reads (Results *results, CfdVault *vault, GRand *rand, GPtrArray *patients, int iterations,
+time_reads (Results *results,
+            CfdVault *vault,
+            GRand *rand,
+            GPtrArray *patients,
+            int iterations,
             GPtrArray *record_ids)
 {
   CfdBenchSeries *list_s = series (results, "list patients");
@@ -139,7 +143,8 @@ time_reads (Results *results, CfdVault *vault, GRand *rand, GPtrArray *patients,
 
   for (int i = 0; i < iterations; i++)
     {
-      const char *pid = g_ptr_array_index (patients, g_rand_int_range (rand, 0, (gint32) patients->len));
+      const char *pid
+          = g_ptr_array_index (patients, g_rand_int_range (rand, 0, (gint32)patients->len));
       gint64 t = cfd_bench_now ();
       g_autoptr (GListModel) records = cfd_vault_list_records (vault, pid, &error);
 
@@ -155,7 +160,8 @@ time_reads (Results *results, CfdVault *vault, GRand *rand, GPtrArray *patients,
 
   for (int i = 0; i < iterations; i++)
     {
-      const char *rid = g_ptr_array_index (record_ids, g_rand_int_range (rand, 0, (gint32) record_ids->len));
+      const char *rid
+          = g_ptr_array_index (record_ids, g_rand_int_range (rand, 0, (gint32)record_ids->len));
       gint64 t = cfd_bench_now ();
       g_autoptr (CfdRecord) record = cfd_vault_get_record (vault, rid, &error);
 
@@ -211,12 +217,12 @@ time_writes (Results *results, CfdVault *vault, GRand *rand, GPtrArray *patients
 
   for (int i = 0; i < iterations; i++)
     {
-      const char *pid = g_ptr_array_index (patients, g_rand_int_range (rand, 0, (gint32) patients->len));
+      const char *pid
+          = g_ptr_array_index (patients, g_rand_int_range (rand, 0, (gint32)patients->len));
       g_autoptr (GVariant) first = progress_note (rand);
       g_autoptr (GVariant) second = progress_note (rand);
-      g_autofree char *rid = cfd_vault_create_record (vault, pid, CFD_RECORD_PROGRESS,
-                                                      g_get_real_time () / G_USEC_PER_SEC, first,
-                                                      &error);
+      g_autofree char *rid = cfd_vault_create_record (
+          vault, pid, CFD_RECORD_PROGRESS, g_get_real_time () / G_USEC_PER_SEC, first, &error);
       gint64 t;
 
       check (rid != NULL, error);
@@ -263,15 +269,15 @@ time_search (Results *results, CfdVault *vault, int iterations)
 }
 
 static void
-load_baseline (Results *results, const char *plain, int patients, int records, int iterations,
-               guint32 seed)
+load_baseline (
+    Results *results, const char *plain, int patients, int records, int iterations, guint32 seed)
 {
   g_autofree char *p = g_strdup_printf ("%d", patients);
   g_autofree char *r = g_strdup_printf ("%d", records);
   g_autofree char *k = g_strdup_printf ("%d", iterations);
   g_autofree char *s = g_strdup_printf ("%u", seed);
-  const char *argv[] = { plain, "--patients", p, "--records", r, "--iterations", k, "--seed", s,
-                         NULL };
+  const char *argv[]
+      = { plain, "--patients", p, "--records", r, "--iterations", k, "--seed", s, NULL };
   g_autofree char *out = NULL;
   g_auto (GStrv) lines = NULL;
   g_autoptr (GError) error = NULL;
@@ -279,7 +285,7 @@ load_baseline (Results *results, const char *plain, int patients, int records, i
 
   if (plain == NULL)
     return;
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status,
+  if (!g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status,
                      &error)
       || !g_spawn_check_wait_status (status, &error))
     {
@@ -305,8 +311,8 @@ load_baseline (Results *results, const char *plain, int patients, int records, i
 typedef struct
 {
   const char *action;
-  double limit_ms;   /* p50 must be at most this, or 0 */
-  double max_ratio;  /* p50 / baseline p50 must be at most this, or 0 */
+  double limit_ms;  /* p50 must be at most this, or 0 */
+  double max_ratio; /* p50 / baseline p50 must be at most this, or 0 */
   const char *label;
 } Target;
 
@@ -322,7 +328,8 @@ static void
 print_results (Results *results, const char *scale, glong rss_kib)
 {
   printf ("\n== %s ==\n", scale);
-  printf ("%-26s %10s %10s %6s %12s %8s\n", "action", "p50 ms", "p95 ms", "n", "plain p50", "ratio");
+  printf ("%-26s %10s %10s %6s %12s %8s\n", "action", "p50 ms", "p95 ms", "n", "plain p50",
+          "ratio");
   for (guint i = 0; i < results->series->len; i++)
     {
       CfdBenchSeries *s = g_ptr_array_index (results->series, i);
@@ -371,16 +378,16 @@ main (int argc, char *argv[])
   g_autofree char *plain = NULL;
   g_autofree char *scale = NULL;
   g_autofree char *generate = NULL;
-  GOptionEntry entries[] = {
-    { "patients", 0, 0, G_OPTION_ARG_INT, &patients, "Patients", "N" },
-    { "records", 0, 0, G_OPTION_ARG_INT, &records, "Records per patient", "M" },
-    { "iterations", 0, 0, G_OPTION_ARG_INT, &iterations, "Samples per action", "K" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Generator seed", "S" },
-    { "baseline", 0, 0, G_OPTION_ARG_FILENAME, &plain, "The cfd-bench-plain program", "PATH" },
-    { "generate", 0, 0, G_OPTION_ARG_FILENAME, &generate, "Only create the practice in DIR",
-      "DIR" },
-    { NULL }
-  };
+  GOptionEntry entries[]
+      = { { "patients", 0, 0, G_OPTION_ARG_INT, &patients, "Patients", "N" },
+          { "records", 0, 0, G_OPTION_ARG_INT, &records, "Records per patient", "M" },
+          { "iterations", 0, 0, G_OPTION_ARG_INT, &iterations, "Samples per action", "K" },
+          { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Generator seed", "S" },
+          { "baseline", 0, 0, G_OPTION_ARG_FILENAME, &plain, "The cfd-bench-plain program",
+            "PATH" },
+          { "generate", 0, 0, G_OPTION_ARG_FILENAME, &generate, "Only create the practice in DIR",
+            "DIR" },
+          { NULL } };
   g_autoptr (GOptionContext) context = g_option_context_new ("- Confidant benchmarks");
   g_autoptr (GError) error = NULL;
   g_autoptr (CfdVault) vault = NULL;
@@ -403,19 +410,19 @@ main (int argc, char *argv[])
   if (!cfd_secure_init ())
     return 1;
   cfd_kdf_allow_weak_params_for_testing (TRUE);
-  results.series = g_ptr_array_new_with_free_func ((GDestroyNotify) cfd_bench_series_free);
+  results.series = g_ptr_array_new_with_free_func ((GDestroyNotify)cfd_bench_series_free);
   results.baseline = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   scale = g_strdup_printf ("%d patients x %d records = %d records", patients, records,
                            patients * records);
-  rand = g_rand_new_with_seed ((guint32) seed);
+  rand = g_rand_new_with_seed ((guint32)seed);
 
   if (generate != NULL)
     {
       vault = cfd_vault_create (generate, "Bench Owner", PASSPHRASE, &recovery, &error);
       check (vault != NULL, error);
-      options.patients = (guint) patients;
-      options.records_per_patient = (guint) records;
-      options.seed = (guint32) seed;
+      options.patients = (guint)patients;
+      options.records_per_patient = (guint)records;
+      options.seed = (guint32)seed;
       check (cfd_demo_populate (vault, &options, NULL, NULL, &error), error);
       return 0;
     }
@@ -428,12 +435,12 @@ main (int argc, char *argv[])
     g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
     g_autofree char *p = g_strdup_printf ("%d", patients);
     g_autofree char *r = g_strdup_printf ("%d", records);
-    g_autofree char *s = g_strdup_printf ("%u", (guint32) seed);
-    const char *child[] = { self, "--generate", dir, "--patients", p, "--records", r, "--seed", s,
-                            NULL };
+    g_autofree char *s = g_strdup_printf ("%u", (guint32)seed);
+    const char *child[]
+        = { self, "--generate", dir, "--patients", p, "--records", r, "--seed", s, NULL };
     int status = 0;
 
-    check (g_spawn_sync (NULL, (char **) child, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
+    check (g_spawn_sync (NULL, (char **)child, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
                          &status, &error)
                && g_spawn_check_wait_status (status, &error),
            error);
@@ -453,7 +460,7 @@ main (int argc, char *argv[])
   time_search (&results, vault, iterations);
   rss = cfd_bench_current_rss_kib ();
 
-  load_baseline (&results, plain, patients, records, iterations, (guint32) seed);
+  load_baseline (&results, plain, patients, records, iterations, (guint32)seed);
   print_results (&results, scale, rss);
 
   cfd_vault_lock (vault);

@@ -14,7 +14,8 @@ typedef enum
   CFD_CONSENT_SCOPE_PSYCHOTHERAPY, /* psychotherapy notes only */
 } CfdConsentScope;
 
-const char *cfd_consent_scope_to_string (CfdConsentScope scope); /* "all", "medical", "psychotherapy" */
+const char *
+cfd_consent_scope_to_string (CfdConsentScope scope); /* "all", "medical", "psychotherapy" */
 gboolean cfd_consent_scope_from_string (const char *text, CfdConsentScope *scope);
 
 /* What the patient agreed to; dates are seconds since the epoch (UTC), 0

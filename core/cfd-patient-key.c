@@ -46,11 +46,11 @@ tampered (GError **error, const char *what)
 
 gboolean
 cfd_patient_key_insert_grant (CfdVault *vault,
-              const char *patient_id,
-              guint key_version,
-              const char *user_id,
-              const guint8 key[CFD_KEY_BYTES],
-              GError **error)
+                              const char *patient_id,
+                              guint key_version,
+                              const char *user_id,
+                              const guint8 key[CFD_KEY_BYTES],
+                              GError **error)
 {
   CfdDb *db = cfd_vault_get_db (vault, error);
   guint8 box_pk[CFD_BOX_PK_BYTES];
@@ -115,7 +115,8 @@ cfd_patient_key_create (CfdVault *vault, const char *patient_id, GError **error)
   const char *owner = cfd_vault_get_owner_id (vault);
 
   cfd_random_bytes (key, CFD_KEY_BYTES);
-  if (!cfd_patient_key_insert_grant (vault, patient_id, 1, cfd_vault_get_user_id (vault), key, error))
+  if (!cfd_patient_key_insert_grant (vault, patient_id, 1, cfd_vault_get_user_id (vault), key,
+                                     error))
     return FALSE;
 
   /* The owner keeps access to every patient of the practice, so that the
@@ -322,8 +323,7 @@ static const CfdSealedTable sealed_tables[] = {
   { "consents", "consents", "id", "revision", "patient_id", "key_version", "sealed" },
   { "records", "records", "id", "revision", "patient_id", "key_version", "sealed" },
   /* Earlier revisions are sealed with the record's own table name and id. */
-  { "record_revisions", "records", "record_id", "revision", "patient_id", "key_version",
-    "sealed" },
+  { "record_revisions", "records", "record_id", "revision", "patient_id", "key_version", "sealed" },
   { "reviews", "reviews", "id", "revision", "patient_id", "key_version", "sealed" },
 };
 
@@ -365,12 +365,12 @@ reseal_table (CfdVault *vault,
   sqlite3_bind_int64 (select, 2, old_version);
   while ((rc = sqlite3_step (select)) == SQLITE_ROW)
     {
-      g_autofree char *row_id = g_strdup ((const char *) sqlite3_column_text (select, 0));
-      guint64 revision = (guint64) sqlite3_column_int64 (select, 1);
-      g_autoptr (CfdAd) old_ad = field_ad (vault, patient_id, old_version, t->ad_table, row_id,
-                                           revision);
-      g_autoptr (CfdAd) new_ad = field_ad (vault, patient_id, old_version + 1, t->ad_table,
-                                           row_id, revision);
+      g_autofree char *row_id = g_strdup ((const char *)sqlite3_column_text (select, 0));
+      guint64 revision = (guint64)sqlite3_column_int64 (select, 1);
+      g_autoptr (CfdAd) old_ad
+          = field_ad (vault, patient_id, old_version, t->ad_table, row_id, revision);
+      g_autoptr (CfdAd) new_ad
+          = field_ad (vault, patient_id, old_version + 1, t->ad_table, row_id, revision);
       g_autoptr (GBytes) plain = NULL;
       g_autoptr (GBytes) sealed = NULL;
       const guint8 *ad_data;
@@ -379,7 +379,7 @@ reseal_table (CfdVault *vault,
 
       ad_data = cfd_ad_data (old_ad, &ad_len);
       plain = cfd_aead_open (old_key, sqlite3_column_blob (select, 2),
-                             (gsize) sqlite3_column_bytes (select, 2), ad_data, ad_len);
+                             (gsize)sqlite3_column_bytes (select, 2), ad_data, ad_len);
       if (plain == NULL)
         {
           sqlite3_finalize (select);
@@ -397,7 +397,7 @@ reseal_table (CfdVault *vault,
       cfd_db_bind_bytes (update, 1, sealed);
       sqlite3_bind_int64 (update, 2, old_version + 1);
       sqlite3_bind_text (update, 3, row_id, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (update, 4, (gint64) revision);
+      sqlite3_bind_int64 (update, 4, (gint64)revision);
       if (!cfd_db_step_done (db, update, error))
         {
           sqlite3_finalize (select);
@@ -424,7 +424,7 @@ current_key_version (CfdDb *db, const char *patient_id, guint *version, GError *
   sqlite3_bind_text (stmt, 1, patient_id, -1, SQLITE_TRANSIENT);
   found = sqlite3_step (stmt) == SQLITE_ROW;
   if (found)
-    *version = (guint) sqlite3_column_int64 (stmt, 0);
+    *version = (guint)sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
   if (!found)
     g_set_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_NOT_FOUND, "No such patient");
@@ -443,7 +443,7 @@ current_readers (CfdDb *db, const char *patient_id, guint version, GError **erro
   sqlite3_bind_text (stmt, 1, patient_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 2, version);
   while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_ptr_array_add (readers, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+    g_ptr_array_add (readers, g_strdup ((const char *)sqlite3_column_text (stmt, 0)));
   sqlite3_reset (stmt);
   return g_steal_pointer (&readers);
 }
@@ -488,8 +488,8 @@ cfd_patient_key_rotate (CfdVault *vault,
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (sealed_tables); i++)
-    if (!reseal_table (vault, &sealed_tables[i], patient_id, version, old_key->data,
-                       new_key->data, error))
+    if (!reseal_table (vault, &sealed_tables[i], patient_id, version, old_key->data, new_key->data,
+                       error))
       return FALSE;
 
   stmt = cfd_db_prepare (db, "DELETE FROM patient_keys WHERE patient_id = ? AND key_version <= ?",

@@ -10,7 +10,7 @@
 #include "cfd-search.h"
 #include "cfd-test-util.h"
 
-#define CANARY "Ottoline Quibbage"
+#define CANARY          "Ottoline Quibbage"
 #define SUPERVISOR_PASS "supervisor passphrase"
 
 static gint64 fake_now;
@@ -120,12 +120,12 @@ test_grant_and_scope (Fixture *f, gconstpointer data)
   g_assert_cmpstr (cfd_patient_get_name (patient), ==, CANARY);
 
   /* Medical scope: the medical record yes, psychotherapy notes no. */
-  g_assert_true (cfd_consent_check_access (f->vault, f->patient, TRUE, FALSE, 0, &authorization,
-                                           &error));
+  g_assert_true (
+      cfd_consent_check_access (f->vault, f->patient, TRUE, FALSE, 0, &authorization, &error));
   g_assert_cmpstr (authorization, ==, consent);
   g_clear_pointer (&authorization, g_free);
-  g_assert_false (cfd_consent_check_access (f->vault, f->patient, TRUE, TRUE, 0, &authorization,
-                                            &error));
+  g_assert_false (
+      cfd_consent_check_access (f->vault, f->patient, TRUE, TRUE, 0, &authorization, &error));
   g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_NOT_PERMITTED);
   g_clear_error (&error);
 
@@ -142,8 +142,10 @@ test_grant_and_scope (Fixture *f, gconstpointer data)
 
   /* Supervisors never grant. */
   {
-    CfdConsentTerms terms = { .supervisor = "Sam Supervisor", .purpose = "x",
-                              .obtained_on = "2026-01-01", .method = "verbal with witness" };
+    CfdConsentTerms terms = { .supervisor = "Sam Supervisor",
+                              .purpose = "x",
+                              .obtained_on = "2026-01-01",
+                              .method = "verbal with witness" };
 
     g_assert_null (cfd_vault_grant_consent (f->vault, f->patient, &terms, &error));
     g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_NOT_PERMITTED);
@@ -168,8 +170,8 @@ test_date_range (Fixture *f, gconstpointer data)
 
   g_assert_no_error (error);
   switch_user (f, TRUE);
-  g_assert_true (cfd_consent_check_access (f->vault, f->patient, TRUE, TRUE, 1500000,
-                                           &authorization, &error));
+  g_assert_true (
+      cfd_consent_check_access (f->vault, f->patient, TRUE, TRUE, 1500000, &authorization, &error));
   g_clear_pointer (&authorization, g_free);
   g_assert_false (cfd_consent_check_access (f->vault, f->patient, TRUE, FALSE, 2000001,
                                             &authorization, &error));
@@ -179,8 +181,10 @@ test_date_range (Fixture *f, gconstpointer data)
 static void
 test_invalid_terms (Fixture *f, gconstpointer data)
 {
-  CfdConsentTerms good = { .supervisor = "Sam Supervisor", .purpose = "Supervision",
-                           .obtained_on = "2026-11-01", .method = "signed form" };
+  CfdConsentTerms good = { .supervisor = "Sam Supervisor",
+                           .purpose = "Supervision",
+                           .obtained_on = "2026-11-01",
+                           .method = "signed form" };
   CfdConsentTerms bad;
   g_autoptr (GError) error = NULL;
 
@@ -221,9 +225,9 @@ patient_sealed (CfdVault *vault, const char *patient_id, guint *version, guint64
                       NULL);
   sqlite3_bind_text (stmt, 1, patient_id, -1, SQLITE_STATIC);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  bytes = g_bytes_new (sqlite3_column_blob (stmt, 0), (gsize) sqlite3_column_bytes (stmt, 0));
-  *version = (guint) sqlite3_column_int64 (stmt, 1);
-  *revision = (guint64) sqlite3_column_int64 (stmt, 2);
+  bytes = g_bytes_new (sqlite3_column_blob (stmt, 0), (gsize)sqlite3_column_bytes (stmt, 0));
+  *version = (guint)sqlite3_column_int64 (stmt, 1);
+  *revision = (guint64)sqlite3_column_int64 (stmt, 2);
   sqlite3_finalize (stmt);
   return bytes;
 }
@@ -351,7 +355,6 @@ test_tampered_consent (Fixture *f, gconstpointer data)
   g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_TAMPERED);
 }
 
-
 static char *
 signed_record (Fixture *f, CfdRecordKind kind, const char *field, const char *text)
 {
@@ -378,8 +381,8 @@ test_record_scope (Fixture *f, gconstpointer data)
 {
   g_autofree char *progress = signed_record (f, CFD_RECORD_PROGRESS, "subjective",
                                              "Sleeping better since the second session");
-  g_autofree char *integration = signed_record (f, CFD_RECORD_INTEGRATION, "intentions",
-                                                "Zanzibarian lighthouse imagery");
+  g_autofree char *integration
+      = signed_record (f, CFD_RECORD_INTEGRATION, "intentions", "Zanzibarian lighthouse imagery");
   g_autofree char *consent = grant (f, CFD_CONSENT_SCOPE_MEDICAL, 0);
   g_autoptr (GError) error = NULL;
   g_autoptr (GListModel) timeline = NULL;
@@ -409,8 +412,8 @@ test_record_scope (Fixture *f, gconstpointer data)
 static void
 test_review (Fixture *f, gconstpointer data)
 {
-  g_autofree char *progress = signed_record (f, CFD_RECORD_PROGRESS, "subjective",
-                                             "Mood brighter this week");
+  g_autofree char *progress
+      = signed_record (f, CFD_RECORD_PROGRESS, "subjective", "Mood brighter this week");
   g_autofree char *consent = grant (f, CFD_CONSENT_SCOPE_ALL, 0);
   g_autofree char *comment = NULL;
   g_autofree char *cosign = NULL;
@@ -478,7 +481,7 @@ int
 main (int argc, char *argv[])
 {
   cfd_test_init (&argc, &argv);
-#define ADD(path, func)                                                                            \
+#define ADD(path, func) \
   g_test_add ("/confidant/consent/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("without-consent", test_without_consent);
   ADD ("grant-and-scope", test_grant_and_scope);

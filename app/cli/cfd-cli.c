@@ -8,6 +8,8 @@
 #include "cfd-cli.h"
 #include "cfd-secure.h"
 
+/* One table per file of commands, in the order --help lists them. */
+/* clang-format off */
 static const CfdCliCommand *const command_tables[] = {
   cfd_cli_vault_commands,
   cfd_cli_patient_commands,
@@ -18,6 +20,7 @@ static const CfdCliCommand *const command_tables[] = {
   cfd_cli_audit_commands,
   cfd_cli_demo_commands,
 };
+/* clang-format on */
 
 static void
 print_commands (FILE *out)
