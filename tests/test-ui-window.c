@@ -471,6 +471,65 @@ test_addendum (void)
   g_assert_cmpstr (cfd_record_editor_get_record_id (editor ()), ==, record_id);
 }
 
+static void
+test_dosing_form (void)
+{
+  GtkWidget *vitals, *add;
+  GVariant *content, *readings;
+  g_autoptr (CfdRecord) record = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dosing_id = NULL;
+  const char *time;
+  guint16 systolic, diastolic, heart_rate, spo2;
+  double dose = 0;
+  const char *medication = NULL;
+
+  /* The idle-lock test stretched the debounce; back to the default. */
+  cfd_record_editor_set_autosave_delay (editor (), 1500);
+  activate ("editor", "editor.close", NULL);
+  activate ("patient_page", "patient.new-record", g_variant_new_string ("dosing"));
+  dosing_id = g_strdup (cfd_record_editor_get_record_id (editor ()));
+
+  /* Choices are drop-downs, numbers spin buttons, the vitals an editable list. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (get_widget ("field-medication")), 2);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (get_widget ("field-dose-mg")), 56.25);
+  vitals = get_widget ("field-vitals");
+  add = g_object_get_data (G_OBJECT (vitals), "add-button");
+  g_signal_emit_by_name (add, "clicked");
+  {
+    GtkWidget *row = gtk_widget_get_first_child (vitals);
+    GtkWidget *cell
+        = gtk_widget_get_first_child (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row)));
+    const int values[] = { 128, 82, 74, 98 };
+
+    gtk_editable_set_text (GTK_EDITABLE (cell), "10:05");
+    for (int i = 0; i < 4; i++)
+      {
+        cell = gtk_widget_get_next_sibling (cell);
+        gtk_spin_button_set_value (GTK_SPIN_BUTTON (cell), values[i]);
+      }
+  }
+  wait_until (editor_saved, editor (), "the dosing autosave");
+
+  record = cfd_vault_get_record (cfd_window_get_vault (window), dosing_id, &error);
+  g_assert_no_error (error);
+  content = cfd_record_get_content (record);
+  g_assert_true (g_variant_lookup (content, "medication", "&s", &medication));
+  g_assert_cmpstr (medication, ==, "esketamine");
+  g_assert_true (g_variant_lookup (content, "dose-mg", "d", &dose));
+  g_assert_cmpfloat_with_epsilon (dose, 56.25, 0.001);
+  readings = g_variant_lookup_value (content, "vitals", G_VARIANT_TYPE ("a(sqqqq)"));
+  g_assert_nonnull (readings);
+  g_assert_cmpuint (g_variant_n_children (readings), ==, 1);
+  g_variant_get_child (readings, 0, "(&sqqqq)", &time, &systolic, &diastolic, &heart_rate, &spo2);
+  g_assert_cmpstr (time, ==, "10:05");
+  g_assert_cmpuint (systolic, ==, 128);
+  g_assert_cmpuint (spo2, ==, 98);
+  g_variant_unref (readings);
+  /* Untouched number fields stay out of the record rather than reading 0. */
+  g_assert_false (g_variant_lookup (content, "weight-kg", "d", &dose));
+}
+
 static gboolean
 results_shown (gconstpointer user_data)
 {
@@ -543,6 +602,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/ui/window/idle-lock", test_idle_lock);
   g_test_add_func ("/confidant/ui/window/sign", test_history_and_sign);
   g_test_add_func ("/confidant/ui/window/addendum", test_addendum);
+  g_test_add_func ("/confidant/ui/window/dosing-form", test_dosing_form);
   g_test_add_func ("/confidant/ui/window/search", test_search);
   g_test_add_func ("/confidant/ui/window/close", test_close);
   return g_test_run ();

@@ -245,7 +245,7 @@ build_control (CfdRecordForm *self, FieldBinding *binding, GtkWidget *field_box)
               max = 100000;
             }
           control = gtk_spin_button_new_with_range (min, max, integer ? 1 : 0.1);
-          gtk_spin_button_set_digits (GTK_SPIN_BUTTON (control), integer ? 0 : 1);
+          gtk_spin_button_set_digits (GTK_SPIN_BUTTON (control), integer ? 0 : 2);
           gtk_widget_set_halign (control, GTK_ALIGN_START);
           g_object_set_data (G_OBJECT (control), "form", self);
           g_signal_connect (control, "value-changed", G_CALLBACK (number_changed), binding);
