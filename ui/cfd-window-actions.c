@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "cfd-audit-window.h"
+#include "cfd-backup-window.h"
 #include "cfd-window-private.h"
 
 static void schedule_auto_lock (CfdWindow *self, guint delay);
@@ -23,6 +24,14 @@ auto_lock_due (gpointer user_data)
   if (idle_ms < (gint64)self->auto_lock_interval)
     {
       schedule_auto_lock (self, self->auto_lock_interval - (guint)idle_ms);
+      return G_SOURCE_REMOVE;
+    }
+
+  /* The recovery key is shown only once: idleness does not take it away
+   * before the owner has stored it (Ctrl+L still does, and wipes it). */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "recovery-key") == 0)
+    {
+      schedule_auto_lock (self, self->auto_lock_interval);
       return G_SOURCE_REMOVE;
     }
 
@@ -102,6 +111,15 @@ audit_log_action (GtkWidget *widget, const char *action_name, GVariant *paramete
 }
 
 static void
+backup_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CfdWindow *self = CFD_WINDOW (widget);
+
+  if (self->vault != NULL && cfd_vault_is_unlocked (self->vault))
+    gtk_window_present (GTK_WINDOW (cfd_backup_window_new (GTK_WINDOW (self), self->vault)));
+}
+
+static void
 auto_lock_minutes_changed (CfdWindow *self, const char *key, GSettings *settings)
 {
   cfd_window_set_auto_lock_interval (self, g_settings_get_uint (settings, key) * 60 * 1000);
@@ -114,6 +132,7 @@ cfd_window_actions_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.audit-log", NULL, audit_log_action);
   gtk_widget_class_install_action (widget_class, "win.access-history", "s", audit_log_action);
+  gtk_widget_class_install_action (widget_class, "win.backup", NULL, backup_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lock", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search",
                                        NULL);
