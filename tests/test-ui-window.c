@@ -420,6 +420,25 @@ test_history_and_sign (void)
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (revisions), >=, 2);
 
+  /* An earlier revision opens read-only in a window of its own, and a lock
+   * closes it with everything else. */
+  {
+    GtkListBox *list = GTK_LIST_BOX (get_widget ("revision_list"));
+    GtkWindow *viewer;
+    GtkWidget *view;
+
+    g_signal_emit_by_name (list, "row-activated", gtk_list_box_get_row_at_index (list, 1));
+    viewer = find_toplevel (ADW_TYPE_WINDOW);
+    g_assert_nonnull (viewer);
+    view = find_widget (GTK_WIDGET (viewer), "field-intentions");
+    g_assert_false (gtk_text_view_get_editable (GTK_TEXT_VIEW (view)));
+    g_assert_false (gtk_widget_get_visible (find_widget (GTK_WIDGET (viewer), "sign_button")));
+    activate ("workspace", "win.lock", NULL);
+    g_assert_null (find_toplevel (ADW_TYPE_WINDOW));
+    unlock_with (current_passphrase);
+    wait_until (page_is, "workspace", "the workspace after unlocking");
+  }
+
   activate ("editor", "editor.sign", NULL);
   /* Nothing happens until the dialog is answered. */
   record = cfd_vault_get_record (cfd_window_get_vault (window), record_id, &error);

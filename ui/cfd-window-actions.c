@@ -35,6 +35,14 @@ auto_lock_due (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
 
+  /* The recovery key is shown only once: idleness does not take it away
+   * before the owner has stored it (Ctrl+L still does, and wipes it). */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "recovery-key") == 0)
+    {
+      schedule_auto_lock (self, self->auto_lock_interval);
+      return G_SOURCE_REMOVE;
+    }
+
   if (self->vault != NULL && cfd_vault_is_unlocked (self->vault))
     {
       cfd_window_lock (self);

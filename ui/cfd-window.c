@@ -76,6 +76,7 @@ vault_locked (CfdWindow *self)
   /* Core has wiped its keys; drop every decrypted string we still show.
    * (cfd_window_lock saved the drafts before it got here.) */
   cfd_workspace_clear (self->workspace);
+  cfd_recovery_key_page_set_key (self->recovery_key_page, NULL);
   show_unlock (self);
 }
 
