@@ -102,7 +102,7 @@ has_label (GtkWidget *root, const char *text)
   return FALSE;
 }
 
-static gboolean
+static GtkWidget *
 type_into_first_text_view (GtkWidget *root)
 {
   if (GTK_IS_TEXT_VIEW (root) && gtk_text_view_get_editable (GTK_TEXT_VIEW (root)))
@@ -112,13 +112,38 @@ type_into_first_text_view (GtkWidget *root)
 
       gtk_text_buffer_get_end_iter (buffer, &end);
       gtk_text_buffer_insert (buffer, &end, " Agreed to keep the evening journal.", -1);
-      return TRUE;
+      return root;
     }
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    if (type_into_first_text_view (child))
-      return TRUE;
-  return FALSE;
+    {
+      GtkWidget *found = type_into_first_text_view (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Scrolls the page that holds widget so that widget sits near its top. */
+static void
+scroll_to (GtkWidget *widget, double margin)
+{
+  GtkWidget *frame = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *scrolled = frame;
+  graphene_point_t top;
+
+  /* A long-text field sits in a scrolled window of its own: skip that one. */
+  if (GTK_IS_TEXT_VIEW (widget) && frame != NULL)
+    scrolled = gtk_widget_get_ancestor (gtk_widget_get_parent (frame), GTK_TYPE_SCROLLED_WINDOW);
+  if (scrolled == NULL)
+    return;
+  spin (300);
+  if (gtk_widget_compute_point (widget,
+                                gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)),
+                                &GRAPHENE_POINT_INIT (0, 0), &top))
+    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)),
+                              top.y - margin);
 }
 
 static gboolean
@@ -158,6 +183,21 @@ capture (const char *screen)
   g_print ("%s\n", file);
 }
 
+/* The throwaway vault of the first-run pictures. */
+static void
+remove_vault (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+      g_unlink (file);
+    }
+  g_rmdir (path);
+}
+
 static CfdWindow *
 open_window (const char *vault_dir)
 {
@@ -181,7 +221,15 @@ tour (const char *demo_dir, const char *passphrase, const char *query)
   gtk_editable_set_text (GTK_EDITABLE (get_widget ("create_page/passphrase_row")),
                          "lantern river quietly");
   capture ("create");
+
+  /* The recovery key of that new vault, shown once. */
+  gtk_editable_set_text (GTK_EDITABLE (get_widget ("create_page/confirm_row")),
+                         "lantern river quietly");
+  gtk_widget_activate_action (get_widget ("create_page"), "create.create", NULL);
+  wait_for (page_is, "recovery-key");
+  capture ("recovery-key");
   gtk_window_destroy (GTK_WINDOW (window));
+  remove_vault (fresh);
   g_rmdir (empty_dir);
 
   /* Unlocking, after a mistyped passphrase. */
@@ -207,12 +255,15 @@ tour (const char *demo_dir, const char *passphrase, const char *query)
       if (gtk_widget_get_visible (get_widget ("patient_page/measures_box")))
         break;
     }
+  /* Scrolled down to the timeline itself, below the measures. */
+  scroll_to (get_widget ("patient_page/timeline"), 60);
   capture ("timeline");
 
   /* A draft of that patient in the editor, just autosaved. */
   {
     GtkListBox *timeline = GTK_LIST_BOX (get_widget ("patient_page/timeline"));
     GtkListBoxRow *row, *draft = NULL;
+    GtkWidget *text_view;
 
     for (int i = 0; (row = gtk_list_box_get_row_at_index (timeline, i)) != NULL; i++)
       if (has_label (GTK_WIDGET (row), "Draft") && draft == NULL)
@@ -220,8 +271,10 @@ tour (const char *demo_dir, const char *passphrase, const char *query)
     if (draft == NULL)
       draft = gtk_list_box_get_row_at_index (timeline, 0);
     g_signal_emit_by_name (timeline, "row-activated", draft);
-    type_into_first_text_view (get_widget ("editor"));
+    text_view = type_into_first_text_view (get_widget ("editor"));
     wait_for (saved, "the autosave");
+    if (text_view != NULL)
+      scroll_to (text_view, 360);
   }
   capture ("editor");
 
