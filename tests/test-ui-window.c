@@ -19,12 +19,31 @@
 #define CANARY_TEXT    " CANARY-typed-just-before-lock"
 
 static char *vault_dir;
+static GPtrArray *scratch_dirs;
 static CfdWindow *window;
 static char *record_id;
 static char *recovery_key;
 static const char *current_passphrase = PASSPHRASE;
 
 /* ---- helpers ---- */
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
 
 static GtkWidget *
 find_widget (GtkWidget *root, const char *id)
@@ -590,9 +609,101 @@ test_close (void)
   g_clear_pointer (&record_id, g_free);
 }
 
+/* Opens a window on path and tries passphrase; returns the unlock page's message. */
+static char *
+unlock_message_for (const char *path, const char *passphrase)
+{
+  char *message;
+
+  window = cfd_window_new (NULL, path);
+  g_object_ref_sink (window);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_cmpstr (cfd_window_get_page_name (window), ==, "unlock");
+  unlock_with (passphrase);
+  wait_until (widget_visible, get_widget ("unlock_page/error_label"), "an unlock error");
+  message = g_strdup (gtk_label_get_label (GTK_LABEL (get_widget ("unlock_page/error_label"))));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+  window = NULL;
+  return message;
+}
+
+static char *
+make_locked_vault (void)
+{
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "confidant-ui-damage-XXXXXX", NULL);
+  g_autoptr (CfdVault) vault = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_nonnull (g_mkdtemp (path));
+  g_rmdir (path);
+  g_ptr_array_add (scratch_dirs, g_strdup (path));
+  vault = cfd_vault_create (path, "Dr Ada Owner", PASSPHRASE, &key, &error);
+  g_assert_no_error (error);
+  cfd_wipe_string (g_steal_pointer (&key));
+  cfd_vault_lock (vault);
+  return g_steal_pointer (&path);
+}
+
+static void
+overwrite (const char *file, goffset offset, gsize length)
+{
+  g_autofree char *contents = NULL;
+  gsize size;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (file, &contents, &size, &error));
+  g_assert_cmpuint (size, >, offset + length);
+  memset (contents + offset, 0x5a, length);
+  g_assert_true (g_file_set_contents (file, contents, size, &error));
+}
+
+static void
+test_damaged_database (void)
+{
+  g_autofree char *path = make_locked_vault ();
+  g_autofree char *db = g_build_filename (path, CFD_VAULT_DATABASE_NAME, NULL);
+  g_autofree char *message = NULL;
+
+  /* The right passphrase on a damaged database is not a wrong passphrase. */
+  overwrite (db, 1024, 2048);
+  message = unlock_message_for (path, PASSPHRASE);
+  g_assert_nonnull (strstr (message, "database is damaged"));
+}
+
+static void
+test_wrong_passphrase_message (void)
+{
+  g_autofree char *path = make_locked_vault ();
+  g_autofree char *message = unlock_message_for (path, "not it at all");
+
+  g_assert_nonnull (strstr (message, "Wrong passphrase"));
+}
+
+static void
+test_damaged_keyring (void)
+{
+  g_autofree char *path = make_locked_vault ();
+  g_autofree char *keyring = g_build_filename (path, CFD_VAULT_KEYRING_NAME, NULL);
+
+  /* A keyring that cannot be read at all: the window says so instead of
+   * offering a passphrase field that could never work. */
+  g_assert_true (g_file_set_contents (keyring, "not a keyring", -1, NULL));
+  window = cfd_window_new (NULL, path);
+  g_object_ref_sink (window);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_cmpstr (cfd_window_get_page_name (window), ==, "error");
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+  window = NULL;
+}
+
 int
 main (int argc, char *argv[])
 {
+  int status;
+
   g_test_init (&argc, &argv, NULL);
 
   if (!gtk_init_check ())
@@ -611,6 +722,8 @@ main (int argc, char *argv[])
   vault_dir = g_build_filename (g_get_tmp_dir (), "confidant-ui-test-XXXXXX", NULL);
   g_assert_nonnull (g_mkdtemp (vault_dir));
   g_rmdir (vault_dir); /* the first-run page creates it */
+  scratch_dirs = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (scratch_dirs, g_strdup (vault_dir));
 
   g_test_add_func ("/confidant/ui/window/first-run", test_first_run);
   g_test_add_func ("/confidant/ui/window/unlock-wrong-then-right", test_unlock_wrong_then_right);
@@ -624,5 +737,13 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/ui/window/dosing-form", test_dosing_form);
   g_test_add_func ("/confidant/ui/window/search", test_search);
   g_test_add_func ("/confidant/ui/window/close", test_close);
-  return g_test_run ();
+  g_test_add_func ("/confidant/ui/unlock/wrong-passphrase", test_wrong_passphrase_message);
+  g_test_add_func ("/confidant/ui/unlock/damaged-database", test_damaged_database);
+  g_test_add_func ("/confidant/ui/unlock/damaged-keyring", test_damaged_keyring);
+  status = g_test_run ();
+  for (guint i = 0; i < scratch_dirs->len; i++)
+    remove_tree (g_ptr_array_index (scratch_dirs, i));
+  g_ptr_array_unref (scratch_dirs);
+  g_free (vault_dir);
+  return status;
 }
