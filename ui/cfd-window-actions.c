@@ -5,6 +5,7 @@
 
 #include "cfd-audit-window.h"
 #include "cfd-backup-window.h"
+#include "cfd-preferences-window.h"
 #include "cfd-window-private.h"
 
 static void schedule_auto_lock (CfdWindow *self, guint delay);
@@ -128,6 +129,18 @@ backup_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 }
 
 static void
+preferences_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CfdWindow *self = CFD_WINDOW (widget);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  GSettings *settings
+      = CFD_IS_APPLICATION (app) ? cfd_application_get_settings (CFD_APPLICATION (app)) : NULL;
+
+  gtk_window_present (
+      GTK_WINDOW (cfd_preferences_window_new (GTK_WINDOW (self), settings, self->vault)));
+}
+
+static void
 auto_lock_minutes_changed (CfdWindow *self, const char *key, GSettings *settings)
 {
   cfd_window_set_auto_lock_interval (self, g_settings_get_uint (settings, key) * 60 * 1000);
@@ -141,6 +154,9 @@ cfd_window_actions_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.audit-log", NULL, audit_log_action);
   gtk_widget_class_install_action (widget_class, "win.access-history", "s", audit_log_action);
   gtk_widget_class_install_action (widget_class, "win.backup", NULL, backup_action);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK,
+                                       "win.preferences", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lock", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search",
                                        NULL);
