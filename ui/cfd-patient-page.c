@@ -21,6 +21,7 @@ struct _CfdPatientPage
   GListModel *records;
 
   AdwWindowTitle *title;
+  GtkWidget *back_button;
   GtkLabel *name_label;
   GtkLabel *details_label;
   GtkWidget *risk_box;
@@ -44,6 +45,14 @@ enum
 };
 
 static guint signals[N_SIGNALS];
+
+/* Only a folded window hides the patient list and so needs a way back. */
+void
+cfd_patient_page_set_show_back_button (CfdPatientPage *self, gboolean show)
+{
+  g_return_if_fail (CFD_IS_PATIENT_PAGE (self));
+  gtk_widget_set_visible (self->back_button, show);
+}
 
 const char *
 cfd_patient_page_get_patient_id (CfdPatientPage *self)
@@ -315,6 +324,7 @@ cfd_patient_page_class_init (CfdPatientPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/confidant/Confidant/cfd-patient-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, title);
+  gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, back_button);
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, name_label);
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, details_label);
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, risk_box);

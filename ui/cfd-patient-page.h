@@ -16,5 +16,6 @@ gboolean cfd_patient_page_load (CfdPatientPage *self,
                                 GError **error);
 const char *cfd_patient_page_get_patient_id (CfdPatientPage *self);
 void cfd_patient_page_clear (CfdPatientPage *self);
+void cfd_patient_page_set_show_back_button (CfdPatientPage *self, gboolean show);
 
 G_END_DECLS

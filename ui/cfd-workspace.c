@@ -393,6 +393,13 @@ cfd_workspace_clear (CfdWorkspace *self)
 }
 
 static void
+leaflet_folded (CfdWorkspace *self)
+{
+  cfd_patient_page_set_show_back_button (self->patient_page,
+                                         adw_leaflet_get_folded (self->leaflet));
+}
+
+static void
 setup_row (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
@@ -513,6 +520,9 @@ cfd_workspace_init (CfdWorkspace *self)
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   g_signal_connect_swapped (self->selection, "selection-changed", G_CALLBACK (selection_changed),
                             self);
+  g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (leaflet_folded), self,
+                           G_CONNECT_SWAPPED);
+  leaflet_folded (self);
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
