@@ -699,6 +699,55 @@ test_damaged_keyring (void)
   window = NULL;
 }
 
+static gboolean
+leaflet_folded (gconstpointer unused)
+{
+  return adw_leaflet_get_folded (ADW_LEAFLET (get_widget ("leaflet")));
+}
+
+static void
+test_narrow_window (void)
+{
+  g_autofree char *path = make_locked_vault ();
+  g_autoptr (CfdVault) vault = cfd_vault_open (path, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *patient_id = NULL;
+
+  g_autoptr (GPtrArray) users = cfd_vault_list_users (vault);
+  CfdUserInfo *owner = g_ptr_array_index (users, 0);
+
+  g_assert_true (cfd_vault_unlock (vault, owner->id, PASSPHRASE, &error));
+  g_assert_no_error (error);
+  patient_id
+      = cfd_vault_add_patient (vault, g_variant_new_parsed ("{'name': <'Narrow Window'>}"), &error);
+  g_assert_no_error (error);
+  cfd_vault_lock (vault);
+
+  /* A phone-sized window shows one pane at a time, with a way back. */
+  window = cfd_window_new (NULL, path);
+  g_object_ref_sink (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+  gtk_window_present (GTK_WINDOW (window));
+  unlock_with (PASSPHRASE);
+  wait_until (page_is, "workspace", "the workspace");
+  wait_until (leaflet_folded, NULL, "the folded layout");
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (ADW_LEAFLET (get_widget ("leaflet"))), ==,
+                   "sidebar");
+  gtk_single_selection_set_selected (
+      GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (get_widget ("patient_list")))),
+      0);
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (ADW_LEAFLET (get_widget ("leaflet"))), ==,
+                   "content");
+  g_assert_true (gtk_widget_get_visible (get_widget ("patient_page/back_button")));
+  activate ("patient_page/back_button", "workspace.back", NULL);
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (ADW_LEAFLET (get_widget ("leaflet"))), ==,
+                   "sidebar");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+  window = NULL;
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -740,6 +789,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/ui/unlock/wrong-passphrase", test_wrong_passphrase_message);
   g_test_add_func ("/confidant/ui/unlock/damaged-database", test_damaged_database);
   g_test_add_func ("/confidant/ui/unlock/damaged-keyring", test_damaged_keyring);
+  g_test_add_func ("/confidant/ui/window/narrow", test_narrow_window);
   status = g_test_run ();
   for (guint i = 0; i < scratch_dirs->len; i++)
     remove_tree (g_ptr_array_index (scratch_dirs, i));
