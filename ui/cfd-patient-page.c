@@ -253,6 +253,9 @@ cfd_patient_page_load (CfdPatientPage *self,
   show_latest_measures (self);
   cfd_measure_panel_load (self->measure_panel, vault, patient_id, self->records);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->history_button), "s", patient_id);
+  /* A supervisor reads under consent and writes nothing. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "patient.new-record",
+                                 cfd_vault_get_user_role (vault) != CFD_ROLE_SUPERVISOR);
   if (!cfd_consent_panel_load (self->consent_panel, vault, patient_id, error))
     return FALSE;
   gtk_list_box_bind_model (self->timeline, self->records, create_row, self, NULL);

@@ -7,6 +7,7 @@
 
 #include "cfd-record-editor.h"
 #include "cfd-record-form.h"
+#include "cfd-review-panel.h"
 #include "cfd-ui-util.h"
 
 typedef enum
@@ -40,6 +41,7 @@ struct _CfdRecordEditor
   GtkEntry *date_entry;
   GtkWidget *date_box;
   CfdRecordForm *form;
+  CfdReviewPanel *review_panel;
   GtkListBox *revision_list;
 };
 
@@ -103,6 +105,7 @@ cfd_record_editor_clear (CfdRecordEditor *self)
     gtk_window_destroy (self->revision_window);
   g_clear_weak_pointer (&self->revision_window);
   cfd_record_form_set_template (self->form, NULL);
+  cfd_review_panel_clear (self->review_panel);
   gtk_list_box_bind_model (self->revision_list, NULL, NULL, NULL, NULL);
   g_clear_object (&self->record);
   g_clear_object (&self->vault);
@@ -253,11 +256,17 @@ update_chrome (CfdRecordEditor *self)
   gboolean draft = self->mode == MODE_DRAFT;
   gboolean addendum = self->mode == MODE_ADDENDUM;
   gboolean signed_ = self->mode == MODE_SIGNED;
+  /* A supervisor reads, comments and co-signs; nothing else. */
+  gboolean supervisor
+      = self->vault != NULL && cfd_vault_get_user_role (self->vault) == CFD_ROLE_SUPERVISOR;
   g_autofree char *status = NULL;
+
+  draft = draft && !supervisor;
+  addendum = addendum && !supervisor;
 
   gtk_widget_set_visible (GTK_WIDGET (self->sign_button), draft || addendum);
   gtk_button_set_label (self->sign_button, addendum ? _ ("Sign Addendum") : _ ("Sign"));
-  gtk_widget_set_visible (GTK_WIDGET (self->addendum_button), signed_);
+  gtk_widget_set_visible (GTK_WIDGET (self->addendum_button), signed_ && !supervisor);
   gtk_widget_set_visible (GTK_WIDGET (self->history_button), draft || signed_);
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), self->mode != MODE_REVISION);
   gtk_widget_set_visible (self->date_box, !addendum);
@@ -322,6 +331,13 @@ show_record (CfdRecordEditor *self, CfdRecord *record, EditorMode mode)
   g_signal_handlers_unblock_by_func (self->date_entry, date_changed, self);
   update_chrome (self);
   refresh_history (self);
+  if (mode == MODE_SIGNED && self->vault != NULL)
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (!cfd_review_panel_load (self->review_panel, self->vault, record, &error))
+        cfd_ui_toast_error (GTK_WIDGET (self), _ ("The reviews could not be read"), error);
+    }
 }
 
 gboolean
@@ -551,6 +567,7 @@ cfd_record_editor_class_init (CfdRecordEditorClass *klass)
                                        0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   g_type_ensure (CFD_TYPE_RECORD_FORM);
+  g_type_ensure (CFD_TYPE_REVIEW_PANEL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -565,6 +582,7 @@ cfd_record_editor_class_init (CfdRecordEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, date_entry);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, date_box);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, form);
+  gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, review_panel);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, revision_list);
   gtk_widget_class_bind_template_callback (widget_class, content_changed);
   gtk_widget_class_bind_template_callback (widget_class, date_changed);

@@ -333,6 +333,10 @@ cfd_workspace_set_vault (CfdWorkspace *self, CfdVault *vault)
 
   cfd_workspace_clear (self);
   g_set_object (&self->vault, vault);
+  /* A supervisor sees only consented patients, read-only. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "workspace.new-patient",
+                                 vault == NULL
+                                     || cfd_vault_get_user_role (vault) != CFD_ROLE_SUPERVISOR);
   reload_patients (self);
 }
 

@@ -1,0 +1,178 @@
+/* test-ui-supervision.c: a supervisor in the record editor: read-only, comments and co-signature; the owner sees them. */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "cfd-consent.h"
+#include "cfd-record.h"
+#include "cfd-review.h"
+#include "cfd-test-util.h"
+
+#include "cfd-record-editor.h"
+#include "cfd-review-panel.h"
+
+#define SUPERVISOR            "Dr Sable Supervisor"
+#define SUPERVISOR_PASSPHRASE "supervisor passphrase for tests"
+#define COMMENT               "Consider revisiting the river imagery next session."
+
+static GtkWidget *
+find_widget (GtkWidget *root, const char *id)
+{
+  const char *buildable_id
+      = GTK_IS_BUILDABLE (root) ? gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)) : NULL;
+
+  if (g_strcmp0 (buildable_id, id) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, id);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+tree_has_text (GtkWidget *root, const char *needle)
+{
+  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_label (GTK_LABEL (root)), needle) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (tree_has_text (child, needle))
+      return TRUE;
+  return FALSE;
+}
+
+static char *
+signed_record (CfdVault *vault, const char *patient)
+{
+  g_autoptr (GVariant) content = NULL;
+  g_autoptr (GError) error = NULL;
+  GVariantDict dict;
+  char *id;
+
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "subjective", "s", "Steady week; sleeping better.");
+  content = g_variant_ref_sink (g_variant_dict_end (&dict));
+  id = cfd_vault_create_record (vault, patient, CFD_RECORD_PROGRESS,
+                                g_get_real_time () / G_USEC_PER_SEC, content, &error);
+  g_assert_no_error (error);
+  g_assert_true (cfd_vault_sign_record (vault, id, &error));
+  g_assert_no_error (error);
+  return id;
+}
+
+static void
+test_supervisor_reviews (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, NULL);
+  g_autofree char *patient = cfd_test_add_patient (vault, "Supervised Patient");
+  g_autofree char *supervisor_id = NULL;
+  g_autofree char *consent = NULL;
+  g_autofree char *record = NULL;
+  g_autoptr (CfdVault) as_supervisor = NULL;
+  g_autoptr (GListModel) reviews = NULL;
+  g_autoptr (GError) error = NULL;
+  CfdConsentTerms terms = { 0 };
+  GtkWidget *window = gtk_window_new ();
+  CfdRecordEditor *editor = g_object_new (CFD_TYPE_RECORD_EDITOR, NULL);
+  CfdReviewPanel *panel;
+  GtkTextView *comment;
+
+  supervisor_id
+      = cfd_vault_add_user (vault, SUPERVISOR, CFD_ROLE_SUPERVISOR, SUPERVISOR_PASSPHRASE, &error);
+  g_assert_no_error (error);
+  record = signed_record (vault, patient);
+  terms.supervisor = supervisor_id;
+  terms.scope = CFD_CONSENT_SCOPE_ALL;
+  terms.purpose = "case review";
+  terms.obtained_on = "2026-01-05";
+  terms.method = "signed form";
+  consent = cfd_vault_grant_consent (vault, patient, &terms, &error);
+  g_assert_no_error (error);
+
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (editor));
+  gtk_window_present (GTK_WINDOW (window));
+  panel = CFD_REVIEW_PANEL (find_widget (GTK_WIDGET (editor), "review_panel"));
+
+  /* The owner: no reviews yet, so no section; nothing to review with. */
+  g_assert_true (cfd_record_editor_load (editor, vault, record, &error));
+  g_assert_no_error (error);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (panel)));
+
+  /* The supervisor: the record read-only, with a field to comment. */
+  as_supervisor = cfd_vault_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (cfd_vault_unlock (as_supervisor, SUPERVISOR, SUPERVISOR_PASSPHRASE, &error));
+  g_assert_true (cfd_record_editor_load (editor, as_supervisor, record, &error));
+  g_assert_no_error (error);
+  g_assert_false (gtk_widget_get_visible (find_widget (GTK_WIDGET (editor), "sign_button")));
+  g_assert_false (gtk_widget_get_visible (find_widget (GTK_WIDGET (editor), "addendum_button")));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (panel)));
+  g_assert_true (gtk_widget_get_visible (find_widget (GTK_WIDGET (panel), "review_box")));
+
+  /* An empty comment is not sent. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "review.comment", NULL));
+  g_assert_cmpuint (cfd_review_panel_get_n_reviews (panel), ==, 0);
+  comment = GTK_TEXT_VIEW (find_widget (GTK_WIDGET (panel), "comment_view"));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (comment), COMMENT, -1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "review.comment", NULL));
+  g_assert_cmpuint (cfd_review_panel_get_n_reviews (panel), ==, 1);
+  g_assert_true (tree_has_text (GTK_WIDGET (panel), COMMENT));
+  g_assert_true (gtk_widget_get_visible (find_widget (GTK_WIDGET (panel), "cosign_button")));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "review.cosign", NULL));
+  g_assert_cmpuint (cfd_review_panel_get_n_reviews (panel), ==, 2);
+  g_assert_false (gtk_widget_get_visible (find_widget (GTK_WIDGET (panel), "cosign_button")));
+
+  reviews = cfd_vault_list_reviews (vault, record, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (reviews), ==, 2);
+  {
+    g_autoptr (CfdReview) first = g_list_model_get_item (reviews, 0);
+    g_autoptr (CfdReview) second = g_list_model_get_item (reviews, 1);
+
+    g_assert_cmpint (cfd_review_get_kind (first), ==, CFD_REVIEW_COMMENT);
+    g_assert_cmpstr (cfd_review_get_text (first), ==, COMMENT);
+    g_assert_cmpstr (cfd_review_get_author_id (first), ==, supervisor_id);
+    g_assert_cmpint (cfd_review_get_kind (second), ==, CFD_REVIEW_COSIGN);
+  }
+
+  /* Locking drops the comments shown. */
+  cfd_vault_lock (as_supervisor);
+  g_assert_cmpuint (cfd_review_panel_get_n_reviews (panel), ==, 0);
+  g_assert_false (tree_has_text (GTK_WIDGET (panel), COMMENT));
+
+  /* The owner reads them with the record, and cannot add any. */
+  g_assert_true (cfd_record_editor_load (editor, vault, record, &error));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (panel)));
+  g_assert_cmpuint (cfd_review_panel_get_n_reviews (panel), ==, 2);
+  g_assert_true (tree_has_text (GTK_WIDGET (panel), COMMENT));
+  g_assert_true (tree_has_text (GTK_WIDGET (panel), SUPERVISOR));
+  g_assert_false (gtk_widget_get_visible (find_widget (GTK_WIDGET (panel), "review_box")));
+  g_assert_true (gtk_widget_get_visible (find_widget (GTK_WIDGET (editor), "addendum_button")));
+
+  cfd_record_editor_clear (editor);
+  g_object_add_weak_pointer (G_OBJECT (editor), (gpointer *)&editor);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_null (editor);
+}
+
+int
+main (int argc, char *argv[])
+{
+  cfd_test_init (&argc, &argv);
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("No display to run the widgets on");
+      return g_test_run ();
+    }
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, "gtk-enable-animations",
+                FALSE, NULL);
+  g_test_add_func ("/confidant/ui/supervision/reviews", test_supervisor_reviews);
+  return g_test_run ();
+}
