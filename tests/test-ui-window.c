@@ -5,12 +5,14 @@
 #include <glib/gstdio.h>
 
 #include "cfd-crypto.h"
+#include "cfd-measure.h"
 #include "cfd-patient.h"
 #include "cfd-record.h"
 #include "cfd-secure.h"
 
 #include "cfd-record-editor.h"
 #include "cfd-window.h"
+#include "cfd-workspace.h"
 
 #define PASSPHRASE     "river lantern quietly 42"
 #define NEW_PASSPHRASE "orchard compass gently 77"
@@ -569,6 +571,44 @@ test_dosing_form (void)
 }
 
 static gboolean
+has_icon (GtkWidget *root, const char *icon_name)
+{
+  if (GTK_IS_IMAGE (root) && gtk_widget_get_visible (root)
+      && g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (root)), icon_name) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_icon (child, icon_name))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_risk_flag (void)
+{
+  CfdVault *vault = cfd_window_get_vault (window);
+  g_autoptr (GListModel) patients = cfd_vault_list_patients (vault, FALSE, NULL);
+  g_autoptr (CfdPatient) patient = g_list_model_get_item (patients, 0);
+  const guint8 items[9] = { 1, 2, 1, 2, 1, 1, 0, 1, 1 };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *measure_id = NULL;
+
+  g_assert_false (has_icon (get_widget ("patient_page/timeline"), "dialog-warning-symbolic"));
+  measure_id = cfd_vault_add_measure (vault, cfd_patient_get_id (patient), CFD_INSTRUMENT_PHQ9,
+                                      g_get_real_time () / G_USEC_PER_SEC, items, 9, &error);
+  g_assert_no_error (error);
+
+  /* Item 9 above 0: the patient's flag, and the measure's row, say so. */
+  cfd_workspace_open_patient (CFD_WORKSPACE (get_widget ("workspace")),
+                              cfd_patient_get_id (patient));
+  /* As after any stored record: the list, with its risk marks, reloads. */
+  g_signal_emit_by_name (get_widget ("patient_page"), "records-changed");
+  g_assert_true (gtk_widget_get_visible (get_widget ("patient_page/risk_box")));
+  g_assert_true (has_icon (get_widget ("patient_page/timeline"), "dialog-warning-symbolic"));
+  g_assert_true (has_icon (get_widget ("patient_list"), "dialog-warning-symbolic"));
+}
+
+static gboolean
 results_shown (gconstpointer user_data)
 {
   return g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (get_widget ("search_page/stack"))),
@@ -784,6 +824,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/ui/window/sign", test_history_and_sign);
   g_test_add_func ("/confidant/ui/window/addendum", test_addendum);
   g_test_add_func ("/confidant/ui/window/dosing-form", test_dosing_form);
+  g_test_add_func ("/confidant/ui/window/risk-flag", test_risk_flag);
   g_test_add_func ("/confidant/ui/window/search", test_search);
   g_test_add_func ("/confidant/ui/window/close", test_close);
   g_test_add_func ("/confidant/ui/unlock/wrong-passphrase", test_wrong_passphrase_message);

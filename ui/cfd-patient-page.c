@@ -164,6 +164,19 @@ badge_new (const char *text, const char *css_class)
   return label;
 }
 
+/* The measure that raised (or keeps up) the patient's risk flag. */
+static gboolean
+record_raises_risk (CfdRecord *record)
+{
+  GVariant *content = cfd_record_get_content (record); /* transfer none */
+  const char *instrument = NULL;
+  gint64 item9 = 0;
+
+  return content != NULL && g_variant_lookup (content, "instrument", "&s", &instrument)
+         && g_strcmp0 (instrument, "phq9") == 0 && g_variant_lookup (content, "item-9", "x", &item9)
+         && item9 > 0;
+}
+
 static GtkWidget *
 create_row (gpointer item, gpointer user_data)
 {
@@ -186,6 +199,16 @@ create_row (gpointer item, gpointer user_data)
   if (kind == CFD_RECORD_ADDENDUM)
     gtk_widget_set_margin_start (icon, 24);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  if (kind == CFD_RECORD_MEASURE && record_raises_risk (record))
+    {
+      GtkWidget *risk = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+
+      gtk_widget_add_css_class (risk, "warning");
+      gtk_widget_set_tooltip_text (risk, _ ("PHQ-9 item 9 above 0: thoughts of self-harm"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (risk), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _ ("Risk: PHQ-9 item 9 above 0"), -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), risk);
+    }
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), signed_ ? badge_new (_ ("Signed"), "signed")
                                                            : badge_new (_ ("Draft"), "draft"));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row),
