@@ -7,6 +7,7 @@
 #include "cfd-backup.h"
 
 #include "cfd-backup-window.h"
+#include "cfd-restore-window.h"
 #include "cfd-ui-util.h"
 
 #define USEC_PER_DAY (G_GINT64_CONSTANT (86400) * G_USEC_PER_SEC)
@@ -502,6 +503,12 @@ choose_folder_action (GtkWidget *widget, const char *action_name, GVariant *para
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+static void
+restore_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  gtk_window_present (GTK_WINDOW (cfd_restore_window_new (GTK_WINDOW (widget))));
+}
+
 static GSettings *
 app_settings (void)
 {
@@ -593,6 +600,7 @@ cfd_backup_window_class_init (CfdBackupWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "backup.start", "s", start_action);
   gtk_widget_class_install_action (widget_class, "backup.verify", "s", verify_action);
   gtk_widget_class_install_action (widget_class, "backup.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "backup.restore", NULL, restore_action);
   gtk_widget_class_install_action (widget_class, "backup.choose-folder", NULL,
                                    choose_folder_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);

@@ -1,0 +1,140 @@
+/* test-ui-restore.c: the restore wizard on a real backup: a wrong passphrase changes nothing, the right one restores a vault that opens. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "cfd-backup.h"
+#include "cfd-patient.h"
+#include "cfd-test-util.h"
+
+#include "cfd-restore-window.h"
+
+static gboolean
+tick (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+idle (gconstpointer window)
+{
+  return !cfd_restore_window_is_busy (CFD_RESTORE_WINDOW ((gpointer)window));
+}
+
+static void
+wait_idle (CfdRestoreWindow *window)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  guint ticker = g_timeout_add (10, tick, NULL);
+
+  while (!idle (window))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for the restore");
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (ticker);
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root, const char *id)
+{
+  const char *buildable_id
+      = GTK_IS_BUILDABLE (root) ? gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)) : NULL;
+
+  if (g_strcmp0 (buildable_id, id) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, id);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_restore (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autofree char *patient = cfd_test_add_patient (vault, "Restored Patient");
+  g_autofree char *folder = cfd_test_make_dir ();
+  g_autofree char *target_parent = cfd_test_make_dir ();
+  g_autofree char *target = NULL;
+  g_autoptr (CfdBackupInfo) info = NULL;
+  g_autoptr (CfdVault) restored = NULL;
+  g_autoptr (CfdPatient) back = NULL;
+  g_autoptr (GError) error = NULL;
+  CfdRestoreWindow *window;
+  GtkEditable *user, *secret;
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (target_parent, 0700), ==, 0);
+  target = g_build_filename (target_parent, "restored", NULL);
+  info = cfd_vault_backup (vault, folder, 3, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  window = cfd_restore_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  user = GTK_EDITABLE (find_widget (GTK_WIDGET (window), "user_row"));
+  secret = GTK_EDITABLE (find_widget (GTK_WIDGET (window), "secret_row"));
+
+  /* Not a backup: refused at once. */
+  g_assert_false (cfd_restore_window_set_file (window, "/etc/hostname", &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  g_assert_true (cfd_restore_window_set_file (window, info->path, &error));
+  g_assert_no_error (error);
+  cfd_restore_window_set_target (window, target);
+  gtk_editable_set_text (user, "Test Owner");
+
+  /* A wrong passphrase: an error, no folder, and the field emptied. */
+  gtk_editable_set_text (secret, "not the passphrase");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "restore.restore", NULL));
+  g_assert_cmpstr (gtk_editable_get_text (secret), ==, "");
+  wait_idle (window);
+  g_assert_nonnull (cfd_restore_window_get_error (window));
+  g_assert_null (cfd_restore_window_get_restored (window));
+  g_assert_false (cfd_vault_exists (target));
+
+  /* The right one: verified, restored, and the vault opens with it. */
+  gtk_editable_set_text (secret, CFD_TEST_PASSPHRASE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "restore.restore", NULL));
+  wait_idle (window);
+  g_assert_null (cfd_restore_window_get_error (window));
+  g_assert_cmpstr (cfd_restore_window_get_restored (window), ==, target);
+  g_assert_true (gtk_widget_get_visible (find_widget (GTK_WIDGET (window), "open_button")));
+  g_assert_true (cfd_vault_exists (target));
+  restored = cfd_vault_open (target, &error);
+  g_assert_no_error (error);
+  g_assert_true (cfd_vault_unlock (restored, "Test Owner", CFD_TEST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  back = cfd_vault_get_patient (restored, patient, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cfd_patient_get_name (back), ==, "Restored Patient");
+  cfd_vault_lock (restored);
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_null (window);
+}
+
+int
+main (int argc, char *argv[])
+{
+  cfd_test_init (&argc, &argv);
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("No display to run the widgets on");
+      return g_test_run ();
+    }
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, "gtk-enable-animations",
+                FALSE, NULL);
+  g_test_add_func ("/confidant/ui/restore/wizard", test_restore);
+  return g_test_run ();
+}
