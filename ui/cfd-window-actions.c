@@ -163,23 +163,30 @@ cfd_window_actions_class_init (GtkWidgetClass *widget_class)
 }
 
 void
-cfd_window_actions_init (CfdWindow *self)
+cfd_window_watch_activity (CfdWindow *self, GtkWidget *target)
 {
   GtkEventController *keys = gtk_event_controller_key_new ();
   GtkEventController *motion = gtk_event_controller_motion_new ();
   GtkGesture *click = gtk_gesture_click_new ();
 
+  g_return_if_fail (CFD_IS_WINDOW (self));
+
   /* Capture phase: input counts as activity whichever child consumes it. */
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   gtk_event_controller_set_propagation_phase (motion, GTK_PHASE_CAPTURE);
   gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
-  g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (key_pressed), self);
-  g_signal_connect_swapped (motion, "motion", G_CALLBACK (pointer_moved), self);
-  g_signal_connect_swapped (click, "pressed", G_CALLBACK (pointer_moved), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), keys);
-  gtk_widget_add_controller (GTK_WIDGET (self), motion);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  g_signal_connect_object (keys, "key-pressed", G_CALLBACK (key_pressed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (motion, "motion", G_CALLBACK (pointer_moved), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (pointer_moved), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (target, keys);
+  gtk_widget_add_controller (target, motion);
+  gtk_widget_add_controller (target, GTK_EVENT_CONTROLLER (click));
+}
 
+void
+cfd_window_actions_init (CfdWindow *self)
+{
+  cfd_window_watch_activity (self, GTK_WIDGET (self));
   self->last_activity = g_get_monotonic_time ();
   schedule_auto_lock (self, self->auto_lock_interval);
 }

@@ -239,6 +239,8 @@ new_patient_action (GtkWidget *widget, const char *action_name, GVariant *parame
   if (self->patient_dialog != NULL)
     gtk_window_destroy (self->patient_dialog);
   g_set_weak_pointer (&self->patient_dialog, GTK_WINDOW (dialog));
+  if (CFD_IS_WINDOW (gtk_widget_get_root (widget)))
+    cfd_window_watch_activity (CFD_WINDOW (gtk_widget_get_root (widget)), GTK_WIDGET (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
