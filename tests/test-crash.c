@@ -270,9 +270,14 @@ run_cycle (Crash *c,
   deadline = now_us () + delay_us;
   while (open && now_us () < deadline)
     {
+      gint64 left;
+
       open = drain (c, pipe_fds[0]);
-      if (open)
-        g_usleep (MIN (200, MAX (deadline - now_us (), 0)));
+      /* Read the clock once: MAX would read it twice, and a negative
+       * remainder becomes an endless g_usleep. */
+      left = deadline - now_us ();
+      if (open && left > 0)
+        g_usleep ((gulong)MIN (left, 200));
     }
   kill (pid, SIGKILL);
   g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
