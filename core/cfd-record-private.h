@@ -66,10 +66,20 @@ cfd_record_load (CfdVault *vault, const char *record_id, GError **error) G_GNUC_
 
 typedef gboolean (*CfdRecordFunc) (CfdRecord *record, gpointer user_data, GError **error);
 
+typedef enum
+{
+  CFD_RECORD_READ_DEFAULT = 0,
+  /* Skips the signature check, for building the search index only: every
+   * hit is loaded again, verified, before anything of it is shown. */
+  CFD_RECORD_READ_UNVERIFIED = 1 << 0,
+} CfdRecordReadFlags;
+
 /* Every record of every patient whose current key the signed-in user holds
- * (or of one patient when patient_id is set), newest first, verified. */
+ * (or of one patient when patient_id is set), newest first, verified unless
+ * flags say otherwise. */
 gboolean cfd_record_foreach_readable (CfdVault *vault,
                                       const char *patient_id,
+                                      CfdRecordReadFlags flags,
                                       CfdRecordFunc func,
                                       gpointer user_data,
                                       GError **error) G_GNUC_WARN_UNUSED_RESULT;

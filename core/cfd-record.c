@@ -204,7 +204,7 @@ tampered (GError **error)
 /* Structure from the row, content unsealed and, for signed records, the
  * signature checked against the author's key in the users table. */
 static CfdRecord *
-record_from_row (CfdVault *vault, sqlite3_stmt *stmt, GError **error)
+record_from_row (CfdVault *vault, sqlite3_stmt *stmt, gboolean verify, GError **error)
 {
   g_autoptr (CfdRecord) record = g_object_new (CFD_TYPE_RECORD, NULL);
   g_autoptr (GBytes) sealed = NULL;
@@ -248,7 +248,7 @@ record_from_row (CfdVault *vault, sqlite3_stmt *stmt, GError **error)
   if (record->content == NULL)
     return NULL;
 
-  if (record->status == CFD_RECORD_SIGNED)
+  if (verify && record->status == CFD_RECORD_SIGNED)
     {
       guint8 hash[CFD_HASH_BYTES];
 
@@ -335,7 +335,7 @@ cfd_record_load (CfdVault *vault, const char *record_id, GError **error)
         cfd_db_set_error (db, rc, "reading a record", error);
       return NULL;
     }
-  record = record_from_row (vault, stmt, error);
+  record = record_from_row (vault, stmt, TRUE, error);
   sqlite3_reset (stmt);
   return record;
 }
@@ -391,8 +391,12 @@ cfd_vault_get_record (CfdVault *vault, const char *record_id, GError **error)
 }
 
 gboolean
-cfd_record_foreach_readable (
-    CfdVault *vault, const char *patient_id, CfdRecordFunc func, gpointer user_data, GError **error)
+cfd_record_foreach_readable (CfdVault *vault,
+                             const char *patient_id,
+                             CfdRecordReadFlags flags,
+                             CfdRecordFunc func,
+                             gpointer user_data,
+                             GError **error)
 {
   CfdDb *db = cfd_vault_get_db (vault, error);
   sqlite3_stmt *stmt;
@@ -427,7 +431,8 @@ cfd_record_foreach_readable (
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       GError *local_error = NULL;
-      g_autoptr (CfdRecord) record = record_from_row (vault, stmt, &local_error);
+      g_autoptr (CfdRecord) record
+          = record_from_row (vault, stmt, (flags & CFD_RECORD_READ_UNVERIFIED) == 0, &local_error);
 
       /* Outside a supervisor's consent: not theirs to see, and not an error. */
       if (g_error_matches (local_error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_NOT_PERMITTED))
@@ -469,7 +474,8 @@ cfd_vault_list_records (CfdVault *vault, const char *patient_id, GError **error)
   g_return_val_if_fail (patient_id != NULL, NULL);
   if (!cfd_record_patient_access (vault, patient_id, "record.list", &key_version, error))
     return NULL;
-  if (!cfd_record_foreach_readable (vault, patient_id, append_to_store, store, &local_error))
+  if (!cfd_record_foreach_readable (vault, patient_id, CFD_RECORD_READ_DEFAULT, append_to_store,
+                                    store, &local_error))
     {
       if (g_error_matches (local_error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_TAMPERED))
         cfd_vault_audit_standalone (vault, "record.list", "patient", patient_id, CFD_AUDIT_FAILURE);

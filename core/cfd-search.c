@@ -247,7 +247,8 @@ build_index (CfdVault *vault, char *fingerprint, GError **error)
   SearchIndex *index;
   gsize size = 0, used = 0;
 
-  if (!cfd_record_foreach_readable (vault, NULL, collect_record, records, error))
+  if (!cfd_record_foreach_readable (vault, NULL, CFD_RECORD_READ_UNVERIFIED, collect_record,
+                                    records, error))
     {
       g_free (fingerprint);
       return NULL;
