@@ -271,6 +271,11 @@ cfd_application_finalize (GObject *object)
 {
   CfdApplication *self = CFD_APPLICATION (object);
 
+  /* An application registered but never run has no shutdown. */
+  if (self->sleep_subscription != 0)
+    g_dbus_connection_signal_unsubscribe (self->system_bus, self->sleep_subscription);
+  release_sleep_inhibitor (self);
+  g_clear_object (&self->system_bus);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (cfd_application_parent_class)->finalize (object);
