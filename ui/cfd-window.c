@@ -308,8 +308,10 @@ cfd_window_class_init (CfdWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The resources live in a static library: referencing them links them in,
-   * and their constructor registers them. */
-  g_assert_nonnull (cfd_get_resource ());
+   * and their constructor registers them (kept out of g_assert, which
+   * G_DISABLE_ASSERT would compile away). */
+  if (cfd_get_resource () == NULL)
+    g_error ("The user interface resources are missing");
 
   g_type_ensure (CFD_TYPE_CREATE_PAGE);
   g_type_ensure (CFD_TYPE_RECOVERY_KEY_PAGE);
