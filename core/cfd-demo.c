@@ -22,8 +22,14 @@ static const struct
   double low;
   double high;
 } plausible[] = {
-  { "weight-kg", 52, 110 }, { "dose-mg", 20, 110 }, { "infusion-rate", 20, 60 },
-  { "moaas", 3, 5 },        { "cadss", 0, 35 },     { "observation-minutes", 60, 120 },
+  { "weight-kg", 52, 110 },
+  { "dose-mg", 20, 110 },
+  { "infusion-rate", 20, 60 },
+  { "moaas", 3, 5 },
+  { "days-since-dosing", 1, 8 },
+  { "dosing-dose-mg", 20, 110 },
+  { "cadss", 0, 35 },
+  { "observation-minutes", 60, 120 },
 };
 
 static double
