@@ -42,6 +42,34 @@ enum
 
 static guint signals[N_SIGNALS];
 
+/* The questions as the published instruments ask them ("over the last two
+ * weeks, how often have you been bothered by..."); the template numbers
+ * the items, which the two instruments share. */
+static const char *const phq9_items[] = {
+  N_ ("Little interest or pleasure in doing things"),
+  N_ ("Feeling down, depressed, or hopeless"),
+  N_ ("Trouble falling or staying asleep, or sleeping too much"),
+  N_ ("Feeling tired or having little energy"),
+  N_ ("Poor appetite or overeating"),
+  N_ ("Feeling bad about yourself, or that you are a failure or have let yourself or your "
+      "family down"),
+  N_ ("Trouble concentrating on things, such as reading the newspaper or watching television"),
+  N_ ("Moving or speaking so slowly that other people could have noticed, or the opposite: "
+      "being so fidgety or restless that you have been moving around a lot more than usual"),
+  N_ ("Thoughts that you would be better off dead, or of hurting yourself in some way"),
+};
+static const char *const gad7_items[] = {
+  N_ ("Feeling nervous, anxious, or on edge"),
+  N_ ("Not being able to stop or control worrying"),
+  N_ ("Worrying too much about different things"),
+  N_ ("Trouble relaxing"),
+  N_ ("Being so restless that it is hard to sit still"),
+  N_ ("Becoming easily annoyed or irritable"),
+  N_ ("Feeling afraid, as if something awful might happen"),
+};
+static const char *const answers[] = { N_ ("Not at all"), N_ ("Several days"),
+                                       N_ ("More than half the days"), N_ ("Nearly every day") };
+
 static const char *
 band_title (const char *id)
 {
@@ -150,7 +178,26 @@ cfd_measure_dialog_set_instrument (CfdMeasureDialog *self, CfdInstrument instrum
   if (adw_combo_row_get_selected (self->instrument_row) != (guint)instrument)
     adw_combo_row_set_selected (self->instrument_row, (guint)instrument);
   for (guint i = 0; i < MAX_ITEMS; i++)
-    gtk_widget_set_visible (self->item_rows[i], i < n_items);
+    {
+      const char *question = NULL;
+
+      gtk_widget_set_visible (self->item_rows[i], i < n_items);
+      if (i >= n_items)
+        continue;
+      question = _ (instrument == CFD_INSTRUMENT_PHQ9 ? phq9_items[i] : gad7_items[i]);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->item_rows[i]), question);
+      for (int s = 0; s < 4; s++)
+        {
+          /* Translators: a score button's accessible name: "Item 2, <question>: 1, several days" */
+          g_autofree char *a11y = g_strdup_printf (
+              _ ("%s, %s: %d, %s"),
+              adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self->item_rows[i])), question, s,
+              _ (answers[s]));
+
+          gtk_accessible_update_property (GTK_ACCESSIBLE (self->buttons[i][s]),
+                                          GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+        }
+    }
   update_state (self);
 }
 
@@ -200,8 +247,6 @@ static void
 build_items (CfdMeasureDialog *self)
 {
   const CfdTemplate *tmpl = cfd_template_get (CFD_RECORD_MEASURE);
-  static const char *answers[] = { N_ ("Not at all"), N_ ("Several days"),
-                                   N_ ("More than half the days"), N_ ("Nearly every day") };
 
   for (guint i = 0; i < MAX_ITEMS; i++)
     {
@@ -212,23 +257,17 @@ build_items (CfdMeasureDialog *self)
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                      field != NULL ? field->label : field_id);
-      if (field != NULL && field->help != NULL)
-        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), field->help);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
       gtk_widget_add_css_class (box, "linked");
       gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
       for (int s = 0; s < 4; s++)
         {
           g_autofree char *label = g_strdup_printf ("%d", s);
           g_autofree char *name = g_strdup_printf ("item-%u-%d", i + 1, s);
-          g_autofree char *a11y = g_strdup_printf (
-              "%s: %d, %s", adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), s,
-              _ (answers[s]));
           GtkWidget *button = gtk_toggle_button_new_with_label (label);
 
           gtk_widget_set_name (button, name);
           gtk_widget_set_tooltip_text (button, _ (answers[s]));
-          gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                          a11y, -1);
           if (s > 0)
             gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), self->buttons[i][0]);
           g_object_set_data (G_OBJECT (button), "item", GUINT_TO_POINTER (i));
