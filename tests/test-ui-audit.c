@@ -145,6 +145,50 @@ test_browse_verify_export (void)
   g_assert_true (cfd_audit_window_set_dates (window, NULL, NULL));
   g_assert_cmpuint (g_list_model_get_n_items (entries), >, 10);
 
+  /* The same through the filter bar: a whole date filters, a half-typed
+   * or impossible one is marked and waits. */
+  {
+    GtkEditable *since = GTK_EDITABLE (find_widget (GTK_WIDGET (window), "since_entry"));
+    GtkDropDown *actions = GTK_DROP_DOWN (find_widget (GTK_WIDGET (window), "action_dropdown"));
+    GtkDropDown *patients = GTK_DROP_DOWN (find_widget (GTK_WIDGET (window), "patient_dropdown"));
+
+    gtk_editable_set_text (since, "2999-01-01");
+    g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 0);
+    /* Replacing the text empties the field first (no filter), then the
+     * impossible date leaves that as it was. */
+    gtk_editable_set_text (since, "2026-13-0");
+    g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (since), "error"));
+    g_assert_cmpuint (g_list_model_get_n_items (entries), >, 10);
+    gtk_editable_set_text (since, "");
+    g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (since), "error"));
+    g_assert_cmpuint (g_list_model_get_n_items (entries), >, 10);
+
+    /* "Patients" is the third action family; patients are listed by name. */
+    gtk_drop_down_set_selected (actions, 2);
+    n = g_list_model_get_n_items (entries);
+    g_assert_cmpuint (n, >, 0);
+    for (guint i = 0; i < n; i++)
+      {
+        g_autoptr (CfdAuditEntryObject) entry = g_list_model_get_item (entries, i);
+        g_assert_true (g_str_has_prefix (cfd_audit_entry_object_get_action (entry), "patient."));
+      }
+    for (guint p = 1; p < g_list_model_get_n_items (gtk_drop_down_get_model (patients)); p++)
+      if (g_strcmp0 (
+              gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (patients)), p),
+              "Second Audited")
+          == 0)
+        gtk_drop_down_set_selected (patients, p);
+    n = g_list_model_get_n_items (entries);
+    g_assert_cmpuint (n, >=, 4);
+    for (guint i = 0; i < n; i++)
+      {
+        g_autoptr (CfdAuditEntryObject) entry = g_list_model_get_item (entries, i);
+        g_assert_cmpstr (cfd_audit_entry_object_get_object_id (entry), ==, second);
+      }
+    gtk_drop_down_set_selected (patients, 0);
+    gtk_drop_down_set_selected (actions, 0);
+  }
+
   /* Verifying an intact log. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "audit.verify", NULL));
   wait_until (verified, window, "the verification");
