@@ -233,49 +233,71 @@ fold_record (CfdRecord *record, guint8 *out, gsize out_size)
   return total;
 }
 
-static gboolean
-collect_record (CfdRecord *record, gpointer user_data, GError **error)
+/* Grows the guarded text buffer by doubling; the old one is wiped as it
+ * is freed. */
+static void
+reserve (SearchIndex *index, gsize used, gsize needed)
 {
-  g_ptr_array_add (user_data, g_object_ref (record));
+  CfdSecret *bigger;
+  gsize capacity = index->text->len;
+
+  if (used + needed <= capacity)
+    return;
+  while (used + needed > capacity)
+    capacity *= 2;
+  bigger = cfd_secret_new (capacity);
+  memcpy (bigger->data, index->text->data, used);
+  cfd_secret_free (index->text);
+  index->text = bigger;
+}
+
+typedef struct
+{
+  SearchIndex *index;
+  gsize used;
+} IndexBuilder;
+
+/* Each record is folded as it is read, so the decrypted records do not
+ * all stay in memory at once. */
+static gboolean
+index_record (CfdRecord *record, gpointer user_data, GError **error)
+{
+  IndexBuilder *builder = user_data;
+  SearchIndex *index = builder->index;
+  gsize len = fold_record (record, NULL, 0);
+  Entry entry = { 0 };
+
+  reserve (index, builder->used, len + 1);
+  entry.offset = builder->used;
+  entry.len = fold_record (record, index->text->data + builder->used, len);
+  entry.record_id = g_strdup (cfd_record_get_id (record));
+  entry.patient_id = g_strdup (cfd_record_get_patient_id (record));
+  entry.kind = cfd_record_get_kind (record);
+  entry.occurred = cfd_record_get_occurred (record);
+  builder->used += entry.len;
+  index->text->data[builder->used++] = '\0';
+  g_array_append_val (index->entries, entry);
   return TRUE;
 }
 
 static SearchIndex *
 build_index (CfdVault *vault, char *fingerprint, GError **error)
 {
-  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
-  SearchIndex *index;
-  gsize size = 0, used = 0;
+  SearchIndex *index = g_new0 (SearchIndex, 1);
+  IndexBuilder builder = { index, 0 };
 
-  if (!cfd_record_foreach_readable (vault, NULL, CFD_RECORD_READ_UNVERIFIED, collect_record,
-                                    records, error))
+  index->fingerprint = fingerprint;
+  index->text = cfd_secret_new (64 * 1024);
+  index->entries = g_array_new (FALSE, TRUE, sizeof (Entry));
+  g_array_set_clear_func (index->entries, entry_clear);
+  if (!cfd_record_foreach_readable (vault, NULL, CFD_RECORD_READ_UNVERIFIED, index_record, &builder,
+                                    error))
     {
-      g_free (fingerprint);
+      search_index_free (index);
       return NULL;
     }
-  for (guint i = 0; i < records->len; i++)
-    size += fold_record (g_ptr_array_index (records, i), NULL, 0) + 1;
-
-  index = g_new0 (SearchIndex, 1);
-  index->fingerprint = fingerprint;
-  index->text = cfd_secret_new (MAX (size, 1));
-  index->entries = g_array_sized_new (FALSE, TRUE, sizeof (Entry), records->len);
-  g_array_set_clear_func (index->entries, entry_clear);
-  for (guint i = 0; i < records->len; i++)
-    {
-      CfdRecord *record = g_ptr_array_index (records, i);
-      Entry entry = { 0 };
-
-      entry.offset = used;
-      entry.len = fold_record (record, index->text->data + used, size - used);
-      entry.record_id = g_strdup (cfd_record_get_id (record));
-      entry.patient_id = g_strdup (cfd_record_get_patient_id (record));
-      entry.kind = cfd_record_get_kind (record);
-      entry.occurred = cfd_record_get_occurred (record);
-      used += entry.len;
-      index->text->data[used++] = '\0';
-      g_array_append_val (index->entries, entry);
-    }
+  /* Searching scans up to the buffer's length: keep only what is used. */
+  index->text->len = builder.used;
   return index;
 }
 
