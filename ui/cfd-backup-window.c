@@ -338,6 +338,13 @@ select:
   return TRUE;
 }
 
+static gboolean
+pulse (gpointer user_data)
+{
+  gtk_progress_bar_pulse (GTK_PROGRESS_BAR (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 progress (guint64 done, guint64 total, gpointer user_data)
 {
@@ -346,9 +353,10 @@ progress (guint64 done, guint64 total, gpointer user_data)
   if (g_cancellable_is_cancelled (self->closing))
     return;
   if (total == 0)
-    gtk_progress_bar_pulse (self->progress_bar);
-  else
-    gtk_progress_bar_set_fraction (self->progress_bar, (double)done / (double)total);
+    return;
+  /* From here on the bar measures; until then it pulses. */
+  g_clear_handle_id (&self->pulse_source, g_source_remove);
+  gtk_progress_bar_set_fraction (self->progress_bar, (double)done / (double)total);
 }
 
 static void
@@ -398,6 +406,7 @@ start_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   self->operation = g_cancellable_new ();
   set_busy (self, TRUE, what);
   set_status (self, NULL);
+  self->pulse_source = g_timeout_add (100, pulse, self->progress_bar);
   cfd_vault_backup_async (self->vault, path, generations, self->operation, progress, self,
                           backup_done, g_object_ref (self));
 }
@@ -443,13 +452,6 @@ verify_done (GObject *source, GAsyncResult *result, gpointer user_data)
   set_status (self, text);
   refresh_generations (self);
   update_reminder (self);
-}
-
-static gboolean
-pulse (gpointer user_data)
-{
-  gtk_progress_bar_pulse (GTK_PROGRESS_BAR (user_data));
-  return G_SOURCE_CONTINUE;
 }
 
 static void
