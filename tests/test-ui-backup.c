@@ -149,6 +149,37 @@ test_backup_verify_cancel (void)
   g_assert_null (window);
 }
 
+/* Core lets only the practice back up: a supervisor is told, and nothing runs. */
+static void
+test_supervisor (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, NULL);
+  g_autofree char *folder = cfd_test_make_dir ();
+  g_autoptr (CfdVault) as_supervisor = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *id = cfd_vault_add_user (vault, "Dr Sable Supervisor", CFD_ROLE_SUPERVISOR,
+                                            "supervisor passphrase for tests", &error);
+  CfdBackupWindow *window;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  as_supervisor = cfd_vault_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (cfd_vault_unlock (as_supervisor, "Dr Sable Supervisor",
+                                   "supervisor passphrase for tests", &error));
+  window = cfd_backup_window_new (NULL, as_supervisor);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (cfd_backup_window_add_folder (window, folder, &error));
+  g_assert_nonnull (strstr (cfd_backup_window_get_status (window), "owner or therapists"));
+  g_assert_false (cfd_backup_window_get_reminder_visible (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "backup.start", "s", folder);
+  g_assert_false (cfd_backup_window_is_busy (window));
+  g_assert_cmpuint (count_backups (folder), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+  cfd_vault_lock (as_supervisor);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -163,5 +194,6 @@ main (int argc, char *argv[])
   g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, "gtk-enable-animations",
                 FALSE, NULL);
   g_test_add_func ("/confidant/ui/backup/backup-verify-cancel", test_backup_verify_cancel);
+  g_test_add_func ("/confidant/ui/backup/supervisor", test_supervisor);
   return g_test_run ();
 }

@@ -77,11 +77,14 @@ set_status (CfdBackupWindow *self, const char *text)
 static void
 set_busy (CfdBackupWindow *self, gboolean busy, const char *what)
 {
+  gboolean practice
+      = self->vault == NULL || cfd_vault_get_user_role (self->vault) != CFD_ROLE_SUPERVISOR;
+
   gtk_widget_set_visible (self->progress_box, busy);
   gtk_label_set_label (self->progress_label, what != NULL ? what : "");
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "backup.start", !busy);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "backup.verify", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "backup.start", !busy && practice);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "backup.verify", !busy && practice);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "backup.cancel", busy);
   if (!busy)
     {
@@ -545,6 +548,14 @@ cfd_backup_window_new (GtkWindow *parent, CfdVault *vault)
   refresh_generations (self);
   update_reminder (self);
   set_busy (self, FALSE, NULL);
+  /* Core lets only the practice back up; a supervisor may still restore. */
+  if (cfd_vault_get_user_role (vault) == CFD_ROLE_SUPERVISOR)
+    {
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "backup.start", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "backup.verify", FALSE);
+      gtk_widget_set_visible (self->reminder_box, FALSE);
+      set_status (self, _ ("Backups are made by the practice’s owner or therapists."));
+    }
   return self;
 }
 
