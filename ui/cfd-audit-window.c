@@ -103,6 +103,9 @@ set_busy (CfdAuditWindow *self, gboolean busy)
 {
   /* Core's workers own the vault until their callback runs. */
   self->busy = busy;
+  /* While core's worker has the vault, the main window takes no input
+   * (Ctrl+L would lock the vault under the worker). */
+  gtk_window_set_modal (GTK_WINDOW (self), busy);
   gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_set_sensitive (self->filter_box, !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.verify", !busy);

@@ -81,6 +81,9 @@ set_busy (CfdBackupWindow *self, gboolean busy, const char *what)
       = self->vault == NULL || cfd_vault_get_user_role (self->vault) != CFD_ROLE_SUPERVISOR;
 
   gtk_widget_set_visible (self->progress_box, busy);
+  /* While core's worker has the vault, the main window takes no input
+   * (Ctrl+L would lock the vault under the worker). */
+  gtk_window_set_modal (GTK_WINDOW (self), busy);
   gtk_label_set_label (self->progress_label, what != NULL ? what : "");
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "backup.start", !busy && practice);
