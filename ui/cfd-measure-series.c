@@ -149,10 +149,12 @@ cfd_measure_series_unref (CfdMeasureSeries *self)
   for (guint i = 0; i < G_N_ELEMENTS (self->points); i++)
     {
       /* Totals are clinical data: zero them before the memory goes back. */
-      memset (self->points[i]->data, 0, self->points[i]->len * sizeof (CfdMeasurePoint));
+      if (self->points[i]->len > 0)
+        memset (self->points[i]->data, 0, self->points[i]->len * sizeof (CfdMeasurePoint));
       g_array_unref (self->points[i]);
     }
-  memset (self->dosings->data, 0, self->dosings->len * sizeof (gint64));
+  if (self->dosings->len > 0)
+    memset (self->dosings->data, 0, self->dosings->len * sizeof (gint64));
   g_array_unref (self->dosings);
   g_free (self);
 }
