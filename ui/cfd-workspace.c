@@ -93,6 +93,14 @@ update_sidebar (CfdWorkspace *self)
                       "with “New Patient”, then write notes from the patient’s page.")
                  : _ ("Pick a patient on the left to see their timeline, or press Ctrl+F to "
                       "search every note."));
+  if (n_all == 0 && self->vault != NULL && cfd_vault_is_unlocked (self->vault)
+      && cfd_vault_get_user_role (self->vault) == CFD_ROLE_SUPERVISOR)
+    {
+      adw_status_page_set_title (self->welcome_page, _ ("No Patients to Review Yet"));
+      adw_status_page_set_description (self->welcome_page,
+                                       _ ("A patient appears here once the practice records the "
+                                          "patient’s consent to your review."));
+    }
 }
 
 static void
