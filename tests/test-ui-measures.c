@@ -198,6 +198,21 @@ test_panel (void)
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find_widget (GTK_WIDGET (dialog), "item-7-2")),
                                 TRUE);
   g_assert_cmpstr (cfd_measure_dialog_get_summary (dialog), ==, "20 · Severe");
+  /* The GAD-7 asks seven questions: items 8 and 9 are not shown. */
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_ancestor (
+      find_widget (GTK_WIDGET (dialog), "item-7-0"), ADW_TYPE_ACTION_ROW)));
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_ancestor (
+      find_widget (GTK_WIDGET (dialog), "item-8-0"), ADW_TYPE_ACTION_ROW)));
+  /* An impossible date: nothing is saved until it is a real one. */
+  {
+    GtkEditable *date = GTK_EDITABLE (find_widget (GTK_WIDGET (dialog), "date_row"));
+    g_autofree char *today = g_strdup (gtk_editable_get_text (date));
+
+    gtk_editable_set_text (date, "2026-02-30");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "measure.save", NULL));
+    g_assert_cmpuint (count_measures (vault, patient, &total), ==, 2);
+    gtk_editable_set_text (date, today);
+  }
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *)&dialog);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "measure.save", NULL));
   spin (50);
