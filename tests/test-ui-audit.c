@@ -201,6 +201,34 @@ test_browse_verify_export (void)
   g_assert_true (g_str_has_prefix (cfd_audit_window_get_receipt (window), "seq "));
   receipt = g_strdup (cfd_audit_window_get_receipt (window));
 
+  /* A receipt written down: typed back in, in lower case, it still matches;
+   * a made-up one does not; anything else is not a receipt. */
+  {
+    GtkEditable *entry = GTK_EDITABLE (find_widget (GTK_WIDGET (window), "receipt_entry"));
+    g_autofree char *typed = g_ascii_strdown (receipt, -1);
+    g_autofree char *forged = NULL;
+
+    gtk_editable_set_text (entry, typed);
+    g_signal_emit_by_name (entry, "activate");
+    wait_until (idle, window, "the receipt check");
+    wait_until (released, vault, "the receipt check to let go of the vault");
+    g_assert_nonnull (strstr (cfd_audit_window_get_verify_result (window), "matches"));
+
+    forged = g_strdup_printf ("%.*s0000-0000-0000-0000",
+                              (int)(strrchr (receipt, ' ') - receipt + 1), receipt);
+    gtk_editable_set_text (entry, forged);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "audit.check-receipt", NULL));
+    wait_until (idle, window, "the second receipt check");
+    wait_until (released, vault, "the receipt check to let go of the vault");
+    g_assert_nonnull (strstr (cfd_audit_window_get_verify_result (window), "does not match"));
+
+    gtk_editable_set_text (entry, "yesterday's receipt");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "audit.check-receipt", NULL));
+    wait_until (idle, window, "the third receipt check");
+    wait_until (released, vault, "the receipt check to let go of the vault");
+    g_assert_nonnull (strstr (cfd_audit_window_get_verify_result (window), "not a receipt"));
+  }
+
   /* Export what the filter shows. */
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   csv_path = g_build_filename (dir, "audit.csv", NULL);

@@ -51,6 +51,7 @@ struct _CfdAuditWindow
   GtkImage *result_icon;
   GtkLabel *result_label;
   GtkLabel *receipt_label;
+  GtkEntry *receipt_entry;
   GtkWidget *filter_box;
   GtkEntry *since_entry;
   GtkEntry *until_entry;
@@ -111,6 +112,7 @@ set_busy (CfdAuditWindow *self, gboolean busy)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.verify", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.export", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.checkpoint", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.check-receipt", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.load-more", !busy && self->has_more);
 }
 
@@ -424,6 +426,90 @@ verify_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
                                 g_object_ref (self));
 }
 
+typedef struct
+{
+  char *receipt;
+  CfdAuditReport report;
+} ReceiptCheck;
+
+static void
+receipt_check_free (gpointer data)
+{
+  ReceiptCheck *check = data;
+
+  g_free (check->receipt);
+  g_free (check);
+}
+
+static void
+receipt_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  ReceiptCheck *check = data;
+  GError *error = NULL;
+
+  if (cfd_audit_verify_receipt (CFD_VAULT (source), check->receipt, &check->report, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+receipt_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (CfdAuditWindow) self = user_data;
+  ReceiptCheck *check = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  gboolean intact = g_task_propagate_boolean (G_TASK (result), &error);
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  set_busy (self, FALSE);
+  if (intact)
+    text = g_strdup_printf (_ ("The log matches the receipt “%s”: nothing up to it was changed, "
+                               "removed or rolled back."),
+                            check->receipt);
+  else if (g_error_matches (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_TAMPERED))
+    {
+      g_autofree char *what = cfd_audit_report_describe (&check->report);
+      text = g_strdup_printf (_ ("The log does not match the receipt “%s”. %s."), check->receipt,
+                              what);
+    }
+  else if (g_error_matches (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT))
+    text = g_strdup_printf (_ ("That is not a receipt: %s"), error->message);
+  else
+    text = g_strdup_printf (_ ("The receipt could not be checked: %s"), error->message);
+  show_result (self, intact, text);
+  reload (self);
+}
+
+static void
+check_receipt_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CfdAuditWindow *self = CFD_AUDIT_WINDOW (widget);
+  g_autofree char *text
+      = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->receipt_entry))));
+  ReceiptCheck *check;
+  GTask *task;
+
+  if (self->busy || self->vault == NULL || !cfd_vault_is_unlocked (self->vault) || text[0] == '\0')
+    return;
+  check = g_new0 (ReceiptCheck, 1);
+  check->receipt = g_steal_pointer (&text);
+  set_busy (self, TRUE);
+  /* Like verifying, this reads the whole log: core's worker, not the main loop. */
+  task = g_task_new (self->vault, self->cancellable, receipt_done, g_object_ref (self));
+  g_task_set_task_data (task, check, receipt_check_free);
+  g_task_run_in_thread (task, receipt_thread);
+  g_object_unref (task);
+}
+
+static void
+receipt_activated (CfdAuditWindow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "audit.check-receipt", NULL);
+}
+
 static void
 checkpoint_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -735,6 +821,7 @@ cfd_audit_window_class_init (CfdAuditWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdAuditWindow, result_icon);
   gtk_widget_class_bind_template_child (widget_class, CfdAuditWindow, result_label);
   gtk_widget_class_bind_template_child (widget_class, CfdAuditWindow, receipt_label);
+  gtk_widget_class_bind_template_child (widget_class, CfdAuditWindow, receipt_entry);
   gtk_widget_class_bind_template_child (widget_class, CfdAuditWindow, filter_box);
   gtk_widget_class_bind_template_child (widget_class, CfdAuditWindow, since_entry);
   gtk_widget_class_bind_template_child (widget_class, CfdAuditWindow, until_entry);
@@ -745,11 +832,13 @@ cfd_audit_window_class_init (CfdAuditWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdAuditWindow, count_label);
   gtk_widget_class_bind_template_callback (widget_class, dates_changed);
   gtk_widget_class_bind_template_callback (widget_class, dropdowns_changed);
+  gtk_widget_class_bind_template_callback (widget_class, receipt_activated);
 
   gtk_widget_class_install_action (widget_class, "audit.verify", NULL, verify_action);
   gtk_widget_class_install_action (widget_class, "audit.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "audit.checkpoint", NULL, checkpoint_action);
   gtk_widget_class_install_action (widget_class, "audit.load-more", NULL, load_more_action);
+  gtk_widget_class_install_action (widget_class, "audit.check-receipt", NULL, check_receipt_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
