@@ -951,6 +951,10 @@ fixed_clock (gpointer data)
   return *(gint64 *)data;
 }
 
+/* Static: the vault reads the clock until it is disposed, after the
+ * test's own locals are gone. */
+static gint64 now;
+
 static void
 test_filters_and_paging (void)
 {
@@ -958,8 +962,9 @@ test_filters_and_paging (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (GListModel) page = NULL;
   g_autofree char *a = NULL, *b = NULL, *therapist_id = NULL;
-  gint64 now = (gint64)1700000000 * G_USEC_PER_SEC;
   gint64 count = 0;
+
+  now = (gint64)1700000000 * G_USEC_PER_SEC;
 
   cfd_vault_set_clock_for_testing (vault, fixed_clock, &now);
   a = cfd_test_add_patient (vault, "Alpha");
