@@ -10,6 +10,7 @@
 #include "cfd-test-util.h"
 
 #include "cfd-audit-window.h"
+#include "cfd-window.h"
 
 static gboolean
 tick (gpointer user_data)
@@ -297,6 +298,84 @@ test_access_history (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+window_page_is (gconstpointer data)
+{
+  const char *const *args = data;
+
+  return g_strcmp0 (cfd_window_get_page_name (CFD_WINDOW ((gpointer)args[0])), args[1]) == 0;
+}
+
+static void
+press_keys (GtkWidget *target)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (target);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+      gboolean handled = FALSE;
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        g_signal_emit_by_name (controller, "key-pressed", GDK_KEY_a, 38, 0, &handled);
+    }
+}
+
+/* Opened from the main window's menu, the log window's own input keeps
+ * the vault from idle-locking; without input it locks and the window goes. */
+static void
+test_activity (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, NULL);
+  CfdWindow *window;
+  CfdAuditWindow *audit = NULL;
+  const char *unlocked[] = { NULL, "workspace" };
+  const char *locked[] = { NULL, "unlock" };
+  GList *toplevels;
+  gint64 until;
+
+  cfd_vault_lock (vault);
+  window = cfd_window_new (NULL, path);
+  unlocked[0] = locked[0] = (const char *)window;
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (
+                             find_widget (GTK_WIDGET (window), "unlock_page"), "passphrase_row")),
+                         CFD_TEST_PASSPHRASE);
+  g_assert_true (gtk_widget_activate_action (find_widget (GTK_WIDGET (window), "unlock_page"),
+                                             "unlock.unlock", NULL));
+  wait_until (window_page_is, unlocked, "the workspace");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.audit-log", NULL));
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (CFD_IS_AUDIT_WINDOW (l->data))
+      audit = l->data;
+  g_list_free (toplevels);
+  g_assert_nonnull (audit);
+  g_object_add_weak_pointer (G_OBJECT (audit), (gpointer *)&audit);
+
+  /* Typing in the log window for three times the idle interval. */
+  cfd_window_set_auto_lock_interval (window, 300);
+  until = g_get_monotonic_time () + 900 * 1000;
+  while (g_get_monotonic_time () < until)
+    {
+      gint64 step = g_get_monotonic_time () + 50 * 1000;
+
+      press_keys (GTK_WIDGET (audit));
+      while (g_get_monotonic_time () < step)
+        g_main_context_iteration (NULL, FALSE);
+    }
+  g_assert_true (window_page_is (unlocked));
+  g_assert_nonnull (audit);
+
+  /* Then nothing: the vault locks and takes the log window with it. */
+  wait_until (window_page_is, locked, "the idle lock");
+  g_assert_null (audit);
+  cfd_window_set_auto_lock_interval (window, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -311,5 +390,6 @@ main (int argc, char *argv[])
                 FALSE, NULL);
   g_test_add_func ("/confidant/ui/audit/browse-verify-export", test_browse_verify_export);
   g_test_add_func ("/confidant/ui/audit/access-history", test_access_history);
+  g_test_add_func ("/confidant/ui/audit/activity", test_activity);
   return g_test_run ();
 }

@@ -12,6 +12,7 @@
 
 #include "cfd-audit-window.h"
 #include "cfd-ui-util.h"
+#include "cfd-window.h"
 
 #define DEFAULT_PAGE_SIZE 200
 
@@ -749,6 +750,9 @@ cfd_audit_window_new (GtkWindow *parent, CfdVault *vault, const char *patient_id
   g_return_val_if_fail (CFD_IS_VAULT (vault), NULL);
 
   self = g_object_new (CFD_TYPE_AUDIT_WINDOW, "transient-for", parent, NULL);
+  /* Input here is activity: the vault does not idle-lock under it. */
+  if (CFD_IS_WINDOW (parent))
+    cfd_window_watch_activity (CFD_WINDOW (parent), GTK_WIDGET (self));
   self->history = patient_id != NULL;
   self->patient_id = g_strdup (patient_id);
   /* Filled before the vault is set, so filling does not reload. */

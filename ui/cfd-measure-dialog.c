@@ -7,6 +7,7 @@
 
 #include "cfd-measure-dialog.h"
 #include "cfd-measure-series.h"
+#include "cfd-window.h"
 
 #define MAX_ITEMS 9
 
@@ -294,6 +295,9 @@ cfd_measure_dialog_new (GtkWindow *parent, CfdVault *vault, const char *patient_
   g_return_val_if_fail (patient_id != NULL, NULL);
 
   self = g_object_new (CFD_TYPE_MEASURE_DIALOG, "transient-for", parent, NULL);
+  /* Input here is activity: the vault does not idle-lock under it. */
+  if (CFD_IS_WINDOW (parent))
+    cfd_window_watch_activity (CFD_WINDOW (parent), GTK_WIDGET (self));
   self->vault = g_object_ref (vault);
   self->patient_id = g_strdup (patient_id);
   /* Nothing typed here may outlive the vault's unlocking. */

@@ -263,7 +263,16 @@ choose_target_action (GtkWidget *widget, const char *action_name, GVariant *para
 CfdRestoreWindow *
 cfd_restore_window_new (GtkWindow *parent)
 {
-  return g_object_new (CFD_TYPE_RESTORE_WINDOW, "transient-for", parent, NULL);
+  CfdRestoreWindow *self = g_object_new (CFD_TYPE_RESTORE_WINDOW, "transient-for", parent, NULL);
+
+  /* Opened from the Backups window: the main window is its parent's. */
+  for (GtkWindow *w = parent; w != NULL; w = gtk_window_get_transient_for (w))
+    if (CFD_IS_WINDOW (w))
+      {
+        cfd_window_watch_activity (CFD_WINDOW (w), GTK_WIDGET (self));
+        break;
+      }
+  return self;
 }
 
 static void
