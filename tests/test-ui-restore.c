@@ -9,6 +9,7 @@
 #include "cfd-test-util.h"
 
 #include "cfd-restore-window.h"
+#include "cfd-window.h"
 
 static gboolean
 tick (gpointer user_data)
@@ -118,9 +119,24 @@ test_restore (void)
   g_assert_cmpstr (cfd_patient_get_name (back), ==, "Restored Patient");
   cfd_vault_lock (restored);
 
+  /* Open: the restored vault in a window of its own, asking to unlock. */
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&window);
-  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "restore.open", NULL));
   g_assert_null (window);
+  {
+    GList *toplevels = gtk_window_list_toplevels ();
+    CfdWindow *opened = NULL;
+
+    for (GList *l = toplevels; l != NULL; l = l->next)
+      if (CFD_IS_WINDOW (l->data))
+        opened = l->data;
+    g_list_free (toplevels);
+    g_assert_nonnull (opened);
+    g_assert_cmpstr (cfd_window_get_page_name (opened), ==, "unlock");
+    g_assert_nonnull (cfd_window_get_vault (opened));
+    g_assert_cmpstr (cfd_vault_get_path (cfd_window_get_vault (opened)), ==, target);
+    gtk_window_destroy (GTK_WINDOW (opened));
+  }
 }
 
 int
