@@ -115,8 +115,9 @@ cfd_vault_audit_export_csv (CfdVault *vault,
                             CfdAuditCheckpoint *checkpoint,
                             GError **error)
 {
+  g_autoptr (CfdVaultJob) vault_job = cfd_vault_job_begin (vault, error);
   Writer w = { out, g_string_new (CFD_AUDIT_CSV_HEADER "\r\n"), 0 };
-  CfdDb *db = cfd_vault_get_db (vault, error);
+  CfdDb *db = vault_job != NULL ? cfd_vault_get_db (vault, error) : NULL;
   gboolean ok;
 
   if (db == NULL)

@@ -394,14 +394,16 @@ verify (CfdVault *vault,
         CfdAuditReport *report,
         GError **error)
 {
+  g_autoptr (CfdVaultJob) job = cfd_vault_job_begin (vault, error);
   g_autoptr (GArray) expectations = g_array_new (FALSE, FALSE, sizeof (Expectation));
-  CfdDb *db = cfd_vault_get_db (vault, error);
+  CfdDb *db;
   gboolean own_snapshot;
   gboolean ok;
 
   memset (report, 0, sizeof *report);
-  if (db == NULL)
+  if (job == NULL)
     return FALSE;
+  db = cfd_vault_get_db (vault, error);
 
   /* One snapshot for checkpoints and log, so that a writer in another
    * process cannot make a fresh checkpoint look like it is past the end. */

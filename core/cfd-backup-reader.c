@@ -419,7 +419,8 @@ cfd_vault_verify_backup (CfdVault *vault,
   g_autofree char *location = NULL;
   g_autofree char *file_name = NULL;
   g_autoptr (GError) local_error = NULL;
-  CfdDb *db = cfd_vault_get_db (vault, error);
+  g_autoptr (CfdVaultJob) vault_job = cfd_vault_job_begin (vault, error);
+  CfdDb *db = vault_job != NULL ? cfd_vault_get_db (vault, error) : NULL;
   gboolean ok;
   int fd;
 

@@ -601,9 +601,13 @@ cfd_vault_backup (CfdVault *vault,
                   GError **error)
 {
   g_autoptr (BackupJob) job = NULL;
+  g_autoptr (CfdVaultJob) vault_job = NULL;
 
   g_return_val_if_fail (CFD_IS_VAULT (vault), NULL);
 
+  vault_job = cfd_vault_job_begin (vault, error);
+  if (vault_job == NULL)
+    return NULL;
   job = prepare_job (vault, folder, generations, error);
   if (job == NULL)
     return NULL;

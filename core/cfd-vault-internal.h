@@ -15,6 +15,10 @@ struct _CfdVault
   char *keyring_path;
   char *lock_path;
   char *source;
+  GMutex job_mutex;
+  GCond job_done;
+  guint jobs;
+  gboolean locking;
   char *device; /* device_id(), computed once: every audit record carries it */
   CfdKeyring *keyring;
 

@@ -63,6 +63,8 @@ cfd_vault_finalize (GObject *object)
   g_free (self->source);
   g_free (self->device);
   g_clear_pointer (&self->keyring, cfd_keyring_free);
+  g_mutex_clear (&self->job_mutex);
+  g_cond_clear (&self->job_done);
   G_OBJECT_CLASS (cfd_vault_parent_class)->finalize (object);
 }
 
@@ -103,6 +105,8 @@ cfd_vault_class_init (CfdVaultClass *klass)
 static void
 cfd_vault_init (CfdVault *self)
 {
+  g_mutex_init (&self->job_mutex);
+  g_cond_init (&self->job_done);
   self->source = g_strdup ("core");
 }
 
@@ -438,6 +442,58 @@ cfd_vault_task_data_free (gpointer data)
   g_free (td);
 }
 
+struct _CfdVaultJob
+{
+  CfdVault *vault;
+};
+
+CfdVaultJob *
+cfd_vault_job_begin (CfdVault *self, GError **error)
+{
+  CfdVaultJob *job = NULL;
+
+  g_mutex_lock (&self->job_mutex);
+  if (self->db != NULL && !self->locking)
+    {
+      self->jobs++;
+      job = g_new0 (CfdVaultJob, 1);
+      job->vault = g_object_ref (self);
+    }
+  g_mutex_unlock (&self->job_mutex);
+  if (job == NULL)
+    g_set_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_LOCKED, "The vault is locked");
+  return job;
+}
+
+void
+cfd_vault_job_end (CfdVaultJob *job)
+{
+  CfdVault *self;
+
+  if (job == NULL)
+    return;
+  self = job->vault;
+  g_mutex_lock (&self->job_mutex);
+  if (--self->jobs == 0)
+    g_cond_broadcast (&self->job_done);
+  g_mutex_unlock (&self->job_mutex);
+  g_object_unref (self);
+  g_free (job);
+}
+
+/* A lock that comes while a worker uses the database (a backup, say, when
+ * the screen saver starts) waits for it rather than close the database
+ * under it. */
+static void
+wait_for_jobs (CfdVault *self)
+{
+  g_mutex_lock (&self->job_mutex);
+  self->locking = TRUE;
+  while (self->jobs > 0)
+    g_cond_wait (&self->job_done, &self->job_mutex);
+  g_mutex_unlock (&self->job_mutex);
+}
+
 void
 cfd_vault_lock (CfdVault *self)
 {
@@ -445,6 +501,7 @@ cfd_vault_lock (CfdVault *self)
 
   if (self->db == NULL)
     return;
+  wait_for_jobs (self);
 
   {
     g_autoptr (GError) error = NULL;
@@ -463,4 +520,7 @@ cfd_vault_lock (CfdVault *self)
   }
 
   cfd_vault_forget_unlocked_state (self);
+  g_mutex_lock (&self->job_mutex);
+  self->locking = FALSE;
+  g_mutex_unlock (&self->job_mutex);
 }

@@ -437,6 +437,43 @@ test_sqlcipher_shell (void)
   }
 }
 
+static gpointer
+lock_in_thread (gpointer data)
+{
+  cfd_vault_lock (CFD_VAULT (data));
+  return NULL;
+}
+
+/* A lock waits for a job that uses the database (a backup on a worker
+ * thread, say), and no job starts once the vault is locked. */
+static void
+test_lock_waits_for_jobs (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  CfdVaultJob *job = cfd_vault_job_begin (vault, &error);
+  GThread *thread;
+  gint64 deadline;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (job);
+  thread = g_thread_new ("lock", lock_in_thread, vault);
+
+  /* While the job runs, the database stays open. */
+  deadline = g_get_monotonic_time () + G_USEC_PER_SEC / 5;
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_assert_nonnull (cfd_vault_get_db (vault, NULL));
+      g_thread_yield ();
+    }
+  cfd_vault_job_end (job);
+  g_thread_join (thread);
+  g_assert_false (cfd_vault_is_unlocked (vault));
+
+  g_assert_null (cfd_vault_job_begin (vault, &error));
+  g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_LOCKED);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -453,6 +490,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/vault/passphrase-change", test_change_passphrase);
   g_test_add_func ("/confidant/vault/users/add", test_add_user);
   g_test_add_func ("/confidant/vault/lock/forgets-everything", test_lock_forgets_everything);
+  g_test_add_func ("/confidant/vault/lock/waits-for-jobs", test_lock_waits_for_jobs);
   g_test_add_func ("/confidant/vault/damage/database", test_damaged_database);
   g_test_add_func ("/confidant/vault/damage/keyring", test_damaged_keyring);
   g_test_add_func ("/confidant/vault/damage/foreign-keyring", test_foreign_keyring);
