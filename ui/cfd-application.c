@@ -252,6 +252,22 @@ cfd_application_shutdown (GApplication *app)
   G_APPLICATION_CLASS (cfd_application_parent_class)->shutdown (app);
 }
 
+/* For the launch benchmark (bench/launch.sh): quit as soon as the first
+ * frame is on screen, so that the time to it is the process's run time. */
+static void
+quit_after_first_frame (GdkFrameClock *clock, gpointer app)
+{
+  g_signal_handlers_disconnect_by_func (clock, quit_after_first_frame, app);
+  g_application_quit (G_APPLICATION (app));
+}
+
+static void
+watch_first_frame (GtkWidget *window, gpointer app)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                    G_CALLBACK (quit_after_first_frame), app);
+}
+
 static void
 cfd_application_activate (GApplication *app)
 {
@@ -262,6 +278,8 @@ cfd_application_activate (GApplication *app)
       g_autofree char *path = cfd_application_dup_vault_path (CFD_APPLICATION (app));
 
       window = GTK_WINDOW (cfd_window_new (CFD_APPLICATION (app), path));
+      if (g_getenv ("CONFIDANT_QUIT_AFTER_FIRST_FRAME") != NULL)
+        g_signal_connect (window, "realize", G_CALLBACK (watch_first_frame), app);
     }
   gtk_window_present (window);
 }
