@@ -446,7 +446,7 @@ cfd_vault_grant_consent (CfdVault *vault,
   cfd_db_bind_bytes (stmt, 8, sealed);
   sqlite3_bind_blob (stmt, 9, signature, sizeof signature, SQLITE_TRANSIENT);
   if (!cfd_db_step_done (db, stmt, error)
-      || !cfd_patient_key_grant (vault, patient_id, version, supervisor, error)
+      || !cfd_patient_key_grant (vault, patient_id, version, supervisor, id, error)
       || !cfd_vault_audit (vault, "consent.grant", "patient", patient_id, CFD_AUDIT_SUCCESS, id,
                            error)
       || !cfd_db_commit (db, error))

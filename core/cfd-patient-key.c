@@ -50,6 +50,7 @@ cfd_patient_key_insert_grant (CfdVault *vault,
                               guint key_version,
                               const char *user_id,
                               const guint8 key[CFD_KEY_BYTES],
+                              const char *authorization,
                               GError **error)
 {
   CfdDb *db = cfd_vault_get_db (vault, error);
@@ -103,8 +104,8 @@ cfd_patient_key_insert_grant (CfdVault *vault,
   if (!cfd_db_step_done (db, stmt, error))
     return FALSE;
 
-  return cfd_vault_audit (vault, "key.grant", "patient", patient_id, CFD_AUDIT_SUCCESS, user_id,
-                          error);
+  return cfd_vault_audit (vault, "key.grant", "patient", patient_id, CFD_AUDIT_SUCCESS,
+                          authorization, error);
 }
 
 gboolean
@@ -115,7 +116,7 @@ cfd_patient_key_create (CfdVault *vault, const char *patient_id, GError **error)
   const char *owner = cfd_vault_get_owner_id (vault);
 
   cfd_random_bytes (key, CFD_KEY_BYTES);
-  if (!cfd_patient_key_insert_grant (vault, patient_id, 1, cfd_vault_get_user_id (vault), key,
+  if (!cfd_patient_key_insert_grant (vault, patient_id, 1, cfd_vault_get_user_id (vault), key, NULL,
                                      error))
     return FALSE;
 
@@ -123,14 +124,18 @@ cfd_patient_key_create (CfdVault *vault, const char *patient_id, GError **error)
    * practice's records survive a therapist leaving. */
   key = cfd_key_arena_lookup (cfd_vault_get_key_arena (vault), name);
   if (owner != NULL && g_strcmp0 (owner, cfd_vault_get_user_id (vault)) != 0
-      && !cfd_patient_key_insert_grant (vault, patient_id, 1, owner, key, error))
+      && !cfd_patient_key_insert_grant (vault, patient_id, 1, owner, key, NULL, error))
     return FALSE;
   return TRUE;
 }
 
 gboolean
-cfd_patient_key_grant (
-    CfdVault *vault, const char *patient_id, guint key_version, const char *user_id, GError **error)
+cfd_patient_key_grant (CfdVault *vault,
+                       const char *patient_id,
+                       guint key_version,
+                       const char *user_id,
+                       const char *authorization,
+                       GError **error)
 {
   const guint8 *key = cfd_patient_key_get (vault, patient_id, key_version, error);
   g_autoptr (CfdSecret) copy = NULL;
@@ -139,7 +144,8 @@ cfd_patient_key_grant (
     return FALSE;
   /* Granting may grow the arena, which moves the key. */
   copy = cfd_secret_new_from_data (key, CFD_KEY_BYTES);
-  return cfd_patient_key_insert_grant (vault, patient_id, key_version, user_id, copy->data, error);
+  return cfd_patient_key_insert_grant (vault, patient_id, key_version, user_id, copy->data,
+                                       authorization, error);
 }
 
 const guint8 *
@@ -483,7 +489,7 @@ cfd_patient_key_rotate (CfdVault *vault,
       if (exclude != NULL && g_strv_contains (exclude, reader))
         continue;
       if (!cfd_patient_key_insert_grant (vault, patient_id, version + 1, reader, new_key->data,
-                                         error))
+                                         NULL, error))
         return FALSE;
     }
 

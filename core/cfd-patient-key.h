@@ -45,15 +45,18 @@ gboolean cfd_patient_key_grant (CfdVault *vault,
                                 const char *patient_id,
                                 guint key_version,
                                 const char *user_id,
+                                const char *authorization,
                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Seals key to user_id's X25519 key and signs the grant as the signed-in
- * user. Caller holds a write transaction. */
+ * user; the audit record names the authorization (a consent id) if any.
+ * Caller holds a write transaction. */
 gboolean cfd_patient_key_insert_grant (CfdVault *vault,
                                        const char *patient_id,
                                        guint key_version,
                                        const char *user_id,
                                        const guint8 key[CFD_KEY_BYTES],
+                                       const char *authorization,
                                        GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* The name of a patient key in the vault's key arena. */
