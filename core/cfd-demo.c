@@ -121,8 +121,9 @@ random_value (GRand *rand,
         return g_variant_new_take_string (
             g_strdup_printf ("%02d:%02d", (*minutes / 60) % 24, *minutes % 60));
       case CFD_FIELD_BOOLEAN:
-        /* Mostly "no": most answers of a risk screen are. */
-        return g_variant_new_boolean (g_rand_int_range (rand, 0, 100) < 12);
+        /* Mostly "no", as most answers of a risk screen are: a "yes" about
+       * ideation or behaviour raises the patient's risk flag. */
+        return g_variant_new_boolean (g_rand_int_range (rand, 0, 100) < 2);
       case CFD_FIELD_VITALS:
         return random_vitals (rand);
       default:
