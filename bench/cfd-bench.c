@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cfd-backup.h"
 #include "cfd-bench-stats.h"
 #include "cfd-demo.h"
 #include "cfd-demo-text.h"
@@ -268,6 +269,39 @@ time_search (Results *results, CfdVault *vault, int iterations)
     }
 }
 
+/* The whole practice: a backup made (snapshot, written, read back and
+ * verified) and restored into a new folder (decrypted, checked, opened).
+ * The test KDF keeps the restore's unlock check out of the figure. */
+static void
+time_backup_restore (Results *results, CfdVault *vault, const char *scratch)
+{
+  CfdBenchSeries *backup_s = series (results, "backup create + verify");
+  CfdBenchSeries *restore_s = series (results, "restore");
+  g_autoptr (GError) error = NULL;
+
+  for (int i = 0; i < 3; i++)
+    {
+      g_autofree char *target = g_strdup_printf ("%s/backups-%d", scratch, i);
+      g_autofree char *restored = g_strdup_printf ("%s/restored-%d", scratch, i);
+      g_autoptr (CfdBackupInfo) made = NULL;
+      g_autoptr (CfdBackupInfo) back = NULL;
+      gint64 t;
+
+      g_mkdir_with_parents (target, 0700);
+      t = cfd_bench_now ();
+      made = cfd_vault_backup (vault, target, 1, NULL, NULL, NULL, &error);
+      check (made != NULL, error);
+      cfd_bench_series_add (backup_s, cfd_bench_ms_since (t));
+
+      t = cfd_bench_now ();
+      back = cfd_backup_restore (made->path, restored, NULL, PASSPHRASE,
+                                 CFD_BACKUP_SECRET_PASSPHRASE, CFD_RESTORE_FLAGS_NONE, NULL, NULL,
+                                 NULL, &error);
+      check (back != NULL, error);
+      cfd_bench_series_add (restore_s, cfd_bench_ms_since (t));
+    }
+}
+
 static void
 load_baseline (
     Results *results, const char *plain, int patients, int records, int iterations, guint32 seed)
@@ -459,6 +493,11 @@ main (int argc, char *argv[])
   time_writes (&results, vault, rand, patient_list, iterations);
   time_search (&results, vault, iterations);
   rss = cfd_bench_current_rss_kib ();
+  {
+    g_autofree char *scratch = g_path_get_dirname (dir);
+
+    time_backup_restore (&results, vault, scratch);
+  }
 
   load_baseline (&results, plain, patients, records, iterations, (guint32)seed);
   print_results (&results, scale, rss);
