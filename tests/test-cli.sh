@@ -9,6 +9,12 @@ vault="$work/vault"
 n=0
 failed=0
 
+# Host hygiene: everything the CLI writes to temporary files lands in a
+# folder of this test, and every message it prints on stderr is kept, so
+# both can be searched for patient text and passphrases at the end.
+export TMPDIR="$work/tmp"
+mkdir -p "$TMPDIR"
+
 ok () { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok () { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
 
@@ -17,6 +23,7 @@ expect () {
   local want="$1" what="$2"; shift 3
   "$@" >"$work/out" 2>"$work/err"
   local got=$?
+  cat "$work/err" >> "$work/stderr.log"
   if [ "$got" -eq "$want" ]; then ok "$what"; else
     not_ok "$what (exit $got, wanted $want)"; sed 's/^/# /' "$work/err"; fi
 }
@@ -191,6 +198,49 @@ expect 0 "search for absent text" -- "$cli" "${rec_args[@]}" search "no such wor
 [ ! -s "$work/out" ] && ok "nothing is found" || not_ok "nothing is found"
 expect 2 "search without text" -- "$cli" "${rec_args[@]}" search
 if grep -rq "Kestrel-Canary-5521" "$vault"; then not_ok "note text is not on disk"; else ok "note text is not on disk"; fi
+
+# With every debug message on, commands whose output names no patient
+# print nothing of one either (GLib prints debug messages on stdout).
+printf 'intentions: Hygiene-Note-9931 in the debug log?\n' > "$work/hygiene-note"
+export G_MESSAGES_DEBUG=all
+"$cli" --vault "$vault" --passphrase-file "$work/reset" patient add --name "Quorra Hygienist" \
+  > "$work/hygiene.log" 2>&1
+hygiene_patient=$(grep -Eo '^[0-9a-f]{32}$' "$work/hygiene.log" | tail -n 1)
+"$cli" --vault "$vault" --passphrase-file "$work/reset" note add --patient "$hygiene_patient" \
+  --kind integration --file "$work/hygiene-note" >> "$work/hygiene.log" 2>&1
+hygiene_note=$(grep -Eo '^[0-9a-f]{32}$' "$work/hygiene.log" | tail -n 1)
+"$cli" --vault "$vault" --passphrase-file "$work/reset" note sign "$hygiene_note" >> "$work/hygiene.log" 2>&1
+"$cli" --vault "$vault" --passphrase-file "$work/reset" backup create --to "$work/media" >> "$work/hygiene.log" 2>&1
+"$cli" --vault "$vault" --passphrase-file "$work/reset" audit verify >> "$work/hygiene.log" 2>&1
+unset G_MESSAGES_DEBUG
+[ -n "$hygiene_note" ] && grep -q "DEBUG" "$work/hygiene.log" && ok "debug-logged commands ran" \
+  || not_ok "debug-logged commands ran"
+
+# No patient text or passphrase in logs, temporary files, vaults or backups.
+canaries=("Canary Pelham" "Kestrel-Canary-5521" "Quorra Hygienist" "Hygiene-Note-9931"
+          "owner passphrase" "reset passphrase" "supervisor passphrase")
+for canary in "${canaries[@]}"; do
+  found=$(grep -rlF "$canary" "$work/stderr.log" "$work/hygiene.log" "$TMPDIR" "$vault" \
+    "$work/media" "$work/restored" 2>/dev/null)
+  if [ -z "$found" ]; then ok "'$canary' is in no log, temporary file, vault or backup"
+  else not_ok "'$canary' found in: $found"; fi
+done
+
+# Core dumps are off before a passphrase is asked for.
+# It waits on a pipe held open here for its passphrase meanwhile.
+mkfifo "$work/held"
+exec 9<>"$work/held"
+"$cli" --vault "$vault" patient list < "$work/held" >/dev/null 2>&1 &
+pid=$!
+cores_off=no
+for _ in $(seq 100); do
+  if grep -Eq "^Max core file size +0 +0 " "/proc/$pid/limits" 2>/dev/null; then cores_off=yes; break; fi
+  sleep 0.05
+done
+[ "$cores_off" = yes ] && ok "the CLI runs with core dumps off" || not_ok "the CLI runs with core dumps off"
+exec 9>&-
+kill "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
