@@ -11,20 +11,27 @@ typedef struct
   const char *id;
   const char *name;
   guint n_items;
-  /* Lowest total of each band after "minimal", in order; 0 ends the list. */
-  guint thresholds[4];
-  const char *bands[5];
+  const CfdMeasureBand *bands;
+  guint n_bands;
 } Instrument;
 
 /* Cut-offs as published with the instruments (Kroenke et al. 2001 for the
- * PHQ-9; Spitzer et al. 2006 for the GAD-7). */
+ * PHQ-9; Spitzer et al. 2006 for the GAD-7). The scorer and the app's
+ * charts both read these. */
+static const CfdMeasureBand phq9_bands[] = {
+  { 0, 4, "minimal" },  { 5, 9, "mild" }, { 10, 14, "moderate" }, { 15, 19, "moderately severe" },
+  { 20, 27, "severe" },
+};
+static const CfdMeasureBand gad7_bands[] = {
+  { 0, 4, "minimal" },
+  { 5, 9, "mild" },
+  { 10, 14, "moderate" },
+  { 15, 21, "severe" },
+};
+
 static const Instrument instruments[] = {
-  { "phq9",
-    "PHQ-9",
-    9,
-    { 5, 10, 15, 20 },
-    { "minimal", "mild", "moderate", "moderately severe", "severe" } },
-  { "gad7", "GAD-7", 7, { 5, 10, 15, 0 }, { "minimal", "mild", "moderate", "severe", NULL } },
+  { "phq9", "PHQ-9", 9, phq9_bands, G_N_ELEMENTS (phq9_bands) },
+  { "gad7", "GAD-7", 7, gad7_bands, G_N_ELEMENTS (gad7_bands) },
 };
 
 #define PHQ9_SELF_HARM_ITEM 8 /* item 9, counted from 0 */
@@ -55,6 +62,32 @@ cfd_instrument_n_items (CfdInstrument instrument)
   return instruments[instrument].n_items;
 }
 
+const CfdMeasureBand *
+cfd_measure_bands (CfdInstrument instrument, guint *n_bands)
+{
+  g_return_val_if_fail ((guint)instrument < G_N_ELEMENTS (instruments), NULL);
+  *n_bands = instruments[instrument].n_bands;
+  return instruments[instrument].bands;
+}
+
+guint
+cfd_measure_max_total (CfdInstrument instrument)
+{
+  return cfd_instrument_n_items (instrument) * 3;
+}
+
+const CfdMeasureBand *
+cfd_measure_band_for_total (CfdInstrument instrument, guint total)
+{
+  guint n_bands = 0;
+  const CfdMeasureBand *bands = cfd_measure_bands (instrument, &n_bands);
+
+  for (guint i = 0; i < n_bands; i++)
+    if (total >= bands[i].low && total <= bands[i].high)
+      return &bands[i];
+  return NULL;
+}
+
 gboolean
 cfd_measure_score (CfdInstrument instrument,
                    const guint8 *items,
@@ -63,7 +96,7 @@ cfd_measure_score (CfdInstrument instrument,
                    GError **error)
 {
   const Instrument *inst;
-  guint total = 0, band = 0;
+  guint total = 0;
 
   if ((guint)instrument >= G_N_ELEMENTS (instruments))
     {
@@ -90,11 +123,8 @@ cfd_measure_score (CfdInstrument instrument,
         }
       total += items[i];
     }
-  while (band < G_N_ELEMENTS (inst->thresholds) && inst->thresholds[band] != 0
-         && total >= inst->thresholds[band])
-    band++;
   score->total = total;
-  score->band = inst->bands[band];
+  score->band = cfd_measure_band_for_total (instrument, total)->id;
   score->risk = instrument == CFD_INSTRUMENT_PHQ9 && items[PHQ9_SELF_HARM_ITEM] > 0;
   return TRUE;
 }

@@ -17,6 +17,21 @@ const char *cfd_instrument_to_string (CfdInstrument instrument); /* "phq9", "gad
 gboolean cfd_instrument_from_string (const char *text, CfdInstrument *instrument);
 guint cfd_instrument_n_items (CfdInstrument instrument);
 
+/* A severity band of an instrument: totals from low to high, inclusive. */
+typedef struct
+{
+  guint low;
+  guint high;
+  const char *id; /* "minimal", "mild", "moderate", "moderately severe", "severe" */
+} CfdMeasureBand;
+
+/* The published bands, lowest first; n_bands is set to their number. */
+const CfdMeasureBand *cfd_measure_bands (CfdInstrument instrument, guint *n_bands);
+/* The highest possible total: 27 for the PHQ-9, 21 for the GAD-7. */
+guint cfd_measure_max_total (CfdInstrument instrument);
+/* The band a total falls in, or NULL when it is beyond the instrument. */
+const CfdMeasureBand *cfd_measure_band_for_total (CfdInstrument instrument, guint total);
+
 typedef struct
 {
   guint total;

@@ -12,48 +12,6 @@ struct _CfdMeasureSeries
   GArray *dosings;   /* gint64 */
 };
 
-/* Kroenke et al. 2001 and Spitzer et al. 2006, as core scores them. */
-static const CfdMeasureBand phq9_bands[] = {
-  { 0, 4, "minimal" },  { 5, 9, "mild" }, { 10, 14, "moderate" }, { 15, 19, "moderately severe" },
-  { 20, 27, "severe" },
-};
-static const CfdMeasureBand gad7_bands[] = {
-  { 0, 4, "minimal" },
-  { 5, 9, "mild" },
-  { 10, 14, "moderate" },
-  { 15, 21, "severe" },
-};
-
-const CfdMeasureBand *
-cfd_measure_bands (CfdInstrument instrument, guint *n_bands)
-{
-  if (instrument == CFD_INSTRUMENT_GAD7)
-    {
-      *n_bands = G_N_ELEMENTS (gad7_bands);
-      return gad7_bands;
-    }
-  *n_bands = G_N_ELEMENTS (phq9_bands);
-  return phq9_bands;
-}
-
-guint
-cfd_measure_max_total (CfdInstrument instrument)
-{
-  return cfd_instrument_n_items (instrument) * 3;
-}
-
-const CfdMeasureBand *
-cfd_measure_band_for_total (CfdInstrument instrument, guint total)
-{
-  guint n_bands;
-  const CfdMeasureBand *bands = cfd_measure_bands (instrument, &n_bands);
-
-  for (guint i = 0; i < n_bands; i++)
-    if (total >= bands[i].low && total <= bands[i].high)
-      return &bands[i];
-  return NULL;
-}
-
 static int
 compare_points (gconstpointer a, gconstpointer b)
 {

@@ -17,21 +17,6 @@ typedef struct
   gboolean risk;    /* PHQ-9 item 9 above 0 */
 } CfdMeasurePoint;
 
-/* A severity band of an instrument: totals from low to high, inclusive. */
-typedef struct
-{
-  guint low;
-  guint high;
-  const char *id; /* "minimal", "mild", ... as stored in the record */
-} CfdMeasureBand;
-
-/* The published bands, lowest first; n_bands is set to their number. */
-const CfdMeasureBand *cfd_measure_bands (CfdInstrument instrument, guint *n_bands);
-/* The highest possible total: 27 for the PHQ-9, 21 for the GAD-7. */
-guint cfd_measure_max_total (CfdInstrument instrument);
-/* The band a total falls in, or NULL when it is beyond the instrument. */
-const CfdMeasureBand *cfd_measure_band_for_total (CfdInstrument instrument, guint total);
-
 typedef struct _CfdMeasureSeries CfdMeasureSeries;
 
 /* Reads a timeline (CfdRecord items, any order): measures with a known
