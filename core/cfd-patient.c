@@ -555,10 +555,7 @@ update_column (CfdVault *vault,
       cfd_db_rollback (db);
       return FALSE;
     }
-  if (value != 0)
-    sqlite3_bind_int64 (stmt, 1, value);
-  else
-    sqlite3_bind_null (stmt, 1);
+  sqlite3_bind_int64 (stmt, 1, value);
   sqlite3_bind_text (stmt, 2, patient_id, -1, SQLITE_TRANSIENT);
   if (!cfd_db_step_done (db, stmt, error)
       || !cfd_vault_audit (vault, action, "patient", patient_id, CFD_AUDIT_SUCCESS, NULL, error)
@@ -576,10 +573,9 @@ cfd_vault_set_patient_archived (CfdVault *vault,
                                 gboolean archived,
                                 GError **error)
 {
-  /* archived is 0 or 1; NULL stands for 0 in update_column, so coalesce. */
-  return update_column (
-      vault, patient_id, "UPDATE patients SET archived = coalesce(?1, 0) WHERE id = ?2",
-      archived ? 1 : 0, archived ? "patient.archive" : "patient.unarchive", error);
+  return update_column (vault, patient_id, "UPDATE patients SET archived = ?1 WHERE id = ?2",
+                        archived ? 1 : 0, archived ? "patient.archive" : "patient.unarchive",
+                        error);
 }
 
 gboolean
@@ -590,7 +586,8 @@ cfd_vault_set_patient_retention (CfdVault *vault,
 {
   if (retain_until < 0)
     return invalid (error, "The retention date must be after 1970");
-  return update_column (vault, patient_id, "UPDATE patients SET retention_until = ?1 WHERE id = ?2",
+  return update_column (vault, patient_id,
+                        "UPDATE patients SET retention_until = nullif(?1, 0) WHERE id = ?2",
                         retain_until, "patient.retention", error);
 }
 
