@@ -8,52 +8,81 @@
 
 static const char unlock_passphrase[] = "the unlocking user's";
 
+/* The details a patient may be added or edited with, one option each. */
+#define NAME_OPTION 0 /* detail_options[0] */
+
+typedef struct
+{
+  char *values[5];
+} DetailOptions;
+
+static const struct
+{
+  const char *option;
+  const char *key;
+  const char *description;
+  const char *arg;
+} detail_options[] = {
+  { "name", CFD_PATIENT_NAME, "Full name", "NAME" },
+  { "birth-date", CFD_PATIENT_BIRTH_DATE, "Birth date", "YYYY-MM-DD" },
+  { "pronouns", CFD_PATIENT_PRONOUNS, "Pronouns", "TEXT" },
+  { "contact", CFD_PATIENT_CONTACT, "Phone or e-mail", "TEXT" },
+  { "emergency-contact", CFD_PATIENT_EMERGENCY_CONTACT, "Emergency contact", "TEXT" },
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (detail_options) == G_N_ELEMENTS (((DetailOptions *)0)->values));
+
+static void
+detail_entries (DetailOptions *options, GOptionEntry entries[G_N_ELEMENTS (detail_options) + 1])
+{
+  for (guint i = 0; i < G_N_ELEMENTS (detail_options); i++)
+    entries[i] = (GOptionEntry){ detail_options[i].option,
+                                 0,
+                                 0,
+                                 G_OPTION_ARG_STRING,
+                                 &options->values[i],
+                                 detail_options[i].description,
+                                 detail_options[i].arg };
+  entries[G_N_ELEMENTS (detail_options)] = (GOptionEntry){ NULL };
+}
+
+static void
+detail_options_clear (DetailOptions *options)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (options->values); i++)
+    g_clear_pointer (&options->values[i], g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DetailOptions, detail_options_clear)
+
 static GVariant *
-details_from_options (const char *name,
-                      const char *birth_date,
-                      const char *pronouns,
-                      const char *contact,
-                      const char *emergency)
+details_from_options (const DetailOptions *options)
 {
   GVariantDict dict;
 
   g_variant_dict_init (&dict, NULL);
-  if (name != NULL)
-    g_variant_dict_insert (&dict, CFD_PATIENT_NAME, "s", name);
-  if (birth_date != NULL)
-    g_variant_dict_insert (&dict, CFD_PATIENT_BIRTH_DATE, "s", birth_date);
-  if (pronouns != NULL)
-    g_variant_dict_insert (&dict, CFD_PATIENT_PRONOUNS, "s", pronouns);
-  if (contact != NULL)
-    g_variant_dict_insert (&dict, CFD_PATIENT_CONTACT, "s", contact);
-  if (emergency != NULL)
-    g_variant_dict_insert (&dict, CFD_PATIENT_EMERGENCY_CONTACT, "s", emergency);
+  for (guint i = 0; i < G_N_ELEMENTS (detail_options); i++)
+    if (options->values[i] != NULL)
+      g_variant_dict_insert (&dict, detail_options[i].key, "s", options->values[i]);
   return g_variant_ref_sink (g_variant_dict_end (&dict));
 }
 
 static int
 run_add (CfdCliContext *ctx, int argc, char **argv)
 {
-  g_autofree char *name = NULL, *birth = NULL, *pronouns = NULL, *contact = NULL, *emergency = NULL;
-  GOptionEntry entries[]
-      = { { "name", 0, 0, G_OPTION_ARG_STRING, &name, "Full name", "NAME" },
-          { "birth-date", 0, 0, G_OPTION_ARG_STRING, &birth, "Birth date", "YYYY-MM-DD" },
-          { "pronouns", 0, 0, G_OPTION_ARG_STRING, &pronouns, "Pronouns", "TEXT" },
-          { "contact", 0, 0, G_OPTION_ARG_STRING, &contact, "Phone or e-mail", "TEXT" },
-          { "emergency-contact", 0, 0, G_OPTION_ARG_STRING, &emergency, "Emergency contact",
-            "TEXT" },
-          { NULL } };
+  g_auto (DetailOptions) options = { 0 };
+  GOptionEntry entries[G_N_ELEMENTS (detail_options) + 1];
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (GVariant) details = NULL;
   g_autofree char *id = NULL;
   GError *error = NULL;
 
+  detail_entries (&options, entries);
   if (!cfd_cli_parse (&cfd_cli_patient_commands[0], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
-  if (name == NULL)
+  if (options.values[NAME_OPTION] == NULL)
     return cfd_cli_usage ("patient add needs --name NAME");
 
-  details = details_from_options (name, birth, pronouns, contact, emergency);
+  details = details_from_options (&options);
   /* Check before the slow unlock, so a typo costs nothing. */
   if (!cfd_patient_details_validate (details, &error))
     {
@@ -167,24 +196,18 @@ run_show (CfdCliContext *ctx, int argc, char **argv)
 static int
 run_edit (CfdCliContext *ctx, int argc, char **argv)
 {
-  g_autofree char *name = NULL, *birth = NULL, *pronouns = NULL, *contact = NULL, *emergency = NULL;
-  GOptionEntry entries[]
-      = { { "name", 0, 0, G_OPTION_ARG_STRING, &name, "New name", "NAME" },
-          { "birth-date", 0, 0, G_OPTION_ARG_STRING, &birth, "Birth date", "YYYY-MM-DD" },
-          { "pronouns", 0, 0, G_OPTION_ARG_STRING, &pronouns, "Pronouns", "TEXT" },
-          { "contact", 0, 0, G_OPTION_ARG_STRING, &contact, "Phone or e-mail", "TEXT" },
-          { "emergency-contact", 0, 0, G_OPTION_ARG_STRING, &emergency, "Emergency contact",
-            "TEXT" },
-          { NULL } };
+  g_auto (DetailOptions) options = { 0 };
+  GOptionEntry entries[G_N_ELEMENTS (detail_options) + 1];
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (GVariant) details = NULL;
   GError *error = NULL;
 
+  detail_entries (&options, entries);
   if (!cfd_cli_parse (&cfd_cli_patient_commands[3], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (argc != 2)
     return cfd_cli_usage ("patient edit needs exactly one patient ID");
-  details = details_from_options (name, birth, pronouns, contact, emergency);
+  details = details_from_options (&options);
   if (g_variant_n_children (details) == 0)
     return cfd_cli_usage ("nothing to change: give --name, --birth-date, ...");
   vault = cfd_cli_unlock (ctx, &error);
