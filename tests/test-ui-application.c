@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <stdio.h>
+#include <unistd.h>
 
 #include "cfd-crypto.h"
 #include "cfd-patient.h"
@@ -169,5 +171,10 @@ main (int argc, char *argv[])
    * the life of the process, so the bus is stopped but never torn down
    * (g_test_dbus_down() would wait for that connection to go). */
   g_test_dbus_stop (bus);
-  return status;
+  /* Leave without running exit handlers: the process-wide bus connections
+   * and GTK's threads still point at the bus just stopped, and once in a
+   * CI run the exit waited on them until the test timed out. */
+  fflush (stdout);
+  fflush (stderr);
+  _exit (status);
 }
