@@ -30,6 +30,7 @@ struct _CfdVault
   CfdSecret *secrets;
   guint8 box_pk[CFD_BOX_PK_BYTES];
   CfdKeyArena *patient_keys;
+  gboolean discarded_broken_write;
 
 #ifdef CFD_TESTING
   CfdClockFunc clock_func;

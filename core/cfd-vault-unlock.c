@@ -6,6 +6,7 @@
 
 #include "cfd-consent.h"
 #include "cfd-vault-internal.h"
+#include "cfd-wal.h"
 
 static void
 remember_failed_unlock (CfdVault *self, const char *user_id_in)
@@ -162,6 +163,30 @@ drop_users_without_rows (CfdVault *self)
   cfd_io_unlock (fd);
 }
 
+/* SQLite would open a log with a broken frame at the last good commit
+ * before it, without a word. Damage before a durable commit is refused;
+ * a broken last transaction (a power cut, or damage to it) is let go as
+ * SQLite does, but said aloud: in the log, and to whoever unlocked. */
+static gboolean
+check_write_ahead_log (CfdVault *self, CfdWalState *state, GError **error)
+{
+  guint frame = 0;
+
+  if (!cfd_wal_inspect (self->db_path, state, &frame, error))
+    return FALSE;
+  if (*state == CFD_WAL_DAMAGED)
+    {
+      g_set_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_DAMAGED_DATABASE,
+                   "The vault database is damaged: its write-ahead log is broken at frame %u, "
+                   "before changes that were saved after it. Opening it would lose those "
+                   "changes without a trace, so nothing was opened or changed. Restore from a "
+                   "backup, and keep this vault folder as it is",
+                   frame);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* With the user's secrets in hand: check them against the vault, open the
  * database, record the unlock. Takes ownership of secrets. */
 static gboolean
@@ -174,6 +199,7 @@ finish_unlock (CfdVault *self,
   g_autoptr (CfdSecret) secrets = secrets_in;
   guint8 check[CFD_HASH_BYTES];
   guint8 salt[CFD_DB_SALT_BYTES];
+  CfdWalState wal_state;
   CfdDb *db;
 
   cfd_keyring_compute_key_check (check, self->keyring->vault_id,
@@ -195,6 +221,9 @@ finish_unlock (CfdVault *self,
       return FALSE;
     }
 
+  if (!check_write_ahead_log (self, &wal_state, error))
+    return FALSE;
+
   /* The key is known to be right, so anything the database says now is
    * damage, not a wrong passphrase. */
   db = cfd_db_open (self->db_path, secrets->data + CFD_SECRETS_DB_KEY, FALSE, error);
@@ -210,12 +239,16 @@ finish_unlock (CfdVault *self,
   if (!cfd_db_begin (self->db, error) || !move_failed_unlocks_into_log (self, error)
       || !cfd_vault_audit (self, action, "vault", cfd_vault_get_id (self), CFD_AUDIT_SUCCESS, NULL,
                            error)
+      || (wal_state == CFD_WAL_BROKEN_TAIL
+          && !cfd_vault_audit (self, "vault.discard-broken-write", "vault", cfd_vault_get_id (self),
+                               CFD_AUDIT_FAILURE, NULL, error))
       || !cfd_db_commit (self->db, error))
     {
       cfd_db_rollback (self->db);
       cfd_vault_forget_unlocked_state (self);
       return FALSE;
     }
+  self->discarded_broken_write = wal_state == CFD_WAL_BROKEN_TAIL;
   drop_users_without_rows (self);
 
   /* Revocations interrupted before their key rotation, and consents that

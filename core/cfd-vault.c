@@ -313,6 +313,12 @@ cfd_vault_get_user_role (CfdVault *self)
 }
 
 gboolean
+cfd_vault_get_discarded_broken_write (CfdVault *self)
+{
+  return self->discarded_broken_write;
+}
+
+gboolean
 cfd_vault_is_unlocked (CfdVault *self)
 {
   return self->db != NULL;
@@ -380,6 +386,7 @@ cfd_vault_set_unlocked_state (CfdVault *self,
 void
 cfd_vault_forget_unlocked_state (CfdVault *self)
 {
+  self->discarded_broken_write = FALSE;
   g_clear_pointer (&self->db, cfd_db_close);
   g_clear_pointer (&self->secrets, cfd_secret_free);
   g_clear_pointer (&self->patient_keys, cfd_key_arena_free);

@@ -87,6 +87,13 @@ const char *cfd_vault_get_user_id (CfdVault *self);
 const char *cfd_vault_get_user_name (CfdVault *self);
 CfdRole cfd_vault_get_user_role (CfdVault *self);
 
+/* TRUE when this unlock found the last transaction written before the
+ * vault was closed broken, and discarded it: a power cut in the middle of
+ * a save leaves this, and so does damage to that save. Earlier saves are
+ * intact (damage to them refuses the unlock instead). The event is in the
+ * audit log as vault.discard-broken-write; tell the user. */
+gboolean cfd_vault_get_discarded_broken_write (CfdVault *self);
+
 gboolean cfd_vault_change_passphrase (CfdVault *self,
                                       const char *old_passphrase,
                                       const char *new_passphrase,

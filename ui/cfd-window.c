@@ -122,10 +122,27 @@ recovery_key_stored (CfdWindow *self)
     show_unlock (self);
 }
 
+/* Not a toast: a change the user may believe saved is gone, and they
+ * must know to check their last piece of work. */
+static void
+tell_of_discarded_write (CfdWindow *self)
+{
+  GtkWidget *dialog = adw_message_dialog_new (
+      GTK_WINDOW (self), _ ("The Last Change Could Not Be Recovered"),
+      _ ("The vault was not closed properly, and the last change written before that was "
+         "incomplete or damaged, so it was discarded. Everything saved before it is intact. "
+         "Check the note you were working on last. This has been recorded in the audit log."));
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _ ("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 vault_unlocked (CfdWindow *self)
 {
   show_workspace (self);
+  if (cfd_vault_get_discarded_broken_write (self->vault))
+    tell_of_discarded_write (self);
 }
 
 void

@@ -128,6 +128,10 @@ cfd_cli_unlock (CfdCliContext *ctx, GError **error)
     return NULL;
   if (!cfd_vault_unlock (vault, ctx->user, (const char *)passphrase->data, error))
     return NULL;
+  if (cfd_vault_get_discarded_broken_write (vault))
+    g_printerr ("warning: the vault was not closed properly and the last change written before "
+                "that was incomplete or damaged; it was discarded (recorded in the audit log as "
+                "vault.discard-broken-write). Everything saved before it is intact.\n");
   return g_steal_pointer (&vault);
 }
 
