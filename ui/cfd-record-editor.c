@@ -180,6 +180,12 @@ save_new_addendum (CfdRecordEditor *self, GVariant *content, GError **error)
   /* The form keeps what is being typed; only the record behind it changes. */
   g_set_object (&self->record, addendum);
   self->mode = MODE_DRAFT;
+  {
+    g_autofree char *pretty_date = cfd_ui_format_date (cfd_record_get_occurred (addendum));
+
+    adw_window_title_set_title (self->title, cfd_ui_kind_title (CFD_RECORD_ADDENDUM));
+    adw_window_title_set_subtitle (self->title, pretty_date);
+  }
   update_chrome (self);
   refresh_history (self);
   g_signal_emit (self, signals[RECORDS_CHANGED], 0);
