@@ -167,7 +167,7 @@ cfd_vault_create_record (CfdVault *vault,
     }
   if (kind == CFD_RECORD_MEASURE || kind == CFD_RECORD_ADDENDUM)
     {
-      invalid (error, "Measures and addenda are created signed, by their own functions");
+      invalid (error, "Measures and addenda are created by their own functions");
       return NULL;
     }
   if (!check_occurred (occurred, error))
@@ -246,6 +246,14 @@ cfd_vault_save_draft (
   record = load_own_draft (vault, record_id, &local_error);
   if (record == NULL)
     goto failed;
+  if (cfd_record_get_kind (record) == CFD_RECORD_ADDENDUM
+      && occurred != cfd_record_get_occurred (record))
+    {
+      /* The date of an addendum says when it was written, which is what
+       * makes it a later addition rather than a rewrite of the record. */
+      invalid (&local_error, "An addendum is dated when it was begun; its date cannot be changed");
+      goto failed;
+    }
   canonical = prepare_content (cfd_record_get_kind (record), content, &local_error);
   if (canonical == NULL
       || !cfd_record_patient_access (vault, cfd_record_get_patient_id (record), "record.save",
@@ -294,6 +302,25 @@ failed:
   fail_in_transaction (vault, "record.save", record_id, local_error);
   g_propagate_error (error, local_error);
   return FALSE;
+}
+
+/* The record an addendum is attached to, loaded and verified: it must be
+ * signed (a draft can still be edited) and not itself an addendum. */
+static CfdRecord *
+load_addendum_parent (CfdVault *vault, const char *record_id, GError **error)
+{
+  g_autoptr (CfdRecord) parent = cfd_record_load (vault, record_id, error);
+
+  if (parent == NULL)
+    return NULL;
+  if (cfd_record_get_status (parent) != CFD_RECORD_SIGNED
+      || cfd_record_get_kind (parent) == CFD_RECORD_ADDENDUM)
+    {
+      invalid (error, "An addendum is attached to a signed record that is not itself an "
+                      "addendum; a draft can still be edited");
+      return NULL;
+    }
+  return g_steal_pointer (&parent);
 }
 
 static void
@@ -347,12 +374,22 @@ cfd_vault_sign_record (CfdVault *vault, const char *record_id, GError **error)
       || !cfd_template_check_complete (cfd_template_get (cfd_record_get_kind (record)),
                                        cfd_record_get_content (record), &local_error))
     goto failed;
+  if (cfd_record_get_parent_id (record) != NULL)
+    {
+      /* A draft addendum is signed only onto a record that still verifies. */
+      g_autoptr (CfdRecord) parent
+          = load_addendum_parent (vault, cfd_record_get_parent_id (record), &local_error);
+
+      if (parent == NULL)
+        goto failed;
+    }
 
   signed_at = now_seconds (vault);
   cfd_record_signature_hash (hash, vault, record_id, cfd_record_get_patient_id (record),
-                             cfd_record_get_kind (record), cfd_record_get_class (record), NULL,
-                             cfd_record_get_author_id (record), cfd_record_get_occurred (record),
-                             signed_at, cfd_record_get_content (record));
+                             cfd_record_get_kind (record), cfd_record_get_class (record),
+                             cfd_record_get_parent_id (record), cfd_record_get_author_id (record),
+                             cfd_record_get_occurred (record), signed_at,
+                             cfd_record_get_content (record));
   sign_hash (signature, vault, hash);
   stmt = cfd_db_prepare (db,
                          "UPDATE records SET status = 'signed', signed_at = ?2, signature = ?3 "
@@ -424,18 +461,10 @@ cfd_vault_add_addendum (CfdVault *vault, const char *record_id, GVariant *conten
   db = cfd_vault_get_db (vault, error);
   if (!cfd_db_begin (db, error))
     return NULL;
-  parent = cfd_record_load (vault, record_id, &local_error);
-  if (parent == NULL)
-    goto failed;
-  if (cfd_record_get_status (parent) != CFD_RECORD_SIGNED
-      || cfd_record_get_kind (parent) == CFD_RECORD_ADDENDUM)
-    {
-      invalid (&local_error, "An addendum is attached to a signed record that is not itself an "
-                             "addendum; a draft can still be edited");
-      goto failed;
-    }
-  if (!cfd_record_patient_access (vault, cfd_record_get_patient_id (parent), "record.addendum",
-                                  &key_version, &local_error))
+  parent = load_addendum_parent (vault, record_id, &local_error);
+  if (parent == NULL
+      || !cfd_record_patient_access (vault, cfd_record_get_patient_id (parent), "record.addendum",
+                                     &key_version, &local_error))
     goto failed;
   id = cfd_record_insert_signed (vault, cfd_record_get_patient_id (parent), key_version,
                                  CFD_RECORD_ADDENDUM, cfd_record_get_class (parent), record_id,
@@ -449,6 +478,52 @@ cfd_vault_add_addendum (CfdVault *vault, const char *record_id, GVariant *conten
 
 failed:
   fail_in_transaction (vault, "record.addendum", record_id, local_error);
+  g_propagate_error (error, local_error);
+  return NULL;
+}
+
+char *
+cfd_vault_create_addendum_draft (CfdVault *vault,
+                                 const char *record_id,
+                                 GVariant *content,
+                                 GError **error)
+{
+  g_autoptr (GVariant) owned = NULL;
+  g_autoptr (GVariant) canonical = NULL;
+  g_autoptr (CfdRecord) parent = NULL;
+  g_autofree char *id = NULL;
+  GError *local_error = NULL;
+  guint key_version;
+  CfdDb *db;
+
+  g_return_val_if_fail (record_id != NULL, NULL);
+  owned = content != NULL ? g_variant_ref_sink (content) : NULL;
+  if (!cfd_vault_require_role (vault, TRUE, TRUE, FALSE, "record.create", error))
+    return NULL;
+  /* Like any draft: checked against the template, complete or not. */
+  canonical = prepare_content (CFD_RECORD_ADDENDUM, content, error);
+  if (canonical == NULL)
+    return NULL;
+  db = cfd_vault_get_db (vault, error);
+  if (!cfd_db_begin (db, error))
+    return NULL;
+  parent = load_addendum_parent (vault, record_id, &local_error);
+  if (parent == NULL
+      || !cfd_record_patient_access (vault, cfd_record_get_patient_id (parent), "record.create",
+                                     &key_version, &local_error))
+    goto failed;
+  id = cfd_new_id ();
+  if (!insert_row (vault, id, cfd_record_get_patient_id (parent), key_version, CFD_RECORD_ADDENDUM,
+                   cfd_record_get_class (parent), record_id, now_seconds (vault), 0, NULL,
+                   canonical, &local_error)
+      || !cfd_vault_audit (vault, "record.create", "record", id, CFD_AUDIT_SUCCESS, NULL,
+                           &local_error)
+      || !cfd_db_commit (db, &local_error))
+    goto failed;
+  return g_steal_pointer (&id);
+
+failed:
+  fail_in_transaction (vault, "record.create", record_id, local_error);
   g_propagate_error (error, local_error);
   return NULL;
 }

@@ -488,6 +488,71 @@ cfd_vault_list_records (CfdVault *vault, const char *patient_id, GError **error)
 }
 
 GListModel *
+cfd_vault_list_addenda (CfdVault *vault, const char *record_id, GError **error)
+{
+  g_autoptr (GListStore) store = g_list_store_new (CFD_TYPE_RECORD);
+  g_autoptr (CfdRecord) parent = NULL;
+  GError *local_error = NULL;
+  CfdDb *db;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (record_id != NULL, NULL);
+  /* Loading the record proves access to its patient and verifies it. */
+  parent = cfd_record_load (vault, record_id, &local_error);
+  if (parent == NULL)
+    {
+      audit_failed_read (vault, "record.list", record_id, local_error);
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  db = cfd_vault_get_db (vault, error);
+  stmt = cfd_db_prepare (db,
+                         "SELECT " RECORD_COLUMNS " FROM records r JOIN users u "
+                         "ON u.id = r.author_id WHERE r.parent_id = ? "
+                         "ORDER BY r.occurred, r.created, r.rowid",
+                         error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, record_id, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr (CfdRecord) addendum = record_from_row (vault, stmt, TRUE, &local_error);
+
+      /* Outside a supervisor's consent, as in the timeline: not shown. */
+      if (g_error_matches (local_error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_NOT_PERMITTED))
+        {
+          g_clear_error (&local_error);
+          continue;
+        }
+      /* The schema ties an addendum to its record's patient; a row that
+       * says otherwise has been put there. */
+      if (addendum != NULL && g_strcmp0 (addendum->patient_id, parent->patient_id) != 0)
+        {
+          g_clear_object (&addendum);
+          tampered (&local_error);
+        }
+      if (addendum == NULL)
+        {
+          sqlite3_reset (stmt);
+          audit_failed_read (vault, "record.list", record_id, local_error);
+          g_propagate_error (error, local_error);
+          return NULL;
+        }
+      g_list_store_append (store, addendum);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      cfd_db_set_error (db, rc, "listing a record's addenda", error);
+      return NULL;
+    }
+  if (!audit_read (vault, "record.list", "record", record_id, error))
+    return NULL;
+  return G_LIST_MODEL (g_steal_pointer (&store));
+}
+
+GListModel *
 cfd_vault_list_revisions (CfdVault *vault, const char *record_id, GError **error)
 {
   g_autoptr (GListStore) store = g_list_store_new (CFD_TYPE_RECORD);

@@ -101,6 +101,21 @@ gboolean cfd_vault_sign_record (CfdVault *vault,
                                 const char *record_id,
                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* The addenda of a record, drafts included, oldest first, as CfdRecord
+ * items: what the record shows below itself. */
+GListModel *cfd_vault_list_addenda (CfdVault *vault,
+                                    const char *record_id,
+                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* A draft addendum to a signed record (not itself an addendum), dated
+ * now; the content may be incomplete. It is saved with
+ * cfd_vault_save_draft (its date kept) and signed with
+ * cfd_vault_sign_record, by its author only, like any draft. */
+char *cfd_vault_create_addendum_draft (CfdVault *vault,
+                                       const char *record_id,
+                                       GVariant *content,
+                                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* An addendum to a signed record, created and signed at once. */
 char *cfd_vault_add_addendum (CfdVault *vault,
                               const char *record_id,

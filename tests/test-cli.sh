@@ -181,6 +181,21 @@ expect 2 "note list without --patient" -- "$cli" "${rec_args[@]}" note list
 expect 0 "note list" -- "$cli" "${rec_args[@]}" note list --patient "$id"
 grep -q "^$rec	2024-03-01	integration	signed" "$work/out" && grep -q "^$addendum	" "$work/out" \
   && ok "list shows the note and its addendum" || not_ok "list shows the note and its addendum"
+printf 'reason: late-entry\n' > "$work/add2"
+expect 0 "note addendum --draft, incomplete" -- "$cli" "${rec_args[@]}" note addendum "$rec" --file "$work/add2" --draft
+draft_addendum=$(cat "$work/out")
+expect 1 "an incomplete draft addendum is not signed" -- "$cli" "${rec_args[@]}" note sign "$draft_addendum"
+printf 'reason: late-entry\ntext: Called back the next day.\n' > "$work/add3"
+expect 0 "note edit on a draft addendum" -- "$cli" "${rec_args[@]}" note edit "$draft_addendum" --file "$work/add3"
+expect 1 "a draft addendum keeps its date" -- "$cli" "${rec_args[@]}" note edit "$draft_addendum" --file "$work/add3" --date 2024-03-05
+expect 0 "show the draft addendum" -- "$cli" "${rec_args[@]}" note show "$draft_addendum"
+grep -q "Addendum to: $rec" "$work/out" && grep -q "Status: draft, revision 2" "$work/out" \
+  && ok "the draft addendum names its record and revision" || not_ok "the draft addendum names its record and revision"
+expect 0 "note sign on a draft addendum" -- "$cli" "${rec_args[@]}" note sign "$draft_addendum"
+expect 0 "show the signed addendum" -- "$cli" "${rec_args[@]}" note show "$draft_addendum"
+grep -q "Status: signed .*(signature verified)" "$work/out" && grep -q "Called back the next day." "$work/out" \
+  && ok "the signed draft addendum verifies" || not_ok "the signed draft addendum verifies"
+expect 2 "note addendum --draft without --file" -- "$cli" "${rec_args[@]}" note addendum "$rec" --draft
 expect 2 "measure add with too few items" -- "$cli" "${rec_args[@]}" measure add --patient "$id" --instrument phq9 --items 1,2,3
 expect 2 "measure add with an item above 3" -- "$cli" "${rec_args[@]}" measure add --patient "$id" --instrument gad7 --items 0,0,0,4,0,0,0
 expect 2 "measure add with an unknown instrument" -- "$cli" "${rec_args[@]}" measure add --patient "$id" --instrument bdi --items 1

@@ -624,6 +624,238 @@ test_addendum (void)
   g_free (raw_exec_fails (vault, sql));
 }
 
+static GVariant *
+addendum_content (const char *reason, const char *text)
+{
+  GVariantDict d;
+
+  g_variant_dict_init (&d, NULL);
+  if (reason != NULL)
+    g_variant_dict_insert (&d, "reason", "s", reason);
+  if (text != NULL)
+    g_variant_dict_insert (&d, "text", "s", text);
+  return dict_take (&d);
+}
+
+static guint64
+revision_of (CfdVault *vault, const char *id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CfdRecord) record = cfd_vault_get_record (vault, id, &error);
+
+  g_assert_no_error (error);
+  return cfd_record_get_revision (record);
+}
+
+static void
+test_addendum_draft (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, NULL);
+  g_autofree char *patient = cfd_test_add_patient (vault, "Addendum Draft");
+  g_autofree char *draft = create (vault, patient, CFD_RECORD_INTEGRATION, "draft");
+  g_autofree char *parent = create_signed (vault, patient, CFD_RECORD_DOSING, "signed");
+  g_autoptr (GVariant) begun = addendum_content ("correction", NULL);
+  g_autoptr (GVariant) typed = addendum_content ("correction", CANARY " the dose was 45 mg");
+  g_autoptr (GVariant) wrong_choice = addendum_content ("afterthought", "text");
+  g_autoptr (GVariant) signed_content = addendum_content (NULL, "Signed at once.");
+  g_autoptr (GListModel) addenda = NULL;
+  g_autoptr (GListModel) revisions = NULL;
+  g_autoptr (CfdRecord) record = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *addendum = NULL;
+  g_autofree char *at_once = NULL;
+  g_autofree char *sql = NULL;
+  gint64 rows_before;
+
+  /* Refused: a draft parent, an unknown one, a value outside the template.
+   * Nothing is written by a refusal. */
+  rows_before = count_rows (vault, "SELECT count(*) FROM records");
+  g_assert_null (cfd_vault_create_addendum_draft (vault, draft, begun, &error));
+  g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_assert_null (cfd_vault_create_addendum_draft (vault, "no-such-record", begun, &error));
+  g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_null (cfd_vault_create_addendum_draft (vault, parent, wrong_choice, &error));
+  g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_assert_cmpint (count_rows (vault, "SELECT count(*) FROM records"), ==, rows_before);
+
+  /* Begun with only a reason: a draft may be incomplete. */
+  addendum = cfd_vault_create_addendum_draft (vault, parent, begun, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (addendum);
+  record = cfd_vault_get_record (vault, addendum, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cfd_record_get_kind (record), ==, CFD_RECORD_ADDENDUM);
+  g_assert_cmpint (cfd_record_get_status (record), ==, CFD_RECORD_DRAFT);
+  g_assert_cmpint (cfd_record_get_class (record), ==, CFD_RECORD_CLASS_MEDICAL);
+  g_assert_cmpstr (cfd_record_get_parent_id (record), ==, parent);
+  g_assert_cmpuint (cfd_record_get_revision (record), ==, 1);
+  g_assert_null (cfd_record_get_text (record, "text"));
+
+  /* Signing needs the required text. */
+  g_assert_false (cfd_vault_sign_record (vault, addendum, &error));
+  g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+
+  /* Autosaved like any draft, every save a revision; its date stays the
+   * day it was begun. */
+  g_assert_true (
+      cfd_vault_save_draft (vault, addendum, cfd_record_get_occurred (record), typed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (revision_of (vault, addendum), ==, 2);
+  g_assert_false (cfd_vault_save_draft (vault, addendum, OCCURRED, typed, &error));
+  g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_assert_false (cfd_vault_save_draft (vault, addendum, cfd_record_get_occurred (record),
+                                        wrong_choice, &error));
+  g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_assert_cmpuint (revision_of (vault, addendum), ==, 2);
+  revisions = cfd_vault_list_revisions (vault, addendum, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (revisions), ==, 1);
+
+  /* Listed with its record, drafts and signed addenda alike, oldest first. */
+  at_once = cfd_vault_add_addendum (vault, parent, signed_content, &error);
+  g_assert_no_error (error);
+  addenda = cfd_vault_list_addenda (vault, parent, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (addenda), ==, 2);
+  {
+    g_autoptr (CfdRecord) first = g_list_model_get_item (addenda, 0);
+    g_autoptr (CfdRecord) second = g_list_model_get_item (addenda, 1);
+
+    g_assert_cmpstr (cfd_record_get_id (first), ==, addendum);
+    g_assert_cmpint (cfd_record_get_status (first), ==, CFD_RECORD_DRAFT);
+    g_assert_cmpstr (cfd_record_get_text (first, "text"), ==, CANARY " the dose was 45 mg");
+    g_assert_cmpstr (cfd_record_get_id (second), ==, at_once);
+    g_assert_cmpint (cfd_record_get_status (second), ==, CFD_RECORD_SIGNED);
+  }
+  g_clear_object (&addenda);
+  addenda = cfd_vault_list_addenda (vault, draft, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (addenda), ==, 0);
+  g_clear_object (&addenda);
+  g_assert_null (cfd_vault_list_addenda (vault, "no-such-record", &error));
+  g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* An addendum is never the parent of another, draft or not. */
+  g_assert_null (cfd_vault_create_addendum_draft (vault, at_once, begun, &error));
+  g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+
+  /* Signed later, over a hash that names its record (verified on reading). */
+  g_assert_true (cfd_vault_sign_record (vault, addendum, &error));
+  g_assert_no_error (error);
+  g_clear_object (&record);
+  record = cfd_vault_get_record (vault, addendum, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cfd_record_get_status (record), ==, CFD_RECORD_SIGNED);
+  g_assert_cmpstr (cfd_record_get_parent_id (record), ==, parent);
+  g_assert_cmpstr (cfd_record_get_text (record, "text"), ==, CANARY " the dose was 45 mg");
+
+  /* Immutable from then on, in core and in the schema. */
+  g_assert_false (
+      cfd_vault_save_draft (vault, addendum, cfd_record_get_occurred (record), typed, &error));
+  g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_IMMUTABLE);
+  g_clear_error (&error);
+  g_assert_false (cfd_vault_sign_record (vault, addendum, &error));
+  g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_IMMUTABLE);
+  g_clear_error (&error);
+  sql = g_strdup_printf ("UPDATE records SET revision = revision + 1 WHERE id = '%s'", addendum);
+  g_free (raw_exec_fails (vault, sql));
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("DELETE FROM records WHERE id = '%s'", addendum);
+  g_free (raw_exec_fails (vault, sql));
+
+  /* Created, saved and signed are in the log under the addendum's id. */
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT count(*) FROM audit_log WHERE object_id = '%s' AND action IN "
+                         "('record.create', 'record.save', 'record.sign') AND outcome = 'success'",
+                         addendum);
+  g_assert_cmpint (count_rows (vault, sql), ==, 3);
+
+  /* The typed text is sealed on disk, in every revision. */
+  g_assert_false (cfd_test_dir_contains (path, CANARY));
+  cfd_vault_lock (vault);
+  g_assert_false (cfd_test_dir_contains (path, CANARY));
+}
+
+/* Only the author edits or signs a draft addendum; a supervisor writes none. */
+static void
+test_addendum_draft_permissions (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *theo = cfd_vault_add_user (vault, "Theo", CFD_ROLE_THERAPIST, "theo", &error);
+  g_autofree char *sam = cfd_vault_add_user (vault, "Sam", CFD_ROLE_SUPERVISOR, "sam", &error);
+  g_autoptr (GVariant) content = addendum_content ("late-entry", "Owner's late entry.");
+  g_autoptr (GVariant) other = addendum_content ("late-entry", "Theo's words.");
+  g_autofree char *patient = NULL;
+  g_autofree char *parent = NULL;
+  g_autofree char *addendum = NULL;
+  g_autofree char *theo_addendum = NULL;
+  g_autoptr (CfdRecord) record = NULL;
+  gint64 occurred;
+
+  g_assert_no_error (error);
+  cfd_vault_lock (vault);
+  g_assert_true (cfd_vault_unlock (vault, "Theo", "theo", &error));
+  patient = cfd_test_add_patient (vault, "Theo's Patient");
+  parent = create_signed (vault, patient, CFD_RECORD_PROGRESS, "theo's note");
+
+  /* The owner, who may read Theo's patient, begins an addendum. */
+  cfd_vault_lock (vault);
+  g_assert_true (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+  addendum = cfd_vault_create_addendum_draft (vault, parent, content, &error);
+  g_assert_no_error (error);
+  record = cfd_vault_get_record (vault, addendum, &error);
+  g_assert_no_error (error);
+  occurred = cfd_record_get_occurred (record);
+
+  /* Theo sees it with his record but cannot change or sign it. */
+  cfd_vault_lock (vault);
+  g_assert_true (cfd_vault_unlock (vault, "Theo", "theo", &error));
+  g_assert_false (cfd_vault_save_draft (vault, addendum, occurred, other, &error));
+  g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_NOT_PERMITTED);
+  g_clear_error (&error);
+  g_assert_false (cfd_vault_sign_record (vault, addendum, &error));
+  g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_NOT_PERMITTED);
+  g_clear_error (&error);
+  {
+    g_autoptr (GListModel) addenda = cfd_vault_list_addenda (vault, parent, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (addenda), ==, 1);
+  }
+  /* He may begin his own beside it. */
+  theo_addendum = cfd_vault_create_addendum_draft (vault, parent, other, &error);
+  g_assert_no_error (error);
+  g_assert_true (cfd_vault_sign_record (vault, theo_addendum, &error));
+  g_assert_no_error (error);
+
+  /* A supervisor writes no addendum, draft or signed. */
+  cfd_vault_lock (vault);
+  g_assert_true (cfd_vault_unlock (vault, "Sam", "sam", &error));
+  g_assert_null (cfd_vault_create_addendum_draft (vault, parent, content, &error));
+  g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_NOT_PERMITTED);
+  g_clear_error (&error);
+
+  /* The owner's draft is unchanged and still theirs to sign. */
+  cfd_vault_lock (vault);
+  g_assert_true (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+  g_assert_cmpuint (revision_of (vault, addendum), ==, 1);
+  g_assert_true (cfd_vault_sign_record (vault, addendum, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (vault, "SELECT count(*) FROM audit_log WHERE outcome = 'denied' "
+                                      "AND action LIKE 'record.%'"),
+                   >=, 3);
+}
+
 static void
 test_delete_patient (void)
 {
@@ -1008,6 +1240,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/record/tamper/signature", test_tampered_signature);
   g_test_add_func ("/confidant/record/tamper/content", test_tampered_content);
   g_test_add_func ("/confidant/record/addendum", test_addendum);
+  g_test_add_func ("/confidant/record/addendum/draft", test_addendum_draft);
+  g_test_add_func ("/confidant/record/addendum/draft-permissions", test_addendum_draft_permissions);
   g_test_add_func ("/confidant/record/delete-patient", test_delete_patient);
   g_test_add_func ("/confidant/record/large-unicode", test_large_unicode);
   g_test_add_func ("/confidant/record/canary", test_canary);

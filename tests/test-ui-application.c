@@ -1,19 +1,24 @@
-/* test-ui-application.c: the application locks every window when logind says the machine will sleep. */
+/* test-ui-application.c: the application locks every window when the machine sleeps or the screensaver starts. */
 #include "config.h"
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cfd-crypto.h"
 #include "cfd-patient.h"
+#include "cfd-record.h"
 #include "cfd-secure.h"
 
 #include "cfd-application.h"
+#include "cfd-record-editor.h"
 #include "cfd-window.h"
+#include "cfd-workspace.h"
 
 #define PASSPHRASE "river lantern quietly 42"
+#define CANARY     "CANARY-typed-as-the-screensaver-starts"
 
 static gboolean
 tick (gpointer user_data)
@@ -139,6 +144,347 @@ test_sleep_locks (void)
   }
 }
 
+/* ---- the screensaver ---- */
+
+/* By type, and by id or widget name when one is given. */
+static GtkWidget *
+find_widget (GtkWidget *root, GType type, const char *id)
+{
+  const char *buildable_id
+      = GTK_IS_BUILDABLE (root) ? gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)) : NULL;
+
+  if ((type == G_TYPE_INVALID || G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+      && (id == NULL || g_strcmp0 (buildable_id, id) == 0
+          || g_strcmp0 (gtk_widget_get_name (root), id) == 0))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type, id);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static char *
+text_view_text (GtkWidget *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/* Every label, editable and text view in every window. */
+static gboolean
+tree_contains (GtkWidget *root, const char *needle)
+{
+  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_label (GTK_LABEL (root)), needle) != NULL)
+    return TRUE;
+  if (GTK_IS_EDITABLE (root)
+      && strstr (gtk_editable_get_text (GTK_EDITABLE (root)), needle) != NULL)
+    return TRUE;
+  if (GTK_IS_TEXT_VIEW (root))
+    {
+      g_autofree char *text = text_view_text (root);
+
+      if (strstr (text, needle) != NULL)
+        return TRUE;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (tree_contains (child, needle))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+any_window_contains (const char *needle)
+{
+  GListModel *toplevels = gtk_window_get_toplevels (); /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (tree_contains (toplevel, needle))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Stand-ins for GNOME's session manager and screensaver. GtkApplication
+ * (with register-session) watches the screensaver only in a session whose
+ * manager it could register with: it asks the screensaver whether it is
+ * active and then follows its ActiveChanged signal. */
+static const char session_xml[]
+    = "<node><interface name='org.gnome.SessionManager'>"
+      "<method name='RegisterClient'><arg type='s' direction='in'/>"
+      "<arg type='s' direction='in'/><arg type='o' direction='out'/></method>"
+      "<method name='UnregisterClient'><arg type='o' direction='in'/></method>"
+      "</interface>"
+      "<interface name='org.gnome.ScreenSaver'>"
+      "<method name='GetActive'><arg type='b' direction='out'/></method>"
+      "<signal name='ActiveChanged'><arg type='b'/></signal>"
+      "</interface></node>";
+
+static void
+screensaver_method (GDBusConnection *connection,
+                    const char *sender,
+                    const char *path,
+                    const char *interface,
+                    const char *method,
+                    GVariant *parameters,
+                    GDBusMethodInvocation *invocation,
+                    gpointer user_data)
+{
+  if (g_strcmp0 (method, "GetActive") == 0)
+    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(b)", FALSE));
+  else if (g_strcmp0 (method, "RegisterClient") == 0)
+    g_dbus_method_invocation_return_value (
+        invocation, g_variant_new ("(o)", "/org/gnome/SessionManager/Client1"));
+  else if (g_strcmp0 (method, "UnregisterClient") == 0)
+    g_dbus_method_invocation_return_value (invocation, NULL);
+  else
+    g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD,
+                                           "No such method");
+}
+
+static const GDBusInterfaceVTable screensaver_vtable = { screensaver_method, NULL, NULL, { 0 } };
+
+/* The stand-ins answer from a thread of their own: GtkApplication calls
+ * RegisterClient synchronously from the main thread. */
+typedef struct
+{
+  GThread *thread;
+  GMainContext *context;
+  GMainLoop *loop;
+  GDBusConnection *connection;
+  GMutex lock;
+  GCond cond;
+  guint n_names;
+  gboolean ready;
+} FakeSession;
+
+static void
+fake_name_acquired (GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  FakeSession *fake = user_data;
+
+  if (++fake->n_names < 2)
+    return;
+  g_mutex_lock (&fake->lock);
+  fake->ready = TRUE;
+  g_cond_signal (&fake->cond);
+  g_mutex_unlock (&fake->lock);
+}
+
+static gpointer
+fake_session_run (gpointer user_data)
+{
+  FakeSession *fake = user_data;
+  g_autoptr (GDBusNodeInfo) node = NULL;
+  g_autoptr (GError) error = NULL;
+  guint objects[2], names[2];
+
+  g_main_context_push_thread_default (fake->context);
+  fake->connection = g_dbus_connection_new_for_address_sync (
+      g_getenv ("DBUS_SESSION_BUS_ADDRESS"),
+      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+      NULL, NULL, &error);
+  g_assert_no_error (error);
+  node = g_dbus_node_info_new_for_xml (session_xml, &error);
+  g_assert_no_error (error);
+  objects[0] = g_dbus_connection_register_object (fake->connection, "/org/gnome/SessionManager",
+                                                  node->interfaces[0], &screensaver_vtable, NULL,
+                                                  NULL, &error);
+  g_assert_no_error (error);
+  objects[1] = g_dbus_connection_register_object (fake->connection, "/org/gnome/ScreenSaver",
+                                                  node->interfaces[1], &screensaver_vtable, NULL,
+                                                  NULL, &error);
+  g_assert_no_error (error);
+  names[0] = g_bus_own_name_on_connection (fake->connection, "org.gnome.SessionManager",
+                                           G_BUS_NAME_OWNER_FLAGS_NONE, fake_name_acquired, NULL,
+                                           fake, NULL);
+  names[1] = g_bus_own_name_on_connection (fake->connection, "org.gnome.ScreenSaver",
+                                           G_BUS_NAME_OWNER_FLAGS_NONE, fake_name_acquired, NULL,
+                                           fake, NULL);
+  g_main_loop_run (fake->loop);
+
+  g_bus_unown_name (names[0]);
+  g_bus_unown_name (names[1]);
+  g_dbus_connection_unregister_object (fake->connection, objects[0]);
+  g_dbus_connection_unregister_object (fake->connection, objects[1]);
+  g_dbus_connection_flush_sync (fake->connection, NULL, NULL);
+  g_main_context_pop_thread_default (fake->context);
+  return NULL;
+}
+
+static void
+fake_session_start (FakeSession *fake)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  g_mutex_init (&fake->lock);
+  g_cond_init (&fake->cond);
+  fake->context = g_main_context_new ();
+  fake->loop = g_main_loop_new (fake->context, FALSE);
+  fake->thread = g_thread_new ("fake-session", fake_session_run, fake);
+  g_mutex_lock (&fake->lock);
+  while (!fake->ready)
+    if (!g_cond_wait_until (&fake->cond, &fake->lock, deadline))
+      g_error ("Timed out waiting for the session manager and screensaver names");
+  g_mutex_unlock (&fake->lock);
+}
+
+static void
+fake_session_stop (FakeSession *fake)
+{
+  g_main_loop_quit (fake->loop);
+  g_thread_join (fake->thread);
+  g_clear_object (&fake->connection);
+  g_main_loop_unref (fake->loop);
+  g_main_context_unref (fake->context);
+  g_mutex_clear (&fake->lock);
+  g_cond_clear (&fake->cond);
+}
+
+static gboolean
+app_sees_screensaver (gpointer app)
+{
+  gboolean active = FALSE;
+
+  g_object_get (app, "screensaver-active", &active, NULL);
+  return active;
+}
+
+static gboolean
+shows_workspace (gpointer window)
+{
+  return g_strcmp0 (cfd_window_get_page_name (window), "workspace") == 0;
+}
+
+static void
+test_screensaver_locks (void)
+{
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "confidant-ui-ss-XXXXXX", NULL);
+  g_autoptr (CfdVault) setup = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *patient_id = NULL;
+  g_autofree char *draft_id = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CfdApplication) app = NULL;
+  FakeSession fake = { 0 };
+  g_autoptr (GPtrArray) users = NULL;
+  g_autoptr (CfdRecord) saved = NULL;
+  CfdUserInfo *owner;
+  CfdWindow *window;
+  CfdVault *vault;
+  GtkWidget *unlock_page, *workspace, *editor, *view;
+  GtkTextBuffer *buffer;
+  GtkTextIter end;
+
+  g_assert_nonnull (g_mkdtemp (path));
+  g_rmdir (path);
+  setup = cfd_vault_create (path, "Dr Ada Owner", PASSPHRASE, &key, &error);
+  g_assert_no_error (error);
+  patient_id = cfd_vault_add_patient (
+      setup, g_variant_new_parsed ("{'name': <'Screensaver Testpatient'>}"), &error);
+  g_assert_no_error (error);
+  draft_id = cfd_vault_create_record (
+      setup, patient_id, CFD_RECORD_PROGRESS, g_get_real_time () / G_USEC_PER_SEC,
+      g_variant_new_parsed ("{'subjective': <'Slept better.'>}"), &error);
+  g_assert_no_error (error);
+  cfd_vault_lock (setup);
+  g_clear_object (&setup);
+
+  /* The session manager and screensaver must be on the session bus before
+   * the application starts: GtkApplication looks for them once, at startup. */
+  fake_session_start (&fake);
+
+  app = cfd_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  /* The sleep test's application keeps its object path on this process's
+   * bus connection; this one takes a path of its own. */
+  g_application_set_application_id (G_APPLICATION (app), "org.confidant.Confidant.ScreensaverTest");
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  window = cfd_window_new (app, path);
+  gtk_window_present (GTK_WINDOW (window));
+  vault = cfd_window_get_vault (window);
+  users = cfd_vault_list_users (vault);
+  owner = g_ptr_array_index (users, 0);
+  /* Through the unlock page, so that the window shows the workspace. */
+  unlock_page = find_widget (GTK_WIDGET (window), G_TYPE_INVALID, "unlock_page");
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (unlock_page, G_TYPE_INVALID, "passphrase_row")),
+                         PASSPHRASE);
+  g_assert_true (gtk_widget_activate_action (unlock_page, "unlock.unlock", NULL));
+  wait_until (is_unlocked, vault, "the unlock");
+  wait_until (shows_workspace, window, "the workspace");
+
+  /* The draft is open and being typed into; autosave is far off. */
+  workspace = find_widget (GTK_WIDGET (window), CFD_TYPE_WORKSPACE, NULL);
+  g_assert_nonnull (workspace);
+  cfd_workspace_open_record (CFD_WORKSPACE (workspace), draft_id);
+  editor = find_widget (workspace, CFD_TYPE_RECORD_EDITOR, NULL);
+  g_assert_nonnull (editor);
+  g_assert_cmpstr (cfd_record_editor_get_record_id (CFD_RECORD_EDITOR (editor)), ==, draft_id);
+  cfd_record_editor_set_autosave_delay (CFD_RECORD_EDITOR (editor), 60 * 1000);
+  view = find_widget (editor, GTK_TYPE_TEXT_VIEW, "field-subjective");
+  g_assert_nonnull (view);
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert (buffer, &end, " " CANARY, -1);
+  g_assert_true (cfd_record_editor_has_unsaved_changes (CFD_RECORD_EDITOR (editor)));
+  g_assert_true (any_window_contains (CANARY));
+  g_assert_false (app_sees_screensaver (app));
+
+  /* The screensaver starts. */
+  g_assert_true (g_dbus_connection_emit_signal (fake.connection, NULL, "/org/gnome/ScreenSaver",
+                                                "org.gnome.ScreenSaver", "ActiveChanged",
+                                                g_variant_new ("(b)", TRUE), &error));
+  g_assert_no_error (error);
+  wait_until (app_sees_screensaver, app, "GtkApplication:screensaver-active");
+  wait_until (is_locked, vault, "the lock when the screensaver starts");
+  g_assert_cmpstr (cfd_window_get_page_name (window), ==, "unlock");
+
+  /* Nothing of the patient is left in any window ... */
+  g_assert_false (any_window_contains (CANARY));
+  g_assert_false (any_window_contains ("Slept better"));
+  g_assert_false (any_window_contains ("Screensaver Testpatient"));
+
+  /* ... and what was typed was saved before the lock. */
+  g_assert_true (cfd_vault_unlock (vault, owner->id, PASSPHRASE, &error));
+  g_assert_no_error (error);
+  saved = cfd_vault_get_record (vault, draft_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cfd_record_get_text (saved, "subjective"), ==, "Slept better. " CANARY);
+  g_assert_cmpuint (cfd_record_get_revision (saved), ==, 2);
+  g_clear_object (&saved);
+  cfd_vault_lock (vault);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  fake_session_stop (&fake);
+
+  {
+    g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+    const char *name;
+
+    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *file = g_build_filename (path, name, NULL);
+        g_unlink (file);
+      }
+    g_rmdir (path);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -156,16 +502,19 @@ main (int argc, char *argv[])
       g_print ("1..0 # SKIP no dbus-daemon for a test bus\n");
       return 0;
     }
+  /* Up before libadwaita first connects to the session bus, so that the
+   * application's session bus is the test bus too (the screensaver test
+   * puts a session manager and a screensaver there). */
+  bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (bus);
+  g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", g_test_dbus_get_bus_address (bus), TRUE);
   adw_init ();
   g_assert_true (cfd_secure_init ());
   cfd_kdf_allow_weak_params_for_testing (TRUE);
   g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
 
-  bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-  g_test_dbus_up (bus);
-  g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", g_test_dbus_get_bus_address (bus), TRUE);
-
   g_test_add_func ("/confidant/ui/application/sleep-locks", test_sleep_locks);
+  g_test_add_func ("/confidant/ui/application/screensaver-locks", test_screensaver_locks);
   status = g_test_run ();
   /* libadwaita keeps its settings-portal connection to the session bus for
    * the life of the process, so the bus is stopped but never torn down

@@ -19,6 +19,8 @@
 #define PATIENT_NAME   "Imogen Testpatient"
 #define FIRST_TEXT     "Felt held by the music; wants to revisit the river image"
 #define CANARY_TEXT    " CANARY-typed-just-before-lock"
+#define ADDENDUM_TEXT  "CANARY-addendum: the dose was 45 mg, not 40"
+#define ADDENDUM_MORE  " (checked against the pharmacy log)"
 
 static char *vault_dir;
 static GPtrArray *scratch_dirs;
@@ -170,6 +172,22 @@ tree_contains (GtkWidget *root, const char *needle)
        child = gtk_widget_get_next_sibling (child))
     if (tree_contains (child, needle))
       return TRUE;
+  return FALSE;
+}
+
+/* The same, in every window there is: dialogs, popovers' roots, viewers. */
+static gboolean
+any_window_contains (const char *needle)
+{
+  GListModel *toplevels = gtk_window_get_toplevels (); /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (tree_contains (toplevel, needle))
+        return TRUE;
+    }
   return FALSE;
 }
 
@@ -391,9 +409,9 @@ test_lock_mid_edit (void)
   activate ("workspace", "win.lock", NULL);
   g_assert_null (find_toplevel (g_type_from_name ("CfdPatientDialog")));
   g_assert_cmpstr (cfd_window_get_page_name (window), ==, "unlock");
-  g_assert_false (tree_contains (GTK_WIDGET (window), "CANARY"));
-  g_assert_false (tree_contains (GTK_WIDGET (window), PATIENT_NAME));
-  g_assert_false (tree_contains (GTK_WIDGET (window), "river image"));
+  g_assert_false (any_window_contains ("CANARY"));
+  g_assert_false (any_window_contains (PATIENT_NAME));
+  g_assert_false (any_window_contains ("river image"));
 
   unlock_with (current_passphrase);
   wait_until (page_is, "workspace", "the workspace after unlocking");
@@ -509,6 +527,119 @@ test_addendum (void)
   g_assert_cmpuint (n_addenda, ==, 1);
   /* The editor is back on the signed record. */
   g_assert_cmpstr (cfd_record_editor_get_record_id (editor ()), ==, record_id);
+}
+
+static CfdRecord *
+only_addendum_draft (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GListModel) addenda
+      = cfd_vault_list_addenda (cfd_window_get_vault (window), record_id, &error);
+  CfdRecord *draft = NULL;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < g_list_model_get_n_items (addenda); i++)
+    {
+      g_autoptr (CfdRecord) item = g_list_model_get_item (addenda, i);
+
+      if (cfd_record_get_status (item) == CFD_RECORD_DRAFT)
+        {
+          g_assert_null (draft);
+          draft = g_object_ref (item);
+        }
+    }
+  g_assert_nonnull (draft);
+  return draft;
+}
+
+/* An addendum typed on a signed record and not yet signed survives a lock
+ * as a draft addendum, is found again with its record, and is signed later. */
+static void
+test_addendum_survives_lock (void)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter end;
+  g_autofree char *text = NULL;
+  g_autofree char *addendum_id = NULL;
+  g_autoptr (CfdRecord) draft = NULL;
+  g_autoptr (CfdRecord) signed_addendum = NULL;
+  g_autoptr (GError) error = NULL;
+  GtkListBox *addenda;
+
+  g_assert_cmpstr (cfd_record_editor_get_record_id (editor ()), ==, record_id);
+  /* The idle-lock test left the debounce at a minute: nothing autosaves. */
+  activate ("editor", "editor.add-addendum", NULL);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (get_widget ("field-text"))),
+                            ADDENDUM_TEXT, -1);
+  g_assert_true (cfd_record_editor_has_unsaved_changes (editor ()));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_widget ("saved_label"))), ==, "Editing");
+
+  /* Ctrl+L before any save: the lock saves it, and leaves no trace of it
+   * (or of the record it amends) in any window. */
+  activate ("workspace", "win.lock", NULL);
+  g_assert_cmpstr (cfd_window_get_page_name (window), ==, "unlock");
+  g_assert_false (cfd_vault_is_unlocked (cfd_window_get_vault (window)));
+  g_assert_false (any_window_contains ("CANARY"));
+  g_assert_false (any_window_contains ("45 mg"));
+  g_assert_false (any_window_contains ("river image"));
+  g_assert_false (any_window_contains (PATIENT_NAME));
+
+  unlock_with (current_passphrase);
+  wait_until (page_is, "workspace", "the workspace after unlocking");
+
+  /* Stored as a draft addendum to the signed record ... */
+  draft = only_addendum_draft ();
+  addendum_id = g_strdup (cfd_record_get_id (draft));
+  g_assert_cmpint (cfd_record_get_kind (draft), ==, CFD_RECORD_ADDENDUM);
+  g_assert_cmpstr (cfd_record_get_text (draft, "text"), ==, ADDENDUM_TEXT);
+
+  /* ... and open again where the user was, text and all, still signable. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (get_widget ("content_stack"))), ==,
+                   "record");
+  g_assert_cmpstr (cfd_record_editor_get_record_id (editor ()), ==, addendum_id);
+  text = text_view_text (get_widget ("field-text"));
+  g_assert_cmpstr (text, ==, ADDENDUM_TEXT);
+  g_assert_true (gtk_text_view_get_editable (GTK_TEXT_VIEW (get_widget ("field-text"))));
+  g_assert_true (gtk_widget_get_visible (get_widget ("sign_button")));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (get_widget ("sign_button"))), ==,
+                   "Sign Addendum");
+  g_assert_false (gtk_widget_get_visible (get_widget ("date_box")));
+  g_assert_false (gtk_widget_get_visible (get_widget ("addendum_button")));
+
+  /* More typing autosaves, with the editor's quiet indicator. */
+  cfd_record_editor_set_autosave_delay (editor (), 100);
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (get_widget ("field-text")));
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert (buffer, &end, ADDENDUM_MORE, -1);
+  wait_until (editor_saved, editor (), "the addendum autosave");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_widget ("saved_label"))), ==, "Saved");
+  g_clear_object (&draft);
+  draft = only_addendum_draft ();
+  g_assert_cmpstr (cfd_record_get_id (draft), ==, addendum_id);
+  g_assert_cmpstr (cfd_record_get_text (draft, "text"), ==, ADDENDUM_TEXT ADDENDUM_MORE);
+  g_assert_cmpuint (cfd_record_get_revision (draft), ==, 2);
+
+  /* Back leads to the signed record, which lists the draft below itself. */
+  activate ("editor", "editor.close", NULL);
+  g_assert_cmpstr (cfd_record_editor_get_record_id (editor ()), ==, record_id);
+  g_assert_true (gtk_widget_get_visible (get_widget ("addenda_box")));
+  addenda = GTK_LIST_BOX (get_widget ("addenda_list"));
+  g_assert_nonnull (gtk_list_box_get_row_at_index (addenda, 1));
+  g_assert_true (tree_contains (GTK_WIDGET (addenda), "Draft"));
+  g_signal_emit_by_name (addenda, "row-activated", gtk_list_box_get_row_at_index (addenda, 1));
+  g_assert_cmpstr (cfd_record_editor_get_record_id (editor ()), ==, addendum_id);
+
+  /* Signed now: immutable, and shown with its record. */
+  activate ("editor", "editor.sign", NULL);
+  confirm_sign ();
+  g_assert_cmpstr (cfd_record_editor_get_record_id (editor ()), ==, record_id);
+  signed_addendum = cfd_vault_get_record (cfd_window_get_vault (window), addendum_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cfd_record_get_status (signed_addendum), ==, CFD_RECORD_SIGNED);
+  g_assert_cmpstr (cfd_record_get_parent_id (signed_addendum), ==, record_id);
+  g_assert_cmpstr (cfd_record_get_text (signed_addendum, "text"), ==, ADDENDUM_TEXT ADDENDUM_MORE);
+  g_assert_false (tree_contains (GTK_WIDGET (addenda), "Draft"));
+  cfd_record_editor_set_autosave_delay (editor (), 60 * 1000);
 }
 
 static void
@@ -823,6 +954,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/ui/window/idle-lock", test_idle_lock);
   g_test_add_func ("/confidant/ui/window/sign", test_history_and_sign);
   g_test_add_func ("/confidant/ui/window/addendum", test_addendum);
+  g_test_add_func ("/confidant/ui/window/addendum-survives-lock", test_addendum_survives_lock);
   g_test_add_func ("/confidant/ui/window/dosing-form", test_dosing_form);
   g_test_add_func ("/confidant/ui/window/risk-flag", test_risk_flag);
   g_test_add_func ("/confidant/ui/window/search", test_search);

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "cfd-record.h"
 #include "cfd-secure.h"
 
 #include "cfd-record-editor.h"
@@ -103,7 +104,7 @@ has_label (GtkWidget *root, const char *text)
 }
 
 static GtkWidget *
-type_into_first_text_view (GtkWidget *root)
+type_into_first_text_view (GtkWidget *root, const char *text)
 {
   if (GTK_IS_TEXT_VIEW (root) && gtk_text_view_get_editable (GTK_TEXT_VIEW (root)))
     {
@@ -111,13 +112,13 @@ type_into_first_text_view (GtkWidget *root)
       GtkTextIter end;
 
       gtk_text_buffer_get_end_iter (buffer, &end);
-      gtk_text_buffer_insert (buffer, &end, " Agreed to keep the evening journal.", -1);
+      gtk_text_buffer_insert (buffer, &end, text, -1);
       return root;
     }
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = type_into_first_text_view (child);
+      GtkWidget *found = type_into_first_text_view (child, text);
 
       if (found != NULL)
         return found;
@@ -144,6 +145,25 @@ scroll_to (GtkWidget *widget, double margin)
                                 &GRAPHENE_POINT_INIT (0, 0), &top))
     gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)),
                               top.y - margin);
+}
+
+/* Scrolls the page that holds widget to its end. Text views measure
+ * their text a piece at a time, so the page grows for a while: follow it. */
+static void
+scroll_to_end (GtkWidget *widget)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment;
+
+  if (scrolled == NULL)
+    return;
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  for (int i = 0; i < 10; i++)
+    {
+      spin (100);
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment)
+                                                - gtk_adjustment_get_page_size (adjustment));
+    }
 }
 
 static gboolean
@@ -271,12 +291,57 @@ tour (const char *demo_dir, const char *passphrase, const char *query)
     if (draft == NULL)
       draft = gtk_list_box_get_row_at_index (timeline, 0);
     g_signal_emit_by_name (timeline, "row-activated", draft);
-    text_view = type_into_first_text_view (get_widget ("editor"));
+    text_view
+        = type_into_first_text_view (get_widget ("editor"), " Agreed to keep the evening journal.");
     wait_for (saved, "the autosave");
     if (text_view != NULL)
       scroll_to (text_view, 360);
   }
   capture ("editor");
+
+  /* An addendum begun on a signed session note: saved as a draft addendum
+   * as it is typed, then listed below the record it amends. */
+  {
+    GtkListBox *timeline;
+    GtkListBoxRow *row, *signed_note = NULL;
+    CfdVault *vault = cfd_window_get_vault (window);
+
+    gtk_widget_activate_action (get_widget ("editor"), "editor.close", NULL);
+    timeline = GTK_LIST_BOX (get_widget ("patient_page/timeline"));
+    for (int i = 0; (row = gtk_list_box_get_row_at_index (timeline, i)) != NULL; i++)
+      {
+        const char *id = g_object_get_data (G_OBJECT (row), "record-id");
+        g_autoptr (CfdRecord) record = id != NULL ? cfd_vault_get_record (vault, id, NULL) : NULL;
+
+        g_autoptr (GListModel) addenda = NULL;
+
+        if (record == NULL || cfd_record_get_status (record) != CFD_RECORD_SIGNED
+            || cfd_record_get_kind (record) != CFD_RECORD_INTEGRATION)
+          continue;
+        /* The light and dark tours share one demo vault: each amends a
+         * note of its own. */
+        addenda = cfd_vault_list_addenda (vault, id, NULL);
+        if (addenda != NULL && g_list_model_get_n_items (addenda) == 0)
+          {
+            signed_note = row;
+            break;
+          }
+      }
+    if (signed_note == NULL)
+      g_error ("The demo patient has no signed session note left to amend");
+    g_signal_emit_by_name (timeline, "row-activated", signed_note);
+    gtk_widget_activate_action (get_widget ("editor"), "editor.add-addendum", NULL);
+    gtk_drop_down_set_selected (GTK_DROP_DOWN (get_widget ("field-reason")), 1);
+    type_into_first_text_view (get_widget ("editor"),
+                               "Late entry: the patient called the next morning to say the "
+                               "nausea had passed and she slept well.");
+    wait_for (saved, "the addendum autosave");
+    capture ("addendum-draft");
+
+    gtk_widget_activate_action (get_widget ("editor"), "editor.close", NULL);
+    scroll_to_end (get_widget ("editor/addenda_box"));
+    capture ("addenda");
+  }
 
   gtk_widget_activate_action (get_widget ("workspace"), "win.search", NULL);
   gtk_editable_set_text (GTK_EDITABLE (get_widget ("search_page/entry")), query);

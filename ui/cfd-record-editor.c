@@ -16,7 +16,8 @@ typedef enum
   MODE_EMPTY,
   MODE_DRAFT,    /* editable, autosaved */
   MODE_SIGNED,   /* read-only; addenda may be added */
-  MODE_ADDENDUM, /* a new addendum to the signed record, signed when done */
+  MODE_ADDENDUM, /* a new addendum to the signed record, not yet saved: the first
+                  save makes it a draft addendum (MODE_DRAFT) */
   MODE_REVISION, /* an earlier revision, read-only */
 } EditorMode;
 
@@ -44,6 +45,8 @@ struct _CfdRecordEditor
   CfdRecordForm *form;
   CfdReviewPanel *review_panel;
   GtkListBox *revision_list;
+  GtkWidget *addenda_box;
+  GtkListBox *addenda_list;
 };
 
 G_DEFINE_FINAL_TYPE (CfdRecordEditor, cfd_record_editor, GTK_TYPE_WIDGET)
@@ -86,6 +89,14 @@ cfd_record_editor_set_autosave_delay (CfdRecordEditor *self, guint milliseconds)
   self->autosave_delay = milliseconds;
 }
 
+/* A draft or signed addendum (not the composer of a new one). */
+static gboolean
+showing_addendum (CfdRecordEditor *self)
+{
+  return self->record != NULL && self->mode != MODE_ADDENDUM
+         && cfd_record_get_kind (self->record) == CFD_RECORD_ADDENDUM;
+}
+
 static void
 set_indicator (CfdRecordEditor *self, const char *text, gboolean error)
 {
@@ -108,6 +119,8 @@ cfd_record_editor_clear (CfdRecordEditor *self)
   cfd_record_form_set_template (self->form, NULL);
   cfd_review_panel_clear (self->review_panel);
   gtk_list_box_bind_model (self->revision_list, NULL, NULL, NULL, NULL);
+  gtk_list_box_bind_model (self->addenda_list, NULL, NULL, NULL, NULL);
+  gtk_widget_set_visible (self->addenda_box, FALSE);
   g_clear_object (&self->record);
   g_clear_object (&self->vault);
   self->dirty = FALSE;
@@ -145,26 +158,68 @@ format_iso_date (gint64 seconds)
   return time != NULL ? g_date_time_format (time, "%Y-%m-%d") : g_strdup ("");
 }
 
+static void update_chrome (CfdRecordEditor *self);
+static void refresh_history (CfdRecordEditor *self);
+
+/* The first save of a new addendum stores it as a draft addendum, which
+ * the editor then holds like any draft: later saves, a lock, and signing
+ * all go through the draft's own id. */
+static gboolean
+save_new_addendum (CfdRecordEditor *self, GVariant *content, GError **error)
+{
+  g_autofree char *addendum_id = NULL;
+  g_autoptr (CfdRecord) addendum = NULL;
+
+  addendum_id = cfd_vault_create_addendum_draft (self->vault, cfd_record_get_id (self->record),
+                                                 content, error);
+  if (addendum_id == NULL)
+    return FALSE;
+  addendum = cfd_vault_get_record (self->vault, addendum_id, error);
+  if (addendum == NULL)
+    return FALSE;
+  /* The form keeps what is being typed; only the record behind it changes. */
+  g_set_object (&self->record, addendum);
+  self->mode = MODE_DRAFT;
+  {
+    g_autofree char *pretty_date = cfd_ui_format_date (cfd_record_get_occurred (addendum));
+
+    adw_window_title_set_title (self->title, cfd_ui_kind_title (CFD_RECORD_ADDENDUM));
+    adw_window_title_set_subtitle (self->title, pretty_date);
+  }
+  update_chrome (self);
+  refresh_history (self);
+  g_signal_emit (self, signals[RECORDS_CHANGED], 0);
+  return TRUE;
+}
+
 gboolean
 cfd_record_editor_save (CfdRecordEditor *self, GError **error)
 {
   g_autoptr (GVariant) content = NULL;
   g_autofree char *skipped = NULL;
   gint64 occurred;
+  gboolean saved;
 
   g_return_val_if_fail (CFD_IS_RECORD_EDITOR (self), FALSE);
 
   g_clear_handle_id (&self->autosave_source, g_source_remove);
-  if (self->mode != MODE_DRAFT || !self->dirty)
+  if ((self->mode != MODE_DRAFT && self->mode != MODE_ADDENDUM) || !self->dirty)
     return TRUE;
 
-  occurred = cfd_record_get_occurred (self->record);
-  parse_date (gtk_editable_get_text (GTK_EDITABLE (self->date_entry)), &occurred);
   content = cfd_record_form_get_content (self->form, &skipped);
-
   set_indicator (self, _ ("Saving…"), FALSE);
-  if (!cfd_vault_save_draft (self->vault, cfd_record_get_id (self->record), occurred, content,
-                             error))
+  if (self->mode == MODE_ADDENDUM)
+    saved = save_new_addendum (self, content, error);
+  else
+    {
+      /* An addendum keeps the date it was begun; it has no date field. */
+      occurred = cfd_record_get_occurred (self->record);
+      if (!showing_addendum (self))
+        parse_date (gtk_editable_get_text (GTK_EDITABLE (self->date_entry)), &occurred);
+      saved = cfd_vault_save_draft (self->vault, cfd_record_get_id (self->record), occurred,
+                                    content, error);
+    }
+  if (!saved)
     {
       set_indicator (self, _ ("Not saved"), TRUE);
       return FALSE;
@@ -197,7 +252,7 @@ autosave_due (gpointer user_data)
 static void
 content_changed (CfdRecordEditor *self)
 {
-  if (self->mode != MODE_DRAFT)
+  if (self->mode != MODE_DRAFT && self->mode != MODE_ADDENDUM)
     return;
   self->dirty = TRUE;
   set_indicator (self, _ ("Editing"), FALSE);
@@ -212,7 +267,7 @@ date_changed (CfdRecordEditor *self)
 {
   gint64 seconds;
 
-  if (self->mode == MODE_DRAFT
+  if (self->mode == MODE_DRAFT && !showing_addendum (self)
       && parse_date (gtk_editable_get_text (GTK_EDITABLE (self->date_entry)), &seconds))
     content_changed (self);
 }
@@ -231,6 +286,64 @@ create_revision_row (gpointer item, gpointer user_data)
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   g_object_set_data_full (G_OBJECT (row), "revision", g_object_ref (revision), g_object_unref);
   return row;
+}
+
+static GtkWidget *
+create_addendum_row (gpointer item, gpointer user_data)
+{
+  CfdRecord *addendum = item;
+  GtkWidget *row = adw_action_row_new ();
+  gboolean signed_ = cfd_record_get_status (addendum) == CFD_RECORD_SIGNED;
+  g_autofree char *when = cfd_ui_format_date_time (signed_ ? cfd_record_get_signed_at (addendum)
+                                                           : cfd_record_get_updated (addendum));
+  g_autofree char *subtitle
+      = signed_ ? g_strdup_printf (_ ("Signed %s"), when) : g_strdup_printf (_ ("Saved %s"), when);
+  GtkWidget *badge = gtk_label_new (signed_ ? _ ("Signed") : _ ("Draft"));
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _ ("Addendum"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (badge, "badge");
+  gtk_widget_add_css_class (badge, signed_ ? "signed" : "draft");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             gtk_image_new_from_icon_name ("go-next-symbolic"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data_full (G_OBJECT (row), "record-id", g_strdup (cfd_record_get_id (addendum)),
+                          g_free);
+  return row;
+}
+
+/* A signed record shows its addenda below it, drafts included, so that a
+ * draft addendum left by a lock is found where it was begun. */
+static void
+refresh_addenda (CfdRecordEditor *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GListModel) addenda = NULL;
+
+  gtk_list_box_bind_model (self->addenda_list, NULL, NULL, NULL, NULL);
+  gtk_widget_set_visible (self->addenda_box, FALSE);
+  if (self->record == NULL || self->vault == NULL || self->mode != MODE_SIGNED
+      || cfd_record_get_kind (self->record) == CFD_RECORD_ADDENDUM)
+    return;
+  addenda = cfd_vault_list_addenda (self->vault, cfd_record_get_id (self->record), &error);
+  if (addenda == NULL)
+    {
+      cfd_ui_toast_error (GTK_WIDGET (self), _ ("The addenda could not be read"), error);
+      return;
+    }
+  gtk_list_box_bind_model (self->addenda_list, addenda, create_addendum_row, NULL, NULL);
+  gtk_widget_set_visible (self->addenda_box, g_list_model_get_n_items (addenda) > 0);
+}
+
+static void
+addendum_activated (CfdRecordEditor *self, GtkListBoxRow *row)
+{
+  const char *record_id = g_object_get_data (G_OBJECT (row), "record-id");
+
+  if (record_id != NULL)
+    g_signal_emit (self, signals[OPEN_RECORD], 0, record_id);
 }
 
 static void
@@ -257,6 +370,7 @@ update_chrome (CfdRecordEditor *self)
   gboolean draft = self->mode == MODE_DRAFT;
   gboolean addendum = self->mode == MODE_ADDENDUM;
   gboolean signed_ = self->mode == MODE_SIGNED;
+  gboolean of_addendum = showing_addendum (self);
   /* A supervisor reads, comments and co-signs; nothing else. */
   gboolean supervisor
       = self->vault != NULL && cfd_vault_get_user_role (self->vault) == CFD_ROLE_SUPERVISOR;
@@ -266,11 +380,16 @@ update_chrome (CfdRecordEditor *self)
   addendum = addendum && !supervisor;
 
   gtk_widget_set_visible (GTK_WIDGET (self->sign_button), draft || addendum);
-  gtk_button_set_label (self->sign_button, addendum ? _ ("Sign Addendum") : _ ("Sign"));
-  gtk_widget_set_visible (GTK_WIDGET (self->addendum_button), signed_ && !supervisor);
+  gtk_button_set_label (self->sign_button,
+                        addendum || of_addendum ? _ ("Sign Addendum") : _ ("Sign"));
+  gtk_widget_set_visible (GTK_WIDGET (self->addendum_button),
+                          signed_ && !supervisor && !of_addendum);
   gtk_widget_set_visible (GTK_WIDGET (self->history_button), draft || signed_);
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), self->mode != MODE_REVISION);
-  gtk_widget_set_visible (self->date_box, !addendum);
+  gtk_widget_set_visible (self->date_box, !addendum && !of_addendum);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->back_button), addendum || of_addendum
+                                                                   ? _ ("Back to the Record")
+                                                                   : _ ("Back to the Patient"));
   gtk_editable_set_editable (GTK_EDITABLE (self->date_entry), draft);
   cfd_record_form_set_editable (self->form, draft || addendum);
 
@@ -279,9 +398,15 @@ update_chrome (CfdRecordEditor *self)
   switch (self->mode)
     {
       case MODE_DRAFT:
-        status = g_strdup_printf (
-            _ ("Draft, revision %" G_GUINT64_FORMAT ". Changes save themselves as you type."),
-            cfd_record_get_revision (self->record));
+        if (of_addendum)
+          status = g_strdup_printf (_ ("Draft addendum, revision %" G_GUINT64_FORMAT
+                                       ". Changes save themselves as you type; it cannot be "
+                                       "changed once signed."),
+                                    cfd_record_get_revision (self->record));
+        else
+          status = g_strdup_printf (
+              _ ("Draft, revision %" G_GUINT64_FORMAT ". Changes save themselves as you type."),
+              cfd_record_get_revision (self->record));
         break;
       case MODE_SIGNED:
         {
@@ -292,8 +417,8 @@ update_chrome (CfdRecordEditor *self)
           break;
         }
       case MODE_ADDENDUM:
-        status = g_strdup (_ ("A new addendum to the signed record. It is signed as soon as you "
-                              "sign it, and cannot be changed afterwards."));
+        status = g_strdup (_ ("A new addendum to the signed record. It saves itself as a draft "
+                              "as you type, and cannot be changed once signed."));
         break;
       case MODE_REVISION:
         {
@@ -332,6 +457,7 @@ show_record (CfdRecordEditor *self, CfdRecord *record, EditorMode mode)
   g_signal_handlers_unblock_by_func (self->date_entry, date_changed, self);
   update_chrome (self);
   refresh_history (self);
+  refresh_addenda (self);
   if (mode == MODE_SIGNED && self->vault != NULL)
     {
       g_autoptr (GError) error = NULL;
@@ -410,13 +536,21 @@ close_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CfdRecordEditor *self = CFD_RECORD_EDITOR (widget);
 
-  if (self->mode == MODE_ADDENDUM)
+  if (self->mode == MODE_ADDENDUM || showing_addendum (self))
     {
-      /* Back from an unsigned addendum returns to the record it belongs to. */
-      g_autofree char *parent_id = g_strdup (cfd_record_get_id (self->record));
+      /* Back from an addendum returns to the record it belongs to, with
+       * what was typed saved as a draft addendum. */
+      g_autofree char *parent_id = NULL;
       g_autoptr (CfdVault) vault = g_object_ref (self->vault);
       g_autoptr (GError) error = NULL;
 
+      if (!cfd_record_editor_save (self, &error))
+        {
+          cfd_ui_toast_error (widget, _ ("The draft could not be saved"), error);
+          return;
+        }
+      parent_id = g_strdup (self->mode == MODE_ADDENDUM ? cfd_record_get_id (self->record)
+                                                        : cfd_record_get_parent_id (self->record));
       if (!cfd_record_editor_load (self, vault, parent_id, &error))
         cfd_ui_toast_error (widget, _ ("The record could not be opened"), error);
       return;
@@ -428,53 +562,52 @@ static void
 sign_draft (CfdRecordEditor *self)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *record_id = g_strdup (cfd_record_get_id (self->record));
+  g_autofree char *record_id = NULL;
+  g_autofree char *parent_id = NULL;
   g_autoptr (CfdVault) vault = g_object_ref (self->vault);
 
+  /* The first save of a new addendum gives it its id. */
   if (!cfd_record_editor_save (self, &error))
     {
       cfd_ui_toast_error (GTK_WIDGET (self), _ ("The draft could not be saved"), error);
       return;
     }
+  record_id = g_strdup (cfd_record_get_id (self->record));
+  parent_id = g_strdup (cfd_record_get_parent_id (self->record));
   if (!cfd_vault_sign_record (vault, record_id, &error))
     {
-      cfd_ui_toast_error (GTK_WIDGET (self), _ ("The record could not be signed"), error);
+      cfd_ui_toast_error (GTK_WIDGET (self),
+                          parent_id != NULL ? _ ("The addendum could not be signed")
+                                            : _ ("The record could not be signed"),
+                          error);
       return;
     }
-  if (!cfd_record_editor_load (self, vault, record_id, &error))
+  /* A signed addendum is shown with the record it belongs to. */
+  if (!cfd_record_editor_load (self, vault, parent_id != NULL ? parent_id : record_id, &error))
     cfd_ui_toast_error (GTK_WIDGET (self), _ ("The record could not be opened"), error);
-  cfd_ui_toast (GTK_WIDGET (self), _ ("Record signed"));
+  cfd_ui_toast (GTK_WIDGET (self), parent_id != NULL ? _ ("Addendum signed") : _ ("Record signed"));
   g_signal_emit (self, signals[RECORDS_CHANGED], 0);
 }
 
+/* A new addendum is saved as a draft addendum first, then signed as one. */
 static void
 sign_addendum (CfdRecordEditor *self)
 {
-  g_autoptr (GError) error = NULL;
   g_autoptr (GVariant) content = NULL;
   g_autofree char *skipped = NULL;
-  g_autofree char *parent_id = g_strdup (cfd_record_get_id (self->record));
-  g_autofree char *addendum_id = NULL;
-  g_autoptr (CfdVault) vault = g_object_ref (self->vault);
 
   content = cfd_record_form_get_content (self->form, &skipped);
-  if (skipped != NULL)
+  if (skipped != NULL || g_variant_n_children (content) == 0)
     {
       g_autofree char *message
-          = g_strdup_printf (_ ("Complete the field “%s” before signing"), skipped);
+          = skipped != NULL
+                ? g_strdup_printf (_ ("Complete the field “%s” before signing"), skipped)
+                : g_strdup (_ ("Write the addendum before signing it"));
       cfd_ui_toast (GTK_WIDGET (self), message);
       return;
     }
-  addendum_id = cfd_vault_add_addendum (vault, parent_id, content, &error);
-  if (addendum_id == NULL)
-    {
-      cfd_ui_toast_error (GTK_WIDGET (self), _ ("The addendum could not be signed"), error);
-      return;
-    }
-  if (!cfd_record_editor_load (self, vault, parent_id, &error))
-    cfd_ui_toast_error (GTK_WIDGET (self), _ ("The record could not be opened"), error);
-  cfd_ui_toast (GTK_WIDGET (self), _ ("Addendum signed"));
-  g_signal_emit (self, signals[RECORDS_CHANGED], 0);
+  self->dirty = TRUE;
+  sign_draft (self);
 }
 
 static void
@@ -521,11 +654,15 @@ addendum_action (GtkWidget *widget, const char *action_name, GVariant *parameter
   if (self->mode != MODE_SIGNED)
     return;
   self->mode = MODE_ADDENDUM;
+  self->dirty = FALSE;
+  set_indicator (self, NULL, FALSE);
   adw_window_title_set_title (self->title, _ ("New Addendum"));
   cfd_record_form_set_template (self->form, cfd_template_get (CFD_RECORD_ADDENDUM));
   cfd_record_form_set_content (self->form, NULL);
   update_chrome (self);
   gtk_list_box_bind_model (self->revision_list, NULL, NULL, NULL, NULL);
+  gtk_list_box_bind_model (self->addenda_list, NULL, NULL, NULL, NULL);
+  gtk_widget_set_visible (self->addenda_box, FALSE);
   gtk_widget_child_focus (GTK_WIDGET (self->form), GTK_DIR_TAB_FORWARD);
 }
 
@@ -587,9 +724,12 @@ cfd_record_editor_class_init (CfdRecordEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, form);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, review_panel);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, revision_list);
+  gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, addenda_box);
+  gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, addenda_list);
   gtk_widget_class_bind_template_callback (widget_class, content_changed);
   gtk_widget_class_bind_template_callback (widget_class, date_changed);
   gtk_widget_class_bind_template_callback (widget_class, revision_activated);
+  gtk_widget_class_bind_template_callback (widget_class, addendum_activated);
 
   gtk_widget_class_install_action (widget_class, "editor.close", NULL, close_action);
   gtk_widget_class_install_action (widget_class, "editor.sign", NULL, sign_action);

@@ -18,7 +18,9 @@ gboolean cfd_record_editor_load (CfdRecordEditor *self,
 /* Shows an earlier revision, read-only, with no way to change it. */
 void cfd_record_editor_show_revision (CfdRecordEditor *self, CfdRecord *revision);
 
-/* Saves unsaved edits of a draft now (TRUE when there were none). */
+/* Saves unsaved edits of a draft now (TRUE when there were none). A new
+ * addendum being typed is saved as a draft addendum, which the editor
+ * then holds (its id becomes the record id). */
 gboolean cfd_record_editor_save (CfdRecordEditor *self, GError **error);
 /* Drops the record and every control that held its text. */
 void cfd_record_editor_clear (CfdRecordEditor *self);

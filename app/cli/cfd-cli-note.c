@@ -343,9 +343,13 @@ static int
 run_addendum (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *file = NULL;
-  GOptionEntry entries[] = { { "file", 0, 0, G_OPTION_ARG_FILENAME, &file,
-                               "The addendum: reason and text fields", "FILE" },
-                             { NULL } };
+  gboolean draft = FALSE;
+  GOptionEntry entries[]
+      = { { "file", 0, 0, G_OPTION_ARG_FILENAME, &file, "The addendum: reason and text fields",
+            "FILE" },
+          { "draft", 0, 0, G_OPTION_ARG_NONE, &draft,
+            "Keep it as a draft, to edit with note edit and sign with note sign", NULL },
+          { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (GVariant) content = NULL;
   g_autofree char *id = NULL;
@@ -363,7 +367,8 @@ run_addendum (CfdCliContext *ctx, int argc, char **argv)
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
-  id = cfd_vault_add_addendum (vault, argv[1], content, &error);
+  id = draft ? cfd_vault_create_addendum_draft (vault, argv[1], content, &error)
+             : cfd_vault_add_addendum (vault, argv[1], content, &error);
   if (id == NULL)
     return cfd_cli_fail (error);
   printf ("%s\n", id);
@@ -561,8 +566,9 @@ const CfdCliCommand cfd_cli_note_commands[] = {
   [NOTE_SHOW] = { "note", "show", "ID", "Show a record (its signature is verified)", run_show },
   [NOTE_LIST] = { "note", "list", "--patient ID", "A patient's records, newest first", run_list },
   [NOTE_SIGN] = { "note", "sign", "ID", "Sign your draft; it cannot be changed after", run_sign },
-  [NOTE_ADDENDUM] = { "note", "addendum", "ID --file F",
-                      "Attach a signed addendum to a signed record", run_addendum },
+  [NOTE_ADDENDUM]
+  = { "note", "addendum", "ID --file F [--draft]",
+      "Attach an addendum, signed or as a draft, to a signed record", run_addendum },
   [NOTE_HISTORY] = { "note", "history", "ID", "The saved revisions of a record", run_history },
   [NOTE_EDIT] = { "note", "edit", "ID --file F [--date D]",
                   "Save your draft again from a file (a new revision)", run_edit },
