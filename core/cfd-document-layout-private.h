@@ -22,6 +22,7 @@ typedef enum
   CFD_BLOCK_TABLE_ROW,  /* tab-separated cells */
   CFD_BLOCK_NOTICE,     /* a boxed statement on the cover */
   CFD_BLOCK_RULE,       /* a thin line between records */
+  CFD_BLOCK_SPACE,      /* a little room, after a table */
   CFD_BLOCK_PAGE_BREAK,
 } CfdBlockStyle;
 

@@ -71,6 +71,7 @@ static const struct
   [CFD_BLOCK_TABLE_ROW] = { "Sans 8.5", 0, 1, 24, 0.10, FALSE },
   [CFD_BLOCK_NOTICE] = { "Sans 9.5", 6, 6, 10, 0.10, FALSE },
   [CFD_BLOCK_RULE] = { NULL, 0, 0, 0, 0, FALSE },
+  [CFD_BLOCK_SPACE] = { NULL, 0, 0, 0, 0, FALSE },
   [CFD_BLOCK_PAGE_BREAK] = { NULL, 0, 0, 0, 0, FALSE },
 };
 
@@ -249,6 +250,12 @@ cfd_document_layout_paginate (CfdDocumentLayout *self, cairo_t *cr, double width
             }
           continue;
         }
+      if (block->style == CFD_BLOCK_SPACE)
+        {
+          if (y > top)
+            y += 6;
+          continue;
+        }
       if (block->style == CFD_BLOCK_RULE)
         {
           Placement p = { i, 0, y };
@@ -278,7 +285,8 @@ cfd_document_layout_paginate (CfdDocumentLayout *self, cairo_t *cr, double width
             {
               Block *next = g_ptr_array_index (self->blocks, j);
 
-              if (next->style == CFD_BLOCK_PAGE_BREAK || next->style == CFD_BLOCK_RULE)
+              if (next->style == CFD_BLOCK_PAGE_BREAK || next->style == CFD_BLOCK_RULE
+                  || next->style == CFD_BLOCK_SPACE)
                 break;
               layout_block (self, next, content_width);
               need += styles[next->style].before + g_array_index (next->lines, LineInfo, 0).height;
@@ -370,7 +378,7 @@ static void
 draw_notice_background (cairo_t *cr, double x, double y, double width, double height)
 {
   cairo_set_source_rgb (cr, 0.94, 0.95, 0.97);
-  cairo_rectangle (cr, x - 10, y - 1, width + 14, height + 2);
+  cairo_rectangle (cr, x - 10, y - 1, width + 10, height + 2);
   cairo_fill (cr);
   cairo_set_source_rgb (cr, 0.30, 0.40, 0.60);
   cairo_rectangle (cr, x - 10, y - 1, 2.5, height + 2);

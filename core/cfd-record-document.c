@@ -136,6 +136,7 @@ add_vitals (CfdDocumentLayout *layout, const CfdTemplateField *field, GVariant *
 
       cfd_document_layout_add (layout, CFD_BLOCK_TABLE_ROW, row);
     }
+  cfd_document_layout_add (layout, CFD_BLOCK_SPACE, NULL);
 }
 
 static void

@@ -206,7 +206,7 @@ build_control (CfdRecordForm *self, FieldBinding *binding, GtkWidget *field_box)
       control = gtk_label_new (_ ("—"));
       gtk_label_set_xalign (GTK_LABEL (control), 0);
       gtk_label_set_selectable (GTK_LABEL (control), TRUE);
-      gtk_widget_add_css_class (control, "computed-value");
+      gtk_widget_add_css_class (control, "title-4");
       gtk_widget_add_css_class (control, "numeric");
       gtk_box_append (GTK_BOX (field_box), control);
       return control;
