@@ -158,8 +158,8 @@ layout_block (CfdDocumentLayout *self, Block *block, double content_width)
   double width = content_width - styles[block->style].indent;
   PangoLayoutIter *iter;
 
-  g_clear_object (&block->layout);
-  g_clear_pointer (&block->lines, g_array_unref);
+  if (block->layout != NULL)
+    return; /* laid out already in this pagination, as a heading's follower */
   block->layout = pango_layout_new (self->context);
   pango_layout_set_font_description (block->layout, font);
   pango_layout_set_width (block->layout, (int)(width * PANGO_SCALE));
@@ -235,6 +235,13 @@ cfd_document_layout_paginate (CfdDocumentLayout *self, cairo_t *cr, double width
   self->width = width;
   self->height = height;
   g_ptr_array_set_size (self->pages, 0);
+  for (guint i = 0; i < self->blocks->len; i++)
+    {
+      Block *block = g_ptr_array_index (self->blocks, i);
+
+      g_clear_object (&block->layout);
+      g_clear_pointer (&block->lines, g_array_unref);
+    }
   page = new_page (self);
 
   for (guint i = 0; i < self->blocks->len; i++)

@@ -1,7 +1,7 @@
 /* cfd-export-pdf.h: a patient's record written to a PDF file, safely and audited. */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "cfd-vault.h"
 
@@ -24,5 +24,22 @@ gboolean cfd_vault_export_patient_pdf (CfdVault *vault,
                                        const char *path,
                                        guint *n_pages,
                                        GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The same, with the layout and writing (the slow part: about a second for
+ * 130 pages) in a worker thread. What may be exported is gathered, and the
+ * temporary file opened, before this returns; the audit record and the
+ * rename happen back in the caller's main context. Locking the vault
+ * meanwhile makes the export fail (LOCKED) with nothing left behind. */
+void cfd_vault_export_patient_pdf_async (CfdVault *vault,
+                                         const char *patient_id,
+                                         gboolean include_psychotherapy,
+                                         const char *path,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer user_data);
+gboolean cfd_vault_export_patient_pdf_finish (CfdVault *vault,
+                                              GAsyncResult *result,
+                                              guint *n_pages,
+                                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -474,6 +474,71 @@ test_faults_leave_nothing_partial (Fixture *f, gconstpointer data)
   g_test_message ("%u injected faults before the export went through", failures);
 }
 
+static void
+got_result (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+/* The layout and writing run in a worker thread; the audit record and the
+ * rename come back to the main context. */
+static void
+test_async (Fixture *f, gconstpointer data)
+{
+  g_autofree char *pdf = g_build_filename (f->dir, "async.pdf", NULL);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GPtrArray) seen = NULL;
+  g_autoptr (GError) error = NULL;
+  guint pages = 0;
+  gboolean exported;
+
+  cfd_vault_export_patient_pdf_async (f->vault, f->patient, TRUE, pdf, NULL, got_result, &result);
+  exported
+      = cfd_vault_export_patient_pdf_finish (f->vault, wait_for_result (&result), &pages, &error);
+  g_assert_no_error (error);
+  g_assert_true (exported);
+  g_assert_cmpuint (pages, >=, 2);
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
+  seen = disclosures (f->vault);
+  g_assert_cmpuint (seen->len, ==, 1);
+  g_assert_true (g_str_has_suffix (g_ptr_array_index (seen, 0),
+                                   " success medical-record+psychotherapy-notes"));
+
+  /* A failure found before the thread starts comes back the same way. */
+  g_clear_object (&result);
+  cfd_vault_export_patient_pdf_async (f->vault, f->patient, FALSE, "", NULL, got_result, &result);
+  g_assert_false (
+      cfd_vault_export_patient_pdf_finish (f->vault, wait_for_result (&result), NULL, &error));
+  g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT);
+}
+
+/* Locked while the worker draws: nothing can be audited, so nothing is
+ * written, and the temporary file goes. */
+static void
+test_async_locked (Fixture *f, gconstpointer data)
+{
+  g_autofree char *pdf = g_build_filename (f->dir, "locked.pdf", NULL);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  cfd_vault_export_patient_pdf_async (f->vault, f->patient, FALSE, pdf, NULL, got_result, &result);
+  cfd_vault_lock (f->vault);
+  g_assert_false (
+      cfd_vault_export_patient_pdf_finish (f->vault, wait_for_result (&result), NULL, &error));
+  g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_LOCKED);
+  g_clear_object (&result);
+  g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_entries (f->dir), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -488,6 +553,8 @@ main (int argc, char **argv)
   ADD ("/confidant/export/therapist-without-access", test_therapist_without_access);
   ADD ("/confidant/export/bad-destinations", test_bad_destinations);
   ADD ("/confidant/export/faults-leave-nothing-partial", test_faults_leave_nothing_partial);
+  ADD ("/confidant/export/async", test_async);
+  ADD ("/confidant/export/async-locked", test_async_locked);
 #undef ADD
   return g_test_run ();
 }

@@ -153,33 +153,52 @@ cfd_record_export_print (GtkWidget *parent,
 
 /* ---- PDF export ---- */
 
-gboolean
+typedef struct
+{
+  GtkWidget *parent;
+  char *name;
+  gboolean include_psychotherapy;
+} ExportDone;
+
+static void
+exported (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ExportDone *done = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+  guint pages = 0;
+
+  if (!cfd_vault_export_patient_pdf_finish (CFD_VAULT (source), result, &pages, &error))
+    cfd_ui_toast_error (done->parent, _ ("The record was not exported"), error);
+  else
+    {
+      message = g_strdup_printf (
+          done->include_psychotherapy
+              ? ngettext ("Exported %u page to “%s”, psychotherapy notes included",
+                          "Exported %u pages to “%s”, psychotherapy notes included", pages)
+              : ngettext ("Exported %u page to “%s”", "Exported %u pages to “%s”", pages),
+          pages, done->name);
+      cfd_ui_toast (done->parent, message);
+    }
+  g_object_unref (done->parent);
+  g_free (done->name);
+  g_free (done);
+}
+
+void
 cfd_record_export_pdf (GtkWidget *parent,
                        CfdVault *vault,
                        const char *patient_id,
                        gboolean include_psychotherapy,
                        const char *path)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *message = NULL;
-  guint pages = 0;
+  ExportDone *done = g_new0 (ExportDone, 1);
 
-  if (!cfd_vault_export_patient_pdf (vault, patient_id, include_psychotherapy, path, &pages,
-                                     &error))
-    {
-      cfd_ui_toast_error (parent, _ ("The record was not exported"), error);
-      return FALSE;
-    }
-  name = g_filename_display_basename (path);
-  message = g_strdup_printf (
-      include_psychotherapy
-          ? ngettext ("Exported %u page to “%s”, psychotherapy notes included",
-                      "Exported %u pages to “%s”, psychotherapy notes included", pages)
-          : ngettext ("Exported %u page to “%s”", "Exported %u pages to “%s”", pages),
-      pages, name);
-  cfd_ui_toast (parent, message);
-  return TRUE;
+  done->parent = g_object_ref (parent);
+  done->name = g_filename_display_basename (path);
+  done->include_psychotherapy = include_psychotherapy;
+  cfd_vault_export_patient_pdf_async (vault, patient_id, include_psychotherapy, path, NULL,
+                                      exported, done);
 }
 
 typedef struct

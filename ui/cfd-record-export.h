@@ -16,12 +16,13 @@ void cfd_record_export_ask (GtkWidget *parent,
                             const char *patient_id,
                             CfdRecordDocumentUse use);
 
-/* Exports to path and toasts the outcome; TRUE on success. */
-gboolean cfd_record_export_pdf (GtkWidget *parent,
-                                CfdVault *vault,
-                                const char *patient_id,
-                                gboolean include_psychotherapy,
-                                const char *path);
+/* Exports to path (the layout and writing in a worker thread) and toasts
+ * the outcome when done. */
+void cfd_record_export_pdf (GtkWidget *parent,
+                            CfdVault *vault,
+                            const char *patient_id,
+                            gboolean include_psychotherapy,
+                            const char *path);
 
 /* Prints through GtkPrintOperation with the same renderer as the PDF. The
  * app uses GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG; tests use
