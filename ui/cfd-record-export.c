@@ -307,8 +307,9 @@ cfd_record_export_ask (GtkWidget *parent,
       print ? _ ("Print Patient Record?") : _ ("Export Patient Record?"),
       _ ("The document holds the signed medical record — intake, dosing sessions, progress "
          "notes, risk assessments, safety plans and measures — with its addenda, behind a cover "
-         "page that says what is included. Unsigned drafts are left out. The export is recorded "
-         "in the audit log."));
+         "page that says what is included. Unsigned drafts are left out. Exporting or printing it "
+         "is "
+         "recorded in the audit log."));
   gtk_widget_set_name (dialog, print ? "print_dialog" : "export_dialog");
   gtk_widget_set_name (check, "include_psychotherapy_check");
   gtk_label_set_wrap (GTK_LABEL (explain), TRUE);
