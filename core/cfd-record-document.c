@@ -74,6 +74,26 @@ with_unit (const CfdTemplateField *field, char *number)
   return text;
 }
 
+static const GVariantType *
+value_type (CfdFieldType type)
+{
+  switch (type)
+    {
+      case CFD_FIELD_INTEGER:
+        return G_VARIANT_TYPE_INT64;
+      case CFD_FIELD_NUMBER:
+        return G_VARIANT_TYPE_DOUBLE;
+      case CFD_FIELD_BOOLEAN:
+        return G_VARIANT_TYPE_BOOLEAN;
+      case CFD_FIELD_CHECKLIST:
+        return G_VARIANT_TYPE_STRING_ARRAY;
+      case CFD_FIELD_VITALS:
+        return G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE);
+      default:
+        return G_VARIANT_TYPE_STRING;
+    }
+}
+
 /* One line's worth of a field's value, or NULL for the paragraph and
  * table fields that are laid out on their own. */
 static char *
@@ -153,6 +173,13 @@ add_fields (CfdDocumentLayout *layout, CfdRecord *record)
 
       if (value == NULL)
         continue;
+      /* Saved content was checked against the template; a value of another
+       * type (from a template of another version) is named, not guessed at. */
+      if (!g_variant_is_of_type (value, value_type (field->type)))
+        {
+          add_field_line (layout, field->label, "(a value this version cannot show)");
+          continue;
+        }
       if (field->type == CFD_FIELD_VITALS)
         {
           if (g_variant_n_children (value) > 0)
