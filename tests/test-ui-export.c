@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "cfd-audit-query.h"
+#include "cfd-consent.h"
 #include "cfd-io.h"
 #include "cfd-record.h"
 #include "cfd-test-util.h"
@@ -16,7 +17,9 @@
 #include "cfd-window.h"
 #include "cfd-workspace.h"
 
-#define PSYCHOTHERAPY_CANARY "Heronry-dream-canary"
+#define PSYCHOTHERAPY_CANARY  "Heronry-dream-canary"
+#define SUPERVISOR            "Dr Sable Supervisor"
+#define SUPERVISOR_PASSPHRASE "supervisor passphrase for tests"
 
 static CfdWindow *window;
 
@@ -149,6 +152,18 @@ make_patient (const char *path)
 
   g_assert_true (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
   patient = cfd_test_add_patient (vault, "Winifred Export");
+  {
+    g_autofree char *supervisor = cfd_vault_add_user (vault, SUPERVISOR, CFD_ROLE_SUPERVISOR,
+                                                      SUPERVISOR_PASSPHRASE, &error);
+    CfdConsentTerms terms = { .supervisor = SUPERVISOR,
+                              .scope = CFD_CONSENT_SCOPE_ALL,
+                              .purpose = "Supervision",
+                              .obtained_on = "2025-10-01",
+                              .method = "signed form" };
+    g_autofree char *consent = cfd_vault_grant_consent (vault, patient, &terms, &error);
+
+    g_assert_no_error (error);
+  }
   g_variant_dict_init (&d, NULL);
   g_variant_dict_insert (&d, "intentions", "s", PSYCHOTHERAPY_CANARY);
   content = g_variant_ref_sink (g_variant_dict_end (&d));
@@ -260,6 +275,23 @@ test_export_and_print (void)
         g_assert_nonnull (strstr (text, "Psychotherapy notes ARE included"));
       }
   }
+
+  /* A supervisor, even under a consent to the whole record, is not offered
+   * export or print. */
+  cfd_window_lock (window);
+  wait_until (page_is, "unlock", "the unlock page");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (get_widget ("unlock_page/user_row")), 1);
+  gtk_editable_set_text (GTK_EDITABLE (get_widget ("unlock_page/passphrase_row")),
+                         SUPERVISOR_PASSPHRASE);
+  g_assert_true (gtk_widget_activate_action (get_widget ("unlock_page"), "unlock.unlock", NULL));
+  wait_until (page_is, "workspace", "the supervisor's workspace");
+  cfd_workspace_open_patient (CFD_WORKSPACE (get_widget ("workspace")), patient);
+  page = get_widget ("patient_page");
+  g_assert_cmpstr (cfd_vault_get_user_name (cfd_window_get_vault (window)), ==, SUPERVISOR);
+  g_assert_false (gtk_widget_get_visible (get_widget ("patient_page/record_menu_button")));
+  gtk_widget_activate_action (page, "patient.export-pdf", NULL);
+  gtk_widget_activate_action (page, "patient.print", NULL);
+  g_assert_null (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
 
   cfd_window_lock (window);
   gtk_window_destroy (GTK_WINDOW (window));
