@@ -45,7 +45,6 @@ cfd_document_layout_add_markup (CfdDocumentLayout *self, CfdBlockStyle style, co
  * units, taken as points) and returns their number, at least 1. */
 guint
 cfd_document_layout_paginate (CfdDocumentLayout *self, cairo_t *cr, double width, double height);
-guint cfd_document_layout_get_n_pages (CfdDocumentLayout *self);
 /* Draws one page (0-based) of the last pagination at the context's origin. */
 void cfd_document_layout_draw_page (CfdDocumentLayout *self, cairo_t *cr, guint page);
 

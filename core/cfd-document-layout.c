@@ -328,12 +328,6 @@ cfd_document_layout_paginate (CfdDocumentLayout *self, cairo_t *cr, double width
   return self->pages->len;
 }
 
-guint
-cfd_document_layout_get_n_pages (CfdDocumentLayout *self)
-{
-  return self->pages->len;
-}
-
 static void
 draw_chrome_text (CfdDocumentLayout *self,
                   cairo_t *cr,
