@@ -1,4 +1,4 @@
-/* cfd-audit-event.c: audit records for what happens above core: settings changes, printing. */
+/* cfd-audit-event.c: audit records for what happens above core: settings changes, printing, exports. */
 #include "config.h"
 
 #include <string.h>
@@ -62,6 +62,42 @@ cfd_vault_audit_event (CfdVault *vault,
 
   if (!cfd_db_begin (db, error)
       || !cfd_vault_audit (vault, action, object_kind, object_id, CFD_AUDIT_SUCCESS, NULL, error)
+      || !cfd_db_commit (db, error))
+    {
+      cfd_db_rollback (db);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+cfd_vault_audit_disclosure (CfdVault *vault,
+                            const char *action,
+                            const char *patient_id,
+                            gboolean psychotherapy_included,
+                            CfdAuditOutcome outcome,
+                            GError **error)
+{
+  CfdDb *db = cfd_vault_get_db (vault, error);
+  const char *scope = psychotherapy_included ? CFD_AUDIT_SCOPE_WITH_PSYCHOTHERAPY
+                                             : CFD_AUDIT_SCOPE_MEDICAL_RECORD;
+
+  if (db == NULL)
+    return FALSE;
+  if (g_strcmp0 (action, "patient.export") != 0 && g_strcmp0 (action, "patient.print") != 0)
+    {
+      g_set_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT,
+                   "That is not a disclosure the audit log records");
+      return FALSE;
+    }
+  if (patient_id == NULL || !is_plain_identifier (patient_id))
+    {
+      g_set_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT,
+                   "An audited event needs a plain identifier for its object");
+      return FALSE;
+    }
+  if (!cfd_db_begin (db, error)
+      || !cfd_vault_audit (vault, action, "patient", patient_id, outcome, scope, error)
       || !cfd_db_commit (db, error))
     {
       cfd_db_rollback (db);

@@ -1,8 +1,9 @@
-/* cfd-audit-event.h: audit records for what happens above core: settings changes, printing. */
+/* cfd-audit-event.h: audit records for what happens above core: settings changes, printing, exports. */
 #pragma once
 
 #include <glib.h>
 
+#include "cfd-audit.h"
 #include "cfd-vault.h"
 
 G_BEGIN_DECLS
@@ -24,5 +25,21 @@ gboolean cfd_vault_audit_event (CfdVault *vault,
                                 const char *object_kind,
                                 const char *object_id,
                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* What an export or print of a patient's record disclosed, written as the
+ * audit record's authorization: the classes of record it held. */
+#define CFD_AUDIT_SCOPE_MEDICAL_RECORD     "medical-record"
+#define CFD_AUDIT_SCOPE_WITH_PSYCHOTHERAPY "medical-record+psychotherapy-notes"
+
+/* Records an export ("patient.export") or print ("patient.print") of a
+ * patient's record (its outcome: done, failed, or denied to this user),
+ * with whether psychotherapy notes were in it.
+ * CFD_VAULT_ERROR_INVALID_INPUT for any other action. */
+gboolean cfd_vault_audit_disclosure (CfdVault *vault,
+                                     const char *action,
+                                     const char *patient_id,
+                                     gboolean psychotherapy_included,
+                                     CfdAuditOutcome outcome,
+                                     GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -24,29 +24,6 @@ now_seconds (CfdVault *vault)
   return cfd_vault_now (vault) / G_USEC_PER_SEC;
 }
 
-/* mg/kg is core's to compute, never the caller's: it is replaced whenever
- * dose and weight are both there and dropped when either is missing. */
-static GVariant *
-with_dose_per_kg (GVariant *content, GError **error)
-{
-  GVariantDict dict;
-  double weight = 0, dose = 0;
-  gboolean has_weight, has_dose;
-
-  has_weight = g_variant_lookup (content, "weight-kg", "d", &weight);
-  has_dose = g_variant_lookup (content, "dose-mg", "d", &dose);
-  if (has_weight && !(weight > 0))
-    {
-      invalid (error, "The weight must be above 0 kg");
-      return NULL;
-    }
-  g_variant_dict_init (&dict, content);
-  g_variant_dict_remove (&dict, "dose-mg-per-kg");
-  if (has_weight && has_dose)
-    g_variant_dict_insert (&dict, "dose-mg-per-kg", "d", round (dose / weight * 1000.0) / 1000.0);
-  return g_variant_ref_sink (g_variant_dict_end (&dict));
-}
-
 /* The canonical content of a kind: checked against its template, with
  * what core computes filled in. */
 static GVariant *
@@ -56,14 +33,10 @@ prepare_content (CfdRecordKind kind, GVariant *content, GError **error)
 
   if (!cfd_template_validate (cfd_template_get (kind), content, error))
     return NULL;
-  if (kind == CFD_RECORD_DOSING)
-    {
-      computed = with_dose_per_kg (content, error);
-      if (computed == NULL)
-        return NULL;
-      return cfd_record_content_canonical (computed);
-    }
-  return cfd_record_content_canonical (content);
+  computed = cfd_template_compute (cfd_template_get (kind), content, error);
+  if (computed == NULL)
+    return NULL;
+  return cfd_record_content_canonical (computed);
 }
 
 static void

@@ -86,6 +86,7 @@ load_template (CfdRecordKind kind)
       field->help = g_key_file_get_locale_string (file, groups[i], "Help", NULL, NULL);
       field->unit = g_key_file_get_string (file, groups[i], "Unit", NULL);
       field->required = g_key_file_get_boolean (file, groups[i], "Required", NULL);
+      field->computed = g_key_file_get_boolean (file, groups[i], "Computed", NULL);
       field->min = g_key_file_has_key (file, groups[i], "Min", NULL)
                        ? g_key_file_get_double (file, groups[i], "Min", NULL)
                        : -G_MAXDOUBLE;
@@ -102,7 +103,8 @@ load_template (CfdRecordKind kind)
             field->type = field_types[t].type;
             known = TRUE;
           }
-      if (!known || field->label == NULL || field->min > field->max)
+      if (!known || field->label == NULL || field->min > field->max
+          || (field->computed && (field->type != CFD_FIELD_NUMBER || field->required)))
         g_error ("Record template %s: field %s is not well formed", path, field->id);
       if ((field->type == CFD_FIELD_CHOICE || field->type == CFD_FIELD_CHECKLIST)
           && (field->choices == NULL || field->choice_labels == NULL
@@ -346,4 +348,39 @@ cfd_template_check_complete (const CfdTemplate *tmpl, GVariant *content, GError 
         }
     }
   return TRUE;
+}
+
+/* mg/kg is core's to compute, never the caller's: it is replaced whenever
+ * dose and weight are both there and dropped when either is missing. */
+static GVariant *
+with_dose_per_kg (GVariant *content, GError **error)
+{
+  GVariantDict dict;
+  double weight = 0, dose = 0;
+  gboolean has_weight, has_dose;
+
+  has_weight = g_variant_lookup (content, "weight-kg", "d", &weight);
+  has_dose = g_variant_lookup (content, "dose-mg", "d", &dose);
+  if (has_weight && !(weight > 0))
+    {
+      g_set_error_literal (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT,
+                           "The weight must be above 0 kg");
+      return NULL;
+    }
+  g_variant_dict_init (&dict, content);
+  g_variant_dict_remove (&dict, "dose-mg-per-kg");
+  if (has_weight && has_dose)
+    g_variant_dict_insert (&dict, "dose-mg-per-kg", "d", round (dose / weight * 1000.0) / 1000.0);
+  return g_variant_ref_sink (g_variant_dict_end (&dict));
+}
+
+GVariant *
+cfd_template_compute (const CfdTemplate *tmpl, GVariant *content, GError **error)
+{
+  g_return_val_if_fail (content != NULL && g_variant_is_of_type (content, G_VARIANT_TYPE_VARDICT),
+                        NULL);
+
+  if (cfd_template_find_field (tmpl, "dose-mg-per-kg") != NULL)
+    return with_dose_per_kg (content, error);
+  return g_variant_ref (content);
 }

@@ -34,6 +34,7 @@ typedef struct
   char *help;
   CfdFieldType type;
   gboolean required;
+  gboolean computed; /* filled in by core from other fields; shown, never typed */
   double min;
   double max;
   char *unit;
@@ -56,6 +57,16 @@ const CfdTemplateField *cfd_template_find_field (const CfdTemplate *tmpl, const 
 /* Checks a content dictionary against the template: known fields, types,
  * ranges, choices. The message names the field by its label. */
 gboolean cfd_template_validate (const CfdTemplate *tmpl,
+                                GVariant *content,
+                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The content with every computed field of the template filled in from the
+ * others (dosing: dose-mg-per-kg from dose-mg and weight-kg, to 3
+ * decimals), whatever the caller put there, and left out when what it is
+ * computed from is missing. The one place these are worked out: records
+ * are saved with it and the editor shows it as the user types.
+ * INVALID_INPUT for a weight of 0 or less. */
+GVariant *cfd_template_compute (const CfdTemplate *tmpl,
                                 GVariant *content,
                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -214,6 +214,48 @@ expect 0 "search for absent text" -- "$cli" "${rec_args[@]}" search "no such wor
 expect 2 "search without text" -- "$cli" "${rec_args[@]}" search
 if grep -rq "Kestrel-Canary-5521" "$vault"; then not_ok "note text is not on disk"; else ok "note text is not on disk"; fi
 
+# Export: the medical record as PDF; psychotherapy notes only when asked for.
+printf 'subjective: Heron-Medical-4410 slept better.\nplan: Review in two weeks.\n' > "$work/progress"
+expect 0 "note add (progress)" -- "$cli" "${rec_args[@]}" note add --patient "$id" --kind progress --date 2024-03-03 --file "$work/progress"
+progress=$(cat "$work/out")
+expect 0 "note sign (progress)" -- "$cli" "${rec_args[@]}" note sign "$progress"
+expect 2 "export without --pdf" -- "$cli" "${rec_args[@]}" export --patient "$id"
+expect 2 "export without --patient" -- "$cli" "${rec_args[@]}" export --pdf "$work/x.pdf"
+expect 1 "export of an unknown patient" -- "$cli" "${rec_args[@]}" export --patient 0123456789abcdef0123456789abcdef --pdf "$work/x.pdf"
+expect 1 "export into a missing folder" -- "$cli" "${rec_args[@]}" export --patient "$id" --pdf "$work/no-such-folder/x.pdf"
+grep -q "folder to save the PDF in does not exist" "$work/err" && ok "the missing folder is named" || not_ok "the missing folder is named"
+expect 1 "export onto a folder" -- "$cli" "${rec_args[@]}" export --patient "$id" --pdf "$work"
+expect 1 "a supervisor may not export" -- "$cli" --vault "$vault" --user "Sam Supervisor" --passphrase-file "$work/sup" export --patient "$id" --pdf "$work/sup.pdf"
+[ ! -e "$work/sup.pdf" ] && grep -q "supervisor may not export" "$work/err" && ok "the supervisor is told why, and no file is made" \
+  || not_ok "the supervisor is told why, and no file is made"
+expect 0 "export" -- "$cli" "${rec_args[@]}" export --patient "$id" --pdf "$work/record.pdf"
+[ "$(stat -c %a "$work/record.pdf")" = 600 ] && ok "the PDF is private to its owner (0600)" || not_ok "the PDF is private to its owner (0600)"
+expect 0 "export with psychotherapy notes" -- "$cli" "${rec_args[@]}" export --patient "$id" --pdf "$work/with-notes.pdf" --include-psychotherapy
+if command -v pdftotext >/dev/null; then
+  pdftotext "$work/record.pdf" "$work/record.txt"
+  pdftotext "$work/with-notes.pdf" "$work/with-notes.txt"
+  grep -q "Heron-Medical-4410" "$work/record.txt" && ok "the export holds the medical record" || not_ok "the export holds the medical record"
+  ! grep -q "Kestrel-Canary-5521" "$work/record.txt" && ok "psychotherapy notes are left out by default" \
+    || not_ok "psychotherapy notes are left out by default"
+  grep -q "Psychotherapy notes are NOT included" "$work/record.txt" && ok "the cover says they are left out" \
+    || not_ok "the cover says they are left out"
+  grep -q "Kestrel-Canary-5521" "$work/with-notes.txt" && ok "--include-psychotherapy includes them" \
+    || not_ok "--include-psychotherapy includes them"
+  grep -q "Psychotherapy notes ARE included" "$work/with-notes.txt" && ok "the cover says they are included" \
+    || not_ok "the cover says they are included"
+  grep -q "Confidential — contains protected health information" "$work/record.txt" && ok "pages carry the confidentiality footer" \
+    || not_ok "pages carry the confidentiality footer"
+else
+  ok "# SKIP pdftotext (poppler-utils) is not installed"
+fi
+expect 0 "audit list of exports" -- "$cli" "${rec_args[@]}" audit list --action patient.export --patient "$id"
+grep -q "patient.export	patient	$id	success	medical-record$" "$work/out" \
+  && grep -q "patient.export	patient	$id	success	medical-record+psychotherapy-notes$" "$work/out" \
+  && grep -q "patient.export	patient	$id	denied	medical-record$" "$work/out" \
+  && ok "the audit log shows each export and what it included" || not_ok "the audit log shows each export and what it included"
+if grep -q "Heron-Medical-4410\|Canary Pelham" "$work/out"; then not_ok "the audit log holds no patient text"; else ok "the audit log holds no patient text"; fi
+rm -f "$work/record.pdf" "$work/with-notes.pdf" "$work/record.txt" "$work/with-notes.txt"
+
 # With every debug message on, commands whose output names no patient
 # print nothing of one either (GLib prints debug messages on stdout).
 printf 'intentions: Hygiene-Note-9931 in the debug log?\n' > "$work/hygiene-note"

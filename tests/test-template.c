@@ -180,6 +180,67 @@ test_check_complete (void)
   g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT);
 }
 
+/* mg/kg is computed by core: flagged in the template, worked out by one
+ * function that the editor shows live and saving stores. */
+static void
+test_computed_dose_per_kg (void)
+{
+  const CfdTemplate *tmpl = cfd_template_get (CFD_RECORD_DOSING);
+  const CfdTemplateField *field = cfd_template_find_field (tmpl, "dose-mg-per-kg");
+  g_autoptr (GVariant) input = NULL;
+  g_autoptr (GVariant) computed = NULL;
+  g_autoptr (GVariant) without_weight = NULL;
+  g_autoptr (GError) error = NULL;
+  GVariantDict d;
+  double per_kg = 0;
+
+  g_assert_nonnull (field);
+  g_assert_true (field->computed);
+  g_assert_false (cfd_template_find_field (tmpl, "dose-mg")->computed);
+
+  /* Whatever the caller wrote there is replaced. */
+  g_clear_pointer (&input, g_variant_unref);
+  g_variant_dict_init (&d, NULL);
+  g_variant_dict_insert (&d, "dose-mg", "d", 56.25);
+  g_variant_dict_insert (&d, "weight-kg", "d", 75.0);
+  g_variant_dict_insert (&d, "dose-mg-per-kg", "d", 99.0);
+  computed
+      = cfd_template_compute (tmpl, (input = g_variant_ref_sink (g_variant_dict_end (&d))), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_variant_lookup (computed, "dose-mg-per-kg", "d", &per_kg));
+  g_assert_cmpfloat_with_epsilon (per_kg, 0.75, 1e-9);
+
+  /* Rounded to 3 decimals. */
+  g_clear_pointer (&computed, g_variant_unref);
+  g_clear_pointer (&input, g_variant_unref);
+  g_variant_dict_init (&d, NULL);
+  g_variant_dict_insert (&d, "dose-mg", "d", 50.0);
+  g_variant_dict_insert (&d, "weight-kg", "d", 70.0);
+  computed
+      = cfd_template_compute (tmpl, (input = g_variant_ref_sink (g_variant_dict_end (&d))), &error);
+  g_assert_true (g_variant_lookup (computed, "dose-mg-per-kg", "d", &per_kg));
+  g_assert_cmpfloat_with_epsilon (per_kg, 0.714, 1e-9);
+
+  /* Without a weight there is nothing to compute, and a stale value goes. */
+  g_clear_pointer (&input, g_variant_unref);
+  g_variant_dict_init (&d, NULL);
+  g_variant_dict_insert (&d, "dose-mg", "d", 50.0);
+  g_variant_dict_insert (&d, "dose-mg-per-kg", "d", 0.5);
+  without_weight
+      = cfd_template_compute (tmpl, (input = g_variant_ref_sink (g_variant_dict_end (&d))), &error);
+  g_assert_no_error (error);
+  g_assert_false (g_variant_lookup (without_weight, "dose-mg-per-kg", "d", &per_kg));
+
+  /* A weight of 0 is refused, not divided by. */
+  g_clear_pointer (&input, g_variant_unref);
+  g_variant_dict_init (&d, NULL);
+  g_variant_dict_insert (&d, "dose-mg", "d", 50.0);
+  g_variant_dict_insert (&d, "weight-kg", "d", 0.0);
+  g_assert_null (
+      cfd_template_compute (tmpl, (input = g_variant_ref_sink (g_variant_dict_end (&d))), &error));
+  g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -188,5 +249,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/template/fields", test_fields);
   g_test_add_func ("/confidant/template/validate", test_validate);
   g_test_add_func ("/confidant/template/check-complete", test_check_complete);
+  g_test_add_func ("/confidant/template/computed-dose-per-kg", test_computed_dose_per_kg);
   return g_test_run ();
 }

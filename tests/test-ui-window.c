@@ -645,7 +645,7 @@ test_addendum_survives_lock (void)
 static void
 test_dosing_form (void)
 {
-  GtkWidget *vitals, *add;
+  GtkWidget *vitals, *add, *per_kg;
   GVariant *content, *readings;
   g_autoptr (CfdRecord) record = NULL;
   g_autoptr (GError) error = NULL;
@@ -699,6 +699,23 @@ test_dosing_form (void)
   g_variant_unref (readings);
   /* Untouched number fields stay out of the record rather than reading 0. */
   g_assert_false (g_variant_lookup (content, "weight-kg", "d", &dose));
+  g_assert_false (g_variant_lookup (content, "dose-mg-per-kg", "d", &dose));
+
+  /* mg/kg is core's: shown, not typed, and it follows dose and weight as
+   * they change, before anything is saved. */
+  per_kg = get_widget ("field-dose-mg-per-kg");
+  g_assert_true (GTK_IS_LABEL (per_kg));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (per_kg)), "—"));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (get_widget ("field-weight-kg")), 75);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (per_kg)), ==, "0.75 mg/kg");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (get_widget ("field-dose-mg")), 60);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (per_kg)), ==, "0.8 mg/kg");
+  wait_until (editor_saved, editor (), "the dosing autosave with a weight");
+  g_clear_object (&record);
+  record = cfd_vault_get_record (cfd_window_get_vault (window), dosing_id, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_variant_lookup (cfd_record_get_content (record), "dose-mg-per-kg", "d", &dose));
+  g_assert_cmpfloat_with_epsilon (dose, 0.8, 1e-9);
 }
 
 static gboolean

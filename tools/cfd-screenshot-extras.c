@@ -1,4 +1,4 @@
-/* cfd-screenshot-extras.c: captures the measures, consent, audit, backup and preferences screens of the real window. */
+/* cfd-screenshot-extras.c: captures the measures, consent, audit, backup, export, dosing and preferences screens of the real window. */
 #include "config.h"
 
 #include <adwaita.h>
@@ -339,6 +339,28 @@ tour (const char *demo_dir, const char *passphrase, const char *supervisor_passp
     }
     gtk_window_destroy (GTK_WINDOW (backup));
   }
+
+  /* Export and print: the question first; psychotherapy notes stay out
+   * unless ticked. */
+  gtk_widget_activate_action (get_widget ("patient_page"), "patient.export-pdf", NULL);
+  {
+    GtkWindow *ask = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+
+    capture ("export-ask");
+    gtk_window_destroy (ask);
+  }
+
+  /* A dosing session being written: mg/kg follows dose and weight. */
+  gtk_widget_activate_action (get_widget ("patient_page"), "patient.new-record", "s", "dosing");
+  spin (300);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (get_widget ("editor/field-medication")), 1);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (get_widget ("editor/field-route")), 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (get_widget ("editor/field-weight-kg")), 72.5);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (get_widget ("editor/field-dose-mg")), 40);
+  scroll_to (gtk_widget_get_parent (get_widget ("editor/field-medication")));
+  capture ("dosing");
+  gtk_widget_activate_action (get_widget ("editor"), "editor.close", NULL);
+  spin (300);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.preferences", NULL);
   {

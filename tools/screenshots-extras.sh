@@ -1,8 +1,9 @@
 #!/bin/sh
 # Adds to docs/screenshots/ the measures, consent, audit, backup, restore,
-# preferences and supervisor screens, light and dark, from a demo vault
-# made with confidant-cli and captured under Xvfb (as tools/screenshots.sh
-# does for the main screens).
+# export, dosing, preferences and supervisor screens, light and dark, from a
+# demo vault made with confidant-cli and captured under Xvfb (as
+# tools/screenshots.sh does for the main screens); then two pages of a
+# patient's record exported as PDF (confidant-cli export, pdftoppm).
 #
 #   tools/screenshots-extras.sh [BUILD-DIR]      (default: build)
 set -eu
@@ -12,6 +13,10 @@ builddir=$(cd "${1:-$srcdir/build}" && pwd)
 outdir="$srcdir/docs/screenshots"
 
 ninja -C "$builddir" app/confidant-cli tools/confidant-screenshot-extras data/gschemas.compiled
+command -v pdftoppm >/dev/null && command -v pdftotext >/dev/null || {
+  echo "pdftoppm and pdftotext are needed: apt-get install poppler-utils" >&2
+  exit 1
+}
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
@@ -34,3 +39,23 @@ for scheme in light dark; do
     "$builddir/tools/confidant-screenshot-extras" "$work/demo" "$work/owner" \
     "$outdir" "$scheme" "$work/supervisor"
 done
+
+# A patient's record as PDF: the cover page, and the first page holding a
+# dosing session with its vital signs.
+cli() { "$builddir/app/confidant-cli" --vault "$work/demo" --passphrase-file "$work/owner" "$@"; }
+patient=$(cli patient list | head -n 1 | cut -f 1)
+cli export --patient "$patient" --pdf "$work/record.pdf" >/dev/null
+pages=$(pdfinfo "$work/record.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
+dosing_page=2
+for page in $(seq 2 "${pages:-2}"); do
+  if pdftotext -f "$page" -l "$page" "$work/record.pdf" - | grep -q "Vital signs"; then
+    dosing_page=$page
+    break
+  fi
+done
+pdftoppm -png -r 80 -f 1 -l 1 -singlefile "$work/record.pdf" "$work/cover"
+pdftoppm -png -r 80 -f "$dosing_page" -l "$dosing_page" -singlefile "$work/record.pdf" "$work/page"
+convert "$work/cover.png" -strip +dither -colors 64 "$outdir/export-cover.png"
+convert "$work/page.png" -strip +dither -colors 64 "$outdir/export-page.png"
+echo "$outdir/export-cover.png"
+echo "$outdir/export-page.png"

@@ -10,6 +10,7 @@
 #include "cfd-consent-panel.h"
 #include "cfd-measure-panel.h"
 #include "cfd-patient-page.h"
+#include "cfd-record-export.h"
 #include "cfd-ui-util.h"
 
 struct _CfdPatientPage
@@ -31,6 +32,7 @@ struct _CfdPatientPage
   CfdMeasurePanel *measure_panel;
   CfdConsentPanel *consent_panel;
   GtkWidget *history_button;
+  GtkWidget *record_menu_button;
   GtkStack *timeline_stack;
   GtkListBox *timeline;
 };
@@ -279,6 +281,13 @@ cfd_patient_page_load (CfdPatientPage *self,
   /* A supervisor reads under consent and writes nothing. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "patient.new-record",
                                  cfd_vault_get_user_role (vault) != CFD_ROLE_SUPERVISOR);
+  /* Nor does a supervisor disclose: consent covers review, not release. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "patient.export-pdf",
+                                 cfd_vault_get_user_role (vault) != CFD_ROLE_SUPERVISOR);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "patient.print",
+                                 cfd_vault_get_user_role (vault) != CFD_ROLE_SUPERVISOR);
+  gtk_widget_set_visible (self->record_menu_button,
+                          cfd_vault_get_user_role (vault) != CFD_ROLE_SUPERVISOR);
   if (!cfd_consent_panel_load (self->consent_panel, vault, patient_id, error))
     return FALSE;
   gtk_list_box_bind_model (self->timeline, self->records, create_row, self, NULL);
@@ -312,6 +321,18 @@ new_record_action (GtkWidget *widget, const char *action_name, GVariant *paramet
     }
   g_signal_emit (self, signals[RECORDS_CHANGED], 0);
   g_signal_emit (self, signals[OPEN_RECORD], 0, record_id);
+}
+
+static void
+export_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CfdPatientPage *self = CFD_PATIENT_PAGE (widget);
+
+  if (self->vault == NULL || self->patient_id == NULL || !cfd_vault_is_unlocked (self->vault))
+    return;
+  cfd_record_export_ask (widget, self->vault, self->patient_id,
+                         g_str_equal (action_name, "patient.print") ? CFD_RECORD_DOCUMENT_PRINT
+                                                                    : CFD_RECORD_DOCUMENT_EXPORT);
 }
 
 static void
@@ -360,12 +381,15 @@ cfd_patient_page_class_init (CfdPatientPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, measure_panel);
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, consent_panel);
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, history_button);
+  gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, record_menu_button);
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, timeline_stack);
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, timeline);
   gtk_widget_class_bind_template_callback (widget_class, row_activated);
   gtk_widget_class_bind_template_callback (widget_class, measures_changed);
 
   gtk_widget_class_install_action (widget_class, "patient.new-record", "s", new_record_action);
+  gtk_widget_class_install_action (widget_class, "patient.export-pdf", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "patient.print", NULL, export_action);
 }
 
 static void

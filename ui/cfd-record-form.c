@@ -44,9 +44,12 @@ binding_free (FieldBinding *binding)
   g_free (binding);
 }
 
+static void update_computed (CfdRecordForm *self);
+
 static void
 emit_changed (CfdRecordForm *self)
 {
+  update_computed (self);
   if (!self->loading)
     g_signal_emit (self, signals[CHANGED], 0);
 }
@@ -196,6 +199,18 @@ build_control (CfdRecordForm *self, FieldBinding *binding, GtkWidget *field_box)
 {
   const CfdTemplateField *field = binding->field;
   GtkWidget *control = NULL;
+
+  /* What core computes is shown, live, and cannot be typed over. */
+  if (field->computed)
+    {
+      control = gtk_label_new (_ ("—"));
+      gtk_label_set_xalign (GTK_LABEL (control), 0);
+      gtk_label_set_selectable (GTK_LABEL (control), TRUE);
+      gtk_widget_add_css_class (control, "title-4");
+      gtk_widget_add_css_class (control, "numeric");
+      gtk_box_append (GTK_BOX (field_box), control);
+      return control;
+    }
 
   switch (field->type)
     {
@@ -373,12 +388,16 @@ cfd_record_form_set_template (CfdRecordForm *self, const CfdTemplate *tmpl)
       gtk_box_append (GTK_BOX (self->box), field_box);
     }
   cfd_record_form_set_editable (self, self->editable);
+  update_computed (self);
 }
 
 static void
 set_binding (CfdRecordForm *self, FieldBinding *binding, GVariant *value)
 {
   const CfdTemplateField *field = binding->field;
+
+  if (field->computed)
+    return; /* worked out again from the other fields */
 
   switch (field->type)
     {
@@ -476,6 +495,7 @@ cfd_record_form_set_content (CfdRecordForm *self, GVariant *content)
       set_binding (self, binding, value);
     }
   self->loading = FALSE;
+  update_computed (self);
 }
 
 static gboolean
@@ -513,6 +533,9 @@ cfd_record_form_get_content (CfdRecordForm *self, char **skipped)
       FieldBinding *binding = g_ptr_array_index (self->bindings, i);
       const CfdTemplateField *field = binding->field;
       GVariant *value = NULL;
+
+      if (field->computed)
+        continue; /* core fills it in when the record is saved */
 
       switch (field->type)
         {
@@ -587,6 +610,47 @@ cfd_record_form_get_content (CfdRecordForm *self, char **skipped)
         g_variant_builder_add (&builder, "{sv}", field->id, value);
     }
   return g_variant_ref_sink (g_variant_builder_end (&builder));
+}
+
+static char *
+format_computed (const CfdTemplateField *field, GVariant *value)
+{
+  if (value == NULL || !g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE))
+    /* Translators: a computed value that cannot be worked out yet */
+    return g_strdup (_ ("— (needs the values it is computed from)"));
+  if (field->unit != NULL && field->unit[0] != '\0')
+    return g_strdup_printf ("%g %s", g_variant_get_double (value), field->unit);
+  return g_strdup_printf ("%g", g_variant_get_double (value));
+}
+
+/* Every computed field shows what core would store for the form as it is
+ * now, so the clinician sees mg/kg change as dose or weight is typed. */
+static void
+update_computed (CfdRecordForm *self)
+{
+  g_autoptr (GVariant) content = NULL;
+  g_autoptr (GVariant) computed = NULL;
+
+  if (self->tmpl == NULL || self->loading)
+    return;
+  for (guint i = 0; i < self->bindings->len; i++)
+    {
+      FieldBinding *binding = g_ptr_array_index (self->bindings, i);
+      g_autoptr (GVariant) value = NULL;
+      g_autofree char *text = NULL;
+
+      if (!binding->field->computed)
+        continue;
+      if (content == NULL)
+        {
+          content = cfd_record_form_get_content (self, NULL);
+          computed = cfd_template_compute (self->tmpl, content, NULL);
+        }
+      if (computed != NULL)
+        value = g_variant_lookup_value (computed, binding->field->id, NULL);
+      text = format_computed (binding->field, value);
+      gtk_label_set_text (GTK_LABEL (binding->control), text);
+    }
 }
 
 static void

@@ -18,6 +18,7 @@ static const CfdCliCommand *const command_tables[] = {
   cfd_cli_consent_commands,
   cfd_cli_review_commands,
   cfd_cli_audit_commands,
+  cfd_cli_export_commands,
   cfd_cli_demo_commands,
 };
 /* clang-format on */

@@ -43,6 +43,7 @@ extern const CfdCliCommand cfd_cli_backup_commands[];
 extern const CfdCliCommand cfd_cli_consent_commands[];
 extern const CfdCliCommand cfd_cli_review_commands[];
 extern const CfdCliCommand cfd_cli_audit_commands[];
+extern const CfdCliCommand cfd_cli_export_commands[];
 extern const CfdCliCommand cfd_cli_demo_commands[];
 
 /* Parses a subcommand's own options; on failure prints the error and

@@ -1,0 +1,344 @@
+/* cfd-record-export.c: exporting a patient's record as PDF and printing it, from the patient page. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cfd-export-pdf.h"
+#include "cfd-record-export.h"
+#include "cfd-ui-util.h"
+
+/* ---- printing ---- */
+
+typedef struct
+{
+  GtkWidget *parent;
+  CfdVault *vault;
+  CfdRecordDocument *document;
+  gboolean running_async;
+} PrintJob;
+
+static void
+print_job_free (PrintJob *job)
+{
+  g_clear_object (&job->parent);
+  g_clear_object (&job->vault);
+  /* The laid-out pages hold patient text; wiped with the document. */
+  g_clear_pointer (&job->document, cfd_record_document_free);
+  g_free (job);
+}
+
+static void
+begin_print (GtkPrintOperation *operation, GtkPrintContext *context, PrintJob *job)
+{
+  GtkPageSetup *setup = gtk_print_context_get_page_setup (context);
+  guint pages;
+
+  /* The operation's unit is points, so cairo's user space is too: the
+   * renderer lays out as it does for the PDF, on the printable area. */
+  pages
+      = cfd_record_document_paginate (job->document, gtk_print_context_get_cairo_context (context),
+                                      gtk_page_setup_get_page_width (setup, GTK_UNIT_POINTS),
+                                      gtk_page_setup_get_page_height (setup, GTK_UNIT_POINTS));
+  gtk_print_operation_set_n_pages (operation, (int)pages);
+}
+
+static void
+draw_page (GtkPrintOperation *operation, GtkPrintContext *context, int page, PrintJob *job)
+{
+  cfd_record_document_draw_page (job->document, gtk_print_context_get_cairo_context (context),
+                                 (guint)page);
+}
+
+static void
+print_finished (GtkPrintOperation *operation, GtkPrintOperationResult result, PrintJob *job)
+{
+  g_autoptr (GError) audit_error = NULL;
+  GError *print_error = NULL;
+
+  if (result == GTK_PRINT_OPERATION_RESULT_CANCEL
+      || result == GTK_PRINT_OPERATION_RESULT_IN_PROGRESS || !cfd_vault_is_unlocked (job->vault))
+    return; /* nothing left the machine */
+  if (!cfd_record_document_audit (job->document, job->vault,
+                                  result == GTK_PRINT_OPERATION_RESULT_APPLY, &audit_error))
+    g_warning ("Could not record a print in the audit log: %s", audit_error->message);
+  if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
+    {
+      gtk_print_operation_get_error (operation, &print_error);
+      if (print_error != NULL)
+        cfd_ui_toast_error (job->parent, _ ("The record could not be printed"), print_error);
+      else
+        cfd_ui_toast (job->parent, _ ("The record could not be printed"));
+      g_clear_error (&print_error);
+      return;
+    }
+  cfd_ui_toast (job->parent, cfd_record_document_includes_psychotherapy (job->document)
+                                 ? _ ("Record sent to print, psychotherapy notes included")
+                                 : _ ("Record sent to print"));
+}
+
+static void
+print_done (GtkPrintOperation *operation, GtkPrintOperationResult result, PrintJob *job)
+{
+  if (job->running_async)
+    print_finished (operation, result, job);
+}
+
+static void
+vault_locked (CfdVault *vault, GtkPrintOperation *operation)
+{
+  gtk_print_operation_cancel (operation);
+}
+
+void
+cfd_record_export_print (GtkWidget *parent,
+                         CfdVault *vault,
+                         const char *patient_id,
+                         gboolean include_psychotherapy,
+                         GtkPrintOperationAction action,
+                         const char *export_filename)
+{
+  g_autoptr (GtkPrintOperation) operation = NULL;
+  g_autoptr (GError) error = NULL;
+  GtkPrintOperationResult result;
+  PrintJob *job;
+  CfdRecordDocument *document;
+
+  document = cfd_record_document_new (vault, patient_id, CFD_RECORD_DOCUMENT_PRINT,
+                                      include_psychotherapy, &error);
+  if (document == NULL)
+    {
+      cfd_ui_toast_error (parent, _ ("The record could not be printed"), error);
+      return;
+    }
+  job = g_new0 (PrintJob, 1);
+  job->parent = g_object_ref (parent);
+  job->vault = g_object_ref (vault);
+  job->document = document;
+
+  operation = gtk_print_operation_new ();
+  /* Print queues are visible to others: the job is not named after the patient. */
+  gtk_print_operation_set_job_name (operation, _ ("Patient record"));
+  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
+  gtk_print_operation_set_embed_page_setup (operation, TRUE);
+  if (export_filename != NULL)
+    gtk_print_operation_set_export_filename (operation, export_filename);
+  g_signal_connect (operation, "begin-print", G_CALLBACK (begin_print), job);
+  g_signal_connect (operation, "draw-page", G_CALLBACK (draw_page), job);
+  g_signal_connect (operation, "done", G_CALLBACK (print_done), job);
+  g_object_set_data_full (G_OBJECT (operation), "job", job, (GDestroyNotify)print_job_free);
+  /* Disconnected by itself when the operation goes. */
+  g_signal_connect_object (vault, "locked", G_CALLBACK (vault_locked), operation, 0);
+  gtk_print_operation_set_allow_async (operation,
+                                       action == GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG);
+
+  result = gtk_print_operation_run (operation, action, GTK_WINDOW (gtk_widget_get_root (parent)),
+                                    &error);
+  if (result == GTK_PRINT_OPERATION_RESULT_IN_PROGRESS)
+    {
+      /* "done" comes later; the operation keeps itself (and the job) alive until then. */
+      job->running_async = TRUE;
+      return;
+    }
+  if (result == GTK_PRINT_OPERATION_RESULT_ERROR && error != NULL)
+    {
+      g_autoptr (GError) audit_error = NULL;
+
+      if (!cfd_record_document_audit (job->document, vault, FALSE, &audit_error))
+        g_warning ("Could not record a print in the audit log: %s", audit_error->message);
+      cfd_ui_toast_error (parent, _ ("The record could not be printed"), error);
+      return;
+    }
+  print_finished (operation, result, job);
+}
+
+/* ---- PDF export ---- */
+
+typedef struct
+{
+  GtkWidget *parent;
+  char *name;
+  gboolean include_psychotherapy;
+} ExportDone;
+
+static void
+exported (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ExportDone *done = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+  guint pages = 0;
+
+  if (!cfd_vault_export_patient_pdf_finish (CFD_VAULT (source), result, &pages, &error))
+    cfd_ui_toast_error (done->parent, _ ("The record was not exported"), error);
+  else
+    {
+      message = g_strdup_printf (
+          done->include_psychotherapy
+              ? ngettext ("Exported %u page to “%s”, psychotherapy notes included",
+                          "Exported %u pages to “%s”, psychotherapy notes included", pages)
+              : ngettext ("Exported %u page to “%s”", "Exported %u pages to “%s”", pages),
+          pages, done->name);
+      cfd_ui_toast (done->parent, message);
+    }
+  g_object_unref (done->parent);
+  g_free (done->name);
+  g_free (done);
+}
+
+void
+cfd_record_export_pdf (GtkWidget *parent,
+                       CfdVault *vault,
+                       const char *patient_id,
+                       gboolean include_psychotherapy,
+                       const char *path)
+{
+  ExportDone *done = g_new0 (ExportDone, 1);
+
+  done->parent = g_object_ref (parent);
+  done->name = g_filename_display_basename (path);
+  done->include_psychotherapy = include_psychotherapy;
+  cfd_vault_export_patient_pdf_async (vault, patient_id, include_psychotherapy, path, NULL,
+                                      exported, done);
+}
+
+typedef struct
+{
+  GtkWidget *parent;
+  CfdVault *vault;
+  char *patient_id;
+  gboolean include_psychotherapy;
+} ExportRequest;
+
+static void
+export_request_free (ExportRequest *request)
+{
+  g_clear_object (&request->parent);
+  g_clear_object (&request->vault);
+  g_free (request->patient_id);
+  g_free (request);
+}
+
+static void
+file_chosen (GtkNativeDialog *chooser, int response, ExportRequest *request)
+{
+  g_autoptr (GFile) file = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  if (file != NULL)
+    path = g_file_get_path (file);
+  if (file != NULL && path == NULL)
+    cfd_ui_toast (request->parent,
+                  _ ("The record was not exported: choose a folder on this computer"));
+  else if (path != NULL && cfd_vault_is_unlocked (request->vault))
+    cfd_record_export_pdf (request->parent, request->vault, request->patient_id,
+                           request->include_psychotherapy, path);
+  export_request_free (request);
+  g_object_unref (chooser);
+}
+
+static void
+choose_file (ExportRequest *request)
+{
+  GtkFileChooserNative *chooser;
+  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+
+  /* GtkFileDialog is GTK 4.10; Debian 12 has 4.8. */
+  chooser = gtk_file_chooser_native_new (
+      _ ("Export Patient Record"), GTK_WINDOW (gtk_widget_get_root (request->parent)),
+      GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Export"), _ ("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  /* Named generically: file names show up in recent-file lists. */
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), _ ("patient-record.pdf"));
+  gtk_file_filter_set_name (filter, _ ("PDF documents"));
+  gtk_file_filter_add_mime_type (filter, "application/pdf");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (file_chosen), request);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* ---- the question ---- */
+
+static void
+ask_response (AdwMessageDialog *dialog, const char *response, gpointer user_data)
+{
+  ExportRequest *request = g_object_steal_data (G_OBJECT (dialog), "request");
+  GtkCheckButton *check = g_object_get_data (G_OBJECT (dialog), "include-psychotherapy");
+  CfdRecordDocumentUse use = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "use"));
+
+  if (request == NULL)
+    return;
+  if (g_strcmp0 (response, "cancel") == 0 || !cfd_vault_is_unlocked (request->vault))
+    {
+      export_request_free (request);
+      return;
+    }
+  request->include_psychotherapy = gtk_check_button_get_active (check);
+  if (use == CFD_RECORD_DOCUMENT_PRINT)
+    {
+      cfd_record_export_print (request->parent, request->vault, request->patient_id,
+                               request->include_psychotherapy,
+                               GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, NULL);
+      export_request_free (request);
+      return;
+    }
+  choose_file (request);
+}
+
+void
+cfd_record_export_ask (GtkWidget *parent,
+                       CfdVault *vault,
+                       const char *patient_id,
+                       CfdRecordDocumentUse use)
+{
+  gboolean print = use == CFD_RECORD_DOCUMENT_PRINT;
+  GtkWidget *dialog;
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *check = gtk_check_button_new_with_mnemonic (_ ("Include _psychotherapy notes"));
+  GtkWidget *explain = gtk_label_new (
+      _ ("Integration-session process notes are kept apart from the medical record. Include "
+         "them only when the patient has authorized their release; the cover page and the audit "
+         "log will say they were included."));
+  ExportRequest *request = g_new0 (ExportRequest, 1);
+
+  dialog = adw_message_dialog_new (
+      GTK_WINDOW (gtk_widget_get_root (parent)),
+      print ? _ ("Print Patient Record?") : _ ("Export Patient Record?"),
+      _ ("The document holds the signed medical record — intake, dosing sessions, progress "
+         "notes, risk assessments, safety plans and measures — with its addenda, behind a cover "
+         "page that says what is included. Unsigned drafts are left out. Exporting or printing it "
+         "is "
+         "recorded in the audit log."));
+  gtk_widget_set_name (dialog, print ? "print_dialog" : "export_dialog");
+  gtk_widget_set_name (check, "include_psychotherapy_check");
+  gtk_label_set_wrap (GTK_LABEL (explain), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (explain), 0);
+  gtk_widget_set_margin_start (explain, 32);
+  gtk_widget_add_css_class (explain, "dim-label");
+  gtk_widget_add_css_class (explain, "caption");
+  gtk_box_append (GTK_BOX (box), check);
+  gtk_box_append (GTK_BOX (box), explain);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"),
+                                    print ? "print" : "export",
+                                    print ? _ ("_Print…") : _ ("_Choose File…"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog),
+                                              print ? "print" : "export", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), print ? "print" : "export");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "include-psychotherapy", check);
+  g_object_set_data (G_OBJECT (dialog), "use", GINT_TO_POINTER (use));
+
+  request->parent = g_object_ref (parent);
+  request->vault = g_object_ref (vault);
+  request->patient_id = g_strdup (patient_id);
+  /* Freed with the dialog unless a response takes it on. */
+  g_object_set_data_full (G_OBJECT (dialog), "request", request,
+                          (GDestroyNotify)export_request_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (ask_response), NULL);
+  /* Locking closes the question (its response is "cancel"). */
+  g_signal_connect_object (vault, "locked", G_CALLBACK (gtk_window_close), dialog,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}

@@ -1,0 +1,38 @@
+/* cfd-record-export.h: exporting a patient's record as PDF and printing it, from the patient page. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "cfd-record-document.h"
+#include "cfd-vault.h"
+
+G_BEGIN_DECLS
+
+/* Asks whether to include the psychotherapy notes (off unless ticked),
+ * then, for an export, where to save the PDF; then exports or prints.
+ * The outcome is shown as a toast in parent's window. */
+void cfd_record_export_ask (GtkWidget *parent,
+                            CfdVault *vault,
+                            const char *patient_id,
+                            CfdRecordDocumentUse use);
+
+/* Exports to path (the layout and writing in a worker thread) and toasts
+ * the outcome when done. */
+void cfd_record_export_pdf (GtkWidget *parent,
+                            CfdVault *vault,
+                            const char *patient_id,
+                            gboolean include_psychotherapy,
+                            const char *path);
+
+/* Prints through GtkPrintOperation with the same renderer as the PDF. The
+ * app uses GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG; tests use
+ * GTK_PRINT_OPERATION_ACTION_EXPORT with export_filename. A print that
+ * reaches the printer (or fails) is audited; a cancelled one is not. */
+void cfd_record_export_print (GtkWidget *parent,
+                              CfdVault *vault,
+                              const char *patient_id,
+                              gboolean include_psychotherapy,
+                              GtkPrintOperationAction action,
+                              const char *export_filename);
+
+G_END_DECLS
