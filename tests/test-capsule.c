@@ -6,7 +6,8 @@
 #include "cfd-capsule-private.h"
 #include "cfd-capsule.h"
 #include "cfd-consent.h"
-#include "cfd-record.h"
+#include "cfd-record-private.h"
+#include "cfd-review-private.h"
 #include "cfd-review.h"
 #include "cfd-test-util.h"
 
@@ -718,10 +719,300 @@ test_card_user_cannot_unlock (Fixture *f, gconstpointer data)
   g_assert_nonnull (error);
 }
 
+/* Known-answer files (tests/fixtures/capsule): written once from fixed
+ * keys, read by every later version. CFD_WRITE_CAPSULE_FIXTURES=DIR writes
+ * them again (only when the format version changes). */
+#define FX_THERAPIST_VAULT  "f1x7face0000000000000000000000a1"
+#define FX_SUPERVISOR_VAULT "f1x7face0000000000000000000000b2"
+#define FX_THERAPIST        "7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e"
+#define FX_SUPERVISOR       "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"
+#define FX_CAPSULE          "c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0"
+#define FX_CONSENT          "c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5"
+#define FX_PATIENT          "9a9a9a9a9a9a9a9a9a9a9a9a9a9a9a9a"
+#define FX_RECORD           "4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e"
+#define FX_REPLY            "3e3e3e3e3e3e3e3e3e3e3e3e3e3e3e3e"
+#define FX_REVIEW           "1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e"
+#define FX_CREATED          G_GINT64_CONSTANT (1764547200) /* 2025-12-01 */
+#define FX_EXPIRES          G_GINT64_CONSTANT (1767225600) /* 2026-01-01 */
+#define FX_OCCURRED         G_GINT64_CONSTANT (1764460800)
+#define FX_FINGERPRINT      "CC8C 1B0B 2DD1 B1A7 1718 CE96 FFB8 1038"
+
+typedef struct
+{
+  guint8 box_pk[CFD_BOX_PK_BYTES], box_sk[CFD_BOX_SK_BYTES];
+  guint8 sign_pk[CFD_SIGN_PK_BYTES], sign_sk[CFD_SIGN_SK_BYTES];
+} FxKeys;
+
+static void
+fx_keys (FxKeys *keys, guint8 box_seed, guint8 sign_seed)
+{
+  guint8 seed[32];
+
+  memset (seed, box_seed, sizeof seed);
+  crypto_box_seed_keypair (keys->box_pk, keys->box_sk, seed);
+  memset (seed, sign_seed, sizeof seed);
+  crypto_sign_seed_keypair (keys->sign_pk, keys->sign_sk, seed);
+}
+
+static GVariant *
+fx_record_content (void)
+{
+  GVariantDict dict;
+
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "subjective", "s", "Fixture progress note");
+  return cfd_record_content_canonical (g_variant_dict_end (&dict));
+}
+
+static void
+fx_record_hash (guint8 hash[CFD_HASH_BYTES], GVariant *canonical)
+{
+  cfd_record_signature_hash_for_vault_id (hash, FX_THERAPIST_VAULT, FX_RECORD, FX_PATIENT,
+                                          CFD_RECORD_PROGRESS, CFD_RECORD_CLASS_MEDICAL, NULL,
+                                          FX_THERAPIST, FX_OCCURRED, FX_CREATED - 60, canonical);
+}
+
+static char *
+fixture_path (const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, "fixtures", "capsule", name, NULL);
+}
+
+static void
+write_fixtures (const char *dir)
+{
+  FxKeys therapist, supervisor;
+  CfdCardFile card = { (char *)FX_SUPERVISOR_VAULT, (char *)FX_SUPERVISOR, (char *)SUPERVISOR };
+  CfdCapsuleFile capsule = { 0 };
+  CfdReplyFile reply = { 0 };
+  g_autoptr (GVariant) content = fx_record_content ();
+  g_autoptr (GVariant) comment = NULL;
+  g_autoptr (GBytes) card_file = NULL, capsule_file = NULL, reply_file = NULL;
+  g_autoptr (CfdAd) msg = NULL;
+  GVariantDict terms, text;
+  guint8 hash[CFD_HASH_BYTES], record_sig[CFD_SIGNATURE_BYTES], review_sig[CFD_SIGNATURE_BYTES];
+  const guint8 *msg_data;
+  gsize msg_len;
+  g_autofree char *card_path = g_build_filename (dir, "v1.cfdcard", NULL);
+  g_autofree char *capsule_path = g_build_filename (dir, "v1.cfdcapsule", NULL);
+  g_autofree char *reply_path = g_build_filename (dir, "v1.cfdreply", NULL);
+  g_autofree char *fingerprint = NULL;
+
+  fx_keys (&therapist, 0x33, 0x44);
+  fx_keys (&supervisor, 0x11, 0x22);
+  memcpy (card.box_pk, supervisor.box_pk, CFD_BOX_PK_BYTES);
+  memcpy (card.sign_pk, supervisor.sign_pk, CFD_SIGN_PK_BYTES);
+  card_file = cfd_card_file_encode (&card, supervisor.sign_sk);
+
+  fx_record_hash (hash, content);
+  crypto_sign_detached (record_sig, NULL, hash, sizeof hash, therapist.sign_sk);
+  g_variant_dict_init (&terms, NULL);
+  g_variant_dict_insert (&terms, "expires", "x", FX_EXPIRES);
+  g_variant_dict_insert (&terms, "method", "s", "signed form");
+  g_variant_dict_insert (&terms, "obtained-on", "s", "2025-11-30");
+  g_variant_dict_insert (&terms, "purpose", "s", "Fixture supervision");
+  g_variant_dict_insert (&terms, "records-from", "x", G_GINT64_CONSTANT (0));
+  g_variant_dict_insert (&terms, "records-to", "x", G_GINT64_CONSTANT (0));
+  g_variant_dict_insert (&terms, "scope", "s", "medical");
+  capsule.capsule_id = (char *)FX_CAPSULE;
+  capsule.vault_id = (char *)FX_THERAPIST_VAULT;
+  capsule.consent_id = (char *)FX_CONSENT;
+  capsule.patient_id = (char *)FX_PATIENT;
+  capsule.therapist_id = (char *)FX_THERAPIST;
+  capsule.therapist_name = (char *)"Test Owner";
+  memcpy (capsule.therapist_sign_pk, therapist.sign_pk, CFD_SIGN_PK_BYTES);
+  memcpy (capsule.therapist_box_pk, therapist.box_pk, CFD_BOX_PK_BYTES);
+  capsule.supervisor_id = (char *)FX_SUPERVISOR;
+  memcpy (capsule.supervisor_box_pk, supervisor.box_pk, CFD_BOX_PK_BYTES);
+  capsule.created = FX_CREATED;
+  capsule.expires = FX_EXPIRES;
+  cfd_capsule_file_seal (
+      &capsule,
+      g_variant_new_parsed (
+          "(%@a{sv}, 'Fixture Patient', [(%s, '', %s, 'progress', 'medical', "
+          "%x, %x, %@a{sv}, %@ay, %@ay)])",
+          g_variant_dict_end (&terms), FX_RECORD, FX_THERAPIST, FX_OCCURRED, FX_CREATED - 60,
+          content,
+          g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, record_sig, sizeof record_sig, 1),
+          g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, therapist.sign_pk, CFD_SIGN_PK_BYTES,
+                                     1)));
+  capsule_file = cfd_capsule_file_encode (&capsule, therapist.sign_sk);
+
+  g_variant_dict_init (&text, NULL);
+  g_variant_dict_insert (&text, "text", "s", "Fixture comment");
+  comment = g_variant_ref_sink (g_variant_dict_end (&text));
+  msg = cfd_review_message (FX_THERAPIST_VAULT, FX_REVIEW, FX_RECORD, hash, FX_SUPERVISOR,
+                            CFD_REVIEW_COMMENT, FX_CREATED + 60, comment);
+  msg_data = cfd_ad_data (msg, &msg_len);
+  crypto_sign_detached (review_sig, NULL, msg_data, msg_len, supervisor.sign_sk);
+  reply.reply_id = (char *)FX_REPLY;
+  reply.capsule_id = (char *)FX_CAPSULE;
+  reply.vault_id = (char *)FX_THERAPIST_VAULT;
+  reply.consent_id = (char *)FX_CONSENT;
+  reply.patient_id = (char *)FX_PATIENT;
+  reply.supervisor_id = (char *)FX_SUPERVISOR;
+  memcpy (reply.supervisor_sign_pk, supervisor.sign_pk, CFD_SIGN_PK_BYTES);
+  reply.therapist_id = (char *)FX_THERAPIST;
+  reply.seq = 1;
+  reply.created = FX_CREATED + 120;
+  cfd_reply_file_seal (
+      &reply, therapist.box_pk,
+      g_variant_new_parsed (
+          "[(%s, %s, 'comment', %x, %@a{sv}, %@ay)]", FX_REVIEW, FX_RECORD, FX_CREATED + 60,
+          comment,
+          g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, review_sig, sizeof review_sig, 1)));
+  reply_file = cfd_reply_file_encode (&reply, supervisor.sign_sk);
+
+  write_file (card_path, g_bytes_get_data (card_file, NULL), g_bytes_get_size (card_file));
+  write_file (capsule_path, g_bytes_get_data (capsule_file, NULL), g_bytes_get_size (capsule_file));
+  write_file (reply_path, g_bytes_get_data (reply_file, NULL), g_bytes_get_size (reply_file));
+  g_clear_pointer (&capsule.payload, g_bytes_unref);
+  g_clear_pointer (&reply.payload, g_bytes_unref);
+  fingerprint = cfd_card_fingerprint (FX_SUPERVISOR, supervisor.box_pk, supervisor.sign_pk);
+  g_print ("# fixtures written; supervisor fingerprint %s\n", fingerprint);
+}
+
+/* Parses, and encodes back to the very same bytes (Ed25519 is deterministic). */
+static void
+test_fixture_card (void)
+{
+  g_autofree char *path = fixture_path ("v1.cfdcard");
+  g_autoptr (GBytes) bytes = read_file (path);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CfdCardFile) card = NULL;
+  g_autoptr (GBytes) again = NULL;
+  g_autofree char *fingerprint = NULL;
+  FxKeys supervisor;
+
+  fx_keys (&supervisor, 0x11, 0x22);
+  card = cfd_card_file_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (card->vault_id, ==, FX_SUPERVISOR_VAULT);
+  g_assert_cmpstr (card->user_id, ==, FX_SUPERVISOR);
+  g_assert_cmpstr (card->name, ==, SUPERVISOR);
+  g_assert_cmpmem (card->box_pk, CFD_BOX_PK_BYTES, supervisor.box_pk, CFD_BOX_PK_BYTES);
+  g_assert_cmpmem (card->sign_pk, CFD_SIGN_PK_BYTES, supervisor.sign_pk, CFD_SIGN_PK_BYTES);
+  fingerprint = cfd_card_fingerprint (card->user_id, card->box_pk, card->sign_pk);
+  g_assert_cmpstr (fingerprint, ==, FX_FINGERPRINT);
+  again = cfd_card_file_encode (card, supervisor.sign_sk);
+  g_assert_true (g_bytes_equal (again, bytes));
+}
+
+static void
+test_fixture_capsule (void)
+{
+  g_autofree char *path = fixture_path ("v1.cfdcapsule");
+  g_autoptr (GBytes) bytes = read_file (path);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CfdCapsuleFile) capsule = NULL;
+  g_autoptr (GVariant) payload = NULL;
+  g_autoptr (GVariant) terms = NULL, records = NULL, item = NULL, content = NULL, sig = NULL;
+  g_autoptr (GVariant) expected = fx_record_content ();
+  g_autoptr (GBytes) again = NULL;
+  const char *name = NULL, *scope = NULL;
+  guint8 hash[CFD_HASH_BYTES];
+  FxKeys therapist, supervisor;
+
+  fx_keys (&therapist, 0x33, 0x44);
+  fx_keys (&supervisor, 0x11, 0x22);
+  capsule
+      = cfd_capsule_file_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (capsule->capsule_id, ==, FX_CAPSULE);
+  g_assert_cmpstr (capsule->vault_id, ==, FX_THERAPIST_VAULT);
+  g_assert_cmpstr (capsule->consent_id, ==, FX_CONSENT);
+  g_assert_cmpstr (capsule->patient_id, ==, FX_PATIENT);
+  g_assert_cmpstr (capsule->therapist_id, ==, FX_THERAPIST);
+  g_assert_cmpstr (capsule->supervisor_id, ==, FX_SUPERVISOR);
+  g_assert_cmpint (capsule->created, ==, FX_CREATED);
+  g_assert_cmpint (capsule->expires, ==, FX_EXPIRES);
+  g_assert_cmpmem (capsule->therapist_sign_pk, CFD_SIGN_PK_BYTES, therapist.sign_pk,
+                   CFD_SIGN_PK_BYTES);
+  again = cfd_capsule_file_encode (capsule, therapist.sign_sk);
+  g_assert_true (g_bytes_equal (again, bytes));
+
+  /* The therapist cannot open what was sealed to the supervisor. */
+  g_assert_null (cfd_capsule_file_open (capsule, therapist.box_pk, therapist.box_sk, &error));
+  g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_WRONG_RECIPIENT);
+  g_clear_error (&error);
+  payload = cfd_capsule_file_open (capsule, supervisor.box_pk, supervisor.box_sk, &error);
+  g_assert_no_error (error);
+  terms = g_variant_get_child_value (payload, 0);
+  g_assert_true (g_variant_lookup (terms, "scope", "&s", &scope));
+  g_assert_cmpstr (scope, ==, "medical");
+  g_variant_get_child (payload, 1, "&s", &name);
+  g_assert_cmpstr (name, ==, "Fixture Patient");
+  records = g_variant_get_child_value (payload, 2);
+  g_assert_cmpuint (g_variant_n_children (records), ==, 1);
+  item = g_variant_get_child_value (records, 0);
+  content = g_variant_get_child_value (item, 7);
+  sig = g_variant_get_child_value (item, 8);
+  g_assert_true (g_variant_equal (content, expected));
+  fx_record_hash (hash, content);
+  g_assert_cmpint (
+      crypto_sign_verify_detached (g_variant_get_data (sig), hash, sizeof hash, therapist.sign_pk),
+      ==, 0);
+}
+
+static void
+test_fixture_reply (void)
+{
+  g_autofree char *path = fixture_path ("v1.cfdreply");
+  g_autoptr (GBytes) bytes = read_file (path);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CfdReplyFile) reply = NULL;
+  g_autoptr (GVariant) reviews = NULL, review = NULL, content = NULL, sig = NULL;
+  g_autoptr (GVariant) record = fx_record_content ();
+  g_autoptr (GBytes) again = NULL;
+  g_autoptr (CfdAd) msg = NULL;
+  const char *text = NULL;
+  guint8 hash[CFD_HASH_BYTES];
+  const guint8 *msg_data;
+  gsize msg_len;
+  FxKeys therapist, supervisor;
+
+  fx_keys (&therapist, 0x33, 0x44);
+  fx_keys (&supervisor, 0x11, 0x22);
+  reply = cfd_reply_file_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (reply->reply_id, ==, FX_REPLY);
+  g_assert_cmpstr (reply->capsule_id, ==, FX_CAPSULE);
+  g_assert_cmpstr (reply->therapist_id, ==, FX_THERAPIST);
+  g_assert_cmpuint (reply->seq, ==, 1);
+  g_assert_cmpint (reply->created, ==, FX_CREATED + 120);
+  again = cfd_reply_file_encode (reply, supervisor.sign_sk);
+  g_assert_true (g_bytes_equal (again, bytes));
+
+  reviews = cfd_reply_file_open (reply, therapist.box_pk, therapist.box_sk, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_variant_n_children (reviews), ==, 1);
+  review = g_variant_get_child_value (reviews, 0);
+  content = g_variant_get_child_value (review, 4);
+  sig = g_variant_get_child_value (review, 5);
+  g_assert_true (g_variant_lookup (content, "text", "&s", &text));
+  g_assert_cmpstr (text, ==, "Fixture comment");
+  fx_record_hash (hash, record);
+  msg = cfd_review_message (FX_THERAPIST_VAULT, FX_REVIEW, FX_RECORD, hash, FX_SUPERVISOR,
+                            CFD_REVIEW_COMMENT, FX_CREATED + 60, content);
+  msg_data = cfd_ad_data (msg, &msg_len);
+  g_assert_cmpint (
+      crypto_sign_verify_detached (g_variant_get_data (sig), msg_data, msg_len, supervisor.sign_pk),
+      ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
   cfd_test_init (&argc, &argv);
+
+  if (g_getenv ("CFD_WRITE_CAPSULE_FIXTURES") != NULL)
+    {
+      write_fixtures (g_getenv ("CFD_WRITE_CAPSULE_FIXTURES"));
+      return 0;
+    }
+  g_test_add_func ("/confidant/capsule/fixture/card", test_fixture_card);
+  g_test_add_func ("/confidant/capsule/fixture/capsule", test_fixture_capsule);
+  g_test_add_func ("/confidant/capsule/fixture/reply", test_fixture_reply);
 
 #define ADD(path, func) \
   g_test_add ("/confidant/capsule/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
