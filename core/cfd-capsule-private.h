@@ -127,6 +127,15 @@ GVariant *cfd_reply_file_open (const CfdReplyFile *reply,
                                const guint8 box_sk[CFD_BOX_SK_BYTES],
                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* Checks a capsule's decrypted payload: consent terms, and each record a
+ * signed record of the patient in the consent's scope, signed before
+ * created, whose signature holds for the vault vault_id. TAMPERED if not. */
+gboolean cfd_capsule_verify_payload (const char *vault_id,
+                                     const char *patient_id,
+                                     gint64 created,
+                                     GVariant *payload,
+                                     GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* A GVariant of the given type from a wiped buffer, in normal form, or NULL. */
 GVariant *cfd_capsule_variant_from_plain (GBytes *plain, const char *type);
 

@@ -54,8 +54,8 @@ terms_cover (GVariant *terms, gboolean psychotherapy, gint64 occurred)
 /* Each record: a signed record of the patient, in the consent's scope,
  * signed before the capsule was made, and its signature holds for the
  * therapist's vault. */
-static gboolean
-verify_payload (
+gboolean
+cfd_capsule_verify_payload (
     const char *vault_id, const char *patient_id, gint64 created, GVariant *payload, GError **error)
 {
   g_autoptr (GVariant) terms = g_variant_get_child_value (payload, 0);
@@ -251,7 +251,8 @@ cfd_vault_import_capsule (CfdVault *vault, const char *path, GError **error)
                                    cfd_vault_get_box_secret_key (vault), error);
   if (payload == NULL)
     return NULL;
-  if (!verify_payload (capsule->vault_id, capsule->patient_id, capsule->created, payload, error))
+  if (!cfd_capsule_verify_payload (capsule->vault_id, capsule->patient_id, capsule->created,
+                                   payload, error))
     return NULL;
 
   if (!cfd_db_begin (db, error))
@@ -456,8 +457,8 @@ open_row (CfdVault *vault, const char *capsule_id, Opened *o, GError **error)
   if (plain != NULL)
     o->payload = cfd_capsule_variant_from_plain (plain, CFD_CAPSULE_PAYLOAD_TYPE);
   if (o->payload != NULL)
-    ok = verify_payload (o->vault_id, cfd_capsule_get_patient_id (o->capsule),
-                         cfd_capsule_get_created (o->capsule), o->payload, error);
+    ok = cfd_capsule_verify_payload (o->vault_id, cfd_capsule_get_patient_id (o->capsule),
+                                     cfd_capsule_get_created (o->capsule), o->payload, error);
   else
     damaged (error, "stored contents do not authenticate");
   if (ok)

@@ -1010,6 +1010,22 @@ main (int argc, char *argv[])
       write_fixtures (g_getenv ("CFD_WRITE_CAPSULE_FIXTURES"));
       return 0;
     }
+  /* The fixture's decrypted payload, as a seed for fuzz-capsule. */
+  if (g_getenv ("CFD_WRITE_CAPSULE_SEED") != NULL)
+    {
+      g_autofree char *path = fixture_path ("v1.cfdcapsule");
+      g_autoptr (GBytes) bytes = read_file (path);
+      g_autoptr (CfdCapsuleFile) capsule
+          = cfd_capsule_file_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL);
+      g_autoptr (GVariant) payload = NULL;
+      FxKeys supervisor;
+
+      fx_keys (&supervisor, 0x11, 0x22);
+      payload = cfd_capsule_file_open (capsule, supervisor.box_pk, supervisor.box_sk, NULL);
+      write_file (g_getenv ("CFD_WRITE_CAPSULE_SEED"), g_variant_get_data (payload),
+                  g_variant_get_size (payload));
+      return 0;
+    }
   g_test_add_func ("/confidant/capsule/fixture/card", test_fixture_card);
   g_test_add_func ("/confidant/capsule/fixture/capsule", test_fixture_capsule);
   g_test_add_func ("/confidant/capsule/fixture/reply", test_fixture_reply);
