@@ -22,6 +22,11 @@ char *cfd_vault_import_supervisor_card (CfdVault *vault,
                                         char **fingerprint,
                                         GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* The supervisors known by card only (CfdUserInfo, role supervisor): they
+ * are named in consents but are not in the keyring. */
+GPtrArray *cfd_vault_list_card_supervisors (CfdVault *vault,
+                                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Owner or therapist: the patient's signed records within a live consent's
  * scope, sealed to the consent's supervisor and signed by the signed-in
  * user. The capsule expires with the consent, or after

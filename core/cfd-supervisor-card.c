@@ -152,3 +152,37 @@ failed:
   cfd_db_rollback (db);
   return NULL;
 }
+
+GPtrArray *
+cfd_vault_list_card_supervisors (CfdVault *vault, GError **error)
+{
+  g_autoptr (GPtrArray) users = g_ptr_array_new_with_free_func ((GDestroyNotify)cfd_user_info_free);
+  CfdDb *db = cfd_vault_get_db (vault, error);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (db == NULL)
+    return NULL;
+  stmt = cfd_db_prepare (db,
+                         "SELECT u.id, u.name FROM users u JOIN supervisor_cards c "
+                         "ON c.user_id = u.id WHERE u.role = 'supervisor' ORDER BY u.name",
+                         error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CfdUserInfo *info = g_new0 (CfdUserInfo, 1);
+
+      info->id = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+      info->name = g_strdup ((const char *)sqlite3_column_text (stmt, 1));
+      info->role = CFD_ROLE_SUPERVISOR;
+      g_ptr_array_add (users, info);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      cfd_db_set_error (db, rc, "listing supervisors", error);
+      return NULL;
+    }
+  return g_steal_pointer (&users);
+}

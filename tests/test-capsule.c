@@ -713,7 +713,12 @@ test_card_user_cannot_unlock (Fixture *f, gconstpointer data)
   g_autofree char *capsule_id = share_capsule (f, CFD_CONSENT_SCOPE_MEDICAL, 0);
   g_autoptr (GPtrArray) users = cfd_vault_list_users (f->therapist);
 
+  g_autoptr (GPtrArray) cards = cfd_vault_list_card_supervisors (f->therapist, &error);
+
+  g_assert_no_error (error);
   g_assert_cmpuint (users->len, ==, 1);
+  g_assert_cmpuint (cards->len, ==, 1);
+  g_assert_cmpstr (((CfdUserInfo *)g_ptr_array_index (cards, 0))->name, ==, SUPERVISOR);
   cfd_vault_lock (f->therapist);
   g_assert_false (cfd_vault_unlock (f->therapist, SUPERVISOR, CFD_TEST_PASSPHRASE, &error));
   g_assert_nonnull (error);

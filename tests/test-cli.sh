@@ -215,6 +215,8 @@ expect 1 "a cut-off card is refused" -- "$cli" "${rec_args[@]}" supervisor card 
 grep -q "incomplete" "$work/err" && ok "the cut is named" || not_ok "the cut is named"
 expect 0 "consent for the card's supervisor" -- "$cli" "${rec_args[@]}" consent grant --patient "$id" --supervisor "Cleo Capsule" --scope all --purpose "Remote supervision" --obtained 2026-11-01 --method "signed form"
 cap_consent=$(cat "$work/out")
+expect 0 "consent list names the card's supervisor" -- "$cli" "${rec_args[@]}" consent list --patient "$id"
+grep -q "Cleo Capsule may read" "$work/out" && ok "the card's supervisor is named" || not_ok "the card's supervisor is named"
 expect 2 "capsule export without --out" -- "$cli" "${rec_args[@]}" capsule export --consent "$cap_consent"
 expect 0 "capsule export" -- "$cli" "${rec_args[@]}" capsule export --consent "$cap_consent" --out "$work/pelham.cfdcapsule"
 capsule=$(cat "$work/out")
