@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cfd-capsule.h"
 #include "cfd-consent.h"
 
 #include "cfd-consent-dialog.h"
@@ -110,7 +111,19 @@ consent_row (CfdConsentPanel *self, CfdConsent *consent, GPtrArray *users, gint6
       gtk_image_new_from_icon_name (live ? "emblem-ok-symbolic" : "action-unavailable-symbolic"));
   if (live && cfd_vault_get_user_role (self->vault) != CFD_ROLE_SUPERVISOR)
     {
+      GtkWidget *capsule = gtk_button_new_with_mnemonic (_ ("Send as _Capsule…"));
       GtkWidget *button = gtk_button_new_with_mnemonic (_ ("_Revoke"));
+
+      /* For a supervisor on their own computer: the records this consent
+       * covers, sealed to them. */
+      gtk_widget_set_valign (capsule, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (capsule,
+                                   _ ("Save the records this consent covers as a file only the "
+                                      "supervisor can open, until the consent expires"));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (capsule), "consents.capsule");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (capsule), "s",
+                                        cfd_consent_get_id (consent));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), capsule);
 
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "consents.revoke");
@@ -157,6 +170,13 @@ cfd_consent_panel_load (CfdConsentPanel *self,
   if (consents == NULL)
     return FALSE;
   users = cfd_vault_list_users (vault);
+  {
+    g_autoptr (GPtrArray) cards = cfd_vault_list_card_supervisors (vault, NULL);
+
+    /* Supervisors known by their card only are named too. */
+    for (guint i = 0; cards != NULL && i < cards->len; i++)
+      g_ptr_array_add (users, g_steal_pointer (&g_ptr_array_index (cards, i)));
+  }
   self->n_consents = g_list_model_get_n_items (consents);
   for (guint i = 0; i < self->n_consents; i++)
     {
@@ -201,6 +221,56 @@ add_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   g_signal_connect_object (dialog, "granted", G_CALLBACK (consent_granted), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+capsule_chosen (GtkNativeDialog *chooser, int response, CfdConsentPanel *self)
+{
+  const char *consent_id = g_object_get_data (G_OBJECT (chooser), "consent-id");
+  g_autoptr (GFile) file = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr (GError) error = NULL;
+  guint n = 0;
+
+  if (response == GTK_RESPONSE_ACCEPT && self->vault != NULL && cfd_vault_is_unlocked (self->vault))
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      path = file != NULL ? g_file_get_path (file) : NULL;
+    }
+  g_object_unref (chooser);
+  if (path == NULL)
+    return;
+  id = cfd_vault_export_capsule (self->vault, consent_id, path, &n, &error);
+  if (id == NULL)
+    {
+      toast (self, _ ("The capsule could not be saved"), error);
+      return;
+    }
+  text = g_strdup_printf (ngettext ("Capsule with %u signed record saved for the supervisor",
+                                    "Capsule with %u signed records saved for the supervisor", n),
+                          n);
+  toast (self, text, NULL);
+}
+
+static void
+capsule_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CfdConsentPanel *self = CFD_CONSENT_PANEL (widget);
+  GtkFileChooserNative *chooser;
+
+  if (self->vault == NULL || !cfd_vault_is_unlocked (self->vault))
+    return;
+  chooser
+      = gtk_file_chooser_native_new (_ ("Save Capsule"), GTK_WINDOW (gtk_widget_get_root (widget)),
+                                     GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Save"), _ ("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "supervision.cfdcapsule");
+  g_object_set_data_full (G_OBJECT (chooser), "consent-id",
+                          g_strdup (g_variant_get_string (parameter, NULL)), g_free);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (capsule_chosen), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
 static void
@@ -275,6 +345,7 @@ cfd_consent_panel_class_init (CfdConsentPanelClass *klass)
 
   gtk_widget_class_install_action (widget_class, "consents.add", NULL, add_action);
   gtk_widget_class_install_action (widget_class, "consents.revoke", "s", revoke_action);
+  gtk_widget_class_install_action (widget_class, "consents.capsule", "s", capsule_action);
 }
 
 static void
