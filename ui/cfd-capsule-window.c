@@ -48,17 +48,58 @@ info_row (const char *title, const char *value)
   return row;
 }
 
-/* One field's value as text; record content is already checked. */
-static char *
-field_text (GVariant *value)
+static const char *
+choice_label (const CfdTemplateField *field, const char *id)
 {
+  for (guint i = 0; field != NULL && field->choices != NULL && field->choices[i] != NULL; i++)
+    if (g_strcmp0 (field->choices[i], id) == 0 && field->choice_labels != NULL
+        && field->choice_labels[i] != NULL)
+      return field->choice_labels[i];
+  return id;
+}
+
+/* One field's value as text, as the record editor would show it; the
+ * content was checked when the capsule was opened. */
+static char *
+field_text (const CfdTemplateField *field, GVariant *value)
+{
+  const char *unit = field != NULL && field->unit != NULL ? field->unit : NULL;
+
   if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
-    return g_variant_dup_string (value, NULL);
+    return g_strdup (choice_label (field, g_variant_get_string (value, NULL)));
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE))
+    return g_strdup_printf ("%.4g%s%s", g_variant_get_double (value), unit ? " " : "",
+                            unit ? unit : "");
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
+    return g_strdup_printf ("%" G_GINT64_FORMAT "%s%s", g_variant_get_int64 (value),
+                            unit ? " " : "", unit ? unit : "");
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN))
+    return g_strdup (g_variant_get_boolean (value) ? _ ("Yes") : _ ("No"));
   if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY))
     {
-      g_autofree const char **items = g_variant_get_strv (value, NULL);
+      GString *text = g_string_new (NULL);
+      GVariantIter iter;
+      const char *item;
 
-      return g_strjoinv (", ", (char **)items);
+      g_variant_iter_init (&iter, value);
+      while (g_variant_iter_next (&iter, "&s", &item))
+        g_string_append_printf (text, "%s%s", text->len > 0 ? ", " : "",
+                                choice_label (field, item));
+      return g_string_free (text, FALSE);
+    }
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE)))
+    {
+      GString *text = g_string_new (NULL);
+      GVariantIter iter;
+      const char *time;
+      guint16 sys, dia, hr, spo2;
+
+      g_variant_iter_init (&iter, value);
+      while (g_variant_iter_next (&iter, "(&sqqqq)", &time, &sys, &dia, &hr, &spo2))
+        /* Translators: one vitals reading: time, blood pressure, heart rate, SpO2 */
+        g_string_append_printf (text, _ ("%s%s  BP %u/%u, HR %u, SpO₂ %u%%"),
+                                text->len > 0 ? "\n" : "", time, sys, dia, hr, spo2);
+      return g_string_free (text, FALSE);
     }
   return g_variant_print (value, FALSE);
 }
@@ -91,14 +132,28 @@ record_row (CfdCapsuleWindow *self, CfdCapsuleRecord *record)
   adw_expander_row_add_prefix (ADW_EXPANDER_ROW (row),
                                gtk_image_new_from_icon_name (cfd_ui_kind_icon (kind)));
 
+  /* In the template's order, as the record editor shows them; anything the
+   * template does not name (a field of an older template) after. */
+  for (guint i = 0; tmpl != NULL && i < tmpl->fields->len; i++)
+    {
+      const CfdTemplateField *field = g_ptr_array_index (tmpl->fields, i);
+      g_autoptr (GVariant) field_value = g_variant_lookup_value (content, field->id, NULL);
+      g_autofree char *text = NULL;
+
+      if (field_value == NULL)
+        continue;
+      text = field_text (field, field_value);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), info_row (field->label, text));
+    }
   g_variant_iter_init (&iter, content);
   while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
     {
-      const CfdTemplateField *field = tmpl != NULL ? cfd_template_find_field (tmpl, key) : NULL;
-      g_autofree char *text = field_text (value);
+      if (tmpl == NULL || cfd_template_find_field (tmpl, key) == NULL)
+        {
+          g_autofree char *text = field_text (NULL, value);
 
-      adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
-                                info_row (field != NULL ? field->label : key, text));
+          adw_expander_row_add_row (ADW_EXPANDER_ROW (row), info_row (key, text));
+        }
       g_variant_unref (value);
     }
 
