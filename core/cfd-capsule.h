@@ -27,6 +27,10 @@ char *cfd_vault_import_supervisor_card (CfdVault *vault,
 GPtrArray *cfd_vault_list_card_supervisors (CfdVault *vault,
                                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* cfd_vault_list_users, then the supervisors known by card: everyone whose
+ * name a review, consent or record may carry. */
+GPtrArray *cfd_vault_list_users_and_cards (CfdVault *vault);
+
 /* Owner or therapist: the patient's signed records within a live consent's
  * scope, sealed to the consent's supervisor and signed by the signed-in
  * user. The capsule expires with the consent, or after

@@ -186,3 +186,15 @@ cfd_vault_list_card_supervisors (CfdVault *vault, GError **error)
     }
   return g_steal_pointer (&users);
 }
+
+GPtrArray *
+cfd_vault_list_users_and_cards (CfdVault *vault)
+{
+  GPtrArray *users = cfd_vault_list_users (vault);
+  g_autoptr (GPtrArray) cards
+      = cfd_vault_is_unlocked (vault) ? cfd_vault_list_card_supervisors (vault, NULL) : NULL;
+
+  for (guint i = 0; cards != NULL && i < cards->len; i++)
+    g_ptr_array_add (users, g_steal_pointer (&g_ptr_array_index (cards, i)));
+  return users;
+}

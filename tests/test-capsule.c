@@ -719,6 +719,13 @@ test_card_user_cannot_unlock (Fixture *f, gconstpointer data)
   g_assert_cmpuint (users->len, ==, 1);
   g_assert_cmpuint (cards->len, ==, 1);
   g_assert_cmpstr (((CfdUserInfo *)g_ptr_array_index (cards, 0))->name, ==, SUPERVISOR);
+  {
+    g_autoptr (GPtrArray) everyone = cfd_vault_list_users_and_cards (f->therapist);
+
+    g_assert_cmpuint (everyone->len, ==, 2);
+    g_assert_cmpstr (((CfdUserInfo *)g_ptr_array_index (everyone, 1))->id, ==,
+                     cfd_vault_get_user_id (f->supervisor));
+  }
   cfd_vault_lock (f->therapist);
   g_assert_false (cfd_vault_unlock (f->therapist, SUPERVISOR, CFD_TEST_PASSPHRASE, &error));
   g_assert_nonnull (error);

@@ -169,14 +169,7 @@ cfd_consent_panel_load (CfdConsentPanel *self,
   consents = cfd_vault_list_consents (vault, patient_id, error);
   if (consents == NULL)
     return FALSE;
-  users = cfd_vault_list_users (vault);
-  {
-    g_autoptr (GPtrArray) cards = cfd_vault_list_card_supervisors (vault, NULL);
-
-    /* Supervisors known by their card only are named too. */
-    for (guint i = 0; cards != NULL && i < cards->len; i++)
-      g_ptr_array_add (users, g_steal_pointer (&g_ptr_array_index (cards, i)));
-  }
+  users = cfd_vault_list_users_and_cards (vault);
   self->n_consents = g_list_model_get_n_items (consents);
   for (guint i = 0; i < self->n_consents; i++)
     {

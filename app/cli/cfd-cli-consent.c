@@ -111,14 +111,7 @@ run_list (CfdCliContext *ctx, int argc, char **argv)
   consents = cfd_vault_list_consents (vault, patient, &error);
   if (consents == NULL)
     return cfd_cli_fail (error);
-  users = cfd_vault_list_users (vault);
-  {
-    g_autoptr (GPtrArray) cards = cfd_vault_list_card_supervisors (vault, NULL);
-
-    /* Supervisors known by card only are named too. */
-    for (guint i = 0; cards != NULL && i < cards->len; i++)
-      g_ptr_array_add (users, g_steal_pointer (&g_ptr_array_index (cards, i)));
-  }
+  users = cfd_vault_list_users_and_cards (vault);
   for (guint i = 0; i < g_list_model_get_n_items (consents); i++)
     {
       g_autoptr (CfdConsent) consent = g_list_model_get_item (consents, i);
