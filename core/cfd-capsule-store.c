@@ -210,8 +210,33 @@ insert_capsule (CfdVault *vault, const CfdCapsuleFile *capsule, GVariant *payloa
   return cfd_db_step_done (db, stmt, error);
 }
 
+static char *import_capsule (CfdVault *vault, const char *path, char **capsule_id, GError **error);
+
+/* A refusal is recorded under the capsule's id when the file got far
+ * enough to name one; a file that is not a capsule is not an access. */
 char *
 cfd_vault_import_capsule (CfdVault *vault, const char *path, GError **error)
+{
+  g_autofree char *capsule_id = NULL;
+  GError *local_error = NULL;
+  char *id = import_capsule (vault, path, &capsule_id, &local_error);
+
+  if (id == NULL)
+    {
+      if (capsule_id != NULL && local_error != NULL && local_error->domain == CFD_VAULT_ERROR
+          && local_error->code != CFD_VAULT_ERROR_EXISTS)
+        cfd_vault_audit_standalone (vault, "capsule.import", "capsule", capsule_id,
+                                    local_error->code == CFD_VAULT_ERROR_WRONG_RECIPIENT
+                                            || local_error->code == CFD_VAULT_ERROR_EXPIRED
+                                        ? CFD_AUDIT_DENIED
+                                        : CFD_AUDIT_FAILURE);
+      g_propagate_error (error, local_error);
+    }
+  return id;
+}
+
+static char *
+import_capsule (CfdVault *vault, const char *path, char **capsule_id, GError **error)
 {
   g_autoptr (CfdCapsuleFile) capsule = NULL;
   g_autoptr (GVariant) payload = NULL;
@@ -226,6 +251,7 @@ cfd_vault_import_capsule (CfdVault *vault, const char *path, GError **error)
   capsule = cfd_capsule_file_parse (data, len, error);
   if (capsule == NULL)
     return NULL;
+  *capsule_id = g_strdup (capsule->capsule_id);
   if (g_strcmp0 (capsule->supervisor_id, cfd_vault_get_user_id (vault)) != 0
       || !cfd_constant_time_equal (capsule->supervisor_box_pk, cfd_vault_get_box_public_key (vault),
                                    CFD_BOX_PK_BYTES))
@@ -372,6 +398,10 @@ cfd_vault_expire_capsules (CfdVault *vault, GError **error)
     }
   if (!cfd_db_commit (db, error))
     goto failed;
+  /* secure_delete zeroes the freed bytes in the database file; a
+   * checkpoint moves the old pages out of the WAL too. */
+  if (!cfd_db_exec (db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL))
+    g_debug ("Checkpoint after destroying capsule keys did not complete");
   return due->len;
 
 failed:

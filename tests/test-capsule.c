@@ -305,6 +305,7 @@ test_wrong_recipient (Fixture *f, gconstpointer data)
   g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_WRONG_RECIPIENT);
   g_assert_null (strstr (error->message, CANARY));
   g_assert_cmpuint (count_rows (stranger, "SELECT count(*) FROM capsules"), ==, 0);
+  g_assert_cmpuint (count_audit (stranger, "capsule.import", "denied"), ==, 1);
 }
 
 static GBytes *
@@ -439,6 +440,7 @@ test_expired_on_import (Fixture *f, gconstpointer data)
 
   supervisor_now += 3 * DAY;
   assert_capsule_refused (f, f->capsule_path, CFD_VAULT_ERROR_EXPIRED);
+  g_assert_cmpuint (count_audit (f->supervisor, "capsule.import", "denied"), ==, 1);
 }
 
 static gboolean
