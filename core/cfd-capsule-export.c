@@ -107,6 +107,27 @@ collect_record (CfdRecord *record, gpointer user_data, GError **error)
   return ok;
 }
 
+/* A supervisor who is a user of this vault reads the patient here; a
+ * capsule is for one who works from a vault of their own. */
+static gboolean
+is_card_supervisor (CfdDb *db, const char *user_id, GError **error)
+{
+  sqlite3_stmt *stmt
+      = cfd_db_prepare (db, "SELECT 1 FROM supervisor_cards WHERE user_id = ?", error);
+  gboolean found;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, user_id, -1, SQLITE_TRANSIENT);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  if (!found)
+    g_set_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT,
+                 "This consent's supervisor is a user of this vault and reads the patient here; "
+                 "capsules are for supervisors known by their card");
+  return found;
+}
+
 static gboolean
 insert_export (CfdDb *db, const CfdCapsuleFile *capsule, guint n_records, GError **error)
 {
@@ -178,6 +199,8 @@ cfd_vault_export_capsule (
   crypto_sign_ed25519_sk_to_pk (capsule->therapist_sign_pk, cfd_vault_get_sign_secret_key (vault));
   memcpy (capsule->therapist_box_pk, cfd_vault_get_box_public_key (vault), CFD_BOX_PK_BYTES);
   capsule->supervisor_id = g_strdup (cfd_consent_get_supervisor_id (consent));
+  if (!is_card_supervisor (db, capsule->supervisor_id, error))
+    return NULL;
   if (!user_keys (db, capsule->supervisor_id, capsule->supervisor_box_pk, NULL, NULL, error))
     return NULL;
   capsule->created = now;

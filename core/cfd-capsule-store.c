@@ -252,6 +252,12 @@ import_capsule (CfdVault *vault, const char *path, char **capsule_id, GError **e
   if (capsule == NULL)
     return NULL;
   *capsule_id = g_strdup (capsule->capsule_id);
+  if (g_strcmp0 (capsule->vault_id, cfd_vault_get_id (vault)) == 0)
+    {
+      g_set_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT,
+                   "This capsule comes from this very vault");
+      return NULL;
+    }
   if (g_strcmp0 (capsule->supervisor_id, cfd_vault_get_user_id (vault)) != 0
       || !cfd_constant_time_equal (capsule->supervisor_box_pk, cfd_vault_get_box_public_key (vault),
                                    CFD_BOX_PK_BYTES))

@@ -306,6 +306,12 @@ test_wrong_recipient (Fixture *f, gconstpointer data)
   g_assert_null (strstr (error->message, CANARY));
   g_assert_cmpuint (count_rows (stranger, "SELECT count(*) FROM capsules"), ==, 0);
   g_assert_cmpuint (count_audit (stranger, "capsule.import", "denied"), ==, 1);
+  g_clear_error (&error);
+
+  /* Nor back into the vault it came from. */
+  g_assert_null (cfd_vault_import_capsule (f->therapist, f->capsule_path, &error));
+  g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT);
+  g_assert_cmpuint (count_rows (f->therapist, "SELECT count(*) FROM capsules"), ==, 0);
 }
 
 static GBytes *
@@ -524,6 +530,31 @@ test_duplicate_capsule (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_null (cfd_vault_import_capsule (f->supervisor, f->capsule_path, &error));
   g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_EXISTS);
+}
+
+/* A supervisor who shares the vault reads the patient there. */
+static void
+test_local_supervisor (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *local = cfd_vault_add_user (f->therapist, "Lou Local", CFD_ROLE_SUPERVISOR,
+                                               "local supervisor passphrase", &error);
+  g_autofree char *consent = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "local.cfdcapsule", NULL);
+  CfdConsentTerms terms = {
+    .supervisor = "Lou Local",
+    .scope = CFD_CONSENT_SCOPE_ALL,
+    .purpose = "Supervision",
+    .obtained_on = "2026-11-01",
+    .method = "signed form",
+  };
+
+  g_assert_no_error (error);
+  consent = cfd_vault_grant_consent (f->therapist, f->patient, &terms, &error);
+  g_assert_no_error (error);
+  g_assert_null (cfd_vault_export_capsule (f->therapist, consent, path, NULL, &error));
+  g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 }
 
 static void
@@ -1058,6 +1089,7 @@ main (int argc, char *argv[])
   ADD ("expiry-at-unlock", test_expiry_at_unlock);
   ADD ("duplicate", test_duplicate_capsule);
   ADD ("revoked-consent", test_revoked_consent);
+  ADD ("local-supervisor", test_local_supervisor);
   ADD ("replayed-reply", test_replayed_reply);
   ADD ("reply-refusals", test_reply_refusals);
   ADD ("card-refusals", test_card_refusals);

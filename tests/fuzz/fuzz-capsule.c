@@ -1,4 +1,4 @@
-/* fuzz-capsule.c: libFuzzer target for the capsule reader, which reads files from another machine. */
+/* fuzz-capsule.c: libFuzzer target for the capsule and card readers, which read files from another machine. */
 #include "config.h"
 
 #include <string.h>
@@ -71,6 +71,18 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   if (size >= CFD_CAPSULE_MAGIC_BYTES && memcmp (data, CFD_CAPSULE_MAGIC, 8) == 0)
     {
       read_capsule (data, size, NULL);
+      return 0;
+    }
+  /* Supervisor cards come the same way, from another machine. */
+  if (size >= CFD_CAPSULE_MAGIC_BYTES && memcmp (data, CFD_CARD_MAGIC, 8) == 0)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (CfdCardFile) card = cfd_card_file_parse (data, size, &error);
+
+      if (card == NULL)
+        check_refusal (error);
+      else
+        g_free (cfd_card_fingerprint (card->user_id, card->box_pk, card->sign_pk));
       return 0;
     }
   if (size > 1024 * 1024)
