@@ -180,8 +180,8 @@ card_exported (CfdSupervisionWindow *self, const char *path, const char *target)
   toast (self, _ ("Card saved"), NULL);
 }
 
-static void
-card_imported (CfdSupervisionWindow *self, const char *path, const char *target)
+gboolean
+cfd_supervision_window_import_card (CfdSupervisionWindow *self, const char *path)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *fingerprint = NULL;
@@ -192,17 +192,18 @@ card_imported (CfdSupervisionWindow *self, const char *path, const char *target)
   if (id == NULL)
     {
       toast (self, _ ("The card could not be imported"), error);
-      return;
+      return FALSE;
     }
   cards = cfd_vault_list_card_supervisors (self->vault, NULL);
   for (guint i = 0; cards != NULL && i < cards->len; i++)
     if (g_strcmp0 (((CfdUserInfo *)g_ptr_array_index (cards, i))->id, id) == 0)
       name = ((CfdUserInfo *)g_ptr_array_index (cards, i))->name;
   show_fingerprint (self, _ ("Compare the Fingerprint"), name, fingerprint);
+  return TRUE;
 }
 
-static void
-reply_imported (CfdSupervisionWindow *self, const char *path, const char *target)
+gboolean
+cfd_supervision_window_import_reply (CfdSupervisionWindow *self, const char *path)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
@@ -211,16 +212,17 @@ reply_imported (CfdSupervisionWindow *self, const char *path, const char *target
   if (!cfd_vault_import_review_reply (self->vault, path, &n, &error))
     {
       toast (self, _ ("The review reply could not be imported"), error);
-      return;
+      return FALSE;
     }
   text = g_strdup_printf (ngettext ("%u review added to the original notes",
                                     "%u reviews added to the original notes", n),
                           n);
   toast (self, text, NULL);
+  return TRUE;
 }
 
-static void
-capsule_imported (CfdSupervisionWindow *self, const char *path, const char *target)
+gboolean
+cfd_supervision_window_import_capsule (CfdSupervisionWindow *self, const char *path)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *id = cfd_vault_import_capsule (self->vault, path, &error);
@@ -228,10 +230,29 @@ capsule_imported (CfdSupervisionWindow *self, const char *path, const char *targ
   if (id == NULL)
     {
       toast (self, _ ("The capsule could not be imported"), error);
-      return;
+      return FALSE;
     }
   reload (self);
   toast (self, _ ("Capsule imported; compare the therapist’s fingerprint with theirs"), NULL);
+  return TRUE;
+}
+
+static void
+card_imported (CfdSupervisionWindow *self, const char *path, const char *target)
+{
+  cfd_supervision_window_import_card (self, path);
+}
+
+static void
+reply_imported (CfdSupervisionWindow *self, const char *path, const char *target)
+{
+  cfd_supervision_window_import_reply (self, path);
+}
+
+static void
+capsule_imported (CfdSupervisionWindow *self, const char *path, const char *target)
+{
+  cfd_supervision_window_import_capsule (self, path);
 }
 
 static void

@@ -13,6 +13,12 @@ G_DECLARE_FINAL_TYPE (
 
 CfdSupervisionWindow *cfd_supervision_window_new (GtkWindow *parent, CfdVault *vault);
 
+/* What the import buttons do once a file is chosen; the outcome is shown
+ * (a toast, or the fingerprint to compare). */
+gboolean cfd_supervision_window_import_capsule (CfdSupervisionWindow *self, const char *path);
+gboolean cfd_supervision_window_import_card (CfdSupervisionWindow *self, const char *path);
+gboolean cfd_supervision_window_import_reply (CfdSupervisionWindow *self, const char *path);
+
 /* For tests: the capsule rows shown. */
 guint cfd_supervision_window_get_n_capsules (CfdSupervisionWindow *self);
 
