@@ -345,8 +345,17 @@ import_review (CfdVault *vault,
     kind = CFD_REVIEW_COSIGN;
   else
     return tampered_reply (error, "unknown kind of review");
-  if (strlen (review_id) != 32 || sig_len != CFD_SIGNATURE_BYTES || created > expires)
+  if (strlen (review_id) != 32 || strspn (review_id, "0123456789abcdef") != 32
+      || sig_len != CFD_SIGNATURE_BYTES || created > expires)
     return tampered_reply (error, "impossible review");
+  /* The capsule stays readable until it expires, but what was written
+   * after the patient withdrew consent does not join the record. */
+  if (cfd_consent_get_revoked_at (consent) != 0 && created > cfd_consent_get_revoked_at (consent))
+    {
+      g_set_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_NOT_PERMITTED,
+                   "The reply holds a review written after the consent was revoked");
+      return FALSE;
+    }
 
   record = cfd_record_load (vault, record_id, error);
   if (record == NULL)
@@ -499,6 +508,9 @@ cfd_vault_import_review_reply (CfdVault *vault, const char *path, guint *n_revie
           || g_error_matches (local_error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_WRONG_RECIPIENT))
         cfd_vault_audit_standalone (vault, "review.import-reply", "patient", row.patient_id,
                                     CFD_AUDIT_FAILURE);
+      else if (g_error_matches (local_error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_NOT_PERMITTED))
+        cfd_vault_audit_standalone (vault, "review.import-reply", "patient", row.patient_id,
+                                    CFD_AUDIT_DENIED);
       g_propagate_error (error, local_error);
     }
 

@@ -634,6 +634,31 @@ assert_reply_refused (Fixture *f, const char *path, int code)
   g_assert_cmpuint (count_rows (f->therapist, "SELECT count(*) FROM reviews"), ==, 0);
 }
 
+/* Reviews written after the patient withdrew consent stay out. */
+static void
+test_reply_after_revocation (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *capsule_id = share_capsule (f, CFD_CONSENT_SCOPE_MEDICAL, 0);
+  g_autofree char *before = NULL, *after = NULL;
+  guint n = 0;
+
+  import_capsule (f);
+  before = reply_once (f, capsule_id, "before.cfdreply");
+  therapist_now += 60 * G_USEC_PER_SEC;
+  g_assert_true (cfd_vault_revoke_consent (f->therapist, f->consent, &error));
+  g_assert_no_error (error);
+  supervisor_now += 120 * G_USEC_PER_SEC;
+  after = reply_once (f, capsule_id, "after.cfdreply");
+
+  g_assert_true (cfd_vault_import_review_reply (f->therapist, before, &n, &error));
+  g_assert_no_error (error);
+  g_assert_false (cfd_vault_import_review_reply (f->therapist, after, &n, &error));
+  g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_NOT_PERMITTED);
+  g_assert_cmpuint (count_rows (f->therapist, "SELECT count(*) FROM reviews"), ==, 1);
+  g_assert_cmpuint (count_audit (f->therapist, "review.import-reply", "denied"), ==, 1);
+}
+
 static void
 test_reply_refusals (Fixture *f, gconstpointer data)
 {
@@ -1092,6 +1117,7 @@ main (int argc, char *argv[])
   ADD ("local-supervisor", test_local_supervisor);
   ADD ("replayed-reply", test_replayed_reply);
   ADD ("reply-refusals", test_reply_refusals);
+  ADD ("reply-after-revocation", test_reply_after_revocation);
   ADD ("card-refusals", test_card_refusals);
   ADD ("card-user-cannot-unlock", test_card_user_cannot_unlock);
 #undef ADD

@@ -221,8 +221,8 @@ expect 2 "capsule export without --out" -- "$cli" "${rec_args[@]}" capsule expor
 expect 0 "capsule export" -- "$cli" "${rec_args[@]}" capsule export --consent "$cap_consent" --out "$work/pelham.cfdcapsule"
 capsule=$(cat "$work/out")
 if grep -q "Kestrel-Canary-5521" "$work/pelham.cfdcapsule"; then not_ok "the capsule is sealed"; else ok "the capsule is sealed"; fi
-expect 1 "capsule import into the wrong vault" -- "$cli" "${rec_args[@]}" capsule import "$work/pelham.cfdcapsule"
-grep -q "sealed for someone else" "$work/err" && ok "the wrong recipient is named" || not_ok "the wrong recipient is named"
+expect 1 "capsule import back into its own vault" -- "$cli" "${rec_args[@]}" capsule import "$work/pelham.cfdcapsule"
+grep -q "comes from this very vault" "$work/err" && ok "the refusal is named" || not_ok "the refusal is named"
 expect 0 "capsule import" -- "$cli" "${sup_args[@]}" capsule import "$work/pelham.cfdcapsule"
 grep -q "$capsule" "$work/out" && ok "import prints the capsule id" || not_ok "import prints the capsule id"
 expect 0 "capsule list" -- "$cli" "${sup_args[@]}" capsule list
