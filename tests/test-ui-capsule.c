@@ -10,6 +10,7 @@
 #include "cfd-test-util.h"
 
 #include "cfd-capsule-window.h"
+#include "cfd-consent-dialog.h"
 #include "cfd-consent-panel.h"
 #include "cfd-supervision-window.h"
 
@@ -128,6 +129,17 @@ test_round_trip (void)
   g_assert_nonnull (dialog);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), fingerprint));
   gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* The new consent dialog offers the supervisor known by card. */
+  {
+    CfdConsentDialog *consent_dialog
+        = cfd_consent_dialog_new (GTK_WINDOW (practice), therapist, patient);
+
+    gtk_window_present (GTK_WINDOW (consent_dialog));
+    spin (50);
+    g_assert_true (tree_has_text (GTK_WIDGET (consent_dialog), SUPERVISOR " (by card)"));
+    gtk_window_destroy (GTK_WINDOW (consent_dialog));
+  }
 
   consent = cfd_vault_grant_consent (therapist, patient, &terms, &error);
   g_assert_no_error (error);
