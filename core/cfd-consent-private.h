@@ -18,4 +18,14 @@ gboolean cfd_consent_check_access (CfdVault *vault,
                                    char **consent_id,
                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* One consent, decrypted and verified (TAMPERED if not), without auditing;
+ * NOT_FOUND if there is none of that id. */
+CfdConsent *cfd_consent_load (CfdVault *vault,
+                              const char *consent_id,
+                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The terms as sealed and signed: a{sv} (scope, records-from, records-to,
+ * purpose, obtained-on, method, expires). */
+GVariant *cfd_consent_get_terms (CfdConsent *self);
+
 G_END_DECLS

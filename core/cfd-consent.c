@@ -172,6 +172,12 @@ cfd_consent_get_revoked_at (CfdConsent *self)
   return self->revoked_at;
 }
 
+GVariant *
+cfd_consent_get_terms (CfdConsent *self)
+{
+  return self->terms;
+}
+
 gboolean
 cfd_consent_is_live (CfdConsent *self, gint64 now)
 {
@@ -325,6 +331,28 @@ find_supervisor (CfdVault *vault, const char *id_or_name, GError **error)
           }
         return g_strdup (user->id);
       }
+  /* A supervisor from another vault, known here by their card only. */
+  {
+    CfdDb *db = cfd_vault_get_db (vault, error);
+    sqlite3_stmt *stmt;
+    char *id = NULL;
+
+    if (db == NULL)
+      return NULL;
+    stmt = cfd_db_prepare (db,
+                           "SELECT u.id FROM users u JOIN supervisor_cards c ON c.user_id = u.id "
+                           "WHERE u.role = 'supervisor' AND (u.id = ?1 OR u.name = ?1) "
+                           "ORDER BY u.id = ?1 DESC LIMIT 1",
+                           error);
+    if (stmt == NULL)
+      return NULL;
+    sqlite3_bind_text (stmt, 1, id_or_name, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step (stmt) == SQLITE_ROW)
+      id = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+    sqlite3_reset (stmt);
+    if (id != NULL)
+      return id;
+  }
   g_set_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_NOT_FOUND, "There is no such supervisor");
   return NULL;
 }
@@ -557,6 +585,21 @@ query_consents (
       return NULL;
     }
   return g_steal_pointer (&store);
+}
+
+CfdConsent *
+cfd_consent_load (CfdVault *vault, const char *consent_id, GError **error)
+{
+  g_autoptr (GListStore) found = query_consents (vault, "WHERE c.id = ?", consent_id, NULL, error);
+
+  if (found == NULL)
+    return NULL;
+  if (g_list_model_get_n_items (G_LIST_MODEL (found)) == 0)
+    {
+      g_set_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_NOT_FOUND, "No such consent");
+      return NULL;
+    }
+  return g_list_model_get_item (G_LIST_MODEL (found), 0);
 }
 
 GListModel *

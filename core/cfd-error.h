@@ -34,6 +34,9 @@ typedef enum
   CFD_VAULT_ERROR_WEAK_KDF,
   CFD_VAULT_ERROR_IMMUTABLE,
   CFD_VAULT_ERROR_TRUNCATED,
+  CFD_VAULT_ERROR_WRONG_RECIPIENT, /* a capsule or reply meant for someone else */
+  CFD_VAULT_ERROR_EXPIRED,         /* a capsule past its expiry: its key is gone */
+  CFD_VAULT_ERROR_REPLAYED,        /* a review reply that was imported before */
 } CfdVaultError;
 
 GQuark cfd_vault_error_quark (void);

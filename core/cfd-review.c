@@ -7,7 +7,7 @@
 
 #include "cfd-patient-key.h"
 #include "cfd-record-private.h"
-#include "cfd-review.h"
+#include "cfd-review-private.h"
 
 #define REVIEW_CONTENT_TYPE G_VARIANT_TYPE_VARDICT
 #define MAX_COMMENT_BYTES   (256 * 1024)
@@ -89,8 +89,8 @@ cfd_review_get_text (CfdReview *self)
   return text;
 }
 
-static const char *
-kind_name (CfdReviewKind kind)
+const char *
+cfd_review_kind_to_string (CfdReviewKind kind)
 {
   return kind == CFD_REVIEW_COSIGN ? "cosign" : "comment";
 }
@@ -109,6 +109,38 @@ record_hash (guint8 out[CFD_HASH_BYTES], CfdVault *vault, CfdRecord *record)
                              cfd_record_get_signed_at (record), canonical);
 }
 
+void
+cfd_review_record_hash (guint8 out[CFD_HASH_BYTES], CfdVault *vault, CfdRecord *record)
+{
+  record_hash (out, vault, record);
+}
+
+CfdAd *
+cfd_review_message (const char *vault_id,
+                    const char *review_id,
+                    const char *record_id,
+                    const guint8 record_digest[CFD_HASH_BYTES],
+                    const char *author_id,
+                    CfdReviewKind kind,
+                    gint64 created,
+                    GVariant *content)
+{
+  CfdAd *msg = cfd_ad_new ("confidant/review/v1");
+  g_autoptr (GVariant) normal = g_variant_get_normal_form (content);
+  guint8 content_digest[CFD_HASH_BYTES];
+
+  cfd_hash (content_digest, g_variant_get_data (normal), g_variant_get_size (normal));
+  cfd_ad_add_string (msg, vault_id);
+  cfd_ad_add_string (msg, review_id);
+  cfd_ad_add_string (msg, record_id);
+  cfd_ad_add_bytes (msg, record_digest, CFD_HASH_BYTES);
+  cfd_ad_add_string (msg, author_id);
+  cfd_ad_add_string (msg, cfd_review_kind_to_string (kind));
+  cfd_ad_add_uint (msg, (guint64)created);
+  cfd_ad_add_bytes (msg, content_digest, sizeof content_digest);
+  return msg;
+}
+
 static CfdAd *
 review_message (CfdVault *vault,
                 const char *review_id,
@@ -119,20 +151,8 @@ review_message (CfdVault *vault,
                 gint64 created,
                 GVariant *content)
 {
-  CfdAd *msg = cfd_ad_new ("confidant/review/v1");
-  g_autoptr (GVariant) normal = g_variant_get_normal_form (content);
-  guint8 content_digest[CFD_HASH_BYTES];
-
-  cfd_hash (content_digest, g_variant_get_data (normal), g_variant_get_size (normal));
-  cfd_ad_add_string (msg, cfd_vault_get_id (vault));
-  cfd_ad_add_string (msg, review_id);
-  cfd_ad_add_string (msg, record_id);
-  cfd_ad_add_bytes (msg, record_digest, CFD_HASH_BYTES);
-  cfd_ad_add_string (msg, author_id);
-  cfd_ad_add_string (msg, kind_name (kind));
-  cfd_ad_add_uint (msg, (guint64)created);
-  cfd_ad_add_bytes (msg, content_digest, sizeof content_digest);
-  return msg;
+  return cfd_review_message (cfd_vault_get_id (vault), review_id, record_id, record_digest,
+                             author_id, kind, created, content);
 }
 
 static char *
@@ -202,7 +222,7 @@ add_review (
   sqlite3_bind_text (stmt, 2, record_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 3, cfd_record_get_patient_id (record), -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 4, cfd_vault_get_user_id (vault), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 5, kind_name (kind), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, cfd_review_kind_to_string (kind), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 6, now);
   sqlite3_bind_int64 (stmt, 7, key_version);
   cfd_db_bind_bytes (stmt, 8, sealed);
@@ -333,4 +353,69 @@ cfd_vault_list_reviews (CfdVault *vault, const char *record_id, GError **error)
 failed:
   sqlite3_reset (stmt);
   return NULL;
+}
+
+gboolean
+cfd_review_insert_verified (CfdVault *vault,
+                            CfdRecord *record,
+                            const char *review_id,
+                            const char *author_id,
+                            const guint8 author_sign_pk[CFD_SIGN_PK_BYTES],
+                            CfdReviewKind kind,
+                            gint64 created,
+                            GVariant *content,
+                            const guint8 signature[CFD_SIGNATURE_BYTES],
+                            const char *authorization,
+                            GError **error)
+{
+  const char *patient_id = cfd_record_get_patient_id (record);
+  g_autoptr (GBytes) sealed = NULL;
+  g_autoptr (CfdAd) msg = NULL;
+  guint8 digest[CFD_HASH_BYTES];
+  const guint8 *msg_data;
+  gsize msg_len;
+  guint key_version = 0;
+  CfdDb *db = cfd_vault_get_db (vault, error);
+  sqlite3_stmt *stmt;
+
+  if (db == NULL)
+    return FALSE;
+  if (cfd_record_get_status (record) != CFD_RECORD_SIGNED)
+    {
+      g_set_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT,
+                   "Only a signed record can be reviewed");
+      return FALSE;
+    }
+  record_hash (digest, vault, record);
+  msg = review_message (vault, review_id, cfd_record_get_id (record), digest, author_id, kind,
+                        created, content);
+  msg_data = cfd_ad_data (msg, &msg_len);
+  if (crypto_sign_verify_detached (signature, msg_data, msg_len, author_sign_pk) != 0)
+    return tampered (error);
+  if (!cfd_record_patient_access (vault, patient_id, "review.import", &key_version, error))
+    return FALSE;
+  sealed = cfd_patient_key_seal (vault, patient_id, key_version, "reviews", review_id, 1, content,
+                                 error);
+  if (sealed == NULL)
+    return FALSE;
+  stmt
+      = cfd_db_prepare (db,
+                        "INSERT INTO reviews (id, record_id, patient_id, author_id, kind, created, "
+                        "key_version, revision, sealed, signature) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                        error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, review_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, cfd_record_get_id (record), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, patient_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, author_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 5, cfd_review_kind_to_string (kind), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 6, created);
+  sqlite3_bind_int64 (stmt, 7, key_version);
+  cfd_db_bind_bytes (stmt, 8, sealed);
+  sqlite3_bind_blob (stmt, 9, signature, CFD_SIGNATURE_BYTES, SQLITE_TRANSIENT);
+  return cfd_db_step_done (db, stmt, error)
+         && cfd_vault_audit (vault, "review.import", "record", cfd_record_get_id (record),
+                             CFD_AUDIT_SUCCESS, authorization, error);
 }

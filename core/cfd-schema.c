@@ -206,6 +206,66 @@ static const char *const migrations[] = {
   "  BEGIN SELECT RAISE (ABORT, 'the audit log is immutable'); END;"
   "CREATE TRIGGER audit_checkpoints_append_only_delete BEFORE DELETE ON audit_checkpoints"
   "  BEGIN SELECT RAISE (ABORT, 'the audit log is immutable'); END;",
+
+  /* 2: supervision capsules (docs/FORMATS.md). */
+
+  /* The therapist's side. A supervisor known by card only is a users row
+   * (role supervisor, their own user id and public keys) with no keyring
+   * entry, so it can be named in consents but can never unlock here. */
+  "CREATE TABLE supervisor_cards ("
+  "  user_id TEXT PRIMARY KEY REFERENCES users (id),"
+  "  vault_id TEXT NOT NULL,"
+  "  imported INTEGER NOT NULL,"
+  "  imported_by TEXT NOT NULL REFERENCES users (id));"
+  "CREATE TABLE capsule_exports ("
+  "  id TEXT PRIMARY KEY,"
+  "  consent_id TEXT NOT NULL REFERENCES consents (id) ON DELETE CASCADE,"
+  "  patient_id TEXT NOT NULL REFERENCES patients (id) ON DELETE CASCADE,"
+  "  supervisor_id TEXT NOT NULL REFERENCES users (id),"
+  "  exported_by TEXT NOT NULL REFERENCES users (id),"
+  "  created INTEGER NOT NULL,"
+  "  expires INTEGER NOT NULL,"
+  "  records INTEGER NOT NULL CHECK (records >= 0),"
+  "  last_reply_seq INTEGER NOT NULL DEFAULT 0 CHECK (last_reply_seq >= 0));"
+  /* Every reply imported, so that none is imported twice. */
+  "CREATE TABLE capsule_replies ("
+  "  id TEXT PRIMARY KEY,"
+  "  capsule_id TEXT NOT NULL REFERENCES capsule_exports (id) ON DELETE CASCADE,"
+  "  seq INTEGER NOT NULL CHECK (seq >= 1),"
+  "  imported INTEGER NOT NULL,"
+  "  imported_by TEXT NOT NULL REFERENCES users (id),"
+  "  UNIQUE (capsule_id, seq));"
+
+  /* The supervisor's side: what a capsule held, sealed under a capsule
+   * key that is itself sealed to the recipient's X25519 key. At expiry
+   * both are overwritten with NULL (secure_delete wipes the pages). */
+  "CREATE TABLE capsules ("
+  "  id TEXT PRIMARY KEY,"
+  "  recipient_id TEXT NOT NULL REFERENCES users (id),"
+  "  vault_id TEXT NOT NULL,"
+  "  consent_id TEXT NOT NULL,"
+  "  patient_id TEXT NOT NULL,"
+  "  therapist_id TEXT NOT NULL,"
+  "  therapist_name TEXT NOT NULL,"
+  "  therapist_sign_pk BLOB NOT NULL CHECK (length(therapist_sign_pk) = 32),"
+  "  therapist_box_pk BLOB NOT NULL CHECK (length(therapist_box_pk) = 32),"
+  "  created INTEGER NOT NULL,"
+  "  expires INTEGER NOT NULL,"
+  "  imported INTEGER NOT NULL,"
+  "  wrapped_key BLOB,"
+  "  sealed BLOB,"
+  "  replies_sent INTEGER NOT NULL DEFAULT 0 CHECK (replies_sent >= 0),"
+  "  CHECK ((wrapped_key IS NULL) = (sealed IS NULL)));"
+  "CREATE TABLE capsule_reviews ("
+  "  id TEXT PRIMARY KEY,"
+  "  capsule_id TEXT NOT NULL REFERENCES capsules (id) ON DELETE CASCADE,"
+  "  record_id TEXT NOT NULL,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('comment', 'cosign')),"
+  "  created INTEGER NOT NULL,"
+  "  sealed BLOB,"
+  "  signature BLOB NOT NULL CHECK (length(signature) = 64),"
+  "  reply_seq INTEGER);"
+  "CREATE INDEX capsule_reviews_capsule ON capsule_reviews (capsule_id, reply_seq);",
 };
 
 int

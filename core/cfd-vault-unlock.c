@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "cfd-consent.h"
+#include "cfd-capsule.h"
 #include "cfd-vault-internal.h"
 #include "cfd-wal.h"
 
@@ -259,6 +260,14 @@ finish_unlock (CfdVault *self,
     cfd_vault_withdraw_lapsed_consents (self, &lapsed_error);
     if (lapsed_error != NULL)
       g_warning ("Could not check for lapsed consents: %s", lapsed_error->message);
+  }
+  /* Capsules past their expiry lose their key before anyone can open them. */
+  {
+    g_autoptr (GError) expiry_error = NULL;
+
+    cfd_vault_expire_capsules (self, &expiry_error);
+    if (expiry_error != NULL)
+      g_warning ("Could not destroy the keys of expired capsules: %s", expiry_error->message);
   }
   return TRUE;
 }

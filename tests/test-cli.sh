@@ -256,6 +256,46 @@ grep -q "patient.export	patient	$id	success	medical-record$" "$work/out" \
 if grep -q "Heron-Medical-4410\|Canary Pelham" "$work/out"; then not_ok "the audit log holds no patient text"; else ok "the audit log holds no patient text"; fi
 rm -f "$work/record.pdf" "$work/with-notes.pdf" "$work/record.txt" "$work/with-notes.txt"
 
+# Supervision capsules between this vault and a supervisor's own.
+supvault="$work/supvault"
+printf 'capsule supervisor passphrase\n' > "$work/cap"
+sup_args=(--vault "$supvault" --passphrase-file "$work/cap")
+expect 0 "a supervisor's own vault" -- "$cli" "${sup_args[@]}" init --user "Cleo Capsule"
+expect 2 "supervisor card export without --out" -- "$cli" "${sup_args[@]}" supervisor card export
+expect 0 "supervisor card export" -- "$cli" "${sup_args[@]}" supervisor card export --out "$work/cleo.cfdcard"
+sup_fp=$(sed -n 's/^Fingerprint: //p' "$work/out")
+expect 0 "supervisor card import" -- "$cli" "${rec_args[@]}" supervisor card import "$work/cleo.cfdcard"
+[ -n "$sup_fp" ] && grep -q "Fingerprint: $sup_fp" "$work/out" && ok "both sides show one fingerprint" \
+  || not_ok "both sides show one fingerprint"
+head -c 100 "$work/cleo.cfdcard" > "$work/cut.cfdcard"
+expect 1 "a cut-off card is refused" -- "$cli" "${rec_args[@]}" supervisor card import "$work/cut.cfdcard"
+grep -q "incomplete" "$work/err" && ok "the cut is named" || not_ok "the cut is named"
+expect 0 "consent for the card's supervisor" -- "$cli" "${rec_args[@]}" consent grant --patient "$id" --supervisor "Cleo Capsule" --scope all --purpose "Remote supervision" --obtained 2026-11-01 --method "signed form"
+cap_consent=$(cat "$work/out")
+expect 0 "consent list names the card's supervisor" -- "$cli" "${rec_args[@]}" consent list --patient "$id"
+grep -q "Cleo Capsule may read" "$work/out" && ok "the card's supervisor is named" || not_ok "the card's supervisor is named"
+expect 2 "capsule export without --out" -- "$cli" "${rec_args[@]}" capsule export --consent "$cap_consent"
+expect 0 "capsule export" -- "$cli" "${rec_args[@]}" capsule export --consent "$cap_consent" --out "$work/pelham.cfdcapsule"
+capsule=$(cat "$work/out")
+if grep -q "Kestrel-Canary-5521" "$work/pelham.cfdcapsule"; then not_ok "the capsule is sealed"; else ok "the capsule is sealed"; fi
+expect 1 "capsule import back into its own vault" -- "$cli" "${rec_args[@]}" capsule import "$work/pelham.cfdcapsule"
+grep -q "comes from this very vault" "$work/err" && ok "the refusal is named" || not_ok "the refusal is named"
+expect 0 "capsule import" -- "$cli" "${sup_args[@]}" capsule import "$work/pelham.cfdcapsule"
+grep -q "$capsule" "$work/out" && ok "import prints the capsule id" || not_ok "import prints the capsule id"
+expect 0 "capsule list" -- "$cli" "${sup_args[@]}" capsule list
+grep -q "^$capsule	readable	" "$work/out" && ok "the capsule is listed as readable" || not_ok "the capsule is listed as readable"
+expect 0 "capsule show" -- "$cli" "${sup_args[@]}" capsule show "$capsule"
+grep -q "CAPSULE (read-only)" "$work/out" && grep -q "Kestrel-Canary-5521" "$work/out" \
+  && ok "show marks the capsule and prints the note" || not_ok "show marks the capsule and prints the note"
+expect 0 "capsule cosign" -- "$cli" "${sup_args[@]}" capsule cosign --capsule "$capsule" "$rec"
+expect 0 "review export" -- "$cli" "${sup_args[@]}" review export --capsule "$capsule" --out "$work/reply.cfdreply"
+expect 0 "review import" -- "$cli" "${rec_args[@]}" review import "$work/reply.cfdreply"
+grep -q "^1 review added" "$work/out" && ok "the review is added" || not_ok "the review is added"
+expect 1 "review import twice" -- "$cli" "${rec_args[@]}" review import "$work/reply.cfdreply"
+grep -q "imported before" "$work/err" && ok "the replay is named" || not_ok "the replay is named"
+expect 0 "review list shows the co-signature" -- "$cli" "${rec_args[@]}" review list --record "$rec"
+grep -q "co-signed" "$work/out" && ok "the co-signature is on the record" || not_ok "the co-signature is on the record"
+
 # With every debug message on, commands whose output names no patient
 # print nothing of one either (GLib prints debug messages on stdout).
 printf 'intentions: Hygiene-Note-9931 in the debug log?\n' > "$work/hygiene-note"
@@ -275,10 +315,12 @@ unset G_MESSAGES_DEBUG
 
 # No patient text or passphrase in logs, temporary files, vaults or backups.
 canaries=("Canary Pelham" "Kestrel-Canary-5521" "Quorra Hygienist" "Hygiene-Note-9931"
-          "owner passphrase" "reset passphrase" "supervisor passphrase")
+          "owner passphrase" "reset passphrase" "supervisor passphrase"
+          "capsule supervisor passphrase")
 for canary in "${canaries[@]}"; do
   found=$(grep -rlF "$canary" "$work/stderr.log" "$work/hygiene.log" "$TMPDIR" "$vault" \
-    "$work/media" "$work/restored" 2>/dev/null)
+    "$work/media" "$work/restored" "$supvault" "$work/pelham.cfdcapsule" "$work/reply.cfdreply" \
+    2>/dev/null)
   if [ -z "$found" ]; then ok "'$canary' is in no log, temporary file, vault or backup"
   else not_ok "'$canary' found in: $found"; fi
 done

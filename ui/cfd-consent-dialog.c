@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cfd-capsule.h"
 #include "cfd-consent.h"
 
 #include "cfd-consent-dialog.h"
@@ -145,6 +146,20 @@ fill_supervisors (CfdConsentDialog *self)
       gtk_string_list_append (names, info->name);
       g_ptr_array_add (self->supervisor_ids, g_strdup (info->id));
     }
+  {
+    g_autoptr (GPtrArray) cards = cfd_vault_list_card_supervisors (self->vault, NULL);
+
+    /* Supervisors on their own computers, known here by their card. */
+    for (guint i = 0; cards != NULL && i < cards->len; i++)
+      {
+        CfdUserInfo *info = g_ptr_array_index (cards, i);
+        /* Translators: a supervisor known by the card they sent */
+        g_autofree char *label = g_strdup_printf (_ ("%s (by card)"), info->name);
+
+        gtk_string_list_append (names, label);
+        g_ptr_array_add (self->supervisor_ids, g_strdup (info->id));
+      }
+  }
   adw_combo_row_set_model (self->supervisor_row, G_LIST_MODEL (names));
   if (self->supervisor_ids->len == 0)
     {

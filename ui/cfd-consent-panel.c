@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cfd-capsule.h"
 #include "cfd-consent.h"
 
 #include "cfd-consent-dialog.h"
@@ -82,7 +83,8 @@ user_name (GPtrArray *users, const char *id)
 }
 
 static GtkWidget *
-consent_row (CfdConsentPanel *self, CfdConsent *consent, GPtrArray *users, gint64 now)
+consent_row (
+    CfdConsentPanel *self, CfdConsent *consent, GPtrArray *users, GPtrArray *cards, gint64 now)
 {
   GtkWidget *row = adw_action_row_new ();
   g_autofree char *summary
@@ -90,6 +92,12 @@ consent_row (CfdConsentPanel *self, CfdConsent *consent, GPtrArray *users, gint6
   g_autofree char *subtitle = NULL;
   const char *state;
   gboolean live = cfd_consent_is_live (consent, now);
+  gboolean by_card = FALSE;
+
+  for (guint i = 0; cards != NULL && i < cards->len; i++)
+    by_card |= g_strcmp0 (((CfdUserInfo *)g_ptr_array_index (cards, i))->id,
+                          cfd_consent_get_supervisor_id (consent))
+               == 0;
 
   if (cfd_consent_get_revoked_at (consent) != 0)
     state = _ ("Revoked");
@@ -112,6 +120,22 @@ consent_row (CfdConsentPanel *self, CfdConsent *consent, GPtrArray *users, gint6
     {
       GtkWidget *button = gtk_button_new_with_mnemonic (_ ("_Revoke"));
 
+      /* For a supervisor on their own computer (known by their card): the
+       * records this consent covers, sealed to them. */
+      if (by_card)
+        {
+          GtkWidget *capsule = gtk_button_new_with_mnemonic (_ ("Send as _Capsule…"));
+
+          gtk_widget_set_valign (capsule, GTK_ALIGN_CENTER);
+          gtk_widget_set_tooltip_text (
+              capsule, _ ("Save the records this consent covers as a file only the supervisor "
+                          "can open, until the consent expires"));
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (capsule), "consents.capsule");
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (capsule), "s",
+                                            cfd_consent_get_id (consent));
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), capsule);
+        }
+
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "consents.revoke");
       gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", cfd_consent_get_id (consent));
@@ -131,6 +155,7 @@ cfd_consent_panel_load (CfdConsentPanel *self,
 {
   g_autoptr (GListModel) consents = NULL;
   g_autoptr (GPtrArray) users = NULL;
+  g_autoptr (GPtrArray) cards = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gboolean supervisor;
 
@@ -156,13 +181,14 @@ cfd_consent_panel_load (CfdConsentPanel *self,
   consents = cfd_vault_list_consents (vault, patient_id, error);
   if (consents == NULL)
     return FALSE;
-  users = cfd_vault_list_users (vault);
+  users = cfd_vault_list_users_and_cards (vault);
+  cards = cfd_vault_list_card_supervisors (vault, NULL);
   self->n_consents = g_list_model_get_n_items (consents);
   for (guint i = 0; i < self->n_consents; i++)
     {
       g_autoptr (CfdConsent) consent = g_list_model_get_item (consents, i);
 
-      gtk_list_box_append (self->list, consent_row (self, consent, users, now));
+      gtk_list_box_append (self->list, consent_row (self, consent, users, cards, now));
     }
   gtk_stack_set_visible_child_name (self->stack, self->n_consents > 0 ? "list" : "empty");
   return TRUE;
@@ -201,6 +227,66 @@ add_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   g_signal_connect_object (dialog, "granted", G_CALLBACK (consent_granted), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+gboolean
+cfd_consent_panel_save_capsule (CfdConsentPanel *self, const char *consent_id, const char *path)
+{
+  g_autofree char *id = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr (GError) error = NULL;
+  guint n = 0;
+
+  g_return_val_if_fail (CFD_IS_CONSENT_PANEL (self), FALSE);
+  if (self->vault == NULL || !cfd_vault_is_unlocked (self->vault))
+    return FALSE;
+  id = cfd_vault_export_capsule (self->vault, consent_id, path, &n, &error);
+  if (id == NULL)
+    {
+      toast (self, _ ("The capsule could not be saved"), error);
+      return FALSE;
+    }
+  text = g_strdup_printf (ngettext ("Capsule with %u signed record saved for the supervisor",
+                                    "Capsule with %u signed records saved for the supervisor", n),
+                          n);
+  toast (self, text, NULL);
+  return TRUE;
+}
+
+static void
+capsule_chosen (GtkNativeDialog *chooser, int response, CfdConsentPanel *self)
+{
+  g_autofree char *consent_id = g_strdup (g_object_get_data (G_OBJECT (chooser), "consent-id"));
+  g_autoptr (GFile) file = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      path = file != NULL ? g_file_get_path (file) : NULL;
+    }
+  g_object_unref (chooser);
+  if (path != NULL)
+    cfd_consent_panel_save_capsule (self, consent_id, path);
+}
+
+static void
+capsule_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CfdConsentPanel *self = CFD_CONSENT_PANEL (widget);
+  GtkFileChooserNative *chooser;
+
+  if (self->vault == NULL || !cfd_vault_is_unlocked (self->vault))
+    return;
+  chooser
+      = gtk_file_chooser_native_new (_ ("Save Capsule"), GTK_WINDOW (gtk_widget_get_root (widget)),
+                                     GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Save"), _ ("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "supervision.cfdcapsule");
+  g_object_set_data_full (G_OBJECT (chooser), "consent-id",
+                          g_strdup (g_variant_get_string (parameter, NULL)), g_free);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (capsule_chosen), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
 static void
@@ -275,6 +361,7 @@ cfd_consent_panel_class_init (CfdConsentPanelClass *klass)
 
   gtk_widget_class_install_action (widget_class, "consents.add", NULL, add_action);
   gtk_widget_class_install_action (widget_class, "consents.revoke", "s", revoke_action);
+  gtk_widget_class_install_action (widget_class, "consents.capsule", "s", capsule_action);
 }
 
 static void

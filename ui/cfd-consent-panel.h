@@ -18,6 +18,11 @@ gboolean cfd_consent_panel_load (CfdConsentPanel *self,
                                  GError **error);
 void cfd_consent_panel_clear (CfdConsentPanel *self);
 
+/* What "Send as Capsule…" does once a file is chosen: writes the capsule
+ * and says how it went in a toast. */
+gboolean
+cfd_consent_panel_save_capsule (CfdConsentPanel *self, const char *consent_id, const char *path);
+
 /* Consents shown (revoked and expired included). */
 guint cfd_consent_panel_get_n_consents (CfdConsentPanel *self);
 

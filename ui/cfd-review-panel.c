@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cfd-capsule.h"
 #include "cfd-review.h"
 
 #include "cfd-review-panel.h"
@@ -107,7 +108,7 @@ cfd_review_panel_load (CfdReviewPanel *self, CfdVault *vault, CfdRecord *record,
   reviews = cfd_vault_list_reviews (vault, self->record_id, error);
   if (reviews == NULL)
     return FALSE;
-  users = cfd_vault_list_users (vault);
+  users = cfd_vault_list_users_and_cards (vault);
   self->n_reviews = g_list_model_get_n_items (reviews);
   for (guint i = 0; i < self->n_reviews; i++)
     {

@@ -6,6 +6,7 @@
 #include "cfd-audit-window.h"
 #include "cfd-backup-window.h"
 #include "cfd-preferences-window.h"
+#include "cfd-supervision-window.h"
 #include "cfd-window-private.h"
 
 static void schedule_auto_lock (CfdWindow *self, guint delay);
@@ -129,6 +130,15 @@ backup_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 }
 
 static void
+supervision_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CfdWindow *self = CFD_WINDOW (widget);
+
+  if (self->vault != NULL && cfd_vault_is_unlocked (self->vault))
+    gtk_window_present (GTK_WINDOW (cfd_supervision_window_new (GTK_WINDOW (self), self->vault)));
+}
+
+static void
 preferences_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CfdWindow *self = CFD_WINDOW (widget);
@@ -154,6 +164,7 @@ cfd_window_actions_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.audit-log", NULL, audit_log_action);
   gtk_widget_class_install_action (widget_class, "win.access-history", "s", audit_log_action);
   gtk_widget_class_install_action (widget_class, "win.backup", NULL, backup_action);
+  gtk_widget_class_install_action (widget_class, "win.supervision", NULL, supervision_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK,
                                        "win.preferences", NULL);

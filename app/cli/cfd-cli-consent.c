@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cfd-capsule.h"
 #include "cfd-cli.h"
 #include "cfd-consent.h"
 #include "cfd-date.h"
@@ -110,7 +111,7 @@ run_list (CfdCliContext *ctx, int argc, char **argv)
   consents = cfd_vault_list_consents (vault, patient, &error);
   if (consents == NULL)
     return cfd_cli_fail (error);
-  users = cfd_vault_list_users (vault);
+  users = cfd_vault_list_users_and_cards (vault);
   for (guint i = 0; i < g_list_model_get_n_items (consents); i++)
     {
       g_autoptr (CfdConsent) consent = g_list_model_get_item (consents, i);

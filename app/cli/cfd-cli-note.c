@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cfd-capsule.h"
 #include "cfd-cli.h"
 #include "cfd-date.h"
 #include "cfd-measure.h"
@@ -188,7 +189,7 @@ print_field (const CfdTemplateField *field, GVariant *value)
 static const char *
 user_name (CfdVault *vault, const char *user_id)
 {
-  g_autoptr (GPtrArray) users = cfd_vault_list_users (vault);
+  g_autoptr (GPtrArray) users = cfd_vault_list_users_and_cards (vault);
   static char name[257];
 
   g_strlcpy (name, user_id, sizeof name);

@@ -17,6 +17,8 @@ static const CfdCliCommand *const command_tables[] = {
   cfd_cli_backup_commands,
   cfd_cli_consent_commands,
   cfd_cli_review_commands,
+  cfd_cli_supervisor_commands,
+  cfd_cli_capsule_commands,
   cfd_cli_audit_commands,
   cfd_cli_export_commands,
   cfd_cli_demo_commands,
@@ -54,6 +56,18 @@ find_command (int argc, char **argv, int *consumed)
           {
             *consumed = 2;
             return c;
+          }
+        /* A name of two words ("card export"): one more argument. */
+        if (c->group != NULL && argc >= 3 && strcmp (argv[0], c->group) == 0
+            && strchr (c->name, ' ') != NULL)
+          {
+            g_autofree char *two = g_strconcat (argv[1], " ", argv[2], NULL);
+
+            if (strcmp (two, c->name) == 0)
+              {
+                *consumed = 3;
+                return c;
+              }
           }
       }
   return NULL;

@@ -42,6 +42,8 @@ extern const CfdCliCommand cfd_cli_note_commands[];
 extern const CfdCliCommand cfd_cli_backup_commands[];
 extern const CfdCliCommand cfd_cli_consent_commands[];
 extern const CfdCliCommand cfd_cli_review_commands[];
+extern const CfdCliCommand cfd_cli_supervisor_commands[];
+extern const CfdCliCommand cfd_cli_capsule_commands[];
 extern const CfdCliCommand cfd_cli_audit_commands[];
 extern const CfdCliCommand cfd_cli_export_commands[];
 extern const CfdCliCommand cfd_cli_demo_commands[];

@@ -1,0 +1,19 @@
+/* cfd-capsule-store-private.h: what the capsule store and the capsule objects share. */
+#pragma once
+
+#include "cfd-capsule.h"
+
+G_BEGIN_DECLS
+
+CfdCapsule *cfd_capsule_new (const char *id,
+                             const char *consent_id,
+                             const char *patient_id,
+                             const char *therapist_name,
+                             const char *therapist_fingerprint,
+                             gint64 created,
+                             gint64 expires,
+                             gboolean expired);
+/* payload: CFD_CAPSULE_PAYLOAD_TYPE, already verified. */
+void cfd_capsule_set_payload (CfdCapsule *self, GVariant *payload);
+
+G_END_DECLS
