@@ -325,21 +325,7 @@ for canary in "${canaries[@]}"; do
   else not_ok "'$canary' found in: $found"; fi
 done
 
-# Core dumps are off before a passphrase is asked for.
-# It waits on a pipe held open here for its passphrase meanwhile.
-mkfifo "$work/held"
-exec 9<>"$work/held"
-"$cli" --vault "$vault" patient list < "$work/held" >/dev/null 2>&1 &
-pid=$!
-cores_off=no
-for _ in $(seq 100); do
-  if grep -Eq "^Max core file size +0 +0 " "/proc/$pid/limits" 2>/dev/null; then cores_off=yes; break; fi
-  sleep 0.05
-done
-[ "$cores_off" = yes ] && ok "the CLI runs with core dumps off" || not_ok "the CLI runs with core dumps off"
-exec 9>&-
-kill "$pid" 2>/dev/null
-wait "$pid" 2>/dev/null
+# Core dumps and dumpability: tests/test-process-hardening.sh.
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
