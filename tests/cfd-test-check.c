@@ -42,7 +42,7 @@ cfd_test_allow_best_effort_warnings (void)
   if (g_once_init_enter (&done))
     {
       g_log_set_always_fatal (G_LOG_FATAL_MASK);
-      g_log_set_writer_func (best_effort_writer, NULL, NULL);
+      cfd_test_set_log_writer (best_effort_writer);
       g_once_init_leave (&done, 1);
     }
 }

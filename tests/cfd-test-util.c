@@ -1,6 +1,8 @@
 /* cfd-test-util.c: what core tests share: scratch folders, cheap vaults, canary scans. */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -39,9 +41,58 @@ cleanup (void)
     remove_tree (scratch_root);
 }
 
+/* Every message logged while a test runs, debug messages included, is
+ * searched for the patient names and passphrases the test has used: none
+ * may reach a log. The default writer then prints as it always would. */
+static GPtrArray *canaries;
+static GMutex canaries_lock;
+static GLogWriterFunc next_writer = g_log_writer_default;
+
+void
+cfd_test_set_log_writer (GLogWriterFunc writer)
+{
+  next_writer = writer;
+}
+
+void
+cfd_test_add_canary (const char *text)
+{
+  g_mutex_lock (&canaries_lock);
+  g_ptr_array_add (canaries, g_strdup (text));
+  g_mutex_unlock (&canaries_lock);
+}
+
+static GLogWriterOutput
+canary_log_writer (GLogLevelFlags level,
+                   const GLogField *fields,
+                   gsize n_fields,
+                   gpointer user_data)
+{
+  g_mutex_lock (&canaries_lock);
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      if (fields[i].length >= 0 || fields[i].value == NULL)
+        continue;
+      for (guint c = 0; c < canaries->len; c++)
+        if (strstr (fields[i].value, g_ptr_array_index (canaries, c)) != NULL)
+          {
+            /* Not g_error: that would log again, through this writer. */
+            fprintf (stderr,
+                     "Bail out! A log message holds the test's secret or patient text '%s'\n",
+                     (const char *)g_ptr_array_index (canaries, c));
+            abort ();
+          }
+    }
+  g_mutex_unlock (&canaries_lock);
+  return next_writer (level, fields, n_fields, user_data);
+}
+
 void
 cfd_test_init (int *argc, char ***argv)
 {
+  canaries = g_ptr_array_new_with_free_func (g_free);
+  cfd_test_add_canary (CFD_TEST_PASSPHRASE);
+  g_log_set_writer_func (canary_log_writer, NULL, NULL);
   g_test_init (argc, argv, NULL);
   g_assert_true (cfd_secure_init ());
   cfd_kdf_allow_weak_params_for_testing (TRUE);
@@ -86,6 +137,7 @@ cfd_test_add_patient (CfdVault *vault, const char *name)
   g_variant_dict_init (&dict, NULL);
   g_variant_dict_insert (&dict, CFD_PATIENT_NAME, "s", name);
   details = g_variant_ref_sink (g_variant_dict_end (&dict));
+  cfd_test_add_canary (name);
   id = cfd_vault_add_patient (vault, details, &error);
   g_assert_no_error (error);
   g_assert_nonnull (id);

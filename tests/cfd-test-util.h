@@ -18,7 +18,16 @@ char *cfd_test_make_dir (void);
 /* A vault with weak KDF parameters, unlocked as its owner "Test Owner". */
 CfdVault *cfd_test_vault_new (char **path_out, char **recovery_out);
 
+/* Adds a patient; the name becomes a canary (see cfd_test_add_canary). */
 char *cfd_test_add_patient (CfdVault *vault, const char *name);
+
+/* Text that must never be logged: any log message that holds it, at any
+ * level, debug included, aborts the test. CFD_TEST_PASSPHRASE is one. */
+void cfd_test_add_canary (const char *text);
+
+/* Where log messages go once they have been searched for canaries
+ * (GLib allows one writer per process; this is the way to add another). */
+void cfd_test_set_log_writer (GLogWriterFunc writer);
 
 /* TRUE when needle occurs in any file below dir (recursively). */
 gboolean cfd_test_dir_contains (const char *dir, const char *needle);

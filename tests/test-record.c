@@ -1226,6 +1226,7 @@ main (int argc, char *argv[])
   };
 
   cfd_test_init (&argc, &argv);
+  cfd_test_add_canary (CANARY);
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     {
       g_autofree char *path = g_strdup_printf ("/confidant/record/round-trip/%s",
