@@ -1,4 +1,4 @@
-/* cfd-test-ui.c: what the widget tests and the screenshot tools share: finding widgets and text, spinning the main loop. */
+/* cfd-test-ui.c: what the widget tests and the screenshot tools share: starting GTK, finding widgets and text, running the main loop. */
 #include "config.h"
 
 #include <string.h>
@@ -8,6 +8,20 @@
 /* Slow workers (a backup at full KDF strength under valgrind) take tens of
  * seconds; a wait that long has hung, not lagged. */
 #define WAIT_SECONDS 60
+
+gboolean
+cfd_test_ui_init (void)
+{
+  if (!gtk_init_check ())
+    return FALSE;
+  adw_init ();
+  /* GTK 4.8 warns from the cursor-blink timeout when a focused entry turns
+   * insensitive (as the passphrase row does while the KDF runs); without
+   * animations a page or dialog is in place as soon as it is asked for. */
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, "gtk-enable-animations",
+                FALSE, NULL);
+  return TRUE;
+}
 
 GtkWidget *
 cfd_test_ui_find_widget (GtkWidget *root, const char *id)

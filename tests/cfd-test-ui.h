@@ -1,11 +1,15 @@
-/* cfd-test-ui.h: what the widget tests and the screenshot tools share: finding widgets and text, spinning the main loop. */
+/* cfd-test-ui.h: what the widget tests and the screenshot tools share: starting GTK, finding widgets and text, running the main loop. */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 G_BEGIN_DECLS
 
 typedef gboolean (*CfdTestUiCondition) (gconstpointer data);
+
+/* Starts GTK and libadwaita, settled for driving widgets from code; FALSE,
+ * with nothing started, when there is no display. */
+gboolean cfd_test_ui_init (void);
 
 /* The first widget below root (or root itself) whose buildable id or widget
  * name is id, depth first; NULL when there is none. */

@@ -165,14 +165,11 @@ main (int argc, char *argv[])
 {
   cfd_test_init (&argc, &argv);
   g_test_add_func ("/confidant/ui/backup/reminder-text", test_reminder_text);
-  if (!gtk_init_check ())
+  if (!cfd_test_ui_init ())
     {
       g_test_skip ("No display to run the widgets on");
       return g_test_run ();
     }
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, "gtk-enable-animations",
-                FALSE, NULL);
   g_test_add_func ("/confidant/ui/backup/backup-verify-cancel", test_backup_verify_cancel);
   g_test_add_func ("/confidant/ui/backup/supervisor", test_supervisor);
   return g_test_run ();

@@ -834,17 +834,12 @@ main (int argc, char *argv[])
 
   g_test_init (&argc, &argv, NULL);
 
-  if (!gtk_init_check ())
+  if (!cfd_test_ui_init ())
     {
       /* A TAP plan of zero with a reason: the whole program is skipped. */
       g_print ("1..0 # SKIP no display to run the window on\n");
       return 0;
     }
-  adw_init ();
-  /* GTK 4.8 warns from the cursor-blink timeout when a focused entry turns
-   * insensitive (as the passphrase row does while the KDF runs). */
-  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, "gtk-enable-animations",
-                FALSE, NULL);
   g_assert_true (cfd_secure_init ());
   cfd_kdf_allow_weak_params_for_testing (TRUE);
   vault_dir = g_build_filename (g_get_tmp_dir (), "confidant-ui-test-XXXXXX", NULL);

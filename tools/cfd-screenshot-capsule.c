@@ -100,10 +100,8 @@ main (int argc, char *argv[])
     g_error ("Cannot read the passphrase file");
   g_strchomp (passphrase);
 
-  gtk_init ();
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, "gtk-cursor-blink",
-                FALSE, NULL);
+  if (!cfd_test_ui_init ())
+    g_error ("No display to capture the screens on");
   {
     g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
 

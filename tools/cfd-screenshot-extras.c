@@ -364,10 +364,8 @@ main (int argc, char *argv[])
       g_strchomp (supervisor_passphrase);
     }
 
-  gtk_init ();
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, "gtk-cursor-blink",
-                FALSE, NULL);
+  if (!cfd_test_ui_init ())
+    g_error ("No display to capture the screens on");
   {
     g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
 
