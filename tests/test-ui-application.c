@@ -11,6 +11,7 @@
 #include "cfd-patient.h"
 #include "cfd-record.h"
 #include "cfd-secure.h"
+#include "cfd-test-ui.h"
 
 #include "cfd-application.h"
 #include "cfd-record-editor.h"
@@ -21,42 +22,21 @@
 #define CANARY     "CANARY-typed-as-the-screensaver-starts"
 
 static gboolean
-tick (gpointer user_data)
+is_unlocked (gconstpointer vault)
 {
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-wait_until (gboolean (*cond) (gpointer), gpointer data, const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  guint ticker = g_timeout_add (20, tick, NULL);
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (ticker);
+  return cfd_vault_is_unlocked ((CfdVault *)vault);
 }
 
 static gboolean
-is_unlocked (gpointer vault)
+is_locked (gconstpointer vault)
 {
-  return cfd_vault_is_unlocked (vault);
+  return !cfd_vault_is_unlocked ((CfdVault *)vault);
 }
 
 static gboolean
-is_locked (gpointer vault)
+name_owned (gconstpointer owned)
 {
-  return !cfd_vault_is_unlocked (vault);
-}
-
-static gboolean
-name_owned (gpointer owned)
-{
-  return *(gboolean *)owned;
+  return *(const gboolean *)owned;
 }
 
 static void
@@ -99,7 +79,7 @@ test_sleep_locks (void)
   owner_id
       = g_bus_own_name_on_connection (logind, "org.freedesktop.login1", G_BUS_NAME_OWNER_FLAGS_NONE,
                                       name_acquired, NULL, &owned, NULL);
-  wait_until (name_owned, &owned, "the logind name");
+  cfd_test_ui_wait_until (name_owned, &owned, "the logind name");
 
   app = cfd_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
@@ -113,7 +93,7 @@ test_sleep_locks (void)
   owner = g_ptr_array_index (users, 0);
   g_assert_true (cfd_vault_unlock (vault, owner->id, PASSPHRASE, &error));
   g_assert_no_error (error);
-  wait_until (is_unlocked, vault, "the unlock");
+  cfd_test_ui_wait_until (is_unlocked, vault, "the unlock");
 
   /* Give the app time to subscribe, then announce the sleep. */
   for (int i = 0; i < 50; i++)
@@ -125,7 +105,7 @@ test_sleep_locks (void)
                                                 "org.freedesktop.login1.Manager", "PrepareForSleep",
                                                 g_variant_new ("(b)", TRUE), &error));
   g_assert_no_error (error);
-  wait_until (is_locked, vault, "the lock before sleep");
+  cfd_test_ui_wait_until (is_locked, vault, "the lock before sleep");
   g_assert_cmpstr (cfd_window_get_page_name (window), ==, "unlock");
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -166,54 +146,6 @@ find_widget (GtkWidget *root, GType type, const char *id)
         return found;
     }
   return NULL;
-}
-
-static char *
-text_view_text (GtkWidget *view)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-}
-
-/* Every label, editable and text view in every window. */
-static gboolean
-tree_contains (GtkWidget *root, const char *needle)
-{
-  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_label (GTK_LABEL (root)), needle) != NULL)
-    return TRUE;
-  if (GTK_IS_EDITABLE (root)
-      && strstr (gtk_editable_get_text (GTK_EDITABLE (root)), needle) != NULL)
-    return TRUE;
-  if (GTK_IS_TEXT_VIEW (root))
-    {
-      g_autofree char *text = text_view_text (root);
-
-      if (strstr (text, needle) != NULL)
-        return TRUE;
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (tree_contains (child, needle))
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-any_window_contains (const char *needle)
-{
-  GListModel *toplevels = gtk_window_get_toplevels (); /* transfer none */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (tree_contains (toplevel, needle))
-        return TRUE;
-    }
-  return FALSE;
 }
 
 /* Stand-ins for GNOME's session manager and screensaver. GtkApplication
@@ -354,18 +286,18 @@ fake_session_stop (FakeSession *fake)
 }
 
 static gboolean
-app_sees_screensaver (gpointer app)
+app_sees_screensaver (gconstpointer app)
 {
   gboolean active = FALSE;
 
-  g_object_get (app, "screensaver-active", &active, NULL);
+  g_object_get ((gpointer)app, "screensaver-active", &active, NULL);
   return active;
 }
 
 static gboolean
-shows_workspace (gpointer window)
+shows_workspace (gconstpointer window)
 {
-  return g_strcmp0 (cfd_window_get_page_name (window), "workspace") == 0;
+  return g_strcmp0 (cfd_window_get_page_name (CFD_WINDOW ((gpointer)window)), "workspace") == 0;
 }
 
 static void
@@ -425,8 +357,8 @@ test_screensaver_locks (void)
   gtk_editable_set_text (GTK_EDITABLE (find_widget (unlock_page, G_TYPE_INVALID, "passphrase_row")),
                          PASSPHRASE);
   g_assert_true (gtk_widget_activate_action (unlock_page, "unlock.unlock", NULL));
-  wait_until (is_unlocked, vault, "the unlock");
-  wait_until (shows_workspace, window, "the workspace");
+  cfd_test_ui_wait_until (is_unlocked, vault, "the unlock");
+  cfd_test_ui_wait_until (shows_workspace, window, "the workspace");
 
   /* The draft is open and being typed into; autosave is far off. */
   workspace = find_widget (GTK_WIDGET (window), CFD_TYPE_WORKSPACE, NULL);
@@ -442,7 +374,7 @@ test_screensaver_locks (void)
   gtk_text_buffer_get_end_iter (buffer, &end);
   gtk_text_buffer_insert (buffer, &end, " " CANARY, -1);
   g_assert_true (cfd_record_editor_has_unsaved_changes (CFD_RECORD_EDITOR (editor)));
-  g_assert_true (any_window_contains (CANARY));
+  g_assert_true (cfd_test_ui_any_window_has_text (CANARY));
   g_assert_false (app_sees_screensaver (app));
 
   /* The screensaver starts. */
@@ -450,14 +382,14 @@ test_screensaver_locks (void)
                                                 "org.gnome.ScreenSaver", "ActiveChanged",
                                                 g_variant_new ("(b)", TRUE), &error));
   g_assert_no_error (error);
-  wait_until (app_sees_screensaver, app, "GtkApplication:screensaver-active");
-  wait_until (is_locked, vault, "the lock when the screensaver starts");
+  cfd_test_ui_wait_until (app_sees_screensaver, app, "GtkApplication:screensaver-active");
+  cfd_test_ui_wait_until (is_locked, vault, "the lock when the screensaver starts");
   g_assert_cmpstr (cfd_window_get_page_name (window), ==, "unlock");
 
   /* Nothing of the patient is left in any window ... */
-  g_assert_false (any_window_contains (CANARY));
-  g_assert_false (any_window_contains ("Slept better"));
-  g_assert_false (any_window_contains ("Screensaver Testpatient"));
+  g_assert_false (cfd_test_ui_any_window_has_text (CANARY));
+  g_assert_false (cfd_test_ui_any_window_has_text ("Slept better"));
+  g_assert_false (cfd_test_ui_any_window_has_text ("Screensaver Testpatient"));
 
   /* ... and what was typed was saved before the lock. */
   g_assert_true (cfd_vault_unlock (vault, owner->id, PASSPHRASE, &error));

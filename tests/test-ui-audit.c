@@ -7,31 +7,11 @@
 #include "cfd-audit-entry-object.h"
 #include "cfd-audit-export.h"
 #include "cfd-patient.h"
+#include "cfd-test-ui.h"
 #include "cfd-test-util.h"
 
 #include "cfd-audit-window.h"
 #include "cfd-window.h"
-
-static gboolean
-tick (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-wait_until (gboolean (*cond) (gconstpointer), gconstpointer data, const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  guint ticker = g_timeout_add (10, tick, NULL);
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (ticker);
-}
 
 static gboolean
 verified (gconstpointer window)
@@ -53,32 +33,13 @@ released (gconstpointer vault)
   return g_atomic_int_get (&G_OBJECT (vault)->ref_count) <= 2;
 }
 
-static GtkWidget *
-find_widget (GtkWidget *root, const char *id)
-{
-  const char *buildable_id
-      = GTK_IS_BUILDABLE (root) ? gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)) : NULL;
-
-  if (g_strcmp0 (buildable_id, id) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, id);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static CfdAuditWindow *
 open_window (CfdVault *vault, const char *patient_id)
 {
   CfdAuditWindow *window = cfd_audit_window_new (NULL, vault, patient_id);
 
   g_object_set_data (G_OBJECT (window), "filter-box",
-                     find_widget (GTK_WIDGET (window), "filter_box"));
+                     cfd_test_ui_find_widget (GTK_WIDGET (window), "filter_box"));
   gtk_window_present (GTK_WINDOW (window));
   return window;
 }
@@ -149,9 +110,12 @@ test_browse_verify_export (void)
   /* The same through the filter bar: a whole date filters, a half-typed
    * or impossible one is marked and waits. */
   {
-    GtkEditable *since = GTK_EDITABLE (find_widget (GTK_WIDGET (window), "since_entry"));
-    GtkDropDown *actions = GTK_DROP_DOWN (find_widget (GTK_WIDGET (window), "action_dropdown"));
-    GtkDropDown *patients = GTK_DROP_DOWN (find_widget (GTK_WIDGET (window), "patient_dropdown"));
+    GtkEditable *since
+        = GTK_EDITABLE (cfd_test_ui_find_widget (GTK_WIDGET (window), "since_entry"));
+    GtkDropDown *actions
+        = GTK_DROP_DOWN (cfd_test_ui_find_widget (GTK_WIDGET (window), "action_dropdown"));
+    GtkDropDown *patients
+        = GTK_DROP_DOWN (cfd_test_ui_find_widget (GTK_WIDGET (window), "patient_dropdown"));
 
     gtk_editable_set_text (since, "2999-01-01");
     g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 0);
@@ -192,9 +156,9 @@ test_browse_verify_export (void)
 
   /* Verifying an intact log. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "audit.verify", NULL));
-  wait_until (verified, window, "the verification");
+  cfd_test_ui_wait_until (verified, window, "the verification");
   g_assert_nonnull (strstr (cfd_audit_window_get_verify_result (window), "intact"));
-  wait_until (released, vault, "the verifier to let go of the vault");
+  cfd_test_ui_wait_until (released, vault, "the verifier to let go of the vault");
 
   /* A receipt to write down. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "audit.checkpoint", NULL));
@@ -205,28 +169,29 @@ test_browse_verify_export (void)
   /* A receipt written down: typed back in, in lower case, it still matches;
    * a made-up one does not; anything else is not a receipt. */
   {
-    GtkEditable *entry = GTK_EDITABLE (find_widget (GTK_WIDGET (window), "receipt_entry"));
+    GtkEditable *entry
+        = GTK_EDITABLE (cfd_test_ui_find_widget (GTK_WIDGET (window), "receipt_entry"));
     g_autofree char *typed = g_ascii_strdown (receipt, -1);
     g_autofree char *forged = NULL;
 
     gtk_editable_set_text (entry, typed);
     g_signal_emit_by_name (entry, "activate");
-    wait_until (idle, window, "the receipt check");
-    wait_until (released, vault, "the receipt check to let go of the vault");
+    cfd_test_ui_wait_until (idle, window, "the receipt check");
+    cfd_test_ui_wait_until (released, vault, "the receipt check to let go of the vault");
     g_assert_nonnull (strstr (cfd_audit_window_get_verify_result (window), "matches"));
 
     forged = g_strdup_printf ("%.*s0000-0000-0000-0000",
                               (int)(strrchr (receipt, ' ') - receipt + 1), receipt);
     gtk_editable_set_text (entry, forged);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "audit.check-receipt", NULL));
-    wait_until (idle, window, "the second receipt check");
-    wait_until (released, vault, "the receipt check to let go of the vault");
+    cfd_test_ui_wait_until (idle, window, "the second receipt check");
+    cfd_test_ui_wait_until (released, vault, "the receipt check to let go of the vault");
     g_assert_nonnull (strstr (cfd_audit_window_get_verify_result (window), "does not match"));
 
     gtk_editable_set_text (entry, "yesterday's receipt");
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "audit.check-receipt", NULL));
-    wait_until (idle, window, "the third receipt check");
-    wait_until (released, vault, "the receipt check to let go of the vault");
+    cfd_test_ui_wait_until (idle, window, "the third receipt check");
+    cfd_test_ui_wait_until (released, vault, "the receipt check to let go of the vault");
     g_assert_nonnull (strstr (cfd_audit_window_get_verify_result (window), "not a receipt"));
   }
 
@@ -236,8 +201,8 @@ test_browse_verify_export (void)
   csv_file = g_file_new_for_path (csv_path);
   cfd_audit_window_set_action (window, "patient.*");
   cfd_audit_window_export (window, csv_file);
-  wait_until (idle, window, "the export");
-  wait_until (released, vault, "the exporter to let go of the vault");
+  cfd_test_ui_wait_until (idle, window, "the export");
+  cfd_test_ui_wait_until (released, vault, "the exporter to let go of the vault");
   g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
   g_assert_true (g_str_has_prefix (csv, CFD_AUDIT_CSV_HEADER "\r\n")
                  || g_str_has_prefix (csv, CFD_AUDIT_CSV_HEADER "\n"));
@@ -252,16 +217,17 @@ test_browse_verify_export (void)
                               "UPDATE audit_log SET object_id = 'someone-else' WHERE seq = 3",
                               NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "audit.verify", NULL));
-  g_assert_false (gtk_widget_is_sensitive (find_widget (GTK_WIDGET (window), "filter_box")));
-  wait_until (idle, window, "the second verification");
+  g_assert_false (
+      gtk_widget_is_sensitive (cfd_test_ui_find_widget (GTK_WIDGET (window), "filter_box")));
+  cfd_test_ui_wait_until (idle, window, "the second verification");
   g_assert_nonnull (strstr (cfd_audit_window_get_verify_result (window), "altered"));
   g_assert_nonnull (strstr (cfd_audit_window_get_verify_result (window), "3"));
-  wait_until (released, vault, "the verifier to let go of the vault");
+  cfd_test_ui_wait_until (released, vault, "the verifier to let go of the vault");
 
   /* Locking closes the window. */
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&window);
   cfd_vault_lock (vault);
-  wait_until (released, vault, "nothing");
+  cfd_test_ui_wait_until (released, vault, "nothing");
   g_assert_null (window);
 }
 
@@ -339,12 +305,12 @@ test_activity (void)
   window = cfd_window_new (NULL, path);
   unlocked[0] = locked[0] = (const char *)window;
   gtk_window_present (GTK_WINDOW (window));
-  gtk_editable_set_text (GTK_EDITABLE (find_widget (
-                             find_widget (GTK_WIDGET (window), "unlock_page"), "passphrase_row")),
-                         CFD_TEST_PASSPHRASE);
-  g_assert_true (gtk_widget_activate_action (find_widget (GTK_WIDGET (window), "unlock_page"),
-                                             "unlock.unlock", NULL));
-  wait_until (window_page_is, unlocked, "the workspace");
+  gtk_editable_set_text (
+      GTK_EDITABLE (cfd_test_ui_get_widget (GTK_WIDGET (window), "unlock_page/passphrase_row")),
+      CFD_TEST_PASSPHRASE);
+  g_assert_true (gtk_widget_activate_action (
+      cfd_test_ui_find_widget (GTK_WIDGET (window), "unlock_page"), "unlock.unlock", NULL));
+  cfd_test_ui_wait_until (window_page_is, unlocked, "the workspace");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.audit-log", NULL));
   toplevels = gtk_window_list_toplevels ();
@@ -370,7 +336,7 @@ test_activity (void)
   g_assert_nonnull (audit);
 
   /* Then nothing: the vault locks and takes the log window with it. */
-  wait_until (window_page_is, locked, "the idle lock");
+  cfd_test_ui_wait_until (window_page_is, locked, "the idle lock");
   g_assert_null (audit);
   cfd_window_set_auto_lock_interval (window, 0);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -380,14 +346,11 @@ int
 main (int argc, char *argv[])
 {
   cfd_test_init (&argc, &argv);
-  if (!gtk_init_check ())
+  if (!cfd_test_ui_init ())
     {
       g_test_skip ("No display to run the widgets on");
       return g_test_run ();
     }
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, "gtk-enable-animations",
-                FALSE, NULL);
   g_test_add_func ("/confidant/ui/audit/browse-verify-export", test_browse_verify_export);
   g_test_add_func ("/confidant/ui/audit/access-history", test_access_history);
   g_test_add_func ("/confidant/ui/audit/activity", test_activity);

@@ -5,32 +5,12 @@
 #include <glib/gstdio.h>
 
 #include "cfd-backup.h"
+#include "cfd-test-ui.h"
 #include "cfd-test-util.h"
 
 #include "cfd-backup-window.h"
 
 #define DAY (G_GINT64_CONSTANT (86400) * G_USEC_PER_SEC)
-
-static gboolean
-tick (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-wait_until (gboolean (*cond) (gconstpointer), gconstpointer data, const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  guint ticker = g_timeout_add (10, tick, NULL);
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (ticker);
-}
 
 static gboolean
 done (gconstpointer window)
@@ -110,8 +90,8 @@ test_backup_verify_cancel (void)
   /* Back up: a verified file, listed, and the reminder goes. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "backup.start", "s", folder));
   g_assert_true (cfd_backup_window_is_busy (window));
-  wait_until (done, window, "the backup");
-  wait_until (released, vault, "the backup to let go of the vault");
+  cfd_test_ui_wait_until (done, window, "the backup");
+  cfd_test_ui_wait_until (released, vault, "the backup to let go of the vault");
   g_assert_nonnull (strstr (cfd_backup_window_get_status (window), "verified"));
   g_assert_cmpuint (count_backups (folder), ==, 1);
   g_assert_cmpuint (cfd_backup_window_get_n_generations (window), ==, 1);
@@ -123,23 +103,23 @@ test_backup_verify_cancel (void)
   list = cfd_backup_list (folder, NULL);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "backup.verify", "s",
                                              ((CfdBackupInfo *)g_ptr_array_index (list, 0))->path));
-  wait_until (done, window, "the verification");
-  wait_until (released, vault, "the verifier to let go of the vault");
+  cfd_test_ui_wait_until (done, window, "the verification");
+  cfd_test_ui_wait_until (released, vault, "the verifier to let go of the vault");
   g_assert_nonnull (strstr (cfd_backup_window_get_status (window), "intact"));
 
   /* A damaged backup is called untrustworthy. */
   cfd_test_flip_byte (((CfdBackupInfo *)g_ptr_array_index (list, 0))->path, 300);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "backup.verify", "s",
                                              ((CfdBackupInfo *)g_ptr_array_index (list, 0))->path));
-  wait_until (done, window, "the second verification");
-  wait_until (released, vault, "the verifier to let go of the vault");
+  cfd_test_ui_wait_until (done, window, "the second verification");
+  cfd_test_ui_wait_until (released, vault, "the verifier to let go of the vault");
   g_assert_nonnull (strstr (cfd_backup_window_get_status (window), "cannot be trusted"));
 
   /* Cancelled at once: nothing new is left behind. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "backup.start", "s", folder));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "backup.cancel", NULL));
-  wait_until (done, window, "the cancelled backup");
-  wait_until (released, vault, "the backup to let go of the vault");
+  cfd_test_ui_wait_until (done, window, "the cancelled backup");
+  cfd_test_ui_wait_until (released, vault, "the backup to let go of the vault");
   g_assert_nonnull (strstr (cfd_backup_window_get_status (window), "cancelled"));
   g_assert_cmpuint (count_backups (folder), ==, 1);
 
@@ -185,14 +165,11 @@ main (int argc, char *argv[])
 {
   cfd_test_init (&argc, &argv);
   g_test_add_func ("/confidant/ui/backup/reminder-text", test_reminder_text);
-  if (!gtk_init_check ())
+  if (!cfd_test_ui_init ())
     {
       g_test_skip ("No display to run the widgets on");
       return g_test_run ();
     }
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, "gtk-enable-animations",
-                FALSE, NULL);
   g_test_add_func ("/confidant/ui/backup/backup-verify-cancel", test_backup_verify_cancel);
   g_test_add_func ("/confidant/ui/backup/supervisor", test_supervisor);
   return g_test_run ();

@@ -7,6 +7,7 @@
 #include "cfd-consent.h"
 #include "cfd-record.h"
 #include "cfd-review.h"
+#include "cfd-test-ui.h"
 #include "cfd-test-util.h"
 
 #include "cfd-capsule-window.h"
@@ -17,60 +18,6 @@
 #define PATIENT    "Perpetua Lanthorn"
 #define NOTE       "Breathing practice helped with the evening dread"
 #define SUPERVISOR "Dr Isolde Remote"
-
-static gboolean
-tick (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64)ms * 1000;
-  guint ticker = g_timeout_add (10, tick, NULL);
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (ticker);
-}
-
-static gboolean
-tree_has_text (GtkWidget *root, const char *needle)
-{
-  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_label (GTK_LABEL (root)), needle) != NULL)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (tree_has_text (child, needle))
-      return TRUE;
-  return FALSE;
-}
-
-static gpointer
-find_toplevel (GType type)
-{
-  gpointer found = NULL;
-  GList *toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
-      found = l->data;
-  g_list_free (toplevels);
-  return found;
-}
-
-static gboolean
-has_button (GtkWidget *root, const char *label)
-{
-  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (has_button (child, label))
-      return TRUE;
-  return FALSE;
-}
 
 /* The whole round through the windows: the card into the therapist's
  * Supervision Files (the fingerprint shown to compare), a capsule from the
@@ -124,8 +71,8 @@ test_round_trip (void)
   practice = cfd_supervision_window_new (NULL, therapist);
   gtk_window_present (GTK_WINDOW (practice));
   g_assert_true (cfd_supervision_window_import_card (practice, card));
-  spin (50);
-  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  cfd_test_ui_spin (50);
+  dialog = cfd_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), fingerprint));
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -136,8 +83,8 @@ test_round_trip (void)
         = cfd_consent_dialog_new (GTK_WINDOW (practice), therapist, patient);
 
     gtk_window_present (GTK_WINDOW (consent_dialog));
-    spin (50);
-    g_assert_true (tree_has_text (GTK_WIDGET (consent_dialog), SUPERVISOR " (by card)"));
+    cfd_test_ui_spin (50);
+    g_assert_true (cfd_test_ui_has_label (GTK_WIDGET (consent_dialog), SUPERVISOR " (by card)"));
     gtk_window_destroy (GTK_WINDOW (consent_dialog));
   }
 
@@ -148,7 +95,7 @@ test_round_trip (void)
   gtk_window_set_child (GTK_WINDOW (holder), GTK_WIDGET (panel));
   g_assert_true (cfd_consent_panel_load (panel, therapist, patient, &error));
   g_assert_no_error (error);
-  g_assert_true (has_button (GTK_WIDGET (panel), "Send as _Capsule…"));
+  g_assert_nonnull (cfd_test_ui_find_button (GTK_WIDGET (panel), "Send as _Capsule…"));
   g_assert_true (cfd_consent_panel_save_capsule (panel, consent, file));
   g_assert_true (g_file_test (file, G_FILE_TEST_IS_REGULAR));
   gtk_window_destroy (GTK_WINDOW (holder));
@@ -158,7 +105,7 @@ test_round_trip (void)
   g_assert_cmpuint (cfd_supervision_window_get_n_capsules (window), ==, 0);
   g_assert_true (cfd_supervision_window_import_capsule (window, file));
   g_assert_cmpuint (cfd_supervision_window_get_n_capsules (window), ==, 1);
-  g_assert_true (tree_has_text (GTK_WIDGET (window), "From Test Owner"));
+  g_assert_true (cfd_test_ui_has_label (GTK_WIDGET (window), "From Test Owner"));
   /* The same file again is refused, and the list stays as it was. */
   g_assert_false (cfd_supervision_window_import_capsule (window, file));
   g_assert_cmpuint (cfd_supervision_window_get_n_capsules (window), ==, 1);
@@ -167,12 +114,12 @@ test_round_trip (void)
   capsule = g_list_model_get_item (capsules, 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "supervision.open-capsule", "s",
                                              cfd_capsule_get_id (capsule)));
-  spin (50);
-  view = find_toplevel (CFD_TYPE_CAPSULE_WINDOW);
+  cfd_test_ui_spin (50);
+  view = cfd_test_ui_find_toplevel (CFD_TYPE_CAPSULE_WINDOW);
   g_assert_nonnull (view);
   g_assert_cmpuint (cfd_capsule_window_get_n_records (view), ==, 1);
-  g_assert_true (tree_has_text (GTK_WIDGET (view), "Read-only"));
-  g_assert_true (tree_has_text (GTK_WIDGET (view), PATIENT));
+  g_assert_true (cfd_test_ui_has_label (GTK_WIDGET (view), "Read-only"));
+  g_assert_true (cfd_test_ui_has_label (GTK_WIDGET (view), PATIENT));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "capsule.cosign", "s", record));
   g_assert_cmpuint (
       cfd_vault_export_review_reply (supervisor, cfd_capsule_get_id (capsule), reply, &error), ==,
@@ -191,7 +138,7 @@ test_round_trip (void)
   g_object_add_weak_pointer (G_OBJECT (practice), (gpointer *)&practice);
   cfd_vault_lock (supervisor);
   cfd_vault_lock (therapist);
-  spin (50);
+  cfd_test_ui_spin (50);
   g_assert_null (view);
   g_assert_null (window);
   g_assert_null (practice);
@@ -201,14 +148,11 @@ int
 main (int argc, char *argv[])
 {
   cfd_test_init (&argc, &argv);
-  if (!gtk_init_check ())
+  if (!cfd_test_ui_init ())
     {
       g_test_skip ("No display to run the widgets on");
       return g_test_run ();
     }
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, "gtk-enable-animations",
-                FALSE, NULL);
   g_test_add_func ("/confidant/ui/capsule/round-trip", test_round_trip);
   return g_test_run ();
 }

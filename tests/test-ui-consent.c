@@ -5,6 +5,7 @@
 
 #include "cfd-consent.h"
 #include "cfd-record.h"
+#include "cfd-test-ui.h"
 #include "cfd-test-util.h"
 
 #include "cfd-consent-dialog.h"
@@ -13,67 +14,6 @@
 
 #define SUPERVISOR            "Dr Sable Supervisor"
 #define SUPERVISOR_PASSPHRASE "supervisor passphrase for tests"
-
-static GtkWidget *
-find_widget (GtkWidget *root, const char *id)
-{
-  const char *buildable_id
-      = GTK_IS_BUILDABLE (root) ? gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)) : NULL;
-
-  if (g_strcmp0 (buildable_id, id) == 0 || g_strcmp0 (gtk_widget_get_name (root), id) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, id);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-tree_has_text (GtkWidget *root, const char *needle)
-{
-  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_label (GTK_LABEL (root)), needle) != NULL)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (tree_has_text (child, needle))
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-tick (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64)ms * 1000;
-  guint ticker = g_timeout_add (10, tick, NULL);
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (ticker);
-}
-
-static gpointer
-find_toplevel (GType type)
-{
-  gpointer found = NULL;
-  GList *toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
-      found = l->data;
-  g_list_free (toplevels);
-  return found;
-}
 
 static void
 test_grant_revoke_supervise (void)
@@ -108,22 +48,25 @@ test_grant_revoke_supervise (void)
   g_assert_true (cfd_consent_panel_load (panel, vault, patient, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (cfd_consent_panel_get_n_consents (panel), ==, 0);
-  g_assert_true (gtk_widget_get_visible (find_widget (GTK_WIDGET (panel), "add_button")));
+  g_assert_true (
+      gtk_widget_get_visible (cfd_test_ui_find_widget (GTK_WIDGET (panel), "add_button")));
 
   /* Granting through the dialog: nothing until a purpose is given. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "consents.add", NULL));
-  dialog = find_toplevel (CFD_TYPE_CONSENT_DIALOG);
+  dialog = cfd_test_ui_find_toplevel (CFD_TYPE_CONSENT_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "consent.grant", NULL));
   consents = cfd_vault_list_consents (vault, patient, NULL);
   g_assert_cmpuint (g_list_model_get_n_items (consents), ==, 0);
   g_clear_object (&consents);
-  gtk_editable_set_text (GTK_EDITABLE (find_widget (GTK_WIDGET (dialog), "purpose_row")),
-                         "monthly clinical supervision");
-  adw_combo_row_set_selected (ADW_COMBO_ROW (find_widget (GTK_WIDGET (dialog), "scope_row")), 1);
+  gtk_editable_set_text (
+      GTK_EDITABLE (cfd_test_ui_find_widget (GTK_WIDGET (dialog), "purpose_row")),
+      "monthly clinical supervision");
+  adw_combo_row_set_selected (
+      ADW_COMBO_ROW (cfd_test_ui_find_widget (GTK_WIDGET (dialog), "scope_row")), 1);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *)&dialog);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "consent.grant", NULL));
-  spin (50);
+  cfd_test_ui_spin (50);
   g_assert_null (dialog);
 
   consents = cfd_vault_list_consents (vault, patient, NULL);
@@ -138,8 +81,9 @@ test_grant_revoke_supervise (void)
     revoked = g_object_ref (consent);
   }
   g_assert_cmpuint (cfd_consent_panel_get_n_consents (panel), ==, 1);
-  g_assert_true (tree_has_text (GTK_WIDGET (panel), SUPERVISOR " may read the medical record"));
-  g_assert_true (tree_has_text (GTK_WIDGET (panel), "Active"));
+  g_assert_true (
+      cfd_test_ui_has_label (GTK_WIDGET (panel), SUPERVISOR " may read the medical record"));
+  g_assert_true (cfd_test_ui_has_label (GTK_WIDGET (panel), "Active"));
 
   /* Revoking asks first; cancelling changes nothing. */
   {
@@ -148,20 +92,20 @@ test_grant_revoke_supervise (void)
   }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "consents.revoke", "s",
                                              cfd_consent_get_id (revoked)));
-  confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  confirm = cfd_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (confirm);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (confirm), "key will be replaced"));
   adw_message_dialog_response (confirm, "cancel");
   gtk_window_destroy (GTK_WINDOW (confirm));
-  g_assert_true (tree_has_text (GTK_WIDGET (panel), "Active"));
+  g_assert_true (cfd_test_ui_has_label (GTK_WIDGET (panel), "Active"));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "consents.revoke", "s",
                                              cfd_consent_get_id (revoked)));
-  confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  confirm = cfd_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   adw_message_dialog_response (confirm, "revoke");
   gtk_window_destroy (GTK_WINDOW (confirm));
-  g_assert_true (tree_has_text (GTK_WIDGET (panel), "Revoked"));
-  g_assert_false (tree_has_text (GTK_WIDGET (panel), "Active"));
+  g_assert_true (cfd_test_ui_has_label (GTK_WIDGET (panel), "Revoked"));
+  g_assert_false (cfd_test_ui_has_label (GTK_WIDGET (panel), "Active"));
   {
     g_autoptr (CfdPatient) p = cfd_vault_get_patient (vault, patient, NULL);
     g_assert_cmpuint (cfd_patient_get_key_version (p), >, key_version_before);
@@ -190,7 +134,8 @@ test_grant_revoke_supervise (void)
   g_assert_true (cfd_consent_panel_load (panel, as_supervisor, patient, &error));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (panel)));
   cfd_measure_panel_load (measures, as_supervisor, patient, records);
-  g_assert_false (gtk_widget_get_visible (find_widget (GTK_WIDGET (measures), "add_button")));
+  g_assert_false (
+      gtk_widget_get_visible (cfd_test_ui_find_widget (GTK_WIDGET (measures), "add_button")));
 
   /* The owner's view comes back with both consents, and locking empties it. */
   g_assert_true (cfd_consent_panel_load (panel, vault, patient, &error));
@@ -198,12 +143,12 @@ test_grant_revoke_supervise (void)
   g_assert_cmpuint (cfd_consent_panel_get_n_consents (panel), ==, 2);
   cfd_vault_lock (vault);
   g_assert_cmpuint (cfd_consent_panel_get_n_consents (panel), ==, 0);
-  g_assert_false (tree_has_text (GTK_WIDGET (panel), SUPERVISOR));
+  g_assert_false (cfd_test_ui_has_label (GTK_WIDGET (panel), SUPERVISOR));
 
   cfd_vault_lock (as_supervisor);
   g_object_add_weak_pointer (G_OBJECT (panel), (gpointer *)&panel);
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (50);
+  cfd_test_ui_spin (50);
   g_assert_null (panel);
 }
 
@@ -211,14 +156,11 @@ int
 main (int argc, char *argv[])
 {
   cfd_test_init (&argc, &argv);
-  if (!gtk_init_check ())
+  if (!cfd_test_ui_init ())
     {
       g_test_skip ("No display to run the widgets on");
       return g_test_run ();
     }
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, "gtk-enable-animations",
-                FALSE, NULL);
   g_test_add_func ("/confidant/ui/consent/grant-revoke-supervise", test_grant_revoke_supervise);
   return g_test_run ();
 }

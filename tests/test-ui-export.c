@@ -11,6 +11,7 @@
 #include "cfd-consent.h"
 #include "cfd-io.h"
 #include "cfd-record.h"
+#include "cfd-test-ui.h"
 #include "cfd-test-util.h"
 
 #include "cfd-record-export.h"
@@ -24,68 +25,9 @@
 static CfdWindow *window;
 
 static GtkWidget *
-find_widget (GtkWidget *root, const char *id)
-{
-  const char *buildable_id
-      = GTK_IS_BUILDABLE (root) ? gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)) : NULL;
-
-  if (g_strcmp0 (buildable_id, id) == 0 || g_strcmp0 (gtk_widget_get_name (root), id) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, id);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
 get_widget (const char *path)
 {
-  g_auto (GStrv) parts = g_strsplit (path, "/", -1);
-  GtkWidget *widget = GTK_WIDGET (window);
-
-  for (guint i = 0; parts[i] != NULL && widget != NULL; i++)
-    widget = find_widget (widget, parts[i]);
-  if (widget == NULL)
-    g_error ("No widget %s in the window", path);
-  return widget;
-}
-
-static gboolean
-tree_has_text (GtkWidget *root, const char *needle)
-{
-  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_label (GTK_LABEL (root)), needle) != NULL)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (tree_has_text (child, needle))
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-tick (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-wait_until (gboolean (*cond) (gconstpointer), gconstpointer data, const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  guint ticker = g_timeout_add (20, tick, NULL);
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (ticker);
+  return cfd_test_ui_get_widget (GTK_WIDGET (window), path);
 }
 
 static gboolean
@@ -97,20 +39,7 @@ page_is (gconstpointer name)
 static gboolean
 window_shows (gconstpointer text)
 {
-  return tree_has_text (GTK_WIDGET (window), text);
-}
-
-static gpointer
-find_toplevel (GType type)
-{
-  gpointer found = NULL;
-  GList *toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
-      found = l->data;
-  g_list_free (toplevels);
-  return found;
+  return cfd_test_ui_has_label (GTK_WIDGET (window), text);
 }
 
 static gboolean
@@ -200,17 +129,17 @@ test_export_and_print (void)
   gtk_editable_set_text (GTK_EDITABLE (get_widget ("unlock_page/passphrase_row")),
                          CFD_TEST_PASSPHRASE);
   g_assert_true (gtk_widget_activate_action (get_widget ("unlock_page"), "unlock.unlock", NULL));
-  wait_until (page_is, "workspace", "the workspace after unlocking");
+  cfd_test_ui_wait_until (page_is, "workspace", "the workspace after unlocking");
   cfd_workspace_open_patient (CFD_WORKSPACE (get_widget ("workspace")), patient);
   page = get_widget ("patient_page");
   g_assert_true (gtk_widget_get_visible (get_widget ("patient_page/record_menu_button")));
 
   /* The question: psychotherapy notes stay out unless ticked; cancel does nothing. */
   g_assert_true (gtk_widget_activate_action (page, "patient.export-pdf", NULL));
-  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  dialog = cfd_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "signed medical record"));
-  check = find_widget (GTK_WIDGET (dialog), "include_psychotherapy_check");
+  check = cfd_test_ui_find_widget (GTK_WIDGET (dialog), "include_psychotherapy_check");
   g_assert_nonnull (check);
   g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
   adw_message_dialog_response (dialog, "cancel");
@@ -221,7 +150,7 @@ test_export_and_print (void)
 
   /* The main path: the PDF is written, the toast says so, the log records it. */
   cfd_record_export_pdf (page, cfd_window_get_vault (window), patient, FALSE, pdf);
-  wait_until (window_shows, "to “record.pdf”", "the export toast");
+  cfd_test_ui_wait_until (window_shows, "to “record.pdf”", "the export toast");
   g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
   seen = disclosures ();
   g_assert_cmpuint (seen->len, ==, 1);
@@ -235,8 +164,8 @@ test_export_and_print (void)
     cfd_io_fault_arm (1, EACCES);
   cfd_record_export_pdf (page, cfd_window_get_vault (window), patient, TRUE, unwritable);
   cfd_io_fault_arm (0, 0);
-  wait_until (window_shows, "The record was not exported: Cannot save the PDF there",
-              "the failure toast");
+  cfd_test_ui_wait_until (window_shows, "The record was not exported: Cannot save the PDF there",
+                          "the failure toast");
   g_assert_false (g_file_test (unwritable, G_FILE_TEST_EXISTS));
   g_assert_false (window_shows ("Winifred Export: "));
   seen = disclosures ();
@@ -249,15 +178,15 @@ test_export_and_print (void)
   /* Print: the same renderer through GtkPrintOperation (exported to a
    * file, as no printer is there to answer), audited as a print. */
   g_assert_true (gtk_widget_activate_action (page, "patient.print", NULL));
-  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  dialog = cfd_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "Print"));
   adw_message_dialog_response (dialog, "cancel");
   gtk_window_destroy (GTK_WINDOW (dialog));
   cfd_record_export_print (page, cfd_window_get_vault (window), patient, TRUE,
                            GTK_PRINT_OPERATION_ACTION_EXPORT, printed);
   g_assert_true (g_file_test (printed, G_FILE_TEST_IS_REGULAR));
-  wait_until (window_shows, "Record sent to print, psychotherapy notes included",
-              "the print toast");
+  cfd_test_ui_wait_until (window_shows, "Record sent to print, psychotherapy notes included",
+                          "the print toast");
   seen = disclosures ();
   g_assert_cmpuint (seen->len, ==, 3);
   g_assert_cmpstr (g_ptr_array_index (seen, 2), ==,
@@ -279,19 +208,19 @@ test_export_and_print (void)
   /* A supervisor, even under a consent to the whole record, is not offered
    * export or print. */
   cfd_window_lock (window);
-  wait_until (page_is, "unlock", "the unlock page");
+  cfd_test_ui_wait_until (page_is, "unlock", "the unlock page");
   adw_combo_row_set_selected (ADW_COMBO_ROW (get_widget ("unlock_page/user_row")), 1);
   gtk_editable_set_text (GTK_EDITABLE (get_widget ("unlock_page/passphrase_row")),
                          SUPERVISOR_PASSPHRASE);
   g_assert_true (gtk_widget_activate_action (get_widget ("unlock_page"), "unlock.unlock", NULL));
-  wait_until (page_is, "workspace", "the supervisor's workspace");
+  cfd_test_ui_wait_until (page_is, "workspace", "the supervisor's workspace");
   cfd_workspace_open_patient (CFD_WORKSPACE (get_widget ("workspace")), patient);
   page = get_widget ("patient_page");
   g_assert_cmpstr (cfd_vault_get_user_name (cfd_window_get_vault (window)), ==, SUPERVISOR);
   g_assert_false (gtk_widget_get_visible (get_widget ("patient_page/record_menu_button")));
   gtk_widget_activate_action (page, "patient.export-pdf", NULL);
   gtk_widget_activate_action (page, "patient.print", NULL);
-  g_assert_null (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_null (cfd_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
 
   cfd_window_lock (window);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -301,14 +230,11 @@ int
 main (int argc, char *argv[])
 {
   cfd_test_init (&argc, &argv);
-  if (!gtk_init_check ())
+  if (!cfd_test_ui_init ())
     {
       g_print ("1..0 # SKIP no display to run the window on\n");
       return 0;
     }
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, "gtk-enable-animations",
-                FALSE, NULL);
   g_test_add_func ("/confidant/ui/export/export-and-print", test_export_and_print);
   return g_test_run ();
 }

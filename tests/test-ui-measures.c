@@ -5,6 +5,7 @@
 
 #include "cfd-measure.h"
 #include "cfd-record.h"
+#include "cfd-test-ui.h"
 #include "cfd-test-util.h"
 
 #include "cfd-measure-chart.h"
@@ -13,42 +14,6 @@
 
 #define DAY      (24 * 60 * 60)
 #define JAN_2026 G_GINT64_CONSTANT (1767268800)
-
-static GtkWidget *
-find_widget (GtkWidget *root, const char *id)
-{
-  const char *buildable_id
-      = GTK_IS_BUILDABLE (root) ? gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)) : NULL;
-
-  if (g_strcmp0 (buildable_id, id) == 0 || g_strcmp0 (gtk_widget_get_name (root), id) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, id);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-tick (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64)ms * 1000;
-  guint ticker = g_timeout_add (10, tick, NULL);
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (ticker);
-}
 
 static CfdMeasureDialog *
 find_dialog (void)
@@ -160,17 +125,18 @@ test_panel (void)
   g_signal_connect (panel, "changed", G_CALLBACK (changed_cb), &changed);
   cfd_measure_panel_load (panel, vault, patient, records);
   gtk_window_present (GTK_WINDOW (window));
-  spin (300);
+  cfd_test_ui_spin (300);
 
   /* The table: every measure and dosing session, newest first. */
-  table = GTK_COLUMN_VIEW (find_widget (GTK_WIDGET (panel), "table"));
+  table = GTK_COLUMN_VIEW (cfd_test_ui_find_widget (GTK_WIDGET (panel), "table"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (table))), ==,
                     3);
-  g_assert_true (gtk_widget_get_visible (find_widget (GTK_WIDGET (panel), "add_button")));
+  g_assert_true (
+      gtk_widget_get_visible (cfd_test_ui_find_widget (GTK_WIDGET (panel), "add_button")));
 
   /* The charts: hovering a point names its date, total and band. */
-  phq9_chart = CFD_MEASURE_CHART (find_widget (GTK_WIDGET (panel), "phq9_chart"));
-  gad7_chart = CFD_MEASURE_CHART (find_widget (GTK_WIDGET (panel), "gad7_chart"));
+  phq9_chart = CFD_MEASURE_CHART (cfd_test_ui_find_widget (GTK_WIDGET (panel), "phq9_chart"));
+  gad7_chart = CFD_MEASURE_CHART (cfd_test_ui_find_widget (GTK_WIDGET (panel), "gad7_chart"));
   hover = first_described (phq9_chart, "PHQ-9");
   g_assert_nonnull (hover);
   g_assert_nonnull (strstr (hover, ": 14, Moderate"));
@@ -195,17 +161,17 @@ test_panel (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "measure.save", NULL));
   g_assert_cmpuint (count_measures (vault, patient, &total), ==, 2);
   /* The last item by its button, as a click would. */
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find_widget (GTK_WIDGET (dialog), "item-7-2")),
-                                TRUE);
+  gtk_toggle_button_set_active (
+      GTK_TOGGLE_BUTTON (cfd_test_ui_find_widget (GTK_WIDGET (dialog), "item-7-2")), TRUE);
   g_assert_cmpstr (cfd_measure_dialog_get_summary (dialog), ==, "20 · Severe");
   /* The GAD-7 asks seven questions: items 8 and 9 are not shown. */
   g_assert_true (gtk_widget_get_visible (gtk_widget_get_ancestor (
-      find_widget (GTK_WIDGET (dialog), "item-7-0"), ADW_TYPE_ACTION_ROW)));
+      cfd_test_ui_find_widget (GTK_WIDGET (dialog), "item-7-0"), ADW_TYPE_ACTION_ROW)));
   g_assert_false (gtk_widget_get_visible (gtk_widget_get_ancestor (
-      find_widget (GTK_WIDGET (dialog), "item-8-0"), ADW_TYPE_ACTION_ROW)));
+      cfd_test_ui_find_widget (GTK_WIDGET (dialog), "item-8-0"), ADW_TYPE_ACTION_ROW)));
   /* An impossible date: nothing is saved until it is a real one. */
   {
-    GtkEditable *date = GTK_EDITABLE (find_widget (GTK_WIDGET (dialog), "date_row"));
+    GtkEditable *date = GTK_EDITABLE (cfd_test_ui_find_widget (GTK_WIDGET (dialog), "date_row"));
     g_autofree char *today = g_strdup (gtk_editable_get_text (date));
 
     gtk_editable_set_text (date, "2026-02-30");
@@ -215,7 +181,7 @@ test_panel (void)
   }
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *)&dialog);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "measure.save", NULL));
-  spin (50);
+  cfd_test_ui_spin (50);
   g_assert_null (dialog);
   g_assert_cmpuint (changed, ==, 1);
   g_assert_cmpuint (count_measures (vault, patient, &total), ==, 3);
@@ -227,7 +193,7 @@ test_panel (void)
   g_assert_nonnull (dialog);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *)&dialog);
   cfd_vault_lock (vault);
-  spin (50);
+  cfd_test_ui_spin (50);
   g_assert_null (dialog);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (table))), ==,
                     0);
@@ -236,7 +202,7 @@ test_panel (void)
 
   g_object_add_weak_pointer (G_OBJECT (panel), (gpointer *)&panel);
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (50);
+  cfd_test_ui_spin (50);
   g_assert_null (panel);
 }
 
@@ -244,14 +210,11 @@ int
 main (int argc, char *argv[])
 {
   cfd_test_init (&argc, &argv);
-  if (!gtk_init_check ())
+  if (!cfd_test_ui_init ())
     {
       g_test_skip ("No display to run the widgets on");
       return g_test_run ();
     }
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, "gtk-enable-animations",
-                FALSE, NULL);
   g_test_add_func ("/confidant/ui/measures/panel", test_panel);
   return g_test_run ();
 }

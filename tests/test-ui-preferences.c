@@ -5,28 +5,10 @@
 
 #include "cfd-audit-entry-object.h"
 #include "cfd-audit-query.h"
+#include "cfd-test-ui.h"
 #include "cfd-test-util.h"
 
 #include "cfd-preferences-window.h"
-
-static GtkWidget *
-find_widget (GtkWidget *root, const char *id)
-{
-  const char *buildable_id
-      = GTK_IS_BUILDABLE (root) ? gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)) : NULL;
-
-  if (g_strcmp0 (buildable_id, id) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, id);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 static guint
 count_changes (CfdVault *vault, const char *key)
@@ -50,10 +32,12 @@ test_settings (void)
   g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
   g_autoptr (GSettings) settings = g_settings_new (APP_ID);
   CfdPreferencesWindow *window = cfd_preferences_window_new (NULL, settings, vault);
-  GtkSpinButton *auto_lock = GTK_SPIN_BUTTON (find_widget (GTK_WIDGET (window), "auto_lock_spin"));
+  GtkSpinButton *auto_lock
+      = GTK_SPIN_BUTTON (cfd_test_ui_find_widget (GTK_WIDGET (window), "auto_lock_spin"));
   GtkSpinButton *generations
-      = GTK_SPIN_BUTTON (find_widget (GTK_WIDGET (window), "generations_spin"));
-  GtkSpinButton *reminder = GTK_SPIN_BUTTON (find_widget (GTK_WIDGET (window), "reminder_spin"));
+      = GTK_SPIN_BUTTON (cfd_test_ui_find_widget (GTK_WIDGET (window), "generations_spin"));
+  GtkSpinButton *reminder
+      = GTK_SPIN_BUTTON (cfd_test_ui_find_widget (GTK_WIDGET (window), "reminder_spin"));
 
   gtk_window_present (GTK_WINDOW (window));
   /* The schema's defaults are what the window shows first. */
@@ -93,14 +77,11 @@ int
 main (int argc, char *argv[])
 {
   cfd_test_init (&argc, &argv);
-  if (!gtk_init_check ())
+  if (!cfd_test_ui_init ())
     {
       g_test_skip ("No display to run the widgets on");
       return g_test_run ();
     }
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, "gtk-enable-animations",
-                FALSE, NULL);
   g_test_add_func ("/confidant/ui/preferences/settings", test_settings);
   return g_test_run ();
 }

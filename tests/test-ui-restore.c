@@ -6,55 +6,16 @@
 
 #include "cfd-backup.h"
 #include "cfd-patient.h"
+#include "cfd-test-ui.h"
 #include "cfd-test-util.h"
 
 #include "cfd-restore-window.h"
 #include "cfd-window.h"
 
 static gboolean
-tick (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
 idle (gconstpointer window)
 {
   return !cfd_restore_window_is_busy (CFD_RESTORE_WINDOW ((gpointer)window));
-}
-
-static void
-wait_idle (CfdRestoreWindow *window)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  guint ticker = g_timeout_add (10, tick, NULL);
-
-  while (!idle (window))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for the restore");
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (ticker);
-}
-
-static GtkWidget *
-find_widget (GtkWidget *root, const char *id)
-{
-  const char *buildable_id
-      = GTK_IS_BUILDABLE (root) ? gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)) : NULL;
-
-  if (g_strcmp0 (buildable_id, id) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, id);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static void
@@ -80,8 +41,8 @@ test_restore (void)
 
   window = cfd_restore_window_new (NULL);
   gtk_window_present (GTK_WINDOW (window));
-  user = GTK_EDITABLE (find_widget (GTK_WIDGET (window), "user_row"));
-  secret = GTK_EDITABLE (find_widget (GTK_WIDGET (window), "secret_row"));
+  user = GTK_EDITABLE (cfd_test_ui_find_widget (GTK_WIDGET (window), "user_row"));
+  secret = GTK_EDITABLE (cfd_test_ui_find_widget (GTK_WIDGET (window), "secret_row"));
 
   /* Not a backup: refused at once. */
   g_assert_false (cfd_restore_window_set_file (window, "/etc/hostname", &error));
@@ -97,7 +58,7 @@ test_restore (void)
   gtk_editable_set_text (secret, "not the passphrase");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "restore.restore", NULL));
   g_assert_cmpstr (gtk_editable_get_text (secret), ==, "");
-  wait_idle (window);
+  cfd_test_ui_wait_until (idle, window, "the restore");
   g_assert_nonnull (cfd_restore_window_get_error (window));
   g_assert_null (cfd_restore_window_get_restored (window));
   g_assert_false (cfd_vault_exists (target));
@@ -105,10 +66,11 @@ test_restore (void)
   /* The right one: verified, restored, and the vault opens with it. */
   gtk_editable_set_text (secret, CFD_TEST_PASSPHRASE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "restore.restore", NULL));
-  wait_idle (window);
+  cfd_test_ui_wait_until (idle, window, "the restore");
   g_assert_null (cfd_restore_window_get_error (window));
   g_assert_cmpstr (cfd_restore_window_get_restored (window), ==, target);
-  g_assert_true (gtk_widget_get_visible (find_widget (GTK_WIDGET (window), "open_button")));
+  g_assert_true (
+      gtk_widget_get_visible (cfd_test_ui_find_widget (GTK_WIDGET (window), "open_button")));
   g_assert_true (cfd_vault_exists (target));
   restored = cfd_vault_open (target, &error);
   g_assert_no_error (error);
@@ -143,14 +105,11 @@ int
 main (int argc, char *argv[])
 {
   cfd_test_init (&argc, &argv);
-  if (!gtk_init_check ())
+  if (!cfd_test_ui_init ())
     {
       g_test_skip ("No display to run the widgets on");
       return g_test_run ();
     }
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, "gtk-enable-animations",
-                FALSE, NULL);
   g_test_add_func ("/confidant/ui/restore/wizard", test_restore);
   return g_test_run ();
 }

@@ -6,6 +6,7 @@
 #include "cfd-consent.h"
 #include "cfd-record.h"
 #include "cfd-review.h"
+#include "cfd-test-ui.h"
 #include "cfd-test-util.h"
 
 #include "cfd-record-editor.h"
@@ -14,37 +15,6 @@
 #define SUPERVISOR            "Dr Sable Supervisor"
 #define SUPERVISOR_PASSPHRASE "supervisor passphrase for tests"
 #define COMMENT               "Consider revisiting the river imagery next session."
-
-static GtkWidget *
-find_widget (GtkWidget *root, const char *id)
-{
-  const char *buildable_id
-      = GTK_IS_BUILDABLE (root) ? gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)) : NULL;
-
-  if (g_strcmp0 (buildable_id, id) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, id);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-tree_has_text (GtkWidget *root, const char *needle)
-{
-  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_label (GTK_LABEL (root)), needle) != NULL)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (tree_has_text (child, needle))
-      return TRUE;
-  return FALSE;
-}
 
 static char *
 signed_record (CfdVault *vault, const char *patient)
@@ -97,7 +67,7 @@ test_supervisor_reviews (void)
 
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (editor));
   gtk_window_present (GTK_WINDOW (window));
-  panel = CFD_REVIEW_PANEL (find_widget (GTK_WIDGET (editor), "review_panel"));
+  panel = CFD_REVIEW_PANEL (cfd_test_ui_find_widget (GTK_WIDGET (editor), "review_panel"));
 
   /* The owner: no reviews yet, so no section; nothing to review with. */
   g_assert_true (cfd_record_editor_load (editor, vault, record, &error));
@@ -110,23 +80,28 @@ test_supervisor_reviews (void)
   g_assert_true (cfd_vault_unlock (as_supervisor, SUPERVISOR, SUPERVISOR_PASSPHRASE, &error));
   g_assert_true (cfd_record_editor_load (editor, as_supervisor, record, &error));
   g_assert_no_error (error);
-  g_assert_false (gtk_widget_get_visible (find_widget (GTK_WIDGET (editor), "sign_button")));
-  g_assert_false (gtk_widget_get_visible (find_widget (GTK_WIDGET (editor), "addendum_button")));
+  g_assert_false (
+      gtk_widget_get_visible (cfd_test_ui_find_widget (GTK_WIDGET (editor), "sign_button")));
+  g_assert_false (
+      gtk_widget_get_visible (cfd_test_ui_find_widget (GTK_WIDGET (editor), "addendum_button")));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (panel)));
-  g_assert_true (gtk_widget_get_visible (find_widget (GTK_WIDGET (panel), "review_box")));
+  g_assert_true (
+      gtk_widget_get_visible (cfd_test_ui_find_widget (GTK_WIDGET (panel), "review_box")));
 
   /* An empty comment is not sent. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "review.comment", NULL));
   g_assert_cmpuint (cfd_review_panel_get_n_reviews (panel), ==, 0);
-  comment = GTK_TEXT_VIEW (find_widget (GTK_WIDGET (panel), "comment_view"));
+  comment = GTK_TEXT_VIEW (cfd_test_ui_find_widget (GTK_WIDGET (panel), "comment_view"));
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (comment), COMMENT, -1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "review.comment", NULL));
   g_assert_cmpuint (cfd_review_panel_get_n_reviews (panel), ==, 1);
-  g_assert_true (tree_has_text (GTK_WIDGET (panel), COMMENT));
-  g_assert_true (gtk_widget_get_visible (find_widget (GTK_WIDGET (panel), "cosign_button")));
+  g_assert_true (cfd_test_ui_has_label (GTK_WIDGET (panel), COMMENT));
+  g_assert_true (
+      gtk_widget_get_visible (cfd_test_ui_find_widget (GTK_WIDGET (panel), "cosign_button")));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "review.cosign", NULL));
   g_assert_cmpuint (cfd_review_panel_get_n_reviews (panel), ==, 2);
-  g_assert_false (gtk_widget_get_visible (find_widget (GTK_WIDGET (panel), "cosign_button")));
+  g_assert_false (
+      gtk_widget_get_visible (cfd_test_ui_find_widget (GTK_WIDGET (panel), "cosign_button")));
 
   reviews = cfd_vault_list_reviews (vault, record, &error);
   g_assert_no_error (error);
@@ -155,16 +130,18 @@ test_supervisor_reviews (void)
   /* Locking drops the comments shown. */
   cfd_vault_lock (as_supervisor);
   g_assert_cmpuint (cfd_review_panel_get_n_reviews (panel), ==, 0);
-  g_assert_false (tree_has_text (GTK_WIDGET (panel), COMMENT));
+  g_assert_false (cfd_test_ui_has_label (GTK_WIDGET (panel), COMMENT));
 
   /* The owner reads them with the record, and cannot add any. */
   g_assert_true (cfd_record_editor_load (editor, vault, record, &error));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (panel)));
   g_assert_cmpuint (cfd_review_panel_get_n_reviews (panel), ==, 2);
-  g_assert_true (tree_has_text (GTK_WIDGET (panel), COMMENT));
-  g_assert_true (tree_has_text (GTK_WIDGET (panel), SUPERVISOR));
-  g_assert_false (gtk_widget_get_visible (find_widget (GTK_WIDGET (panel), "review_box")));
-  g_assert_true (gtk_widget_get_visible (find_widget (GTK_WIDGET (editor), "addendum_button")));
+  g_assert_true (cfd_test_ui_has_label (GTK_WIDGET (panel), COMMENT));
+  g_assert_true (cfd_test_ui_has_label (GTK_WIDGET (panel), SUPERVISOR));
+  g_assert_false (
+      gtk_widget_get_visible (cfd_test_ui_find_widget (GTK_WIDGET (panel), "review_box")));
+  g_assert_true (
+      gtk_widget_get_visible (cfd_test_ui_find_widget (GTK_WIDGET (editor), "addendum_button")));
 
   cfd_record_editor_clear (editor);
   g_object_add_weak_pointer (G_OBJECT (editor), (gpointer *)&editor);
@@ -176,14 +153,11 @@ int
 main (int argc, char *argv[])
 {
   cfd_test_init (&argc, &argv);
-  if (!gtk_init_check ())
+  if (!cfd_test_ui_init ())
     {
       g_test_skip ("No display to run the widgets on");
       return g_test_run ();
     }
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, "gtk-enable-animations",
-                FALSE, NULL);
   g_test_add_func ("/confidant/ui/supervision/reviews", test_supervisor_reviews);
   return g_test_run ();
 }

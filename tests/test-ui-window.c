@@ -9,6 +9,7 @@
 #include "cfd-patient.h"
 #include "cfd-record.h"
 #include "cfd-secure.h"
+#include "cfd-test-ui.h"
 
 #include "cfd-record-editor.h"
 #include "cfd-window.h"
@@ -49,65 +50,17 @@ remove_tree (const char *path)
   g_rmdir (path);
 }
 
-static GtkWidget *
-find_widget (GtkWidget *root, const char *id)
-{
-  const char *buildable_id
-      = GTK_IS_BUILDABLE (root) ? gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)) : NULL;
-
-  if (g_strcmp0 (buildable_id, id) == 0 || g_strcmp0 (gtk_widget_get_name (root), id) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, id);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* "page/child" looks for child inside page: several pages share ids. */
 static GtkWidget *
 get_widget (const char *path)
 {
-  g_auto (GStrv) parts = g_strsplit (path, "/", -1);
-  GtkWidget *widget = GTK_WIDGET (window);
-
-  for (guint i = 0; parts[i] != NULL && widget != NULL; i++)
-    widget = find_widget (widget, parts[i]);
-  if (widget == NULL)
-    g_error ("No widget %s in the window", path);
-  return widget;
+  return cfd_test_ui_get_widget (GTK_WIDGET (window), path);
 }
 
 static void
 set_text (const char *id, const char *text)
 {
   gtk_editable_set_text (GTK_EDITABLE (get_widget (id)), text);
-}
-
-static gboolean
-tick (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Spins the main loop until cond holds; fails the test after 20 s. */
-static void
-wait_until (gboolean (*cond) (gconstpointer), gconstpointer data, const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  guint ticker = g_timeout_add (20, tick, NULL);
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (ticker);
 }
 
 static gboolean
@@ -142,75 +95,10 @@ activate (const char *widget_id, const char *action, GVariant *parameter)
   g_assert_true (gtk_widget_activate_action_variant (get_widget (widget_id), action, parameter));
 }
 
-static char *
-text_view_text (GtkWidget *view)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-}
-
-/* Looks for needle in every label, entry and text view below root. */
-static gboolean
-tree_contains (GtkWidget *root, const char *needle)
-{
-  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_label (GTK_LABEL (root)), needle) != NULL)
-    return TRUE;
-  if (GTK_IS_EDITABLE (root)
-      && strstr (gtk_editable_get_text (GTK_EDITABLE (root)), needle) != NULL)
-    return TRUE;
-  if (GTK_IS_TEXT_VIEW (root))
-    {
-      g_autofree char *text = text_view_text (root);
-
-      if (strstr (text, needle) != NULL)
-        return TRUE;
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (tree_contains (child, needle))
-      return TRUE;
-  return FALSE;
-}
-
-/* The same, in every window there is: dialogs, popovers' roots, viewers. */
-static gboolean
-any_window_contains (const char *needle)
-{
-  GListModel *toplevels = gtk_window_get_toplevels (); /* transfer none */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (tree_contains (toplevel, needle))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels (); /* transfer none */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (toplevel, type)
-          && gtk_widget_get_visible (GTK_WIDGET (toplevel)))
-        return toplevel;
-    }
-  return NULL;
-}
-
 static void
 confirm_sign (void)
 {
-  GtkWindow *dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  GtkWindow *dialog = cfd_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
 
   g_assert_nonnull (dialog);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "sign");
@@ -254,7 +142,7 @@ test_first_run (void)
   g_assert_true (gtk_widget_get_sensitive (get_widget ("create_page/create_button")));
 
   activate ("create_page", "create.create", NULL);
-  wait_until (page_is, "recovery-key", "the recovery key page");
+  cfd_test_ui_wait_until (page_is, "recovery-key", "the recovery key page");
 
   key_label = get_widget ("key_label");
   g_assert_cmpuint (strlen (gtk_label_get_label (GTK_LABEL (key_label))), >, 30);
@@ -282,12 +170,12 @@ test_unlock_wrong_then_right (void)
   unlock_with ("not the passphrase");
   /* The KDF runs in a worker: the spinner shows while the loop keeps running. */
   g_assert_true (gtk_widget_get_visible (get_widget ("unlock_page/spinner")));
-  wait_until (widget_visible, error_label, "the wrong-passphrase message");
+  cfd_test_ui_wait_until (widget_visible, error_label, "the wrong-passphrase message");
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (error_label)), "Wrong passphrase"));
   g_assert_cmpstr (cfd_window_get_page_name (window), ==, "unlock");
 
   unlock_with (PASSPHRASE);
-  wait_until (page_is, "workspace", "the workspace after unlocking");
+  cfd_test_ui_wait_until (page_is, "workspace", "the workspace after unlocking");
   g_assert_true (cfd_vault_is_unlocked (cfd_window_get_vault (window)));
 }
 
@@ -308,20 +196,21 @@ test_recover (void)
   set_text ("unlock_page/new_passphrase_row", NEW_PASSPHRASE);
   set_text ("unlock_page/confirm_row", NEW_PASSPHRASE);
   activate ("unlock_page", "unlock.recover", NULL);
-  wait_until (widget_visible, error_label, "the wrong-recovery-key message");
+  cfd_test_ui_wait_until (widget_visible, error_label, "the wrong-recovery-key message");
   g_assert_cmpstr (cfd_window_get_page_name (window), ==, "unlock");
 
   /* The key as printed, line breaks and all. */
   set_text ("unlock_page/recovery_key_row", recovery_key);
   activate ("unlock_page", "unlock.recover", NULL);
-  wait_until (page_is, "workspace", "the workspace after recovery");
+  cfd_test_ui_wait_until (page_is, "workspace", "the workspace after recovery");
   current_passphrase = NEW_PASSPHRASE;
 
   activate ("workspace", "win.lock", NULL);
   unlock_with (PASSPHRASE);
-  wait_until (widget_visible, get_widget ("unlock_page/error_label"), "the old passphrase refused");
+  cfd_test_ui_wait_until (widget_visible, get_widget ("unlock_page/error_label"),
+                          "the old passphrase refused");
   unlock_with (current_passphrase);
-  wait_until (page_is, "workspace", "the workspace with the new passphrase");
+  cfd_test_ui_wait_until (page_is, "workspace", "the workspace with the new passphrase");
 }
 
 static void
@@ -334,12 +223,12 @@ test_add_patient (void)
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (get_widget ("sidebar_stack"))), ==,
                    "empty");
   activate ("workspace", "workspace.new-patient", NULL);
-  dialog = find_toplevel (g_type_from_name ("CfdPatientDialog"));
+  dialog = cfd_test_ui_find_toplevel (g_type_from_name ("CfdPatientDialog"));
   g_assert_nonnull (dialog);
-  gtk_editable_set_text (GTK_EDITABLE (find_widget (GTK_WIDGET (dialog), "name_row")),
+  gtk_editable_set_text (GTK_EDITABLE (cfd_test_ui_find_widget (GTK_WIDGET (dialog), "name_row")),
                          PATIENT_NAME);
-  gtk_editable_set_text (GTK_EDITABLE (find_widget (GTK_WIDGET (dialog), "birth_date_row")),
-                         "1984-02-29");
+  gtk_editable_set_text (
+      GTK_EDITABLE (cfd_test_ui_find_widget (GTK_WIDGET (dialog), "birth_date_row")), "1984-02-29");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "patient.add", NULL));
 
   patients = cfd_vault_list_patients (cfd_window_get_vault (window), FALSE, &error);
@@ -347,13 +236,13 @@ test_add_patient (void)
   g_assert_cmpuint (g_list_model_get_n_items (patients), ==, 1);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (get_widget ("content_stack"))), ==,
                    "patient");
-  g_assert_true (tree_contains (get_widget ("patient_page"), PATIENT_NAME));
+  g_assert_true (cfd_test_ui_has_text (get_widget ("patient_page"), PATIENT_NAME));
 
   /* Filter-as-you-type. */
   set_text ("filter_entry", "nobody-by-this-name");
-  wait_until (sidebar_is, "no-match", "the filter to hide every patient");
+  cfd_test_ui_wait_until (sidebar_is, "no-match", "the filter to hide every patient");
   set_text ("filter_entry", "imogen");
-  wait_until (sidebar_is, "list", "the filter to match case-insensitively");
+  cfd_test_ui_wait_until (sidebar_is, "list", "the filter to match case-insensitively");
   set_text ("filter_entry", "");
 }
 
@@ -376,7 +265,7 @@ test_note_autosave (void)
   g_assert_true (cfd_record_editor_has_unsaved_changes (editor ()));
 
   /* Nothing is written until typing pauses for the debounce delay. */
-  wait_until (editor_saved, editor (), "the autosave");
+  cfd_test_ui_wait_until (editor_saved, editor (), "the autosave");
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_widget ("saved_label"))), ==, "Saved");
 
   record = cfd_vault_get_record (cfd_window_get_vault (window), record_id, &error);
@@ -400,27 +289,27 @@ test_lock_mid_edit (void)
 
   /* A half-filled New Patient form is open too. */
   activate ("workspace", "workspace.new-patient", NULL);
-  dialog = find_toplevel (g_type_from_name ("CfdPatientDialog"));
+  dialog = cfd_test_ui_find_toplevel (g_type_from_name ("CfdPatientDialog"));
   g_assert_nonnull (dialog);
-  gtk_editable_set_text (GTK_EDITABLE (find_widget (GTK_WIDGET (dialog), "name_row")),
+  gtk_editable_set_text (GTK_EDITABLE (cfd_test_ui_find_widget (GTK_WIDGET (dialog), "name_row")),
                          "Form CANARY");
 
   /* Ctrl+L before the autosave fires. */
   activate ("workspace", "win.lock", NULL);
-  g_assert_null (find_toplevel (g_type_from_name ("CfdPatientDialog")));
+  g_assert_null (cfd_test_ui_find_toplevel (g_type_from_name ("CfdPatientDialog")));
   g_assert_cmpstr (cfd_window_get_page_name (window), ==, "unlock");
-  g_assert_false (any_window_contains ("CANARY"));
-  g_assert_false (any_window_contains (PATIENT_NAME));
-  g_assert_false (any_window_contains ("river image"));
+  g_assert_false (cfd_test_ui_any_window_has_text ("CANARY"));
+  g_assert_false (cfd_test_ui_any_window_has_text (PATIENT_NAME));
+  g_assert_false (cfd_test_ui_any_window_has_text ("river image"));
 
   unlock_with (current_passphrase);
-  wait_until (page_is, "workspace", "the workspace after unlocking");
+  cfd_test_ui_wait_until (page_is, "workspace", "the workspace after unlocking");
 
   /* Back where the user was, with every typed character. */
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (get_widget ("content_stack"))), ==,
                    "record");
   g_assert_cmpstr (cfd_record_editor_get_record_id (editor ()), ==, record_id);
-  text = text_view_text (get_widget ("field-intentions"));
+  text = cfd_test_ui_text_view_text (get_widget ("field-intentions"));
   g_assert_cmpstr (text, ==, FIRST_TEXT CANARY_TEXT);
 }
 
@@ -437,14 +326,14 @@ test_idle_lock (void)
   cfd_record_editor_set_autosave_delay (editor (), 60 * 1000);
 
   cfd_window_set_auto_lock_interval (window, 300);
-  wait_until (page_is, "unlock", "the idle lock");
+  cfd_test_ui_wait_until (page_is, "unlock", "the idle lock");
   cfd_window_set_auto_lock_interval (window, 0);
   g_assert_false (cfd_vault_is_unlocked (cfd_window_get_vault (window)));
-  g_assert_false (tree_contains (GTK_WIDGET (window), "idle"));
+  g_assert_false (cfd_test_ui_has_text (GTK_WIDGET (window), "idle"));
 
   unlock_with (current_passphrase);
-  wait_until (page_is, "workspace", "the workspace after unlocking");
-  text = text_view_text (get_widget ("field-intentions"));
+  cfd_test_ui_wait_until (page_is, "workspace", "the workspace after unlocking");
+  text = cfd_test_ui_text_view_text (get_widget ("field-intentions"));
   g_assert_cmpstr (text, ==, FIRST_TEXT CANARY_TEXT " idle");
 }
 
@@ -467,15 +356,16 @@ test_history_and_sign (void)
     GtkWidget *view;
 
     g_signal_emit_by_name (list, "row-activated", gtk_list_box_get_row_at_index (list, 1));
-    viewer = find_toplevel (ADW_TYPE_WINDOW);
+    viewer = cfd_test_ui_find_toplevel (ADW_TYPE_WINDOW);
     g_assert_nonnull (viewer);
-    view = find_widget (GTK_WIDGET (viewer), "field-intentions");
+    view = cfd_test_ui_find_widget (GTK_WIDGET (viewer), "field-intentions");
     g_assert_false (gtk_text_view_get_editable (GTK_TEXT_VIEW (view)));
-    g_assert_false (gtk_widget_get_visible (find_widget (GTK_WIDGET (viewer), "sign_button")));
+    g_assert_false (
+        gtk_widget_get_visible (cfd_test_ui_find_widget (GTK_WIDGET (viewer), "sign_button")));
     activate ("workspace", "win.lock", NULL);
-    g_assert_null (find_toplevel (ADW_TYPE_WINDOW));
+    g_assert_null (cfd_test_ui_find_toplevel (ADW_TYPE_WINDOW));
     unlock_with (current_passphrase);
-    wait_until (page_is, "workspace", "the workspace after unlocking");
+    cfd_test_ui_wait_until (page_is, "workspace", "the workspace after unlocking");
   }
 
   activate ("editor", "editor.sign", NULL);
@@ -579,13 +469,13 @@ test_addendum_survives_lock (void)
   activate ("workspace", "win.lock", NULL);
   g_assert_cmpstr (cfd_window_get_page_name (window), ==, "unlock");
   g_assert_false (cfd_vault_is_unlocked (cfd_window_get_vault (window)));
-  g_assert_false (any_window_contains ("CANARY"));
-  g_assert_false (any_window_contains ("45 mg"));
-  g_assert_false (any_window_contains ("river image"));
-  g_assert_false (any_window_contains (PATIENT_NAME));
+  g_assert_false (cfd_test_ui_any_window_has_text ("CANARY"));
+  g_assert_false (cfd_test_ui_any_window_has_text ("45 mg"));
+  g_assert_false (cfd_test_ui_any_window_has_text ("river image"));
+  g_assert_false (cfd_test_ui_any_window_has_text (PATIENT_NAME));
 
   unlock_with (current_passphrase);
-  wait_until (page_is, "workspace", "the workspace after unlocking");
+  cfd_test_ui_wait_until (page_is, "workspace", "the workspace after unlocking");
 
   /* Stored as a draft addendum to the signed record ... */
   draft = only_addendum_draft ();
@@ -597,7 +487,7 @@ test_addendum_survives_lock (void)
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (get_widget ("content_stack"))), ==,
                    "record");
   g_assert_cmpstr (cfd_record_editor_get_record_id (editor ()), ==, addendum_id);
-  text = text_view_text (get_widget ("field-text"));
+  text = cfd_test_ui_text_view_text (get_widget ("field-text"));
   g_assert_cmpstr (text, ==, ADDENDUM_TEXT);
   g_assert_true (gtk_text_view_get_editable (GTK_TEXT_VIEW (get_widget ("field-text"))));
   g_assert_true (gtk_widget_get_visible (get_widget ("sign_button")));
@@ -611,7 +501,7 @@ test_addendum_survives_lock (void)
   buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (get_widget ("field-text")));
   gtk_text_buffer_get_end_iter (buffer, &end);
   gtk_text_buffer_insert (buffer, &end, ADDENDUM_MORE, -1);
-  wait_until (editor_saved, editor (), "the addendum autosave");
+  cfd_test_ui_wait_until (editor_saved, editor (), "the addendum autosave");
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_widget ("saved_label"))), ==, "Saved");
   g_clear_object (&draft);
   draft = only_addendum_draft ();
@@ -625,7 +515,7 @@ test_addendum_survives_lock (void)
   g_assert_true (gtk_widget_get_visible (get_widget ("addenda_box")));
   addenda = GTK_LIST_BOX (get_widget ("addenda_list"));
   g_assert_nonnull (gtk_list_box_get_row_at_index (addenda, 1));
-  g_assert_true (tree_contains (GTK_WIDGET (addenda), "Draft"));
+  g_assert_true (cfd_test_ui_has_text (GTK_WIDGET (addenda), "Draft"));
   g_signal_emit_by_name (addenda, "row-activated", gtk_list_box_get_row_at_index (addenda, 1));
   g_assert_cmpstr (cfd_record_editor_get_record_id (editor ()), ==, addendum_id);
 
@@ -638,7 +528,7 @@ test_addendum_survives_lock (void)
   g_assert_cmpint (cfd_record_get_status (signed_addendum), ==, CFD_RECORD_SIGNED);
   g_assert_cmpstr (cfd_record_get_parent_id (signed_addendum), ==, record_id);
   g_assert_cmpstr (cfd_record_get_text (signed_addendum, "text"), ==, ADDENDUM_TEXT ADDENDUM_MORE);
-  g_assert_false (tree_contains (GTK_WIDGET (addenda), "Draft"));
+  g_assert_false (cfd_test_ui_has_text (GTK_WIDGET (addenda), "Draft"));
   cfd_record_editor_set_autosave_delay (editor (), 60 * 1000);
 }
 
@@ -680,7 +570,7 @@ test_dosing_form (void)
         gtk_spin_button_set_value (GTK_SPIN_BUTTON (cell), values[i]);
       }
   }
-  wait_until (editor_saved, editor (), "the dosing autosave");
+  cfd_test_ui_wait_until (editor_saved, editor (), "the dosing autosave");
 
   record = cfd_vault_get_record (cfd_window_get_vault (window), dosing_id, &error);
   g_assert_no_error (error);
@@ -710,7 +600,7 @@ test_dosing_form (void)
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (per_kg)), ==, "0.75 mg/kg");
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (get_widget ("field-dose-mg")), 60);
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (per_kg)), ==, "0.8 mg/kg");
-  wait_until (editor_saved, editor (), "the dosing autosave with a weight");
+  cfd_test_ui_wait_until (editor_saved, editor (), "the dosing autosave with a weight");
   g_clear_object (&record);
   record = cfd_vault_get_record (cfd_window_get_vault (window), dosing_id, &error);
   g_assert_no_error (error);
@@ -772,8 +662,8 @@ test_search (void)
                    "search");
   set_text ("search_page/entry", "river image");
   g_signal_emit_by_name (get_widget ("search_page/entry"), "search-changed");
-  wait_until (results_shown, NULL, "search results");
-  g_assert_true (tree_contains (get_widget ("result_list"), PATIENT_NAME));
+  cfd_test_ui_wait_until (results_shown, NULL, "search results");
+  g_assert_true (cfd_test_ui_has_text (get_widget ("result_list"), PATIENT_NAME));
 
   /* Enter opens the first result. */
   g_signal_emit_by_name (get_widget ("search_page/entry"), "activate");
@@ -808,7 +698,8 @@ unlock_message_for (const char *path, const char *passphrase)
   gtk_window_present (GTK_WINDOW (window));
   g_assert_cmpstr (cfd_window_get_page_name (window), ==, "unlock");
   unlock_with (passphrase);
-  wait_until (widget_visible, get_widget ("unlock_page/error_label"), "an unlock error");
+  cfd_test_ui_wait_until (widget_visible, get_widget ("unlock_page/error_label"),
+                          "an unlock error");
   message = g_strdup (gtk_label_get_label (GTK_LABEL (get_widget ("unlock_page/error_label"))));
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (window);
@@ -917,8 +808,8 @@ test_narrow_window (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
   gtk_window_present (GTK_WINDOW (window));
   unlock_with (PASSPHRASE);
-  wait_until (page_is, "workspace", "the workspace");
-  wait_until (leaflet_folded, NULL, "the folded layout");
+  cfd_test_ui_wait_until (page_is, "workspace", "the workspace");
+  cfd_test_ui_wait_until (leaflet_folded, NULL, "the folded layout");
   g_assert_cmpstr (adw_leaflet_get_visible_child_name (ADW_LEAFLET (get_widget ("leaflet"))), ==,
                    "sidebar");
   gtk_single_selection_set_selected (
@@ -943,17 +834,12 @@ main (int argc, char *argv[])
 
   g_test_init (&argc, &argv, NULL);
 
-  if (!gtk_init_check ())
+  if (!cfd_test_ui_init ())
     {
       /* A TAP plan of zero with a reason: the whole program is skipped. */
       g_print ("1..0 # SKIP no display to run the window on\n");
       return 0;
     }
-  adw_init ();
-  /* GTK 4.8 warns from the cursor-blink timeout when a focused entry turns
-   * insensitive (as the passphrase row does while the KDF runs). */
-  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, "gtk-enable-animations",
-                FALSE, NULL);
   g_assert_true (cfd_secure_init ());
   cfd_kdf_allow_weak_params_for_testing (TRUE);
   vault_dir = g_build_filename (g_get_tmp_dir (), "confidant-ui-test-XXXXXX", NULL);

@@ -5,29 +5,13 @@
 
 #include "cfd-capsule.h"
 #include "cfd-secure.h"
+#include "cfd-test-ui.h"
 
 #include "cfd-capsule-window.h"
 #include "cfd-supervision-window.h"
 
 static const char *out_dir;
 static const char *scheme_name;
-
-static gboolean
-tick (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64)ms * 1000;
-  guint ticker = g_timeout_add (10, tick, NULL);
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (ticker);
-}
 
 static void
 capture (const char *screen)
@@ -39,7 +23,7 @@ capture (const char *screen)
   g_autoptr (GError) error = NULL;
   int status = 0;
 
-  spin (700);
+  cfd_test_ui_spin (700);
   if (!g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
                      &status, &error)
       || !g_spawn_check_wait_status (status, &error))
@@ -89,11 +73,11 @@ tour (const char *path, const char *passphrase)
     g_error ("Cannot open the capsule: %s", error->message);
   gtk_window_set_default_size (GTK_WINDOW (view), 1280, 800);
   gtk_window_present (GTK_WINDOW (view));
-  spin (200);
+  cfd_test_ui_spin (200);
   expand_first (GTK_WIDGET (view));
   capture ("capsule");
   cfd_vault_lock (vault);
-  spin (100);
+  cfd_test_ui_spin (100);
 }
 
 int
@@ -116,10 +100,8 @@ main (int argc, char *argv[])
     g_error ("Cannot read the passphrase file");
   g_strchomp (passphrase);
 
-  gtk_init ();
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, "gtk-cursor-blink",
-                FALSE, NULL);
+  if (!cfd_test_ui_init ())
+    g_error ("No display to capture the screens on");
   {
     g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
 

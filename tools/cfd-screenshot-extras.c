@@ -6,6 +6,7 @@
 
 #include "cfd-backup.h"
 #include "cfd-secure.h"
+#include "cfd-test-ui.h"
 
 #include "cfd-audit-window.h"
 #include "cfd-backup-window.h"
@@ -21,73 +22,9 @@ static const char *scheme_name;
 static CfdWindow *window;
 
 static GtkWidget *
-find_widget (GtkWidget *root, const char *id)
-{
-  const char *buildable_id
-      = GTK_IS_BUILDABLE (root) ? gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)) : NULL;
-
-  if (g_strcmp0 (buildable_id, id) == 0 || g_strcmp0 (gtk_widget_get_name (root), id) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, id);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-get_widget_in (GtkWidget *root, const char *path)
-{
-  g_auto (GStrv) parts = g_strsplit (path, "/", -1);
-  GtkWidget *widget = root;
-
-  for (guint i = 0; parts[i] != NULL && widget != NULL; i++)
-    widget = find_widget (widget, parts[i]);
-  if (widget == NULL)
-    g_error ("No widget %s", path);
-  return widget;
-}
-
-static GtkWidget *
 get_widget (const char *path)
 {
-  return get_widget_in (GTK_WIDGET (window), path);
-}
-
-static gboolean
-tick (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64)ms * 1000;
-  guint ticker = g_timeout_add (10, tick, NULL);
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (ticker);
-}
-
-static void
-wait_for (gboolean (*cond) (gconstpointer), gconstpointer arg, const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  guint ticker = g_timeout_add (20, tick, NULL);
-
-  while (!cond (arg))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (ticker);
+  return cfd_test_ui_get_widget (GTK_WIDGET (window), path);
 }
 
 static gboolean
@@ -124,7 +61,7 @@ capture (const char *screen)
   g_autoptr (GError) error = NULL;
   int status = 0;
 
-  spin (700);
+  cfd_test_ui_spin (700);
   if (!g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
                      &status, &error)
       || !g_spawn_check_wait_status (status, &error))
@@ -140,7 +77,7 @@ scroll_to (GtkWidget *widget)
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
   graphene_point_t p;
 
-  spin (200);
+  cfd_test_ui_spin (200);
   if (gtk_widget_compute_point (widget,
                                 gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)),
                                 &GRAPHENE_POINT_INIT (0, 0), &p))
@@ -173,35 +110,15 @@ hover_chart (GtkWidget *chart)
       }
 }
 
+/* The tour cannot go on without the window it opened. */
 static gpointer
 find_toplevel (GType type)
 {
-  gpointer found = NULL;
-  GList *toplevels = gtk_window_list_toplevels ();
+  gpointer found = cfd_test_ui_find_toplevel (type);
 
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
-      found = l->data;
-  g_list_free (toplevels);
   if (found == NULL)
     g_error ("No %s window", g_type_name (type));
   return found;
-}
-
-static GtkWidget *
-find_button (GtkWidget *root, const char *label)
-{
-  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static void
@@ -230,13 +147,13 @@ tour (const char *demo_dir, const char *passphrase, const char *supervisor_passp
   gtk_window_present (GTK_WINDOW (window));
   gtk_editable_set_text (GTK_EDITABLE (get_widget ("unlock_page/passphrase_row")), passphrase);
   gtk_widget_activate_action (get_widget ("unlock_page"), "unlock.unlock", NULL);
-  wait_for (page_is, "workspace", "the workspace");
+  cfd_test_ui_wait_until (page_is, "workspace", "the workspace");
 
   /* Measures: the charts, one hovered, then the same as a table. */
   select_patient_with_measures ();
   chart = get_widget ("patient_page/phq9_chart");
   scroll_to (get_widget ("patient_page/measure_panel"));
-  spin (300);
+  cfd_test_ui_spin (300);
   hover_chart (chart);
   capture ("measures-chart");
   gtk_stack_set_visible_child_name (GTK_STACK (get_widget ("patient_page/view_stack")), "table");
@@ -257,15 +174,17 @@ tour (const char *demo_dir, const char *passphrase, const char *supervisor_passp
     GtkWindow *consent = find_toplevel (CFD_TYPE_CONSENT_DIALOG);
 
     gtk_window_set_default_size (consent, 560, 760);
-    gtk_editable_set_text (GTK_EDITABLE (get_widget_in (GTK_WIDGET (consent), "purpose_row")),
-                           "Monthly clinical supervision");
+    gtk_editable_set_text (
+        GTK_EDITABLE (cfd_test_ui_get_widget (GTK_WIDGET (consent), "purpose_row")),
+        "Monthly clinical supervision");
     capture ("consent-new");
     gtk_widget_activate_action (GTK_WIDGET (consent), "consent.grant", NULL);
   }
   scroll_to (get_widget ("patient_page/consent_panel"));
   capture ("consents");
   {
-    GtkWidget *revoke = find_button (get_widget ("patient_page/consent_panel"), "_Revoke");
+    GtkWidget *revoke
+        = cfd_test_ui_find_button (get_widget ("patient_page/consent_panel"), "_Revoke");
 
     if (revoke != NULL)
       {
@@ -287,7 +206,7 @@ tour (const char *demo_dir, const char *passphrase, const char *supervisor_passp
 
     gtk_window_set_default_size (GTK_WINDOW (audit), 1280, 800);
     gtk_widget_activate_action (GTK_WIDGET (audit), "audit.verify", NULL);
-    wait_for (audit_verified, audit, "the verification");
+    cfd_test_ui_wait_until (audit_verified, audit, "the verification");
     capture ("audit");
     gtk_window_destroy (GTK_WINDOW (audit));
   }
@@ -314,7 +233,7 @@ tour (const char *demo_dir, const char *passphrase, const char *supervisor_passp
     cfd_backup_window_add_folder (backup, folder, NULL);
     capture ("backup-empty");
     gtk_widget_activate_action (GTK_WIDGET (backup), "backup.start", "s", folder);
-    wait_for (backup_done, backup, "the backup");
+    cfd_test_ui_wait_until (backup_done, backup, "the backup");
     capture ("backup");
 
     /* Restoring that backup into a new folder. */
@@ -328,12 +247,13 @@ tour (const char *demo_dir, const char *passphrase, const char *supervisor_passp
       cfd_restore_window_set_file (restore, ((CfdBackupInfo *)g_ptr_array_index (files, 0))->path,
                                    NULL);
       cfd_restore_window_set_target (restore, target);
-      gtk_editable_set_text (GTK_EDITABLE (get_widget_in (GTK_WIDGET (restore), "user_row")),
-                             "Dr Rowan Ashby");
-      gtk_editable_set_text (GTK_EDITABLE (get_widget_in (GTK_WIDGET (restore), "secret_row")),
-                             passphrase);
+      gtk_editable_set_text (
+          GTK_EDITABLE (cfd_test_ui_get_widget (GTK_WIDGET (restore), "user_row")),
+          "Dr Rowan Ashby");
+      gtk_editable_set_text (
+          GTK_EDITABLE (cfd_test_ui_get_widget (GTK_WIDGET (restore), "secret_row")), passphrase);
       gtk_widget_activate_action (GTK_WIDGET (restore), "restore.restore", NULL);
-      wait_for (restore_done, restore, "the restore");
+      cfd_test_ui_wait_until (restore_done, restore, "the restore");
       capture ("restore");
       gtk_window_destroy (GTK_WINDOW (restore));
     }
@@ -352,7 +272,7 @@ tour (const char *demo_dir, const char *passphrase, const char *supervisor_passp
 
   /* A dosing session being written: mg/kg follows dose and weight. */
   gtk_widget_activate_action (get_widget ("patient_page"), "patient.new-record", "s", "dosing");
-  spin (300);
+  cfd_test_ui_spin (300);
   gtk_drop_down_set_selected (GTK_DROP_DOWN (get_widget ("editor/field-medication")), 1);
   gtk_drop_down_set_selected (GTK_DROP_DOWN (get_widget ("editor/field-route")), 1);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (get_widget ("editor/field-weight-kg")), 72.5);
@@ -360,7 +280,7 @@ tour (const char *demo_dir, const char *passphrase, const char *supervisor_passp
   scroll_to (gtk_widget_get_parent (get_widget ("editor/field-medication")));
   capture ("dosing");
   gtk_widget_activate_action (get_widget ("editor"), "editor.close", NULL);
-  spin (300);
+  cfd_test_ui_spin (300);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.preferences", NULL);
   {
@@ -378,15 +298,15 @@ tour (const char *demo_dir, const char *passphrase, const char *supervisor_passp
       GtkListView *list;
       GtkListBox *timeline;
 
-      wait_for (page_is, "unlock", "the unlock page");
+      cfd_test_ui_wait_until (page_is, "unlock", "the unlock page");
       adw_combo_row_set_selected (ADW_COMBO_ROW (get_widget ("unlock_page/user_row")), 1);
       gtk_editable_set_text (GTK_EDITABLE (get_widget ("unlock_page/passphrase_row")),
                              supervisor_passphrase);
       gtk_widget_activate_action (get_widget ("unlock_page"), "unlock.unlock", NULL);
-      wait_for (page_is, "workspace", "the supervisor's workspace");
+      cfd_test_ui_wait_until (page_is, "workspace", "the supervisor's workspace");
       list = GTK_LIST_VIEW (get_widget ("patient_list"));
       gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (list)), 0);
-      spin (300);
+      cfd_test_ui_spin (300);
       timeline = GTK_LIST_BOX (get_widget ("patient_page/timeline"));
       {
         GtkListBoxRow *row, *chosen = gtk_list_box_get_row_at_index (timeline, 0);
@@ -403,7 +323,7 @@ tour (const char *demo_dir, const char *passphrase, const char *supervisor_passp
             }
         g_signal_emit_by_name (timeline, "row-activated", chosen);
       }
-      spin (300);
+      cfd_test_ui_spin (300);
       gtk_text_buffer_set_text (
           gtk_text_view_get_buffer (GTK_TEXT_VIEW (get_widget ("editor/comment_view"))),
           "Good attention to the integration homework. Worth asking about sleep next time.", -1);
@@ -444,10 +364,8 @@ main (int argc, char *argv[])
       g_strchomp (supervisor_passphrase);
     }
 
-  gtk_init ();
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, "gtk-cursor-blink",
-                FALSE, NULL);
+  if (!cfd_test_ui_init ())
+    g_error ("No display to capture the screens on");
   {
     g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
 

@@ -6,6 +6,7 @@
 
 #include "cfd-record.h"
 #include "cfd-secure.h"
+#include "cfd-test-ui.h"
 
 #include "cfd-record-editor.h"
 #include "cfd-window.h"
@@ -14,79 +15,21 @@ static const char *out_dir;
 static const char *scheme_name;
 static CfdWindow *window;
 
-static GtkWidget *
-find_widget (GtkWidget *root, const char *id)
-{
-  const char *buildable_id
-      = GTK_IS_BUILDABLE (root) ? gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)) : NULL;
-
-  if (g_strcmp0 (buildable_id, id) == 0 || g_strcmp0 (gtk_widget_get_name (root), id) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, id);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* "page/child": several pages share ids. */
 static GtkWidget *
 get_widget (const char *path)
 {
-  g_auto (GStrv) parts = g_strsplit (path, "/", -1);
-  GtkWidget *widget = GTK_WIDGET (window);
-
-  for (guint i = 0; parts[i] != NULL && widget != NULL; i++)
-    widget = find_widget (widget, parts[i]);
-  if (widget == NULL)
-    g_error ("No widget %s", path);
-  return widget;
+  return cfd_test_ui_get_widget (GTK_WIDGET (window), path);
 }
 
 static gboolean
-tick (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64)ms * 1000;
-  guint ticker = g_timeout_add (10, tick, NULL);
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (ticker);
-}
-
-static void
-wait_for (gboolean (*cond) (const char *), const char *arg)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  guint ticker = g_timeout_add (20, tick, NULL);
-
-  while (!cond (arg))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", arg);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (ticker);
-}
-
-static gboolean
-page_is (const char *name)
+page_is (gconstpointer name)
 {
   return g_strcmp0 (cfd_window_get_page_name (window), name) == 0;
 }
 
 static gboolean
-visible (const char *path)
+visible (gconstpointer path)
 {
   return gtk_widget_get_visible (get_widget (path));
 }
@@ -139,7 +82,7 @@ scroll_to (GtkWidget *widget, double margin)
     scrolled = gtk_widget_get_ancestor (gtk_widget_get_parent (frame), GTK_TYPE_SCROLLED_WINDOW);
   if (scrolled == NULL)
     return;
-  spin (300);
+  cfd_test_ui_spin (300);
   if (gtk_widget_compute_point (widget,
                                 gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)),
                                 &GRAPHENE_POINT_INIT (0, 0), &top))
@@ -160,14 +103,14 @@ scroll_to_end (GtkWidget *widget)
   adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
   for (int i = 0; i < 10; i++)
     {
-      spin (100);
+      cfd_test_ui_spin (100);
       gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment)
                                                 - gtk_adjustment_get_page_size (adjustment));
     }
 }
 
 static gboolean
-saved (const char *unused)
+saved (gconstpointer unused)
 {
   return !cfd_record_editor_has_unsaved_changes (CFD_RECORD_EDITOR (get_widget ("editor")));
 }
@@ -192,10 +135,10 @@ capture (const char *screen)
   while (gdk_frame_clock_get_frame_counter (clock) < first + 2
          && g_get_monotonic_time () < deadline)
     {
-      spin (50);
+      cfd_test_ui_spin (50);
       gtk_widget_queue_draw (GTK_WIDGET (window));
     }
-  spin (400);
+  cfd_test_ui_spin (400);
   if (!g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
                      &status, &error)
       || !g_spawn_check_wait_status (status, &error))
@@ -246,7 +189,7 @@ tour (const char *demo_dir, const char *passphrase, const char *query)
   gtk_editable_set_text (GTK_EDITABLE (get_widget ("create_page/confirm_row")),
                          "lantern river quietly");
   gtk_widget_activate_action (get_widget ("create_page"), "create.create", NULL);
-  wait_for (page_is, "recovery-key");
+  cfd_test_ui_wait_until (page_is, "recovery-key", "the recovery key page");
   capture ("recovery-key");
   gtk_window_destroy (GTK_WINDOW (window));
   remove_vault (fresh);
@@ -256,12 +199,12 @@ tour (const char *demo_dir, const char *passphrase, const char *query)
   window = open_window (demo_dir);
   gtk_editable_set_text (GTK_EDITABLE (get_widget ("unlock_page/passphrase_row")), "wrong guess");
   gtk_widget_activate_action (get_widget ("unlock_page"), "unlock.unlock", NULL);
-  wait_for (visible, "unlock_page/error_label");
+  cfd_test_ui_wait_until (visible, "unlock_page/error_label", "the wrong-passphrase message");
   capture ("unlock");
 
   gtk_editable_set_text (GTK_EDITABLE (get_widget ("unlock_page/passphrase_row")), passphrase);
   gtk_widget_activate_action (get_widget ("unlock_page"), "unlock.unlock", NULL);
-  wait_for (page_is, "workspace");
+  cfd_test_ui_wait_until (page_is, "workspace", "the workspace");
   capture ("patients");
 
   /* The timeline of the first patient with a PHQ-9 on record. */
@@ -293,7 +236,7 @@ tour (const char *demo_dir, const char *passphrase, const char *query)
     g_signal_emit_by_name (timeline, "row-activated", draft);
     text_view
         = type_into_first_text_view (get_widget ("editor"), " Agreed to keep the evening journal.");
-    wait_for (saved, "the autosave");
+    cfd_test_ui_wait_until (saved, NULL, "the autosave");
     if (text_view != NULL)
       scroll_to (text_view, 360);
   }
@@ -335,7 +278,7 @@ tour (const char *demo_dir, const char *passphrase, const char *query)
     type_into_first_text_view (get_widget ("editor"),
                                "Late entry: the patient called the next morning to say the "
                                "nausea had passed and she slept well.");
-    wait_for (saved, "the addendum autosave");
+    cfd_test_ui_wait_until (saved, NULL, "the addendum autosave");
     capture ("addendum-draft");
 
     gtk_widget_activate_action (get_widget ("editor"), "editor.close", NULL);
@@ -377,10 +320,8 @@ main (int argc, char *argv[])
     g_error ("Cannot read the passphrase file");
   g_strchomp (passphrase);
 
-  gtk_init ();
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, "gtk-cursor-blink",
-                FALSE, NULL);
+  if (!cfd_test_ui_init ())
+    g_error ("No display to capture the screens on");
   {
     /* Adwaita's style sheet additions come from the app's resources. */
     g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
