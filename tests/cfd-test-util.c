@@ -88,11 +88,17 @@ canary_log_writer (GLogLevelFlags level,
 }
 
 void
-cfd_test_init (int *argc, char ***argv)
+cfd_test_watch_logs (void)
 {
   canaries = g_ptr_array_new_with_free_func (g_free);
   cfd_test_add_canary (CFD_TEST_PASSPHRASE);
   g_log_set_writer_func (canary_log_writer, NULL, NULL);
+}
+
+void
+cfd_test_init (int *argc, char ***argv)
+{
+  cfd_test_watch_logs ();
   g_test_init (argc, argv, NULL);
   g_assert_true (cfd_secure_init ());
   cfd_kdf_allow_weak_params_for_testing (TRUE);

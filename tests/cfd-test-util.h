@@ -10,7 +10,12 @@ G_BEGIN_DECLS
 
 #define CFD_TEST_PASSPHRASE "correct horse battery staple"
 
+/* g_test_init, scratch folders, weak KDF parameters, and the log watch. */
 void cfd_test_init (int *argc, char ***argv);
+
+/* Only the log watch (cfd_test_add_canary), for tests with a setup of
+ * their own; before anything is logged. */
+void cfd_test_watch_logs (void);
 
 /* A fresh folder under the test's temporary directory, removed at exit. */
 char *cfd_test_make_dir (void);

@@ -10,6 +10,7 @@
 #include "cfd-record.h"
 #include "cfd-secure.h"
 #include "cfd-test-ui.h"
+#include "cfd-test-util.h"
 
 #include "cfd-record-editor.h"
 #include "cfd-window.h"
@@ -831,7 +832,14 @@ int
 main (int argc, char *argv[])
 {
   int status;
+  static const char *const secrets[]
+      = { PASSPHRASE, NEW_PASSPHRASE, PATIENT_NAME, FIRST_TEXT, CANARY_TEXT, ADDENDUM_TEXT };
 
+  /* Whatever GTK, the app and core log while the window is driven, debug
+   * messages included, holds none of what is typed into it. */
+  cfd_test_watch_logs ();
+  for (guint i = 0; i < G_N_ELEMENTS (secrets); i++)
+    cfd_test_add_canary (secrets[i]);
   g_test_init (&argc, &argv, NULL);
 
   if (!cfd_test_ui_init ())
