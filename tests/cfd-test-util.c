@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -34,11 +35,27 @@ remove_tree (const char *path)
   g_rmdir (path);
 }
 
+static const char *find_canary_in_tree (const char *path, char **file_out);
+
+/* What the test left behind (vaults, backups, capsules, keyrings) is
+ * searched for every canary before it is removed. Exported PDFs are
+ * plaintext by design and are checked by their own tests. */
 static void
 cleanup (void)
 {
-  if (scratch_root != NULL && g_getenv ("CFD_TEST_KEEP") == NULL)
-    remove_tree (scratch_root);
+  g_autofree char *file = NULL;
+  const char *canary;
+
+  if (scratch_root == NULL || g_getenv ("CFD_TEST_KEEP") != NULL)
+    return;
+  canary = find_canary_in_tree (scratch_root, &file);
+  if (canary != NULL)
+    {
+      fprintf (stderr, "Bail out! The test's secret or patient text '%s' is in %s\n", canary, file);
+      remove_tree (scratch_root);
+      _exit (1);
+    }
+  remove_tree (scratch_root);
 }
 
 /* Every message logged while a test runs, debug messages included, is
@@ -160,6 +177,44 @@ file_contains (const char *path, const char *needle)
   if (!g_file_get_contents (path, &data, &len, NULL))
     return FALSE;
   return len >= needle_len && memmem (data, len, needle, needle_len) != NULL;
+}
+
+static const char *
+find_canary_in_tree (const char *path, char **file_out)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+  const char *found = NULL;
+
+  if (dir == NULL)
+    {
+      g_autofree char *data = NULL;
+      gsize len = 0;
+
+      if (g_str_has_suffix (path, ".pdf") || g_file_test (path, G_FILE_TEST_IS_SYMLINK)
+          || !g_file_get_contents (path, &data, &len, NULL))
+        return NULL;
+      g_mutex_lock (&canaries_lock);
+      for (guint c = 0; c < canaries->len && found == NULL; c++)
+        {
+          const char *canary = g_ptr_array_index (canaries, c);
+
+          if (memmem (data, len, canary, strlen (canary)) != NULL)
+            found = canary;
+        }
+      g_mutex_unlock (&canaries_lock);
+      if (found != NULL)
+        *file_out = g_strdup (path);
+      return found;
+    }
+  while (found == NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      found = find_canary_in_tree (child, file_out);
+    }
+  g_dir_close (dir);
+  return found;
 }
 
 gboolean
