@@ -125,7 +125,6 @@ cfd_wal_inspect_bytes (const guint8 *wal, gsize size, guint *first_bad_frame)
       const guint8 *frame = wal + WAL_HEADER_BYTES + i * frame_bytes;
       const guint8 *previous_sum = i == 0 ? wal + 24 : frame - frame_bytes + 16;
       Checksum chained = { read_be32 (previous_sum), read_be32 (previous_sum + 4) };
-
       gboolean salted = memcmp (frame + 8, salts, 8) == 0;
       gboolean chains;
 
