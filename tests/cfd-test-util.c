@@ -236,6 +236,32 @@ cfd_test_dir_contains (const char *path, const char *needle)
   return found;
 }
 
+GBytes *
+cfd_test_read_bytes (const char *path)
+{
+  char *data = NULL;
+  gsize len = 0;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (path, &data, &len, &error));
+  g_assert_no_error (error);
+  return g_bytes_new_take (data, len);
+}
+
+void
+cfd_test_write_bytes (const char *path, const guint8 *data, gsize len)
+{
+  g_autoptr (GError) error = NULL;
+
+  /* No fsync: these copies need not survive a power cut. Without the
+   * rename that durability brings, GLib writes over an existing file in
+   * place and can leave its old tail behind a shorter one. */
+  g_unlink (path);
+  g_assert_true (g_file_set_contents_full (path, (const char *)data, (gssize)len,
+                                           G_FILE_SET_CONTENTS_NONE, 0600, &error));
+  g_assert_no_error (error);
+}
+
 void
 cfd_test_flip_byte (const char *path, goffset offset)
 {

@@ -37,6 +37,10 @@ void cfd_test_set_log_writer (GLogWriterFunc writer);
 /* TRUE when needle occurs in any file below dir (recursively). */
 gboolean cfd_test_dir_contains (const char *dir, const char *needle);
 
+/* A whole file, or a new file of mode 0600; abort the test on failure. */
+GBytes *cfd_test_read_bytes (const char *path);
+void cfd_test_write_bytes (const char *path, const guint8 *data, gsize len);
+
 /* Runs sql on the raw database with the vault's key (for tamper tests). */
 void cfd_test_flip_byte (const char *path, goffset offset);
 

@@ -111,24 +111,6 @@ count_files (const char *folder, const char *part)
   return count;
 }
 
-static GBytes *
-read_bytes (const char *path)
-{
-  char *data = NULL;
-  gsize len = 0;
-
-  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
-  return g_bytes_new_take (data, len);
-}
-
-static void
-write_bytes (const char *path, const guint8 *data, gsize len)
-{
-  g_autoptr (GError) error = NULL;
-
-  g_assert_true (g_file_set_contents (path, (const char *)data, (gssize)len, &error));
-}
-
 /* Verifies with the passphrase; returns the error (or NULL). */
 static GError *
 verify_error (const char *path)
@@ -172,7 +154,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   info = backup_ok (f->vault, f->folder, CFD_BACKUP_DEFAULT_GENERATIONS);
   cfd_backup_set_chunk_size_for_testing (0);
   f->file = g_strdup (info->path);
-  f->bytes = read_bytes (f->file);
+  f->bytes = cfd_test_read_bytes (f->file);
   fd = cfd_backup_open_file (f->file, &f->header, &error);
   g_assert_no_error (error);
   g_assert_cmpint (fd, >=, 0);
@@ -459,7 +441,7 @@ test_truncated (Fixture *f, gconstpointer data)
       g_autoptr (GError) error = NULL;
 
       g_assert_cmpuint (at, <, len);
-      write_bytes (cut, bytes, at);
+      cfd_test_write_bytes (cut, bytes, at);
       error = verify_error (cut);
       g_test_message ("cut at %" G_GSIZE_FORMAT ": %s", at, error ? error->message : "accepted");
       g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_TRUNCATED);
@@ -478,7 +460,7 @@ test_trailing_byte (Fixture *f, gconstpointer data)
   g_assert_null (verify_error (f->file));
   memcpy (copy, bytes, len);
   copy[len] = 0;
-  write_bytes (longer, copy, len + 1);
+  cfd_test_write_bytes (longer, copy, len + 1);
   error = verify_error (longer);
   g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_TAMPERED);
 }
@@ -503,7 +485,7 @@ test_swapped_chunks (Fixture *f, gconstpointer data)
       memcpy (tmp, x, clen);
       memcpy (x, y, clen);
       memcpy (y, tmp, clen);
-      write_bytes (swapped, work, len);
+      cfd_test_write_bytes (swapped, work, len);
       error = verify_error (swapped);
       g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_TAMPERED);
     }
@@ -531,7 +513,7 @@ test_flipped_bits (Fixture *f, gconstpointer data)
       g_autoptr (GError) error = NULL;
 
       work[at] ^= bit;
-      write_bytes (flipped, work, len);
+      cfd_test_write_bytes (flipped, work, len);
       work[at] ^= bit;
       error = verify_error (flipped);
       if (at < CFD_BACKUP_MAGIC_BYTES)
@@ -562,7 +544,7 @@ test_swapped_header (Fixture *f, gconstpointer data)
   g_assert_cmpuint (new_len, ==, f->header->header_bytes);
   g_byte_array_append (out, header_data, new_len);
   g_byte_array_append (out, bytes + new_len, len - new_len);
-  write_bytes (path, out->data, out->len);
+  cfd_test_write_bytes (path, out->data, out->len);
   error = verify_error (path);
   g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_TAMPERED);
 }
@@ -632,7 +614,7 @@ test_unsupported_version (Fixture *f, gconstpointer data)
   work[11] = 2;
   cfd_hash (digest, work, 16);
   memcpy (work + 16, digest, CFD_BACKUP_PREFIX_CHECK);
-  write_bytes (path, work, len);
+  cfd_test_write_bytes (path, work, len);
   error = verify_error (path);
   g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_UNSUPPORTED_VERSION);
   g_clear_error (&error);
@@ -640,7 +622,7 @@ test_unsupported_version (Fixture *f, gconstpointer data)
   {
     static const char zip[] = "PK\x03\x04 not a backup at all";
 
-    write_bytes (junk, (const guint8 *)zip, sizeof zip - 1);
+    cfd_test_write_bytes (junk, (const guint8 *)zip, sizeof zip - 1);
   }
   error = verify_error (junk);
   g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT);
@@ -660,7 +642,7 @@ test_damaged_restore_leaves_nothing (Fixture *f, gconstpointer data)
   /* Damage near the end: most of the database is already written out
    * when the stream fails. */
   work[len - 30] ^= 0x40;
-  write_bytes (bad, work, len);
+  cfd_test_write_bytes (bad, work, len);
   info = cfd_backup_restore (bad, target, NULL, CFD_TEST_PASSPHRASE, CFD_BACKUP_SECRET_PASSPHRASE,
                              CFD_RESTORE_FLAGS_NONE, NULL, NULL, NULL, &error);
   g_assert_null (info);
@@ -688,17 +670,17 @@ test_restore_refuses_existing (Fixture *f, gconstpointer data)
   g_autoptr (GHashTable) names = NULL;
 
   cfd_vault_lock (other);
-  keyring_before = read_bytes (other_keyring);
+  keyring_before = cfd_test_read_bytes (other_keyring);
   info = cfd_backup_restore (f->file, other_path, NULL, CFD_TEST_PASSPHRASE,
                              CFD_BACKUP_SECRET_PASSPHRASE, CFD_RESTORE_FLAGS_NONE, NULL, NULL, NULL,
                              &error);
   g_assert_null (info);
   g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_EXISTS);
   g_clear_error (&error);
-  keyring_after = read_bytes (other_keyring);
+  keyring_after = cfd_test_read_bytes (other_keyring);
   g_assert_true (g_bytes_equal (keyring_before, keyring_after));
 
-  write_bytes (busy_file, (const guint8 *)"x", 1);
+  cfd_test_write_bytes (busy_file, (const guint8 *)"x", 1);
   info = cfd_backup_restore (f->file, busy, NULL, CFD_TEST_PASSPHRASE, CFD_BACKUP_SECRET_PASSPHRASE,
                              CFD_RESTORE_FLAGS_NONE, NULL, NULL, NULL, &error);
   g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_EXISTS);
@@ -742,7 +724,7 @@ test_vault_verify_and_ledger (Fixture *f, gconstpointer data)
 
   /* The medium has since damaged the file: the ledger says so. */
   work[len / 2] ^= 0x02;
-  write_bytes (f->file, work, len);
+  cfd_test_write_bytes (f->file, work, len);
   g_assert_false (cfd_vault_verify_backup (f->vault, f->file, NULL, NULL, NULL, &error));
   g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_TAMPERED);
   g_assert_cmpuint (count_audit (f->vault, "backup.verify", "failure"), ==, 1);
@@ -820,7 +802,7 @@ assert_kept (GPtrArray *kept)
   for (guint i = 0; i < kept->len; i++)
     {
       Kept *k = g_ptr_array_index (kept, i);
-      g_autoptr (GBytes) now = read_bytes (k->path);
+      g_autoptr (GBytes) now = cfd_test_read_bytes (k->path);
 
       g_assert_true (g_bytes_equal (now, k->bytes));
     }
@@ -844,7 +826,7 @@ test_fault_at_every_io_call (void)
       Kept *k = g_new0 (Kept, 1);
 
       k->path = g_strdup (info->path);
-      k->bytes = read_bytes (info->path);
+      k->bytes = cfd_test_read_bytes (info->path);
       g_ptr_array_add (kept, k);
     }
 
@@ -913,7 +895,7 @@ test_fault_with_database_io (void)
       Kept *k = g_new0 (Kept, 1);
 
       k->path = g_strdup (info->path);
-      k->bytes = read_bytes (info->path);
+      k->bytes = cfd_test_read_bytes (info->path);
       g_ptr_array_add (kept, k);
     }
 
@@ -946,7 +928,7 @@ test_fault_with_database_io (void)
               Kept *k = g_new0 (Kept, 1);
 
               k->path = g_strdup (((CfdBackupInfo *)g_ptr_array_index (now, i))->path);
-              k->bytes = read_bytes (k->path);
+              k->bytes = cfd_test_read_bytes (k->path);
               g_ptr_array_add (kept, k);
             }
           continue;
@@ -989,7 +971,7 @@ test_no_space (void)
   g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, NULL);
   g_autofree char *folder = new_folder ();
   g_autoptr (CfdBackupInfo) first = backup_ok (vault, folder, 1);
-  g_autoptr (GBytes) before = read_bytes (first->path);
+  g_autoptr (GBytes) before = cfd_test_read_bytes (first->path);
   g_autoptr (GBytes) after = NULL;
   g_autoptr (GError) error = NULL;
 
@@ -1005,7 +987,7 @@ test_no_space (void)
   g_assert_cmpint (st_after.st_mtim.tv_nsec, ==, st_before.st_mtim.tv_nsec);
   g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_NO_SPACE);
   g_assert_cmpuint (count_files (folder, ""), ==, 1);
-  after = read_bytes (first->path);
+  after = cfd_test_read_bytes (first->path);
   g_assert_true (g_bytes_equal (before, after));
   g_assert_cmpuint (count_files (path, ".backup-"), ==, 0);
 }
@@ -1071,7 +1053,7 @@ test_failed_verify_prunes_nothing (void)
       Kept *k = g_new0 (Kept, 1);
 
       k->path = g_strdup (info->path);
-      k->bytes = read_bytes (info->path);
+      k->bytes = cfd_test_read_bytes (info->path);
       g_ptr_array_add (kept, k);
     }
   g_assert_null (
@@ -1169,10 +1151,10 @@ make_scratch (const char *path, gboolean is_dir, gint64 age_seconds)
       g_autofree char *inner = g_build_filename (path, "snapshot.db", NULL);
 
       g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
-      write_bytes (inner, (const guint8 *)"scratch", 7);
+      cfd_test_write_bytes (inner, (const guint8 *)"scratch", 7);
     }
   else
-    write_bytes (path, (const guint8 *)"scratch", 7);
+    cfd_test_write_bytes (path, (const guint8 *)"scratch", 7);
   times.actime = times.modtime = (time_t)when;
   g_assert_cmpint (g_utime (path, &times), ==, 0);
 }
@@ -1369,9 +1351,9 @@ write_fixture (void)
   cfd_backup_set_chunk_size_for_testing (4096);
   info = backup_ok (vault, folder, 1);
   cfd_backup_set_chunk_size_for_testing (0);
-  bytes = read_bytes (info->path);
-  write_bytes (out, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  write_bytes (key_out, (const guint8 *)recovery, strlen (recovery));
+  bytes = cfd_test_read_bytes (info->path);
+  cfd_test_write_bytes (out, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  cfd_test_write_bytes (key_out, (const guint8 *)recovery, strlen (recovery));
   g_test_message ("wrote %s (vault %s)", out, cfd_vault_get_id (vault));
 }
 

@@ -314,22 +314,6 @@ test_wrong_recipient (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count_rows (f->therapist, "SELECT count(*) FROM capsules"), ==, 0);
 }
 
-static GBytes *
-read_file (const char *path)
-{
-  g_autofree char *data = NULL;
-  gsize len = 0;
-
-  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
-  return g_bytes_new_take (g_steal_pointer (&data), len);
-}
-
-static void
-write_file (const char *path, const guint8 *data, gsize len)
-{
-  g_assert_true (g_file_set_contents (path, (const char *)data, (gssize)len, NULL));
-}
-
 /* Every one of these is refused with a vault error and imports nothing. */
 static void
 assert_capsule_refused (Fixture *f, const char *path, int code)
@@ -349,13 +333,13 @@ static void
 test_bad_signature (Fixture *f, gconstpointer data)
 {
   g_autofree char *capsule_id = share_capsule (f, CFD_CONSENT_SCOPE_MEDICAL, 0);
-  g_autoptr (GBytes) bytes = read_file (f->capsule_path);
+  g_autoptr (GBytes) bytes = cfd_test_read_bytes (f->capsule_path);
   gsize len = 0;
   g_autofree guint8 *copy = g_memdup2 (g_bytes_get_data (bytes, &len), g_bytes_get_size (bytes));
   g_autofree char *path = g_build_filename (f->dir, "bad-signature.cfdcapsule", NULL);
 
   copy[len - 1] ^= 0x01;
-  write_file (path, copy, len);
+  cfd_test_write_bytes (path, copy, len);
   assert_capsule_refused (f, path, CFD_VAULT_ERROR_TAMPERED);
 }
 
@@ -366,7 +350,7 @@ test_forged_signer (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *capsule_id = share_capsule (f, CFD_CONSENT_SCOPE_MEDICAL, 0);
-  g_autoptr (GBytes) bytes = read_file (f->capsule_path);
+  g_autoptr (GBytes) bytes = cfd_test_read_bytes (f->capsule_path);
   g_autoptr (CfdCapsuleFile) parsed = NULL;
   g_autoptr (GBytes) forged = NULL;
   g_autofree char *path = g_build_filename (f->dir, "forged.cfdcapsule", NULL);
@@ -385,7 +369,7 @@ test_forged_signer (Fixture *f, gconstpointer data)
   g_free (parsed->capsule_id);
   parsed->capsule_id = g_strdup ("0123456789abcdef0123456789abcdef");
   forged = cfd_capsule_file_encode (parsed, sk);
-  write_file (path, g_bytes_get_data (forged, NULL), g_bytes_get_size (forged));
+  cfd_test_write_bytes (path, g_bytes_get_data (forged, NULL), g_bytes_get_size (forged));
   g_assert_null (cfd_vault_import_capsule (f->supervisor, path, &error));
   g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_TAMPERED);
   g_assert_cmpuint (count_rows (f->supervisor, "SELECT count(*) FROM capsules"), ==, 1);
@@ -395,7 +379,7 @@ static void
 test_tampered (Fixture *f, gconstpointer data)
 {
   g_autofree char *capsule_id = share_capsule (f, CFD_CONSENT_SCOPE_MEDICAL, 0);
-  g_autoptr (GBytes) bytes = read_file (f->capsule_path);
+  g_autoptr (GBytes) bytes = cfd_test_read_bytes (f->capsule_path);
   g_autofree char *path = g_build_filename (f->dir, "tampered.cfdcapsule", NULL);
   gsize len = g_bytes_get_size (bytes);
   const guint8 *original = g_bytes_get_data (bytes, NULL);
@@ -407,7 +391,7 @@ test_tampered (Fixture *f, gconstpointer data)
     {
       memcpy (copy, original, len);
       copy[offset] ^= 0x10;
-      write_file (path, copy, len);
+      cfd_test_write_bytes (path, copy, len);
       assert_capsule_refused (f, path,
                               offset < 8    ? CFD_VAULT_ERROR_INVALID_INPUT
                               : offset < 12 ? CFD_VAULT_ERROR_UNSUPPORTED_VERSION
@@ -417,7 +401,7 @@ test_tampered (Fixture *f, gconstpointer data)
   /* Data after the end. */
   memcpy (copy, original, len);
   copy[len] = 0;
-  write_file (path, copy, len + 1);
+  cfd_test_write_bytes (path, copy, len + 1);
   assert_capsule_refused (f, path, CFD_VAULT_ERROR_TAMPERED);
 }
 
@@ -425,16 +409,16 @@ static void
 test_truncated (Fixture *f, gconstpointer data)
 {
   g_autofree char *capsule_id = share_capsule (f, CFD_CONSENT_SCOPE_MEDICAL, 0);
-  g_autoptr (GBytes) bytes = read_file (f->capsule_path);
+  g_autoptr (GBytes) bytes = cfd_test_read_bytes (f->capsule_path);
   g_autofree char *path = g_build_filename (f->dir, "cut.cfdcapsule", NULL);
   gsize len = g_bytes_get_size (bytes);
 
   for (gsize cut = 0; cut < len; cut += cut < 32 ? 1 : 211)
     {
-      write_file (path, g_bytes_get_data (bytes, NULL), cut);
+      cfd_test_write_bytes (path, g_bytes_get_data (bytes, NULL), cut);
       assert_capsule_refused (f, path, CFD_VAULT_ERROR_TRUNCATED);
     }
-  write_file (path, g_bytes_get_data (bytes, NULL), len - 1);
+  cfd_test_write_bytes (path, g_bytes_get_data (bytes, NULL), len - 1);
   assert_capsule_refused (f, path, CFD_VAULT_ERROR_TRUNCATED);
 }
 
@@ -677,7 +661,7 @@ test_reply_refusals (Fixture *f, gconstpointer data)
 
   import_capsule (f);
   reply = reply_once (f, capsule_id, "reply.cfdreply");
-  bytes = read_file (reply);
+  bytes = cfd_test_read_bytes (reply);
   len = g_bytes_get_size (bytes);
   copy = g_malloc (len);
 
@@ -686,12 +670,12 @@ test_reply_refusals (Fixture *f, gconstpointer data)
     {
       memcpy (copy, g_bytes_get_data (bytes, NULL), len);
       copy[offset] ^= 0x04;
-      write_file (path, copy, len);
+      cfd_test_write_bytes (path, copy, len);
       assert_reply_refused (f, path, CFD_VAULT_ERROR_TAMPERED);
     }
   for (gsize cut = 0; cut < len; cut += 37)
     {
-      write_file (path, g_bytes_get_data (bytes, NULL), cut);
+      cfd_test_write_bytes (path, g_bytes_get_data (bytes, NULL), cut);
       assert_reply_refused (f, path, CFD_VAULT_ERROR_TRUNCATED);
     }
 
@@ -701,7 +685,7 @@ test_reply_refusals (Fixture *f, gconstpointer data)
   crypto_sign_keypair (pk, sk);
   memcpy (parsed->supervisor_sign_pk, pk, sizeof pk);
   forged = cfd_reply_file_encode (parsed, sk);
-  write_file (path, g_bytes_get_data (forged, NULL), g_bytes_get_size (forged));
+  cfd_test_write_bytes (path, g_bytes_get_data (forged, NULL), g_bytes_get_size (forged));
   assert_reply_refused (f, path, CFD_VAULT_ERROR_TAMPERED);
   g_assert_cmpuint (count_audit (f->therapist, "review.import-reply", "failure"), ==, 1);
 
@@ -732,15 +716,15 @@ test_card_refusals (Fixture *f, gconstpointer data)
 
   g_assert_true (cfd_vault_export_supervisor_card (f->supervisor, f->card_path, NULL, &error));
   g_assert_no_error (error);
-  bytes = read_file (f->card_path);
+  bytes = cfd_test_read_bytes (f->card_path);
   len = g_bytes_get_size (bytes);
   copy = g_memdup2 (g_bytes_get_data (bytes, NULL), len);
   copy[len / 2] ^= 0x01;
-  write_file (path, copy, len);
+  cfd_test_write_bytes (path, copy, len);
   g_assert_null (cfd_vault_import_supervisor_card (f->therapist, path, NULL, &error));
   g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_TAMPERED);
   g_clear_error (&error);
-  write_file (path, copy, len / 2);
+  cfd_test_write_bytes (path, copy, len / 2);
   g_assert_null (cfd_vault_import_supervisor_card (f->therapist, path, NULL, &error));
   g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_TRUNCATED);
   g_clear_error (&error);
@@ -933,9 +917,12 @@ write_fixtures (const char *dir)
           g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, review_sig, sizeof review_sig, 1)));
   reply_file = cfd_reply_file_encode (&reply, supervisor.sign_sk);
 
-  write_file (card_path, g_bytes_get_data (card_file, NULL), g_bytes_get_size (card_file));
-  write_file (capsule_path, g_bytes_get_data (capsule_file, NULL), g_bytes_get_size (capsule_file));
-  write_file (reply_path, g_bytes_get_data (reply_file, NULL), g_bytes_get_size (reply_file));
+  cfd_test_write_bytes (card_path, g_bytes_get_data (card_file, NULL),
+                        g_bytes_get_size (card_file));
+  cfd_test_write_bytes (capsule_path, g_bytes_get_data (capsule_file, NULL),
+                        g_bytes_get_size (capsule_file));
+  cfd_test_write_bytes (reply_path, g_bytes_get_data (reply_file, NULL),
+                        g_bytes_get_size (reply_file));
   g_clear_pointer (&capsule.payload, g_bytes_unref);
   g_clear_pointer (&reply.payload, g_bytes_unref);
   fingerprint = cfd_card_fingerprint (FX_SUPERVISOR, supervisor.box_pk, supervisor.sign_pk);
@@ -947,7 +934,7 @@ static void
 test_fixture_card (void)
 {
   g_autofree char *path = fixture_path ("v1.cfdcard");
-  g_autoptr (GBytes) bytes = read_file (path);
+  g_autoptr (GBytes) bytes = cfd_test_read_bytes (path);
   g_autoptr (GError) error = NULL;
   g_autoptr (CfdCardFile) card = NULL;
   g_autoptr (GBytes) again = NULL;
@@ -972,7 +959,7 @@ static void
 test_fixture_capsule (void)
 {
   g_autofree char *path = fixture_path ("v1.cfdcapsule");
-  g_autoptr (GBytes) bytes = read_file (path);
+  g_autoptr (GBytes) bytes = cfd_test_read_bytes (path);
   g_autoptr (GError) error = NULL;
   g_autoptr (CfdCapsuleFile) capsule = NULL;
   g_autoptr (GVariant) payload = NULL;
@@ -1028,7 +1015,7 @@ static void
 test_fixture_reply (void)
 {
   g_autofree char *path = fixture_path ("v1.cfdreply");
-  g_autoptr (GBytes) bytes = read_file (path);
+  g_autoptr (GBytes) bytes = cfd_test_read_bytes (path);
   g_autoptr (GError) error = NULL;
   g_autoptr (CfdReplyFile) reply = NULL;
   g_autoptr (GVariant) reviews = NULL, review = NULL, content = NULL, sig = NULL;
@@ -1084,7 +1071,7 @@ main (int argc, char *argv[])
   if (g_getenv ("CFD_WRITE_CAPSULE_SEED") != NULL)
     {
       g_autofree char *path = fixture_path ("v1.cfdcapsule");
-      g_autoptr (GBytes) bytes = read_file (path);
+      g_autoptr (GBytes) bytes = cfd_test_read_bytes (path);
       g_autoptr (CfdCapsuleFile) capsule
           = cfd_capsule_file_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL);
       g_autoptr (GVariant) payload = NULL;
@@ -1092,8 +1079,8 @@ main (int argc, char *argv[])
 
       fx_keys (&supervisor, 0x11, 0x22);
       payload = cfd_capsule_file_open (capsule, supervisor.box_pk, supervisor.box_sk, NULL);
-      write_file (g_getenv ("CFD_WRITE_CAPSULE_SEED"), g_variant_get_data (payload),
-                  g_variant_get_size (payload));
+      cfd_test_write_bytes (g_getenv ("CFD_WRITE_CAPSULE_SEED"), g_variant_get_data (payload),
+                            g_variant_get_size (payload));
       return 0;
     }
   g_test_add_func ("/confidant/capsule/fixture/card", test_fixture_card);

@@ -71,16 +71,6 @@ env_uint (const char *name, guint fallback)
   return value != NULL ? (guint)g_ascii_strtoull (value, NULL, 10) : fallback;
 }
 
-static GBytes *
-read_bytes (const char *path)
-{
-  char *data = NULL;
-  gsize len = 0;
-
-  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
-  return g_bytes_new_take (data, len);
-}
-
 static void
 write_bytes (const char *dir, const char *name, GBytes *bytes, gssize flip_at, guint8 mask)
 {
@@ -88,14 +78,10 @@ write_bytes (const char *dir, const char *name, GBytes *bytes, gssize flip_at, g
   gsize len = 0;
   const guint8 *data = g_bytes_get_data (bytes, &len);
   g_autofree guint8 *copy = g_memdup2 (data, len);
-  g_autoptr (GError) error = NULL;
 
   if (flip_at >= 0)
     copy[flip_at] ^= mask;
-  /* No fsync: these copies need not survive a power cut. */
-  g_assert_true (g_file_set_contents_full (path, (const char *)copy, (gssize)len,
-                                           G_FILE_SET_CONTENTS_NONE, 0600, &error));
-  g_assert_no_error (error);
+  cfd_test_write_bytes (path, copy, len);
 }
 
 static void
@@ -141,7 +127,7 @@ snapshot_init (Snapshot *s, gboolean with_wal)
         g_hash_table_insert (s->ids, cfd_test_add_patient (vault, names[i]), (gpointer)names[i]);
       /* Copied while the vault is open and idle: the state a power cut
        * would leave. */
-      s->wal = read_bytes (wal_path);
+      s->wal = cfd_test_read_bytes (wal_path);
       g_assert_cmpuint (g_bytes_get_size (s->wal), >, 0);
       for (gsize at = WAL_HEADER_BYTES;
            at + WAL_FRAME_HEADER_BYTES + PAGE_BYTES <= g_bytes_get_size (s->wal);
@@ -154,8 +140,8 @@ snapshot_init (Snapshot *s, gboolean with_wal)
           g_hash_table_add (s->wal_pages, GUINT_TO_POINTER (page));
         }
     }
-  s->db = read_bytes (db_path);
-  s->keyring = read_bytes (keyring_path);
+  s->db = cfd_test_read_bytes (db_path);
+  s->keyring = cfd_test_read_bytes (keyring_path);
 }
 
 static void
@@ -429,7 +415,7 @@ test_backup (void)
     g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
     info = cfd_vault_backup (vault, folder, 1, NULL, NULL, NULL, &error);
     g_assert_no_error (error);
-    original = read_bytes (info->path);
+    original = cfd_test_read_bytes (info->path);
   }
 
   for (guint i = 0; i < flips; i++)

@@ -14,16 +14,6 @@ file_in (const char *dir, const char *name)
   return g_build_filename (dir, name, NULL);
 }
 
-static GBytes *
-read_bytes (const char *path)
-{
-  gchar *data = NULL;
-  gsize len = 0;
-
-  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
-  return g_bytes_new_take (data, len);
-}
-
 static void
 test_create_permissions (void)
 {
@@ -137,7 +127,7 @@ test_wrong_passphrase (void)
   g_autoptr (GError) error = NULL;
 
   cfd_vault_lock (vault);
-  db_before = read_bytes (db_path);
+  db_before = cfd_test_read_bytes (db_path);
 
   g_assert_false (cfd_vault_unlock (vault, NULL, "not the passphrase", &error));
   g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_WRONG_PASSPHRASE);
@@ -146,7 +136,7 @@ test_wrong_passphrase (void)
   g_clear_error (&error);
 
   /* The database is untouched; the failure waits in the keyring. */
-  db_after = read_bytes (db_path);
+  db_after = cfd_test_read_bytes (db_path);
   g_assert_true (g_bytes_equal (db_before, db_after));
   keyring = cfd_keyring_load (keyring_path, &error);
   g_assert_no_error (error);
@@ -332,7 +322,7 @@ test_foreign_keyring (void)
 
   cfd_vault_lock (a);
   cfd_vault_lock (b);
-  bytes = read_bytes (keyring_b);
+  bytes = cfd_test_read_bytes (keyring_b);
   g_assert_true (g_file_set_contents (keyring_a, g_bytes_get_data (bytes, NULL),
                                       (gssize)g_bytes_get_size (bytes), NULL));
   mixed = cfd_vault_open (path_a, &error);

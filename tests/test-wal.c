@@ -29,27 +29,6 @@ typedef struct
 
 static Files files;
 
-static GBytes *
-read_bytes (const char *path)
-{
-  char *data = NULL;
-  gsize len = 0;
-
-  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
-  return g_bytes_new_take (data, len);
-}
-
-static void
-write_bytes (const char *dir, const char *name, const guint8 *data, gsize len)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr (GError) error = NULL;
-
-  g_assert_true (g_file_set_contents_full (path, (const char *)data, (gssize)len,
-                                           G_FILE_SET_CONTENTS_NONE, 0600, &error));
-  g_assert_no_error (error);
-}
-
 static void
 files_init (void)
 {
@@ -71,10 +50,10 @@ files_init (void)
 
   db_path = g_build_filename (path, CFD_VAULT_DATABASE_NAME, NULL);
   wal_path = g_strconcat (db_path, "-wal", NULL);
-  files.db = read_bytes (db_path);
-  files.wal = read_bytes (wal_path);
+  files.db = cfd_test_read_bytes (db_path);
+  files.wal = cfd_test_read_bytes (wal_path);
   keyring_path = g_build_filename (path, CFD_VAULT_KEYRING_NAME, NULL);
-  files.keyring = read_bytes (keyring_path);
+  files.keyring = cfd_test_read_bytes (keyring_path);
   g_assert_cmpuint ((g_bytes_get_size (files.wal) - WAL_HEADER_BYTES) % FRAME_BYTES, ==, 0);
 }
 
@@ -121,6 +100,14 @@ wal_copy (void)
   return g_byte_array_append (g_byte_array_new (), data, (guint)len);
 }
 
+static void
+place_file (const char *dir, const char *name, const guint8 *data, gsize len)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  cfd_test_write_bytes (path, data, len);
+}
+
 /* Places the files in a fresh folder, with wal instead of the one taken. */
 static char *
 place (GByteArray *wal)
@@ -131,10 +118,10 @@ place (GByteArray *wal)
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   data = g_bytes_get_data (files.db, &len);
-  write_bytes (dir, CFD_VAULT_DATABASE_NAME, data, len);
+  place_file (dir, CFD_VAULT_DATABASE_NAME, data, len);
   data = g_bytes_get_data (files.keyring, &len);
-  write_bytes (dir, CFD_VAULT_KEYRING_NAME, data, len);
-  write_bytes (dir, CFD_VAULT_DATABASE_NAME "-wal", wal->data, wal->len);
+  place_file (dir, CFD_VAULT_KEYRING_NAME, data, len);
+  place_file (dir, CFD_VAULT_DATABASE_NAME "-wal", wal->data, wal->len);
   return dir;
 }
 
@@ -302,8 +289,8 @@ assert_refused (GByteArray *wal, guint expected_first_bad)
   g_assert_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_DAMAGED_DATABASE);
   g_assert_nonnull (strstr (error->message, "write-ahead log"));
 
-  wal_after = read_bytes (wal_path);
-  db_after = read_bytes (db_path);
+  wal_after = cfd_test_read_bytes (wal_path);
+  db_after = cfd_test_read_bytes (db_path);
   g_assert_cmpmem (g_bytes_get_data (wal_after, NULL), g_bytes_get_size (wal_after), wal->data,
                    wal->len);
   g_assert_true (g_bytes_equal (db_after, files.db));
