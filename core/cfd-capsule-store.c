@@ -404,10 +404,7 @@ cfd_vault_expire_capsules (CfdVault *vault, GError **error)
     }
   if (!cfd_db_commit (db, error))
     goto failed;
-  /* secure_delete zeroes the freed bytes in the database file; a
-   * checkpoint moves the old pages out of the WAL too. */
-  if (!cfd_db_exec (db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL))
-    g_debug ("Checkpoint after destroying capsule keys did not complete");
+  cfd_db_purge_wal (db, "destroying capsule keys");
   return due->len;
 
 failed:

@@ -102,6 +102,13 @@ cfd_db_exec (CfdDb *db, const char *sql, GError **error)
   return TRUE;
 }
 
+void
+cfd_db_purge_wal (CfdDb *db, const char *what)
+{
+  if (!cfd_db_exec (db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL))
+    g_debug ("Checkpoint after %s did not complete", what);
+}
+
 static gboolean
 apply_key (CfdDb *db, const guint8 key[CFD_KEY_BYTES], GError **error)
 {

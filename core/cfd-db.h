@@ -32,6 +32,11 @@ gboolean cfd_db_in_transaction (CfdDb *db);
 
 gboolean cfd_db_exec (CfdDb *db, const char *sql, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* After data is destroyed: secure_delete has zeroed the freed bytes in
+ * the database file, and this moves the old pages out of the WAL as well.
+ * Best effort (another reader may hold the WAL); what names the caller. */
+void cfd_db_purge_wal (CfdDb *db, const char *what);
+
 /* Statements are cached per database; the one returned is reset and unbound. */
 sqlite3_stmt *cfd_db_prepare (CfdDb *db, const char *sql, GError **error);
 

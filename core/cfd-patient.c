@@ -650,10 +650,7 @@ cfd_vault_delete_patient (CfdVault *vault,
     goto failed;
 
   cfd_patient_key_forget (vault, patient_id, patient->key_version);
-  /* secure_delete zeroes freed pages in the database file; a checkpoint
-   * moves them out of the WAL too. */
-  if (!cfd_db_exec (db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL))
-    g_debug ("Checkpoint after deleting a patient did not complete");
+  cfd_db_purge_wal (db, "deleting a patient");
   return TRUE;
 
 failed:
