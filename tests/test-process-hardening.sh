@@ -83,8 +83,16 @@ check () {
   fi
 }
 
+# The build folder may be closed to other users (a checkout under a
+# mktemp -d folder is), so both programs and the settings schema they read
+# run from copies in this test's own folder.
+mkdir -m 0755 "$work/bin" "$work/schemas"
+cp "$app" "$cli" "$work/bin/"
+[ -n "${GSETTINGS_SCHEMA_DIR:-}" ] && cp "$GSETTINGS_SCHEMA_DIR/gschemas.compiled" "$work/schemas/"
+chmod -R a+rX "$work/bin" "$work/schemas"
+
 # The CLI waits for its passphrase on a pipe held open here.
-cli_exe=$(readlink -f "$cli")
+cli_exe="$work/bin/$(basename "$cli")"
 mkfifo "$work/held"
 chmod 0666 "$work/held"
 exec 9<>"$work/held"
@@ -94,7 +102,7 @@ pids+=($!)
 check "the CLI" "$!" "$cli_exe"
 
 # The app, on a display of its own.
-app_exe=$(readlink -f "$app")
+app_exe="$work/bin/$(basename "$app")"
 for display in $(seq 87 140); do
   [ -e "/tmp/.X$display-lock" ] || break
 done
@@ -105,7 +113,7 @@ for _ in $(seq 100); do
   sleep 0.05
 done
 "${as_nobody[@]}" DISPLAY=":$display" GTK_A11Y=none NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory \
-  ${GSETTINGS_SCHEMA_DIR:+GSETTINGS_SCHEMA_DIR="$GSETTINGS_SCHEMA_DIR"} "$app_exe" >/dev/null 2>&1 &
+  GSETTINGS_SCHEMA_DIR="$work/schemas" "$app_exe" >/dev/null 2>&1 &
 pids+=($!)
 check "the app" "$!" "$app_exe"
 
