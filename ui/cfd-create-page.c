@@ -180,6 +180,20 @@ create_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
                           self->cancellable, create_done, g_object_ref (self));
 }
 
+/* Enter moves down the form, as in any sign-up form, and creates the
+ * vault from the last field. */
+static void
+owner_activated (CfdCreatePage *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self->passphrase_row));
+}
+
+static void
+passphrase_activated (CfdCreatePage *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self->confirm_row));
+}
+
 static void
 confirm_activated (CfdCreatePage *self)
 {
@@ -233,6 +247,8 @@ cfd_create_page_class_init (CfdCreatePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdCreatePage, error_label);
   gtk_widget_class_bind_template_child (widget_class, CfdCreatePage, spinner);
   gtk_widget_class_bind_template_callback (widget_class, passphrase_changed);
+  gtk_widget_class_bind_template_callback (widget_class, owner_activated);
+  gtk_widget_class_bind_template_callback (widget_class, passphrase_activated);
   gtk_widget_class_bind_template_callback (widget_class, confirm_activated);
 
   gtk_widget_class_install_action (widget_class, "create.create", NULL, create_action);
