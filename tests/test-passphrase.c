@@ -38,6 +38,7 @@ test_estimate_without_dictionary (void)
       if (strlen (refused[i]) > 1)
         g_assert_null (strstr (problem, refused[i]));
     }
+  g_clear_pointer (&problem, g_free);
   for (guint i = 0; i < G_N_ELEMENTS (accepted); i++)
     {
       int score = cfd_passphrase_checker_rate (checker, accepted[i], NULL, &problem);
