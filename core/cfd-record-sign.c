@@ -72,8 +72,9 @@ cfd_record_signature_hash_for_vault_id (guint8 out[CFD_HASH_BYTES],
 {
   g_autoptr (CfdAd) header = cfd_ad_new ("confidant/record-signature/v1");
   crypto_generichash_state state;
+  g_autoptr (GBytes) content = cfd_variant_to_wire (canonical_content);
   const guint8 *data;
-  gsize len, content_len = g_variant_get_size (canonical_content);
+  gsize len, content_len = g_bytes_get_size (content);
   guint8 prefix[4];
 
   cfd_ad_add_string (header, vault_id);
@@ -96,7 +97,7 @@ cfd_record_signature_hash_for_vault_id (guint8 out[CFD_HASH_BYTES],
   crypto_generichash_init (&state, NULL, 0, CFD_HASH_BYTES);
   crypto_generichash_update (&state, data, len);
   crypto_generichash_update (&state, prefix, sizeof prefix);
-  crypto_generichash_update (&state, g_variant_get_data (canonical_content), content_len);
+  crypto_generichash_update (&state, g_bytes_get_data (content, NULL), content_len);
   crypto_generichash_final (&state, out, CFD_HASH_BYTES);
 }
 
