@@ -158,6 +158,7 @@ parse_body (CfdBackupHeader *header, const guint8 *data, gsize len, GError **err
     }
   header->vault_id = g_strdup (vault_id);
   header->checkpoint_kind = g_strdup (kind);
+  /* byte order: both are ay, bytes as they are. */
   header->checkpoint = g_variant_get_data_as_bytes (checkpoint);
   header->keyring = g_variant_get_data_as_bytes (keyring);
   return TRUE;

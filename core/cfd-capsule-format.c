@@ -456,6 +456,7 @@ cfd_capsule_file_parse (const guint8 *data, gsize len, GError **error)
     }
   if (!check_signature (data, len, c->therapist_sign_pk, "capsule", error))
     return NULL;
+  /* byte order: an ay, bytes as they are. */
   c->payload = g_variant_get_data_as_bytes (payload);
   return g_steal_pointer (&c);
 }
@@ -499,6 +500,7 @@ cfd_reply_file_parse (const guint8 *data, gsize len, GError **error)
     }
   if (!check_signature (data, len, r->supervisor_sign_pk, "review reply", error))
     return NULL;
+  /* byte order: an ay, bytes as they are. */
   r->payload = g_variant_get_data_as_bytes (payload);
   return g_steal_pointer (&r);
 }

@@ -52,6 +52,7 @@ cfd_record_content_canonical (GVariant *content)
   sorted = g_variant_ref_sink (g_variant_builder_end (&builder));
   size = g_variant_get_size (sorted);
   buffer = g_malloc (MAX (size, 1));
+  /* byte order: host order, in memory only; hashing goes through the wire form. */
   g_variant_store (sorted, buffer);
   bytes = cfd_wiped_bytes_new_take (buffer, size);
   return g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, bytes, FALSE));
