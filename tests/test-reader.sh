@@ -58,6 +58,8 @@ read_backup "the first known-answer backup" "patient: Fixture Patient Alder" \
 # A fresh backup, made by the CLI now.
 printf 'reader owner passphrase\n' > "$work/pass"
 printf 'reader owner passphrase\nreader supervisor passphrase\n' > "$work/two"
+printf 'reader supervisor passphrase\n' > "$work/sup"
+printf 'Reader-Review-2093: the integration plan reads well.\n' > "$work/review"
 v=(--vault "$work/vault" --passphrase-file "$work/pass")
 "$cli" "${v[@]}" init --user "Dr Reader" > /dev/null 2>> "$work/cli.err" \
   && patient=$("$cli" "${v[@]}" patient add --name "Rowan Quillfeather" --birth-date 1979-03-08 \
@@ -70,14 +72,17 @@ v=(--vault "$work/vault" --passphrase-file "$work/pass")
   && "$cli" --vault "$work/vault" --passphrase-file "$work/two" user add --name "Sam Reader" \
     --role supervisor > /dev/null 2>> "$work/cli.err" \
   && "$cli" "${v[@]}" consent grant --patient "$patient" --supervisor "Sam Reader" \
-    --scope medical --purpose Supervision --obtained 2026-11-01 --method "signed form" \
+    --scope all --purpose Supervision --obtained 2026-11-01 --method "signed form" \
     --expires 2027-05-01 > /dev/null 2>> "$work/cli.err" \
+  && "$cli" --vault "$work/vault" --user "Sam Reader" --passphrase-file "$work/sup" review add \
+    --record "$note" --file "$work/review" > /dev/null 2>> "$work/cli.err" \
   && "$cli" "${v[@]}" backup create --to "$work/media" > /dev/null 2>> "$work/cli.err" \
   && ok "the CLI made a fresh backup" || { not_ok "the CLI made a fresh backup"; sed 's/^/# /' "$work/cli.err"; }
 fresh=$(ls "$work"/media/confidant-*.cfdbackup 2>/dev/null | head -n 1)
 read_backup "a fresh backup" "patient: Rowan Quillfeather (born 1979-03-08)" \
   "intentions: Reader-Note-4471 walks through the forest." \
-  "signature by Dr Reader verified" "consent: scope medical for Sam Reader, expires 1" \
+  "signature by Dr Reader verified" "consent: scope all for Sam Reader, expires 1" \
+  "review: comment by Sam Reader, signature verified: Reader-Review-2093: the integration plan reads well." \
   -- "${fresh:-missing}" --passphrase-file "$work/pass"
 
 # The reader checks what it reads: one flipped bit in the stream fails it.

@@ -279,6 +279,7 @@ def show_patient(db, vault_id, me, secrets, users, patient_id, revision, version
     print("patient: %s (born %s)" % (details["name"], details.get("birth-date", "?")))
 
     # "Clinical records"
+    digests = {}
     for (rid, parent, author, kind, klass, status, occurred, signed_at, revision, kv, sealed,
          signature) in db.rows(
             "SELECT id, ifnull(parent_id, ''), author_id, kind, class, status, occurred, "
@@ -294,11 +295,29 @@ def show_patient(db, vault_id, me, secrets, users, patient_id, revision, version
             digest = blake2b(lp("confidant/record-signature/v1", vault_id, rid, patient_id, kind,
                                 klass, parent, author, int(occurred), int(signed_at), content))
             verify(users[author]["sign_pk"], digest, bytes.fromhex(signature), "a record")
+            digests[rid] = digest
             line += ", signature by %s verified" % users[author]["name"]
         print(line)
         for name in sorted(fields):
             if isinstance(fields[name], str):
                 print("  %s: %s" % (name, fields[name]))
+
+    # "Reviews"
+    for rvid, rid, author, kind, created, revision, kv, sealed, signature in db.rows(
+            "SELECT id, record_id, author_id, kind, created, revision, key_version, hex(sealed), "
+            "hex(signature) FROM reviews WHERE patient_id = '%s' ORDER BY created, id"
+            % patient_id):
+        content = aead_open(key, bytes.fromhex(sealed),
+                            field_ad(vault_id, patient_id, "reviews", rvid, int(revision),
+                                     int(kv)), "a review")
+        need(users[author]["role"] == "supervisor", "a review by a %s" % users[author]["role"])
+        verify(users[author]["sign_pk"],
+               lp("confidant/review/v1", vault_id, rvid, rid, digests[rid], author, kind,
+                  int(created), blake2b(content)),
+               bytes.fromhex(signature), "a review")
+        text_field = variant("a{sv}", content).unpack().get("text", "")
+        print("review: %s by %s, signature verified%s"
+              % (kind, users[author]["name"], ": " + text_field if text_field else ""))
 
     # "Consents"
     for cid, sup, granted_by, created, expires, revision, kv, sealed, signature in db.rows(
