@@ -85,6 +85,11 @@ read_backup "a fresh backup" "patient: Rowan Quillfeather (born 1979-03-08)" \
   "review: comment by Sam Reader, signature verified: Reader-Review-2093: the integration plan reads well." \
   -- "${fresh:-missing}" --passphrase-file "$work/pass"
 
+# The vault folder itself: the keyring beside the database.
+read_backup "the fresh vault folder" "vault folder: vault" \
+  "patient: Rowan Quillfeather (born 1979-03-08)" \
+  "intentions: Reader-Note-4471 walks through the forest." -- "$work/vault" --passphrase-file "$work/pass"
+
 # The reader checks what it reads: one flipped bit in the stream fails it.
 if [ -n "$fresh" ]; then
   cp "$fresh" "$work/flipped"

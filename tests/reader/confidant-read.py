@@ -8,8 +8,8 @@
 # documents drift apart, the suite fails. Section names in comments are
 # those of docs/FORMATS.md.
 #
-# Usage: confidant-read.py BACKUP (--passphrase-file F [--user NAME] |
-#                                  --recovery-key-file F)
+# Usage: confidant-read.py BACKUP-OR-VAULT-FOLDER
+#            (--passphrase-file F [--user NAME] | --recovery-key-file F)
 # Prints what it verified and each patient's name and records' text.
 
 import argparse
@@ -128,12 +128,13 @@ def split_secrets(plain, user):
     return secrets
 
 
-def unwrap_with_passphrase(keyring, user, passphrase):
+def unwrap_with_passphrase(keyring, user, passphrase, normalise=True):
     # Argon2id over the passphrase's UTF-8 bytes in Unicode NFC.
     need(user["alg"] == 2, "KDF algorithm %d" % user["alg"])
-    kek = nacl.pwhash.argon2id.kdf(
-        32, unicodedata.normalize("NFC", passphrase).encode("utf-8"), user["salt"],
-        opslimit=user["opslimit"], memlimit=user["memlimit"])
+    if normalise:
+        passphrase = unicodedata.normalize("NFC", passphrase)
+    kek = nacl.pwhash.argon2id.kdf(32, passphrase.encode("utf-8"), user["salt"],
+                                   opslimit=user["opslimit"], memlimit=user["memlimit"])
     ad = lp("confidant/keyring-user/v1", keyring["vault_id"], user["id"], user["role"],
             user["opslimit"], user["memlimit"], user["salt"], user["box_pk"], user["sign_pk"])
     return split_secrets(aead_open(kek, user["wrapped"], ad, "the passphrase's entry"), user)
@@ -242,7 +243,8 @@ def check_audit_chain(db, checkpoint):
         h = blake2b(h + lp("confidant/audit/v1", seq, time, *[text(x) for x in row[2:9]]))
         need(h == bytes.fromhex(row[9]), "audit record %d does not chain" % seq)
         heads[seq] = h
-    need(heads.get(checkpoint["seq"]) == checkpoint["head"], "checkpoint head")
+    if checkpoint is not None:
+        need(heads.get(checkpoint["seq"]) == checkpoint["head"], "checkpoint head")
     return len(heads)
 
 
@@ -338,22 +340,7 @@ def show_patient(db, vault_id, me, secrets, users, patient_id, revision, version
               % (terms["scope"], users[sup]["name"], expires, signed_expires))
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("backup")
-    parser.add_argument("--user")
-    parser.add_argument("--passphrase-file")
-    parser.add_argument("--recovery-key-file")
-    args = parser.parse_args()
-
-    with open(args.backup, "rb") as f:
-        data = f.read()
-    header = read_backup_header(data)
-    keyring = read_keyring(header["keyring"])
-    need(keyring["vault_id"] == header["vault_id"], "keyring of another vault")
-    print("backup: format 1, vault %s, sequence %d, %d database bytes in chunks of %d"
-          % (header["vault_id"], header["seq"], header["payload"], header["chunk"]))
-
+def unlock(keyring, args):
     if args.recovery_key_file:
         me = next(u for u in keyring["users"] if u["role"] == "owner")
         with open(args.recovery_key_file, encoding="utf-8") as f:
@@ -364,13 +351,20 @@ def main():
                   if (args.user is None and u["role"] == "owner") or u["name"] == args.user)
         with open(args.passphrase_file, encoding="utf-8") as f:
             passphrase = f.read().split("\n")[0]
-        secrets = unwrap_with_passphrase(keyring, me, passphrase)
+        try:
+            secrets = unwrap_with_passphrase(keyring, me, passphrase)
+        except FormatError:
+            # An entry from before passphrases were normalised: the bytes as typed.
+            need(unicodedata.normalize("NFC", passphrase) != passphrase, "wrong passphrase")
+            secrets = unwrap_with_passphrase(keyring, me, passphrase, normalise=False)
         print("keyring: passphrase opened %s's entry (Argon2id, %d passes, %d MiB)"
               % (me["name"], me["opslimit"], me["memlimit"] >> 20))
-    db_key = secrets["db_key"]
-    need(blake2b(lp("confidant/db-key-check/v1", keyring["vault_id"]), key=db_key)
+    need(blake2b(lp("confidant/db-key-check/v1", keyring["vault_id"]), key=secrets["db_key"])
          == keyring["key_check"], "database key check")
+    return me, secrets
 
+
+def check_backup_checkpoint(header, keyring):
     need(header["checkpoint_kind"] == "confidant/audit-checkpoint/v1", "checkpoint kind")
     checkpoint = read_checkpoint(header["checkpoint"])
     signer = next(u for u in keyring["users"] if u["id"] == checkpoint["signer"])
@@ -381,18 +375,52 @@ def main():
               checkpoint["time"], checkpoint["head"], checkpoint["signer"]),
            checkpoint["signature"], "the checkpoint")
     print("checkpoint: seq %d, signed by %s, verified" % (checkpoint["seq"], signer["name"]))
+    return checkpoint
 
-    database = decrypt_stream(header, db_key)
+
+def main():
+    parser = argparse.ArgumentParser(description="Opens a Confidant backup or vault folder.")
+    parser.add_argument("path", help="a .cfdbackup file, or a vault folder (keyring, vault.db)")
+    parser.add_argument("--user")
+    parser.add_argument("--passphrase-file")
+    parser.add_argument("--recovery-key-file")
+    args = parser.parse_args()
+
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "vault.db")
-        with open(path, "wb") as f:
-            f.write(database)
-        db = Database(path, db_key)
+        checkpoint = None
+        if os.path.isdir(args.path):
+            # A vault folder: the keyring beside the database; copies of the
+            # database and its write-ahead log, since the shell writes there.
+            with open(os.path.join(args.path, "keyring"), "rb") as f:
+                keyring = read_keyring(f.read())
+            vault_id = keyring["vault_id"]
+            print("vault folder: vault %s" % vault_id)
+            me, secrets = unlock(keyring, args)
+            for name in ("vault.db", "vault.db-wal"):
+                if os.path.exists(os.path.join(args.path, name)):
+                    with open(os.path.join(args.path, name), "rb") as src:
+                        with open(os.path.join(folder, name), "wb") as dst:
+                            dst.write(src.read())
+        else:
+            with open(args.path, "rb") as f:
+                header = read_backup_header(f.read())
+            keyring = read_keyring(header["keyring"])
+            vault_id = header["vault_id"]
+            need(keyring["vault_id"] == vault_id, "keyring of another vault")
+            print("backup: format 1, vault %s, sequence %d, %d database bytes in chunks of %d"
+                  % (vault_id, header["seq"], header["payload"], header["chunk"]))
+            me, secrets = unlock(keyring, args)
+            checkpoint = check_backup_checkpoint(header, keyring)
+            with open(path, "wb") as f:
+                f.write(decrypt_stream(header, secrets["db_key"]))
+
+        db = Database(path, secrets["db_key"])
         need(db.rows("PRAGMA integrity_check") == [["ok"]], "integrity check")
-        print("database: %d audit records chain to the checkpoint"
-              % check_audit_chain(db, checkpoint))
+        print("database: %d audit records chain%s"
+              % (check_audit_chain(db, checkpoint),
+                 " to the checkpoint" if checkpoint else ""))
         users = users_table(db)
-        vault_id = header["vault_id"]
         for pid, revision, version, sealed in db.rows(
                 "SELECT id, revision, key_version, hex(sealed) FROM patients ORDER BY created, id"):
             show_patient(db, vault_id, me, secrets, users, pid, int(revision), int(version),
