@@ -167,6 +167,26 @@ expect 1 "restore of a damaged backup" -- "$cli" --passphrase-file "$work/reset"
 expect 0 "restore with the recovery key" -- sh -c "printf '%s\\n' '$recovery' | '$cli' restore '$backup' --into '$work/recovered' --recovery"
 grep -q "recover" "$work/out" && ok "restore says how to set a passphrase" || not_ok "restore says how to set a passphrase"
 
+# A folder named for backups that does not exist yet is made, private.
+expect 0 "backup create into a new folder" -- "$cli" --vault "$vault" --passphrase-file "$work/reset" backup create --to "$work/new/media/deep"
+[ "$(stat -c %a "$work/new/media/deep")" = 700 ] && [ "$(stat -c %a "$work/new/media")" = 700 ] \
+  && ls "$work/new/media/deep"/confidant-*.cfdbackup > /dev/null 2>&1 \
+  && ok "the new folder and its parent are 0700 and hold the backup" || not_ok "the new folder and its parent are 0700 and hold the backup"
+printf 'not a folder\n' > "$work/plainfile"
+expect 1 "backup create onto a file" -- "$cli" --vault "$vault" --passphrase-file "$work/reset" backup create --to "$work/plainfile/media"
+grep -qF "$work/plainfile/media" "$work/err" && ok "the error names the folder" || not_ok "the error names the folder"
+
+# The known-answer backup was made with production Argon2id parameters: a
+# production build restores it. Its passphrase holds "café" in NFC, and typed
+# in NFD (e + combining acute) it opens the restored vault too.
+fixture="$G_TEST_SRCDIR/fixtures/backup/v1-moderate.cfdbackup"
+printf 'caf\303\251 correct horse battery staple\n' > "$work/fixture-nfc"
+printf 'cafe\314\201 correct horse battery staple\n' > "$work/fixture-nfd"
+expect 0 "the known-answer backup verifies" -- "$cli" --vault "$work/none" --passphrase-file "$work/fixture-nfc" backup verify "$fixture"
+expect 0 "the known-answer backup restores" -- "$cli" --passphrase-file "$work/fixture-nfc" restore "$fixture" --into "$work/fixture-vault"
+expect 0 "the restored known-answer vault opens with the passphrase typed in NFD" -- "$cli" --vault "$work/fixture-vault" --passphrase-file "$work/fixture-nfd" patient list
+grep -q "Ada Fixture" "$work/out" && ok "the known-answer vault holds its patient" || not_ok "the known-answer vault holds its patient"
+
 # Clinical records: notes from files, signing, addenda, history, measures, search.
 rec_args=(--vault "$vault" --passphrase-file "$work/reset")
 cat > "$work/note1" <<'NOTE'
