@@ -426,7 +426,13 @@ test_kill (void)
           vault = cfd_test_vault_new (&c.path, NULL);
           c.moving_id = cfd_test_add_patient (vault, "Moving");
           g_free (c.moving_name);
-          c.moving_name = g_strdup ("Moving");
+          {
+            /* The whole name, with the tag cfd_test_add_patient gave it. */
+            g_autoptr (CfdPatient) moving = cfd_vault_get_patient (vault, c.moving_id, NULL);
+
+            g_assert_nonnull (moving);
+            c.moving_name = g_strdup (cfd_patient_get_name (moving));
+          }
           g_hash_table_remove_all (c.acked);
           g_hash_table_remove_all (c.fresh);
           g_hash_table_remove_all (c.records);
