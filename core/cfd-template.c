@@ -524,6 +524,24 @@ numeric_value (GVariant *value, double *out)
   return TRUE;
 }
 
+char *
+cfd_template_field_warning (const CfdTemplateField *field, GVariant *value)
+{
+  const char *unit = field->unit != NULL ? field->unit : "";
+  const char *space = field->unit != NULL ? " " : "";
+  double number;
+
+  if (!numeric_value (value, &number))
+    return NULL;
+  if (number < field->plausible_min)
+    return g_strdup_printf ("“%s” is %g%s%s, below the usual %g%s%s", field->label, number, space,
+                            unit, field->plausible_min, space, unit);
+  if (number > field->plausible_max)
+    return g_strdup_printf ("“%s” is %g%s%s, above the usual %g%s%s", field->label, number, space,
+                            unit, field->plausible_max, space, unit);
+  return NULL;
+}
+
 GStrv
 cfd_template_plausibility_warnings (const CfdTemplate *tmpl, GVariant *content)
 {
@@ -534,21 +552,8 @@ cfd_template_plausibility_warnings (const CfdTemplate *tmpl, GVariant *content)
     {
       const CfdTemplateField *field = g_ptr_array_index (tmpl->fields, i);
       g_autoptr (GVariant) value = g_variant_lookup_value (content, field->id, NULL);
-      g_autofree char *warning = NULL;
-      double number;
+      g_autofree char *warning = cfd_template_field_warning (field, value);
 
-      if (!numeric_value (value, &number))
-        continue;
-      if (number < field->plausible_min)
-        warning = g_strdup_printf ("“%s” is %g%s%s, below the usual %g%s%s", field->label, number,
-                                   field->unit ? " " : "", field->unit ? field->unit : "",
-                                   field->plausible_min, field->unit ? " " : "",
-                                   field->unit ? field->unit : "");
-      else if (number > field->plausible_max)
-        warning = g_strdup_printf ("“%s” is %g%s%s, above the usual %g%s%s", field->label, number,
-                                   field->unit ? " " : "", field->unit ? field->unit : "",
-                                   field->plausible_max, field->unit ? " " : "",
-                                   field->unit ? field->unit : "");
       if (warning != NULL)
         {
           g_strv_builder_add (builder, warning);

@@ -117,6 +117,9 @@ gboolean cfd_template_check_signable (const CfdTemplate *tmpl,
                                       GVariant *content,
                                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* The plausibility warning of one field's value (see below), or NULL. */
+char *cfd_template_field_warning (const CfdTemplateField *field, GVariant *value);
+
 /* Values that are valid but implausible (a dose per kilogram outside the
  * usual range, an adult's weight under 20 kg), one sentence each, or NULL
  * when there are none: asked about before signing, never refused. */
