@@ -440,4 +440,13 @@ static void
 cfd_patient_page_init (CfdPatientPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* New Record never holds the keyboard focus: a stray space would open
+   * it and a second one pick an item. It opens on a click or Ctrl+N. */
+  for (GtkWidget *child = GTK_WIDGET (self->new_record_button); child != NULL;
+       child = gtk_widget_get_first_child (child))
+    {
+      gtk_widget_set_focusable (child, FALSE);
+      if (GTK_IS_BUTTON (child))
+        break;
+    }
 }

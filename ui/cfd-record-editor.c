@@ -890,7 +890,7 @@ discard_response (AdwMessageDialog *dialog, const char *response, gpointer user_
         cfd_ui_toast_error (GTK_WIDGET (self), _ ("The record could not be opened"), load_error);
       return;
     }
-  cfd_record_editor_clear (self);
+  /* Back to the patient (the workspace clears the editor on "closed"). */
   g_signal_emit (self, signals[CLOSED], 0);
 }
 

@@ -123,6 +123,17 @@ lock_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   cfd_window_lock (CFD_WINDOW (widget));
 }
 
+/* Ctrl+N wherever the focus is (or when nothing has it): the workspace
+ * decides between the New Record menu and a new patient. */
+static void
+new_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CfdWindow *self = CFD_WINDOW (widget);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "workspace") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->workspace), "workspace.new", NULL);
+}
+
 static void
 search_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -187,6 +198,8 @@ cfd_window_actions_class_init (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.new", NULL, new_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new", NULL);
   gtk_widget_class_install_action (widget_class, "win.audit-log", NULL, audit_log_action);
   gtk_widget_class_install_action (widget_class, "win.access-history", "s", audit_log_action);
   gtk_widget_class_install_action (widget_class, "win.backup", NULL, backup_action);

@@ -197,6 +197,21 @@ cfd_workspace_open_record (CfdWorkspace *self, const char *record_id)
       toast (self, message);
       return;
     }
+  /* The chart behind the editor is the record's patient's, always: the
+   * editor names them from it, and Back returns to it. */
+  if (g_strcmp0 (cfd_patient_page_get_patient_id (self->patient_page),
+                 cfd_record_editor_get_patient_id (self->editor))
+      != 0)
+    {
+      g_autofree char *patient_id = g_strdup (cfd_record_editor_get_patient_id (self->editor));
+
+      select_patient_in_list (self, patient_id);
+      if (!cfd_patient_page_load (self->patient_page, self->vault, patient_id, &error))
+        {
+          toast (self, error->message);
+          g_clear_error (&error);
+        }
+    }
   cfd_record_editor_set_patient (self->editor, cfd_patient_page_get_patient (self->patient_page));
   gtk_stack_set_visible_child_name (self->content_stack, "record");
   adw_leaflet_set_visible_child_name (self->leaflet, "content");
@@ -656,8 +671,8 @@ cfd_workspace_class_init (CfdWorkspaceClass *klass)
   gtk_widget_class_install_action (widget_class, "workspace.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "workspace.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "workspace.new", NULL, new_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "workspace.new",
-                                       NULL);
+  /* Ctrl+N is bound on the window (win.new), so it works wherever the
+   * focus is. */
 }
 
 static void
