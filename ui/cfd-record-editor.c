@@ -333,9 +333,24 @@ static void
 date_changed (CfdRecordEditor *self)
 {
   gint64 seconds;
+  gboolean valid = parse_date (gtk_editable_get_text (GTK_EDITABLE (self->date_entry)), &seconds);
 
-  if (self->mode == MODE_DRAFT && !showing_addendum (self)
-      && parse_date (gtk_editable_get_text (GTK_EDITABLE (self->date_entry)), &seconds))
+  /* The session date is the record's date, not a field of its content: a
+   * half-typed one cannot be stored, so the record keeps its last date
+   * and the entry says so until it is a date. */
+  if (valid)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->date_entry), "error");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->date_entry), NULL);
+    }
+  else
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->date_entry), "error");
+      gtk_widget_set_tooltip_text (
+          GTK_WIDGET (self->date_entry),
+          _ ("Not a date yet (YYYY-MM-DD): the record keeps its last saved date until it is one"));
+    }
+  if (self->mode == MODE_DRAFT && !showing_addendum (self) && valid)
     content_changed (self);
 }
 
