@@ -452,6 +452,19 @@ typedef int (*FakeKeyFunc) (void *display, unsigned int keycode, int is_press, u
 typedef int (*FakeMotionFunc) (void *display, int screen, int x, int y, unsigned long delay);
 typedef unsigned char (*KeysymToKeycodeFunc) (void *display, unsigned long keysym);
 typedef int (*FlushFunc) (void *display);
+typedef int (*FakeButtonFunc) (void *display,
+                               unsigned int button,
+                               int is_press,
+                               unsigned long delay);
+typedef int (*TranslateFunc) (void *display,
+                              unsigned long from,
+                              unsigned long to,
+                              int x,
+                              int y,
+                              int *to_x,
+                              int *to_y,
+                              unsigned long *child);
+typedef unsigned long (*RootFunc) (void *display);
 
 typedef struct
 {
@@ -460,6 +473,9 @@ typedef struct
   FakeMotionFunc fake_motion;
   KeysymToKeycodeFunc keycode;
   FlushFunc flush;
+  FakeButtonFunc fake_button;
+  TranslateFunc translate;
+  RootFunc root;
 } XTest;
 
 /* Real key presses through the X server (XTest, loaded at run time so the
@@ -481,7 +497,11 @@ xtest_open (XTest *x)
   x->fake_motion = (FakeMotionFunc)dlsym (xtst, "XTestFakeMotionEvent");
   x->keycode = (KeysymToKeycodeFunc)dlsym (x11, "XKeysymToKeycode");
   x->flush = (FlushFunc)dlsym (x11, "XFlush");
-  return x->fake_key != NULL && x->fake_motion != NULL && x->keycode != NULL && x->flush != NULL;
+  x->fake_button = (FakeButtonFunc)dlsym (xtst, "XTestFakeButtonEvent");
+  x->translate = (TranslateFunc)dlsym (x11, "XTranslateCoordinates");
+  x->root = (RootFunc)dlsym (x11, "XDefaultRootWindow");
+  return x->fake_key != NULL && x->fake_motion != NULL && x->keycode != NULL && x->flush != NULL
+         && x->fake_button != NULL && x->translate != NULL && x->root != NULL;
 }
 
 static void
@@ -498,6 +518,31 @@ xtest_key (XTest *x, guint keyval, gboolean control)
     x->fake_key (x->display, control_code, FALSE, 0);
   x->flush (x->display);
   cfd_test_ui_spin (60);
+}
+
+/* A left click at (x, y) of widget, through the X server. */
+static void
+xtest_click (XTest *x, GtkWidget *widget, double wx, double wy)
+{
+  graphene_point_t point;
+  double dx = 0, dy = 0;
+  int sx = 0, sy = 0;
+  unsigned long child = 0;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (window),
+                                           &GRAPHENE_POINT_INIT (wx, wy), &point));
+  gtk_native_get_surface_transform (GTK_NATIVE (window), &dx, &dy);
+  x->translate (x->display, gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (window))),
+                x->root (x->display), (int)(point.x + dx), (int)(point.y + dy), &sx, &sy, &child);
+  x->fake_motion (x->display, -1, sx, sy, 0);
+  x->flush (x->display);
+  cfd_test_ui_spin (100);
+  x->fake_button (x->display, 1, TRUE, 0);
+  x->flush (x->display);
+  cfd_test_ui_spin (60);
+  x->fake_button (x->display, 1, FALSE, 0);
+  x->flush (x->display);
+  cfd_test_ui_spin (200);
 }
 
 static gboolean
@@ -686,6 +731,29 @@ test_arrow_keys_preview (void)
   g_signal_emit_by_name (get_widget ("patient_list"), "activate", other);
   g_assert_cmpstr (content_page (), ==, "patient");
   g_assert_cmpint (count_views (), ==, views + 1);
+
+  /* A click on the other name opens that chart at once: clicks down the
+   * list (a click on the open patient's row changes nothing) until the
+   * selection moves. */
+  {
+    XTest x;
+    GtkWidget *list = get_widget ("patient_list");
+
+    if (!xtest_open (&x))
+      {
+        g_test_message ("No XTest: the click was not sent");
+        return;
+      }
+    for (int y = 4; y < gtk_widget_get_height (list)
+                    && gtk_single_selection_get_selected (selection) != 1 - other;
+         y += 12)
+      xtest_click (&x, list, 60, y);
+    g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 1 - other);
+    g_assert_cmpstr (content_page (), ==, "patient");
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_widget ("patient_page/name_label"))), ==,
+                     cfd_patient_get_name (gtk_single_selection_get_selected_item (selection)));
+    g_assert_cmpint (count_views (), ==, views + 2);
+  }
 }
 
 static void
