@@ -112,8 +112,28 @@ key_pressed (CfdWindow *self)
 }
 
 static void
-pointer_moved (CfdWindow *self)
+pointer_pressed (CfdWindow *self)
 {
+  cfd_window_note_activity (self);
+}
+
+/* GTK also reports motion when the widgets under a pointer that has not
+ * moved change (a page swapped, a toast shown): that is not someone at
+ * the keyboard, and counting it could keep an unattended vault open. */
+static void
+pointer_moved (GtkEventControllerMotion *motion, double x, double y, CfdWindow *self)
+{
+  double *last = g_object_get_data (G_OBJECT (motion), "cfd-last-position");
+
+  if (last == NULL)
+    {
+      last = g_new (double, 2);
+      g_object_set_data_full (G_OBJECT (motion), "cfd-last-position", last, g_free);
+    }
+  else if (last[0] == x && last[1] == y)
+    return;
+  last[0] = x;
+  last[1] = y;
   cfd_window_note_activity (self);
 }
 
@@ -226,8 +246,8 @@ cfd_window_watch_activity (CfdWindow *self, GtkWidget *target)
   gtk_event_controller_set_propagation_phase (motion, GTK_PHASE_CAPTURE);
   gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
   g_signal_connect_object (keys, "key-pressed", G_CALLBACK (key_pressed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (motion, "motion", G_CALLBACK (pointer_moved), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (click, "pressed", G_CALLBACK (pointer_moved), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (motion, "motion", G_CALLBACK (pointer_moved), self, 0);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (pointer_pressed), self, G_CONNECT_SWAPPED);
   gtk_widget_add_controller (target, keys);
   gtk_widget_add_controller (target, motion);
   gtk_widget_add_controller (target, GTK_EVENT_CONTROLLER (click));
