@@ -498,6 +498,10 @@ test_auto_lock_setting (void)
   /* Changes are followed live. */
   g_settings_set_uint (settings, "auto-lock-minutes", 2);
   g_assert_cmpuint (cfd_window_get_auto_lock_interval (window), ==, 2 * 60 * 1000);
+  g_settings_set_int (settings, "window-width", 1000);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 1000);
+  g_assert_cmpint (height, ==, 700);
   g_settings_reset (settings, "auto-lock-minutes");
   g_settings_reset (settings, "window-width");
   g_settings_reset (settings, "window-height");

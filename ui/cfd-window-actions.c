@@ -262,11 +262,24 @@ cfd_window_actions_init (CfdWindow *self)
 }
 
 /* The settings object outlives windows; connect per window, object-scoped. */
+static void
+window_size_changed (CfdWindow *self, const char *key, GSettings *settings)
+{
+  /* Another window of the app closing writes its size: this one follows
+   * for its next unmaximized size, as the setting is the app's. */
+  gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (settings, "window-width"),
+                               g_settings_get_int (settings, "window-height"));
+}
+
 void
 cfd_window_actions_watch_settings (CfdWindow *self, GSettings *settings)
 {
   g_signal_connect_object (settings, "changed::auto-lock-minutes",
                            G_CALLBACK (auto_lock_minutes_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "changed::window-width", G_CALLBACK (window_size_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "changed::window-height", G_CALLBACK (window_size_changed),
+                           self, G_CONNECT_SWAPPED);
 }
 
 void
