@@ -66,7 +66,7 @@ prefix_check (guint8 out[CFD_BACKUP_PREFIX_CHECK], const guint8 *prefix)
 GBytes *
 cfd_backup_header_encode (CfdBackupHeader *header)
 {
-  g_autoptr (GVariant) body = NULL;
+  g_autoptr (GBytes) body = NULL;
   gsize keyring_len = 0, checkpoint_len = 0;
   const guint8 *keyring = g_bytes_get_data (header->keyring, &keyring_len);
   const guint8 *checkpoint = g_bytes_get_data (header->checkpoint, &checkpoint_len);
@@ -74,12 +74,12 @@ cfd_backup_header_encode (CfdBackupHeader *header)
   guint8 prefix[CFD_BACKUP_PREFIX_BYTES];
   gsize body_len;
 
-  body = g_variant_ref_sink (g_variant_new (
+  body = cfd_variant_to_wire (g_variant_new (
       "(stxuut(s@ay)@ay)", header->vault_id, header->seq, header->time, header->schema_version,
       header->chunk_size, header->payload_bytes, header->checkpoint_kind,
       g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, checkpoint, checkpoint_len, 1),
       g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, keyring, keyring_len, 1)));
-  body_len = g_variant_get_size (body);
+  body_len = g_bytes_get_size (body);
 
   memcpy (prefix, CFD_BACKUP_MAGIC, CFD_BACKUP_MAGIC_BYTES);
   put_be32 (prefix + 8, header->version);
@@ -88,8 +88,7 @@ cfd_backup_header_encode (CfdBackupHeader *header)
 
   out = g_byte_array_sized_new (CFD_BACKUP_PREFIX_BYTES + body_len + CFD_HASH_BYTES);
   g_byte_array_append (out, prefix, sizeof prefix);
-  g_byte_array_set_size (out, CFD_BACKUP_PREFIX_BYTES + body_len);
-  g_variant_store (body, out->data + CFD_BACKUP_PREFIX_BYTES);
+  g_byte_array_append (out, g_bytes_get_data (body, NULL), body_len);
   cfd_hash (header->hash, out->data, out->len);
   g_byte_array_append (out, header->hash, CFD_HASH_BYTES);
   header->header_bytes = out->len;
@@ -137,14 +136,13 @@ static gboolean
 parse_body (CfdBackupHeader *header, const guint8 *data, gsize len, GError **error)
 {
   g_autoptr (GBytes) bytes = g_bytes_new (data, len);
-  g_autoptr (GVariant) body
-      = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (BODY_TYPE), bytes, FALSE));
+  g_autoptr (GVariant) body = cfd_variant_from_wire (G_VARIANT_TYPE (BODY_TYPE), bytes);
   g_autoptr (GVariant) checkpoint = NULL;
   g_autoptr (GVariant) keyring = NULL;
   const char *vault_id = NULL;
   const char *kind = NULL;
 
-  if (!g_variant_is_normal_form (body))
+  if (body == NULL)
     {
       set_damaged (error, "malformed header");
       return FALSE;
@@ -160,6 +158,7 @@ parse_body (CfdBackupHeader *header, const guint8 *data, gsize len, GError **err
     }
   header->vault_id = g_strdup (vault_id);
   header->checkpoint_kind = g_strdup (kind);
+  /* byte order: both are ay, bytes as they are. */
   header->checkpoint = g_variant_get_data_as_bytes (checkpoint);
   header->keyring = g_variant_get_data_as_bytes (keyring);
   return TRUE;

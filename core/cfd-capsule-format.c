@@ -85,8 +85,8 @@ fixed_bytes (const guint8 *data, gsize len)
 static GBytes *
 encode (const char *magic, GVariant *body_in, const guint8 sign_sk[CFD_SIGN_SK_BYTES])
 {
-  g_autoptr (GVariant) body = g_variant_ref_sink (body_in);
-  gsize body_len = g_variant_get_size (body);
+  g_autoptr (GBytes) body = cfd_variant_to_wire (body_in);
+  gsize body_len = g_bytes_get_size (body);
   GByteArray *out
       = g_byte_array_sized_new (CFD_CAPSULE_PREFIX_BYTES + body_len + CFD_SIGNATURE_BYTES);
   guint32 be;
@@ -96,8 +96,8 @@ encode (const char *magic, GVariant *body_in, const guint8 sign_sk[CFD_SIGN_SK_B
   g_byte_array_append (out, (const guint8 *)&be, 4);
   be = GUINT32_TO_BE ((guint32)body_len);
   g_byte_array_append (out, (const guint8 *)&be, 4);
+  g_byte_array_append (out, g_bytes_get_data (body, NULL), body_len);
   g_byte_array_set_size (out, CFD_CAPSULE_PREFIX_BYTES + body_len + CFD_SIGNATURE_BYTES);
-  g_variant_store (body, out->data + CFD_CAPSULE_PREFIX_BYTES);
   crypto_sign_detached (out->data + CFD_CAPSULE_PREFIX_BYTES + body_len, NULL, out->data,
                         CFD_CAPSULE_PREFIX_BYTES + body_len, sign_sk);
   return g_byte_array_free_to_bytes (out);
@@ -160,8 +160,8 @@ parse_frame (const guint8 *data,
       return NULL;
     }
   bytes = g_bytes_new (data + CFD_CAPSULE_PREFIX_BYTES, body_len);
-  body = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (type), bytes, FALSE));
-  if (!g_variant_is_normal_form (body))
+  body = cfd_variant_from_wire (G_VARIANT_TYPE (type), bytes);
+  if (body == NULL)
     {
       set_damaged (error, what, "malformed contents");
       return NULL;
@@ -309,11 +309,10 @@ seal_payload (guint8 sealed_key[CFD_SEALED_BOX_KEY_BYTES],
               CfdAd *(*make_ad) (gconstpointer),
               gconstpointer file)
 {
-  g_autoptr (GVariant) payload = g_variant_ref_sink (payload_in);
+  g_autoptr (GBytes) plain = cfd_variant_to_wire (payload_in);
   g_autoptr (CfdSecret) key = cfd_secret_new (CFD_KEY_BYTES);
   g_autoptr (CfdAd) ad = NULL;
-  gsize plain_len = g_variant_get_size (payload);
-  guint8 *plain = g_malloc (MAX (plain_len, 1));
+  gsize plain_len = g_bytes_get_size (plain);
   const guint8 *ad_data;
   gsize ad_len;
   GBytes *sealed;
@@ -323,9 +322,7 @@ seal_payload (guint8 sealed_key[CFD_SEALED_BOX_KEY_BYTES],
   /* The associated data covers sealed_key, so it is built after it. */
   ad = make_ad (file);
   ad_data = cfd_ad_data (ad, &ad_len);
-  g_variant_store (payload, plain);
-  sealed = cfd_aead_seal (key->data, plain, plain_len, ad_data, ad_len);
-  cfd_wipe_free (plain, MAX (plain_len, 1));
+  sealed = cfd_aead_seal (key->data, g_bytes_get_data (plain, NULL), plain_len, ad_data, ad_len);
   return sealed;
 }
 
@@ -350,12 +347,7 @@ cfd_reply_file_seal (CfdReplyFile *reply,
 GVariant *
 cfd_capsule_variant_from_plain (GBytes *plain, const char *type)
 {
-  g_autoptr (GVariant) value
-      = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (type), plain, FALSE));
-
-  if (!g_variant_is_normal_form (value))
-    return NULL;
-  return g_steal_pointer (&value);
+  return cfd_variant_from_wire (G_VARIANT_TYPE (type), plain);
 }
 
 static GVariant *
@@ -464,6 +456,7 @@ cfd_capsule_file_parse (const guint8 *data, gsize len, GError **error)
     }
   if (!check_signature (data, len, c->therapist_sign_pk, "capsule", error))
     return NULL;
+  /* byte order: an ay, bytes as they are. */
   c->payload = g_variant_get_data_as_bytes (payload);
   return g_steal_pointer (&c);
 }
@@ -507,6 +500,7 @@ cfd_reply_file_parse (const guint8 *data, gsize len, GError **error)
     }
   if (!check_signature (data, len, r->supervisor_sign_pk, "review reply", error))
     return NULL;
+  /* byte order: an ay, bytes as they are. */
   r->payload = g_variant_get_data_as_bytes (payload);
   return g_steal_pointer (&r);
 }

@@ -175,6 +175,7 @@ insert_capsule (CfdVault *vault, const CfdCapsuleFile *capsule, GVariant *payloa
   g_autoptr (CfdSecret) key = cfd_secret_new (CFD_KEY_BYTES);
   g_autoptr (CfdAd) ad = store_ad (capsule->capsule_id, cfd_vault_get_user_id (vault));
   g_autoptr (GBytes) sealed = NULL;
+  g_autoptr (GBytes) plain = cfd_variant_to_wire (payload);
   guint8 wrapped[CFD_SEALED_BOX_KEY_BYTES];
   const guint8 *ad_data;
   gsize ad_len;
@@ -183,7 +184,7 @@ insert_capsule (CfdVault *vault, const CfdCapsuleFile *capsule, GVariant *payloa
   cfd_random_bytes (key->data, CFD_KEY_BYTES);
   crypto_box_seal (wrapped, key->data, CFD_KEY_BYTES, cfd_vault_get_box_public_key (vault));
   ad_data = cfd_ad_data (ad, &ad_len);
-  sealed = cfd_aead_seal (key->data, g_variant_get_data (payload), g_variant_get_size (payload),
+  sealed = cfd_aead_seal (key->data, g_bytes_get_data (plain, NULL), g_bytes_get_size (plain),
                           ad_data, ad_len);
   stmt = cfd_db_prepare (
       db,
@@ -604,13 +605,13 @@ add_review (CfdVault *vault,
   data = cfd_ad_data (msg, &len);
   crypto_sign_detached (signature, NULL, data, len, cfd_vault_get_sign_secret_key (vault));
   {
-    g_autoptr (GVariant) normal = g_variant_get_normal_form (content);
+    g_autoptr (GBytes) plain = cfd_variant_to_wire (content);
     const guint8 *ad_data;
     gsize ad_len;
 
     ad = review_ad (id, capsule_id);
     ad_data = cfd_ad_data (ad, &ad_len);
-    sealed = cfd_aead_seal (o.key->data, g_variant_get_data (normal), g_variant_get_size (normal),
+    sealed = cfd_aead_seal (o.key->data, g_bytes_get_data (plain, NULL), g_bytes_get_size (plain),
                             ad_data, ad_len);
   }
 

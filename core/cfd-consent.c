@@ -297,10 +297,10 @@ signed_message (CfdVault *vault,
                 GVariant *terms)
 {
   CfdAd *msg = cfd_ad_new ("confidant/consent/v1");
-  g_autoptr (GVariant) normal = g_variant_get_normal_form (terms);
+  g_autoptr (GBytes) wire = cfd_variant_to_wire (terms);
   guint8 digest[CFD_HASH_BYTES];
 
-  cfd_hash (digest, g_variant_get_data (normal), g_variant_get_size (normal));
+  cfd_hash (digest, g_bytes_get_data (wire, NULL), g_bytes_get_size (wire));
   cfd_ad_add_string (msg, cfd_vault_get_id (vault));
   cfd_ad_add_string (msg, id);
   cfd_ad_add_string (msg, patient_id);

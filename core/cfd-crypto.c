@@ -254,3 +254,50 @@ cfd_constant_time_equal (const guint8 *a, const guint8 *b, gsize len)
 {
   return sodium_memcmp (a, b, len) == 0;
 }
+
+/* Tests flip this to run the big-endian path on a little-endian machine. */
+static gboolean pretend_big_endian;
+
+#ifdef CFD_TESTING
+void
+cfd_variant_pretend_big_endian_for_testing (gboolean pretend)
+{
+  pretend_big_endian = pretend;
+}
+#endif
+
+static gboolean
+host_is_big_endian (void)
+{
+  return G_BYTE_ORDER == G_BIG_ENDIAN || pretend_big_endian;
+}
+
+/* The result is wiped when freed: it is often the plaintext about to be
+ * sealed. A value built with g_variant_new is serialised straight into it. */
+GBytes *
+cfd_variant_to_wire (GVariant *value)
+{
+  g_autoptr (GVariant) owned = g_variant_ref_sink (value);
+  g_autoptr (GVariant) normal = g_variant_get_normal_form (owned);
+  g_autoptr (GVariant) swapped = host_is_big_endian () ? g_variant_byteswap (normal) : NULL;
+  GVariant *wire = swapped != NULL ? swapped : normal;
+  gsize size = g_variant_get_size (wire);
+  guint8 *data = g_malloc (MAX (size, 1));
+
+  g_variant_store (wire, data);
+  return cfd_wiped_bytes_new_take (data, size);
+}
+
+GVariant *
+cfd_variant_from_wire (const GVariantType *type, GBytes *bytes)
+{
+  g_autoptr (GVariant) value = g_variant_ref_sink (g_variant_new_from_bytes (type, bytes, FALSE));
+
+  /* Checked before swapping: byteswap would quietly normalise bad input,
+   * and a second encoding of the same content must stay an error. */
+  if (!g_variant_is_normal_form (value))
+    return NULL;
+  if (host_is_big_endian ())
+    return g_variant_byteswap (value);
+  return g_steal_pointer (&value);
+}

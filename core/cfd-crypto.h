@@ -79,6 +79,19 @@ void cfd_keyed_hash (guint8 out[CFD_HASH_BYTES],
                      const guint8 *data,
                      gsize len);
 char *cfd_hex_encode (const guint8 *data, gsize len);
+
+/* GVariant's serialised form is in the host's byte order; Confidant's files
+ * are little-endian on every host. Every GVariant that is written, read,
+ * sealed, hashed or signed goes through these two, which byteswap on a
+ * big-endian host. from_wire returns NULL unless bytes are the normal form
+ * of a value of type (untrusted input is checked before it is swapped). */
+GBytes *cfd_variant_to_wire (GVariant *value);
+GVariant *cfd_variant_from_wire (const GVariantType *type, GBytes *bytes) G_GNUC_WARN_UNUSED_RESULT;
+#ifdef CFD_TESTING
+/* Makes the two above behave as on a big-endian host, so that tests on a
+ * little-endian machine can prove the bytes on disk do not change. */
+void cfd_variant_pretend_big_endian_for_testing (gboolean pretend);
+#endif
 gboolean cfd_constant_time_equal (const guint8 *a, const guint8 *b, gsize len);
 
 G_END_DECLS

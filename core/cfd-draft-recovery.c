@@ -58,13 +58,13 @@ cfd_vault_seal_draft_recovery (CfdVault *vault,
                                gboolean *on_disk,
                                GError **error)
 {
-  g_autoptr (GVariant) payload = NULL;
+  g_autoptr (GBytes) plain = NULL;
   g_autoptr (GVariant) owned = NULL;
   g_autofree char *key = NULL;
   g_autofree char *path = NULL;
   g_autoptr (GError) write_error = NULL;
   const char *user_id;
-  guint8 *plain, *sealed;
+  guint8 *sealed;
   gsize plain_len, sealed_len;
 
   g_return_val_if_fail (CFD_IS_VAULT (vault), FALSE);
@@ -85,23 +85,18 @@ cfd_vault_seal_draft_recovery (CfdVault *vault,
       return FALSE;
     }
   user_id = cfd_vault_get_user_id (vault);
-  payload = g_variant_ref_sink (g_variant_new ("(ssssxx@a{sv})", cfd_vault_get_id (vault), user_id,
-                                               record_id != NULL ? KIND_DRAFT : KIND_ADDENDUM,
-                                               record_id != NULL ? record_id : parent_id, occurred,
-                                               cfd_vault_now (vault) / G_USEC_PER_SEC, content));
-
-  /* The plain text is patient text: built in memory that is wiped. */
-  plain_len = g_variant_get_size (payload);
-  /* sodium_malloc aligns only sizes that are multiples of 16, and GVariant
-   * serialises to aligned memory. */
-  plain = sodium_malloc ((plain_len + 15) & ~(gsize)15);
-  g_variant_store (payload, plain);
+  /* Little-endian on every host, in a buffer that is wiped when freed. */
+  plain = cfd_variant_to_wire (g_variant_new ("(ssssxx@a{sv})", cfd_vault_get_id (vault), user_id,
+                                              record_id != NULL ? KIND_DRAFT : KIND_ADDENDUM,
+                                              record_id != NULL ? record_id : parent_id, occurred,
+                                              cfd_vault_now (vault) / G_USEC_PER_SEC, content));
+  plain_len = g_bytes_get_size (plain);
   sealed_len = HEADER_LEN + crypto_box_SEALBYTES + plain_len;
   sealed = g_malloc (sealed_len);
   memcpy (sealed, MAGIC, MAGIC_LEN);
   sealed[MAGIC_LEN] = VERSION;
-  crypto_box_seal (sealed + HEADER_LEN, plain, plain_len, cfd_vault_get_box_public_key (vault));
-  sodium_free (plain);
+  crypto_box_seal (sealed + HEADER_LEN, g_bytes_get_data (plain, NULL), plain_len,
+                   cfd_vault_get_box_public_key (vault));
 
   key = memory_key (user_id);
   g_object_set_data_full (G_OBJECT (vault), key, g_bytes_new (sealed, sealed_len),
@@ -153,7 +148,7 @@ open_sealed (CfdVault *vault, GBytes *sealed, GError **error)
       return NULL;
     }
   plain_len = len - HEADER_LEN - crypto_box_SEALBYTES;
-  buffer = sodium_malloc ((plain_len + 16) & ~(gsize)15);
+  buffer = sodium_malloc (MAX (plain_len, 1));
   if (crypto_box_seal_open (buffer, data + HEADER_LEN, len - HEADER_LEN,
                             cfd_vault_get_box_public_key (vault),
                             cfd_vault_get_box_secret_key (vault))
@@ -165,9 +160,8 @@ open_sealed (CfdVault *vault, GBytes *sealed, GError **error)
     }
   plain = cfd_wiped_bytes_new (buffer, plain_len);
   sodium_free (buffer);
-  payload
-      = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (PAYLOAD_TYPE), plain, FALSE));
-  if (!g_variant_is_normal_form (payload))
+  payload = cfd_variant_from_wire (G_VARIANT_TYPE (PAYLOAD_TYPE), plain);
+  if (payload == NULL)
     {
       tampered (error);
       return NULL;

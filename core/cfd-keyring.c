@@ -263,9 +263,8 @@ cfd_keyring_parse (const guint8 *data, gsize len, GError **error)
   /* Untrusted: GVariant checks every offset; normal form rules out a second
    * encoding of the same content. */
   payload_bytes = g_bytes_new (data + HEADER_BYTES, payload_len);
-  payload = g_variant_ref_sink (
-      g_variant_new_from_bytes (G_VARIANT_TYPE (KEYRING_V1_TYPE), payload_bytes, FALSE));
-  if (!g_variant_is_normal_form (payload))
+  payload = cfd_variant_from_wire (G_VARIANT_TYPE (KEYRING_V1_TYPE), payload_bytes);
+  if (payload == NULL)
     {
       damaged (error, "malformed contents");
       return NULL;
@@ -313,7 +312,7 @@ GBytes *
 cfd_keyring_serialize (const CfdKeyring *keyring)
 {
   GVariantBuilder users, recoveries, failures;
-  g_autoptr (GVariant) payload = NULL;
+  g_autoptr (GBytes) payload = NULL;
   g_autoptr (GByteArray) out = g_byte_array_new ();
   guint8 checksum[CFD_HASH_BYTES];
   guint32 version_be = GUINT32_TO_BE (CFD_KEYRING_FORMAT_VERSION);
@@ -350,17 +349,17 @@ cfd_keyring_serialize (const CfdKeyring *keyring)
       g_variant_builder_add (&failures, "(xs)", failure->time, failure->user_id);
     }
 
-  payload = g_variant_ref_sink (g_variant_new (
+  payload = cfd_variant_to_wire (g_variant_new (
       "(sx@ay@aya(sssuttayayayayx)a(say)a(xs))", keyring->vault_id, keyring->created,
       fixed_bytes (keyring->db_key_check, CFD_HASH_BYTES),
       fixed_bytes (keyring->db_salt, CFD_DB_SALT_BYTES), &users, &recoveries, &failures));
-  payload_len = g_variant_get_size (payload);
+  payload_len = g_bytes_get_size (payload);
   length_be = GUINT32_TO_BE ((guint32)payload_len);
 
   g_byte_array_append (out, keyring_magic, sizeof keyring_magic);
   g_byte_array_append (out, (const guint8 *)&version_be, 4);
   g_byte_array_append (out, (const guint8 *)&length_be, 4);
-  g_byte_array_append (out, g_variant_get_data (payload), payload_len);
+  g_byte_array_append (out, g_bytes_get_data (payload, NULL), payload_len);
   cfd_hash (checksum, out->data, out->len);
   g_byte_array_append (out, checksum, sizeof checksum);
 
@@ -485,6 +484,33 @@ user_ad (const CfdKeyringUser *user, const char *vault_id)
   return ad;
 }
 
+/* Argon2id takes the passphrase's UTF-8 bytes in Unicode NFC, so that a
+ * passphrase typed where an accent arrives composed (é) and where it arrives
+ * as a letter and a combining mark (e + ◌́) opens the same vault. Text
+ * that is not UTF-8 cannot be normalised and is taken as it is. */
+static CfdSecret *
+passphrase_nfc (const char *passphrase)
+{
+  char *nfc = g_utf8_normalize (passphrase, -1, G_NORMALIZE_NFC);
+  CfdSecret *secret;
+
+  if (nfc == NULL)
+    return cfd_secret_new_from_string (passphrase);
+  secret = cfd_secret_new_from_string (nfc);
+  cfd_wipe_free (nfc, strlen (nfc) + 1);
+  return secret;
+}
+
+#ifdef CFD_TESTING
+static gboolean wrap_unnormalised;
+
+void
+cfd_keyring_wrap_unnormalised_for_testing (gboolean unnormalised)
+{
+  wrap_unnormalised = unnormalised;
+}
+#endif
+
 gboolean
 cfd_keyring_user_wrap (CfdKeyringUser *user,
                        const char *vault_id,
@@ -493,14 +519,24 @@ cfd_keyring_user_wrap (CfdKeyringUser *user,
                        GError **error)
 {
   g_autoptr (CfdSecret) kek = cfd_secret_new (CFD_KEY_BYTES);
+  g_autoptr (CfdSecret) typed = passphrase_nfc (passphrase);
   g_autoptr (CfdAd) ad = NULL;
   const guint8 *ad_data;
   gsize ad_len;
 
   g_return_val_if_fail (secrets->len == CFD_SECRETS_BYTES, FALSE);
 
+#ifdef CFD_TESTING
+  /* Writes an entry as Confidant did before passphrases were normalised. */
+  if (wrap_unnormalised)
+    {
+      g_clear_pointer (&typed, cfd_secret_free);
+      typed = cfd_secret_new_from_string (passphrase);
+    }
+#endif
   cfd_random_bytes (user->salt, CFD_SALT_BYTES);
-  if (!cfd_kdf_derive (kek->data, passphrase, strlen (passphrase), user->salt, &user->kdf, error))
+  if (!cfd_kdf_derive (kek->data, (const char *)typed->data, typed->len, user->salt, &user->kdf,
+                       error))
     return FALSE;
 
   ad = user_ad (user, vault_id);
@@ -510,11 +546,11 @@ cfd_keyring_user_wrap (CfdKeyringUser *user,
   return TRUE;
 }
 
-CfdSecret *
-cfd_keyring_user_unwrap (const CfdKeyringUser *user,
-                         const char *vault_id,
-                         const char *passphrase,
-                         GError **error)
+static CfdSecret *
+unwrap_with (const CfdKeyringUser *user,
+             const char *vault_id,
+             const CfdSecret *passphrase,
+             GError **error)
 {
   g_autoptr (CfdSecret) kek = cfd_secret_new (CFD_KEY_BYTES);
   g_autoptr (CfdAd) ad = NULL;
@@ -522,7 +558,8 @@ cfd_keyring_user_unwrap (const CfdKeyringUser *user,
   const guint8 *ad_data, *sealed;
   gsize ad_len, sealed_len, plain_len;
 
-  if (!cfd_kdf_derive (kek->data, passphrase, strlen (passphrase), user->salt, &user->kdf, error))
+  if (!cfd_kdf_derive (kek->data, (const char *)passphrase->data, passphrase->len, user->salt,
+                       &user->kdf, error))
     return NULL;
 
   ad = user_ad (user, vault_id);
@@ -536,6 +573,53 @@ cfd_keyring_user_unwrap (const CfdKeyringUser *user,
       return NULL;
     }
   return cfd_secret_new_from_data (g_bytes_get_data (plain, &plain_len), CFD_SECRETS_BYTES);
+}
+
+CfdSecret *
+cfd_keyring_user_unwrap_migrating (const CfdKeyringUser *user,
+                                   const char *vault_id,
+                                   const char *passphrase,
+                                   gboolean *unnormalised,
+                                   GError **error)
+{
+  g_autoptr (CfdSecret) nfc = passphrase_nfc (passphrase);
+  g_autoptr (CfdSecret) raw = NULL;
+  g_autoptr (GError) local_error = NULL;
+  CfdSecret *secrets;
+
+  if (unnormalised != NULL)
+    *unnormalised = FALSE;
+  secrets = unwrap_with (user, vault_id, nfc, &local_error);
+  if (secrets != NULL)
+    return secrets;
+  if (!g_error_matches (local_error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_WRONG_PASSPHRASE)
+      || strcmp ((const char *)nfc->data, passphrase) == 0)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  /* Entries wrapped before Confidant normalised hold the bytes as typed:
+   * a second Argon2id run, only for passphrases that NFC changes. */
+  raw = cfd_secret_new_from_string (passphrase);
+  secrets = unwrap_with (user, vault_id, raw, NULL);
+  if (secrets == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (unnormalised != NULL)
+    *unnormalised = TRUE;
+  return secrets;
+}
+
+CfdSecret *
+cfd_keyring_user_unwrap (const CfdKeyringUser *user,
+                         const char *vault_id,
+                         const char *passphrase,
+                         GError **error)
+{
+  return cfd_keyring_user_unwrap_migrating (user, vault_id, passphrase, NULL, error);
 }
 
 static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";

@@ -95,6 +95,18 @@ CfdSecret *cfd_keyring_user_unwrap (const CfdKeyringUser *user,
                                     const char *vault_id,
                                     const char *passphrase,
                                     GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* As above; also opens an entry wrapped before passphrases were normalised
+ * to NFC (the bytes as typed), and then sets *unnormalised so the caller
+ * can wrap it again under the NFC form. */
+CfdSecret *cfd_keyring_user_unwrap_migrating (const CfdKeyringUser *user,
+                                              const char *vault_id,
+                                              const char *passphrase,
+                                              gboolean *unnormalised,
+                                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
+#ifdef CFD_TESTING
+/* Wraps under the passphrase's bytes as typed, as before normalisation. */
+void cfd_keyring_wrap_unnormalised_for_testing (gboolean unnormalised);
+#endif
 
 /* The recovery key: 20 random bytes shown as 8 groups of 4 base32 letters
  * and a group of 4 check letters, so a mistyped group is caught. */

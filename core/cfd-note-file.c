@@ -287,8 +287,13 @@ start_field (Parser *parser, const char *line_text, gsize line_len, guint line, 
   field = cfd_template_find_field (parser->tmpl, id);
   /* The name is not repeated back: a mistyped line may hold patient text. */
   if (field == NULL)
-    return line_error (error, line, "not a field of a %s (see docs/NOTE-FILES.md)",
-                       parser->tmpl->title);
+    {
+      /* "an addendum", "a dosing session": the title in lower case. */
+      g_autofree char *kind = g_utf8_strdown (parser->tmpl->title, -1);
+
+      return line_error (error, line, "not a field of %s %s (see docs/NOTE-FILES.md)",
+                         kind[0] != '\0' && strchr ("aeiou", kind[0]) != NULL ? "an" : "a", kind);
+    }
 
   value = colon + 1;
   while (value < line_text + line_len && (*value == ' ' || *value == '\t'))

@@ -270,17 +270,17 @@ cfd_patient_key_seal (CfdVault *vault,
                       GError **error)
 {
   const guint8 *key = cfd_patient_key_get (vault, patient_id, key_version, error);
-  g_autoptr (GVariant) normal = NULL;
+  g_autoptr (GBytes) plain = NULL;
   g_autoptr (CfdAd) ad = NULL;
   const guint8 *ad_data;
   gsize ad_len;
 
   if (key == NULL)
     return NULL;
-  normal = g_variant_get_normal_form (content);
+  plain = cfd_variant_to_wire (content);
   ad = field_ad (vault, patient_id, key_version, table, row_id, revision);
   ad_data = cfd_ad_data (ad, &ad_len);
-  return cfd_aead_seal (key, g_variant_get_data (normal), g_variant_get_size (normal), ad_data,
+  return cfd_aead_seal (key, g_bytes_get_data (plain, NULL), g_bytes_get_size (plain), ad_data,
                         ad_len);
 }
 
@@ -309,8 +309,8 @@ cfd_patient_key_unseal (CfdVault *vault,
   data = g_bytes_get_data (sealed, &len);
   plain = cfd_aead_open (key, data, len, ad_data, ad_len);
   if (plain != NULL)
-    value = g_variant_ref_sink (g_variant_new_from_bytes (type, plain, FALSE));
-  if (value == NULL || !g_variant_is_normal_form (value))
+    value = cfd_variant_from_wire (type, plain);
+  if (value == NULL)
     {
       g_set_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_TAMPERED,
                    "A stored %s entry failed verification; the vault may have been damaged or "

@@ -52,6 +52,7 @@ cfd_record_content_canonical (GVariant *content)
   sorted = g_variant_ref_sink (g_variant_builder_end (&builder));
   size = g_variant_get_size (sorted);
   buffer = g_malloc (MAX (size, 1));
+  /* byte order: host order, in memory only; hashing goes through the wire form. */
   g_variant_store (sorted, buffer);
   bytes = cfd_wiped_bytes_new_take (buffer, size);
   return g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, bytes, FALSE));
@@ -72,8 +73,9 @@ cfd_record_signature_hash_for_vault_id (guint8 out[CFD_HASH_BYTES],
 {
   g_autoptr (CfdAd) header = cfd_ad_new ("confidant/record-signature/v1");
   crypto_generichash_state state;
+  g_autoptr (GBytes) content = cfd_variant_to_wire (canonical_content);
   const guint8 *data;
-  gsize len, content_len = g_variant_get_size (canonical_content);
+  gsize len, content_len = g_bytes_get_size (content);
   guint8 prefix[4];
 
   cfd_ad_add_string (header, vault_id);
@@ -96,7 +98,7 @@ cfd_record_signature_hash_for_vault_id (guint8 out[CFD_HASH_BYTES],
   crypto_generichash_init (&state, NULL, 0, CFD_HASH_BYTES);
   crypto_generichash_update (&state, data, len);
   crypto_generichash_update (&state, prefix, sizeof prefix);
-  crypto_generichash_update (&state, g_variant_get_data (canonical_content), content_len);
+  crypto_generichash_update (&state, g_bytes_get_data (content, NULL), content_len);
   crypto_generichash_final (&state, out, CFD_HASH_BYTES);
 }
 

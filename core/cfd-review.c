@@ -126,10 +126,10 @@ cfd_review_message (const char *vault_id,
                     GVariant *content)
 {
   CfdAd *msg = cfd_ad_new ("confidant/review/v1");
-  g_autoptr (GVariant) normal = g_variant_get_normal_form (content);
+  g_autoptr (GBytes) wire = cfd_variant_to_wire (content);
   guint8 content_digest[CFD_HASH_BYTES];
 
-  cfd_hash (content_digest, g_variant_get_data (normal), g_variant_get_size (normal));
+  cfd_hash (content_digest, g_bytes_get_data (wire, NULL), g_bytes_get_size (wire));
   cfd_ad_add_string (msg, vault_id);
   cfd_ad_add_string (msg, review_id);
   cfd_ad_add_string (msg, record_id);

@@ -163,10 +163,11 @@ cfd_vault_list_card_supervisors (CfdVault *vault, GError **error)
 
   if (db == NULL)
     return NULL;
-  stmt = cfd_db_prepare (db,
-                         "SELECT u.id, u.name FROM users u JOIN supervisor_cards c "
-                         "ON c.user_id = u.id WHERE u.role = 'supervisor' ORDER BY u.name",
-                         error);
+  stmt = cfd_db_prepare (
+      db,
+      "SELECT u.id, u.name, u.box_pk, u.sign_pk FROM users u JOIN supervisor_cards c "
+      "ON c.user_id = u.id WHERE u.role = 'supervisor' ORDER BY u.name",
+      error);
   if (stmt == NULL)
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -176,6 +177,11 @@ cfd_vault_list_card_supervisors (CfdVault *vault, GError **error)
       info->id = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
       info->name = g_strdup ((const char *)sqlite3_column_text (stmt, 1));
       info->role = CFD_ROLE_SUPERVISOR;
+      /* The schema holds both keys at exactly their size. */
+      if (sqlite3_column_bytes (stmt, 2) == CFD_BOX_PK_BYTES
+          && sqlite3_column_bytes (stmt, 3) == CFD_SIGN_PK_BYTES)
+        info->fingerprint = cfd_card_fingerprint (info->id, sqlite3_column_blob (stmt, 2),
+                                                  sqlite3_column_blob (stmt, 3));
       g_ptr_array_add (users, info);
     }
   sqlite3_reset (stmt);

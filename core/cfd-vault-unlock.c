@@ -278,6 +278,7 @@ cfd_vault_unlock (CfdVault *self, const char *user_name, const char *passphrase,
   g_autoptr (GError) local_error = NULL;
   CfdKeyringUser *user;
   CfdSecret *secrets;
+  gboolean unnormalised = FALSE;
   int fd;
 
   g_return_val_if_fail (CFD_IS_VAULT (self), FALSE);
@@ -306,7 +307,8 @@ cfd_vault_unlock (CfdVault *self, const char *user_name, const char *passphrase,
       return FALSE;
     }
 
-  secrets = cfd_keyring_user_unwrap (user, self->keyring->vault_id, passphrase, &local_error);
+  secrets = cfd_keyring_user_unwrap_migrating (user, self->keyring->vault_id, passphrase,
+                                               &unnormalised, &local_error);
   if (secrets == NULL)
     {
       if (g_error_matches (local_error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_WRONG_PASSPHRASE))
@@ -314,7 +316,24 @@ cfd_vault_unlock (CfdVault *self, const char *user_name, const char *passphrase,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  return finish_unlock (self, user, secrets, "vault.unlock", error);
+  if (!finish_unlock (self, user, secrets, "vault.unlock", error))
+    return FALSE;
+
+  /* An entry from before passphrases were normalised is wrapped again under
+   * the NFC form now, while the passphrase is at hand. If that fails the
+   * old entry still opens, so the unlock stands and the next one retries. */
+  if (unnormalised)
+    {
+      if (cfd_vault_rewrap_user (self, self->user_id, passphrase, NULL, &local_error))
+        {
+          if (!cfd_vault_audit_passphrase_change (self, "user.passphrase-normalise", NULL))
+            g_debug ("The passphrase's new wrapping could not be recorded in the audit log");
+        }
+      else
+        g_debug ("The passphrase could not be wrapped again in its normal form: %s",
+                 local_error->message);
+    }
+  return TRUE;
 }
 
 /* Only one thread touches the vault at a time: the caller waits for the

@@ -38,6 +38,7 @@ cfd_user_info_free (CfdUserInfo *info)
     return;
   g_free (info->id);
   g_free (info->name);
+  g_free (info->fingerprint);
   g_free (info);
 }
 

@@ -20,6 +20,8 @@ typedef struct
   char *id;
   char *name;
   CfdRole role;
+  /* A supervisor known by card: the card's fingerprint; otherwise NULL. */
+  char *fingerprint;
 } CfdUserInfo;
 
 void cfd_user_info_free (CfdUserInfo *info);

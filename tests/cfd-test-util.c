@@ -8,6 +8,8 @@
 
 #include <glib/gstdio.h>
 
+#include <sodium.h>
+
 #include "cfd-test-util.h"
 
 static char *scratch_root;
@@ -74,6 +76,9 @@ cfd_test_set_log_writer (GLogWriterFunc writer)
 void
 cfd_test_add_canary (const char *text)
 {
+  if (strlen (text) < CFD_TEST_CANARY_MIN_BYTES)
+    g_error ("a canary of %zu bytes can occur in ciphertext by chance: use cfd_test_canary",
+             strlen (text));
   g_mutex_lock (&canaries_lock);
   g_ptr_array_add (canaries, g_strdup (text));
   g_mutex_unlock (&canaries_lock);
@@ -102,6 +107,34 @@ canary_log_writer (GLogLevelFlags level,
     }
   g_mutex_unlock (&canaries_lock);
   return next_writer (level, fields, n_fields, user_data);
+}
+
+const char *
+cfd_test_canary (const char *label)
+{
+  static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+  char tag[CFD_TEST_TAG_CHARS + 1];
+  g_autofree char *text = NULL;
+  const char *canary;
+
+  for (guint i = 0; i < CFD_TEST_TAG_CHARS; i++)
+    tag[i] = alphabet[randombytes_uniform (sizeof alphabet - 1)];
+  tag[CFD_TEST_TAG_CHARS] = '\0';
+  text = g_strdup_printf ("%s %s", label, tag);
+  cfd_test_add_canary (text);
+  g_mutex_lock (&canaries_lock);
+  canary = g_ptr_array_index (canaries, canaries->len - 1);
+  g_mutex_unlock (&canaries_lock);
+  return canary;
+}
+
+gboolean
+cfd_test_name_is (const char *name, const char *label)
+{
+  gsize len = strlen (label);
+
+  return name != NULL && strncmp (name, label, len) == 0 && name[len] == ' '
+         && strlen (name + len + 1) == CFD_TEST_TAG_CHARS;
 }
 
 void
@@ -158,9 +191,8 @@ cfd_test_add_patient (CfdVault *vault, const char *name)
   char *id;
 
   g_variant_dict_init (&dict, NULL);
-  g_variant_dict_insert (&dict, CFD_PATIENT_NAME, "s", name);
+  g_variant_dict_insert (&dict, CFD_PATIENT_NAME, "s", cfd_test_canary (name));
   details = g_variant_ref_sink (g_variant_dict_end (&dict));
-  cfd_test_add_canary (name);
   id = cfd_vault_add_patient (vault, details, &error);
   g_assert_no_error (error);
   g_assert_nonnull (id);

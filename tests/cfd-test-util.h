@@ -8,7 +8,9 @@
 
 G_BEGIN_DECLS
 
-#define CFD_TEST_PASSPHRASE "correct horse battery staple"
+/* Twelve random characters make a chance match in ciphertext negligible
+ * when the passphrase is searched for as a canary. */
+#define CFD_TEST_PASSPHRASE "correct horse battery staple Vq7Rk2XmP9tZ"
 
 /* g_test_init, scratch folders, weak KDF parameters, and the log watch. */
 void cfd_test_init (int *argc, char ***argv);
@@ -23,12 +25,26 @@ char *cfd_test_make_dir (void);
 /* A vault with weak KDF parameters, unlocked as its owner "Test Owner". */
 CfdVault *cfd_test_vault_new (char **path_out, char **recovery_out);
 
-/* Adds a patient; the name becomes a canary (see cfd_test_add_canary). */
+/* Adds a patient named name followed by a random tag (see
+ * cfd_test_canary), which is the patient's whole name. */
 char *cfd_test_add_patient (CfdVault *vault, const char *name);
 
-/* Text that must never be logged: any log message that holds it, at any
- * level, debug included, aborts the test. CFD_TEST_PASSPHRASE is one. */
+/* Text that must never be logged or stored in the clear: any log message
+ * that holds it, at any level, debug included, aborts the test, and so
+ * does a file left in the scratch folder. CFD_TEST_PASSPHRASE is one.
+ * A canary must be at least CFD_TEST_CANARY_MIN_BYTES long, so that it
+ * cannot occur in ciphertext by chance (a 3-letter name does, in about one
+ * vault in a hundred). */
+#define CFD_TEST_CANARY_MIN_BYTES 16
 void cfd_test_add_canary (const char *text);
+
+/* label, a space and CFD_TEST_TAG_CHARS random letters and digits, added
+ * as a canary. Freed at exit. */
+#define CFD_TEST_TAG_CHARS 12
+const char *cfd_test_canary (const char *label);
+
+/* TRUE when name is label followed by a tag, as cfd_test_canary makes it. */
+gboolean cfd_test_name_is (const char *name, const char *label);
 
 /* Where log messages go once they have been searched for canaries
  * (GLib allows one writer per process; this is the way to add another). */

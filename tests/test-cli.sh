@@ -33,6 +33,40 @@ printf 'wrong\n' > "$work/wrong"
 
 expect 0 "--help lists commands" -- "$cli" --help
 grep -q "patient add" "$work/out" && ok "help names patient add" || not_ok "help names patient add"
+head -n 2 "$work/out" | grep -q "^  confidant-cli \[OPTION" && ok "the usage line names the program" \
+  || not_ok "the usage line names the program"
+expect 0 "a group's --help" -- "$cli" patient --help
+grep -q "^  patient add " "$work/out" && grep -q "^  patient delete " "$work/out" \
+  && ! grep -q "^  note add" "$work/out" && ok "patient --help lists the patient commands only" \
+  || not_ok "patient --help lists the patient commands only"
+expect 0 "a two-word group's --help" -- "$cli" supervisor --help
+grep -q "^  supervisor card export" "$work/out" && ok "supervisor --help lists card export" \
+  || not_ok "supervisor --help lists card export"
+expect 2 "a group without a command" -- "$cli" patient
+grep -q "'patient' needs a command" "$work/err" && grep -q "patient list" "$work/err" \
+  && ok "the group's commands are listed on the error" || not_ok "the group's commands are listed on the error"
+expect 2 "a group with an unknown command" -- "$cli" note frobnicate
+grep -q "'frobnicate' is not a command of 'note'" "$work/err" && ok "the unknown command is named" \
+  || not_ok "the unknown command is named"
+expect 0 "a command's --help" -- "$cli" patient add --help
+grep -q "confidant-cli \[OPTION…\] patient add" "$work/out" && ! grep -q "(null)" "$work/out" \
+  && ok "a command's usage line names the program" || not_ok "a command's usage line names the program"
+# The manual page and the completion come from the same table as --help.
+expect 0 "the manual page" -- "$cli" --generate-man-page
+for c in "patient add" "note discard" "review list" "backup create"; do
+  if "$cli" --help | grep -q "^  $c"; then
+    grep -qF ".B $c" "$work/out" && ok "the manual page lists $c" || not_ok "the manual page lists $c"
+  fi
+done
+expect 0 "the bash completion" -- "$cli" --generate-bash-completion
+bash -n "$work/out" && ok "the completion is valid bash" || not_ok "the completion is valid bash"
+completion="$work/completion.bash"
+cp "$work/out" "$completion"
+complete_words () { bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _confidant_cli; printf "%s\n" "${COMPREPLY[@]}"' _ "$completion" "$@"; }
+complete_words confidant-cli pat | grep -qx patient && ok "completion: the group" || not_ok "completion: the group"
+complete_words confidant-cli --vault /tmp patient a | grep -qx add && complete_words confidant-cli patient a | grep -qx archive \
+  && ok "completion: the group's commands" || not_ok "completion: the group's commands"
+complete_words confidant-cli supervisor c | grep -qx card && ok "completion: a two-word command" || not_ok "completion: a two-word command"
 expect 0 "--version" -- "$cli" --version
 expect 2 "unknown command is a usage error" -- "$cli" frobnicate
 expect 2 "no command is a usage error" -- "$cli"
@@ -132,6 +166,26 @@ expect 1 "restore of a damaged backup" -- "$cli" --passphrase-file "$work/reset"
 [ ! -e "$work/never" ] && ok "a failed restore leaves nothing" || not_ok "a failed restore leaves nothing"
 expect 0 "restore with the recovery key" -- sh -c "printf '%s\\n' '$recovery' | '$cli' restore '$backup' --into '$work/recovered' --recovery"
 grep -q "recover" "$work/out" && ok "restore says how to set a passphrase" || not_ok "restore says how to set a passphrase"
+
+# A folder named for backups that does not exist yet is made, private.
+expect 0 "backup create into a new folder" -- "$cli" --vault "$vault" --passphrase-file "$work/reset" backup create --to "$work/new/media/deep"
+[ "$(stat -c %a "$work/new/media/deep")" = 700 ] && [ "$(stat -c %a "$work/new/media")" = 700 ] \
+  && ls "$work/new/media/deep"/confidant-*.cfdbackup > /dev/null 2>&1 \
+  && ok "the new folder and its parent are 0700 and hold the backup" || not_ok "the new folder and its parent are 0700 and hold the backup"
+printf 'not a folder\n' > "$work/plainfile"
+expect 1 "backup create onto a file" -- "$cli" --vault "$vault" --passphrase-file "$work/reset" backup create --to "$work/plainfile/media"
+grep -qF "$work/plainfile/media" "$work/err" && ok "the error names the folder" || not_ok "the error names the folder"
+
+# The known-answer backup was made with production Argon2id parameters: a
+# production build restores it. Its passphrase holds "café" in NFC, and typed
+# in NFD (e + combining acute) it opens the restored vault too.
+fixture="$G_TEST_SRCDIR/fixtures/backup/v1-moderate.cfdbackup"
+printf 'caf\303\251 correct horse battery staple\n' > "$work/fixture-nfc"
+printf 'cafe\314\201 correct horse battery staple\n' > "$work/fixture-nfd"
+expect 0 "the known-answer backup verifies" -- "$cli" --vault "$work/none" --passphrase-file "$work/fixture-nfc" backup verify "$fixture"
+expect 0 "the known-answer backup restores" -- "$cli" --passphrase-file "$work/fixture-nfc" restore "$fixture" --into "$work/fixture-vault"
+expect 0 "the restored known-answer vault opens with the passphrase typed in NFD" -- "$cli" --vault "$work/fixture-vault" --passphrase-file "$work/fixture-nfd" patient list
+grep -q "Ada Fixture" "$work/out" && ok "the known-answer vault holds its patient" || not_ok "the known-answer vault holds its patient"
 
 # Clinical records: notes from files, signing, addenda, history, measures, search.
 rec_args=(--vault "$vault" --passphrase-file "$work/reset")
@@ -304,6 +358,8 @@ expect 1 "review import twice" -- "$cli" "${rec_args[@]}" review import "$work/r
 grep -q "imported before" "$work/err" && ok "the replay is named" || not_ok "the replay is named"
 expect 0 "review list shows the co-signature" -- "$cli" "${rec_args[@]}" review list --record "$rec"
 grep -q "co-signed" "$work/out" && ok "the co-signature is on the record" || not_ok "the co-signature is on the record"
+grep -q "co-signed	Cleo Capsule (card $sup_fp)	" "$work/out" && ok "review list names the co-signer and the card" \
+  || not_ok "review list names the co-signer and the card"
 
 # With every debug message on, commands whose output names no patient
 # print nothing of one either (GLib prints debug messages on stdout).

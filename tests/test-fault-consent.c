@@ -105,7 +105,7 @@ owner_check (Fixture *fx, const char *path)
 
   g_assert_no_error (error);
   names = cfd_test_assert_sound (vault);
-  g_assert_cmpstr (g_hash_table_lookup (names, fx->patient_id), ==, "Ada Lovelace");
+  g_assert_true (cfd_test_name_is (g_hash_table_lookup (names, fx->patient_id), "Ada Lovelace"));
   record = cfd_vault_get_record (vault, fx->record_id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (cfd_record_get_text (record, "subjective"), ==, "Signed note");

@@ -93,7 +93,7 @@ reopen_and_check (Fixture *fx, const char *path, guint expected_records)
 
   g_assert_no_error (error);
   names = cfd_test_assert_sound (vault);
-  g_assert_cmpstr (g_hash_table_lookup (names, fx->patient_id), ==, "Ada Lovelace");
+  g_assert_true (cfd_test_name_is (g_hash_table_lookup (names, fx->patient_id), "Ada Lovelace"));
 
   records = cfd_vault_list_records (vault, fx->patient_id, &error);
   g_assert_no_error (error);

@@ -130,7 +130,9 @@ test_errors (void)
     const char *text;
     const char *message; /* a part of the expected message */
   } cases[] = {
-    { CFD_RECORD_PROGRESS, "subjective: ok\nplan: ok\nzzz: Canary Text\n", "line 3: not a field" },
+    { CFD_RECORD_PROGRESS, "subjective: ok\nplan: ok\nzzz: Canary Text\n",
+      "line 3: not a field of a progress note" },
+    { CFD_RECORD_ADDENDUM, "text: ok\nzzz: Canary Text\n", "line 2: not a field of an addendum" },
     { CFD_RECORD_PROGRESS, "subjective ok\n", "line 1: expected" },
     { CFD_RECORD_PROGRESS, "Subjective: ok\n", "line 1: expected" },
     { CFD_RECORD_PROGRESS, "subjective: a\n# note\nsubjective: b\n",

@@ -891,7 +891,14 @@ test_delete_patient (void)
   g_assert_true (cfd_vault_save_draft (vault, draft, OCCURRED, again, &error));
   g_assert_cmpint (count_rows (vault, "SELECT count(*) FROM records"), ==, 5);
 
-  g_assert_true (cfd_vault_delete_patient (vault, patient, "To Delete", &error));
+  {
+    /* The confirmation is the whole name, tag included. */
+    g_autoptr (CfdPatient) doomed = cfd_vault_get_patient (vault, patient, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (
+        cfd_vault_delete_patient (vault, patient, cfd_patient_get_name (doomed), &error));
+  }
   g_assert_no_error (error);
   g_assert_cmpint (count_rows (vault, "SELECT count(*) FROM records"), ==, 1);
   g_assert_cmpint (count_rows (vault, "SELECT count(*) FROM record_revisions"), ==, 0);

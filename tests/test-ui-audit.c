@@ -138,10 +138,9 @@ test_browse_verify_export (void)
         g_assert_true (g_str_has_prefix (cfd_audit_entry_object_get_action (entry), "patient."));
       }
     for (guint p = 1; p < g_list_model_get_n_items (gtk_drop_down_get_model (patients)); p++)
-      if (g_strcmp0 (
+      if (cfd_test_name_is (
               gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (patients)), p),
-              "Second Audited")
-          == 0)
+              "Second Audited"))
         gtk_drop_down_set_selected (patients, p);
     n = g_list_model_get_n_items (entries);
     g_assert_cmpuint (n, >=, 4);

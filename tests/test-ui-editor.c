@@ -24,13 +24,16 @@
 #include "cfd-window.h"
 #include "cfd-workspace.h"
 
-#define PATIENT_A   "Ada Chartwell"
-#define PATIENT_B   "Bram Oakhurst"
+/* The patients' names are canaries (cfd_test_canary: label and a tag). */
+#define PATIENT_A   (patient_a_name)
+#define PATIENT_B   (patient_b_name)
 #define AE_TEXT     "CANARY-ae Mild nausea at 10:20, settled"
 #define MORE_TEXT   " CANARY-more typed as the disk filled"
 #define RISK_NOTES  "CANARY-risk asked at intake"
 #define DRAFT_WORDS "CANARY-discard a note begun by mistake"
 
+static const char *patient_a_name;
+static const char *patient_b_name;
 static char *vault_path;
 static char *patient_a;
 static char *patient_b;
@@ -170,6 +173,8 @@ test_setup (void)
   g_autofree char *measure = NULL;
   GVariantDict d;
 
+  patient_a_name = cfd_test_canary ("Ada Chartwell");
+  patient_b_name = cfd_test_canary ("Bram Oakhurst");
   g_variant_dict_init (&d, NULL);
   g_variant_dict_insert (&d, CFD_PATIENT_NAME, "s", PATIENT_A);
   g_variant_dict_insert (&d, CFD_PATIENT_BIRTH_DATE, "s", "1980-05-01");
@@ -184,8 +189,6 @@ test_setup (void)
   measure = cfd_vault_add_measure (setup, patient_b, CFD_INSTRUMENT_PHQ9,
                                    g_get_real_time () / G_USEC_PER_SEC, items, 9, &error);
   g_assert_no_error (error);
-  cfd_test_add_canary (PATIENT_A);
-  cfd_test_add_canary (PATIENT_B);
   cfd_vault_lock (setup);
 
   window = cfd_window_new (NULL, vault_path);
@@ -691,7 +694,11 @@ test_identity_pinned (void)
   /* The editor says whose chart it is, above the form and in its header. */
   cfd_workspace_open_record (CFD_WORKSPACE (get_widget ("workspace")), dosing_id);
   dose_identity = g_strdup (gtk_label_get_label (GTK_LABEL (get_widget ("editor/identity_label"))));
-  g_assert_true (g_str_has_prefix (dose_identity, PATIENT_A " · "));
+  {
+    g_autofree char *prefix = g_strconcat (PATIENT_A, " · ", NULL);
+
+    g_assert_true (g_str_has_prefix (dose_identity, prefix));
+  }
   g_assert_true (g_str_has_suffix (dose_identity, " years"));
   g_assert_false (gtk_widget_get_visible (get_widget ("editor/identity_risk")));
   g_assert_true (g_str_has_prefix (

@@ -78,7 +78,7 @@ test_restore (void)
   g_assert_no_error (error);
   back = cfd_vault_get_patient (restored, patient, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (cfd_patient_get_name (back), ==, "Restored Patient");
+  g_assert_true (cfd_test_name_is (cfd_patient_get_name (back), "Restored Patient"));
   cfd_vault_lock (restored);
 
   /* Open: the restored vault in a window of its own, asking to unlock. */

@@ -1,9 +1,9 @@
 /* cfd-create-page.c: first run: the owner's name and passphrase, and creating the vault. */
 #include "config.h"
 
-#include <pwquality.h>
 #include <glib/gi18n.h>
 
+#include "cfd-passphrase.h"
 #include "cfd-secure.h"
 #include "cfd-vault.h"
 
@@ -16,7 +16,7 @@ struct _CfdCreatePage
 
   char *vault_path;
   GCancellable *cancellable;
-  pwquality_settings_t *pwquality;
+  CfdPassphraseChecker *checker;
   gboolean busy;
   int score;
 
@@ -71,15 +71,27 @@ update_state (CfdCreatePage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->busy);
 }
 
+static const char *
+strength_word (int score)
+{
+  if (score < 40)
+    return _ ("Weak: add more words");
+  if (score < 70)
+    return _ ("Fair");
+  if (score < 100)
+    return _ ("Good");
+  return _ ("Strong");
+}
+
 static void
 passphrase_changed (CfdCreatePage *self)
 {
   const char *owner = gtk_editable_get_text (GTK_EDITABLE (self->owner_row));
   const char *passphrase = gtk_editable_get_text (GTK_EDITABLE (self->passphrase_row));
   const char *confirm = gtk_editable_get_text (GTK_EDITABLE (self->confirm_row));
-  void *auxerror = NULL;
-  char buffer[PWQ_MAX_ERROR_MESSAGE_LEN];
-  const char *message;
+  g_autofree char *owner_stripped = g_strstrip (g_strdup (owner));
+  g_autofree char *problem = NULL;
+  g_autofree char *message = NULL;
 
   if (passphrase[0] == '\0')
     {
@@ -90,25 +102,17 @@ passphrase_changed (CfdCreatePage *self)
     }
   else
     {
-      self->score = pwquality_check (self->pwquality, passphrase, NULL,
-                                     owner[0] != '\0' ? owner : NULL, &auxerror);
-      if (self->score < 0)
-        {
-          message = pwquality_strerror (buffer, sizeof buffer, self->score, auxerror);
-          gtk_level_bar_set_value (self->strength_bar, 5);
-        }
+      self->score = cfd_passphrase_checker_rate (
+          self->checker, passphrase, owner_stripped[0] != '\0' ? owner_stripped : NULL, &problem);
+      gtk_level_bar_set_value (self->strength_bar, self->score < 0 ? 5 : MAX (self->score, 10));
+      /* Said plainly when the system's word list is missing, so a score is
+       * not mistaken for a dictionary check that never ran. */
+      if (cfd_passphrase_checker_get_method (self->checker) == CFD_PASSPHRASE_ESTIMATED)
+        message = g_strdup_printf (_ ("%s (estimated: this computer has no word list to check "
+                                      "against)"),
+                                   self->score < 0 ? problem : strength_word (self->score));
       else
-        {
-          gtk_level_bar_set_value (self->strength_bar, MAX (self->score, 10));
-          if (self->score < 40)
-            message = _ ("Weak: add more words");
-          else if (self->score < 70)
-            message = _ ("Fair");
-          else if (self->score < 100)
-            message = _ ("Good");
-          else
-            message = _ ("Strong");
-        }
+        message = g_strdup (self->score < 0 ? problem : strength_word (self->score));
       gtk_label_set_label (self->strength_label, message);
     }
 
@@ -176,6 +180,20 @@ create_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
                           self->cancellable, create_done, g_object_ref (self));
 }
 
+/* Enter moves down the form, as in any sign-up form, and creates the
+ * vault from the last field. */
+static void
+owner_activated (CfdCreatePage *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self->passphrase_row));
+}
+
+static void
+passphrase_activated (CfdCreatePage *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self->confirm_row));
+}
+
 static void
 confirm_activated (CfdCreatePage *self)
 {
@@ -199,7 +217,7 @@ cfd_create_page_finalize (GObject *object)
   CfdCreatePage *self = CFD_CREATE_PAGE (object);
 
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->pwquality, pwquality_free_settings);
+  g_clear_pointer (&self->checker, cfd_passphrase_checker_free);
   g_free (self->vault_path);
   G_OBJECT_CLASS (cfd_create_page_parent_class)->finalize (object);
 }
@@ -229,6 +247,8 @@ cfd_create_page_class_init (CfdCreatePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdCreatePage, error_label);
   gtk_widget_class_bind_template_child (widget_class, CfdCreatePage, spinner);
   gtk_widget_class_bind_template_callback (widget_class, passphrase_changed);
+  gtk_widget_class_bind_template_callback (widget_class, owner_activated);
+  gtk_widget_class_bind_template_callback (widget_class, passphrase_activated);
   gtk_widget_class_bind_template_callback (widget_class, confirm_activated);
 
   gtk_widget_class_install_action (widget_class, "create.create", NULL, create_action);
@@ -239,8 +259,7 @@ cfd_create_page_init (CfdCreatePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
-  self->pwquality = pwquality_default_settings ();
-  pwquality_read_config (self->pwquality, NULL, NULL);
+  self->checker = cfd_passphrase_checker_new (NULL);
   self->score = -1;
 
   gtk_level_bar_add_offset_value (self->strength_bar, GTK_LEVEL_BAR_OFFSET_LOW, 40);

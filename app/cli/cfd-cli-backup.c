@@ -1,6 +1,7 @@
 /* cfd-cli-backup.c: confidant-cli backup create, verify, list, media, and restore. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -42,16 +43,44 @@ format_time_us (gint64 usec)
   return cfd_cli_format_time (usec / G_USEC_PER_SEC);
 }
 
+/* A folder named for backups that does not exist yet is made, private
+ * (0700, parents too): a script's first run should not fail on it. */
+static gboolean
+ensure_folder (const char *folder, GError **error)
+{
+  g_autofree char *shown = g_filename_display_name (folder);
+
+  if (g_file_test (folder, G_FILE_TEST_IS_DIR))
+    return TRUE;
+  if (g_file_test (folder, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOTDIR, "The backup folder %s is not a folder",
+                   shown);
+      return FALSE;
+    }
+  if (g_mkdir_with_parents (folder, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   "Could not create the backup folder %s: %s", shown, g_strerror (saved_errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static int
 run_create (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *folder = NULL;
   int generations = CFD_BACKUP_DEFAULT_GENERATIONS;
-  GOptionEntry entries[] = { { "to", 0, 0, G_OPTION_ARG_FILENAME, &folder,
-                               "The folder (on a USB stick or external disk) to write to", "DIR" },
-                             { "generations", 0, 0, G_OPTION_ARG_INT, &generations,
-                               "How many of this vault's backups to keep there (default 5)", "N" },
-                             { NULL } };
+  GOptionEntry entries[]
+      = { { "to", 0, 0, G_OPTION_ARG_FILENAME, &folder,
+            "The folder (on a USB stick or external disk) to write to; made, private, if missing",
+            "DIR" },
+          { "generations", 0, 0, G_OPTION_ARG_INT, &generations,
+            "How many of this vault's backups to keep there (default 5)", "N" },
+          { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (CfdBackupInfo) info = NULL;
   g_autofree char *size = NULL;
@@ -70,6 +99,8 @@ run_create (CfdCliContext *ctx, int argc, char **argv)
 
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
+    return cfd_cli_fail (error);
+  if (!ensure_folder (folder, &error))
     return cfd_cli_fail (error);
   info = cfd_vault_backup (vault, folder, (guint)generations, NULL, progress_for_terminal (), &last,
                            &error);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cfd-capsule.h"
 #include "cfd-cli.h"
 #include "cfd-io.h"
 #include "cfd-review.h"
@@ -70,6 +71,19 @@ run_cosign (CfdCliContext *ctx, int argc, char **argv)
   return CFD_CLI_OK;
 }
 
+static const CfdUserInfo *
+find_user (GPtrArray *users, const char *id)
+{
+  for (guint i = 0; i < users->len; i++)
+    {
+      const CfdUserInfo *user = g_ptr_array_index (users, i);
+
+      if (g_strcmp0 (user->id, id) == 0)
+        return user;
+    }
+  return NULL;
+}
+
 static int
 run_list (CfdCliContext *ctx, int argc, char **argv)
 {
@@ -78,6 +92,7 @@ run_list (CfdCliContext *ctx, int argc, char **argv)
       = { { "record", 0, 0, G_OPTION_ARG_STRING, &record, "The record", "ID" }, { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (GListModel) reviews = NULL;
+  g_autoptr (GPtrArray) users = NULL;
   GError *error = NULL;
 
   if (!cfd_cli_parse (&cfd_cli_review_commands[2], entries, unlock_passphrase, &argc, &argv))
@@ -90,13 +105,24 @@ run_list (CfdCliContext *ctx, int argc, char **argv)
   reviews = cfd_vault_list_reviews (vault, record, &error);
   if (reviews == NULL)
     return cfd_cli_fail (error);
+  users = cfd_vault_list_users_and_cards (vault);
+  /* id, time, kind, reviewer (with the card's fingerprint for a
+   * supervisor known by card), then the comment. */
   for (guint i = 0; i < g_list_model_get_n_items (reviews); i++)
     {
       g_autoptr (CfdReview) review = g_list_model_get_item (reviews, i);
       g_autofree char *when = cfd_cli_format_time (cfd_review_get_created (review));
+      const CfdUserInfo *reviewer = find_user (users, cfd_review_get_author_id (review));
+      g_autofree char *who = NULL;
 
-      printf ("%s\t%s\t%s\t%s\n", cfd_review_get_id (review), when,
-              cfd_review_get_kind (review) == CFD_REVIEW_COSIGN ? "co-signed" : "comment",
+      if (reviewer == NULL)
+        who = g_strdup_printf ("unknown user %s", cfd_review_get_author_id (review));
+      else if (reviewer->fingerprint != NULL)
+        who = g_strdup_printf ("%s (card %s)", reviewer->name, reviewer->fingerprint);
+      else
+        who = g_strdup (reviewer->name);
+      printf ("%s\t%s\t%s\t%s\t%s\n", cfd_review_get_id (review), when,
+              cfd_review_get_kind (review) == CFD_REVIEW_COSIGN ? "co-signed" : "comment", who,
               cfd_review_get_text (review));
     }
   return CFD_CLI_OK;

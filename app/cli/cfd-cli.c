@@ -25,6 +25,13 @@ static const CfdCliCommand *const command_tables[] = {
 };
 /* clang-format on */
 
+static char *
+command_usage (const CfdCliCommand *c)
+{
+  return g_strdup_printf ("%s%s%s%s%s", c->group ? c->group : "", c->group ? " " : "", c->name,
+                          c->args[0] != '\0' ? " " : "", c->args);
+}
+
 static void
 print_commands (FILE *out)
 {
@@ -32,12 +39,181 @@ print_commands (FILE *out)
   for (guint t = 0; t < G_N_ELEMENTS (command_tables); t++)
     for (const CfdCliCommand *c = command_tables[t]; c->name != NULL; c++)
       {
-        g_autofree char *usage = g_strdup_printf ("%s%s%s %s", c->group ? c->group : "",
-                                                  c->group ? " " : "", c->name, c->args);
+        g_autofree char *usage = command_usage (c);
 
         fprintf (out, "  %-44s %s\n", usage, c->summary);
       }
-  fprintf (out, "\nRun 'confidant-cli COMMAND --help' for a command's options.\n");
+  fprintf (out, "\nRun 'confidant-cli COMMAND --help' for a command's options, and\n"
+                "'confidant-cli GROUP --help' for a group's commands.\n");
+}
+
+static gboolean
+is_group (const char *word)
+{
+  for (guint t = 0; t < G_N_ELEMENTS (command_tables); t++)
+    for (const CfdCliCommand *c = command_tables[t]; c->name != NULL; c++)
+      if (c->group != NULL && strcmp (c->group, word) == 0)
+        return TRUE;
+  return FALSE;
+}
+
+static void
+print_group (FILE *out, const char *group)
+{
+  fprintf (out, "Usage:\n  confidant-cli [OPTION…] %s COMMAND [ARGS…]\n\nCommands:\n", group);
+  for (guint t = 0; t < G_N_ELEMENTS (command_tables); t++)
+    for (const CfdCliCommand *c = command_tables[t]; c->name != NULL; c++)
+      if (c->group != NULL && strcmp (c->group, group) == 0)
+        {
+          g_autofree char *usage = command_usage (c);
+
+          fprintf (out, "  %-44s %s\n", usage, c->summary);
+        }
+  fprintf (out, "\nRun 'confidant-cli %s COMMAND --help' for a command's options.\n", group);
+}
+
+/* Text for troff: a leading dot or quote would start a request, and a
+ * backslash an escape. */
+static void
+put_roff (FILE *out, const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '\\')
+        fputs ("\\e", out);
+      else if (*p == '-')
+        fputs ("\\-", out);
+      else
+        fputc (*p, out);
+    }
+}
+
+/* The manual page, from the same table as --help, so the two never
+ * disagree; the build writes it (see app/meson.build). */
+static void
+print_man_page (FILE *out)
+{
+  fprintf (out, ".TH CONFIDANT-CLI 1 \"\" \"Confidant %s\" \"User Commands\"\n", PACKAGE_VERSION);
+  fputs (".SH NAME\nconfidant\\-cli \\- the encrypted vault of clinical notes, from the "
+         "command line\n"
+         ".SH SYNOPSIS\n.B confidant\\-cli\n[\\fB\\-\\-vault\\fR \\fIDIR\\fR] "
+         "[\\fB\\-\\-user\\fR \\fINAME\\fR] [\\fB\\-\\-passphrase\\-file\\fR "
+         "\\fIFILE\\fR] \\fICOMMAND\\fR [\\fIARGS\\fR...]\n"
+         ".SH DESCRIPTION\n"
+         "Confidant keeps the clinical notes of therapists who run ketamine\\-assisted therapy "
+         "in an encrypted vault on their own computer. This program reaches the same vault as "
+         "the desktop app, for scripts and headless use. Passphrases are read from "
+         "\\fB\\-\\-passphrase\\-file\\fR, or from standard input (one per line) when it is "
+         "not a terminal, or asked for without echo.\n"
+         ".SH OPTIONS\n"
+         ".TP\n\\fB\\-\\-vault\\fR \\fIDIR\\fR\nThe vault folder (default: "
+         "\\fI$XDG_DATA_HOME/confidant\\fR).\n"
+         ".TP\n\\fB\\-\\-user\\fR \\fINAME\\fR\nWho unlocks (default: the owner).\n"
+         ".TP\n\\fB\\-\\-passphrase\\-file\\fR \\fIFILE\\fR\nRead passphrases from "
+         "\\fIFILE\\fR, one per line.\n"
+         ".TP\n\\fB\\-\\-version\\fR\nPrint the version and exit.\n"
+         ".SH COMMANDS\n"
+         "Each command lists its own options with \\fB\\-\\-help\\fR.\n",
+         out);
+  for (guint t = 0; t < G_N_ELEMENTS (command_tables); t++)
+    for (const CfdCliCommand *c = command_tables[t]; c->name != NULL; c++)
+      {
+        g_autofree char *usage = command_usage (c);
+
+        fputs (".TP\n.B ", out);
+        put_roff (out, usage);
+        fputs ("\n", out);
+        put_roff (out, c->summary);
+        fputs (".\n", out);
+      }
+  fputs (".SH EXIT STATUS\n0 on success, 1 when the command failed, 2 for a usage error.\n"
+         ".SH FILES\n.TP\n\\fI$XDG_DATA_HOME/confidant/vault.db\\fR, "
+         "\\fI$XDG_DATA_HOME/confidant/keyring\\fR\nThe vault: the encrypted database and the "
+         "keyring that unlocks it.\n"
+         ".SH SEE ALSO\n\\fBconfidant\\fR(1)\n",
+         out);
+}
+
+static gboolean
+word_listed (const char *words, const char *word)
+{
+  g_auto (GStrv) list = g_strsplit (words, " ", -1);
+
+  return g_strv_contains ((const char *const *)list, word);
+}
+
+static void
+string_free (gpointer string)
+{
+  g_string_free (string, TRUE);
+}
+
+/* A bash completion script: command words from the table. */
+static void
+print_bash_completion (FILE *out)
+{
+  g_autoptr (GString) top = g_string_new ("--vault --user --passphrase-file --version --help");
+  g_autoptr (GHashTable) groups
+      = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, string_free);
+  g_autoptr (GPtrArray) order = g_ptr_array_new ();
+
+  for (guint t = 0; t < G_N_ELEMENTS (command_tables); t++)
+    for (const CfdCliCommand *c = command_tables[t]; c->name != NULL; c++)
+      {
+        GString *words;
+        g_autofree char *first = NULL;
+        const char *space = strchr (c->name, ' ');
+
+        if (c->group == NULL)
+          {
+            g_string_append_printf (top, " %s", c->name);
+            continue;
+          }
+        words = g_hash_table_lookup (groups, c->group);
+        if (words == NULL)
+          {
+            words = g_string_new (NULL);
+            g_hash_table_insert (groups, (gpointer)c->group, words);
+            g_ptr_array_add (order, (gpointer)c->group);
+            g_string_append_printf (top, " %s", c->group);
+          }
+        /* A name of two words ("card export") completes its first word. */
+        first = space != NULL ? g_strndup (c->name, (gsize)(space - c->name)) : g_strdup (c->name);
+        if (!word_listed (words->str, first))
+          g_string_append_printf (words, "%s%s", words->len > 0 ? " " : "", first);
+      }
+
+  fputs ("# bash completion for confidant-cli (generated from its command table)\n"
+         "_confidant_cli()\n{\n"
+         "  local cur=${COMP_WORDS[COMP_CWORD]} i word=\"\" n=0\n"
+         "  for ((i = 1; i < COMP_CWORD; i++)); do\n"
+         "    case ${COMP_WORDS[i]} in\n"
+         "      --vault|--user|--passphrase-file) ((i++)) ;;\n"
+         "      -*) ;;\n"
+         "      *) [ $n -eq 0 ] && word=${COMP_WORDS[i]}; ((n++)) ;;\n"
+         "    esac\n"
+         "  done\n"
+         "  case ${COMP_WORDS[COMP_CWORD-1]} in\n"
+         "    --vault) COMPREPLY=($(compgen -d -- \"$cur\")); return ;;\n"
+         "    --passphrase-file|--file|--out|--pdf|--checkpoint) "
+         "COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
+         "  esac\n"
+         "  if [ $n -eq 0 ]; then\n",
+         out);
+  fprintf (out, "    COMPREPLY=($(compgen -W \"%s\" -- \"$cur\")); return\n  fi\n", top->str);
+  fputs ("  if [ $n -eq 1 ]; then\n    case $word in\n", out);
+  for (guint i = 0; i < order->len; i++)
+    {
+      const char *group = g_ptr_array_index (order, i);
+      GString *words = g_hash_table_lookup (groups, group);
+
+      fprintf (out, "      %s) COMPREPLY=($(compgen -W \"%s --help\" -- \"$cur\")) ;;\n", group,
+               words->str);
+    }
+  fputs ("    esac\n    return\n  fi\n"
+         "  COMPREPLY=($(compgen -f -- \"$cur\"))\n}\n"
+         "complete -F _confidant_cli confidant-cli\n",
+         out);
 }
 
 static const CfdCliCommand *
@@ -188,6 +364,8 @@ main (int argc, char *argv[])
   int status;
 
   cfd_secure_harden_process ();
+  /* GOption's usage lines name the program by this. */
+  g_set_prgname ("confidant-cli");
   if (!cfd_secure_init ())
     {
       fprintf (stderr, "confidant-cli: could not initialise the cryptography library\n");
@@ -216,6 +394,18 @@ main (int argc, char *argv[])
       return CFD_CLI_OK;
     }
 
+  /* Build-time generators, hidden from --help. */
+  if (argc == 2 && strcmp (argv[1], "--generate-man-page") == 0)
+    {
+      print_man_page (stdout);
+      return CFD_CLI_OK;
+    }
+  if (argc == 2 && strcmp (argv[1], "--generate-bash-completion") == 0)
+    {
+      print_bash_completion (stdout);
+      return CFD_CLI_OK;
+    }
+
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return cfd_cli_usage ("%s", error->message);
 
@@ -227,6 +417,25 @@ main (int argc, char *argv[])
     }
 
   command = find_command (argc - 1, argv + 1, &consumed);
+  if (command == NULL && argc >= 2 && is_group (argv[1]))
+    {
+      /* "patient --help" lists the group; "patient" alone or "patient
+       * frobnicate" is a usage error that lists it too. */
+      gboolean asked = argc == 3
+                       && (strcmp (argv[2], "--help") == 0 || strcmp (argv[2], "-h") == 0
+                           || strcmp (argv[2], "help") == 0);
+
+      if (!asked)
+        {
+          if (argc < 3)
+            cfd_cli_usage ("'%s' needs a command", argv[1]);
+          else
+            cfd_cli_usage ("'%s' is not a command of '%s'", argv[2], argv[1]);
+        }
+      print_group (asked ? stdout : stderr, argv[1]);
+      context_clear (&ctx);
+      return asked ? CFD_CLI_OK : CFD_CLI_USAGE;
+    }
   if (command == NULL)
     {
       if (argc < 2)
