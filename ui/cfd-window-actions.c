@@ -30,6 +30,13 @@ cfd_window_set_clock_for_testing (CfdWindow *self, CfdWindowClockFunc func, gpoi
   self->clock_data = user_data;
   cfd_window_actions_restart_idle (self);
 }
+
+gint64
+cfd_window_get_last_activity_for_testing (CfdWindow *self)
+{
+  g_return_val_if_fail (CFD_IS_WINDOW (self), 0);
+  return self->last_activity;
+}
 #endif
 
 static gboolean
@@ -127,10 +134,15 @@ pointer_moved (GtkEventControllerMotion *motion, double x, double y, CfdWindow *
 
   if (last == NULL)
     {
+      /* The first report only says where the pointer is (a window that
+       * appears under it gets one): movement from there is activity. */
       last = g_new (double, 2);
+      last[0] = x;
+      last[1] = y;
       g_object_set_data_full (G_OBJECT (motion), "cfd-last-position", last, g_free);
+      return;
     }
-  else if (last[0] == x && last[1] == y)
+  if (last[0] == x && last[1] == y)
     return;
   last[0] = x;
   last[1] = y;

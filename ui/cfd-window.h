@@ -40,6 +40,8 @@ guint cfd_window_get_auto_lock_interval (CfdWindow *self);
 typedef gint64 (*CfdWindowClockFunc) (gpointer user_data);
 void
 cfd_window_set_clock_for_testing (CfdWindow *self, CfdWindowClockFunc func, gpointer user_data);
+/* When input last counted as activity, on that clock. */
+gint64 cfd_window_get_last_activity_for_testing (CfdWindow *self);
 #endif
 
 G_END_DECLS
