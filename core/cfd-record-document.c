@@ -159,6 +159,38 @@ add_vitals (CfdDocumentLayout *layout, const CfdTemplateField *field, GVariant *
   cfd_document_layout_add (layout, CFD_BLOCK_SPACE, NULL);
 }
 
+/* A draft's value as typed, which is not a valid value yet: printed as
+ * typed and marked so, never turned into a number. */
+static void
+add_typed (CfdDocumentLayout *layout, const CfdTemplateField *field, GVariant *value)
+{
+  GVariantIter iter;
+  const char *cells[5];
+
+  if (field->type != CFD_FIELD_VITALS)
+    {
+      g_autofree char *text
+          = g_strdup_printf ("%s (as typed, not valid yet)", g_variant_get_string (value, NULL));
+
+      add_field_line (layout, field->label, text);
+      cfd_wipe_string (g_steal_pointer (&text));
+      return;
+    }
+  cfd_document_layout_add (layout, CFD_BLOCK_LABEL, field->label);
+  cfd_document_layout_add (layout, CFD_BLOCK_TABLE_HEAD,
+                           "Time\tBlood pressure\tHeart rate\tSpO₂ (as typed, not valid yet)");
+  g_variant_iter_init (&iter, value);
+  while (g_variant_iter_next (&iter, "(&s&s&s&s&s)", &cells[0], &cells[1], &cells[2], &cells[3],
+                              &cells[4]))
+    {
+      g_autofree char *row = g_strdup_printf ("%s\t%s/%s mmHg\t%s /min\t%s %%", cells[0], cells[1],
+                                              cells[2], cells[3], cells[4]);
+
+      cfd_document_layout_add (layout, CFD_BLOCK_TABLE_ROW, row);
+    }
+  cfd_document_layout_add (layout, CFD_BLOCK_SPACE, NULL);
+}
+
 static void
 add_fields (CfdDocumentLayout *layout, CfdRecord *record)
 {
@@ -172,7 +204,17 @@ add_fields (CfdDocumentLayout *layout, CfdRecord *record)
       char *text;
 
       if (value == NULL)
-        continue;
+        {
+          /* A yes/no nobody answered is printed as such, never as "No". */
+          if (field->type == CFD_FIELD_BOOLEAN)
+            add_field_line (layout, field->label, "Not assessed");
+          continue;
+        }
+      if (cfd_template_value_is_typed (field, value))
+        {
+          add_typed (layout, field, value);
+          continue;
+        }
       /* Saved content was checked against the template; a value of another
        * type (from a template of another version) is named, not guessed at. */
       if (!g_variant_is_of_type (value, value_type (field->type)))

@@ -24,18 +24,17 @@ now_seconds (CfdVault *vault)
   return cfd_vault_now (vault) / G_USEC_PER_SEC;
 }
 
-/* The canonical content of a kind: checked against its template, with
- * what core computes filled in. */
+/* The canonical content of a draft: what was typed, valid or not (only
+ * its shape is checked; validity is required at signing), with what core
+ * computes filled in where it can be. */
 static GVariant *
-prepare_content (CfdRecordKind kind, GVariant *content, GError **error)
+prepare_draft_content (CfdRecordKind kind, GVariant *content, GError **error)
 {
   g_autoptr (GVariant) computed = NULL;
 
-  if (!cfd_template_validate (cfd_template_get (kind), content, error))
+  if (!cfd_template_validate_draft (cfd_template_get (kind), content, error))
     return NULL;
-  computed = cfd_template_compute (cfd_template_get (kind), content, error);
-  if (computed == NULL)
-    return NULL;
+  computed = cfd_template_compute_draft (cfd_template_get (kind), content);
   return cfd_record_content_canonical (computed);
 }
 
@@ -145,7 +144,7 @@ cfd_vault_create_record (CfdVault *vault,
     }
   if (!check_occurred (occurred, error))
     return NULL;
-  canonical = prepare_content (kind, content, error);
+  canonical = prepare_draft_content (kind, content, error);
   if (canonical == NULL)
     return NULL;
 
@@ -271,7 +270,7 @@ cfd_vault_save_draft (
       invalid (&local_error, "An addendum is dated when it was begun; its date cannot be changed");
       goto failed;
     }
-  canonical = prepare_content (cfd_record_get_kind (record), content, &local_error);
+  canonical = prepare_draft_content (cfd_record_get_kind (record), content, &local_error);
   if (canonical == NULL
       || !cfd_record_patient_access (vault, cfd_record_get_patient_id (record), "record.save",
                                      &key_version, &local_error))
@@ -312,6 +311,47 @@ cfd_vault_save_draft (
 
 failed:
   fail_in_transaction (vault, "record.save", record_id, local_error);
+  g_propagate_error (error, local_error);
+  return FALSE;
+}
+
+gboolean
+cfd_vault_discard_draft (CfdVault *vault, const char *record_id, GError **error)
+{
+  g_autoptr (CfdRecord) record = NULL;
+  GError *local_error = NULL;
+  guint key_version;
+  sqlite3_stmt *stmt;
+  CfdDb *db;
+
+  g_return_val_if_fail (record_id != NULL, FALSE);
+  if (!cfd_vault_require_role (vault, TRUE, TRUE, FALSE, "record.discard", error))
+    return FALSE;
+  db = cfd_vault_get_db (vault, error);
+  if (!cfd_db_begin (db, error))
+    return FALSE;
+  record = load_own_draft (vault, record_id, &local_error);
+  if (record == NULL
+      || !cfd_record_patient_access (vault, cfd_record_get_patient_id (record), "record.discard",
+                                     &key_version, &local_error))
+    goto failed;
+  /* The status condition repeats the check in SQL, and the schema's
+   * trigger refuses a signed row whatever the statement; the revisions go
+   * with the row (ON DELETE CASCADE). */
+  stmt
+      = cfd_db_prepare (db, "DELETE FROM records WHERE id = ?1 AND status = 'draft'", &local_error);
+  if (stmt == NULL)
+    goto failed;
+  sqlite3_bind_text (stmt, 1, record_id, -1, SQLITE_TRANSIENT);
+  if (!cfd_db_step_done (db, stmt, &local_error)
+      || !cfd_vault_audit (vault, "record.discard", "record", record_id, CFD_AUDIT_SUCCESS, NULL,
+                           &local_error)
+      || !cfd_db_commit (db, &local_error))
+    goto failed;
+  return TRUE;
+
+failed:
+  fail_in_transaction (vault, "record.discard", record_id, local_error);
   g_propagate_error (error, local_error);
   return FALSE;
 }
@@ -383,7 +423,7 @@ cfd_vault_sign_record (CfdVault *vault, const char *record_id, GError **error)
     return FALSE;
   record = load_own_draft (vault, record_id, &local_error);
   if (record == NULL
-      || !cfd_template_check_complete (cfd_template_get (cfd_record_get_kind (record)),
+      || !cfd_template_check_signable (cfd_template_get (cfd_record_get_kind (record)),
                                        cfd_record_get_content (record), &local_error))
     goto failed;
   if (cfd_record_get_parent_id (record) != NULL)
@@ -512,8 +552,8 @@ cfd_vault_create_addendum_draft (CfdVault *vault,
   owned = content != NULL ? g_variant_ref_sink (content) : NULL;
   if (!cfd_vault_require_role (vault, TRUE, TRUE, FALSE, "record.create", error))
     return NULL;
-  /* Like any draft: checked against the template, complete or not. */
-  canonical = prepare_content (CFD_RECORD_ADDENDUM, content, error);
+  /* Like any draft: kept as typed, complete or not. */
+  canonical = prepare_draft_content (CFD_RECORD_ADDENDUM, content, error);
   if (canonical == NULL)
     return NULL;
   db = cfd_vault_get_db (vault, error);

@@ -80,6 +80,13 @@ gboolean cfd_vault_save_draft (CfdVault *vault,
                                GVariant *content,
                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* Deletes a draft and its earlier revisions, by its author only
+ * (NOT_PERMITTED otherwise), audited as record.discard. A signed record is
+ * never discarded (IMMUTABLE), here and by the schema's triggers. */
+gboolean cfd_vault_discard_draft (CfdVault *vault,
+                                  const char *record_id,
+                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Verifies the signature of a signed record; TAMPERED when it fails. */
 CfdRecord *cfd_vault_get_record (CfdVault *vault,
                                  const char *record_id,

@@ -16,6 +16,7 @@
 #define MAX_TEXT_BYTES     (8 * 1024 * 1024)
 #define MAX_VITALS_ROWS    2000
 #define MAX_CHECKLIST_SIZE 64
+#define MAX_TYPED_CELL     64 /* bytes of one vitals cell as typed */
 
 static const struct
 {
@@ -93,6 +94,12 @@ load_template (CfdRecordKind kind)
       field->max = g_key_file_has_key (file, groups[i], "Max", NULL)
                        ? g_key_file_get_double (file, groups[i], "Max", NULL)
                        : G_MAXDOUBLE;
+      field->plausible_min = g_key_file_has_key (file, groups[i], "PlausibleMin", NULL)
+                                 ? g_key_file_get_double (file, groups[i], "PlausibleMin", NULL)
+                                 : -G_MAXDOUBLE;
+      field->plausible_max = g_key_file_has_key (file, groups[i], "PlausibleMax", NULL)
+                                 ? g_key_file_get_double (file, groups[i], "PlausibleMax", NULL)
+                                 : G_MAXDOUBLE;
       field->choices = g_key_file_get_string_list (file, groups[i], "Choices", NULL, NULL);
       field->choice_labels
           = g_key_file_get_locale_string_list (file, groups[i], "ChoiceLabels", NULL, NULL, NULL);
@@ -274,6 +281,9 @@ check_value (const CfdTemplateField *field, GVariant *value, GError **error)
           return field_error (error, field, "must be yes or no");
         return TRUE;
       case CFD_FIELD_VITALS:
+        if (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPED_TYPE)))
+          return field_error (error, field,
+                              "needs a time and a whole number for every value of every reading");
         if (!g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE)))
           return field_error (error, field, "must be a series of vital sign readings");
         return check_vitals (field, value, error);
@@ -282,8 +292,79 @@ check_value (const CfdTemplateField *field, GVariant *value, GError **error)
     }
 }
 
-gboolean
-cfd_template_validate (const CfdTemplate *tmpl, GVariant *content, GError **error)
+/* ---- drafts: what was typed, whatever it is ---- */
+
+static gboolean
+is_single_line (GVariant *value, gsize max_len)
+{
+  gsize len;
+  const char *text = g_variant_get_string (value, &len);
+
+  return len <= max_len && strchr (text, '\n') == NULL;
+}
+
+static gboolean
+check_typed_vitals (const CfdTemplateField *field, GVariant *value, GError **error)
+{
+  GVariantIter iter;
+  const char *cells[5];
+
+  if (g_variant_n_children (value) > MAX_VITALS_ROWS)
+    return field_error (error, field, "has too many readings");
+  g_variant_iter_init (&iter, value);
+  while (g_variant_iter_next (&iter, "(&s&s&s&s&s)", &cells[0], &cells[1], &cells[2], &cells[3],
+                              &cells[4]))
+    for (guint i = 0; i < G_N_ELEMENTS (cells); i++)
+      if (strlen (cells[i]) > MAX_TYPED_CELL || strchr (cells[i], '\n') != NULL)
+        return field_error (error, field, "has a reading too long to be what was typed");
+  return TRUE;
+}
+
+/* The shape a draft's value may take; the meaning is checked at signing. */
+static gboolean
+check_draft_value (const CfdTemplateField *field, GVariant *value, GError **error)
+{
+  switch (field->type)
+    {
+      case CFD_FIELD_INTEGER:
+        if (g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
+          return TRUE;
+        break;
+      case CFD_FIELD_NUMBER:
+        if (g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE))
+          {
+            if (!isfinite (g_variant_get_double (value)))
+              return field_error (error, field, "must be a finite number");
+            return TRUE;
+          }
+        break;
+      case CFD_FIELD_DATE:
+      case CFD_FIELD_TIME:
+        break;
+      case CFD_FIELD_VITALS:
+        if (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPED_TYPE)))
+          return check_typed_vitals (field, value, error);
+        if (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE)))
+          {
+            if (g_variant_n_children (value) > MAX_VITALS_ROWS)
+              return field_error (error, field, "has too many readings");
+            return TRUE;
+          }
+        return field_error (error, field, "must be a series of vital sign readings");
+      default:
+        /* Text, choices, yes/no and checklists cannot be typed wrongly:
+         * the same rules as for a signed record. */
+        return check_value (field, value, error);
+    }
+  /* A number, date or time as typed: one line of text. */
+  if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING)
+      || !is_single_line (value, MAX_LINE_BYTES))
+    return field_error (error, field, "must be a value or one line of text as typed");
+  return TRUE;
+}
+
+static gboolean
+check_dictionary (const CfdTemplate *tmpl, GVariant *content, gboolean draft, GError **error)
 {
   GVariantIter iter;
   const char *key;
@@ -308,10 +389,49 @@ cfd_template_validate (const CfdTemplate *tmpl, GVariant *content, GError **erro
                        "A %s has no field “%s”", tmpl->title, key);
           return FALSE;
         }
-      if (!check_value (field, value, error))
+      if (!(draft ? check_draft_value (field, value, error) : check_value (field, value, error)))
         return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+cfd_template_validate_draft (const CfdTemplate *tmpl, GVariant *content, GError **error)
+{
+  return check_dictionary (tmpl, content, TRUE, error);
+}
+
+gboolean
+cfd_template_value_is_typed (const CfdTemplateField *field, GVariant *value)
+{
+  switch (field->type)
+    {
+      case CFD_FIELD_INTEGER:
+      case CFD_FIELD_NUMBER:
+        return g_variant_is_of_type (value, G_VARIANT_TYPE_STRING);
+      case CFD_FIELD_VITALS:
+        return g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPED_TYPE));
+      default:
+        return FALSE;
+    }
+}
+
+char *
+cfd_template_field_problem (const CfdTemplateField *field, GVariant *value)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (value == NULL || field->computed)
+    return NULL;
+  if (check_value (field, value, &error))
+    return NULL;
+  return g_strdup (error->message);
+}
+
+gboolean
+cfd_template_validate (const CfdTemplate *tmpl, GVariant *content, GError **error)
+{
+  return check_dictionary (tmpl, content, FALSE, error);
 }
 
 static gboolean
@@ -329,8 +449,9 @@ is_empty (GVariant *value)
   return FALSE;
 }
 
-gboolean
-cfd_template_check_complete (const CfdTemplate *tmpl, GVariant *content, GError **error)
+/* Appends the labels of required fields left unanswered to problems. */
+static void
+list_missing (const CfdTemplate *tmpl, GVariant *content, GPtrArray *problems)
 {
   for (guint i = 0; i < tmpl->fields->len; i++)
     {
@@ -341,26 +462,121 @@ cfd_template_check_complete (const CfdTemplate *tmpl, GVariant *content, GError 
         continue;
       value = g_variant_lookup_value (content, field->id, NULL);
       if (value == NULL || is_empty (value))
+        g_ptr_array_add (problems, g_strdup_printf (field->type == CFD_FIELD_BOOLEAN
+                                                        ? "“%s” must be answered yes or no"
+                                                        : "“%s” must be filled in",
+                                                    field->label));
+    }
+}
+
+static gboolean
+problems_error (GPtrArray *problems, const char *lead, GError **error)
+{
+  g_autoptr (GString) message = NULL;
+
+  if (problems->len == 0)
+    return TRUE;
+  message = g_string_new (lead);
+  for (guint i = 0; i < problems->len; i++)
+    g_string_append_printf (message, "\n• %s", (const char *)g_ptr_array_index (problems, i));
+  g_set_error_literal (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT, message->str);
+  return FALSE;
+}
+
+gboolean
+cfd_template_check_complete (const CfdTemplate *tmpl, GVariant *content, GError **error)
+{
+  g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+
+  list_missing (tmpl, content, problems);
+  return problems_error (problems, "Before the record is signed:", error);
+}
+
+gboolean
+cfd_template_check_signable (const CfdTemplate *tmpl, GVariant *content, GError **error)
+{
+  g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+
+  if (!check_dictionary (tmpl, content, TRUE, error))
+    return FALSE;
+  for (guint i = 0; i < tmpl->fields->len; i++)
+    {
+      const CfdTemplateField *field = g_ptr_array_index (tmpl->fields, i);
+      g_autoptr (GVariant) value = g_variant_lookup_value (content, field->id, NULL);
+      char *problem = cfd_template_field_problem (field, value);
+
+      if (problem != NULL)
+        g_ptr_array_add (problems, problem);
+    }
+  list_missing (tmpl, content, problems);
+  return problems_error (problems, "Before the record is signed:", error);
+}
+
+static gboolean
+numeric_value (GVariant *value, double *out)
+{
+  if (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE))
+    *out = g_variant_get_double (value);
+  else if (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
+    *out = (double)g_variant_get_int64 (value);
+  else
+    return FALSE;
+  return TRUE;
+}
+
+char *
+cfd_template_field_warning (const CfdTemplateField *field, GVariant *value)
+{
+  const char *unit = field->unit != NULL ? field->unit : "";
+  const char *space = field->unit != NULL ? " " : "";
+  double number;
+
+  if (!numeric_value (value, &number))
+    return NULL;
+  if (number < field->plausible_min)
+    return g_strdup_printf ("“%s” is %g%s%s, below the usual %g%s%s", field->label, number, space,
+                            unit, field->plausible_min, space, unit);
+  if (number > field->plausible_max)
+    return g_strdup_printf ("“%s” is %g%s%s, above the usual %g%s%s", field->label, number, space,
+                            unit, field->plausible_max, space, unit);
+  return NULL;
+}
+
+GStrv
+cfd_template_plausibility_warnings (const CfdTemplate *tmpl, GVariant *content)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  gboolean any = FALSE;
+
+  for (guint i = 0; i < tmpl->fields->len; i++)
+    {
+      const CfdTemplateField *field = g_ptr_array_index (tmpl->fields, i);
+      g_autoptr (GVariant) value = g_variant_lookup_value (content, field->id, NULL);
+      g_autofree char *warning = cfd_template_field_warning (field, value);
+
+      if (warning != NULL)
         {
-          g_set_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT,
-                       "“%s” must be filled in before the record is signed", field->label);
-          return FALSE;
+          g_strv_builder_add (builder, warning);
+          any = TRUE;
         }
     }
-  return TRUE;
+  return any ? g_strv_builder_end (builder) : NULL;
 }
 
 /* mg/kg is core's to compute, never the caller's: it is replaced whenever
  * dose and weight are both there and dropped when either is missing. */
 static GVariant *
-with_dose_per_kg (GVariant *content, GError **error)
+with_dose_per_kg (GVariant *content, gboolean draft, GError **error)
 {
   GVariantDict dict;
   double weight = 0, dose = 0;
   gboolean has_weight, has_dose;
 
+  /* A draft's weight or dose may be text as typed: then there is no mg/kg. */
   has_weight = g_variant_lookup (content, "weight-kg", "d", &weight);
   has_dose = g_variant_lookup (content, "dose-mg", "d", &dose);
+  if (draft && has_weight && !(weight > 0))
+    has_weight = FALSE;
   if (has_weight && !(weight > 0))
     {
       g_set_error_literal (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT,
@@ -381,6 +597,17 @@ cfd_template_compute (const CfdTemplate *tmpl, GVariant *content, GError **error
                         NULL);
 
   if (cfd_template_find_field (tmpl, "dose-mg-per-kg") != NULL)
-    return with_dose_per_kg (content, error);
+    return with_dose_per_kg (content, FALSE, error);
+  return g_variant_ref (content);
+}
+
+GVariant *
+cfd_template_compute_draft (const CfdTemplate *tmpl, GVariant *content)
+{
+  g_return_val_if_fail (content != NULL && g_variant_is_of_type (content, G_VARIANT_TYPE_VARDICT),
+                        NULL);
+
+  if (cfd_template_find_field (tmpl, "dose-mg-per-kg") != NULL)
+    return with_dose_per_kg (content, TRUE, NULL);
   return g_variant_ref (content);
 }

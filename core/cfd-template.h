@@ -27,6 +27,14 @@ typedef enum
  * (time "HH:MM", systolic, diastolic, heart rate, SpO2 %) per reading. */
 #define CFD_TEMPLATE_VITALS_TYPE "a(sqqqq)"
 
+/* A draft keeps what was typed even when it is not (yet) a value: an
+ * INTEGER or NUMBER field may hold the typed text as "s", and a VITALS
+ * field its readings as typed, cell by cell, as
+ * CFD_TEMPLATE_VITALS_TYPED_TYPE. DATE and TIME are "s" anyway. A BOOLEAN
+ * left out of the content is "not assessed": nothing unanswered is stored
+ * as an answer. See docs/FORMATS.md. */
+#define CFD_TEMPLATE_VITALS_TYPED_TYPE "a(sssss)"
+
 typedef struct
 {
   char *id;
@@ -37,6 +45,10 @@ typedef struct
   gboolean computed; /* filled in by core from other fields; shown, never typed */
   double min;
   double max;
+  /* Outside these a value is allowed but unusual enough to ask about
+   * before signing (PlausibleMin/PlausibleMax in the template). */
+  double plausible_min;
+  double plausible_max;
   char *unit;
   GStrv choices; /* ids, for CHOICE and CHECKLIST */
   GStrv choice_labels;
@@ -71,9 +83,46 @@ GVariant *cfd_template_compute (const CfdTemplate *tmpl,
                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Checks that every required field holds a value; signing needs it, while
- * drafts may be saved incomplete. */
+ * drafts may be saved incomplete. The message names every missing field. */
 gboolean cfd_template_check_complete (const CfdTemplate *tmpl,
                                       GVariant *content,
                                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* What a draft may hold: known fields, each either a valid value, a value
+ * of the right type out of its range, or what was typed (the types above),
+ * within the size limits. Only the shape is checked, never the meaning:
+ * validity is required when signing, not when saving. */
+gboolean cfd_template_validate_draft (const CfdTemplate *tmpl,
+                                      GVariant *content,
+                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Like cfd_template_compute, for a draft: never fails; a computed field is
+ * left out while what it is computed from is not a usable value. */
+GVariant *cfd_template_compute_draft (const CfdTemplate *tmpl, GVariant *content);
+
+/* TRUE when a draft's value is text as typed (a number field holding
+ * "s", readings as CFD_TEMPLATE_VITALS_TYPED_TYPE) rather than a value of
+ * the field's type: shown as typed, never as a value. */
+gboolean cfd_template_value_is_typed (const CfdTemplateField *field, GVariant *value);
+
+/* What is wrong with one field's value as a signed record would need it,
+ * in words for the clinician, or NULL when nothing is (an absent value is
+ * not a problem here; cfd_template_check_complete is about those). */
+char *cfd_template_field_problem (const CfdTemplateField *field, GVariant *value);
+
+/* Everything that stops a draft being signed, all at once: each field's
+ * problem and each required field left unanswered, in template order.
+ * INVALID_INPUT, its message listing them, one per line. */
+gboolean cfd_template_check_signable (const CfdTemplate *tmpl,
+                                      GVariant *content,
+                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The plausibility warning of one field's value (see below), or NULL. */
+char *cfd_template_field_warning (const CfdTemplateField *field, GVariant *value);
+
+/* Values that are valid but implausible (a dose per kilogram outside the
+ * usual range, an adult's weight under 20 kg), one sentence each, or NULL
+ * when there are none: asked about before signing, never refused. */
+GStrv cfd_template_plausibility_warnings (const CfdTemplate *tmpl, GVariant *content);
 
 G_END_DECLS

@@ -249,6 +249,15 @@ expect 0 "note sign on a draft addendum" -- "$cli" "${rec_args[@]}" note sign "$
 expect 0 "show the signed addendum" -- "$cli" "${rec_args[@]}" note show "$draft_addendum"
 grep -q "Status: signed .*(signature verified)" "$work/out" && grep -q "Called back the next day." "$work/out" \
   && ok "the signed draft addendum verifies" || not_ok "the signed draft addendum verifies"
+printf 'intentions: Stray-Canary-5522\n' > "$work/stray"
+expect 0 "note add for a draft to discard" -- "$cli" "${rec_args[@]}" note add --patient "$id" --kind integration --file "$work/stray"
+stray=$(cat "$work/out")
+expect 2 "note discard without an id" -- "$cli" "${rec_args[@]}" note discard
+expect 1 "a signed record is never discarded" -- "$cli" "${rec_args[@]}" note discard "$rec"
+grep -q "signed and cannot be changed" "$work/err" && ok "discard names immutability" || not_ok "discard names immutability"
+expect 0 "note discard" -- "$cli" "${rec_args[@]}" note discard "$stray"
+expect 1 "a discarded draft is gone" -- "$cli" "${rec_args[@]}" note show "$stray"
+expect 1 "discarding twice is refused" -- "$cli" "${rec_args[@]}" note discard "$stray"
 expect 2 "note addendum --draft without --file" -- "$cli" "${rec_args[@]}" note addendum "$rec" --draft
 expect 2 "measure add with too few items" -- "$cli" "${rec_args[@]}" measure add --patient "$id" --instrument phq9 --items 1,2,3
 expect 2 "measure add with an item above 3" -- "$cli" "${rec_args[@]}" measure add --patient "$id" --instrument gad7 --items 0,0,0,4,0,0,0

@@ -539,6 +539,38 @@ test_async_locked (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count_entries (f->dir), ==, 0);
 }
 
+/* Issue 24: a yes/no nobody answered is printed "Not assessed", never "No";
+ * an answered No stays No. */
+static void
+test_unanswered_not_assessed (Fixture *f, gconstpointer data)
+{
+  g_autofree char *pdf = g_build_filename (f->dir, "risk.pdf", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *risk = NULL;
+  g_autoptr (GError) error = NULL;
+  GVariantDict d;
+
+  g_variant_dict_init (&d, NULL);
+  g_variant_dict_insert (&d, "wish-dead", "b", FALSE);
+  g_variant_dict_insert (&d, "suicidal-thoughts", "b", FALSE);
+  risk = create_signed (f->vault, f->patient, CFD_RECORD_RISK, OCCURRED + 5 * DAY,
+                        g_variant_dict_end (&d), TRUE);
+  {
+    gboolean exported
+        = cfd_vault_export_patient_pdf (f->vault, f->patient, FALSE, pdf, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (exported);
+  }
+  text = pdf_text (pdf);
+  if (text == NULL)
+    return;
+  g_assert_true (g_regex_match_simple ("Wish to be dead +No", text, 0, 0));
+  g_assert_true (g_regex_match_simple ("Thoughts of a method +Not assessed", text, 0, 0));
+  g_assert_true (g_regex_match_simple ("Suicidal behaviour +Not assessed", text, 0, 0));
+  g_assert_false (g_regex_match_simple ("Thoughts of a method +No\n", text, 0, 0));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -549,6 +581,7 @@ main (int argc, char **argv)
   ADD ("/confidant/export/medical-record-by-default", test_medical_record_by_default);
   ADD ("/confidant/export/psychotherapy-when-asked", test_psychotherapy_when_asked);
   ADD ("/confidant/export/print-document", test_print_document);
+  ADD ("/confidant/export/unanswered-not-assessed", test_unanswered_not_assessed);
   ADD ("/confidant/export/supervisor-may-not", test_supervisor_may_not_export);
   ADD ("/confidant/export/therapist-without-access", test_therapist_without_access);
   ADD ("/confidant/export/bad-destinations", test_bad_destinations);

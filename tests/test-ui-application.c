@@ -417,6 +417,126 @@ test_screensaver_locks (void)
   }
 }
 
+/* ---- the auto-lock setting (issue 24, finding 4) ---- */
+
+static gint64 fake_now;
+
+static gint64
+fake_clock (gpointer user_data)
+{
+  return fake_now;
+}
+
+static gboolean
+page_is_unlock (gconstpointer window)
+{
+  return g_strcmp0 (cfd_window_get_page_name (CFD_WINDOW ((gpointer)window)), "unlock") == 0;
+}
+
+static gboolean
+page_is_workspace (gconstpointer window)
+{
+  return g_strcmp0 (cfd_window_get_page_name (CFD_WINDOW ((gpointer)window)), "workspace") == 0;
+}
+
+static void
+test_auto_lock_setting (void)
+{
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "confidant-ui-app-XXXXXX", NULL);
+  g_autoptr (CfdVault) setup = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CfdApplication) app = NULL;
+  GSettings *settings;
+  CfdWindow *window;
+  int width = 0, height = 0;
+
+  g_assert_nonnull (g_mkdtemp (path));
+  g_rmdir (path);
+  setup = cfd_vault_create (path, "Dr Ada Owner", PASSPHRASE, &key, &error);
+  g_assert_no_error (error);
+  cfd_vault_lock (setup);
+  g_clear_object (&setup);
+
+  app = cfd_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  /* An object path of its own, as in the screensaver test. */
+  g_application_set_application_id (G_APPLICATION (app), "org.confidant.Confidant.AutoLockTest");
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  settings = cfd_application_get_settings (app);
+  g_assert_nonnull (settings);
+  g_settings_set_uint (settings, "auto-lock-minutes", 1);
+  g_settings_set_int (settings, "window-width", 900);
+  g_settings_set_int (settings, "window-height", 700);
+
+  /* Read when the window is attached to the application, not before. */
+  window = cfd_window_new (app, path);
+  g_assert_cmpuint (cfd_window_get_auto_lock_interval (window), ==, 60 * 1000);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 900);
+  g_assert_cmpint (height, ==, 700);
+
+  fake_now = g_get_monotonic_time ();
+  cfd_window_set_clock_for_testing (window, fake_clock, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_editable_set_text (
+      GTK_EDITABLE (cfd_test_ui_get_widget (GTK_WIDGET (window), "unlock_page/passphrase_row")),
+      PASSPHRASE);
+  g_assert_true (gtk_widget_activate_action (
+      cfd_test_ui_get_widget (GTK_WIDGET (window), "unlock_page"), "unlock.unlock", NULL));
+  cfd_test_ui_wait_until (page_is_workspace, window, "the workspace");
+
+  /* 59 idle seconds: still open. A minute and a bit: the lock page. The
+   * seconds count from the last input the window saw: other tests' windows
+   * come and go on the same display, and real input there is activity. */
+  {
+    gint64 last = cfd_window_get_last_activity_for_testing (window);
+    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+    fake_now = last + 59 * G_USEC_PER_SEC;
+    cfd_test_ui_spin (300);
+    if (cfd_window_get_last_activity_for_testing (window) == last)
+      g_assert_true (cfd_vault_is_unlocked (cfd_window_get_vault (window)));
+    while (!page_is_unlock (window))
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        if (cfd_window_get_last_activity_for_testing (window) != last)
+          g_test_message ("input counted as activity at +%" G_GINT64_FORMAT " s",
+                          (cfd_window_get_last_activity_for_testing (window) - last)
+                              / G_USEC_PER_SEC);
+        last = cfd_window_get_last_activity_for_testing (window);
+        fake_now = last + 61 * G_USEC_PER_SEC;
+        cfd_test_ui_spin (100);
+      }
+  }
+  g_assert_false (cfd_vault_is_unlocked (cfd_window_get_vault (window)));
+
+  /* Changes are followed live. */
+  g_settings_set_uint (settings, "auto-lock-minutes", 2);
+  g_assert_cmpuint (cfd_window_get_auto_lock_interval (window), ==, 2 * 60 * 1000);
+  g_settings_set_int (settings, "window-width", 1000);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 1000);
+  g_assert_cmpint (height, ==, 700);
+  g_settings_reset (settings, "auto-lock-minutes");
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  {
+    g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+    const char *name;
+
+    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *file = g_build_filename (path, name, NULL);
+        g_unlink (file);
+      }
+    g_rmdir (path);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -447,6 +567,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/confidant/ui/application/sleep-locks", test_sleep_locks);
   g_test_add_func ("/confidant/ui/application/screensaver-locks", test_screensaver_locks);
+  g_test_add_func ("/confidant/ui/application/auto-lock-setting", test_auto_lock_setting);
   status = g_test_run ();
   /* libadwaita keeps its settings-portal connection to the session bus for
    * the life of the process, so the bus is stopped but never torn down

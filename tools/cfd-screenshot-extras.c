@@ -129,7 +129,9 @@ select_patient_with_measures (void)
 
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (selection)); i++)
     {
+      /* What Enter on the row does: moving the selection only previews. */
       gtk_single_selection_set_selected (selection, i);
+      g_signal_emit_by_name (list, "activate", i);
       if (gtk_widget_get_visible (get_widget ("patient_page/gad7_label"))
           && gtk_widget_get_visible (get_widget ("patient_page/phq9_label")))
         return;
@@ -275,10 +277,54 @@ tour (const char *demo_dir, const char *passphrase, const char *supervisor_passp
   cfd_test_ui_spin (300);
   gtk_drop_down_set_selected (GTK_DROP_DOWN (get_widget ("editor/field-medication")), 1);
   gtk_drop_down_set_selected (GTK_DROP_DOWN (get_widget ("editor/field-route")), 1);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (get_widget ("editor/field-weight-kg")), 72.5);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (get_widget ("editor/field-dose-mg")), 40);
+  gtk_editable_set_text (GTK_EDITABLE (get_widget ("editor/field-weight-kg")), "72.5");
+  gtk_editable_set_text (GTK_EDITABLE (get_widget ("editor/field-dose-mg")), "40");
   scroll_to (gtk_widget_get_parent (get_widget ("editor/field-medication")));
   capture ("dosing");
+
+  /* Half-typed: a reading with only its systolic value and a weight that
+   * is no adult's. Kept as typed, each problem beside its field. */
+  {
+    GtkWidget *vitals = get_widget ("editor/field-vitals");
+    GtkWidget *cell;
+
+    g_signal_emit_by_name (g_object_get_data (G_OBJECT (vitals), "add-button"), "clicked");
+    cell = gtk_widget_get_first_child (
+        gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (gtk_widget_get_first_child (vitals))));
+    gtk_editable_set_text (GTK_EDITABLE (cell), "10:05");
+    gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_next_sibling (cell)), "128");
+    gtk_editable_set_text (GTK_EDITABLE (get_widget ("editor/field-weight-kg")), "7.25");
+    gtk_editable_set_text (GTK_EDITABLE (get_widget ("editor/field-infusion-start")), "10:");
+    scroll_to (get_widget ("editor/field-weight-kg"));
+    cfd_test_ui_spin (1800); /* the autosave: "Saved · n fields to fix" */
+    capture ("dosing-problem");
+
+    /* Completed and signed: what the signed record shows. */
+    {
+      const char *values[] = { "128", "82", "74", "98" };
+
+      for (int i = 0; i < 4; i++)
+        {
+          cell = gtk_widget_get_next_sibling (cell);
+          gtk_editable_set_text (GTK_EDITABLE (cell), values[i]);
+        }
+    }
+    gtk_editable_set_text (GTK_EDITABLE (get_widget ("editor/field-weight-kg")), "72.5");
+    gtk_editable_set_text (GTK_EDITABLE (get_widget ("editor/field-infusion-start")), "10:00");
+    gtk_editable_set_text (GTK_EDITABLE (get_widget ("editor/field-moaas")), "4");
+    gtk_toggle_button_set_active (
+        GTK_TOGGLE_BUTTON (get_widget ("editor/field-discharge-criteria-met-yes")), TRUE);
+    gtk_widget_activate_action (get_widget ("editor"), "editor.sign", NULL);
+    {
+      GtkWindow *confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+
+      adw_message_dialog_response (ADW_MESSAGE_DIALOG (confirm), "sign");
+      gtk_window_destroy (confirm);
+    }
+    cfd_test_ui_spin (300);
+    scroll_to (get_widget ("editor/field-weight-kg"));
+    capture ("dosing-signed");
+  }
   gtk_widget_activate_action (get_widget ("editor"), "editor.close", NULL);
   cfd_test_ui_spin (300);
 
@@ -306,6 +352,7 @@ tour (const char *demo_dir, const char *passphrase, const char *supervisor_passp
       cfd_test_ui_wait_until (page_is, "workspace", "the supervisor's workspace");
       list = GTK_LIST_VIEW (get_widget ("patient_list"));
       gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (list)), 0);
+      g_signal_emit_by_name (list, "activate", 0);
       cfd_test_ui_spin (300);
       timeline = GTK_LIST_BOX (get_widget ("patient_page/timeline"));
       {

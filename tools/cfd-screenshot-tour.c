@@ -213,8 +213,10 @@ tour (const char *demo_dir, const char *passphrase, const char *query)
        i < g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (list))));
        i++)
     {
+      /* What Enter on the row does: moving the selection only previews. */
       gtk_single_selection_set_selected (
           GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (list))), i);
+      g_signal_emit_by_name (list, "activate", i);
       if (gtk_widget_get_visible (get_widget ("patient_page/measures_box")))
         break;
     }

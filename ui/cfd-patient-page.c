@@ -1,6 +1,8 @@
 /* cfd-patient-page.c: one patient: details, risk flag, latest measures and the timeline. */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "cfd-measure.h"
@@ -19,6 +21,7 @@ struct _CfdPatientPage
 
   CfdVault *vault;
   char *patient_id;
+  CfdPatient *patient;
   GListModel *records;
 
   AdwWindowTitle *title;
@@ -33,6 +36,8 @@ struct _CfdPatientPage
   CfdConsentPanel *consent_panel;
   GtkWidget *history_button;
   GtkWidget *record_menu_button;
+  GtkMenuButton *new_record_button;
+  GtkScrolledWindow *scroller;
   GtkStack *timeline_stack;
   GtkListBox *timeline;
 };
@@ -63,11 +68,30 @@ cfd_patient_page_get_patient_id (CfdPatientPage *self)
   return self->patient_id;
 }
 
+CfdPatient *
+cfd_patient_page_get_patient (CfdPatientPage *self)
+{
+  g_return_val_if_fail (CFD_IS_PATIENT_PAGE (self), NULL);
+  return self->patient;
+}
+
+void
+cfd_patient_page_show_new_record_menu (CfdPatientPage *self)
+{
+  g_return_if_fail (CFD_IS_PATIENT_PAGE (self));
+
+  /* A supervisor's page has the items disabled: the menu opens, empty of
+   * choices, as the button's would. */
+  if (self->patient_id != NULL && gtk_widget_get_mapped (GTK_WIDGET (self->new_record_button)))
+    gtk_menu_button_popup (self->new_record_button);
+}
+
 void
 cfd_patient_page_clear (CfdPatientPage *self)
 {
   g_return_if_fail (CFD_IS_PATIENT_PAGE (self));
 
+  g_clear_object (&self->patient);
   gtk_list_box_bind_model (self->timeline, NULL, NULL, NULL, NULL);
   cfd_measure_panel_clear (self->measure_panel);
   cfd_consent_panel_clear (self->consent_panel);
@@ -255,8 +279,18 @@ cfd_patient_page_load (CfdPatientPage *self,
   self->vault = vault;
   self->patient_id = g_strdup (patient_id);
   self->records = g_steal_pointer (&records);
+  self->patient = g_object_ref (patient);
 
+  /* Another patient's page starts at its top, where name, age and risk
+   * are; they stay pinned there (and in the header) while it scrolls. */
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
   adw_window_title_set_title (self->title, cfd_patient_get_name (patient));
+  {
+    g_autofree char *identity = cfd_ui_patient_identity (patient);
+    const char *age = strstr (identity, " · ");
+
+    adw_window_title_set_subtitle (self->title, age != NULL ? age + strlen (" · ") : "");
+  }
   gtk_label_set_label (self->name_label, cfd_patient_get_name (patient));
   birth = cfd_patient_get_detail (patient, CFD_PATIENT_BIRTH_DATE);
   pronouns = cfd_patient_get_detail (patient, CFD_PATIENT_PRONOUNS);
@@ -324,6 +358,12 @@ new_record_action (GtkWidget *widget, const char *action_name, GVariant *paramet
 }
 
 static void
+new_record_menu_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  cfd_patient_page_show_new_record_menu (CFD_PATIENT_PAGE (widget));
+}
+
+static void
 export_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CfdPatientPage *self = CFD_PATIENT_PAGE (widget);
@@ -382,12 +422,16 @@ cfd_patient_page_class_init (CfdPatientPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, consent_panel);
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, history_button);
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, record_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, new_record_button);
+  gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, scroller);
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, timeline_stack);
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, timeline);
   gtk_widget_class_bind_template_callback (widget_class, row_activated);
   gtk_widget_class_bind_template_callback (widget_class, measures_changed);
 
   gtk_widget_class_install_action (widget_class, "patient.new-record", "s", new_record_action);
+  gtk_widget_class_install_action (widget_class, "patient.new-record-menu", NULL,
+                                   new_record_menu_action);
   gtk_widget_class_install_action (widget_class, "patient.export-pdf", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "patient.print", NULL, export_action);
 }
@@ -396,4 +440,13 @@ static void
 cfd_patient_page_init (CfdPatientPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* New Record never holds the keyboard focus: a stray space would open
+   * it and a second one pick an item. It opens on a click or Ctrl+N. */
+  for (GtkWidget *child = GTK_WIDGET (self->new_record_button); child != NULL;
+       child = gtk_widget_get_first_child (child))
+    {
+      gtk_widget_set_focusable (child, FALSE);
+      if (GTK_IS_BUTTON (child))
+        break;
+    }
 }

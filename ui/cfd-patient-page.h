@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "cfd-patient.h"
 #include "cfd-vault.h"
 
 G_BEGIN_DECLS
@@ -15,6 +16,11 @@ gboolean cfd_patient_page_load (CfdPatientPage *self,
                                 const char *patient_id,
                                 GError **error);
 const char *cfd_patient_page_get_patient_id (CfdPatientPage *self);
+/* The patient on the page (transfer none), or NULL. */
+CfdPatient *cfd_patient_page_get_patient (CfdPatientPage *self);
+/* Opens the New Record menu (Ctrl+N); a record is created only when an
+ * item of it is then chosen. */
+void cfd_patient_page_show_new_record_menu (CfdPatientPage *self);
 void cfd_patient_page_clear (CfdPatientPage *self);
 void cfd_patient_page_set_show_back_button (CfdPatientPage *self, gboolean show);
 

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cfd-draft-recovery.h"
 #include "cfd-template.h"
 
 #include "cfd-record-editor.h"
@@ -36,6 +37,7 @@ struct _CfdRecordEditor
   AdwWindowTitle *title;
   GtkLabel *saved_label;
   GtkButton *sign_button;
+  GtkButton *discard_button;
   GtkButton *addendum_button;
   GtkMenuButton *history_button;
   GtkButton *back_button;
@@ -47,6 +49,17 @@ struct _CfdRecordEditor
   GtkListBox *revision_list;
   GtkWidget *addenda_box;
   GtkListBox *addenda_list;
+  GtkWidget *identity_bar;
+  GtkLabel *identity_label;
+  GtkWidget *identity_risk;
+  GtkRevealer *recovery_revealer;
+  GtkLabel *recovery_label;
+  GtkScrolledWindow *scroller;
+
+  char *identity; /* "Name · age" of the patient whose chart this is */
+  /* A draft brought back from its sealed copy: forgotten in core once
+   * saved again, and not before. */
+  gboolean recovered;
 };
 
 G_DEFINE_FINAL_TYPE (CfdRecordEditor, cfd_record_editor, GTK_TYPE_WIDGET)
@@ -124,7 +137,14 @@ cfd_record_editor_clear (CfdRecordEditor *self)
   g_clear_object (&self->record);
   g_clear_object (&self->vault);
   self->dirty = FALSE;
+  self->recovered = FALSE;
   self->mode = MODE_EMPTY;
+  g_clear_pointer (&self->identity, g_free);
+  gtk_label_set_label (self->identity_label, "");
+  gtk_widget_set_visible (self->identity_bar, FALSE);
+  gtk_widget_set_visible (self->identity_risk, FALSE);
+  gtk_revealer_set_reveal_child (self->recovery_revealer, FALSE);
+  gtk_label_set_label (self->recovery_label, "");
   gtk_editable_set_text (GTK_EDITABLE (self->date_entry), "");
   gtk_label_set_label (self->status_label, "");
   adw_window_title_set_title (self->title, "");
@@ -159,6 +179,8 @@ format_iso_date (gint64 seconds)
 }
 
 static void update_chrome (CfdRecordEditor *self);
+static void update_subtitle (CfdRecordEditor *self);
+static void content_changed (CfdRecordEditor *self);
 static void refresh_history (CfdRecordEditor *self);
 
 /* The first save of a new addendum stores it as a draft addendum, which
@@ -180,24 +202,50 @@ save_new_addendum (CfdRecordEditor *self, GVariant *content, GError **error)
   /* The form keeps what is being typed; only the record behind it changes. */
   g_set_object (&self->record, addendum);
   self->mode = MODE_DRAFT;
-  {
-    g_autofree char *pretty_date = cfd_ui_format_date (cfd_record_get_occurred (addendum));
-
-    adw_window_title_set_title (self->title, cfd_ui_kind_title (CFD_RECORD_ADDENDUM));
-    adw_window_title_set_subtitle (self->title, pretty_date);
-  }
+  adw_window_title_set_title (self->title, cfd_ui_kind_title (CFD_RECORD_ADDENDUM));
+  update_subtitle (self);
   update_chrome (self);
   refresh_history (self);
   g_signal_emit (self, signals[RECORDS_CHANGED], 0);
   return TRUE;
 }
 
+/* The session date to save: what the date entry says when it is a date,
+ * else the record's own (a half-typed date cannot be a record's date; the
+ * entry keeps it and says so). */
+static gint64
+current_occurred (CfdRecordEditor *self)
+{
+  gint64 occurred = cfd_record_get_occurred (self->record);
+
+  /* An addendum keeps the date it was begun; it has no date field. */
+  if (self->mode == MODE_DRAFT && !showing_addendum (self))
+    parse_date (gtk_editable_get_text (GTK_EDITABLE (self->date_entry)), &occurred);
+  return occurred;
+}
+
+static void
+show_saved_state (CfdRecordEditor *self)
+{
+  guint problems = cfd_record_form_count_problems (self->form);
+
+  if (problems > 0)
+    {
+      /* Translators: the draft is saved as typed; some fields cannot be signed yet */
+      g_autofree char *note
+          = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Saved · %u field to fix before signing",
+                                          "Saved · %u fields to fix before signing", problems),
+                             problems);
+      set_indicator (self, note, FALSE);
+    }
+  else
+    set_indicator (self, _ ("Saved"), FALSE);
+}
+
 gboolean
 cfd_record_editor_save (CfdRecordEditor *self, GError **error)
 {
   g_autoptr (GVariant) content = NULL;
-  g_autofree char *skipped = NULL;
-  gint64 occurred;
   gboolean saved;
 
   g_return_val_if_fail (CFD_IS_RECORD_EDITOR (self), FALSE);
@@ -206,19 +254,15 @@ cfd_record_editor_save (CfdRecordEditor *self, GError **error)
   if ((self->mode != MODE_DRAFT && self->mode != MODE_ADDENDUM) || !self->dirty)
     return TRUE;
 
-  content = cfd_record_form_get_content (self->form, &skipped);
+  /* Everything as typed, valid or not: one unfinished field never stops
+   * the rest of the note from being saved. */
+  content = cfd_record_form_get_content (self->form);
   set_indicator (self, _ ("Saving…"), FALSE);
   if (self->mode == MODE_ADDENDUM)
     saved = save_new_addendum (self, content, error);
   else
-    {
-      /* An addendum keeps the date it was begun; it has no date field. */
-      occurred = cfd_record_get_occurred (self->record);
-      if (!showing_addendum (self))
-        parse_date (gtk_editable_get_text (GTK_EDITABLE (self->date_entry)), &occurred);
-      saved = cfd_vault_save_draft (self->vault, cfd_record_get_id (self->record), occurred,
-                                    content, error);
-    }
+    saved = cfd_vault_save_draft (self->vault, cfd_record_get_id (self->record),
+                                  current_occurred (self), content, error);
   if (!saved)
     {
       set_indicator (self, _ ("Not saved"), TRUE);
@@ -226,15 +270,38 @@ cfd_record_editor_save (CfdRecordEditor *self, GError **error)
     }
 
   self->dirty = FALSE;
-  if (skipped != NULL)
+  if (self->recovered)
     {
-      /* Translators: %s is a field label such as "Next session" */
-      g_autofree char *note = g_strdup_printf (_ ("Saved, except %s (incomplete)"), skipped);
-      set_indicator (self, note, TRUE);
+      g_autoptr (GError) forget_error = NULL;
+
+      /* Saved for real: the sealed copy has done its job. */
+      if (cfd_vault_forget_draft_recovery (self->vault, &forget_error))
+        self->recovered = FALSE;
+      else
+        g_debug ("The recovered draft's sealed copy stays: %s", forget_error->message);
     }
-  else
-    set_indicator (self, _ ("Saved"), FALSE);
+  show_saved_state (self);
   return TRUE;
+}
+
+gboolean
+cfd_record_editor_seal_unsaved (CfdRecordEditor *self, gboolean *on_disk, GError **error)
+{
+  g_autoptr (GVariant) content = NULL;
+
+  g_return_val_if_fail (CFD_IS_RECORD_EDITOR (self), FALSE);
+
+  if (on_disk != NULL)
+    *on_disk = FALSE;
+  if ((self->mode != MODE_DRAFT && self->mode != MODE_ADDENDUM) || !self->dirty)
+    return TRUE;
+  content = cfd_record_form_get_content (self->form);
+  if (self->mode == MODE_ADDENDUM)
+    return cfd_vault_seal_draft_recovery (self->vault, NULL, cfd_record_get_id (self->record),
+                                          cfd_record_get_occurred (self->record), content, on_disk,
+                                          error);
+  return cfd_vault_seal_draft_recovery (self->vault, cfd_record_get_id (self->record), NULL,
+                                        current_occurred (self), content, on_disk, error);
 }
 
 static gboolean
@@ -266,9 +333,24 @@ static void
 date_changed (CfdRecordEditor *self)
 {
   gint64 seconds;
+  gboolean valid = parse_date (gtk_editable_get_text (GTK_EDITABLE (self->date_entry)), &seconds);
 
-  if (self->mode == MODE_DRAFT && !showing_addendum (self)
-      && parse_date (gtk_editable_get_text (GTK_EDITABLE (self->date_entry)), &seconds))
+  /* The session date is the record's date, not a field of its content: a
+   * half-typed one cannot be stored, so the record keeps its last date
+   * and the entry says so until it is a date. */
+  if (valid)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->date_entry), "error");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->date_entry), NULL);
+    }
+  else
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->date_entry), "error");
+      gtk_widget_set_tooltip_text (
+          GTK_WIDGET (self->date_entry),
+          _ ("Not a date yet (YYYY-MM-DD): the record keeps its last saved date until it is one"));
+    }
+  if (self->mode == MODE_DRAFT && !showing_addendum (self) && valid)
     content_changed (self);
 }
 
@@ -380,6 +462,12 @@ update_chrome (CfdRecordEditor *self)
   addendum = addendum && !supervisor;
 
   gtk_widget_set_visible (GTK_WIDGET (self->sign_button), draft || addendum);
+  /* Only the author's own drafts can be discarded (core checks it too). */
+  gtk_widget_set_visible (GTK_WIDGET (self->discard_button),
+                          draft && self->record != NULL
+                              && g_strcmp0 (cfd_record_get_author_id (self->record),
+                                            cfd_vault_get_user_id (self->vault))
+                                     == 0);
   gtk_button_set_label (self->sign_button,
                         addendum || of_addendum ? _ ("Sign Addendum") : _ ("Sign"));
   gtk_widget_set_visible (GTK_WIDGET (self->addendum_button),
@@ -435,6 +523,31 @@ update_chrome (CfdRecordEditor *self)
 }
 
 static void
+update_subtitle (CfdRecordEditor *self)
+{
+  g_autofree char *pretty_date = NULL;
+  g_autofree char *subtitle = NULL;
+
+  if (self->record == NULL)
+    return;
+  pretty_date = cfd_ui_format_date (cfd_record_get_occurred (self->record));
+  subtitle = self->identity != NULL ? g_strdup_printf ("%s · %s", self->identity, pretty_date)
+                                    : g_strdup (pretty_date);
+  adw_window_title_set_subtitle (self->title, subtitle);
+}
+
+static void
+show_identity (CfdRecordEditor *self, const char *identity, gboolean risk)
+{
+  g_free (self->identity);
+  self->identity = g_strdup (identity);
+  gtk_label_set_label (self->identity_label, identity);
+  gtk_widget_set_visible (self->identity_risk, risk);
+  gtk_widget_set_visible (self->identity_bar, TRUE);
+  update_subtitle (self);
+}
+
+static void
 show_record (CfdRecordEditor *self, CfdRecord *record, EditorMode mode)
 {
   CfdRecordKind kind = cfd_record_get_kind (record);
@@ -449,7 +562,7 @@ show_record (CfdRecordEditor *self, CfdRecord *record, EditorMode mode)
   set_indicator (self, NULL, FALSE);
 
   adw_window_title_set_title (self->title, cfd_ui_kind_title (kind));
-  adw_window_title_set_subtitle (self->title, pretty_date);
+  update_subtitle (self);
   cfd_record_form_set_template (self->form, tmpl);
   cfd_record_form_set_content (self->form, content);
   g_signal_handlers_block_by_func (self->date_entry, date_changed, self);
@@ -474,6 +587,8 @@ cfd_record_editor_load (CfdRecordEditor *self,
                         GError **error)
 {
   g_autoptr (CfdRecord) record = NULL;
+  g_autofree char *identity = NULL;
+  gboolean risk = FALSE;
 
   g_return_val_if_fail (CFD_IS_RECORD_EDITOR (self), FALSE);
 
@@ -481,11 +596,89 @@ cfd_record_editor_load (CfdRecordEditor *self,
   if (record == NULL)
     return FALSE;
 
+  /* Moving between a record and its addenda stays in the same chart. */
+  if (self->record != NULL
+      && g_strcmp0 (cfd_record_get_patient_id (self->record), cfd_record_get_patient_id (record))
+             == 0)
+    {
+      identity = g_steal_pointer (&self->identity);
+      risk = gtk_widget_get_visible (self->identity_risk);
+    }
   g_object_ref (vault);
   cfd_record_editor_clear (self);
   self->vault = vault;
   show_record (self, record,
                cfd_record_get_status (record) == CFD_RECORD_SIGNED ? MODE_SIGNED : MODE_DRAFT);
+  if (identity != NULL)
+    show_identity (self, identity, risk);
+  return TRUE;
+}
+
+void
+cfd_record_editor_set_patient (CfdRecordEditor *self, CfdPatient *patient)
+{
+  g_autofree char *identity = NULL;
+
+  g_return_if_fail (CFD_IS_RECORD_EDITOR (self));
+
+  if (patient == NULL || self->record == NULL
+      || g_strcmp0 (cfd_patient_get_id (patient), cfd_record_get_patient_id (self->record)) != 0)
+    return;
+  identity = cfd_ui_patient_identity (patient);
+  show_identity (self, identity, cfd_patient_get_risk_flag (patient));
+}
+
+gboolean
+cfd_record_editor_restore (CfdRecordEditor *self,
+                           CfdVault *vault,
+                           CfdDraftRecovery *recovery,
+                           GError **error)
+{
+  g_autofree char *date = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *message = NULL;
+  g_autoptr (GError) save_error = NULL;
+
+  g_return_val_if_fail (CFD_IS_RECORD_EDITOR (self), FALSE);
+  g_return_val_if_fail (recovery != NULL, FALSE);
+
+  if (!cfd_record_editor_load (
+          self, vault, recovery->record_id != NULL ? recovery->record_id : recovery->parent_id,
+          error))
+    return FALSE;
+  if (recovery->parent_id != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "editor.add-addendum", NULL);
+  if (self->mode != MODE_DRAFT && self->mode != MODE_ADDENDUM)
+    {
+      g_set_error_literal (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_IMMUTABLE,
+                           "The record was signed after the draft was sealed; the recovered text "
+                           "was kept for you and is not lost");
+      return FALSE;
+    }
+  cfd_record_form_set_content (self->form, recovery->content);
+  if (self->mode == MODE_DRAFT && !showing_addendum (self))
+    {
+      date = format_iso_date (recovery->occurred);
+      g_signal_handlers_block_by_func (self->date_entry, date_changed, self);
+      gtk_editable_set_text (GTK_EDITABLE (self->date_entry), date);
+      g_signal_handlers_unblock_by_func (self->date_entry, date_changed, self);
+    }
+  self->recovered = TRUE;
+  self->dirty = TRUE;
+  when = cfd_ui_format_date_time (recovery->sealed_at);
+  message = g_strdup_printf (_ ("This draft could not be saved when the vault locked (%s). What "
+                                "you had typed was sealed for you and is back; check it."),
+                             when);
+  gtk_label_set_label (self->recovery_label, message);
+  gtk_revealer_set_reveal_child (self->recovery_revealer, TRUE);
+  /* Saved now if the disk allows; if not, autosave keeps trying and the
+   * sealed copy stays until it succeeds. */
+  if (!cfd_record_editor_save (self, &save_error))
+    {
+      cfd_ui_toast_error (GTK_WIDGET (self), _ ("The recovered draft could not be saved yet"),
+                          save_error);
+      content_changed (self);
+    }
   return TRUE;
 }
 
@@ -593,19 +786,6 @@ sign_draft (CfdRecordEditor *self)
 static void
 sign_addendum (CfdRecordEditor *self)
 {
-  g_autoptr (GVariant) content = NULL;
-  g_autofree char *skipped = NULL;
-
-  content = cfd_record_form_get_content (self->form, &skipped);
-  if (skipped != NULL || g_variant_n_children (content) == 0)
-    {
-      g_autofree char *message
-          = skipped != NULL
-                ? g_strdup_printf (_ ("Complete the field “%s” before signing"), skipped)
-                : g_strdup (_ ("Write the addendum before signing it"));
-      cfd_ui_toast (GTK_WIDGET (self), message);
-      return;
-    }
   self->dirty = TRUE;
   sign_draft (self);
 }
@@ -624,26 +804,137 @@ sign_response (AdwMessageDialog *dialog, const char *response, gpointer user_dat
 }
 
 static void
+not_ready_dialog (CfdRecordEditor *self, const char *problems)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                              _ ("Not Ready to Sign"), problems);
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "close", _ ("_Keep Editing"),
+                                    NULL);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Signing is where validity is required: everything that is wrong or
+ * unanswered is listed at once, before the confirmation; values that are
+ * valid but unusual are named in the confirmation itself. */
+static void
 sign_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CfdRecordEditor *self = CFD_RECORD_EDITOR (widget);
+  const CfdTemplate *tmpl;
+  g_autoptr (GVariant) content = NULL;
+  g_autoptr (GVariant) computed = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) warnings = NULL;
+  g_autoptr (GString) body = NULL;
   GtkWidget *dialog;
 
   if (self->mode != MODE_DRAFT && self->mode != MODE_ADDENDUM)
     return;
+  tmpl = cfd_template_get (self->mode == MODE_ADDENDUM ? CFD_RECORD_ADDENDUM
+                                                       : cfd_record_get_kind (self->record));
+  content = cfd_record_form_get_content (self->form);
+  computed = cfd_template_compute_draft (tmpl, content);
+  if (self->mode == MODE_ADDENDUM && g_variant_n_children (content) == 0)
+    {
+      cfd_ui_toast (widget, _ ("Write the addendum before signing it"));
+      return;
+    }
+  if (!cfd_template_check_signable (tmpl, computed, &error))
+    {
+      not_ready_dialog (self, error->message);
+      return;
+    }
+
+  body = g_string_new (_ ("Signing cannot be undone. A signed record can no longer be changed; "
+                          "later corrections become addenda."));
+  warnings = cfd_template_plausibility_warnings (tmpl, computed);
+  if (warnings != NULL)
+    {
+      g_string_append_printf (body, "\n\n%s", _ ("Please check these values first:"));
+      for (guint i = 0; warnings[i] != NULL; i++)
+        g_string_append_printf (body, "\n• %s", warnings[i]);
+    }
   dialog = adw_message_dialog_new (
       GTK_WINDOW (gtk_widget_get_root (widget)),
-      self->mode == MODE_ADDENDUM ? _ ("Sign the Addendum?") : _ ("Sign the Record?"),
-      _ ("Signing cannot be undone. A signed record can no longer be changed; later "
-         "corrections become addenda."));
+      self->mode == MODE_ADDENDUM ? _ ("Sign the Addendum?") : _ ("Sign the Record?"), body->str);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "sign",
-                                    _ ("_Sign"), NULL);
+                                    warnings != NULL ? _ ("_Sign Anyway") : _ ("_Sign"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "sign",
-                                              ADW_RESPONSE_SUGGESTED);
+                                              warnings != NULL ? ADW_RESPONSE_DESTRUCTIVE
+                                                               : ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (sign_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+discard_response (AdwMessageDialog *dialog, const char *response, gpointer user_data)
+{
+  CfdRecordEditor *self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CfdVault) vault = NULL;
+  g_autofree char *record_id = NULL;
+  g_autofree char *parent_id = NULL;
+
+  if (g_strcmp0 (response, "discard") != 0 || self->record == NULL || self->mode != MODE_DRAFT)
+    return;
+  vault = g_object_ref (self->vault);
+  record_id = g_strdup (cfd_record_get_id (self->record));
+  parent_id = g_strdup (cfd_record_get_parent_id (self->record));
+  g_clear_handle_id (&self->autosave_source, g_source_remove);
+  if (!cfd_vault_discard_draft (vault, record_id, &error))
+    {
+      cfd_ui_toast_error (GTK_WIDGET (self), _ ("The draft could not be discarded"), error);
+      return;
+    }
+  /* Nothing of it is left to save, nor to restore after a lock. */
+  self->dirty = FALSE;
+  if (self->recovered && !cfd_vault_forget_draft_recovery (vault, &error))
+    g_debug ("The discarded draft's sealed copy stays: %s", error->message);
+  cfd_ui_toast (GTK_WIDGET (self), _ ("Draft discarded"));
+  g_signal_emit (self, signals[RECORDS_CHANGED], 0);
+  if (parent_id != NULL)
+    {
+      g_autoptr (GError) load_error = NULL;
+
+      if (!cfd_record_editor_load (self, vault, parent_id, &load_error))
+        cfd_ui_toast_error (GTK_WIDGET (self), _ ("The record could not be opened"), load_error);
+      return;
+    }
+  /* Back to the patient (the workspace clears the editor on "closed"). */
+  g_signal_emit (self, signals[CLOSED], 0);
+}
+
+static void
+discard_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CfdRecordEditor *self = CFD_RECORD_EDITOR (widget);
+  GtkWidget *dialog;
+
+  if (self->mode != MODE_DRAFT || self->record == NULL)
+    return;
+  dialog = adw_message_dialog_new (
+      GTK_WINDOW (gtk_widget_get_root (widget)), _ ("Discard This Draft?"),
+      _ ("The draft and its earlier revisions will be deleted. This cannot be undone, and it is "
+         "recorded in the audit log. Signed records are never discarded."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "discard",
+                                    _ ("_Discard"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (discard_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+dismiss_banner_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  gtk_revealer_set_reveal_child (CFD_RECORD_EDITOR (widget)->recovery_revealer, FALSE);
 }
 
 static void
@@ -715,7 +1006,14 @@ cfd_record_editor_class_init (CfdRecordEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, title);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, saved_label);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, sign_button);
+  gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, discard_button);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, addendum_button);
+  gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, identity_bar);
+  gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, identity_label);
+  gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, identity_risk);
+  gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, recovery_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, recovery_label);
+  gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, scroller);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, history_button);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, back_button);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, status_label);
@@ -735,6 +1033,9 @@ cfd_record_editor_class_init (CfdRecordEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.sign", NULL, sign_action);
   gtk_widget_class_install_action (widget_class, "editor.add-addendum", NULL, addendum_action);
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "editor.discard", NULL, discard_action);
+  gtk_widget_class_install_action (widget_class, "editor.dismiss-banner", NULL,
+                                   dismiss_banner_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "editor.save",
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "editor.close", NULL);

@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "cfd-draft-recovery.h"
+#include "cfd-patient.h"
 #include "cfd-record.h"
 
 G_BEGIN_DECLS
@@ -22,6 +24,20 @@ void cfd_record_editor_show_revision (CfdRecordEditor *self, CfdRecord *revision
  * addendum being typed is saved as a draft addendum, which the editor
  * then holds (its id becomes the record id). */
 gboolean cfd_record_editor_save (CfdRecordEditor *self, GError **error);
+/* When a draft cannot be saved (a full disk) and the vault must lock:
+ * seals what is typed to the user (cfd_vault_seal_draft_recovery), to be
+ * restored at their next unlock. TRUE when there was nothing unsaved. */
+gboolean cfd_record_editor_seal_unsaved (CfdRecordEditor *self, gboolean *on_disk, GError **error);
+/* Opens the draft a sealed copy belongs to, puts the recovered text into
+ * it, says so in a banner, and saves it; the sealed copy is forgotten once
+ * that save succeeds. */
+gboolean cfd_record_editor_restore (CfdRecordEditor *self,
+                                    CfdVault *vault,
+                                    CfdDraftRecovery *recovery,
+                                    GError **error);
+/* Whose chart this is: shown pinned above the form and in the header bar. */
+void cfd_record_editor_set_patient (CfdRecordEditor *self, CfdPatient *patient);
+
 /* Drops the record and every control that held its text. */
 void cfd_record_editor_clear (CfdRecordEditor *self);
 

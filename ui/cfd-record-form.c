@@ -1,18 +1,31 @@
 /* cfd-record-form.c: the fields of one record, laid out from its kind's template. */
 #include "config.h"
 
+#include <errno.h>
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
 #include "cfd-record-form.h"
 
+/* A yes/no question has three answers; "not assessed" is the one nobody
+ * chose, and it is never stored as "no". */
+enum
+{
+  ANSWER_UNSET,
+  ANSWER_YES,
+  ANSWER_NO,
+  N_ANSWERS
+};
+
 typedef struct
 {
   const CfdTemplateField *field;
-  GtkWidget *control; /* entry, text view, spin button, drop-down, check, list box */
-  GPtrArray *checks;  /* CHECKLIST: one GtkCheckButton per choice */
-  gboolean has_value; /* numbers: set by the user or the content */
+  GtkWidget *control; /* entry, text view, drop-down, answer box, checklist box, list box */
+  GPtrArray *checks;  /* CHECKLIST: one GtkCheckButton per choice; BOOLEAN: the answers */
+  GtkWidget *problem; /* what stops this value being signed, or what to double-check */
 } FieldBinding;
 
 struct _CfdRecordForm
@@ -21,8 +34,9 @@ struct _CfdRecordForm
 
   const CfdTemplate *tmpl;
   GPtrArray *bindings;
-  gboolean loading;
+  guint loading; /* nested: filling controls in code is not typing */
   gboolean editable;
+  guint n_problems;
 
   GtkWidget *box;
 };
@@ -44,36 +58,98 @@ binding_free (FieldBinding *binding)
   g_free (binding);
 }
 
-static void update_computed (CfdRecordForm *self);
+static void update_derived (CfdRecordForm *self);
 
 static void
 emit_changed (CfdRecordForm *self)
 {
-  update_computed (self);
-  if (!self->loading)
-    g_signal_emit (self, signals[CHANGED], 0);
+  if (self->loading)
+    return;
+  update_derived (self);
+  g_signal_emit (self, signals[CHANGED], 0);
 }
 
-static void
-number_changed (GtkSpinButton *spin, FieldBinding *binding)
-{
-  CfdRecordForm *self = g_object_get_data (G_OBJECT (spin), "form");
+/* ---- numbers: typed text, kept as typed until it is a number ---- */
 
-  if (!self->loading)
-    binding->has_value = TRUE;
-  emit_changed (self);
+/* The value of a number typed into an entry: "x" or "d" when the text is
+ * one, the text itself ("s") when not, NULL when blank. A comma is taken
+ * as the decimal point, as many keyboards type it. */
+static GVariant *
+typed_number (const CfdTemplateField *field, const char *text)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (text));
+  char *end = NULL;
+
+  if (trimmed[0] == '\0')
+    return NULL;
+  if (strspn (trimmed, "0123456789.,-+") == strlen (trimmed))
+    {
+      if (field->type == CFD_FIELD_INTEGER)
+        {
+          gint64 value;
+
+          errno = 0;
+          value = g_ascii_strtoll (trimmed, &end, 10);
+          if (end != trimmed && *end == '\0' && errno == 0)
+            return g_variant_new_int64 (value);
+        }
+      else
+        {
+          double value;
+          char *comma = strchr (trimmed, ',');
+
+          if (comma != NULL && strchr (comma + 1, ',') == NULL && strchr (trimmed, '.') == NULL)
+            *comma = '.';
+          value = g_ascii_strtod (trimmed, &end);
+          if (end != trimmed && *end == '\0' && isfinite (value))
+            return g_variant_new_double (value);
+        }
+    }
+  return g_variant_new_string (text);
 }
 
-/* ---- vitals: an editable list of readings ---- */
-
-enum
+static char *
+number_text (GVariant *value)
 {
-  VITAL_SYSTOLIC,
-  VITAL_DIASTOLIC,
-  VITAL_HEART_RATE,
-  VITAL_SPO2,
-  N_VITALS
-};
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (value == NULL)
+    return g_strdup ("");
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
+    return g_strdup_printf ("%" G_GINT64_FORMAT, g_variant_get_int64 (value));
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE))
+    return g_strdup (
+        g_ascii_formatd (buffer, sizeof buffer, "%.10g", g_variant_get_double (value)));
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+    return g_variant_dup_string (value, NULL);
+  return g_strdup ("");
+}
+
+static GtkWidget *
+entry_new (CfdRecordForm *self, const char *placeholder, int width, const char *label)
+{
+  GtkWidget *entry = gtk_entry_new ();
+
+  if (placeholder != NULL)
+    gtk_entry_set_placeholder_text (GTK_ENTRY (entry), placeholder);
+  if (width > 0)
+    {
+      gtk_editable_set_width_chars (GTK_EDITABLE (entry), width);
+      gtk_editable_set_max_width_chars (GTK_EDITABLE (entry), width);
+    }
+  if (label != NULL)
+    {
+      gtk_widget_set_tooltip_text (entry, label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                      -1);
+    }
+  g_signal_connect_swapped (entry, "changed", G_CALLBACK (emit_changed), self);
+  return entry;
+}
+
+/* ---- vitals: an editable list of readings, each cell typed ---- */
+
+#define N_CELLS 5 /* time, systolic, diastolic, heart rate, SpO2 */
 
 static void
 remove_reading (GtkButton *button, gpointer user_data)
@@ -86,53 +162,31 @@ remove_reading (GtkButton *button, gpointer user_data)
   emit_changed (self);
 }
 
-static GtkWidget *
-spin_new (double min, double max, const char *label)
-{
-  GtkWidget *spin = gtk_spin_button_new_with_range (min, max, 1);
-
-  gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
-  gtk_widget_set_tooltip_text (spin, label);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-  return spin;
-}
-
 static void
-add_reading (CfdRecordForm *self,
-             GtkListBox *list,
-             const char *time,
-             const guint16 values[N_VITALS])
+add_reading (CfdRecordForm *self, GtkListBox *list, const char *const cells[N_CELLS])
 {
   GtkWidget *row_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *time_entry = gtk_entry_new ();
   GtkWidget *remove = gtk_button_new_from_icon_name ("list-remove-symbolic");
-  const char *labels[N_VITALS]
-      = { _ ("Systolic (mmHg)"), _ ("Diastolic (mmHg)"), _ ("Heart rate (bpm)"), _ ("SpO₂ (%)") };
-  const double maxima[N_VITALS] = { 300, 200, 250, 100 };
+  const char *labels[N_CELLS] = { _ ("Time of reading"), _ ("Systolic (mmHg)"),
+                                  _ ("Diastolic (mmHg)"), _ ("Heart rate (bpm)"), _ ("SpO₂ (%)") };
+  const char *placeholders[N_CELLS] = { _ ("HH:MM"), _ ("Sys"), _ ("Dia"), _ ("HR"), _ ("SpO₂") };
 
   gtk_widget_set_margin_top (row_box, 6);
   gtk_widget_set_margin_bottom (row_box, 6);
   gtk_widget_set_margin_start (row_box, 6);
   gtk_widget_set_margin_end (row_box, 6);
-  gtk_editable_set_text (GTK_EDITABLE (time_entry), time != NULL ? time : "");
-  gtk_entry_set_placeholder_text (GTK_ENTRY (time_entry), _ ("HH:MM"));
-  gtk_editable_set_width_chars (GTK_EDITABLE (time_entry), 6);
-  gtk_editable_set_editable (GTK_EDITABLE (time_entry), self->editable);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (time_entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _ ("Time of reading"), -1);
-  g_signal_connect_swapped (time_entry, "changed", G_CALLBACK (emit_changed), self);
-  gtk_box_append (GTK_BOX (row_box), time_entry);
-
-  for (int i = 0; i < N_VITALS; i++)
+  for (int i = 0; i < N_CELLS; i++)
     {
-      GtkWidget *spin = spin_new (0, maxima[i], labels[i]);
+      GtkWidget *entry = entry_new (self, placeholders[i], i == 0 ? 6 : 5, labels[i]);
 
-      gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), values != NULL ? values[i] : 0);
-      gtk_widget_set_sensitive (spin, self->editable);
-      g_signal_connect_swapped (spin, "value-changed", G_CALLBACK (emit_changed), self);
-      gtk_box_append (GTK_BOX (row_box), spin);
+      self->loading++;
+      gtk_editable_set_text (GTK_EDITABLE (entry), cells != NULL ? cells[i] : "");
+      self->loading--;
+      if (i > 0)
+        gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_DIGITS);
+      gtk_editable_set_editable (GTK_EDITABLE (entry), self->editable);
+      gtk_box_append (GTK_BOX (row_box), entry);
     }
-
   gtk_widget_set_tooltip_text (remove, _ ("Remove Reading"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _ ("Remove reading"), -1);
@@ -150,37 +204,61 @@ add_reading_clicked (GtkButton *button, gpointer user_data)
   GtkListBox *list = g_object_get_data (G_OBJECT (button), "list");
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *time = g_date_time_format (now, "%H:%M");
+  /* The time is filled in; the values start blank, never at 0. */
+  const char *cells[N_CELLS] = { time, "", "", "", "" };
 
-  add_reading (self, list, time, NULL);
+  add_reading (self, list, cells);
   emit_changed (self);
 }
 
+static gboolean
+parse_cell (const char *text, guint16 *out)
+{
+  guint64 value;
+  char *end = NULL;
+
+  if (text[0] == '\0' || strspn (text, "0123456789") != strlen (text) || strlen (text) > 5)
+    return FALSE;
+  value = g_ascii_strtoull (text, &end, 10);
+  if (value > G_MAXUINT16)
+    return FALSE;
+  *out = (guint16)value;
+  return TRUE;
+}
+
+/* Readings as values when every cell is a whole number, else every cell
+ * as typed: a half-filled reading is kept, not dropped or zeroed. */
 static GVariant *
 vitals_value (GtkListBox *list)
 {
-  g_auto (GVariantBuilder) builder
+  g_auto (GVariantBuilder) values
       = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE));
-  gboolean any = FALSE;
+  g_auto (GVariantBuilder) typed
+      = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPED_TYPE));
+  gboolean any = FALSE, all_numbers = TRUE;
 
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (list)); row != NULL;
        row = gtk_widget_get_next_sibling (row))
     {
-      GtkWidget *box = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row));
-      GtkWidget *child = gtk_widget_get_first_child (box);
-      const char *time = gtk_editable_get_text (GTK_EDITABLE (child));
-      guint16 values[N_VITALS];
+      GtkWidget *child
+          = gtk_widget_get_first_child (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row)));
+      const char *cells[N_CELLS];
+      guint16 numbers[N_CELLS] = { 0 };
 
-      for (int i = 0; i < N_VITALS; i++)
+      for (int i = 0; i < N_CELLS; i++, child = gtk_widget_get_next_sibling (child))
         {
-          child = gtk_widget_get_next_sibling (child);
-          values[i] = (guint16)gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (child));
+          cells[i] = gtk_editable_get_text (GTK_EDITABLE (child));
+          if (i > 0 && !parse_cell (cells[i], &numbers[i]))
+            all_numbers = FALSE;
         }
-      g_variant_builder_add (&builder, "(sqqqq)", time, values[0], values[1], values[2], values[3]);
+      g_variant_builder_add (&typed, "(sssss)", cells[0], cells[1], cells[2], cells[3], cells[4]);
+      g_variant_builder_add (&values, "(sqqqq)", cells[0], numbers[1], numbers[2], numbers[3],
+                             numbers[4]);
       any = TRUE;
     }
   if (!any)
     return NULL;
-  return g_variant_builder_end (&builder);
+  return all_numbers ? g_variant_builder_end (&values) : g_variant_builder_end (&typed);
 }
 
 static void
@@ -190,6 +268,80 @@ clear_list (GtkListBox *list)
 
   while ((row = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
     gtk_list_box_remove (list, row);
+}
+
+static void
+set_vitals (CfdRecordForm *self, GtkListBox *list, GVariant *value)
+{
+  GVariantIter iter;
+
+  clear_list (list);
+  if (value == NULL)
+    return;
+  g_variant_iter_init (&iter, value);
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPED_TYPE)))
+    {
+      const char *cells[N_CELLS];
+
+      while (g_variant_iter_next (&iter, "(&s&s&s&s&s)", &cells[0], &cells[1], &cells[2], &cells[3],
+                                  &cells[4]))
+        add_reading (self, list, cells);
+    }
+  else if (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE)))
+    {
+      const char *time;
+      guint16 v[4];
+
+      while (g_variant_iter_next (&iter, "(&sqqqq)", &time, &v[0], &v[1], &v[2], &v[3]))
+        {
+          g_autofree char *s0 = g_strdup_printf ("%u", v[0]);
+          g_autofree char *s1 = g_strdup_printf ("%u", v[1]);
+          g_autofree char *s2 = g_strdup_printf ("%u", v[2]);
+          g_autofree char *s3 = g_strdup_printf ("%u", v[3]);
+          const char *cells[N_CELLS] = { time, s0, s1, s2, s3 };
+
+          add_reading (self, list, cells);
+        }
+    }
+}
+
+/* ---- yes/no: not assessed, yes, no ---- */
+
+static void
+answer_toggled (GtkToggleButton *button, CfdRecordForm *self)
+{
+  /* The group's other button untoggles too: one change, not two. */
+  if (gtk_toggle_button_get_active (button))
+    emit_changed (self);
+}
+
+static GtkWidget *
+answers_new (CfdRecordForm *self, FieldBinding *binding)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  const char *labels[N_ANSWERS] = { _ ("Not assessed"), _ ("Yes"), _ ("No") };
+  const char *suffixes[N_ANSWERS] = { "unset", "yes", "no" };
+  GtkWidget *first = NULL;
+
+  gtk_widget_add_css_class (box, "linked");
+  gtk_widget_set_halign (box, GTK_ALIGN_START);
+  binding->checks = g_ptr_array_new ();
+  for (int i = 0; i < N_ANSWERS; i++)
+    {
+      GtkWidget *button = gtk_toggle_button_new_with_label (labels[i]);
+      g_autofree char *name = g_strdup_printf ("field-%s-%s", binding->field->id, suffixes[i]);
+
+      gtk_widget_set_name (button, name);
+      if (first != NULL)
+        gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), GTK_TOGGLE_BUTTON (first));
+      else
+        first = button;
+      g_signal_connect (button, "toggled", G_CALLBACK (answer_toggled), self);
+      g_ptr_array_add (binding->checks, button);
+      gtk_box_append (GTK_BOX (box), button);
+    }
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (first), TRUE);
+  return box;
 }
 
 /* ---- building the form ---- */
@@ -215,14 +367,15 @@ build_control (CfdRecordForm *self, FieldBinding *binding, GtkWidget *field_box)
   switch (field->type)
     {
       case CFD_FIELD_TEXT:
+        control = entry_new (self, NULL, 0, NULL);
+        break;
       case CFD_FIELD_DATE:
+        control = entry_new (self, _ ("YYYY-MM-DD"), 12, NULL);
+        gtk_widget_set_halign (control, GTK_ALIGN_START);
+        break;
       case CFD_FIELD_TIME:
-        control = gtk_entry_new ();
-        if (field->type == CFD_FIELD_DATE)
-          gtk_entry_set_placeholder_text (GTK_ENTRY (control), _ ("YYYY-MM-DD"));
-        else if (field->type == CFD_FIELD_TIME)
-          gtk_entry_set_placeholder_text (GTK_ENTRY (control), _ ("HH:MM"));
-        g_signal_connect_swapped (control, "changed", G_CALLBACK (emit_changed), self);
+        control = entry_new (self, _ ("HH:MM"), 6, NULL);
+        gtk_widget_set_halign (control, GTK_ALIGN_START);
         break;
 
       case CFD_FIELD_LONG_TEXT:
@@ -250,33 +403,25 @@ build_control (CfdRecordForm *self, FieldBinding *binding, GtkWidget *field_box)
 
       case CFD_FIELD_INTEGER:
       case CFD_FIELD_NUMBER:
-        {
-          gboolean integer = field->type == CFD_FIELD_INTEGER;
-          double min = field->min, max = field->max;
+        /* An entry, not a spin button: it starts blank, can be cleared,
+         * and keeps what is being typed. */
+        control = entry_new (self, NULL, 10, NULL);
+        gtk_entry_set_input_purpose (GTK_ENTRY (control), field->type == CFD_FIELD_INTEGER
+                                                              ? GTK_INPUT_PURPOSE_DIGITS
+                                                              : GTK_INPUT_PURPOSE_NUMBER);
+        gtk_widget_set_halign (control, GTK_ALIGN_START);
+        if (field->unit != NULL && field->unit[0] != '\0')
+          {
+            GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+            GtkWidget *unit = gtk_label_new (field->unit);
 
-          if (min >= max)
-            {
-              min = 0;
-              max = 100000;
-            }
-          control = gtk_spin_button_new_with_range (min, max, integer ? 1 : 0.1);
-          gtk_spin_button_set_digits (GTK_SPIN_BUTTON (control), integer ? 0 : 2);
-          gtk_widget_set_halign (control, GTK_ALIGN_START);
-          g_object_set_data (G_OBJECT (control), "form", self);
-          g_signal_connect (control, "value-changed", G_CALLBACK (number_changed), binding);
-          if (field->unit != NULL && field->unit[0] != '\0')
-            {
-              GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-              GtkWidget *unit = gtk_label_new (field->unit);
-
-              gtk_widget_add_css_class (unit, "dim-label");
-              gtk_box_append (GTK_BOX (row), control);
-              gtk_box_append (GTK_BOX (row), unit);
-              gtk_box_append (GTK_BOX (field_box), row);
-              return control;
-            }
-          break;
-        }
+            gtk_widget_add_css_class (unit, "dim-label");
+            gtk_box_append (GTK_BOX (row), control);
+            gtk_box_append (GTK_BOX (row), unit);
+            gtk_box_append (GTK_BOX (field_box), row);
+            return control;
+          }
+        break;
 
       case CFD_FIELD_CHOICE:
         {
@@ -295,8 +440,7 @@ build_control (CfdRecordForm *self, FieldBinding *binding, GtkWidget *field_box)
         }
 
       case CFD_FIELD_BOOLEAN:
-        control = gtk_check_button_new_with_label (_ ("Yes"));
-        g_signal_connect_swapped (control, "toggled", G_CALLBACK (emit_changed), self);
+        control = answers_new (self, binding);
         break;
 
       case CFD_FIELD_CHECKLIST:
@@ -351,9 +495,11 @@ cfd_record_form_set_template (CfdRecordForm *self, const CfdTemplate *tmpl)
   while ((child = gtk_widget_get_first_child (self->box)) != NULL)
     gtk_box_remove (GTK_BOX (self->box), child);
   self->tmpl = tmpl;
+  self->n_problems = 0;
   if (tmpl == NULL)
     return;
 
+  self->loading++;
   for (guint i = 0; i < tmpl->fields->len; i++)
     {
       const CfdTemplateField *field = g_ptr_array_index (tmpl->fields, i);
@@ -363,6 +509,7 @@ cfd_record_form_set_template (CfdRecordForm *self, const CfdTemplate *tmpl)
           = field->required ? g_strdup_printf ("%s *", field->label) : g_strdup (field->label);
       GtkWidget *label = gtk_label_new (title);
       g_autofree char *name = g_strdup_printf ("field-%s", field->id);
+      g_autofree char *problem_name = g_strdup_printf ("problem-%s", field->id);
 
       binding->field = field;
       gtk_label_set_xalign (GTK_LABEL (label), 0);
@@ -380,15 +527,28 @@ cfd_record_form_set_template (CfdRecordForm *self, const CfdTemplate *tmpl)
           gtk_box_append (GTK_BOX (field_box), help);
         }
       binding->control = build_control (self, binding, field_box);
+      /* The field's problem sits right under it, in words. */
+      binding->problem = gtk_label_new (NULL);
+      gtk_widget_set_name (binding->problem, problem_name);
+      gtk_label_set_xalign (GTK_LABEL (binding->problem), 0);
+      gtk_label_set_wrap (GTK_LABEL (binding->problem), TRUE);
+      gtk_widget_add_css_class (binding->problem, "caption");
+      gtk_widget_add_css_class (binding->problem, "field-problem");
+      gtk_widget_set_visible (binding->problem, FALSE);
+      gtk_box_append (GTK_BOX (field_box), binding->problem);
       /* Named so that tests and assistive technology can find each field. */
       gtk_widget_set_name (binding->control, name);
       gtk_accessible_update_relation (GTK_ACCESSIBLE (binding->control),
                                       GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL, -1);
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (binding->control),
+                                      GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, binding->problem, NULL,
+                                      -1);
       g_ptr_array_add (self->bindings, binding);
       gtk_box_append (GTK_BOX (self->box), field_box);
     }
+  self->loading--;
   cfd_record_form_set_editable (self, self->editable);
-  update_computed (self);
+  update_derived (self);
 }
 
 static void
@@ -419,16 +579,12 @@ set_binding (CfdRecordForm *self, FieldBinding *binding, GVariant *value)
         break;
       case CFD_FIELD_INTEGER:
       case CFD_FIELD_NUMBER:
-        binding->has_value = value != NULL;
-        if (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
-          gtk_spin_button_set_value (GTK_SPIN_BUTTON (binding->control),
-                                     g_variant_get_int64 (value));
-        else if (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE))
-          gtk_spin_button_set_value (GTK_SPIN_BUTTON (binding->control),
-                                     g_variant_get_double (value));
-        else
-          gtk_spin_button_set_value (GTK_SPIN_BUTTON (binding->control), MAX (field->min, 0));
-        break;
+        {
+          g_autofree char *text = number_text (value);
+
+          gtk_editable_set_text (GTK_EDITABLE (binding->control), text);
+          break;
+        }
       case CFD_FIELD_CHOICE:
         {
           guint selected = 0;
@@ -442,11 +598,14 @@ set_binding (CfdRecordForm *self, FieldBinding *binding, GVariant *value)
           break;
         }
       case CFD_FIELD_BOOLEAN:
-        gtk_check_button_set_active (GTK_CHECK_BUTTON (binding->control),
-                                     value != NULL
-                                         && g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN)
-                                         && g_variant_get_boolean (value));
-        break;
+        {
+          guint answer = ANSWER_UNSET;
+
+          if (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN))
+            answer = g_variant_get_boolean (value) ? ANSWER_YES : ANSWER_NO;
+          gtk_toggle_button_set_active (g_ptr_array_index (binding->checks, answer), TRUE);
+          break;
+        }
       case CFD_FIELD_CHECKLIST:
         for (guint i = 0; i < binding->checks->len; i++)
           {
@@ -462,19 +621,7 @@ set_binding (CfdRecordForm *self, FieldBinding *binding, GVariant *value)
           }
         break;
       case CFD_FIELD_VITALS:
-        clear_list (GTK_LIST_BOX (binding->control));
-        if (value != NULL
-            && g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE)))
-          {
-            GVariantIter iter;
-            const char *time;
-            guint16 values[N_VITALS];
-
-            g_variant_iter_init (&iter, value);
-            while (g_variant_iter_next (&iter, "(&sqqqq)", &time, &values[0], &values[1],
-                                        &values[2], &values[3]))
-              add_reading (self, GTK_LIST_BOX (binding->control), time, values);
-          }
+        set_vitals (self, GTK_LIST_BOX (binding->control), value);
         break;
     }
 }
@@ -484,7 +631,7 @@ cfd_record_form_set_content (CfdRecordForm *self, GVariant *content)
 {
   g_return_if_fail (CFD_IS_RECORD_FORM (self));
 
-  self->loading = TRUE;
+  self->loading++;
   for (guint i = 0; i < self->bindings->len; i++)
     {
       FieldBinding *binding = g_ptr_array_index (self->bindings, i);
@@ -494,122 +641,97 @@ cfd_record_form_set_content (CfdRecordForm *self, GVariant *content)
         value = g_variant_lookup_value (content, binding->field->id, NULL);
       set_binding (self, binding, value);
     }
-  self->loading = FALSE;
-  update_computed (self);
+  self->loading--;
+  update_derived (self);
 }
 
-static gboolean
-well_formed_date (const char *text)
+static GVariant *
+binding_value (FieldBinding *binding)
 {
-  int y, m, d;
-  char tail;
+  const CfdTemplateField *field = binding->field;
 
-  return sscanf (text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && strlen (text) == 10
-         && g_date_valid_dmy (d, m, y);
-}
+  switch (field->type)
+    {
+      case CFD_FIELD_TEXT:
+      case CFD_FIELD_DATE:
+      case CFD_FIELD_TIME:
+        {
+          const char *text = gtk_editable_get_text (GTK_EDITABLE (binding->control));
 
-static gboolean
-well_formed_time (const char *text)
-{
-  int h, m;
-  char tail;
+          /* A half-written date or time is kept as typed; signing asks. */
+          return text[0] != '\0' ? g_variant_new_string (text) : NULL;
+        }
+      case CFD_FIELD_LONG_TEXT:
+        {
+          GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (binding->control));
+          GtkTextIter start, end;
+          g_autofree char *text = NULL;
 
-  return sscanf (text, "%2d:%2d%c", &h, &m, &tail) == 2 && strlen (text) == 5 && h >= 0 && h < 24
-         && m >= 0 && m < 60;
+          gtk_text_buffer_get_bounds (buffer, &start, &end);
+          text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+          return text[0] != '\0' ? g_variant_new_string (text) : NULL;
+        }
+      case CFD_FIELD_INTEGER:
+      case CFD_FIELD_NUMBER:
+        return typed_number (field, gtk_editable_get_text (GTK_EDITABLE (binding->control)));
+      case CFD_FIELD_CHOICE:
+        {
+          guint selected = gtk_drop_down_get_selected (GTK_DROP_DOWN (binding->control));
+
+          if (selected > 0 && selected != GTK_INVALID_LIST_POSITION)
+            return g_variant_new_string (field->choices[selected - 1]);
+          return NULL;
+        }
+      case CFD_FIELD_BOOLEAN:
+        if (gtk_toggle_button_get_active (g_ptr_array_index (binding->checks, ANSWER_YES)))
+          return g_variant_new_boolean (TRUE);
+        if (gtk_toggle_button_get_active (g_ptr_array_index (binding->checks, ANSWER_NO)))
+          return g_variant_new_boolean (FALSE);
+        return NULL; /* not assessed: no answer is stored */
+      case CFD_FIELD_CHECKLIST:
+        {
+          g_autoptr (GPtrArray) ids = g_ptr_array_new ();
+
+          for (guint j = 0; j < binding->checks->len; j++)
+            if (gtk_check_button_get_active (g_ptr_array_index (binding->checks, j)))
+              g_ptr_array_add (ids, field->choices[j]);
+          if (ids->len > 0)
+            return g_variant_new_strv ((const char *const *)ids->pdata, ids->len);
+          return NULL;
+        }
+      case CFD_FIELD_VITALS:
+        return vitals_value (GTK_LIST_BOX (binding->control));
+      default:
+        return NULL;
+    }
 }
 
 GVariant *
-cfd_record_form_get_content (CfdRecordForm *self, char **skipped)
+cfd_record_form_get_content (CfdRecordForm *self)
 {
   g_auto (GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
 
   g_return_val_if_fail (CFD_IS_RECORD_FORM (self), NULL);
 
-  if (skipped != NULL)
-    *skipped = NULL;
-
   for (guint i = 0; i < self->bindings->len; i++)
     {
       FieldBinding *binding = g_ptr_array_index (self->bindings, i);
-      const CfdTemplateField *field = binding->field;
-      GVariant *value = NULL;
+      GVariant *value;
 
-      if (field->computed)
+      if (binding->field->computed)
         continue; /* core fills it in when the record is saved */
-
-      switch (field->type)
-        {
-          case CFD_FIELD_TEXT:
-          case CFD_FIELD_DATE:
-          case CFD_FIELD_TIME:
-            {
-              const char *text = gtk_editable_get_text (GTK_EDITABLE (binding->control));
-
-              if (text[0] == '\0')
-                break;
-              if ((field->type == CFD_FIELD_DATE && !well_formed_date (text))
-                  || (field->type == CFD_FIELD_TIME && !well_formed_time (text)))
-                {
-                  if (skipped != NULL && *skipped == NULL)
-                    *skipped = g_strdup (field->label);
-                  break;
-                }
-              value = g_variant_new_string (text);
-              break;
-            }
-          case CFD_FIELD_LONG_TEXT:
-            {
-              GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (binding->control));
-              GtkTextIter start, end;
-              g_autofree char *text = NULL;
-
-              gtk_text_buffer_get_bounds (buffer, &start, &end);
-              text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-              if (text[0] != '\0')
-                value = g_variant_new_string (text);
-              break;
-            }
-          case CFD_FIELD_INTEGER:
-            if (binding->has_value)
-              value = g_variant_new_int64 (
-                  gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (binding->control)));
-            break;
-          case CFD_FIELD_NUMBER:
-            if (binding->has_value)
-              value = g_variant_new_double (
-                  gtk_spin_button_get_value (GTK_SPIN_BUTTON (binding->control)));
-            break;
-          case CFD_FIELD_CHOICE:
-            {
-              guint selected = gtk_drop_down_get_selected (GTK_DROP_DOWN (binding->control));
-
-              if (selected > 0 && selected != GTK_INVALID_LIST_POSITION)
-                value = g_variant_new_string (field->choices[selected - 1]);
-              break;
-            }
-          case CFD_FIELD_BOOLEAN:
-            value = g_variant_new_boolean (
-                gtk_check_button_get_active (GTK_CHECK_BUTTON (binding->control)));
-            break;
-          case CFD_FIELD_CHECKLIST:
-            {
-              g_autoptr (GPtrArray) ids = g_ptr_array_new ();
-
-              for (guint j = 0; j < binding->checks->len; j++)
-                if (gtk_check_button_get_active (g_ptr_array_index (binding->checks, j)))
-                  g_ptr_array_add (ids, field->choices[j]);
-              if (ids->len > 0)
-                value = g_variant_new_strv ((const char *const *)ids->pdata, ids->len);
-              break;
-            }
-          case CFD_FIELD_VITALS:
-            value = vitals_value (GTK_LIST_BOX (binding->control));
-            break;
-        }
+      value = binding_value (binding);
       if (value != NULL)
-        g_variant_builder_add (&builder, "{sv}", field->id, value);
+        g_variant_builder_add (&builder, "{sv}", binding->field->id, value);
     }
   return g_variant_ref_sink (g_variant_builder_end (&builder));
+}
+
+guint
+cfd_record_form_count_problems (CfdRecordForm *self)
+{
+  g_return_val_if_fail (CFD_IS_RECORD_FORM (self), 0);
+  return self->n_problems;
 }
 
 static char *
@@ -623,33 +745,66 @@ format_computed (const CfdTemplateField *field, GVariant *value)
   return g_strdup_printf ("%g", g_variant_get_double (value));
 }
 
-/* Every computed field shows what core would store for the form as it is
- * now, so the clinician sees mg/kg change as dose or weight is typed. */
 static void
-update_computed (CfdRecordForm *self)
+show_problem (FieldBinding *binding, const char *text, gboolean blocking)
+{
+  gtk_label_set_text (GTK_LABEL (binding->problem), text != NULL ? text : "");
+  gtk_widget_set_visible (binding->problem, text != NULL);
+  if (blocking)
+    {
+      gtk_widget_add_css_class (binding->problem, "error");
+      gtk_widget_remove_css_class (binding->problem, "warning");
+    }
+  else
+    {
+      gtk_widget_add_css_class (binding->problem, "warning");
+      gtk_widget_remove_css_class (binding->problem, "error");
+    }
+  if (GTK_IS_ENTRY (binding->control))
+    {
+      if (text != NULL && blocking)
+        gtk_widget_add_css_class (binding->control, "error");
+      else
+        gtk_widget_remove_css_class (binding->control, "error");
+    }
+}
+
+/* Every computed field shows what core would store for the form as it is
+ * now, so the clinician sees mg/kg change as dose or weight is typed; every
+ * field shows what would stop it being signed, or what is unusual enough
+ * to check, while the draft keeps whatever was typed. */
+static void
+update_derived (CfdRecordForm *self)
 {
   g_autoptr (GVariant) content = NULL;
   g_autoptr (GVariant) computed = NULL;
 
   if (self->tmpl == NULL || self->loading)
     return;
+  content = cfd_record_form_get_content (self);
+  computed = cfd_template_compute_draft (self->tmpl, content);
+  self->n_problems = 0;
   for (guint i = 0; i < self->bindings->len; i++)
     {
       FieldBinding *binding = g_ptr_array_index (self->bindings, i);
       g_autoptr (GVariant) value = NULL;
-      g_autofree char *text = NULL;
+      g_autofree char *problem = NULL;
+      g_autofree char *warning = NULL;
 
-      if (!binding->field->computed)
-        continue;
-      if (content == NULL)
-        {
-          content = cfd_record_form_get_content (self, NULL);
-          computed = cfd_template_compute (self->tmpl, content, NULL);
-        }
       if (computed != NULL)
         value = g_variant_lookup_value (computed, binding->field->id, NULL);
-      text = format_computed (binding->field, value);
-      gtk_label_set_text (GTK_LABEL (binding->control), text);
+      if (binding->field->computed)
+        {
+          g_autofree char *text = format_computed (binding->field, value);
+
+          gtk_label_set_text (GTK_LABEL (binding->control), text);
+        }
+      problem = cfd_template_field_problem (binding->field, value);
+      if (problem == NULL)
+        warning = cfd_template_field_warning (binding->field, value);
+      if (problem != NULL)
+        self->n_problems++;
+      show_problem (binding, problem != NULL ? problem : warning, problem != NULL);
     }
 }
 
@@ -667,8 +822,7 @@ set_tree_editable (GtkWidget *widget, gboolean editable)
       gtk_editable_set_editable (GTK_EDITABLE (widget), editable);
       return;
     }
-  if (GTK_IS_SPIN_BUTTON (widget) || GTK_IS_DROP_DOWN (widget) || GTK_IS_CHECK_BUTTON (widget)
-      || GTK_IS_BUTTON (widget))
+  if (GTK_IS_DROP_DOWN (widget) || GTK_IS_CHECK_BUTTON (widget) || GTK_IS_BUTTON (widget))
     {
       gtk_widget_set_sensitive (widget, editable);
       return;

@@ -15,12 +15,16 @@ CfdRecordForm *cfd_record_form_new (void);
 /* Builds one control per template field; NULL removes them all (and with
  * them every piece of text they held). */
 void cfd_record_form_set_template (CfdRecordForm *self, const CfdTemplate *tmpl);
-/* Fills the controls from an a{sv} content dictionary; emits no "changed". */
+/* Fills the controls from an a{sv} content dictionary, typed values
+ * included; emits no "changed". */
 void cfd_record_form_set_content (CfdRecordForm *self, GVariant *content);
-/* The controls' values as a{sv}; fields left empty are left out. A date or
- * time that is not yet well formed is left out too, and named in *skipped
- * (the field's label) so the user can be told. */
-GVariant *cfd_record_form_get_content (CfdRecordForm *self, char **skipped);
+/* The controls as a{sv}, exactly as typed: a number that is not one yet is
+ * its text, a half-written date is kept, a reading with blank cells is kept
+ * cell by cell (docs/FORMATS.md). Fields left empty, and yes/no questions
+ * left "Not assessed", are left out. */
+GVariant *cfd_record_form_get_content (CfdRecordForm *self);
+/* How many fields show a problem (a value that could not be signed). */
+guint cfd_record_form_count_problems (CfdRecordForm *self);
 void cfd_record_form_set_editable (CfdRecordForm *self, gboolean editable);
 
 G_END_DECLS

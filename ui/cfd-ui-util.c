@@ -1,6 +1,8 @@
 /* cfd-ui-util.c: small helpers the views share: record kind names and icons, dates, toasts. */
 #include "config.h"
 
+#include <stdio.h>
+
 #include <glib/gi18n.h>
 
 #include "cfd-template.h"
@@ -82,6 +84,25 @@ cfd_ui_format_date_time (gint64 seconds)
   time = g_date_time_new_from_unix_local (seconds);
   /* Translators: a date and time, see g_date_time_format() */
   return time != NULL ? g_date_time_format (time, _ ("%-d %b %Y, %H:%M")) : g_strdup ("");
+}
+
+char *
+cfd_ui_patient_identity (CfdPatient *patient)
+{
+  const char *birth = cfd_patient_get_detail (patient, CFD_PATIENT_BIRTH_DATE);
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  int y, m, d, age;
+
+  if (birth == NULL || sscanf (birth, "%4d-%2d-%2d", &y, &m, &d) != 3
+      || !g_date_valid_dmy (d, m, y))
+    return g_strdup (cfd_patient_get_name (patient));
+  age = g_date_time_get_year (now) - y;
+  if (g_date_time_get_month (now) < m
+      || (g_date_time_get_month (now) == m && g_date_time_get_day_of_month (now) < d))
+    age--;
+  /* Translators: a patient's name and age, "Imogen Testpatient · 42 years" */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %d year", "%s · %d years", age),
+                          cfd_patient_get_name (patient), age);
 }
 
 void

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "cfd-patient.h"
 #include "cfd-record.h"
 
 G_BEGIN_DECLS
@@ -12,6 +13,10 @@ const char *cfd_ui_kind_title (CfdRecordKind kind);
 /* A date in the user's locale, e.g. "25 Nov 2026"; "" for 0. */
 char *cfd_ui_format_date (gint64 seconds);
 char *cfd_ui_format_date_time (gint64 seconds);
+
+/* "Imogen Testpatient · 42 years", the age from the birth date (as of
+ * today) when there is one: what says whose chart is on screen. */
+char *cfd_ui_patient_identity (CfdPatient *patient);
 /* Shows message in the widget's window as a toast. */
 void cfd_ui_toast (GtkWidget *widget, const char *message);
 /* "Could not …: reason" as a toast; reason is a core message (no patient data). */

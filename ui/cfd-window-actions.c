@@ -11,11 +11,39 @@
 
 static void schedule_auto_lock (CfdWindow *self, guint delay);
 
+static gint64
+now_monotonic (CfdWindow *self)
+{
+#ifdef CFD_TESTING
+  if (self->clock_func != NULL)
+    return self->clock_func (self->clock_data);
+#endif
+  return g_get_monotonic_time ();
+}
+
+#ifdef CFD_TESTING
+void
+cfd_window_set_clock_for_testing (CfdWindow *self, CfdWindowClockFunc func, gpointer user_data)
+{
+  g_return_if_fail (CFD_IS_WINDOW (self));
+  self->clock_func = func;
+  self->clock_data = user_data;
+  cfd_window_actions_restart_idle (self);
+}
+
+gint64
+cfd_window_get_last_activity_for_testing (CfdWindow *self)
+{
+  g_return_val_if_fail (CFD_IS_WINDOW (self), 0);
+  return self->last_activity;
+}
+#endif
+
 static gboolean
 auto_lock_due (gpointer user_data)
 {
   CfdWindow *self = user_data;
-  gint64 idle_ms = (g_get_monotonic_time () - self->last_activity) / 1000;
+  gint64 idle_ms = (now_monotonic (self) - self->last_activity) / 1000;
 
   self->auto_lock_source = 0;
   if (self->auto_lock_interval == 0)
@@ -59,6 +87,11 @@ schedule_auto_lock (CfdWindow *self, guint delay)
   g_clear_handle_id (&self->auto_lock_source, g_source_remove);
   if (self->auto_lock_interval == 0)
     return;
+#ifdef CFD_TESTING
+  /* The test's clock moves in jumps: look at it often. */
+  if (self->clock_func != NULL)
+    delay = MIN (delay, 20);
+#endif
   self->auto_lock_source = g_timeout_add (delay, auto_lock_due, self);
   g_source_set_name_by_id (self->auto_lock_source, "[confidant] auto-lock");
 }
@@ -66,7 +99,7 @@ schedule_auto_lock (CfdWindow *self, guint delay)
 void
 cfd_window_note_activity (CfdWindow *self)
 {
-  self->last_activity = g_get_monotonic_time ();
+  self->last_activity = now_monotonic (self);
   if (self->auto_lock_source == 0)
     schedule_auto_lock (self, self->auto_lock_interval);
 }
@@ -74,7 +107,7 @@ cfd_window_note_activity (CfdWindow *self)
 void
 cfd_window_actions_restart_idle (CfdWindow *self)
 {
-  self->last_activity = g_get_monotonic_time ();
+  self->last_activity = now_monotonic (self);
   schedule_auto_lock (self, self->auto_lock_interval);
 }
 
@@ -86,8 +119,33 @@ key_pressed (CfdWindow *self)
 }
 
 static void
-pointer_moved (CfdWindow *self)
+pointer_pressed (CfdWindow *self)
 {
+  cfd_window_note_activity (self);
+}
+
+/* GTK also reports motion when the widgets under a pointer that has not
+ * moved change (a page swapped, a toast shown): that is not someone at
+ * the keyboard, and counting it could keep an unattended vault open. */
+static void
+pointer_moved (GtkEventControllerMotion *motion, double x, double y, CfdWindow *self)
+{
+  double *last = g_object_get_data (G_OBJECT (motion), "cfd-last-position");
+
+  if (last == NULL)
+    {
+      /* The first report only says where the pointer is (a window that
+       * appears under it gets one): movement from there is activity. */
+      last = g_new (double, 2);
+      last[0] = x;
+      last[1] = y;
+      g_object_set_data_full (G_OBJECT (motion), "cfd-last-position", last, g_free);
+      return;
+    }
+  if (last[0] == x && last[1] == y)
+    return;
+  last[0] = x;
+  last[1] = y;
   cfd_window_note_activity (self);
 }
 
@@ -95,6 +153,17 @@ static void
 lock_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   cfd_window_lock (CFD_WINDOW (widget));
+}
+
+/* Ctrl+N wherever the focus is (or when nothing has it): the workspace
+ * decides between the New Record menu and a new patient. */
+static void
+new_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CfdWindow *self = CFD_WINDOW (widget);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "workspace") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->workspace), "workspace.new", NULL);
 }
 
 static void
@@ -161,6 +230,8 @@ cfd_window_actions_class_init (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.new", NULL, new_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new", NULL);
   gtk_widget_class_install_action (widget_class, "win.audit-log", NULL, audit_log_action);
   gtk_widget_class_install_action (widget_class, "win.access-history", "s", audit_log_action);
   gtk_widget_class_install_action (widget_class, "win.backup", NULL, backup_action);
@@ -187,8 +258,8 @@ cfd_window_watch_activity (CfdWindow *self, GtkWidget *target)
   gtk_event_controller_set_propagation_phase (motion, GTK_PHASE_CAPTURE);
   gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
   g_signal_connect_object (keys, "key-pressed", G_CALLBACK (key_pressed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (motion, "motion", G_CALLBACK (pointer_moved), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (click, "pressed", G_CALLBACK (pointer_moved), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (motion, "motion", G_CALLBACK (pointer_moved), self, 0);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (pointer_pressed), self, G_CONNECT_SWAPPED);
   gtk_widget_add_controller (target, keys);
   gtk_widget_add_controller (target, motion);
   gtk_widget_add_controller (target, GTK_EVENT_CONTROLLER (click));
@@ -198,16 +269,29 @@ void
 cfd_window_actions_init (CfdWindow *self)
 {
   cfd_window_watch_activity (self, GTK_WIDGET (self));
-  self->last_activity = g_get_monotonic_time ();
+  self->last_activity = now_monotonic (self);
   schedule_auto_lock (self, self->auto_lock_interval);
 }
 
 /* The settings object outlives windows; connect per window, object-scoped. */
+static void
+window_size_changed (CfdWindow *self, const char *key, GSettings *settings)
+{
+  /* Another window of the app closing writes its size: this one follows
+   * for its next unmaximized size, as the setting is the app's. */
+  gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (settings, "window-width"),
+                               g_settings_get_int (settings, "window-height"));
+}
+
 void
 cfd_window_actions_watch_settings (CfdWindow *self, GSettings *settings)
 {
   g_signal_connect_object (settings, "changed::auto-lock-minutes",
                            G_CALLBACK (auto_lock_minutes_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "changed::window-width", G_CALLBACK (window_size_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "changed::window-height", G_CALLBACK (window_size_changed),
+                           self, G_CONNECT_SWAPPED);
 }
 
 void

@@ -24,6 +24,11 @@ struct _CfdWindow
   guint auto_lock_interval;
   guint auto_lock_source;
   gint64 last_activity;
+  gboolean watching_settings;
+#ifdef CFD_TESTING
+  CfdWindowClockFunc clock_func;
+  gpointer clock_data;
+#endif
 
   AdwToastOverlay *toast_overlay;
   GtkStack *stack;

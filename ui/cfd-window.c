@@ -102,6 +102,8 @@ show_workspace (CfdWindow *self)
   cfd_workspace_set_vault (self->workspace, self->vault);
   gtk_stack_set_visible_child_name (self->stack, "workspace");
   cfd_workspace_resume (self->workspace, patient_id, record_id);
+  /* A draft the last lock could not save comes back into the editor. */
+  cfd_workspace_restore_sealed_draft (self->workspace);
   cfd_window_note_activity (self);
 }
 
@@ -158,9 +160,21 @@ cfd_window_lock (CfdWindow *self)
   if (!cfd_workspace_save_drafts (self->workspace, &error))
     {
       /* Locking cannot wait for a failing disk: the vault must not stay
-       * open on an unattended screen. Say what was not saved. */
-      g_autofree char *message
-          = g_strdup_printf (_ ("A draft could not be saved before locking: %s"), error->message);
+       * open on an unattended screen. What was typed is sealed to the
+       * user (their public key: nothing secret stays for it) and comes
+       * back at their next unlock. */
+      g_autoptr (GError) seal_error = NULL;
+      g_autofree char *message = NULL;
+      gboolean on_disk = FALSE;
+
+      if (cfd_workspace_seal_unsaved (self->workspace, &on_disk, &seal_error))
+        message = g_strdup_printf (
+            _ ("A draft could not be saved before locking (%s). What you typed was sealed "
+               "for you and will be back when you unlock."),
+            error->message);
+      else
+        message = g_strdup_printf (_ ("A draft could not be saved before locking: %s; %s"),
+                                   error->message, seal_error->message);
       cfd_window_add_toast (self, message);
     }
 
@@ -217,27 +231,37 @@ cfd_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (cfd_window_parent_class)->close_request (window);
 }
 
+/* GtkWindow's "application" is set after construction (it is not a
+ * construct property), so the settings are read when the window is
+ * attached, and followed from then on. */
+static void
+application_changed (CfdWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  GSettings *settings;
+
+  if (!CFD_IS_APPLICATION (app) || self->watching_settings
+      || (settings = cfd_application_get_settings (CFD_APPLICATION (app))) == NULL)
+    return;
+  self->watching_settings = TRUE;
+  cfd_window_set_auto_lock_interval (self, g_settings_get_uint (settings, "auto-lock-minutes") * 60
+                                               * 1000);
+  cfd_window_actions_watch_settings (self, settings);
+  gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (settings, "window-width"),
+                               g_settings_get_int (settings, "window-height"));
+  if (g_settings_get_boolean (settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
 static void
 cfd_window_constructed (GObject *object)
 {
   CfdWindow *self = CFD_WINDOW (object);
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
 
   G_OBJECT_CLASS (cfd_window_parent_class)->constructed (object);
 
-  if (CFD_IS_APPLICATION (app) && cfd_application_get_settings (CFD_APPLICATION (app)) != NULL)
-    {
-      GSettings *settings = cfd_application_get_settings (CFD_APPLICATION (app));
-
-      cfd_window_set_auto_lock_interval (self, g_settings_get_uint (settings, "auto-lock-minutes")
-                                                   * 60 * 1000);
-      cfd_window_actions_watch_settings (self, settings);
-      gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (settings, "window-width"),
-                                   g_settings_get_int (settings, "window-height"));
-      if (g_settings_get_boolean (settings, "window-maximized"))
-        gtk_window_maximize (GTK_WINDOW (self));
-    }
-
+  g_signal_connect (self, "notify::application", G_CALLBACK (application_changed), NULL);
+  application_changed (self);
   if (self->vault_path == NULL)
     self->vault_path = cfd_vault_default_path ();
   open_vault (self);

@@ -32,4 +32,16 @@ void cfd_window_watch_activity (CfdWindow *self, GtkWidget *target);
 void cfd_window_set_auto_lock_interval (CfdWindow *self, guint milliseconds);
 guint cfd_window_get_auto_lock_interval (CfdWindow *self);
 
+#ifdef CFD_TESTING
+/* Idleness measured with func (monotonic microseconds, like
+ * g_get_monotonic_time) instead of the real clock, checked every few
+ * milliseconds: a test passes a minute without waiting one. NULL restores
+ * the real clock. Test builds only, like core's injectable clock. */
+typedef gint64 (*CfdWindowClockFunc) (gpointer user_data);
+void
+cfd_window_set_clock_for_testing (CfdWindow *self, CfdWindowClockFunc func, gpointer user_data);
+/* When input last counted as activity, on that clock. */
+gint64 cfd_window_get_last_activity_for_testing (CfdWindow *self);
+#endif
+
 G_END_DECLS

@@ -30,6 +30,11 @@ struct _CfdWorkspace
   GtkSearchEntry *filter_entry;
   GtkStack *sidebar_stack;
   GtkListView *patient_list;
+  AdwStatusPage *preview_page;
+  /* Set from a press on the list until just after its release: a click
+   * opens the chart it selects, a key press only moves the selection. */
+  gboolean pointer_selecting;
+  guint pointer_reset_source;
   GtkSingleSelection *selection;
   GtkFilterListModel *filter_model;
   GtkSortListModel *sort_model;
@@ -192,10 +197,65 @@ cfd_workspace_open_record (CfdWorkspace *self, const char *record_id)
       toast (self, message);
       return;
     }
+  /* The chart behind the editor is the record's patient's, always: the
+   * editor names them from it, and Back returns to it. */
+  if (g_strcmp0 (cfd_patient_page_get_patient_id (self->patient_page),
+                 cfd_record_editor_get_patient_id (self->editor))
+      != 0)
+    {
+      g_autofree char *patient_id = g_strdup (cfd_record_editor_get_patient_id (self->editor));
+
+      select_patient_in_list (self, patient_id);
+      if (!cfd_patient_page_load (self->patient_page, self->vault, patient_id, &error))
+        {
+          toast (self, error->message);
+          g_clear_error (&error);
+        }
+    }
+  cfd_record_editor_set_patient (self->editor, cfd_patient_page_get_patient (self->patient_page));
   gtk_stack_set_visible_child_name (self->content_stack, "record");
   adw_leaflet_set_visible_child_name (self->leaflet, "content");
 }
 
+/* Leaves the editor, its draft saved, before another chart is shown. */
+static gboolean
+leave_editor (CfdWorkspace *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "record") != 0)
+    return TRUE;
+  if (!cfd_record_editor_save (self->editor, &error))
+    {
+      g_autofree char *message
+          = g_strdup_printf (_ ("The open draft could not be saved: %s"), error->message);
+      toast (self, message);
+      return FALSE;
+    }
+  cfd_record_editor_clear (self->editor);
+  return TRUE;
+}
+
+static void
+open_selected (CfdWorkspace *self)
+{
+  CfdPatient *patient = gtk_single_selection_get_selected_item (self->selection);
+  const char *current = cfd_patient_page_get_patient_id (self->patient_page);
+  const char *visible = gtk_stack_get_visible_child_name (self->content_stack);
+
+  if (patient == NULL)
+    return;
+  if (g_strcmp0 (current, cfd_patient_get_id (patient)) == 0 && g_strcmp0 (visible, "patient") == 0)
+    return;
+  if (!leave_editor (self))
+    return;
+  cfd_workspace_open_patient (self, cfd_patient_get_id (patient));
+}
+
+/* Arrow keys move the selection through the list: that previews the name
+ * (already on screen in the list) and opens nothing, so the audit log
+ * records only the charts that were opened. A click, or Enter
+ * (patient_activated), opens. */
 static void
 selection_changed (CfdWorkspace *self)
 {
@@ -205,22 +265,52 @@ selection_changed (CfdWorkspace *self)
 
   if (patient == NULL || self->syncing_selection)
     return;
-  if (g_strcmp0 (current, cfd_patient_get_id (patient)) == 0 && g_strcmp0 (visible, "patient") == 0)
-    return;
-  if (g_strcmp0 (visible, "record") == 0)
+  if (self->pointer_selecting)
     {
-      g_autoptr (GError) error = NULL;
-
-      if (!cfd_record_editor_save (self->editor, &error))
-        {
-          g_autofree char *message
-              = g_strdup_printf (_ ("The open draft could not be saved: %s"), error->message);
-          toast (self, message);
-          return;
-        }
-      cfd_record_editor_clear (self->editor);
+      open_selected (self);
+      return;
     }
-  cfd_workspace_open_patient (self, cfd_patient_get_id (patient));
+  if (g_strcmp0 (current, cfd_patient_get_id (patient)) == 0
+      && (g_strcmp0 (visible, "patient") == 0 || g_strcmp0 (visible, "record") == 0))
+    return;
+  if (!leave_editor (self))
+    return;
+  /* No other patient's chart stays on screen beside this selection. */
+  cfd_patient_page_clear (self->patient_page);
+  adw_status_page_set_title (self->preview_page, cfd_patient_get_name (patient));
+  gtk_stack_set_visible_child_name (self->content_stack, "preview");
+}
+
+static void
+patient_activated (CfdWorkspace *self, guint position)
+{
+  gtk_single_selection_set_selected (self->selection, position);
+  open_selected (self);
+}
+
+static gboolean
+pointer_reset (gpointer user_data)
+{
+  CfdWorkspace *self = user_data;
+
+  self->pointer_selecting = FALSE;
+  self->pointer_reset_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+list_pressed (CfdWorkspace *self)
+{
+  g_clear_handle_id (&self->pointer_reset_source, g_source_remove);
+  self->pointer_selecting = TRUE;
+}
+
+static void
+list_released (CfdWorkspace *self)
+{
+  /* After the list's own handlers, which may select on release. */
+  g_clear_handle_id (&self->pointer_reset_source, g_source_remove);
+  self->pointer_reset_source = g_idle_add (pointer_reset, self);
 }
 
 static void
@@ -250,6 +340,19 @@ new_patient_action (GtkWidget *widget, const char *action_name, GVariant *parame
   if (CFD_IS_WINDOW (gtk_widget_get_root (widget)))
     cfd_window_watch_activity (CFD_WINDOW (gtk_widget_get_root (widget)), GTK_WIDGET (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Ctrl+N: on a patient's page, the New Record menu (a record is made only
+ * when one of its items is chosen); anywhere else, a new patient. */
+static void
+new_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CfdWorkspace *self = CFD_WORKSPACE (widget);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "patient") == 0)
+    cfd_patient_page_show_new_record_menu (self->patient_page);
+  else
+    gtk_widget_activate_action (widget, "workspace.new-patient", NULL);
 }
 
 static void
@@ -357,6 +460,58 @@ cfd_workspace_save_drafts (CfdWorkspace *self, GError **error)
   return cfd_record_editor_save (self->editor, error);
 }
 
+gboolean
+cfd_workspace_seal_unsaved (CfdWorkspace *self, gboolean *on_disk, GError **error)
+{
+  g_return_val_if_fail (CFD_IS_WORKSPACE (self), FALSE);
+  return cfd_record_editor_seal_unsaved (self->editor, on_disk, error);
+}
+
+void
+cfd_workspace_restore_sealed_draft (CfdWorkspace *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CfdDraftRecovery) recovery = NULL;
+  g_autoptr (CfdRecord) record = NULL;
+
+  g_return_if_fail (CFD_IS_WORKSPACE (self));
+
+  if (self->vault == NULL || !cfd_vault_is_unlocked (self->vault))
+    return;
+  recovery = cfd_vault_open_draft_recovery (self->vault, &error);
+  if (recovery == NULL)
+    {
+      if (error != NULL)
+        {
+          g_autofree char *message = g_strdup_printf (
+              _ ("A draft sealed at the last lock could not be opened: %s"), error->message);
+          toast (self, message);
+        }
+      return;
+    }
+  record = cfd_vault_get_record (
+      self->vault, recovery->record_id != NULL ? recovery->record_id : recovery->parent_id, &error);
+  if (record == NULL || !cfd_record_editor_save (self->editor, &error))
+    {
+      g_autofree char *message = g_strdup_printf (
+          _ ("The draft sealed at the last lock could not be restored: %s"), error->message);
+      toast (self, message);
+      return;
+    }
+  select_patient_in_list (self, cfd_record_get_patient_id (record));
+  cfd_workspace_open_patient (self, cfd_record_get_patient_id (record));
+  if (!cfd_record_editor_restore (self->editor, self->vault, recovery, &error))
+    {
+      g_autofree char *message = g_strdup_printf (
+          _ ("The draft sealed at the last lock could not be restored: %s"), error->message);
+      toast (self, message);
+      return;
+    }
+  cfd_record_editor_set_patient (self->editor, cfd_patient_page_get_patient (self->patient_page));
+  gtk_stack_set_visible_child_name (self->content_stack, "record");
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
+}
+
 void
 cfd_workspace_get_location (CfdWorkspace *self, char **patient_id, char **record_id)
 {
@@ -462,6 +617,8 @@ cfd_workspace_dispose (GObject *object)
 {
   CfdWorkspace *self = CFD_WORKSPACE (object);
 
+  g_clear_handle_id (&self->pointer_reset_source, g_source_remove);
+
   g_clear_object (&self->vault);
   gtk_widget_dispose_template (GTK_WIDGET (self), CFD_TYPE_WORKSPACE);
   cfd_ui_unparent_children (GTK_WIDGET (self));
@@ -502,6 +659,7 @@ cfd_workspace_class_init (CfdWorkspaceClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdWorkspace, patient_page);
   gtk_widget_class_bind_template_child (widget_class, CfdWorkspace, editor);
   gtk_widget_class_bind_template_child (widget_class, CfdWorkspace, search_page);
+  gtk_widget_class_bind_template_child (widget_class, CfdWorkspace, preview_page);
   gtk_widget_class_bind_template_callback (widget_class, filter_changed);
   gtk_widget_class_bind_template_callback (widget_class, open_record_requested);
   gtk_widget_class_bind_template_callback (widget_class, open_patient_requested);
@@ -512,8 +670,9 @@ cfd_workspace_class_init (CfdWorkspaceClass *klass)
   gtk_widget_class_install_action (widget_class, "workspace.new-patient", NULL, new_patient_action);
   gtk_widget_class_install_action (widget_class, "workspace.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "workspace.back", NULL, back_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
-                                       "workspace.new-patient", NULL);
+  gtk_widget_class_install_action (widget_class, "workspace.new", NULL, new_action);
+  /* Ctrl+N is bound on the window (win.new), so it works wherever the
+   * focus is. */
 }
 
 static void
@@ -538,6 +697,16 @@ cfd_workspace_init (CfdWorkspace *self)
                            G_CONNECT_SWAPPED);
   leaflet_folded (self);
 
+  g_signal_connect_swapped (self->patient_list, "activate", G_CALLBACK (patient_activated), self);
+  {
+    GtkGesture *click = gtk_gesture_click_new ();
+
+    gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+    g_signal_connect_swapped (click, "pressed", G_CALLBACK (list_pressed), self);
+    g_signal_connect_swapped (click, "released", G_CALLBACK (list_released), self);
+    g_signal_connect_swapped (click, "stopped", G_CALLBACK (list_released), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->patient_list), GTK_EVENT_CONTROLLER (click));
+  }
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), NULL);

@@ -25,6 +25,7 @@ enum
   NOTE_ADDENDUM,
   NOTE_HISTORY,
   NOTE_EDIT,
+  NOTE_DISCARD,
   MEASURE_ADD,
   MEASURE_LIST,
   SEARCH,
@@ -135,12 +136,38 @@ print_text (const char *label, const char *text)
     }
 }
 
+/* A draft keeps what was typed, valid or not; it is shown as typed. */
+static void
+print_typed (const CfdTemplateField *field, GVariant *value)
+{
+  GVariantIter iter;
+  const char *cells[5];
+
+  if (field->type != CFD_FIELD_VITALS)
+    {
+      printf ("%s: %s (as typed, not a valid value yet)\n", field->label,
+              g_variant_get_string (value, NULL));
+      return;
+    }
+  printf ("%s (as typed, not valid yet: time, systolic, diastolic, HR, SpO2):\n", field->label);
+  g_variant_iter_init (&iter, value);
+  while (g_variant_iter_next (&iter, "(&s&s&s&s&s)", &cells[0], &cells[1], &cells[2], &cells[3],
+                              &cells[4]))
+    printf ("    %s  %s/%s mmHg  %s/min  %s %%\n", cells[0], cells[1], cells[2], cells[3],
+            cells[4]);
+}
+
 static void
 print_field (const CfdTemplateField *field, GVariant *value)
 {
   const char *unit = field->unit != NULL ? field->unit : "";
   const char *space = field->unit != NULL ? " " : "";
 
+  if (cfd_template_value_is_typed (field, value))
+    {
+      print_typed (field, value);
+      return;
+    }
   switch (field->type)
     {
       case CFD_FIELD_INTEGER:
@@ -235,6 +262,9 @@ print_record (CfdVault *vault, CfdRecord *record)
 
       if (value != NULL)
         print_field (field, value);
+      else if (field->type == CFD_FIELD_BOOLEAN)
+        /* Unanswered is not "no". */
+        printf ("%s: not assessed\n", field->label);
     }
 }
 
@@ -337,6 +367,25 @@ run_sign (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_vault_sign_record (vault, argv[1], &error))
     return cfd_cli_fail (error);
   printf ("Signed; the record can no longer be changed (add an addendum instead).\n");
+  return CFD_CLI_OK;
+}
+
+static int
+run_discard (CfdCliContext *ctx, int argc, char **argv)
+{
+  g_autoptr (CfdVault) vault = NULL;
+  GError *error = NULL;
+
+  if (!cfd_cli_parse (&cfd_cli_note_commands[NOTE_DISCARD], NULL, unlock_passphrase, &argc, &argv))
+    return CFD_CLI_USAGE;
+  if (argc != 2)
+    return cfd_cli_usage ("note discard needs exactly one record ID");
+  vault = cfd_cli_unlock (ctx, &error);
+  if (vault == NULL)
+    return cfd_cli_fail (error);
+  if (!cfd_vault_discard_draft (vault, argv[1], &error))
+    return cfd_cli_fail (error);
+  printf ("Discarded the draft and its earlier revisions.\n");
   return CFD_CLI_OK;
 }
 
@@ -573,6 +622,9 @@ const CfdCliCommand cfd_cli_note_commands[] = {
   [NOTE_HISTORY] = { "note", "history", "ID", "The saved revisions of a record", run_history },
   [NOTE_EDIT] = { "note", "edit", "ID --file F [--date D]",
                   "Save your draft again from a file (a new revision)", run_edit },
+  [NOTE_DISCARD]
+  = { "note", "discard", "ID", "Delete your draft and its revisions; a signed record cannot be",
+      run_discard },
   [MEASURE_ADD] = { "measure", "add", "--patient ID --instrument I --items N,…",
                     "Score and store a PHQ-9 or GAD-7", run_measure_add },
   [MEASURE_LIST]

@@ -38,6 +38,31 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
         }
       else if (error == NULL || error->domain != CFD_VAULT_ERROR)
         g_error ("refused content came without a vault error");
+
+      /* A draft's content (issue 24): kept as typed, so only its shape is
+       * checked; whatever passes goes through what the editor and signing
+       * do with it. */
+      g_clear_error (&error);
+      if (cfd_template_validate_draft (tmpl, content, &error))
+        {
+          g_autoptr (GVariant) computed = cfd_template_compute_draft (tmpl, content);
+          g_autoptr (GError) unsignable = NULL;
+          g_auto (GStrv) warnings = NULL;
+
+          for (guint i = 0; i < tmpl->fields->len; i++)
+            {
+              const CfdTemplateField *field = g_ptr_array_index (tmpl->fields, i);
+              g_autoptr (GVariant) value = g_variant_lookup_value (computed, field->id, NULL);
+              g_autofree char *problem = cfd_template_field_problem (field, value);
+              g_autofree char *warning = cfd_template_field_warning (field, value);
+            }
+          if (!cfd_template_check_signable (tmpl, computed, &unsignable)
+              && unsignable->domain != CFD_VAULT_ERROR)
+            g_error ("an unsignable draft came without a vault error");
+          warnings = cfd_template_plausibility_warnings (tmpl, computed);
+        }
+      else if (error == NULL || error->domain != CFD_VAULT_ERROR)
+        g_error ("a refused draft came without a vault error");
     }
 
   {
