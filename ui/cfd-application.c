@@ -8,7 +8,7 @@
 #include <gio/gunixfdlist.h>
 #include <glib-unix.h>
 
-#include "cfd-vault.h"
+#include "confidant.h"
 
 #include "cfd-application.h"
 #include "cfd-window.h"

@@ -3,12 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-audit-checkpoint.h"
-#include "cfd-audit-entry-object.h"
-#include "cfd-audit-export.h"
-#include "cfd-audit-query.h"
-#include "cfd-audit-verify.h"
-#include "cfd-patient.h"
+#include "confidant.h"
 
 #include "cfd-audit-window.h"
 #include "cfd-ui-util.h"

@@ -3,8 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-backup-media.h"
-#include "cfd-backup.h"
+#include "confidant.h"
 
 #include "cfd-backup-window.h"
 #include "cfd-restore-window.h"

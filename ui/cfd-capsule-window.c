@@ -3,8 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-capsule.h"
-#include "cfd-template.h"
+#include "confidant.h"
 
 #include "cfd-capsule-window.h"
 #include "cfd-ui-util.h"

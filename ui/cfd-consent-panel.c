@@ -3,8 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-capsule.h"
-#include "cfd-consent.h"
+#include "confidant.h"
 
 #include "cfd-consent-dialog.h"
 #include "cfd-consent-panel.h"

@@ -4,8 +4,7 @@
 #include <pwquality.h>
 #include <glib/gi18n.h>
 
-#include "cfd-secure.h"
-#include "cfd-vault.h"
+#include "confidant.h"
 
 #include "cfd-create-page.h"
 #include "cfd-ui-util.h"

@@ -3,7 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-template.h"
+#include "confidant.h"
 
 #include "cfd-measure-dialog.h"
 #include "cfd-measure-series.h"

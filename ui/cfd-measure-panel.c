@@ -3,8 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-measure.h"
-#include "cfd-record.h"
+#include "confidant.h"
 
 #include "cfd-measure-chart.h"
 #include "cfd-measure-dialog.h"

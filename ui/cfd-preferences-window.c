@@ -3,7 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-audit-event.h"
+#include "confidant.h"
 
 #include "cfd-preferences-window.h"
 #include "cfd-resources.h"

@@ -3,7 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-template.h"
+#include "confidant.h"
 
 #include "cfd-record-editor.h"
 #include "cfd-record-form.h"

@@ -3,7 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-backup.h"
+#include "confidant.h"
 
 #include "cfd-restore-window.h"
 #include "cfd-ui-util.h"

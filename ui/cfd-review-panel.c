@@ -3,8 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-capsule.h"
-#include "cfd-review.h"
+#include "confidant.h"
 
 #include "cfd-review-panel.h"
 #include "cfd-ui-util.h"

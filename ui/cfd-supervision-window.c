@@ -3,7 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-capsule.h"
+#include "confidant.h"
 
 #include "cfd-capsule-window.h"
 #include "cfd-supervision-window.h"

@@ -3,7 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-template.h"
+#include "confidant.h"
 
 #include "cfd-ui-util.h"
 #include "cfd-window.h"

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "cfd-application.h"
-#include "cfd-vault.h"
+#include "confidant.h"
 
 G_BEGIN_DECLS
 

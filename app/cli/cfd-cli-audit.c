@@ -4,13 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cfd-audit-checkpoint.h"
-#include "cfd-audit-entry-object.h"
-#include "cfd-audit-export.h"
-#include "cfd-audit-query.h"
-#include "cfd-audit-verify.h"
+#include "confidant.h"
 #include "cfd-cli.h"
-#include "cfd-io.h"
 
 static const char unlock_passphrase[] = "the unlocking user's";
 

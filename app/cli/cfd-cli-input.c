@@ -11,7 +11,7 @@
 #include <sodium.h>
 
 #include "cfd-cli.h"
-#include "cfd-io.h"
+#include "confidant.h"
 
 #define MAX_PASSPHRASE_BYTES 1024
 

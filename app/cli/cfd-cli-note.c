@@ -4,15 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cfd-capsule.h"
+#include "confidant.h"
 #include "cfd-cli.h"
-#include "cfd-date.h"
-#include "cfd-measure.h"
-#include "cfd-note-file.h"
-#include "cfd-record.h"
-#include "cfd-search.h"
-#include "cfd-secure.h"
-#include "cfd-template.h"
 
 static const char unlock_passphrase[] = "the unlocking user's";
 

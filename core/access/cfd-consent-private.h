@@ -1,6 +1,10 @@
 /* cfd-consent-private.h: the consent check that core applies to every read by a supervisor. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include "cfd-consent.h"
 
 G_BEGIN_DECLS

@@ -1,6 +1,10 @@
 /* cfd-consent.h: consent records: what a supervisor may see of a patient, until when. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <gio/gio.h>
 
 #include "cfd-vault.h"

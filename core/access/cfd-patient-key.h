@@ -1,6 +1,10 @@
 /* cfd-patient-key.h: per-patient keys: creation, grants to readers, and sealing fields under them. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include "cfd-vault-private.h"
 
 G_BEGIN_DECLS

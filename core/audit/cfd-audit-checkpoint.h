@@ -1,6 +1,10 @@
 /* cfd-audit-checkpoint.h: signed heads of the audit chain, their wire form and the written-down receipt. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <glib.h>
 
 #include "cfd-crypto.h"

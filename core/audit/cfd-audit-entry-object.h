@@ -1,6 +1,10 @@
 /* cfd-audit-entry-object.h: one audit record as an item of the audit viewer's list model. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <glib-object.h>
 
 #include "cfd-audit.h"

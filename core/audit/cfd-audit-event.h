@@ -1,6 +1,10 @@
 /* cfd-audit-event.h: audit records for what happens above core: settings changes, printing, exports. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <glib.h>
 
 #include "cfd-audit.h"

@@ -1,6 +1,10 @@
 /* cfd-audit-export.h: the audit log as CSV (RFC 4180) for auditors and spreadsheets. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <gio/gio.h>
 
 #include "cfd-audit-checkpoint.h"

@@ -1,6 +1,10 @@
 /* cfd-audit-query.h: reading the audit log back, filtered and in pages, for the viewer and exports. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <gio/gio.h>
 
 #include "cfd-audit.h"

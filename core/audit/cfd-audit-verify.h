@@ -1,6 +1,10 @@
 /* cfd-audit-verify.h: recomputing the audit chain and naming the first damage it shows. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <gio/gio.h>
 
 #include "cfd-audit-checkpoint.h"

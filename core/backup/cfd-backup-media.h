@@ -1,6 +1,10 @@
 /* cfd-backup-media.h: finding removable media (USB sticks, external disks) to back up to. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <gio/gio.h>
 
 G_BEGIN_DECLS

@@ -1,6 +1,10 @@
 /* cfd-backup-private.h: the backup file format and the pieces the writer, reader and ledger share. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <sodium.h>
 
 #include "cfd-backup.h"

@@ -1,6 +1,10 @@
 /* cfd-backup.h: encrypted, verified, generational backups of a vault, and restoring them. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <gio/gio.h>
 
 #include "cfd-vault.h"

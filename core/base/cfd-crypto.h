@@ -1,6 +1,10 @@
 /* cfd-crypto.h: the few constructions Confidant builds from libsodium, in one place. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <glib.h>
 
 #include "cfd-secure.h"

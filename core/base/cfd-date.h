@@ -1,6 +1,10 @@
 /* cfd-date.h: the one way Confidant reads and writes calendar dates (YYYY-MM-DD, UTC). */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <glib.h>
 
 G_BEGIN_DECLS

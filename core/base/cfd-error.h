@@ -1,6 +1,10 @@
 /* cfd-error.h: the error domain of the vault library and its specific codes. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <glib.h>
 
 G_BEGIN_DECLS

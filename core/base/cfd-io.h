@@ -1,6 +1,10 @@
 /* cfd-io.h: durable file writes (temp, fsync, rename, fsync dir) with fault injection for tests. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <glib.h>
 
 G_BEGIN_DECLS

@@ -1,6 +1,10 @@
 /* cfd-secure.h: guarded memory for keys, wiped buffers for decrypted text, process hardening. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <glib.h>
 
 G_BEGIN_DECLS

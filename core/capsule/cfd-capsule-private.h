@@ -1,6 +1,10 @@
 /* cfd-capsule-private.h: the supervisor card, capsule and review reply file formats. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <sodium.h>
 
 #include "cfd-crypto.h"

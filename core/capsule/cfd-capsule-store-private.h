@@ -1,6 +1,10 @@
 /* cfd-capsule-store-private.h: what the capsule store and the capsule objects share. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include "cfd-capsule.h"
 
 G_BEGIN_DECLS

@@ -1,6 +1,10 @@
 /* cfd-capsule.h: supervision across machines: supervisor cards, capsules and review replies. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <gio/gio.h>
 
 #include "cfd-consent.h"

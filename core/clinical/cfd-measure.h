@@ -1,6 +1,10 @@
 /* cfd-measure.h: outcome measures (PHQ-9, GAD-7): scoring, severity bands, the risk flag. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <glib.h>
 
 #include "cfd-vault.h"

@@ -1,6 +1,10 @@
 /* cfd-note-file.h: reading a record's content from a "field: value" text file (docs/NOTE-FILES.md). */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <glib.h>
 
 #include "cfd-record.h"

@@ -1,6 +1,10 @@
 /* cfd-patient-private.h: what records and search need from patients inside core. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include "cfd-patient.h"
 #include "cfd-vault-private.h"
 

@@ -1,6 +1,10 @@
 /* cfd-patient.h: patients: their identifying details, sealed under each patient's own key. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <gio/gio.h>
 
 #include "cfd-vault.h"

@@ -1,6 +1,10 @@
 /* cfd-record-private.h: what measures, search and the record files share inside core. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include "cfd-record.h"
 #include "cfd-vault-private.h"
 

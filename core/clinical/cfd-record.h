@@ -1,6 +1,10 @@
 /* cfd-record.h: clinical records: kinds, drafts and revisions, signing, addenda, the timeline. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <gio/gio.h>
 
 #include "cfd-vault.h"

@@ -1,6 +1,10 @@
 /* cfd-review-private.h: the review signature, shared with review replies from another vault. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include "cfd-crypto.h"
 #include "cfd-record.h"
 #include "cfd-review.h"

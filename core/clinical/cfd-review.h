@@ -1,6 +1,10 @@
 /* cfd-review.h: a supervisor's review of a signed record: comments and co-signatures. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <gio/gio.h>
 
 #include "cfd-vault.h"

@@ -1,6 +1,10 @@
 /* cfd-search-private.h: the text folding behind search, shared by the index and its tests. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <glib.h>
 
 G_BEGIN_DECLS

@@ -1,6 +1,10 @@
 /* cfd-search.h: text search across every record the signed-in user may read. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <gio/gio.h>
 
 #include "cfd-record.h"

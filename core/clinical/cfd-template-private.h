@@ -1,6 +1,10 @@
 /* cfd-template-private.h: checks of dates and times shared by templates and note files. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include "cfd-template.h"
 
 G_BEGIN_DECLS

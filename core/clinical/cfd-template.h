@@ -1,6 +1,10 @@
 /* cfd-template.h: what each record kind holds, read from the templates in data/templates. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <glib.h>
 
 #include "cfd-record.h"

@@ -1,6 +1,10 @@
 /* cfd-demo-text.h: deterministic, clearly fictional names and clinical prose for demos and benchmarks. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <glib.h>
 
 G_BEGIN_DECLS

@@ -1,6 +1,10 @@
 /* cfd-demo.h: a deterministic synthetic practice, for demonstrations, screenshots and benchmarks. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <glib.h>
 
 #include "cfd-vault.h"

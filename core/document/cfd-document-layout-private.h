@@ -1,6 +1,10 @@
 /* cfd-document-layout-private.h: paragraphs laid out with Pango onto numbered pages of any cairo context. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <cairo.h>
 #include <glib.h>
 

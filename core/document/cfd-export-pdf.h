@@ -1,6 +1,10 @@
 /* cfd-export-pdf.h: a patient's record written to a PDF file, safely and audited. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <gio/gio.h>
 
 #include "cfd-vault.h"

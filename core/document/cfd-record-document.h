@@ -1,6 +1,10 @@
 /* cfd-record-document.h: a patient's record as a paginated document, for PDF export and printing. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <cairo.h>
 #include <gio/gio.h>
 

@@ -1,6 +1,10 @@
 /* cfd-audit.h: the hash-chained audit log: appending records inside the caller's transaction. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <glib.h>
 
 #include "cfd-crypto.h"

@@ -1,6 +1,10 @@
 /* cfd-db.h: the SQLCipher database: keying, settings that must take effect, schema, transactions. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <glib.h>
 #include <sqlite3.h>
 

@@ -1,6 +1,10 @@
 /* cfd-fault-vfs.h: a test-only SQLite VFS that fails chosen writes, syncs, truncates and deletes. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <glib.h>
 
 G_BEGIN_DECLS

@@ -1,6 +1,10 @@
 /* cfd-keyring.h: the keyring file beside the database: users, their wrapped secrets, recovery. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <glib.h>
 
 #include "cfd-crypto.h"

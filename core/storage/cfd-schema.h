@@ -1,6 +1,10 @@
 /* cfd-schema.h: the database schema and its migrations. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include "cfd-db.h"
 
 G_BEGIN_DECLS

@@ -1,6 +1,10 @@
 /* cfd-wal.h: reading SQLite's write-ahead log before the database is opened, to tell damage from an interrupted write. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <glib.h>
 
 G_BEGIN_DECLS

@@ -1,6 +1,10 @@
 /* cfd-vault-internal.h: the vault object's state, shared only by the cfd-vault*.c files. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include "cfd-io.h"
 #include "cfd-vault-private.h"
 

@@ -1,6 +1,10 @@
 /* cfd-vault-private.h: what the rest of core needs from an unlocked vault. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include "cfd-audit.h"
 #include "cfd-db.h"
 #include "cfd-vault.h"

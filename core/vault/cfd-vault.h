@@ -1,6 +1,10 @@
 /* cfd-vault.h: a vault folder: its users, unlocking and locking, and who is signed in. */
 #pragma once
 
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
 #include <gio/gio.h>
 
 #include "cfd-error.h"

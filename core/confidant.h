@@ -1,0 +1,52 @@
+/* confidant.h: the vault library as ui/, app/ and tools/ see it; the only core header they include. */
+#pragma once
+
+/* Every header below refuses to be included without this (or the
+ * CFD_COMPILATION of core's own build and its white-box tests), so a
+ * program cannot come to depend on core's internals by accident. */
+#define CFD_INSIDE
+
+/* base */
+#include "cfd-error.h"
+#include "cfd-secure.h"
+#include "cfd-io.h"
+#include "cfd-date.h"
+
+/* vault */
+#include "cfd-vault.h"
+
+/* access */
+#include "cfd-consent.h"
+
+/* audit */
+#include "cfd-audit-checkpoint.h"
+#include "cfd-audit-entry-object.h"
+#include "cfd-audit-event.h"
+#include "cfd-audit-query.h"
+#include "cfd-audit-verify.h"
+#include "cfd-audit-export.h"
+
+/* clinical */
+#include "cfd-patient.h"
+#include "cfd-record.h"
+#include "cfd-template.h"
+#include "cfd-measure.h"
+#include "cfd-review.h"
+#include "cfd-search.h"
+#include "cfd-note-file.h"
+
+/* backup */
+#include "cfd-backup.h"
+#include "cfd-backup-media.h"
+
+/* document */
+#include "cfd-record-document.h"
+#include "cfd-export-pdf.h"
+
+/* capsule */
+#include "cfd-capsule.h"
+
+/* demo */
+#include "cfd-demo.h"
+
+#undef CFD_INSIDE
