@@ -14,12 +14,15 @@
 
 /* vault */
 #include "cfd-vault.h"
+#include "cfd-vault-checkpoint.h"
 
 /* access */
 #include "cfd-consent.h"
 
-/* audit */
+/* storage */
 #include "cfd-audit-checkpoint.h"
+
+/* audit */
 #include "cfd-audit-entry-object.h"
 #include "cfd-audit-event.h"
 #include "cfd-audit-query.h"
@@ -48,5 +51,8 @@
 
 /* demo */
 #include "cfd-demo.h"
+
+/* policy */
+#include "cfd-unlock-policy.h"
 
 #undef CFD_INSIDE

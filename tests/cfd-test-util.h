@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include "cfd-patient.h"
+#include "cfd-unlock-policy.h"
 #include "cfd-vault-private.h"
 
 G_BEGIN_DECLS

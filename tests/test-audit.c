@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "cfd-audit-checkpoint.h"
+#include "cfd-vault-checkpoint.h"
 #include "cfd-audit-entry-object.h"
 #include "cfd-audit-event.h"
 #include "cfd-audit-export.h"

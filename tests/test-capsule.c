@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "cfd-capsule-private.h"
+#include "cfd-capsule-format-private.h"
 #include "cfd-capsule.h"
 #include "cfd-consent.h"
 #include "cfd-record-private.h"

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "cfd-audit-export.h"
+#include "cfd-vault-checkpoint.h"
 #include "cfd-io.h"
 #include "cfd-vault-private.h"
 

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "cfd-audit-checkpoint.h"
+#include "cfd-vault-checkpoint.h"
 #include "cfd-backup-media.h"
 #include "cfd-backup-private.h"
 #include "cfd-error.h"

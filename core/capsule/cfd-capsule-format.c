@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "cfd-capsule-private.h"
+#include "cfd-capsule-format-private.h"
 
 G_STATIC_ASSERT (sizeof CFD_CARD_MAGIC - 1 == CFD_CAPSULE_MAGIC_BYTES);
 G_STATIC_ASSERT (sizeof CFD_CAPSULE_MAGIC - 1 == CFD_CAPSULE_MAGIC_BYTES);

@@ -1,7 +1,7 @@
 /* cfd-capsule-object.c: a capsule and its records as the supervisor's vault shows them, read-only. */
 #include "config.h"
 
-#include "cfd-capsule-store-private.h"
+#include "cfd-capsule-supervisor-private.h"
 
 struct _CfdCapsule
 {

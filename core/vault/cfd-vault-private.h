@@ -25,6 +25,20 @@ char *cfd_vault_get_device_id (CfdVault *self);
 
 gint64 cfd_vault_now (CfdVault *self);
 
+/* The mechanism of unlocking: check the keys against the vault, open the
+ * database, move failed attempts into the log, record the unlock. What an
+ * unlock must also do is policy, above every layer it touches: callers use
+ * cfd_vault_unlock() and cfd_vault_recover() (cfd-unlock-policy.h). */
+gboolean cfd_vault_unlock_only (CfdVault *self,
+                                const char *user,
+                                const char *passphrase,
+                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Unlocks as the owner with the recovery key and sets a new passphrase. */
+gboolean cfd_vault_recover_only (CfdVault *self,
+                                 const char *recovery_key,
+                                 const char *new_passphrase,
+                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Work that uses the unlocked vault from a worker thread (verifying or
  * exporting the audit log, making or checking a backup) runs as a job:
  * locking waits for running jobs to end before it closes the database,

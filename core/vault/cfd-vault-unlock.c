@@ -1,11 +1,9 @@
-/* cfd-vault-unlock.c: unlocking with a passphrase or the recovery key, and failed attempts. */
+/* cfd-vault-unlock.c: the mechanism of unlocking with a passphrase or the recovery key, and failed attempts. */
 #include "config.h"
 
 #include <string.h>
 #include <sodium.h>
 
-#include "cfd-consent.h"
-#include "cfd-capsule.h"
 #include "cfd-vault-internal.h"
 #include "cfd-wal.h"
 
@@ -252,28 +250,14 @@ finish_unlock (CfdVault *self,
   self->discarded_broken_write = wal_state == CFD_WAL_BROKEN_TAIL;
   drop_users_without_rows (self);
 
-  /* Revocations interrupted before their key rotation, and consents that
-   * expired since, are completed by the first of the practice to unlock. */
-  {
-    g_autoptr (GError) lapsed_error = NULL;
-
-    cfd_vault_withdraw_lapsed_consents (self, &lapsed_error);
-    if (lapsed_error != NULL)
-      g_warning ("Could not check for lapsed consents: %s", lapsed_error->message);
-  }
-  /* Capsules past their expiry lose their key before anyone can open them. */
-  {
-    g_autoptr (GError) expiry_error = NULL;
-
-    cfd_vault_expire_capsules (self, &expiry_error);
-    if (expiry_error != NULL)
-      g_warning ("Could not destroy the keys of expired capsules: %s", expiry_error->message);
-  }
   return TRUE;
 }
 
 gboolean
-cfd_vault_unlock (CfdVault *self, const char *user_name, const char *passphrase, GError **error)
+cfd_vault_unlock_only (CfdVault *self,
+                       const char *user_name,
+                       const char *passphrase,
+                       GError **error)
 {
   g_autoptr (GError) local_error = NULL;
   CfdKeyringUser *user;
@@ -317,50 +301,11 @@ cfd_vault_unlock (CfdVault *self, const char *user_name, const char *passphrase,
   return finish_unlock (self, user, secrets, "vault.unlock", error);
 }
 
-/* Only one thread touches the vault at a time: the caller waits for the
- * task's callback before using the vault again. */
-static void
-unlock_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  CfdVaultTaskData *td = data;
-  GError *error = NULL;
-
-  if (cfd_vault_unlock (CFD_VAULT (source), td->user, (const char *)td->passphrase->data, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-void
-cfd_vault_unlock_async (CfdVault *self,
-                        const char *user,
-                        const char *passphrase,
-                        GCancellable *cancellable,
-                        GAsyncReadyCallback callback,
-                        gpointer user_data)
-{
-  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
-  CfdVaultTaskData *td = g_new0 (CfdVaultTaskData, 1);
-
-  td->user = g_strdup (user);
-  td->passphrase = cfd_secret_new_from_string (passphrase);
-  g_task_set_source_tag (task, cfd_vault_unlock_async);
-  g_task_set_task_data (task, td, cfd_vault_task_data_free);
-  g_task_run_in_thread (task, unlock_thread);
-}
-
 gboolean
-cfd_vault_unlock_finish (CfdVault *self, GAsyncResult *result, GError **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-gboolean
-cfd_vault_recover (CfdVault *self,
-                   const char *recovery_key,
-                   const char *new_passphrase,
-                   GError **error)
+cfd_vault_recover_only (CfdVault *self,
+                        const char *recovery_key,
+                        const char *new_passphrase,
+                        GError **error)
 {
   guint8 raw[CFD_RECOVERY_KEY_BYTES];
   CfdKeyringRecovery *recovery;
@@ -412,42 +357,4 @@ cfd_vault_recover (CfdVault *self,
   if (!cfd_vault_rewrap_user (self, self->user_id, new_passphrase, NULL, error))
     return FALSE;
   return cfd_vault_audit_passphrase_change (self, "user.passphrase-reset", error);
-}
-
-static void
-recover_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  CfdVaultTaskData *td = data;
-  GError *error = NULL;
-
-  if (cfd_vault_recover (CFD_VAULT (source), (const char *)td->secondary->data,
-                         (const char *)td->passphrase->data, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-void
-cfd_vault_recover_async (CfdVault *self,
-                         const char *recovery_key,
-                         const char *new_passphrase,
-                         GCancellable *cancellable,
-                         GAsyncReadyCallback callback,
-                         gpointer user_data)
-{
-  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
-  CfdVaultTaskData *td = g_new0 (CfdVaultTaskData, 1);
-
-  td->passphrase = cfd_secret_new_from_string (new_passphrase);
-  td->secondary = cfd_secret_new_from_string (recovery_key);
-  g_task_set_source_tag (task, cfd_vault_recover_async);
-  g_task_set_task_data (task, td, cfd_vault_task_data_free);
-  g_task_run_in_thread (task, recover_thread);
-}
-
-gboolean
-cfd_vault_recover_finish (CfdVault *self, GAsyncResult *result, GError **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
 }

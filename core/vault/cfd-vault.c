@@ -8,8 +8,7 @@
 #include <glib/gstdio.h>
 #include <sodium.h>
 
-#include "cfd-consent.h"
-#include "cfd-audit-checkpoint.h"
+#include "cfd-vault-checkpoint.h"
 #include "cfd-io.h"
 #include "cfd-vault-internal.h"
 

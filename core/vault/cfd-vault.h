@@ -57,32 +57,8 @@ const char *cfd_vault_get_id (CfdVault *self);
 void cfd_vault_set_source (CfdVault *self, const char *source);
 GPtrArray *cfd_vault_list_users (CfdVault *self);
 
-gboolean cfd_vault_unlock (CfdVault *self, const char *user, const char *passphrase, GError **error)
-    G_GNUC_WARN_UNUSED_RESULT;
-void cfd_vault_unlock_async (CfdVault *self,
-                             const char *user,
-                             const char *passphrase,
-                             GCancellable *cancellable,
-                             GAsyncReadyCallback callback,
-                             gpointer user_data);
-gboolean cfd_vault_unlock_finish (CfdVault *self,
-                                  GAsyncResult *result,
-                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
-
-/* Unlocks as the owner with the recovery key and sets a new passphrase. */
-gboolean cfd_vault_recover (CfdVault *self,
-                            const char *recovery_key,
-                            const char *new_passphrase,
-                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
-void cfd_vault_recover_async (CfdVault *self,
-                              const char *recovery_key,
-                              const char *new_passphrase,
-                              GCancellable *cancellable,
-                              GAsyncReadyCallback callback,
-                              gpointer user_data);
-gboolean cfd_vault_recover_finish (CfdVault *self,
-                                   GAsyncResult *result,
-                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Unlocking is in cfd-unlock-policy.h: the policy layer adds what every
+ * unlock must also do. */
 
 void cfd_vault_lock (CfdVault *self);
 gboolean cfd_vault_is_unlocked (CfdVault *self);

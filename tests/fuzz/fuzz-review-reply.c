@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "cfd-capsule-private.h"
+#include "cfd-capsule-format-private.h"
 
 int LLVMFuzzerInitialize (int *argc, char ***argv);
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);

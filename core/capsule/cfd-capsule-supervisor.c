@@ -1,4 +1,4 @@
-/* cfd-capsule-store.c: the supervisor's side: importing capsules, opening them until expiry, replying. */
+/* cfd-capsule-supervisor.c: the supervisor's side: importing capsules, opening them until expiry, replying. */
 #include "config.h"
 
 #include <errno.h>
@@ -6,8 +6,8 @@
 
 #include <glib/gstdio.h>
 
-#include "cfd-capsule-private.h"
-#include "cfd-capsule-store-private.h"
+#include "cfd-capsule-format-private.h"
+#include "cfd-capsule-supervisor-private.h"
 #include "cfd-io.h"
 #include "cfd-record-private.h"
 #include "cfd-review-private.h"

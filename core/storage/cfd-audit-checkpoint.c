@@ -1,13 +1,12 @@
-/* cfd-audit-checkpoint.c: signed heads of the audit chain, their wire form and the written-down receipt. */
+/* cfd-audit-checkpoint.c: signed heads of the audit chain: writing and reading them, their wire form and the receipt. */
 #include "config.h"
 
 #include <string.h>
 
 #include <sodium.h>
 
-#include "cfd-audit-checkpoint.h"
+#include "cfd-audit-checkpoint-private.h"
 #include "cfd-error.h"
-#include "cfd-vault-private.h"
 
 #define WIRE_MAGIC     "CFDAUDC"
 #define WIRE_VERSION   1
@@ -87,21 +86,24 @@ read_head (CfdDb *db, gint64 *seq, guint8 head[CFD_HASH_BYTES], GError **error)
 }
 
 gboolean
-cfd_vault_audit_checkpoint (CfdVault *vault, CfdAuditCheckpoint *out, GError **error)
+cfd_audit_checkpoint_write (CfdDb *db,
+                            const char *vault_id,
+                            const char *signer,
+                            const guint8 sign_sk[CFD_SIGN_SK_BYTES],
+                            gint64 now,
+                            CfdAuditCheckpoint *out,
+                            GError **error)
 {
   CfdAuditCheckpoint cp = { 0 };
-  CfdDb *db = cfd_vault_get_db (vault, error);
   g_autoptr (GBytes) message = NULL;
   const guint8 *data;
   gsize len;
   sqlite3_stmt *stmt;
 
-  if (db == NULL)
-    return FALSE;
-  g_strlcpy (cp.vault_id, cfd_vault_get_id (vault), sizeof cp.vault_id);
-  g_strlcpy (cp.signer, cfd_vault_get_user_id (vault), sizeof cp.signer);
-  crypto_sign_ed25519_sk_to_pk (cp.signer_pk, cfd_vault_get_sign_secret_key (vault));
-  cp.time = cfd_vault_now (vault);
+  g_strlcpy (cp.vault_id, vault_id, sizeof cp.vault_id);
+  g_strlcpy (cp.signer, signer, sizeof cp.signer);
+  crypto_sign_ed25519_sk_to_pk (cp.signer_pk, sign_sk);
+  cp.time = now;
 
   if (!cfd_db_begin (db, error))
     return FALSE;
@@ -109,7 +111,7 @@ cfd_vault_audit_checkpoint (CfdVault *vault, CfdAuditCheckpoint *out, GError **e
     goto failed;
   message = cfd_audit_checkpoint_message (&cp);
   data = g_bytes_get_data (message, &len);
-  crypto_sign_detached (cp.signature, NULL, data, len, cfd_vault_get_sign_secret_key (vault));
+  crypto_sign_detached (cp.signature, NULL, data, len, sign_sk);
 
   stmt = cfd_db_prepare (db,
                          "INSERT INTO audit_checkpoints (seq, time, head, signer, signature) "
@@ -134,15 +136,15 @@ failed:
 }
 
 gboolean
-cfd_vault_audit_latest_checkpoint (CfdVault *vault, CfdAuditCheckpoint *out, GError **error)
+cfd_audit_checkpoint_read_latest (CfdDb *db,
+                                  const char *vault_id,
+                                  CfdAuditCheckpoint *out,
+                                  GError **error)
 {
-  CfdDb *db = cfd_vault_get_db (vault, error);
   sqlite3_stmt *stmt;
   const char *signer;
   int rc;
 
-  if (db == NULL)
-    return FALSE;
   stmt = cfd_db_prepare (db,
                          "SELECT c.seq, c.time, c.head, c.signer, c.signature, u.sign_pk "
                          "FROM audit_checkpoints c LEFT JOIN users u ON u.id = c.signer "
@@ -179,7 +181,7 @@ cfd_vault_audit_latest_checkpoint (CfdVault *vault, CfdAuditCheckpoint *out, GEr
   g_strlcpy (out->signer, signer, sizeof out->signer);
   memcpy (out->signature, sqlite3_column_blob (stmt, 4), CFD_SIGNATURE_BYTES);
   memcpy (out->signer_pk, sqlite3_column_blob (stmt, 5), CFD_SIGN_PK_BYTES);
-  g_strlcpy (out->vault_id, cfd_vault_get_id (vault), sizeof out->vault_id);
+  g_strlcpy (out->vault_id, vault_id, sizeof out->vault_id);
   sqlite3_reset (stmt);
   return TRUE;
 }

@@ -1,4 +1,4 @@
-/* cfd-capsule-export.c: the therapist's side of a capsule: sealing it, and importing review replies. */
+/* cfd-capsule-therapist.c: the therapist's side of a capsule: sealing it, and importing review replies. */
 #include "config.h"
 
 #include <errno.h>
@@ -6,7 +6,7 @@
 
 #include <glib/gstdio.h>
 
-#include "cfd-capsule-private.h"
+#include "cfd-capsule-format-private.h"
 #include "cfd-capsule.h"
 #include "cfd-consent-private.h"
 #include "cfd-io.h"

@@ -1,4 +1,4 @@
-/* cfd-capsule-private.h: the supervisor card, capsule and review reply file formats. */
+/* cfd-capsule-format-private.h: the supervisor card, capsule and review reply file formats. */
 #pragma once
 
 #if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)

@@ -8,7 +8,6 @@
 #include <glib.h>
 
 #include "cfd-crypto.h"
-#include "cfd-vault.h"
 
 G_BEGIN_DECLS
 
@@ -29,18 +28,6 @@ typedef struct
   guint8 signer_pk[CFD_SIGN_PK_BYTES];
   guint8 signature[CFD_SIGNATURE_BYTES];
 } CfdAuditCheckpoint;
-
-/* Signs the current head as the signed-in user and stores it in the vault;
- * the backup and export writers call this and embed the result. out may be
- * NULL. Runs its own transaction (nested when the caller holds one). */
-gboolean cfd_vault_audit_checkpoint (CfdVault *vault,
-                                     CfdAuditCheckpoint *out,
-                                     GError **error) G_GNUC_WARN_UNUSED_RESULT;
-
-/* The most recently stored checkpoint; CFD_VAULT_ERROR_NOT_FOUND if none. */
-gboolean cfd_vault_audit_latest_checkpoint (CfdVault *vault,
-                                            CfdAuditCheckpoint *out,
-                                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* The bytes the signature covers (see docs/FORMATS.md). */
 GBytes *cfd_audit_checkpoint_message (const CfdAuditCheckpoint *checkpoint);

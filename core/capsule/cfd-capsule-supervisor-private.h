@@ -1,4 +1,4 @@
-/* cfd-capsule-store-private.h: what the capsule store and the capsule objects share. */
+/* cfd-capsule-supervisor-private.h: what the supervisor's side and the capsule objects share. */
 #pragma once
 
 #if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
