@@ -3,10 +3,15 @@
 
 /* Every header below refuses to be included without this (or the
  * CFD_COMPILATION of core's own build and its white-box tests), so a
- * program cannot come to depend on core's internals by accident. */
+ * program cannot come to depend on core's internals by accident. None of
+ * them reaches <sqlite3.h>, the keyring format, the crypto constructions,
+ * the durable-write primitives or the key arena: those are in headers
+ * only core includes (cfd-db.h, cfd-keyring.h, cfd-crypto.h, the
+ * -private.h headers). */
 #define CFD_INSIDE
 
 /* base */
+#include "cfd-types.h"
 #include "cfd-error.h"
 #include "cfd-secure.h"
 #include "cfd-io.h"

@@ -3,7 +3,7 @@
 
 #include <errno.h>
 
-#include "cfd-io.h"
+#include "cfd-io-private.h"
 #include "cfd-test-fault.h"
 
 typedef struct

@@ -13,7 +13,7 @@
 #include "cfd-backup-media.h"
 #include "cfd-backup-private.h"
 #include "cfd-fault-vfs.h"
-#include "cfd-io.h"
+#include "cfd-io-private.h"
 #include "cfd-test-util.h"
 
 #define CANARY "Canary Wexford-Almsbury"

@@ -10,7 +10,7 @@
 #include "cfd-audit-query.h"
 #include "cfd-consent.h"
 #include "cfd-export-pdf.h"
-#include "cfd-io.h"
+#include "cfd-io-private.h"
 #include "cfd-measure.h"
 #include "cfd-record-document.h"
 #include "cfd-record.h"

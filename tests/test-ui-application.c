@@ -10,7 +10,7 @@
 #include "cfd-crypto.h"
 #include "cfd-patient.h"
 #include "cfd-record.h"
-#include "cfd-secure.h"
+#include "cfd-secure-private.h"
 #include "cfd-test-ui.h"
 
 #include "cfd-application.h"

@@ -9,7 +9,7 @@
 
 #include "cfd-audit-query.h"
 #include "cfd-consent.h"
-#include "cfd-io.h"
+#include "cfd-io-private.h"
 #include "cfd-record.h"
 #include "cfd-test-ui.h"
 #include "cfd-test-util.h"

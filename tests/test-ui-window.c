@@ -8,7 +8,7 @@
 #include "cfd-measure.h"
 #include "cfd-patient.h"
 #include "cfd-record.h"
-#include "cfd-secure.h"
+#include "cfd-secure-private.h"
 #include "cfd-test-ui.h"
 #include "cfd-test-util.h"
 

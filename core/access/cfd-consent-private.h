@@ -32,4 +32,10 @@ CfdConsent *cfd_consent_load (CfdVault *vault,
  * purpose, obtained-on, method, expires). */
 GVariant *cfd_consent_get_terms (CfdConsent *self);
 
+/* Rotates the keys of patients whose consents were revoked or expired and
+ * whose supervisors still hold a key (after an interrupted revocation, or
+ * when an expiry date passed). Runs at every unlock by an owner or
+ * therapist; returns how many consents it completed. */
+guint cfd_vault_withdraw_lapsed_consents (CfdVault *vault, GError **error);
+
 G_END_DECLS

@@ -74,10 +74,5 @@ GListModel *cfd_vault_list_consents (CfdVault *vault,
 gboolean cfd_vault_revoke_consent (CfdVault *vault,
                                    const char *consent_id,
                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
-/* Rotates the keys of patients whose consents were revoked or expired and
- * whose supervisors still hold a key (after an interrupted revocation, or
- * when an expiry date passed). Runs at every unlock by an owner or
- * therapist; returns how many consents it completed. */
-guint cfd_vault_withdraw_lapsed_consents (CfdVault *vault, GError **error);
 
 G_END_DECLS

@@ -7,7 +7,7 @@
 
 #include <glib-object.h>
 
-#include "cfd-audit.h"
+#include "cfd-types.h"
 
 G_BEGIN_DECLS
 

@@ -10,7 +10,7 @@
 
 #include "cfd-audit-export.h"
 #include "cfd-vault-checkpoint.h"
-#include "cfd-io.h"
+#include "cfd-io-private.h"
 #include "cfd-vault-private.h"
 
 #define FLUSH_AT (64 * 1024)

@@ -7,7 +7,7 @@
 
 #include <gio/gio.h>
 
-#include "cfd-audit.h"
+#include "cfd-types.h"
 #include "cfd-vault.h"
 
 G_BEGIN_DECLS

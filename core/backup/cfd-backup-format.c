@@ -8,7 +8,7 @@
 #include "cfd-audit-checkpoint.h"
 #include "cfd-backup-private.h"
 #include "cfd-error.h"
-#include "cfd-io.h"
+#include "cfd-io-private.h"
 
 G_STATIC_ASSERT (sizeof CFD_BACKUP_MAGIC - 1 == CFD_BACKUP_MAGIC_BYTES);
 G_STATIC_ASSERT (sizeof CFD_BACKUP_KDF_CONTEXT - 1 == crypto_kdf_CONTEXTBYTES);

@@ -12,7 +12,7 @@
 #include "cfd-audit-checkpoint.h"
 #include "cfd-backup-private.h"
 #include "cfd-error.h"
-#include "cfd-io.h"
+#include "cfd-io-private.h"
 #include "cfd-vault-private.h"
 
 int

@@ -11,7 +11,7 @@
 
 #include "cfd-backup-private.h"
 #include "cfd-error.h"
-#include "cfd-io.h"
+#include "cfd-io-private.h"
 #include "cfd-vault-private.h"
 
 static gboolean

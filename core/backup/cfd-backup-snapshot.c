@@ -10,7 +10,7 @@
 
 #include "cfd-backup-private.h"
 #include "cfd-error.h"
-#include "cfd-io.h"
+#include "cfd-io-private.h"
 
 void
 cfd_backup_remove_tree (const char *path)

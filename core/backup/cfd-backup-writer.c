@@ -14,7 +14,7 @@
 #include "cfd-backup-media.h"
 #include "cfd-backup-private.h"
 #include "cfd-error.h"
-#include "cfd-io.h"
+#include "cfd-io-private.h"
 #include "cfd-vault-private.h"
 
 static guint32 chunk_size = CFD_BACKUP_CHUNK_BYTES;

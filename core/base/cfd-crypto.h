@@ -7,21 +7,10 @@
 
 #include <glib.h>
 
-#include "cfd-secure.h"
+#include "cfd-secure-private.h"
+#include "cfd-types.h"
 
 G_BEGIN_DECLS
-
-#define CFD_KEY_BYTES        32
-#define CFD_SALT_BYTES       16
-#define CFD_HASH_BYTES       32
-#define CFD_BOX_PK_BYTES     32
-#define CFD_BOX_SK_BYTES     32
-#define CFD_SIGN_PK_BYTES    32
-#define CFD_SIGN_SK_BYTES    64
-#define CFD_SIGNATURE_BYTES  64
-#define CFD_AEAD_NONCE_BYTES 24
-#define CFD_AEAD_TAG_BYTES   16
-#define CFD_SEALED_KEY_BYTES (CFD_KEY_BYTES + 48)
 
 /* Version byte that leads the associated data of every encrypted field. */
 #define CFD_FIELD_FORMAT_VERSION 1

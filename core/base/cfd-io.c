@@ -11,7 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "cfd-error.h"
-#include "cfd-io.h"
+#include "cfd-io-private.h"
 
 #ifdef CFD_TESTING
 static guint fault_counter;

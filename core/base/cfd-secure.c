@@ -7,7 +7,7 @@
 
 #include <sodium.h>
 
-#include "cfd-secure.h"
+#include "cfd-secure-private.h"
 
 gboolean
 cfd_secure_init (void)

@@ -20,4 +20,8 @@ CfdCapsule *cfd_capsule_new (const char *id,
 /* payload: CFD_CAPSULE_PAYLOAD_TYPE, already verified. */
 void cfd_capsule_set_payload (CfdCapsule *self, GVariant *payload);
 
+/* Destroys the keys of capsules past their expiry (at every unlock and
+ * open); returns how many. */
+guint cfd_vault_expire_capsules (CfdVault *vault, GError **error);
+
 G_END_DECLS

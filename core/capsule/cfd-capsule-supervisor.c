@@ -8,7 +8,7 @@
 
 #include "cfd-capsule-format-private.h"
 #include "cfd-capsule-supervisor-private.h"
-#include "cfd-io.h"
+#include "cfd-io-private.h"
 #include "cfd-record-private.h"
 #include "cfd-review-private.h"
 

@@ -9,7 +9,7 @@
 #include "cfd-capsule-format-private.h"
 #include "cfd-capsule.h"
 #include "cfd-consent-private.h"
-#include "cfd-io.h"
+#include "cfd-io-private.h"
 #include "cfd-patient-private.h"
 #include "cfd-record-private.h"
 #include "cfd-review-private.h"

@@ -96,9 +96,6 @@ GListModel *cfd_vault_list_capsules (CfdVault *vault, GError **error) G_GNUC_WAR
 CfdCapsule *cfd_vault_open_capsule (CfdVault *vault,
                                     const char *capsule_id,
                                     GError **error) G_GNUC_WARN_UNUSED_RESULT;
-/* Destroys the keys of capsules past their expiry (at every unlock and
- * open); returns how many. */
-guint cfd_vault_expire_capsules (CfdVault *vault, GError **error);
 
 /* A review of a record in a capsule, signed as if written in the
  * therapist's vault; it waits for the next review reply. */

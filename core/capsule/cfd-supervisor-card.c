@@ -5,7 +5,7 @@
 
 #include "cfd-capsule-format-private.h"
 #include "cfd-capsule.h"
-#include "cfd-io.h"
+#include "cfd-io-private.h"
 #include "cfd-vault-private.h"
 
 gboolean

@@ -10,7 +10,7 @@
 
 #include "cfd-error.h"
 #include "cfd-note-file.h"
-#include "cfd-secure.h"
+#include "cfd-secure-private.h"
 #include "cfd-template-private.h"
 
 #define MAX_FIELD_ID 64

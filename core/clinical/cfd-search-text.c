@@ -6,7 +6,7 @@
 #include <sodium.h>
 
 #include "cfd-search-private.h"
-#include "cfd-secure.h"
+#include "cfd-secure-private.h"
 
 #define SNIPPET_CONTEXT 60 /* bytes of context on each side, at most */
 

@@ -4,7 +4,7 @@
 #include <pango/pangocairo.h>
 
 #include "cfd-document-layout-private.h"
-#include "cfd-secure.h"
+#include "cfd-secure-private.h"
 
 /* Points: the PDF surface's unit, and the unit GtkPrintOperation is set to. */
 #define MARGIN_X      56.0

@@ -9,7 +9,7 @@
 
 #include "cfd-error.h"
 #include "cfd-export-pdf.h"
-#include "cfd-io.h"
+#include "cfd-io-private.h"
 #include "cfd-record-document.h"
 
 typedef struct

@@ -9,7 +9,7 @@
 #include "cfd-patient.h"
 #include "cfd-record-document.h"
 #include "cfd-record.h"
-#include "cfd-secure.h"
+#include "cfd-secure-private.h"
 #include "cfd-template.h"
 #include "cfd-vault-private.h"
 

@@ -1,9 +1,9 @@
 /* cfd-unlock-policy.c: unlocking, and the housekeeping every unlock does once the vault is open. */
 #include "config.h"
 
-#include "cfd-capsule.h"
-#include "cfd-consent.h"
-#include "cfd-secure.h"
+#include "cfd-capsule-supervisor-private.h"
+#include "cfd-consent-private.h"
+#include "cfd-secure-private.h"
 #include "cfd-unlock-policy.h"
 #include "cfd-vault-private.h"
 

@@ -7,7 +7,7 @@
 
 #include <glib.h>
 
-#include "cfd-crypto.h"
+#include "cfd-types.h"
 
 G_BEGIN_DECLS
 

@@ -8,15 +8,6 @@
 #include "cfd-audit.h"
 #include "cfd-error.h"
 
-static const char *const outcome_names[] = { "success", "failure", "denied" };
-
-const char *
-cfd_audit_outcome_to_string (CfdAuditOutcome outcome)
-{
-  g_return_val_if_fail (outcome <= CFD_AUDIT_DENIED, "failure");
-  return outcome_names[outcome];
-}
-
 /* The CfdAd encoding (4-byte big-endian length, then the bytes) gathered in
  * a buffer and hashed in one go: verifying a long log hashes every record,
  * and this spares an allocation and many small updates each.

@@ -9,30 +9,9 @@
 
 #include "cfd-crypto.h"
 #include "cfd-db.h"
+#include "cfd-types.h"
 
 G_BEGIN_DECLS
-
-typedef enum
-{
-  CFD_AUDIT_SUCCESS,
-  CFD_AUDIT_FAILURE,
-  CFD_AUDIT_DENIED,
-} CfdAuditOutcome;
-
-const char *cfd_audit_outcome_to_string (CfdAuditOutcome outcome);
-
-typedef struct
-{
-  gint64 seq;
-  gint64 time; /* microseconds since the epoch, UTC */
-  const char *actor;
-  const char *action;
-  const char *object_kind;
-  const char *object_id;
-  const char *outcome;
-  const char *authorization;
-  const char *device;
-} CfdAuditEntry;
 
 /* h_i = BLAKE2b-256(h_{i-1} || encoding of record i); h_0 is 32 zero bytes. */
 void cfd_audit_chain_hash (guint8 out[CFD_HASH_BYTES],

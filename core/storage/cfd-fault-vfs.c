@@ -7,7 +7,7 @@
 #include <sqlite3.h>
 
 #include "cfd-fault-vfs.h"
-#include "cfd-io.h"
+#include "cfd-io-private.h"
 
 #ifdef CFD_TESTING
 

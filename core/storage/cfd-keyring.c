@@ -6,7 +6,7 @@
 #include <sodium.h>
 
 #include "cfd-error.h"
-#include "cfd-io.h"
+#include "cfd-io-private.h"
 #include "cfd-keyring.h"
 
 /* File layout (docs/FORMATS.md): magic, version (u32 BE), payload length
@@ -16,27 +16,6 @@ static const guint8 keyring_magic[8] = { 'C', 'F', 'D', 'K', 'E', 'Y', 'R', 'G' 
 #define KEYRING_V1_TYPE "(sxayaya(sssuttayayayayx)a(say)a(xs))"
 #define WRAPPED_BYTES   (CFD_AEAD_NONCE_BYTES + CFD_SECRETS_BYTES + CFD_AEAD_TAG_BYTES)
 #define MAX_NAME_BYTES  256
-
-static const char *const role_names[] = { "owner", "therapist", "supervisor" };
-
-const char *
-cfd_role_to_string (CfdRole role)
-{
-  g_return_val_if_fail (role <= CFD_ROLE_SUPERVISOR, "unknown");
-  return role_names[role];
-}
-
-gboolean
-cfd_role_from_string (const char *text, CfdRole *role)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (role_names); i++)
-    if (g_strcmp0 (text, role_names[i]) == 0)
-      {
-        *role = (CfdRole)i;
-        return TRUE;
-      }
-  return FALSE;
-}
 
 static void
 user_free (gpointer data)

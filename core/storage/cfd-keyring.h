@@ -8,6 +8,7 @@
 #include <glib.h>
 
 #include "cfd-crypto.h"
+#include "cfd-types.h"
 #include "cfd-secure.h"
 
 G_BEGIN_DECLS
@@ -16,16 +17,6 @@ G_BEGIN_DECLS
 #define CFD_KEYRING_MAX_BYTES      (4 * 1024 * 1024)
 #define CFD_KEYRING_MAX_FAILURES   1000
 #define CFD_DB_SALT_BYTES          16
-
-typedef enum
-{
-  CFD_ROLE_OWNER,
-  CFD_ROLE_THERAPIST,
-  CFD_ROLE_SUPERVISOR,
-} CfdRole;
-
-const char *cfd_role_to_string (CfdRole role);
-gboolean cfd_role_from_string (const char *text, CfdRole *role);
 
 /* What a user's passphrase unlocks, in one guarded buffer. */
 #define CFD_SECRETS_DB_KEY  0

@@ -5,7 +5,7 @@
 #error "Only \"confidant.h\" can be included directly."
 #endif
 
-#include "cfd-io.h"
+#include "cfd-io-private.h"
 #include "cfd-vault-private.h"
 
 G_BEGIN_DECLS

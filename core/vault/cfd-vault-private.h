@@ -7,6 +7,7 @@
 
 #include "cfd-audit.h"
 #include "cfd-db.h"
+#include "cfd-keyring.h"
 #include "cfd-vault.h"
 
 G_BEGIN_DECLS

@@ -9,7 +9,7 @@
 #include <sodium.h>
 
 #include "cfd-vault-checkpoint.h"
-#include "cfd-io.h"
+#include "cfd-io-private.h"
 #include "cfd-vault-internal.h"
 
 G_DEFINE_FINAL_TYPE (CfdVault, cfd_vault, G_TYPE_OBJECT)

@@ -8,7 +8,7 @@
 #include <gio/gio.h>
 
 #include "cfd-error.h"
-#include "cfd-keyring.h"
+#include "cfd-types.h"
 
 G_BEGIN_DECLS
 
