@@ -12,6 +12,14 @@
 #include "cfd-restore-window.h"
 #include "cfd-window.h"
 
+/* Stands in for the application's app.open-vault, which opens a vault in
+ * a window of its own. */
+static void
+open_vault (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  gtk_window_present (GTK_WINDOW (cfd_window_new (NULL, g_variant_get_string (parameter, NULL))));
+}
+
 static gboolean
 idle (gconstpointer window)
 {
@@ -40,6 +48,14 @@ test_restore (void)
   g_assert_no_error (error);
 
   window = cfd_restore_window_new (NULL);
+  {
+    static const GActionEntry app_actions[] = { { "open-vault", open_vault, "s" } };
+    g_autoptr (GSimpleActionGroup) app = g_simple_action_group_new ();
+
+    g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
+                                     NULL);
+    gtk_widget_insert_action_group (GTK_WIDGET (window), "app", G_ACTION_GROUP (app));
+  }
   gtk_window_present (GTK_WINDOW (window));
   user = GTK_EDITABLE (cfd_test_ui_find_widget (GTK_WIDGET (window), "user_row"));
   secret = GTK_EDITABLE (cfd_test_ui_find_widget (GTK_WIDGET (window), "secret_row"));
@@ -81,7 +97,8 @@ test_restore (void)
   g_assert_cmpstr (cfd_patient_get_name (back), ==, "Restored Patient");
   cfd_vault_lock (restored);
 
-  /* Open: the restored vault in a window of its own, asking to unlock. */
+  /* Open: the application is asked for the restored vault in a window of
+   * its own, asking to unlock. */
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&window);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "restore.open", NULL));
   g_assert_null (window);

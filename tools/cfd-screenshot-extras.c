@@ -314,7 +314,7 @@ tour (const char *demo_dir, const char *passphrase, const char *supervisor_passp
         for (int i = 0; (row = gtk_list_box_get_row_at_index (timeline, i)) != NULL; i++)
           if (ADW_IS_PREFERENCES_ROW (row)
               && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
-                            "Integration Session")
+                            "Integration session")
                      == 0)
             {
               chosen = row;

@@ -7,7 +7,6 @@
 
 #include "cfd-audit-window.h"
 #include "cfd-ui-util.h"
-#include "cfd-window.h"
 
 #define DEFAULT_PAGE_SIZE 200
 
@@ -90,12 +89,6 @@ typedef enum
 } Column;
 
 static void
-toast (CfdAuditWindow *self, const char *message)
-{
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
-}
-
-static void
 set_busy (CfdAuditWindow *self, gboolean busy)
 {
   /* Core's workers own the vault until their callback runs. */
@@ -164,7 +157,7 @@ load_page (CfdAuditWindow *self)
     {
       g_autofree char *message
           = g_strdup_printf (_ ("The audit log could not be read: %s"), error->message);
-      toast (self, message);
+      cfd_ui_toast (GTK_WIDGET (self), message);
       self->has_more = FALSE;
       update_count (self);
       return;
@@ -518,7 +511,7 @@ checkpoint_action (GtkWidget *widget, const char *action_name, GVariant *paramet
     {
       g_autofree char *message
           = g_strdup_printf (_ ("No checkpoint could be made: %s"), error->message);
-      toast (self, message);
+      cfd_ui_toast (GTK_WIDGET (self), message);
       return;
     }
   show_receipt (self);
@@ -548,7 +541,7 @@ export_done (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       g_autofree char *message
           = g_strdup_printf (_ ("The log could not be exported: %s"), error->message);
-      toast (self, message);
+      cfd_ui_toast (GTK_WIDGET (self), message);
       return;
     }
   show_receipt (self);
@@ -557,7 +550,7 @@ export_done (GObject *source, GAsyncResult *result, gpointer user_data)
         g_dngettext (GETTEXT_PACKAGE, "Exported %" G_GINT64_FORMAT " record; receipt %s",
                      "Exported %" G_GINT64_FORMAT " records; receipt %s", (gulong)n_rows),
         n_rows, self->receipt != NULL ? self->receipt : "");
-    toast (self, message);
+    cfd_ui_toast (GTK_WIDGET (self), message);
   }
   reload (self);
 }
@@ -745,9 +738,6 @@ cfd_audit_window_new (GtkWindow *parent, CfdVault *vault, const char *patient_id
   g_return_val_if_fail (CFD_IS_VAULT (vault), NULL);
 
   self = g_object_new (CFD_TYPE_AUDIT_WINDOW, "transient-for", parent, NULL);
-  /* Input here is activity: the vault does not idle-lock under it. */
-  if (CFD_IS_WINDOW (parent))
-    cfd_window_watch_activity (CFD_WINDOW (parent), GTK_WIDGET (self));
   self->history = patient_id != NULL;
   self->patient_id = g_strdup (patient_id);
   /* Filled before the vault is set, so filling does not reload. */

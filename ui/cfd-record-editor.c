@@ -9,7 +9,6 @@
 #include "cfd-record-form.h"
 #include "cfd-review-panel.h"
 #include "cfd-ui-util.h"
-#include "cfd-window.h"
 
 typedef enum
 {
@@ -526,8 +525,6 @@ revision_activated (CfdRecordEditor *self, GtkListBoxRow *row)
   adw_window_set_content (ADW_WINDOW (window), box);
   cfd_record_editor_show_revision (CFD_RECORD_EDITOR (viewer), revision);
   g_set_weak_pointer (&self->revision_window, GTK_WINDOW (window));
-  if (CFD_IS_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))))
-    cfd_window_watch_activity (CFD_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), window);
   gtk_window_present (GTK_WINDOW (window));
 }
 
