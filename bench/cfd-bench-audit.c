@@ -1,4 +1,4 @@
-/* bench-audit.c: how long verifying, paging and exporting a large audit log take; prints figures. */
+/* cfd-bench-audit.c: how long verifying, paging and exporting a large audit log take; prints figures. */
 #include "config.h"
 
 #include <stdio.h>
