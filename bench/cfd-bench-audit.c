@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "cfd-audit-entry-object.h"
+#include "cfd-audit-item.h"
 #include "cfd-audit-export.h"
 #include "cfd-audit-query.h"
 #include "cfd-audit-verify.h"

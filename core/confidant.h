@@ -28,8 +28,8 @@
 #include "cfd-audit-checkpoint.h"
 
 /* audit */
-#include "cfd-audit-entry-object.h"
 #include "cfd-audit-event.h"
+#include "cfd-audit-item.h"
 #include "cfd-audit-query.h"
 #include "cfd-audit-verify.h"
 #include "cfd-audit-export.h"

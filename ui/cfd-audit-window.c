@@ -140,7 +140,7 @@ static void
 load_page (CfdAuditWindow *self)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->entries));
-  g_autoptr (CfdAuditEntryObject) last
+  g_autoptr (CfdAuditItem) last
       = n > 0 ? g_list_model_get_item (G_LIST_MODEL (self->entries), n - 1) : NULL;
   g_autoptr (GListModel) page = NULL;
   g_autoptr (GError) error = NULL;
@@ -151,8 +151,8 @@ load_page (CfdAuditWindow *self)
     return;
   fill_filter (self, &filter);
   page = cfd_vault_audit_list (self->vault, &filter,
-                               last != NULL ? cfd_audit_entry_object_get_seq (last) : 0,
-                               self->page_size, &error);
+                               last != NULL ? cfd_audit_item_get_seq (last) : 0, self->page_size,
+                               &error);
   if (page == NULL)
     {
       g_autofree char *message
@@ -605,28 +605,28 @@ export_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 }
 
 static char *
-cell_text (CfdAuditWindow *self, CfdAuditEntryObject *entry, Column column)
+cell_text (CfdAuditWindow *self, CfdAuditItem *entry, Column column)
 {
   const char *outcome, *kind, *id, *name;
 
   switch (column)
     {
       case COLUMN_SEQ:
-        return g_strdup_printf ("%" G_GINT64_FORMAT, cfd_audit_entry_object_get_seq (entry));
+        return g_strdup_printf ("%" G_GINT64_FORMAT, cfd_audit_item_get_seq (entry));
       case COLUMN_TIME:
         {
-          g_autoptr (GDateTime) time = g_date_time_new_from_unix_local (
-              cfd_audit_entry_object_get_time (entry) / G_USEC_PER_SEC);
+          g_autoptr (GDateTime) time
+              = g_date_time_new_from_unix_local (cfd_audit_item_get_time (entry) / G_USEC_PER_SEC);
           return time != NULL ? g_date_time_format (time, "%Y-%m-%d %H:%M:%S") : g_strdup ("");
         }
       case COLUMN_USER:
-        name = cfd_audit_entry_object_get_actor_name (entry);
-        return g_strdup (name != NULL ? name : cfd_audit_entry_object_get_actor_id (entry));
+        name = cfd_audit_item_get_actor_name (entry);
+        return g_strdup (name != NULL ? name : cfd_audit_item_get_actor_id (entry));
       case COLUMN_ACTION:
-        return g_strdup (cfd_audit_entry_object_get_action (entry));
+        return g_strdup (cfd_audit_item_get_action (entry));
       case COLUMN_OBJECT:
-        kind = cfd_audit_entry_object_get_object_kind (entry);
-        id = cfd_audit_entry_object_get_object_id (entry);
+        kind = cfd_audit_item_get_object_kind (entry);
+        id = cfd_audit_item_get_object_id (entry);
         if (id == NULL || id[0] == '\0')
           return g_strdup (kind != NULL ? kind : "");
         name = g_strcmp0 (kind, "patient") == 0 ? g_hash_table_lookup (self->patient_names, id)
@@ -634,7 +634,7 @@ cell_text (CfdAuditWindow *self, CfdAuditEntryObject *entry, Column column)
         /* Translators: an audit record's object: "<kind> <id or name>" */
         return g_strdup_printf (_ ("%s %s"), kind != NULL ? kind : "", name != NULL ? name : id);
       case COLUMN_OUTCOME:
-        outcome = cfd_audit_entry_object_get_outcome (entry);
+        outcome = cfd_audit_item_get_outcome (entry);
         if (g_strcmp0 (outcome, "success") == 0)
           return g_strdup (_ ("Success"));
         if (g_strcmp0 (outcome, "failure") == 0)
@@ -643,7 +643,7 @@ cell_text (CfdAuditWindow *self, CfdAuditEntryObject *entry, Column column)
           return g_strdup (_ ("Denied"));
         return g_strdup (outcome);
       case COLUMN_AUTHORIZATION:
-        id = cfd_audit_entry_object_get_authorization (entry);
+        id = cfd_audit_item_get_authorization (entry);
         return g_strdup (id != NULL ? id : "");
       default:
         g_return_val_if_reached (NULL);
@@ -838,7 +838,7 @@ cfd_audit_window_init (CfdAuditWindow *self)
 
   self->cancellable = g_cancellable_new ();
   self->page_size = DEFAULT_PAGE_SIZE;
-  self->entries = g_list_store_new (CFD_TYPE_AUDIT_ENTRY_OBJECT);
+  self->entries = g_list_store_new (CFD_TYPE_AUDIT_ITEM);
   self->user_ids = g_ptr_array_new_with_free_func (g_free);
   self->patient_ids = g_ptr_array_new_with_free_func (g_free);
   self->patient_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);

@@ -428,7 +428,7 @@ cfd_vault_grant_consent (CfdVault *vault,
   CfdDb *db;
   sqlite3_stmt *stmt;
 
-  if (!cfd_vault_require_role (vault, TRUE, TRUE, FALSE, "consent.grant", error))
+  if (!cfd_vault_require_role (vault, CFD_ROLES_CLINICIANS, "consent.grant", error))
     return NULL;
   if (!validate_terms (vault, terms, error))
     return NULL;
@@ -745,7 +745,7 @@ cfd_vault_revoke_consent (CfdVault *vault, const char *consent_id, GError **erro
   sqlite3_stmt *stmt;
   gboolean revoked = FALSE;
 
-  if (!cfd_vault_require_role (vault, TRUE, TRUE, FALSE, "consent.revoke", error))
+  if (!cfd_vault_require_role (vault, CFD_ROLES_CLINICIANS, "consent.revoke", error))
     return FALSE;
   db = cfd_vault_get_db (vault, error);
   stmt = cfd_db_prepare (db,

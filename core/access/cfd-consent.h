@@ -53,7 +53,7 @@ gint64 cfd_consent_get_created (CfdConsent *self);
 gint64 cfd_consent_get_expires (CfdConsent *self);
 gint64 cfd_consent_get_revoked_at (CfdConsent *self);
 gboolean cfd_consent_is_live (CfdConsent *self, gint64 now);
-/* Does the consent cover a record of this class (psychotherapy note or not)
+/* Does the consent cover a record of this category (psychotherapy note or not)
  * that happened at this time? */
 gboolean cfd_consent_covers (CfdConsent *self, gboolean psychotherapy_note, gint64 occurred);
 /* One sentence a therapist can read to the patient: who sees what, until when. */

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "cfd-audit-entry-object.h"
+#include "cfd-audit-item.h"
 #include "cfd-audit-query.h"
 #include "cfd-vault-private.h"
 
@@ -222,7 +222,7 @@ append_object (const CfdAuditEntry *entry,
                gpointer user_data,
                GError **error)
 {
-  g_autoptr (CfdAuditEntryObject) item = cfd_audit_entry_object_new (entry, actor_name);
+  g_autoptr (CfdAuditItem) item = cfd_audit_item_new (entry, actor_name);
 
   g_list_store_append (user_data, item);
   return TRUE;
@@ -232,7 +232,7 @@ GListModel *
 cfd_vault_audit_list (
     CfdVault *vault, const CfdAuditFilter *filter, gint64 before_seq, guint limit, GError **error)
 {
-  g_autoptr (GListStore) store = g_list_store_new (CFD_TYPE_AUDIT_ENTRY_OBJECT);
+  g_autoptr (GListStore) store = g_list_store_new (CFD_TYPE_AUDIT_ITEM);
 
   if (!run_query (vault, filter, before_seq, limit, TRUE, append_object, store, error))
     return NULL;

@@ -24,7 +24,7 @@ typedef struct
 } CfdAuditFilter;
 
 /* At most limit entries (0: no limit) with seq < before_seq (0: from the
- * newest), newest first, as CfdAuditEntryObject items. The viewer pages by
+ * newest), newest first, as CfdAuditItem items. The viewer pages by
  * passing the last item's seq as the next before_seq. Opening the first
  * page is itself recorded (audit.view). */
 GListModel *cfd_vault_audit_list (CfdVault *vault,

@@ -142,7 +142,7 @@ prepare_job (CfdVault *vault, const char *folder, guint generations, GError **er
   gboolean ok;
   int lock_fd;
 
-  if (!cfd_vault_require_role (vault, TRUE, TRUE, FALSE, "backup.create", error))
+  if (!cfd_vault_require_role (vault, CFD_ROLES_CLINICIANS, "backup.create", error))
     return NULL;
   if (generations < 1 || generations > CFD_BACKUP_MAX_GENERATIONS)
     {

@@ -31,6 +31,17 @@ typedef enum
   CFD_ROLE_SUPERVISOR,
 } CfdRole;
 
+/* A set of roles, for the checks that say who may do something:
+ * CFD_ROLES_CLINICIANS rather than (TRUE, TRUE, FALSE). */
+typedef enum
+{
+  CFD_ROLES_OWNER = 1 << CFD_ROLE_OWNER,
+  CFD_ROLES_THERAPIST = 1 << CFD_ROLE_THERAPIST,
+  CFD_ROLES_SUPERVISOR = 1 << CFD_ROLE_SUPERVISOR,
+  /* Those who treat patients: everyone but a supervisor. */
+  CFD_ROLES_CLINICIANS = CFD_ROLES_OWNER | CFD_ROLES_THERAPIST,
+} CfdRoles;
+
 const char *cfd_role_to_string (CfdRole role);
 gboolean cfd_role_from_string (const char *text, CfdRole *role);
 

@@ -79,29 +79,29 @@ cfd_capsule_verify_payload (
       g_autoptr (GVariant) owned = item;
       g_autoptr (GVariant) content = NULL, signature = NULL, author_pk = NULL;
       g_autoptr (GVariant) canonical = NULL;
-      const char *id, *parent, *author, *kind_text, *class_text;
+      const char *id, *parent, *author, *kind_text, *category_text;
       gint64 occurred, signed_at;
       CfdRecordKind kind;
-      CfdRecordCategory klass;
+      CfdRecordCategory category;
       guint8 hash[CFD_HASH_BYTES];
       gsize sig_len = 0, pk_len = 0;
       const guint8 *sig, *pk;
 
       g_variant_get (item, "(&s&s&s&s&sxx@a{sv}@ay@ay)", &id, &parent, &author, &kind_text,
-                     &class_text, &occurred, &signed_at, &content, &signature, &author_pk);
+                     &category_text, &occurred, &signed_at, &content, &signature, &author_pk);
       sig = g_variant_get_fixed_array (signature, &sig_len, 1);
       pk = g_variant_get_fixed_array (author_pk, &pk_len, 1);
       if (!cfd_record_kind_from_string (kind_text, &kind)
-          || !cfd_record_category_from_string (class_text, &klass)
-          || (kind != CFD_RECORD_ADDENDUM && klass != cfd_record_kind_class (kind))
+          || !cfd_record_category_from_string (category_text, &category)
+          || (kind != CFD_RECORD_ADDENDUM && category != cfd_record_kind_category (kind))
           || (kind == CFD_RECORD_ADDENDUM) != (*parent != '\0') || *id == '\0' || *author == '\0'
           || signed_at <= 0 || signed_at > created || sig_len != CFD_SIGNATURE_BYTES
           || pk_len != CFD_SIGN_PK_BYTES)
         return damaged (error, "impossible record");
-      if (!terms_cover (terms, klass == CFD_RECORD_CLASS_PSYCHOTHERAPY, occurred))
+      if (!terms_cover (terms, category == CFD_RECORD_CATEGORY_PSYCHOTHERAPY, occurred))
         return damaged (error, "a record outside the consent");
       canonical = cfd_record_content_canonical (content);
-      cfd_record_signature_hash_for_vault_id (hash, vault_id, id, patient_id, kind, klass,
+      cfd_record_signature_hash_for_vault_id (hash, vault_id, id, patient_id, kind, category,
                                               *parent != '\0' ? parent : NULL, author, occurred,
                                               signed_at, canonical);
       if (crypto_sign_verify_detached (sig, hash, CFD_HASH_BYTES, pk) != 0)
@@ -566,10 +566,10 @@ add_review (CfdVault *vault,
   g_autoptr (CfdAd) ad = NULL;
   g_autoptr (GBytes) sealed = NULL;
   g_autofree char *id = NULL;
-  const char *rid, *parent, *author, *kind_text, *class_text;
+  const char *rid, *parent, *author, *kind_text, *category_text;
   gint64 occurred, signed_at;
   CfdRecordKind record_kind;
-  CfdRecordCategory klass;
+  CfdRecordCategory category;
   guint8 digest[CFD_HASH_BYTES];
   guint8 signature[CFD_SIGNATURE_BYTES];
   const guint8 *data;
@@ -588,13 +588,13 @@ add_review (CfdVault *vault,
       return NULL;
     }
   g_variant_get (item, "(&s&s&s&s&sxx@a{sv}@ay@ay)", &rid, &parent, &author, &kind_text,
-                 &class_text, &occurred, &signed_at, &record_content, NULL, NULL);
+                 &category_text, &occurred, &signed_at, &record_content, NULL, NULL);
   /* Checked when the capsule was opened. */
   cfd_record_kind_from_string (kind_text, &record_kind);
-  cfd_record_category_from_string (class_text, &klass);
+  cfd_record_category_from_string (category_text, &category);
   canonical = cfd_record_content_canonical (record_content);
   cfd_record_signature_hash_for_vault_id (
-      digest, o.vault_id, rid, cfd_capsule_get_patient_id (o.capsule), record_kind, klass,
+      digest, o.vault_id, rid, cfd_capsule_get_patient_id (o.capsule), record_kind, category,
       *parent != '\0' ? parent : NULL, author, occurred, signed_at, canonical);
 
   id = cfd_new_id ();

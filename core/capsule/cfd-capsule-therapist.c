@@ -59,7 +59,7 @@ static gboolean
 collect_record (CfdRecord *record, gpointer user_data, GError **error)
 {
   Collect *c = user_data;
-  gboolean psychotherapy = cfd_record_get_class (record) == CFD_RECORD_CLASS_PSYCHOTHERAPY;
+  gboolean psychotherapy = cfd_record_get_category (record) == CFD_RECORD_CATEGORY_PSYCHOTHERAPY;
   g_autoptr (GVariant) canonical = NULL;
   CfdDb *db = cfd_vault_get_db (c->vault, error);
   guint8 sign_pk[CFD_SIGN_PK_BYTES];
@@ -92,7 +92,7 @@ collect_record (CfdRecord *record, gpointer user_data, GError **error)
           cfd_record_get_parent_id (record) != NULL ? cfd_record_get_parent_id (record) : "",
           cfd_record_get_author_id (record),
           cfd_record_kind_to_string (cfd_record_get_kind (record)),
-          cfd_record_category_to_string (cfd_record_get_class (record)),
+          cfd_record_category_to_string (cfd_record_get_category (record)),
           cfd_record_get_occurred (record), cfd_record_get_signed_at (record), canonical,
           g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, sqlite3_column_blob (stmt, 0),
                                      CFD_SIGNATURE_BYTES, 1),
@@ -167,7 +167,7 @@ cfd_vault_export_capsule (
   const guint8 *data;
   gsize len = 0;
 
-  if (!cfd_vault_require_role (vault, TRUE, TRUE, FALSE, "capsule.export", error))
+  if (!cfd_vault_require_role (vault, CFD_ROLES_CLINICIANS, "capsule.export", error))
     return NULL;
   db = cfd_vault_get_db (vault, error);
   consent = cfd_consent_load (vault, consent_id, error);
@@ -362,7 +362,7 @@ import_review (CfdVault *vault,
     return FALSE;
   if (g_strcmp0 (cfd_record_get_patient_id (record), reply->patient_id) != 0
       || !cfd_consent_covers (consent,
-                              cfd_record_get_class (record) == CFD_RECORD_CLASS_PSYCHOTHERAPY,
+                              cfd_record_get_category (record) == CFD_RECORD_CATEGORY_PSYCHOTHERAPY,
                               cfd_record_get_occurred (record)))
     return tampered_reply (error, "a review of a record outside the capsule");
   return cfd_review_insert_verified (vault, record, review_id, reply->supervisor_id,
@@ -451,7 +451,7 @@ cfd_vault_import_review_reply (CfdVault *vault, const char *path, guint *n_revie
   CfdDb *db;
   gsize len = 0;
 
-  if (!cfd_vault_require_role (vault, TRUE, TRUE, FALSE, "review.import-reply", error))
+  if (!cfd_vault_require_role (vault, CFD_ROLES_CLINICIANS, "review.import-reply", error))
     return FALSE;
   db = cfd_vault_get_db (vault, error);
   if (!cfd_io_read_file (path, CFD_REPLY_MAX_BYTES + 4096, &data, &len, error))

@@ -90,7 +90,7 @@ cfd_vault_import_supervisor_card (CfdVault *vault,
   gint64 now;
   int existing;
 
-  if (!cfd_vault_require_role (vault, TRUE, TRUE, FALSE, "supervisor.card-import", error))
+  if (!cfd_vault_require_role (vault, CFD_ROLES_CLINICIANS, "supervisor.card-import", error))
     return NULL;
   if (!cfd_io_read_file (path, CFD_CARD_MAX_BYTES + 64, &data, &len, error))
     return NULL;

@@ -168,7 +168,7 @@ cfd_vault_add_measure (CfdVault *vault,
   CfdDb *db;
 
   g_return_val_if_fail (patient_id != NULL, NULL);
-  if (!cfd_vault_require_role (vault, TRUE, TRUE, FALSE, "measure.add", error)
+  if (!cfd_vault_require_role (vault, CFD_ROLES_CLINICIANS, "measure.add", error)
       || !cfd_measure_score (instrument, items, n_items, &score, error))
     return NULL;
   if (occurred < 0 || occurred > G_GINT64_CONSTANT (253402300799))
@@ -189,7 +189,8 @@ cfd_vault_add_measure (CfdVault *vault,
   if (!cfd_record_patient_access (vault, patient_id, "measure.add", &key_version, &local_error))
     goto failed;
   id = cfd_record_insert_signed (vault, patient_id, key_version, CFD_RECORD_MEASURE,
-                                 CFD_RECORD_CLASS_MEDICAL, NULL, occurred, content, &local_error);
+                                 CFD_RECORD_CATEGORY_MEDICAL, NULL, occurred, content,
+                                 &local_error);
   if (id == NULL || (score.risk && !cfd_patient_raise_risk_flag (vault, patient_id, &local_error))
       || !cfd_vault_audit (vault, "measure.add", "record", id, CFD_AUDIT_SUCCESS, NULL,
                            &local_error)

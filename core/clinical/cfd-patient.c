@@ -246,7 +246,7 @@ cfd_vault_add_patient (CfdVault *vault, GVariant *details, GError **error)
   g_autofree char *id = NULL;
   CfdDb *db;
 
-  if (!cfd_vault_require_role (vault, TRUE, TRUE, FALSE, "patient.create", error)
+  if (!cfd_vault_require_role (vault, CFD_ROLES_CLINICIANS, "patient.create", error)
       || !cfd_patient_details_validate (details, error))
     return NULL;
   db = cfd_vault_get_db (vault, error);
@@ -517,7 +517,7 @@ cfd_vault_update_patient (CfdVault *vault,
   g_autoptr (CfdPatient) patient = NULL;
   g_autoptr (GVariant) merged = NULL;
 
-  if (!cfd_vault_require_role (vault, TRUE, TRUE, FALSE, "patient.edit", error))
+  if (!cfd_vault_require_role (vault, CFD_ROLES_CLINICIANS, "patient.edit", error))
     return FALSE;
   if (details == NULL || !g_variant_is_of_type (details, DETAILS_TYPE))
     return invalid (error, "Patient details must be a dictionary of text fields");
@@ -540,7 +540,7 @@ update_column (CfdVault *vault,
   CfdDb *db;
   sqlite3_stmt *stmt;
 
-  if (!cfd_vault_require_role (vault, TRUE, TRUE, FALSE, action, error))
+  if (!cfd_vault_require_role (vault, CFD_ROLES_CLINICIANS, action, error))
     return FALSE;
   /* Loading proves the user may read this patient. */
   patient = load_patient_for (vault, patient_id, action, error);
@@ -602,7 +602,7 @@ cfd_vault_delete_patient (CfdVault *vault,
   sqlite3_stmt *stmt;
   gint64 now;
 
-  if (!cfd_vault_require_role (vault, TRUE, FALSE, FALSE, "patient.delete", error))
+  if (!cfd_vault_require_role (vault, CFD_ROLES_OWNER, "patient.delete", error))
     return FALSE;
   patient = load_patient_for (vault, patient_id, "patient.delete", error);
   if (patient == NULL)

@@ -12,9 +12,9 @@ G_BEGIN_DECLS
 
 #define CFD_RECORDS_TABLE "records"
 
-CfdRecordCategory cfd_record_kind_class (CfdRecordKind kind);
-const char *cfd_record_category_to_string (CfdRecordCategory klass);
-gboolean cfd_record_category_from_string (const char *text, CfdRecordCategory *klass);
+CfdRecordCategory cfd_record_kind_category (CfdRecordKind kind);
+const char *cfd_record_category_to_string (CfdRecordCategory category);
+gboolean cfd_record_category_from_string (const char *text, CfdRecordCategory *category);
 
 /* The content with its keys sorted, serialized into a buffer that is wiped
  * when freed: the one form that is sealed and hashed. */
@@ -26,7 +26,7 @@ void cfd_record_signature_hash (guint8 out[CFD_HASH_BYTES],
                                 const char *record_id,
                                 const char *patient_id,
                                 CfdRecordKind kind,
-                                CfdRecordCategory klass,
+                                CfdRecordCategory category,
                                 const char *parent_id,
                                 const char *author_id,
                                 gint64 occurred,
@@ -39,7 +39,7 @@ void cfd_record_signature_hash_for_vault_id (guint8 out[CFD_HASH_BYTES],
                                              const char *record_id,
                                              const char *patient_id,
                                              CfdRecordKind kind,
-                                             CfdRecordCategory klass,
+                                             CfdRecordCategory category,
                                              const char *parent_id,
                                              const char *author_id,
                                              gint64 occurred,
@@ -94,7 +94,7 @@ char *cfd_record_insert_signed (CfdVault *vault,
                                 const char *patient_id,
                                 guint key_version,
                                 CfdRecordKind kind,
-                                CfdRecordCategory klass,
+                                CfdRecordCategory category,
                                 const char *parent_id,
                                 gint64 occurred,
                                 GVariant *content,

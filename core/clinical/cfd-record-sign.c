@@ -63,7 +63,7 @@ cfd_record_signature_hash_for_vault_id (guint8 out[CFD_HASH_BYTES],
                                         const char *record_id,
                                         const char *patient_id,
                                         CfdRecordKind kind,
-                                        CfdRecordCategory klass,
+                                        CfdRecordCategory category,
                                         const char *parent_id,
                                         const char *author_id,
                                         gint64 occurred,
@@ -80,7 +80,7 @@ cfd_record_signature_hash_for_vault_id (guint8 out[CFD_HASH_BYTES],
   cfd_ad_add_string (header, record_id);
   cfd_ad_add_string (header, patient_id);
   cfd_ad_add_string (header, cfd_record_kind_to_string (kind));
-  cfd_ad_add_string (header, cfd_record_category_to_string (klass));
+  cfd_ad_add_string (header, cfd_record_category_to_string (category));
   cfd_ad_add_string (header, parent_id != NULL ? parent_id : "");
   cfd_ad_add_string (header, author_id);
   cfd_ad_add_uint (header, (guint64)occurred);
@@ -106,7 +106,7 @@ cfd_record_signature_hash (guint8 out[CFD_HASH_BYTES],
                            const char *record_id,
                            const char *patient_id,
                            CfdRecordKind kind,
-                           CfdRecordCategory klass,
+                           CfdRecordCategory category,
                            const char *parent_id,
                            const char *author_id,
                            gint64 occurred,
@@ -114,7 +114,7 @@ cfd_record_signature_hash (guint8 out[CFD_HASH_BYTES],
                            GVariant *canonical_content)
 {
   cfd_record_signature_hash_for_vault_id (out, cfd_vault_get_id (vault), record_id, patient_id,
-                                          kind, klass, parent_id, author_id, occurred, signed_at,
+                                          kind, category, parent_id, author_id, occurred, signed_at,
                                           canonical_content);
 }
 

@@ -59,7 +59,7 @@ insert_row (CfdVault *vault,
             const char *patient_id,
             guint key_version,
             CfdRecordKind kind,
-            CfdRecordCategory klass,
+            CfdRecordCategory category,
             const char *parent_id,
             gint64 occurred,
             gint64 signed_at,
@@ -90,7 +90,7 @@ insert_row (CfdVault *vault,
     sqlite3_bind_text (stmt, 3, parent_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 4, cfd_vault_get_user_id (vault), -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 5, cfd_record_kind_to_string (kind), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, cfd_record_category_to_string (klass), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, cfd_record_category_to_string (category), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, signature != NULL ? "signed" : "draft", -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 8, occurred);
   sqlite3_bind_int64 (stmt, 9, now);
@@ -131,7 +131,7 @@ cfd_vault_create_record (CfdVault *vault,
   g_return_val_if_fail (patient_id != NULL, NULL);
   /* A floating content is taken, as GLib's own functions do. */
   owned = content != NULL ? g_variant_ref_sink (content) : NULL;
-  if (!cfd_vault_require_role (vault, TRUE, TRUE, FALSE, "record.create", error))
+  if (!cfd_vault_require_role (vault, CFD_ROLES_CLINICIANS, "record.create", error))
     return NULL;
   if ((guint)kind > CFD_RECORD_ADDENDUM)
     {
@@ -154,8 +154,8 @@ cfd_vault_create_record (CfdVault *vault,
   if (!cfd_db_begin (db, error))
     return NULL;
   if (!cfd_record_patient_access (vault, patient_id, "record.create", &key_version, &local_error)
-      || !insert_row (vault, id, patient_id, key_version, kind, cfd_record_kind_class (kind), NULL,
-                      occurred, 0, NULL, canonical, &local_error)
+      || !insert_row (vault, id, patient_id, key_version, kind, cfd_record_kind_category (kind),
+                      NULL, occurred, 0, NULL, canonical, &local_error)
       || !cfd_vault_audit (vault, "record.create", "record", id, CFD_AUDIT_SUCCESS, NULL,
                            &local_error)
       || !cfd_db_commit (db, &local_error))
@@ -254,7 +254,7 @@ cfd_vault_save_draft (
 
   g_return_val_if_fail (record_id != NULL, FALSE);
   owned = content != NULL ? g_variant_ref_sink (content) : NULL;
-  if (!cfd_vault_require_role (vault, TRUE, TRUE, FALSE, "record.save", error)
+  if (!cfd_vault_require_role (vault, CFD_ROLES_CLINICIANS, "record.save", error)
       || !check_occurred (occurred, error))
     return FALSE;
   db = cfd_vault_get_db (vault, error);
@@ -376,7 +376,7 @@ cfd_vault_sign_record (CfdVault *vault, const char *record_id, GError **error)
   CfdDb *db;
 
   g_return_val_if_fail (record_id != NULL, FALSE);
-  if (!cfd_vault_require_role (vault, TRUE, TRUE, FALSE, "record.sign", error))
+  if (!cfd_vault_require_role (vault, CFD_ROLES_CLINICIANS, "record.sign", error))
     return FALSE;
   db = cfd_vault_get_db (vault, error);
   if (!cfd_db_begin (db, error))
@@ -398,7 +398,7 @@ cfd_vault_sign_record (CfdVault *vault, const char *record_id, GError **error)
 
   signed_at = now_seconds (vault);
   cfd_record_signature_hash (hash, vault, record_id, cfd_record_get_patient_id (record),
-                             cfd_record_get_kind (record), cfd_record_get_class (record),
+                             cfd_record_get_kind (record), cfd_record_get_category (record),
                              cfd_record_get_parent_id (record), cfd_record_get_author_id (record),
                              cfd_record_get_occurred (record), signed_at,
                              cfd_record_get_content (record));
@@ -432,7 +432,7 @@ cfd_record_insert_signed (CfdVault *vault,
                           const char *patient_id,
                           guint key_version,
                           CfdRecordKind kind,
-                          CfdRecordCategory klass,
+                          CfdRecordCategory category,
                           const char *parent_id,
                           gint64 occurred,
                           GVariant *content,
@@ -444,11 +444,11 @@ cfd_record_insert_signed (CfdVault *vault,
   guint8 signature[CFD_SIGNATURE_BYTES];
   gint64 signed_at = now_seconds (vault);
 
-  cfd_record_signature_hash (hash, vault, id, patient_id, kind, klass, parent_id,
+  cfd_record_signature_hash (hash, vault, id, patient_id, kind, category, parent_id,
                              cfd_vault_get_user_id (vault), occurred, signed_at, canonical);
   sign_hash (signature, vault, hash);
-  if (!insert_row (vault, id, patient_id, key_version, kind, klass, parent_id, occurred, signed_at,
-                   signature, canonical, error))
+  if (!insert_row (vault, id, patient_id, key_version, kind, category, parent_id, occurred,
+                   signed_at, signature, canonical, error))
     return NULL;
   return g_steal_pointer (&id);
 }
@@ -466,7 +466,7 @@ cfd_vault_add_addendum (CfdVault *vault, const char *record_id, GVariant *conten
 
   g_return_val_if_fail (record_id != NULL, NULL);
   owned = content != NULL ? g_variant_ref_sink (content) : NULL;
-  if (!cfd_vault_require_role (vault, TRUE, TRUE, FALSE, "record.addendum", error)
+  if (!cfd_vault_require_role (vault, CFD_ROLES_CLINICIANS, "record.addendum", error)
       || !cfd_template_validate (tmpl, content, error)
       || !cfd_template_check_complete (tmpl, content, error))
     return NULL;
@@ -479,7 +479,7 @@ cfd_vault_add_addendum (CfdVault *vault, const char *record_id, GVariant *conten
                                      &key_version, &local_error))
     goto failed;
   id = cfd_record_insert_signed (vault, cfd_record_get_patient_id (parent), key_version,
-                                 CFD_RECORD_ADDENDUM, cfd_record_get_class (parent), record_id,
+                                 CFD_RECORD_ADDENDUM, cfd_record_get_category (parent), record_id,
                                  now_seconds (vault), content, &local_error);
   if (id == NULL
       || !cfd_vault_audit (vault, "record.addendum", "record", id, CFD_AUDIT_SUCCESS, NULL,
@@ -510,7 +510,7 @@ cfd_vault_create_addendum_draft (CfdVault *vault,
 
   g_return_val_if_fail (record_id != NULL, NULL);
   owned = content != NULL ? g_variant_ref_sink (content) : NULL;
-  if (!cfd_vault_require_role (vault, TRUE, TRUE, FALSE, "record.create", error))
+  if (!cfd_vault_require_role (vault, CFD_ROLES_CLINICIANS, "record.create", error))
     return NULL;
   /* Like any draft: checked against the template, complete or not. */
   canonical = prepare_content (CFD_RECORD_ADDENDUM, content, error);
@@ -526,7 +526,7 @@ cfd_vault_create_addendum_draft (CfdVault *vault,
     goto failed;
   id = cfd_new_id ();
   if (!insert_row (vault, id, cfd_record_get_patient_id (parent), key_version, CFD_RECORD_ADDENDUM,
-                   cfd_record_get_class (parent), record_id, now_seconds (vault), 0, NULL,
+                   cfd_record_get_category (parent), record_id, now_seconds (vault), 0, NULL,
                    canonical, &local_error)
       || !cfd_vault_audit (vault, "record.create", "record", id, CFD_AUDIT_SUCCESS, NULL,
                            &local_error)

@@ -16,7 +16,7 @@ struct _CfdRecord
   char *parent_id;
   char *author_id;
   CfdRecordKind kind;
-  CfdRecordCategory klass;
+  CfdRecordCategory category;
   CfdRecordStatus status;
   gint64 occurred;
   gint64 updated;
@@ -53,29 +53,30 @@ cfd_record_kind_from_string (const char *text, CfdRecordKind *kind)
 }
 
 const char *
-cfd_record_category_to_string (CfdRecordCategory klass)
+cfd_record_category_to_string (CfdRecordCategory category)
 {
-  g_return_val_if_fail ((guint)klass < G_N_ELEMENTS (class_names), NULL);
-  return class_names[klass];
+  g_return_val_if_fail ((guint)category < G_N_ELEMENTS (class_names), NULL);
+  return class_names[category];
 }
 
 gboolean
-cfd_record_category_from_string (const char *text, CfdRecordCategory *klass)
+cfd_record_category_from_string (const char *text, CfdRecordCategory *category)
 {
   for (guint i = 0; i < G_N_ELEMENTS (class_names); i++)
     if (g_strcmp0 (text, class_names[i]) == 0)
       {
-        *klass = (CfdRecordCategory)i;
+        *category = (CfdRecordCategory)i;
         return TRUE;
       }
   return FALSE;
 }
 
-/* Addenda take their parent's class; the schema holds the same rule. */
+/* Addenda take their parent's category; the schema holds the same rule. */
 CfdRecordCategory
-cfd_record_kind_class (CfdRecordKind kind)
+cfd_record_kind_category (CfdRecordKind kind)
 {
-  return kind == CFD_RECORD_INTEGRATION ? CFD_RECORD_CLASS_PSYCHOTHERAPY : CFD_RECORD_CLASS_MEDICAL;
+  return kind == CFD_RECORD_INTEGRATION ? CFD_RECORD_CATEGORY_PSYCHOTHERAPY
+                                        : CFD_RECORD_CATEGORY_MEDICAL;
 }
 
 static void
@@ -134,9 +135,9 @@ cfd_record_get_kind (CfdRecord *self)
 }
 
 CfdRecordCategory
-cfd_record_get_class (CfdRecord *self)
+cfd_record_get_category (CfdRecord *self)
 {
-  return self->klass;
+  return self->category;
 }
 
 CfdRecordStatus
@@ -221,7 +222,7 @@ record_from_row (CfdVault *vault, sqlite3_stmt *stmt, gboolean verify, GError **
   record->revision = (guint64)sqlite3_column_int64 (stmt, 11);
   if (record->id == NULL || record->patient_id == NULL || record->author_id == NULL
       || !cfd_record_kind_from_string (COL_TEXT (stmt, 4), &record->kind)
-      || !cfd_record_category_from_string (COL_TEXT (stmt, 5), &record->klass)
+      || !cfd_record_category_from_string (COL_TEXT (stmt, 5), &record->category)
       || (g_strcmp0 (status, "draft") != 0 && g_strcmp0 (status, "signed") != 0))
     {
       tampered (error);
@@ -236,7 +237,7 @@ record_from_row (CfdVault *vault, sqlite3_stmt *stmt, gboolean verify, GError **
       g_autofree char *consent_id = NULL;
 
       if (!cfd_consent_check_access (vault, record->patient_id, TRUE,
-                                     record->klass == CFD_RECORD_CLASS_PSYCHOTHERAPY,
+                                     record->category == CFD_RECORD_CATEGORY_PSYCHOTHERAPY,
                                      record->occurred, &consent_id, error))
         return NULL;
     }
@@ -253,7 +254,7 @@ record_from_row (CfdVault *vault, sqlite3_stmt *stmt, gboolean verify, GError **
       guint8 hash[CFD_HASH_BYTES];
 
       cfd_record_signature_hash (hash, vault, record->id, record->patient_id, record->kind,
-                                 record->klass, record->parent_id, record->author_id,
+                                 record->category, record->parent_id, record->author_id,
                                  record->occurred, record->signed_at, record->content);
       if (!cfd_record_signature_verify (
               vault, hash, sqlite3_column_blob (stmt, 13), (gsize)sqlite3_column_bytes (stmt, 13),
@@ -589,7 +590,7 @@ cfd_vault_list_revisions (CfdVault *vault, const char *record_id, GError **error
       old->parent_id = g_strdup (current->parent_id);
       old->author_id = g_strdup (current->author_id);
       old->kind = current->kind;
-      old->klass = current->klass;
+      old->category = current->category;
       old->status = CFD_RECORD_DRAFT;
       old->revision = (guint64)sqlite3_column_int64 (stmt, 0);
       old->occurred = sqlite3_column_int64 (stmt, 1);

@@ -22,15 +22,17 @@ typedef enum
   CFD_RECORD_RISK,
   CFD_RECORD_SAFETY_PLAN,
   CFD_RECORD_MEASURE,
-  CFD_RECORD_ADDENDUM, /* takes its class from the record it is attached to */
+  CFD_RECORD_ADDENDUM, /* takes its category from the record it is attached to */
 } CfdRecordKind;
 
-/* Named "category" in C only because G_DECLARE_FINAL_TYPE takes
- * CfdRecordClass for the GObject class structure. */
+/* Psychotherapy notes or medical record (45 CFR 164.501). Called the
+ * record's "category" everywhere in C, since G_DECLARE_FINAL_TYPE takes
+ * CfdRecordClass for the GObject class structure; the database column and
+ * the signed and sealed formats keep the word "class" (docs/FORMATS.md). */
 typedef enum
 {
-  CFD_RECORD_CLASS_PSYCHOTHERAPY,
-  CFD_RECORD_CLASS_MEDICAL,
+  CFD_RECORD_CATEGORY_PSYCHOTHERAPY,
+  CFD_RECORD_CATEGORY_MEDICAL,
 } CfdRecordCategory;
 
 typedef enum
@@ -54,7 +56,7 @@ const char *cfd_record_get_patient_id (CfdRecord *self);
 const char *cfd_record_get_parent_id (CfdRecord *self); /* addenda; else NULL */
 const char *cfd_record_get_author_id (CfdRecord *self);
 CfdRecordKind cfd_record_get_kind (CfdRecord *self);
-CfdRecordCategory cfd_record_get_class (CfdRecord *self);
+CfdRecordCategory cfd_record_get_category (CfdRecord *self);
 CfdRecordStatus cfd_record_get_status (CfdRecord *self);
 gint64 cfd_record_get_occurred (CfdRecord *self); /* the session date, seconds since epoch */
 gint64 cfd_record_get_updated (CfdRecord *self);

@@ -104,7 +104,7 @@ record_hash (guint8 out[CFD_HASH_BYTES], CfdVault *vault, CfdRecord *record)
 
   cfd_record_signature_hash (out, vault, cfd_record_get_id (record),
                              cfd_record_get_patient_id (record), cfd_record_get_kind (record),
-                             cfd_record_get_class (record), cfd_record_get_parent_id (record),
+                             cfd_record_get_category (record), cfd_record_get_parent_id (record),
                              cfd_record_get_author_id (record), cfd_record_get_occurred (record),
                              cfd_record_get_signed_at (record), canonical);
 }
@@ -174,7 +174,7 @@ add_review (
   CfdDb *db;
   sqlite3_stmt *stmt;
 
-  if (!cfd_vault_require_role (vault, FALSE, FALSE, TRUE, action, error))
+  if (!cfd_vault_require_role (vault, CFD_ROLES_SUPERVISOR, action, error))
     return NULL;
   /* Loading checks the consent's scope like any read by a supervisor. */
   record = cfd_record_load (vault, record_id, &local_error);

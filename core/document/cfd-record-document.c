@@ -255,8 +255,8 @@ add_record (CfdDocumentLayout *layout, CfdRecord *record, GPtrArray *users)
   g_autofree char *signed_at = format_utc (cfd_record_get_signed_at (record));
   g_autofree char *meta = g_strdup_printf (
       "%s · Signed by %s, %s · Record %s",
-      cfd_record_get_class (record) == CFD_RECORD_CLASS_PSYCHOTHERAPY ? "Psychotherapy note"
-                                                                      : "Medical record",
+      cfd_record_get_category (record) == CFD_RECORD_CATEGORY_PSYCHOTHERAPY ? "Psychotherapy note"
+                                                                            : "Medical record",
       author_name (users, cfd_record_get_author_id (record)), signed_at,
       cfd_record_get_id (record));
 
@@ -435,7 +435,8 @@ cfd_record_document_new (CfdVault *vault,
   for (guint i = 0; i < g_list_model_get_n_items (records); i++)
     {
       g_autoptr (CfdRecord) record = g_list_model_get_item (records, i);
-      gboolean psychotherapy = cfd_record_get_class (record) == CFD_RECORD_CLASS_PSYCHOTHERAPY;
+      gboolean psychotherapy
+          = cfd_record_get_category (record) == CFD_RECORD_CATEGORY_PSYCHOTHERAPY;
       gboolean addendum = cfd_record_get_kind (record) == CFD_RECORD_ADDENDUM;
 
       if (cfd_record_get_status (record) != CFD_RECORD_SIGNED)
@@ -455,7 +456,7 @@ cfd_record_document_new (CfdVault *vault,
       CfdRecord *record = g_ptr_array_index (main_records, i);
       gint64 occurred = cfd_record_get_occurred (record);
 
-      if (cfd_record_get_class (record) == CFD_RECORD_CLASS_PSYCHOTHERAPY)
+      if (cfd_record_get_category (record) == CFD_RECORD_CATEGORY_PSYCHOTHERAPY)
         counts.psychotherapy++;
       else
         counts.medical++;

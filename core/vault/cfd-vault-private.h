@@ -67,12 +67,10 @@ void cfd_vault_audit_standalone (CfdVault *self,
                                  const char *object_id,
                                  CfdAuditOutcome outcome);
 
-gboolean cfd_vault_require_role (CfdVault *self,
-                                 gboolean allow_owner,
-                                 gboolean allow_therapist,
-                                 gboolean allow_supervisor,
-                                 const char *action,
-                                 GError **error);
+/* NOT_PERMITTED (and a denied record for action in the log) unless the
+ * signed-in user's role is one of allowed_roles. */
+gboolean
+cfd_vault_require_role (CfdVault *self, CfdRoles allowed_roles, const char *action, GError **error);
 
 #ifdef CFD_TESTING
 typedef gint64 (*CfdClockFunc) (gpointer user_data);

@@ -137,7 +137,7 @@ cfd_vault_add_user (
   gboolean keyring_touched = FALSE;
   int fd;
 
-  if (!cfd_vault_require_role (self, TRUE, FALSE, FALSE, "user.add", error))
+  if (!cfd_vault_require_role (self, CFD_ROLES_OWNER, "user.add", error))
     return NULL;
   if (!cfd_vault_is_valid_user_name (name))
     {

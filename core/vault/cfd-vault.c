@@ -324,21 +324,14 @@ cfd_vault_is_unlocked (CfdVault *self)
 }
 
 gboolean
-cfd_vault_require_role (CfdVault *self,
-                        gboolean allow_owner,
-                        gboolean allow_therapist,
-                        gboolean allow_supervisor,
-                        const char *action,
-                        GError **error)
+cfd_vault_require_role (CfdVault *self, CfdRoles allowed_roles, const char *action, GError **error)
 {
   gboolean allowed;
 
   if (cfd_vault_get_db (self, error) == NULL)
     return FALSE;
 
-  allowed = (self->role == CFD_ROLE_OWNER && allow_owner)
-            || (self->role == CFD_ROLE_THERAPIST && allow_therapist)
-            || (self->role == CFD_ROLE_SUPERVISOR && allow_supervisor);
+  allowed = (allowed_roles & (1 << self->role)) != 0;
   if (!allowed)
     {
       cfd_vault_audit_standalone (self, action, "vault", cfd_vault_get_id (self), CFD_AUDIT_DENIED);

@@ -7,7 +7,7 @@
 
 #include "cfd-audit-checkpoint.h"
 #include "cfd-vault-checkpoint.h"
-#include "cfd-audit-entry-object.h"
+#include "cfd-audit-item.h"
 #include "cfd-audit-event.h"
 #include "cfd-audit-export.h"
 #include "cfd-audit-query.h"
@@ -748,23 +748,21 @@ test_failed_unlock_logged (void)
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, 4);
   {
-    g_autoptr (CfdAuditEntryObject) stranger = g_list_model_get_item (list, 1);
+    g_autoptr (CfdAuditItem) stranger = g_list_model_get_item (list, 1);
 
-    g_assert_cmpstr (cfd_audit_entry_object_get_actor_id (stranger), ==, "unknown");
-    g_assert_cmpstr (cfd_audit_entry_object_get_outcome (stranger), ==, "failure");
-    g_assert_null (cfd_audit_entry_object_get_actor_name (stranger));
+    g_assert_cmpstr (cfd_audit_item_get_actor_id (stranger), ==, "unknown");
+    g_assert_cmpstr (cfd_audit_item_get_outcome (stranger), ==, "failure");
+    g_assert_null (cfd_audit_item_get_actor_name (stranger));
     g_assert_false (cfd_test_dir_contains (cfd_vault_get_path (vault), "Nobody Here"));
     g_list_store_remove (G_LIST_STORE (list), 1);
   }
   for (guint i = 0; i < 3; i++)
     {
-      g_autoptr (CfdAuditEntryObject) item = g_list_model_get_item (list, i);
+      g_autoptr (CfdAuditItem) item = g_list_model_get_item (list, i);
 
-      g_assert_cmpstr (cfd_audit_entry_object_get_outcome (item), ==,
-                       i == 0 ? "success" : "failure");
-      g_assert_cmpstr (cfd_audit_entry_object_get_actor_id (item), ==,
-                       cfd_vault_get_user_id (vault));
-      g_assert_cmpstr (cfd_audit_entry_object_get_actor_name (item), ==, "Test Owner");
+      g_assert_cmpstr (cfd_audit_item_get_outcome (item), ==, i == 0 ? "success" : "failure");
+      g_assert_cmpstr (cfd_audit_item_get_actor_id (item), ==, cfd_vault_get_user_id (vault));
+      g_assert_cmpstr (cfd_audit_item_get_actor_name (item), ==, "Test Owner");
     }
   assert_intact (vault);
 }
@@ -1009,12 +1007,12 @@ test_filters_and_paging (void)
         g_assert_no_error (error);
         for (guint i = 0; i < g_list_model_get_n_items (page); i++)
           {
-            g_autoptr (CfdAuditEntryObject) item = g_list_model_get_item (page, i);
+            g_autoptr (CfdAuditItem) item = g_list_model_get_item (page, i);
 
             if (before != 0)
-              g_assert_cmpint (cfd_audit_entry_object_get_seq (item), <, before);
-            before = cfd_audit_entry_object_get_seq (item);
-            g_assert_cmpstr (cfd_audit_entry_object_get_object_id (item), ==, a);
+              g_assert_cmpint (cfd_audit_item_get_seq (item), <, before);
+            before = cfd_audit_item_get_seq (item);
+            g_assert_cmpstr (cfd_audit_item_get_object_id (item), ==, a);
             seen++;
           }
       }
@@ -1066,11 +1064,11 @@ test_patient_filter_follows_records (void)
   g_assert_no_error (error);
   for (guint i = 0; i < g_list_model_get_n_items (list); i++)
     {
-      g_autoptr (CfdAuditEntryObject) item = g_list_model_get_item (list, i);
+      g_autoptr (CfdAuditItem) item = g_list_model_get_item (list, i);
 
-      if (g_strcmp0 (cfd_audit_entry_object_get_object_kind (item), "record") == 0)
+      if (g_strcmp0 (cfd_audit_item_get_object_kind (item), "record") == 0)
         {
-          g_assert_cmpstr (cfd_audit_entry_object_get_object_id (item), ==, record);
+          g_assert_cmpstr (cfd_audit_item_get_object_id (item), ==, record);
           found = TRUE;
         }
     }

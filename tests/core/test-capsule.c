@@ -822,7 +822,7 @@ static void
 fx_record_hash (guint8 hash[CFD_HASH_BYTES], GVariant *canonical)
 {
   cfd_record_signature_hash_for_vault_id (hash, FX_THERAPIST_VAULT, FX_RECORD, FX_PATIENT,
-                                          CFD_RECORD_PROGRESS, CFD_RECORD_CLASS_MEDICAL, NULL,
+                                          CFD_RECORD_PROGRESS, CFD_RECORD_CATEGORY_MEDICAL, NULL,
                                           FX_THERAPIST, FX_OCCURRED, FX_CREATED - 60, canonical);
 }
 

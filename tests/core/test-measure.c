@@ -179,7 +179,7 @@ test_stored_measure (void)
   g_assert_no_error (error);
   g_assert_cmpint (cfd_record_get_kind (record), ==, CFD_RECORD_MEASURE);
   g_assert_cmpint (cfd_record_get_status (record), ==, CFD_RECORD_SIGNED);
-  g_assert_cmpint (cfd_record_get_class (record), ==, CFD_RECORD_CLASS_MEDICAL);
+  g_assert_cmpint (cfd_record_get_category (record), ==, CFD_RECORD_CATEGORY_MEDICAL);
   g_assert_true (g_variant_lookup (cfd_record_get_content (record), "total", "x", &total));
   g_assert_true (g_variant_lookup (cfd_record_get_content (record), "band", "&s", &band));
   g_assert_true (g_variant_lookup (cfd_record_get_content (record), "item-9", "x", &item9));

@@ -204,9 +204,9 @@ test_round_trip (gconstpointer data)
   g_assert_cmpstr (cfd_record_get_author_id (record), ==, cfd_vault_get_user_id (vault));
   g_assert_null (cfd_record_get_parent_id (record));
   g_assert_cmpint (cfd_record_get_kind (record), ==, kind);
-  g_assert_cmpint (cfd_record_get_class (record), ==,
-                   kind == CFD_RECORD_INTEGRATION ? CFD_RECORD_CLASS_PSYCHOTHERAPY
-                                                  : CFD_RECORD_CLASS_MEDICAL);
+  g_assert_cmpint (cfd_record_get_category (record), ==,
+                   kind == CFD_RECORD_INTEGRATION ? CFD_RECORD_CATEGORY_PSYCHOTHERAPY
+                                                  : CFD_RECORD_CATEGORY_MEDICAL);
   g_assert_cmpint (cfd_record_get_status (record), ==, CFD_RECORD_DRAFT);
   g_assert_cmpint (cfd_record_get_occurred (record), ==, OCCURRED);
   g_assert_cmpint (cfd_record_get_signed_at (record), ==, 0);
@@ -595,7 +595,7 @@ test_addendum (void)
   g_assert_no_error (error);
   g_assert_cmpint (cfd_record_get_kind (record), ==, CFD_RECORD_ADDENDUM);
   g_assert_cmpint (cfd_record_get_status (record), ==, CFD_RECORD_SIGNED);
-  g_assert_cmpint (cfd_record_get_class (record), ==, CFD_RECORD_CLASS_PSYCHOTHERAPY);
+  g_assert_cmpint (cfd_record_get_category (record), ==, CFD_RECORD_CATEGORY_PSYCHOTHERAPY);
   g_assert_cmpstr (cfd_record_get_parent_id (record), ==, parent);
   g_assert_cmpstr (cfd_record_get_text (record, "text"), ==, "The patient called the next day.");
 
@@ -690,7 +690,7 @@ test_addendum_draft (void)
   g_assert_no_error (error);
   g_assert_cmpint (cfd_record_get_kind (record), ==, CFD_RECORD_ADDENDUM);
   g_assert_cmpint (cfd_record_get_status (record), ==, CFD_RECORD_DRAFT);
-  g_assert_cmpint (cfd_record_get_class (record), ==, CFD_RECORD_CLASS_MEDICAL);
+  g_assert_cmpint (cfd_record_get_category (record), ==, CFD_RECORD_CATEGORY_MEDICAL);
   g_assert_cmpstr (cfd_record_get_parent_id (record), ==, parent);
   g_assert_cmpuint (cfd_record_get_revision (record), ==, 1);
   g_assert_null (cfd_record_get_text (record, "text"));
@@ -1109,7 +1109,7 @@ test_signature_hash_vectors (void)
                    sizeof expected_content);
   cfd_record_signature_hash_for_vault_id (
       hash, "00112233445566778899aabbccddeeff", "0123456789abcdef0123456789abcdef",
-      "fedcba9876543210fedcba9876543210", CFD_RECORD_ADDENDUM, CFD_RECORD_CLASS_PSYCHOTHERAPY,
+      "fedcba9876543210fedcba9876543210", CFD_RECORD_ADDENDUM, CFD_RECORD_CATEGORY_PSYCHOTHERAPY,
       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", 1700000000,
       1700003600, content);
   hex = cfd_hex_encode (hash, sizeof hash);
@@ -1117,7 +1117,7 @@ test_signature_hash_vectors (void)
   g_clear_pointer (&hex, g_free);
   cfd_record_signature_hash_for_vault_id (
       hash, "00112233445566778899aabbccddeeff", "0123456789abcdef0123456789abcdef",
-      "fedcba9876543210fedcba9876543210", CFD_RECORD_PROGRESS, CFD_RECORD_CLASS_MEDICAL, NULL,
+      "fedcba9876543210fedcba9876543210", CFD_RECORD_PROGRESS, CFD_RECORD_CATEGORY_MEDICAL, NULL,
       "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", 1700000000, 1700003600, content);
   hex = cfd_hex_encode (hash, sizeof hash);
   g_assert_cmpstr (hex, ==, "8e407b2ef171e3fb0533cd75786882c8c20de168674a431a595f3455e46747e9");

@@ -4,7 +4,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
-#include "cfd-audit-entry-object.h"
+#include "cfd-audit-item.h"
 #include "cfd-audit-export.h"
 #include "cfd-patient.h"
 #include "cfd-test-ui.h"
@@ -84,10 +84,10 @@ test_browse_verify_export (void)
   g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 6);
   for (guint i = 1; i < 6; i++)
     {
-      g_autoptr (CfdAuditEntryObject) a = g_list_model_get_item (entries, i - 1);
-      g_autoptr (CfdAuditEntryObject) b = g_list_model_get_item (entries, i);
+      g_autoptr (CfdAuditItem) a = g_list_model_get_item (entries, i - 1);
+      g_autoptr (CfdAuditItem) b = g_list_model_get_item (entries, i);
 
-      g_assert_cmpint (cfd_audit_entry_object_get_seq (a), >, cfd_audit_entry_object_get_seq (b));
+      g_assert_cmpint (cfd_audit_item_get_seq (a), >, cfd_audit_item_get_seq (b));
     }
   cfd_audit_window_set_page_size (window, 0);
 
@@ -97,8 +97,8 @@ test_browse_verify_export (void)
   g_assert_cmpuint (n, >=, 10);
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr (CfdAuditEntryObject) entry = g_list_model_get_item (entries, i);
-      g_assert_true (g_str_has_prefix (cfd_audit_entry_object_get_action (entry), "patient."));
+      g_autoptr (CfdAuditItem) entry = g_list_model_get_item (entries, i);
+      g_assert_true (g_str_has_prefix (cfd_audit_item_get_action (entry), "patient."));
     }
   cfd_audit_window_set_action (window, NULL);
   g_assert_false (cfd_audit_window_set_dates (window, "2026-02-30", NULL));
@@ -134,8 +134,8 @@ test_browse_verify_export (void)
     g_assert_cmpuint (n, >, 0);
     for (guint i = 0; i < n; i++)
       {
-        g_autoptr (CfdAuditEntryObject) entry = g_list_model_get_item (entries, i);
-        g_assert_true (g_str_has_prefix (cfd_audit_entry_object_get_action (entry), "patient."));
+        g_autoptr (CfdAuditItem) entry = g_list_model_get_item (entries, i);
+        g_assert_true (g_str_has_prefix (cfd_audit_item_get_action (entry), "patient."));
       }
     for (guint p = 1; p < g_list_model_get_n_items (gtk_drop_down_get_model (patients)); p++)
       if (g_strcmp0 (
@@ -147,8 +147,8 @@ test_browse_verify_export (void)
     g_assert_cmpuint (n, >=, 4);
     for (guint i = 0; i < n; i++)
       {
-        g_autoptr (CfdAuditEntryObject) entry = g_list_model_get_item (entries, i);
-        g_assert_cmpstr (cfd_audit_entry_object_get_object_id (entry), ==, second);
+        g_autoptr (CfdAuditItem) entry = g_list_model_get_item (entries, i);
+        g_assert_cmpstr (cfd_audit_item_get_object_id (entry), ==, second);
       }
     gtk_drop_down_set_selected (patients, 0);
     gtk_drop_down_set_selected (actions, 0);
@@ -251,12 +251,12 @@ test_access_history (void)
   g_assert_cmpuint (n, >, 0);
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr (CfdAuditEntryObject) entry = g_list_model_get_item (entries, i);
+      g_autoptr (CfdAuditItem) entry = g_list_model_get_item (entries, i);
 
-      g_assert_cmpstr (cfd_audit_entry_object_get_object_id (entry), !=, second);
-      if (g_strcmp0 (cfd_audit_entry_object_get_action (entry), "patient.view") == 0)
+      g_assert_cmpstr (cfd_audit_item_get_object_id (entry), !=, second);
+      if (g_strcmp0 (cfd_audit_item_get_action (entry), "patient.view") == 0)
         {
-          g_assert_cmpstr (cfd_audit_entry_object_get_object_id (entry), ==, first);
+          g_assert_cmpstr (cfd_audit_item_get_object_id (entry), ==, first);
           views++;
         }
     }

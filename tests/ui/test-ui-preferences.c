@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "cfd-audit-entry-object.h"
+#include "cfd-audit-item.h"
 #include "cfd-audit-query.h"
 #include "cfd-test-ui.h"
 #include "cfd-test-util.h"
@@ -19,9 +19,9 @@ count_changes (CfdVault *vault, const char *key)
 
   for (guint i = 0; list != NULL && i < g_list_model_get_n_items (list); i++)
     {
-      g_autoptr (CfdAuditEntryObject) entry = g_list_model_get_item (list, i);
+      g_autoptr (CfdAuditItem) entry = g_list_model_get_item (list, i);
 
-      n += g_strcmp0 (cfd_audit_entry_object_get_object_id (entry), key) == 0;
+      n += g_strcmp0 (cfd_audit_item_get_object_id (entry), key) == 0;
     }
   return n;
 }

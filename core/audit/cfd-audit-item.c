@@ -1,9 +1,9 @@
-/* cfd-audit-entry-object.c: one audit record as an item of the audit viewer's list model. */
+/* cfd-audit-item.c: one audit record as an item of the audit viewer's list model. */
 #include "config.h"
 
-#include "cfd-audit-entry-object.h"
+#include "cfd-audit-item.h"
 
-struct _CfdAuditEntryObject
+struct _CfdAuditItem
 {
   GObject parent_instance;
 
@@ -19,7 +19,7 @@ struct _CfdAuditEntryObject
   char *device;
 };
 
-G_DEFINE_FINAL_TYPE (CfdAuditEntryObject, cfd_audit_entry_object, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (CfdAuditItem, cfd_audit_item, G_TYPE_OBJECT)
 
 enum
 {
@@ -40,9 +40,9 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 static void
-cfd_audit_entry_object_finalize (GObject *object)
+cfd_audit_item_finalize (GObject *object)
 {
-  CfdAuditEntryObject *self = CFD_AUDIT_ENTRY_OBJECT (object);
+  CfdAuditItem *self = CFD_AUDIT_ITEM (object);
 
   g_free (self->actor_id);
   g_free (self->actor_name);
@@ -52,16 +52,13 @@ cfd_audit_entry_object_finalize (GObject *object)
   g_free (self->outcome);
   g_free (self->authorization);
   g_free (self->device);
-  G_OBJECT_CLASS (cfd_audit_entry_object_parent_class)->finalize (object);
+  G_OBJECT_CLASS (cfd_audit_item_parent_class)->finalize (object);
 }
 
 static void
-cfd_audit_entry_object_get_property (GObject *object,
-                                     guint prop_id,
-                                     GValue *value,
-                                     GParamSpec *pspec)
+cfd_audit_item_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
-  CfdAuditEntryObject *self = CFD_AUDIT_ENTRY_OBJECT (object);
+  CfdAuditItem *self = CFD_AUDIT_ITEM (object);
 
   switch (prop_id)
     {
@@ -107,12 +104,12 @@ string_property (const char *name)
 }
 
 static void
-cfd_audit_entry_object_class_init (CfdAuditEntryObjectClass *klass)
+cfd_audit_item_class_init (CfdAuditItemClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->finalize = cfd_audit_entry_object_finalize;
-  object_class->get_property = cfd_audit_entry_object_get_property;
+  object_class->finalize = cfd_audit_item_finalize;
+  object_class->get_property = cfd_audit_item_get_property;
 
   properties[PROP_SEQ] = g_param_spec_int64 ("seq", NULL, NULL, 0, G_MAXINT64, 0,
                                              G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
@@ -130,14 +127,14 @@ cfd_audit_entry_object_class_init (CfdAuditEntryObjectClass *klass)
 }
 
 static void
-cfd_audit_entry_object_init (CfdAuditEntryObject *self)
+cfd_audit_item_init (CfdAuditItem *self)
 {
 }
 
-CfdAuditEntryObject *
-cfd_audit_entry_object_new (const CfdAuditEntry *entry, const char *actor_name)
+CfdAuditItem *
+cfd_audit_item_new (const CfdAuditEntry *entry, const char *actor_name)
 {
-  CfdAuditEntryObject *self = g_object_new (CFD_TYPE_AUDIT_ENTRY_OBJECT, NULL);
+  CfdAuditItem *self = g_object_new (CFD_TYPE_AUDIT_ITEM, NULL);
 
   self->seq = entry->seq;
   self->time = entry->time;
@@ -153,61 +150,61 @@ cfd_audit_entry_object_new (const CfdAuditEntry *entry, const char *actor_name)
 }
 
 gint64
-cfd_audit_entry_object_get_seq (CfdAuditEntryObject *self)
+cfd_audit_item_get_seq (CfdAuditItem *self)
 {
   return self->seq;
 }
 
 gint64
-cfd_audit_entry_object_get_time (CfdAuditEntryObject *self)
+cfd_audit_item_get_time (CfdAuditItem *self)
 {
   return self->time;
 }
 
 const char *
-cfd_audit_entry_object_get_actor_id (CfdAuditEntryObject *self)
+cfd_audit_item_get_actor_id (CfdAuditItem *self)
 {
   return self->actor_id;
 }
 
 const char *
-cfd_audit_entry_object_get_actor_name (CfdAuditEntryObject *self)
+cfd_audit_item_get_actor_name (CfdAuditItem *self)
 {
   return self->actor_name;
 }
 
 const char *
-cfd_audit_entry_object_get_action (CfdAuditEntryObject *self)
+cfd_audit_item_get_action (CfdAuditItem *self)
 {
   return self->action;
 }
 
 const char *
-cfd_audit_entry_object_get_object_kind (CfdAuditEntryObject *self)
+cfd_audit_item_get_object_kind (CfdAuditItem *self)
 {
   return self->object_kind;
 }
 
 const char *
-cfd_audit_entry_object_get_object_id (CfdAuditEntryObject *self)
+cfd_audit_item_get_object_id (CfdAuditItem *self)
 {
   return self->object_id;
 }
 
 const char *
-cfd_audit_entry_object_get_outcome (CfdAuditEntryObject *self)
+cfd_audit_item_get_outcome (CfdAuditItem *self)
 {
   return self->outcome;
 }
 
 const char *
-cfd_audit_entry_object_get_authorization (CfdAuditEntryObject *self)
+cfd_audit_item_get_authorization (CfdAuditItem *self)
 {
   return self->authorization;
 }
 
 const char *
-cfd_audit_entry_object_get_device (CfdAuditEntryObject *self)
+cfd_audit_item_get_device (CfdAuditItem *self)
 {
   return self->device;
 }
