@@ -1,4 +1,4 @@
-/* cfd-error.c: the library's error domain. */
+/* cfd-error.c: the vault error domain. */
 #include "cfd-error.h"
 
-G_DEFINE_QUARK (cfd - error - quark, cfd_error)
+G_DEFINE_QUARK (cfd - vault - error - quark, cfd_vault_error)
