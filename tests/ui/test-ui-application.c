@@ -1,4 +1,4 @@
-/* test-ui-application.c: the application locks every window when the machine sleeps or the screensaver starts. */
+/* test-ui-application.c: the application locks every window when the machine sleeps or the screensaver starts, and opens vaults for other windows. */
 #include "config.h"
 
 #include <adwaita.h>
@@ -417,6 +417,63 @@ test_screensaver_locks (void)
   }
 }
 
+/* ---- opening another vault ---- */
+
+static CfdWindow *
+window_for_path (CfdApplication *app, const char *path)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (CFD_IS_WINDOW (l->data) && cfd_window_get_vault (l->data) != NULL
+        && g_strcmp0 (cfd_vault_get_path (cfd_window_get_vault (l->data)), path) == 0)
+      return l->data;
+  return NULL;
+}
+
+/* app.open-vault, which the restore window activates instead of making a
+ * window itself: the vault opens in a window of its own, asking to unlock. */
+static void
+test_open_vault (void)
+{
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "confidant-ui-open-XXXXXX", NULL);
+  g_autoptr (CfdVault) setup = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CfdApplication) app = NULL;
+  CfdWindow *window;
+
+  g_assert_nonnull (g_mkdtemp (path));
+  g_rmdir (path);
+  setup = cfd_vault_create (path, "Dr Ada Owner", PASSPHRASE, &key, &error);
+  g_assert_no_error (error);
+  cfd_vault_lock (setup);
+  g_clear_object (&setup);
+
+  app = cfd_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_set_application_id (G_APPLICATION (app), "org.confidant.Confidant.OpenVaultTest");
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_null (window_for_path (app, path));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "open-vault", g_variant_new_string (path));
+  window = window_for_path (app, path);
+  g_assert_nonnull (window);
+  g_assert_cmpstr (cfd_window_get_page_name (window), ==, "unlock");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  {
+    g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+    const char *name;
+
+    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *file = g_build_filename (path, name, NULL);
+        g_unlink (file);
+      }
+    g_rmdir (path);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -447,6 +504,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/confidant/ui/application/sleep-locks", test_sleep_locks);
   g_test_add_func ("/confidant/ui/application/screensaver-locks", test_screensaver_locks);
+  g_test_add_func ("/confidant/ui/application/open-vault", test_open_vault);
   status = g_test_run ();
   /* libadwaita keeps its settings-portal connection to the session bus for
    * the life of the process, so the bus is stopped but never torn down
