@@ -6,7 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "cfd-application.h"
-#include "cfd-secure.h"
+#include "confidant.h"
 
 int
 main (int argc, char *argv[])

@@ -13,6 +13,7 @@
 #include "cfd-backup.h"
 #include "cfd-bench-stats.h"
 #include "cfd-demo.h"
+#include "cfd-unlock-policy.h"
 #include "cfd-demo-text.h"
 #include "cfd-measure.h"
 #include "cfd-patient.h"

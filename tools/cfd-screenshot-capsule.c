@@ -3,8 +3,7 @@
 
 #include <adwaita.h>
 
-#include "cfd-capsule.h"
-#include "cfd-secure.h"
+#include "confidant.h"
 #include "cfd-test-ui.h"
 
 #include "cfd-capsule-window.h"

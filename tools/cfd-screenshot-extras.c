@@ -4,8 +4,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
-#include "cfd-backup.h"
-#include "cfd-secure.h"
+#include "confidant.h"
 #include "cfd-test-ui.h"
 
 #include "cfd-audit-window.h"
@@ -362,7 +361,7 @@ tour (const char *demo_dir, const char *passphrase, const char *supervisor_passp
         for (int i = 0; (row = gtk_list_box_get_row_at_index (timeline, i)) != NULL; i++)
           if (ADW_IS_PREFERENCES_ROW (row)
               && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
-                            "Integration Session")
+                            "Integration session")
                      == 0)
             {
               chosen = row;

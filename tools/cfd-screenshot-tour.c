@@ -4,8 +4,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
-#include "cfd-record.h"
-#include "cfd-secure.h"
+#include "confidant.h"
 #include "cfd-test-ui.h"
 
 #include "cfd-record-editor.h"

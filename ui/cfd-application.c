@@ -8,7 +8,7 @@
 #include <gio/gunixfdlist.h>
 #include <glib-unix.h>
 
-#include "cfd-vault.h"
+#include "confidant.h"
 
 #include "cfd-application.h"
 #include "cfd-window.h"
@@ -18,6 +18,7 @@ struct _CfdApplication
   AdwApplication parent_instance;
 
   GSettings *settings;
+  CfdIdleMonitor *idle_monitor;
   GCancellable *cancellable;
   GDBusConnection *system_bus;
   guint sleep_subscription;
@@ -36,6 +37,17 @@ cfd_application_get_settings (CfdApplication *self)
 {
   g_return_val_if_fail (CFD_IS_APPLICATION (self), NULL);
   return self->settings;
+}
+
+CfdIdleMonitor *
+cfd_application_get_idle_monitor (CfdApplication *self)
+{
+  g_return_val_if_fail (CFD_IS_APPLICATION (self), NULL);
+
+  /* Created on first use: GTK is initialized by then, not at init. */
+  if (self->idle_monitor == NULL)
+    self->idle_monitor = cfd_idle_monitor_new ();
+  return self->idle_monitor;
 }
 
 char *
@@ -201,10 +213,22 @@ terminate_signal (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* A vault other than the application's own, in a window of its own: the
+ * restore window asks for the vault it restored. */
+static void
+open_vault_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  CfdApplication *self = CFD_APPLICATION (user_data);
+  const char *path = g_variant_get_string (parameter, NULL);
+
+  gtk_window_present (GTK_WINDOW (cfd_window_new (self, path)));
+}
+
 static const GActionEntry app_actions[] = {
   { "lock-all", lock_all_action },
   { "quit", quit_action },
   { "about", about_action },
+  { "open-vault", open_vault_action, "s" },
 };
 
 static void
@@ -294,6 +318,7 @@ cfd_application_finalize (GObject *object)
     g_dbus_connection_signal_unsubscribe (self->system_bus, self->sleep_subscription);
   release_sleep_inhibitor (self);
   g_clear_object (&self->system_bus);
+  g_clear_object (&self->idle_monitor);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (cfd_application_parent_class)->finalize (object);

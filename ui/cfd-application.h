@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "cfd-idle-monitor.h"
+
 G_BEGIN_DECLS
 
 #define CFD_TYPE_APPLICATION (cfd_application_get_type ())
@@ -18,5 +20,9 @@ GSettings *cfd_application_get_settings (CfdApplication *self);
 char *cfd_application_dup_vault_path (CfdApplication *self);
 
 void cfd_application_lock_all (CfdApplication *self);
+
+/* Input in any of the application's toplevels; every window locks its
+ * vault when this has seen none for the window's interval. */
+CfdIdleMonitor *cfd_application_get_idle_monitor (CfdApplication *self);
 
 G_END_DECLS

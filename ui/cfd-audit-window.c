@@ -3,16 +3,10 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-audit-checkpoint.h"
-#include "cfd-audit-entry-object.h"
-#include "cfd-audit-export.h"
-#include "cfd-audit-query.h"
-#include "cfd-audit-verify.h"
-#include "cfd-patient.h"
+#include "confidant.h"
 
 #include "cfd-audit-window.h"
 #include "cfd-ui-util.h"
-#include "cfd-window.h"
 
 #define DEFAULT_PAGE_SIZE 200
 
@@ -95,12 +89,6 @@ typedef enum
 } Column;
 
 static void
-toast (CfdAuditWindow *self, const char *message)
-{
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
-}
-
-static void
 set_busy (CfdAuditWindow *self, gboolean busy)
 {
   /* Core's workers own the vault until their callback runs. */
@@ -152,7 +140,7 @@ static void
 load_page (CfdAuditWindow *self)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->entries));
-  g_autoptr (CfdAuditEntryObject) last
+  g_autoptr (CfdAuditItem) last
       = n > 0 ? g_list_model_get_item (G_LIST_MODEL (self->entries), n - 1) : NULL;
   g_autoptr (GListModel) page = NULL;
   g_autoptr (GError) error = NULL;
@@ -163,13 +151,13 @@ load_page (CfdAuditWindow *self)
     return;
   fill_filter (self, &filter);
   page = cfd_vault_audit_list (self->vault, &filter,
-                               last != NULL ? cfd_audit_entry_object_get_seq (last) : 0,
-                               self->page_size, &error);
+                               last != NULL ? cfd_audit_item_get_seq (last) : 0, self->page_size,
+                               &error);
   if (page == NULL)
     {
       g_autofree char *message
           = g_strdup_printf (_ ("The audit log could not be read: %s"), error->message);
-      toast (self, message);
+      cfd_ui_toast (GTK_WIDGET (self), message);
       self->has_more = FALSE;
       update_count (self);
       return;
@@ -396,7 +384,7 @@ verify_done (GObject *source, GAsyncResult *result, gpointer user_data)
           report.n_records, report.last_seq, report.n_checkpoints);
       show_result (self, TRUE, text);
     }
-  else if (g_error_matches (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_TAMPERED))
+  else if (g_error_matches (error, CFD_ERROR, CFD_ERROR_TAMPERED))
     {
       g_autofree char *what = cfd_audit_report_describe (&report);
       g_autofree char *text = g_strdup_printf (
@@ -470,13 +458,13 @@ receipt_done (GObject *source, GAsyncResult *result, gpointer user_data)
     text = g_strdup_printf (_ ("The log matches the receipt “%s”: nothing up to it was changed, "
                                "removed or rolled back."),
                             check->receipt);
-  else if (g_error_matches (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_TAMPERED))
+  else if (g_error_matches (error, CFD_ERROR, CFD_ERROR_TAMPERED))
     {
       g_autofree char *what = cfd_audit_report_describe (&check->report);
       text = g_strdup_printf (_ ("The log does not match the receipt “%s”. %s."), check->receipt,
                               what);
     }
-  else if (g_error_matches (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT))
+  else if (g_error_matches (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT))
     text = g_strdup_printf (_ ("That is not a receipt: %s"), error->message);
   else
     text = g_strdup_printf (_ ("The receipt could not be checked: %s"), error->message);
@@ -523,7 +511,7 @@ checkpoint_action (GtkWidget *widget, const char *action_name, GVariant *paramet
     {
       g_autofree char *message
           = g_strdup_printf (_ ("No checkpoint could be made: %s"), error->message);
-      toast (self, message);
+      cfd_ui_toast (GTK_WIDGET (self), message);
       return;
     }
   show_receipt (self);
@@ -553,7 +541,7 @@ export_done (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       g_autofree char *message
           = g_strdup_printf (_ ("The log could not be exported: %s"), error->message);
-      toast (self, message);
+      cfd_ui_toast (GTK_WIDGET (self), message);
       return;
     }
   show_receipt (self);
@@ -562,7 +550,7 @@ export_done (GObject *source, GAsyncResult *result, gpointer user_data)
         g_dngettext (GETTEXT_PACKAGE, "Exported %" G_GINT64_FORMAT " record; receipt %s",
                      "Exported %" G_GINT64_FORMAT " records; receipt %s", (gulong)n_rows),
         n_rows, self->receipt != NULL ? self->receipt : "");
-    toast (self, message);
+    cfd_ui_toast (GTK_WIDGET (self), message);
   }
   reload (self);
 }
@@ -617,28 +605,28 @@ export_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 }
 
 static char *
-cell_text (CfdAuditWindow *self, CfdAuditEntryObject *entry, Column column)
+cell_text (CfdAuditWindow *self, CfdAuditItem *entry, Column column)
 {
   const char *outcome, *kind, *id, *name;
 
   switch (column)
     {
       case COLUMN_SEQ:
-        return g_strdup_printf ("%" G_GINT64_FORMAT, cfd_audit_entry_object_get_seq (entry));
+        return g_strdup_printf ("%" G_GINT64_FORMAT, cfd_audit_item_get_seq (entry));
       case COLUMN_TIME:
         {
-          g_autoptr (GDateTime) time = g_date_time_new_from_unix_local (
-              cfd_audit_entry_object_get_time (entry) / G_USEC_PER_SEC);
+          g_autoptr (GDateTime) time
+              = g_date_time_new_from_unix_local (cfd_audit_item_get_time (entry) / G_USEC_PER_SEC);
           return time != NULL ? g_date_time_format (time, "%Y-%m-%d %H:%M:%S") : g_strdup ("");
         }
       case COLUMN_USER:
-        name = cfd_audit_entry_object_get_actor_name (entry);
-        return g_strdup (name != NULL ? name : cfd_audit_entry_object_get_actor_id (entry));
+        name = cfd_audit_item_get_actor_name (entry);
+        return g_strdup (name != NULL ? name : cfd_audit_item_get_actor_id (entry));
       case COLUMN_ACTION:
-        return g_strdup (cfd_audit_entry_object_get_action (entry));
+        return g_strdup (cfd_audit_item_get_action (entry));
       case COLUMN_OBJECT:
-        kind = cfd_audit_entry_object_get_object_kind (entry);
-        id = cfd_audit_entry_object_get_object_id (entry);
+        kind = cfd_audit_item_get_object_kind (entry);
+        id = cfd_audit_item_get_object_id (entry);
         if (id == NULL || id[0] == '\0')
           return g_strdup (kind != NULL ? kind : "");
         name = g_strcmp0 (kind, "patient") == 0 ? g_hash_table_lookup (self->patient_names, id)
@@ -646,7 +634,7 @@ cell_text (CfdAuditWindow *self, CfdAuditEntryObject *entry, Column column)
         /* Translators: an audit record's object: "<kind> <id or name>" */
         return g_strdup_printf (_ ("%s %s"), kind != NULL ? kind : "", name != NULL ? name : id);
       case COLUMN_OUTCOME:
-        outcome = cfd_audit_entry_object_get_outcome (entry);
+        outcome = cfd_audit_item_get_outcome (entry);
         if (g_strcmp0 (outcome, "success") == 0)
           return g_strdup (_ ("Success"));
         if (g_strcmp0 (outcome, "failure") == 0)
@@ -655,7 +643,7 @@ cell_text (CfdAuditWindow *self, CfdAuditEntryObject *entry, Column column)
           return g_strdup (_ ("Denied"));
         return g_strdup (outcome);
       case COLUMN_AUTHORIZATION:
-        id = cfd_audit_entry_object_get_authorization (entry);
+        id = cfd_audit_item_get_authorization (entry);
         return g_strdup (id != NULL ? id : "");
       default:
         g_return_val_if_reached (NULL);
@@ -750,9 +738,6 @@ cfd_audit_window_new (GtkWindow *parent, CfdVault *vault, const char *patient_id
   g_return_val_if_fail (CFD_IS_VAULT (vault), NULL);
 
   self = g_object_new (CFD_TYPE_AUDIT_WINDOW, "transient-for", parent, NULL);
-  /* Input here is activity: the vault does not idle-lock under it. */
-  if (CFD_IS_WINDOW (parent))
-    cfd_window_watch_activity (CFD_WINDOW (parent), GTK_WIDGET (self));
   self->history = patient_id != NULL;
   self->patient_id = g_strdup (patient_id);
   /* Filled before the vault is set, so filling does not reload. */
@@ -853,7 +838,7 @@ cfd_audit_window_init (CfdAuditWindow *self)
 
   self->cancellable = g_cancellable_new ();
   self->page_size = DEFAULT_PAGE_SIZE;
-  self->entries = g_list_store_new (CFD_TYPE_AUDIT_ENTRY_OBJECT);
+  self->entries = g_list_store_new (CFD_TYPE_AUDIT_ITEM);
   self->user_ids = g_ptr_array_new_with_free_func (g_free);
   self->patient_ids = g_ptr_array_new_with_free_func (g_free);
   self->patient_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);

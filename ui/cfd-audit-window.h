@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "cfd-vault.h"
+#include "confidant.h"
 
 G_BEGIN_DECLS
 
@@ -16,7 +16,7 @@ CfdAuditWindow *cfd_audit_window_new (GtkWindow *parent, CfdVault *vault, const 
 
 /* Records per page; the first page loads at once, "audit.load-more" the next. */
 void cfd_audit_window_set_page_size (CfdAuditWindow *self, guint page_size);
-/* The rows loaded so far (CfdAuditEntryObject items, newest first). */
+/* The rows loaded so far (CfdAuditItem items, newest first). */
 GListModel *cfd_audit_window_get_entries (CfdAuditWindow *self);
 /* FALSE once the oldest matching record is loaded. */
 gboolean cfd_audit_window_has_more (CfdAuditWindow *self);

@@ -3,13 +3,11 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-backup-media.h"
-#include "cfd-backup.h"
+#include "confidant.h"
 
 #include "cfd-backup-window.h"
 #include "cfd-restore-window.h"
 #include "cfd-ui-util.h"
-#include "cfd-window.h"
 
 #define USEC_PER_DAY (G_GINT64_CONSTANT (86400) * G_USEC_PER_SEC)
 
@@ -536,9 +534,6 @@ cfd_backup_window_new (GtkWindow *parent, CfdVault *vault)
   g_return_val_if_fail (CFD_IS_VAULT (vault), NULL);
 
   self = g_object_new (CFD_TYPE_BACKUP_WINDOW, "transient-for", parent, NULL);
-  /* Input here is activity: the vault does not idle-lock under it. */
-  if (CFD_IS_WINDOW (parent))
-    cfd_window_watch_activity (CFD_WINDOW (parent), GTK_WIDGET (self));
   self->vault = g_object_ref (vault);
   g_signal_connect_object (vault, "locked", G_CALLBACK (gtk_window_destroy), self,
                            G_CONNECT_SWAPPED);

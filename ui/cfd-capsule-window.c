@@ -3,8 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-capsule.h"
-#include "cfd-template.h"
+#include "confidant.h"
 
 #include "cfd-capsule-window.h"
 #include "cfd-ui-util.h"
@@ -25,16 +24,6 @@ struct _CfdCapsuleWindow
 };
 
 G_DEFINE_FINAL_TYPE (CfdCapsuleWindow, cfd_capsule_window, ADW_TYPE_WINDOW)
-
-static void
-toast (CfdCapsuleWindow *self, const char *what, const GError *error)
-{
-  /* Translators: "<what failed>: <why>" */
-  g_autofree char *text
-      = error != NULL ? g_strdup_printf (_ ("%s: %s"), what, error->message) : g_strdup (what);
-
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
-}
 
 static GtkWidget *
 info_row (const char *title, const char *value)
@@ -185,11 +174,11 @@ comment_applied (AdwEntryRow *entry, CfdCapsuleWindow *self)
                                       &error);
   if (id == NULL)
     {
-      toast (self, _ ("The comment could not be saved"), error);
+      cfd_ui_toast_error (GTK_WIDGET (self), _ ("The comment could not be saved"), error);
       return;
     }
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
-  toast (self, _ ("Comment saved; it goes with your next reply"), NULL);
+  cfd_ui_toast (GTK_WIDGET (self), _ ("Comment saved; it goes with your next reply"));
 }
 
 static void
@@ -204,9 +193,9 @@ cosign_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   id = cfd_vault_capsule_cosign (self->vault, cfd_capsule_get_id (self->capsule),
                                  g_variant_get_string (parameter, NULL), &error);
   if (id == NULL)
-    toast (self, _ ("The record could not be co-signed"), error);
+    cfd_ui_toast_error (GTK_WIDGET (self), _ ("The record could not be co-signed"), error);
   else
-    toast (self, _ ("Co-signed; it goes with your next reply"), NULL);
+    cfd_ui_toast (GTK_WIDGET (self), _ ("Co-signed; it goes with your next reply"));
 }
 
 static void

@@ -3,11 +3,9 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-capsule.h"
-#include "cfd-consent.h"
+#include "confidant.h"
 
 #include "cfd-consent-dialog.h"
-#include "cfd-window.h"
 
 struct _CfdConsentDialog
 {
@@ -181,9 +179,6 @@ cfd_consent_dialog_new (GtkWindow *parent, CfdVault *vault, const char *patient_
   g_return_val_if_fail (patient_id != NULL, NULL);
 
   self = g_object_new (CFD_TYPE_CONSENT_DIALOG, "transient-for", parent, NULL);
-  /* Input here is activity: the vault does not idle-lock under it. */
-  if (CFD_IS_WINDOW (parent))
-    cfd_window_watch_activity (CFD_WINDOW (parent), GTK_WIDGET (self));
   self->vault = g_object_ref (vault);
   self->patient_id = g_strdup (patient_id);
   g_signal_connect_object (vault, "locked", G_CALLBACK (gtk_window_destroy), self,

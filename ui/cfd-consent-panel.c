@@ -3,8 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-capsule.h"
-#include "cfd-consent.h"
+#include "confidant.h"
 
 #include "cfd-consent-dialog.h"
 #include "cfd-consent-panel.h"
@@ -27,18 +26,6 @@ struct _CfdConsentPanel
 G_DEFINE_FINAL_TYPE (CfdConsentPanel, cfd_consent_panel, GTK_TYPE_WIDGET)
 
 /* The nearest toast overlay: the main window's, or none (a test). */
-static void
-toast (CfdConsentPanel *self, const char *what, const GError *error)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  /* Translators: "<what failed>: <why>" */
-  g_autofree char *text
-      = error != NULL ? g_strdup_printf (_ ("%s: %s"), what, error->message) : g_strdup (what);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
-}
-
 static void
 remove_rows (CfdConsentPanel *self)
 {
@@ -203,14 +190,15 @@ reload (CfdConsentPanel *self)
   if (self->vault == NULL || patient_id == NULL)
     return;
   if (!cfd_consent_panel_load (self, self->vault, patient_id, &error))
-    toast (self, _ ("The consents could not be read"), error);
+    cfd_ui_toast_error (GTK_WIDGET (self), _ ("The consents could not be read"), error);
 }
 
 static void
 consent_granted (CfdConsentPanel *self)
 {
   reload (self);
-  toast (self, _ ("Consent recorded; the supervisor can now read what it covers"), NULL);
+  cfd_ui_toast (GTK_WIDGET (self),
+                _ ("Consent recorded; the supervisor can now read what it covers"));
 }
 
 static void
@@ -243,13 +231,13 @@ cfd_consent_panel_save_capsule (CfdConsentPanel *self, const char *consent_id, c
   id = cfd_vault_export_capsule (self->vault, consent_id, path, &n, &error);
   if (id == NULL)
     {
-      toast (self, _ ("The capsule could not be saved"), error);
+      cfd_ui_toast_error (GTK_WIDGET (self), _ ("The capsule could not be saved"), error);
       return FALSE;
     }
   text = g_strdup_printf (ngettext ("Capsule with %u signed record saved for the supervisor",
                                     "Capsule with %u signed records saved for the supervisor", n),
                           n);
-  toast (self, text, NULL);
+  cfd_ui_toast (GTK_WIDGET (self), text);
   return TRUE;
 }
 
@@ -299,11 +287,11 @@ revoke_response (AdwMessageDialog *dialog, const char *response, CfdConsentPanel
     return;
   if (!cfd_vault_revoke_consent (self->vault, consent_id, &error))
     {
-      toast (self, _ ("The consent could not be revoked"), error);
+      cfd_ui_toast_error (GTK_WIDGET (self), _ ("The consent could not be revoked"), error);
       return;
     }
   reload (self);
-  toast (self, _ ("Consent revoked and the patient’s key replaced"), NULL);
+  cfd_ui_toast (GTK_WIDGET (self), _ ("Consent revoked and the patient’s key replaced"));
 }
 
 static void

@@ -3,9 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-passphrase.h"
-#include "cfd-secure.h"
-#include "cfd-vault.h"
+#include "confidant.h"
 
 #include "cfd-create-page.h"
 #include "cfd-ui-util.h"

@@ -86,22 +86,6 @@ y_for_total (const Layout *layout, double total)
 }
 
 static const char *
-band_title (const char *id)
-{
-  if (g_strcmp0 (id, "minimal") == 0)
-    return _ ("Minimal");
-  if (g_strcmp0 (id, "mild") == 0)
-    return _ ("Mild");
-  if (g_strcmp0 (id, "moderate") == 0)
-    return _ ("Moderate");
-  if (g_strcmp0 (id, "moderately severe") == 0)
-    return _ ("Moderately severe");
-  if (g_strcmp0 (id, "severe") == 0)
-    return _ ("Severe");
-  return id;
-}
-
-static const char *
 instrument_title (CfdInstrument instrument)
 {
   return instrument == CFD_INSTRUMENT_PHQ9 ? _ ("PHQ-9") : _ ("GAD-7");
@@ -162,7 +146,7 @@ describe (CfdMeasureChart *self, int point, int dosing)
 
       /* Translators: "PHQ-9 on 3 Mar 2026: 14, moderate" */
       return g_strdup_printf (_ ("%s on %s: %u, %s%s"), instrument_title (self->instrument),
-                              g_strstrip (date), p->total, band_title (p->band),
+                              g_strstrip (date), p->total, cfd_ui_band_title (p->band),
                               p->risk ? _ (" (risk item answered)") : "");
     }
   if (dosing >= 0)
@@ -253,7 +237,7 @@ draw_bands (
       cairo_rectangle (cr, layout->x, top, layout->width, bottom - top);
       cairo_fill (cr);
       set_color (cr, fg, 0.55);
-      draw_text (cr, widget, band_title (bands[i].id), layout->x + layout->width - 6,
+      draw_text (cr, widget, cfd_ui_band_title (bands[i].id), layout->x + layout->width - 6,
                  (top + bottom) / 2, 1.0, 0.5, TRUE);
       draw_text (cr, widget, tick, layout->x - 6, bottom, 1.0, 0.5, TRUE);
     }

@@ -3,11 +3,11 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-template.h"
+#include "confidant.h"
 
 #include "cfd-measure-dialog.h"
 #include "cfd-measure-series.h"
-#include "cfd-window.h"
+#include "cfd-ui-util.h"
 
 #define MAX_ITEMS 9
 
@@ -71,20 +71,6 @@ static const char *const gad7_items[] = {
 static const char *const answers[] = { N_ ("Not at all"), N_ ("Several days"),
                                        N_ ("More than half the days"), N_ ("Nearly every day") };
 
-static const char *
-band_title (const char *id)
-{
-  if (g_strcmp0 (id, "minimal") == 0)
-    return _ ("Minimal");
-  if (g_strcmp0 (id, "mild") == 0)
-    return _ ("Mild");
-  if (g_strcmp0 (id, "moderate") == 0)
-    return _ ("Moderate");
-  if (g_strcmp0 (id, "moderately severe") == 0)
-    return _ ("Moderately severe");
-  return _ ("Severe");
-}
-
 /* The session date at noon local time, so no time zone moves its day. */
 static gboolean
 parse_date (const char *text, gint64 *seconds)
@@ -119,7 +105,8 @@ update_state (CfdMeasureDialog *self)
   g_free (self->summary);
   if (answered == n_items)
     self->summary = g_strdup_printf (
-        "%u · %s", total, band_title (cfd_measure_band_for_total (self->instrument, total)->id));
+        "%u · %s", total,
+        cfd_ui_band_title (cfd_measure_band_for_total (self->instrument, total)->id));
   else
     /* Translators: the running total while items are still unanswered */
     self->summary = g_strdup_printf (_ ("%u so far · %u of %u items left"), total,
@@ -295,9 +282,6 @@ cfd_measure_dialog_new (GtkWindow *parent, CfdVault *vault, const char *patient_
   g_return_val_if_fail (patient_id != NULL, NULL);
 
   self = g_object_new (CFD_TYPE_MEASURE_DIALOG, "transient-for", parent, NULL);
-  /* Input here is activity: the vault does not idle-lock under it. */
-  if (CFD_IS_WINDOW (parent))
-    cfd_window_watch_activity (CFD_WINDOW (parent), GTK_WIDGET (self));
   self->vault = g_object_ref (vault);
   self->patient_id = g_strdup (patient_id);
   /* Nothing typed here may outlive the vault's unlocking. */

@@ -3,8 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-measure.h"
-#include "cfd-record.h"
+#include "confidant.h"
 
 #include "cfd-measure-chart.h"
 #include "cfd-measure-dialog.h"
@@ -133,15 +132,7 @@ cell_text (CfdRecord *record, Column column)
         if (!is_measure)
           return g_strdup ("");
         band = cfd_measure_band_for_total (instrument, (guint)total);
-        if (g_strcmp0 (band->id, "minimal") == 0)
-          return g_strdup (_ ("Minimal"));
-        if (g_strcmp0 (band->id, "mild") == 0)
-          return g_strdup (_ ("Mild"));
-        if (g_strcmp0 (band->id, "moderate") == 0)
-          return g_strdup (_ ("Moderate"));
-        if (g_strcmp0 (band->id, "moderately severe") == 0)
-          return g_strdup (_ ("Moderately severe"));
-        return g_strdup (_ ("Severe"));
+        return g_strdup (cfd_ui_band_title (band->id));
       default:
         g_return_val_if_reached (NULL);
     }

@@ -1,7 +1,7 @@
 /* cfd-measure-series.c: PHQ-9 and GAD-7 totals and dosing dates read from a patient's records, for the chart. */
 #include "config.h"
 
-#include "cfd-record.h"
+#include "confidant.h"
 
 #include "cfd-measure-series.h"
 

@@ -3,7 +3,7 @@
 
 #include <gio/gio.h>
 
-#include "cfd-measure.h"
+#include "confidant.h"
 
 G_BEGIN_DECLS
 

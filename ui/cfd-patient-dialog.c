@@ -3,7 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-patient.h"
+#include "confidant.h"
 
 #include "cfd-patient-dialog.h"
 

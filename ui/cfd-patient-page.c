@@ -5,9 +5,7 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-measure.h"
-#include "cfd-patient.h"
-#include "cfd-record.h"
+#include "confidant.h"
 
 #include "cfd-consent-panel.h"
 #include "cfd-measure-panel.h"

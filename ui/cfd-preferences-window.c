@@ -3,11 +3,10 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-audit-event.h"
+#include "confidant.h"
 
 #include "cfd-preferences-window.h"
 #include "cfd-resources.h"
-#include "cfd-window.h"
 
 struct _CfdPreferencesWindow
 {
@@ -58,9 +57,6 @@ cfd_preferences_window_new (GtkWindow *parent, GSettings *settings, CfdVault *va
 {
   CfdPreferencesWindow *self
       = g_object_new (CFD_TYPE_PREFERENCES_WINDOW, "transient-for", parent, NULL);
-
-  if (CFD_IS_WINDOW (parent))
-    cfd_window_watch_activity (CFD_WINDOW (parent), GTK_WIDGET (self));
 
   self->settings = settings != NULL ? g_object_ref (settings) : app_settings ();
   if (vault != NULL)

@@ -3,14 +3,12 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-draft-recovery.h"
-#include "cfd-template.h"
+#include "confidant.h"
 
 #include "cfd-record-editor.h"
 #include "cfd-record-form.h"
 #include "cfd-review-panel.h"
 #include "cfd-ui-util.h"
-#include "cfd-window.h"
 
 typedef enum
 {
@@ -650,7 +648,7 @@ cfd_record_editor_restore (CfdRecordEditor *self,
     gtk_widget_activate_action (GTK_WIDGET (self), "editor.add-addendum", NULL);
   if (self->mode != MODE_DRAFT && self->mode != MODE_ADDENDUM)
     {
-      g_set_error_literal (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_IMMUTABLE,
+      g_set_error_literal (error, CFD_ERROR, CFD_ERROR_IMMUTABLE,
                            "The record was signed after the draft was sealed; the recovered text "
                            "was kept for you and is not lost");
       return FALSE;
@@ -719,8 +717,6 @@ revision_activated (CfdRecordEditor *self, GtkListBoxRow *row)
   adw_window_set_content (ADW_WINDOW (window), box);
   cfd_record_editor_show_revision (CFD_RECORD_EDITOR (viewer), revision);
   g_set_weak_pointer (&self->revision_window, GTK_WINDOW (window));
-  if (CFD_IS_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))))
-    cfd_window_watch_activity (CFD_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), window);
   gtk_window_present (GTK_WINDOW (window));
 }
 

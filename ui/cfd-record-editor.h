@@ -3,9 +3,7 @@
 
 #include <adwaita.h>
 
-#include "cfd-draft-recovery.h"
-#include "cfd-patient.h"
-#include "cfd-record.h"
+#include "confidant.h"
 
 G_BEGIN_DECLS
 

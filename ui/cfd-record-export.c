@@ -3,7 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-export-pdf.h"
+#include "confidant.h"
 #include "cfd-record-export.h"
 #include "cfd-ui-util.h"
 

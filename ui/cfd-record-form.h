@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "cfd-template.h"
+#include "confidant.h"
 
 G_BEGIN_DECLS
 

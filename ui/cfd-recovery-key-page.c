@@ -3,7 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-secure.h"
+#include "confidant.h"
 
 #include "cfd-recovery-key-page.h"
 #include "cfd-ui-util.h"

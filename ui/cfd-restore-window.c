@@ -3,11 +3,10 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-backup.h"
+#include "confidant.h"
 
 #include "cfd-restore-window.h"
 #include "cfd-ui-util.h"
-#include "cfd-window.h"
 
 struct _CfdRestoreWindow
 {
@@ -187,17 +186,20 @@ restore_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   update_state (self);
 }
 
+/* The application opens the restored vault (app.open-vault): this window
+ * knows nothing of the main window. */
 static void
 open_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CfdRestoreWindow *self = CFD_RESTORE_WINDOW (widget);
-  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
-  GtkApplication *app = parent != NULL ? gtk_window_get_application (parent) : NULL;
 
   if (self->restored == NULL)
     return;
-  gtk_window_present (GTK_WINDOW (
-      cfd_window_new (CFD_IS_APPLICATION (app) ? CFD_APPLICATION (app) : NULL, self->restored)));
+  if (!gtk_widget_activate_action (widget, "app.open-vault", "s", self->restored))
+    {
+      g_warning ("No application to open the restored vault");
+      return;
+    }
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
@@ -265,13 +267,15 @@ cfd_restore_window_new (GtkWindow *parent)
 {
   CfdRestoreWindow *self = g_object_new (CFD_TYPE_RESTORE_WINDOW, "transient-for", parent, NULL);
 
-  /* Opened from the Backups window: the main window is its parent's. */
+  /* Opened from the Backups window, whose parent is the application's:
+   * joining the application gives this window its app.* actions. */
   for (GtkWindow *w = parent; w != NULL; w = gtk_window_get_transient_for (w))
-    if (CFD_IS_WINDOW (w))
+    if (gtk_window_get_application (w) != NULL)
       {
-        cfd_window_watch_activity (CFD_WINDOW (w), GTK_WIDGET (self));
+        gtk_window_set_application (GTK_WINDOW (self), gtk_window_get_application (w));
         break;
       }
+
   return self;
 }
 

@@ -3,8 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-capsule.h"
-#include "cfd-review.h"
+#include "confidant.h"
 
 #include "cfd-review-panel.h"
 #include "cfd-ui-util.h"
@@ -25,18 +24,6 @@ struct _CfdReviewPanel
 };
 
 G_DEFINE_FINAL_TYPE (CfdReviewPanel, cfd_review_panel, GTK_TYPE_WIDGET)
-
-static void
-toast (CfdReviewPanel *self, const char *what, const GError *error)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  /* Translators: "<what failed>: <why>" */
-  g_autofree char *text
-      = error != NULL ? g_strdup_printf (_ ("%s: %s"), what, error->message) : g_strdup (what);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
-}
 
 static void
 clear_comment (CfdReviewPanel *self)
@@ -151,7 +138,7 @@ reload (CfdReviewPanel *self)
     return;
   record = cfd_vault_get_record (self->vault, self->record_id, &error);
   if (record == NULL || !cfd_review_panel_load (self, self->vault, record, &error))
-    toast (self, _ ("The reviews could not be read"), error);
+    cfd_ui_toast_error (GTK_WIDGET (self), _ ("The reviews could not be read"), error);
 }
 
 static void
@@ -173,7 +160,7 @@ comment_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   id = cfd_vault_add_review_comment (self->vault, self->record_id, text, &error);
   if (id == NULL)
     {
-      toast (self, _ ("The comment could not be added"), error);
+      cfd_ui_toast_error (GTK_WIDGET (self), _ ("The comment could not be added"), error);
       return;
     }
   clear_comment (self);
@@ -192,11 +179,11 @@ cosign_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   id = cfd_vault_cosign_record (self->vault, self->record_id, &error);
   if (id == NULL)
     {
-      toast (self, _ ("The record could not be co-signed"), error);
+      cfd_ui_toast_error (GTK_WIDGET (self), _ ("The record could not be co-signed"), error);
       return;
     }
   reload (self);
-  toast (self, _ ("Co-signed"), NULL);
+  cfd_ui_toast (GTK_WIDGET (self), _ ("Co-signed"));
 }
 
 static void

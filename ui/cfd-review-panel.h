@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "cfd-record.h"
+#include "confidant.h"
 
 G_BEGIN_DECLS
 

@@ -3,7 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-search.h"
+#include "confidant.h"
 
 #include "cfd-search-page.h"
 #include "cfd-ui-util.h"

@@ -3,7 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-capsule.h"
+#include "confidant.h"
 
 #include "cfd-capsule-window.h"
 #include "cfd-supervision-window.h"
@@ -24,16 +24,6 @@ struct _CfdSupervisionWindow
 G_DEFINE_FINAL_TYPE (CfdSupervisionWindow, cfd_supervision_window, ADW_TYPE_PREFERENCES_WINDOW)
 
 typedef void (*FileChosen) (CfdSupervisionWindow *self, const char *path, const char *target);
-
-static void
-toast (CfdSupervisionWindow *self, const char *what, const GError *error)
-{
-  /* Translators: "<what failed>: <why>" */
-  g_autofree char *text
-      = error != NULL ? g_strdup_printf (_ ("%s: %s"), what, error->message) : g_strdup (what);
-
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (text));
-}
 
 static void
 chooser_response (GtkNativeDialog *chooser, int response, CfdSupervisionWindow *self)
@@ -150,7 +140,7 @@ reload (CfdSupervisionWindow *self)
   capsules = cfd_vault_list_capsules (self->vault, &error);
   if (capsules == NULL)
     {
-      toast (self, _ ("The capsules could not be listed"), error);
+      cfd_ui_toast_error (GTK_WIDGET (self), _ ("The capsules could not be listed"), error);
       return;
     }
   self->n_capsules = g_list_model_get_n_items (capsules);
@@ -171,13 +161,13 @@ card_exported (CfdSupervisionWindow *self, const char *path, const char *target)
 
   if (!cfd_vault_export_supervisor_card (self->vault, path, &fingerprint, &error))
     {
-      toast (self, _ ("The card could not be saved"), error);
+      cfd_ui_toast_error (GTK_WIDGET (self), _ ("The card could not be saved"), error);
       return;
     }
   /* Translators: the fingerprint of the user's card follows */
   subtitle = g_strdup_printf (_ ("Fingerprint: %s"), fingerprint);
   adw_action_row_set_subtitle (self->card_row, subtitle);
-  toast (self, _ ("Card saved"), NULL);
+  cfd_ui_toast (GTK_WIDGET (self), _ ("Card saved"));
 }
 
 gboolean
@@ -191,7 +181,7 @@ cfd_supervision_window_import_card (CfdSupervisionWindow *self, const char *path
 
   if (id == NULL)
     {
-      toast (self, _ ("The card could not be imported"), error);
+      cfd_ui_toast_error (GTK_WIDGET (self), _ ("The card could not be imported"), error);
       return FALSE;
     }
   cards = cfd_vault_list_card_supervisors (self->vault, NULL);
@@ -211,13 +201,13 @@ cfd_supervision_window_import_reply (CfdSupervisionWindow *self, const char *pat
 
   if (!cfd_vault_import_review_reply (self->vault, path, &n, &error))
     {
-      toast (self, _ ("The review reply could not be imported"), error);
+      cfd_ui_toast_error (GTK_WIDGET (self), _ ("The review reply could not be imported"), error);
       return FALSE;
     }
   text = g_strdup_printf (ngettext ("%u review added to the original notes",
                                     "%u reviews added to the original notes", n),
                           n);
-  toast (self, text, NULL);
+  cfd_ui_toast (GTK_WIDGET (self), text);
   return TRUE;
 }
 
@@ -229,11 +219,12 @@ cfd_supervision_window_import_capsule (CfdSupervisionWindow *self, const char *p
 
   if (id == NULL)
     {
-      toast (self, _ ("The capsule could not be imported"), error);
+      cfd_ui_toast_error (GTK_WIDGET (self), _ ("The capsule could not be imported"), error);
       return FALSE;
     }
   reload (self);
-  toast (self, _ ("Capsule imported; compare the therapist’s fingerprint with theirs"), NULL);
+  cfd_ui_toast (GTK_WIDGET (self),
+                _ ("Capsule imported; compare the therapist’s fingerprint with theirs"));
   return TRUE;
 }
 
@@ -264,12 +255,12 @@ reply_exported (CfdSupervisionWindow *self, const char *path, const char *capsul
 
   if (n == 0)
     {
-      toast (self, _ ("The reply could not be saved"), error);
+      cfd_ui_toast_error (GTK_WIDGET (self), _ ("The reply could not be saved"), error);
       return;
     }
   text = g_strdup_printf (ngettext ("Reply with %u review saved", "Reply with %u reviews saved", n),
                           n);
-  toast (self, text, NULL);
+  cfd_ui_toast (GTK_WIDGET (self), text);
 }
 
 static void
@@ -322,7 +313,7 @@ open_capsule_action (GtkWidget *widget, const char *action_name, GVariant *param
                                    g_variant_get_string (parameter, NULL), &error);
   if (window == NULL)
     {
-      toast (self, _ ("The capsule could not be opened"), error);
+      cfd_ui_toast_error (GTK_WIDGET (self), _ ("The capsule could not be opened"), error);
       reload (self);
       return;
     }

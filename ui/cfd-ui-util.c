@@ -1,14 +1,13 @@
-/* cfd-ui-util.c: small helpers the views share: record kind names and icons, dates, toasts. */
+/* cfd-ui-util.c: small helpers the views share: record kind and band titles, icons, dates, toasts. */
 #include "config.h"
 
 #include <stdio.h>
 
 #include <glib/gi18n.h>
 
-#include "cfd-template.h"
+#include "confidant.h"
 
 #include "cfd-ui-util.h"
-#include "cfd-window.h"
 
 const char *
 cfd_ui_kind_icon (CfdRecordKind kind)
@@ -36,30 +35,30 @@ cfd_ui_kind_icon (CfdRecordKind kind)
     }
 }
 
+/* The templates hold each kind's title (translated there, like every
+ * other word of a template). */
 const char *
 cfd_ui_kind_title (CfdRecordKind kind)
 {
-  switch (kind)
-    {
-      case CFD_RECORD_INTEGRATION:
-        return _ ("Integration Session");
-      case CFD_RECORD_DOSING:
-        return _ ("Dosing Session");
-      case CFD_RECORD_INTAKE:
-        return _ ("Intake");
-      case CFD_RECORD_PROGRESS:
-        return _ ("Progress Note");
-      case CFD_RECORD_RISK:
-        return _ ("Risk Assessment");
-      case CFD_RECORD_SAFETY_PLAN:
-        return _ ("Safety Plan");
-      case CFD_RECORD_MEASURE:
-        return _ ("Outcome Measure");
-      case CFD_RECORD_ADDENDUM:
-        return _ ("Addendum");
-      default:
-        return _ ("Record");
-    }
+  const CfdTemplate *tmpl = cfd_template_get (kind);
+
+  return tmpl != NULL && tmpl->title != NULL ? tmpl->title : _ ("Record");
+}
+
+const char *
+cfd_ui_band_title (const char *band_id)
+{
+  if (g_strcmp0 (band_id, "minimal") == 0)
+    return _ ("Minimal");
+  if (g_strcmp0 (band_id, "mild") == 0)
+    return _ ("Mild");
+  if (g_strcmp0 (band_id, "moderate") == 0)
+    return _ ("Moderate");
+  if (g_strcmp0 (band_id, "moderately severe") == 0)
+    return _ ("Moderately severe");
+  if (g_strcmp0 (band_id, "severe") == 0)
+    return _ ("Severe");
+  return band_id;
 }
 
 char *
@@ -105,15 +104,46 @@ cfd_ui_patient_identity (CfdPatient *patient)
                           cfd_patient_get_name (patient), age);
 }
 
+/* The overlay nearest to widget: an ancestor's (a page inside a window
+ * that wraps its content in one), else the first below widget's window (a
+ * window or dialog asking for itself). */
+static AdwToastOverlay *
+find_overlay (GtkWidget *widget)
+{
+  GtkWidget *ancestor = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+  GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (widget));
+  g_autoptr (GQueue) queue = NULL;
+
+  if (ancestor != NULL)
+    return ADW_TOAST_OVERLAY (ancestor);
+  queue = g_queue_new ();
+  g_queue_push_tail (queue, root != NULL ? root : widget);
+  while (!g_queue_is_empty (queue))
+    {
+      GtkWidget *next = g_queue_pop_head (queue);
+
+      if (ADW_IS_TOAST_OVERLAY (next))
+        return ADW_TOAST_OVERLAY (next);
+      for (GtkWidget *child = gtk_widget_get_first_child (next); child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        g_queue_push_tail (queue, child);
+    }
+  return NULL;
+}
+
 void
 cfd_ui_toast (GtkWidget *widget, const char *message)
 {
-  GtkWidget *window = gtk_widget_get_ancestor (widget, CFD_TYPE_WINDOW);
+  AdwToastOverlay *overlay;
 
-  if (window != NULL)
-    cfd_window_add_toast (CFD_WINDOW (window), message);
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  /* A widget shown on its own (a panel in a test) has nowhere to toast. */
+  overlay = find_overlay (widget);
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (overlay, adw_toast_new (message));
   else
-    g_warning ("%s", message);
+    g_debug ("No toast overlay for: %s", message);
 }
 
 void

@@ -42,25 +42,25 @@ static guint signals[N_SIGNALS];
 static const char *
 describe_error (const GError *error)
 {
-  if (error->domain == CFD_VAULT_ERROR)
+  if (error->domain == CFD_ERROR)
     switch (error->code)
       {
-        case CFD_VAULT_ERROR_WRONG_PASSPHRASE:
+        case CFD_ERROR_WRONG_PASSPHRASE:
           return _ ("Wrong passphrase. Check Caps Lock and the keyboard layout, then try again.");
-        case CFD_VAULT_ERROR_WRONG_RECOVERY_KEY:
+        case CFD_ERROR_WRONG_RECOVERY_KEY:
           return _ ("This recovery key does not fit the vault. Check each group of letters.");
-        case CFD_VAULT_ERROR_DAMAGED_DATABASE:
+        case CFD_ERROR_DAMAGED_DATABASE:
           return _ ("The passphrase is right, but the vault database is damaged. Restore the "
                     "vault from a backup.");
-        case CFD_VAULT_ERROR_DAMAGED_KEYRING:
+        case CFD_ERROR_DAMAGED_KEYRING:
           return _ ("The vault’s keyring file is damaged, so no passphrase can open it. Restore "
                     "the vault from a backup.");
-        case CFD_VAULT_ERROR_TAMPERED:
+        case CFD_ERROR_TAMPERED:
           return _ ("The vault has been altered outside Confidant. Restore it from a backup.");
-        case CFD_VAULT_ERROR_UNSUPPORTED_VERSION:
+        case CFD_ERROR_UNSUPPORTED_VERSION:
           return _ ("This vault was made by a newer version of Confidant. Update Confidant to "
                     "open it.");
-        case CFD_VAULT_ERROR_WEAK_KDF:
+        case CFD_ERROR_WEAK_KDF:
           return _ ("This vault’s passphrase protection is weaker than Confidant allows, so it is "
                     "refused.");
         default:

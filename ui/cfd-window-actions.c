@@ -1,4 +1,4 @@
-/* cfd-window-actions.c: the window's actions and shortcuts, and locking when idle. */
+/* cfd-window-actions.c: the window's actions and shortcuts, and locking when the application is idle. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -7,9 +7,22 @@
 #include "cfd-backup-window.h"
 #include "cfd-preferences-window.h"
 #include "cfd-supervision-window.h"
+#include "cfd-ui-util.h"
 #include "cfd-window-private.h"
 
 static void schedule_auto_lock (CfdWindow *self, guint delay);
+
+/* Input anywhere in the application counts (the monitor watches every
+ * toplevel); so does this window's own restart of the clock, when it is
+ * unlocked or its interval changes. */
+static gint64
+last_activity (CfdWindow *self)
+{
+  gint64 seen
+      = self->idle_monitor != NULL ? cfd_idle_monitor_get_last_activity (self->idle_monitor) : 0;
+
+  return MAX (seen, self->last_activity);
+}
 
 static gint64
 now_monotonic (CfdWindow *self)
@@ -35,7 +48,7 @@ gint64
 cfd_window_get_last_activity_for_testing (CfdWindow *self)
 {
   g_return_val_if_fail (CFD_IS_WINDOW (self), 0);
-  return self->last_activity;
+  return last_activity (self);
 }
 #endif
 
@@ -43,7 +56,7 @@ static gboolean
 auto_lock_due (gpointer user_data)
 {
   CfdWindow *self = user_data;
-  gint64 idle_ms = (now_monotonic (self) - self->last_activity) / 1000;
+  gint64 idle_ms = (now_monotonic (self) - last_activity (self)) / 1000;
 
   self->auto_lock_source = 0;
   if (self->auto_lock_interval == 0)
@@ -65,18 +78,10 @@ auto_lock_due (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
 
-  /* The recovery key is shown only once: idleness does not take it away
-   * before the owner has stored it (Ctrl+L still does, and wipes it). */
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "recovery-key") == 0)
-    {
-      schedule_auto_lock (self, self->auto_lock_interval);
-      return G_SOURCE_REMOVE;
-    }
-
   if (self->vault != NULL && cfd_vault_is_unlocked (self->vault))
     {
       cfd_window_lock (self);
-      cfd_window_add_toast (self, _ ("Locked after a period of inactivity"));
+      cfd_ui_toast (GTK_WIDGET (self), _ ("Locked after a period of inactivity"));
     }
   return G_SOURCE_REMOVE;
 }
@@ -109,44 +114,6 @@ cfd_window_actions_restart_idle (CfdWindow *self)
 {
   self->last_activity = now_monotonic (self);
   schedule_auto_lock (self, self->auto_lock_interval);
-}
-
-static gboolean
-key_pressed (CfdWindow *self)
-{
-  cfd_window_note_activity (self);
-  return GDK_EVENT_PROPAGATE;
-}
-
-static void
-pointer_pressed (CfdWindow *self)
-{
-  cfd_window_note_activity (self);
-}
-
-/* GTK also reports motion when the widgets under a pointer that has not
- * moved change (a page swapped, a toast shown): that is not someone at
- * the keyboard, and counting it could keep an unattended vault open. */
-static void
-pointer_moved (GtkEventControllerMotion *motion, double x, double y, CfdWindow *self)
-{
-  double *last = g_object_get_data (G_OBJECT (motion), "cfd-last-position");
-
-  if (last == NULL)
-    {
-      /* The first report only says where the pointer is (a window that
-       * appears under it gets one): movement from there is activity. */
-      last = g_new (double, 2);
-      last[0] = x;
-      last[1] = y;
-      g_object_set_data_full (G_OBJECT (motion), "cfd-last-position", last, g_free);
-      return;
-    }
-  if (last[0] == x && last[1] == y)
-    return;
-  last[0] = x;
-  last[1] = y;
-  cfd_window_note_activity (self);
 }
 
 static void
@@ -245,32 +212,20 @@ cfd_window_actions_class_init (GtkWidgetClass *widget_class)
 }
 
 void
-cfd_window_watch_activity (CfdWindow *self, GtkWidget *target)
-{
-  GtkEventController *keys = gtk_event_controller_key_new ();
-  GtkEventController *motion = gtk_event_controller_motion_new ();
-  GtkGesture *click = gtk_gesture_click_new ();
-
-  g_return_if_fail (CFD_IS_WINDOW (self));
-
-  /* Capture phase: input counts as activity whichever child consumes it. */
-  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
-  gtk_event_controller_set_propagation_phase (motion, GTK_PHASE_CAPTURE);
-  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
-  g_signal_connect_object (keys, "key-pressed", G_CALLBACK (key_pressed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (motion, "motion", G_CALLBACK (pointer_moved), self, 0);
-  g_signal_connect_object (click, "pressed", G_CALLBACK (pointer_pressed), self, G_CONNECT_SWAPPED);
-  gtk_widget_add_controller (target, keys);
-  gtk_widget_add_controller (target, motion);
-  gtk_widget_add_controller (target, GTK_EVENT_CONTROLLER (click));
-}
-
-void
 cfd_window_actions_init (CfdWindow *self)
 {
-  cfd_window_watch_activity (self, GTK_WIDGET (self));
   self->last_activity = now_monotonic (self);
   schedule_auto_lock (self, self->auto_lock_interval);
+}
+
+/* The application's monitor (or, without an application, the window's
+ * own) reports input in any toplevel: dialogs need do nothing. */
+void
+cfd_window_actions_watch_idle (CfdWindow *self, CfdIdleMonitor *monitor)
+{
+  g_set_object (&self->idle_monitor, monitor);
+  g_signal_connect_object (monitor, "activity", G_CALLBACK (cfd_window_note_activity), self,
+                           G_CONNECT_SWAPPED);
 }
 
 /* The settings object outlives windows; connect per window, object-scoped. */
@@ -298,4 +253,5 @@ void
 cfd_window_actions_dispose (CfdWindow *self)
 {
   g_clear_handle_id (&self->auto_lock_source, g_source_remove);
+  g_clear_object (&self->idle_monitor);
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cfd-create-page.h"
+#include "cfd-idle-monitor.h"
 #include "cfd-recovery-key-page.h"
 #include "cfd-unlock-page.h"
 #include "cfd-window.h"
@@ -23,7 +24,8 @@ struct _CfdWindow
 
   guint auto_lock_interval;
   guint auto_lock_source;
-  gint64 last_activity;
+  gint64 last_activity; /* the window's own restarts of the idle clock */
+  CfdIdleMonitor *idle_monitor;
   gboolean watching_settings;
 #ifdef CFD_TESTING
   CfdWindowClockFunc clock_func;
@@ -45,5 +47,6 @@ void cfd_window_actions_dispose (CfdWindow *self);
 void cfd_window_note_activity (CfdWindow *self);
 void cfd_window_actions_restart_idle (CfdWindow *self);
 void cfd_window_actions_watch_settings (CfdWindow *self, GSettings *settings);
+void cfd_window_actions_watch_idle (CfdWindow *self, CfdIdleMonitor *monitor);
 
 G_END_DECLS

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "cfd-resources.h"
+#include "cfd-ui-util.h"
 #include "cfd-window-private.h"
 
 G_DEFINE_FINAL_TYPE (CfdWindow, cfd_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -30,17 +31,6 @@ cfd_window_get_page_name (CfdWindow *self)
 {
   g_return_val_if_fail (CFD_IS_WINDOW (self), NULL);
   return gtk_stack_get_visible_child_name (self->stack);
-}
-
-void
-cfd_window_add_toast (CfdWindow *self, const char *message)
-{
-  AdwToast *toast;
-
-  g_return_if_fail (CFD_IS_WINDOW (self));
-  toast = adw_toast_new (message);
-  adw_toast_set_timeout (toast, 3);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 void
@@ -175,7 +165,7 @@ cfd_window_lock (CfdWindow *self)
       else
         message = g_strdup_printf (_ ("A draft could not be saved before locking: %s; %s"),
                                    error->message, seal_error->message);
-      cfd_window_add_toast (self, message);
+      cfd_ui_toast (GTK_WIDGET (self), message);
     }
 
   g_clear_pointer (&self->resume_patient_id, g_free);
@@ -260,6 +250,17 @@ cfd_window_constructed (GObject *object)
 
   G_OBJECT_CLASS (cfd_window_parent_class)->constructed (object);
 
+  /* Tests and tools make windows without an application: each has a
+   * monitor of its own, watching the same toplevels. */
+  {
+    GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+    g_autoptr (CfdIdleMonitor) monitor
+        = CFD_IS_APPLICATION (app)
+              ? g_object_ref (cfd_application_get_idle_monitor (CFD_APPLICATION (app)))
+              : cfd_idle_monitor_new ();
+
+    cfd_window_actions_watch_idle (self, monitor);
+  }
   g_signal_connect (self, "notify::application", G_CALLBACK (application_changed), NULL);
   application_changed (self);
   if (self->vault_path == NULL)

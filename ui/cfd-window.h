@@ -2,7 +2,7 @@
 #pragma once
 
 #include "cfd-application.h"
-#include "cfd-vault.h"
+#include "confidant.h"
 
 G_BEGIN_DECLS
 
@@ -18,17 +18,12 @@ CfdVault *cfd_window_get_vault (CfdWindow *self);
 /* "create", "recovery-key", "unlock", "workspace" or "error". */
 const char *cfd_window_get_page_name (CfdWindow *self);
 
-void cfd_window_add_toast (CfdWindow *self, const char *message);
-
 /* Saves every open draft, clears every view of patient text, then locks. */
 void cfd_window_lock (CfdWindow *self);
 
-/* How long without keyboard or pointer input before the vault locks;
+/* How long without keyboard or pointer input in any of the application's
+ * windows and dialogs before the vault locks;
  * 0 turns idle locking off. Set from GSettings auto-lock-minutes. */
-/* Input in target (a dialog of this window) keeps the vault from locking
- * as idle, like input in the window itself. */
-void cfd_window_watch_activity (CfdWindow *self, GtkWidget *target);
-
 void cfd_window_set_auto_lock_interval (CfdWindow *self, guint milliseconds);
 guint cfd_window_get_auto_lock_interval (CfdWindow *self);
 

@@ -3,13 +3,12 @@
 
 #include <glib/gi18n.h>
 
-#include "cfd-patient.h"
+#include "confidant.h"
 
 #include "cfd-patient-dialog.h"
 #include "cfd-patient-page.h"
 #include "cfd-record-editor.h"
 #include "cfd-search-page.h"
-#include "cfd-window.h"
 #include "cfd-workspace.h"
 #include "cfd-ui-util.h"
 
@@ -47,15 +46,6 @@ struct _CfdWorkspace
 };
 
 G_DEFINE_FINAL_TYPE (CfdWorkspace, cfd_workspace, GTK_TYPE_WIDGET)
-
-static void
-toast (CfdWorkspace *self, const char *message)
-{
-  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), CFD_TYPE_WINDOW);
-
-  if (window != NULL)
-    cfd_window_add_toast (CFD_WINDOW (window), message);
-}
 
 static gboolean
 patient_matches (gpointer item, gpointer user_data)
@@ -131,7 +121,7 @@ reload_patients (CfdWorkspace *self)
     {
       g_autofree char *message
           = g_strdup_printf (_ ("The patient list could not be read: %s"), error->message);
-      toast (self, message);
+      cfd_ui_toast (GTK_WIDGET (self), message);
       return FALSE;
     }
   gtk_filter_list_model_set_model (self->filter_model, patients);
@@ -169,7 +159,7 @@ cfd_workspace_open_patient (CfdWorkspace *self, const char *patient_id)
     {
       g_autofree char *message
           = g_strdup_printf (_ ("The patient could not be opened: %s"), error->message);
-      toast (self, message);
+      cfd_ui_toast (GTK_WIDGET (self), message);
       return;
     }
   gtk_stack_set_visible_child_name (self->content_stack, "patient");
@@ -187,14 +177,14 @@ cfd_workspace_open_record (CfdWorkspace *self, const char *record_id)
     {
       g_autofree char *message
           = g_strdup_printf (_ ("The open draft could not be saved: %s"), error->message);
-      toast (self, message);
+      cfd_ui_toast (GTK_WIDGET (self), message);
       return;
     }
   if (!cfd_record_editor_load (self->editor, self->vault, record_id, &error))
     {
       g_autofree char *message
           = g_strdup_printf (_ ("The record could not be opened: %s"), error->message);
-      toast (self, message);
+      cfd_ui_toast (GTK_WIDGET (self), message);
       return;
     }
   /* The chart behind the editor is the record's patient's, always: the
@@ -208,7 +198,7 @@ cfd_workspace_open_record (CfdWorkspace *self, const char *record_id)
       select_patient_in_list (self, patient_id);
       if (!cfd_patient_page_load (self->patient_page, self->vault, patient_id, &error))
         {
-          toast (self, error->message);
+          cfd_ui_toast (GTK_WIDGET (self), error->message);
           g_clear_error (&error);
         }
     }
@@ -229,7 +219,7 @@ leave_editor (CfdWorkspace *self)
     {
       g_autofree char *message
           = g_strdup_printf (_ ("The open draft could not be saved: %s"), error->message);
-      toast (self, message);
+      cfd_ui_toast (GTK_WIDGET (self), message);
       return FALSE;
     }
   cfd_record_editor_clear (self->editor);
@@ -321,7 +311,7 @@ patient_added (CfdWorkspace *self, const char *patient_id)
     return;
   select_patient_in_list (self, patient_id);
   cfd_workspace_open_patient (self, patient_id);
-  toast (self, _ ("Patient added"));
+  cfd_ui_toast (GTK_WIDGET (self), _ ("Patient added"));
 }
 
 static void
@@ -337,8 +327,6 @@ new_patient_action (GtkWidget *widget, const char *action_name, GVariant *parame
   if (self->patient_dialog != NULL)
     gtk_window_destroy (self->patient_dialog);
   g_set_weak_pointer (&self->patient_dialog, GTK_WINDOW (dialog));
-  if (CFD_IS_WINDOW (gtk_widget_get_root (widget)))
-    cfd_window_watch_activity (CFD_WINDOW (gtk_widget_get_root (widget)), GTK_WIDGET (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -378,7 +366,7 @@ editor_closed (CfdWorkspace *self)
     {
       g_autofree char *message
           = g_strdup_printf (_ ("The draft could not be saved: %s"), error->message);
-      toast (self, message);
+      cfd_ui_toast (GTK_WIDGET (self), message);
       return;
     }
   cfd_record_editor_clear (self->editor);
@@ -399,7 +387,7 @@ records_changed (CfdWorkspace *self)
     select_patient_in_list (self, patient_id);
   if (patient_id != NULL
       && !cfd_patient_page_load (self->patient_page, self->vault, patient_id, &error))
-    toast (self, error->message);
+    cfd_ui_toast (GTK_WIDGET (self), error->message);
 }
 
 static void
@@ -485,7 +473,7 @@ cfd_workspace_restore_sealed_draft (CfdWorkspace *self)
         {
           g_autofree char *message = g_strdup_printf (
               _ ("A draft sealed at the last lock could not be opened: %s"), error->message);
-          toast (self, message);
+          cfd_ui_toast (GTK_WIDGET (self), message);
         }
       return;
     }
@@ -495,7 +483,7 @@ cfd_workspace_restore_sealed_draft (CfdWorkspace *self)
     {
       g_autofree char *message = g_strdup_printf (
           _ ("The draft sealed at the last lock could not be restored: %s"), error->message);
-      toast (self, message);
+      cfd_ui_toast (GTK_WIDGET (self), message);
       return;
     }
   select_patient_in_list (self, cfd_record_get_patient_id (record));
@@ -504,7 +492,7 @@ cfd_workspace_restore_sealed_draft (CfdWorkspace *self)
     {
       g_autofree char *message = g_strdup_printf (
           _ ("The draft sealed at the last lock could not be restored: %s"), error->message);
-      toast (self, message);
+      cfd_ui_toast (GTK_WIDGET (self), message);
       return;
     }
   cfd_record_editor_set_patient (self->editor, cfd_patient_page_get_patient (self->patient_page));

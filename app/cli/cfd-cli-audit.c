@@ -4,13 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cfd-audit-checkpoint.h"
-#include "cfd-audit-entry-object.h"
-#include "cfd-audit-export.h"
-#include "cfd-audit-query.h"
-#include "cfd-audit-verify.h"
+#include "confidant.h"
 #include "cfd-cli.h"
-#include "cfd-io.h"
 
 static const char unlock_passphrase[] = "the unlocking user's";
 
@@ -186,7 +181,7 @@ run_verify (CfdCliContext *ctx, int argc, char **argv)
               report.n_checkpoints, what);
       return CFD_CLI_OK;
     }
-  if (g_error_matches (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_TAMPERED))
+  if (g_error_matches (error, CFD_ERROR, CFD_ERROR_TAMPERED))
     printf ("damaged\tfirst bad seq %" G_GINT64_FORMAT "\t%s\n", report.first_bad_seq,
             cfd_audit_damage_to_string (report.damage));
   return cfd_cli_fail (error);
@@ -227,22 +222,19 @@ run_list (CfdCliContext *ctx, int argc, char **argv)
     }
   for (guint i = 0; entries_model != NULL && i < g_list_model_get_n_items (entries_model); i++)
     {
-      g_autoptr (CfdAuditEntryObject) item = g_list_model_get_item (entries_model, i);
-      g_autofree char *time
-          = cfd_cli_format_time (cfd_audit_entry_object_get_time (item) / G_USEC_PER_SEC);
-      g_autofree char *name = one_line (cfd_audit_entry_object_get_actor_name (item));
+      g_autoptr (CfdAuditItem) item = g_list_model_get_item (entries_model, i);
+      g_autofree char *time = cfd_cli_format_time (cfd_audit_item_get_time (item) / G_USEC_PER_SEC);
+      g_autofree char *name = one_line (cfd_audit_item_get_actor_name (item));
 
-      const char *authorization = cfd_audit_entry_object_get_authorization (item);
+      const char *authorization = cfd_audit_item_get_authorization (item);
 
       /* The authorization (a consent, or what an export disclosed) comes
        * last, and only when there is one, so earlier columns stay put. */
-      printf (
-          "%" G_GINT64_FORMAT "\t%s\t%s\t%s\t%s\t%s\t%s%s%s\n",
-          cfd_audit_entry_object_get_seq (item), time, name,
-          cfd_audit_entry_object_get_action (item), cfd_audit_entry_object_get_object_kind (item),
-          cfd_audit_entry_object_get_object_id (item), cfd_audit_entry_object_get_outcome (item),
-          authorization != NULL && authorization[0] != '\0' ? "\t" : "",
-          authorization != NULL ? authorization : "");
+      printf ("%" G_GINT64_FORMAT "\t%s\t%s\t%s\t%s\t%s\t%s%s%s\n", cfd_audit_item_get_seq (item),
+              time, name, cfd_audit_item_get_action (item), cfd_audit_item_get_object_kind (item),
+              cfd_audit_item_get_object_id (item), cfd_audit_item_get_outcome (item),
+              authorization != NULL && authorization[0] != '\0' ? "\t" : "",
+              authorization != NULL ? authorization : "");
     }
   filter_options_clear (&o);
   return status;

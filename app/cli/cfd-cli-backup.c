@@ -6,8 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cfd-backup-media.h"
-#include "cfd-backup.h"
+#include "confidant.h"
 #include "cfd-cli.h"
 
 static void

@@ -4,9 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cfd-capsule.h"
+#include "confidant.h"
 #include "cfd-cli.h"
-#include "cfd-io.h"
 
 #define MAX_COMMENT_FILE_BYTES (256 * 1024)
 

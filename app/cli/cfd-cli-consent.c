@@ -4,10 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cfd-capsule.h"
+#include "confidant.h"
 #include "cfd-cli.h"
-#include "cfd-consent.h"
-#include "cfd-date.h"
 
 static const char unlock_passphrase[] = "the unlocking user's";
 

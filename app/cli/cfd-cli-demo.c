@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "cfd-cli.h"
-#include "cfd-demo.h"
+#include "confidant.h"
 
 static void
 report_progress (guint done, guint total, gpointer user_data)

@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "cfd-cli.h"
-#include "cfd-export-pdf.h"
+#include "confidant.h"
 
 static int
 run_export (CfdCliContext *ctx, int argc, char **argv)

@@ -11,7 +11,7 @@
 #include <sodium.h>
 
 #include "cfd-cli.h"
-#include "cfd-io.h"
+#include "confidant.h"
 
 #define MAX_PASSPHRASE_BYTES 1024
 
@@ -92,7 +92,7 @@ prompt_no_echo (const char *prompt, GError **error)
 
   if (tty == NULL)
     {
-      g_set_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT,
+      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
                    "No terminal to ask for a passphrase; use --passphrase-file or stdin");
       return NULL;
     }
@@ -109,7 +109,7 @@ prompt_no_echo (const char *prompt, GError **error)
 
   if (!ok)
     {
-      g_set_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT, "No passphrase given");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "No passphrase given");
       return NULL;
     }
   len = strcspn ((const char *)line->data, "\r\n");
@@ -130,14 +130,14 @@ cfd_cli_read_passphrase (CfdCliContext *ctx, const char *prompt, GError **error)
     return NULL;
   if (ctx->next_passphrase >= ctx->passphrase_lines->len)
     {
-      g_set_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT,
+      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
                    "Expected another line of input for: %s", prompt);
       return NULL;
     }
   line = g_ptr_array_index (ctx->passphrase_lines, ctx->next_passphrase++);
   if (line->len > MAX_PASSPHRASE_BYTES)
     {
-      g_set_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT,
+      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
                    "A passphrase may be at most %d bytes", MAX_PASSPHRASE_BYTES);
       return NULL;
     }

@@ -4,15 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cfd-capsule.h"
+#include "confidant.h"
 #include "cfd-cli.h"
-#include "cfd-date.h"
-#include "cfd-measure.h"
-#include "cfd-note-file.h"
-#include "cfd-record.h"
-#include "cfd-search.h"
-#include "cfd-secure.h"
-#include "cfd-template.h"
 
 static const char unlock_passphrase[] = "the unlocking user's";
 
@@ -240,8 +233,9 @@ print_record (CfdVault *vault, CfdRecord *record)
   printf ("Id: %s\n", cfd_record_get_id (record));
   printf ("Patient: %s\n", cfd_record_get_patient_id (record));
   printf ("Kind: %s (%s)\n", tmpl->title,
-          cfd_record_get_class (record) == CFD_RECORD_CLASS_PSYCHOTHERAPY ? "psychotherapy note"
-                                                                          : "medical record");
+          cfd_record_get_category (record) == CFD_RECORD_CATEGORY_PSYCHOTHERAPY
+              ? "psychotherapy note"
+              : "medical record");
   if (cfd_record_get_parent_id (record) != NULL)
     printf ("Addendum to: %s\n", cfd_record_get_parent_id (record));
   printf ("Date: %s\n", date);

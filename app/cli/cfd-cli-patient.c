@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "cfd-cli.h"
-#include "cfd-date.h"
+#include "confidant.h"
 
 static const char unlock_passphrase[] = "the unlocking user's";
 

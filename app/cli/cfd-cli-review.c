@@ -4,10 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cfd-capsule.h"
 #include "cfd-cli.h"
-#include "cfd-io.h"
-#include "cfd-review.h"
+#include "confidant.h"
 
 #define MAX_COMMENT_FILE_BYTES (256 * 1024)
 

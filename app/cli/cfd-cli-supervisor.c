@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cfd-capsule.h"
+#include "confidant.h"
 #include "cfd-cli.h"
 
 static const char unlock_passphrase[] = "the unlocking user's";

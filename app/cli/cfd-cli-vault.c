@@ -18,8 +18,7 @@ read_new_passphrase (CfdCliContext *ctx, const char *prompt, GError **error)
     return NULL;
   if (first->len == 0)
     {
-      g_set_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT,
-                   "The passphrase must not be empty");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "The passphrase must not be empty");
       return NULL;
     }
   if (ctx->passphrase_file != NULL || ctx->passphrase_lines != NULL)
@@ -31,8 +30,7 @@ read_new_passphrase (CfdCliContext *ctx, const char *prompt, GError **error)
     return NULL;
   if (first->len != again->len || memcmp (first->data, again->data, first->len) != 0)
     {
-      g_set_error (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT,
-                   "The two passphrases differ");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "The two passphrases differ");
       return NULL;
     }
   return g_steal_pointer (&first);

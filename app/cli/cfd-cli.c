@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cfd-cli.h"
-#include "cfd-secure.h"
+#include "confidant.h"
 
 /* One table per file of commands, in the order --help lists them. */
 /* clang-format off */

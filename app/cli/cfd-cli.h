@@ -3,8 +3,7 @@
 
 #include <glib.h>
 
-#include "cfd-patient.h"
-#include "cfd-vault.h"
+#include "confidant.h"
 
 G_BEGIN_DECLS
 

@@ -19,7 +19,7 @@ checkpoint (const guint8 *data, gsize size)
 
   if (!cfd_audit_checkpoint_parse (data, size, &cp, &error))
     {
-      if (error == NULL || error->domain != CFD_VAULT_ERROR)
+      if (error == NULL || error->domain != CFD_ERROR)
         g_error ("a refused checkpoint came without a vault error");
       return;
     }
@@ -42,7 +42,7 @@ receipt (const guint8 *data, gsize size)
 
   if (!cfd_audit_receipt_parse (text, &seq, prefix, &error))
     {
-      if (error == NULL || error->domain != CFD_VAULT_ERROR)
+      if (error == NULL || error->domain != CFD_ERROR)
         g_error ("a refused receipt came without a vault error");
       return;
     }

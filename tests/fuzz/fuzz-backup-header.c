@@ -45,7 +45,7 @@ read_backup (const guint8 *file, gsize size)
   header = cfd_backup_header_read (fd, size, &error);
   if (header == NULL)
     {
-      if (error == NULL || error->domain != CFD_VAULT_ERROR)
+      if (error == NULL || error->domain != CFD_ERROR)
         g_error ("a refused backup came without a vault error");
       close (fd);
       return;
@@ -54,7 +54,7 @@ read_backup (const guint8 *file, gsize size)
   if (cfd_backup_decrypt_stream (fd, header, zero_key, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0,
                                  &error))
     g_error ("a stream authenticated under the wrong key");
-  if (error == NULL || error->domain != CFD_VAULT_ERROR)
+  if (error == NULL || error->domain != CFD_ERROR)
     g_error ("a refused stream came without a vault error");
   close (fd);
   check_round_trip (header, file);

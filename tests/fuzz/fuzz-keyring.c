@@ -38,7 +38,7 @@ parse (const guint8 *data, gsize size)
 
   if (keyring != NULL)
     check_round_trip (keyring);
-  else if (error == NULL || error->domain != CFD_VAULT_ERROR)
+  else if (error == NULL || error->domain != CFD_ERROR)
     g_error ("a refused keyring came without a vault error");
 }
 

@@ -23,7 +23,7 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   content = cfd_note_file_parse (kind, (const char *)data + 1, size - 1, &error);
   if (content == NULL)
     {
-      if (!g_error_matches (error, CFD_VAULT_ERROR, CFD_VAULT_ERROR_INVALID_INPUT))
+      if (!g_error_matches (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT))
         g_error ("a refused note file came without INVALID_INPUT");
       return 0;
     }

@@ -33,10 +33,10 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
           g_autoptr (GError) incomplete = NULL;
 
           if (!cfd_template_check_complete (tmpl, content, &incomplete)
-              && incomplete->domain != CFD_VAULT_ERROR)
+              && incomplete->domain != CFD_ERROR)
             g_error ("an incomplete record came without a vault error");
         }
-      else if (error == NULL || error->domain != CFD_VAULT_ERROR)
+      else if (error == NULL || error->domain != CFD_ERROR)
         g_error ("refused content came without a vault error");
 
       /* A draft's content (issue 24): kept as typed, so only its shape is
@@ -57,11 +57,11 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
               g_autofree char *warning = cfd_template_field_warning (field, value);
             }
           if (!cfd_template_check_signable (tmpl, computed, &unsignable)
-              && unsignable->domain != CFD_VAULT_ERROR)
+              && unsignable->domain != CFD_ERROR)
             g_error ("an unsignable draft came without a vault error");
           warnings = cfd_template_plausibility_warnings (tmpl, computed);
         }
-      else if (error == NULL || error->domain != CFD_VAULT_ERROR)
+      else if (error == NULL || error->domain != CFD_ERROR)
         g_error ("a refused draft came without a vault error");
     }
 
@@ -69,7 +69,7 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
     g_autoptr (GError) error = NULL;
 
     if (!cfd_patient_details_validate (content, &error)
-        && (error == NULL || error->domain != CFD_VAULT_ERROR))
+        && (error == NULL || error->domain != CFD_ERROR))
       g_error ("refused details came without a vault error");
   }
   return 0;

@@ -1,0 +1,41 @@
+/* cfd-consent-private.h: the consent check that core applies to every read by a supervisor. */
+#pragma once
+
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
+#include "cfd-consent.h"
+
+G_BEGIN_DECLS
+
+/* TRUE for owners and therapists (their grants decide). For a supervisor,
+ * TRUE only under a live, verified consent covering the record; the id of
+ * that consent is returned for the audit log's authorization column.
+ * Otherwise NOT_PERMITTED (a forged or altered consent: TAMPERED). Pass
+ * check_record = FALSE to ask about the patient's details only. */
+gboolean cfd_consent_check_access (CfdVault *vault,
+                                   const char *patient_id,
+                                   gboolean check_record,
+                                   gboolean psychotherapy_note,
+                                   gint64 occurred,
+                                   char **consent_id,
+                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* One consent, decrypted and verified (TAMPERED if not), without auditing;
+ * NOT_FOUND if there is none of that id. */
+CfdConsent *cfd_consent_load (CfdVault *vault,
+                              const char *consent_id,
+                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The terms as sealed and signed: a{sv} (scope, records-from, records-to,
+ * purpose, obtained-on, method, expires). */
+GVariant *cfd_consent_get_terms (CfdConsent *self);
+
+/* Rotates the keys of patients whose consents were revoked or expired and
+ * whose supervisors still hold a key (after an interrupted revocation, or
+ * when an expiry date passed). Runs at every unlock by an owner or
+ * therapist; returns how many consents it completed. */
+guint cfd_vault_withdraw_lapsed_consents (CfdVault *vault, GError **error);
+
+G_END_DECLS

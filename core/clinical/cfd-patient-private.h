@@ -1,0 +1,25 @@
+/* cfd-patient-private.h: what records and search need from patients inside core. */
+#pragma once
+
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
+#include "cfd-patient.h"
+#include "cfd-vault-private.h"
+
+G_BEGIN_DECLS
+
+/* Loads and unseals without auditing; the caller audits what it does. */
+CfdPatient *cfd_patient_load (CfdVault *vault,
+                              const char *patient_id,
+                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Sets the risk flag in the patient's details (a new revision, sealed as
+ * every update is) unless it is already set. Caller holds a write
+ * transaction, so the flag commits with the record that raised it. */
+gboolean cfd_patient_raise_risk_flag (CfdVault *vault,
+                                      const char *patient_id,
+                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS

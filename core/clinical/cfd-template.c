@@ -1,0 +1,612 @@
+/* cfd-template.c: what each record kind holds, read from the templates in data/templates. */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cfd-error.h"
+#include "cfd-date.h"
+#include "cfd-template-private.h"
+#include "cfd-templates-resources.h"
+
+#define RESOURCE_PREFIX    "/org/confidant/Confidant/templates/"
+#define N_KINDS            (CFD_RECORD_ADDENDUM + 1)
+#define MAX_LINE_BYTES     (16 * 1024)
+#define MAX_TEXT_BYTES     (8 * 1024 * 1024)
+#define MAX_VITALS_ROWS    2000
+#define MAX_CHECKLIST_SIZE 64
+#define MAX_TYPED_CELL     64 /* bytes of one vitals cell as typed */
+
+static const struct
+{
+  const char *name;
+  CfdFieldType type;
+} field_types[] = {
+  { "text", CFD_FIELD_TEXT },       { "long-text", CFD_FIELD_LONG_TEXT },
+  { "integer", CFD_FIELD_INTEGER }, { "number", CFD_FIELD_NUMBER },
+  { "choice", CFD_FIELD_CHOICE },   { "date", CFD_FIELD_DATE },
+  { "time", CFD_FIELD_TIME },       { "boolean", CFD_FIELD_BOOLEAN },
+  { "vitals", CFD_FIELD_VITALS },   { "checklist", CFD_FIELD_CHECKLIST },
+};
+
+static void
+field_free (gpointer data)
+{
+  CfdTemplateField *field = data;
+
+  g_free (field->id);
+  g_free (field->label);
+  g_free (field->help);
+  g_free (field->unit);
+  g_strfreev (field->choices);
+  g_strfreev (field->choice_labels);
+  g_free (field);
+}
+
+/* The templates ship inside the binary, so a broken one is a build defect:
+ * it aborts loudly rather than letting records go unchecked. */
+static CfdTemplate *
+load_template (CfdRecordKind kind)
+{
+  g_autofree char *path
+      = g_strdup_printf (RESOURCE_PREFIX "%s.template", cfd_record_kind_to_string (kind));
+  g_autoptr (GBytes) data = NULL;
+  g_autoptr (GKeyFile) file = g_key_file_new ();
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) groups = NULL;
+  g_autofree char *kind_name = NULL;
+  CfdTemplate *tmpl;
+
+  data = g_resource_lookup_data (cfd_templates_get_resource (), path, G_RESOURCE_LOOKUP_FLAGS_NONE,
+                                 &error);
+  if (data == NULL || !g_key_file_load_from_bytes (file, data, G_KEY_FILE_NONE, &error))
+    g_error ("Record template %s cannot be read: %s", path, error->message);
+  kind_name = g_key_file_get_string (file, "Template", "Kind", NULL);
+  if (g_strcmp0 (kind_name, cfd_record_kind_to_string (kind)) != 0)
+    g_error ("Record template %s names the wrong kind", path);
+
+  tmpl = g_new0 (CfdTemplate, 1);
+  tmpl->kind = kind;
+  tmpl->title = g_key_file_get_locale_string (file, "Template", "Title", NULL, NULL);
+  tmpl->description = g_key_file_get_locale_string (file, "Template", "Description", NULL, NULL);
+  tmpl->fields = g_ptr_array_new_with_free_func (field_free);
+
+  groups = g_key_file_get_groups (file, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      CfdTemplateField *field;
+      g_autofree char *type = NULL;
+      gboolean known = FALSE;
+
+      if (!g_str_has_prefix (groups[i], "Field "))
+        continue;
+      field = g_new0 (CfdTemplateField, 1);
+      field->id = g_strdup (groups[i] + strlen ("Field "));
+      field->label = g_key_file_get_locale_string (file, groups[i], "Label", NULL, NULL);
+      field->help = g_key_file_get_locale_string (file, groups[i], "Help", NULL, NULL);
+      field->unit = g_key_file_get_string (file, groups[i], "Unit", NULL);
+      field->required = g_key_file_get_boolean (file, groups[i], "Required", NULL);
+      field->computed = g_key_file_get_boolean (file, groups[i], "Computed", NULL);
+      field->min = g_key_file_has_key (file, groups[i], "Min", NULL)
+                       ? g_key_file_get_double (file, groups[i], "Min", NULL)
+                       : -G_MAXDOUBLE;
+      field->max = g_key_file_has_key (file, groups[i], "Max", NULL)
+                       ? g_key_file_get_double (file, groups[i], "Max", NULL)
+                       : G_MAXDOUBLE;
+      field->plausible_min = g_key_file_has_key (file, groups[i], "PlausibleMin", NULL)
+                                 ? g_key_file_get_double (file, groups[i], "PlausibleMin", NULL)
+                                 : -G_MAXDOUBLE;
+      field->plausible_max = g_key_file_has_key (file, groups[i], "PlausibleMax", NULL)
+                                 ? g_key_file_get_double (file, groups[i], "PlausibleMax", NULL)
+                                 : G_MAXDOUBLE;
+      field->choices = g_key_file_get_string_list (file, groups[i], "Choices", NULL, NULL);
+      field->choice_labels
+          = g_key_file_get_locale_string_list (file, groups[i], "ChoiceLabels", NULL, NULL, NULL);
+      type = g_key_file_get_string (file, groups[i], "Type", NULL);
+      for (guint t = 0; t < G_N_ELEMENTS (field_types); t++)
+        if (g_strcmp0 (type, field_types[t].name) == 0)
+          {
+            field->type = field_types[t].type;
+            known = TRUE;
+          }
+      if (!known || field->label == NULL || field->min > field->max
+          || (field->computed && (field->type != CFD_FIELD_NUMBER || field->required)))
+        g_error ("Record template %s: field %s is not well formed", path, field->id);
+      if ((field->type == CFD_FIELD_CHOICE || field->type == CFD_FIELD_CHECKLIST)
+          && (field->choices == NULL || field->choice_labels == NULL
+              || g_strv_length (field->choices) != g_strv_length (field->choice_labels)))
+        g_error ("Record template %s: field %s needs as many choices as labels", path, field->id);
+      g_ptr_array_add (tmpl->fields, field);
+    }
+  if (tmpl->fields->len == 0)
+    g_error ("Record template %s has no fields", path);
+  return tmpl;
+}
+
+const CfdTemplate *
+cfd_template_get (CfdRecordKind kind)
+{
+  static CfdTemplate *templates[N_KINDS];
+  static gsize loaded;
+
+  g_return_val_if_fail ((guint)kind < N_KINDS, NULL);
+  if (g_once_init_enter (&loaded))
+    {
+      for (guint k = 0; k < N_KINDS; k++)
+        templates[k] = load_template ((CfdRecordKind)k);
+      g_once_init_leave (&loaded, 1);
+    }
+  return templates[kind];
+}
+
+const CfdTemplateField *
+cfd_template_find_field (const CfdTemplate *tmpl, const char *id)
+{
+  for (guint i = 0; i < tmpl->fields->len; i++)
+    {
+      const CfdTemplateField *field = g_ptr_array_index (tmpl->fields, i);
+
+      if (g_strcmp0 (field->id, id) == 0)
+        return field;
+    }
+  return NULL;
+}
+
+gboolean
+cfd_template_is_valid_time (const char *text)
+{
+  return strlen (text) == 5 && g_ascii_isdigit (text[0]) && g_ascii_isdigit (text[1])
+         && text[2] == ':' && g_ascii_isdigit (text[3]) && g_ascii_isdigit (text[4])
+         && (text[0] - '0') * 10 + (text[1] - '0') < 24 && text[3] < '6';
+}
+
+static gboolean
+field_error (GError **error, const CfdTemplateField *field, const char *problem)
+{
+  g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "“%s” %s", field->label, problem);
+  return FALSE;
+}
+
+static gboolean
+in_range (const CfdTemplateField *field, double value, GError **error)
+{
+  g_autofree char *problem = NULL;
+
+  if (isfinite (value) && value >= field->min && value <= field->max)
+    return TRUE;
+  problem = g_strdup_printf ("must be between %g and %g%s%s", field->min, field->max,
+                             field->unit ? " " : "", field->unit ? field->unit : "");
+  return field_error (error, field, problem);
+}
+
+static gboolean
+is_choice (const CfdTemplateField *field, const char *value)
+{
+  return value != NULL && field->choices != NULL
+         && g_strv_contains ((const char *const *)field->choices, value);
+}
+
+static gboolean
+check_vitals (const CfdTemplateField *field, GVariant *value, GError **error)
+{
+  GVariantIter iter;
+  const char *time;
+  guint16 systolic, diastolic, pulse, spo2;
+
+  if (g_variant_n_children (value) > MAX_VITALS_ROWS)
+    return field_error (error, field, "has too many readings");
+  g_variant_iter_init (&iter, value);
+  while (g_variant_iter_next (&iter, "(&sqqqq)", &time, &systolic, &diastolic, &pulse, &spo2))
+    {
+      if (!cfd_template_is_valid_time (time))
+        return field_error (error, field, "needs a time written HH:MM for every reading");
+      if (systolic < 40 || systolic > 300 || diastolic < 20 || diastolic > 200
+          || diastolic >= systolic)
+        return field_error (error, field, "has a blood pressure outside 40-300 / 20-200 mmHg");
+      if (pulse < 20 || pulse > 250)
+        return field_error (error, field, "has a heart rate outside 20-250 per minute");
+      if (spo2 < 50 || spo2 > 100)
+        return field_error (error, field, "has an oxygen saturation outside 50-100 %");
+    }
+  return TRUE;
+}
+
+static gboolean
+check_value (const CfdTemplateField *field, GVariant *value, GError **error)
+{
+  switch (field->type)
+    {
+      case CFD_FIELD_TEXT:
+      case CFD_FIELD_LONG_TEXT:
+        {
+          gsize len;
+          const char *text;
+
+          if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+            return field_error (error, field, "must be text");
+          text = g_variant_get_string (value, &len);
+          if (field->type == CFD_FIELD_TEXT && (len > MAX_LINE_BYTES || strchr (text, '\n')))
+            return field_error (error, field, "must be a single line of text");
+          if (len > MAX_TEXT_BYTES)
+            return field_error (error, field, "is longer than 8 MiB");
+          return TRUE;
+        }
+      case CFD_FIELD_INTEGER:
+        if (!g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
+          return field_error (error, field, "must be a whole number");
+        return in_range (field, (double)g_variant_get_int64 (value), error);
+      case CFD_FIELD_NUMBER:
+        if (!g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE))
+          return field_error (error, field, "must be a number");
+        return in_range (field, g_variant_get_double (value), error);
+      case CFD_FIELD_CHOICE:
+        if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING)
+            || !is_choice (field, g_variant_get_string (value, NULL)))
+          return field_error (error, field, "must be one of the listed choices");
+        return TRUE;
+      case CFD_FIELD_CHECKLIST:
+        {
+          g_autofree const char **items = NULL;
+          gsize n = 0;
+
+          if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY))
+            return field_error (error, field, "must be a list of choices");
+          items = g_variant_get_strv (value, &n);
+          if (n > MAX_CHECKLIST_SIZE)
+            return field_error (error, field, "has too many entries");
+          for (gsize i = 0; i < n; i++)
+            {
+              if (!is_choice (field, items[i]))
+                return field_error (error, field, "must hold only the listed choices");
+              for (gsize j = 0; j < i; j++)
+                if (strcmp (items[i], items[j]) == 0)
+                  return field_error (error, field, "lists a choice twice");
+            }
+          return TRUE;
+        }
+      case CFD_FIELD_DATE:
+        if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING)
+            || !cfd_date_is_valid (g_variant_get_string (value, NULL)))
+          return field_error (error, field, "must be a real date written YYYY-MM-DD");
+        return TRUE;
+      case CFD_FIELD_TIME:
+        if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING)
+            || !cfd_template_is_valid_time (g_variant_get_string (value, NULL)))
+          return field_error (error, field, "must be a time written HH:MM (00:00-23:59)");
+        return TRUE;
+      case CFD_FIELD_BOOLEAN:
+        if (!g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN))
+          return field_error (error, field, "must be yes or no");
+        return TRUE;
+      case CFD_FIELD_VITALS:
+        if (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPED_TYPE)))
+          return field_error (error, field,
+                              "needs a time and a whole number for every value of every reading");
+        if (!g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE)))
+          return field_error (error, field, "must be a series of vital sign readings");
+        return check_vitals (field, value, error);
+      default:
+        g_assert_not_reached ();
+    }
+}
+
+/* ---- drafts: what was typed, whatever it is ---- */
+
+static gboolean
+is_single_line (GVariant *value, gsize max_len)
+{
+  gsize len;
+  const char *text = g_variant_get_string (value, &len);
+
+  return len <= max_len && strchr (text, '\n') == NULL;
+}
+
+static gboolean
+check_typed_vitals (const CfdTemplateField *field, GVariant *value, GError **error)
+{
+  GVariantIter iter;
+  const char *cells[5];
+
+  if (g_variant_n_children (value) > MAX_VITALS_ROWS)
+    return field_error (error, field, "has too many readings");
+  g_variant_iter_init (&iter, value);
+  while (g_variant_iter_next (&iter, "(&s&s&s&s&s)", &cells[0], &cells[1], &cells[2], &cells[3],
+                              &cells[4]))
+    for (guint i = 0; i < G_N_ELEMENTS (cells); i++)
+      if (strlen (cells[i]) > MAX_TYPED_CELL || strchr (cells[i], '\n') != NULL)
+        return field_error (error, field, "has a reading too long to be what was typed");
+  return TRUE;
+}
+
+/* The shape a draft's value may take; the meaning is checked at signing. */
+static gboolean
+check_draft_value (const CfdTemplateField *field, GVariant *value, GError **error)
+{
+  switch (field->type)
+    {
+      case CFD_FIELD_INTEGER:
+        if (g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
+          return TRUE;
+        break;
+      case CFD_FIELD_NUMBER:
+        if (g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE))
+          {
+            if (!isfinite (g_variant_get_double (value)))
+              return field_error (error, field, "must be a finite number");
+            return TRUE;
+          }
+        break;
+      case CFD_FIELD_DATE:
+      case CFD_FIELD_TIME:
+        break;
+      case CFD_FIELD_VITALS:
+        if (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPED_TYPE)))
+          return check_typed_vitals (field, value, error);
+        if (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE)))
+          {
+            if (g_variant_n_children (value) > MAX_VITALS_ROWS)
+              return field_error (error, field, "has too many readings");
+            return TRUE;
+          }
+        return field_error (error, field, "must be a series of vital sign readings");
+      default:
+        /* Text, choices, yes/no and checklists cannot be typed wrongly:
+         * the same rules as for a signed record. */
+        return check_value (field, value, error);
+    }
+  /* A number, date or time as typed: one line of text. */
+  if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING)
+      || !is_single_line (value, MAX_LINE_BYTES))
+    return field_error (error, field, "must be a value or one line of text as typed");
+  return TRUE;
+}
+
+static gboolean
+check_dictionary (const CfdTemplate *tmpl, GVariant *content, gboolean draft, GError **error)
+{
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  if (content == NULL || !g_variant_is_of_type (content, G_VARIANT_TYPE_VARDICT))
+    {
+      g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
+                           "Record content must be a dictionary of fields");
+      return FALSE;
+    }
+  g_variant_iter_init (&iter, content);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
+    {
+      g_autoptr (GVariant) owned = value;
+      const CfdTemplateField *field = cfd_template_find_field (tmpl, key);
+
+      if (field == NULL)
+        {
+          /* Field ids come from the caller's program, not from patients. */
+          g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "A %s has no field “%s”",
+                       tmpl->title, key);
+          return FALSE;
+        }
+      if (!(draft ? check_draft_value (field, value, error) : check_value (field, value, error)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+cfd_template_validate_draft (const CfdTemplate *tmpl, GVariant *content, GError **error)
+{
+  return check_dictionary (tmpl, content, TRUE, error);
+}
+
+gboolean
+cfd_template_value_is_typed (const CfdTemplateField *field, GVariant *value)
+{
+  switch (field->type)
+    {
+      case CFD_FIELD_INTEGER:
+      case CFD_FIELD_NUMBER:
+        return g_variant_is_of_type (value, G_VARIANT_TYPE_STRING);
+      case CFD_FIELD_VITALS:
+        return g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPED_TYPE));
+      default:
+        return FALSE;
+    }
+}
+
+char *
+cfd_template_field_problem (const CfdTemplateField *field, GVariant *value)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (value == NULL || field->computed)
+    return NULL;
+  if (check_value (field, value, &error))
+    return NULL;
+  return g_strdup (error->message);
+}
+
+gboolean
+cfd_template_validate (const CfdTemplate *tmpl, GVariant *content, GError **error)
+{
+  return check_dictionary (tmpl, content, FALSE, error);
+}
+
+static gboolean
+is_empty (GVariant *value)
+{
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+    {
+      for (const char *p = g_variant_get_string (value, NULL); *p != '\0'; p = g_utf8_next_char (p))
+        if (!g_unichar_isspace (g_utf8_get_char (p)))
+          return FALSE;
+      return TRUE;
+    }
+  if (g_variant_is_container (value))
+    return g_variant_n_children (value) == 0;
+  return FALSE;
+}
+
+/* Appends the labels of required fields left unanswered to problems. */
+static void
+list_missing (const CfdTemplate *tmpl, GVariant *content, GPtrArray *problems)
+{
+  for (guint i = 0; i < tmpl->fields->len; i++)
+    {
+      const CfdTemplateField *field = g_ptr_array_index (tmpl->fields, i);
+      g_autoptr (GVariant) value = NULL;
+
+      if (!field->required)
+        continue;
+      value = g_variant_lookup_value (content, field->id, NULL);
+      if (value == NULL || is_empty (value))
+        g_ptr_array_add (problems, g_strdup_printf (field->type == CFD_FIELD_BOOLEAN
+                                                        ? "“%s” must be answered yes or no"
+                                                        : "“%s” must be filled in",
+                                                    field->label));
+    }
+}
+
+static gboolean
+problems_error (GPtrArray *problems, const char *lead, GError **error)
+{
+  g_autoptr (GString) message = NULL;
+
+  if (problems->len == 0)
+    return TRUE;
+  message = g_string_new (lead);
+  for (guint i = 0; i < problems->len; i++)
+    g_string_append_printf (message, "\n• %s", (const char *)g_ptr_array_index (problems, i));
+  g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, message->str);
+  return FALSE;
+}
+
+gboolean
+cfd_template_check_complete (const CfdTemplate *tmpl, GVariant *content, GError **error)
+{
+  g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+
+  list_missing (tmpl, content, problems);
+  return problems_error (problems, "Before the record is signed:", error);
+}
+
+gboolean
+cfd_template_check_signable (const CfdTemplate *tmpl, GVariant *content, GError **error)
+{
+  g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+
+  if (!check_dictionary (tmpl, content, TRUE, error))
+    return FALSE;
+  for (guint i = 0; i < tmpl->fields->len; i++)
+    {
+      const CfdTemplateField *field = g_ptr_array_index (tmpl->fields, i);
+      g_autoptr (GVariant) value = g_variant_lookup_value (content, field->id, NULL);
+      char *problem = cfd_template_field_problem (field, value);
+
+      if (problem != NULL)
+        g_ptr_array_add (problems, problem);
+    }
+  list_missing (tmpl, content, problems);
+  return problems_error (problems, "Before the record is signed:", error);
+}
+
+static gboolean
+numeric_value (GVariant *value, double *out)
+{
+  if (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE))
+    *out = g_variant_get_double (value);
+  else if (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
+    *out = (double)g_variant_get_int64 (value);
+  else
+    return FALSE;
+  return TRUE;
+}
+
+char *
+cfd_template_field_warning (const CfdTemplateField *field, GVariant *value)
+{
+  const char *unit = field->unit != NULL ? field->unit : "";
+  const char *space = field->unit != NULL ? " " : "";
+  double number;
+
+  if (!numeric_value (value, &number))
+    return NULL;
+  if (number < field->plausible_min)
+    return g_strdup_printf ("“%s” is %g%s%s, below the usual %g%s%s", field->label, number, space,
+                            unit, field->plausible_min, space, unit);
+  if (number > field->plausible_max)
+    return g_strdup_printf ("“%s” is %g%s%s, above the usual %g%s%s", field->label, number, space,
+                            unit, field->plausible_max, space, unit);
+  return NULL;
+}
+
+GStrv
+cfd_template_plausibility_warnings (const CfdTemplate *tmpl, GVariant *content)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  gboolean any = FALSE;
+
+  for (guint i = 0; i < tmpl->fields->len; i++)
+    {
+      const CfdTemplateField *field = g_ptr_array_index (tmpl->fields, i);
+      g_autoptr (GVariant) value = g_variant_lookup_value (content, field->id, NULL);
+      g_autofree char *warning = cfd_template_field_warning (field, value);
+
+      if (warning != NULL)
+        {
+          g_strv_builder_add (builder, warning);
+          any = TRUE;
+        }
+    }
+  return any ? g_strv_builder_end (builder) : NULL;
+}
+
+/* mg/kg is core's to compute, never the caller's: it is replaced whenever
+ * dose and weight are both there and dropped when either is missing. */
+static GVariant *
+with_dose_per_kg (GVariant *content, gboolean draft, GError **error)
+{
+  GVariantDict dict;
+  double weight = 0, dose = 0;
+  gboolean has_weight, has_dose;
+
+  /* A draft's weight or dose may be text as typed: then there is no mg/kg. */
+  has_weight = g_variant_lookup (content, "weight-kg", "d", &weight);
+  has_dose = g_variant_lookup (content, "dose-mg", "d", &dose);
+  if (draft && has_weight && !(weight > 0))
+    has_weight = FALSE;
+  if (has_weight && !(weight > 0))
+    {
+      g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
+                           "The weight must be above 0 kg");
+      return NULL;
+    }
+  g_variant_dict_init (&dict, content);
+  g_variant_dict_remove (&dict, "dose-mg-per-kg");
+  if (has_weight && has_dose)
+    g_variant_dict_insert (&dict, "dose-mg-per-kg", "d", round (dose / weight * 1000.0) / 1000.0);
+  return g_variant_ref_sink (g_variant_dict_end (&dict));
+}
+
+GVariant *
+cfd_template_compute (const CfdTemplate *tmpl, GVariant *content, GError **error)
+{
+  g_return_val_if_fail (content != NULL && g_variant_is_of_type (content, G_VARIANT_TYPE_VARDICT),
+                        NULL);
+
+  if (cfd_template_find_field (tmpl, "dose-mg-per-kg") != NULL)
+    return with_dose_per_kg (content, FALSE, error);
+  return g_variant_ref (content);
+}
+
+GVariant *
+cfd_template_compute_draft (const CfdTemplate *tmpl, GVariant *content)
+{
+  g_return_val_if_fail (content != NULL && g_variant_is_of_type (content, G_VARIANT_TYPE_VARDICT),
+                        NULL);
+
+  if (cfd_template_find_field (tmpl, "dose-mg-per-kg") != NULL)
+    return with_dose_per_kg (content, TRUE, NULL);
+  return g_variant_ref (content);
+}

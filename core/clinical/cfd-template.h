@@ -1,0 +1,132 @@
+/* cfd-template.h: what each record kind holds, read from the templates in data/templates. */
+#pragma once
+
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
+#include <glib.h>
+
+#include "cfd-record.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  CFD_FIELD_TEXT,      /* one line */
+  CFD_FIELD_LONG_TEXT, /* paragraphs */
+  CFD_FIELD_INTEGER,
+  CFD_FIELD_NUMBER,
+  CFD_FIELD_CHOICE,
+  CFD_FIELD_DATE, /* YYYY-MM-DD */
+  CFD_FIELD_TIME, /* HH:MM */
+  CFD_FIELD_BOOLEAN,
+  CFD_FIELD_VITALS,    /* a series of (time, systolic, diastolic, HR, SpO2) */
+  CFD_FIELD_CHECKLIST, /* several choices at once */
+} CfdFieldType;
+
+/* The GVariant type of each field's value in a record's content:
+ * TEXT, LONG_TEXT, CHOICE, DATE, TIME "s"; INTEGER "x"; NUMBER "d";
+ * BOOLEAN "b"; CHECKLIST "as"; VITALS CFD_TEMPLATE_VITALS_TYPE, one
+ * (time "HH:MM", systolic, diastolic, heart rate, SpO2 %) per reading. */
+#define CFD_TEMPLATE_VITALS_TYPE "a(sqqqq)"
+
+/* A draft keeps what was typed even when it is not (yet) a value: an
+ * INTEGER or NUMBER field may hold the typed text as "s", and a VITALS
+ * field its readings as typed, cell by cell, as
+ * CFD_TEMPLATE_VITALS_TYPED_TYPE. DATE and TIME are "s" anyway. A BOOLEAN
+ * left out of the content is "not assessed": nothing unanswered is stored
+ * as an answer. See docs/FORMATS.md. */
+#define CFD_TEMPLATE_VITALS_TYPED_TYPE "a(sssss)"
+
+typedef struct
+{
+  char *id;
+  char *label;
+  char *help;
+  CfdFieldType type;
+  gboolean required;
+  gboolean computed; /* filled in by core from other fields; shown, never typed */
+  double min;
+  double max;
+  /* Outside these a value is allowed but unusual enough to ask about
+   * before signing (PlausibleMin/PlausibleMax in the template). */
+  double plausible_min;
+  double plausible_max;
+  char *unit;
+  GStrv choices; /* ids, for CHOICE and CHECKLIST */
+  GStrv choice_labels;
+} CfdTemplateField;
+
+typedef struct
+{
+  CfdRecordKind kind;
+  char *title;
+  char *description;
+  GPtrArray *fields; /* CfdTemplateField, in display order */
+} CfdTemplate;
+
+/* Templates are loaded once from the resources and shared; do not free. */
+const CfdTemplate *cfd_template_get (CfdRecordKind kind);
+const CfdTemplateField *cfd_template_find_field (const CfdTemplate *tmpl, const char *id);
+
+/* Checks a content dictionary against the template: known fields, types,
+ * ranges, choices. The message names the field by its label. */
+gboolean cfd_template_validate (const CfdTemplate *tmpl,
+                                GVariant *content,
+                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The content with every computed field of the template filled in from the
+ * others (dosing: dose-mg-per-kg from dose-mg and weight-kg, to 3
+ * decimals), whatever the caller put there, and left out when what it is
+ * computed from is missing. The one place these are worked out: records
+ * are saved with it and the editor shows it as the user types.
+ * INVALID_INPUT for a weight of 0 or less. */
+GVariant *cfd_template_compute (const CfdTemplate *tmpl,
+                                GVariant *content,
+                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Checks that every required field holds a value; signing needs it, while
+ * drafts may be saved incomplete. The message names every missing field. */
+gboolean cfd_template_check_complete (const CfdTemplate *tmpl,
+                                      GVariant *content,
+                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* What a draft may hold: known fields, each either a valid value, a value
+ * of the right type out of its range, or what was typed (the types above),
+ * within the size limits. Only the shape is checked, never the meaning:
+ * validity is required when signing, not when saving. */
+gboolean cfd_template_validate_draft (const CfdTemplate *tmpl,
+                                      GVariant *content,
+                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Like cfd_template_compute, for a draft: never fails; a computed field is
+ * left out while what it is computed from is not a usable value. */
+GVariant *cfd_template_compute_draft (const CfdTemplate *tmpl, GVariant *content);
+
+/* TRUE when a draft's value is text as typed (a number field holding
+ * "s", readings as CFD_TEMPLATE_VITALS_TYPED_TYPE) rather than a value of
+ * the field's type: shown as typed, never as a value. */
+gboolean cfd_template_value_is_typed (const CfdTemplateField *field, GVariant *value);
+
+/* What is wrong with one field's value as a signed record would need it,
+ * in words for the clinician, or NULL when nothing is (an absent value is
+ * not a problem here; cfd_template_check_complete is about those). */
+char *cfd_template_field_problem (const CfdTemplateField *field, GVariant *value);
+
+/* Everything that stops a draft being signed, all at once: each field's
+ * problem and each required field left unanswered, in template order.
+ * INVALID_INPUT, its message listing them, one per line. */
+gboolean cfd_template_check_signable (const CfdTemplate *tmpl,
+                                      GVariant *content,
+                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The plausibility warning of one field's value (see below), or NULL. */
+char *cfd_template_field_warning (const CfdTemplateField *field, GVariant *value);
+
+/* Values that are valid but implausible (a dose per kilogram outside the
+ * usual range, an adult's weight under 20 kg), one sentence each, or NULL
+ * when there are none: asked about before signing, never refused. */
+GStrv cfd_template_plausibility_warnings (const CfdTemplate *tmpl, GVariant *content);
+
+G_END_DECLS

@@ -1,0 +1,65 @@
+/* confidant.h: the vault library as ui/, app/ and tools/ see it; the only core header they include. */
+#pragma once
+
+/* Every header below refuses to be included without this (or the
+ * CFD_COMPILATION of core's own build and its white-box tests), so a
+ * program cannot come to depend on core's internals by accident. None of
+ * them reaches <sqlite3.h>, the keyring format, the crypto constructions,
+ * the durable-write primitives or the key arena: those are in headers
+ * only core includes (cfd-db.h, cfd-keyring.h, cfd-crypto.h, the
+ * -private.h headers). */
+#define CFD_INSIDE
+
+/* base */
+#include "cfd-types.h"
+#include "cfd-error.h"
+#include "cfd-secure.h"
+#include "cfd-io.h"
+#include "cfd-date.h"
+
+/* vault */
+#include "cfd-vault.h"
+#include "cfd-vault-checkpoint.h"
+#include "cfd-passphrase.h"
+#include "cfd-draft-recovery.h"
+
+/* access */
+#include "cfd-consent.h"
+
+/* storage */
+#include "cfd-audit-checkpoint.h"
+
+/* audit */
+#include "cfd-audit-event.h"
+#include "cfd-audit-item.h"
+#include "cfd-audit-query.h"
+#include "cfd-audit-verify.h"
+#include "cfd-audit-export.h"
+
+/* clinical */
+#include "cfd-patient.h"
+#include "cfd-record.h"
+#include "cfd-template.h"
+#include "cfd-measure.h"
+#include "cfd-review.h"
+#include "cfd-search.h"
+#include "cfd-note-file.h"
+
+/* backup */
+#include "cfd-backup.h"
+#include "cfd-backup-media.h"
+
+/* document */
+#include "cfd-record-document.h"
+#include "cfd-export-pdf.h"
+
+/* capsule */
+#include "cfd-capsule.h"
+
+/* demo */
+#include "cfd-demo.h"
+
+/* policy */
+#include "cfd-unlock-policy.h"
+
+#undef CFD_INSIDE

@@ -1,0 +1,585 @@
+/* cfd-record-document.c: a patient's record as a paginated document, for PDF export and printing. */
+#include "config.h"
+
+#include <string.h>
+
+#include "cfd-audit-event.h"
+#include "cfd-date.h"
+#include "cfd-document-layout-private.h"
+#include "cfd-patient.h"
+#include "cfd-record-document.h"
+#include "cfd-record.h"
+#include "cfd-secure-private.h"
+#include "cfd-template.h"
+#include "cfd-vault-private.h"
+
+#define FOOTER "Confidential — contains protected health information"
+
+struct _CfdRecordDocument
+{
+  char *patient_id;
+  CfdRecordDocumentUse use;
+  gboolean include_psychotherapy;
+  guint n_records;
+  CfdDocumentLayout *layout;
+};
+
+static const char *
+use_action (CfdRecordDocumentUse use)
+{
+  return use == CFD_RECORD_DOCUMENT_PRINT ? "patient.print" : "patient.export";
+}
+
+static char *
+format_utc (gint64 seconds)
+{
+  g_autoptr (GDateTime) time = g_date_time_new_from_unix_utc (seconds);
+
+  return time != NULL ? g_date_time_format (time, "%Y-%m-%d %H:%M UTC") : g_strdup ("—");
+}
+
+static const char *
+author_name (GPtrArray *users, const char *id)
+{
+  for (guint i = 0; i < users->len; i++)
+    {
+      CfdUserInfo *user = g_ptr_array_index (users, i);
+
+      if (g_strcmp0 (user->id, id) == 0)
+        return user->name;
+    }
+  return "a former user";
+}
+
+static const char *
+choice_label (const CfdTemplateField *field, const char *id)
+{
+  for (guint i = 0; field->choices != NULL && field->choices[i] != NULL; i++)
+    if (g_strcmp0 (field->choices[i], id) == 0)
+      return field->choice_labels != NULL && field->choice_labels[i] != NULL
+                 ? field->choice_labels[i]
+                 : id;
+  return id;
+}
+
+static char *
+with_unit (const CfdTemplateField *field, char *number)
+{
+  char *text;
+
+  if (field->unit == NULL || field->unit[0] == '\0')
+    return number;
+  text = g_strdup_printf ("%s %s", number, field->unit);
+  g_free (number);
+  return text;
+}
+
+static const GVariantType *
+value_type (CfdFieldType type)
+{
+  switch (type)
+    {
+      case CFD_FIELD_INTEGER:
+        return G_VARIANT_TYPE_INT64;
+      case CFD_FIELD_NUMBER:
+        return G_VARIANT_TYPE_DOUBLE;
+      case CFD_FIELD_BOOLEAN:
+        return G_VARIANT_TYPE_BOOLEAN;
+      case CFD_FIELD_CHECKLIST:
+        return G_VARIANT_TYPE_STRING_ARRAY;
+      case CFD_FIELD_VITALS:
+        return G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE);
+      default:
+        return G_VARIANT_TYPE_STRING;
+    }
+}
+
+/* One line's worth of a field's value, or NULL for the paragraph and
+ * table fields that are laid out on their own. */
+static char *
+short_value (const CfdTemplateField *field, GVariant *value)
+{
+  switch (field->type)
+    {
+      case CFD_FIELD_TEXT:
+      case CFD_FIELD_DATE:
+      case CFD_FIELD_TIME:
+        return g_variant_dup_string (value, NULL);
+      case CFD_FIELD_INTEGER:
+        return with_unit (field,
+                          g_strdup_printf ("%" G_GINT64_FORMAT, g_variant_get_int64 (value)));
+      case CFD_FIELD_NUMBER:
+        return with_unit (field, g_strdup_printf ("%g", g_variant_get_double (value)));
+      case CFD_FIELD_CHOICE:
+        return g_strdup (choice_label (field, g_variant_get_string (value, NULL)));
+      case CFD_FIELD_BOOLEAN:
+        return g_strdup (g_variant_get_boolean (value) ? "Yes" : "No");
+      case CFD_FIELD_CHECKLIST:
+        {
+          g_autofree const char **ids = g_variant_get_strv (value, NULL);
+          g_autoptr (GString) text = g_string_new (NULL);
+
+          for (guint i = 0; ids[i] != NULL; i++)
+            g_string_append_printf (text, "%s%s", i > 0 ? ", " : "", choice_label (field, ids[i]));
+          return g_string_free (g_steal_pointer (&text), FALSE);
+        }
+      case CFD_FIELD_LONG_TEXT:
+      case CFD_FIELD_VITALS:
+      default:
+        return NULL;
+    }
+}
+
+static void
+add_field_line (CfdDocumentLayout *layout, const char *label, const char *value)
+{
+  char *markup = g_markup_printf_escaped ("<b>%s</b>\t%s", label, value);
+
+  cfd_document_layout_add_markup (layout, CFD_BLOCK_FIELD, markup);
+  cfd_wipe_string (markup);
+}
+
+static void
+add_vitals (CfdDocumentLayout *layout, const CfdTemplateField *field, GVariant *value)
+{
+  GVariantIter iter;
+  const char *time;
+  guint16 systolic, diastolic, pulse, spo2;
+
+  cfd_document_layout_add (layout, CFD_BLOCK_LABEL, field->label);
+  cfd_document_layout_add (layout, CFD_BLOCK_TABLE_HEAD, "Time\tBlood pressure\tHeart rate\tSpO₂");
+  g_variant_iter_init (&iter, value);
+  while (g_variant_iter_next (&iter, "(&sqqqq)", &time, &systolic, &diastolic, &pulse, &spo2))
+    {
+      g_autofree char *row = g_strdup_printf ("%s\t%u/%u mmHg\t%u /min\t%u %%", time, systolic,
+                                              diastolic, pulse, spo2);
+
+      cfd_document_layout_add (layout, CFD_BLOCK_TABLE_ROW, row);
+    }
+  cfd_document_layout_add (layout, CFD_BLOCK_SPACE, NULL);
+}
+
+/* A draft's value as typed, which is not a valid value yet: printed as
+ * typed and marked so, never turned into a number. */
+static void
+add_typed (CfdDocumentLayout *layout, const CfdTemplateField *field, GVariant *value)
+{
+  GVariantIter iter;
+  const char *cells[5];
+
+  if (field->type != CFD_FIELD_VITALS)
+    {
+      g_autofree char *text
+          = g_strdup_printf ("%s (as typed, not valid yet)", g_variant_get_string (value, NULL));
+
+      add_field_line (layout, field->label, text);
+      cfd_wipe_string (g_steal_pointer (&text));
+      return;
+    }
+  cfd_document_layout_add (layout, CFD_BLOCK_LABEL, field->label);
+  cfd_document_layout_add (layout, CFD_BLOCK_TABLE_HEAD,
+                           "Time\tBlood pressure\tHeart rate\tSpO₂ (as typed, not valid yet)");
+  g_variant_iter_init (&iter, value);
+  while (g_variant_iter_next (&iter, "(&s&s&s&s&s)", &cells[0], &cells[1], &cells[2], &cells[3],
+                              &cells[4]))
+    {
+      g_autofree char *row = g_strdup_printf ("%s\t%s/%s mmHg\t%s /min\t%s %%", cells[0], cells[1],
+                                              cells[2], cells[3], cells[4]);
+
+      cfd_document_layout_add (layout, CFD_BLOCK_TABLE_ROW, row);
+    }
+  cfd_document_layout_add (layout, CFD_BLOCK_SPACE, NULL);
+}
+
+static void
+add_fields (CfdDocumentLayout *layout, CfdRecord *record)
+{
+  const CfdTemplate *tmpl = cfd_template_get (cfd_record_get_kind (record));
+  GVariant *content = cfd_record_get_content (record);
+
+  for (guint i = 0; i < tmpl->fields->len; i++)
+    {
+      const CfdTemplateField *field = g_ptr_array_index (tmpl->fields, i);
+      g_autoptr (GVariant) value = g_variant_lookup_value (content, field->id, NULL);
+      char *text;
+
+      if (value == NULL)
+        {
+          /* A yes/no nobody answered is printed as such, never as "No". */
+          if (field->type == CFD_FIELD_BOOLEAN)
+            add_field_line (layout, field->label, "Not assessed");
+          continue;
+        }
+      if (cfd_template_value_is_typed (field, value))
+        {
+          add_typed (layout, field, value);
+          continue;
+        }
+      /* Saved content was checked against the template; a value of another
+       * type (from a template of another version) is named, not guessed at. */
+      if (!g_variant_is_of_type (value, value_type (field->type)))
+        {
+          add_field_line (layout, field->label, "(a value this version cannot show)");
+          continue;
+        }
+      if (field->type == CFD_FIELD_VITALS)
+        {
+          if (g_variant_n_children (value) > 0)
+            add_vitals (layout, field, value);
+          continue;
+        }
+      if (field->type == CFD_FIELD_LONG_TEXT)
+        {
+          cfd_document_layout_add (layout, CFD_BLOCK_LABEL, field->label);
+          cfd_document_layout_add (layout, CFD_BLOCK_TEXT, g_variant_get_string (value, NULL));
+          continue;
+        }
+      text = short_value (field, value);
+      if (text != NULL)
+        add_field_line (layout, field->label, text);
+      cfd_wipe_string (text);
+    }
+}
+
+static void
+add_measure (CfdDocumentLayout *layout, CfdRecord *record)
+{
+  GVariant *content = cfd_record_get_content (record);
+  const char *instrument = NULL, *band = NULL;
+  gint64 total = 0, item = 0;
+  g_autoptr (GString) items = g_string_new (NULL);
+  g_autofree char *total_text = NULL;
+  gboolean risk = FALSE;
+  const CfdTemplateField *band_field;
+
+  g_variant_lookup (content, "instrument", "&s", &instrument);
+  g_variant_lookup (content, "band", "&s", &band);
+  g_variant_lookup (content, "total", "x", &total);
+  for (guint i = 1; i <= 9; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("item-%u", i);
+
+      if (!g_variant_lookup (content, key, "x", &item))
+        continue;
+      g_string_append_printf (items, "%s%" G_GINT64_FORMAT, items->len > 0 ? "  " : "", item);
+      if (i == 9 && item > 0)
+        risk = TRUE;
+    }
+  band_field = cfd_template_find_field (cfd_template_get (CFD_RECORD_MEASURE), "band");
+  total_text = g_strdup_printf ("%" G_GINT64_FORMAT " of %u — %s", total,
+                                g_strcmp0 (instrument, "gad7") == 0 ? 21 : 27,
+                                band != NULL ? choice_label (band_field, band) : "—");
+  add_field_line (layout, "Total and severity", total_text);
+  add_field_line (layout, "Item scores", items->str);
+  if (risk)
+    add_field_line (layout, "Risk",
+                    "Item 9 above 0: thoughts of death or self-harm were reported; the patient's "
+                    "risk flag was raised.");
+}
+
+static char *
+record_title (CfdRecord *record)
+{
+  g_autofree char *date = cfd_date_format (cfd_record_get_occurred (record));
+  const char *title = cfd_template_get (cfd_record_get_kind (record))->title;
+  const char *instrument = NULL;
+
+  if (cfd_record_get_kind (record) == CFD_RECORD_MEASURE
+      && g_variant_lookup (cfd_record_get_content (record), "instrument", "&s", &instrument))
+    title = g_strcmp0 (instrument, "gad7") == 0 ? "GAD-7" : "PHQ-9";
+  return g_strdup_printf ("%s — %s", title, date);
+}
+
+static void
+add_record (CfdDocumentLayout *layout, CfdRecord *record, GPtrArray *users)
+{
+  g_autofree char *title = record_title (record);
+  g_autofree char *signed_at = format_utc (cfd_record_get_signed_at (record));
+  g_autofree char *meta = g_strdup_printf (
+      "%s · Signed by %s, %s · Record %s",
+      cfd_record_get_category (record) == CFD_RECORD_CATEGORY_PSYCHOTHERAPY ? "Psychotherapy note"
+                                                                            : "Medical record",
+      author_name (users, cfd_record_get_author_id (record)), signed_at,
+      cfd_record_get_id (record));
+
+  cfd_document_layout_add (layout, CFD_BLOCK_RULE, NULL);
+  cfd_document_layout_add (layout, CFD_BLOCK_RECORD, title);
+  cfd_document_layout_add (layout, CFD_BLOCK_META, meta);
+  if (cfd_record_get_kind (record) == CFD_RECORD_MEASURE)
+    add_measure (layout, record);
+  else
+    add_fields (layout, record);
+}
+
+static void
+add_addendum (CfdDocumentLayout *layout, CfdRecord *addendum, GPtrArray *users)
+{
+  g_autofree char *signed_at = format_utc (cfd_record_get_signed_at (addendum));
+  const char *reason = NULL;
+  const char *text = cfd_record_get_text (addendum, "text");
+  g_autofree char *heading = NULL;
+
+  g_variant_lookup (cfd_record_get_content (addendum), "reason", "&s", &reason);
+  heading = g_strdup_printf (
+      "Addendum%s%s — signed by %s, %s", reason != NULL ? ": " : "",
+      reason != NULL ? choice_label (
+          cfd_template_find_field (cfd_template_get (CFD_RECORD_ADDENDUM), "reason"), reason)
+                     : "",
+      author_name (users, cfd_record_get_author_id (addendum)), signed_at);
+  cfd_document_layout_add (layout, CFD_BLOCK_LABEL, heading);
+  cfd_document_layout_add (layout, CFD_BLOCK_TEXT, text != NULL ? text : "");
+}
+
+static gint
+by_date (gconstpointer a, gconstpointer b)
+{
+  CfdRecord *ra = *(CfdRecord **)a, *rb = *(CfdRecord **)b;
+  gint64 da = cfd_record_get_occurred (ra), db = cfd_record_get_occurred (rb);
+
+  if (da != db)
+    return da < db ? -1 : 1;
+  return g_strcmp0 (cfd_record_get_id (ra), cfd_record_get_id (rb));
+}
+
+typedef struct
+{
+  guint medical;
+  guint psychotherapy;
+  guint drafts_left_out;
+  gint64 first;
+  gint64 last;
+} Counts;
+
+static void
+add_cover (CfdDocumentLayout *layout,
+           CfdVault *vault,
+           CfdPatient *patient,
+           gboolean include_psychotherapy,
+           const Counts *counts)
+{
+  g_autoptr (GDateTime) now
+      = g_date_time_new_from_unix_utc (cfd_vault_now (vault) / G_USEC_PER_SEC);
+  g_autofree char *generated = g_date_time_format (now, "%Y-%m-%d %H:%M UTC");
+  g_autofree char *by = g_strdup_printf ("%s (%s)", cfd_vault_get_user_name (vault),
+                                         cfd_role_to_string (cfd_vault_get_user_role (vault)));
+  g_autofree char *medical = NULL;
+  g_autofree char *psychotherapy = NULL;
+  g_autofree char *drafts = NULL;
+  g_autofree char *range = NULL;
+  const char *birth = cfd_patient_get_detail (patient, CFD_PATIENT_BIRTH_DATE);
+
+  cfd_document_layout_add (layout, CFD_BLOCK_TITLE, "Patient record");
+  cfd_document_layout_add (layout, CFD_BLOCK_SUBTITLE, cfd_patient_get_name (patient));
+  if (birth != NULL)
+    add_field_line (layout, "Birth date", birth);
+  add_field_line (layout, "Patient ID", cfd_patient_get_id (patient));
+  if (counts->medical + counts->psychotherapy > 0)
+    {
+      g_autofree char *first = cfd_date_format (counts->first);
+      g_autofree char *last = cfd_date_format (counts->last);
+
+      range = g_strdup_printf ("%s to %s", first, last);
+    }
+  add_field_line (layout, "Records dated", range != NULL ? range : "No records");
+
+  cfd_document_layout_add (layout, CFD_BLOCK_SECTION, "What this document contains");
+  medical = g_strdup_printf (
+      "The medical record: intake, dosing sessions, progress notes, risk assessments, safety "
+      "plans and outcome measures (PHQ-9, GAD-7) — %u signed record%s, with their addenda.",
+      counts->medical, counts->medical == 1 ? "" : "s");
+  cfd_document_layout_add (layout, CFD_BLOCK_NOTICE, medical);
+  if (include_psychotherapy)
+    psychotherapy = g_strdup_printf (
+        "Psychotherapy notes ARE included — %u integration-session note%s — because the person "
+        "who made this document asked for them explicitly. Psychotherapy notes are kept apart "
+        "from the medical record (45 CFR 164.501); disclosing them needs the patient's own "
+        "authorization.",
+        counts->psychotherapy, counts->psychotherapy == 1 ? "" : "s");
+  else
+    /* Not even how many there are: that too would say something about
+     * the therapy. */
+    psychotherapy = g_strdup (
+        "Psychotherapy notes are NOT included. Integration-session process notes are kept apart "
+        "from the medical record (45 CFR 164.501) and are exported only when explicitly asked "
+        "for.");
+  cfd_document_layout_add (layout, CFD_BLOCK_NOTICE, psychotherapy);
+  if (counts->drafts_left_out == 0)
+    drafts = g_strdup ("Only signed records are included; there were no unsigned drafts.");
+  else
+    drafts = g_strdup_printf ("Only signed records are included: %u unsigned draft%s left out, "
+                              "because a draft can still change and is not yet part of the "
+                              "record.",
+                              counts->drafts_left_out,
+                              counts->drafts_left_out == 1 ? " was" : "s were");
+  cfd_document_layout_add (layout, CFD_BLOCK_NOTICE, drafts);
+
+  cfd_document_layout_add (layout, CFD_BLOCK_SECTION, "About this document");
+  add_field_line (layout, "Generated", generated);
+  add_field_line (layout, "Generated by", by);
+  add_field_line (layout, "Vault", cfd_vault_get_id (vault));
+  cfd_document_layout_add (
+      layout, CFD_BLOCK_PARAGRAPH,
+      "Every record shows who wrote and signed it, and when. Each signature was checked when "
+      "this document was made; this export is recorded in the vault's audit log.");
+  cfd_document_layout_add (layout, CFD_BLOCK_PAGE_BREAK, NULL);
+}
+
+static gboolean
+deny_supervisor (CfdVault *vault,
+                 const char *patient_id,
+                 CfdRecordDocumentUse use,
+                 gboolean include_psychotherapy,
+                 GError **error)
+{
+  g_autoptr (GError) audit_error = NULL;
+
+  if (cfd_vault_get_user_role (vault) != CFD_ROLE_SUPERVISOR)
+    return TRUE;
+  if (!cfd_vault_audit_disclosure (vault, use_action (use), patient_id, include_psychotherapy,
+                                   CFD_AUDIT_DENIED, &audit_error))
+    g_warning ("Could not record a denied export: %s", audit_error->message);
+  g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
+               "A supervisor may not export or print a patient's record: supervision consent "
+               "covers reviewing notes, not disclosing them");
+  return FALSE;
+}
+
+CfdRecordDocument *
+cfd_record_document_new (CfdVault *vault,
+                         const char *patient_id,
+                         CfdRecordDocumentUse use,
+                         gboolean include_psychotherapy,
+                         GError **error)
+{
+  g_autoptr (CfdPatient) patient = NULL;
+  g_autoptr (GListModel) records = NULL;
+  g_autoptr (GPtrArray) users = NULL;
+  g_autoptr (GPtrArray) main_records = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) addenda = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *header = NULL;
+  CfdRecordDocument *self;
+  Counts counts = { 0 };
+
+  g_return_val_if_fail (CFD_IS_VAULT (vault), NULL);
+  g_return_val_if_fail (patient_id != NULL, NULL);
+
+  if (cfd_vault_get_db (vault, error) == NULL
+      || !deny_supervisor (vault, patient_id, use, include_psychotherapy, error))
+    return NULL;
+  patient = cfd_vault_get_patient (vault, patient_id, error);
+  if (patient == NULL)
+    return NULL;
+  records = cfd_vault_list_records (vault, patient_id, error);
+  if (records == NULL)
+    return NULL;
+  users = cfd_vault_list_users (vault);
+
+  for (guint i = 0; i < g_list_model_get_n_items (records); i++)
+    {
+      g_autoptr (CfdRecord) record = g_list_model_get_item (records, i);
+      gboolean psychotherapy
+          = cfd_record_get_category (record) == CFD_RECORD_CATEGORY_PSYCHOTHERAPY;
+      gboolean addendum = cfd_record_get_kind (record) == CFD_RECORD_ADDENDUM;
+
+      if (cfd_record_get_status (record) != CFD_RECORD_SIGNED)
+        {
+          counts.drafts_left_out += psychotherapy && !include_psychotherapy ? 0 : 1;
+          continue;
+        }
+      if (psychotherapy && !include_psychotherapy)
+        continue;
+      g_ptr_array_add (addendum ? addenda : main_records, g_steal_pointer (&record));
+    }
+  g_ptr_array_sort (main_records, by_date);
+  g_ptr_array_sort (addenda, by_date);
+
+  for (guint i = 0; i < main_records->len; i++)
+    {
+      CfdRecord *record = g_ptr_array_index (main_records, i);
+      gint64 occurred = cfd_record_get_occurred (record);
+
+      if (cfd_record_get_category (record) == CFD_RECORD_CATEGORY_PSYCHOTHERAPY)
+        counts.psychotherapy++;
+      else
+        counts.medical++;
+      if (i == 0 || occurred < counts.first)
+        counts.first = occurred;
+      if (i == 0 || occurred > counts.last)
+        counts.last = occurred;
+    }
+
+  self = g_new0 (CfdRecordDocument, 1);
+  self->patient_id = g_strdup (patient_id);
+  self->use = use;
+  self->include_psychotherapy = include_psychotherapy;
+  self->n_records = main_records->len + addenda->len;
+  header = g_strdup_printf ("Patient record · %s · %s", cfd_patient_get_name (patient),
+                            include_psychotherapy ? "medical record and psychotherapy notes"
+                                                  : "medical record only");
+  self->layout = cfd_document_layout_new (header, FOOTER);
+  cfd_wipe_string (g_steal_pointer (&header));
+
+  add_cover (self->layout, vault, patient, include_psychotherapy, &counts);
+  if (main_records->len == 0)
+    cfd_document_layout_add (self->layout, CFD_BLOCK_FIELD,
+                             "There are no signed records of these classes to include.");
+  for (guint i = 0; i < main_records->len; i++)
+    {
+      CfdRecord *record = g_ptr_array_index (main_records, i);
+
+      add_record (self->layout, record, users);
+      for (guint j = 0; j < addenda->len; j++)
+        {
+          CfdRecord *addendum = g_ptr_array_index (addenda, j);
+
+          if (g_strcmp0 (cfd_record_get_parent_id (addendum), cfd_record_get_id (record)) == 0)
+            add_addendum (self->layout, addendum, users);
+        }
+    }
+  return self;
+}
+
+void
+cfd_record_document_free (CfdRecordDocument *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->patient_id);
+  cfd_document_layout_free (self->layout);
+  g_free (self);
+}
+
+gboolean
+cfd_record_document_includes_psychotherapy (CfdRecordDocument *self)
+{
+  return self->include_psychotherapy;
+}
+
+guint
+cfd_record_document_get_n_records (CfdRecordDocument *self)
+{
+  return self->n_records;
+}
+
+guint
+cfd_record_document_paginate (CfdRecordDocument *self, cairo_t *cr, double width, double height)
+{
+  return cfd_document_layout_paginate (self->layout, cr, width, height);
+}
+
+void
+cfd_record_document_draw_page (CfdRecordDocument *self, cairo_t *cr, guint page)
+{
+  cfd_document_layout_draw_page (self->layout, cr, page);
+}
+
+gboolean
+cfd_record_document_audit (CfdRecordDocument *self,
+                           CfdVault *vault,
+                           gboolean succeeded,
+                           GError **error)
+{
+  return cfd_vault_audit_disclosure (vault, use_action (self->use), self->patient_id,
+                                     self->include_psychotherapy,
+                                     succeeded ? CFD_AUDIT_SUCCESS : CFD_AUDIT_FAILURE, error);
+}

@@ -1,0 +1,144 @@
+/* cfd-unlock-policy.c: unlocking, and the housekeeping every unlock does once the vault is open. */
+#include "config.h"
+
+#include "cfd-capsule-supervisor-private.h"
+#include "cfd-consent-private.h"
+#include "cfd-secure-private.h"
+#include "cfd-unlock-policy.h"
+#include "cfd-vault-private.h"
+
+/* Runs with the vault just unlocked, before anyone can read through it:
+ * the mechanism below (vault/) cannot call up into consents and capsules,
+ * so the rules that span them live here. */
+static void
+after_unlock (CfdVault *self)
+{
+  /* Revocations interrupted before their key rotation, and consents that
+   * expired since, are completed by the first of the practice to unlock. */
+  {
+    g_autoptr (GError) lapsed_error = NULL;
+
+    cfd_vault_withdraw_lapsed_consents (self, &lapsed_error);
+    if (lapsed_error != NULL)
+      g_warning ("Could not check for lapsed consents: %s", lapsed_error->message);
+  }
+  /* Capsules past their expiry lose their key before anyone can open them. */
+  {
+    g_autoptr (GError) expiry_error = NULL;
+
+    cfd_vault_expire_capsules (self, &expiry_error);
+    if (expiry_error != NULL)
+      g_warning ("Could not destroy the keys of expired capsules: %s", expiry_error->message);
+  }
+}
+
+gboolean
+cfd_vault_unlock (CfdVault *self, const char *user, const char *passphrase, GError **error)
+{
+  if (!cfd_vault_unlock_only (self, user, passphrase, error))
+    return FALSE;
+  after_unlock (self);
+  return TRUE;
+}
+
+gboolean
+cfd_vault_recover (CfdVault *self,
+                   const char *recovery_key,
+                   const char *new_passphrase,
+                   GError **error)
+{
+  if (!cfd_vault_recover_only (self, recovery_key, new_passphrase, error))
+    return FALSE;
+  after_unlock (self);
+  return TRUE;
+}
+
+/* Secrets handed to the worker thread; wiped when the task is done. */
+typedef struct
+{
+  char *user;
+  CfdSecret *passphrase;
+  CfdSecret *recovery_key;
+} UnlockData;
+
+static void
+unlock_data_free (gpointer data)
+{
+  UnlockData *ud = data;
+
+  g_free (ud->user);
+  g_clear_pointer (&ud->passphrase, cfd_secret_free);
+  g_clear_pointer (&ud->recovery_key, cfd_secret_free);
+  g_free (ud);
+}
+
+/* Only one thread touches the vault at a time: the caller waits for the
+ * task's callback before using the vault again. */
+static void
+unlock_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  UnlockData *ud = data;
+  GError *error = NULL;
+  gboolean ok;
+
+  if (ud->recovery_key != NULL)
+    ok = cfd_vault_recover (CFD_VAULT (source), (const char *)ud->recovery_key->data,
+                            (const char *)ud->passphrase->data, &error);
+  else
+    ok = cfd_vault_unlock (CFD_VAULT (source), ud->user, (const char *)ud->passphrase->data,
+                           &error);
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+cfd_vault_unlock_async (CfdVault *self,
+                        const char *user,
+                        const char *passphrase,
+                        GCancellable *cancellable,
+                        GAsyncReadyCallback callback,
+                        gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  UnlockData *ud = g_new0 (UnlockData, 1);
+
+  ud->user = g_strdup (user);
+  ud->passphrase = cfd_secret_new_from_string (passphrase);
+  g_task_set_source_tag (task, cfd_vault_unlock_async);
+  g_task_set_task_data (task, ud, unlock_data_free);
+  g_task_run_in_thread (task, unlock_thread);
+}
+
+gboolean
+cfd_vault_unlock_finish (CfdVault *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+cfd_vault_recover_async (CfdVault *self,
+                         const char *recovery_key,
+                         const char *new_passphrase,
+                         GCancellable *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  UnlockData *ud = g_new0 (UnlockData, 1);
+
+  ud->passphrase = cfd_secret_new_from_string (new_passphrase);
+  ud->recovery_key = cfd_secret_new_from_string (recovery_key);
+  g_task_set_source_tag (task, cfd_vault_recover_async);
+  g_task_set_task_data (task, ud, unlock_data_free);
+  g_task_run_in_thread (task, unlock_thread);
+}
+
+gboolean
+cfd_vault_recover_finish (CfdVault *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,56 @@
+/* cfd-db.h: the SQLCipher database: keying, settings that must take effect, schema, transactions. */
+#pragma once
+
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
+#include <glib.h>
+#include <sqlite3.h>
+
+#include "cfd-crypto.h"
+
+G_BEGIN_DECLS
+
+typedef struct _CfdDb CfdDb;
+
+#define CFD_DB_BUSY_TIMEOUT_MS 10000
+
+CfdDb *cfd_db_open (const char *path,
+                    const guint8 key[CFD_KEY_BYTES],
+                    gboolean create,
+                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
+void cfd_db_close (CfdDb *db);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CfdDb, cfd_db_close)
+
+sqlite3 *cfd_db_handle (CfdDb *db);
+int cfd_db_schema_version (CfdDb *db);
+int cfd_db_latest_schema_version (void);
+
+/* Writers take the database lock up front (BEGIN IMMEDIATE), so two
+ * processes never interleave read-modify-write of the same rows. */
+gboolean cfd_db_begin (CfdDb *db, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean cfd_db_commit (CfdDb *db, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+void cfd_db_rollback (CfdDb *db);
+gboolean cfd_db_in_transaction (CfdDb *db);
+
+gboolean cfd_db_exec (CfdDb *db, const char *sql, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* After data is destroyed: secure_delete has zeroed the freed bytes in
+ * the database file, and this moves the old pages out of the WAL as well.
+ * Best effort (another reader may hold the WAL); what names the caller. */
+void cfd_db_purge_wal (CfdDb *db, const char *what);
+
+/* Statements are cached per database; the one returned is reset and unbound. */
+sqlite3_stmt *cfd_db_prepare (CfdDb *db, const char *sql, GError **error);
+
+/* Steps a statement expected to finish (INSERT/UPDATE/DELETE). */
+gboolean cfd_db_step_done (CfdDb *db, sqlite3_stmt *stmt, GError **error);
+
+void cfd_db_set_error (CfdDb *db, int rc, const char *what, GError **error);
+
+/* Binding and reading helpers for blobs held in GBytes. */
+void cfd_db_bind_bytes (sqlite3_stmt *stmt, int column, GBytes *bytes);
+GBytes *cfd_db_column_bytes (sqlite3_stmt *stmt, int column);
+
+G_END_DECLS

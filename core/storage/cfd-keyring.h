@@ -1,0 +1,120 @@
+/* cfd-keyring.h: the keyring file beside the database: users, their wrapped secrets, recovery. */
+#pragma once
+
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
+#include <glib.h>
+
+#include "cfd-crypto.h"
+#include "cfd-types.h"
+#include "cfd-secure.h"
+
+G_BEGIN_DECLS
+
+#define CFD_KEYRING_FORMAT_VERSION 1
+#define CFD_KEYRING_MAX_BYTES      (4 * 1024 * 1024)
+#define CFD_KEYRING_MAX_FAILURES   1000
+#define CFD_DB_SALT_BYTES          16
+
+/* What a user's passphrase unlocks, in one guarded buffer. */
+#define CFD_SECRETS_DB_KEY  0
+#define CFD_SECRETS_BOX_SK  (CFD_SECRETS_DB_KEY + CFD_KEY_BYTES)
+#define CFD_SECRETS_SIGN_SK (CFD_SECRETS_BOX_SK + CFD_BOX_SK_BYTES)
+#define CFD_SECRETS_BYTES   (CFD_SECRETS_SIGN_SK + CFD_SIGN_SK_BYTES)
+
+typedef struct
+{
+  char *id;
+  char *name;
+  CfdRole role;
+  CfdKdfParams kdf;
+  guint8 salt[CFD_SALT_BYTES];
+  GBytes *wrapped;
+  guint8 box_pk[CFD_BOX_PK_BYTES];
+  guint8 sign_pk[CFD_SIGN_PK_BYTES];
+  gint64 created;
+} CfdKeyringUser;
+
+typedef struct
+{
+  char *user_id;
+  GBytes *wrapped;
+} CfdKeyringRecovery;
+
+typedef struct
+{
+  gint64 time;
+  char *user_id;
+} CfdFailedUnlock;
+
+typedef struct
+{
+  char *vault_id;
+  gint64 created;
+  guint8 db_key_check[CFD_HASH_BYTES];
+  guint8 db_salt[CFD_DB_SALT_BYTES]; /* the database file's first bytes */
+  GPtrArray *users;                  /* CfdKeyringUser */
+  GPtrArray *recoveries;             /* CfdKeyringRecovery */
+  GArray *failed_unlocks;            /* CfdFailedUnlock */
+} CfdKeyring;
+
+CfdKeyring *cfd_keyring_new (const char *vault_id);
+void cfd_keyring_free (CfdKeyring *keyring);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CfdKeyring, cfd_keyring_free)
+
+CfdKeyring *cfd_keyring_parse (const guint8 *data, gsize len, GError **error);
+GBytes *cfd_keyring_serialize (const CfdKeyring *keyring);
+CfdKeyring *cfd_keyring_load (const char *path, GError **error);
+gboolean cfd_keyring_save (const CfdKeyring *keyring,
+                           const char *path,
+                           GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+CfdKeyringUser *cfd_keyring_find_user (const CfdKeyring *keyring, const char *id_or_name);
+CfdKeyringUser *cfd_keyring_find_owner (const CfdKeyring *keyring);
+CfdKeyringRecovery *cfd_keyring_find_recovery (const CfdKeyring *keyring, const char *user_id);
+void cfd_keyring_add_failed_unlock (CfdKeyring *keyring, const char *user_id, gint64 time);
+
+void cfd_keyring_compute_key_check (guint8 out[CFD_HASH_BYTES],
+                                    const char *vault_id,
+                                    const guint8 db_key[CFD_KEY_BYTES]);
+
+/* Derives the user's key from the passphrase (slow: Argon2id) and (un)wraps. */
+gboolean cfd_keyring_user_wrap (CfdKeyringUser *user,
+                                const char *vault_id,
+                                const char *passphrase,
+                                const CfdSecret *secrets,
+                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
+CfdSecret *cfd_keyring_user_unwrap (const CfdKeyringUser *user,
+                                    const char *vault_id,
+                                    const char *passphrase,
+                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* As above; also opens an entry wrapped before passphrases were normalised
+ * to NFC (the bytes as typed), and then sets *unnormalised so the caller
+ * can wrap it again under the NFC form. */
+CfdSecret *cfd_keyring_user_unwrap_migrating (const CfdKeyringUser *user,
+                                              const char *vault_id,
+                                              const char *passphrase,
+                                              gboolean *unnormalised,
+                                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
+#ifdef CFD_TESTING
+/* Wraps under the passphrase's bytes as typed, as before normalisation. */
+void cfd_keyring_wrap_unnormalised_for_testing (gboolean unnormalised);
+#endif
+
+/* The recovery key: 20 random bytes shown as 8 groups of 4 base32 letters
+ * and a group of 4 check letters, so a mistyped group is caught. */
+#define CFD_RECOVERY_KEY_BYTES 20
+char *cfd_recovery_key_format (const guint8 raw[CFD_RECOVERY_KEY_BYTES]);
+gboolean cfd_recovery_key_parse (const char *text, guint8 raw[CFD_RECOVERY_KEY_BYTES]);
+
+GBytes *cfd_keyring_recovery_wrap (const char *vault_id,
+                                   const char *user_id,
+                                   const guint8 raw[CFD_RECOVERY_KEY_BYTES],
+                                   const CfdSecret *secrets);
+CfdSecret *cfd_keyring_recovery_unwrap (const CfdKeyringRecovery *recovery,
+                                        const char *vault_id,
+                                        const guint8 raw[CFD_RECOVERY_KEY_BYTES]);
+
+G_END_DECLS

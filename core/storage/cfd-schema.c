@@ -1,0 +1,312 @@
+/* cfd-schema.c: the database schema and its migrations.
+ *
+ * Only structure is in the clear here (ids, times, kinds, key versions);
+ * everything about a patient is in the sealed columns. Each migration runs
+ * in its own transaction and bumps PRAGMA user_version. */
+#include "config.h"
+
+#include "cfd-error.h"
+#include "cfd-schema.h"
+
+static const char *const migrations[] = {
+  /* 1: users, patients and their keys, the audit log. */
+  "CREATE TABLE vault_meta ("
+  "  key TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL);"
+
+  "CREATE TABLE users ("
+  "  id TEXT PRIMARY KEY,"
+  "  name TEXT NOT NULL,"
+  "  role TEXT NOT NULL CHECK (role IN ('owner', 'therapist', 'supervisor')),"
+  "  box_pk BLOB NOT NULL CHECK (length(box_pk) = 32),"
+  "  sign_pk BLOB NOT NULL CHECK (length(sign_pk) = 32),"
+  "  created INTEGER NOT NULL);"
+
+  /* The media ledger: which medium got which backup, when, from whom, and
+   * whether it read back intact. The last backup sequence number is kept
+   * in vault_meta ('backup_seq'). */
+  "CREATE TABLE backup_ledger ("
+  "  id INTEGER PRIMARY KEY,"
+  "  seq INTEGER NOT NULL CHECK (seq >= 1),"
+  "  medium_label TEXT NOT NULL,"
+  "  medium_uuid TEXT NOT NULL,"
+  "  location TEXT NOT NULL,"
+  "  file_name TEXT NOT NULL,"
+  "  time INTEGER NOT NULL,"
+  "  user_id TEXT NOT NULL REFERENCES users (id),"
+  "  size INTEGER NOT NULL CHECK (size >= 0),"
+  "  verified INTEGER NOT NULL CHECK (verified IN (0, 1)),"
+  "  verified_at INTEGER);"
+
+  "CREATE TABLE patients ("
+  "  id TEXT PRIMARY KEY,"
+  "  created INTEGER NOT NULL,"
+  "  updated INTEGER NOT NULL,"
+  "  archived INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),"
+  "  retention_until INTEGER,"
+  "  key_version INTEGER NOT NULL CHECK (key_version >= 1),"
+  "  revision INTEGER NOT NULL CHECK (revision >= 1),"
+  "  sealed BLOB NOT NULL);"
+
+  /* One row per reader per key version: the patient key sealed to the
+   * reader's X25519 key, signed by whoever granted it. */
+  "CREATE TABLE patient_keys ("
+  "  patient_id TEXT NOT NULL REFERENCES patients (id) ON DELETE CASCADE"
+  "    DEFERRABLE INITIALLY DEFERRED,"
+  "  key_version INTEGER NOT NULL,"
+  "  user_id TEXT NOT NULL REFERENCES users (id),"
+  "  sealed_key BLOB NOT NULL,"
+  "  granted_by TEXT NOT NULL REFERENCES users (id),"
+  "  granted_at INTEGER NOT NULL,"
+  "  signature BLOB NOT NULL CHECK (length(signature) = 64),"
+  "  PRIMARY KEY (patient_id, key_version, user_id));"
+
+  /* Consents: the terms are sealed under the patient key and signed by the
+   * granting user; expiry and revocation are in the clear so that core can
+   * refuse a supervisor without decrypting anything. */
+  "CREATE TABLE consents ("
+  "  id TEXT PRIMARY KEY,"
+  "  patient_id TEXT NOT NULL REFERENCES patients (id) ON DELETE CASCADE,"
+  "  supervisor_id TEXT NOT NULL REFERENCES users (id),"
+  "  granted_by TEXT NOT NULL REFERENCES users (id),"
+  "  created INTEGER NOT NULL,"
+  "  expires INTEGER,"
+  "  revoked_at INTEGER,"
+  "  key_withdrawn INTEGER NOT NULL DEFAULT 0 CHECK (key_withdrawn IN (0, 1)),"
+  "  key_version INTEGER NOT NULL CHECK (key_version >= 1),"
+  "  revision INTEGER NOT NULL CHECK (revision >= 1),"
+  "  sealed BLOB NOT NULL,"
+  "  signature BLOB NOT NULL CHECK (length(signature) = 64));"
+  "CREATE INDEX consents_patient ON consents (patient_id, supervisor_id);"
+
+  /* A supervisor's comments and co-signatures: rows of their own, signed
+   * over the record's signed content, so the record never changes. */
+  "CREATE TABLE reviews ("
+  "  id TEXT PRIMARY KEY,"
+  "  record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,"
+  "  patient_id TEXT NOT NULL REFERENCES patients (id) ON DELETE CASCADE,"
+  "  author_id TEXT NOT NULL REFERENCES users (id),"
+  "  kind TEXT NOT NULL CHECK (kind IN ('comment', 'cosign')),"
+  "  created INTEGER NOT NULL,"
+  "  key_version INTEGER NOT NULL CHECK (key_version >= 1),"
+  "  revision INTEGER NOT NULL CHECK (revision >= 1),"
+  "  sealed BLOB NOT NULL,"
+  "  signature BLOB NOT NULL CHECK (length(signature) = 64));"
+  "CREATE INDEX reviews_record ON reviews (record_id);"
+  "CREATE TRIGGER reviews_immutable BEFORE UPDATE ON reviews"
+  "  WHEN NEW.id IS NOT OLD.id OR NEW.record_id IS NOT OLD.record_id"
+  "    OR NEW.patient_id IS NOT OLD.patient_id OR NEW.author_id IS NOT OLD.author_id"
+  "    OR NEW.kind IS NOT OLD.kind OR NEW.created IS NOT OLD.created"
+  "    OR NEW.revision IS NOT OLD.revision OR NEW.signature IS NOT OLD.signature"
+  "  BEGIN SELECT RAISE (ABORT, 'a review is immutable'); END;"
+
+  /* Clinical records; see docs/FORMATS.md. The kind fixes the class
+   * (psychotherapy notes apart from the medical record); an addendum must
+   * take the class of the signed record it is attached to. */
+  "CREATE TABLE records ("
+  "  id TEXT PRIMARY KEY,"
+  "  patient_id TEXT NOT NULL REFERENCES patients (id) ON DELETE CASCADE,"
+  "  parent_id TEXT REFERENCES records (id) ON DELETE CASCADE,"
+  "  author_id TEXT NOT NULL REFERENCES users (id),"
+  "  kind TEXT NOT NULL CHECK (kind IN ('integration', 'dosing', 'intake', 'progress', 'risk',"
+  "    'safety-plan', 'measure', 'addendum')),"
+  "  class TEXT NOT NULL CHECK (class IN ('psychotherapy', 'medical')),"
+  "  status TEXT NOT NULL CHECK (status IN ('draft', 'signed')),"
+  "  occurred INTEGER NOT NULL,"
+  "  created INTEGER NOT NULL,"
+  "  updated INTEGER NOT NULL,"
+  "  signed_at INTEGER,"
+  "  key_version INTEGER NOT NULL CHECK (key_version >= 1),"
+  "  revision INTEGER NOT NULL CHECK (revision >= 1),"
+  "  sealed BLOB NOT NULL,"
+  "  signature BLOB,"
+  "  CHECK ((kind = 'integration' AND class = 'psychotherapy')"
+  "    OR (kind = 'addendum')"
+  "    OR (kind NOT IN ('integration', 'addendum') AND class = 'medical')),"
+  "  CHECK ((kind = 'addendum') = (parent_id IS NOT NULL)),"
+  "  CHECK ((status = 'signed') = (signed_at IS NOT NULL)),"
+  "  CHECK ((status = 'signed') = (signature IS NOT NULL)),"
+  "  CHECK (signature IS NULL OR length(signature) = 64));"
+  "CREATE INDEX records_patient ON records (patient_id, occurred);"
+  "CREATE INDEX records_parent ON records (parent_id);"
+  "CREATE TRIGGER records_addendum_parent BEFORE INSERT ON records"
+  "  WHEN NEW.parent_id IS NOT NULL"
+  "  BEGIN SELECT RAISE (ABORT, 'an addendum must take the class of the signed record it is"
+  " attached to') WHERE NOT EXISTS (SELECT 1 FROM records p WHERE p.id = NEW.parent_id"
+  "    AND p.status = 'signed' AND p.kind <> 'addendum' AND p.patient_id = NEW.patient_id"
+  "    AND p.class = NEW.class); END;"
+  "CREATE TRIGGER records_structure_update BEFORE UPDATE ON records"
+  "  WHEN NEW.id IS NOT OLD.id OR NEW.patient_id IS NOT OLD.patient_id"
+  "    OR NEW.parent_id IS NOT OLD.parent_id OR NEW.author_id IS NOT OLD.author_id"
+  "    OR NEW.kind IS NOT OLD.kind OR NEW.class IS NOT OLD.class OR NEW.created IS NOT OLD.created"
+  "  BEGIN SELECT RAISE (ABORT, 'the patient, author, kind and class of a record are immutable');"
+  "  END;"
+  /* Re-encryption under a rotated patient key changes sealed and
+   * key_version only, which leaves the signature (over the content) valid. */
+  "CREATE TRIGGER records_signed_update BEFORE UPDATE ON records"
+  "  WHEN OLD.status = 'signed' AND (NEW.status IS NOT OLD.status"
+  "    OR NEW.occurred IS NOT OLD.occurred OR NEW.updated IS NOT OLD.updated"
+  "    OR NEW.signed_at IS NOT OLD.signed_at OR NEW.revision IS NOT OLD.revision"
+  "    OR NEW.signature IS NOT OLD.signature)"
+  "  BEGIN SELECT RAISE (ABORT, 'a signed record is immutable'); END;"
+  /* Deleting the patient (owner only, after retention) removes the patient
+   * row first; the cascade that follows then finds no patient. */
+  "CREATE TRIGGER records_signed_delete BEFORE DELETE ON records"
+  "  WHEN OLD.status = 'signed' AND EXISTS (SELECT 1 FROM patients WHERE id = OLD.patient_id)"
+  "  BEGIN SELECT RAISE (ABORT, 'a signed record is immutable'); END;"
+
+  /* Earlier revisions of drafts, sealed as they were written. */
+  "CREATE TABLE record_revisions ("
+  "  record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,"
+  "  patient_id TEXT NOT NULL,"
+  "  revision INTEGER NOT NULL CHECK (revision >= 1),"
+  "  occurred INTEGER NOT NULL,"
+  "  saved INTEGER NOT NULL,"
+  "  key_version INTEGER NOT NULL CHECK (key_version >= 1),"
+  "  sealed BLOB NOT NULL,"
+  "  PRIMARY KEY (record_id, revision));"
+  "CREATE TRIGGER record_revisions_update BEFORE UPDATE ON record_revisions"
+  "  WHEN NEW.record_id IS NOT OLD.record_id OR NEW.patient_id IS NOT OLD.patient_id"
+  "    OR NEW.revision IS NOT OLD.revision"
+  "    OR NEW.occurred IS NOT OLD.occurred OR NEW.saved IS NOT OLD.saved"
+  "  BEGIN SELECT RAISE (ABORT, 'a record revision is immutable'); END;"
+  "CREATE TRIGGER record_revisions_delete BEFORE DELETE ON record_revisions"
+  "  WHEN EXISTS (SELECT 1 FROM records WHERE id = OLD.record_id)"
+  "  BEGIN SELECT RAISE (ABORT, 'a record revision is immutable'); END;"
+
+  "CREATE TABLE audit_log ("
+  "  seq INTEGER PRIMARY KEY,"
+  "  time INTEGER NOT NULL,"
+  "  actor TEXT NOT NULL,"
+  "  action TEXT NOT NULL,"
+  "  object_kind TEXT NOT NULL,"
+  "  object_id TEXT NOT NULL,"
+  "  outcome TEXT NOT NULL CHECK (outcome IN ('success', 'failure', 'denied')),"
+  "  authorization TEXT NOT NULL,"
+  "  device TEXT NOT NULL,"
+  "  hash BLOB NOT NULL CHECK (length(hash) = 32));"
+  "CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log"
+  "  BEGIN SELECT RAISE (ABORT, 'the audit log is immutable'); END;"
+  "CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log"
+  "  BEGIN SELECT RAISE (ABORT, 'the audit log is immutable'); END;"
+  /* The viewer and the export filter by patient and by time. */
+  "CREATE INDEX audit_log_object ON audit_log (object_id, object_kind);"
+  "CREATE INDEX audit_log_time ON audit_log (time);"
+
+  /* Signed heads of the audit chain; see docs/FORMATS.md. No foreign key
+   * on signer: verification looks the key up and reports a stranger. */
+  "CREATE TABLE audit_checkpoints ("
+  "  id INTEGER PRIMARY KEY,"
+  "  seq INTEGER NOT NULL CHECK (seq >= 1),"
+  "  time INTEGER NOT NULL,"
+  "  head BLOB NOT NULL CHECK (length(head) = 32),"
+  "  signer TEXT NOT NULL,"
+  "  signature BLOB NOT NULL CHECK (length(signature) = 64));"
+  "CREATE TRIGGER audit_checkpoints_append_only_update BEFORE UPDATE ON audit_checkpoints"
+  "  BEGIN SELECT RAISE (ABORT, 'the audit log is immutable'); END;"
+  "CREATE TRIGGER audit_checkpoints_append_only_delete BEFORE DELETE ON audit_checkpoints"
+  "  BEGIN SELECT RAISE (ABORT, 'the audit log is immutable'); END;",
+
+  /* 2: supervision capsules (docs/FORMATS.md). */
+
+  /* The therapist's side. A supervisor known by card only is a users row
+   * (role supervisor, their own user id and public keys) with no keyring
+   * entry, so it can be named in consents but can never unlock here. */
+  "CREATE TABLE supervisor_cards ("
+  "  user_id TEXT PRIMARY KEY REFERENCES users (id),"
+  "  vault_id TEXT NOT NULL,"
+  "  imported INTEGER NOT NULL,"
+  "  imported_by TEXT NOT NULL REFERENCES users (id));"
+  "CREATE TABLE capsule_exports ("
+  "  id TEXT PRIMARY KEY,"
+  "  consent_id TEXT NOT NULL REFERENCES consents (id) ON DELETE CASCADE,"
+  "  patient_id TEXT NOT NULL REFERENCES patients (id) ON DELETE CASCADE,"
+  "  supervisor_id TEXT NOT NULL REFERENCES users (id),"
+  "  exported_by TEXT NOT NULL REFERENCES users (id),"
+  "  created INTEGER NOT NULL,"
+  "  expires INTEGER NOT NULL,"
+  "  records INTEGER NOT NULL CHECK (records >= 0),"
+  "  last_reply_seq INTEGER NOT NULL DEFAULT 0 CHECK (last_reply_seq >= 0));"
+  /* Every reply imported, so that none is imported twice. */
+  "CREATE TABLE capsule_replies ("
+  "  id TEXT PRIMARY KEY,"
+  "  capsule_id TEXT NOT NULL REFERENCES capsule_exports (id) ON DELETE CASCADE,"
+  "  seq INTEGER NOT NULL CHECK (seq >= 1),"
+  "  imported INTEGER NOT NULL,"
+  "  imported_by TEXT NOT NULL REFERENCES users (id),"
+  "  UNIQUE (capsule_id, seq));"
+
+  /* The supervisor's side: what a capsule held, sealed under a capsule
+   * key that is itself sealed to the recipient's X25519 key. At expiry
+   * both are overwritten with NULL (secure_delete wipes the pages). */
+  "CREATE TABLE capsules ("
+  "  id TEXT PRIMARY KEY,"
+  "  recipient_id TEXT NOT NULL REFERENCES users (id),"
+  "  vault_id TEXT NOT NULL,"
+  "  consent_id TEXT NOT NULL,"
+  "  patient_id TEXT NOT NULL,"
+  "  therapist_id TEXT NOT NULL,"
+  "  therapist_name TEXT NOT NULL,"
+  "  therapist_sign_pk BLOB NOT NULL CHECK (length(therapist_sign_pk) = 32),"
+  "  therapist_box_pk BLOB NOT NULL CHECK (length(therapist_box_pk) = 32),"
+  "  created INTEGER NOT NULL,"
+  "  expires INTEGER NOT NULL,"
+  "  imported INTEGER NOT NULL,"
+  "  wrapped_key BLOB,"
+  "  sealed BLOB,"
+  "  replies_sent INTEGER NOT NULL DEFAULT 0 CHECK (replies_sent >= 0),"
+  "  CHECK ((wrapped_key IS NULL) = (sealed IS NULL)));"
+  "CREATE TABLE capsule_reviews ("
+  "  id TEXT PRIMARY KEY,"
+  "  capsule_id TEXT NOT NULL REFERENCES capsules (id) ON DELETE CASCADE,"
+  "  record_id TEXT NOT NULL,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('comment', 'cosign')),"
+  "  created INTEGER NOT NULL,"
+  "  sealed BLOB,"
+  "  signature BLOB NOT NULL CHECK (length(signature) = 64),"
+  "  reply_seq INTEGER);"
+  "CREATE INDEX capsule_reviews_capsule ON capsule_reviews (capsule_id, reply_seq);",
+};
+
+int
+cfd_db_latest_schema_version (void)
+{
+  return G_N_ELEMENTS (migrations);
+}
+
+gboolean
+cfd_schema_migrate (CfdDb *db, GError **error)
+{
+  int version = cfd_db_schema_version (db);
+
+  if (version < 0)
+    {
+      g_set_error (error, CFD_ERROR, CFD_ERROR_DAMAGED_DATABASE,
+                   "The database schema version cannot be read");
+      return FALSE;
+    }
+  if (version > cfd_db_latest_schema_version ())
+    {
+      g_set_error (error, CFD_ERROR, CFD_ERROR_UNSUPPORTED_VERSION,
+                   "The vault was written by a newer version of Confidant (schema %d; this "
+                   "version knows up to %d)",
+                   version, cfd_db_latest_schema_version ());
+      return FALSE;
+    }
+
+  for (; version < cfd_db_latest_schema_version (); version++)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", version + 1);
+
+      if (!cfd_db_begin (db, error))
+        return FALSE;
+      if (!cfd_db_exec (db, migrations[version], error) || !cfd_db_exec (db, bump, error))
+        {
+          cfd_db_rollback (db);
+          return FALSE;
+        }
+      if (!cfd_db_commit (db, error))
+        return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,90 @@
+/* cfd-vault-internal.h: the vault object's state, shared only by the cfd-vault*.c files. */
+#pragma once
+
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
+#include "cfd-io-private.h"
+#include "cfd-vault-private.h"
+
+G_BEGIN_DECLS
+
+struct _CfdVault
+{
+  GObject parent_instance;
+
+  char *path;
+  char *db_path;
+  char *keyring_path;
+  char *lock_path;
+  char *source;
+  GMutex job_mutex;
+  GCond job_done;
+  guint jobs;
+  gboolean locking;
+  char *device; /* device_id(), computed once: every audit record carries it */
+  CfdKeyring *keyring;
+
+  /* Set only while unlocked. */
+  CfdDb *db;
+  char *user_id;
+  char *user_name;
+  CfdRole role;
+  CfdSecret *secrets;
+  guint8 box_pk[CFD_BOX_PK_BYTES];
+  CfdKeyArena *patient_keys;
+  gboolean discarded_broken_write;
+
+#ifdef CFD_TESTING
+  CfdClockFunc clock_func;
+  gpointer clock_data;
+#endif
+};
+
+/* Secrets handed to a worker thread; wiped when the task is done. */
+typedef struct
+{
+  char *user;
+  CfdSecret *passphrase;
+  CfdSecret *secondary;
+  char *owner_name;
+  char *path;
+} CfdVaultTaskData;
+
+void cfd_vault_task_data_free (gpointer data);
+
+/* cfd-vault.c */
+CfdVault *cfd_vault_new_for_path (const char *path);
+void cfd_vault_set_unlocked_state (CfdVault *self,
+                                   CfdDb *db,
+                                   const CfdKeyringUser *user,
+                                   CfdSecret *secrets);
+void cfd_vault_forget_unlocked_state (CfdVault *self);
+/* Re-reads the keyring under the lock file; the returned fd releases it. */
+int cfd_vault_reload_keyring_locked (CfdVault *self, GError **error);
+
+/* cfd-vault-create.c */
+CfdKeyringUser *cfd_vault_new_keyring_user (const char *name,
+                                            CfdRole role,
+                                            const guint8 db_key[CFD_KEY_BYTES],
+                                            gint64 now,
+                                            CfdSecret **secrets_out);
+gboolean cfd_vault_is_valid_user_name (const char *name);
+void cfd_vault_choose_kdf_params (CfdKdfParams *params);
+gboolean cfd_vault_insert_user_row (CfdDb *db, const CfdKeyringUser *user, GError **error);
+gboolean
+cfd_vault_read_db_salt (const char *db_path, guint8 salt[CFD_DB_SALT_BYTES], GError **error);
+
+/* cfd-vault-users.c */
+gboolean cfd_vault_check_new_passphrase (const char *passphrase, GError **error);
+/* Wraps the signed-in user's secrets under a new passphrase; *changed says
+ * whether the keyring file was replaced, even when an error follows. */
+gboolean cfd_vault_rewrap_user (CfdVault *self,
+                                const char *user_id,
+                                const char *new_passphrase,
+                                gboolean *changed,
+                                GError **error);
+gboolean cfd_vault_audit_passphrase_change (CfdVault *self, const char *action, GError **error);
+
+G_END_DECLS

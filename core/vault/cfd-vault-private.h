@@ -1,0 +1,81 @@
+/* cfd-vault-private.h: what the rest of core needs from an unlocked vault. */
+#pragma once
+
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
+#include "cfd-audit.h"
+#include "cfd-db.h"
+#include "cfd-keyring.h"
+#include "cfd-vault.h"
+
+G_BEGIN_DECLS
+
+/* NULL (with CFD_ERROR_LOCKED set) when the vault is locked. */
+CfdDb *cfd_vault_get_db (CfdVault *self, GError **error);
+const guint8 *cfd_vault_get_box_secret_key (CfdVault *self);
+const guint8 *cfd_vault_get_box_public_key (CfdVault *self);
+const guint8 *cfd_vault_get_sign_secret_key (CfdVault *self);
+CfdKeyArena *cfd_vault_get_key_arena (CfdVault *self);
+const char *cfd_vault_get_owner_id (CfdVault *self);
+/* The database key of an unlocked vault (backups derive their keys from it). */
+const guint8 *cfd_vault_get_db_key (CfdVault *self);
+/* "app@1a2b3c4d": the device field of audit records written for this vault. */
+char *cfd_vault_get_device_id (CfdVault *self);
+
+gint64 cfd_vault_now (CfdVault *self);
+
+/* The mechanism of unlocking: check the keys against the vault, open the
+ * database, move failed attempts into the log, record the unlock. What an
+ * unlock must also do is policy, above every layer it touches: callers use
+ * cfd_vault_unlock() and cfd_vault_recover() (cfd-unlock-policy.h). */
+gboolean cfd_vault_unlock_only (CfdVault *self,
+                                const char *user,
+                                const char *passphrase,
+                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Unlocks as the owner with the recovery key and sets a new passphrase. */
+gboolean cfd_vault_recover_only (CfdVault *self,
+                                 const char *recovery_key,
+                                 const char *new_passphrase,
+                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Work that uses the unlocked vault from a worker thread (verifying or
+ * exporting the audit log, making or checking a backup) runs as a job:
+ * locking waits for running jobs to end before it closes the database,
+ * and no job starts once a lock has begun (LOCKED). */
+typedef struct _CfdVaultJob CfdVaultJob;
+CfdVaultJob *cfd_vault_job_begin (CfdVault *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+void cfd_vault_job_end (CfdVaultJob *job);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CfdVaultJob, cfd_vault_job_end)
+
+/* Appends to the audit log as the signed-in user, inside the caller's transaction. */
+gboolean cfd_vault_audit (CfdVault *self,
+                          const char *action,
+                          const char *object_kind,
+                          const char *object_id,
+                          CfdAuditOutcome outcome,
+                          const char *authorization,
+                          GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Records a denied or failed action in a transaction of its own; used on
+ * paths where the action itself rolled back. Errors here are logged, not
+ * returned, so they never mask the error being reported. */
+void cfd_vault_audit_standalone (CfdVault *self,
+                                 const char *action,
+                                 const char *object_kind,
+                                 const char *object_id,
+                                 CfdAuditOutcome outcome);
+
+/* NOT_PERMITTED (and a denied record for action in the log) unless the
+ * signed-in user's role is one of allowed_roles. */
+gboolean
+cfd_vault_require_role (CfdVault *self, CfdRoles allowed_roles, const char *action, GError **error);
+
+#ifdef CFD_TESTING
+typedef gint64 (*CfdClockFunc) (gpointer user_data);
+void cfd_vault_set_clock_for_testing (CfdVault *self, CfdClockFunc func, gpointer user_data);
+gsize cfd_vault_count_live_secrets_for_testing (CfdVault *self);
+#endif
+
+G_END_DECLS

@@ -1,0 +1,204 @@
+/* cfd-vault-users.c: adding users and changing passphrases. */
+#include "config.h"
+
+#include <string.h>
+
+#include "cfd-vault-internal.h"
+
+gboolean
+cfd_vault_rewrap_user (CfdVault *self,
+                       const char *user_id,
+                       const char *new_passphrase,
+                       gboolean *changed,
+                       GError **error)
+{
+  CfdKeyringUser *user;
+  int fd = cfd_vault_reload_keyring_locked (self, error);
+  gboolean ok;
+
+  if (fd < 0)
+    return FALSE;
+  user = cfd_keyring_find_user (self->keyring, user_id);
+  if (user == NULL)
+    {
+      cfd_io_unlock (fd);
+      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "The user was removed");
+      return FALSE;
+    }
+  cfd_vault_choose_kdf_params (&user->kdf);
+  if (!cfd_keyring_user_wrap (user, self->keyring->vault_id, new_passphrase, self->secrets, error))
+    {
+      cfd_io_unlock (fd);
+      return FALSE;
+    }
+  ok = cfd_keyring_save (self->keyring, self->keyring_path, error);
+  if (!ok)
+    {
+      /* A failure after the rename (flushing the folder) leaves the new
+       * keyring in place. Find out which passphrase now opens the vault, say
+       * so, and keep the keyring in memory in step with the one on disk. */
+      g_autoptr (CfdKeyring) on_disk = cfd_keyring_load (self->keyring_path, NULL);
+      CfdKeyringUser *disk_user = on_disk != NULL ? cfd_keyring_find_user (on_disk, user_id) : NULL;
+
+      if (disk_user != NULL && g_bytes_equal (disk_user->wrapped, user->wrapped))
+        {
+          g_prefix_error (error, "The passphrase was changed, but saving it did not complete: ");
+          if (changed != NULL)
+            *changed = TRUE;
+        }
+      if (on_disk != NULL)
+        {
+          g_clear_pointer (&self->keyring, cfd_keyring_free);
+          self->keyring = g_steal_pointer (&on_disk);
+        }
+    }
+  cfd_io_unlock (fd);
+  return ok;
+}
+
+/* The new passphrase is in the keyring before the audit record commits; if
+ * the commit fails the change still stands, and says so. */
+gboolean
+cfd_vault_audit_passphrase_change (CfdVault *self, const char *action, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+
+  if (!cfd_db_begin (self->db, &local_error)
+      || !cfd_vault_audit (self, action, "user", self->user_id, CFD_AUDIT_SUCCESS, NULL,
+                           &local_error)
+      || !cfd_db_commit (self->db, &local_error))
+    {
+      cfd_db_rollback (self->db);
+      g_set_error (error, CFD_ERROR, local_error->code,
+                   "The passphrase was changed, but recording it in the audit log failed: %s",
+                   local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+cfd_vault_check_new_passphrase (const char *passphrase, GError **error)
+{
+  if (passphrase == NULL || *passphrase == '\0')
+    {
+      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
+                   "The new passphrase must not be empty");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+cfd_vault_change_passphrase (CfdVault *self,
+                             const char *old_passphrase,
+                             const char *new_passphrase,
+                             GError **error)
+{
+  g_autoptr (CfdSecret) check = NULL;
+  gboolean changed = FALSE;
+  CfdKeyringUser *user;
+
+  if (cfd_vault_get_db (self, error) == NULL
+      || !cfd_vault_check_new_passphrase (new_passphrase, error))
+    return FALSE;
+
+  user = cfd_keyring_find_user (self->keyring, self->user_id);
+  check = user != NULL
+              ? cfd_keyring_user_unwrap (user, self->keyring->vault_id, old_passphrase, error)
+              : NULL;
+  if (check == NULL)
+    {
+      if (user == NULL)
+        g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "The user was removed");
+      cfd_vault_audit_standalone (self, "user.passphrase-change", "user", self->user_id,
+                                  CFD_AUDIT_FAILURE);
+      return FALSE;
+    }
+
+  if (!cfd_vault_rewrap_user (self, self->user_id, new_passphrase, &changed, error))
+    {
+      /* The change stands, so the log records it even though the error is
+       * reported. */
+      if (changed && !cfd_vault_audit_passphrase_change (self, "user.passphrase-change", NULL))
+        g_debug ("The passphrase change could not be recorded either");
+      return FALSE;
+    }
+  return cfd_vault_audit_passphrase_change (self, "user.passphrase-change", error);
+}
+
+char *
+cfd_vault_add_user (
+    CfdVault *self, const char *name, CfdRole role, const char *passphrase, GError **error)
+{
+  g_autoptr (CfdSecret) secrets = NULL;
+  CfdKeyringUser *user;
+  g_autofree char *id = NULL;
+  gboolean keyring_touched = FALSE;
+  int fd;
+
+  if (!cfd_vault_require_role (self, CFD_ROLES_OWNER, "user.add", error))
+    return NULL;
+  if (!cfd_vault_is_valid_user_name (name))
+    {
+      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
+                   "A user needs a name of 1 to 256 bytes");
+      return NULL;
+    }
+  if (role == CFD_ROLE_OWNER)
+    {
+      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "A vault has exactly one owner");
+      return NULL;
+    }
+  if (!cfd_vault_check_new_passphrase (passphrase, error))
+    return NULL;
+
+  fd = cfd_vault_reload_keyring_locked (self, error);
+  if (fd < 0)
+    return NULL;
+  if (cfd_keyring_find_user (self->keyring, name) != NULL)
+    {
+      cfd_io_unlock (fd);
+      g_set_error (error, CFD_ERROR, CFD_ERROR_EXISTS, "A user of that name already exists");
+      return NULL;
+    }
+
+  user = cfd_vault_new_keyring_user (name, role, self->secrets->data + CFD_SECRETS_DB_KEY,
+                                     cfd_vault_now (self), &secrets);
+  cfd_vault_choose_kdf_params (&user->kdf);
+  id = g_strdup (user->id);
+  g_ptr_array_add (self->keyring->users, user);
+
+  /* Row and audit record commit only after the keyring holds the user, so a
+   * user the database knows can always unlock. */
+  if (!cfd_keyring_user_wrap (user, self->keyring->vault_id, passphrase, secrets, error)
+      || !cfd_db_begin (self->db, error))
+    goto failed;
+  if (!cfd_vault_insert_user_row (self->db, user, error)
+      || !cfd_vault_audit (self, "user.add", "user", id, CFD_AUDIT_SUCCESS, NULL, error))
+    {
+      cfd_db_rollback (self->db);
+      goto failed;
+    }
+  keyring_touched = TRUE;
+  if (!cfd_keyring_save (self->keyring, self->keyring_path, error))
+    {
+      cfd_db_rollback (self->db);
+      goto failed;
+    }
+  if (!cfd_db_commit (self->db, error))
+    goto failed;
+  cfd_io_unlock (fd);
+  return g_steal_pointer (&id);
+
+failed:
+  g_ptr_array_remove (self->keyring->users, user);
+  /* The save may have got as far as the rename (or the commit failed after
+   * it): write the keyring back without the user, so that no one is listed
+   * who cannot unlock. Should that fail too, the next unlock drops the user
+   * (drop_users_without_rows). */
+  if (keyring_touched && !cfd_keyring_save (self->keyring, self->keyring_path, NULL))
+    g_debug ("Could not take a user that was not added back out of the keyring");
+  cfd_io_unlock (fd);
+  return NULL;
+}

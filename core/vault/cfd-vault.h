@@ -1,0 +1,91 @@
+/* cfd-vault.h: a vault folder: its users, unlocking and locking, and who is signed in. */
+#pragma once
+
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
+#include <gio/gio.h>
+
+#include "cfd-error.h"
+#include "cfd-types.h"
+
+G_BEGIN_DECLS
+
+#define CFD_TYPE_VAULT (cfd_vault_get_type ())
+G_DECLARE_FINAL_TYPE (CfdVault, cfd_vault, CFD, VAULT, GObject)
+
+#define CFD_VAULT_DATABASE_NAME "vault.db"
+#define CFD_VAULT_KEYRING_NAME  "keyring"
+
+/* A user as anyone may see them before unlocking: no key material. */
+typedef struct
+{
+  char *id;
+  char *name;
+  CfdRole role;
+  /* A supervisor known by card: the card's fingerprint; otherwise NULL. */
+  char *fingerprint;
+} CfdUserInfo;
+
+void cfd_user_info_free (CfdUserInfo *info);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CfdUserInfo, cfd_user_info_free)
+
+gboolean cfd_vault_exists (const char *path);
+char *cfd_vault_default_path (void);
+
+/* Creates the vault folder and unlocks it as its owner. The recovery key is
+ * returned once and never stored in readable form. */
+CfdVault *cfd_vault_create (const char *path,
+                            const char *owner_name,
+                            const char *passphrase,
+                            char **recovery_key,
+                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
+void cfd_vault_create_async (const char *path,
+                             const char *owner_name,
+                             const char *passphrase,
+                             GCancellable *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer user_data);
+CfdVault *cfd_vault_create_finish (GAsyncResult *result,
+                                   char **recovery_key,
+                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Reads the keyring; the vault stays locked. */
+CfdVault *cfd_vault_open (const char *path, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+const char *cfd_vault_get_path (CfdVault *self);
+const char *cfd_vault_get_id (CfdVault *self);
+void cfd_vault_set_source (CfdVault *self, const char *source);
+GPtrArray *cfd_vault_list_users (CfdVault *self);
+
+/* Unlocking is in cfd-unlock-policy.h: the policy layer adds what every
+ * unlock must also do. */
+
+void cfd_vault_lock (CfdVault *self);
+gboolean cfd_vault_is_unlocked (CfdVault *self);
+
+const char *cfd_vault_get_user_id (CfdVault *self);
+const char *cfd_vault_get_user_name (CfdVault *self);
+CfdRole cfd_vault_get_user_role (CfdVault *self);
+
+/* TRUE when this unlock found the last transaction written before the
+ * vault was closed broken, and discarded it: a power cut in the middle of
+ * a save leaves this, and so does damage to that save. Earlier saves are
+ * intact (damage to them refuses the unlock instead). The event is in the
+ * audit log as vault.discard-broken-write; tell the user. */
+gboolean cfd_vault_get_discarded_broken_write (CfdVault *self);
+
+gboolean cfd_vault_change_passphrase (CfdVault *self,
+                                      const char *old_passphrase,
+                                      const char *new_passphrase,
+                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Owner only. Returns the new user's id. */
+char *cfd_vault_add_user (CfdVault *self,
+                          const char *name,
+                          CfdRole role,
+                          const char *passphrase,
+                          GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS

@@ -1,0 +1,496 @@
+/* test-consent.c: supervisors see a patient only under a live consent, and revoking rotates the key. */
+#include "config.h"
+
+#include <string.h>
+
+#include "cfd-consent-private.h"
+#include "cfd-patient-key.h"
+#include "cfd-record.h"
+#include "cfd-review.h"
+#include "cfd-search.h"
+#include "cfd-test-util.h"
+
+#define CANARY          "Ottoline Quibbage"
+#define SUPERVISOR_PASS "supervisor passphrase"
+
+static gint64 fake_now;
+
+static gint64
+fake_clock (gpointer user_data)
+{
+  return fake_now;
+}
+
+typedef struct
+{
+  CfdVault *vault;
+  char *patient;
+  char *supervisor;
+} Fixture;
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  fake_now = g_get_real_time ();
+  f->vault = cfd_test_vault_new (NULL, NULL);
+  cfd_vault_set_clock_for_testing (f->vault, fake_clock, NULL);
+  f->patient = cfd_test_add_patient (f->vault, CANARY);
+  f->supervisor = cfd_vault_add_user (f->vault, "Sam Supervisor", CFD_ROLE_SUPERVISOR,
+                                      SUPERVISOR_PASS, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  g_clear_object (&f->vault);
+  g_free (f->patient);
+  g_free (f->supervisor);
+}
+
+static void
+switch_user (Fixture *f, gboolean supervisor)
+{
+  g_autoptr (GError) error = NULL;
+
+  cfd_vault_lock (f->vault);
+  g_assert_true (cfd_vault_unlock (f->vault, supervisor ? "Sam Supervisor" : NULL,
+                                   supervisor ? SUPERVISOR_PASS : CFD_TEST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+}
+
+static char *
+grant (Fixture *f, CfdConsentScope scope, gint64 expires)
+{
+  CfdConsentTerms terms = {
+    .supervisor = "Sam Supervisor",
+    .scope = scope,
+    .purpose = "Clinical supervision of integration work",
+    .obtained_on = "2026-11-01",
+    .method = "signed form",
+    .expires = expires,
+  };
+  g_autoptr (GError) error = NULL;
+  char *id = cfd_vault_grant_consent (f->vault, f->patient, &terms, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (id);
+  return id;
+}
+
+static guint
+visible_patients (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GListModel) list = cfd_vault_list_patients (f->vault, TRUE, &error);
+
+  g_assert_no_error (error);
+  return g_list_model_get_n_items (list);
+}
+
+static void
+test_without_consent (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CfdPatient) patient = NULL;
+
+  switch_user (f, TRUE);
+  g_assert_cmpuint (visible_patients (f), ==, 0);
+  patient = cfd_vault_get_patient (f->vault, f->patient, &error);
+  g_assert_null (patient);
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
+  g_assert_null (strstr (error->message, "Ottoline"));
+}
+
+static void
+test_grant_and_scope (Fixture *f, gconstpointer data)
+{
+  g_autofree char *consent = grant (f, CFD_CONSENT_SCOPE_MEDICAL, 0);
+  g_autofree char *authorization = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CfdPatient) patient = NULL;
+  g_autoptr (GListModel) consents = NULL;
+
+  switch_user (f, TRUE);
+  g_assert_cmpuint (visible_patients (f), ==, 1);
+  patient = cfd_vault_get_patient (f->vault, f->patient, &error);
+  g_assert_no_error (error);
+  g_assert_true (cfd_test_name_is (cfd_patient_get_name (patient), CANARY));
+
+  /* Medical scope: the medical record yes, psychotherapy notes no. */
+  g_assert_true (
+      cfd_consent_check_access (f->vault, f->patient, TRUE, FALSE, 0, &authorization, &error));
+  g_assert_cmpstr (authorization, ==, consent);
+  g_clear_pointer (&authorization, g_free);
+  g_assert_false (
+      cfd_consent_check_access (f->vault, f->patient, TRUE, TRUE, 0, &authorization, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
+  g_clear_error (&error);
+
+  consents = cfd_vault_list_consents (f->vault, f->patient, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (consents), ==, 1);
+  {
+    g_autoptr (CfdConsent) c = g_list_model_get_item (consents, 0);
+    g_autofree char *summary = cfd_consent_describe (c, "Sam Supervisor");
+
+    g_assert_cmpint (cfd_consent_get_scope (c), ==, CFD_CONSENT_SCOPE_MEDICAL);
+    g_assert_nonnull (strstr (summary, "not the psychotherapy notes"));
+  }
+
+  /* Supervisors never grant. */
+  {
+    CfdConsentTerms terms = { .supervisor = "Sam Supervisor",
+                              .purpose = "x",
+                              .obtained_on = "2026-01-01",
+                              .method = "verbal with witness" };
+
+    g_assert_null (cfd_vault_grant_consent (f->vault, f->patient, &terms, &error));
+    g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
+  }
+}
+
+static void
+test_date_range (Fixture *f, gconstpointer data)
+{
+  CfdConsentTerms terms = {
+    .supervisor = "Sam Supervisor",
+    .scope = CFD_CONSENT_SCOPE_ALL,
+    .records_from = 1000000,
+    .records_to = 2000000,
+    .purpose = "Case review",
+    .obtained_on = "2026-11-01",
+    .method = "verbal with witness",
+  };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *id = cfd_vault_grant_consent (f->vault, f->patient, &terms, &error);
+  g_autofree char *authorization = NULL;
+
+  g_assert_no_error (error);
+  switch_user (f, TRUE);
+  g_assert_true (
+      cfd_consent_check_access (f->vault, f->patient, TRUE, TRUE, 1500000, &authorization, &error));
+  g_clear_pointer (&authorization, g_free);
+  g_assert_false (cfd_consent_check_access (f->vault, f->patient, TRUE, FALSE, 2000001,
+                                            &authorization, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
+}
+
+static void
+test_invalid_terms (Fixture *f, gconstpointer data)
+{
+  CfdConsentTerms good = { .supervisor = "Sam Supervisor",
+                           .purpose = "Supervision",
+                           .obtained_on = "2026-11-01",
+                           .method = "signed form" };
+  CfdConsentTerms bad;
+  g_autoptr (GError) error = NULL;
+
+  bad = good;
+  bad.purpose = "  ";
+  g_assert_null (cfd_vault_grant_consent (f->vault, f->patient, &bad, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  bad = good;
+  bad.obtained_on = "2026-02-30";
+  g_assert_null (cfd_vault_grant_consent (f->vault, f->patient, &bad, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  bad = good;
+  bad.expires = fake_now / G_USEC_PER_SEC - 10;
+  g_assert_null (cfd_vault_grant_consent (f->vault, f->patient, &bad, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  bad = good;
+  bad.supervisor = "Test Owner";
+  g_assert_null (cfd_vault_grant_consent (f->vault, f->patient, &bad, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  bad = good;
+  bad.supervisor = "Nobody";
+  g_assert_null (cfd_vault_grant_consent (f->vault, f->patient, &bad, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND);
+}
+
+static GBytes *
+patient_sealed (CfdVault *vault, const char *patient_id, guint *version, guint64 *revision)
+{
+  sqlite3_stmt *stmt = NULL;
+  GBytes *bytes;
+
+  sqlite3_prepare_v2 (cfd_db_handle (cfd_vault_get_db (vault, NULL)),
+                      "SELECT sealed, key_version, revision FROM patients WHERE id = ?", -1, &stmt,
+                      NULL);
+  sqlite3_bind_text (stmt, 1, patient_id, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  bytes = g_bytes_new (sqlite3_column_blob (stmt, 0), (gsize)sqlite3_column_bytes (stmt, 0));
+  *version = (guint)sqlite3_column_int64 (stmt, 1);
+  *revision = (guint64)sqlite3_column_int64 (stmt, 2);
+  sqlite3_finalize (stmt);
+  return bytes;
+}
+
+static void
+test_revoke_rotates (Fixture *f, gconstpointer data)
+{
+  g_autofree char *consent = grant (f, CFD_CONSENT_SCOPE_ALL, 0);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CfdPatient) patient = NULL;
+  g_autoptr (CfdSecret) saved_key = NULL;
+  g_autoptr (GBytes) sealed = NULL;
+  guint version;
+  guint64 revision;
+
+  /* The supervisor keeps a copy of the key while they may. */
+  switch_user (f, TRUE);
+  {
+    const guint8 *key = cfd_patient_key_get (f->vault, f->patient, 1, &error);
+
+    g_assert_no_error (error);
+    saved_key = cfd_secret_new_from_data (key, CFD_KEY_BYTES);
+  }
+
+  switch_user (f, FALSE);
+  g_assert_true (cfd_vault_revoke_consent (f->vault, consent, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr (GVariant) change = NULL;
+    GVariantDict dict;
+
+    g_variant_dict_init (&dict, NULL);
+    g_variant_dict_insert (&dict, CFD_PATIENT_PRONOUNS, "s", "she/her");
+    change = g_variant_ref_sink (g_variant_dict_end (&dict));
+    g_assert_true (cfd_vault_update_patient (f->vault, f->patient, change, &error));
+  }
+  sealed = patient_sealed (f->vault, f->patient, &version, &revision);
+  g_assert_cmpuint (version, ==, 2);
+
+  /* The old key opens nothing written after the revocation. */
+  {
+    g_autoptr (CfdAd) ad = cfd_ad_new ("confidant/field");
+    g_autoptr (GBytes) plain = NULL;
+    const guint8 *ad_data;
+    gsize ad_len, len;
+    const guint8 *bytes = g_bytes_get_data (sealed, &len);
+
+    for (guint v = 1; v <= 2; v++)
+      {
+        g_clear_pointer (&ad, cfd_ad_free);
+        ad = cfd_ad_new ("confidant/field");
+        cfd_ad_add_uint (ad, CFD_FIELD_FORMAT_VERSION);
+        cfd_ad_add_string (ad, cfd_vault_get_id (f->vault));
+        cfd_ad_add_string (ad, f->patient);
+        cfd_ad_add_string (ad, "patients");
+        cfd_ad_add_string (ad, f->patient);
+        cfd_ad_add_uint (ad, revision);
+        cfd_ad_add_uint (ad, v);
+        ad_data = cfd_ad_data (ad, &ad_len);
+        plain = cfd_aead_open (saved_key->data, bytes, len, ad_data, ad_len);
+        g_assert_null (plain);
+      }
+  }
+
+  switch_user (f, TRUE);
+  g_assert_cmpuint (visible_patients (f), ==, 0);
+  patient = cfd_vault_get_patient (f->vault, f->patient, &error);
+  g_assert_null (patient);
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
+  g_clear_error (&error);
+
+  /* The practice still reads everything, under the new key. */
+  switch_user (f, FALSE);
+  patient = cfd_vault_get_patient (f->vault, f->patient, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cfd_patient_get_detail (patient, CFD_PATIENT_PRONOUNS), ==, "she/her");
+}
+
+static void
+test_expiry (Fixture *f, gconstpointer data)
+{
+  gint64 expires = fake_now / G_USEC_PER_SEC + 86400;
+  g_autofree char *consent = grant (f, CFD_CONSENT_SCOPE_ALL, expires);
+  g_autoptr (GError) error = NULL;
+
+  switch_user (f, TRUE);
+  g_assert_cmpuint (visible_patients (f), ==, 1);
+
+  /* Refused from the moment it expires, before any rotation. */
+  fake_now = (expires + 1) * G_USEC_PER_SEC;
+  g_assert_cmpuint (visible_patients (f), ==, 0);
+
+  /* The practice's next unlock withdraws the key. */
+  switch_user (f, FALSE);
+  switch_user (f, TRUE);
+  g_assert_null (cfd_patient_key_get (f->vault, f->patient, 2, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
+}
+
+static void
+exec_sql (CfdVault *vault, const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (cfd_db_handle (cfd_vault_get_db (vault, NULL)), sql, NULL, NULL, &message)
+      != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+}
+
+/* A supervisor who holds the database key extends their own consent. */
+static void
+test_tampered_consent (Fixture *f, gconstpointer data)
+{
+  gint64 expires = fake_now / G_USEC_PER_SEC + 86400;
+  g_autofree char *consent = grant (f, CFD_CONSENT_SCOPE_ALL, expires);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CfdPatient) patient = NULL;
+  g_autofree char *sql = NULL;
+
+  switch_user (f, TRUE);
+  sql = g_strdup_printf ("UPDATE consents SET expires = NULL WHERE id = '%s'", consent);
+  exec_sql (f->vault, sql);
+  patient = cfd_vault_get_patient (f->vault, f->patient, &error);
+  g_assert_null (patient);
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_TAMPERED);
+}
+
+static char *
+signed_record (Fixture *f, CfdRecordKind kind, const char *field, const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  GVariantDict dict;
+  g_autoptr (GVariant) content = NULL;
+  char *id;
+
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, field, "s", text);
+  content = g_variant_ref_sink (g_variant_dict_end (&dict));
+  id = cfd_vault_create_record (f->vault, f->patient, kind, fake_now / G_USEC_PER_SEC, content,
+                                &error);
+  g_assert_no_error (error);
+  if (!cfd_vault_sign_record (f->vault, id, &error))
+    g_assert_no_error (error);
+  return id;
+}
+
+/* Medical scope: the progress note is in, the integration note (a
+ * psychotherapy note) is out: in the timeline, when opened, in search. */
+static void
+test_record_scope (Fixture *f, gconstpointer data)
+{
+  g_autofree char *progress = signed_record (f, CFD_RECORD_PROGRESS, "subjective",
+                                             "Sleeping better since the second session");
+  g_autofree char *integration
+      = signed_record (f, CFD_RECORD_INTEGRATION, "intentions", "Zanzibarian lighthouse imagery");
+  g_autofree char *consent = grant (f, CFD_CONSENT_SCOPE_MEDICAL, 0);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GListModel) timeline = NULL;
+  g_autoptr (GListModel) hits = NULL;
+  g_autoptr (CfdRecord) record = NULL;
+
+  switch_user (f, TRUE);
+  timeline = cfd_vault_list_records (f->vault, f->patient, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (timeline), ==, 1);
+  record = cfd_vault_get_record (f->vault, progress, &error);
+  g_assert_no_error (error);
+  g_clear_object (&record);
+  record = cfd_vault_get_record (f->vault, integration, &error);
+  g_assert_null (record);
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
+  g_clear_error (&error);
+  hits = cfd_vault_search (f->vault, "Zanzibarian", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (hits), ==, 0);
+  g_clear_object (&hits);
+  hits = cfd_vault_search (f->vault, "sleeping", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (hits), ==, 1);
+}
+
+static void
+test_review (Fixture *f, gconstpointer data)
+{
+  g_autofree char *progress
+      = signed_record (f, CFD_RECORD_PROGRESS, "subjective", "Mood brighter this week");
+  g_autofree char *consent = grant (f, CFD_CONSENT_SCOPE_ALL, 0);
+  g_autofree char *comment = NULL;
+  g_autofree char *cosign = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GListModel) reviews = NULL;
+  g_autoptr (CfdRecord) record = NULL;
+
+  /* Only supervisors review. */
+  g_assert_null (cfd_vault_cosign_record (f->vault, progress, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
+  g_clear_error (&error);
+
+  switch_user (f, TRUE);
+  comment = cfd_vault_add_review_comment (f->vault, progress, "Consider the sleep diary.", &error);
+  g_assert_no_error (error);
+  cosign = cfd_vault_cosign_record (f->vault, progress, &error);
+  g_assert_no_error (error);
+  g_assert_null (cfd_vault_add_review_comment (f->vault, progress, "   ", &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+
+  /* The practice sees both, verified; the record is unchanged. */
+  switch_user (f, FALSE);
+  reviews = cfd_vault_list_reviews (f->vault, progress, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (reviews), ==, 2);
+  {
+    g_autoptr (CfdReview) first = g_list_model_get_item (reviews, 0);
+    g_autoptr (CfdReview) second = g_list_model_get_item (reviews, 1);
+    CfdReview *c = cfd_review_get_kind (first) == CFD_REVIEW_COMMENT ? first : second;
+
+    g_assert_cmpstr (cfd_review_get_text (c), ==, "Consider the sleep diary.");
+    g_assert_cmpstr (cfd_review_get_author_id (c), ==, f->supervisor);
+  }
+  record = cfd_vault_get_record (f->vault, progress, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cfd_record_get_revision (record), ==, 1);
+
+  /* Revocation re-seals records and reviews; the practice still reads them. */
+  g_clear_object (&reviews);
+  g_assert_true (cfd_vault_revoke_consent (f->vault, consent, &error));
+  g_assert_no_error (error);
+  reviews = cfd_vault_list_reviews (f->vault, progress, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (reviews), ==, 2);
+  g_clear_object (&record);
+  record = cfd_vault_get_record (f->vault, progress, &error);
+  g_assert_no_error (error);
+
+  /* A review whose signature no longer matches is reported. */
+  {
+    g_autofree char *sql = g_strdup_printf (
+        "DROP TRIGGER reviews_immutable; UPDATE reviews SET created = created + 1 WHERE id = '%s'",
+        comment);
+
+    g_clear_object (&reviews);
+    exec_sql (f->vault, sql);
+    reviews = cfd_vault_list_reviews (f->vault, progress, &error);
+    g_assert_null (reviews);
+    g_assert_error (error, CFD_ERROR, CFD_ERROR_TAMPERED);
+  }
+}
+
+int
+main (int argc, char *argv[])
+{
+  cfd_test_init (&argc, &argv);
+#define ADD(path, func) \
+  g_test_add ("/confidant/consent/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("without-consent", test_without_consent);
+  ADD ("grant-and-scope", test_grant_and_scope);
+  ADD ("date-range", test_date_range);
+  ADD ("invalid-terms", test_invalid_terms);
+  ADD ("revoke-rotates", test_revoke_rotates);
+  ADD ("expiry", test_expiry);
+  ADD ("tampered", test_tampered_consent);
+  ADD ("record-scope", test_record_scope);
+  ADD ("review", test_review);
+  return g_test_run ();
+}

@@ -1,0 +1,489 @@
+/* test-vault.c: creating, unlocking, locking, recovery, users, and what damage looks like. */
+#include "config.h"
+
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
+
+#include "cfd-test-util.h"
+
+static char *
+file_in (const char *dir, const char *name)
+{
+  return g_build_filename (dir, name, NULL);
+}
+
+static void
+test_create_permissions (void)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *recovery = NULL;
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, &recovery);
+  g_autofree char *db = file_in (path, CFD_VAULT_DATABASE_NAME);
+  g_autofree char *keyring = file_in (path, CFD_VAULT_KEYRING_NAME);
+  struct stat st;
+
+  g_assert_true (cfd_vault_is_unlocked (vault));
+  g_assert_cmpint (cfd_vault_get_user_role (vault), ==, CFD_ROLE_OWNER);
+  g_assert_cmpuint (strlen (recovery), ==, 44);
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  g_assert_cmpint (g_stat (db, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (keyring, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+}
+
+static void
+test_create_refuses_existing (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, NULL);
+  g_autoptr (CfdVault) again = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *recovery = NULL;
+
+  again = cfd_vault_create (path, "Someone", "pass", &recovery, &error);
+  g_assert_null (again);
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_EXISTS);
+  g_assert_true (cfd_vault_is_unlocked (vault));
+}
+
+static void
+test_lock_unlock (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, NULL);
+  g_autoptr (CfdVault) reopened = NULL;
+  g_autoptr (GError) error = NULL;
+
+  cfd_vault_lock (vault);
+  g_assert_false (cfd_vault_is_unlocked (vault));
+
+  reopened = cfd_vault_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (cfd_vault_unlock (reopened, NULL, CFD_TEST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (cfd_vault_get_user_name (reopened), ==, "Test Owner");
+  g_assert_true (cfd_vault_unlock (vault, "Test Owner", CFD_TEST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_settings_took_effect (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  sqlite3 *db = cfd_db_handle (cfd_vault_get_db (vault, NULL));
+  static const struct
+  {
+    const char *sql;
+    const char *expected;
+  } checks[] = {
+    { "PRAGMA journal_mode", "wal" }, { "PRAGMA synchronous", "2" },
+    { "PRAGMA foreign_keys", "1" },   { "PRAGMA secure_delete", "1" },
+    { "PRAGMA temp_store", "2" },     { "PRAGMA cipher_page_size", "4096" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
+    {
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (db, checks[i].sql, -1, &stmt, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      g_assert_cmpstr ((const char *)sqlite3_column_text (stmt, 0), ==, checks[i].expected);
+      sqlite3_finalize (stmt);
+    }
+  g_assert_cmpint (cfd_db_schema_version (cfd_vault_get_db (vault, NULL)), ==,
+                   cfd_db_latest_schema_version ());
+}
+
+static gint64
+count_rows (CfdVault *vault, const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (
+      sqlite3_prepare_v2 (cfd_db_handle (cfd_vault_get_db (vault, NULL)), sql, -1, &stmt, NULL), ==,
+      SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+static void
+test_wrong_passphrase (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, NULL);
+  g_autofree char *db_path = file_in (path, CFD_VAULT_DATABASE_NAME);
+  g_autofree char *keyring_path = file_in (path, CFD_VAULT_KEYRING_NAME);
+  g_autoptr (GBytes) db_before = NULL;
+  g_autoptr (GBytes) db_after = NULL;
+  g_autoptr (CfdKeyring) keyring = NULL;
+  g_autoptr (GError) error = NULL;
+
+  cfd_vault_lock (vault);
+  db_before = cfd_test_read_bytes (db_path);
+
+  g_assert_false (cfd_vault_unlock (vault, NULL, "not the passphrase", &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_WRONG_PASSPHRASE);
+  g_assert_false (cfd_vault_is_unlocked (vault));
+  g_assert_null (strstr (error->message, "not the passphrase"));
+  g_clear_error (&error);
+
+  /* The database is untouched; the failure waits in the keyring. */
+  db_after = cfd_test_read_bytes (db_path);
+  g_assert_true (g_bytes_equal (db_before, db_after));
+  keyring = cfd_keyring_load (keyring_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (keyring->failed_unlocks->len, ==, 1);
+  g_clear_pointer (&keyring, cfd_keyring_free);
+
+  /* At the next unlock it moves into the audit log, exactly once. */
+  g_assert_true (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (vault, "SELECT count(*) FROM audit_log WHERE action = "
+                                      "'vault.unlock' AND outcome = 'failure'"),
+                   ==, 1);
+  keyring = cfd_keyring_load (keyring_path, &error);
+  g_assert_cmpuint (keyring->failed_unlocks->len, ==, 0);
+  cfd_vault_lock (vault);
+  g_assert_true (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+  g_assert_cmpint (count_rows (vault, "SELECT count(*) FROM audit_log WHERE action = "
+                                      "'vault.unlock' AND outcome = 'failure'"),
+                   ==, 1);
+}
+
+static void
+test_unknown_user (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autoptr (GError) error = NULL;
+
+  cfd_vault_lock (vault);
+  g_assert_false (cfd_vault_unlock (vault, "Nobody", CFD_TEST_PASSPHRASE, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND);
+}
+
+static void
+test_recovery (void)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *recovery = NULL;
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, &recovery);
+  g_autoptr (GError) error = NULL;
+  guint8 other_raw[CFD_RECOVERY_KEY_BYTES] = { 1, 2, 3 };
+  g_autofree char *other = cfd_recovery_key_format (other_raw);
+
+  cfd_vault_lock (vault);
+
+  g_assert_false (cfd_vault_recover (vault, other, "new passphrase", &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_WRONG_RECOVERY_KEY);
+  g_clear_error (&error);
+  g_assert_false (cfd_vault_recover (vault, "not-a-key", "new passphrase", &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_WRONG_RECOVERY_KEY);
+  g_clear_error (&error);
+  g_assert_false (cfd_vault_is_unlocked (vault));
+
+  g_assert_true (cfd_vault_recover (vault, recovery, "new passphrase", &error));
+  g_assert_no_error (error);
+  g_assert_true (cfd_vault_is_unlocked (vault));
+  cfd_vault_lock (vault);
+
+  g_assert_false (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_WRONG_PASSPHRASE);
+  g_clear_error (&error);
+  g_assert_true (cfd_vault_unlock (vault, NULL, "new passphrase", &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_change_passphrase (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_false (cfd_vault_change_passphrase (vault, "wrong", "next", &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_WRONG_PASSPHRASE);
+  g_clear_error (&error);
+  g_assert_false (cfd_vault_change_passphrase (vault, CFD_TEST_PASSPHRASE, "", &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+
+  g_assert_true (cfd_vault_change_passphrase (vault, CFD_TEST_PASSPHRASE, "next", &error));
+  g_assert_no_error (error);
+  cfd_vault_lock (vault);
+  g_assert_false (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+  g_clear_error (&error);
+  g_assert_true (cfd_vault_unlock (vault, NULL, "next", &error));
+}
+
+static void
+test_add_user (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *nested = NULL;
+  g_autoptr (GPtrArray) users = NULL;
+
+  id = cfd_vault_add_user (vault, "Sam Supervisor", CFD_ROLE_SUPERVISOR, "sam's passphrase",
+                           &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (id);
+  g_assert_null (cfd_vault_add_user (vault, "Sam Supervisor", CFD_ROLE_SUPERVISOR, "x", &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_EXISTS);
+  g_clear_error (&error);
+  users = cfd_vault_list_users (vault);
+  g_assert_cmpuint (users->len, ==, 2);
+
+  cfd_vault_lock (vault);
+  g_assert_true (cfd_vault_unlock (vault, "Sam Supervisor", "sam's passphrase", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cfd_vault_get_user_role (vault), ==, CFD_ROLE_SUPERVISOR);
+
+  /* Only the owner adds users. */
+  nested = cfd_vault_add_user (vault, "Eve", CFD_ROLE_THERAPIST, "eve", &error);
+  g_assert_null (nested);
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
+}
+
+static void
+test_lock_forgets_everything (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autofree char *patient = cfd_test_add_patient (vault, "Lock Test");
+  g_autoptr (GError) error = NULL;
+  gboolean locked_signal = FALSE;
+
+  g_signal_connect_swapped (vault, "locked", G_CALLBACK (g_nullify_pointer), &locked_signal);
+  locked_signal = TRUE;
+  g_assert_cmpuint (cfd_vault_count_live_secrets_for_testing (vault), >, 1);
+  cfd_vault_lock (vault);
+  g_assert_false (locked_signal);
+  g_assert_cmpuint (cfd_vault_count_live_secrets_for_testing (vault), ==, 0);
+  g_assert_null (cfd_vault_get_db (vault, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_LOCKED);
+  g_clear_error (&error);
+  g_assert_null (cfd_vault_get_patient (vault, patient, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_LOCKED);
+}
+
+static void
+test_damaged_database (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, NULL);
+  g_autofree char *db_path = file_in (path, CFD_VAULT_DATABASE_NAME);
+  g_autoptr (GError) error = NULL;
+
+  cfd_vault_lock (vault);
+  /* Inside the first page, past SQLCipher's salt: its HMAC fails. */
+  cfd_test_flip_byte (db_path, 2000);
+  g_assert_false (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_DAMAGED_DATABASE);
+  g_assert_false (cfd_vault_is_unlocked (vault));
+}
+
+static void
+test_damaged_keyring (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, NULL);
+  g_autofree char *keyring_path = file_in (path, CFD_VAULT_KEYRING_NAME);
+  g_autoptr (CfdVault) reopened = NULL;
+  g_autoptr (GError) error = NULL;
+
+  cfd_vault_lock (vault);
+  cfd_test_flip_byte (keyring_path, 40);
+  reopened = cfd_vault_open (path, &error);
+  g_assert_null (reopened);
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_DAMAGED_KEYRING);
+  g_clear_error (&error);
+  g_assert_false (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_DAMAGED_KEYRING);
+}
+
+static void
+test_foreign_keyring (void)
+{
+  g_autofree char *path_a = NULL, *path_b = NULL;
+  g_autoptr (CfdVault) a = cfd_test_vault_new (&path_a, NULL);
+  g_autoptr (CfdVault) b = cfd_test_vault_new (&path_b, NULL);
+  g_autofree char *keyring_a = file_in (path_a, CFD_VAULT_KEYRING_NAME);
+  g_autofree char *keyring_b = file_in (path_b, CFD_VAULT_KEYRING_NAME);
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (CfdVault) mixed = NULL;
+  g_autoptr (GError) error = NULL;
+
+  cfd_vault_lock (a);
+  cfd_vault_lock (b);
+  bytes = cfd_test_read_bytes (keyring_b);
+  g_assert_true (g_file_set_contents (keyring_a, g_bytes_get_data (bytes, NULL),
+                                      (gssize)g_bytes_get_size (bytes), NULL));
+  mixed = cfd_vault_open (path_a, &error);
+  g_assert_no_error (error);
+  g_assert_false (cfd_vault_unlock (mixed, NULL, CFD_TEST_PASSPHRASE, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_DAMAGED_KEYRING);
+}
+
+static void
+test_weak_kdf_refused_outside_tests (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, NULL);
+  g_autoptr (GError) error = NULL;
+
+  cfd_vault_lock (vault);
+  cfd_kdf_allow_weak_params_for_testing (FALSE);
+  g_assert_false (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+  cfd_kdf_allow_weak_params_for_testing (TRUE);
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_WEAK_KDF);
+}
+
+static void
+unlocked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GMainLoop *loop = user_data;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (cfd_vault_unlock_finish (CFD_VAULT (source), result, &error));
+  g_assert_no_error (error);
+  g_main_loop_quit (loop);
+}
+
+static void
+test_unlock_async (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+  cfd_vault_lock (vault);
+  cfd_vault_unlock_async (vault, NULL, CFD_TEST_PASSPHRASE, NULL, unlocked_cb, loop);
+  g_main_loop_run (loop);
+  g_assert_true (cfd_vault_is_unlocked (vault));
+}
+
+static char *
+raw_key_hex (const char *path)
+{
+  g_autofree char *keyring_path = file_in (path, CFD_VAULT_KEYRING_NAME);
+  g_autoptr (CfdKeyring) keyring = cfd_keyring_load (keyring_path, NULL);
+  g_autoptr (CfdSecret) secrets = NULL;
+  g_autoptr (GError) error = NULL;
+
+  secrets = cfd_keyring_user_unwrap (cfd_keyring_find_owner (keyring), keyring->vault_id,
+                                     CFD_TEST_PASSPHRASE, &error);
+  g_assert_no_error (error);
+  return cfd_hex_encode (secrets->data + CFD_SECRETS_DB_KEY, CFD_KEY_BYTES);
+}
+
+/* The database is a standard SQLCipher file: the stock shell reads it with
+ * the raw key and nothing without. */
+static void
+test_sqlcipher_shell (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, NULL);
+  g_autofree char *db_path = file_in (path, CFD_VAULT_DATABASE_NAME);
+  g_autofree char *hex = NULL;
+  g_autofree char *with_key = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *shell = g_find_program_in_path ("sqlcipher");
+  int status = 0;
+
+  if (shell == NULL)
+    {
+      g_test_skip ("the sqlcipher shell is not installed");
+      return;
+    }
+  g_free (cfd_test_add_patient (vault, "Shell Test"));
+  cfd_vault_lock (vault);
+  hex = raw_key_hex (path);
+
+  {
+    const char *argv[] = { shell, db_path, "SELECT count(*) FROM patients;", NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                                 &status, NULL));
+    g_assert_false (g_spawn_check_wait_status (status, NULL));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+  with_key = g_strdup_printf ("PRAGMA key = \"x'%s'\"; PRAGMA cipher_page_size = 4096; "
+                              "SELECT count(*) FROM patients;",
+                              hex);
+  {
+    const char *argv[] = { shell, db_path, with_key, NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                                 &status, NULL));
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    g_assert_cmpstr (g_strstrip (out), ==, "1");
+  }
+}
+
+static gpointer
+lock_in_thread (gpointer data)
+{
+  cfd_vault_lock (CFD_VAULT (data));
+  return NULL;
+}
+
+/* A lock waits for a job that uses the database (a backup on a worker
+ * thread, say), and no job starts once the vault is locked. */
+static void
+test_lock_waits_for_jobs (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  CfdVaultJob *job = cfd_vault_job_begin (vault, &error);
+  GThread *thread;
+  gint64 deadline;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (job);
+  thread = g_thread_new ("lock", lock_in_thread, vault);
+
+  /* While the job runs, the database stays open. */
+  deadline = g_get_monotonic_time () + G_USEC_PER_SEC / 5;
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_assert_nonnull (cfd_vault_get_db (vault, NULL));
+      g_thread_yield ();
+    }
+  cfd_vault_job_end (job);
+  g_thread_join (thread);
+  g_assert_false (cfd_vault_is_unlocked (vault));
+
+  g_assert_null (cfd_vault_job_begin (vault, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_LOCKED);
+}
+
+int
+main (int argc, char *argv[])
+{
+  cfd_test_init (&argc, &argv);
+  g_test_add_func ("/confidant/vault/create/permissions", test_create_permissions);
+  g_test_add_func ("/confidant/vault/create/refuses-existing", test_create_refuses_existing);
+  g_test_add_func ("/confidant/vault/unlock/round-trip", test_lock_unlock);
+  g_test_add_func ("/confidant/vault/unlock/async", test_unlock_async);
+  g_test_add_func ("/confidant/vault/unlock/wrong-passphrase", test_wrong_passphrase);
+  g_test_add_func ("/confidant/vault/unlock/unknown-user", test_unknown_user);
+  g_test_add_func ("/confidant/vault/unlock/weak-kdf-refused", test_weak_kdf_refused_outside_tests);
+  g_test_add_func ("/confidant/vault/settings", test_settings_took_effect);
+  g_test_add_func ("/confidant/vault/recovery", test_recovery);
+  g_test_add_func ("/confidant/vault/passphrase-change", test_change_passphrase);
+  g_test_add_func ("/confidant/vault/users/add", test_add_user);
+  g_test_add_func ("/confidant/vault/lock/forgets-everything", test_lock_forgets_everything);
+  g_test_add_func ("/confidant/vault/lock/waits-for-jobs", test_lock_waits_for_jobs);
+  g_test_add_func ("/confidant/vault/damage/database", test_damaged_database);
+  g_test_add_func ("/confidant/vault/damage/keyring", test_damaged_keyring);
+  g_test_add_func ("/confidant/vault/damage/foreign-keyring", test_foreign_keyring);
+  g_test_add_func ("/confidant/vault/sqlcipher-shell", test_sqlcipher_shell);
+  return g_test_run ();
+}
