@@ -12,10 +12,41 @@
 /* File layout (docs/FORMATS.md): magic, version (u32 BE), payload length
  * (u32 BE), a GVariant in normal form, then BLAKE2b-256 of everything before it. */
 static const guint8 keyring_magic[8] = { 'C', 'F', 'D', 'K', 'E', 'Y', 'R', 'G' };
-#define HEADER_BYTES    16
-#define KEYRING_V1_TYPE "(sxayaya(sssuttayayayayx)a(say)a(xs))"
-#define WRAPPED_BYTES   (CFD_AEAD_NONCE_BYTES + CFD_SECRETS_BYTES + CFD_AEAD_TAG_BYTES)
-#define MAX_NAME_BYTES  256
+#define HEADER_BYTES     16
+#define KEYRING_V1_TYPE  "(sxayaya(sssuttayayayayx)a(say)a(xs))"
+#define WRAPPED_BYTES    (CFD_AEAD_NONCE_BYTES + CFD_SECRETS_BYTES + CFD_AEAD_TAG_BYTES)
+#define WRAPPED_V1_BYTES (CFD_AEAD_NONCE_BYTES + CFD_SECRETS_V1_BYTES + CFD_AEAD_TAG_BYTES)
+
+/* Version 2 files hold version 1 entries until their user next unlocks. */
+static gboolean
+is_wrapped_size (gsize len, guint32 version)
+{
+  return len == WRAPPED_BYTES ? version >= 2 : len == WRAPPED_V1_BYTES;
+}
+
+/* Unwrapped secrets of either entry size, in a buffer of the current size
+ * (a version 1 entry's owner pin left all zero). */
+static CfdSecret *
+secrets_from_plain (GBytes *plain)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (plain, &len);
+  CfdSecret *secrets;
+
+  if (len != CFD_SECRETS_BYTES && len != CFD_SECRETS_V1_BYTES)
+    return NULL;
+  secrets = cfd_secret_new (CFD_SECRETS_BYTES);
+  memcpy (secrets->data, data, len);
+  return secrets;
+}
+
+gboolean
+cfd_secrets_owner_pinned (const CfdSecret *secrets)
+{
+  g_return_val_if_fail (secrets->len == CFD_SECRETS_BYTES, FALSE);
+  return !sodium_is_zero (secrets->data + CFD_SECRETS_OWNER_SIGN_PK, CFD_SIGN_PK_BYTES);
+}
+#define MAX_NAME_BYTES 256
 
 static void
 user_free (gpointer data)
@@ -103,7 +134,7 @@ damaged (GError **error, const char *what)
 }
 
 static gboolean
-parse_users (CfdKeyring *keyring, GVariant *users, GError **error)
+parse_users (CfdKeyring *keyring, GVariant *users, guint32 version, GError **error)
 {
   GVariantIter iter;
   GVariant *child;
@@ -137,7 +168,7 @@ parse_users (CfdKeyring *keyring, GVariant *users, GError **error)
           || !copy_fixed (sign_pk, user->sign_pk, CFD_SIGN_PK_BYTES))
         return damaged (error, "a key has the wrong size");
       wrapped_data = g_variant_get_fixed_array (wrapped, &wrapped_len, 1);
-      if (wrapped_len != WRAPPED_BYTES)
+      if (!is_wrapped_size (wrapped_len, version))
         return damaged (error, "wrapped secrets have the wrong size");
       user->wrapped = g_bytes_new (wrapped_data, wrapped_len);
     }
@@ -148,7 +179,7 @@ parse_users (CfdKeyring *keyring, GVariant *users, GError **error)
 }
 
 static gboolean
-parse_recoveries (CfdKeyring *keyring, GVariant *recoveries, GError **error)
+parse_recoveries (CfdKeyring *keyring, GVariant *recoveries, guint32 version, GError **error)
 {
   GVariantIter iter;
   const char *user_id;
@@ -165,7 +196,7 @@ parse_recoveries (CfdKeyring *keyring, GVariant *recoveries, GError **error)
       if (cfd_keyring_find_user (keyring, user_id) == NULL
           || cfd_keyring_find_recovery (keyring, user_id) != NULL)
         return damaged (error, "a recovery entry names an unknown user");
-      if (len != WRAPPED_BYTES)
+      if (!is_wrapped_size (len, version))
         return damaged (error, "a recovery entry has the wrong size");
       recovery = g_new0 (CfdKeyringRecovery, 1);
       recovery->user_id = g_strdup (user_id);
@@ -218,7 +249,7 @@ cfd_keyring_parse (const guint8 *data, gsize len, GError **error)
   memcpy (&payload_len, data + 12, 4);
   version = GUINT32_FROM_BE (version);
   payload_len = GUINT32_FROM_BE (payload_len);
-  if (version != CFD_KEYRING_FORMAT_VERSION)
+  if (version < CFD_KEYRING_OLDEST_VERSION || version > CFD_KEYRING_FORMAT_VERSION)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_UNSUPPORTED_VERSION,
                    "The keyring uses format version %u; this version of Confidant reads "
@@ -265,7 +296,8 @@ cfd_keyring_parse (const guint8 *data, gsize len, GError **error)
       damaged (error, "key check has the wrong size");
       return NULL;
     }
-  if (!parse_users (keyring, users, error) || !parse_recoveries (keyring, recoveries, error)
+  if (!parse_users (keyring, users, version, error)
+      || !parse_recoveries (keyring, recoveries, version, error)
       || !parse_failures (keyring, failures, error))
     return NULL;
 
@@ -488,6 +520,14 @@ cfd_keyring_wrap_unnormalised_for_testing (gboolean unnormalised)
 {
   wrap_unnormalised = unnormalised;
 }
+
+static gboolean wrap_v1;
+
+void
+cfd_keyring_wrap_v1_for_testing (gboolean v1)
+{
+  wrap_v1 = v1;
+}
 #endif
 
 gboolean
@@ -501,7 +541,7 @@ cfd_keyring_user_wrap (CfdKeyringUser *user,
   g_autoptr (CfdSecret) typed = passphrase_nfc (passphrase);
   g_autoptr (CfdAd) ad = NULL;
   const guint8 *ad_data;
-  gsize ad_len;
+  gsize ad_len, plain_len;
 
   g_return_val_if_fail (secrets->len == CFD_SECRETS_BYTES, FALSE);
 
@@ -521,7 +561,13 @@ cfd_keyring_user_wrap (CfdKeyringUser *user,
   ad = user_ad (user, vault_id);
   ad_data = cfd_ad_data (ad, &ad_len);
   g_clear_pointer (&user->wrapped, g_bytes_unref);
-  user->wrapped = cfd_aead_seal (kek->data, secrets->data, secrets->len, ad_data, ad_len);
+  plain_len = secrets->len;
+#ifdef CFD_TESTING
+  /* Writes an entry as keyring format version 1 did: no owner pin. */
+  if (wrap_v1)
+    plain_len = CFD_SECRETS_V1_BYTES;
+#endif
+  user->wrapped = cfd_aead_seal (kek->data, secrets->data, plain_len, ad_data, ad_len);
   return TRUE;
 }
 
@@ -535,7 +581,8 @@ unwrap_with (const CfdKeyringUser *user,
   g_autoptr (CfdAd) ad = NULL;
   g_autoptr (GBytes) plain = NULL;
   const guint8 *ad_data, *sealed;
-  gsize ad_len, sealed_len, plain_len;
+  CfdSecret *secrets;
+  gsize ad_len, sealed_len;
 
   if (!cfd_kdf_derive (kek->data, (const char *)passphrase->data, passphrase->len, user->salt,
                        &user->kdf, error))
@@ -550,7 +597,10 @@ unwrap_with (const CfdKeyringUser *user,
       g_set_error (error, CFD_ERROR, CFD_ERROR_WRONG_PASSPHRASE, "The passphrase is not correct");
       return NULL;
     }
-  return cfd_secret_new_from_data (g_bytes_get_data (plain, &plain_len), CFD_SECRETS_BYTES);
+  secrets = secrets_from_plain (plain);
+  if (secrets == NULL)
+    damaged (error, "wrapped secrets have the wrong size");
+  return secrets;
 }
 
 CfdSecret *
@@ -748,7 +798,7 @@ cfd_keyring_recovery_unwrap (const CfdKeyringRecovery *recovery,
   g_autoptr (CfdAd) ad = recovery_ad (vault_id, recovery->user_id);
   g_autoptr (GBytes) plain = NULL;
   const guint8 *ad_data, *sealed;
-  gsize ad_len, sealed_len, plain_len;
+  gsize ad_len, sealed_len;
 
   recovery_kek (kek->data, vault_id, raw);
   ad_data = cfd_ad_data (ad, &ad_len);
@@ -756,5 +806,5 @@ cfd_keyring_recovery_unwrap (const CfdKeyringRecovery *recovery,
   plain = cfd_aead_open (kek->data, sealed, sealed_len, ad_data, ad_len);
   if (plain == NULL)
     return NULL;
-  return cfd_secret_new_from_data (g_bytes_get_data (plain, &plain_len), CFD_SECRETS_BYTES);
+  return secrets_from_plain (plain);
 }

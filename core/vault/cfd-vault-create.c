@@ -167,6 +167,8 @@ cfd_vault_create (const char *path,
   cfd_keyring_compute_key_check (self->keyring->db_key_check, vault_id, db_key->data);
 
   owner = cfd_vault_new_keyring_user (owner_name, CFD_ROLE_OWNER, db_key->data, now, &secrets);
+  /* The owner trusts their own signing key: it is the vault's root of trust. */
+  memcpy (secrets->data + CFD_SECRETS_OWNER_SIGN_PK, owner->sign_pk, CFD_SIGN_PK_BYTES);
   g_ptr_array_add (self->keyring->users, owner);
   cfd_vault_choose_kdf_params (&owner->kdf);
   if (!cfd_keyring_user_wrap (owner, vault_id, passphrase, secrets, error))

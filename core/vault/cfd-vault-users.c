@@ -165,6 +165,10 @@ cfd_vault_add_user (
 
   user = cfd_vault_new_keyring_user (name, role, self->secrets->data + CFD_SECRETS_DB_KEY,
                                      cfd_vault_now (self), &secrets);
+  /* The new user trusts the owner key the owner's own passphrase vouched
+   * for at this unlock, never whatever the keyring file says. */
+  memcpy (secrets->data + CFD_SECRETS_OWNER_SIGN_PK,
+          self->secrets->data + CFD_SECRETS_OWNER_SIGN_PK, CFD_SIGN_PK_BYTES);
   cfd_vault_choose_kdf_params (&user->kdf);
   id = g_strdup (user->id);
   g_ptr_array_add (self->keyring->users, user);

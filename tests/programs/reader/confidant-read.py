@@ -102,7 +102,7 @@ def read_backup_header(data):
 def read_keyring(data):
     need(data[:8] == b"CFDKEYRG", "not a keyring")
     version, n = struct.unpack(">II", data[8:16])
-    need(version == 1 and len(data) == 48 + n, "keyring size or version")
+    need(version in (1, 2) and len(data) == 48 + n, "keyring size or version")
     need(blake2b(data[: 16 + n]) == data[16 + n :], "keyring checksum")
     vault_id, created, key_check, db_salt, users, recoveries, failures = variant(
         "(sxayaya(sssuttayayayayx)a(say)a(xs))", data[16 : 16 + n]
@@ -121,8 +121,11 @@ def read_keyring(data):
 
 def split_secrets(plain, user):
     # database key (32) || X25519 secret (32) || Ed25519 secret (64: seed || public key)
-    need(len(plain) == 128, "wrapped secrets of %d bytes" % len(plain))
-    secrets = {"db_key": plain[:32], "box_sk": plain[32:64], "sign_sk": plain[64:]}
+    # || the owner's Ed25519 public key as this user trusts it (32; not in an
+    # entry from keyring format version 1)
+    need(len(plain) in (128, 160), "wrapped secrets of %d bytes" % len(plain))
+    secrets = {"db_key": plain[:32], "box_sk": plain[32:64], "sign_sk": plain[64:128],
+               "owner_pin": plain[128:]}
     need(secrets["sign_sk"][32:] == user["sign_pk"], "Ed25519 secret's public half")
     need(sodium.crypto_scalarmult_base(secrets["box_sk"]) == user["box_pk"], "X25519 key pair")
     return secrets
@@ -361,6 +364,11 @@ def unlock(keyring, args):
               % (me["name"], me["opslimit"], me["memlimit"] >> 20))
     need(blake2b(lp("confidant/db-key-check/v1", keyring["vault_id"]), key=secrets["db_key"])
          == keyring["key_check"], "database key check")
+    # "Wrapped secrets": the owner key pinned in the user's own entry must be
+    # the keyring's owner key (a version 1 entry has no pin yet).
+    owner = next(u for u in keyring["users"] if u["role"] == "owner")
+    need(not secrets["owner_pin"] or secrets["owner_pin"] == owner["sign_pk"],
+         "the keyring's owner key is not the one pinned in this user's entry")
     return me, secrets
 
 
