@@ -12,8 +12,10 @@
 /* File layout (docs/FORMATS.md): magic, version (u32 BE), payload length
  * (u32 BE), a GVariant in normal form, then BLAKE2b-256 of everything before it. */
 static const guint8 keyring_magic[8] = { 'C', 'F', 'D', 'K', 'E', 'Y', 'R', 'G' };
-#define HEADER_BYTES     16
-#define KEYRING_V1_TYPE  "(sxayaya(sssuttayayayayx)a(say)a(xs))"
+#define HEADER_BYTES    16
+#define KEYRING_V1_TYPE "(sxayaya(sssuttayayayayx)a(say)a(xs))"
+/* Version 2 adds the signed roster (empty until the owner signs one). */
+#define KEYRING_V2_TYPE  "(sxayaya(sssuttayayayayx)a(say)a(xs)ay)"
 #define WRAPPED_BYTES    (CFD_AEAD_NONCE_BYTES + CFD_SECRETS_BYTES + CFD_AEAD_TAG_BYTES)
 #define WRAPPED_V1_BYTES (CFD_AEAD_NONCE_BYTES + CFD_SECRETS_V1_BYTES + CFD_AEAD_TAG_BYTES)
 
@@ -99,6 +101,7 @@ cfd_keyring_free (CfdKeyring *keyring)
   g_ptr_array_unref (keyring->users);
   g_ptr_array_unref (keyring->recoveries);
   g_array_unref (keyring->failed_unlocks);
+  g_clear_pointer (&keyring->roster, g_bytes_unref);
   g_free (keyring);
 }
 
@@ -233,7 +236,7 @@ cfd_keyring_parse (const guint8 *data, gsize len, GError **error)
   g_autoptr (GBytes) payload_bytes = NULL;
   g_autoptr (GVariant) payload = NULL;
   g_autoptr (GVariant) db_key_check = NULL, db_salt = NULL, users = NULL, recoveries = NULL,
-                       failures = NULL;
+                       failures = NULL, roster = NULL;
   g_autofree char *vault_id = NULL;
   guint8 checksum[CFD_HASH_BYTES];
   guint32 version, payload_len;
@@ -273,15 +276,20 @@ cfd_keyring_parse (const guint8 *data, gsize len, GError **error)
   /* Untrusted: GVariant checks every offset; normal form rules out a second
    * encoding of the same content. */
   payload_bytes = g_bytes_new (data + HEADER_BYTES, payload_len);
-  payload = cfd_variant_from_wire (G_VARIANT_TYPE (KEYRING_V1_TYPE), payload_bytes);
+  payload = cfd_variant_from_wire (
+      G_VARIANT_TYPE (version == 1 ? KEYRING_V1_TYPE : KEYRING_V2_TYPE), payload_bytes);
   if (payload == NULL)
     {
       damaged (error, "malformed contents");
       return NULL;
     }
 
-  g_variant_get (payload, "(sx@ay@ay@a(sssuttayayayayx)@a(say)@a(xs))", &vault_id, &created,
-                 &db_key_check, &db_salt, &users, &recoveries, &failures);
+  if (version == 1)
+    g_variant_get (payload, "(sx@ay@ay@a(sssuttayayayayx)@a(say)@a(xs))", &vault_id, &created,
+                   &db_key_check, &db_salt, &users, &recoveries, &failures);
+  else
+    g_variant_get (payload, "(sx@ay@ay@a(sssuttayayayayx)@a(say)@a(xs)@ay)", &vault_id, &created,
+                   &db_key_check, &db_salt, &users, &recoveries, &failures, &roster);
   if (!is_valid_id (vault_id))
     {
       damaged (error, "invalid vault id");
@@ -300,6 +308,14 @@ cfd_keyring_parse (const guint8 *data, gsize len, GError **error)
       || !parse_recoveries (keyring, recoveries, version, error)
       || !parse_failures (keyring, failures, error))
     return NULL;
+  /* Read here, trusted only once verified against a user's owner pin. */
+  if (roster != NULL && g_variant_n_children (roster) > 0)
+    {
+      gsize roster_len = 0;
+      const guint8 *roster_data = g_variant_get_fixed_array (roster, &roster_len, 1);
+
+      keyring->roster = g_bytes_new (roster_data, roster_len);
+    }
 
   return g_steal_pointer (&keyring);
 }
@@ -322,6 +338,7 @@ bytes_variant (GBytes *bytes)
 GBytes *
 cfd_keyring_serialize (const CfdKeyring *keyring)
 {
+  static const guint8 no_roster[1];
   GVariantBuilder users, recoveries, failures;
   g_autoptr (GBytes) payload = NULL;
   g_autoptr (GByteArray) out = g_byte_array_new ();
@@ -361,9 +378,10 @@ cfd_keyring_serialize (const CfdKeyring *keyring)
     }
 
   payload = cfd_variant_to_wire (g_variant_new (
-      "(sx@ay@aya(sssuttayayayayx)a(say)a(xs))", keyring->vault_id, keyring->created,
+      "(sx@ay@aya(sssuttayayayayx)a(say)a(xs)@ay)", keyring->vault_id, keyring->created,
       fixed_bytes (keyring->db_key_check, CFD_HASH_BYTES),
-      fixed_bytes (keyring->db_salt, CFD_DB_SALT_BYTES), &users, &recoveries, &failures));
+      fixed_bytes (keyring->db_salt, CFD_DB_SALT_BYTES), &users, &recoveries, &failures,
+      keyring->roster != NULL ? bytes_variant (keyring->roster) : fixed_bytes (no_roster, 0)));
   payload_len = g_bytes_get_size (payload);
   length_be = GUINT32_TO_BE ((guint32)payload_len);
 

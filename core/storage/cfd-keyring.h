@@ -67,6 +67,7 @@ typedef struct
   GPtrArray *users;                  /* CfdKeyringUser */
   GPtrArray *recoveries;             /* CfdKeyringRecovery */
   GArray *failed_unlocks;            /* CfdFailedUnlock */
+  GBytes *roster; /* the owner-signed roster (cfd-roster.h); NULL until the owner signs one */
 } CfdKeyring;
 
 CfdKeyring *cfd_keyring_new (const char *vault_id);

@@ -173,6 +173,7 @@ cfd_vault_create (const char *path,
   cfd_vault_choose_kdf_params (&owner->kdf);
   if (!cfd_keyring_user_wrap (owner, vault_id, passphrase, secrets, error))
     return NULL;
+  self->keyring->roster = cfd_vault_sign_roster_from_keyring (self->keyring, owner, secrets, now);
 
   cfd_random_bytes (recovery_raw, sizeof recovery_raw);
   recovery = g_new0 (CfdKeyringRecovery, 1);

@@ -226,6 +226,7 @@ finish_unlock (CfdVault *self,
                GError **error)
 {
   g_autoptr (CfdSecret) secrets = secrets_in;
+  g_autoptr (CfdRoster) roster = NULL;
   guint8 check[CFD_HASH_BYTES];
   guint8 salt[CFD_DB_SALT_BYTES];
   CfdWalState wal_state;
@@ -240,7 +241,8 @@ finish_unlock (CfdVault *self,
       return FALSE;
     }
 
-  if (!check_owner_pin (self, secrets, pinned_now, error))
+  if (!check_owner_pin (self, secrets, pinned_now, error)
+      || !cfd_vault_check_roster (self->keyring, user, secrets, &roster, error))
     return FALSE;
 
   if (!cfd_vault_read_db_salt (self->db_path, salt, error))
@@ -268,6 +270,7 @@ finish_unlock (CfdVault *self,
     }
 
   cfd_vault_set_unlocked_state (self, db, user, g_steal_pointer (&secrets));
+  self->roster = g_steal_pointer (&roster);
   if (!cfd_db_begin (self->db, error) || !move_failed_unlocks_into_log (self, error)
       || !cfd_vault_audit (self, action, "vault", cfd_vault_get_id (self), CFD_AUDIT_SUCCESS, NULL,
                            error)
@@ -334,6 +337,14 @@ cfd_vault_unlock_only (CfdVault *self,
     }
   if (!finish_unlock (self, user, secrets, "vault.unlock", &pinned_now, error))
     return FALSE;
+  /* A vault from before the roster gets one at its owner's unlock; if that
+   * fails, the unlock stands and the next one retries. */
+  if (self->roster == NULL && self->role == CFD_ROLE_OWNER
+      && !cfd_vault_sign_first_roster (self, &local_error))
+    {
+      g_debug ("The vault's first roster could not be signed: %s", local_error->message);
+      g_clear_error (&local_error);
+    }
 
   /* An entry from before passphrases were normalised, or from before the
    * owner key was pinned, is wrapped again now (NFC form, pin inside), while
@@ -406,6 +417,8 @@ cfd_vault_recover_only (CfdVault *self,
     }
 
   if (!finish_unlock (self, owner, secrets, "vault.recover", &pinned_now, error))
+    return FALSE;
+  if (self->roster == NULL && !cfd_vault_sign_first_roster (self, error))
     return FALSE;
   if (!cfd_vault_rewrap_user (self, self->user_id, new_passphrase, NULL, error))
     return FALSE;

@@ -1,11 +1,12 @@
-/* test-trust.c: the owner key pinned in each user's wrapped secrets, and
- * the attacks on the keyring it refuses. */
+/* test-trust.c: the owner key pinned in each user's wrapped secrets, the
+ * signed roster, and the attacks on the keyring they refuse. */
 #include "config.h"
 
 #include <string.h>
 
 #include <sodium.h>
 
+#include "cfd-roster.h"
 #include "cfd-test-check.h"
 #include "cfd-test-util.h"
 
@@ -181,6 +182,161 @@ test_v1_file_with_pinned_entries_is_damage (void)
   g_assert_error (error, CFD_ERROR, CFD_ERROR_DAMAGED_KEYRING);
 }
 
+static void
+save_keyring (const char *vault_path, const CfdKeyring *keyring)
+{
+  g_autofree char *path = keyring_path (vault_path);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (cfd_keyring_save (keyring, path, &error));
+  g_assert_no_error (error);
+}
+
+/* The roster the owner signed names every user with their keys. */
+static void
+test_roster_signed_at_creation (void)
+{
+  g_autoptr (CfdVault) vault = NULL;
+  guint8 owner_sign_pk[CFD_SIGN_PK_BYTES];
+  g_autofree char *path = vault_with_therapist (&vault, owner_sign_pk);
+  g_autoptr (CfdKeyring) keyring = load_keyring (path);
+  g_autoptr (CfdRoster) roster = NULL;
+  g_autoptr (GError) error = NULL;
+  const CfdKeyringUser *therapist = cfd_keyring_find_user (keyring, THERAPIST_NAME);
+  const CfdRosterEntry *entry;
+
+  g_assert_nonnull (keyring->roster);
+  roster = cfd_roster_verify (keyring->roster, keyring->vault_id, owner_sign_pk, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (roster->entries->len, ==, 2);
+  g_assert_cmpuint (roster->seq, ==, 2);
+  entry = cfd_roster_find (roster, therapist->id);
+  g_assert_nonnull (entry);
+  g_assert_cmpint (entry->role, ==, CFD_ROLE_THERAPIST);
+  g_assert_cmpmem (entry->sign_pk, CFD_SIGN_PK_BYTES, therapist->sign_pk, CFD_SIGN_PK_BYTES);
+  g_assert_cmpmem (entry->box_pk, CFD_BOX_PK_BYTES, therapist->box_pk, CFD_BOX_PK_BYTES);
+  g_assert_cmpstr (entry->added_by, ==, cfd_keyring_find_owner (keyring)->id);
+
+  /* The fuzzer's seeds (tests/fuzz/roster) come from here:
+   * CFD_TEST_WRITE_SEEDS=<folder> test-trust -p /confidant/trust/roster/signed-at-creation */
+  if (g_getenv ("CFD_TEST_WRITE_SEEDS") != NULL)
+    {
+      g_autoptr (GVariant) document
+          = g_variant_new_from_bytes (G_VARIANT_TYPE ("(ayay)"), keyring->roster, FALSE);
+      g_autoptr (GVariant) body = g_variant_get_child_value (document, 0);
+      g_autofree char *document_path
+          = g_build_filename (g_getenv ("CFD_TEST_WRITE_SEEDS"), "two-users.document", NULL);
+      g_autofree char *body_path
+          = g_build_filename (g_getenv ("CFD_TEST_WRITE_SEEDS"), "two-users.body", NULL);
+
+      cfd_test_write_bytes (document_path, g_bytes_get_data (keyring->roster, NULL),
+                            g_bytes_get_size (keyring->roster));
+      cfd_test_write_bytes (body_path, g_variant_get_data (body), g_variant_get_size (body));
+    }
+}
+
+/* The attack: a user of the vault (who holds the database key) plants a
+ * keyring entry of their own as a "therapist", wrapped under a passphrase
+ * they chose, with the right owner pin. The roster does not know it. */
+static void
+test_planted_keyring_entry_refused (void)
+{
+  g_autoptr (CfdVault) vault = NULL;
+  guint8 owner_sign_pk[CFD_SIGN_PK_BYTES];
+  g_autofree char *path = vault_with_therapist (&vault, owner_sign_pk);
+  g_autoptr (CfdKeyring) keyring = load_keyring (path);
+  g_autoptr (CfdSecret) insider = NULL, planted = cfd_secret_new (CFD_SECRETS_BYTES);
+  g_autoptr (GError) error = NULL;
+  CfdKeyringUser *mallory = g_new0 (CfdKeyringUser, 1);
+
+  insider = cfd_keyring_user_unwrap (cfd_keyring_find_user (keyring, THERAPIST_NAME),
+                                     keyring->vault_id, THERAPIST_PASSPHRASE, &error);
+  g_assert_no_error (error);
+  memcpy (planted->data, insider->data, CFD_SECRETS_BYTES);
+  mallory->id = cfd_new_id ();
+  mallory->name = g_strdup ("Mallory Planted");
+  mallory->role = CFD_ROLE_THERAPIST;
+  mallory->created = g_get_real_time () / G_USEC_PER_SEC;
+  cfd_kdf_params_weak_for_testing (&mallory->kdf);
+  crypto_box_keypair (mallory->box_pk, planted->data + CFD_SECRETS_BOX_SK);
+  crypto_sign_keypair (mallory->sign_pk, planted->data + CFD_SECRETS_SIGN_SK);
+  g_assert_true (
+      cfd_keyring_user_wrap (mallory, keyring->vault_id, "mallory's own", planted, &error));
+  g_assert_no_error (error);
+  g_ptr_array_add (keyring->users, mallory);
+  save_keyring (path, keyring);
+
+  g_assert_false (cfd_vault_unlock (vault, "Mallory Planted", "mallory's own", &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_TAMPERED);
+  g_assert_cmpstr (error->message, ==, "This user's keys are not in the vault's signed roster");
+  g_assert_false (cfd_vault_is_unlocked (vault));
+}
+
+/* The attack: the roster itself replaced by one signed with another key. */
+static void
+test_forged_roster_refused (void)
+{
+  g_autoptr (CfdVault) vault = NULL;
+  guint8 owner_sign_pk[CFD_SIGN_PK_BYTES];
+  g_autofree char *path = vault_with_therapist (&vault, owner_sign_pk);
+  g_autoptr (CfdKeyring) keyring = load_keyring (path);
+  g_autoptr (CfdRoster) roster = NULL;
+  g_autoptr (GError) error = NULL;
+  guint8 forger_pk[CFD_SIGN_PK_BYTES], forger_sk[CFD_SIGN_SK_BYTES];
+
+  roster = cfd_roster_verify (keyring->roster, keyring->vault_id, owner_sign_pk, &error);
+  g_assert_no_error (error);
+  crypto_sign_keypair (forger_pk, forger_sk);
+  g_bytes_unref (keyring->roster);
+  keyring->roster = cfd_roster_sign (roster, 0, forger_sk);
+  save_keyring (path, keyring);
+
+  g_assert_false (cfd_vault_unlock (vault, THERAPIST_NAME, THERAPIST_PASSPHRASE, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_TAMPERED);
+  g_assert_cmpstr (error->message, ==,
+                   "The vault's roster is not signed by the owner this user trusts");
+}
+
+/* A keyring without a roster (a vault from before it): other users still
+ * unlock; the owner's next unlock signs one and records vault.roster-sign. */
+static void
+test_first_roster_signed_by_owner (void)
+{
+  g_autoptr (CfdVault) vault = NULL;
+  guint8 owner_sign_pk[CFD_SIGN_PK_BYTES];
+  g_autofree char *path = vault_with_therapist (&vault, owner_sign_pk);
+  g_autoptr (GError) error = NULL;
+
+  {
+    g_autoptr (CfdKeyring) keyring = load_keyring (path);
+
+    g_clear_pointer (&keyring->roster, g_bytes_unref);
+    save_keyring (path, keyring);
+  }
+
+  g_assert_true (cfd_vault_unlock (vault, THERAPIST_NAME, THERAPIST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (cfd_test_count_audit (vault, "vault.roster-sign"), ==, 0);
+  cfd_vault_lock (vault);
+
+  g_assert_true (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (cfd_test_count_audit (vault, "vault.roster-sign"), ==, 1);
+  cfd_vault_lock (vault);
+
+  {
+    g_autoptr (CfdKeyring) keyring = load_keyring (path);
+    g_autoptr (CfdRoster) roster = NULL;
+
+    g_assert_nonnull (keyring->roster);
+    roster = cfd_roster_verify (keyring->roster, keyring->vault_id, owner_sign_pk, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (roster->entries->len, ==, 2);
+  }
+  g_assert_true (cfd_vault_unlock (vault, THERAPIST_NAME, THERAPIST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -191,5 +347,11 @@ main (int argc, char *argv[])
                    test_v1_entry_pinned_at_unlock);
   g_test_add_func ("/confidant/trust/owner-pin/v1-file-with-pinned-entries",
                    test_v1_file_with_pinned_entries_is_damage);
+  g_test_add_func ("/confidant/trust/roster/signed-at-creation", test_roster_signed_at_creation);
+  g_test_add_func ("/confidant/trust/roster/planted-keyring-entry",
+                   test_planted_keyring_entry_refused);
+  g_test_add_func ("/confidant/trust/roster/forged-roster", test_forged_roster_refused);
+  g_test_add_func ("/confidant/trust/roster/first-signed-by-owner",
+                   test_first_roster_signed_by_owner);
   return g_test_run ();
 }
