@@ -209,6 +209,10 @@ cfd_vault_create (const char *path,
       goto failed;
   }
   cfd_vault_set_unlocked_state (self, g_steal_pointer (&db), owner, g_steal_pointer (&secrets));
+  self->roster = cfd_roster_verify (self->keyring->roster, vault_id,
+                                    self->secrets->data + CFD_SECRETS_OWNER_SIGN_PK, error);
+  if (self->roster == NULL || !cfd_db_load_roster (self->db, self->roster, error))
+    goto failed;
   if (!cfd_vault_audit (self, "vault.create", "vault", vault_id, CFD_AUDIT_SUCCESS, NULL, error))
     goto failed;
 

@@ -91,6 +91,8 @@ cfd_vault_sign_first_roster (CfdVault *self, GError **error)
                               self->secrets->data + CFD_SECRETS_OWNER_SIGN_PK, error);
   if (roster == NULL)
     return FALSE;
+  if (!cfd_db_load_roster (self->db, roster, error))
+    return FALSE;
   g_clear_pointer (&self->roster, cfd_roster_free);
   self->roster = g_steal_pointer (&roster);
 

@@ -263,7 +263,8 @@ finish_unlock (CfdVault *self,
   db = cfd_db_open (self->db_path, secrets->data + CFD_SECRETS_DB_KEY, FALSE, error);
   if (db == NULL)
     return FALSE;
-  if (!check_user_row (db, user, error))
+  if (!check_user_row (db, user, error)
+      || (roster != NULL && !cfd_db_load_roster (db, roster, error)))
     {
       cfd_db_close (db);
       return FALSE;

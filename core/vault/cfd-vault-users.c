@@ -134,8 +134,12 @@ refresh_roster (CfdVault *self)
   CfdRoster *roster = cfd_roster_verify (self->keyring->roster, self->keyring->vault_id,
                                          self->secrets->data + CFD_SECRETS_OWNER_SIGN_PK, NULL);
 
-  if (roster == NULL)
-    return;
+  if (roster == NULL || !cfd_db_load_roster (self->db, roster, NULL))
+    {
+      g_debug ("The roster just signed could not be loaded");
+      g_clear_pointer (&roster, cfd_roster_free);
+      return;
+    }
   g_clear_pointer (&self->roster, cfd_roster_free);
   self->roster = roster;
 }

@@ -337,6 +337,44 @@ test_first_roster_signed_by_owner (void)
   g_assert_no_error (error);
 }
 
+/* Finding 1 of issue #17: a user with the database key swaps the owner's
+ * box_pk in the users table, so that the next patient's key is sealed to
+ * them. The grant reads the signed roster: the swapped row is ignored. */
+static void
+test_swapped_box_pk_ignored (void)
+{
+  g_autoptr (CfdVault) vault = NULL;
+  guint8 owner_sign_pk[CFD_SIGN_PK_BYTES];
+  g_autofree char *path = vault_with_therapist (&vault, owner_sign_pk);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *hex = NULL, *sql = NULL, *patient = NULL;
+  guint8 attacker_pk[CFD_BOX_PK_BYTES], attacker_sk[CFD_BOX_SK_BYTES];
+  guint8 opened[CFD_KEY_BYTES];
+  sqlite3_stmt *stmt;
+
+  g_assert_true (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  crypto_box_keypair (attacker_pk, attacker_sk);
+  hex = cfd_hex_encode (attacker_pk, CFD_BOX_PK_BYTES);
+  sql = g_strdup_printf ("UPDATE users SET box_pk = X'%s' WHERE role = 'owner'", hex);
+  g_assert_true (cfd_db_exec (cfd_vault_get_db (vault, NULL), sql, &error));
+  g_assert_no_error (error);
+
+  patient = cfd_test_add_patient (vault, "Swapped Box");
+  stmt = cfd_db_prepare (cfd_vault_get_db (vault, NULL),
+                         "SELECT sealed_key FROM patient_keys WHERE patient_id = ? AND user_id = ?",
+                         &error);
+  g_assert_no_error (error);
+  sqlite3_bind_text (stmt, 1, patient, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, cfd_vault_get_user_id (vault), -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_bytes (stmt, 0), ==, CFD_SEALED_KEY_BYTES);
+  g_assert_cmpint (crypto_box_seal_open (opened, sqlite3_column_blob (stmt, 0),
+                                         CFD_SEALED_KEY_BYTES, attacker_pk, attacker_sk),
+                   ==, -1);
+  sqlite3_reset (stmt);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -353,5 +391,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/trust/roster/forged-roster", test_forged_roster_refused);
   g_test_add_func ("/confidant/trust/roster/first-signed-by-owner",
                    test_first_roster_signed_by_owner);
+  g_test_add_func ("/confidant/trust/roster/swapped-box-pk", test_swapped_box_pk_ignored);
   return g_test_run ();
 }
