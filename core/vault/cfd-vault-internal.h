@@ -80,6 +80,7 @@ gboolean cfd_vault_check_roster (const CfdKeyring *keyring,
                                  CfdRoster **roster_out,
                                  GError **error);
 gboolean cfd_vault_sign_first_roster (CfdVault *self, GError **error);
+gboolean cfd_vault_report_unknown_users (CfdVault *self, GError **error);
 
 /* cfd-vault-create.c */
 CfdKeyringUser *cfd_vault_new_keyring_user (const char *name,

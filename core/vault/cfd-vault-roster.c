@@ -56,6 +56,45 @@ cfd_vault_check_roster (const CfdKeyring *keyring,
   return TRUE;
 }
 
+/* Rows of the users table the signed roster does not vouch for (unknown,
+ * or with other keys or another role) are ignored by every check; each is
+ * reported in the audit log as vault.tamper at every unlock, inside the
+ * caller's transaction. Card-imported supervisors are not in the roster yet
+ * and are not reported. */
+gboolean
+cfd_vault_report_unknown_users (CfdVault *self, GError **error)
+{
+  g_autoptr (GPtrArray) unknown = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (self->roster == NULL)
+    return TRUE;
+  stmt = cfd_db_prepare (self->db,
+                         "SELECT u.id FROM main.users u WHERE NOT EXISTS ("
+                         "SELECT 1 FROM temp.signed_roster r WHERE r.id = u.id "
+                         "AND r.role = u.role AND r.box_pk = u.box_pk AND r.sign_pk = u.sign_pk) "
+                         "AND NOT (u.role = 'supervisor' AND EXISTS ("
+                         "SELECT 1 FROM main.supervisor_cards c WHERE c.user_id = u.id)) "
+                         "ORDER BY u.id",
+                         error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (unknown, g_strdup ((const char *)sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      cfd_db_set_error (self->db, rc, "reading the users table", error);
+      return FALSE;
+    }
+  for (guint i = 0; i < unknown->len; i++)
+    if (!cfd_vault_audit (self, "vault.tamper", "user", g_ptr_array_index (unknown, i),
+                          CFD_AUDIT_FAILURE, NULL, error))
+      return FALSE;
+  return TRUE;
+}
+
 /* A vault from before the roster: the owner's unlock signs the keyring's
  * users as they stand (trust on first use, like the pin), keeps the roster
  * in the keyring and records vault.roster-sign. */

@@ -337,6 +337,25 @@ test_first_roster_signed_by_owner (void)
   g_assert_no_error (error);
 }
 
+static guint
+count_tamper_records (CfdVault *vault, const char *user_id)
+{
+  g_autoptr (GError) error = NULL;
+  sqlite3_stmt *stmt = cfd_db_prepare (cfd_vault_get_db (vault, NULL),
+                                       "SELECT count(*) FROM audit_log WHERE action = "
+                                       "'vault.tamper' AND object_kind = 'user' AND object_id = ? "
+                                       "AND outcome = 'failure'",
+                                       &error);
+  guint count;
+
+  g_assert_no_error (error);
+  sqlite3_bind_text (stmt, 1, user_id, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  count = (guint)sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return count;
+}
+
 /* Finding 1 of issue #17: a user with the database key swaps the owner's
  * box_pk in the users table, so that the next patient's key is sealed to
  * them. The grant reads the signed roster: the swapped row is ignored. */
@@ -347,7 +366,7 @@ test_swapped_box_pk_ignored (void)
   guint8 owner_sign_pk[CFD_SIGN_PK_BYTES];
   g_autofree char *path = vault_with_therapist (&vault, owner_sign_pk);
   g_autoptr (GError) error = NULL;
-  g_autofree char *hex = NULL, *sql = NULL, *patient = NULL;
+  g_autofree char *hex = NULL, *sql = NULL, *patient = NULL, *owner_id = NULL;
   guint8 attacker_pk[CFD_BOX_PK_BYTES], attacker_sk[CFD_BOX_SK_BYTES];
   guint8 opened[CFD_KEY_BYTES];
   sqlite3_stmt *stmt;
@@ -373,6 +392,15 @@ test_swapped_box_pk_ignored (void)
                                          CFD_SEALED_KEY_BYTES, attacker_pk, attacker_sk),
                    ==, -1);
   sqlite3_reset (stmt);
+
+  /* The swapped row is reported at the next unlock, by whoever unlocks. */
+  owner_id = g_strdup (cfd_vault_get_user_id (vault));
+  g_assert_cmpuint (count_tamper_records (vault, owner_id), ==, 0);
+  cfd_vault_lock (vault);
+  g_assert_true (cfd_vault_unlock (vault, THERAPIST_NAME, THERAPIST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_tamper_records (vault, owner_id), ==, 1);
+  g_assert_cmpuint (count_tamper_records (vault, cfd_vault_get_user_id (vault)), ==, 0);
 }
 
 int
