@@ -337,6 +337,61 @@ test_first_roster_signed_by_owner (void)
   g_assert_no_error (error);
 }
 
+/* The known-answer roster: fixed keys from fixed seeds, so Ed25519's
+ * deterministic signature makes the document byte for byte the same on
+ * every host. Rewrite it (only when the format changes on purpose) with
+ * CFD_TEST_WRITE_FIXTURE=1 test-trust -p /confidant/trust/roster/known-answer */
+static void
+test_roster_known_answer (void)
+{
+  const char *owner_id = "0123456789abcdef0123456789abcdef";
+  const char *therapist_id = "fedcba9876543210fedcba9876543210";
+  g_autofree char *path
+      = g_test_build_filename (G_TEST_DIST, "fixtures", "roster", "two-users.roster", NULL);
+  g_autoptr (CfdRoster) roster = cfd_roster_new ("00112233445566778899aabbccddeeff");
+  g_autoptr (CfdRoster) read = NULL;
+  g_autoptr (GBytes) document = NULL, fixture = NULL;
+  g_autoptr (GError) error = NULL;
+  guint8 seed[32], owner_pk[CFD_SIGN_PK_BYTES], owner_sk[CFD_SIGN_SK_BYTES];
+  guint8 therapist_sign_pk[CFD_SIGN_PK_BYTES], therapist_sign_sk[CFD_SIGN_SK_BYTES];
+  guint8 owner_box_pk[CFD_BOX_PK_BYTES], therapist_box_pk[CFD_BOX_PK_BYTES];
+  guint8 box_sk[CFD_BOX_SK_BYTES];
+  gchar *contents = NULL;
+  gsize len = 0;
+
+  memset (seed, 1, sizeof seed);
+  crypto_sign_seed_keypair (owner_pk, owner_sk, seed);
+  crypto_box_seed_keypair (owner_box_pk, box_sk, seed);
+  memset (seed, 2, sizeof seed);
+  crypto_sign_seed_keypair (therapist_sign_pk, therapist_sign_sk, seed);
+  crypto_box_seed_keypair (therapist_box_pk, box_sk, seed);
+  cfd_roster_add (roster, owner_id, "Fixture Owner", CFD_ROLE_OWNER, owner_box_pk, owner_pk,
+                  1700000000, owner_id);
+  cfd_roster_add (roster, therapist_id, "Fixture Therapist", CFD_ROLE_THERAPIST, therapist_box_pk,
+                  therapist_sign_pk, 1700000100, owner_id);
+  document = cfd_roster_sign (roster, 1700000200, owner_sk);
+
+  if (g_getenv ("CFD_TEST_WRITE_FIXTURE") != NULL)
+    cfd_test_write_bytes (path, g_bytes_get_data (document, NULL), g_bytes_get_size (document));
+  g_assert_true (g_file_get_contents (path, &contents, &len, &error));
+  g_assert_no_error (error);
+  fixture = g_bytes_new_take (contents, len);
+  g_assert_true (g_bytes_equal (document, fixture));
+
+  read = cfd_roster_verify (fixture, "00112233445566778899aabbccddeeff", owner_pk, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (read->seq, ==, 1);
+  g_assert_cmpint (read->issued, ==, 1700000200);
+  g_assert_cmpuint (read->entries->len, ==, 2);
+  g_assert_cmpstr (cfd_roster_find (read, therapist_id)->name, ==, "Fixture Therapist");
+
+  /* The therapist's key is not the owner's: the same document is refused. */
+  g_clear_pointer (&read, cfd_roster_free);
+  read = cfd_roster_verify (fixture, "00112233445566778899aabbccddeeff", therapist_sign_pk, &error);
+  g_assert_null (read);
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_TAMPERED);
+}
+
 static guint
 count_tamper_records (CfdVault *vault, const char *user_id)
 {
@@ -420,5 +475,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/trust/roster/first-signed-by-owner",
                    test_first_roster_signed_by_owner);
   g_test_add_func ("/confidant/trust/roster/swapped-box-pk", test_swapped_box_pk_ignored);
+  g_test_add_func ("/confidant/trust/roster/known-answer", test_roster_known_answer);
   return g_test_run ();
 }
