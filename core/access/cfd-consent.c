@@ -490,7 +490,7 @@ failed:
   "c.id, c.patient_id, c.supervisor_id, c.granted_by, c.created, coalesce(c.expires, 0), " \
   "coalesce(c.revoked_at, 0), c.key_version, c.revision, c.sealed, c.signature, u.role, "  \
   "u.sign_pk"
-#define CONSENT_FROM " FROM consents c JOIN users u ON u.id = c.granted_by "
+#define CONSENT_FROM " FROM consents c JOIN temp.roster u ON u.id = c.granted_by "
 
 static gboolean
 tampered (GError **error)

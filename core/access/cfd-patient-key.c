@@ -67,7 +67,7 @@ cfd_patient_key_insert_grant (CfdVault *vault,
   if (db == NULL)
     return FALSE;
 
-  stmt = cfd_db_prepare (db, "SELECT box_pk FROM users WHERE id = ?", error);
+  stmt = cfd_db_prepare (db, "SELECT box_pk FROM temp.roster WHERE id = ?", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, user_id, -1, SQLITE_STATIC);
@@ -176,7 +176,7 @@ cfd_patient_key_get (CfdVault *vault, const char *patient_id, guint key_version,
 
   stmt = cfd_db_prepare (db,
                          "SELECT k.sealed_key, k.granted_by, k.granted_at, k.signature, "
-                         "u.role, u.sign_pk FROM patient_keys k JOIN users u "
+                         "u.role, u.sign_pk FROM patient_keys k JOIN temp.roster u "
                          "ON u.id = k.granted_by "
                          "WHERE k.patient_id = ? AND k.key_version = ? AND k.user_id = ?",
                          error);

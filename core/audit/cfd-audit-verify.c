@@ -159,7 +159,7 @@ column_text (sqlite3_stmt *stmt, int column)
 static gboolean
 lookup_sign_pk (CfdDb *db, const char *user_id, guint8 pk[CFD_SIGN_PK_BYTES], GError **error)
 {
-  sqlite3_stmt *stmt = cfd_db_prepare (db, "SELECT sign_pk FROM users WHERE id = ?", error);
+  sqlite3_stmt *stmt = cfd_db_prepare (db, "SELECT sign_pk FROM temp.roster WHERE id = ?", error);
   gboolean found;
 
   if (stmt == NULL)
@@ -183,7 +183,7 @@ load_stored_checkpoints (
   sqlite3_stmt *stmt = cfd_db_prepare (db,
                                        "SELECT c.seq, c.time, c.head, c.signer, c.signature, "
                                        "u.sign_pk FROM audit_checkpoints c "
-                                       "LEFT JOIN users u ON u.id = c.signer",
+                                       "LEFT JOIN temp.roster u ON u.id = c.signer",
                                        error);
   int rc;
 

@@ -320,7 +320,7 @@ cfd_record_load (CfdVault *vault, const char *record_id, GError **error)
   if (db == NULL)
     return NULL;
   stmt = cfd_db_prepare (db,
-                         "SELECT " RECORD_COLUMNS " FROM records r JOIN users u "
+                         "SELECT " RECORD_COLUMNS " FROM records r JOIN temp.roster u "
                          "ON u.id = r.author_id WHERE r.id = ?",
                          error);
   if (stmt == NULL)
@@ -411,14 +411,14 @@ cfd_record_foreach_readable (CfdVault *vault,
   stmt
       = cfd_db_prepare (db,
                         patient_id != NULL ? "SELECT " RECORD_COLUMNS " FROM records r "
-                                             "JOIN users u ON u.id = r.author_id "
+                                             "JOIN temp.roster u ON u.id = r.author_id "
                                              "JOIN patients p ON p.id = r.patient_id "
                                              "JOIN patient_keys k ON k.patient_id = p.id "
                                              "AND k.key_version = p.key_version AND k.user_id = ?1 "
                                              "WHERE r.patient_id = ?2 "
                                              "ORDER BY r.occurred DESC, r.created DESC, r.id"
                                            : "SELECT " RECORD_COLUMNS " FROM records r "
-                                             "JOIN users u ON u.id = r.author_id "
+                                             "JOIN temp.roster u ON u.id = r.author_id "
                                              "JOIN patients p ON p.id = r.patient_id "
                                              "JOIN patient_keys k ON k.patient_id = p.id "
                                              "AND k.key_version = p.key_version AND k.user_id = ?1 "
@@ -509,7 +509,7 @@ cfd_vault_list_addenda (CfdVault *vault, const char *record_id, GError **error)
     }
   db = cfd_vault_get_db (vault, error);
   stmt = cfd_db_prepare (db,
-                         "SELECT " RECORD_COLUMNS " FROM records r JOIN users u "
+                         "SELECT " RECORD_COLUMNS " FROM records r JOIN temp.roster u "
                          "ON u.id = r.author_id WHERE r.parent_id = ? "
                          "ORDER BY r.occurred, r.created, r.rowid",
                          error);

@@ -147,7 +147,7 @@ cfd_audit_checkpoint_read_latest (CfdDb *db,
 
   stmt = cfd_db_prepare (db,
                          "SELECT c.seq, c.time, c.head, c.signer, c.signature, u.sign_pk "
-                         "FROM audit_checkpoints c LEFT JOIN users u ON u.id = c.signer "
+                         "FROM audit_checkpoints c LEFT JOIN temp.roster u ON u.id = c.signer "
                          "ORDER BY c.id DESC LIMIT 1",
                          error);
   if (stmt == NULL)

@@ -15,6 +15,7 @@ struct _CfdDb
   sqlite3 *handle;
   GHashTable *statements; /* sql -> sqlite3_stmt */
   guint depth;            /* of cfd_db_begin calls; inner ones are savepoints */
+  gboolean roster_loaded; /* temp.roster is the signed roster, not the users view */
 };
 
 static void
@@ -240,7 +241,77 @@ cfd_db_open (const char *path, const guint8 key[CFD_KEY_BYTES], gboolean create,
   if (!cfd_schema_migrate (db, error))
     return NULL;
 
+  /* Every key and signer check reads temp.roster. Until an unlock loads the
+   * owner-signed roster (cfd_db_load_roster) it is the users table as
+   * stored: a vault from before the roster, or a connection that checks
+   * nothing. It lives in this connection's memory, never in the file. */
+  rc = sqlite3_exec (db->handle,
+                     "CREATE TEMP VIEW roster AS "
+                     "SELECT id, name, role, box_pk, sign_pk FROM main.users",
+                     NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      cfd_db_set_error (db, rc, "preparing the roster", error);
+      return NULL;
+    }
+
   return g_steal_pointer (&db);
+}
+
+gboolean
+cfd_db_load_roster (CfdDb *db, const CfdRoster *roster, GError **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  /* The first load replaces the view of the users table; a later one (a
+   * user added) replaces the rows. */
+  /* Supervisors imported by card have no keyring entry and are not in the
+   * signed roster yet: their rows are still taken as stored, as supervisors
+   * only (docs/SECURITY.md, what is still open). */
+  rc = sqlite3_exec (db->handle,
+                     db->roster_loaded
+                         ? "DELETE FROM temp.signed_roster"
+                         : "DROP VIEW temp.roster; "
+                           "CREATE TEMP TABLE signed_roster (id TEXT PRIMARY KEY, "
+                           "name TEXT NOT NULL, role TEXT NOT NULL, box_pk BLOB NOT NULL, "
+                           "sign_pk BLOB NOT NULL); "
+                           "CREATE TEMP VIEW roster AS "
+                           "SELECT id, name, role, box_pk, sign_pk FROM temp.signed_roster "
+                           "UNION ALL "
+                           "SELECT u.id, u.name, u.role, u.box_pk, u.sign_pk FROM main.users u "
+                           "JOIN main.supervisor_cards c ON c.user_id = u.id "
+                           "WHERE u.role = 'supervisor' "
+                           "AND u.id NOT IN (SELECT id FROM temp.signed_roster)",
+                     NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      cfd_db_set_error (db, rc, "loading the roster", error);
+      return FALSE;
+    }
+  stmt = cfd_db_prepare (db, "INSERT INTO temp.signed_roster VALUES (?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < roster->entries->len; i++)
+    {
+      const CfdRosterEntry *entry = g_ptr_array_index (roster->entries, i);
+
+      sqlite3_bind_text (stmt, 1, entry->id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, entry->name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, cfd_role_to_string (entry->role), -1, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 4, entry->box_pk, CFD_BOX_PK_BYTES, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 5, entry->sign_pk, CFD_SIGN_PK_BYTES, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          cfd_db_set_error (db, rc, "loading the roster", error);
+          return FALSE;
+        }
+    }
+  db->roster_loaded = TRUE;
+  return TRUE;
 }
 
 void

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "cfd-crypto.h"
+#include "cfd-roster.h"
 
 G_BEGIN_DECLS
 
@@ -43,6 +44,10 @@ void cfd_db_purge_wal (CfdDb *db, const char *what);
 
 /* Statements are cached per database; the one returned is reset and unbound. */
 sqlite3_stmt *cfd_db_prepare (CfdDb *db, const char *sql, GError **error);
+
+/* Makes temp.roster, which every key and signer check reads, the verified
+ * roster instead of the users table as stored. */
+gboolean cfd_db_load_roster (CfdDb *db, const CfdRoster *roster, GError **error);
 
 /* Steps a statement expected to finish (INSERT/UPDATE/DELETE). */
 gboolean cfd_db_step_done (CfdDb *db, sqlite3_stmt *stmt, GError **error);

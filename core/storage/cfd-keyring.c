@@ -14,8 +14,41 @@
 static const guint8 keyring_magic[8] = { 'C', 'F', 'D', 'K', 'E', 'Y', 'R', 'G' };
 #define HEADER_BYTES    16
 #define KEYRING_V1_TYPE "(sxayaya(sssuttayayayayx)a(say)a(xs))"
-#define WRAPPED_BYTES   (CFD_AEAD_NONCE_BYTES + CFD_SECRETS_BYTES + CFD_AEAD_TAG_BYTES)
-#define MAX_NAME_BYTES  256
+/* Version 2 adds the signed roster (empty until the owner signs one). */
+#define KEYRING_V2_TYPE  "(sxayaya(sssuttayayayayx)a(say)a(xs)ay)"
+#define WRAPPED_BYTES    (CFD_AEAD_NONCE_BYTES + CFD_SECRETS_BYTES + CFD_AEAD_TAG_BYTES)
+#define WRAPPED_V1_BYTES (CFD_AEAD_NONCE_BYTES + CFD_SECRETS_V1_BYTES + CFD_AEAD_TAG_BYTES)
+
+/* Version 2 files hold version 1 entries until their user next unlocks. */
+static gboolean
+is_wrapped_size (gsize len, guint32 version)
+{
+  return len == WRAPPED_BYTES ? version >= 2 : len == WRAPPED_V1_BYTES;
+}
+
+/* Unwrapped secrets of either entry size, in a buffer of the current size
+ * (a version 1 entry's owner pin left all zero). */
+static CfdSecret *
+secrets_from_plain (GBytes *plain)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (plain, &len);
+  CfdSecret *secrets;
+
+  if (len != CFD_SECRETS_BYTES && len != CFD_SECRETS_V1_BYTES)
+    return NULL;
+  secrets = cfd_secret_new (CFD_SECRETS_BYTES);
+  memcpy (secrets->data, data, len);
+  return secrets;
+}
+
+gboolean
+cfd_secrets_owner_pinned (const CfdSecret *secrets)
+{
+  g_return_val_if_fail (secrets->len == CFD_SECRETS_BYTES, FALSE);
+  return !sodium_is_zero (secrets->data + CFD_SECRETS_OWNER_SIGN_PK, CFD_SIGN_PK_BYTES);
+}
+#define MAX_NAME_BYTES 256
 
 static void
 user_free (gpointer data)
@@ -68,6 +101,7 @@ cfd_keyring_free (CfdKeyring *keyring)
   g_ptr_array_unref (keyring->users);
   g_ptr_array_unref (keyring->recoveries);
   g_array_unref (keyring->failed_unlocks);
+  g_clear_pointer (&keyring->roster, g_bytes_unref);
   g_free (keyring);
 }
 
@@ -103,7 +137,7 @@ damaged (GError **error, const char *what)
 }
 
 static gboolean
-parse_users (CfdKeyring *keyring, GVariant *users, GError **error)
+parse_users (CfdKeyring *keyring, GVariant *users, guint32 version, GError **error)
 {
   GVariantIter iter;
   GVariant *child;
@@ -137,7 +171,7 @@ parse_users (CfdKeyring *keyring, GVariant *users, GError **error)
           || !copy_fixed (sign_pk, user->sign_pk, CFD_SIGN_PK_BYTES))
         return damaged (error, "a key has the wrong size");
       wrapped_data = g_variant_get_fixed_array (wrapped, &wrapped_len, 1);
-      if (wrapped_len != WRAPPED_BYTES)
+      if (!is_wrapped_size (wrapped_len, version))
         return damaged (error, "wrapped secrets have the wrong size");
       user->wrapped = g_bytes_new (wrapped_data, wrapped_len);
     }
@@ -148,7 +182,7 @@ parse_users (CfdKeyring *keyring, GVariant *users, GError **error)
 }
 
 static gboolean
-parse_recoveries (CfdKeyring *keyring, GVariant *recoveries, GError **error)
+parse_recoveries (CfdKeyring *keyring, GVariant *recoveries, guint32 version, GError **error)
 {
   GVariantIter iter;
   const char *user_id;
@@ -165,7 +199,7 @@ parse_recoveries (CfdKeyring *keyring, GVariant *recoveries, GError **error)
       if (cfd_keyring_find_user (keyring, user_id) == NULL
           || cfd_keyring_find_recovery (keyring, user_id) != NULL)
         return damaged (error, "a recovery entry names an unknown user");
-      if (len != WRAPPED_BYTES)
+      if (!is_wrapped_size (len, version))
         return damaged (error, "a recovery entry has the wrong size");
       recovery = g_new0 (CfdKeyringRecovery, 1);
       recovery->user_id = g_strdup (user_id);
@@ -202,7 +236,7 @@ cfd_keyring_parse (const guint8 *data, gsize len, GError **error)
   g_autoptr (GBytes) payload_bytes = NULL;
   g_autoptr (GVariant) payload = NULL;
   g_autoptr (GVariant) db_key_check = NULL, db_salt = NULL, users = NULL, recoveries = NULL,
-                       failures = NULL;
+                       failures = NULL, roster = NULL;
   g_autofree char *vault_id = NULL;
   guint8 checksum[CFD_HASH_BYTES];
   guint32 version, payload_len;
@@ -218,7 +252,7 @@ cfd_keyring_parse (const guint8 *data, gsize len, GError **error)
   memcpy (&payload_len, data + 12, 4);
   version = GUINT32_FROM_BE (version);
   payload_len = GUINT32_FROM_BE (payload_len);
-  if (version != CFD_KEYRING_FORMAT_VERSION)
+  if (version < CFD_KEYRING_OLDEST_VERSION || version > CFD_KEYRING_FORMAT_VERSION)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_UNSUPPORTED_VERSION,
                    "The keyring uses format version %u; this version of Confidant reads "
@@ -242,15 +276,20 @@ cfd_keyring_parse (const guint8 *data, gsize len, GError **error)
   /* Untrusted: GVariant checks every offset; normal form rules out a second
    * encoding of the same content. */
   payload_bytes = g_bytes_new (data + HEADER_BYTES, payload_len);
-  payload = cfd_variant_from_wire (G_VARIANT_TYPE (KEYRING_V1_TYPE), payload_bytes);
+  payload = cfd_variant_from_wire (
+      G_VARIANT_TYPE (version == 1 ? KEYRING_V1_TYPE : KEYRING_V2_TYPE), payload_bytes);
   if (payload == NULL)
     {
       damaged (error, "malformed contents");
       return NULL;
     }
 
-  g_variant_get (payload, "(sx@ay@ay@a(sssuttayayayayx)@a(say)@a(xs))", &vault_id, &created,
-                 &db_key_check, &db_salt, &users, &recoveries, &failures);
+  if (version == 1)
+    g_variant_get (payload, "(sx@ay@ay@a(sssuttayayayayx)@a(say)@a(xs))", &vault_id, &created,
+                   &db_key_check, &db_salt, &users, &recoveries, &failures);
+  else
+    g_variant_get (payload, "(sx@ay@ay@a(sssuttayayayayx)@a(say)@a(xs)@ay)", &vault_id, &created,
+                   &db_key_check, &db_salt, &users, &recoveries, &failures, &roster);
   if (!is_valid_id (vault_id))
     {
       damaged (error, "invalid vault id");
@@ -265,9 +304,18 @@ cfd_keyring_parse (const guint8 *data, gsize len, GError **error)
       damaged (error, "key check has the wrong size");
       return NULL;
     }
-  if (!parse_users (keyring, users, error) || !parse_recoveries (keyring, recoveries, error)
+  if (!parse_users (keyring, users, version, error)
+      || !parse_recoveries (keyring, recoveries, version, error)
       || !parse_failures (keyring, failures, error))
     return NULL;
+  /* Read here, trusted only once verified against a user's owner pin. */
+  if (roster != NULL && g_variant_n_children (roster) > 0)
+    {
+      gsize roster_len = 0;
+      const guint8 *roster_data = g_variant_get_fixed_array (roster, &roster_len, 1);
+
+      keyring->roster = g_bytes_new (roster_data, roster_len);
+    }
 
   return g_steal_pointer (&keyring);
 }
@@ -290,6 +338,7 @@ bytes_variant (GBytes *bytes)
 GBytes *
 cfd_keyring_serialize (const CfdKeyring *keyring)
 {
+  static const guint8 no_roster[1];
   GVariantBuilder users, recoveries, failures;
   g_autoptr (GBytes) payload = NULL;
   g_autoptr (GByteArray) out = g_byte_array_new ();
@@ -329,9 +378,10 @@ cfd_keyring_serialize (const CfdKeyring *keyring)
     }
 
   payload = cfd_variant_to_wire (g_variant_new (
-      "(sx@ay@aya(sssuttayayayayx)a(say)a(xs))", keyring->vault_id, keyring->created,
+      "(sx@ay@aya(sssuttayayayayx)a(say)a(xs)@ay)", keyring->vault_id, keyring->created,
       fixed_bytes (keyring->db_key_check, CFD_HASH_BYTES),
-      fixed_bytes (keyring->db_salt, CFD_DB_SALT_BYTES), &users, &recoveries, &failures));
+      fixed_bytes (keyring->db_salt, CFD_DB_SALT_BYTES), &users, &recoveries, &failures,
+      keyring->roster != NULL ? bytes_variant (keyring->roster) : fixed_bytes (no_roster, 0)));
   payload_len = g_bytes_get_size (payload);
   length_be = GUINT32_TO_BE ((guint32)payload_len);
 
@@ -488,6 +538,14 @@ cfd_keyring_wrap_unnormalised_for_testing (gboolean unnormalised)
 {
   wrap_unnormalised = unnormalised;
 }
+
+static gboolean wrap_v1;
+
+void
+cfd_keyring_wrap_v1_for_testing (gboolean v1)
+{
+  wrap_v1 = v1;
+}
 #endif
 
 gboolean
@@ -501,7 +559,7 @@ cfd_keyring_user_wrap (CfdKeyringUser *user,
   g_autoptr (CfdSecret) typed = passphrase_nfc (passphrase);
   g_autoptr (CfdAd) ad = NULL;
   const guint8 *ad_data;
-  gsize ad_len;
+  gsize ad_len, plain_len;
 
   g_return_val_if_fail (secrets->len == CFD_SECRETS_BYTES, FALSE);
 
@@ -521,7 +579,13 @@ cfd_keyring_user_wrap (CfdKeyringUser *user,
   ad = user_ad (user, vault_id);
   ad_data = cfd_ad_data (ad, &ad_len);
   g_clear_pointer (&user->wrapped, g_bytes_unref);
-  user->wrapped = cfd_aead_seal (kek->data, secrets->data, secrets->len, ad_data, ad_len);
+  plain_len = secrets->len;
+#ifdef CFD_TESTING
+  /* Writes an entry as keyring format version 1 did: no owner pin. */
+  if (wrap_v1)
+    plain_len = CFD_SECRETS_V1_BYTES;
+#endif
+  user->wrapped = cfd_aead_seal (kek->data, secrets->data, plain_len, ad_data, ad_len);
   return TRUE;
 }
 
@@ -535,7 +599,8 @@ unwrap_with (const CfdKeyringUser *user,
   g_autoptr (CfdAd) ad = NULL;
   g_autoptr (GBytes) plain = NULL;
   const guint8 *ad_data, *sealed;
-  gsize ad_len, sealed_len, plain_len;
+  CfdSecret *secrets;
+  gsize ad_len, sealed_len;
 
   if (!cfd_kdf_derive (kek->data, (const char *)passphrase->data, passphrase->len, user->salt,
                        &user->kdf, error))
@@ -550,7 +615,10 @@ unwrap_with (const CfdKeyringUser *user,
       g_set_error (error, CFD_ERROR, CFD_ERROR_WRONG_PASSPHRASE, "The passphrase is not correct");
       return NULL;
     }
-  return cfd_secret_new_from_data (g_bytes_get_data (plain, &plain_len), CFD_SECRETS_BYTES);
+  secrets = secrets_from_plain (plain);
+  if (secrets == NULL)
+    damaged (error, "wrapped secrets have the wrong size");
+  return secrets;
 }
 
 CfdSecret *
@@ -748,7 +816,7 @@ cfd_keyring_recovery_unwrap (const CfdKeyringRecovery *recovery,
   g_autoptr (CfdAd) ad = recovery_ad (vault_id, recovery->user_id);
   g_autoptr (GBytes) plain = NULL;
   const guint8 *ad_data, *sealed;
-  gsize ad_len, sealed_len, plain_len;
+  gsize ad_len, sealed_len;
 
   recovery_kek (kek->data, vault_id, raw);
   ad_data = cfd_ad_data (ad, &ad_len);
@@ -756,5 +824,5 @@ cfd_keyring_recovery_unwrap (const CfdKeyringRecovery *recovery,
   plain = cfd_aead_open (kek->data, sealed, sealed_len, ad_data, ad_len);
   if (plain == NULL)
     return NULL;
-  return cfd_secret_new_from_data (g_bytes_get_data (plain, &plain_len), CFD_SECRETS_BYTES);
+  return secrets_from_plain (plain);
 }

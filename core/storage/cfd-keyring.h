@@ -13,7 +13,11 @@
 
 G_BEGIN_DECLS
 
-#define CFD_KEYRING_FORMAT_VERSION 1
+/* Version 2 pins the owner's signing key inside each user's wrapped
+ * secrets; version 1 files are still read, and each user's entry is
+ * wrapped again with the pin at that user's next unlock. */
+#define CFD_KEYRING_FORMAT_VERSION 2
+#define CFD_KEYRING_OLDEST_VERSION 1
 #define CFD_KEYRING_MAX_BYTES      (4 * 1024 * 1024)
 #define CFD_KEYRING_MAX_FAILURES   1000
 #define CFD_DB_SALT_BYTES          16
@@ -22,7 +26,12 @@ G_BEGIN_DECLS
 #define CFD_SECRETS_DB_KEY  0
 #define CFD_SECRETS_BOX_SK  (CFD_SECRETS_DB_KEY + CFD_KEY_BYTES)
 #define CFD_SECRETS_SIGN_SK (CFD_SECRETS_BOX_SK + CFD_BOX_SK_BYTES)
-#define CFD_SECRETS_BYTES   (CFD_SECRETS_SIGN_SK + CFD_SIGN_SK_BYTES)
+/* The owner's Ed25519 public key as this user trusts it: authenticated by
+ * the user's own passphrase, so no one else can swap it. All zero in an
+ * entry wrapped before version 2 (not pinned yet). */
+#define CFD_SECRETS_OWNER_SIGN_PK (CFD_SECRETS_SIGN_SK + CFD_SIGN_SK_BYTES)
+#define CFD_SECRETS_BYTES         (CFD_SECRETS_OWNER_SIGN_PK + CFD_SIGN_PK_BYTES)
+#define CFD_SECRETS_V1_BYTES      CFD_SECRETS_OWNER_SIGN_PK
 
 typedef struct
 {
@@ -58,6 +67,7 @@ typedef struct
   GPtrArray *users;                  /* CfdKeyringUser */
   GPtrArray *recoveries;             /* CfdKeyringRecovery */
   GArray *failed_unlocks;            /* CfdFailedUnlock */
+  GBytes *roster; /* the owner-signed roster (cfd-roster.h); NULL until the owner signs one */
 } CfdKeyring;
 
 CfdKeyring *cfd_keyring_new (const char *vault_id);
@@ -75,6 +85,10 @@ CfdKeyringUser *cfd_keyring_find_user (const CfdKeyring *keyring, const char *id
 CfdKeyringUser *cfd_keyring_find_owner (const CfdKeyring *keyring);
 CfdKeyringRecovery *cfd_keyring_find_recovery (const CfdKeyring *keyring, const char *user_id);
 void cfd_keyring_add_failed_unlock (CfdKeyring *keyring, const char *user_id, gint64 time);
+
+/* Whether the secrets carry a pinned owner key (FALSE for an entry wrapped
+ * by keyring format version 1). */
+gboolean cfd_secrets_owner_pinned (const CfdSecret *secrets);
 
 void cfd_keyring_compute_key_check (guint8 out[CFD_HASH_BYTES],
                                     const char *vault_id,
@@ -101,6 +115,8 @@ CfdSecret *cfd_keyring_user_unwrap_migrating (const CfdKeyringUser *user,
 #ifdef CFD_TESTING
 /* Wraps under the passphrase's bytes as typed, as before normalisation. */
 void cfd_keyring_wrap_unnormalised_for_testing (gboolean unnormalised);
+/* Wraps without the owner pin, as keyring format version 1 did. */
+void cfd_keyring_wrap_v1_for_testing (gboolean v1);
 #endif
 
 /* The recovery key: 20 random bytes shown as 8 groups of 4 base32 letters

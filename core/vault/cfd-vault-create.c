@@ -167,10 +167,13 @@ cfd_vault_create (const char *path,
   cfd_keyring_compute_key_check (self->keyring->db_key_check, vault_id, db_key->data);
 
   owner = cfd_vault_new_keyring_user (owner_name, CFD_ROLE_OWNER, db_key->data, now, &secrets);
+  /* The owner trusts their own signing key: it is the vault's root of trust. */
+  memcpy (secrets->data + CFD_SECRETS_OWNER_SIGN_PK, owner->sign_pk, CFD_SIGN_PK_BYTES);
   g_ptr_array_add (self->keyring->users, owner);
   cfd_vault_choose_kdf_params (&owner->kdf);
   if (!cfd_keyring_user_wrap (owner, vault_id, passphrase, secrets, error))
     return NULL;
+  self->keyring->roster = cfd_vault_sign_roster_from_keyring (self->keyring, owner, secrets, now);
 
   cfd_random_bytes (recovery_raw, sizeof recovery_raw);
   recovery = g_new0 (CfdKeyringRecovery, 1);
@@ -206,6 +209,10 @@ cfd_vault_create (const char *path,
       goto failed;
   }
   cfd_vault_set_unlocked_state (self, g_steal_pointer (&db), owner, g_steal_pointer (&secrets));
+  self->roster = cfd_roster_verify (self->keyring->roster, vault_id,
+                                    self->secrets->data + CFD_SECRETS_OWNER_SIGN_PK, error);
+  if (self->roster == NULL || !cfd_db_load_roster (self->db, self->roster, error))
+    goto failed;
   if (!cfd_vault_audit (self, "vault.create", "vault", vault_id, CFD_AUDIT_SUCCESS, NULL, error))
     goto failed;
 

@@ -6,6 +6,7 @@
 #endif
 
 #include "cfd-io-private.h"
+#include "cfd-roster.h"
 #include "cfd-vault-private.h"
 
 G_BEGIN_DECLS
@@ -35,6 +36,10 @@ struct _CfdVault
   guint8 box_pk[CFD_BOX_PK_BYTES];
   CfdKeyArena *patient_keys;
   gboolean discarded_broken_write;
+  /* The owner-signed roster, verified against the user's owner pin at
+   * unlock; NULL in a vault whose owner has not unlocked since the roster
+   * came in. */
+  CfdRoster *roster;
 
 #ifdef CFD_TESTING
   CfdClockFunc clock_func;
@@ -63,6 +68,19 @@ void cfd_vault_set_unlocked_state (CfdVault *self,
 void cfd_vault_forget_unlocked_state (CfdVault *self);
 /* Re-reads the keyring under the lock file; the returned fd releases it. */
 int cfd_vault_reload_keyring_locked (CfdVault *self, GError **error);
+
+/* cfd-vault-roster.c */
+GBytes *cfd_vault_sign_roster_from_keyring (const CfdKeyring *keyring,
+                                            const CfdKeyringUser *owner,
+                                            const CfdSecret *owner_secrets,
+                                            gint64 now);
+gboolean cfd_vault_check_roster (const CfdKeyring *keyring,
+                                 const CfdKeyringUser *user,
+                                 const CfdSecret *secrets,
+                                 CfdRoster **roster_out,
+                                 GError **error);
+gboolean cfd_vault_sign_first_roster (CfdVault *self, GError **error);
+gboolean cfd_vault_report_unknown_users (CfdVault *self, GError **error);
 
 /* cfd-vault-create.c */
 CfdKeyringUser *cfd_vault_new_keyring_user (const char *name,

@@ -186,6 +186,35 @@ check_write_ahead_log (CfdVault *self, CfdWalState *state, GError **error)
   return TRUE;
 }
 
+/* The owner key the user's own passphrase vouches for must be the keyring's
+ * owner key: anyone who can write the folder can rewrite the keyring's
+ * clear-text entries, but not the pin inside another user's wrapped secrets.
+ * An entry from keyring format version 1 has no pin yet: it trusts the
+ * keyring's owner key on this first use and sets *pinned_now, so that the
+ * caller wraps the entry again with the pin. */
+static gboolean
+check_owner_pin (CfdVault *self, CfdSecret *secrets, gboolean *pinned_now, GError **error)
+{
+  const CfdKeyringUser *owner = cfd_keyring_find_owner (self->keyring);
+  guint8 *pin = secrets->data + CFD_SECRETS_OWNER_SIGN_PK;
+
+  *pinned_now = FALSE;
+  if (!cfd_secrets_owner_pinned (secrets))
+    {
+      memcpy (pin, owner->sign_pk, CFD_SIGN_PK_BYTES);
+      *pinned_now = TRUE;
+      return TRUE;
+    }
+  if (!cfd_constant_time_equal (pin, owner->sign_pk, CFD_SIGN_PK_BYTES))
+    {
+      g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
+                   "The keyring names an owner signing key this user never trusted: the "
+                   "keyring file was altered or replaced");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* With the user's secrets in hand: check them against the vault, open the
  * database, record the unlock. Takes ownership of secrets. */
 static gboolean
@@ -193,9 +222,11 @@ finish_unlock (CfdVault *self,
                const CfdKeyringUser *user,
                CfdSecret *secrets_in,
                const char *action,
+               gboolean *pinned_now,
                GError **error)
 {
   g_autoptr (CfdSecret) secrets = secrets_in;
+  g_autoptr (CfdRoster) roster = NULL;
   guint8 check[CFD_HASH_BYTES];
   guint8 salt[CFD_DB_SALT_BYTES];
   CfdWalState wal_state;
@@ -209,6 +240,10 @@ finish_unlock (CfdVault *self,
                    "The keyring does not belong to this vault's database");
       return FALSE;
     }
+
+  if (!check_owner_pin (self, secrets, pinned_now, error)
+      || !cfd_vault_check_roster (self->keyring, user, secrets, &roster, error))
+    return FALSE;
 
   if (!cfd_vault_read_db_salt (self->db_path, salt, error))
     return FALSE;
@@ -228,16 +263,19 @@ finish_unlock (CfdVault *self,
   db = cfd_db_open (self->db_path, secrets->data + CFD_SECRETS_DB_KEY, FALSE, error);
   if (db == NULL)
     return FALSE;
-  if (!check_user_row (db, user, error))
+  if (!check_user_row (db, user, error)
+      || (roster != NULL && !cfd_db_load_roster (db, roster, error)))
     {
       cfd_db_close (db);
       return FALSE;
     }
 
   cfd_vault_set_unlocked_state (self, db, user, g_steal_pointer (&secrets));
+  self->roster = g_steal_pointer (&roster);
   if (!cfd_db_begin (self->db, error) || !move_failed_unlocks_into_log (self, error)
       || !cfd_vault_audit (self, action, "vault", cfd_vault_get_id (self), CFD_AUDIT_SUCCESS, NULL,
                            error)
+      || !cfd_vault_report_unknown_users (self, error)
       || (wal_state == CFD_WAL_BROKEN_TAIL
           && !cfd_vault_audit (self, "vault.discard-broken-write", "vault", cfd_vault_get_id (self),
                                CFD_AUDIT_FAILURE, NULL, error))
@@ -262,7 +300,7 @@ cfd_vault_unlock_only (CfdVault *self,
   g_autoptr (GError) local_error = NULL;
   CfdKeyringUser *user;
   CfdSecret *secrets;
-  gboolean unnormalised = FALSE;
+  gboolean unnormalised = FALSE, pinned_now = FALSE;
   int fd;
 
   g_return_val_if_fail (CFD_IS_VAULT (self), FALSE);
@@ -299,22 +337,33 @@ cfd_vault_unlock_only (CfdVault *self,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  if (!finish_unlock (self, user, secrets, "vault.unlock", error))
+  if (!finish_unlock (self, user, secrets, "vault.unlock", &pinned_now, error))
     return FALSE;
+  /* A vault from before the roster gets one at its owner's unlock; if that
+   * fails, the unlock stands and the next one retries. */
+  if (self->roster == NULL && self->role == CFD_ROLE_OWNER
+      && !cfd_vault_sign_first_roster (self, &local_error))
+    {
+      g_debug ("The vault's first roster could not be signed: %s", local_error->message);
+      g_clear_error (&local_error);
+    }
 
-  /* An entry from before passphrases were normalised is wrapped again under
-   * the NFC form now, while the passphrase is at hand. If that fails the
-   * old entry still opens, so the unlock stands and the next one retries. */
-  if (unnormalised)
+  /* An entry from before passphrases were normalised, or from before the
+   * owner key was pinned, is wrapped again now (NFC form, pin inside), while
+   * the passphrase is at hand. If that fails the old entry still opens, so
+   * the unlock stands and the next one retries (trusting on first use again). */
+  if (unnormalised || pinned_now)
     {
       if (cfd_vault_rewrap_user (self, self->user_id, passphrase, NULL, &local_error))
         {
-          if (!cfd_vault_audit_passphrase_change (self, "user.passphrase-normalise", NULL))
+          if (unnormalised
+              && !cfd_vault_audit_passphrase_change (self, "user.passphrase-normalise", NULL))
             g_debug ("The passphrase's new wrapping could not be recorded in the audit log");
+          if (pinned_now && !cfd_vault_audit_passphrase_change (self, "user.owner-pin", NULL))
+            g_debug ("The owner key's pinning could not be recorded in the audit log");
         }
       else
-        g_debug ("The passphrase could not be wrapped again in its normal form: %s",
-                 local_error->message);
+        g_debug ("The user's keyring entry could not be wrapped again: %s", local_error->message);
     }
   return TRUE;
 }
@@ -329,6 +378,7 @@ cfd_vault_recover_only (CfdVault *self,
   CfdKeyringRecovery *recovery;
   CfdKeyringUser *owner;
   CfdSecret *secrets;
+  gboolean pinned_now = FALSE;
   int fd;
 
   if (self->db != NULL)
@@ -368,9 +418,15 @@ cfd_vault_recover_only (CfdVault *self,
       return FALSE;
     }
 
-  if (!finish_unlock (self, owner, secrets, "vault.recover", error))
+  if (!finish_unlock (self, owner, secrets, "vault.recover", &pinned_now, error))
+    return FALSE;
+  if (self->roster == NULL && !cfd_vault_sign_first_roster (self, error))
     return FALSE;
   if (!cfd_vault_rewrap_user (self, self->user_id, new_passphrase, NULL, error))
+    return FALSE;
+  /* The new wrapping carries the owner pin, trusted on first use if the
+   * entry came from keyring format version 1. */
+  if (pinned_now && !cfd_vault_audit_passphrase_change (self, "user.owner-pin", error))
     return FALSE;
   return cfd_vault_audit_passphrase_change (self, "user.passphrase-reset", error);
 }

@@ -127,11 +127,51 @@ cfd_vault_change_passphrase (CfdVault *self,
   return cfd_vault_audit_passphrase_change (self, "user.passphrase-change", error);
 }
 
+/* The session's roster follows the one just signed. */
+static void
+refresh_roster (CfdVault *self)
+{
+  CfdRoster *roster = cfd_roster_verify (self->keyring->roster, self->keyring->vault_id,
+                                         self->secrets->data + CFD_SECRETS_OWNER_SIGN_PK, NULL);
+
+  if (roster == NULL || !cfd_db_load_roster (self->db, roster, NULL))
+    {
+      g_debug ("The roster just signed could not be loaded");
+      g_clear_pointer (&roster, cfd_roster_free);
+      return;
+    }
+  g_clear_pointer (&self->roster, cfd_roster_free);
+  self->roster = roster;
+}
+
+/* The roster with the new user signed in, from the roster verified against
+ * the owner's own pin (not the one just read from the file), or, in a vault
+ * without one yet, from the keyring's users. */
+static GBytes *
+roster_with_user (CfdVault *self, const CfdKeyringUser *user, GError **error)
+{
+  g_autoptr (CfdRoster) roster = NULL;
+  gint64 now = cfd_vault_now (self);
+
+  if (self->keyring->roster == NULL)
+    return cfd_vault_sign_roster_from_keyring (
+        self->keyring, cfd_keyring_find_owner (self->keyring), self->secrets, now);
+  roster = cfd_roster_verify (self->keyring->roster, self->keyring->vault_id,
+                              self->secrets->data + CFD_SECRETS_OWNER_SIGN_PK, error);
+  if (roster == NULL)
+    return NULL;
+  cfd_roster_add (roster, user->id, user->name, user->role, user->box_pk, user->sign_pk,
+                  user->created, self->user_id);
+  return cfd_roster_sign (roster, now / G_USEC_PER_SEC, self->secrets->data + CFD_SECRETS_SIGN_SK);
+}
+
 char *
 cfd_vault_add_user (
     CfdVault *self, const char *name, CfdRole role, const char *passphrase, GError **error)
 {
   g_autoptr (CfdSecret) secrets = NULL;
+  g_autoptr (GBytes) old_roster = NULL;
+  GBytes *new_roster = NULL;
   CfdKeyringUser *user;
   g_autofree char *id = NULL;
   gboolean keyring_touched = FALSE;
@@ -165,14 +205,24 @@ cfd_vault_add_user (
 
   user = cfd_vault_new_keyring_user (name, role, self->secrets->data + CFD_SECRETS_DB_KEY,
                                      cfd_vault_now (self), &secrets);
+  /* The new user trusts the owner key the owner's own passphrase vouched
+   * for at this unlock, never whatever the keyring file says. */
+  memcpy (secrets->data + CFD_SECRETS_OWNER_SIGN_PK,
+          self->secrets->data + CFD_SECRETS_OWNER_SIGN_PK, CFD_SIGN_PK_BYTES);
   cfd_vault_choose_kdf_params (&user->kdf);
   id = g_strdup (user->id);
   g_ptr_array_add (self->keyring->users, user);
 
   /* Row and audit record commit only after the keyring holds the user, so a
    * user the database knows can always unlock. */
-  if (!cfd_keyring_user_wrap (user, self->keyring->vault_id, passphrase, secrets, error)
-      || !cfd_db_begin (self->db, error))
+  if (!cfd_keyring_user_wrap (user, self->keyring->vault_id, passphrase, secrets, error))
+    goto failed;
+  new_roster = roster_with_user (self, user, error);
+  if (new_roster == NULL)
+    goto failed;
+  old_roster = g_steal_pointer (&self->keyring->roster);
+  self->keyring->roster = new_roster;
+  if (!cfd_db_begin (self->db, error))
     goto failed;
   if (!cfd_vault_insert_user_row (self->db, user, error)
       || !cfd_vault_audit (self, "user.add", "user", id, CFD_AUDIT_SUCCESS, NULL, error))
@@ -189,10 +239,16 @@ cfd_vault_add_user (
   if (!cfd_db_commit (self->db, error))
     goto failed;
   cfd_io_unlock (fd);
+  refresh_roster (self);
   return g_steal_pointer (&id);
 
 failed:
   g_ptr_array_remove (self->keyring->users, user);
+  if (new_roster != NULL)
+    {
+      g_clear_pointer (&self->keyring->roster, g_bytes_unref);
+      self->keyring->roster = g_steal_pointer (&old_roster);
+    }
   /* The save may have got as far as the rename (or the commit failed after
    * it): write the keyring back without the user, so that no one is listed
    * who cannot unlock. Should that fail too, the next unlock drops the user

@@ -382,6 +382,7 @@ cfd_vault_forget_unlocked_state (CfdVault *self)
   self->discarded_broken_write = FALSE;
   g_clear_pointer (&self->db, cfd_db_close);
   g_clear_pointer (&self->secrets, cfd_secret_free);
+  g_clear_pointer (&self->roster, cfd_roster_free);
   g_clear_pointer (&self->patient_keys, cfd_key_arena_free);
   g_clear_pointer (&self->user_id, g_free);
   g_clear_pointer (&self->user_name, g_free);

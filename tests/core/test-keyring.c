@@ -106,7 +106,7 @@ test_newer_version_refused (void)
   gsize len;
   g_autofree guint8 *copy = g_memdup2 (g_bytes_get_data (bytes, &len), g_bytes_get_size (bytes));
 
-  copy[11] = 2;
+  copy[11] = CFD_KEYRING_FORMAT_VERSION + 1;
   keyring = cfd_keyring_parse (copy, len, &error);
   g_assert_null (keyring);
   g_assert_error (error, CFD_ERROR, CFD_ERROR_UNSUPPORTED_VERSION);

@@ -102,11 +102,18 @@ def read_backup_header(data):
 def read_keyring(data):
     need(data[:8] == b"CFDKEYRG", "not a keyring")
     version, n = struct.unpack(">II", data[8:16])
-    need(version == 1 and len(data) == 48 + n, "keyring size or version")
+    need(version in (1, 2) and len(data) == 48 + n, "keyring size or version")
     need(blake2b(data[: 16 + n]) == data[16 + n :], "keyring checksum")
-    vault_id, created, key_check, db_salt, users, recoveries, failures = variant(
-        "(sxayaya(sssuttayayayayx)a(say)a(xs))", data[16 : 16 + n]
-    ).unpack()
+    if version == 1:
+        vault_id, created, key_check, db_salt, users, recoveries, failures = variant(
+            "(sxayaya(sssuttayayayayx)a(say)a(xs))", data[16 : 16 + n]
+        ).unpack()
+        roster = b""
+    else:
+        # Version 2 adds the owner-signed roster (empty until the owner signs one).
+        vault_id, created, key_check, db_salt, users, recoveries, failures, roster = variant(
+            "(sxayaya(sssuttayayayayx)a(say)a(xs)ay)", data[16 : 16 + n]
+        ).unpack()
     fields = ("id", "name", "role", "alg", "opslimit", "memlimit", "salt", "wrapped", "box_pk",
               "sign_pk", "created")
     users = [dict(zip(fields, u)) for u in users]
@@ -116,13 +123,35 @@ def read_keyring(data):
     return {
         "vault_id": vault_id, "key_check": ay(key_check), "users": users,
         "recoveries": {uid: ay(w) for uid, w in recoveries}, "failures": failures,
+        "roster": ay(roster),
     }
+
+
+# "The roster": checked against the owner key pinned in the reader's own entry.
+def verify_roster(keyring, owner_pin, me):
+    body, signature = variant("(ayay)", keyring["roster"]).unpack()
+    body = ay(body)
+    verify(owner_pin, lp("confidant/roster/v1", keyring["vault_id"], body), ay(signature),
+           "the roster")
+    roster_vault, seq, issued, entries = variant("(stxa(sssayayxs))", body).unpack()
+    need(roster_vault == keyring["vault_id"], "a roster from another vault")
+    entries = {e[0]: {"name": e[1], "role": e[2], "box_pk": ay(e[3]), "sign_pk": ay(e[4])}
+               for e in entries}
+    need([e["sign_pk"] for e in entries.values() if e["role"] == "owner"] == [owner_pin],
+         "the roster's owner")
+    mine = entries.get(me["id"])
+    need(mine is not None and mine["role"] == me["role"] and mine["box_pk"] == me["box_pk"]
+         and mine["sign_pk"] == me["sign_pk"], "this user's keys are not in the roster")
+    return seq, entries
 
 
 def split_secrets(plain, user):
     # database key (32) || X25519 secret (32) || Ed25519 secret (64: seed || public key)
-    need(len(plain) == 128, "wrapped secrets of %d bytes" % len(plain))
-    secrets = {"db_key": plain[:32], "box_sk": plain[32:64], "sign_sk": plain[64:]}
+    # || the owner's Ed25519 public key as this user trusts it (32; not in an
+    # entry from keyring format version 1)
+    need(len(plain) in (128, 160), "wrapped secrets of %d bytes" % len(plain))
+    secrets = {"db_key": plain[:32], "box_sk": plain[32:64], "sign_sk": plain[64:128],
+               "owner_pin": plain[128:]}
     need(secrets["sign_sk"][32:] == user["sign_pk"], "Ed25519 secret's public half")
     need(sodium.crypto_scalarmult_base(secrets["box_sk"]) == user["box_pk"], "X25519 key pair")
     return secrets
@@ -361,6 +390,14 @@ def unlock(keyring, args):
               % (me["name"], me["opslimit"], me["memlimit"] >> 20))
     need(blake2b(lp("confidant/db-key-check/v1", keyring["vault_id"]), key=secrets["db_key"])
          == keyring["key_check"], "database key check")
+    # "Wrapped secrets": the owner key pinned in the user's own entry must be
+    # the keyring's owner key (a version 1 entry has no pin yet).
+    owner = next(u for u in keyring["users"] if u["role"] == "owner")
+    need(not secrets["owner_pin"] or secrets["owner_pin"] == owner["sign_pk"],
+         "the keyring's owner key is not the one pinned in this user's entry")
+    if keyring["roster"] and secrets["owner_pin"]:
+        seq, entries = verify_roster(keyring, secrets["owner_pin"], me)
+        print("keyring: roster %d signed by the owner, %d users" % (seq, len(entries)))
     return me, secrets
 
 
