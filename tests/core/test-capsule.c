@@ -138,19 +138,6 @@ count_audit (CfdVault *vault, const char *action, const char *outcome)
   return n;
 }
 
-static guint
-count_rows (CfdVault *vault, const char *sql)
-{
-  sqlite3_stmt *stmt = cfd_db_prepare (cfd_vault_get_db (vault, NULL), sql, NULL);
-  guint n;
-
-  g_assert_nonnull (stmt);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = (guint)sqlite3_column_int (stmt, 0);
-  sqlite3_reset (stmt);
-  return n;
-}
-
 /* Card across, consent, capsule out: the state every test starts from. */
 static char *
 share_capsule (Fixture *f, CfdConsentScope scope, gint64 expires)
@@ -276,7 +263,7 @@ test_round_trip (Fixture *f, gconstpointer data)
                      && g_strcmp0 (cfd_review_get_text (second), COMMENT) == 0));
 
   /* Both logs still verify. */
-  g_assert_cmpuint (count_rows (f->therapist, "SELECT count(*) FROM reviews"), ==, 2);
+  g_assert_cmpuint (cfd_test_count_rows (f->therapist, "SELECT count(*) FROM reviews"), ==, 2);
 }
 
 static void
@@ -304,14 +291,14 @@ test_wrong_recipient (Fixture *f, gconstpointer data)
   g_assert_null (id);
   g_assert_error (error, CFD_ERROR, CFD_ERROR_WRONG_RECIPIENT);
   g_assert_null (strstr (error->message, CANARY));
-  g_assert_cmpuint (count_rows (stranger, "SELECT count(*) FROM capsules"), ==, 0);
+  g_assert_cmpuint (cfd_test_count_rows (stranger, "SELECT count(*) FROM capsules"), ==, 0);
   g_assert_cmpuint (count_audit (stranger, "capsule.import", "denied"), ==, 1);
   g_clear_error (&error);
 
   /* Nor back into the vault it came from. */
   g_assert_null (cfd_vault_import_capsule (f->therapist, f->capsule_path, &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
-  g_assert_cmpuint (count_rows (f->therapist, "SELECT count(*) FROM capsules"), ==, 0);
+  g_assert_cmpuint (cfd_test_count_rows (f->therapist, "SELECT count(*) FROM capsules"), ==, 0);
 }
 
 /* Every one of these is refused with a vault error and imports nothing. */
@@ -326,7 +313,7 @@ assert_capsule_refused (Fixture *f, const char *path, int code)
   g_assert_true (error->domain == CFD_ERROR);
   if (code >= 0)
     g_assert_cmpint (error->code, ==, code);
-  g_assert_cmpuint (count_rows (f->supervisor, "SELECT count(*) FROM capsules"), ==, 0);
+  g_assert_cmpuint (cfd_test_count_rows (f->supervisor, "SELECT count(*) FROM capsules"), ==, 0);
 }
 
 static void
@@ -372,7 +359,7 @@ test_forged_signer (Fixture *f, gconstpointer data)
   cfd_test_write_bytes (path, g_bytes_get_data (forged, NULL), g_bytes_get_size (forged));
   g_assert_null (cfd_vault_import_capsule (f->supervisor, path, &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_TAMPERED);
-  g_assert_cmpuint (count_rows (f->supervisor, "SELECT count(*) FROM capsules"), ==, 1);
+  g_assert_cmpuint (cfd_test_count_rows (f->supervisor, "SELECT count(*) FROM capsules"), ==, 1);
 }
 
 static void
@@ -439,7 +426,7 @@ key_present (Fixture *f, const char *capsule_id)
   g_autofree char *sql = g_strdup_printf (
       "SELECT count(*) FROM capsules WHERE id = '%s' AND wrapped_key IS NOT NULL", capsule_id);
 
-  return count_rows (f->supervisor, sql) == 1;
+  return cfd_test_count_rows (f->supervisor, sql) == 1;
 }
 
 /* Past its expiry the capsule's key is destroyed when it is opened... */
@@ -467,7 +454,8 @@ test_expiry_at_open (Fixture *f, gconstpointer data)
   g_clear_error (&error);
   g_assert_false (key_present (f, capsule_id));
   g_assert_cmpuint (
-      count_rows (f->supervisor, "SELECT count(*) FROM capsule_reviews WHERE sealed IS NOT NULL"),
+      cfd_test_count_rows (f->supervisor,
+                           "SELECT count(*) FROM capsule_reviews WHERE sealed IS NOT NULL"),
       ==, 0);
   g_assert_cmpuint (count_audit (f->supervisor, "capsule.expire", "success"), ==, 1);
   g_assert_cmpuint (count_audit (f->supervisor, "capsule.open", "denied"), ==, 1);
@@ -600,7 +588,7 @@ test_replayed_reply (Fixture *f, gconstpointer data)
   g_clear_error (&error);
   g_assert_false (cfd_vault_import_review_reply (f->therapist, one, &n, &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_REPLAYED);
-  g_assert_cmpuint (count_rows (f->therapist, "SELECT count(*) FROM reviews"), ==, 1);
+  g_assert_cmpuint (cfd_test_count_rows (f->therapist, "SELECT count(*) FROM reviews"), ==, 1);
   g_assert_cmpuint (count_audit (f->therapist, "review.import-reply", "denied"), ==, 2);
 }
 
@@ -615,7 +603,7 @@ assert_reply_refused (Fixture *f, const char *path, int code)
   g_assert_true (error->domain == CFD_ERROR);
   if (code >= 0)
     g_assert_cmpint (error->code, ==, code);
-  g_assert_cmpuint (count_rows (f->therapist, "SELECT count(*) FROM reviews"), ==, 0);
+  g_assert_cmpuint (cfd_test_count_rows (f->therapist, "SELECT count(*) FROM reviews"), ==, 0);
 }
 
 /* Reviews written after the patient withdrew consent stay out. */
@@ -639,7 +627,7 @@ test_reply_after_revocation (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_false (cfd_vault_import_review_reply (f->therapist, after, &n, &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
-  g_assert_cmpuint (count_rows (f->therapist, "SELECT count(*) FROM reviews"), ==, 1);
+  g_assert_cmpuint (cfd_test_count_rows (f->therapist, "SELECT count(*) FROM reviews"), ==, 1);
   g_assert_cmpuint (count_audit (f->therapist, "review.import-reply", "denied"), ==, 1);
 }
 
@@ -744,7 +732,8 @@ test_card_refusals (Fixture *f, gconstpointer data)
   g_assert_true (cfd_vault_export_supervisor_card (namesake, namesake_card, NULL, &error));
   g_assert_null (cfd_vault_import_supervisor_card (f->therapist, namesake_card, NULL, &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_EXISTS);
-  g_assert_cmpuint (count_rows (f->therapist, "SELECT count(*) FROM supervisor_cards"), ==, 1);
+  g_assert_cmpuint (cfd_test_count_rows (f->therapist, "SELECT count(*) FROM supervisor_cards"), ==,
+                    1);
 }
 
 /* A card-only supervisor can be named in a consent but cannot unlock. */

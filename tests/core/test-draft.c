@@ -46,21 +46,6 @@ half_typed_dosing (void)
   return dict_take (&d);
 }
 
-static gint64
-count_rows (CfdVault *vault, const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 n;
-
-  g_assert_cmpint (
-      sqlite3_prepare_v2 (cfd_db_handle (cfd_vault_get_db (vault, NULL)), sql, -1, &stmt, NULL), ==,
-      SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return n;
-}
-
 static void
 test_as_typed (void)
 {
@@ -242,19 +227,19 @@ test_discard (void)
                    !=, SQLITE_OK);
 
   /* The author's draft goes, with its revisions, and the log says so. */
-  g_assert_cmpint (count_rows (vault, "SELECT count(*) FROM record_revisions"), ==, 1);
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM record_revisions"), ==, 1);
   g_assert_true (cfd_vault_discard_draft (vault, draft, &error));
   g_assert_no_error (error);
   g_assert_null (cfd_vault_get_record (vault, draft, &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  g_assert_cmpint (count_rows (vault, "SELECT count(*) FROM record_revisions"), ==, 0);
-  g_assert_cmpint (count_rows (vault, "SELECT count(*) FROM records"), ==, 1);
-  g_assert_cmpint (count_rows (vault, "SELECT count(*) FROM audit_log WHERE action = "
-                                      "'record.discard' AND outcome = 'success'"),
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM record_revisions"), ==, 0);
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM records"), ==, 1);
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM audit_log WHERE action = "
+                                               "'record.discard' AND outcome = 'success'"),
                    ==, 1);
-  g_assert_cmpint (count_rows (vault, "SELECT count(*) FROM audit_log WHERE action = "
-                                      "'record.discard' AND outcome = 'denied'"),
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM audit_log WHERE action = "
+                                               "'record.discard' AND outcome = 'denied'"),
                    >=, 1);
 }
 
@@ -326,8 +311,8 @@ test_recovery_file (void)
   g_assert_true (cfd_vault_unlock (reopened, NULL, CFD_TEST_PASSPHRASE, &error));
   assert_recovered (reopened, id, typed);
   assert_recovered (reopened, id, typed);
-  g_assert_cmpint (count_rows (reopened, "SELECT count(*) FROM audit_log WHERE action = "
-                                         "'record.recover-draft'"),
+  g_assert_cmpint (cfd_test_count_rows (reopened, "SELECT count(*) FROM audit_log WHERE action = "
+                                                  "'record.recover-draft'"),
                    ==, 2);
 
   /* A flipped bit is found, never half-restored. */

@@ -133,21 +133,6 @@ test_instrument_names (void)
   g_assert_false (cfd_instrument_from_string (NULL, &instrument));
 }
 
-static gint64
-count (CfdVault *vault, const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 n;
-
-  g_assert_cmpint (
-      sqlite3_prepare_v2 (cfd_db_handle (cfd_vault_get_db (vault, NULL)), sql, -1, &stmt, NULL), ==,
-      SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return n;
-}
-
 static gboolean
 risk_flag (CfdVault *vault, const char *patient_id)
 {
@@ -193,18 +178,20 @@ test_stored_measure (void)
   second = cfd_vault_add_measure (vault, patient, CFD_INSTRUMENT_PHQ9, OCCURRED, risky, 9, &error);
   g_assert_no_error (error);
   g_assert_true (risk_flag (vault, patient));
-  g_assert_cmpint (count (vault, "SELECT revision FROM patients"), ==, 2);
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT revision FROM patients"), ==, 2);
+  g_assert_cmpint (cfd_test_count_rows (
+                       vault, "SELECT count(*) FROM audit_log WHERE action = 'patient.risk-flag'"),
+                   ==, 1);
   g_assert_cmpint (
-      count (vault, "SELECT count(*) FROM audit_log WHERE action = 'patient.risk-flag'"), ==, 1);
-  g_assert_cmpint (count (vault, "SELECT count(*) FROM audit_log WHERE action = 'measure.add'"), ==,
-                   2);
+      cfd_test_count_rows (vault, "SELECT count(*) FROM audit_log WHERE action = 'measure.add'"),
+      ==, 2);
 
   /* A refused measure changes nothing, the flag included. */
   g_assert_null (
       cfd_vault_add_measure (vault, patient, CFD_INSTRUMENT_GAD7, OCCURRED, risky, 9, &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
   g_clear_error (&error);
-  g_assert_cmpint (count (vault, "SELECT count(*) FROM records"), ==, 2);
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM records"), ==, 2);
 }
 
 static void

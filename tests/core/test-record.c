@@ -166,21 +166,6 @@ raw_exec_fails (CfdVault *vault, const char *sql)
   return copy;
 }
 
-static gint64
-count_rows (CfdVault *vault, const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 n;
-
-  g_assert_cmpint (
-      sqlite3_prepare_v2 (cfd_db_handle (cfd_vault_get_db (vault, NULL)), sql, -1, &stmt, NULL), ==,
-      SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return n;
-}
-
 static void
 test_round_trip (gconstpointer data)
 {
@@ -396,7 +381,7 @@ test_revisions (void)
   /* History is kept as written: raw SQL cannot rewrite or drop it. */
   g_free (raw_exec_fails (vault, "UPDATE record_revisions SET occurred = 0"));
   g_free (raw_exec_fails (vault, "DELETE FROM record_revisions"));
-  g_assert_cmpint (count_rows (vault, "SELECT count(*) FROM record_revisions"), ==, 2);
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM record_revisions"), ==, 2);
 
   /* A revision's sealed value moved to another revision does not open. */
   raw_exec_ok (vault, "DROP TRIGGER record_revisions_update");
@@ -444,7 +429,7 @@ test_signed_immutable (void)
   expect_immutable_sql (vault, "UPDATE records SET revision = revision + 1");
   expect_immutable_sql (vault, "UPDATE records SET class = 'medical'");
   expect_immutable_sql (vault, "DELETE FROM records");
-  g_assert_cmpint (count_rows (vault, "SELECT count(*) FROM records"), ==, 1);
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM records"), ==, 1);
 
   /* Re-encryption under a rotated key touches only sealed and key_version. */
   raw_exec_ok (vault, "UPDATE records SET sealed = sealed, key_version = key_version");
@@ -678,7 +663,7 @@ test_addendum_draft (void)
 
   /* Refused: a draft parent, an unknown one, a value outside the template.
    * Nothing is written by a refusal. */
-  rows_before = count_rows (vault, "SELECT count(*) FROM records");
+  rows_before = cfd_test_count_rows (vault, "SELECT count(*) FROM records");
   g_assert_null (cfd_vault_create_addendum_draft (vault, draft, begun, &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
   g_clear_error (&error);
@@ -688,7 +673,7 @@ test_addendum_draft (void)
   g_assert_null (cfd_vault_create_addendum_draft (vault, parent, wrong_choice, &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
   g_clear_error (&error);
-  g_assert_cmpint (count_rows (vault, "SELECT count(*) FROM records"), ==, rows_before);
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM records"), ==, rows_before);
 
   /* Begun with only a reason: a draft may be incomplete. */
   addendum = cfd_vault_create_addendum_draft (vault, parent, begun, &error);
@@ -785,7 +770,7 @@ test_addendum_draft (void)
   sql = g_strdup_printf ("SELECT count(*) FROM audit_log WHERE object_id = '%s' AND action IN "
                          "('record.create', 'record.save', 'record.sign') AND outcome = 'success'",
                          addendum);
-  g_assert_cmpint (count_rows (vault, sql), ==, 3);
+  g_assert_cmpint (cfd_test_count_rows (vault, sql), ==, 3);
 
   /* The typed text is sealed on disk, in every revision. */
   g_assert_false (cfd_test_dir_contains (path, CANARY));
@@ -859,8 +844,9 @@ test_addendum_draft_permissions (void)
   g_assert_cmpuint (revision_of (vault, addendum), ==, 1);
   g_assert_true (cfd_vault_sign_record (vault, addendum, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (count_rows (vault, "SELECT count(*) FROM audit_log WHERE outcome = 'denied' "
-                                      "AND action LIKE 'record.%'"),
+  g_assert_cmpint (cfd_test_count_rows (vault,
+                                        "SELECT count(*) FROM audit_log WHERE outcome = 'denied' "
+                                        "AND action LIKE 'record.%'"),
                    >=, 3);
 }
 
@@ -889,7 +875,7 @@ test_delete_patient (void)
   measure = cfd_vault_add_measure (vault, patient, CFD_INSTRUMENT_PHQ9, OCCURRED, items, 9, &error);
   g_assert_no_error (error);
   g_assert_true (cfd_vault_save_draft (vault, draft, OCCURRED, again, &error));
-  g_assert_cmpint (count_rows (vault, "SELECT count(*) FROM records"), ==, 5);
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM records"), ==, 5);
 
   {
     /* The confirmation is the whole name, tag included. */
@@ -900,8 +886,8 @@ test_delete_patient (void)
         cfd_vault_delete_patient (vault, patient, cfd_patient_get_name (doomed), &error));
   }
   g_assert_no_error (error);
-  g_assert_cmpint (count_rows (vault, "SELECT count(*) FROM records"), ==, 1);
-  g_assert_cmpint (count_rows (vault, "SELECT count(*) FROM record_revisions"), ==, 0);
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM records"), ==, 1);
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM record_revisions"), ==, 0);
   g_assert_null (cfd_vault_get_record (vault, signed_id, &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND);
   g_clear_error (&error);
@@ -1016,8 +1002,9 @@ test_permissions (void)
   /* Every refusal is in the audit log as denied. */
   cfd_vault_lock (vault);
   g_assert_true (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
-  g_assert_cmpint (count_rows (vault, "SELECT count(*) FROM audit_log WHERE outcome = 'denied' "
-                                      "AND action LIKE 'record.%'"),
+  g_assert_cmpint (cfd_test_count_rows (vault,
+                                        "SELECT count(*) FROM audit_log WHERE outcome = 'denied' "
+                                        "AND action LIKE 'record.%'"),
                    >=, 5);
 }
 
@@ -1181,9 +1168,11 @@ test_key_rotation (void)
   g_assert_true (cfd_patient_key_rotate (vault, patient, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (cfd_db_commit (db, &error));
-  g_assert_cmpint (count_rows (vault, "SELECT count(*) FROM records WHERE key_version = 2"), ==, 3);
   g_assert_cmpint (
-      count_rows (vault, "SELECT count(*) FROM record_revisions WHERE key_version = 2"), ==, 1);
+      cfd_test_count_rows (vault, "SELECT count(*) FROM records WHERE key_version = 2"), ==, 3);
+  g_assert_cmpint (
+      cfd_test_count_rows (vault, "SELECT count(*) FROM record_revisions WHERE key_version = 2"),
+      ==, 1);
 
   /* From a fresh unlock, so nothing is answered from memory. */
   cfd_vault_lock (vault);
@@ -1221,15 +1210,16 @@ test_audit (void)
   sql = g_strdup_printf ("SELECT count(*) FROM audit_log WHERE object_id = '%s' AND action IN "
                          "('record.create', 'record.sign', 'record.view', 'record.history')",
                          id);
-  g_assert_cmpint (count_rows (vault, sql), ==, 4);
+  g_assert_cmpint (cfd_test_count_rows (vault, sql), ==, 4);
   g_clear_pointer (&sql, g_free);
   sql = g_strdup_printf ("SELECT count(*) FROM audit_log WHERE object_id = '%s' AND action = "
                          "'record.list'",
                          patient);
-  g_assert_cmpint (count_rows (vault, sql), ==, 1);
-  g_assert_cmpint (count_rows (vault, "SELECT count(*) FROM audit_log WHERE action || object_kind "
-                                      "|| object_id || authorization LIKE '%Quillfeather%'"),
-                   ==, 0);
+  g_assert_cmpint (cfd_test_count_rows (vault, sql), ==, 1);
+  g_assert_cmpint (
+      cfd_test_count_rows (vault, "SELECT count(*) FROM audit_log WHERE action || object_kind "
+                                  "|| object_id || authorization LIKE '%Quillfeather%'"),
+      ==, 0);
 }
 
 int

@@ -99,21 +99,6 @@ test_settings_took_effect (void)
                    cfd_db_latest_schema_version ());
 }
 
-static gint64
-count_rows (CfdVault *vault, const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 n;
-
-  g_assert_cmpint (
-      sqlite3_prepare_v2 (cfd_db_handle (cfd_vault_get_db (vault, NULL)), sql, -1, &stmt, NULL), ==,
-      SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return n;
-}
-
 static void
 test_wrong_passphrase (void)
 {
@@ -146,15 +131,15 @@ test_wrong_passphrase (void)
   /* At the next unlock it moves into the audit log, exactly once. */
   g_assert_true (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (count_rows (vault, "SELECT count(*) FROM audit_log WHERE action = "
-                                      "'vault.unlock' AND outcome = 'failure'"),
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM audit_log WHERE action = "
+                                               "'vault.unlock' AND outcome = 'failure'"),
                    ==, 1);
   keyring = cfd_keyring_load (keyring_path, &error);
   g_assert_cmpuint (keyring->failed_unlocks->len, ==, 0);
   cfd_vault_lock (vault);
   g_assert_true (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
-  g_assert_cmpint (count_rows (vault, "SELECT count(*) FROM audit_log WHERE action = "
-                                      "'vault.unlock' AND outcome = 'failure'"),
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM audit_log WHERE action = "
+                                               "'vault.unlock' AND outcome = 'failure'"),
                    ==, 1);
 }
 

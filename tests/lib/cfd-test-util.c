@@ -10,6 +10,7 @@
 
 #include <sodium.h>
 
+#include "cfd-db.h"
 #include "cfd-test-util.h"
 
 static char *scratch_root;
@@ -197,6 +198,21 @@ cfd_test_add_patient (CfdVault *vault, const char *name)
   g_assert_no_error (error);
   g_assert_nonnull (id);
   return id;
+}
+
+gint64
+cfd_test_count_rows (CfdVault *vault, const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (
+      sqlite3_prepare_v2 (cfd_db_handle (cfd_vault_get_db (vault, NULL)), sql, -1, &stmt, NULL), ==,
+      SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
 }
 
 static gboolean

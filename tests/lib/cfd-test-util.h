@@ -51,6 +51,10 @@ gboolean cfd_test_name_is (const char *name, const char *label);
  * (GLib allows one writer per process; this is the way to add another). */
 void cfd_test_set_log_writer (GLogWriterFunc writer);
 
+/* The single number a query such as "SELECT count(*) FROM records" returns,
+ * read through the vault's own database connection. */
+gint64 cfd_test_count_rows (CfdVault *vault, const char *sql);
+
 /* TRUE when needle occurs in any file below dir (recursively). */
 gboolean cfd_test_dir_contains (const char *dir, const char *needle);
 
