@@ -323,6 +323,11 @@ cfd_cli_unlock (CfdCliContext *ctx, GError **error)
     g_printerr ("warning: the vault was not closed properly and the last change written before "
                 "that was incomplete or damaged; it was discarded (recorded in the audit log as "
                 "vault.discard-broken-write). Everything saved before it is intact.\n");
+  /* Tampering found at unlock goes to stderr, so scripts reading stdout
+   * are not thrown, and a person still sees it. */
+  for (const char *const *warning = cfd_vault_get_tamper_warnings (vault); *warning; warning++)
+    g_printerr ("warning: tampering found: %s (recorded in the audit log as vault.tamper)\n",
+                *warning);
   return g_steal_pointer (&vault);
 }
 

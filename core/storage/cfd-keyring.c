@@ -18,12 +18,23 @@ static const guint8 keyring_magic[8] = { 'C', 'F', 'D', 'K', 'E', 'Y', 'R', 'G' 
 #define KEYRING_V2_TYPE  "(sxayaya(sssuttayayayayx)a(say)a(xs)ay)"
 #define WRAPPED_BYTES    (CFD_AEAD_NONCE_BYTES + CFD_SECRETS_BYTES + CFD_AEAD_TAG_BYTES)
 #define WRAPPED_V1_BYTES (CFD_AEAD_NONCE_BYTES + CFD_SECRETS_V1_BYTES + CFD_AEAD_TAG_BYTES)
+#define WRAPPED_V2_BYTES (CFD_AEAD_NONCE_BYTES + CFD_SECRETS_V2_BYTES + CFD_AEAD_TAG_BYTES)
 
-/* Version 2 files hold version 1 entries until their user next unlocks. */
+/* Newer files hold older entries until their user next unlocks. */
 static gboolean
 is_wrapped_size (gsize len, guint32 version)
 {
-  return len == WRAPPED_BYTES ? version >= 2 : len == WRAPPED_V1_BYTES;
+  if (len == WRAPPED_BYTES)
+    return version >= 3;
+  if (len == WRAPPED_V2_BYTES)
+    return version >= 2;
+  return len == WRAPPED_V1_BYTES;
+}
+
+gboolean
+cfd_keyring_user_has_trust_state (const CfdKeyringUser *user)
+{
+  return g_bytes_get_size (user->wrapped) == WRAPPED_BYTES;
 }
 
 /* Unwrapped secrets of either entry size, in a buffer of the current size
@@ -35,7 +46,7 @@ secrets_from_plain (GBytes *plain)
   const guint8 *data = g_bytes_get_data (plain, &len);
   CfdSecret *secrets;
 
-  if (len != CFD_SECRETS_BYTES && len != CFD_SECRETS_V1_BYTES)
+  if (len != CFD_SECRETS_BYTES && len != CFD_SECRETS_V2_BYTES && len != CFD_SECRETS_V1_BYTES)
     return NULL;
   secrets = cfd_secret_new (CFD_SECRETS_BYTES);
   memcpy (secrets->data, data, len);
@@ -546,7 +557,48 @@ cfd_keyring_wrap_v1_for_testing (gboolean v1)
 {
   wrap_v1 = v1;
 }
+
+static gboolean wrap_v2;
+
+void
+cfd_keyring_wrap_v2_for_testing (gboolean v2)
+{
+  wrap_v2 = v2;
+}
 #endif
+
+static void
+seal_with_kek (CfdKeyringUser *user,
+               const char *vault_id,
+               const guint8 *kek,
+               const CfdSecret *secrets)
+{
+  g_autoptr (CfdAd) ad = user_ad (user, vault_id);
+  const guint8 *ad_data;
+  gsize ad_len, plain_len = secrets->len;
+
+  ad_data = cfd_ad_data (ad, &ad_len);
+#ifdef CFD_TESTING
+  /* Writes an entry as keyring format version 1 (no owner pin) or 2 (no
+   * trust state) did. */
+  if (wrap_v1)
+    plain_len = CFD_SECRETS_V1_BYTES;
+  else if (wrap_v2)
+    plain_len = CFD_SECRETS_V2_BYTES;
+#endif
+  g_clear_pointer (&user->wrapped, g_bytes_unref);
+  user->wrapped = cfd_aead_seal (kek, secrets->data, plain_len, ad_data, ad_len);
+}
+
+void
+cfd_keyring_user_rewrap_with_kek (CfdKeyringUser *user,
+                                  const char *vault_id,
+                                  const CfdSecret *kek,
+                                  const CfdSecret *secrets)
+{
+  g_return_if_fail (kek->len == CFD_KEY_BYTES && secrets->len == CFD_SECRETS_BYTES);
+  seal_with_kek (user, vault_id, kek->data, secrets);
+}
 
 gboolean
 cfd_keyring_user_wrap (CfdKeyringUser *user,
@@ -555,11 +607,19 @@ cfd_keyring_user_wrap (CfdKeyringUser *user,
                        const CfdSecret *secrets,
                        GError **error)
 {
+  return cfd_keyring_user_wrap_keeping_kek (user, vault_id, passphrase, secrets, NULL, error);
+}
+
+gboolean
+cfd_keyring_user_wrap_keeping_kek (CfdKeyringUser *user,
+                                   const char *vault_id,
+                                   const char *passphrase,
+                                   const CfdSecret *secrets,
+                                   CfdSecret **kek_out,
+                                   GError **error)
+{
   g_autoptr (CfdSecret) kek = cfd_secret_new (CFD_KEY_BYTES);
   g_autoptr (CfdSecret) typed = passphrase_nfc (passphrase);
-  g_autoptr (CfdAd) ad = NULL;
-  const guint8 *ad_data;
-  gsize ad_len, plain_len;
 
   g_return_val_if_fail (secrets->len == CFD_SECRETS_BYTES, FALSE);
 
@@ -576,16 +636,9 @@ cfd_keyring_user_wrap (CfdKeyringUser *user,
                        error))
     return FALSE;
 
-  ad = user_ad (user, vault_id);
-  ad_data = cfd_ad_data (ad, &ad_len);
-  g_clear_pointer (&user->wrapped, g_bytes_unref);
-  plain_len = secrets->len;
-#ifdef CFD_TESTING
-  /* Writes an entry as keyring format version 1 did: no owner pin. */
-  if (wrap_v1)
-    plain_len = CFD_SECRETS_V1_BYTES;
-#endif
-  user->wrapped = cfd_aead_seal (kek->data, secrets->data, plain_len, ad_data, ad_len);
+  seal_with_kek (user, vault_id, kek->data, secrets);
+  if (kek_out != NULL)
+    *kek_out = g_steal_pointer (&kek);
   return TRUE;
 }
 
@@ -593,6 +646,7 @@ static CfdSecret *
 unwrap_with (const CfdKeyringUser *user,
              const char *vault_id,
              const CfdSecret *passphrase,
+             CfdSecret **kek_out,
              GError **error)
 {
   g_autoptr (CfdSecret) kek = cfd_secret_new (CFD_KEY_BYTES);
@@ -618,6 +672,8 @@ unwrap_with (const CfdKeyringUser *user,
   secrets = secrets_from_plain (plain);
   if (secrets == NULL)
     damaged (error, "wrapped secrets have the wrong size");
+  else if (kek_out != NULL)
+    *kek_out = g_steal_pointer (&kek);
   return secrets;
 }
 
@@ -628,6 +684,18 @@ cfd_keyring_user_unwrap_migrating (const CfdKeyringUser *user,
                                    gboolean *unnormalised,
                                    GError **error)
 {
+  return cfd_keyring_user_unwrap_keeping_kek (user, vault_id, passphrase, unnormalised, NULL,
+                                              error);
+}
+
+CfdSecret *
+cfd_keyring_user_unwrap_keeping_kek (const CfdKeyringUser *user,
+                                     const char *vault_id,
+                                     const char *passphrase,
+                                     gboolean *unnormalised,
+                                     CfdSecret **kek_out,
+                                     GError **error)
+{
   g_autoptr (CfdSecret) nfc = passphrase_nfc (passphrase);
   g_autoptr (CfdSecret) raw = NULL;
   g_autoptr (GError) local_error = NULL;
@@ -635,7 +703,7 @@ cfd_keyring_user_unwrap_migrating (const CfdKeyringUser *user,
 
   if (unnormalised != NULL)
     *unnormalised = FALSE;
-  secrets = unwrap_with (user, vault_id, nfc, &local_error);
+  secrets = unwrap_with (user, vault_id, nfc, kek_out, &local_error);
   if (secrets != NULL)
     return secrets;
   if (!g_error_matches (local_error, CFD_ERROR, CFD_ERROR_WRONG_PASSPHRASE)
@@ -648,7 +716,7 @@ cfd_keyring_user_unwrap_migrating (const CfdKeyringUser *user,
   /* Entries wrapped before Confidant normalised hold the bytes as typed:
    * a second Argon2id run, only for passphrases that NFC changes. */
   raw = cfd_secret_new_from_string (passphrase);
-  secrets = unwrap_with (user, vault_id, raw, NULL);
+  secrets = unwrap_with (user, vault_id, raw, kek_out, NULL);
   if (secrets == NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));

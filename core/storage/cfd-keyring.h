@@ -15,8 +15,10 @@ G_BEGIN_DECLS
 
 /* Version 2 pins the owner's signing key inside each user's wrapped
  * secrets; version 1 files are still read, and each user's entry is
- * wrapped again with the pin at that user's next unlock. */
-#define CFD_KEYRING_FORMAT_VERSION 2
+ * wrapped again with the pin at that user's next unlock. Version 3 adds the
+ * user's trust state to the wrapped secrets (below); version 2 entries
+ * gain it at their user's next unlock. */
+#define CFD_KEYRING_FORMAT_VERSION 3
 #define CFD_KEYRING_OLDEST_VERSION 1
 #define CFD_KEYRING_MAX_BYTES      (4 * 1024 * 1024)
 #define CFD_KEYRING_MAX_FAILURES   1000
@@ -30,8 +32,19 @@ G_BEGIN_DECLS
  * the user's own passphrase, so no one else can swap it. All zero in an
  * entry wrapped before version 2 (not pinned yet). */
 #define CFD_SECRETS_OWNER_SIGN_PK (CFD_SECRETS_SIGN_SK + CFD_SIGN_SK_BYTES)
-#define CFD_SECRETS_BYTES         (CFD_SECRETS_OWNER_SIGN_PK + CFD_SIGN_PK_BYTES)
-#define CFD_SECRETS_V1_BYTES      CFD_SECRETS_OWNER_SIGN_PK
+/* The trust state: what this user last saw, kept where only their own
+ * passphrase can change it, so a keyring or log put back to an older copy
+ * is told apart. The signed roster's sequence number (u64, big-endian) and
+ * the BLAKE2b-256 of its document; the audit log's last seq (u64,
+ * big-endian) and chain hash at this user's last lock. All zero in an entry
+ * wrapped before version 3 (nothing seen yet). */
+#define CFD_SECRETS_ROSTER_SEQ  (CFD_SECRETS_OWNER_SIGN_PK + CFD_SIGN_PK_BYTES)
+#define CFD_SECRETS_ROSTER_HASH (CFD_SECRETS_ROSTER_SEQ + 8)
+#define CFD_SECRETS_AUDIT_SEQ   (CFD_SECRETS_ROSTER_HASH + CFD_HASH_BYTES)
+#define CFD_SECRETS_AUDIT_HEAD  (CFD_SECRETS_AUDIT_SEQ + 8)
+#define CFD_SECRETS_BYTES       (CFD_SECRETS_AUDIT_HEAD + CFD_HASH_BYTES)
+#define CFD_SECRETS_V1_BYTES    CFD_SECRETS_OWNER_SIGN_PK
+#define CFD_SECRETS_V2_BYTES    CFD_SECRETS_ROSTER_SEQ
 
 typedef struct
 {
@@ -112,11 +125,37 @@ CfdSecret *cfd_keyring_user_unwrap_migrating (const CfdKeyringUser *user,
                                               const char *passphrase,
                                               gboolean *unnormalised,
                                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* As above, and hands back the key derived from the passphrase, so that the
+ * user's trust state can be wrapped again at lock without the passphrase
+ * (or a second Argon2id run). The key opens nothing but these secrets. */
+CfdSecret *cfd_keyring_user_unwrap_keeping_kek (const CfdKeyringUser *user,
+                                                const char *vault_id,
+                                                const char *passphrase,
+                                                gboolean *unnormalised,
+                                                CfdSecret **kek_out,
+                                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* cfd_keyring_user_wrap that also hands back the derived key. */
+gboolean cfd_keyring_user_wrap_keeping_kek (CfdKeyringUser *user,
+                                            const char *vault_id,
+                                            const char *passphrase,
+                                            const CfdSecret *secrets,
+                                            CfdSecret **kek_out,
+                                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Wraps the secrets again under a key from one of the above (same salt and
+ * parameters, a fresh nonce): cheap, for the trust state. */
+void cfd_keyring_user_rewrap_with_kek (CfdKeyringUser *user,
+                                       const char *vault_id,
+                                       const CfdSecret *kek,
+                                       const CfdSecret *secrets);
+/* Whether the entry was wrapped with the trust state (version 3 secrets). */
+gboolean cfd_keyring_user_has_trust_state (const CfdKeyringUser *user);
 #ifdef CFD_TESTING
 /* Wraps under the passphrase's bytes as typed, as before normalisation. */
 void cfd_keyring_wrap_unnormalised_for_testing (gboolean unnormalised);
 /* Wraps without the owner pin, as keyring format version 1 did. */
 void cfd_keyring_wrap_v1_for_testing (gboolean v1);
+/* Wraps without the trust state, as keyring format version 2 did. */
+void cfd_keyring_wrap_v2_for_testing (gboolean v2);
 #endif
 
 /* The recovery key: 20 random bytes shown as 8 groups of 4 base32 letters

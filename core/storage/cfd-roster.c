@@ -266,5 +266,11 @@ cfd_roster_verify (GBytes *document,
           && !cfd_constant_time_equal (entry->sign_pk, owner_sign_pk, CFD_SIGN_PK_BYTES))
         return damaged (error, "its owner is not the owner who signed it");
     }
+  {
+    gsize document_len;
+    const guint8 *document_data = g_bytes_get_data (document, &document_len);
+
+    cfd_hash (roster->document_hash, document_data, document_len);
+  }
   return g_steal_pointer (&roster);
 }

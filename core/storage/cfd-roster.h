@@ -29,6 +29,9 @@ typedef struct
   guint64 seq; /* one more at every signing, so an older roster is told apart */
   gint64 issued;
   GPtrArray *entries; /* CfdRosterEntry */
+  /* BLAKE2b-256 of the signed document, set by cfd_roster_verify: what each
+   * user keeps in their trust state beside seq. */
+  guint8 document_hash[CFD_HASH_BYTES];
 } CfdRoster;
 
 CfdRoster *cfd_roster_new (const char *vault_id);

@@ -140,6 +140,8 @@ cfd_vault_create (const char *path,
   guint8 recovery_raw[CFD_RECOVERY_KEY_BYTES];
   CfdKeyringUser *owner;
   CfdKeyringRecovery *recovery;
+  g_autoptr (CfdSecret) kek = NULL;
+  g_autoptr (CfdRoster) first_roster = NULL;
   gint64 now = g_get_real_time ();
   int lock_fd;
 
@@ -171,9 +173,15 @@ cfd_vault_create (const char *path,
   memcpy (secrets->data + CFD_SECRETS_OWNER_SIGN_PK, owner->sign_pk, CFD_SIGN_PK_BYTES);
   g_ptr_array_add (self->keyring->users, owner);
   cfd_vault_choose_kdf_params (&owner->kdf);
-  if (!cfd_keyring_user_wrap (owner, vault_id, passphrase, secrets, error))
-    return NULL;
   self->keyring->roster = cfd_vault_sign_roster_from_keyring (self->keyring, owner, secrets, now);
+  /* The owner's trust state starts at the first roster, so a keyring with
+   * the roster emptied is refused from the first unlock on. */
+  first_roster = cfd_roster_verify (self->keyring->roster, vault_id, owner->sign_pk, error);
+  if (first_roster == NULL)
+    return NULL;
+  cfd_vault_trust_state_set_roster (secrets, first_roster);
+  if (!cfd_keyring_user_wrap_keeping_kek (owner, vault_id, passphrase, secrets, &kek, error))
+    return NULL;
 
   cfd_random_bytes (recovery_raw, sizeof recovery_raw);
   recovery = g_new0 (CfdKeyringRecovery, 1);
@@ -209,6 +217,7 @@ cfd_vault_create (const char *path,
       goto failed;
   }
   cfd_vault_set_unlocked_state (self, g_steal_pointer (&db), owner, g_steal_pointer (&secrets));
+  cfd_vault_keep_kek (self, owner, g_steal_pointer (&kek));
   self->roster = cfd_roster_verify (self->keyring->roster, vault_id,
                                     self->secrets->data + CFD_SECRETS_OWNER_SIGN_PK, error);
   if (self->roster == NULL || !cfd_db_load_roster (self->db, self->roster, error))

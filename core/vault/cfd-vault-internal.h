@@ -40,6 +40,15 @@ struct _CfdVault
    * unlock; NULL in a vault whose owner has not unlocked since the roster
    * came in. */
   CfdRoster *roster;
+  /* The key the passphrase gave at unlock and the salt it was derived with:
+   * the trust state in the user's wrapped secrets is written again with it
+   * at lock (cfd-vault-trust.c). NULL after a recovery-key unlock until the
+   * new passphrase is set. */
+  CfdSecret *kek;
+  guint8 kek_salt[CFD_SALT_BYTES];
+  /* What this unlock found tampered with, in words, for the app and the CLI
+   * to show (each also recorded as vault.tamper). */
+  GPtrArray *tamper_warnings;
 
 #ifdef CFD_TESTING
   CfdClockFunc clock_func;
@@ -81,6 +90,15 @@ gboolean cfd_vault_check_roster (const CfdKeyring *keyring,
                                  GError **error);
 gboolean cfd_vault_sign_first_roster (CfdVault *self, GError **error);
 gboolean cfd_vault_report_unknown_users (CfdVault *self, GError **error);
+
+/* cfd-vault-trust.c */
+gboolean
+cfd_vault_check_roster_seen (const CfdSecret *secrets, const CfdRoster *roster, GError **error);
+gboolean cfd_vault_check_audit_seen (CfdVault *self, GError **error);
+void cfd_vault_trust_state_set_roster (CfdSecret *secrets, const CfdRoster *roster);
+void cfd_vault_keep_kek (CfdVault *self, const CfdKeyringUser *user, CfdSecret *kek);
+gboolean cfd_vault_remember_trust_state (CfdVault *self, GError **error);
+void cfd_vault_add_tamper_warning (CfdVault *self, const char *warning);
 
 /* cfd-vault-create.c */
 CfdKeyringUser *cfd_vault_new_keyring_user (const char *name,

@@ -89,9 +89,17 @@ cfd_vault_report_unknown_users (CfdVault *self, GError **error)
       return FALSE;
     }
   for (guint i = 0; i < unknown->len; i++)
-    if (!cfd_vault_audit (self, "vault.tamper", "user", g_ptr_array_index (unknown, i),
-                          CFD_AUDIT_FAILURE, NULL, error))
-      return FALSE;
+    {
+      g_autofree char *warning = NULL;
+
+      if (!cfd_vault_audit (self, "vault.tamper", "user", g_ptr_array_index (unknown, i),
+                            CFD_AUDIT_FAILURE, NULL, error))
+        return FALSE;
+      warning = g_strdup_printf ("The database lists a user the signed roster does not vouch for "
+                                 "(id %s): the row is ignored",
+                                 (const char *)g_ptr_array_index (unknown, i));
+      cfd_vault_add_tamper_warning (self, warning);
+    }
   return TRUE;
 }
 

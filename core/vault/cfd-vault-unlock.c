@@ -221,11 +221,13 @@ static gboolean
 finish_unlock (CfdVault *self,
                const CfdKeyringUser *user,
                CfdSecret *secrets_in,
+               CfdSecret *kek_in,
                const char *action,
                gboolean *pinned_now,
                GError **error)
 {
   g_autoptr (CfdSecret) secrets = secrets_in;
+  g_autoptr (CfdSecret) kek = kek_in;
   g_autoptr (CfdRoster) roster = NULL;
   guint8 check[CFD_HASH_BYTES];
   guint8 salt[CFD_DB_SALT_BYTES];
@@ -242,7 +244,8 @@ finish_unlock (CfdVault *self,
     }
 
   if (!check_owner_pin (self, secrets, pinned_now, error)
-      || !cfd_vault_check_roster (self->keyring, user, secrets, &roster, error))
+      || !cfd_vault_check_roster (self->keyring, user, secrets, &roster, error)
+      || !cfd_vault_check_roster_seen (secrets, roster, error))
     return FALSE;
 
   if (!cfd_vault_read_db_salt (self->db_path, salt, error))
@@ -272,7 +275,10 @@ finish_unlock (CfdVault *self,
 
   cfd_vault_set_unlocked_state (self, db, user, g_steal_pointer (&secrets));
   self->roster = g_steal_pointer (&roster);
-  if (!cfd_db_begin (self->db, error) || !move_failed_unlocks_into_log (self, error)
+  if (kek != NULL)
+    cfd_vault_keep_kek (self, user, g_steal_pointer (&kek));
+  if (!cfd_db_begin (self->db, error) || !cfd_vault_check_audit_seen (self, error)
+      || !move_failed_unlocks_into_log (self, error)
       || !cfd_vault_audit (self, action, "vault", cfd_vault_get_id (self), CFD_AUDIT_SUCCESS, NULL,
                            error)
       || !cfd_vault_report_unknown_users (self, error)
@@ -299,7 +305,7 @@ cfd_vault_unlock_only (CfdVault *self,
 {
   g_autoptr (GError) local_error = NULL;
   CfdKeyringUser *user;
-  CfdSecret *secrets;
+  CfdSecret *secrets, *kek = NULL;
   gboolean unnormalised = FALSE, pinned_now = FALSE;
   int fd;
 
@@ -328,8 +334,8 @@ cfd_vault_unlock_only (CfdVault *self,
       return FALSE;
     }
 
-  secrets = cfd_keyring_user_unwrap_migrating (user, self->keyring->vault_id, passphrase,
-                                               &unnormalised, &local_error);
+  secrets = cfd_keyring_user_unwrap_keeping_kek (user, self->keyring->vault_id, passphrase,
+                                                 &unnormalised, &kek, &local_error);
   if (secrets == NULL)
     {
       if (g_error_matches (local_error, CFD_ERROR, CFD_ERROR_WRONG_PASSPHRASE))
@@ -337,7 +343,7 @@ cfd_vault_unlock_only (CfdVault *self,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  if (!finish_unlock (self, user, secrets, "vault.unlock", &pinned_now, error))
+  if (!finish_unlock (self, user, secrets, kek, "vault.unlock", &pinned_now, error))
     return FALSE;
   /* A vault from before the roster gets one at its owner's unlock; if that
    * fails, the unlock stands and the next one retries. */
@@ -363,8 +369,15 @@ cfd_vault_unlock_only (CfdVault *self,
             g_debug ("The owner key's pinning could not be recorded in the audit log");
         }
       else
-        g_debug ("The user's keyring entry could not be wrapped again: %s", local_error->message);
+        {
+          g_debug ("The user's keyring entry could not be wrapped again: %s", local_error->message);
+          g_clear_error (&local_error);
+        }
     }
+  /* A roster newer than the one this user last saw (or their first): kept
+   * in their wrapped secrets now. If that fails the next unlock retries. */
+  if (!cfd_vault_remember_trust_state (self, &local_error))
+    g_debug ("The user's trust state could not be kept: %s", local_error->message);
   return TRUE;
 }
 
@@ -418,7 +431,7 @@ cfd_vault_recover_only (CfdVault *self,
       return FALSE;
     }
 
-  if (!finish_unlock (self, owner, secrets, "vault.recover", &pinned_now, error))
+  if (!finish_unlock (self, owner, secrets, NULL, "vault.recover", &pinned_now, error))
     return FALSE;
   if (self->roster == NULL && !cfd_vault_sign_first_roster (self, error))
     return FALSE;

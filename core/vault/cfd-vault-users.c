@@ -13,6 +13,7 @@ cfd_vault_rewrap_user (CfdVault *self,
                        GError **error)
 {
   CfdKeyringUser *user;
+  g_autoptr (CfdSecret) kek = NULL;
   int fd = cfd_vault_reload_keyring_locked (self, error);
   gboolean ok;
 
@@ -26,11 +27,15 @@ cfd_vault_rewrap_user (CfdVault *self,
       return FALSE;
     }
   cfd_vault_choose_kdf_params (&user->kdf);
-  if (!cfd_keyring_user_wrap (user, self->keyring->vault_id, new_passphrase, self->secrets, error))
+  if (!cfd_keyring_user_wrap_keeping_kek (user, self->keyring->vault_id, new_passphrase,
+                                          self->secrets, &kek, error))
     {
       cfd_io_unlock (fd);
       return FALSE;
     }
+  /* The trust state is sealed at lock under the new key from now on. */
+  if (strcmp (user_id, self->user_id) == 0)
+    cfd_vault_keep_kek (self, user, g_steal_pointer (&kek));
   ok = cfd_keyring_save (self->keyring, self->keyring_path, error);
   if (!ok)
     {
@@ -171,6 +176,8 @@ cfd_vault_add_user (
 {
   g_autoptr (CfdSecret) secrets = NULL;
   g_autoptr (GBytes) old_roster = NULL;
+  g_autoptr (GBytes) signed_roster = NULL;
+  g_autoptr (CfdRoster) seen_roster = NULL;
   GBytes *new_roster = NULL;
   CfdKeyringUser *user;
   g_autofree char *id = NULL;
@@ -215,11 +222,18 @@ cfd_vault_add_user (
 
   /* Row and audit record commit only after the keyring holds the user, so a
    * user the database knows can always unlock. */
+  signed_roster = roster_with_user (self, user, error);
+  if (signed_roster == NULL)
+    goto failed;
+  /* The new user's trust state starts at the roster that signs them in. */
+  seen_roster = cfd_roster_verify (signed_roster, self->keyring->vault_id,
+                                   self->secrets->data + CFD_SECRETS_OWNER_SIGN_PK, error);
+  if (seen_roster == NULL)
+    goto failed;
+  cfd_vault_trust_state_set_roster (secrets, seen_roster);
   if (!cfd_keyring_user_wrap (user, self->keyring->vault_id, passphrase, secrets, error))
     goto failed;
-  new_roster = roster_with_user (self, user, error);
-  if (new_roster == NULL)
-    goto failed;
+  new_roster = g_steal_pointer (&signed_roster);
   old_roster = g_steal_pointer (&self->keyring->roster);
   self->keyring->roster = new_roster;
   if (!cfd_db_begin (self->db, error))
@@ -240,6 +254,14 @@ cfd_vault_add_user (
     goto failed;
   cfd_io_unlock (fd);
   refresh_roster (self);
+  {
+    g_autoptr (GError) local_error = NULL;
+
+    /* The owner keeps the roster they just signed; if that fails, their
+     * next lock or unlock does. */
+    if (!cfd_vault_remember_trust_state (self, &local_error))
+      g_debug ("The owner's trust state could not be kept: %s", local_error->message);
+  }
   return g_steal_pointer (&id);
 
 failed:

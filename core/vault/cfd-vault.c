@@ -318,6 +318,16 @@ cfd_vault_get_discarded_broken_write (CfdVault *self)
   return self->discarded_broken_write;
 }
 
+const char *const *
+cfd_vault_get_tamper_warnings (CfdVault *self)
+{
+  static const char *const none[] = { NULL };
+
+  if (self->tamper_warnings == NULL || self->tamper_warnings->len == 0)
+    return none;
+  return (const char *const *)self->tamper_warnings->pdata;
+}
+
 gboolean
 cfd_vault_is_unlocked (CfdVault *self)
 {
@@ -383,6 +393,8 @@ cfd_vault_forget_unlocked_state (CfdVault *self)
   g_clear_pointer (&self->db, cfd_db_close);
   g_clear_pointer (&self->secrets, cfd_secret_free);
   g_clear_pointer (&self->roster, cfd_roster_free);
+  g_clear_pointer (&self->kek, cfd_secret_free);
+  g_clear_pointer (&self->tamper_warnings, g_ptr_array_unref);
   g_clear_pointer (&self->patient_keys, cfd_key_arena_free);
   g_clear_pointer (&self->user_id, g_free);
   g_clear_pointer (&self->user_name, g_free);
@@ -517,6 +529,14 @@ cfd_vault_lock (CfdVault *self)
     /* The signed head leaves with every lock, while the key is still here. */
     else if (!cfd_vault_audit_checkpoint (self, NULL, &error))
       g_warning ("Could not record an audit checkpoint: %s", error->message);
+  }
+  /* The log's head and the roster as this user leaves them, in their own
+   * wrapped secrets: compared at their next unlock. */
+  {
+    g_autoptr (GError) error = NULL;
+
+    if (!cfd_vault_remember_trust_state (self, &error))
+      g_warning ("Could not keep the audit log's head in the keyring: %s", error->message);
   }
 
   cfd_vault_forget_unlocked_state (self);

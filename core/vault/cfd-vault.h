@@ -76,6 +76,12 @@ CfdRole cfd_vault_get_user_role (CfdVault *self);
  * audit log as vault.discard-broken-write; tell the user. */
 gboolean cfd_vault_get_discarded_broken_write (CfdVault *self);
 
+/* What this unlock found tampered with, one sentence each (NULL-terminated,
+ * empty when nothing was): the roster ignoring a users row, the audit log
+ * rewritten, rolled back or edited since this user's last lock. Each is
+ * also in the audit log as vault.tamper. Valid until the vault locks. */
+const char *const *cfd_vault_get_tamper_warnings (CfdVault *self);
+
 gboolean cfd_vault_change_passphrase (CfdVault *self,
                                       const char *old_passphrase,
                                       const char *new_passphrase,

@@ -297,15 +297,20 @@ test_forged_roster_refused (void)
                    "The vault's roster is not signed by the owner this user trusts");
 }
 
-/* A keyring without a roster (a vault from before it): other users still
- * unlock; the owner's next unlock signs one and records vault.roster-sign. */
+/* A keyring without a roster (a vault from before it, whose entries have
+ * no trust state yet): other users still unlock; the owner's next unlock
+ * signs one and records vault.roster-sign. */
 static void
 test_first_roster_signed_by_owner (void)
 {
   g_autoptr (CfdVault) vault = NULL;
   guint8 owner_sign_pk[CFD_SIGN_PK_BYTES];
-  g_autofree char *path = vault_with_therapist (&vault, owner_sign_pk);
+  g_autofree char *path = NULL;
   g_autoptr (GError) error = NULL;
+
+  cfd_keyring_wrap_v2_for_testing (TRUE);
+  path = vault_with_therapist (&vault, owner_sign_pk);
+  cfd_keyring_wrap_v2_for_testing (FALSE);
 
   {
     g_autoptr (CfdKeyring) keyring = load_keyring (path);

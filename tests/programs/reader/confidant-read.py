@@ -102,7 +102,7 @@ def read_backup_header(data):
 def read_keyring(data):
     need(data[:8] == b"CFDKEYRG", "not a keyring")
     version, n = struct.unpack(">II", data[8:16])
-    need(version in (1, 2) and len(data) == 48 + n, "keyring size or version")
+    need(version in (1, 2, 3) and len(data) == 48 + n, "keyring size or version")
     need(blake2b(data[: 16 + n]) == data[16 + n :], "keyring checksum")
     if version == 1:
         vault_id, created, key_check, db_salt, users, recoveries, failures = variant(
@@ -110,7 +110,8 @@ def read_keyring(data):
         ).unpack()
         roster = b""
     else:
-        # Version 2 adds the owner-signed roster (empty until the owner signs one).
+        # Version 2 adds the owner-signed roster (empty until the owner signs one);
+        # version 3 has the same layout, with the trust state in wrapped secrets.
         vault_id, created, key_check, db_salt, users, recoveries, failures, roster = variant(
             "(sxayaya(sssuttayayayayx)a(say)a(xs)ay)", data[16 : 16 + n]
         ).unpack()
@@ -148,10 +149,18 @@ def verify_roster(keyring, owner_pin, me):
 def split_secrets(plain, user):
     # database key (32) || X25519 secret (32) || Ed25519 secret (64: seed || public key)
     # || the owner's Ed25519 public key as this user trusts it (32; not in an
-    # entry from keyring format version 1)
-    need(len(plain) in (128, 160), "wrapped secrets of %d bytes" % len(plain))
+    # entry from keyring format version 1) || the trust state (80; not before
+    # version 3): roster seq (u64 BE), roster hash (32), audit seq (u64 BE),
+    # audit chain hash (32)
+    need(len(plain) in (128, 160, 240), "wrapped secrets of %d bytes" % len(plain))
     secrets = {"db_key": plain[:32], "box_sk": plain[32:64], "sign_sk": plain[64:128],
-               "owner_pin": plain[128:]}
+               "owner_pin": plain[128:160], "roster_seq": 0, "roster_hash": b"",
+               "audit_seq": 0, "audit_head": b""}
+    if len(plain) == 240:
+        secrets["roster_seq"] = struct.unpack(">Q", plain[160:168])[0]
+        secrets["roster_hash"] = plain[168:200]
+        secrets["audit_seq"] = struct.unpack(">Q", plain[200:208])[0]
+        secrets["audit_head"] = plain[208:240]
     need(secrets["sign_sk"][32:] == user["sign_pk"], "Ed25519 secret's public half")
     need(sodium.crypto_scalarmult_base(secrets["box_sk"]) == user["box_pk"], "X25519 key pair")
     return secrets
@@ -395,8 +404,16 @@ def unlock(keyring, args):
     owner = next(u for u in keyring["users"] if u["role"] == "owner")
     need(not secrets["owner_pin"] or secrets["owner_pin"] == owner["sign_pk"],
          "the keyring's owner key is not the one pinned in this user's entry")
+    # The trust state: a roster emptied, older, or another document under
+    # the number this user saw is the keyring altered or put back.
+    need(keyring["roster"] or not secrets["roster_seq"],
+         "the roster is missing, but this user saw roster %d" % secrets["roster_seq"])
     if keyring["roster"] and secrets["owner_pin"]:
         seq, entries = verify_roster(keyring, secrets["owner_pin"], me)
+        need(seq >= secrets["roster_seq"], "roster %d is older than roster %d this user saw"
+             % (seq, secrets["roster_seq"]))
+        need(seq != secrets["roster_seq"] or blake2b(keyring["roster"]) == secrets["roster_hash"],
+             "roster %d is not the one this user saw" % seq)
         print("keyring: roster %d signed by the owner, %d users" % (seq, len(entries)))
     return me, secrets
 

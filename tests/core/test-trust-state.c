@@ -1,0 +1,353 @@
+/* test-trust-state.c: the trust state in each user's wrapped secrets (the
+ * roster and the audit log head they last saw): a roster emptied or put
+ * back is refused, a log rolled back, rewritten or edited since the user's
+ * last lock is reported at their next unlock. */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <sodium.h>
+
+#include "cfd-roster.h"
+#include "cfd-test-check.h"
+#include "cfd-test-util.h"
+
+#define THERAPIST_NAME       "Tess Therapist"
+#define THERAPIST_PASSPHRASE "tess's passphrase for the trust state tests"
+
+static char *
+keyring_file (const char *vault_path)
+{
+  return g_build_filename (vault_path, CFD_VAULT_KEYRING_NAME, NULL);
+}
+
+static CfdKeyring *
+load_keyring (const char *vault_path)
+{
+  g_autofree char *file = keyring_file (vault_path);
+  g_autoptr (GError) error = NULL;
+  CfdKeyring *keyring = cfd_keyring_load (file, &error);
+
+  g_assert_no_error (error);
+  return keyring;
+}
+
+static void
+save_keyring (const char *vault_path, const CfdKeyring *keyring)
+{
+  g_autofree char *file = keyring_file (vault_path);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (cfd_keyring_save (keyring, file, &error));
+  g_assert_no_error (error);
+}
+
+static guint64
+be64 (const guint8 *data)
+{
+  guint64 value = 0;
+
+  for (int i = 0; i < 8; i++)
+    value = (value << 8) | data[i];
+  return value;
+}
+
+/* What the user's own passphrase says they saw. */
+static CfdSecret *
+unwrap (const char *vault_path, const char *user_name, const char *passphrase)
+{
+  g_autoptr (CfdKeyring) keyring = load_keyring (vault_path);
+  g_autoptr (GError) error = NULL;
+  CfdKeyringUser *user = user_name != NULL ? cfd_keyring_find_user (keyring, user_name)
+                                           : cfd_keyring_find_owner (keyring);
+  CfdSecret *secrets = cfd_keyring_user_unwrap (user, keyring->vault_id, passphrase, &error);
+
+  g_assert_no_error (error);
+  return secrets;
+}
+
+static char *
+vault_with_therapist (CfdVault **vault_out)
+{
+  char *path = NULL;
+  CfdVault *vault = cfd_test_vault_new (&path, NULL);
+  g_autofree char *id = NULL;
+  g_autoptr (GError) error = NULL;
+
+  id = cfd_vault_add_user (vault, THERAPIST_NAME, CFD_ROLE_THERAPIST, THERAPIST_PASSPHRASE, &error);
+  g_assert_no_error (error);
+  cfd_vault_lock (vault);
+  *vault_out = vault;
+  return path;
+}
+
+static void
+assert_refused (CfdVault *vault, const char *user_name, const char *passphrase, const char *message)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_false (cfd_vault_unlock (vault, user_name, passphrase, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_TAMPERED);
+  g_assert_cmpstr (error->message, ==, message);
+  g_assert_false (cfd_vault_is_unlocked (vault));
+}
+
+/* A new vault's owner starts at roster 1; adding a user signs roster 2,
+ * which both the new user and the owner keep. */
+static void
+test_new_entries_keep_roster (void)
+{
+  g_autoptr (CfdVault) vault = NULL;
+  g_autofree char *path = vault_with_therapist (&vault);
+  g_autoptr (CfdSecret) owner = unwrap (path, NULL, CFD_TEST_PASSPHRASE);
+  g_autoptr (CfdSecret) therapist = unwrap (path, THERAPIST_NAME, THERAPIST_PASSPHRASE);
+  g_autoptr (CfdKeyring) keyring = load_keyring (path);
+  guint8 hash[CFD_HASH_BYTES];
+  gsize len;
+  const guint8 *data = g_bytes_get_data (keyring->roster, &len);
+
+  cfd_hash (hash, data, len);
+  g_assert_cmpuint (be64 (owner->data + CFD_SECRETS_ROSTER_SEQ), ==, 2);
+  g_assert_cmpuint (be64 (therapist->data + CFD_SECRETS_ROSTER_SEQ), ==, 2);
+  g_assert_cmpmem (owner->data + CFD_SECRETS_ROSTER_HASH, CFD_HASH_BYTES, hash, CFD_HASH_BYTES);
+  g_assert_cmpmem (therapist->data + CFD_SECRETS_ROSTER_HASH, CFD_HASH_BYTES, hash, CFD_HASH_BYTES);
+  /* The owner's lock kept the log's head too. */
+  g_assert_cmpuint (be64 (owner->data + CFD_SECRETS_AUDIT_SEQ), >, 0);
+}
+
+/* The downgrade: someone who can write the folder empties the keyring's
+ * roster field, so that unlocks would fall back to the users table. */
+static void
+test_stripped_roster_refused (void)
+{
+  g_autoptr (CfdVault) vault = NULL;
+  g_autofree char *path = vault_with_therapist (&vault);
+  g_autoptr (CfdKeyring) keyring = load_keyring (path);
+
+  g_clear_pointer (&keyring->roster, g_bytes_unref);
+  save_keyring (path, keyring);
+
+  assert_refused (vault, THERAPIST_NAME, THERAPIST_PASSPHRASE,
+                  "The vault's signed roster is missing, but this user last saw roster number "
+                  "2: the keyring file was altered or replaced with an older copy. Nothing was "
+                  "opened");
+  /* The owner is refused too, rather than signing a new roster from the
+   * keyring's users as they stand. */
+  assert_refused (vault, NULL, CFD_TEST_PASSPHRASE,
+                  "The vault's signed roster is missing, but this user last saw roster number "
+                  "2: the keyring file was altered or replaced with an older copy. Nothing was "
+                  "opened");
+}
+
+/* An older roster (one without a user added since, or with a removed
+ * user) put back into the keyring. */
+static void
+test_older_roster_refused (void)
+{
+  g_autoptr (CfdVault) vault = NULL;
+  g_autofree char *path = vault_with_therapist (&vault);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) older = NULL;
+  g_autofree char *id = NULL;
+
+  {
+    g_autoptr (CfdKeyring) keyring = load_keyring (path);
+
+    older = g_bytes_ref (keyring->roster);
+  }
+  g_assert_true (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  id = cfd_vault_add_user (vault, "Sam Supervisor", CFD_ROLE_SUPERVISOR,
+                           "sam's passphrase for the trust state tests", &error);
+  g_assert_no_error (error);
+  cfd_vault_lock (vault);
+  /* The therapist sees roster 3 at their unlock, and keeps it. */
+  g_assert_true (cfd_vault_unlock (vault, THERAPIST_NAME, THERAPIST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  cfd_vault_lock (vault);
+
+  {
+    g_autoptr (CfdKeyring) keyring = load_keyring (path);
+
+    g_bytes_unref (keyring->roster);
+    keyring->roster = g_bytes_ref (older);
+    save_keyring (path, keyring);
+  }
+  assert_refused (vault, THERAPIST_NAME, THERAPIST_PASSPHRASE,
+                  "The vault's signed roster is number 2, older than number 3 this user last saw: "
+                  "the keyring file was replaced with an older copy. Nothing was opened");
+}
+
+/* An entry from keyring format version 2 has no trust state: its user's
+ * next unlock adds it (the roster as verified then), without a second
+ * Argon2id run; from then on the roster cannot be emptied under them. */
+static void
+test_v2_entry_gains_trust_state (void)
+{
+  g_autoptr (CfdVault) vault = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (GError) error = NULL;
+
+  cfd_keyring_wrap_v2_for_testing (TRUE);
+  path = vault_with_therapist (&vault);
+  cfd_keyring_wrap_v2_for_testing (FALSE);
+
+  {
+    g_autoptr (CfdKeyring) keyring = load_keyring (path);
+
+    g_assert_false (
+        cfd_keyring_user_has_trust_state (cfd_keyring_find_user (keyring, THERAPIST_NAME)));
+  }
+  g_assert_true (cfd_vault_unlock (vault, THERAPIST_NAME, THERAPIST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length ((char **)cfd_vault_get_tamper_warnings (vault)), ==, 0);
+  cfd_vault_lock (vault);
+
+  {
+    g_autoptr (CfdKeyring) keyring = load_keyring (path);
+    g_autoptr (CfdSecret) therapist = unwrap (path, THERAPIST_NAME, THERAPIST_PASSPHRASE);
+
+    g_assert_true (
+        cfd_keyring_user_has_trust_state (cfd_keyring_find_user (keyring, THERAPIST_NAME)));
+    g_assert_cmpuint (be64 (therapist->data + CFD_SECRETS_ROSTER_SEQ), ==, 2);
+    g_clear_pointer (&keyring->roster, g_bytes_unref);
+    save_keyring (path, keyring);
+  }
+  assert_refused (vault, THERAPIST_NAME, THERAPIST_PASSPHRASE,
+                  "The vault's signed roster is missing, but this user last saw roster number "
+                  "2: the keyring file was altered or replaced with an older copy. Nothing was "
+                  "opened");
+}
+
+static gint64
+count_audit_tamper (CfdVault *vault, const char *what)
+{
+  g_autofree char *sql = g_strdup_printf (
+      "SELECT count(*) FROM audit_log WHERE action = 'vault.tamper' AND object_kind = 'audit' "
+      "AND authorization = '%s' AND outcome = 'failure'",
+      what);
+
+  return cfd_test_count_rows (vault, sql);
+}
+
+static void
+assert_one_warning (CfdVault *vault, const char *prefix)
+{
+  const char *const *warnings = cfd_vault_get_tamper_warnings (vault);
+
+  g_assert_cmpuint (g_strv_length ((char **)warnings), ==, 1);
+  g_assert_true (g_str_has_prefix (warnings[0], prefix));
+}
+
+/* Someone with the files puts back an older copy of the database (the
+ * keyring left as it is): the log ends before the record the therapist
+ * saw at their last lock. */
+static void
+test_audit_rolled_back (void)
+{
+  g_autoptr (CfdVault) vault = NULL;
+  g_autofree char *path = vault_with_therapist (&vault);
+  g_autofree char *db_file = g_build_filename (path, CFD_VAULT_DATABASE_NAME, NULL);
+  g_autoptr (GBytes) older = cfd_test_read_bytes (db_file);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (cfd_vault_unlock (vault, THERAPIST_NAME, THERAPIST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length ((char **)cfd_vault_get_tamper_warnings (vault)), ==, 0);
+  cfd_vault_lock (vault);
+
+  cfd_test_write_bytes (db_file, g_bytes_get_data (older, NULL), g_bytes_get_size (older));
+  g_assert_true (cfd_vault_unlock (vault, THERAPIST_NAME, THERAPIST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  assert_one_warning (vault, "The audit log was rolled back: it ends at record ");
+  g_assert_cmpint (count_audit_tamper (vault, "rolled-back"), ==, 1);
+  cfd_vault_lock (vault);
+
+  /* Said once: the lock keeps the log as it now stands. */
+  g_assert_true (cfd_vault_unlock (vault, THERAPIST_NAME, THERAPIST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length ((char **)cfd_vault_get_tamper_warnings (vault)), ==, 0);
+}
+
+/* The owner (who holds the database key, like every user) edits the log
+ * behind the append-only triggers; the therapist's next unlock says how. */
+static void
+tamper_as_owner (CfdVault *vault, const char *sql)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  g_assert_true (cfd_db_exec (cfd_vault_get_db (vault, NULL), sql, &error));
+  g_assert_no_error (error);
+  cfd_vault_lock (vault);
+}
+
+static gint64
+therapist_seen_seq (const char *path)
+{
+  g_autoptr (CfdSecret) therapist = unwrap (path, THERAPIST_NAME, THERAPIST_PASSPHRASE);
+
+  return (gint64)be64 (therapist->data + CFD_SECRETS_AUDIT_SEQ);
+}
+
+static void
+test_audit_rewritten (void)
+{
+  g_autoptr (CfdVault) vault = NULL;
+  g_autofree char *path = vault_with_therapist (&vault);
+  g_autofree char *sql = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (cfd_vault_unlock (vault, THERAPIST_NAME, THERAPIST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  cfd_vault_lock (vault);
+
+  /* A re-chained log: the record the therapist saw carries another hash. */
+  sql = g_strdup_printf ("DROP TRIGGER audit_log_append_only_update; "
+                         "UPDATE audit_log SET hash = zeroblob(32) WHERE seq = %" G_GINT64_FORMAT,
+                         therapist_seen_seq (path));
+  tamper_as_owner (vault, sql);
+  g_assert_true (cfd_vault_unlock (vault, THERAPIST_NAME, THERAPIST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  assert_one_warning (vault, "The audit log was rewritten: its record ");
+  g_assert_cmpint (count_audit_tamper (vault, "rewritten"), ==, 1);
+}
+
+static void
+test_audit_record_deleted (void)
+{
+  g_autoptr (CfdVault) vault = NULL;
+  g_autofree char *path = vault_with_therapist (&vault);
+  g_autofree char *sql = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (cfd_vault_unlock (vault, THERAPIST_NAME, THERAPIST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  cfd_vault_lock (vault);
+
+  sql = g_strdup_printf ("DROP TRIGGER audit_log_append_only_delete; "
+                         "DELETE FROM audit_log WHERE seq = %" G_GINT64_FORMAT,
+                         therapist_seen_seq (path));
+  tamper_as_owner (vault, sql);
+  g_assert_true (cfd_vault_unlock (vault, THERAPIST_NAME, THERAPIST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  assert_one_warning (vault, "The audit log was edited: record ");
+  g_assert_cmpint (count_audit_tamper (vault, "deleted"), ==, 1);
+}
+
+int
+main (int argc, char *argv[])
+{
+  cfd_test_init (&argc, &argv);
+  g_test_add_func ("/confidant/trust-state/roster/new-entries", test_new_entries_keep_roster);
+  g_test_add_func ("/confidant/trust-state/roster/stripped", test_stripped_roster_refused);
+  g_test_add_func ("/confidant/trust-state/roster/older", test_older_roster_refused);
+  g_test_add_func ("/confidant/trust-state/roster/v2-entry-upgraded",
+                   test_v2_entry_gains_trust_state);
+  g_test_add_func ("/confidant/trust-state/audit/rolled-back", test_audit_rolled_back);
+  g_test_add_func ("/confidant/trust-state/audit/rewritten", test_audit_rewritten);
+  g_test_add_func ("/confidant/trust-state/audit/deleted", test_audit_record_deleted);
+  return g_test_run ();
+}
