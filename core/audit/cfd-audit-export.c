@@ -121,7 +121,9 @@ cfd_vault_audit_export_csv (CfdVault *vault,
   CfdDb *db = vault_job != NULL ? cfd_vault_get_db (vault, error) : NULL;
   gboolean ok;
 
-  if (db == NULL)
+  /* The export ends with a checkpoint, which only owners and therapists
+   * sign. */
+  if (db == NULL || !cfd_vault_require_role (vault, CFD_ROLES_CLINICIANS, "audit.export", error))
     {
       g_string_free (w.buffer, TRUE);
       return FALSE;

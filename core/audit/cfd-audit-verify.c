@@ -156,10 +156,14 @@ column_text (sqlite3_stmt *stmt, int column)
   return text != NULL ? text : "";
 }
 
+/* The signer's key and whether the roster makes them owner or therapist,
+ * the only roles that vouch for the log. */
 static gboolean
-lookup_sign_pk (CfdDb *db, const char *user_id, guint8 pk[CFD_SIGN_PK_BYTES], GError **error)
+lookup_sign_pk (
+    CfdDb *db, const char *user_id, guint8 pk[CFD_SIGN_PK_BYTES], gboolean *vouches, GError **error)
 {
-  sqlite3_stmt *stmt = cfd_db_prepare (db, "SELECT sign_pk FROM temp.roster WHERE id = ?", error);
+  sqlite3_stmt *stmt
+      = cfd_db_prepare (db, "SELECT sign_pk, role FROM temp.roster WHERE id = ?", error);
   gboolean found;
 
   if (stmt == NULL)
@@ -170,6 +174,7 @@ lookup_sign_pk (CfdDb *db, const char *user_id, guint8 pk[CFD_SIGN_PK_BYTES], GE
     memcpy (pk, sqlite3_column_blob (stmt, 0), CFD_SIGN_PK_BYTES);
   else
     memset (pk, 0, CFD_SIGN_PK_BYTES);
+  *vouches = found && g_strcmp0 (column_text (stmt, 1), "supervisor") != 0;
   sqlite3_reset (stmt);
   return TRUE;
 }
@@ -182,7 +187,7 @@ load_stored_checkpoints (
 {
   sqlite3_stmt *stmt = cfd_db_prepare (db,
                                        "SELECT c.seq, c.time, c.head, c.signer, c.signature, "
-                                       "u.sign_pk FROM audit_checkpoints c "
+                                       "u.sign_pk, u.role FROM audit_checkpoints c "
                                        "LEFT JOIN temp.roster u ON u.id = c.signer",
                                        error);
   int rc;
@@ -209,6 +214,13 @@ load_stored_checkpoints (
       if (!well_formed || !cfd_audit_checkpoint_check_signature (&cp, cp.signer_pk))
         {
           note (report, CFD_AUDIT_DAMAGE_FORGED_CHECKPOINT, MAX (cp.seq, 1), cp.seq);
+          continue;
+        }
+      /* Genuine, but from a version that let supervisors sign: it vouches
+       * for nothing (docs/SECURITY.md, audit integrity). */
+      if (g_strcmp0 (column_text (stmt, 6), "supervisor") == 0)
+        {
+          report->n_supervisor_checkpoints++;
           continue;
         }
       {
@@ -240,6 +252,7 @@ add_external (CfdDb *db,
     {
       const CfdAuditCheckpoint *cp = &external[i];
       guint8 pk[CFD_SIGN_PK_BYTES];
+      gboolean vouches = FALSE;
       Expectation e = { .seq = cp->seq, .head_len = CFD_HASH_BYTES, .external = TRUE };
 
       if (strcmp (cp->vault_id, vault_id) != 0)
@@ -248,11 +261,16 @@ add_external (CfdDb *db,
                        "The audit checkpoint belongs to another vault");
           return FALSE;
         }
-      if (!lookup_sign_pk (db, cp->signer, pk, error))
+      if (!lookup_sign_pk (db, cp->signer, pk, &vouches, error))
         return FALSE;
       if (cp->seq < 1 || !cfd_audit_checkpoint_check_signature (cp, pk))
         {
           note (report, CFD_AUDIT_DAMAGE_FORGED_CHECKPOINT, MAX (cp->seq, 1), cp->seq);
+          continue;
+        }
+      if (!vouches)
+        {
+          report->n_supervisor_checkpoints++;
           continue;
         }
       memcpy (e.head, cp->head, CFD_HASH_BYTES);
@@ -415,6 +433,15 @@ verify (CfdVault *vault,
                         error);
   if (ok && receipt != NULL)
     g_array_append_val (expectations, *receipt);
+  /* The head this user saw at their last lock, kept in their own wrapped
+   * secrets: outside the database, like a receipt, so a log behind it was
+   * rolled back. */
+  {
+    Expectation seen = { .head_len = CFD_HASH_BYTES, .external = TRUE };
+
+    if (ok && cfd_vault_get_seen_audit_head (vault, &seen.seq, seen.head))
+      g_array_append_val (expectations, seen);
+  }
   g_array_sort (expectations, compare_expectations);
   ok = ok && walk_chain (db, expectations, report, error);
   if (own_snapshot)
@@ -528,6 +555,12 @@ cfd_audit_report_describe (const CfdAuditReport *report)
   switch (report->damage)
     {
       case CFD_AUDIT_INTACT:
+        if (report->n_supervisor_checkpoints > 0)
+          return g_strdup_printf ("The audit log is intact: %" G_GINT64_FORMAT
+                                  " records, %u checkpoints match (%u older checkpoints signed "
+                                  "by supervisors vouch for nothing and were not compared)",
+                                  report->n_records, report->n_checkpoints,
+                                  report->n_supervisor_checkpoints);
         return g_strdup_printf ("The audit log is intact: %" G_GINT64_FORMAT
                                 " records, %u checkpoints match",
                                 report->n_records, report->n_checkpoints);

@@ -42,6 +42,11 @@ typedef struct
   gint64 last_seq;
   guint8 head[CFD_HASH_BYTES]; /* recomputed; meaningful only when intact */
   guint n_checkpoints;         /* stored and given checkpoints compared */
+  /* Checkpoints with a valid signature by a supervisor in the roster: older
+   * versions let any user sign one. They vouch for nothing (a supervisor
+   * could rewrite the log and sign it) and are not compared; they are not
+   * damage either. */
+  guint n_supervisor_checkpoints;
 } CfdAuditReport;
 
 /* A sentence for people: what is wrong and from which record on. */

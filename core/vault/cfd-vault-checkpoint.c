@@ -10,7 +10,11 @@ cfd_vault_audit_checkpoint (CfdVault *vault, CfdAuditCheckpoint *out, GError **e
 {
   CfdDb *db = cfd_vault_get_db (vault, error);
 
-  if (db == NULL)
+  /* Only those the roster makes owner or therapist vouch for the log: a
+   * supervisor holds the database key too, and could otherwise rewrite the
+   * log and sign the result. */
+  if (db == NULL
+      || !cfd_vault_require_role (vault, CFD_ROLES_CLINICIANS, "audit.checkpoint", error))
     return FALSE;
   return cfd_audit_checkpoint_write (db, cfd_vault_get_id (vault), cfd_vault_get_user_id (vault),
                                      cfd_vault_get_sign_secret_key (vault), cfd_vault_now (vault),

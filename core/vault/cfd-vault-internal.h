@@ -97,7 +97,7 @@ cfd_vault_check_roster_seen (const CfdSecret *secrets, const CfdRoster *roster, 
 gboolean cfd_vault_check_audit_seen (CfdVault *self, GError **error);
 void cfd_vault_trust_state_set_roster (CfdSecret *secrets, const CfdRoster *roster);
 void cfd_vault_keep_kek (CfdVault *self, const CfdKeyringUser *user, CfdSecret *kek);
-gboolean cfd_vault_remember_trust_state (CfdVault *self, GError **error);
+gboolean cfd_vault_remember_trust_state (CfdVault *self, gboolean with_audit_head, GError **error);
 void cfd_vault_add_tamper_warning (CfdVault *self, const char *warning);
 
 /* cfd-vault-create.c */

@@ -17,6 +17,10 @@ CfdDb *cfd_vault_get_db (CfdVault *self, GError **error);
 const guint8 *cfd_vault_get_box_secret_key (CfdVault *self);
 const guint8 *cfd_vault_get_box_public_key (CfdVault *self);
 const guint8 *cfd_vault_get_sign_secret_key (CfdVault *self);
+/* The audit log's seq and chain hash this user saw at their last lock,
+ * from their own wrapped secrets; FALSE when they have not locked since the
+ * trust state came in. */
+gboolean cfd_vault_get_seen_audit_head (CfdVault *self, gint64 *seq, guint8 head[CFD_HASH_BYTES]);
 CfdKeyArena *cfd_vault_get_key_arena (CfdVault *self);
 const char *cfd_vault_get_owner_id (CfdVault *self);
 /* The database key of an unlocked vault (backups derive their keys from it). */

@@ -193,6 +193,16 @@ cfd_vault_check_audit_seen (CfdVault *self, GError **error)
   return TRUE;
 }
 
+gboolean
+cfd_vault_get_seen_audit_head (CfdVault *self, gint64 *seq, guint8 head[CFD_HASH_BYTES])
+{
+  if (self->secrets == NULL)
+    return FALSE;
+  *seq = (gint64)read_be64 (self->secrets->data + CFD_SECRETS_AUDIT_SEQ);
+  memcpy (head, self->secrets->data + CFD_SECRETS_AUDIT_HEAD, CFD_HASH_BYTES);
+  return *seq > 0;
+}
+
 void
 cfd_vault_trust_state_set_roster (CfdSecret *secrets, const CfdRoster *roster)
 {
@@ -209,13 +219,15 @@ cfd_vault_keep_kek (CfdVault *self, const CfdKeyringUser *user, CfdSecret *kek)
 }
 
 /* Writes what this session has seen into the signed-in user's wrapped
- * secrets: the verified roster's number and hash, and the audit log's head
- * now. Cheap (no Argon2id): the key derived at unlock seals it again. The
+ * secrets: the verified roster's number and hash, and, at lock
+ * (with_audit_head), the audit log's head as the user leaves it. At
+ * unlock the head seen at the last lock stays, so that audit verify in
+ * this session still compares the log with it. Cheap (no Argon2id): the key derived at unlock seals it again. The
  * state only moves forward within a session; a second process of the same
  * user that locks later writes what it saw, which is older but still true,
  * so the checks stay sound and only see less far. */
 gboolean
-cfd_vault_remember_trust_state (CfdVault *self, GError **error)
+cfd_vault_remember_trust_state (CfdVault *self, gboolean with_audit_head, GError **error)
 {
   guint8 *state = self->secrets->data + CFD_SECRETS_ROSTER_SEQ;
   guint8 before[CFD_SECRETS_BYTES - CFD_SECRETS_ROSTER_SEQ];
@@ -231,9 +243,11 @@ cfd_vault_remember_trust_state (CfdVault *self, GError **error)
   if (self->roster != NULL
       && self->roster->seq >= read_be64 (self->secrets->data + CFD_SECRETS_ROSTER_SEQ))
     cfd_vault_trust_state_set_roster (self->secrets, self->roster);
-  if (!read_audit_head (self->db, &head, head_hash, error))
+  /* The head as it is now, even if behind what was seen before: the
+   * difference was reported at this unlock (vault.tamper). */
+  if (with_audit_head && !read_audit_head (self->db, &head, head_hash, error))
     return FALSE;
-  if (head > (gint64)read_be64 (self->secrets->data + CFD_SECRETS_AUDIT_SEQ))
+  if (with_audit_head)
     {
       write_be64 (self->secrets->data + CFD_SECRETS_AUDIT_SEQ, (guint64)head);
       memcpy (self->secrets->data + CFD_SECRETS_AUDIT_HEAD, head_hash, CFD_HASH_BYTES);

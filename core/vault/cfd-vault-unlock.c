@@ -376,7 +376,7 @@ cfd_vault_unlock_only (CfdVault *self,
     }
   /* A roster newer than the one this user last saw (or their first): kept
    * in their wrapped secrets now. If that fails the next unlock retries. */
-  if (!cfd_vault_remember_trust_state (self, &local_error))
+  if (!cfd_vault_remember_trust_state (self, FALSE, &local_error))
     g_debug ("The user's trust state could not be kept: %s", local_error->message);
   return TRUE;
 }

@@ -259,7 +259,7 @@ cfd_vault_add_user (
 
     /* The owner keeps the roster they just signed; if that fails, their
      * next lock or unlock does. */
-    if (!cfd_vault_remember_trust_state (self, &local_error))
+    if (!cfd_vault_remember_trust_state (self, FALSE, &local_error))
       g_debug ("The owner's trust state could not be kept: %s", local_error->message);
   }
   return g_steal_pointer (&id);

@@ -526,8 +526,9 @@ cfd_vault_lock (CfdVault *self)
         cfd_db_rollback (self->db);
         g_warning ("Could not record the lock in the audit log: %s", error->message);
       }
-    /* The signed head leaves with every lock, while the key is still here. */
-    else if (!cfd_vault_audit_checkpoint (self, NULL, &error))
+    /* The signed head leaves with every lock, while the key is still here;
+     * only owners and therapists sign. */
+    else if (self->role != CFD_ROLE_SUPERVISOR && !cfd_vault_audit_checkpoint (self, NULL, &error))
       g_warning ("Could not record an audit checkpoint: %s", error->message);
   }
   /* The log's head and the roster as this user leaves them, in their own
@@ -535,7 +536,7 @@ cfd_vault_lock (CfdVault *self)
   {
     g_autoptr (GError) error = NULL;
 
-    if (!cfd_vault_remember_trust_state (self, &error))
+    if (!cfd_vault_remember_trust_state (self, TRUE, &error))
       g_warning ("Could not keep the audit log's head in the keyring: %s", error->message);
   }
 

@@ -9,12 +9,17 @@
 #include <glib/gstdio.h>
 #include <sodium.h>
 
+#include "cfd-audit-checkpoint-private.h"
+#include "cfd-audit-verify.h"
 #include "cfd-roster.h"
+#include "cfd-vault-checkpoint.h"
 #include "cfd-test-check.h"
 #include "cfd-test-util.h"
 
-#define THERAPIST_NAME       "Tess Therapist"
-#define THERAPIST_PASSPHRASE "tess's passphrase for the trust state tests"
+#define THERAPIST_NAME        "Tess Therapist"
+#define THERAPIST_PASSPHRASE  "tess's passphrase for the trust state tests"
+#define SUPERVISOR_NAME       "Sam Supervisor"
+#define SUPERVISOR_PASSPHRASE "sam's passphrase for the trust state tests"
 
 static char *
 keyring_file (const char *vault_path)
@@ -337,6 +342,185 @@ test_audit_record_deleted (void)
   g_assert_cmpint (count_audit_tamper (vault, "deleted"), ==, 1);
 }
 
+static void
+add_supervisor (CfdVault *vault)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *id = NULL;
+
+  g_assert_true (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  id = cfd_vault_add_user (vault, SUPERVISOR_NAME, CFD_ROLE_SUPERVISOR, SUPERVISOR_PASSPHRASE,
+                           &error);
+  g_assert_no_error (error);
+  cfd_vault_lock (vault);
+}
+
+/* Finding 4: only owners and therapists sign checkpoints. A supervisor
+ * asking is refused (and the refusal logged); their lock signs none. */
+static void
+test_supervisor_cannot_sign_checkpoint (void)
+{
+  g_autoptr (CfdVault) vault = NULL;
+  g_autofree char *path = vault_with_therapist (&vault);
+  g_autoptr (GError) error = NULL;
+  CfdAuditCheckpoint checkpoint;
+  gint64 before;
+
+  add_supervisor (vault);
+  g_assert_true (cfd_vault_unlock (vault, SUPERVISOR_NAME, SUPERVISOR_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  before = cfd_test_count_rows (vault, "SELECT count(*) FROM audit_checkpoints");
+  g_assert_false (cfd_vault_audit_checkpoint (vault, &checkpoint, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
+  g_clear_error (&error);
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM audit_log WHERE action = "
+                                               "'audit.checkpoint' AND outcome = 'denied'"),
+                   ==, 1);
+  cfd_vault_lock (vault);
+
+  g_assert_true (cfd_vault_unlock (vault, THERAPIST_NAME, THERAPIST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM audit_checkpoints"), ==,
+                   before);
+}
+
+/* The supervisor, with the database key every user holds, does what the
+ * stock sqlcipher shell allows: drops the append-only triggers, deletes
+ * their own records, chains the log again and replaces every checkpoint
+ * with one they sign. */
+static void
+rewrite_log_as_supervisor (CfdVault *vault)
+{
+  CfdDb *db = cfd_vault_get_db (vault, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) seqs = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint8 prev[CFD_HASH_BYTES] = { 0 };
+  g_autofree char *sql = g_strdup_printf (
+      "DROP TRIGGER audit_log_append_only_update; DROP TRIGGER audit_log_append_only_delete; "
+      "DROP TRIGGER audit_checkpoints_append_only_delete; DELETE FROM audit_checkpoints; "
+      "DELETE FROM audit_log WHERE actor = '%s'",
+      cfd_vault_get_user_id (vault));
+  sqlite3_stmt *stmt;
+
+  g_assert_true (cfd_db_exec (db, sql, &error));
+  g_assert_no_error (error);
+  stmt = cfd_db_prepare (db, "SELECT seq FROM audit_log ORDER BY seq", &error);
+  g_assert_no_error (error);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 seq = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (seqs, seq);
+    }
+  sqlite3_reset (stmt);
+
+  for (guint i = 0; i < seqs->len; i++)
+    {
+      sqlite3_stmt *row = cfd_db_prepare (
+          db,
+          "SELECT time, actor, action, object_kind, object_id, outcome, authorization, device "
+          "FROM audit_log WHERE seq = ?",
+          &error);
+      g_autofree char *actor = NULL, *action = NULL, *kind = NULL, *object = NULL, *outcome = NULL,
+                      *authorization = NULL, *device = NULL;
+      CfdAuditEntry entry = { .seq = i + 1 };
+      guint8 hash[CFD_HASH_BYTES];
+      sqlite3_stmt *update;
+
+      sqlite3_bind_int64 (row, 1, g_array_index (seqs, gint64, i));
+      g_assert_cmpint (sqlite3_step (row), ==, SQLITE_ROW);
+      entry.time = sqlite3_column_int64 (row, 0);
+      entry.actor = actor = g_strdup ((const char *)sqlite3_column_text (row, 1));
+      entry.action = action = g_strdup ((const char *)sqlite3_column_text (row, 2));
+      entry.object_kind = kind = g_strdup ((const char *)sqlite3_column_text (row, 3));
+      entry.object_id = object = g_strdup ((const char *)sqlite3_column_text (row, 4));
+      entry.outcome = outcome = g_strdup ((const char *)sqlite3_column_text (row, 5));
+      entry.authorization = authorization = g_strdup ((const char *)sqlite3_column_text (row, 6));
+      entry.device = device = g_strdup ((const char *)sqlite3_column_text (row, 7));
+      sqlite3_reset (row);
+      cfd_audit_chain_hash (hash, prev, &entry);
+      memcpy (prev, hash, CFD_HASH_BYTES);
+      update = cfd_db_prepare (db, "UPDATE audit_log SET seq = ?, hash = ? WHERE seq = ?", &error);
+      sqlite3_bind_int64 (update, 1, entry.seq);
+      sqlite3_bind_blob (update, 2, hash, CFD_HASH_BYTES, SQLITE_STATIC);
+      sqlite3_bind_int64 (update, 3, g_array_index (seqs, gint64, i));
+      g_assert_true (cfd_db_step_done (db, update, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (cfd_audit_checkpoint_write (
+      db, cfd_vault_get_id (vault), cfd_vault_get_user_id (vault),
+      cfd_vault_get_sign_secret_key (vault), cfd_vault_now (vault), NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* Finding 4 end to end: the rewritten, re-signed log is reported at the
+ * therapist's next unlock with no receipt written down, and audit verify
+ * names the damage; the supervisor's checkpoint vouches for nothing. */
+static void
+test_supervisor_rewrite_detected (void)
+{
+  g_autoptr (CfdVault) vault = NULL;
+  g_autofree char *path = vault_with_therapist (&vault);
+  g_autoptr (GError) error = NULL;
+  CfdAuditReport report;
+
+  add_supervisor (vault);
+  g_assert_true (cfd_vault_unlock (vault, SUPERVISOR_NAME, SUPERVISOR_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  cfd_vault_lock (vault);
+  g_assert_true (cfd_vault_unlock (vault, THERAPIST_NAME, THERAPIST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  cfd_vault_lock (vault);
+
+  g_assert_true (cfd_vault_unlock (vault, SUPERVISOR_NAME, SUPERVISOR_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  rewrite_log_as_supervisor (vault);
+  cfd_vault_lock (vault);
+
+  g_assert_true (cfd_vault_unlock (vault, THERAPIST_NAME, THERAPIST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  assert_one_warning (vault, "The audit log was rolled back: it ends at record ");
+  g_assert_cmpint (count_audit_tamper (vault, "rolled-back"), ==, 1);
+
+  g_assert_false (cfd_vault_audit_verify (vault, NULL, 0, &report, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_TAMPERED);
+  /* By now the log has grown past the seen record again, so verify finds
+   * that record rewritten. */
+  g_assert_cmpint (report.damage, ==, CFD_AUDIT_DAMAGE_EDITED);
+  g_assert_cmpuint (report.n_supervisor_checkpoints, ==, 1);
+}
+
+/* A checkpoint a supervisor signed under an older version is genuine but
+ * vouches for nothing: not compared, not damage, and said. */
+static void
+test_legacy_supervisor_checkpoint (void)
+{
+  g_autoptr (CfdVault) vault = NULL;
+  g_autofree char *path = vault_with_therapist (&vault);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *description = NULL;
+  CfdAuditReport report;
+
+  add_supervisor (vault);
+  g_assert_true (cfd_vault_unlock (vault, SUPERVISOR_NAME, SUPERVISOR_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  g_assert_true (cfd_audit_checkpoint_write (
+      cfd_vault_get_db (vault, NULL), cfd_vault_get_id (vault), cfd_vault_get_user_id (vault),
+      cfd_vault_get_sign_secret_key (vault), cfd_vault_now (vault), NULL, &error));
+  g_assert_no_error (error);
+  cfd_vault_lock (vault);
+
+  g_assert_true (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  g_assert_true (cfd_vault_audit_verify (vault, NULL, 0, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.n_supervisor_checkpoints, ==, 1);
+  description = cfd_audit_report_describe (&report);
+  g_assert_true (g_str_has_suffix (description, "(1 older checkpoints signed by supervisors "
+                                                "vouch for nothing and were not compared)"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -349,5 +533,11 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/trust-state/audit/rolled-back", test_audit_rolled_back);
   g_test_add_func ("/confidant/trust-state/audit/rewritten", test_audit_rewritten);
   g_test_add_func ("/confidant/trust-state/audit/deleted", test_audit_record_deleted);
+  g_test_add_func ("/confidant/trust-state/checkpoint/supervisor-refused",
+                   test_supervisor_cannot_sign_checkpoint);
+  g_test_add_func ("/confidant/trust-state/checkpoint/supervisor-rewrite",
+                   test_supervisor_rewrite_detected);
+  g_test_add_func ("/confidant/trust-state/checkpoint/legacy-supervisor",
+                   test_legacy_supervisor_checkpoint);
   return g_test_run ();
 }
