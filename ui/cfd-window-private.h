@@ -39,6 +39,8 @@ struct _CfdWindow
   CfdUnlockPage *unlock_page;
   CfdWorkspace *workspace;
   AdwStatusPage *error_page;
+  GtkRevealer *tamper_banner;
+  GtkLabel *tamper_label;
 };
 
 void cfd_window_actions_class_init (GtkWidgetClass *widget_class);

@@ -55,6 +55,7 @@ cfd_window_get_auto_lock_interval (CfdWindow *self)
 static void
 show_unlock (CfdWindow *self)
 {
+  gtk_revealer_set_reveal_child (self->tamper_banner, FALSE);
   cfd_unlock_page_set_vault (self->unlock_page, self->vault);
   gtk_stack_set_visible_child_name (self->stack, "unlock");
   cfd_unlock_page_focus (self->unlock_page);
@@ -129,10 +130,38 @@ tell_of_discarded_write (CfdWindow *self)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* A banner, not a dialog: the user may need to keep working (and look in
+ * the audit log) while the warning stays in view. */
+static void
+show_tamper_warnings (CfdWindow *self)
+{
+  const char *const *warnings = cfd_vault_get_tamper_warnings (self->vault);
+  g_autoptr (GString) text = NULL;
+
+  if (warnings[0] == NULL)
+    {
+      gtk_revealer_set_reveal_child (self->tamper_banner, FALSE);
+      return;
+    }
+  text = g_string_new (_ ("Someone changed this vault outside Confidant:"));
+  for (const char *const *warning = warnings; *warning; warning++)
+    g_string_append_printf (text, "\n• %s", *warning);
+  g_string_append (text, _ ("\nThis is recorded in the audit log as vault.tamper."));
+  gtk_label_set_text (self->tamper_label, text->str);
+  gtk_revealer_set_reveal_child (self->tamper_banner, TRUE);
+}
+
+static void
+dismiss_tamper_banner (CfdWindow *self)
+{
+  gtk_revealer_set_reveal_child (self->tamper_banner, FALSE);
+}
+
 static void
 vault_unlocked (CfdWindow *self)
 {
   show_workspace (self);
+  show_tamper_warnings (self);
   if (cfd_vault_get_discarded_broken_write (self->vault))
     tell_of_discarded_write (self);
 }
@@ -364,6 +393,8 @@ cfd_window_class_init (CfdWindowClass *klass)
                                                "/org/confidant/Confidant/cfd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CfdWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CfdWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, CfdWindow, tamper_banner);
+  gtk_widget_class_bind_template_child (widget_class, CfdWindow, tamper_label);
   gtk_widget_class_bind_template_child (widget_class, CfdWindow, create_page);
   gtk_widget_class_bind_template_child (widget_class, CfdWindow, recovery_key_page);
   gtk_widget_class_bind_template_child (widget_class, CfdWindow, unlock_page);
@@ -372,6 +403,7 @@ cfd_window_class_init (CfdWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, vault_created);
   gtk_widget_class_bind_template_callback (widget_class, recovery_key_stored);
   gtk_widget_class_bind_template_callback (widget_class, vault_unlocked);
+  gtk_widget_class_bind_template_callback (widget_class, dismiss_tamper_banner);
 
   cfd_window_actions_class_init (widget_class);
 }

@@ -779,6 +779,46 @@ test_damaged_keyring (void)
   window = NULL;
 }
 
+/* The database put back to an older copy: the unlock goes on, and a banner
+ * above the workspace says what was found. */
+static void
+test_tamper_banner (void)
+{
+  g_autofree char *path = make_locked_vault ();
+  g_autofree char *db = g_build_filename (path, CFD_VAULT_DATABASE_NAME, NULL);
+  g_autoptr (GBytes) older = cfd_test_read_bytes (db);
+  g_autoptr (GError) error = NULL;
+  const char *text;
+
+  {
+    g_autoptr (CfdVault) vault = cfd_vault_open (path, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (cfd_vault_unlock (vault, NULL, PASSPHRASE, &error));
+    g_assert_no_error (error);
+    cfd_vault_lock (vault);
+  }
+  cfd_test_write_bytes (db, g_bytes_get_data (older, NULL), g_bytes_get_size (older));
+
+  window = cfd_window_new (NULL, path);
+  g_object_ref_sink (window);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (get_widget ("tamper_banner"))));
+  unlock_with (PASSPHRASE);
+  cfd_test_ui_wait_until (page_is, "workspace", "the workspace after unlocking");
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (get_widget ("tamper_banner"))));
+  text = gtk_label_get_text (GTK_LABEL (get_widget ("tamper_label")));
+  g_assert_nonnull (strstr (text, "The audit log was rolled back"));
+  g_assert_nonnull (strstr (text, "vault.tamper"));
+
+  /* Gone with the lock, so the next user does not see it. */
+  cfd_window_lock (window);
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (get_widget ("tamper_banner"))));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+  window = NULL;
+}
+
 static gboolean
 leaflet_folded (gconstpointer unused)
 {
@@ -872,6 +912,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/ui/unlock/wrong-passphrase", test_wrong_passphrase_message);
   g_test_add_func ("/confidant/ui/unlock/damaged-database", test_damaged_database);
   g_test_add_func ("/confidant/ui/unlock/damaged-keyring", test_damaged_keyring);
+  g_test_add_func ("/confidant/ui/unlock/tamper-banner", test_tamper_banner);
   g_test_add_func ("/confidant/ui/window/narrow", test_narrow_window);
   status = g_test_run ();
   for (guint i = 0; i < scratch_dirs->len; i++)
