@@ -46,5 +46,35 @@ grep -qx "vault.tamper records naming the owner's row: [1-9][0-9]*" "$work/out" 
   && ok "the swapped row is recorded as vault.tamper" \
   || not_ok "the swapped row is recorded as vault.tamper"
 
+# Finding 4: the supervisor erases their own audit records, chains the log
+# again and signs a checkpoint over it. The owner locked after those
+# records, so the owner's next unlock reports it (no receipt written down)
+# and audit verify names the damage.
+sup=(--vault "$work/vault" --user "Sam Insider" --passphrase-file "$work/sup")
+"$cli" "${sup[@]}" patient list > /dev/null 2>> "$work/cli.err" \
+  && "$cli" "${v[@]}" patient list > /dev/null 2>> "$work/cli.err" \
+  && ok "the supervisor and then the owner used the vault" \
+  || { not_ok "the supervisor and then the owner used the vault"; sed 's/^/# /' "$work/cli.err"; }
+if "$attacks/rewrite-audit.py" "$work/vault" "Sam Insider" "$work/sup" > "$work/out" 2>&1; then
+  ok "the supervisor rewrote the audit log and signed a checkpoint over it"
+else
+  not_ok "the supervisor rewrote the audit log and signed a checkpoint over it"
+fi
+sed 's/^/# /' "$work/out"
+"$cli" "${v[@]}" audit verify > "$work/out" 2> "$work/err"
+status=$?
+sed 's/^/# /' "$work/out" "$work/err"
+[ "$status" -eq 1 ] && grep -q "rolled-back" "$work/out" \
+  && ok "audit verify names the rewrite (rolled-back, exit 1)" \
+  || not_ok "audit verify names the rewrite (rolled-back, exit 1)"
+grep -q "^warning: tampering found: The audit log was rolled back: it ends at record [0-9]*, before record [0-9]* you saw when you last locked the vault" "$work/err" \
+  && ok "the owner's unlock warns on stderr" \
+  || not_ok "the owner's unlock warns on stderr"
+"$cli" "${v[@]}" audit list --action vault.tamper > "$work/out" 2>> "$work/cli.err"
+sed 's/^/# /' "$work/out"
+grep -q "vault.tamper	audit	[0-9]*	failure	rolled-back" "$work/out" \
+  && ok "the rewrite is recorded as vault.tamper (audit, rolled-back)" \
+  || not_ok "the rewrite is recorded as vault.tamper (audit, rolled-back)"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
