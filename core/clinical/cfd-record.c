@@ -309,6 +309,31 @@ cfd_record_patient_access (
   return TRUE;
 }
 
+/* A record that exists but whose author the signed roster does not know
+ * (a users row planted beside it by someone with the database key) is
+ * forged: never shown, named as such, and recorded as vault.tamper. */
+static gboolean
+author_unknown (CfdVault *vault, CfdDb *db, const char *record_id, GError **error)
+{
+  sqlite3_stmt *stmt = cfd_db_prepare (db, "SELECT author_id FROM records WHERE id = ?", NULL);
+  g_autofree char *author = NULL;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, record_id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    author = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  if (author == NULL)
+    return FALSE;
+  if (!cfd_db_in_transaction (db))
+    cfd_vault_audit_standalone (vault, "vault.tamper", "record", record_id, CFD_AUDIT_FAILURE);
+  g_set_error_literal (error, CFD_ERROR, CFD_ERROR_TAMPERED,
+                       "This record is forged: its author is not a user in the vault's signed "
+                       "roster, so its signature cannot be verified. It is not shown");
+  return TRUE;
+}
+
 CfdRecord *
 cfd_record_load (CfdVault *vault, const char *record_id, GError **error)
 {
@@ -330,9 +355,9 @@ cfd_record_load (CfdVault *vault, const char *record_id, GError **error)
   if (rc != SQLITE_ROW)
     {
       sqlite3_reset (stmt);
-      if (rc == SQLITE_DONE)
+      if (rc == SQLITE_DONE && !author_unknown (vault, db, record_id, error))
         g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "No such record");
-      else
+      else if (rc != SQLITE_DONE)
         cfd_db_set_error (db, rc, "reading a record", error);
       return NULL;
     }

@@ -76,5 +76,30 @@ grep -q "vault.tamper	audit	[0-9]*	failure	rolled-back" "$work/out" \
   && ok "the rewrite is recorded as vault.tamper (audit, rolled-back)" \
   || not_ok "the rewrite is recorded as vault.tamper (audit, rolled-back)"
 
+# Finding 5: a users row planted for a "therapist" whose keys the supervisor
+# made, and a signed note by them. The note is named forged, never shown as
+# verified, and recorded as vault.tamper.
+if "$attacks/plant-author.py" "$work/vault" "Sam Insider" "$work/sup" "$patient" \
+  > "$work/record" 2>&1; then
+  ok "the supervisor planted an author row and a signed note"
+else
+  not_ok "the supervisor planted an author row and a signed note"
+fi
+record=$(cat "$work/record")
+"$cli" "${v[@]}" note show "$record" > "$work/out" 2> "$work/err"
+status=$?
+sed 's/^/# /' "$work/out" "$work/err"
+[ "$status" -ne 0 ] && ! grep -q "signature verified" "$work/out" \
+  && grep -qx "confidant-cli: This record is forged: its author is not a user in the vault's signed roster, so its signature cannot be verified. It is not shown" "$work/err" \
+  && ok "note show names the planted note forged" \
+  || not_ok "note show names the planted note forged"
+grep -q "^warning: tampering found: The database lists a user the signed roster does not vouch for" "$work/err" \
+  && ok "the unlock warns of the planted author row" \
+  || not_ok "the unlock warns of the planted author row"
+"$cli" "${v[@]}" audit list --action vault.tamper > "$work/out" 2>> "$work/cli.err"
+grep -q "vault.tamper	record	$record	failure" "$work/out" \
+  && ok "the forged note is recorded as vault.tamper (record)" \
+  || not_ok "the forged note is recorded as vault.tamper (record)"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
