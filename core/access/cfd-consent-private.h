@@ -32,6 +32,16 @@ CfdConsent *cfd_consent_load (CfdVault *vault,
  * purpose, obtained-on, method, expires). */
 GVariant *cfd_consent_get_terms (CfdConsent *self);
 
+/* Whether a live, verified consent (signed by an owner or therapist of
+ * the roster; its signed expiry against the clock) gives this supervisor
+ * the patient. Used by rotation: what the database says alone (a
+ * key_withdrawn flag, a grant row) never decides who keeps a key. */
+gboolean cfd_consent_supervisor_entitled (CfdVault *vault,
+                                          const char *patient_id,
+                                          const char *supervisor_id,
+                                          gboolean *entitled,
+                                          GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Rotates the keys of patients whose consents were revoked or expired and
  * whose supervisors still hold a key (after an interrupted revocation, or
  * when an expiry date passed). Runs at every unlock by an owner or

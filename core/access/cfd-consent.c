@@ -678,26 +678,38 @@ cfd_consent_check_access (CfdVault *vault,
   return FALSE;
 }
 
-/* Does another live consent still give this supervisor the patient? Then
- * rotation keeps them among the readers. */
-static gboolean
-still_consented (CfdVault *vault, const char *patient_id, const char *supervisor_id, GError **error)
+gboolean
+cfd_consent_supervisor_entitled (CfdVault *vault,
+                                 const char *patient_id,
+                                 const char *supervisor_id,
+                                 gboolean *entitled,
+                                 GError **error)
 {
-  sqlite3_stmt *stmt = cfd_db_prepare (
-      cfd_vault_get_db (vault, NULL),
-      "SELECT 1 FROM consents WHERE patient_id = ? AND supervisor_id = ? AND revoked_at IS NULL "
-      "AND (expires IS NULL OR expires > ?)",
-      error);
-  gboolean found;
+  g_autoptr (GListStore) theirs = NULL;
+  g_autoptr (GError) local_error = NULL;
+  gint64 now = cfd_vault_now (vault) / G_USEC_PER_SEC;
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, patient_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, supervisor_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 3, cfd_vault_now (vault) / G_USEC_PER_SEC);
-  found = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
-  return found;
+  *entitled = FALSE;
+  /* Only consents that decrypt and verify (query_consents joins the
+   * roster for the granter and checks the signature and signed expiry). */
+  theirs = query_consents (vault, "WHERE c.patient_id = ? AND c.supervisor_id = ?", patient_id,
+                           supervisor_id, &local_error);
+  /* A consent that does not verify entitles no one: the supervisor loses
+   * the key rather than keep it through a forged row. */
+  if (theirs == NULL && g_error_matches (local_error, CFD_ERROR, CFD_ERROR_TAMPERED))
+    return TRUE;
+  if (theirs == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (theirs)) && !*entitled; i++)
+    {
+      g_autoptr (CfdConsent) consent = g_list_model_get_item (G_LIST_MODEL (theirs), i);
+
+      *entitled = cfd_consent_is_live (consent, now);
+    }
+  return TRUE;
 }
 
 /* One transaction: rotate the key away from the supervisor and mark the
@@ -715,9 +727,9 @@ withdraw_key (CfdVault *vault,
   sqlite3_stmt *stmt;
   gboolean keep;
 
-  if (!cfd_db_begin (db, error))
-    return FALSE;
-  keep = still_consented (vault, patient_id, supervisor_id, error);
+  if (!cfd_db_begin (db, error)
+      || !cfd_consent_supervisor_entitled (vault, patient_id, supervisor_id, &keep, error))
+    goto failed;
   if (!cfd_patient_key_rotate (vault, patient_id, keep ? NULL : exclude, error))
     goto failed;
   stmt = cfd_db_prepare (db, "UPDATE consents SET key_withdrawn = 1 WHERE id = ?", error);
@@ -807,14 +819,19 @@ cfd_vault_withdraw_lapsed_consents (CfdVault *vault, GError **error)
 
   if (db == NULL || cfd_vault_get_user_role (vault) == CFD_ROLE_SUPERVISOR)
     return 0;
+  /* Every supervisor who holds the patient's current key under some
+   * consent, whatever the clear-text columns say (expires, revoked_at,
+   * key_withdrawn can all be edited by a user with the database key); the
+   * signed consents and the clock decide below. */
   stmt = cfd_db_prepare (
       db,
-      "SELECT id, patient_id, supervisor_id FROM consents WHERE key_withdrawn = 0 "
-      "AND (revoked_at IS NOT NULL OR (expires IS NOT NULL AND expires <= ?))",
+      "SELECT min(c.id), c.patient_id, c.supervisor_id FROM consents c "
+      "JOIN patients p ON p.id = c.patient_id "
+      "JOIN patient_keys k ON k.patient_id = c.patient_id AND k.key_version = p.key_version "
+      "AND k.user_id = c.supervisor_id GROUP BY c.patient_id, c.supervisor_id",
       error);
   if (stmt == NULL)
     return 0;
-  sqlite3_bind_int64 (stmt, 1, cfd_vault_now (vault) / G_USEC_PER_SEC);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     for (int c = 0; c < 3; c++)
       g_ptr_array_add (due, g_strdup ((const char *)sqlite3_column_text (stmt, c)));
@@ -824,9 +841,18 @@ cfd_vault_withdraw_lapsed_consents (CfdVault *vault, GError **error)
     {
       const char *patient_id = g_ptr_array_index (due, i + 1);
       g_autoptr (GError) local_error = NULL;
+      gboolean entitled = FALSE;
 
       /* A patient this user cannot read is left for a user who can. */
       if (!current_readable_version (vault, patient_id, NULL, NULL))
+        continue;
+      if (!cfd_consent_supervisor_entitled (vault, patient_id, g_ptr_array_index (due, i + 2),
+                                            &entitled, &local_error))
+        {
+          g_warning ("Could not check a supervisor's consents: %s", local_error->message);
+          continue;
+        }
+      if (entitled)
         continue;
       if (withdraw_key (vault, g_ptr_array_index (due, i), patient_id,
                         g_ptr_array_index (due, i + 2), &local_error))

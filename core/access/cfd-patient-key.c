@@ -5,6 +5,7 @@
 
 #include <sodium.h>
 
+#include "cfd-consent-private.h"
 #include "cfd-patient-key.h"
 
 char *
@@ -104,8 +105,15 @@ cfd_patient_key_insert_grant (CfdVault *vault,
   if (!cfd_db_step_done (db, stmt, error))
     return FALSE;
 
-  return cfd_vault_audit (vault, "key.grant", "patient", patient_id, CFD_AUDIT_SUCCESS,
-                          authorization, error);
+  /* The grantee is named: "to USER-ID", then the consent that allowed it. */
+  {
+    g_autofree char *what = authorization != NULL
+                                ? g_strdup_printf ("to %s under %s", user_id, authorization)
+                                : g_strdup_printf ("to %s", user_id);
+
+    return cfd_vault_audit (vault, "key.grant", "patient", patient_id, CFD_AUDIT_SUCCESS, what,
+                            error);
+  }
 }
 
 gboolean
@@ -454,6 +462,69 @@ current_readers (CfdDb *db, const char *patient_id, guint version, GError **erro
   return g_steal_pointer (&readers);
 }
 
+/* Whether a reader of the current key keeps it through a rotation: their
+ * grant verifies against the roster (granted by an owner or therapist
+ * whose signature holds), and they are entitled now: an owner or
+ * therapist of the roster, or a supervisor with a live, verified consent. */
+static gboolean
+reader_entitled (CfdVault *vault,
+                 CfdDb *db,
+                 const char *patient_id,
+                 guint version,
+                 const char *reader,
+                 gboolean *entitled,
+                 GError **error)
+{
+  sqlite3_stmt *stmt = cfd_db_prepare (
+      db,
+      "SELECT k.sealed_key, k.granted_by, k.granted_at, k.signature, g.role, g.sign_pk, r.role "
+      "FROM patient_keys k JOIN temp.roster g ON g.id = k.granted_by "
+      "JOIN temp.roster r ON r.id = k.user_id "
+      "WHERE k.patient_id = ? AND k.key_version = ? AND k.user_id = ?",
+      error);
+  g_autofree char *granted_by = NULL, *granter_role = NULL, *reader_role = NULL;
+  guint8 sealed[CFD_SEALED_KEY_BYTES], signature[CFD_SIGNATURE_BYTES];
+  guint8 granter_pk[CFD_SIGN_PK_BYTES];
+  g_autoptr (CfdAd) msg = NULL;
+  const guint8 *msg_data;
+  gsize msg_len;
+  gint64 granted_at = 0;
+  gboolean found;
+
+  *entitled = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, patient_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, version);
+  sqlite3_bind_text (stmt, 3, reader, -1, SQLITE_STATIC);
+  found = sqlite3_step (stmt) == SQLITE_ROW
+          && sqlite3_column_bytes (stmt, 0) == CFD_SEALED_KEY_BYTES
+          && sqlite3_column_bytes (stmt, 3) == CFD_SIGNATURE_BYTES
+          && sqlite3_column_bytes (stmt, 5) == CFD_SIGN_PK_BYTES;
+  if (found)
+    {
+      memcpy (sealed, sqlite3_column_blob (stmt, 0), sizeof sealed);
+      granted_by = g_strdup ((const char *)sqlite3_column_text (stmt, 1));
+      granted_at = sqlite3_column_int64 (stmt, 2);
+      memcpy (signature, sqlite3_column_blob (stmt, 3), sizeof signature);
+      granter_role = g_strdup ((const char *)sqlite3_column_text (stmt, 4));
+      memcpy (granter_pk, sqlite3_column_blob (stmt, 5), sizeof granter_pk);
+      reader_role = g_strdup ((const char *)sqlite3_column_text (stmt, 6));
+    }
+  sqlite3_reset (stmt);
+  if (!found
+      || (g_strcmp0 (granter_role, "owner") != 0 && g_strcmp0 (granter_role, "therapist") != 0))
+    return TRUE;
+  msg = grant_message (vault, patient_id, version, reader, sealed, granted_by, granted_at);
+  msg_data = cfd_ad_data (msg, &msg_len);
+  if (crypto_sign_verify_detached (signature, msg_data, msg_len, granter_pk) != 0)
+    return TRUE;
+  if (g_strcmp0 (reader_role, "supervisor") == 0)
+    return cfd_consent_supervisor_entitled (vault, patient_id, reader, entitled, error);
+  *entitled = TRUE;
+  return TRUE;
+}
+
 gboolean
 cfd_patient_key_rotate (CfdVault *vault,
                         const char *patient_id,
@@ -485,8 +556,15 @@ cfd_patient_key_rotate (CfdVault *vault,
   for (guint i = 0; i < readers->len; i++)
     {
       const char *reader = g_ptr_array_index (readers, i);
+      gboolean entitled = FALSE;
 
       if (exclude != NULL && g_strv_contains (exclude, reader))
+        continue;
+      /* A row in patient_keys alone (planted, or left from a consent that
+       * lapsed) does not carry the new key forward. */
+      if (!reader_entitled (vault, db, patient_id, version, reader, &entitled, error))
+        return FALSE;
+      if (!entitled)
         continue;
       if (!cfd_patient_key_insert_grant (vault, patient_id, version + 1, reader, new_key->data,
                                          NULL, error))

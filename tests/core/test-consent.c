@@ -355,6 +355,70 @@ test_tampered_consent (Fixture *f, gconstpointer data)
   g_assert_error (error, CFD_ERROR, CFD_ERROR_TAMPERED);
 }
 
+/* Finding 3: the supervisor, with the database key, marks their expired
+ * consent's key as already withdrawn (key_withdrawn is not signed). The
+ * practice's next unlock decides from the signed expiry and the clock and
+ * rotates the key away all the same. */
+static void
+test_unsigned_withdrawn_flag (Fixture *f, gconstpointer data)
+{
+  gint64 expires = fake_now / G_USEC_PER_SEC + 86400;
+  g_autofree char *consent = grant (f, CFD_CONSENT_SCOPE_ALL, expires);
+  g_autofree char *sql = NULL;
+  g_autoptr (GError) error = NULL;
+
+  switch_user (f, TRUE);
+  sql = g_strdup_printf ("UPDATE consents SET key_withdrawn = 1 WHERE id = '%s'", consent);
+  exec_sql (f->vault, sql);
+  fake_now = (expires + 1) * G_USEC_PER_SEC;
+
+  switch_user (f, FALSE);
+  g_assert_cmpint (cfd_test_count_rows (f->vault, "SELECT count(*) FROM audit_log WHERE action "
+                                                  "= 'consent.key-withdrawn'"),
+                   ==, 1);
+  switch_user (f, TRUE);
+  g_assert_null (cfd_patient_key_get (f->vault, f->patient, 2, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
+}
+
+/* Finding 3: a supervisor without consent plants a patient_keys row for
+ * themselves (a copy of the owner's grant under their own user id). When
+ * the key rotates, the row is not carried forward: its signature does not
+ * verify and no consent entitles them. key.grant records name who got the
+ * new key. */
+static void
+test_planted_reader_not_regranted (Fixture *f, gconstpointer data)
+{
+  g_autofree char *sql = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *owner = NULL;
+
+  switch_user (f, TRUE);
+  sql = g_strdup_printf ("INSERT INTO patient_keys (patient_id, key_version, user_id, sealed_key, "
+                         "granted_by, granted_at, signature) SELECT patient_id, key_version, "
+                         "'%s', sealed_key, granted_by, granted_at, signature FROM patient_keys "
+                         "WHERE patient_id = '%s'",
+                         f->supervisor, f->patient);
+  exec_sql (f->vault, sql);
+
+  switch_user (f, FALSE);
+  owner = cfd_vault_get_user_id (f->vault);
+  g_assert_true (cfd_db_begin (cfd_vault_get_db (f->vault, NULL), &error));
+  g_assert_true (cfd_patient_key_rotate (f->vault, f->patient, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (cfd_db_commit (cfd_vault_get_db (f->vault, NULL), &error));
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT count(*) FROM patient_keys WHERE key_version = 2 AND user_id = "
+                         "'%s'",
+                         f->supervisor);
+  g_assert_cmpint (cfd_test_count_rows (f->vault, sql), ==, 0);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT count(*) FROM audit_log WHERE action = 'key.grant' AND "
+                         "authorization = 'to %s'",
+                         owner);
+  g_assert_cmpint (cfd_test_count_rows (f->vault, sql), ==, 2);
+}
+
 static char *
 signed_record (Fixture *f, CfdRecordKind kind, const char *field, const char *text)
 {
@@ -490,6 +554,8 @@ main (int argc, char *argv[])
   ADD ("revoke-rotates", test_revoke_rotates);
   ADD ("expiry", test_expiry);
   ADD ("tampered", test_tampered_consent);
+  ADD ("unsigned-withdrawn-flag", test_unsigned_withdrawn_flag);
+  ADD ("planted-reader-not-regranted", test_planted_reader_not_regranted);
   ADD ("record-scope", test_record_scope);
   ADD ("review", test_review);
   return g_test_run ();
