@@ -386,15 +386,14 @@ cfd_vault_recover_only (CfdVault *self,
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "The vault is already unlocked");
       return FALSE;
     }
-  if (!cfd_vault_check_new_passphrase (new_passphrase, error))
-    return FALSE;
-
   fd = cfd_vault_reload_keyring_locked (self, error);
   if (fd < 0)
     return FALSE;
   cfd_io_unlock (fd);
 
   owner = cfd_keyring_find_owner (self->keyring);
+  if (!cfd_vault_check_new_passphrase (new_passphrase, owner->name, error))
+    return FALSE;
   recovery = cfd_keyring_find_recovery (self->keyring, owner->id);
   if (recovery == NULL)
     {

@@ -831,7 +831,8 @@ test_csv_export (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      g_autofree char *id = cfd_vault_add_user (vault, names[i], CFD_ROLE_THERAPIST, "pw", &error);
+      g_autofree char *id = cfd_vault_add_user (vault, names[i], CFD_ROLE_THERAPIST,
+                                                "granite pillow orbit 68", &error);
 
       g_assert_no_error (error);
       g_assert_nonnull (id);
@@ -859,7 +860,7 @@ test_csv_export (void)
     {
       g_autoptr (CfdVault) as_user = cfd_vault_open (cfd_vault_get_path (vault), &error);
 
-      g_assert_true (cfd_vault_unlock (as_user, names[i], "pw", &error));
+      g_assert_true (cfd_vault_unlock (as_user, names[i], "granite pillow orbit 68", &error));
       g_assert_no_error (error);
     }
   g_assert_true (cfd_vault_audit_export_csv_file (vault, &(CfdAuditFilter){ .action = "vault.*" },
@@ -1021,13 +1022,14 @@ test_filters_and_paging (void)
   }
 
   /* A therapist sees only what they did, whatever the filter asks. */
-  therapist_id = cfd_vault_add_user (vault, "Theo", CFD_ROLE_THERAPIST, "pw", &error);
+  therapist_id
+      = cfd_vault_add_user (vault, "Theo", CFD_ROLE_THERAPIST, "granite pillow orbit 68", &error);
   g_assert_no_error (error);
   {
     g_autoptr (CfdVault) theo = cfd_vault_open (cfd_vault_get_path (vault), &error);
     g_autoptr (GListModel) all = NULL;
 
-    g_assert_true (cfd_vault_unlock (theo, "Theo", "pw", &error));
+    g_assert_true (cfd_vault_unlock (theo, "Theo", "granite pillow orbit 68", &error));
     all = cfd_vault_audit_list (theo, NULL, 0, 0, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (g_list_model_get_n_items (all), ==, 1);
@@ -1119,14 +1121,15 @@ test_denied_and_failed_access_logged (void)
   g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
   g_autoptr (GError) error = NULL;
   g_autofree char *id = cfd_test_add_patient (vault, "Guarded");
-  g_autofree char *sup = cfd_vault_add_user (vault, "Sue", CFD_ROLE_SUPERVISOR, "pw", &error);
+  g_autofree char *sup
+      = cfd_vault_add_user (vault, "Sue", CFD_ROLE_SUPERVISOR, "granite pillow orbit 68", &error);
   gint64 count = 0;
 
   {
     g_autoptr (CfdVault) sue = cfd_vault_open (cfd_vault_get_path (vault), &error);
     g_autoptr (CfdPatient) p = NULL;
 
-    g_assert_true (cfd_vault_unlock (sue, "Sue", "pw", &error));
+    g_assert_true (cfd_vault_unlock (sue, "Sue", "granite pillow orbit 68", &error));
     p = cfd_vault_get_patient (sue, id, &error);
     g_assert_null (p);
     g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
@@ -1142,7 +1145,7 @@ test_denied_and_failed_access_logged (void)
   g_assert_false (cfd_vault_delete_patient (vault, id, "Not The Name", &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
   g_clear_error (&error);
-  g_assert_false (cfd_vault_change_passphrase (vault, "wrong", "new", &error));
+  g_assert_false (cfd_vault_change_passphrase (vault, "wrong", "granite pillow orbit 68", &error));
   g_clear_error (&error);
 
   {

@@ -1216,12 +1216,12 @@ test_supervisor_denied (void)
   g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, NULL);
   g_autofree char *folder = new_folder ();
   g_autoptr (GError) error = NULL;
-  g_autofree char *id
-      = cfd_vault_add_user (vault, "Sam Supervisor", CFD_ROLE_SUPERVISOR, "sup pass", &error);
+  g_autofree char *id = cfd_vault_add_user (vault, "Sam Supervisor", CFD_ROLE_SUPERVISOR,
+                                            "compass thistle marble 47", &error);
 
   g_assert_no_error (error);
   cfd_vault_lock (vault);
-  g_assert_true (cfd_vault_unlock (vault, "Sam Supervisor", "sup pass", &error));
+  g_assert_true (cfd_vault_unlock (vault, "Sam Supervisor", "compass thistle marble 47", &error));
   g_assert_null (cfd_vault_backup (vault, folder, 2, NULL, NULL, NULL, &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
   g_assert_cmpuint (count_files (folder, ""), ==, 0);

@@ -6,6 +6,7 @@
 
 #include <glib/gstdio.h>
 
+#include "cfd-passphrase.h"
 #include "cfd-test-util.h"
 
 static char *
@@ -45,7 +46,7 @@ test_create_refuses_existing (void)
   g_autoptr (GError) error = NULL;
   g_autofree char *recovery = NULL;
 
-  again = cfd_vault_create (path, "Someone", "pass", &recovery, &error);
+  again = cfd_vault_create (path, "Someone", "bramble ferry quiet 26", &recovery, &error);
   g_assert_null (again);
   g_assert_error (error, CFD_ERROR, CFD_ERROR_EXISTS);
   g_assert_true (cfd_vault_is_unlocked (vault));
@@ -192,19 +193,93 @@ test_change_passphrase (void)
   g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
   g_autoptr (GError) error = NULL;
 
-  g_assert_false (cfd_vault_change_passphrase (vault, "wrong", "next", &error));
+  g_assert_false (cfd_vault_change_passphrase (vault, "wrong", "bramble ferry quiet 26", &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_WRONG_PASSPHRASE);
   g_clear_error (&error);
   g_assert_false (cfd_vault_change_passphrase (vault, CFD_TEST_PASSPHRASE, "", &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
   g_clear_error (&error);
 
-  g_assert_true (cfd_vault_change_passphrase (vault, CFD_TEST_PASSPHRASE, "next", &error));
+  g_assert_true (
+      cfd_vault_change_passphrase (vault, CFD_TEST_PASSPHRASE, "bramble ferry quiet 26", &error));
   g_assert_no_error (error);
   cfd_vault_lock (vault);
   g_assert_false (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
   g_clear_error (&error);
-  g_assert_true (cfd_vault_unlock (vault, NULL, "next", &error));
+  g_assert_true (cfd_vault_unlock (vault, NULL, "bramble ferry quiet 26", &error));
+}
+
+/* Every path that sets a passphrase refuses a trivially guessable one and
+ * says why, with the system's word list and with Confidant's estimate. */
+static void
+assert_weak (GError *error)
+{
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_WEAK_PASSPHRASE);
+  g_assert_nonnull (strstr (error->message, "too easy to guess ("));
+}
+
+static void
+check_passphrase_policy (const char *dictionary)
+{
+  const char *weak[] = { "a", "password", "12345678", "Dr Ada Owner 2024", "aaaaaaaaaaaa" };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = cfd_test_make_dir ();
+  g_autofree char *path = g_build_filename (dir, "vault", NULL);
+  g_autofree char *recovery = NULL;
+  g_autoptr (CfdVault) vault = NULL;
+  g_autoptr (GPtrArray) users = NULL;
+
+  cfd_passphrase_set_dictionary_for_testing (dictionary);
+  for (guint i = 0; i < G_N_ELEMENTS (weak); i++)
+    {
+      g_assert_null (cfd_vault_create (path, "Dr Ada Owner", weak[i], &recovery, &error));
+      assert_weak (error);
+      /* The message never repeats the passphrase ("a" and "password" are
+       * in any English sentence). */
+      if (i >= 2)
+        g_assert_null (strstr (error->message, weak[i]));
+      g_clear_error (&error);
+      g_assert_false (cfd_vault_exists (path));
+    }
+
+  vault = cfd_vault_create (path, "Dr Ada Owner", CFD_TEST_PASSPHRASE, &recovery, &error);
+  g_assert_no_error (error);
+  g_assert_null (cfd_vault_add_user (vault, "Theodora", CFD_ROLE_THERAPIST, "a", &error));
+  assert_weak (error);
+  g_clear_error (&error);
+  g_assert_null (cfd_vault_add_user (vault, "Theodora", CFD_ROLE_THERAPIST, "theodora", &error));
+  assert_weak (error);
+  g_clear_error (&error);
+  g_assert_null (
+      cfd_vault_add_user (vault, "Theodora", CFD_ROLE_SUPERVISOR, "Theodora Theodora 1", &error));
+  assert_weak (error);
+  g_clear_error (&error);
+  g_assert_false (cfd_vault_change_passphrase (vault, CFD_TEST_PASSPHRASE, "a", &error));
+  assert_weak (error);
+  g_clear_error (&error);
+
+  cfd_vault_lock (vault);
+  g_assert_false (cfd_vault_recover (vault, recovery, "password", &error));
+  assert_weak (error);
+  g_clear_error (&error);
+  /* Nothing changed: the old passphrase still opens, and only the owner. */
+  g_assert_true (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  users = cfd_vault_list_users (vault);
+  g_assert_cmpuint (users->len, ==, 1);
+  cfd_passphrase_set_dictionary_for_testing (NULL);
+}
+
+static void
+test_passphrase_policy (void)
+{
+  check_passphrase_policy (NULL);
+}
+
+static void
+test_passphrase_policy_without_word_list (void)
+{
+  check_passphrase_policy ("/nonexistent/confidant-test/cracklib_dict");
 }
 
 static void
@@ -220,7 +295,8 @@ test_add_user (void)
                            &error);
   g_assert_no_error (error);
   g_assert_nonnull (id);
-  g_assert_null (cfd_vault_add_user (vault, "Sam Supervisor", CFD_ROLE_SUPERVISOR, "x", &error));
+  g_assert_null (cfd_vault_add_user (vault, "Sam Supervisor", CFD_ROLE_SUPERVISOR,
+                                     "saffron kettle drift 19", &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_EXISTS);
   g_clear_error (&error);
   users = cfd_vault_list_users (vault);
@@ -232,7 +308,7 @@ test_add_user (void)
   g_assert_cmpint (cfd_vault_get_user_role (vault), ==, CFD_ROLE_SUPERVISOR);
 
   /* Only the owner adds users. */
-  nested = cfd_vault_add_user (vault, "Eve", CFD_ROLE_THERAPIST, "eve", &error);
+  nested = cfd_vault_add_user (vault, "Eve", CFD_ROLE_THERAPIST, "saffron kettle drift 19", &error);
   g_assert_null (nested);
   g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
 }
@@ -464,6 +540,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/vault/recovery", test_recovery);
   g_test_add_func ("/confidant/vault/passphrase-change", test_change_passphrase);
   g_test_add_func ("/confidant/vault/users/add", test_add_user);
+  g_test_add_func ("/confidant/vault/passphrase-policy", test_passphrase_policy);
+  g_test_add_func ("/confidant/vault/passphrase-policy/estimate",
+                   test_passphrase_policy_without_word_list);
   g_test_add_func ("/confidant/vault/lock/forgets-everything", test_lock_forgets_everything);
   g_test_add_func ("/confidant/vault/lock/waits-for-jobs", test_lock_waits_for_jobs);
   g_test_add_func ("/confidant/vault/damage/database", test_damaged_database);
