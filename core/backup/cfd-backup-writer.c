@@ -167,7 +167,8 @@ prepare_job (CfdVault *vault, const char *folder, guint generations, GError **er
   lock_fd = cfd_io_lock_exclusive (lock_path, error);
   if (lock_fd < 0)
     return NULL;
-  ok = cfd_io_read_file (keyring_path, CFD_KEYRING_MAX_BYTES, &keyring, &keyring_len, error);
+  ok = cfd_io_read_private_file (keyring_path, CFD_KEYRING_MAX_BYTES, &keyring, &keyring_len,
+                                 error);
   cfd_io_unlock (lock_fd);
   if (!ok)
     return NULL;

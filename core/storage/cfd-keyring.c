@@ -402,7 +402,7 @@ cfd_keyring_load (const char *path, GError **error)
   gsize len = 0;
   g_autoptr (GError) local_error = NULL;
 
-  if (!cfd_io_read_file (path, CFD_KEYRING_MAX_BYTES, &data, &len, &local_error))
+  if (!cfd_io_read_private_file (path, CFD_KEYRING_MAX_BYTES, &data, &len, &local_error))
     {
       if (g_error_matches (local_error, CFD_ERROR, CFD_ERROR_INVALID_INPUT))
         damaged (error, "too large");

@@ -1170,6 +1170,49 @@ test_denied_and_failed_access_logged (void)
   assert_intact (vault);
 }
 
+/* Every column, not only the actor's name, is neutralised: whoever can
+ * write the database chooses the actor id, the action and the ids too. */
+static void
+test_csv_every_column_neutralised (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  CfdDb *db = cfd_vault_get_db (vault, NULL);
+  g_autofree char *dir = cfd_test_make_dir ();
+  g_autofree char *path = g_build_filename (dir, "audit.csv", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  gboolean crlf_only;
+  gint64 n_rows = 0;
+  GPtrArray *row;
+
+  g_assert_true (cfd_db_begin (db, &error));
+  g_assert_true (cfd_audit_append (db, g_get_real_time (), "=cmd|'/c calc'!A0", "+vault.unlock",
+                                   "-vault", "@SUM(1+1)", CFD_AUDIT_FAILURE, "\tauth", "\rdevice",
+                                   &error));
+  g_assert_true (cfd_db_commit (db, &error));
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (cfd_vault_audit_export_csv_file (vault, NULL, path, &n_rows, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  rows = parse_csv (text, &crlf_only);
+  row = g_ptr_array_index (rows, rows->len - 1);
+  g_assert_cmpstr (g_ptr_array_index (row, 2), ==, "'=cmd|'/c calc'!A0");
+  g_assert_cmpstr (g_ptr_array_index (row, 4), ==, "'+vault.unlock");
+  g_assert_cmpstr (g_ptr_array_index (row, 5), ==, "'-vault");
+  g_assert_cmpstr (g_ptr_array_index (row, 6), ==, "'@SUM(1+1)");
+  g_assert_cmpstr (g_ptr_array_index (row, 8), ==, "'\tauth");
+  g_assert_cmpstr (g_ptr_array_index (row, 9), ==, "'\rdevice");
+  for (guint i = 1; i < rows->len; i++)
+    for (guint j = 0; j < ((GPtrArray *)g_ptr_array_index (rows, i))->len; j++)
+      {
+        const char *field = g_ptr_array_index ((GPtrArray *)g_ptr_array_index (rows, i), j);
+
+        g_assert_null (strchr ("=+@\t\r", field[0] != '\0' ? field[0] : 'x'));
+        g_assert_false (field[0] == '-');
+      }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1201,6 +1244,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/audit/query/filters-paging", test_filters_and_paging);
   g_test_add_func ("/confidant/audit/query/patient-records", test_patient_filter_follows_records);
   g_test_add_func ("/confidant/audit/export/csv", test_csv_export);
+  g_test_add_func ("/confidant/audit/export/csv-formulas", test_csv_every_column_neutralised);
   g_test_add_func ("/confidant/audit/export/csv-async", test_csv_export_async);
   return g_test_run ();
 }

@@ -3,6 +3,7 @@
 
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -525,6 +526,111 @@ test_lock_waits_for_jobs (void)
   g_assert_error (error, CFD_ERROR, CFD_ERROR_LOCKED);
 }
 
+/* A vault folder others can write, or a file in it that is a symlink or
+ * someone else's, is refused with the fix in the message, and nothing is
+ * created or changed through a planted link. */
+static void
+test_folder_checks (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, NULL);
+  g_autoptr (CfdVault) reopened = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *lock = file_in (path, "keyring.lock");
+  g_autofree char *keyring = file_in (path, CFD_VAULT_KEYRING_NAME);
+  g_autofree char *db = file_in (path, CFD_VAULT_DATABASE_NAME);
+  g_autofree char *outside = cfd_test_make_dir ();
+  g_autofree char *target = file_in (outside, "victim");
+  g_autofree char *moved = file_in (path, "vault.db.real");
+
+  cfd_vault_lock (vault);
+
+  g_assert_cmpint (g_chmod (path, 0777), ==, 0);
+  reopened = cfd_vault_open (path, &error);
+  g_assert_null (reopened);
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
+  g_assert_nonnull (strstr (error->message, "chmod 700"));
+  g_clear_error (&error);
+  g_assert_false (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
+  g_clear_error (&error);
+  g_assert_cmpint (g_chmod (path, 0700), ==, 0);
+
+  g_assert_cmpint (g_chmod (keyring, 0666), ==, 0);
+  g_assert_null (cfd_vault_open (path, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
+  g_assert_nonnull (strstr (error->message, "chmod 600"));
+  g_clear_error (&error);
+  g_assert_cmpint (g_chmod (keyring, 0600), ==, 0);
+
+  /* The lock, planted as a symlink: opening it must not create the target. */
+  g_unlink (lock);
+  g_assert_cmpint (symlink (target, lock), ==, 0);
+  g_assert_false (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
+  g_assert_nonnull (strstr (error->message, "symlink"));
+  g_clear_error (&error);
+  g_assert_false (g_file_test (target, G_FILE_TEST_EXISTS));
+  g_unlink (lock);
+
+  /* The database moved aside and linked back. */
+  g_assert_cmpint (g_rename (db, moved), ==, 0);
+  g_assert_cmpint (symlink (moved, db), ==, 0);
+  g_assert_null (cfd_vault_open (path, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
+  g_clear_error (&error);
+  g_unlink (db);
+  g_assert_cmpint (g_rename (moved, db), ==, 0);
+
+  g_assert_true (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+}
+
+/* Failed unlocks planted in the (unsigned) keyring by whoever can write it:
+ * ids the roster does not know, or times in the future, are not believed;
+ * they are dropped and reported once as vault.tamper. */
+static void
+test_forged_failed_unlocks (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, NULL);
+  g_autofree char *keyring_path = file_in (path, CFD_VAULT_KEYRING_NAME);
+  g_autoptr (CfdKeyring) keyring = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *owner = g_strdup (cfd_vault_get_user_id (vault));
+  gint64 now = g_get_real_time ();
+
+  cfd_vault_lock (vault);
+  g_assert_false (cfd_vault_unlock (vault, NULL, "not the passphrase", &error));
+  g_clear_error (&error);
+  keyring = cfd_keyring_load (keyring_path, &error);
+  g_assert_no_error (error);
+  cfd_keyring_add_failed_unlock (keyring, "0123456789abcdef0123456789abcdef", now - 100);
+  cfd_keyring_add_failed_unlock (keyring, "Dr Blame Someone", now - 50);
+  cfd_keyring_add_failed_unlock (keyring, owner, now + G_GINT64_CONSTANT (86400000000) * 365);
+  cfd_keyring_add_failed_unlock (keyring, "unknown", now - 10);
+  g_assert_true (cfd_keyring_save (keyring, keyring_path, &error));
+
+  g_assert_true (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  /* The real failure and the "unknown" one, nothing else. */
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM audit_log WHERE action = "
+                                               "'vault.unlock' AND outcome = 'failure'"),
+                   ==, 2);
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM audit_log WHERE action = "
+                                               "'vault.unlock' AND outcome = 'failure' AND "
+                                               "actor NOT IN ('unknown', (SELECT id FROM users "
+                                               "WHERE role = 'owner'))"),
+                   ==, 0);
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM audit_log WHERE action = "
+                                               "'vault.tamper' AND object_kind = "
+                                               "'failed-unlocks'"),
+                   ==, 1);
+  g_clear_pointer (&keyring, cfd_keyring_free);
+  keyring = cfd_keyring_load (keyring_path, &error);
+  g_assert_cmpuint (keyring->failed_unlocks->len, ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -540,6 +646,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/vault/recovery", test_recovery);
   g_test_add_func ("/confidant/vault/passphrase-change", test_change_passphrase);
   g_test_add_func ("/confidant/vault/users/add", test_add_user);
+  g_test_add_func ("/confidant/vault/folder-checks", test_folder_checks);
+  g_test_add_func ("/confidant/vault/forged-failed-unlocks", test_forged_failed_unlocks);
   g_test_add_func ("/confidant/vault/passphrase-policy", test_passphrase_policy);
   g_test_add_func ("/confidant/vault/passphrase-policy/estimate",
                    test_passphrase_policy_without_word_list);
