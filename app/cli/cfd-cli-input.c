@@ -82,38 +82,67 @@ load_passphrase_lines (CfdCliContext *ctx, GError **error)
   return TRUE;
 }
 
+/* The terminal is read with read(2) straight into guarded, locked memory:
+ * a stdio stream would keep its own copy of the line in a buffer that is
+ * freed without being wiped. */
 static CfdSecret *
 prompt_no_echo (const char *prompt, GError **error)
 {
   g_autoptr (CfdSecret) line = cfd_secret_new (MAX_PASSPHRASE_BYTES + 2);
+  g_autofree char *question = g_strdup_printf ("%s: ", prompt);
   struct termios saved, quiet;
-  FILE *tty = fopen ("/dev/tty", "r+");
-  gsize len;
-  gboolean ok;
+  int tty = open ("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  gboolean have_attr, ended = FALSE, too_long = FALSE;
+  gsize len = 0;
 
-  if (tty == NULL)
+  if (tty < 0)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
                    "No terminal to ask for a passphrase; use --passphrase-file or stdin");
       return NULL;
     }
-  fprintf (tty, "%s: ", prompt);
-  fflush (tty);
-  tcgetattr (fileno (tty), &saved);
-  quiet = saved;
-  quiet.c_lflag &= ~(tcflag_t)ECHO;
-  tcsetattr (fileno (tty), TCSAFLUSH, &quiet);
-  ok = fgets ((char *)line->data, (int)line->len, tty) != NULL;
-  tcsetattr (fileno (tty), TCSAFLUSH, &saved);
-  fprintf (tty, "\n");
-  fclose (tty);
+  if (write (tty, question, strlen (question)) < 0)
+    g_debug ("Could not write the prompt");
+  have_attr = tcgetattr (tty, &saved) == 0;
+  if (have_attr)
+    {
+      quiet = saved;
+      quiet.c_lflag &= ~(tcflag_t)ECHO;
+      tcsetattr (tty, TCSAFLUSH, &quiet);
+    }
+  while (!ended)
+    {
+      guint8 c;
+      ssize_t n = read (tty, &c, 1);
 
-  if (!ok)
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      if (c == '\n' || c == '\r')
+        ended = TRUE;
+      else if (len < MAX_PASSPHRASE_BYTES)
+        line->data[len++] = c;
+      else
+        too_long = TRUE;
+    }
+  if (have_attr)
+    tcsetattr (tty, TCSAFLUSH, &saved);
+  if (write (tty, "\n", 1) < 0)
+    g_debug ("Could not end the prompt's line");
+  close (tty);
+
+  if (!ended && len == 0)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "No passphrase given");
       return NULL;
     }
-  len = strcspn ((const char *)line->data, "\r\n");
+  if (too_long)
+    {
+      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
+                   "A passphrase may be at most %d bytes", MAX_PASSPHRASE_BYTES);
+      return NULL;
+    }
   line->data[len] = '\0';
   line->len = len;
   return g_steal_pointer (&line);

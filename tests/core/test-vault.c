@@ -2,12 +2,16 @@
 #include "config.h"
 
 #include <string.h>
+#include <stdio.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
 
 #include "cfd-passphrase.h"
+#include "cfd-search.h"
+#include "cfd-vault-private.h"
 #include "cfd-test-util.h"
 
 static char *
@@ -631,6 +635,86 @@ test_forged_failed_unlocks (void)
   g_assert_cmpuint (keyring->failed_unlocks->len, ==, 0);
 }
 
+/* The VmFlags of the mapping that holds address, from /proc/self/smaps. */
+static char *
+mapping_flags (gconstpointer address)
+{
+  g_autofree char *smaps = NULL;
+  g_auto (GStrv) lines = NULL;
+  gboolean inside = FALSE;
+
+  g_assert_true (g_file_get_contents ("/proc/self/smaps", &smaps, NULL, NULL));
+  lines = g_strsplit (smaps, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      guint64 start, end;
+
+      if (sscanf (lines[i], "%" G_GINT64_MODIFIER "x-%" G_GINT64_MODIFIER "x ", &start, &end) == 2
+          && strchr (lines[i], ' ') == lines[i] + strcspn (lines[i], " "))
+        inside = (guint64)(guintptr)address >= start && (guint64)(guintptr)address < end;
+      else if (inside && g_str_has_prefix (lines[i], "VmFlags:"))
+        return g_strconcat (lines[i] + strlen ("VmFlags:"), " ", NULL);
+    }
+  return NULL;
+}
+
+static guint64
+vm_locked_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, "VmLck:");
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + strlen ("VmLck:"), NULL, 10);
+}
+
+/* After an unlock the keys are in locked memory (VmLck counts them) that a
+ * core dump leaves out (MADV_DONTDUMP, "dd"), and locking frees it. */
+static void
+test_keys_in_locked_memory (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *flags = NULL;
+  struct rlimit limit;
+
+  g_assert_cmpint (getrlimit (RLIMIT_MEMLOCK, &limit), ==, 0);
+  if (limit.rlim_cur < 64 * 1024)
+    {
+      g_test_skip ("RLIMIT_MEMLOCK is too small here to lock any key");
+      return;
+    }
+  cfd_vault_lock (vault);
+  g_assert_true (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+
+  g_test_message ("VmLck after unlock: %" G_GUINT64_FORMAT " KiB", vm_locked_kib ());
+  g_assert_cmpuint (vm_locked_kib (), >, 0);
+  flags = mapping_flags (cfd_vault_get_db_key (vault));
+  g_assert_nonnull (flags);
+  g_assert_nonnull (strstr (flags, " lo "));
+  g_assert_nonnull (strstr (flags, " dd "));
+  g_clear_pointer (&flags, g_free);
+  flags = mapping_flags (cfd_vault_get_sign_secret_key (vault));
+  g_assert_nonnull (strstr (flags, " lo "));
+  g_assert_nonnull (strstr (flags, " dd "));
+
+  /* The search index (at least 64 KiB of decrypted text) does not use up
+   * the locked memory the keys need: it is left out of VmLck. */
+  {
+    guint64 before = vm_locked_kib ();
+    g_autoptr (GListModel) hits = cfd_vault_search (vault, "anything", &error);
+
+    g_assert_no_error (error);
+    g_test_message ("VmLck after building the search index: %" G_GUINT64_FORMAT " KiB",
+                    vm_locked_kib ());
+    g_assert_cmpuint (vm_locked_kib (), <, before + 64);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -647,6 +731,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/vault/passphrase-change", test_change_passphrase);
   g_test_add_func ("/confidant/vault/users/add", test_add_user);
   g_test_add_func ("/confidant/vault/folder-checks", test_folder_checks);
+  g_test_add_func ("/confidant/vault/memory/keys-locked", test_keys_in_locked_memory);
   g_test_add_func ("/confidant/vault/forged-failed-unlocks", test_forged_failed_unlocks);
   g_test_add_func ("/confidant/vault/passphrase-policy", test_passphrase_policy);
   g_test_add_func ("/confidant/vault/passphrase-policy/estimate",
