@@ -567,6 +567,7 @@ cfd_audit_window_export (CfdAuditWindow *self, GFile *file)
   path = g_file_get_path (file);
   if (self->busy || self->vault == NULL || path == NULL)
     return;
+  cfd_ui_forget_recent (path);
   fill_filter (self, &filter);
   set_busy (self, TRUE);
   cfd_vault_audit_export_csv_file_async (self->vault, &filter, path, self->cancellable, export_done,

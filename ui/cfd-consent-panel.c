@@ -228,6 +228,7 @@ cfd_consent_panel_save_capsule (CfdConsentPanel *self, const char *consent_id, c
   g_return_val_if_fail (CFD_IS_CONSENT_PANEL (self), FALSE);
   if (self->vault == NULL || !cfd_vault_is_unlocked (self->vault))
     return FALSE;
+  cfd_ui_forget_recent (path);
   id = cfd_vault_export_capsule (self->vault, consent_id, path, &n, &error);
   if (id == NULL)
     {

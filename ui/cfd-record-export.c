@@ -194,6 +194,7 @@ cfd_record_export_pdf (GtkWidget *parent,
 {
   ExportDone *done = g_new0 (ExportDone, 1);
 
+  cfd_ui_forget_recent (path);
   done->parent = g_object_ref (parent);
   done->name = g_filename_display_basename (path);
   done->include_psychotherapy = include_psychotherapy;

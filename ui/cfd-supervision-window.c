@@ -211,6 +211,43 @@ cfd_supervision_window_import_reply (CfdSupervisionWindow *self, const char *pat
   return TRUE;
 }
 
+static void
+delete_capsule_response (AdwMessageDialog *dialog, const char *response, CfdSupervisionWindow *self)
+{
+  const char *path = g_object_get_data (G_OBJECT (dialog), "path");
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GError) error = NULL;
+
+  if (g_strcmp0 (response, "delete") != 0)
+    return;
+  if (g_file_delete (file, NULL, &error))
+    cfd_ui_toast (GTK_WIDGET (self), _ ("The capsule file was deleted"));
+  else
+    cfd_ui_toast_error (GTK_WIDGET (self), _ ("The capsule file could not be deleted"), error);
+}
+
+/* The vault keeps its own copy, which it overwrites at expiry; the file
+ * that came by e-mail or on a stick stays readable with the supervisor's
+ * key for as long as it exists (docs/SECURITY.md). */
+static void
+offer_to_delete (CfdSupervisionWindow *self, const char *path)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
+      GTK_WINDOW (self), _ ("Delete the Capsule File?"),
+      _ ("The capsule is now in your vault, which erases it when it expires. The file you "
+         "imported does not expire: anyone with it and your key could still read it. Delete "
+         "it now, and the message it came with.")));
+
+  adw_message_dialog_add_responses (dialog, "keep", _ ("_Keep File"), "delete", _ ("_Delete File"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "delete");
+  adw_message_dialog_set_close_response (dialog, "keep");
+  g_object_set_data_full (G_OBJECT (dialog), "path", g_strdup (path), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (delete_capsule_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 gboolean
 cfd_supervision_window_import_capsule (CfdSupervisionWindow *self, const char *path)
 {
@@ -225,6 +262,7 @@ cfd_supervision_window_import_capsule (CfdSupervisionWindow *self, const char *p
   reload (self);
   cfd_ui_toast (GTK_WIDGET (self),
                 _ ("Capsule imported; compare the therapist’s fingerprint with theirs"));
+  offer_to_delete (self, path);
   return TRUE;
 }
 

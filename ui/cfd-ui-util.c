@@ -163,3 +163,30 @@ cfd_ui_unparent_children (GtkWidget *widget)
   while ((child = gtk_widget_get_first_child (widget)) != NULL)
     gtk_widget_unparent (child);
 }
+
+static gboolean
+forget_recent_now (gpointer data)
+{
+  const char *uri = data;
+  GtkRecentManager *recent = gtk_recent_manager_get_default ();
+
+  if (gtk_recent_manager_has_item (recent, uri)
+      && !gtk_recent_manager_remove_item (recent, uri, NULL))
+    g_debug ("Could not take an export off the recent files");
+  return G_SOURCE_REMOVE;
+}
+
+/* Exports (PDFs, CSVs, capsules) hold patient data or say that it exists;
+ * their names must not stay in recently-used.xbel, where the file chooser
+ * (in this process, or the portal's) records what was saved. Removed now
+ * and again a little later, once a portal's write has reached this
+ * process's GtkRecentManager. */
+void
+cfd_ui_forget_recent (const char *path)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  char *uri = g_file_get_uri (file);
+
+  forget_recent_now (uri);
+  g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, 2, forget_recent_now, uri, g_free);
+}

@@ -28,4 +28,7 @@ void cfd_ui_toast_error (GtkWidget *widget, const char *what, const GError *erro
  * added, since gtk_widget_dispose_template() only clears bound children. */
 void cfd_ui_unparent_children (GtkWidget *widget);
 
+/* Takes an exported file off GTK's recent files (recently-used.xbel). */
+void cfd_ui_forget_recent (const char *path);
+
 G_END_DECLS

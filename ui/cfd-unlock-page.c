@@ -14,6 +14,13 @@ struct _CfdUnlockPage
   GPtrArray *user_ids;
   GCancellable *cancellable;
   gboolean busy;
+  /* Consecutive wrong passphrases or recovery keys, and the wait they
+   * impose before the next try (see cfd_unlock_page_retry_delay). */
+  guint failures;
+  guint wait_left;
+  guint wait_source;
+  GtkLabel *wait_label;
+  GtkLabel *recover_wait_label;
 
   GtkStack *mode_stack;
   AdwComboRow *user_row;
@@ -70,6 +77,17 @@ describe_error (const GError *error)
   return error->message;
 }
 
+guint
+cfd_unlock_page_retry_delay (guint consecutive_failures)
+{
+  /* Two typos cost nothing; then 2, 4, 8, 16 and at most 30 seconds. Each
+   * guess already costs about half a second of Argon2id, so this slows a
+   * person at the keyboard, not an attacker who copied the keyring. */
+  if (consecutive_failures < 3)
+    return 0;
+  return MIN (1u << MIN (consecutive_failures - 2, 5u), 30u);
+}
+
 static void
 set_busy (CfdUnlockPage *self, gboolean busy)
 {
@@ -83,8 +101,61 @@ set_busy (CfdUnlockPage *self, gboolean busy)
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_spinner_set_spinning (self->recover_spinner, busy);
   gtk_widget_set_visible (GTK_WIDGET (self->recover_spinner), busy);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "unlock.unlock", !busy);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "unlock.recover", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "unlock.unlock", !busy && self->wait_left == 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "unlock.recover",
+                                 !busy && self->wait_left == 0);
+}
+
+static void
+show_wait (CfdUnlockPage *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->wait_left == 0)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->wait_label), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->recover_wait_label), FALSE);
+      return;
+    }
+  text = g_strdup_printf (g_dngettext (NULL, "Too many wrong tries. Try again in %u second.",
+                                       "Too many wrong tries. Try again in %u seconds.",
+                                       self->wait_left),
+                          self->wait_left);
+  gtk_label_set_label (self->wait_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->wait_label), TRUE);
+  gtk_label_set_label (self->recover_wait_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->recover_wait_label), TRUE);
+}
+
+static gboolean
+wait_tick (gpointer user_data)
+{
+  CfdUnlockPage *self = user_data;
+
+  if (self->wait_left > 0)
+    self->wait_left--;
+  show_wait (self);
+  set_busy (self, self->busy);
+  if (self->wait_left > 0)
+    return G_SOURCE_CONTINUE;
+  self->wait_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* After a wrong passphrase or recovery key: count it, and hold the next
+ * try back for the delay it earns. */
+static void
+count_failure (CfdUnlockPage *self, const GError *error)
+{
+  if (!g_error_matches (error, CFD_ERROR, CFD_ERROR_WRONG_PASSPHRASE)
+      && !g_error_matches (error, CFD_ERROR, CFD_ERROR_WRONG_RECOVERY_KEY))
+    return;
+  self->failures++;
+  self->wait_left = cfd_unlock_page_retry_delay (self->failures);
+  g_clear_handle_id (&self->wait_source, g_source_remove);
+  if (self->wait_left > 0)
+    self->wait_source = g_timeout_add_seconds (1, wait_tick, self);
+  show_wait (self);
 }
 
 static void
@@ -157,12 +228,14 @@ unlock_done (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
+      count_failure (self, error);
       set_busy (self, FALSE);
       show_error (self->error_label, describe_error (error));
       gtk_editable_set_text (GTK_EDITABLE (self->passphrase_row), "");
       gtk_widget_grab_focus (GTK_WIDGET (self->passphrase_row));
       return;
     }
+  self->failures = 0;
   set_busy (self, FALSE);
   clear_fields (self);
   g_signal_emit (self, signals[UNLOCKED], 0);
@@ -175,7 +248,7 @@ unlock_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   const char *passphrase = gtk_editable_get_text (GTK_EDITABLE (self->passphrase_row));
   guint selected = adw_combo_row_get_selected (self->user_row);
 
-  if (self->busy || self->vault == NULL)
+  if (self->busy || self->vault == NULL || self->wait_left > 0)
     return;
   if (passphrase[0] == '\0')
     {
@@ -204,10 +277,12 @@ recover_done (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
+      count_failure (self, error);
       set_busy (self, FALSE);
       show_error (self->recover_error_label, describe_error (error));
       return;
     }
+  self->failures = 0;
   set_busy (self, FALSE);
   clear_fields (self);
   g_signal_emit (self, signals[UNLOCKED], 0);
@@ -221,7 +296,7 @@ recover_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   const char *passphrase = gtk_editable_get_text (GTK_EDITABLE (self->new_passphrase_row));
   const char *confirm = gtk_editable_get_text (GTK_EDITABLE (self->confirm_row));
 
-  if (self->busy || self->vault == NULL)
+  if (self->busy || self->vault == NULL || self->wait_left > 0)
     return;
   if (key[0] == '\0')
     {
@@ -286,6 +361,7 @@ cfd_unlock_page_dispose (GObject *object)
   CfdUnlockPage *self = CFD_UNLOCK_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->wait_source, g_source_remove);
   g_clear_object (&self->vault);
   gtk_widget_dispose_template (GTK_WIDGET (self), CFD_TYPE_UNLOCK_PAGE);
   cfd_ui_unparent_children (GTK_WIDGET (self));
@@ -322,6 +398,8 @@ cfd_unlock_page_class_init (CfdUnlockPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdUnlockPage, user_names);
   gtk_widget_class_bind_template_child (widget_class, CfdUnlockPage, passphrase_row);
   gtk_widget_class_bind_template_child (widget_class, CfdUnlockPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, CfdUnlockPage, wait_label);
+  gtk_widget_class_bind_template_child (widget_class, CfdUnlockPage, recover_wait_label);
   gtk_widget_class_bind_template_child (widget_class, CfdUnlockPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, CfdUnlockPage, recovery_key_row);
   gtk_widget_class_bind_template_child (widget_class, CfdUnlockPage, new_passphrase_row);

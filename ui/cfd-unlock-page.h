@@ -14,4 +14,8 @@ G_DECLARE_FINAL_TYPE (CfdUnlockPage, cfd_unlock_page, CFD, UNLOCK_PAGE, GtkWidge
 void cfd_unlock_page_set_vault (CfdUnlockPage *self, CfdVault *vault);
 void cfd_unlock_page_focus (CfdUnlockPage *self);
 
+/* Seconds the page waits before another try after this many wrong
+ * passphrases or recovery keys in a row. */
+guint cfd_unlock_page_retry_delay (guint consecutive_failures);
+
 G_END_DECLS

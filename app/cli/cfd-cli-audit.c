@@ -106,18 +106,6 @@ build_filter (CfdVault *vault, FilterOptions *o, CfdAuditFilter *filter, char **
   return CFD_CLI_OK;
 }
 
-/* User names are free text: keep one record on one line. */
-static char *
-one_line (const char *text)
-{
-  char *copy = g_strdup (text != NULL ? text : "-");
-
-  for (char *p = copy; *p; p++)
-    if ((guchar)*p < 0x20 || *p == 0x7f)
-      *p = ' ';
-  return copy;
-}
-
 static int
 run_verify (CfdCliContext *ctx, int argc, char **argv)
 {
@@ -224,17 +212,20 @@ run_list (CfdCliContext *ctx, int argc, char **argv)
     {
       g_autoptr (CfdAuditItem) item = g_list_model_get_item (entries_model, i);
       g_autofree char *time = cfd_cli_format_time (cfd_audit_item_get_time (item) / G_USEC_PER_SEC);
-      g_autofree char *name = one_line (cfd_audit_item_get_actor_name (item));
+      const char *name = cfd_audit_item_get_actor_name (item);
 
       const char *authorization = cfd_audit_item_get_authorization (item);
 
       /* The authorization (a consent, or what an export disclosed) comes
        * last, and only when there is one, so earlier columns stay put. */
       printf ("%" G_GINT64_FORMAT "\t%s\t%s\t%s\t%s\t%s\t%s%s%s\n", cfd_audit_item_get_seq (item),
-              time, name, cfd_audit_item_get_action (item), cfd_audit_item_get_object_kind (item),
-              cfd_audit_item_get_object_id (item), cfd_audit_item_get_outcome (item),
+              time, name != NULL ? cfd_cli_text (name) : "-",
+              cfd_cli_text (cfd_audit_item_get_action (item)),
+              cfd_cli_text (cfd_audit_item_get_object_kind (item)),
+              cfd_cli_text (cfd_audit_item_get_object_id (item)),
+              cfd_cli_text (cfd_audit_item_get_outcome (item)),
               authorization != NULL && authorization[0] != '\0' ? "\t" : "",
-              authorization != NULL ? authorization : "");
+              authorization != NULL ? cfd_cli_text (authorization) : "");
     }
   filter_options_clear (&o);
   return status;

@@ -106,8 +106,8 @@ run_create (CfdCliContext *ctx, int argc, char **argv)
   if (info == NULL)
     return cfd_cli_fail (error);
   size = format_size (info->file_bytes);
-  printf ("Backup %" G_GUINT64_FORMAT " written and verified: %s (%s)\n", info->seq, info->path,
-          size);
+  printf ("Backup %" G_GUINT64_FORMAT " written and verified: %s (%s)\n", info->seq,
+          cfd_cli_text (info->path), size);
   return CFD_CLI_OK;
 }
 
@@ -171,7 +171,7 @@ run_verify (CfdCliContext *ctx, int argc, char **argv)
   when = format_time_us (info->time);
   printf ("Verified: backup %" G_GUINT64_FORMAT " of vault %s, taken %s; every part "
           "authenticates and the database inside is intact.\n",
-          info->seq, info->vault_id, when);
+          info->seq, cfd_cli_text (info->vault_id), when);
   return CFD_CLI_OK;
 }
 
@@ -201,8 +201,8 @@ run_list (CfdCliContext *ctx, int argc, char **argv)
       g_autofree char *size = format_size (info->file_bytes);
       g_autofree char *name = g_path_get_basename (info->path);
 
-      printf ("%s\t%" G_GUINT64_FORMAT "\t%s\t%s\t%s\n", info->vault_id, info->seq, when, size,
-              name);
+      printf ("%s\t%" G_GUINT64_FORMAT "\t%s\t%s\t%s\n", cfd_cli_text (info->vault_id), info->seq,
+              when, size, cfd_cli_text (name));
     }
   return CFD_CLI_OK;
 }
@@ -228,8 +228,8 @@ run_media (CfdCliContext *ctx, int argc, char **argv)
       CfdBackupMedium *medium = g_ptr_array_index (media, i);
       g_autofree char *free_text = format_size (medium->free_bytes);
 
-      printf ("%s\t%s\t%s free\t%s\n", medium->path, medium->label, free_text,
-              *medium->uuid != '\0' ? medium->uuid : "-");
+      printf ("%s\t%s\t%s free\t%s\n", cfd_cli_text (medium->path), cfd_cli_text (medium->label),
+              free_text, *medium->uuid != '\0' ? cfd_cli_text (medium->uuid) : "-");
     }
   return CFD_CLI_OK;
 }

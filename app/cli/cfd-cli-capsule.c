@@ -70,8 +70,8 @@ run_import (CfdCliContext *ctx, int argc, char **argv)
           g_autofree char *expires = cfd_cli_format_time (cfd_capsule_get_expires (item));
 
           fprintf (stderr, "From %s, fingerprint %s; readable until %s.\n",
-                   cfd_capsule_get_therapist_name (item),
-                   cfd_capsule_get_therapist_fingerprint (item), expires);
+                   cfd_cli_text (cfd_capsule_get_therapist_name (item)),
+                   cfd_cli_text (cfd_capsule_get_therapist_fingerprint (item)), expires);
         }
     }
   printf ("%s\n", id);
@@ -98,9 +98,9 @@ run_list (CfdCliContext *ctx, int argc, char **argv)
       g_autoptr (CfdCapsule) capsule = g_list_model_get_item (list, i);
       g_autofree char *expires = cfd_cli_format_time (cfd_capsule_get_expires (capsule));
 
-      printf ("%s\t%s\t%s\t%s\n", cfd_capsule_get_id (capsule),
+      printf ("%s\t%s\t%s\t%s\n", cfd_cli_text (cfd_capsule_get_id (capsule)),
               cfd_capsule_get_expired (capsule) ? "expired" : "readable", expires,
-              cfd_capsule_get_therapist_name (capsule));
+              cfd_cli_text (cfd_capsule_get_therapist_name (capsule)));
     }
   return CFD_CLI_OK;
 }
@@ -116,7 +116,8 @@ print_content (GVariant *content)
   while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
     {
       if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
-        printf ("  %s: %s\n", key, g_variant_get_string (value, NULL));
+        printf ("  %s: %s\n", cfd_cli_text (key),
+                cfd_cli_multiline_text (g_variant_get_string (value, NULL)));
       g_variant_unref (value);
     }
 }
@@ -142,18 +143,19 @@ run_show (CfdCliContext *ctx, int argc, char **argv)
     return cfd_cli_fail (error);
   expires = cfd_cli_format_time (cfd_capsule_get_expires (capsule));
   printf ("CAPSULE (read-only) from %s, readable until %s\n",
-          cfd_capsule_get_therapist_name (capsule), expires);
-  printf ("Patient: %s\nScope: %s\nPurpose: %s\n", cfd_capsule_get_patient_name (capsule),
+          cfd_cli_text (cfd_capsule_get_therapist_name (capsule)), expires);
+  printf ("Patient: %s\nScope: %s\nPurpose: %s\n",
+          cfd_cli_text (cfd_capsule_get_patient_name (capsule)),
           cfd_consent_scope_to_string (cfd_capsule_get_scope (capsule)),
-          cfd_capsule_get_purpose (capsule));
+          cfd_cli_text (cfd_capsule_get_purpose (capsule)));
   records = cfd_capsule_get_records (capsule);
   for (guint i = 0; i < g_list_model_get_n_items (records); i++)
     {
       g_autoptr (CfdCapsuleRecord) record = g_list_model_get_item (records, i);
       g_autofree char *occurred = cfd_cli_format_time (cfd_capsule_record_get_occurred (record));
 
-      printf ("\n%s\t%s\t%s\n", cfd_capsule_record_get_id (record),
-              cfd_capsule_record_get_kind (record), occurred);
+      printf ("\n%s\t%s\t%s\n", cfd_cli_text (cfd_capsule_record_get_id (record)),
+              cfd_cli_text (cfd_capsule_record_get_kind (record)), occurred);
       print_content (cfd_capsule_record_get_content (record));
     }
   return CFD_CLI_OK;

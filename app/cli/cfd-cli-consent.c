@@ -24,13 +24,16 @@ static int
 run_grant (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *patient = NULL, *supervisor = NULL, *scope = NULL, *from = NULL, *to = NULL,
-                  *purpose = NULL, *obtained = NULL, *method = NULL, *expires = NULL;
+                  *purpose = NULL, *purpose_file = NULL, *obtained = NULL, *method = NULL,
+                  *expires = NULL;
   GOptionEntry entries[]
       = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient, "The patient", "ID" },
           { "supervisor", 0, 0, G_OPTION_ARG_STRING, &supervisor, "The supervisor", "USER" },
           { "scope", 0, 0, G_OPTION_ARG_STRING, &scope, "all, medical or psychotherapy", "SCOPE" },
           { "from", 0, 0, G_OPTION_ARG_STRING, &from, "Only records from this date", "YYYY-MM-DD" },
           { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Only records up to this date", "YYYY-MM-DD" },
+          { "purpose-file", 0, 0, G_OPTION_ARG_FILENAME, &purpose_file,
+            "What the review is for, read from FILE (kept off the command line)", "FILE" },
           { "purpose", 0, 0, G_OPTION_ARG_STRING, &purpose, "What the review is for", "TEXT" },
           { "obtained", 0, 0, G_OPTION_ARG_STRING, &obtained, "When the patient consented",
             "YYYY-MM-DD" },
@@ -46,9 +49,23 @@ run_grant (CfdCliContext *ctx, int argc, char **argv)
 
   if (!cfd_cli_parse (&cfd_cli_consent_commands[0], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
+  if (purpose != NULL && purpose_file != NULL)
+    return cfd_cli_usage ("give --purpose or --purpose-file, not both");
+  if (purpose != NULL)
+    cfd_cli_warn_command_line ("purpose", "--purpose-file FILE");
+  else if (purpose_file != NULL)
+    {
+      purpose = cfd_cli_read_text_file ("--purpose-file", purpose_file, 64 * 1024, &error);
+      if (purpose == NULL)
+        {
+          int status = cfd_cli_usage ("%s", error->message);
+          g_error_free (error);
+          return status;
+        }
+    }
   if (patient == NULL || supervisor == NULL || scope == NULL || purpose == NULL || obtained == NULL
       || method == NULL)
-    return cfd_cli_usage ("consent grant needs --patient, --supervisor, --scope, --purpose, "
+    return cfd_cli_usage ("consent grant needs --patient, --supervisor, --scope, --purpose-file, "
                           "--obtained and --method");
   if (!cfd_consent_scope_from_string (scope, &terms.scope))
     return cfd_cli_usage ("--scope must be all, medical or psychotherapy");
@@ -119,8 +136,9 @@ run_list (CfdCliContext *ctx, int argc, char **argv)
                           : cfd_consent_is_live (consent, now)      ? "live"
                                                                     : "expired";
 
-      printf ("%s\t%s\t%s\t%s\n", cfd_consent_get_id (consent), state,
-              cfd_consent_scope_to_string (cfd_consent_get_scope (consent)), summary);
+      printf ("%s\t%s\t%s\t%s\n", cfd_cli_text (cfd_consent_get_id (consent)), state,
+              cfd_consent_scope_to_string (cfd_consent_get_scope (consent)),
+              cfd_cli_text (summary));
     }
   return CFD_CLI_OK;
 }
@@ -146,7 +164,7 @@ run_revoke (CfdCliContext *ctx, int argc, char **argv)
 
 const CfdCliCommand cfd_cli_consent_commands[] = {
   { "consent", "grant",
-    "--patient ID --supervisor USER --scope SCOPE --purpose TEXT --obtained D --method TEXT",
+    "--patient ID --supervisor USER --scope SCOPE --purpose-file FILE --obtained D --method TEXT",
     "Record a patient's consent to supervision", run_grant },
   { "consent", "list", "--patient ID", "List a patient's consents", run_list },
   { "consent", "revoke", "ID", "Revoke a consent and replace the patient's key", run_revoke },

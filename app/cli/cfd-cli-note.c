@@ -115,16 +115,16 @@ print_text (const char *label, const char *text)
 {
   if (strchr (text, '\n') == NULL)
     {
-      printf ("%s: %s\n", label, text);
+      printf ("%s: %s\n", label, cfd_cli_multiline_text (text));
       return;
     }
   printf ("%s:\n", label);
   for (const char *p = text; p != NULL;)
     {
       const char *eol = strchr (p, '\n');
-      int len = eol != NULL ? (int)(eol - p) : (int)strlen (p);
+      g_autofree char *line = eol != NULL ? g_strndup (p, (gsize)(eol - p)) : g_strdup (p);
 
-      printf ("    %.*s\n", len, p);
+      printf ("    %s\n", cfd_cli_multiline_text (line));
       p = eol != NULL ? eol + 1 : NULL;
     }
 }
@@ -139,15 +139,15 @@ print_typed (const CfdTemplateField *field, GVariant *value)
   if (field->type != CFD_FIELD_VITALS)
     {
       printf ("%s: %s (as typed, not a valid value yet)\n", field->label,
-              g_variant_get_string (value, NULL));
+              cfd_cli_text (g_variant_get_string (value, NULL)));
       return;
     }
   printf ("%s (as typed, not valid yet: time, systolic, diastolic, HR, SpO2):\n", field->label);
   g_variant_iter_init (&iter, value);
   while (g_variant_iter_next (&iter, "(&s&s&s&s&s)", &cells[0], &cells[1], &cells[2], &cells[3],
                               &cells[4]))
-    printf ("    %s  %s/%s mmHg  %s/min  %s %%\n", cells[0], cells[1], cells[2], cells[3],
-            cells[4]);
+    printf ("    %s  %s/%s mmHg  %s/min  %s %%\n", cfd_cli_text (cells[0]), cfd_cli_text (cells[1]),
+            cfd_cli_text (cells[2]), cfd_cli_text (cells[3]), cfd_cli_text (cells[4]));
 }
 
 static void
@@ -174,7 +174,8 @@ print_field (const CfdTemplateField *field, GVariant *value)
         printf ("%s: %s\n", field->label, g_variant_get_boolean (value) ? "yes" : "no");
         break;
       case CFD_FIELD_CHOICE:
-        printf ("%s: %s\n", field->label, choice_label (field, g_variant_get_string (value, NULL)));
+        printf ("%s: %s\n", field->label,
+                cfd_cli_text (choice_label (field, g_variant_get_string (value, NULL))));
         break;
       case CFD_FIELD_CHECKLIST:
         {
@@ -185,7 +186,7 @@ print_field (const CfdTemplateField *field, GVariant *value)
           g_variant_iter_init (&iter, value);
           while (g_variant_iter_next (&iter, "&s", &id))
             g_string_append_printf (line, "%s%s", line->len ? ", " : "", choice_label (field, id));
-          printf ("%s: %s\n", field->label, line->str);
+          printf ("%s: %s\n", field->label, cfd_cli_text (line->str));
           break;
         }
       case CFD_FIELD_VITALS:
@@ -197,7 +198,7 @@ print_field (const CfdTemplateField *field, GVariant *value)
           printf ("%s (time, BP, HR, SpO2):\n", field->label);
           g_variant_iter_init (&iter, value);
           while (g_variant_iter_next (&iter, "(&sqqqq)", &time, &sys, &dia, &hr, &spo2))
-            printf ("    %s  %u/%u mmHg  %u/min  %u %%\n", time, sys, dia, hr, spo2);
+            printf ("    %s  %u/%u mmHg  %u/min  %u %%\n", cfd_cli_text (time), sys, dia, hr, spo2);
           break;
         }
       default:
@@ -230,16 +231,16 @@ print_record (CfdVault *vault, CfdRecord *record)
   g_autofree char *date = cfd_date_format (cfd_record_get_occurred (record));
   GVariant *content = cfd_record_get_content (record);
 
-  printf ("Id: %s\n", cfd_record_get_id (record));
-  printf ("Patient: %s\n", cfd_record_get_patient_id (record));
+  printf ("Id: %s\n", cfd_cli_text (cfd_record_get_id (record)));
+  printf ("Patient: %s\n", cfd_cli_text (cfd_record_get_patient_id (record)));
   printf ("Kind: %s (%s)\n", tmpl->title,
           cfd_record_get_category (record) == CFD_RECORD_CATEGORY_PSYCHOTHERAPY
               ? "psychotherapy note"
               : "medical record");
   if (cfd_record_get_parent_id (record) != NULL)
-    printf ("Addendum to: %s\n", cfd_record_get_parent_id (record));
+    printf ("Addendum to: %s\n", cfd_cli_text (cfd_record_get_parent_id (record)));
   printf ("Date: %s\n", date);
-  printf ("Author: %s\n", user_name (vault, cfd_record_get_author_id (record)));
+  printf ("Author: %s\n", cfd_cli_text (user_name (vault, cfd_record_get_author_id (record))));
   if (cfd_record_get_status (record) == CFD_RECORD_SIGNED)
     {
       g_autofree char *when = cfd_cli_format_time (cfd_record_get_signed_at (record));
@@ -291,16 +292,16 @@ print_summary (CfdRecord *record)
   const char *instrument = NULL, *band = NULL;
   gint64 total = 0;
 
-  printf ("%s\t%s\t%s\t%s", cfd_record_get_id (record), date,
+  printf ("%s\t%s\t%s\t%s", cfd_cli_text (cfd_record_get_id (record)), date,
           cfd_record_kind_to_string (cfd_record_get_kind (record)),
           cfd_record_get_status (record) == CFD_RECORD_SIGNED ? "signed" : "draft");
   if (cfd_record_get_kind (record) == CFD_RECORD_MEASURE
       && g_variant_lookup (content, "instrument", "&s", &instrument)
       && g_variant_lookup (content, "total", "x", &total)
       && g_variant_lookup (content, "band", "&s", &band))
-    printf ("\t%s %" G_GINT64_FORMAT " %s", instrument, total, band);
+    printf ("\t%s %" G_GINT64_FORMAT " %s", cfd_cli_text (instrument), total, cfd_cli_text (band));
   if (cfd_record_get_parent_id (record) != NULL)
-    printf ("\tto %s", cfd_record_get_parent_id (record));
+    printf ("\tto %s", cfd_cli_text (cfd_record_get_parent_id (record)));
   printf ("\n");
 }
 
@@ -580,16 +581,41 @@ run_search (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (GListModel) hits = NULL;
+  g_autoptr (CfdSecret) line = NULL;
+  const char *query;
   GError *error = NULL;
 
   if (!cfd_cli_parse (&cfd_cli_note_commands[SEARCH], NULL, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
-  if (argc != 2 || *g_strstrip (argv[1]) == '\0')
-    return cfd_cli_usage ("search needs the text to look for, as one argument");
+  if (argc > 2)
+    return cfd_cli_usage ("search reads the text to look for from standard input");
+  if (argc == 2)
+    {
+      cfd_cli_warn_command_line ("search TEXT", "standard input (confidant-cli search < FILE)");
+      query = argv[1];
+    }
+  else
+    {
+      /* Read before the passphrase: without --passphrase-file, standard
+       * input holds the query's line first. */
+      line = cfd_cli_read_input_line (ctx, "Search for", &error);
+      if (line == NULL && error->code == CFD_ERROR_INVALID_INPUT)
+        {
+          int status = cfd_cli_usage ("search needs the text to look for on standard input (%s)",
+                                      error->message);
+          g_error_free (error);
+          return status;
+        }
+      if (line == NULL)
+        return cfd_cli_fail (error);
+      query = (const char *)line->data;
+    }
+  if (*query == '\0' || strspn (query, " \t") == strlen (query))
+    return cfd_cli_usage ("search needs the text to look for");
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
-  hits = cfd_vault_search (vault, argv[1], &error);
+  hits = cfd_vault_search (vault, query, &error);
   if (hits == NULL)
     return cfd_cli_fail (error);
   for (guint i = 0; i < g_list_model_get_n_items (hits); i++)
@@ -597,9 +623,10 @@ run_search (CfdCliContext *ctx, int argc, char **argv)
       g_autoptr (CfdSearchHit) hit = g_list_model_get_item (hits, i);
       g_autofree char *date = cfd_date_format (cfd_search_hit_get_occurred (hit));
 
-      printf ("%s\t%s\t%s\t%s\t%s\n", cfd_search_hit_get_patient_name (hit), date,
+      printf ("%s\t%s\t%s\t%s\t%s\n", cfd_cli_text (cfd_search_hit_get_patient_name (hit)), date,
               cfd_record_kind_to_string (cfd_search_hit_get_kind (hit)),
-              cfd_search_hit_get_record_id (hit), cfd_search_hit_get_snippet (hit));
+              cfd_cli_text (cfd_search_hit_get_record_id (hit)),
+              cfd_cli_text (cfd_search_hit_get_snippet (hit)));
     }
   return CFD_CLI_OK;
 }
@@ -623,6 +650,7 @@ const CfdCliCommand cfd_cli_note_commands[] = {
                     "Score and store a PHQ-9 or GAD-7", run_measure_add },
   [MEASURE_LIST]
   = { "measure", "list", "--patient ID", "A patient's measures, newest first", run_measure_list },
-  [SEARCH] = { NULL, "search", "TEXT", "Search the records you may read", run_search },
+  [SEARCH] = { NULL, "search", "< QUERY", "Search the records you may read (the query on stdin)",
+               run_search },
   { NULL },
 };

@@ -8,12 +8,18 @@
 
 static const char unlock_passphrase[] = "the unlocking user's";
 
-/* The details a patient may be added or edited with, one option each. */
-#define NAME_OPTION 0 /* detail_options[0] */
+/* The details a patient may be added or edited with: each as --OPTION
+ * (on the command line, readable by other accounts) or --OPTION-file. */
+#define NAME_OPTION      0 /* detail_options[0] */
+#define N_DETAILS        5
+#define MAX_DETAIL_BYTES (64 * 1024)
 
 typedef struct
 {
-  char *values[5];
+  char *values[N_DETAILS];
+  char *files[N_DETAILS];
+  char *file_options[N_DETAILS];
+  char *file_descriptions[N_DETAILS];
 } DetailOptions;
 
 static const struct
@@ -29,30 +35,80 @@ static const struct
   { "contact", CFD_PATIENT_CONTACT, "Phone or e-mail", "TEXT" },
   { "emergency-contact", CFD_PATIENT_EMERGENCY_CONTACT, "Emergency contact", "TEXT" },
 };
-G_STATIC_ASSERT (G_N_ELEMENTS (detail_options) == G_N_ELEMENTS (((DetailOptions *)0)->values));
+G_STATIC_ASSERT (G_N_ELEMENTS (detail_options) == N_DETAILS);
 
 static void
-detail_entries (DetailOptions *options, GOptionEntry entries[G_N_ELEMENTS (detail_options) + 1])
+detail_entries (DetailOptions *options, GOptionEntry entries[2 * N_DETAILS + 1])
 {
-  for (guint i = 0; i < G_N_ELEMENTS (detail_options); i++)
-    entries[i] = (GOptionEntry){ detail_options[i].option,
-                                 0,
-                                 0,
-                                 G_OPTION_ARG_STRING,
-                                 &options->values[i],
-                                 detail_options[i].description,
-                                 detail_options[i].arg };
-  entries[G_N_ELEMENTS (detail_options)] = (GOptionEntry){ NULL };
+  for (guint i = 0; i < N_DETAILS; i++)
+    {
+      options->file_options[i] = g_strconcat (detail_options[i].option, "-file", NULL);
+      options->file_descriptions[i] = g_strdup_printf (
+          "%s, read from FILE (kept off the command line)", detail_options[i].description);
+      entries[2 * i] = (GOptionEntry){
+        options->file_options[i],      0,     0, G_OPTION_ARG_FILENAME, &options->files[i],
+        options->file_descriptions[i], "FILE"
+      };
+      entries[2 * i + 1] = (GOptionEntry){ detail_options[i].option,
+                                           0,
+                                           0,
+                                           G_OPTION_ARG_STRING,
+                                           &options->values[i],
+                                           detail_options[i].description,
+                                           detail_options[i].arg };
+    }
+  entries[2 * N_DETAILS] = (GOptionEntry){ NULL };
 }
 
 static void
 detail_options_clear (DetailOptions *options)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (options->values); i++)
-    g_clear_pointer (&options->values[i], g_free);
+  for (guint i = 0; i < N_DETAILS; i++)
+    {
+      g_clear_pointer (&options->values[i], cfd_wipe_string);
+      g_clear_pointer (&options->files[i], g_free);
+      g_clear_pointer (&options->file_options[i], g_free);
+      g_clear_pointer (&options->file_descriptions[i], g_free);
+    }
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DetailOptions, detail_options_clear)
+
+/* Reads each --OPTION-file into values[], and warns about each --OPTION
+ * given on the command line. FALSE (after saying why) on a usage error. */
+static gboolean
+resolve_detail_files (DetailOptions *options)
+{
+  for (guint i = 0; i < N_DETAILS; i++)
+    {
+      g_autofree char *safer = NULL;
+      GError *error = NULL;
+
+      if (options->values[i] != NULL && options->files[i] != NULL)
+        {
+          cfd_cli_usage ("give --%s or --%s, not both", detail_options[i].option,
+                         options->file_options[i]);
+          return FALSE;
+        }
+      if (options->values[i] != NULL)
+        {
+          safer = g_strdup_printf ("--%s FILE", options->file_options[i]);
+          cfd_cli_warn_command_line (detail_options[i].option, safer);
+          continue;
+        }
+      if (options->files[i] == NULL)
+        continue;
+      options->values[i] = cfd_cli_read_text_file (options->file_options[i], options->files[i],
+                                                   MAX_DETAIL_BYTES, &error);
+      if (options->values[i] == NULL)
+        {
+          cfd_cli_usage ("%s", error->message);
+          g_error_free (error);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
 
 static GVariant *
 details_from_options (const DetailOptions *options)
@@ -60,7 +116,7 @@ details_from_options (const DetailOptions *options)
   GVariantDict dict;
 
   g_variant_dict_init (&dict, NULL);
-  for (guint i = 0; i < G_N_ELEMENTS (detail_options); i++)
+  for (guint i = 0; i < N_DETAILS; i++)
     if (options->values[i] != NULL)
       g_variant_dict_insert (&dict, detail_options[i].key, "s", options->values[i]);
   return g_variant_ref_sink (g_variant_dict_end (&dict));
@@ -70,17 +126,18 @@ static int
 run_add (CfdCliContext *ctx, int argc, char **argv)
 {
   g_auto (DetailOptions) options = { 0 };
-  GOptionEntry entries[G_N_ELEMENTS (detail_options) + 1];
+  GOptionEntry entries[2 * N_DETAILS + 1];
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (GVariant) details = NULL;
   g_autofree char *id = NULL;
   GError *error = NULL;
 
   detail_entries (&options, entries);
-  if (!cfd_cli_parse (&cfd_cli_patient_commands[0], entries, unlock_passphrase, &argc, &argv))
+  if (!cfd_cli_parse (&cfd_cli_patient_commands[0], entries, unlock_passphrase, &argc, &argv)
+      || !resolve_detail_files (&options))
     return CFD_CLI_USAGE;
   if (options.values[NAME_OPTION] == NULL)
-    return cfd_cli_usage ("patient add needs --name NAME");
+    return cfd_cli_usage ("patient add needs --name-file FILE (or --name NAME)");
 
   details = details_from_options (&options);
   /* Check before the slow unlock, so a typo costs nothing. */
@@ -124,8 +181,10 @@ run_list (CfdCliContext *ctx, int argc, char **argv)
       g_autoptr (CfdPatient) patient = g_list_model_get_item (patients, i);
       const char *birth = cfd_patient_get_detail (patient, CFD_PATIENT_BIRTH_DATE);
 
-      printf ("%s\t%s\t%s%s%s\n", cfd_patient_get_id (patient), cfd_patient_get_name (patient),
-              birth != NULL ? birth : "-", cfd_patient_get_archived (patient) ? "\tarchived" : "",
+      printf ("%s\t%s\t%s%s%s\n", cfd_patient_get_id (patient),
+              cfd_cli_text (cfd_patient_get_name (patient)),
+              birth != NULL ? cfd_cli_text (birth) : "-",
+              cfd_patient_get_archived (patient) ? "\tarchived" : "",
               cfd_patient_get_risk_flag (patient) ? "\trisk" : "");
     }
   return CFD_CLI_OK;
@@ -158,7 +217,7 @@ show_patient (CfdVault *vault, const char *id)
       const char *value = cfd_patient_get_detail (patient, rows[i].key);
 
       if (value != NULL)
-        printf ("%s: %s\n", rows[i].label, value);
+        printf ("%s: %s\n", rows[i].label, cfd_cli_text (value));
     }
   {
     g_autofree char *created = cfd_cli_format_time (cfd_patient_get_created (patient));
@@ -197,7 +256,7 @@ static int
 run_edit (CfdCliContext *ctx, int argc, char **argv)
 {
   g_auto (DetailOptions) options = { 0 };
-  GOptionEntry entries[G_N_ELEMENTS (detail_options) + 1];
+  GOptionEntry entries[2 * N_DETAILS + 1];
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (GVariant) details = NULL;
   GError *error = NULL;
@@ -207,9 +266,11 @@ run_edit (CfdCliContext *ctx, int argc, char **argv)
     return CFD_CLI_USAGE;
   if (argc != 2)
     return cfd_cli_usage ("patient edit needs exactly one patient ID");
+  if (!resolve_detail_files (&options))
+    return CFD_CLI_USAGE;
   details = details_from_options (&options);
   if (g_variant_n_children (details) == 0)
-    return cfd_cli_usage ("nothing to change: give --name, --birth-date, ...");
+    return cfd_cli_usage ("nothing to change: give --name-file, --birth-date-file, ...");
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
@@ -269,7 +330,10 @@ static int
 run_delete (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *confirm = NULL;
-  GOptionEntry entries[] = { { "confirm", 0, 0, G_OPTION_ARG_STRING, &confirm,
+  g_autofree char *confirm_file = NULL;
+  GOptionEntry entries[] = { { "confirm-file", 0, 0, G_OPTION_ARG_FILENAME, &confirm_file,
+                               "The patient's full name, read from FILE, to confirm", "FILE" },
+                             { "confirm", 0, 0, G_OPTION_ARG_STRING, &confirm,
                                "The patient's full name, typed to confirm", "NAME" },
                              { NULL } };
   g_autoptr (CfdVault) vault = NULL;
@@ -277,8 +341,22 @@ run_delete (CfdCliContext *ctx, int argc, char **argv)
 
   if (!cfd_cli_parse (&cfd_cli_patient_commands[6], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
+  if (confirm != NULL && confirm_file != NULL)
+    return cfd_cli_usage ("give --confirm or --confirm-file, not both");
+  if (confirm != NULL)
+    cfd_cli_warn_command_line ("confirm", "--confirm-file FILE");
+  else if (confirm_file != NULL)
+    {
+      confirm = cfd_cli_read_text_file ("--confirm-file", confirm_file, MAX_DETAIL_BYTES, &error);
+      if (confirm == NULL)
+        {
+          int status = cfd_cli_usage ("%s", error->message);
+          g_error_free (error);
+          return status;
+        }
+    }
   if (argc != 2 || confirm == NULL)
-    return cfd_cli_usage ("patient delete needs a patient ID and --confirm NAME");
+    return cfd_cli_usage ("patient delete needs a patient ID and --confirm-file FILE");
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
@@ -289,16 +367,16 @@ run_delete (CfdCliContext *ctx, int argc, char **argv)
 }
 
 const CfdCliCommand cfd_cli_patient_commands[] = {
-  { "patient", "add", "--name NAME [--birth-date YYYY-MM-DD]", "Add a patient; prints the id",
+  { "patient", "add", "--name-file FILE [--birth-date-file FILE]", "Add a patient; prints the id",
     run_add },
   { "patient", "list", "[--archived]", "List the patients you may read", run_list },
   { "patient", "show", "ID", "Show a patient's details", run_show },
-  { "patient", "edit", "ID [--name NAME ...]", "Change a patient's details", run_edit },
+  { "patient", "edit", "ID [--name-file FILE ...]", "Change a patient's details", run_edit },
   { "patient", "archive", "ID [--undo]", "Archive a patient (or make them active again)",
     run_archive },
   { "patient", "retain", "ID --until DATE", "Set the date until which records must be kept",
     run_retain },
-  { "patient", "delete", "ID --confirm NAME",
+  { "patient", "delete", "ID --confirm-file FILE",
     "Destroy a patient's records and keys (owner only, after retention)", run_delete },
   { NULL },
 };

@@ -119,9 +119,9 @@ run_list (CfdCliContext *ctx, int argc, char **argv)
         who = g_strdup_printf ("%s (card %s)", reviewer->name, reviewer->fingerprint);
       else
         who = g_strdup (reviewer->name);
-      printf ("%s\t%s\t%s\t%s\t%s\n", cfd_review_get_id (review), when,
-              cfd_review_get_kind (review) == CFD_REVIEW_COSIGN ? "co-signed" : "comment", who,
-              cfd_review_get_text (review));
+      printf ("%s\t%s\t%s\t%s\t%s\n", cfd_cli_text (cfd_review_get_id (review)), when,
+              cfd_review_get_kind (review) == CFD_REVIEW_COSIGN ? "co-signed" : "comment",
+              cfd_cli_text (who), cfd_cli_text (cfd_review_get_text (review)));
     }
   return CFD_CLI_OK;
 }

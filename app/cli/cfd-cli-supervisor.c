@@ -29,7 +29,8 @@ run_export (CfdCliContext *ctx, int argc, char **argv)
     return cfd_cli_fail (error);
   if (!cfd_vault_export_supervisor_card (vault, out, &fingerprint, &error))
     return cfd_cli_fail (error);
-  printf ("Card of %s written.\nFingerprint: %s\n", cfd_vault_get_user_name (vault), fingerprint);
+  printf ("Card of %s written.\nFingerprint: %s\n", cfd_cli_text (cfd_vault_get_user_name (vault)),
+          fingerprint);
   printf ("Read it to the therapist, who compares it with what their import shows.\n");
   return CFD_CLI_OK;
 }

@@ -66,7 +66,8 @@ run_init (CfdCliContext *ctx, int argc, char **argv)
   if (vault == NULL)
     return cfd_cli_fail (error);
 
-  printf ("Created a vault in %s for %s.\n\n", cfd_vault_get_path (vault), name);
+  printf ("Created a vault in %s for %s.\n\n", cfd_cli_text (cfd_vault_get_path (vault)),
+          cfd_cli_text (name));
   printf ("Recovery key (shown only this once; print it or write it down and keep it\n"
           "somewhere safe, apart from this computer):\n\n    %s\n\n",
           recovery_key);
@@ -129,7 +130,8 @@ run_user_list (CfdCliContext *ctx, int argc, char **argv)
     {
       const CfdUserInfo *user = g_ptr_array_index (users, i);
 
-      printf ("%s\t%s\t%s\n", user->id, cfd_role_to_string (user->role), user->name);
+      printf ("%s\t%s\t%s\n", cfd_cli_text (user->id), cfd_role_to_string (user->role),
+              cfd_cli_text (user->name));
     }
   return CFD_CLI_OK;
 }

@@ -252,7 +252,8 @@ find_command (int argc, char **argv, int *consumed)
 int
 cfd_cli_fail (GError *error)
 {
-  fprintf (stderr, "confidant-cli: %s\n", error->message);
+  /* Messages may quote a file's or a user's name. */
+  fprintf (stderr, "confidant-cli: %s\n", cfd_cli_multiline_text (error->message));
   g_error_free (error);
   return CFD_CLI_FAILED;
 }
@@ -266,7 +267,7 @@ cfd_cli_usage (const char *format, ...)
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  fprintf (stderr, "confidant-cli: %s\n", message);
+  fprintf (stderr, "confidant-cli: %s\n", cfd_cli_multiline_text (message));
   return CFD_CLI_USAGE;
 }
 

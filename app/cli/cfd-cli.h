@@ -59,6 +59,24 @@ gboolean cfd_cli_parse (const CfdCliCommand *command,
  * stdin is not a terminal, else a no-echo prompt. */
 CfdSecret *cfd_cli_read_passphrase (CfdCliContext *ctx, const char *prompt, GError **error);
 
+/* Patient data kept off the command line (docs/SECURITY.md): a --*-file
+ * option's text, and a line from standard input (a terminal: asked for with
+ * prompt; without --passphrase-file: the line before the passphrases). */
+char *
+cfd_cli_read_text_file (const char *option, const char *path, gsize max_bytes, GError **error);
+CfdSecret *cfd_cli_read_input_line (CfdCliContext *ctx, const char *prompt, GError **error);
+/* Says that --option put patient data where other accounts can read it. */
+void cfd_cli_warn_command_line (const char *option, const char *safer);
+
+/* Untrusted text (names, notes, comments, imported replies, audit details)
+ * with control characters, C1 codes, bidirectional overrides and invalid
+ * UTF-8 shown as visible escapes (\x1b, \u009b, \n). cfd_cli_text() is for
+ * one-line values and escapes \n and \t too; cfd_cli_multiline_text()
+ * keeps them. The returned text lives until the program exits. */
+char *cfd_cli_escape (const char *text, gboolean multiline);
+const char *cfd_cli_text (const char *text);
+const char *cfd_cli_multiline_text (const char *text);
+
 /* Opens the vault and unlocks it as --user (default: the owner). */
 CfdVault *cfd_cli_unlock (CfdCliContext *ctx, GError **error);
 

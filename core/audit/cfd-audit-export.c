@@ -23,12 +23,13 @@ typedef struct
 } Writer;
 
 /* RFC 4180: a field with a comma, a quote, CR or LF is quoted and its
- * quotes doubled. A user name is the one free-text column: one that a
- * spreadsheet would run as a formula gets a leading apostrophe. */
+ * quotes doubled. Any field a spreadsheet would run as a formula gets a
+ * leading apostrophe: every column, since whoever can write the database
+ * or the keyring chooses the actor, the action and the ids too. */
 static void
-append_field (GString *line, const char *value, gboolean free_text)
+append_field (GString *line, const char *value)
 {
-  gboolean formula = free_text && value[0] != '\0' && strchr ("=+-@\t\r", value[0]) != NULL;
+  gboolean formula = value[0] != '\0' && strchr ("=+-@\t\r", value[0]) != NULL;
 
   /* Every field but the first (seq, written directly) follows a comma. */
   g_string_append_c (line, ',');
@@ -93,16 +94,16 @@ write_row (const CfdAuditEntry *entry,
   g_autofree char *time = format_time (entry->time);
   g_autofree char *hex = cfd_hex_encode (hash, CFD_HASH_BYTES);
   g_string_append (w->buffer, seq);
-  append_field (w->buffer, time, FALSE);
-  append_field (w->buffer, entry->actor, FALSE);
-  append_field (w->buffer, actor_name != NULL ? actor_name : "", TRUE);
-  append_field (w->buffer, entry->action, FALSE);
-  append_field (w->buffer, entry->object_kind, FALSE);
-  append_field (w->buffer, entry->object_id, FALSE);
-  append_field (w->buffer, entry->outcome, FALSE);
-  append_field (w->buffer, entry->authorization, FALSE);
-  append_field (w->buffer, entry->device, FALSE);
-  append_field (w->buffer, hex, FALSE);
+  append_field (w->buffer, time);
+  append_field (w->buffer, entry->actor);
+  append_field (w->buffer, actor_name != NULL ? actor_name : "");
+  append_field (w->buffer, entry->action);
+  append_field (w->buffer, entry->object_kind);
+  append_field (w->buffer, entry->object_id);
+  append_field (w->buffer, entry->outcome);
+  append_field (w->buffer, entry->authorization);
+  append_field (w->buffer, entry->device);
+  append_field (w->buffer, hex);
   g_string_append (w->buffer, "\r\n");
   w->rows++;
   return w->buffer->len < FLUSH_AT || flush (w, error);

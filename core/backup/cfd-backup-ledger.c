@@ -113,6 +113,41 @@ cfd_backup_ledger_mark_verified (CfdDb *db,
   return cfd_db_step_done (db, stmt, error);
 }
 
+/* The backups the ledger records as written to location and verified
+ * there: file name -> size in bytes, and seq in *seqs by the same name. */
+GHashTable *
+cfd_backup_ledger_verified_in (CfdDb *db, const char *location, GHashTable **seqs, GError **error)
+{
+  g_autoptr (GHashTable) sizes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GHashTable) numbers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sqlite3_stmt *stmt = cfd_db_prepare (db,
+                                       "SELECT file_name, size, seq FROM backup_ledger "
+                                       "WHERE location = ? AND verified = 1",
+                                       error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, location, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *name = (const char *)sqlite3_column_text (stmt, 0);
+
+      g_hash_table_replace (sizes, g_strdup (name),
+                            GSIZE_TO_POINTER ((gsize)sqlite3_column_int64 (stmt, 1)));
+      g_hash_table_replace (numbers, g_strdup (name),
+                            GSIZE_TO_POINTER ((gsize)sqlite3_column_int64 (stmt, 2)));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      cfd_db_set_error (db, rc, "reading the media ledger", error);
+      return NULL;
+    }
+  *seqs = g_steal_pointer (&numbers);
+  return g_steal_pointer (&sizes);
+}
+
 GPtrArray *
 cfd_vault_list_backup_records (CfdVault *vault, GError **error)
 {

@@ -113,6 +113,8 @@ int cfd_backup_open_file (const char *path, CfdBackupHeader **header_out, GError
  * database (the writer uses one of its own). */
 gboolean
 cfd_backup_ledger_next_seq (CfdDb *db, guint64 *seq, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+GHashTable *
+cfd_backup_ledger_verified_in (CfdDb *db, const char *location, GHashTable **seqs, GError **error);
 gboolean cfd_backup_ledger_add (CfdDb *db,
                                 const CfdBackupRecord *record,
                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;

@@ -167,7 +167,8 @@ prepare_job (CfdVault *vault, const char *folder, guint generations, GError **er
   lock_fd = cfd_io_lock_exclusive (lock_path, error);
   if (lock_fd < 0)
     return NULL;
-  ok = cfd_io_read_file (keyring_path, CFD_KEYRING_MAX_BYTES, &keyring, &keyring_len, error);
+  ok = cfd_io_read_private_file (keyring_path, CFD_KEYRING_MAX_BYTES, &keyring, &keyring_len,
+                                 error);
   cfd_io_unlock (lock_fd);
   if (!ok)
     return NULL;
@@ -323,23 +324,51 @@ verify_written (const char *path,
   return ok;
 }
 
+/* Is this file one the media ledger records as written here and verified,
+ * with the same sequence number and still its full size? A file's header
+ * is not authenticated, so anyone who can write the medium can make one
+ * that names this vault and any sequence number. */
+static gboolean
+ledger_vouches_for (GHashTable *sizes, GHashTable *seqs, const CfdBackupInfo *info)
+{
+  g_autofree char *name = g_path_get_basename (info->path);
+  gpointer size, seq;
+  struct stat st;
+
+  return g_hash_table_lookup_extended (sizes, name, NULL, &size)
+         && g_hash_table_lookup_extended (seqs, name, NULL, &seq)
+         && (guint64)GPOINTER_TO_SIZE (seq) == info->seq && g_lstat (info->path, &st) == 0
+         && S_ISREG (st.st_mode) && (guint64)st.st_size == (guint64)GPOINTER_TO_SIZE (size);
+}
+
 /* Removes this vault's oldest backups in the folder beyond the number to
- * keep. Only files whose header names this vault are touched; a failure
- * here costs space, never a backup, so it is not an error of the backup. */
+ * keep. Only files the media ledger vouches for count and are touched
+ * (others are neither kept in the count nor deleted); a failure here costs
+ * space, never a backup, so it is not an error of the backup. */
 static void
-prune (BackupJob *job, guint64 newest_seq)
+prune (BackupJob *job, CfdDb *db, guint64 newest_seq)
 {
   g_autoptr (GPtrArray) all = cfd_backup_list (job->folder, NULL);
   g_autoptr (GPtrArray) mine = g_ptr_array_new ();
+  g_autoptr (GHashTable) sizes = NULL;
+  g_autoptr (GHashTable) seqs = NULL;
+  g_autoptr (GError) ledger_error = NULL;
   gboolean removed = FALSE;
 
   if (all == NULL)
     return;
+  sizes = cfd_backup_ledger_verified_in (db, job->folder, &seqs, &ledger_error);
+  if (sizes == NULL)
+    {
+      g_debug ("Not pruning: %s", ledger_error->message);
+      return;
+    }
   for (guint i = 0; i < all->len; i++)
     {
       CfdBackupInfo *info = g_ptr_array_index (all, i);
 
-      if (g_strcmp0 (info->vault_id, job->vault_id) == 0 && info->seq <= newest_seq)
+      if (g_strcmp0 (info->vault_id, job->vault_id) == 0 && info->seq <= newest_seq
+          && ledger_vouches_for (sizes, seqs, info))
         g_ptr_array_add (mine, info);
     }
   /* cfd_backup_list sorts by sequence, oldest first. */
@@ -563,7 +592,7 @@ run_job (BackupJob *job, GCancellable *cancellable, GError **error)
   }
 
   /* Older generations go only now, with a verified newer one in place. */
-  prune (job, header->seq);
+  prune (job, db, header->seq);
   info = cfd_backup_info_from_header (header, final_path);
   close (in);
   cfd_backup_remove_tree (snapshot_dir);

@@ -26,10 +26,19 @@ cfd_kdf_params_moderate (CfdKdfParams *params)
 }
 
 gboolean
+cfd_kdf_params_within_ceiling (const CfdKdfParams *params)
+{
+  /* Confidant writes at most 12 passes of 256 MiB (cfd_kdf_calibrate).
+   * Anything far beyond would make an unlock hang for minutes or exhaust
+   * memory: a keyring asking for it is damaged or hostile. */
+  return params->opslimit <= CFD_KDF_MAX_OPSLIMIT && params->memlimit <= CFD_KDF_MAX_MEMLIMIT
+         && params->opslimit * params->memlimit <= CFD_KDF_MAX_COST;
+}
+
+gboolean
 cfd_kdf_params_acceptable (const CfdKdfParams *params)
 {
-  /* An upper bound too: a keyring asking for terabytes is damaged or hostile. */
-  if (params->opslimit > 64 || params->memlimit > G_GUINT64_CONSTANT (4) << 30)
+  if (!cfd_kdf_params_within_ceiling (params))
     return FALSE;
   if (allow_weak_params)
     return params->opslimit >= crypto_pwhash_OPSLIMIT_MIN

@@ -25,6 +25,13 @@ typedef struct
  * may use through the testing build only. */
 void cfd_kdf_params_moderate (CfdKdfParams *params);
 gboolean cfd_kdf_params_acceptable (const CfdKdfParams *params);
+/* The ceiling on costs read from a keyring (docs/FORMATS.md): 16 passes,
+ * 1 GiB, and passes × memory at most 16 × 256 MiB, about 1.3 times what
+ * the most a calibrated vault asks for (12 × 256 MiB). */
+#define CFD_KDF_MAX_OPSLIMIT G_GUINT64_CONSTANT (16)
+#define CFD_KDF_MAX_MEMLIMIT (G_GUINT64_CONSTANT (1) << 30)
+#define CFD_KDF_MAX_COST     (G_GUINT64_CONSTANT (16) << 28)
+gboolean cfd_kdf_params_within_ceiling (const CfdKdfParams *params);
 void cfd_kdf_calibrate (CfdKdfParams *params);
 #ifdef CFD_TESTING
 void cfd_kdf_allow_weak_params_for_testing (gboolean allow);

@@ -42,6 +42,7 @@ typedef enum
   CFD_ERROR_WRONG_RECIPIENT, /* a capsule or reply meant for someone else */
   CFD_ERROR_EXPIRED,         /* a capsule past its expiry: its key is gone */
   CFD_ERROR_REPLAYED,        /* a review reply that was imported before */
+  CFD_ERROR_WEAK_PASSPHRASE, /* a new passphrase below the minimum: the message says why */
 } CfdError;
 
 GQuark cfd_error_quark (void);

@@ -5,6 +5,8 @@
 #error "Only \"confidant.h\" can be included directly."
 #endif
 
+#include <sys/stat.h>
+
 #include "cfd-io.h"
 
 G_BEGIN_DECLS
@@ -29,7 +31,20 @@ gboolean cfd_io_fsync_dir (const char *dir, GError **error);
 gboolean cfd_io_rename (const char *from, const char *to, GError **error);
 int cfd_io_open_temp (const char *target, char **temp_path, GError **error);
 
-/* An exclusive advisory lock on a file, held until the returned fd is closed. */
+/* A vault's folder and files must be the user's and writable by nobody
+ * else; files inside it are never symlinks. The errors name the fix. */
+gboolean
+cfd_io_check_private (const struct stat *st, const char *path, gboolean folder, GError **error);
+gboolean
+cfd_io_check_private_path (const char *path, gboolean folder, gboolean must_exist, GError **error);
+/* open(2) with O_NOFOLLOW | O_CLOEXEC (mode 0600 if flags create), then
+ * cfd_io_check_private on what was opened. */
+int cfd_io_open_private (const char *path, int flags, GError **error);
+gboolean cfd_io_read_private_file (
+    const char *path, gsize max_len, guint8 **data, gsize *len, GError **error);
+
+/* An exclusive advisory lock on a file, held until the returned fd is
+ * closed. The lock file is opened as a private vault file. */
 int cfd_io_lock_exclusive (const char *lock_path, GError **error);
 void cfd_io_unlock (int fd);
 

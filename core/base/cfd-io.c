@@ -256,14 +256,136 @@ cfd_io_read_file (const char *path, gsize max_len, guint8 **data, gsize *len, GE
   return TRUE;
 }
 
-int
-cfd_io_lock_exclusive (const char *lock_path, GError **error)
+/* A vault's folder and files belong to the user and nobody else may write
+ * them: an account that could would move, replace or plant files (a
+ * keyring with its own users, a lock that is a symlink to a file of ours). */
+gboolean
+cfd_io_check_private (const struct stat *st, const char *path, gboolean folder, GError **error)
 {
-  int fd = open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (folder ? !S_ISDIR (st->st_mode) : !S_ISREG (st->st_mode))
+    {
+      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
+                   "%s is not a %s (a symlink or a special file?); a vault holds only its own "
+                   "files: move it away and restore the vault's file from a backup",
+                   path, folder ? "folder" : "regular file");
+      return FALSE;
+    }
+  if (st->st_uid != geteuid ())
+    {
+      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
+                   "%s belongs to another account (uid %u), which could change or replace it; "
+                   "the vault must be yours alone: run 'chown %u %s' as root, or restore the "
+                   "vault from a backup into a folder of your own",
+                   path, (guint)st->st_uid, (guint)geteuid (), path);
+      return FALSE;
+    }
+  if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0)
+    {
+      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
+                   "%s can be written by other accounts (mode %04o), which could replace the "
+                   "vault's files; run 'chmod %s %s' and open the vault again",
+                   path, (guint)(st->st_mode & 07777), folder ? "700" : "600", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+cfd_io_check_private_path (const char *path, gboolean folder, gboolean must_exist, GError **error)
+{
+  struct stat st;
+
+  /* The folder may be reached through a link of the user's own (a vault on
+   * another disk); a file inside it never is. */
+  if ((folder ? stat (path, &st) : lstat (path, &st)) != 0)
+    {
+      if (errno == ENOENT && !must_exist)
+        return TRUE;
+      cfd_io_set_error_from_errno (error, errno, "checking a vault file");
+      return FALSE;
+    }
+  return cfd_io_check_private (&st, path, folder, error);
+}
+
+int
+cfd_io_open_private (const char *path, int flags, GError **error)
+{
+  int fd = open (path, flags | O_NOFOLLOW | O_CLOEXEC, 0600);
+  struct stat st;
 
   if (fd < 0)
     {
-      cfd_io_set_error_from_errno (error, errno, "opening the lock file");
+      if (errno == ELOOP)
+        {
+          g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
+                       "%s is a symlink; a vault holds only its own files: remove the link "
+                       "(rm %s) and try again",
+                       path, path);
+          return -1;
+        }
+      cfd_io_set_error_from_errno (error, errno, "opening a vault file");
+      return -1;
+    }
+  if (fstat (fd, &st) != 0 || !cfd_io_check_private (&st, path, FALSE, error))
+    {
+      if (error != NULL && *error == NULL)
+        cfd_io_set_error_from_errno (error, errno, "checking a vault file");
+      close (fd);
+      return -1;
+    }
+  return fd;
+}
+
+gboolean
+cfd_io_read_private_file (
+    const char *path, gsize max_len, guint8 **data, gsize *len, GError **error)
+{
+  int fd = cfd_io_open_private (path, O_RDONLY, error);
+  g_autofree guint8 *buffer = NULL;
+  struct stat st;
+  gsize used = 0;
+
+  if (fd < 0)
+    return FALSE;
+  if (fstat (fd, &st) != 0 || (guint64)st.st_size > max_len)
+    {
+      close (fd);
+      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
+                   "The file is larger than any valid file of its kind");
+      return FALSE;
+    }
+  buffer = g_malloc ((gsize)st.st_size + 1);
+  while (used < (gsize)st.st_size)
+    {
+      ssize_t n = read (fd, buffer + used, (gsize)st.st_size - used);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          int saved = n < 0 ? errno : EIO;
+
+          close (fd);
+          cfd_io_set_error_from_errno (error, saved, "reading a vault file");
+          return FALSE;
+        }
+      used += (gsize)n;
+    }
+  close (fd);
+  buffer[used] = 0;
+  *data = g_steal_pointer (&buffer);
+  *len = used;
+  return TRUE;
+}
+
+int
+cfd_io_lock_exclusive (const char *lock_path, GError **error)
+{
+  int fd = cfd_io_open_private (lock_path, O_RDWR | O_CREAT, error);
+
+  if (fd < 0)
+    {
+      g_prefix_error (error, "The lock file: ");
       return -1;
     }
   while (flock (fd, LOCK_EX) != 0)

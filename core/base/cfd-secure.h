@@ -20,6 +20,9 @@ gboolean cfd_secure_init (void) G_GNUC_WARN_UNUSED_RESULT;
 void cfd_secure_harden_process (void);
 
 CfdSecret *cfd_secret_new (gsize len);
+/* Guarded and left out of core dumps like cfd_secret_new, but not locked
+ * against swapping: for large decrypted text, never for keys. */
+CfdSecret *cfd_secret_new_unlocked (gsize len);
 CfdSecret *cfd_secret_new_from_data (const guint8 *data, gsize len);
 CfdSecret *cfd_secret_new_from_string (const char *text);
 void cfd_secret_free (CfdSecret *secret);

@@ -245,7 +245,7 @@ reserve (SearchIndex *index, gsize used, gsize needed)
     return;
   while (used + needed > capacity)
     capacity *= 2;
-  bigger = cfd_secret_new (capacity);
+  bigger = cfd_secret_new_unlocked (capacity);
   memcpy (bigger->data, index->text->data, used);
   cfd_secret_free (index->text);
   index->text = bigger;
@@ -287,7 +287,7 @@ build_index (CfdVault *vault, char *fingerprint, GError **error)
   IndexBuilder builder = { index, 0 };
 
   index->fingerprint = fingerprint;
-  index->text = cfd_secret_new (64 * 1024);
+  index->text = cfd_secret_new_unlocked (64 * 1024);
   index->entries = g_array_new (FALSE, TRUE, sizeof (Entry));
   g_array_set_clear_func (index->entries, entry_clear);
   if (!cfd_record_foreach_readable (vault, NULL, CFD_RECORD_READ_UNVERIFIED, index_record, &builder,

@@ -177,6 +177,9 @@ parse_users (CfdKeyring *keyring, GVariant *users, guint32 version, GError **err
         return damaged (error, "a user role is unknown");
       if (alg != crypto_pwhash_ALG_ARGON2ID13)
         return damaged (error, "unknown key derivation algorithm");
+      if (!cfd_kdf_params_within_ceiling (&user->kdf))
+        return damaged (error, "a user's key derivation costs are beyond Confidant's ceiling "
+                               "(at most 16 passes and 1 GiB)");
       if (!copy_fixed (salt, user->salt, CFD_SALT_BYTES)
           || !copy_fixed (box_pk, user->box_pk, CFD_BOX_PK_BYTES)
           || !copy_fixed (sign_pk, user->sign_pk, CFD_SIGN_PK_BYTES))
@@ -413,7 +416,7 @@ cfd_keyring_load (const char *path, GError **error)
   gsize len = 0;
   g_autoptr (GError) local_error = NULL;
 
-  if (!cfd_io_read_file (path, CFD_KEYRING_MAX_BYTES, &data, &len, &local_error))
+  if (!cfd_io_read_private_file (path, CFD_KEYRING_MAX_BYTES, &data, &len, &local_error))
     {
       if (g_error_matches (local_error, CFD_ERROR, CFD_ERROR_INVALID_INPUT))
         damaged (error, "too large");
@@ -739,6 +742,9 @@ cfd_keyring_user_unwrap (const CfdKeyringUser *user,
 static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 #define RECOVERY_DATA_CHARS  32
 #define RECOVERY_CHECK_CHARS 4
+#define RECOVERY_TEXT_CHARS                                                                      \
+  (RECOVERY_DATA_CHARS + RECOVERY_CHECK_CHARS + (RECOVERY_DATA_CHARS + RECOVERY_CHECK_CHARS) / 4 \
+   - 1)
 
 static void
 recovery_check (const guint8 raw[CFD_RECOVERY_KEY_BYTES], char out[RECOVERY_CHECK_CHARS])
@@ -756,7 +762,10 @@ char *
 cfd_recovery_key_format (const guint8 raw[CFD_RECOVERY_KEY_BYTES])
 {
   char chars[RECOVERY_DATA_CHARS + RECOVERY_CHECK_CHARS];
-  GString *out = g_string_new (NULL);
+  /* Sized once: a growing buffer would leave copies of the key behind in
+   * the blocks it was moved out of. Nine groups of four, eight dashes. */
+  char *out = g_malloc (RECOVERY_TEXT_CHARS + 1);
+  gsize used = 0;
 
   /* 160 bits are exactly 32 base32 digits: five bytes make eight digits. */
   for (int block = 0; block < 4; block++)
@@ -773,11 +782,13 @@ cfd_recovery_key_format (const guint8 raw[CFD_RECOVERY_KEY_BYTES])
   for (int i = 0; i < RECOVERY_DATA_CHARS + RECOVERY_CHECK_CHARS; i++)
     {
       if (i > 0 && i % 4 == 0)
-        g_string_append_c (out, '-');
-      g_string_append_c (out, chars[i]);
+        out[used++] = '-';
+      out[used++] = chars[i];
     }
+  g_assert (used == RECOVERY_TEXT_CHARS);
+  out[used] = '\0';
   sodium_memzero (chars, sizeof chars);
-  return g_string_free (out, FALSE);
+  return out;
 }
 
 static int

@@ -153,11 +153,8 @@ cfd_vault_create (const char *path,
                    "The owner needs a name of 1 to 256 bytes");
       return NULL;
     }
-  if (passphrase == NULL || *passphrase == '\0')
-    {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "The passphrase must not be empty");
-      return NULL;
-    }
+  if (!cfd_vault_check_new_passphrase (passphrase, owner_name, error))
+    return NULL;
   if (!prepare_folder (path, error))
     return NULL;
 

@@ -113,7 +113,8 @@ gboolean
 cfd_vault_read_db_salt (const char *db_path, guint8 salt[CFD_DB_SALT_BYTES], GError **error);
 
 /* cfd-vault-users.c */
-gboolean cfd_vault_check_new_passphrase (const char *passphrase, GError **error);
+gboolean
+cfd_vault_check_new_passphrase (const char *passphrase, const char *user_name, GError **error);
 /* Wraps the signed-in user's secrets under a new passphrase; *changed says
  * whether the keyring file was replaced, even when an error follows. */
 gboolean cfd_vault_rewrap_user (CfdVault *self,

@@ -25,11 +25,35 @@ remember_failed_unlock (CfdVault *self, const char *user_id_in)
 /* Failed unlocks were kept in the keyring while the database was closed;
  * now they move into the audit log. A crash between the commit and the
  * keyring update would replay them, so ones already logged are skipped. */
+/* The keyring is not signed: an account that can write it can add entries.
+ * Only ids of users the roster vouches for (or, before the roster, the
+ * keyring's own users) and "unknown" are believed, at times not in the
+ * future; the rest are dropped and reported as one vault.tamper. */
+static gboolean
+is_believable_failure (CfdVault *self, const CfdFailedUnlock *failure, gint64 now)
+{
+  if (failure->user_id == NULL || failure->time > now + 10 * 60 * G_USEC_PER_SEC)
+    return FALSE;
+  if (strcmp (failure->user_id, "unknown") == 0)
+    return TRUE;
+  if (self->roster != NULL)
+    return cfd_roster_find (self->roster, failure->user_id) != NULL;
+  for (guint i = 0; i < self->keyring->users->len; i++)
+    {
+      const CfdKeyringUser *user = g_ptr_array_index (self->keyring->users, i);
+
+      if (strcmp (user->id, failure->user_id) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static gboolean
 move_failed_unlocks_into_log (CfdVault *self, GError **error)
 {
   g_autofree char *device = cfd_vault_get_device_id (self);
-  guint moved;
+  gint64 now = g_get_real_time ();
+  guint moved, ignored = 0;
   int fd;
 
   if (self->keyring->failed_unlocks->len == 0)
@@ -39,13 +63,19 @@ move_failed_unlocks_into_log (CfdVault *self, GError **error)
     {
       const CfdFailedUnlock *failure
           = &g_array_index (self->keyring->failed_unlocks, CfdFailedUnlock, i);
-      sqlite3_stmt *stmt = cfd_db_prepare (
+      sqlite3_stmt *stmt;
+      gboolean present;
+
+      if (!is_believable_failure (self, failure, now))
+        {
+          ignored++;
+          continue;
+        }
+      stmt = cfd_db_prepare (
           self->db,
           "SELECT 1 FROM audit_log WHERE time = ? AND actor = ? AND action = 'vault.unlock' "
           "AND outcome = 'failure'",
           error);
-      gboolean present;
-
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, failure->time);
@@ -57,6 +87,10 @@ move_failed_unlocks_into_log (CfdVault *self, GError **error)
                                 cfd_vault_get_id (self), CFD_AUDIT_FAILURE, NULL, device, error))
         return FALSE;
     }
+  if (ignored > 0
+      && !cfd_vault_audit (self, "vault.tamper", "failed-unlocks", cfd_vault_get_id (self),
+                           CFD_AUDIT_FAILURE, NULL, error))
+    return FALSE;
   moved = self->keyring->failed_unlocks->len;
   if (!cfd_db_commit (self->db, error))
     return FALSE;
@@ -399,15 +433,14 @@ cfd_vault_recover_only (CfdVault *self,
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "The vault is already unlocked");
       return FALSE;
     }
-  if (!cfd_vault_check_new_passphrase (new_passphrase, error))
-    return FALSE;
-
   fd = cfd_vault_reload_keyring_locked (self, error);
   if (fd < 0)
     return FALSE;
   cfd_io_unlock (fd);
 
   owner = cfd_keyring_find_owner (self->keyring);
+  if (!cfd_vault_check_new_passphrase (new_passphrase, owner->name, error))
+    return FALSE;
   recovery = cfd_keyring_find_recovery (self->keyring, owner->id);
   if (recovery == NULL)
     {

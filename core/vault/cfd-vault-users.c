@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "cfd-passphrase.h"
 #include "cfd-vault-internal.h"
 
 gboolean
@@ -82,13 +83,28 @@ cfd_vault_audit_passphrase_change (CfdVault *self, const char *action, GError **
   return TRUE;
 }
 
+/* Every new passphrase, for every role and from every front end, meets the
+ * minimum of the scorer behind the create page's meter: each user's entry
+ * wraps the database key, so the weakest passphrase protects the vault. */
 gboolean
-cfd_vault_check_new_passphrase (const char *passphrase, GError **error)
+cfd_vault_check_new_passphrase (const char *passphrase, const char *user_name, GError **error)
 {
+  g_autoptr (CfdPassphraseChecker) checker = NULL;
+  g_autofree char *problem = NULL;
+
   if (passphrase == NULL || *passphrase == '\0')
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
                    "The new passphrase must not be empty");
+      return FALSE;
+    }
+  checker = cfd_passphrase_checker_new (NULL);
+  if (cfd_passphrase_checker_rate (checker, passphrase, user_name, &problem) < 0)
+    {
+      g_set_error (error, CFD_ERROR, CFD_ERROR_WEAK_PASSPHRASE,
+                   "This passphrase is too easy to guess (%s); choose a longer one, such as "
+                   "four or more unrelated words",
+                   problem != NULL ? problem : "below the minimum");
       return FALSE;
     }
   return TRUE;
@@ -105,7 +121,7 @@ cfd_vault_change_passphrase (CfdVault *self,
   CfdKeyringUser *user;
 
   if (cfd_vault_get_db (self, error) == NULL
-      || !cfd_vault_check_new_passphrase (new_passphrase, error))
+      || !cfd_vault_check_new_passphrase (new_passphrase, self->user_name, error))
     return FALSE;
 
   user = cfd_keyring_find_user (self->keyring, self->user_id);
@@ -197,7 +213,7 @@ cfd_vault_add_user (
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "A vault has exactly one owner");
       return NULL;
     }
-  if (!cfd_vault_check_new_passphrase (passphrase, error))
+  if (!cfd_vault_check_new_passphrase (passphrase, name, error))
     return NULL;
 
   fd = cfd_vault_reload_keyring_locked (self, error);

@@ -404,6 +404,25 @@ cfd_vault_forget_unlocked_state (CfdVault *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNLOCKED]);
 }
 
+/* The folder and every file in it are the user's alone (docs/SECURITY.md).
+ * The keyring and the lock are checked again on what open(2) returns. */
+static gboolean
+check_vault_files (CfdVault *self, GError **error)
+{
+  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  if (!cfd_io_check_private_path (self->path, TRUE, TRUE, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (self->db_path, suffixes[i], NULL);
+
+      if (!cfd_io_check_private_path (file, FALSE, FALSE, error))
+        return FALSE;
+    }
+  return cfd_io_check_private_path (self->lock_path, FALSE, FALSE, error);
+}
+
 CfdVault *
 cfd_vault_open (const char *path, GError **error)
 {
@@ -414,6 +433,8 @@ cfd_vault_open (const char *path, GError **error)
       g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "There is no vault in this folder");
       return NULL;
     }
+  if (!check_vault_files (self, error))
+    return NULL;
   self->keyring = cfd_keyring_load (self->keyring_path, error);
   if (self->keyring == NULL)
     return NULL;
@@ -426,7 +447,7 @@ int
 cfd_vault_reload_keyring_locked (CfdVault *self, GError **error)
 {
   CfdKeyring *fresh;
-  int fd = cfd_io_lock_exclusive (self->lock_path, error);
+  int fd = check_vault_files (self, error) ? cfd_io_lock_exclusive (self->lock_path, error) : -1;
 
   if (fd < 0)
     return -1;

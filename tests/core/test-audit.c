@@ -831,7 +831,8 @@ test_csv_export (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      g_autofree char *id = cfd_vault_add_user (vault, names[i], CFD_ROLE_THERAPIST, "pw", &error);
+      g_autofree char *id = cfd_vault_add_user (vault, names[i], CFD_ROLE_THERAPIST,
+                                                "granite pillow orbit 68", &error);
 
       g_assert_no_error (error);
       g_assert_nonnull (id);
@@ -859,7 +860,7 @@ test_csv_export (void)
     {
       g_autoptr (CfdVault) as_user = cfd_vault_open (cfd_vault_get_path (vault), &error);
 
-      g_assert_true (cfd_vault_unlock (as_user, names[i], "pw", &error));
+      g_assert_true (cfd_vault_unlock (as_user, names[i], "granite pillow orbit 68", &error));
       g_assert_no_error (error);
     }
   g_assert_true (cfd_vault_audit_export_csv_file (vault, &(CfdAuditFilter){ .action = "vault.*" },
@@ -1021,13 +1022,14 @@ test_filters_and_paging (void)
   }
 
   /* A therapist sees only what they did, whatever the filter asks. */
-  therapist_id = cfd_vault_add_user (vault, "Theo", CFD_ROLE_THERAPIST, "pw", &error);
+  therapist_id
+      = cfd_vault_add_user (vault, "Theo", CFD_ROLE_THERAPIST, "granite pillow orbit 68", &error);
   g_assert_no_error (error);
   {
     g_autoptr (CfdVault) theo = cfd_vault_open (cfd_vault_get_path (vault), &error);
     g_autoptr (GListModel) all = NULL;
 
-    g_assert_true (cfd_vault_unlock (theo, "Theo", "pw", &error));
+    g_assert_true (cfd_vault_unlock (theo, "Theo", "granite pillow orbit 68", &error));
     all = cfd_vault_audit_list (theo, NULL, 0, 0, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (g_list_model_get_n_items (all), ==, 1);
@@ -1119,14 +1121,15 @@ test_denied_and_failed_access_logged (void)
   g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
   g_autoptr (GError) error = NULL;
   g_autofree char *id = cfd_test_add_patient (vault, "Guarded");
-  g_autofree char *sup = cfd_vault_add_user (vault, "Sue", CFD_ROLE_SUPERVISOR, "pw", &error);
+  g_autofree char *sup
+      = cfd_vault_add_user (vault, "Sue", CFD_ROLE_SUPERVISOR, "granite pillow orbit 68", &error);
   gint64 count = 0;
 
   {
     g_autoptr (CfdVault) sue = cfd_vault_open (cfd_vault_get_path (vault), &error);
     g_autoptr (CfdPatient) p = NULL;
 
-    g_assert_true (cfd_vault_unlock (sue, "Sue", "pw", &error));
+    g_assert_true (cfd_vault_unlock (sue, "Sue", "granite pillow orbit 68", &error));
     p = cfd_vault_get_patient (sue, id, &error);
     g_assert_null (p);
     g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
@@ -1142,7 +1145,7 @@ test_denied_and_failed_access_logged (void)
   g_assert_false (cfd_vault_delete_patient (vault, id, "Not The Name", &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
   g_clear_error (&error);
-  g_assert_false (cfd_vault_change_passphrase (vault, "wrong", "new", &error));
+  g_assert_false (cfd_vault_change_passphrase (vault, "wrong", "granite pillow orbit 68", &error));
   g_clear_error (&error);
 
   {
@@ -1165,6 +1168,49 @@ test_denied_and_failed_access_logged (void)
       vault, &(CfdAuditFilter){ .action = "user.passphrase-change" }, &count, &error));
   g_assert_cmpint (count, ==, 1);
   assert_intact (vault);
+}
+
+/* Every column, not only the actor's name, is neutralised: whoever can
+ * write the database chooses the actor id, the action and the ids too. */
+static void
+test_csv_every_column_neutralised (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  CfdDb *db = cfd_vault_get_db (vault, NULL);
+  g_autofree char *dir = cfd_test_make_dir ();
+  g_autofree char *path = g_build_filename (dir, "audit.csv", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  gboolean crlf_only;
+  gint64 n_rows = 0;
+  GPtrArray *row;
+
+  g_assert_true (cfd_db_begin (db, &error));
+  g_assert_true (cfd_audit_append (db, g_get_real_time (), "=cmd|'/c calc'!A0", "+vault.unlock",
+                                   "-vault", "@SUM(1+1)", CFD_AUDIT_FAILURE, "\tauth", "\rdevice",
+                                   &error));
+  g_assert_true (cfd_db_commit (db, &error));
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (cfd_vault_audit_export_csv_file (vault, NULL, path, &n_rows, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  rows = parse_csv (text, &crlf_only);
+  row = g_ptr_array_index (rows, rows->len - 1);
+  g_assert_cmpstr (g_ptr_array_index (row, 2), ==, "'=cmd|'/c calc'!A0");
+  g_assert_cmpstr (g_ptr_array_index (row, 4), ==, "'+vault.unlock");
+  g_assert_cmpstr (g_ptr_array_index (row, 5), ==, "'-vault");
+  g_assert_cmpstr (g_ptr_array_index (row, 6), ==, "'@SUM(1+1)");
+  g_assert_cmpstr (g_ptr_array_index (row, 8), ==, "'\tauth");
+  g_assert_cmpstr (g_ptr_array_index (row, 9), ==, "'\rdevice");
+  for (guint i = 1; i < rows->len; i++)
+    for (guint j = 0; j < ((GPtrArray *)g_ptr_array_index (rows, i))->len; j++)
+      {
+        const char *field = g_ptr_array_index ((GPtrArray *)g_ptr_array_index (rows, i), j);
+
+        g_assert_null (strchr ("=+@\t\r", field[0] != '\0' ? field[0] : 'x'));
+        g_assert_false (field[0] == '-');
+      }
 }
 
 int
@@ -1198,6 +1244,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/audit/query/filters-paging", test_filters_and_paging);
   g_test_add_func ("/confidant/audit/query/patient-records", test_patient_filter_follows_records);
   g_test_add_func ("/confidant/audit/export/csv", test_csv_export);
+  g_test_add_func ("/confidant/audit/export/csv-formulas", test_csv_every_column_neutralised);
   g_test_add_func ("/confidant/audit/export/csv-async", test_csv_export_async);
   return g_test_run ();
 }

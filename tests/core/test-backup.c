@@ -749,6 +749,85 @@ test_vault_verify_and_ledger (Fixture *f, gconstpointer data)
   g_assert_false (((CfdBackupRecord *)g_ptr_array_index (records, 0))->verified);
 }
 
+/* A header-only file that names this vault and a nearby sequence number,
+ * made as long as its header says (a sparse file: nothing after the header
+ * is written). Headers are not authenticated, so anyone who can write the
+ * medium can make one. */
+static char *
+plant_header_only (const char *folder, const char *genuine_path, guint64 seq, gint64 time)
+{
+  int fd = open (genuine_path, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  g_autoptr (CfdBackupHeader) header = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+  char *path;
+  gsize len;
+  const guint8 *data;
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (fstat (fd, &st), ==, 0);
+  header = cfd_backup_header_read (fd, (guint64)st.st_size, &error);
+  close (fd);
+  g_assert_no_error (error);
+  header->seq = seq;
+  bytes = cfd_backup_header_encode (header);
+  data = g_bytes_get_data (bytes, &len);
+  name = cfd_backup_file_name (header->vault_id, seq, time);
+  path = g_build_filename (folder, name, NULL);
+  cfd_test_write_bytes (path, data, len);
+  g_assert_cmpint (truncate (path, (off_t)cfd_backup_expected_file_size (header)), ==, 0);
+  return path;
+}
+
+/* Pruning counts and removes only backups the media ledger records as
+ * written to this folder and verified: planted files with the next
+ * sequence numbers neither push genuine generations out nor get removed. */
+static void
+test_prune_trusts_the_ledger (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, NULL);
+  g_autofree char *folder = new_folder ();
+  g_autoptr (CfdBackupInfo) first = backup_ok (vault, folder, 2);
+  g_autoptr (CfdBackupInfo) second = backup_ok (vault, folder, 2);
+  g_autoptr (CfdBackupInfo) third = NULL;
+  g_autoptr (GPtrArray) planted = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) list = NULL;
+  g_autoptr (GError) error = NULL;
+  guint listed_planted = 0;
+
+  for (guint i = 1; i <= 3; i++)
+    g_ptr_array_add (planted, plant_header_only (folder, second->path, second->seq + i,
+                                                 G_GINT64_CONSTANT (86400000000) * (1000 + i)));
+  list = cfd_backup_list (folder, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < list->len; i++)
+    if (((CfdBackupInfo *)g_ptr_array_index (list, i))->seq > second->seq)
+      listed_planted++;
+  /* The listing shows them (it reads headers only): the danger is real. */
+  g_assert_cmpuint (listed_planted, ==, 3);
+
+  third = backup_ok (vault, folder, 2);
+  g_assert_cmpuint (third->seq, ==, second->seq + 1);
+  /* Two genuine generations kept: the newest two. */
+  g_assert_false (g_file_test (first->path, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (second->path, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (third->path, G_FILE_TEST_EXISTS));
+  for (guint i = 0; i < planted->len; i++)
+    g_assert_true (g_file_test (g_ptr_array_index (planted, i), G_FILE_TEST_EXISTS));
+
+  /* And once more: still the two newest genuine ones. */
+  {
+    g_autoptr (CfdBackupInfo) fourth = backup_ok (vault, folder, 2);
+
+    g_assert_false (g_file_test (second->path, G_FILE_TEST_EXISTS));
+    g_assert_true (g_file_test (third->path, G_FILE_TEST_EXISTS));
+    g_assert_true (g_file_test (fourth->path, G_FILE_TEST_EXISTS));
+  }
+}
+
 static void
 test_generations (void)
 {
@@ -1216,12 +1295,12 @@ test_supervisor_denied (void)
   g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, NULL);
   g_autofree char *folder = new_folder ();
   g_autoptr (GError) error = NULL;
-  g_autofree char *id
-      = cfd_vault_add_user (vault, "Sam Supervisor", CFD_ROLE_SUPERVISOR, "sup pass", &error);
+  g_autofree char *id = cfd_vault_add_user (vault, "Sam Supervisor", CFD_ROLE_SUPERVISOR,
+                                            "compass thistle marble 47", &error);
 
   g_assert_no_error (error);
   cfd_vault_lock (vault);
-  g_assert_true (cfd_vault_unlock (vault, "Sam Supervisor", "sup pass", &error));
+  g_assert_true (cfd_vault_unlock (vault, "Sam Supervisor", "compass thistle marble 47", &error));
   g_assert_null (cfd_vault_backup (vault, folder, 2, NULL, NULL, NULL, &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
   g_assert_cmpuint (count_files (folder, ""), ==, 0);
@@ -1446,6 +1525,7 @@ main (int argc, char **argv)
   ADD_F ("restore/refuses-existing", test_restore_refuses_existing);
   ADD_F ("verify/ledger", test_vault_verify_and_ledger);
   g_test_add_func ("/confidant/backup/generations", test_generations);
+  g_test_add_func ("/confidant/backup/generations/ledger-only", test_prune_trusts_the_ledger);
   g_test_add_func ("/confidant/backup/fault/every-io-call", test_fault_at_every_io_call);
   g_test_add_func ("/confidant/backup/fault/with-database-io", test_fault_with_database_io);
   g_test_add_func ("/confidant/backup/fault/medium-removed", test_medium_removed);

@@ -189,7 +189,8 @@ test_discard (void)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
-  g_autofree char *theo = cfd_vault_add_user (vault, "Theo", CFD_ROLE_THERAPIST, "theo", &error);
+  g_autofree char *theo
+      = cfd_vault_add_user (vault, "Theo", CFD_ROLE_THERAPIST, "lantern meadow quietly 31", &error);
   g_autofree char *patient = cfd_test_add_patient (vault, "Discard Patient");
   g_autoptr (GVariant) typed = half_typed_dosing ();
   g_autofree char *draft = NULL;
@@ -211,7 +212,7 @@ test_discard (void)
 
   /* Only the author: Theo, who reads the patient, may not. */
   cfd_vault_lock (vault);
-  g_assert_true (cfd_vault_unlock (vault, "Theo", "theo", &error));
+  g_assert_true (cfd_vault_unlock (vault, "Theo", "lantern meadow quietly 31", &error));
   g_assert_false (cfd_vault_discard_draft (vault, draft, &error));
   g_assert_true (error != NULL);
   g_clear_error (&error);
@@ -265,7 +266,8 @@ test_recovery_file (void)
   g_autofree char *path = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, NULL);
-  g_autofree char *theo = cfd_vault_add_user (vault, "Theo", CFD_ROLE_THERAPIST, "theo", &error);
+  g_autofree char *theo
+      = cfd_vault_add_user (vault, "Theo", CFD_ROLE_THERAPIST, "lantern meadow quietly 31", &error);
   g_autofree char *patient = cfd_test_add_patient (vault, "Recovery Patient");
   g_autoptr (GVariant) typed = half_typed_dosing ();
   g_autofree char *id = NULL;
@@ -291,7 +293,7 @@ test_recovery_file (void)
    * of it under his name does not open. */
   reopened = cfd_vault_open (path, &error);
   g_assert_no_error (error);
-  g_assert_true (cfd_vault_unlock (reopened, "Theo", "theo", &error));
+  g_assert_true (cfd_vault_unlock (reopened, "Theo", "lantern meadow quietly 31", &error));
   g_assert_null (cfd_vault_open_draft_recovery (reopened, &error));
   g_assert_no_error (error);
   theo_file = g_strconcat (path, "/" CFD_DRAFT_RECOVERY_PREFIX, theo, NULL);

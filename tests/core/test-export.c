@@ -366,12 +366,12 @@ test_therapist_without_access (Fixture *f, gconstpointer data)
 {
   g_autofree char *pdf = g_build_filename (f->dir, "theo.pdf", NULL);
   g_autoptr (GError) error = NULL;
-  g_autofree char *theo
-      = cfd_vault_add_user (f->vault, "Theo", CFD_ROLE_THERAPIST, "theo's passphrase", &error);
+  g_autofree char *theo = cfd_vault_add_user (f->vault, "Theo", CFD_ROLE_THERAPIST,
+                                              "lantern meadow quietly 31", &error);
 
   g_assert_no_error (error);
   cfd_vault_lock (f->vault);
-  g_assert_true (cfd_vault_unlock (f->vault, "Theo", "theo's passphrase", &error));
+  g_assert_true (cfd_vault_unlock (f->vault, "Theo", "lantern meadow quietly 31", &error));
   g_assert_false (cfd_vault_export_patient_pdf (f->vault, f->patient, FALSE, pdf, NULL, &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
   g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));

@@ -140,6 +140,55 @@ test_resealed_garbage_is_damage (void)
   g_rand_free (rand);
 }
 
+/* A keyring asking for more Argon2id than Confidant ever writes (64 passes
+ * of 4 GiB would hold an unlock for many minutes) is refused as damaged
+ * when read, before any key derivation; the ceiling's edge still opens. */
+static void
+test_kdf_ceiling (void)
+{
+  g_autoptr (GBytes) bytes = sample_keyring_bytes ();
+  const struct
+  {
+    guint64 opslimit, memlimit;
+    gboolean accepted;
+  } cases[] = {
+    { 64, G_GUINT64_CONSTANT (4) << 30, FALSE },
+    { 17, G_GUINT64_CONSTANT (256) << 20, FALSE },
+    { 2, (G_GUINT64_CONSTANT (1) << 30) + 1024, FALSE },
+    { 16, G_GUINT64_CONSTANT (512) << 20, FALSE },
+    { 16, G_GUINT64_CONSTANT (256) << 20, TRUE },
+    { 4, G_GUINT64_CONSTANT (1) << 30, TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (CfdKeyring) keyring = NULL;
+      g_autoptr (CfdKeyring) again = NULL;
+      g_autoptr (GBytes) changed = NULL;
+      CfdKeyringUser *user;
+      gsize len;
+      const guint8 *data = g_bytes_get_data (bytes, &len);
+
+      keyring = cfd_keyring_parse (data, len, &error);
+      g_assert_no_error (error);
+      user = g_ptr_array_index (keyring->users, 1);
+      user->kdf.opslimit = cases[i].opslimit;
+      user->kdf.memlimit = cases[i].memlimit;
+      changed = cfd_keyring_serialize (keyring);
+      data = g_bytes_get_data (changed, &len);
+      again = cfd_keyring_parse (data, len, &error);
+      if (cases[i].accepted)
+        {
+          g_assert_no_error (error);
+          continue;
+        }
+      g_assert_null (again);
+      g_assert_error (error, CFD_ERROR, CFD_ERROR_DAMAGED_KEYRING);
+      g_assert_nonnull (strstr (error->message, "ceiling"));
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -149,5 +198,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/keyring/truncation", test_truncation_and_trailing_data);
   g_test_add_func ("/confidant/keyring/newer-version", test_newer_version_refused);
   g_test_add_func ("/confidant/keyring/resealed-garbage", test_resealed_garbage_is_damage);
+  g_test_add_func ("/confidant/keyring/kdf-ceiling", test_kdf_ceiling);
   return g_test_run ();
 }

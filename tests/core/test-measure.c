@@ -243,11 +243,12 @@ test_not_permitted (void)
   g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
   g_autofree char *patient = cfd_test_add_patient (vault, "Not Theirs");
   g_autoptr (GError) error = NULL;
-  g_autofree char *theo = cfd_vault_add_user (vault, "Theo", CFD_ROLE_THERAPIST, "theo", &error);
+  g_autofree char *theo
+      = cfd_vault_add_user (vault, "Theo", CFD_ROLE_THERAPIST, "lantern meadow quietly 31", &error);
   guint8 items[7] = { 0 };
 
   cfd_vault_lock (vault);
-  g_assert_true (cfd_vault_unlock (vault, "Theo", "theo", &error));
+  g_assert_true (cfd_vault_unlock (vault, "Theo", "lantern meadow quietly 31", &error));
   g_assert_null (
       cfd_vault_add_measure (vault, patient, CFD_INSTRUMENT_GAD7, OCCURRED, items, 7, &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);

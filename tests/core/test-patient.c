@@ -177,7 +177,8 @@ test_forged_grant_rejected (void)
   g_autofree char *sql = NULL;
   g_autoptr (CfdPatient) patient = NULL;
 
-  supervisor = cfd_vault_add_user (vault, "Sam", CFD_ROLE_SUPERVISOR, "sam", &error);
+  supervisor
+      = cfd_vault_add_user (vault, "Sam", CFD_ROLE_SUPERVISOR, "compass thistle marble 47", &error);
   g_assert_no_error (error);
 
   /* Someone with the database key copies the owner's grant row to the
@@ -188,7 +189,7 @@ test_forged_grant_rejected (void)
                          supervisor, id);
   exec_sql (vault, sql);
   cfd_vault_lock (vault);
-  g_assert_true (cfd_vault_unlock (vault, "Sam", "sam", &error));
+  g_assert_true (cfd_vault_unlock (vault, "Sam", "compass thistle marble 47", &error));
   patient = cfd_vault_get_patient (vault, id, &error);
   g_assert_null (patient);
   g_assert_error (error, CFD_ERROR, CFD_ERROR_TAMPERED);
@@ -203,7 +204,7 @@ test_forged_grant_rejected (void)
                          supervisor, supervisor);
   exec_sql (vault, sql);
   cfd_vault_lock (vault);
-  g_assert_true (cfd_vault_unlock (vault, "Sam", "sam", &error));
+  g_assert_true (cfd_vault_unlock (vault, "Sam", "compass thistle marble 47", &error));
   patient = cfd_vault_get_patient (vault, id, &error);
   g_assert_null (patient);
   g_assert_error (error, CFD_ERROR, CFD_ERROR_TAMPERED);
@@ -220,9 +221,10 @@ test_supervisor_sees_nothing (void)
   g_autoptr (GListModel) list = NULL;
   g_autoptr (CfdPatient) patient = NULL;
 
-  supervisor = cfd_vault_add_user (vault, "Sam", CFD_ROLE_SUPERVISOR, "sam", &error);
+  supervisor
+      = cfd_vault_add_user (vault, "Sam", CFD_ROLE_SUPERVISOR, "compass thistle marble 47", &error);
   cfd_vault_lock (vault);
-  g_assert_true (cfd_vault_unlock (vault, "Sam", "sam", &error));
+  g_assert_true (cfd_vault_unlock (vault, "Sam", "compass thistle marble 47", &error));
   list = cfd_vault_list_patients (vault, TRUE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, 0);
@@ -298,11 +300,11 @@ test_delete_owner_only (void)
   g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
   g_autoptr (GError) error = NULL;
   g_autofree char *therapist
-      = cfd_vault_add_user (vault, "Theo", CFD_ROLE_THERAPIST, "theo", &error);
+      = cfd_vault_add_user (vault, "Theo", CFD_ROLE_THERAPIST, "lantern meadow quietly 31", &error);
   g_autofree char *id = NULL;
 
   cfd_vault_lock (vault);
-  g_assert_true (cfd_vault_unlock (vault, "Theo", "theo", &error));
+  g_assert_true (cfd_vault_unlock (vault, "Theo", "lantern meadow quietly 31", &error));
   id = cfd_test_add_patient (vault, "Theo's Patient");
   g_assert_false (cfd_vault_delete_patient (vault, id, "Theo's Patient", &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);

@@ -784,8 +784,10 @@ test_addendum_draft_permissions (void)
 {
   g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
   g_autoptr (GError) error = NULL;
-  g_autofree char *theo = cfd_vault_add_user (vault, "Theo", CFD_ROLE_THERAPIST, "theo", &error);
-  g_autofree char *sam = cfd_vault_add_user (vault, "Sam", CFD_ROLE_SUPERVISOR, "sam", &error);
+  g_autofree char *theo
+      = cfd_vault_add_user (vault, "Theo", CFD_ROLE_THERAPIST, "lantern meadow quietly 31", &error);
+  g_autofree char *sam
+      = cfd_vault_add_user (vault, "Sam", CFD_ROLE_SUPERVISOR, "compass thistle marble 47", &error);
   g_autoptr (GVariant) content = addendum_content ("late-entry", "Owner's late entry.");
   g_autoptr (GVariant) other = addendum_content ("late-entry", "Theo's words.");
   g_autofree char *patient = NULL;
@@ -797,7 +799,7 @@ test_addendum_draft_permissions (void)
 
   g_assert_no_error (error);
   cfd_vault_lock (vault);
-  g_assert_true (cfd_vault_unlock (vault, "Theo", "theo", &error));
+  g_assert_true (cfd_vault_unlock (vault, "Theo", "lantern meadow quietly 31", &error));
   patient = cfd_test_add_patient (vault, "Theo's Patient");
   parent = create_signed (vault, patient, CFD_RECORD_PROGRESS, "theo's note");
 
@@ -812,7 +814,7 @@ test_addendum_draft_permissions (void)
 
   /* Theo sees it with his record but cannot change or sign it. */
   cfd_vault_lock (vault);
-  g_assert_true (cfd_vault_unlock (vault, "Theo", "theo", &error));
+  g_assert_true (cfd_vault_unlock (vault, "Theo", "lantern meadow quietly 31", &error));
   g_assert_false (cfd_vault_save_draft (vault, addendum, occurred, other, &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
   g_clear_error (&error);
@@ -833,7 +835,7 @@ test_addendum_draft_permissions (void)
 
   /* A supervisor writes no addendum, draft or signed. */
   cfd_vault_lock (vault);
-  g_assert_true (cfd_vault_unlock (vault, "Sam", "sam", &error));
+  g_assert_true (cfd_vault_unlock (vault, "Sam", "compass thistle marble 47", &error));
   g_assert_null (cfd_vault_create_addendum_draft (vault, parent, content, &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
   g_clear_error (&error);
@@ -962,13 +964,15 @@ test_permissions (void)
   g_autofree char *draft = create (vault, patient, CFD_RECORD_PROGRESS, "owner's draft");
   g_autoptr (GVariant) content = content_for (CFD_RECORD_PROGRESS, "theo's words");
   g_autoptr (GError) error = NULL;
-  g_autofree char *theo = cfd_vault_add_user (vault, "Theo", CFD_ROLE_THERAPIST, "theo", &error);
-  g_autofree char *sam = cfd_vault_add_user (vault, "Sam", CFD_ROLE_SUPERVISOR, "sam", &error);
+  g_autofree char *theo
+      = cfd_vault_add_user (vault, "Theo", CFD_ROLE_THERAPIST, "lantern meadow quietly 31", &error);
+  g_autofree char *sam
+      = cfd_vault_add_user (vault, "Sam", CFD_ROLE_SUPERVISOR, "compass thistle marble 47", &error);
   g_autofree char *theo_patient = NULL;
   g_autofree char *theo_note = NULL;
 
   cfd_vault_lock (vault);
-  g_assert_true (cfd_vault_unlock (vault, "Theo", "theo", &error));
+  g_assert_true (cfd_vault_unlock (vault, "Theo", "lantern meadow quietly 31", &error));
   g_assert_null (cfd_vault_get_record (vault, draft, &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
   g_clear_error (&error);
@@ -993,7 +997,7 @@ test_permissions (void)
   g_clear_error (&error);
 
   cfd_vault_lock (vault);
-  g_assert_true (cfd_vault_unlock (vault, "Sam", "sam", &error));
+  g_assert_true (cfd_vault_unlock (vault, "Sam", "compass thistle marble 47", &error));
   g_assert_null (
       cfd_vault_create_record (vault, patient, CFD_RECORD_PROGRESS, OCCURRED, content, &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);

@@ -66,18 +66,20 @@ test_permitted_only (void)
 {
   g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
   g_autoptr (GError) error = NULL;
-  g_autofree char *theo = cfd_vault_add_user (vault, "Theo", CFD_ROLE_THERAPIST, "theo", &error);
-  g_autofree char *tess = cfd_vault_add_user (vault, "Tess", CFD_ROLE_THERAPIST, "tess", &error);
+  g_autofree char *theo
+      = cfd_vault_add_user (vault, "Theo", CFD_ROLE_THERAPIST, "lantern meadow quietly 31", &error);
+  g_autofree char *tess
+      = cfd_vault_add_user (vault, "Tess", CFD_ROLE_THERAPIST, "harbour violet sketch 52", &error);
   g_autofree char *owner_patient = cfd_test_add_patient (vault, "Owner Patient");
   g_autofree char *owner_note = add_note (vault, owner_patient, "A lighthouse on the shore.");
   g_autofree char *theo_patient = NULL, *theo_note = NULL;
   g_autofree char *tess_patient = NULL, *tess_note = NULL;
   g_autoptr (GListModel) hits = NULL;
 
-  relock (vault, "Theo", "theo");
+  relock (vault, "Theo", "lantern meadow quietly 31");
   theo_patient = cfd_test_add_patient (vault, "Theo Patient");
   theo_note = add_note (vault, theo_patient, "Dreamt of the LIGHTHOUSE keeper.");
-  relock (vault, "Tess", "tess");
+  relock (vault, "Tess", "harbour violet sketch 52");
   tess_patient = cfd_test_add_patient (vault, "Tess Patient");
   tess_note = add_note (vault, tess_patient, "Lighthouses, again and again.");
 
@@ -86,7 +88,7 @@ test_permitted_only (void)
   g_assert_true (hits_contain (hits, tess_note));
   g_clear_object (&hits);
 
-  relock (vault, "Theo", "theo");
+  relock (vault, "Theo", "lantern meadow quietly 31");
   hits = search_ok (vault, "lighthouse");
   g_assert_cmpuint (g_list_model_get_n_items (hits), ==, 1);
   g_assert_true (hits_contain (hits, theo_note));

@@ -11,7 +11,7 @@
 #include "cfd-test-util.h"
 
 #define THERAPIST_NAME       "Tess Therapist"
-#define THERAPIST_PASSPHRASE "tess's passphrase for the pin tests"
+#define THERAPIST_PASSPHRASE "therapist passphrase for the pin tests"
 
 static char *
 keyring_path (const char *vault_path)

@@ -2,10 +2,16 @@
 #include "config.h"
 
 #include <string.h>
+#include <stdio.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
+#include "cfd-passphrase.h"
+#include "cfd-search.h"
+#include "cfd-vault-private.h"
 #include "cfd-test-util.h"
 
 static char *
@@ -45,7 +51,7 @@ test_create_refuses_existing (void)
   g_autoptr (GError) error = NULL;
   g_autofree char *recovery = NULL;
 
-  again = cfd_vault_create (path, "Someone", "pass", &recovery, &error);
+  again = cfd_vault_create (path, "Someone", "bramble ferry quiet 26", &recovery, &error);
   g_assert_null (again);
   g_assert_error (error, CFD_ERROR, CFD_ERROR_EXISTS);
   g_assert_true (cfd_vault_is_unlocked (vault));
@@ -192,19 +198,93 @@ test_change_passphrase (void)
   g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
   g_autoptr (GError) error = NULL;
 
-  g_assert_false (cfd_vault_change_passphrase (vault, "wrong", "next", &error));
+  g_assert_false (cfd_vault_change_passphrase (vault, "wrong", "bramble ferry quiet 26", &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_WRONG_PASSPHRASE);
   g_clear_error (&error);
   g_assert_false (cfd_vault_change_passphrase (vault, CFD_TEST_PASSPHRASE, "", &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
   g_clear_error (&error);
 
-  g_assert_true (cfd_vault_change_passphrase (vault, CFD_TEST_PASSPHRASE, "next", &error));
+  g_assert_true (
+      cfd_vault_change_passphrase (vault, CFD_TEST_PASSPHRASE, "bramble ferry quiet 26", &error));
   g_assert_no_error (error);
   cfd_vault_lock (vault);
   g_assert_false (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
   g_clear_error (&error);
-  g_assert_true (cfd_vault_unlock (vault, NULL, "next", &error));
+  g_assert_true (cfd_vault_unlock (vault, NULL, "bramble ferry quiet 26", &error));
+}
+
+/* Every path that sets a passphrase refuses a trivially guessable one and
+ * says why, with the system's word list and with Confidant's estimate. */
+static void
+assert_weak (GError *error)
+{
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_WEAK_PASSPHRASE);
+  g_assert_nonnull (strstr (error->message, "too easy to guess ("));
+}
+
+static void
+check_passphrase_policy (const char *dictionary)
+{
+  const char *weak[] = { "a", "password", "12345678", "Dr Ada Owner 2024", "aaaaaaaaaaaa" };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = cfd_test_make_dir ();
+  g_autofree char *path = g_build_filename (dir, "vault", NULL);
+  g_autofree char *recovery = NULL;
+  g_autoptr (CfdVault) vault = NULL;
+  g_autoptr (GPtrArray) users = NULL;
+
+  cfd_passphrase_set_dictionary_for_testing (dictionary);
+  for (guint i = 0; i < G_N_ELEMENTS (weak); i++)
+    {
+      g_assert_null (cfd_vault_create (path, "Dr Ada Owner", weak[i], &recovery, &error));
+      assert_weak (error);
+      /* The message never repeats the passphrase ("a" and "password" are
+       * in any English sentence). */
+      if (i >= 2)
+        g_assert_null (strstr (error->message, weak[i]));
+      g_clear_error (&error);
+      g_assert_false (cfd_vault_exists (path));
+    }
+
+  vault = cfd_vault_create (path, "Dr Ada Owner", CFD_TEST_PASSPHRASE, &recovery, &error);
+  g_assert_no_error (error);
+  g_assert_null (cfd_vault_add_user (vault, "Theodora", CFD_ROLE_THERAPIST, "a", &error));
+  assert_weak (error);
+  g_clear_error (&error);
+  g_assert_null (cfd_vault_add_user (vault, "Theodora", CFD_ROLE_THERAPIST, "theodora", &error));
+  assert_weak (error);
+  g_clear_error (&error);
+  g_assert_null (
+      cfd_vault_add_user (vault, "Theodora", CFD_ROLE_SUPERVISOR, "Theodora Theodora 1", &error));
+  assert_weak (error);
+  g_clear_error (&error);
+  g_assert_false (cfd_vault_change_passphrase (vault, CFD_TEST_PASSPHRASE, "a", &error));
+  assert_weak (error);
+  g_clear_error (&error);
+
+  cfd_vault_lock (vault);
+  g_assert_false (cfd_vault_recover (vault, recovery, "password", &error));
+  assert_weak (error);
+  g_clear_error (&error);
+  /* Nothing changed: the old passphrase still opens, and only the owner. */
+  g_assert_true (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  users = cfd_vault_list_users (vault);
+  g_assert_cmpuint (users->len, ==, 1);
+  cfd_passphrase_set_dictionary_for_testing (NULL);
+}
+
+static void
+test_passphrase_policy (void)
+{
+  check_passphrase_policy (NULL);
+}
+
+static void
+test_passphrase_policy_without_word_list (void)
+{
+  check_passphrase_policy ("/nonexistent/confidant-test/cracklib_dict");
 }
 
 static void
@@ -220,7 +300,8 @@ test_add_user (void)
                            &error);
   g_assert_no_error (error);
   g_assert_nonnull (id);
-  g_assert_null (cfd_vault_add_user (vault, "Sam Supervisor", CFD_ROLE_SUPERVISOR, "x", &error));
+  g_assert_null (cfd_vault_add_user (vault, "Sam Supervisor", CFD_ROLE_SUPERVISOR,
+                                     "saffron kettle drift 19", &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_EXISTS);
   g_clear_error (&error);
   users = cfd_vault_list_users (vault);
@@ -232,7 +313,7 @@ test_add_user (void)
   g_assert_cmpint (cfd_vault_get_user_role (vault), ==, CFD_ROLE_SUPERVISOR);
 
   /* Only the owner adds users. */
-  nested = cfd_vault_add_user (vault, "Eve", CFD_ROLE_THERAPIST, "eve", &error);
+  nested = cfd_vault_add_user (vault, "Eve", CFD_ROLE_THERAPIST, "saffron kettle drift 19", &error);
   g_assert_null (nested);
   g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
 }
@@ -449,6 +530,191 @@ test_lock_waits_for_jobs (void)
   g_assert_error (error, CFD_ERROR, CFD_ERROR_LOCKED);
 }
 
+/* A vault folder others can write, or a file in it that is a symlink or
+ * someone else's, is refused with the fix in the message, and nothing is
+ * created or changed through a planted link. */
+static void
+test_folder_checks (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, NULL);
+  g_autoptr (CfdVault) reopened = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *lock = file_in (path, "keyring.lock");
+  g_autofree char *keyring = file_in (path, CFD_VAULT_KEYRING_NAME);
+  g_autofree char *db = file_in (path, CFD_VAULT_DATABASE_NAME);
+  g_autofree char *outside = cfd_test_make_dir ();
+  g_autofree char *target = file_in (outside, "victim");
+  g_autofree char *moved = file_in (path, "vault.db.real");
+
+  cfd_vault_lock (vault);
+
+  g_assert_cmpint (g_chmod (path, 0777), ==, 0);
+  reopened = cfd_vault_open (path, &error);
+  g_assert_null (reopened);
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
+  g_assert_nonnull (strstr (error->message, "chmod 700"));
+  g_clear_error (&error);
+  g_assert_false (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
+  g_clear_error (&error);
+  g_assert_cmpint (g_chmod (path, 0700), ==, 0);
+
+  g_assert_cmpint (g_chmod (keyring, 0666), ==, 0);
+  g_assert_null (cfd_vault_open (path, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
+  g_assert_nonnull (strstr (error->message, "chmod 600"));
+  g_clear_error (&error);
+  g_assert_cmpint (g_chmod (keyring, 0600), ==, 0);
+
+  /* The lock, planted as a symlink: opening it must not create the target. */
+  g_unlink (lock);
+  g_assert_cmpint (symlink (target, lock), ==, 0);
+  g_assert_false (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
+  g_assert_nonnull (strstr (error->message, "symlink"));
+  g_clear_error (&error);
+  g_assert_false (g_file_test (target, G_FILE_TEST_EXISTS));
+  g_unlink (lock);
+
+  /* The database moved aside and linked back. */
+  g_assert_cmpint (g_rename (db, moved), ==, 0);
+  g_assert_cmpint (symlink (moved, db), ==, 0);
+  g_assert_null (cfd_vault_open (path, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
+  g_clear_error (&error);
+  g_unlink (db);
+  g_assert_cmpint (g_rename (moved, db), ==, 0);
+
+  g_assert_true (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+}
+
+/* Failed unlocks planted in the (unsigned) keyring by whoever can write it:
+ * ids the roster does not know, or times in the future, are not believed;
+ * they are dropped and reported once as vault.tamper. */
+static void
+test_forged_failed_unlocks (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, NULL);
+  g_autofree char *keyring_path = file_in (path, CFD_VAULT_KEYRING_NAME);
+  g_autoptr (CfdKeyring) keyring = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *owner = g_strdup (cfd_vault_get_user_id (vault));
+  gint64 now = g_get_real_time ();
+
+  cfd_vault_lock (vault);
+  g_assert_false (cfd_vault_unlock (vault, NULL, "not the passphrase", &error));
+  g_clear_error (&error);
+  keyring = cfd_keyring_load (keyring_path, &error);
+  g_assert_no_error (error);
+  cfd_keyring_add_failed_unlock (keyring, "0123456789abcdef0123456789abcdef", now - 100);
+  cfd_keyring_add_failed_unlock (keyring, "Dr Blame Someone", now - 50);
+  cfd_keyring_add_failed_unlock (keyring, owner, now + G_GINT64_CONSTANT (86400000000) * 365);
+  cfd_keyring_add_failed_unlock (keyring, "unknown", now - 10);
+  g_assert_true (cfd_keyring_save (keyring, keyring_path, &error));
+
+  g_assert_true (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  /* The real failure and the "unknown" one, nothing else. */
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM audit_log WHERE action = "
+                                               "'vault.unlock' AND outcome = 'failure'"),
+                   ==, 2);
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM audit_log WHERE action = "
+                                               "'vault.unlock' AND outcome = 'failure' AND "
+                                               "actor NOT IN ('unknown', (SELECT id FROM users "
+                                               "WHERE role = 'owner'))"),
+                   ==, 0);
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM audit_log WHERE action = "
+                                               "'vault.tamper' AND object_kind = "
+                                               "'failed-unlocks'"),
+                   ==, 1);
+  g_clear_pointer (&keyring, cfd_keyring_free);
+  keyring = cfd_keyring_load (keyring_path, &error);
+  g_assert_cmpuint (keyring->failed_unlocks->len, ==, 0);
+}
+
+/* The VmFlags of the mapping that holds address, from /proc/self/smaps. */
+static char *
+mapping_flags (gconstpointer address)
+{
+  g_autofree char *smaps = NULL;
+  g_auto (GStrv) lines = NULL;
+  gboolean inside = FALSE;
+
+  g_assert_true (g_file_get_contents ("/proc/self/smaps", &smaps, NULL, NULL));
+  lines = g_strsplit (smaps, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      guint64 start, end;
+
+      if (sscanf (lines[i], "%" G_GINT64_MODIFIER "x-%" G_GINT64_MODIFIER "x ", &start, &end) == 2
+          && strchr (lines[i], ' ') == lines[i] + strcspn (lines[i], " "))
+        inside = (guint64)(guintptr)address >= start && (guint64)(guintptr)address < end;
+      else if (inside && g_str_has_prefix (lines[i], "VmFlags:"))
+        return g_strconcat (lines[i] + strlen ("VmFlags:"), " ", NULL);
+    }
+  return NULL;
+}
+
+static guint64
+vm_locked_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, "VmLck:");
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + strlen ("VmLck:"), NULL, 10);
+}
+
+/* After an unlock the keys are in locked memory (VmLck counts them) that a
+ * core dump leaves out (MADV_DONTDUMP, "dd"), and locking frees it. */
+static void
+test_keys_in_locked_memory (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *flags = NULL;
+  struct rlimit limit;
+
+  g_assert_cmpint (getrlimit (RLIMIT_MEMLOCK, &limit), ==, 0);
+  if (limit.rlim_cur < 64 * 1024)
+    {
+      g_test_skip ("RLIMIT_MEMLOCK is too small here to lock any key");
+      return;
+    }
+  cfd_vault_lock (vault);
+  g_assert_true (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+
+  g_test_message ("VmLck after unlock: %" G_GUINT64_FORMAT " KiB", vm_locked_kib ());
+  g_assert_cmpuint (vm_locked_kib (), >, 0);
+  flags = mapping_flags (cfd_vault_get_db_key (vault));
+  g_assert_nonnull (flags);
+  g_assert_nonnull (strstr (flags, " lo "));
+  g_assert_nonnull (strstr (flags, " dd "));
+  g_clear_pointer (&flags, g_free);
+  flags = mapping_flags (cfd_vault_get_sign_secret_key (vault));
+  g_assert_nonnull (strstr (flags, " lo "));
+  g_assert_nonnull (strstr (flags, " dd "));
+
+  /* The search index (at least 64 KiB of decrypted text) does not use up
+   * the locked memory the keys need: it is left out of VmLck. */
+  {
+    guint64 before = vm_locked_kib ();
+    g_autoptr (GListModel) hits = cfd_vault_search (vault, "anything", &error);
+
+    g_assert_no_error (error);
+    g_test_message ("VmLck after building the search index: %" G_GUINT64_FORMAT " KiB",
+                    vm_locked_kib ());
+    g_assert_cmpuint (vm_locked_kib (), <, before + 64);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -464,6 +730,12 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/vault/recovery", test_recovery);
   g_test_add_func ("/confidant/vault/passphrase-change", test_change_passphrase);
   g_test_add_func ("/confidant/vault/users/add", test_add_user);
+  g_test_add_func ("/confidant/vault/folder-checks", test_folder_checks);
+  g_test_add_func ("/confidant/vault/memory/keys-locked", test_keys_in_locked_memory);
+  g_test_add_func ("/confidant/vault/forged-failed-unlocks", test_forged_failed_unlocks);
+  g_test_add_func ("/confidant/vault/passphrase-policy", test_passphrase_policy);
+  g_test_add_func ("/confidant/vault/passphrase-policy/estimate",
+                   test_passphrase_policy_without_word_list);
   g_test_add_func ("/confidant/vault/lock/forgets-everything", test_lock_forgets_everything);
   g_test_add_func ("/confidant/vault/lock/waits-for-jobs", test_lock_waits_for_jobs);
   g_test_add_func ("/confidant/vault/damage/database", test_damaged_database);

@@ -109,6 +109,17 @@ test_round_trip (void)
   /* The same file again is refused, and the list stays as it was. */
   g_assert_false (cfd_supervision_window_import_capsule (window, file));
   g_assert_cmpuint (cfd_supervision_window_get_n_capsules (window), ==, 1);
+  /* The import offered to delete the file, which outlives the expiry. */
+  {
+    AdwMessageDialog *offer = cfd_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+
+    g_assert_nonnull (offer);
+    g_assert_cmpstr (adw_message_dialog_get_heading (offer), ==, "Delete the Capsule File?");
+    g_assert_true (g_file_test (file, G_FILE_TEST_IS_REGULAR));
+    adw_message_dialog_response (offer, "delete");
+    g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
+    g_assert_cmpuint (cfd_supervision_window_get_n_capsules (window), ==, 1);
+  }
 
   capsules = cfd_vault_list_capsules (supervisor, &error);
   capsule = g_list_model_get_item (capsules, 0);

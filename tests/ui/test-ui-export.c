@@ -104,6 +104,22 @@ make_patient (const char *path)
   return patient;
 }
 
+/* What GTK's recent files hold on disk, as another program would read it. */
+static gboolean
+recent_file_mentions (gconstpointer needle)
+{
+  g_autofree char *xbel = g_build_filename (g_get_user_data_dir (), "recently-used.xbel", NULL);
+  g_autofree char *text = NULL;
+
+  return g_file_get_contents (xbel, &text, NULL, NULL) && strstr (text, needle) != NULL;
+}
+
+static gboolean
+recent_file_forgot (gconstpointer needle)
+{
+  return !recent_file_mentions (needle);
+}
+
 static void
 test_export_and_print (void)
 {
@@ -148,10 +164,21 @@ test_export_and_print (void)
   g_assert_cmpuint (seen->len, ==, 0);
   g_clear_pointer (&seen, g_ptr_array_unref);
 
+  /* The file chooser (or the portal's) records a saved file in
+   * recently-used.xbel; after the export it must be gone from there. */
+  {
+    g_autoptr (GFile) file = g_file_new_for_path (pdf);
+    g_autofree char *uri = g_file_get_uri (file);
+
+    g_assert_true (gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri));
+    cfd_test_ui_wait_until (recent_file_mentions, uri, "the chooser's recent-files entry");
+  }
+
   /* The main path: the PDF is written, the toast says so, the log records it. */
   cfd_record_export_pdf (page, cfd_window_get_vault (window), patient, FALSE, pdf);
   cfd_test_ui_wait_until (window_shows, "to “record.pdf”", "the export toast");
   g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
+  cfd_test_ui_wait_until (recent_file_forgot, out_dir, "the export gone from recent files");
   seen = disclosures ();
   g_assert_cmpuint (seen->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (seen, 0), ==, "patient.export success medical-record");

@@ -11,6 +11,7 @@
 #include "cfd-secure-private.h"
 #include "cfd-test-ui.h"
 #include "cfd-test-util.h"
+#include "cfd-unlock-page.h"
 
 #include "cfd-record-editor.h"
 #include "cfd-window.h"
@@ -178,6 +179,49 @@ test_unlock_wrong_then_right (void)
   unlock_with (PASSPHRASE);
   cfd_test_ui_wait_until (page_is, "workspace", "the workspace after unlocking");
   g_assert_true (cfd_vault_is_unlocked (cfd_window_get_vault (window)));
+}
+
+static gboolean
+widget_hidden (gconstpointer widget)
+{
+  return !gtk_widget_get_visible (GTK_WIDGET ((gpointer)widget));
+}
+
+static gboolean
+spinner_stopped (gconstpointer unused)
+{
+  return !gtk_widget_get_visible (get_widget ("unlock_page/spinner"));
+}
+
+/* Two typos cost nothing; the third wrong passphrase in a row makes the
+ * page wait before it accepts another try, and says how long. */
+static void
+test_unlock_backoff (void)
+{
+  GtkWidget *wait_label = get_widget ("unlock_page/wait_label");
+
+  g_assert_cmpuint (cfd_unlock_page_retry_delay (1), ==, 0);
+  g_assert_cmpuint (cfd_unlock_page_retry_delay (2), ==, 0);
+  g_assert_cmpuint (cfd_unlock_page_retry_delay (3), ==, 2);
+  g_assert_cmpuint (cfd_unlock_page_retry_delay (4), ==, 4);
+  g_assert_cmpuint (cfd_unlock_page_retry_delay (50), ==, 30);
+
+  activate ("workspace", "win.lock", NULL);
+  for (guint i = 0; i < 3; i++)
+    {
+      unlock_with ("not the passphrase");
+      cfd_test_ui_wait_until (spinner_stopped, NULL, "a wrong passphrase refused");
+      g_assert_cmpint (gtk_widget_get_visible (wait_label), ==, i == 2);
+    }
+  g_assert_nonnull (
+      strstr (gtk_label_get_label (GTK_LABEL (wait_label)), "Try again in 2 seconds"));
+  /* While it waits, the right passphrase is not even tried. */
+  unlock_with (current_passphrase);
+  g_assert_false (gtk_widget_get_visible (get_widget ("unlock_page/spinner")));
+  g_assert_cmpstr (cfd_window_get_page_name (window), ==, "unlock");
+  cfd_test_ui_wait_until (widget_hidden, wait_label, "the wait to end");
+  unlock_with (current_passphrase);
+  cfd_test_ui_wait_until (page_is, "workspace", "the workspace after the wait");
 }
 
 static void
@@ -897,6 +941,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/confidant/ui/window/first-run", test_first_run);
   g_test_add_func ("/confidant/ui/window/unlock-wrong-then-right", test_unlock_wrong_then_right);
+  g_test_add_func ("/confidant/ui/window/unlock-backoff", test_unlock_backoff);
   g_test_add_func ("/confidant/ui/window/recover", test_recover);
   g_test_add_func ("/confidant/ui/window/add-patient", test_add_patient);
   g_test_add_func ("/confidant/ui/window/note-autosave", test_note_autosave);
