@@ -180,7 +180,13 @@ add_reading (CfdRecordForm *self, GtkListBox *list, const char *const cells[N_CE
   gtk_widget_set_margin_end (row_box, 6);
   for (int i = 0; i < N_CELLS; i++)
     {
-      GtkWidget *entry = entry_new (self, placeholders[i], i == 0 ? 6 : 5, labels[i]);
+      /* Narrow enough for a reading to fit a 360 px window: HH:MM, three
+       * digits, and SpO₂'s four-character placeholder. */
+      GtkWidget *entry = entry_new (self, placeholders[i],
+                                    i == 0             ? 5
+                                    : i == N_CELLS - 1 ? 4
+                                                       : 3,
+                                    labels[i]);
 
       self->loading++;
       gtk_editable_set_text (GTK_EDITABLE (entry), cells != NULL ? cells[i] : "");

@@ -152,6 +152,7 @@ test_bp_190_120_spo2_88 (void)
   GVariantBuilder vitals;
   g_autoptr (GVariant) content = NULL;
   g_autoptr (GVariant) with_action = NULL;
+  g_autoptr (GVariant) vitals_again = NULL;
 
   iv_session (&d);
   g_variant_builder_init (&vitals, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE));
@@ -163,7 +164,8 @@ test_bp_190_120_spo2_88 (void)
   assert_refused (content, "Action taken", "oxygen saturation 88 % at 10:20 is below 92 %");
 
   iv_session (&d);
-  g_variant_dict_insert_value (&d, "vitals", g_variant_lookup_value (content, "vitals", NULL));
+  vitals_again = g_variant_lookup_value (content, "vitals", NULL);
+  g_variant_dict_insert_value (&d, "vitals", vitals_again);
   g_variant_dict_insert (&d, "action-taken", "s",
                          "Infusion paused, oxygen 2 L/min; BP 150/92 and SpO2 96 % after 10 min");
   with_action = finish (&d);
