@@ -826,8 +826,12 @@ update_derived (CfdRecordForm *self)
       /* A field that does not apply (the IV fields on an intranasal dose)
        * is hidden, unless it holds something: then it stays in view with
        * its problem, so that it can be cleared. */
-      gtk_widget_set_visible (binding->box, cfd_template_field_applies (binding->field, computed)
-                                                || (value != NULL && !binding->field->computed));
+      if (value != NULL && !binding->field->computed)
+        gtk_widget_set_visible (binding->box, TRUE);
+      else
+        gtk_widget_set_visible (binding->box,
+                                !binding->field->only_when_set
+                                    && cfd_template_field_applies (binding->field, computed));
       if (binding->field->computed)
         {
           g_autofree char *text = format_computed (binding->field, value);

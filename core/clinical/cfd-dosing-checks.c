@@ -421,6 +421,10 @@ cfd_dosing_check (const CfdTemplate *tmpl,
   int start = 0;
   gboolean has_start = dose_start (content, &start);
 
+  if (has_text (content, "carried-forward"))
+    add_problem (tmpl, problems, "carried-forward",
+                 "must be cleared once medication, route, dose and weight are confirmed for "
+                 "this session");
   if (esketamine)
     check_esketamine (tmpl, content, readings, has_start, start, thresholds, problems);
   check_devices (tmpl, content, esketamine, problems);

@@ -120,6 +120,7 @@ load_template (CfdRecordKind kind)
       field->unit = g_key_file_get_string (file, groups[i], "Unit", NULL);
       field->required = g_key_file_get_boolean (file, groups[i], "Required", NULL);
       field->computed = g_key_file_get_boolean (file, groups[i], "Computed", NULL);
+      field->only_when_set = g_key_file_get_boolean (file, groups[i], "OnlyWhenSet", NULL);
       field->min = g_key_file_has_key (file, groups[i], "Min", NULL)
                        ? g_key_file_get_double (file, groups[i], "Min", NULL)
                        : -G_MAXDOUBLE;

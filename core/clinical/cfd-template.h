@@ -61,6 +61,9 @@ typedef struct
    * for the intravenous route). A value given otherwise stops signing. */
   char *shown_when_field;
   GStrv shown_when_values;
+  /* OnlyWhenSet=true: shown only while it holds a value, never offered
+   * empty (the carried-forward marker of a dosing draft). */
+  gboolean only_when_set;
 } CfdTemplateField;
 
 /* A problem that stops a record being signed, named by its field. */

@@ -3,8 +3,12 @@
 
 #include <string.h>
 
+#include "cfd-dosing-carry.h"
+#include "cfd-record.h"
 #include "cfd-template.h"
 #include "cfd-test-util.h"
+
+#define OCCURRED G_GINT64_CONSTANT (1764547200) /* 2025-12-01 */
 
 /* A 56 mg esketamine session that meets every rule: two devices 5 minutes
  * apart, BP before and 40 minutes after, 2 hours of monitoring. */
@@ -399,6 +403,73 @@ test_drafts_keep_everything (void)
   g_assert_no_error (error);
 }
 
+/* A new draft from the last signed session: the order and the weight,
+ * never what belongs to the day, and signed only once confirmed. */
+static void
+test_carry_forward (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autofree char *patient = cfd_test_add_patient (vault, "Carried");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autoptr (CfdRecord) draft = NULL;
+  g_autoptr (GVariant) session = NULL;
+  g_autoptr (GVariant) confirmed = NULL;
+  GVariant *content;
+  GVariantDict d;
+  double dose = 0, weight = 0;
+  const char *marker = NULL;
+
+  /* Nothing signed yet: nothing to carry forward. */
+  g_assert_null (cfd_vault_carry_forward_dosing (vault, patient, OCCURRED, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  esketamine_session (&d);
+  g_variant_dict_insert (&d, "adverse-events", "s", "Nausea");
+  g_variant_dict_insert (&d, "lot-number", "s", "LOT42");
+  session = finish (&d);
+  first = cfd_vault_create_record (vault, patient, CFD_RECORD_DOSING, OCCURRED - 7 * 86400, session,
+                                   &error);
+  g_assert_no_error (error);
+  g_assert_true (cfd_vault_sign_record (vault, first, &error));
+  g_assert_no_error (error);
+
+  second = cfd_vault_carry_forward_dosing (vault, patient, OCCURRED, &error);
+  g_assert_no_error (error);
+  draft = cfd_vault_get_record (vault, second, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cfd_record_get_status (draft), ==, CFD_RECORD_DRAFT);
+  content = cfd_record_get_content (draft);
+  g_assert_cmpstr (cfd_record_get_text (draft, "medication"), ==, "esketamine");
+  g_assert_cmpstr (cfd_record_get_text (draft, "route"), ==, "intranasal");
+  g_assert_true (g_variant_lookup (content, "dose-mg", "d", &dose));
+  g_assert_cmpfloat (dose, ==, 56.0);
+  g_assert_true (g_variant_lookup (content, "weight-kg", "d", &weight));
+  g_assert_cmpfloat (weight, ==, 70.0);
+  g_assert_true (g_variant_lookup (content, "carried-forward", "&s", &marker));
+  g_assert_nonnull (strstr (marker, "session of 2025-11-24"));
+  for (const char *const *never
+       = (const char *const[]){ "vitals", "device-1-time", "adverse-events", "lot-number", "moaas",
+                                "discharge-time", "devices", NULL };
+       *never != NULL; never++)
+    g_assert_null (g_variant_lookup_value (content, *never, NULL));
+  /* The copy is confirmed before signing. */
+  assert_refused (content, "Carried forward – confirm", "must be cleared");
+  g_assert_false (cfd_vault_sign_record (vault, second, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+
+  /* Confirmed and completed, it signs. */
+  esketamine_session (&d);
+  confirmed = finish (&d);
+  g_assert_true (cfd_vault_save_draft (vault, second, OCCURRED, confirmed, &error));
+  g_assert_no_error (error);
+  g_assert_true (cfd_vault_sign_record (vault, second, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -423,5 +494,6 @@ main (int argc, char **argv)
   g_test_add_func ("/dosing-checks/device-interval-warning", test_device_interval_warning);
   g_test_add_func ("/dosing-checks/problems-name-their-field", test_problems_name_their_field);
   g_test_add_func ("/dosing-checks/drafts-keep-everything", test_drafts_keep_everything);
+  g_test_add_func ("/dosing-checks/carry-forward", test_carry_forward);
   return g_test_run ();
 }
