@@ -335,17 +335,25 @@ new_record_action (GtkWidget *widget, const char *action_name, GVariant *paramet
   g_autoptr (GError) error = NULL;
   g_autoptr (GVariant) content = NULL;
   g_autofree char *record_id = NULL;
-  CfdRecordKind kind;
+  CfdRecordKind kind = CFD_RECORD_DOSING;
+  gboolean carry_forward
+      = g_strcmp0 (g_variant_get_string (parameter, NULL), "dosing-carry-forward") == 0;
 
   if (self->vault == NULL || self->patient_id == NULL
-      || !cfd_record_kind_from_string (g_variant_get_string (parameter, NULL), &kind))
+      || (!carry_forward
+          && !cfd_record_kind_from_string (g_variant_get_string (parameter, NULL), &kind)))
     return;
 
   /* A new record is an empty draft from the start, so autosave and locking
-   * always have a record to save into. */
+   * always have a record to save into. A dosing session may start from the
+   * last signed one: its order and weight, to be confirmed. */
   content = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0));
-  record_id = cfd_vault_create_record (self->vault, self->patient_id, kind,
-                                       g_get_real_time () / G_USEC_PER_SEC, content, &error);
+  if (carry_forward)
+    record_id = cfd_vault_carry_forward_dosing (self->vault, self->patient_id,
+                                                g_get_real_time () / G_USEC_PER_SEC, &error);
+  else
+    record_id = cfd_vault_create_record (self->vault, self->patient_id, kind,
+                                         g_get_real_time () / G_USEC_PER_SEC, content, &error);
   if (record_id == NULL)
     {
       cfd_ui_toast_error (widget, _ ("The record could not be created"), error);

@@ -26,6 +26,7 @@ typedef struct
   GtkWidget *control; /* entry, text view, drop-down, answer box, checklist box, list box */
   GPtrArray *checks;  /* CHECKLIST: one GtkCheckButton per choice; BOOLEAN: the answers */
   GtkWidget *problem; /* what stops this value being signed, or what to double-check */
+  GtkWidget *box;     /* label, help, control and problem: hidden while the field does not apply */
 } FieldBinding;
 
 struct _CfdRecordForm
@@ -37,6 +38,8 @@ struct _CfdRecordForm
   guint loading; /* nested: filling controls in code is not typing */
   gboolean editable;
   guint n_problems;
+  GVariant
+      *stored; /* the content as last set: a signed record shows its computed values as signed */
 
   GtkWidget *box;
 };
@@ -177,7 +180,13 @@ add_reading (CfdRecordForm *self, GtkListBox *list, const char *const cells[N_CE
   gtk_widget_set_margin_end (row_box, 6);
   for (int i = 0; i < N_CELLS; i++)
     {
-      GtkWidget *entry = entry_new (self, placeholders[i], i == 0 ? 6 : 5, labels[i]);
+      /* Narrow enough for a reading to fit a 360 px window: HH:MM, three
+       * digits, and SpO₂'s four-character placeholder. */
+      GtkWidget *entry = entry_new (self, placeholders[i],
+                                    i == 0             ? 5
+                                    : i == N_CELLS - 1 ? 4
+                                                       : 3,
+                                    labels[i]);
 
       self->loading++;
       gtk_editable_set_text (GTK_EDITABLE (entry), cells != NULL ? cells[i] : "");
@@ -512,6 +521,7 @@ cfd_record_form_set_template (CfdRecordForm *self, const CfdTemplate *tmpl)
       g_autofree char *problem_name = g_strdup_printf ("problem-%s", field->id);
 
       binding->field = field;
+      binding->box = field_box;
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
       gtk_widget_add_css_class (label, "heading");
@@ -631,6 +641,9 @@ cfd_record_form_set_content (CfdRecordForm *self, GVariant *content)
 {
   g_return_if_fail (CFD_IS_RECORD_FORM (self));
 
+  g_clear_pointer (&self->stored, g_variant_unref);
+  if (content != NULL)
+    self->stored = g_variant_ref_sink (content);
   self->loading++;
   for (guint i = 0; i < self->bindings->len; i++)
     {
@@ -737,6 +750,15 @@ cfd_record_form_count_problems (CfdRecordForm *self)
 static char *
 format_computed (const CfdTemplateField *field, GVariant *value)
 {
+  if (value != NULL && field->type == CFD_FIELD_CHOICE
+      && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+    {
+      const char *id = g_variant_get_string (value, NULL);
+
+      for (guint i = 0; field->choices != NULL && field->choices[i] != NULL; i++)
+        if (strcmp (field->choices[i], id) == 0)
+          return g_strdup (field->choice_labels[i]);
+    }
   if (value == NULL || !g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE))
     /* Translators: a computed value that cannot be worked out yet */
     return g_strdup (_ ("— (needs the values it is computed from)"));
@@ -778,11 +800,19 @@ update_derived (CfdRecordForm *self)
 {
   g_autoptr (GVariant) content = NULL;
   g_autoptr (GVariant) computed = NULL;
+  g_autoptr (GPtrArray) cross = NULL;
 
   if (self->tmpl == NULL || self->loading)
     return;
   content = cfd_record_form_get_content (self);
-  computed = cfd_template_compute_draft (self->tmpl, content);
+  /* A record that cannot be edited shows what was signed, computed values
+   * included (a rate typed before it was computed), and no rule of today. */
+  if (!self->editable && self->stored != NULL)
+    computed = g_variant_ref (self->stored);
+  else
+    computed = cfd_template_compute_draft (self->tmpl, content);
+  cross = self->editable ? cfd_template_cross_field_problems (self->tmpl, computed)
+                         : g_ptr_array_new ();
   self->n_problems = 0;
   for (guint i = 0; i < self->bindings->len; i++)
     {
@@ -793,6 +823,15 @@ update_derived (CfdRecordForm *self)
 
       if (computed != NULL)
         value = g_variant_lookup_value (computed, binding->field->id, NULL);
+      /* A field that does not apply (the IV fields on an intranasal dose)
+       * is hidden, unless it holds something: then it stays in view with
+       * its problem, so that it can be cleared. */
+      if (value != NULL && !binding->field->computed)
+        gtk_widget_set_visible (binding->box, TRUE);
+      else
+        gtk_widget_set_visible (binding->box,
+                                !binding->field->only_when_set
+                                    && cfd_template_field_applies (binding->field, computed));
       if (binding->field->computed)
         {
           g_autofree char *text = format_computed (binding->field, value);
@@ -800,6 +839,16 @@ update_derived (CfdRecordForm *self)
           gtk_label_set_text (GTK_LABEL (binding->control), text);
         }
       problem = cfd_template_field_problem (binding->field, value);
+      /* Rules across fields (a reading past a threshold, times out of
+       * order) are shown under the field they name; they count towards
+       * signing like the field's own problem. */
+      for (guint p = 0; problem == NULL && p < cross->len; p++)
+        {
+          CfdTemplateProblem *other = g_ptr_array_index (cross, p);
+
+          if (strcmp (other->field_id, binding->field->id) == 0)
+            problem = g_strdup (other->message);
+        }
       if (problem == NULL)
         warning = cfd_template_field_warning (binding->field, value);
       if (problem != NULL)
@@ -848,6 +897,7 @@ cfd_record_form_set_editable (CfdRecordForm *self, gboolean editable)
       if (add != NULL)
         gtk_widget_set_visible (add, editable);
     }
+  update_derived (self);
 }
 
 static void
@@ -866,6 +916,7 @@ cfd_record_form_finalize (GObject *object)
   CfdRecordForm *self = CFD_RECORD_FORM (object);
 
   g_ptr_array_unref (self->bindings);
+  g_clear_pointer (&self->stored, g_variant_unref);
   G_OBJECT_CLASS (cfd_record_form_parent_class)->finalize (object);
 }
 

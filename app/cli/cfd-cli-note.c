@@ -55,10 +55,39 @@ read_note_file (const char *path, CfdRecordKind kind, GVariant **content)
   return status;
 }
 
+/* note add --kind dosing --carry-forward: the new draft's id, or why not. */
+static int
+add_carried_forward (CfdCliContext *ctx,
+                     int argc,
+                     const char *patient,
+                     const char *kind_name,
+                     const char *file,
+                     const char *date)
+{
+  g_autoptr (CfdVault) vault = NULL;
+  g_autofree char *id = NULL;
+  GError *error = NULL;
+  gint64 occurred;
+
+  if (argc != 1 || patient == NULL || g_strcmp0 (kind_name, "dosing") != 0 || file != NULL)
+    return cfd_cli_usage ("--carry-forward needs --patient ID --kind dosing and no --file");
+  if (!parse_date (date, &occurred))
+    return cfd_cli_usage ("--date must be a date written YYYY-MM-DD");
+  vault = cfd_cli_unlock (ctx, &error);
+  if (vault == NULL)
+    return cfd_cli_fail (error);
+  id = cfd_vault_carry_forward_dosing (vault, patient, occurred, &error);
+  if (id == NULL)
+    return cfd_cli_fail (error);
+  printf ("%s\n", id);
+  return CFD_CLI_OK;
+}
+
 static int
 run_add (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *patient = NULL, *kind_name = NULL, *date = NULL, *file = NULL;
+  gboolean carry_forward = FALSE;
   GOptionEntry entries[]
       = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient, "The patient", "ID" },
           { "kind", 0, 0, G_OPTION_ARG_STRING, &kind_name,
@@ -67,6 +96,10 @@ run_add (CfdCliContext *ctx, int argc, char **argv)
             "YYYY-MM-DD" },
           { "file", 0, 0, G_OPTION_ARG_FILENAME, &file,
             "The note, as field: value lines (docs/NOTE-FILES.md)", "FILE" },
+          { "carry-forward", 0, 0, G_OPTION_ARG_NONE, &carry_forward,
+            "Dosing: start from the last signed session's medication, route, dose and weight "
+            "(instead of --file)",
+            NULL },
           { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (GVariant) content = NULL;
@@ -78,6 +111,8 @@ run_add (CfdCliContext *ctx, int argc, char **argv)
 
   if (!cfd_cli_parse (&cfd_cli_note_commands[NOTE_ADD], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
+  if (carry_forward)
+    return add_carried_forward (ctx, argc, patient, kind_name, file, date);
   if (argc != 1 || patient == NULL || kind_name == NULL || file == NULL)
     return cfd_cli_usage ("note add needs --patient ID --kind KIND --file FILE");
   if (!cfd_record_kind_from_string (kind_name, &kind) || kind == CFD_RECORD_MEASURE
@@ -632,7 +667,7 @@ run_search (CfdCliContext *ctx, int argc, char **argv)
 }
 
 const CfdCliCommand cfd_cli_note_commands[] = {
-  [NOTE_ADD] = { "note", "add", "--patient ID --kind KIND --file F [--date D]",
+  [NOTE_ADD] = { "note", "add", "--patient ID --kind KIND (--file F | --carry-forward) [--date D]",
                  "Add a draft note from a field: value file; prints its id", run_add },
   [NOTE_SHOW] = { "note", "show", "ID", "Show a record (its signature is verified)", run_show },
   [NOTE_LIST] = { "note", "list", "--patient ID", "A patient's records, newest first", run_list },

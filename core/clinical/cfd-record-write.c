@@ -9,6 +9,7 @@
 #include "cfd-patient-key.h"
 #include "cfd-patient-private.h"
 #include "cfd-record-private.h"
+#include "cfd-risk-level.h"
 #include "cfd-template.h"
 
 static gboolean
@@ -383,25 +384,12 @@ sign_hash (guint8 signature[CFD_SIGNATURE_BYTES], CfdVault *vault, const guint8 
 }
 
 /* A risk assessment that records ideation or behaviour raises the flag,
- * as PHQ-9 item 9 does. */
+ * as PHQ-9 item 9 does (cfd-risk-level.c says what counts). */
 static gboolean
 risk_answers_raise_flag (CfdRecord *record)
 {
-  static const char *const questions[]
-      = { "suicidal-thoughts", "method", "intent", "plan", "behaviour" };
-  GVariant *content = cfd_record_get_content (record);
-  const char *level = NULL;
-
-  if (cfd_record_get_kind (record) != CFD_RECORD_RISK)
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (questions); i++)
-    {
-      gboolean yes = FALSE;
-
-      if (g_variant_lookup (content, questions[i], "b", &yes) && yes)
-        return TRUE;
-    }
-  return g_variant_lookup (content, "risk-level", "&s", &level) && g_strcmp0 (level, "high") == 0;
+  return cfd_record_get_kind (record) == CFD_RECORD_RISK
+         && cfd_risk_raises_flag (cfd_record_get_content (record));
 }
 
 gboolean

@@ -7,6 +7,8 @@
 
 #include "cfd-error.h"
 #include "cfd-date.h"
+#include "cfd-dosing-checks.h"
+#include "cfd-risk-level.h"
 #include "cfd-template-private.h"
 #include "cfd-templates-resources.h"
 
@@ -30,6 +32,8 @@ static const struct
   { "vitals", CFD_FIELD_VITALS },   { "checklist", CFD_FIELD_CHECKLIST },
 };
 
+static gboolean is_choice (const CfdTemplateField *field, const char *value);
+
 static void
 field_free (gpointer data)
 {
@@ -41,7 +45,34 @@ field_free (gpointer data)
   g_free (field->unit);
   g_strfreev (field->choices);
   g_strfreev (field->choice_labels);
+  g_free (field->shown_when_field);
+  g_strfreev (field->shown_when_values);
   g_free (field);
+}
+
+void
+cfd_template_problem_free (CfdTemplateProblem *problem)
+{
+  if (problem == NULL)
+    return;
+  g_free (problem->field_id);
+  g_free (problem->message);
+  g_free (problem);
+}
+
+/* ShownWhen=FIELD=V1,V2 */
+static gboolean
+parse_shown_when (CfdTemplateField *field, const char *text)
+{
+  const char *equals = text != NULL ? strchr (text, '=') : NULL;
+
+  if (text == NULL)
+    return TRUE;
+  if (equals == NULL || equals == text || equals[1] == '\0')
+    return FALSE;
+  field->shown_when_field = g_strndup (text, equals - text);
+  field->shown_when_values = g_strsplit (equals + 1, ",", -1);
+  return TRUE;
 }
 
 /* The templates ship inside the binary, so a broken one is a build defect:
@@ -77,6 +108,7 @@ load_template (CfdRecordKind kind)
     {
       CfdTemplateField *field;
       g_autofree char *type = NULL;
+      g_autofree char *shown_when = NULL;
       gboolean known = FALSE;
 
       if (!g_str_has_prefix (groups[i], "Field "))
@@ -88,6 +120,7 @@ load_template (CfdRecordKind kind)
       field->unit = g_key_file_get_string (file, groups[i], "Unit", NULL);
       field->required = g_key_file_get_boolean (file, groups[i], "Required", NULL);
       field->computed = g_key_file_get_boolean (file, groups[i], "Computed", NULL);
+      field->only_when_set = g_key_file_get_boolean (file, groups[i], "OnlyWhenSet", NULL);
       field->min = g_key_file_has_key (file, groups[i], "Min", NULL)
                        ? g_key_file_get_double (file, groups[i], "Min", NULL)
                        : -G_MAXDOUBLE;
@@ -103,6 +136,7 @@ load_template (CfdRecordKind kind)
       field->choices = g_key_file_get_string_list (file, groups[i], "Choices", NULL, NULL);
       field->choice_labels
           = g_key_file_get_locale_string_list (file, groups[i], "ChoiceLabels", NULL, NULL, NULL);
+      shown_when = g_key_file_get_string (file, groups[i], "ShownWhen", NULL);
       type = g_key_file_get_string (file, groups[i], "Type", NULL);
       for (guint t = 0; t < G_N_ELEMENTS (field_types); t++)
         if (g_strcmp0 (type, field_types[t].name) == 0)
@@ -111,7 +145,10 @@ load_template (CfdRecordKind kind)
             known = TRUE;
           }
       if (!known || field->label == NULL || field->min > field->max
-          || (field->computed && (field->type != CFD_FIELD_NUMBER || field->required)))
+          || !parse_shown_when (field, shown_when)
+          || (field->computed
+              && ((field->type != CFD_FIELD_NUMBER && field->type != CFD_FIELD_CHOICE)
+                  || field->required)))
         g_error ("Record template %s: field %s is not well formed", path, field->id);
       if ((field->type == CFD_FIELD_CHOICE || field->type == CFD_FIELD_CHECKLIST)
           && (field->choices == NULL || field->choice_labels == NULL
@@ -121,6 +158,20 @@ load_template (CfdRecordKind kind)
     }
   if (tmpl->fields->len == 0)
     g_error ("Record template %s has no fields", path);
+  for (guint i = 0; i < tmpl->fields->len; i++)
+    {
+      const CfdTemplateField *field = g_ptr_array_index (tmpl->fields, i);
+      const CfdTemplateField *on;
+
+      if (field->shown_when_field == NULL)
+        continue;
+      on = cfd_template_find_field (tmpl, field->shown_when_field);
+      if (on == NULL || on->type != CFD_FIELD_CHOICE)
+        g_error ("Record template %s: field %s is shown on an unknown choice", path, field->id);
+      for (guint v = 0; field->shown_when_values[v] != NULL; v++)
+        if (!is_choice (on, field->shown_when_values[v]))
+          g_error ("Record template %s: field %s is shown on an unknown value", path, field->id);
+    }
   return tmpl;
 }
 
@@ -495,6 +546,7 @@ gboolean
 cfd_template_check_signable (const CfdTemplate *tmpl, GVariant *content, GError **error)
 {
   g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) cross = NULL;
 
   if (!check_dictionary (tmpl, content, TRUE, error))
     return FALSE;
@@ -508,6 +560,13 @@ cfd_template_check_signable (const CfdTemplate *tmpl, GVariant *content, GError 
         g_ptr_array_add (problems, problem);
     }
   list_missing (tmpl, content, problems);
+  cross = cfd_template_cross_field_problems (tmpl, content);
+  for (guint i = 0; i < cross->len; i++)
+    {
+      CfdTemplateProblem *problem = g_ptr_array_index (cross, i);
+
+      g_ptr_array_add (problems, g_strdup (problem->message));
+    }
   return problems_error (problems, "Before the record is signed:", error);
 }
 
@@ -559,6 +618,8 @@ cfd_template_plausibility_warnings (const CfdTemplate *tmpl, GVariant *content)
           any = TRUE;
         }
     }
+  if (tmpl->kind == CFD_RECORD_DOSING)
+    any |= cfd_dosing_add_warnings (content, builder);
   return any ? g_strv_builder_end (builder) : NULL;
 }
 
@@ -589,24 +650,91 @@ with_dose_per_kg (GVariant *content, gboolean draft, GError **error)
   return g_variant_ref_sink (g_variant_dict_end (&dict));
 }
 
-GVariant *
-cfd_template_compute (const CfdTemplate *tmpl, GVariant *content, GError **error)
+static GVariant *
+compute (const CfdTemplate *tmpl, GVariant *content, gboolean draft, GError **error)
 {
+  g_autoptr (GVariant) with_kg = NULL;
+
   g_return_val_if_fail (content != NULL && g_variant_is_of_type (content, G_VARIANT_TYPE_VARDICT),
                         NULL);
 
-  if (cfd_template_find_field (tmpl, "dose-mg-per-kg") != NULL)
-    return with_dose_per_kg (content, FALSE, error);
-  return g_variant_ref (content);
+  switch (tmpl->kind)
+    {
+      case CFD_RECORD_DOSING:
+        with_kg = with_dose_per_kg (content, draft, error);
+        return with_kg != NULL ? cfd_dosing_compute (with_kg) : NULL;
+      case CFD_RECORD_RISK:
+        return cfd_risk_compute (content);
+      default:
+        return g_variant_ref (content);
+    }
+}
+
+GVariant *
+cfd_template_compute (const CfdTemplate *tmpl, GVariant *content, GError **error)
+{
+  return compute (tmpl, content, FALSE, error);
 }
 
 GVariant *
 cfd_template_compute_draft (const CfdTemplate *tmpl, GVariant *content)
 {
-  g_return_val_if_fail (content != NULL && g_variant_is_of_type (content, G_VARIANT_TYPE_VARDICT),
-                        NULL);
+  return compute (tmpl, content, TRUE, NULL);
+}
 
-  if (cfd_template_find_field (tmpl, "dose-mg-per-kg") != NULL)
-    return with_dose_per_kg (content, TRUE, NULL);
-  return g_variant_ref (content);
+gboolean
+cfd_template_field_applies (const CfdTemplateField *field, GVariant *content)
+{
+  const char *value = NULL;
+
+  if (field->shown_when_field == NULL)
+    return TRUE;
+  return g_variant_lookup (content, field->shown_when_field, "&s", &value)
+         && g_strv_contains ((const char *const *)field->shown_when_values, value);
+}
+
+/* A value in a field that does not belong to the record as it is: an
+ * infusion rate on an intranasal dose. */
+static void
+add_misplaced_values (const CfdTemplate *tmpl, GVariant *content, GPtrArray *problems)
+{
+  for (guint i = 0; i < tmpl->fields->len; i++)
+    {
+      const CfdTemplateField *field = g_ptr_array_index (tmpl->fields, i);
+      const CfdTemplateField *on;
+      g_autoptr (GVariant) value = NULL;
+      g_autoptr (GString) labels = NULL;
+      CfdTemplateProblem *problem;
+
+      if (field->shown_when_field == NULL || cfd_template_field_applies (field, content))
+        continue;
+      value = g_variant_lookup_value (content, field->id, NULL);
+      if (value == NULL || is_empty (value))
+        continue;
+      on = cfd_template_find_field (tmpl, field->shown_when_field);
+      labels = g_string_new (NULL);
+      for (guint v = 0; field->shown_when_values[v] != NULL; v++)
+        for (guint c = 0; on->choices[c] != NULL; c++)
+          if (strcmp (on->choices[c], field->shown_when_values[v]) == 0)
+            g_string_append_printf (labels, "%s%s", labels->len > 0 ? " or " : "",
+                                    on->choice_labels[c]);
+      problem = g_new0 (CfdTemplateProblem, 1);
+      problem->field_id = g_strdup (field->id);
+      problem->message = g_strdup_printf ("“%s” applies only when “%s” is %s; clear it",
+                                          field->label, on->label, labels->str);
+      g_ptr_array_add (problems, problem);
+    }
+}
+
+GPtrArray *
+cfd_template_cross_field_problems (const CfdTemplate *tmpl, GVariant *content)
+{
+  GPtrArray *problems = g_ptr_array_new_with_free_func ((GDestroyNotify)cfd_template_problem_free);
+
+  add_misplaced_values (tmpl, content, problems);
+  if (tmpl->kind == CFD_RECORD_DOSING)
+    cfd_dosing_check (tmpl, content, &cfd_dosing_default_thresholds, problems);
+  else if (tmpl->kind == CFD_RECORD_RISK)
+    cfd_risk_check (tmpl, content, problems);
+  return problems;
 }

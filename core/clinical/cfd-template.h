@@ -56,7 +56,25 @@ typedef struct
   char *unit;
   GStrv choices; /* ids, for CHOICE and CHECKLIST */
   GStrv choice_labels;
+  /* ShownWhen=FIELD=V1,V2 in the template: the field belongs to the record
+   * only while that choice field holds one of those values (the IV fields
+   * for the intravenous route). A value given otherwise stops signing. */
+  char *shown_when_field;
+  GStrv shown_when_values;
+  /* OnlyWhenSet=true: shown only while it holds a value, never offered
+   * empty (the carried-forward marker of a dosing draft). */
+  gboolean only_when_set;
 } CfdTemplateField;
+
+/* A problem that stops a record being signed, named by its field. */
+typedef struct
+{
+  char *field_id;
+  char *message; /* in words for the clinician, naming the field by its label */
+} CfdTemplateProblem;
+
+void cfd_template_problem_free (CfdTemplateProblem *problem);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CfdTemplateProblem, cfd_template_problem_free)
 
 typedef struct
 {
@@ -120,6 +138,16 @@ char *cfd_template_field_problem (const CfdTemplateField *field, GVariant *value
 gboolean cfd_template_check_signable (const CfdTemplate *tmpl,
                                       GVariant *content,
                                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Whether a field belongs to the record as it is (see ShownWhen above). */
+gboolean cfd_template_field_applies (const CfdTemplateField *field, GVariant *content);
+
+/* The problems that involve more than one field (times in order, dose and
+ * route agreeing, a reading past a threshold without an action taken, a
+ * risk level against its answers), as CfdTemplateProblem, in the order
+ * they are found. Part of cfd_template_check_signable; the editor shows
+ * each under the field it names. See docs/CLINICAL.md. */
+GPtrArray *cfd_template_cross_field_problems (const CfdTemplate *tmpl, GVariant *content);
 
 /* The plausibility warning of one field's value (see below), or NULL. */
 char *cfd_template_field_warning (const CfdTemplateField *field, GVariant *value);

@@ -5,11 +5,13 @@
 #include <string.h>
 
 #include "cfd-consent.h"
+#include "cfd-demo-dosing.h"
 #include "cfd-demo-text.h"
 #include "cfd-demo.h"
 #include "cfd-measure.h"
 #include "cfd-patient.h"
 #include "cfd-record.h"
+#include "cfd-risk-level.h"
 #include "cfd-template.h"
 #include "cfd-vault-private.h"
 
@@ -22,14 +24,8 @@ static const struct
   double low;
   double high;
 } plausible[] = {
-  { "weight-kg", 52, 110 },
-  { "dose-mg", 20, 110 },
-  { "infusion-rate", 20, 60 },
-  { "moaas", 3, 5 },
   { "days-since-dosing", 1, 8 },
   { "dosing-dose-mg", 20, 110 },
-  { "cadss", 0, 35 },
-  { "observation-minutes", 60, 120 },
 };
 
 static double
@@ -131,6 +127,23 @@ random_value (GRand *rand,
     }
 }
 
+/* A risk assessment's level is the level its answers give by rule, as a
+ * clinician who agrees with the rule would leave it. */
+static GVariant *
+with_rule_level (GVariant *content)
+{
+  g_autoptr (GVariant) owned = content;
+  const char *level = cfd_risk_rule_level (content);
+  GVariantDict dict;
+
+  g_variant_dict_init (&dict, content);
+  g_variant_dict_remove (&dict, "level-justification");
+  g_variant_dict_remove (&dict, "risk-level");
+  if (level != NULL)
+    g_variant_dict_insert (&dict, "risk-level", "s", level);
+  return g_variant_ref_sink (g_variant_dict_end (&dict));
+}
+
 /* Content for every field of the kind's template. Long text shares a budget
  * so that a note as a whole is 0.5-4 KB. */
 static GVariant *
@@ -142,6 +155,8 @@ random_content (GRand *rand, CfdRecordKind kind, gint64 occurred)
   gsize budget;
   int minutes = 60 * g_rand_int_range (rand, 9, 14);
 
+  if (kind == CFD_RECORD_DOSING)
+    return cfd_demo_dosing_content (rand);
   g_variant_dict_init (&dict, NULL);
   for (guint i = 0; i < tmpl->fields->len; i++)
     n_long
@@ -156,10 +171,16 @@ random_content (GRand *rand, CfdRecordKind kind, gint64 occurred)
       /* Optional fields are left out now and then, as in real notes. */
       if (!field->required && g_rand_int_range (rand, 0, 100) < 15)
         continue;
+      /* Computed fields are core's, and fields of another route or
+       * medication stay empty. */
+      if (field->computed || field->shown_when_field != NULL)
+        continue;
       value = random_value (rand, field, occurred, MAX (budget, 120), &minutes);
       if (value != NULL)
         g_variant_dict_insert_value (&dict, field->id, value);
     }
+  if (kind == CFD_RECORD_RISK)
+    return with_rule_level (g_variant_ref_sink (g_variant_dict_end (&dict)));
   return g_variant_ref_sink (g_variant_dict_end (&dict));
 }
 

@@ -220,6 +220,17 @@ expect 2 "note sign without an id" -- "$cli" "${rec_args[@]}" note sign
 expect 0 "note sign" -- "$cli" "${rec_args[@]}" note sign "$rec"
 expect 1 "signing twice is refused" -- "$cli" "${rec_args[@]}" note sign "$rec"
 grep -q "signed and cannot be changed" "$work/err" && ok "immutability is named" || not_ok "immutability is named"
+
+# Dosing records: the checks across fields apply to note sign too.
+printf 'medication: esketamine\nroute: iv\nweight-kg: 70\ndose-mg: 300\n' > "$work/iv-esketamine"
+expect 1 "carry-forward without a signed dosing session" -- "$cli" "${rec_args[@]}" note add --patient "$id" --kind dosing --carry-forward
+expect 2 "carry-forward with a file" -- "$cli" "${rec_args[@]}" note add --patient "$id" --kind dosing --carry-forward --file "$work/iv-esketamine"
+expect 0 "a dosing draft keeps IV esketamine 300 mg" -- "$cli" "${rec_args[@]}" note add --patient "$id" --kind dosing --file "$work/iv-esketamine"
+dosing=$(cat "$work/out")
+expect 1 "IV esketamine 300 mg is refused at signing" -- "$cli" "${rec_args[@]}" note sign "$dosing"
+grep -q '“Route” must be intranasal for esketamine' "$work/err" \
+  && grep -q '“Dose” of esketamine must be 28, 56 or 84 mg' "$work/err" \
+  && ok "the refusal names route and dose" || not_ok "the refusal names route and dose"
 expect 1 "editing a signed note is refused" -- "$cli" "${rec_args[@]}" note edit "$rec" --file "$work/note1"
 expect 0 "note history" -- "$cli" "${rec_args[@]}" note history "$rec"
 grep -q "current, signed" "$work/out" && grep -q "^1	.*	earlier$" "$work/out" \

@@ -416,6 +416,56 @@ test_not_assessed (void)
   g_rmdir (dir);
 }
 
+/* ---- rules across fields, shown as the record is typed ---- */
+
+static GtkWidget *
+problem_get (const char *field_id)
+{
+  g_autofree char *name = g_strdup_printf ("problem-%s", field_id);
+
+  return get_widget (name);
+}
+
+static void
+discard_open_draft (void)
+{
+  activate ("editor", "editor.discard", NULL);
+  respond ("discard");
+}
+
+static void
+test_cross_field_rules (void)
+{
+  /* Risk: the level by rule follows the answers; Low is refused with a plan. */
+  activate ("editor", "editor.close", NULL);
+  activate ("patient_page", "patient.new-record", g_variant_new_string ("risk"));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (get_widget ("field-wish-dead-yes")), TRUE);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (get_widget ("field-rule-level"))), ==, "Low");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (get_widget ("field-plan-yes")), TRUE);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (get_widget ("field-rule-level"))), ==, "High");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (get_widget ("field-risk-level")), 1); /* Low */
+  g_assert_true (problem_says ("risk-level", "cannot be Low"));
+  discard_open_draft ();
+
+  /* Dosing: esketamine by IV is named under the route; the IV fields go
+   * away when the route is intranasal, and the device fields appear. */
+  activate ("patient_page", "patient.new-record", g_variant_new_string ("dosing"));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (get_widget ("field-medication")), 2);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (get_widget ("field-route")), 1);
+  g_assert_true (problem_says ("route", "must be intranasal for esketamine"));
+  g_assert_true (
+      gtk_widget_get_visible (gtk_widget_get_parent (get_widget ("field-infusion-start"))));
+  g_assert_false (
+      gtk_widget_get_visible (gtk_widget_get_parent (get_widget ("field-device-1-time"))));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (get_widget ("field-route")), 4);
+  g_assert_false (gtk_widget_get_visible (problem_get ("route")));
+  g_assert_false (
+      gtk_widget_get_visible (gtk_widget_get_parent (get_widget ("field-infusion-start"))));
+  g_assert_true (
+      gtk_widget_get_visible (gtk_widget_get_parent (get_widget ("field-device-1-time"))));
+  discard_open_draft ();
+}
+
 /* ---- discarding a draft ---- */
 
 static void
@@ -792,6 +842,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/ui/editor/stray-keys", test_stray_keys);
   g_test_add_func ("/confidant/ui/editor/identity-pinned", test_identity_pinned);
   g_test_add_func ("/confidant/ui/editor/arrow-keys-preview", test_arrow_keys_preview);
+  g_test_add_func ("/confidant/ui/editor/cross-field-rules", test_cross_field_rules);
   g_test_add_func ("/confidant/ui/editor/teardown", test_teardown);
   status = g_test_run ();
   g_free (vault_path);

@@ -1,0 +1,499 @@
+/* test-dosing-checks.c: dosing records are refused at signing when their fields disagree. */
+#include "config.h"
+
+#include <string.h>
+
+#include "cfd-dosing-carry.h"
+#include "cfd-record.h"
+#include "cfd-template.h"
+#include "cfd-test-util.h"
+
+#define OCCURRED G_GINT64_CONSTANT (1764547200) /* 2025-12-01 */
+
+/* A 56 mg esketamine session that meets every rule: two devices 5 minutes
+ * apart, BP before and 40 minutes after, 2 hours of monitoring. */
+static void
+esketamine_session (GVariantDict *d)
+{
+  GVariantBuilder vitals;
+
+  g_variant_dict_init (d, NULL);
+  g_variant_dict_insert (d, "medication", "s", "esketamine");
+  g_variant_dict_insert (d, "route", "s", "intranasal");
+  g_variant_dict_insert (d, "weight-kg", "d", 70.0);
+  g_variant_dict_insert (d, "dose-mg", "d", 56.0);
+  g_variant_dict_insert (d, "devices", "x", (gint64)2);
+  g_variant_dict_insert (d, "device-1-time", "s", "09:00");
+  g_variant_dict_insert (d, "device-2-time", "s", "09:05");
+  g_variant_builder_init (&vitals, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE));
+  g_variant_builder_add (&vitals, "(sqqqq)", "08:50", 128, 82, 72, 98);
+  g_variant_builder_add (&vitals, "(sqqqq)", "09:40", 136, 86, 76, 97);
+  g_variant_builder_add (&vitals, "(sqqqq)", "10:55", 124, 80, 70, 98);
+  g_variant_dict_insert_value (d, "vitals", g_variant_builder_end (&vitals));
+  g_variant_dict_insert (d, "moaas", "x", (gint64)4);
+  g_variant_dict_insert (d, "observation-minutes", "x", (gint64)120);
+  g_variant_dict_insert (d, "ready-to-leave-time", "s", "11:00");
+  g_variant_dict_insert (d, "discharge-time", "s", "11:05");
+  g_variant_dict_insert (d, "discharge-criteria-met", "b", TRUE);
+}
+
+/* An IV racemic ketamine infusion of 0.5 mg/kg over 40 minutes. */
+static void
+iv_session (GVariantDict *d)
+{
+  GVariantBuilder vitals;
+
+  g_variant_dict_init (d, NULL);
+  g_variant_dict_insert (d, "medication", "s", "racemic-ketamine");
+  g_variant_dict_insert (d, "route", "s", "iv");
+  g_variant_dict_insert (d, "weight-kg", "d", 70.0);
+  g_variant_dict_insert (d, "dose-mg", "d", 35.0);
+  g_variant_dict_insert (d, "iv-concentration", "d", 1.0);
+  g_variant_dict_insert (d, "infusion-start", "s", "10:00");
+  g_variant_dict_insert (d, "infusion-stop", "s", "10:40");
+  g_variant_builder_init (&vitals, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE));
+  g_variant_builder_add (&vitals, "(sqqqq)", "09:55", 122, 78, 70, 99);
+  g_variant_builder_add (&vitals, "(sqqqq)", "10:20", 134, 84, 74, 98);
+  g_variant_builder_add (&vitals, "(sqqqq)", "11:00", 126, 80, 70, 98);
+  g_variant_dict_insert_value (d, "vitals", g_variant_builder_end (&vitals));
+  g_variant_dict_insert (d, "observation-minutes", "x", (gint64)60);
+  g_variant_dict_insert (d, "discharge-time", "s", "11:10");
+  g_variant_dict_insert (d, "discharge-criteria-met", "b", TRUE);
+}
+
+/* The content as the editor and the vault would sign it: computed fields filled in. */
+static GVariant *
+finish (GVariantDict *d)
+{
+  const CfdTemplate *tmpl = cfd_template_get (CFD_RECORD_DOSING);
+  g_autoptr (GVariant) content = g_variant_ref_sink (g_variant_dict_end (d));
+  g_autoptr (GError) error = NULL;
+  GVariant *computed = cfd_template_compute (tmpl, content, &error);
+
+  g_assert_no_error (error);
+  return computed;
+}
+
+static void
+assert_signable (GVariant *content)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!cfd_template_check_signable (cfd_template_get (CFD_RECORD_DOSING), content, &error))
+    g_error ("expected signable, got: %s", error->message);
+}
+
+/* Refused, and the message names the field and says what is wrong. */
+static void
+assert_refused (GVariant *content, const char *label, const char *words)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *quoted = g_strdup_printf ("“%s”", label);
+
+  g_assert_false (
+      cfd_template_check_signable (cfd_template_get (CFD_RECORD_DOSING), content, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
+  if (strstr (error->message, quoted) == NULL || strstr (error->message, words) == NULL)
+    g_error ("expected %s … %s in: %s", quoted, words, error->message);
+}
+
+static void
+test_valid_sessions_sign (void)
+{
+  GVariantDict d;
+  g_autoptr (GVariant) esketamine = NULL;
+  g_autoptr (GVariant) iv = NULL;
+  double rate = 0, volume = 0;
+
+  esketamine_session (&d);
+  esketamine = finish (&d);
+  assert_signable (esketamine);
+  iv_session (&d);
+  iv = finish (&d);
+  assert_signable (iv);
+  /* Rate and volume are computed: 35 mg over 40 minutes, at 1 mg/mL. */
+  g_assert_true (g_variant_lookup (iv, "infusion-rate", "d", &rate));
+  g_assert_cmpfloat_with_epsilon (rate, 52.5, 0.001);
+  g_assert_true (g_variant_lookup (iv, "iv-volume-ml", "d", &volume));
+  g_assert_cmpfloat_with_epsilon (volume, 35.0, 0.001);
+  /* ... and only for IV. */
+  g_assert_false (g_variant_lookup (esketamine, "infusion-rate", "d", &rate));
+}
+
+/* The inputs of the review that were signed without a word. */
+static void
+test_iv_esketamine_300_mg (void)
+{
+  GVariantDict d;
+  g_autoptr (GVariant) content = NULL;
+
+  iv_session (&d);
+  g_variant_dict_insert (&d, "medication", "s", "esketamine");
+  g_variant_dict_insert (&d, "dose-mg", "d", 300.0);
+  content = finish (&d);
+  assert_refused (content, "Route", "must be intranasal for esketamine");
+  assert_refused (content, "Dose", "must be 28, 56 or 84 mg");
+}
+
+static void
+test_infusion_stop_before_start (void)
+{
+  GVariantDict d;
+  g_autoptr (GVariant) content = NULL;
+
+  iv_session (&d);
+  g_variant_dict_insert (&d, "infusion-stop", "s", "09:30");
+  content = finish (&d);
+  assert_refused (content, "Infusion stop", "is before “Infusion start”");
+  /* No rate is computed from a negative time. */
+  g_assert_null (g_variant_lookup_value (content, "infusion-rate", NULL));
+}
+
+static void
+test_bp_190_120_spo2_88 (void)
+{
+  GVariantDict d;
+  GVariantBuilder vitals;
+  g_autoptr (GVariant) content = NULL;
+  g_autoptr (GVariant) with_action = NULL;
+  g_autoptr (GVariant) vitals_again = NULL;
+
+  iv_session (&d);
+  g_variant_builder_init (&vitals, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE));
+  g_variant_builder_add (&vitals, "(sqqqq)", "09:55", 122, 78, 70, 99);
+  g_variant_builder_add (&vitals, "(sqqqq)", "10:20", 190, 120, 96, 88);
+  g_variant_dict_insert_value (&d, "vitals", g_variant_builder_end (&vitals));
+  content = finish (&d);
+  assert_refused (content, "Action taken", "blood pressure 190/120 mmHg at 10:20");
+  assert_refused (content, "Action taken", "oxygen saturation 88 % at 10:20 is below 92 %");
+
+  iv_session (&d);
+  vitals_again = g_variant_lookup_value (content, "vitals", NULL);
+  g_variant_dict_insert_value (&d, "vitals", vitals_again);
+  g_variant_dict_insert (&d, "action-taken", "s",
+                         "Infusion paused, oxygen 2 L/min; BP 150/92 and SpO2 96 % after 10 min");
+  with_action = finish (&d);
+  assert_signable (with_action);
+}
+
+static void
+test_pre_dose_bp_above_label (void)
+{
+  GVariantDict d;
+  GVariantBuilder vitals;
+  g_autoptr (GVariant) content = NULL;
+
+  esketamine_session (&d);
+  g_variant_builder_init (&vitals, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE));
+  g_variant_builder_add (&vitals, "(sqqqq)", "08:50", 146, 88, 72, 98);
+  g_variant_builder_add (&vitals, "(sqqqq)", "09:40", 138, 86, 76, 97);
+  g_variant_dict_insert_value (&d, "vitals", g_variant_builder_end (&vitals));
+  content = finish (&d);
+  assert_refused (content, "Action taken",
+                  "pre-dose blood pressure 146/88 mmHg at 08:50 is above 140/90");
+}
+
+static void
+test_moaas_0 (void)
+{
+  GVariantDict d;
+  g_autoptr (GVariant) content = NULL;
+
+  iv_session (&d);
+  g_variant_dict_insert (&d, "moaas", "x", (gint64)0);
+  content = finish (&d);
+  assert_refused (content, "Action taken", "sedation MOAA/S 0");
+}
+
+static void
+test_10_minutes_observation_esketamine (void)
+{
+  GVariantDict d;
+  g_autoptr (GVariant) content = NULL;
+  g_autoptr (GVariant) overridden = NULL;
+
+  esketamine_session (&d);
+  g_variant_dict_insert (&d, "observation-minutes", "x", (gint64)10);
+  content = finish (&d);
+  assert_refused (content, "Observation time", "must be at least 120 min for esketamine");
+
+  /* A typed reason lets it be signed, and says why. */
+  esketamine_session (&d);
+  g_variant_dict_insert (&d, "observation-minutes", "x", (gint64)10);
+  g_variant_dict_insert (&d, "monitoring-override", "s",
+                         "Patient left against advice after 10 minutes; prescriber informed");
+  overridden = finish (&d);
+  assert_signable (overridden);
+}
+
+static void
+test_discharge_before_dosing (void)
+{
+  GVariantDict d;
+  g_autoptr (GVariant) content = NULL;
+
+  iv_session (&d);
+  g_variant_dict_insert (&d, "discharge-time", "s", "09:30");
+  content = finish (&d);
+  assert_refused (content, "Discharge time", "is before the dose was given (10:00)");
+  assert_refused (content, "Discharge time", "is before the last vital-sign reading (11:00)");
+}
+
+static void
+test_discharge_criteria_not_met (void)
+{
+  GVariantDict d;
+  g_autoptr (GVariant) content = NULL;
+  g_autoptr (GVariant) disposed = NULL;
+
+  iv_session (&d);
+  g_variant_dict_insert (&d, "discharge-criteria-met", "b", FALSE);
+  content = finish (&d);
+  assert_refused (content, "Disposition", "discharge criteria were not met");
+  iv_session (&d);
+  g_variant_dict_insert (&d, "discharge-criteria-met", "b", FALSE);
+  g_variant_dict_insert (&d, "disposition", "s", "Kept for observation, then sent to the ED");
+  disposed = finish (&d);
+  assert_signable (disposed);
+}
+
+static void
+test_esketamine_dose_and_devices (void)
+{
+  GVariantDict d;
+  g_autoptr (GVariant) odd_dose = NULL;
+  g_autoptr (GVariant) wrong_count = NULL;
+  g_autoptr (GVariant) missing_time = NULL;
+  g_autoptr (GVariant) extra_time = NULL;
+
+  esketamine_session (&d);
+  g_variant_dict_insert (&d, "dose-mg", "d", 60.0);
+  odd_dose = finish (&d);
+  assert_refused (odd_dose, "Dose", "must be 28, 56 or 84 mg");
+
+  esketamine_session (&d);
+  g_variant_dict_insert (&d, "dose-mg", "d", 84.0);
+  wrong_count = finish (&d);
+  assert_refused (wrong_count, "Dose", "2 device(s) give 56 mg");
+
+  esketamine_session (&d);
+  g_variant_dict_remove (&d, "device-2-time");
+  missing_time = finish (&d);
+  assert_refused (missing_time, "Device 2 time", "must be filled in");
+
+  esketamine_session (&d);
+  g_variant_dict_insert (&d, "device-3-time", "s", "09:10");
+  extra_time = finish (&d);
+  assert_refused (extra_time, "Device 3 time", "only 2 device(s)");
+}
+
+static void
+test_esketamine_monitoring (void)
+{
+  GVariantDict d;
+  GVariantBuilder vitals;
+  g_autoptr (GVariant) no_window = NULL;
+  g_autoptr (GVariant) no_ready = NULL;
+
+  esketamine_session (&d);
+  g_variant_builder_init (&vitals, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE));
+  g_variant_builder_add (&vitals, "(sqqqq)", "08:50", 128, 82, 72, 98);
+  g_variant_builder_add (&vitals, "(sqqqq)", "10:30", 124, 80, 70, 98);
+  g_variant_dict_insert_value (&d, "vitals", g_variant_builder_end (&vitals));
+  no_window = finish (&d);
+  assert_refused (no_window, "Vital signs", "35–45 minutes after dosing");
+
+  esketamine_session (&d);
+  g_variant_dict_remove (&d, "ready-to-leave-time");
+  no_ready = finish (&d);
+  assert_refused (no_ready, "Ready to leave", "must be filled in for esketamine");
+}
+
+static void
+test_route_fields_only_for_their_route (void)
+{
+  GVariantDict d;
+  g_autoptr (GVariant) content = NULL;
+
+  /* A value kept in a field of another route (as an old draft may hold). */
+  esketamine_session (&d);
+  g_variant_dict_insert (&d, "im-site", "s", "deltoid");
+  content = finish (&d);
+  assert_refused (content, "Injection site", "applies only when “Route” is Intramuscular");
+}
+
+static void
+test_oral_dose_is_strength_times_count (void)
+{
+  GVariantDict d;
+  g_autoptr (GVariant) wrong = NULL;
+  g_autoptr (GVariant) right = NULL;
+
+  iv_session (&d);
+  g_variant_dict_insert (&d, "route", "s", "sublingual-oral");
+  g_variant_dict_remove (&d, "iv-concentration");
+  g_variant_dict_remove (&d, "infusion-start");
+  g_variant_dict_remove (&d, "infusion-stop");
+  g_variant_dict_insert (&d, "dose-time", "s", "10:00");
+  g_variant_dict_insert (&d, "dose-mg", "d", 200.0);
+  g_variant_dict_insert (&d, "sl-strength-mg", "d", 50.0);
+  g_variant_dict_insert (&d, "sl-count", "x", (gint64)3);
+  wrong = finish (&d);
+  assert_refused (wrong, "Dose", "50 mg × 3 = 150 mg");
+
+  g_variant_dict_init (&d, wrong);
+  g_variant_dict_insert (&d, "dose-mg", "d", 150.0);
+  right = finish (&d);
+  assert_signable (right);
+}
+
+static void
+test_device_interval_warning (void)
+{
+  GVariantDict d;
+  g_autoptr (GVariant) content = NULL;
+  g_auto (GStrv) warnings = NULL;
+
+  esketamine_session (&d);
+  g_variant_dict_insert (&d, "device-2-time", "s", "09:02");
+  content = finish (&d);
+  /* A warning, not a refusal. */
+  assert_signable (content);
+  warnings = cfd_template_plausibility_warnings (cfd_template_get (CFD_RECORD_DOSING), content);
+  g_assert_nonnull (warnings);
+  g_assert_nonnull (strstr (warnings[0], "devices 1 and 2 were 2 minute(s) apart"));
+}
+
+/* The form shows each cross-field problem under the field it names. */
+static void
+test_problems_name_their_field (void)
+{
+  GVariantDict d;
+  g_autoptr (GVariant) content = NULL;
+  g_autoptr (GPtrArray) problems = NULL;
+  gboolean found = FALSE;
+
+  iv_session (&d);
+  g_variant_dict_insert (&d, "discharge-criteria-met", "b", FALSE);
+  content = finish (&d);
+  problems = cfd_template_cross_field_problems (cfd_template_get (CFD_RECORD_DOSING), content);
+  for (guint i = 0; i < problems->len; i++)
+    found
+        |= strcmp (((CfdTemplateProblem *)g_ptr_array_index (problems, i))->field_id, "disposition")
+           == 0;
+  g_assert_true (found);
+}
+
+/* Drafts keep what was typed: the rules are for signing only. */
+static void
+test_drafts_keep_everything (void)
+{
+  GVariantDict d;
+  g_autoptr (GVariant) content = NULL;
+  g_autoptr (GError) error = NULL;
+
+  iv_session (&d);
+  g_variant_dict_insert (&d, "medication", "s", "esketamine");
+  g_variant_dict_insert (&d, "dose-mg", "d", 300.0);
+  g_variant_dict_insert (&d, "infusion-stop", "s", "09:00");
+  g_variant_dict_insert (&d, "discharge-time", "s", "08:00");
+  content = finish (&d);
+  g_assert_true (
+      cfd_template_validate_draft (cfd_template_get (CFD_RECORD_DOSING), content, &error));
+  g_assert_no_error (error);
+}
+
+/* A new draft from the last signed session: the order and the weight,
+ * never what belongs to the day, and signed only once confirmed. */
+static void
+test_carry_forward (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autofree char *patient = cfd_test_add_patient (vault, "Carried");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autoptr (CfdRecord) draft = NULL;
+  g_autoptr (GVariant) session = NULL;
+  g_autoptr (GVariant) confirmed = NULL;
+  GVariant *content;
+  GVariantDict d;
+  double dose = 0, weight = 0;
+  const char *marker = NULL;
+
+  /* Nothing signed yet: nothing to carry forward. */
+  g_assert_null (cfd_vault_carry_forward_dosing (vault, patient, OCCURRED, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  esketamine_session (&d);
+  g_variant_dict_insert (&d, "adverse-events", "s", "Nausea");
+  g_variant_dict_insert (&d, "lot-number", "s", "LOT42");
+  session = finish (&d);
+  first = cfd_vault_create_record (vault, patient, CFD_RECORD_DOSING, OCCURRED - 7 * 86400, session,
+                                   &error);
+  g_assert_no_error (error);
+  g_assert_true (cfd_vault_sign_record (vault, first, &error));
+  g_assert_no_error (error);
+
+  second = cfd_vault_carry_forward_dosing (vault, patient, OCCURRED, &error);
+  g_assert_no_error (error);
+  draft = cfd_vault_get_record (vault, second, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cfd_record_get_status (draft), ==, CFD_RECORD_DRAFT);
+  content = cfd_record_get_content (draft);
+  g_assert_cmpstr (cfd_record_get_text (draft, "medication"), ==, "esketamine");
+  g_assert_cmpstr (cfd_record_get_text (draft, "route"), ==, "intranasal");
+  g_assert_true (g_variant_lookup (content, "dose-mg", "d", &dose));
+  g_assert_cmpfloat (dose, ==, 56.0);
+  g_assert_true (g_variant_lookup (content, "weight-kg", "d", &weight));
+  g_assert_cmpfloat (weight, ==, 70.0);
+  g_assert_true (g_variant_lookup (content, "carried-forward", "&s", &marker));
+  g_assert_nonnull (strstr (marker, "session of 2025-11-24"));
+  for (const char *const *never
+       = (const char *const[]){ "vitals", "device-1-time", "adverse-events", "lot-number", "moaas",
+                                "discharge-time", "devices", NULL };
+       *never != NULL; never++)
+    g_assert_null (g_variant_lookup_value (content, *never, NULL));
+  /* The copy is confirmed before signing. */
+  assert_refused (content, "Carried forward – confirm", "must be cleared");
+  g_assert_false (cfd_vault_sign_record (vault, second, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+
+  /* Confirmed and completed, it signs. */
+  esketamine_session (&d);
+  confirmed = finish (&d);
+  g_assert_true (cfd_vault_save_draft (vault, second, OCCURRED, confirmed, &error));
+  g_assert_no_error (error);
+  g_assert_true (cfd_vault_sign_record (vault, second, &error));
+  g_assert_no_error (error);
+}
+
+int
+main (int argc, char **argv)
+{
+  cfd_test_init (&argc, &argv);
+
+  g_test_add_func ("/dosing-checks/valid-sessions-sign", test_valid_sessions_sign);
+  g_test_add_func ("/dosing-checks/iv-esketamine-300-mg", test_iv_esketamine_300_mg);
+  g_test_add_func ("/dosing-checks/infusion-stop-before-start", test_infusion_stop_before_start);
+  g_test_add_func ("/dosing-checks/bp-190-120-spo2-88", test_bp_190_120_spo2_88);
+  g_test_add_func ("/dosing-checks/pre-dose-bp-above-label", test_pre_dose_bp_above_label);
+  g_test_add_func ("/dosing-checks/moaas-0", test_moaas_0);
+  g_test_add_func ("/dosing-checks/10-minutes-observation-esketamine",
+                   test_10_minutes_observation_esketamine);
+  g_test_add_func ("/dosing-checks/discharge-before-dosing", test_discharge_before_dosing);
+  g_test_add_func ("/dosing-checks/discharge-criteria-not-met", test_discharge_criteria_not_met);
+  g_test_add_func ("/dosing-checks/esketamine-dose-and-devices", test_esketamine_dose_and_devices);
+  g_test_add_func ("/dosing-checks/esketamine-monitoring", test_esketamine_monitoring);
+  g_test_add_func ("/dosing-checks/route-fields-only-for-their-route",
+                   test_route_fields_only_for_their_route);
+  g_test_add_func ("/dosing-checks/oral-dose-is-strength-times-count",
+                   test_oral_dose_is_strength_times_count);
+  g_test_add_func ("/dosing-checks/device-interval-warning", test_device_interval_warning);
+  g_test_add_func ("/dosing-checks/problems-name-their-field", test_problems_name_their_field);
+  g_test_add_func ("/dosing-checks/drafts-keep-everything", test_drafts_keep_everything);
+  g_test_add_func ("/dosing-checks/carry-forward", test_carry_forward);
+  return g_test_run ();
+}
