@@ -11,6 +11,7 @@
 #include "cfd-measure-panel.h"
 #include "cfd-patient-page.h"
 #include "cfd-record-export.h"
+#include "cfd-risk-flag-dialog.h"
 #include "cfd-ui-util.h"
 
 struct _CfdPatientPage
@@ -374,6 +375,33 @@ export_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 }
 
 static void
+risk_flag_changed (CfdPatientPage *self)
+{
+  g_signal_emit (self, signals[RECORDS_CHANGED], 0);
+}
+
+static void
+risk_flag_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CfdPatientPage *self = CFD_PATIENT_PAGE (widget);
+  g_autoptr (GError) error = NULL;
+  CfdRiskFlagDialog *dialog;
+
+  if (self->vault == NULL || self->patient_id == NULL || !cfd_vault_is_unlocked (self->vault))
+    return;
+  dialog = cfd_risk_flag_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->vault,
+                                     self->patient_id, &error);
+  if (dialog == NULL)
+    {
+      cfd_ui_toast_error (widget, _ ("The risk flag could not be read"), error);
+      return;
+    }
+  g_signal_connect_object (dialog, "changed", G_CALLBACK (risk_flag_changed), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 measures_changed (CfdPatientPage *self)
 {
   g_signal_emit (self, signals[RECORDS_CHANGED], 0);
@@ -432,6 +460,7 @@ cfd_patient_page_class_init (CfdPatientPageClass *klass)
                                    new_record_menu_action);
   gtk_widget_class_install_action (widget_class, "patient.export-pdf", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "patient.print", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "patient.risk-flag", NULL, risk_flag_action);
 }
 
 static void
