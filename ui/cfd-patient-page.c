@@ -253,6 +253,39 @@ row_activated (CfdPatientPage *self, GtkListBoxRow *row)
     g_signal_emit (self, signals[OPEN_RECORD], 0, record_id);
 }
 
+/* "Keep records until 2030-11-14 (APA Record Keeping Guidelines (2007),
+ * guideline 7)": what deleting this patient waits for. */
+static void
+append_retention (GString *details, CfdVault *vault, const char *patient_id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *until = NULL;
+  CfdRetention retention;
+
+  if (!cfd_vault_get_patient_retention (vault, patient_id, &retention, &error))
+    return;
+  if (details->len > 0)
+    g_string_append_c (details, '\n');
+  switch (retention.status)
+    {
+      case CFD_RETENTION_NOTHING_SIGNED:
+        g_string_append (details, _ ("Nothing signed yet: no retention date"));
+        break;
+      case CFD_RETENTION_UNKNOWN:
+        g_string_append_printf (details, _ ("Keep records: date unknown without a birth date (%s)"),
+                                retention.rule->citation);
+        break;
+      case CFD_RETENTION_KNOWN:
+        until = cfd_date_format (retention.keep_until);
+        if (retention.manual_until > retention.rule_until)
+          g_string_append_printf (details, _ ("Keep records until %s (set by hand)"), until);
+        else
+          g_string_append_printf (details, _ ("Keep records until %s (%s)"), until,
+                                  retention.rule->citation);
+        break;
+    }
+}
+
 gboolean
 cfd_patient_page_load (CfdPatientPage *self,
                        CfdVault *vault,
@@ -304,6 +337,7 @@ cfd_patient_page_load (CfdPatientPage *self,
   if (emergency != NULL && emergency[0] != '\0')
     g_string_append_printf (details, "%s%s %s", details->len > 0 ? "\n" : "", _ ("Emergency:"),
                             emergency);
+  append_retention (details, vault, patient_id);
   gtk_label_set_label (self->details_label, details->str);
   gtk_widget_set_visible (GTK_WIDGET (self->details_label), details->len > 0);
   gtk_widget_set_visible (self->risk_box, cfd_patient_get_risk_flag (patient));
