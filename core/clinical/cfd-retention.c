@@ -6,6 +6,7 @@
  * source. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -136,6 +137,27 @@ add_years (gint64 seconds, guint years)
   return later != NULL ? g_date_time_to_unix (later) : G_MAXINT64;
 }
 
+/* Midnight UTC of the day someone born on birth_date (YYYY-MM-DD, any
+ * year, 1970 or not) turns age; FALSE for a date that is not one. */
+static gboolean
+birthday_at (const char *birth_date, guint age, gint64 *seconds)
+{
+  g_autoptr (GDateTime) day = NULL;
+  int year, month, dom;
+
+  if (birth_date == NULL || !cfd_date_is_valid (birth_date)
+      || sscanf (birth_date, "%4d-%2d-%2d", &year, &month, &dom) != 3)
+    return FALSE;
+  /* Born on 29 February: the birthday falls on 28 February in other years. */
+  if (month == 2 && dom == 29 && !g_date_is_leap_year ((GDateYear)(year + (int)age)))
+    dom = 28;
+  day = g_date_time_new_utc (year + (int)age, month, dom, 0, 0, 0);
+  if (day == NULL)
+    return FALSE;
+  *seconds = g_date_time_to_unix (day);
+  return TRUE;
+}
+
 static gboolean
 last_signed (CfdVault *vault, const char *patient_id, gint64 *last, GError **error)
 {
@@ -173,7 +195,7 @@ cfd_retention_compute (CfdVault *vault,
                        GError **error)
 {
   const CfdRetentionRule *rule = cfd_vault_get_retention_rule (vault, error);
-  gint64 born = 0;
+  gint64 minor_until = 0;
 
   memset (retention, 0, sizeof *retention);
   if (rule == NULL || !last_signed (vault, patient_id, &retention->last_signed, error))
@@ -184,15 +206,13 @@ cfd_retention_compute (CfdVault *vault,
   if (retention->last_signed == 0)
     retention->status = CFD_RETENTION_NOTHING_SIGNED;
   else if (rule->minor_until_age != 0
-           && (birth_date == NULL || !cfd_date_parse (birth_date, &born)))
+           && !birthday_at (birth_date, rule->minor_until_age, &minor_until))
     retention->status = CFD_RETENTION_UNKNOWN;
   else
     {
       retention->status = CFD_RETENTION_KNOWN;
-      retention->rule_until = add_years (retention->last_signed, rule->years_after_last);
-      if (rule->minor_until_age != 0)
-        retention->rule_until
-            = MAX (retention->rule_until, add_years (born, rule->minor_until_age));
+      retention->rule_until
+          = MAX (add_years (retention->last_signed, rule->years_after_last), minor_until);
     }
   retention->keep_until = MAX (retention->rule_until, manual_until);
   if (retention->status == CFD_RETENTION_NOTHING_SIGNED && manual_until != 0)

@@ -160,12 +160,21 @@ test_rules (void)
   g_autofree char *minor = add_patient_born (vault, "Minor Person", "2015-06-01");
   g_autofree char *unknown = add_patient_born (vault, "Unknown Birth", NULL);
   g_autofree char *nothing = add_patient_born (vault, "Nothing Signed", NULL);
+  /* Born before 1970: a birth date, not a time Confidant stores. */
+  g_autofree char *older = add_patient_born (vault, "Born Before 1970", "1952-12-19");
+  /* Born on 29 February 2012: 21 on 28 February 2033, later than the
+   * 7 years after the last record. */
+  g_autofree char *leapling = add_patient_born (vault, "Leap Day Minor", "2012-02-29");
   g_autoptr (GError) error = NULL;
   CfdRetention retention;
 
   add_signed_records (vault, adult, 2);
   add_signed_records (vault, minor, 2);
   add_signed_records (vault, unknown, 1);
+  add_signed_records (vault, older, 1);
+  add_signed_records (vault, leapling, 1);
+  assert_keep_until (vault, older, "2030-11-14");
+  assert_keep_until (vault, leapling, "2033-02-28");
 
   /* APA: 7 years after the last record; a minor until 21 if later. */
   assert_keep_until (vault, adult, "2030-11-14");
