@@ -42,9 +42,12 @@
 #include "cfd-template.h"
 #include "cfd-dosing-carry.h"
 #include "cfd-measure.h"
+#include "cfd-retention.h"
 #include "cfd-review.h"
+#include "cfd-risk-flag.h"
 #include "cfd-search.h"
 #include "cfd-note-file.h"
+#include "cfd-worklist.h"
 
 /* backup */
 #include "cfd-backup.h"

@@ -11,6 +11,7 @@
 #include "cfd-measure-panel.h"
 #include "cfd-patient-page.h"
 #include "cfd-record-export.h"
+#include "cfd-risk-flag-dialog.h"
 #include "cfd-ui-util.h"
 
 struct _CfdPatientPage
@@ -252,6 +253,39 @@ row_activated (CfdPatientPage *self, GtkListBoxRow *row)
     g_signal_emit (self, signals[OPEN_RECORD], 0, record_id);
 }
 
+/* "Keep records until 2030-11-14 (APA Record Keeping Guidelines (2007),
+ * guideline 7)": what deleting this patient waits for. */
+static void
+append_retention (GString *details, CfdVault *vault, const char *patient_id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *until = NULL;
+  CfdRetention retention;
+
+  if (!cfd_vault_get_patient_retention (vault, patient_id, &retention, &error))
+    return;
+  if (details->len > 0)
+    g_string_append_c (details, '\n');
+  switch (retention.status)
+    {
+      case CFD_RETENTION_NOTHING_SIGNED:
+        g_string_append (details, _ ("Nothing signed yet: no retention date"));
+        break;
+      case CFD_RETENTION_UNKNOWN:
+        g_string_append_printf (details, _ ("Keep records: date unknown without a birth date (%s)"),
+                                retention.rule->citation);
+        break;
+      case CFD_RETENTION_KNOWN:
+        until = cfd_date_format (retention.keep_until);
+        if (retention.manual_until > retention.rule_until)
+          g_string_append_printf (details, _ ("Keep records until %s (set by hand)"), until);
+        else
+          g_string_append_printf (details, _ ("Keep records until %s (%s)"), until,
+                                  retention.rule->citation);
+        break;
+    }
+}
+
 gboolean
 cfd_patient_page_load (CfdPatientPage *self,
                        CfdVault *vault,
@@ -303,6 +337,7 @@ cfd_patient_page_load (CfdPatientPage *self,
   if (emergency != NULL && emergency[0] != '\0')
     g_string_append_printf (details, "%s%s %s", details->len > 0 ? "\n" : "", _ ("Emergency:"),
                             emergency);
+  append_retention (details, vault, patient_id);
   gtk_label_set_label (self->details_label, details->str);
   gtk_widget_set_visible (GTK_WIDGET (self->details_label), details->len > 0);
   gtk_widget_set_visible (self->risk_box, cfd_patient_get_risk_flag (patient));
@@ -382,6 +417,33 @@ export_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 }
 
 static void
+risk_flag_changed (CfdPatientPage *self)
+{
+  g_signal_emit (self, signals[RECORDS_CHANGED], 0);
+}
+
+static void
+risk_flag_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CfdPatientPage *self = CFD_PATIENT_PAGE (widget);
+  g_autoptr (GError) error = NULL;
+  CfdRiskFlagDialog *dialog;
+
+  if (self->vault == NULL || self->patient_id == NULL || !cfd_vault_is_unlocked (self->vault))
+    return;
+  dialog = cfd_risk_flag_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->vault,
+                                     self->patient_id, &error);
+  if (dialog == NULL)
+    {
+      cfd_ui_toast_error (widget, _ ("The risk flag could not be read"), error);
+      return;
+    }
+  g_signal_connect_object (dialog, "changed", G_CALLBACK (risk_flag_changed), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 measures_changed (CfdPatientPage *self)
 {
   g_signal_emit (self, signals[RECORDS_CHANGED], 0);
@@ -440,6 +502,7 @@ cfd_patient_page_class_init (CfdPatientPageClass *klass)
                                    new_record_menu_action);
   gtk_widget_class_install_action (widget_class, "patient.export-pdf", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "patient.print", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "patient.risk-flag", NULL, risk_flag_action);
 }
 
 static void

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "cfd-audit-window.h"
+#include "cfd-today-window.h"
 #include "cfd-backup-window.h"
 #include "cfd-preferences-window.h"
 #include "cfd-supervision-window.h"
@@ -157,6 +158,30 @@ audit_log_action (GtkWidget *widget, const char *action_name, GVariant *paramete
 }
 
 static void
+today_open (CfdWindow *self, const char *patient_id, const char *record_id)
+{
+  if (record_id != NULL)
+    cfd_workspace_open_record (self->workspace, record_id);
+  else
+    cfd_workspace_open_patient (self->workspace, patient_id);
+}
+
+static void
+today_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CfdWindow *self = CFD_WINDOW (widget);
+  CfdTodayWindow *today;
+
+  if (self->vault == NULL || !cfd_vault_is_unlocked (self->vault)
+      || cfd_vault_get_user_role (self->vault) == CFD_ROLE_SUPERVISOR
+      || g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "workspace") != 0)
+    return;
+  today = cfd_today_window_new (GTK_WINDOW (self), self->vault);
+  g_signal_connect_object (today, "open", G_CALLBACK (today_open), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (today));
+}
+
+static void
 backup_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CfdWindow *self = CFD_WINDOW (widget);
@@ -201,6 +226,9 @@ cfd_window_actions_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new", NULL);
   gtk_widget_class_install_action (widget_class, "win.audit-log", NULL, audit_log_action);
   gtk_widget_class_install_action (widget_class, "win.access-history", "s", audit_log_action);
+  gtk_widget_class_install_action (widget_class, "win.today", NULL, today_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK, "win.today",
+                                       NULL);
   gtk_widget_class_install_action (widget_class, "win.backup", NULL, backup_action);
   gtk_widget_class_install_action (widget_class, "win.supervision", NULL, supervision_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);

@@ -190,6 +190,37 @@ run_list (CfdCliContext *ctx, int argc, char **argv)
   return CFD_CLI_OK;
 }
 
+/* "Keep until: 2033-05-02 (rule apa-2007: APA Record Keeping Guidelines
+ * (2007), guideline 7)", or why there is no date. */
+static void
+print_retention (const CfdRetention *retention)
+{
+  g_autofree char *until = cfd_date_format (retention->keep_until);
+  const char *why = retention->manual_until > retention->rule_until ? ", extended by hand" : "";
+
+  switch (retention->status)
+    {
+      case CFD_RETENTION_UNKNOWN:
+        printf ("Keep until: unknown (rule %s keeps a minor's records longer; no birth date is "
+                "recorded)\n",
+                retention->rule->id);
+        if (retention->manual_until != 0)
+          {
+            g_autofree char *manual = cfd_date_format (retention->manual_until);
+
+            printf ("Keep at least until: %s (set by hand)\n", manual);
+          }
+        break;
+      case CFD_RETENTION_NOTHING_SIGNED:
+        printf ("Keep until: - (nothing signed yet; rule %s)\n", retention->rule->id);
+        break;
+      case CFD_RETENTION_KNOWN:
+        printf ("Keep until: %s (rule %s: %s%s)\n", until, retention->rule->id,
+                retention->rule->citation, why);
+        break;
+    }
+}
+
 static int
 show_patient (CfdVault *vault, const char *id)
 {
@@ -224,12 +255,13 @@ show_patient (CfdVault *vault, const char *id)
 
     printf ("Created: %s\n", created);
   }
-  if (cfd_patient_get_retention_until (patient) != 0)
-    {
-      g_autofree char *until = cfd_cli_format_time (cfd_patient_get_retention_until (patient));
+  {
+    CfdRetention retention;
 
-      printf ("Keep until: %s\n", until);
-    }
+    if (!cfd_vault_get_patient_retention (vault, id, &retention, &error))
+      return cfd_cli_fail (error);
+    print_retention (&retention);
+  }
   printf ("Status: %s\n", cfd_patient_get_archived (patient) ? "archived" : "active");
   if (cfd_patient_get_risk_flag (patient))
     printf ("Risk flag: raised\n");
@@ -329,15 +361,24 @@ run_retain (CfdCliContext *ctx, int argc, char **argv)
 static int
 run_delete (CfdCliContext *ctx, int argc, char **argv)
 {
-  g_autofree char *confirm = NULL;
-  g_autofree char *confirm_file = NULL;
-  GOptionEntry entries[] = { { "confirm-file", 0, 0, G_OPTION_ARG_FILENAME, &confirm_file,
-                               "The patient's full name, read from FILE, to confirm", "FILE" },
-                             { "confirm", 0, 0, G_OPTION_ARG_STRING, &confirm,
-                               "The patient's full name, typed to confirm", "NAME" },
-                             { NULL } };
+  g_autofree char *confirm = NULL, *confirm_file = NULL, *reason_file = NULL;
+  gboolean override = FALSE;
+  GOptionEntry entries[]
+      = { { "confirm-file", 0, 0, G_OPTION_ARG_FILENAME, &confirm_file,
+            "The patient's full name, read from FILE, to confirm", "FILE" },
+          { "confirm", 0, 0, G_OPTION_ARG_STRING, &confirm,
+            "The patient's full name, typed to confirm", "NAME" },
+          { "override-retention", 0, 0, G_OPTION_ARG_NONE, &override,
+            "Delete before the retention date (owner only; needs a reason)", NULL },
+          { "reason-file", 0, 0, G_OPTION_ARG_FILENAME, &reason_file,
+            "Why retention is overridden, as UTF-8 text without patient data ('-' or absent: "
+            "standard input)",
+            "FILE" },
+          { NULL } };
   g_autoptr (CfdVault) vault = NULL;
+  g_autofree char *reason = NULL;
   GError *error = NULL;
+  gboolean deleted;
 
   if (!cfd_cli_parse (&cfd_cli_patient_commands[6], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
@@ -357,10 +398,21 @@ run_delete (CfdCliContext *ctx, int argc, char **argv)
     }
   if (argc != 2 || confirm == NULL)
     return cfd_cli_usage ("patient delete needs a patient ID and --confirm-file FILE");
+  if (reason_file != NULL && !override)
+    return cfd_cli_usage ("--reason-file is only for --override-retention");
+  if (override)
+    {
+      reason = cfd_cli_read_text (reason_file, 64 * 1024, "The reason", &error);
+      if (reason == NULL)
+        return cfd_cli_fail (error);
+    }
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
-  if (!cfd_vault_delete_patient (vault, argv[1], confirm, &error))
+  deleted = override ? cfd_vault_delete_patient_overriding_retention (vault, argv[1], confirm,
+                                                                      reason, &error)
+                     : cfd_vault_delete_patient (vault, argv[1], confirm, &error);
+  if (!deleted)
     return cfd_cli_fail (error);
   printf ("The patient and every key to their records were destroyed.\n");
   return CFD_CLI_OK;
@@ -374,9 +426,9 @@ const CfdCliCommand cfd_cli_patient_commands[] = {
   { "patient", "edit", "ID [--name-file FILE ...]", "Change a patient's details", run_edit },
   { "patient", "archive", "ID [--undo]", "Archive a patient (or make them active again)",
     run_archive },
-  { "patient", "retain", "ID --until DATE", "Set the date until which records must be kept",
+  { "patient", "retain", "ID --until DATE", "Keep records longer than the practice's rule",
     run_retain },
-  { "patient", "delete", "ID --confirm-file FILE",
+  { "patient", "delete", "ID --confirm-file FILE [--override-retention [--reason-file F]]",
     "Destroy a patient's records and keys (owner only, after retention)", run_delete },
   { NULL },
 };

@@ -13,6 +13,9 @@
 static const CfdCliCommand *const command_tables[] = {
   cfd_cli_vault_commands,
   cfd_cli_patient_commands,
+  cfd_cli_flag_commands,
+  cfd_cli_worklist_commands,
+  cfd_cli_practice_commands,
   cfd_cli_note_commands,
   cfd_cli_backup_commands,
   cfd_cli_consent_commands,

@@ -46,6 +46,9 @@ extern const CfdCliCommand cfd_cli_capsule_commands[];
 extern const CfdCliCommand cfd_cli_audit_commands[];
 extern const CfdCliCommand cfd_cli_export_commands[];
 extern const CfdCliCommand cfd_cli_demo_commands[];
+extern const CfdCliCommand cfd_cli_flag_commands[];
+extern const CfdCliCommand cfd_cli_practice_commands[];
+extern const CfdCliCommand cfd_cli_worklist_commands[];
 
 /* Parses a subcommand's own options; on failure prints the error and
  * returns FALSE (exit code 2). */
@@ -84,5 +87,9 @@ int cfd_cli_fail (GError *error);
 int cfd_cli_usage (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
 char *cfd_cli_format_time (gint64 seconds);
+
+/* A clinician's text from a file, or stdin when path is NULL or "-"; UTF-8
+ * without NUL bytes. The caller wipes it (cfd_wipe_string). */
+char *cfd_cli_read_text (const char *path, gsize max_len, const char *what, GError **error);
 
 G_END_DECLS

@@ -339,6 +339,8 @@ static const CfdSealedTable sealed_tables[] = {
   /* Earlier revisions are sealed with the record's own table name and id. */
   { "record_revisions", "records", "record_id", "revision", "patient_id", "key_version", "sealed" },
   { "reviews", "reviews", "id", "revision", "patient_id", "key_version", "sealed" },
+  { "risk_flag_entries", "risk_flag_entries", "id", "revision", "patient_id", "key_version",
+    "sealed" },
 };
 
 static gboolean

@@ -190,7 +190,8 @@ cfd_vault_add_measure (CfdVault *vault,
   id = cfd_record_insert_signed (vault, patient_id, key_version, CFD_RECORD_MEASURE,
                                  CFD_RECORD_CATEGORY_MEDICAL, NULL, occurred, content,
                                  &local_error);
-  if (id == NULL || (score.risk && !cfd_patient_raise_risk_flag (vault, patient_id, &local_error))
+  if (id == NULL
+      || (score.risk && !cfd_patient_raise_risk_flag (vault, patient_id, id, &local_error))
       || !cfd_vault_audit (vault, "measure.add", "record", id, CFD_AUDIT_SUCCESS, NULL,
                            &local_error)
       || !cfd_db_commit (db, &local_error))

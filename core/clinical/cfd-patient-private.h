@@ -16,10 +16,17 @@ CfdPatient *cfd_patient_load (CfdVault *vault,
                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Sets the risk flag in the patient's details (a new revision, sealed as
- * every update is) unless it is already set. Caller holds a write
- * transaction, so the flag commits with the record that raised it. */
+ * every update is) unless it is already set, and starts its history with a
+ * signed "raised" step naming record_id, the signed record that raised it.
+ * Caller holds a write transaction, so the flag commits with that record. */
 gboolean cfd_patient_raise_risk_flag (CfdVault *vault,
                                       const char *patient_id,
+                                      const char *record_id,
+                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Takes the flag down (resolution); caller holds a write transaction. */
+gboolean cfd_patient_lower_risk_flag (CfdVault *vault,
+                                      CfdPatient *patient,
                                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -9,6 +9,8 @@
 #include "cfd-patient-key.h"
 #include "cfd-patient-private.h"
 #include "cfd-patient.h"
+#include "cfd-retention-private.h"
+#include "cfd-risk-flag-private.h"
 
 #define DETAILS_TYPE     G_VARIANT_TYPE_VARDICT
 #define MAX_DETAIL_BYTES (64 * 1024)
@@ -521,6 +523,13 @@ cfd_vault_update_patient (CfdVault *vault,
     return FALSE;
   if (details == NULL || !g_variant_is_of_type (details, DETAILS_TYPE))
     return invalid (error, "Patient details must be a dictionary of text fields");
+  /* The flag moves only through its signed steps (cfd-risk-flag.c). */
+  {
+    g_autoptr (GVariant) flag = g_variant_lookup_value (details, CFD_PATIENT_RISK_FLAG, NULL);
+
+    if (flag != NULL)
+      return invalid (error, "The risk flag is raised by records and resolved by its review");
+  }
   patient = load_patient_for (vault, patient_id, "patient.edit", error);
   if (patient == NULL)
     return FALSE;
@@ -586,44 +595,77 @@ cfd_vault_set_patient_retention (CfdVault *vault,
 {
   if (retain_until < 0)
     return invalid (error, "The retention date must be after 1970");
+  if (retain_until != 0)
+    {
+      g_autoptr (CfdPatient) patient
+          = load_patient_for (vault, patient_id, "patient.retention", error);
+      CfdRetention retention;
+
+      if (patient == NULL
+          || !cfd_retention_compute (vault, patient_id,
+                                     cfd_patient_get_detail (patient, CFD_PATIENT_BIRTH_DATE), 0,
+                                     &retention, error))
+        return FALSE;
+      if (retain_until < retention.rule_until)
+        {
+          g_autofree char *until = cfd_date_format (retention.rule_until);
+
+          g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
+                       "A date set by hand can only extend retention: the practice's rule keeps "
+                       "these records until %s",
+                       until);
+          return FALSE;
+        }
+    }
   return update_column (vault, patient_id,
                         "UPDATE patients SET retention_until = nullif(?1, 0) WHERE id = ?2",
                         retain_until, "patient.retention", error);
 }
 
-gboolean
-cfd_vault_delete_patient (CfdVault *vault,
-                          const char *patient_id,
-                          const char *confirm_name,
-                          GError **error)
+static gboolean
+delete_patient (CfdVault *vault,
+                const char *patient_id,
+                const char *confirm_name,
+                const char *override_reason,
+                GError **error)
 {
+  const char *action = override_reason != NULL ? "patient.delete-override" : "patient.delete";
   g_autoptr (CfdPatient) patient = NULL;
+  CfdRetention retention;
   CfdDb *db;
   sqlite3_stmt *stmt;
-  gint64 now;
 
-  if (!cfd_vault_require_role (vault, CFD_ROLES_OWNER, "patient.delete", error))
+  if (!cfd_vault_require_role (vault, CFD_ROLES_OWNER, action, error))
     return FALSE;
-  patient = load_patient_for (vault, patient_id, "patient.delete", error);
+  patient = load_patient_for (vault, patient_id, action, error);
   if (patient == NULL)
     return FALSE;
 
   if (g_strcmp0 (confirm_name, cfd_patient_get_name (patient)) != 0)
     {
-      cfd_vault_audit_standalone (vault, "patient.delete", "patient", patient_id,
-                                  CFD_AUDIT_FAILURE);
+      cfd_vault_audit_standalone (vault, action, "patient", patient_id, CFD_AUDIT_FAILURE);
       return invalid (error, "The name typed to confirm does not match the patient's name");
     }
-  now = cfd_vault_now (vault) / G_USEC_PER_SEC;
-  if (patient->retention_until != 0 && now < patient->retention_until)
+  if (!cfd_retention_compute (vault, patient_id,
+                              cfd_patient_get_detail (patient, CFD_PATIENT_BIRTH_DATE),
+                              patient->retention_until, &retention, error))
+    return FALSE;
+  if (override_reason == NULL
+      && !cfd_retention_allows_deletion (&retention, cfd_vault_now (vault) / G_USEC_PER_SEC))
     {
-      g_autofree char *until = NULL;
-      g_autoptr (GDateTime) when = g_date_time_new_from_unix_utc (patient->retention_until);
+      if (retention.status == CFD_RETENTION_UNKNOWN)
+        g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
+                     "This patient's retention date is unknown: the rule “%s” keeps a minor's "
+                     "records longer, and no birth date is recorded",
+                     retention.rule->label);
+      else
+        {
+          g_autofree char *until = cfd_date_format (retention.keep_until);
 
-      until = g_date_time_format (when, "%Y-%m-%d");
-      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-                   "This patient's records must be kept until %s", until);
-      cfd_vault_audit_standalone (vault, "patient.delete", "patient", patient_id, CFD_AUDIT_DENIED);
+          g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
+                       "This patient's records must be kept until %s", until);
+        }
+      cfd_vault_audit_standalone (vault, action, "patient", patient_id, CFD_AUDIT_DENIED);
       return FALSE;
     }
 
@@ -644,8 +686,8 @@ cfd_vault_delete_patient (CfdVault *vault,
     goto failed;
   sqlite3_bind_text (stmt, 1, patient_id, -1, SQLITE_TRANSIENT);
   if (!cfd_db_step_done (db, stmt, error)
-      || !cfd_vault_audit (vault, "patient.delete", "patient", patient_id, CFD_AUDIT_SUCCESS, NULL,
-                           error)
+      || !cfd_retention_add_disposition (vault, patient_id, &retention, override_reason, error)
+      || !cfd_vault_audit (vault, action, "patient", patient_id, CFD_AUDIT_SUCCESS, NULL, error)
       || !cfd_db_commit (db, error))
     goto failed;
 
@@ -658,31 +700,76 @@ failed:
   return FALSE;
 }
 
+gboolean
+cfd_vault_delete_patient (CfdVault *vault,
+                          const char *patient_id,
+                          const char *confirm_name,
+                          GError **error)
+{
+  return delete_patient (vault, patient_id, confirm_name, NULL, error);
+}
+
+gboolean
+cfd_vault_delete_patient_overriding_retention (CfdVault *vault,
+                                               const char *patient_id,
+                                               const char *confirm_name,
+                                               const char *reason,
+                                               GError **error)
+{
+  g_autofree char *stripped = NULL;
+
+  if (reason == NULL || !g_utf8_validate (reason, -1, NULL))
+    return invalid (error, "The reason for overriding retention must be UTF-8 text");
+  if (strlen (reason) > MAX_DETAIL_BYTES)
+    return invalid (error, "The reason for overriding retention is longer than 64 KiB");
+  stripped = g_strstrip (g_strdup (reason));
+  if (*stripped == '\0')
+    return invalid (error, "Write down why the retention period is being overridden");
+  return delete_patient (vault, patient_id, confirm_name, stripped, error);
+}
+
 CfdPatient *
 cfd_patient_load (CfdVault *vault, const char *patient_id, GError **error)
 {
   return load_patient (vault, patient_id, error);
 }
 
-gboolean
-cfd_patient_raise_risk_flag (CfdVault *vault, const char *patient_id, GError **error)
+static gboolean
+write_risk_flag (CfdVault *vault, CfdPatient *patient, gboolean raised, GError **error)
 {
-  g_autoptr (CfdPatient) patient = load_patient (vault, patient_id, error);
   g_autoptr (GVariant) flagged = NULL;
   GVariantDict dict;
 
-  if (patient == NULL)
-    return FALSE;
-  if (cfd_patient_get_risk_flag (patient))
-    return TRUE;
   g_variant_dict_init (&dict, patient->details);
-  g_variant_dict_insert (&dict, CFD_PATIENT_RISK_FLAG, "b", TRUE);
+  g_variant_dict_insert (&dict, CFD_PATIENT_RISK_FLAG, "b", raised);
   flagged = g_variant_ref_sink (g_variant_dict_end (&dict));
   return write_patient_row (vault,
                             "UPDATE patients SET updated = ?2, key_version = ?3, revision = ?4, "
                             "sealed = ?5 WHERE id = ?1",
                             patient->id, patient->key_version, patient->revision + 1, flagged,
-                            error)
+                            error);
+}
+
+gboolean
+cfd_patient_raise_risk_flag (CfdVault *vault,
+                             const char *patient_id,
+                             const char *record_id,
+                             GError **error)
+{
+  g_autoptr (CfdPatient) patient = load_patient (vault, patient_id, error);
+
+  if (patient == NULL)
+    return FALSE;
+  if (cfd_patient_get_risk_flag (patient))
+    return TRUE;
+  return write_risk_flag (vault, patient, TRUE, error)
+         && cfd_risk_flag_add_raised (vault, patient_id, patient->key_version, record_id, error)
          && cfd_vault_audit (vault, "patient.risk-flag", "patient", patient_id, CFD_AUDIT_SUCCESS,
                              NULL, error);
+}
+
+gboolean
+cfd_patient_lower_risk_flag (CfdVault *vault, CfdPatient *patient, GError **error)
+{
+  return write_risk_flag (vault, patient, FALSE, error);
 }

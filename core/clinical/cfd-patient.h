@@ -58,16 +58,28 @@ gboolean cfd_vault_set_patient_archived (CfdVault *vault,
                                          const char *patient_id,
                                          gboolean archived,
                                          GError **error) G_GNUC_WARN_UNUSED_RESULT;
-/* Seconds since the epoch; 0 clears it. Deletion is refused before it. */
+/* A date set by hand (seconds since the epoch; 0 clears it). It can only
+ * extend what the practice's retention rule gives, never shorten it. */
 gboolean cfd_vault_set_patient_retention (CfdVault *vault,
                                           const char *patient_id,
                                           gint64 retain_until,
                                           GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Owner only; confirm_name must equal the patient's name. Destroys every
- * grant of the patient key and removes the rows (crypto-shredding). */
+ * grant of the patient key and removes the rows (crypto-shredding), and
+ * leaves a signed disposition entry (cfd-retention.h). Refused while the
+ * retention date (cfd_vault_get_patient_retention) is in the future or
+ * unknown. */
 gboolean cfd_vault_delete_patient (CfdVault *vault,
                                    const char *patient_id,
                                    const char *confirm_name,
                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The same while the retention date is in the future or unknown: owner
+ * only, with a reason written by the owner (no patient data: it stays in
+ * the disposition entry), audited as patient.delete-override. */
+gboolean cfd_vault_delete_patient_overriding_retention (CfdVault *vault,
+                                                        const char *patient_id,
+                                                        const char *confirm_name,
+                                                        const char *reason,
+                                                        GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -442,7 +442,8 @@ cfd_vault_sign_record (CfdVault *vault, const char *record_id, GError **error)
   sqlite3_bind_blob (stmt, 3, signature, sizeof signature, SQLITE_TRANSIENT);
   if (!cfd_db_step_done (db, stmt, &local_error)
       || (risk_answers_raise_flag (record)
-          && !cfd_patient_raise_risk_flag (vault, cfd_record_get_patient_id (record), &local_error))
+          && !cfd_patient_raise_risk_flag (vault, cfd_record_get_patient_id (record), record_id,
+                                           &local_error))
       || !cfd_vault_audit (vault, "record.sign", "record", record_id, CFD_AUDIT_SUCCESS, NULL,
                            &local_error)
       || !cfd_db_commit (db, &local_error))

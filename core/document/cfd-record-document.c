@@ -9,6 +9,7 @@
 #include "cfd-patient.h"
 #include "cfd-record-document.h"
 #include "cfd-record.h"
+#include "cfd-risk-flag-section-private.h"
 #include "cfd-secure-private.h"
 #include "cfd-template.h"
 #include "cfd-vault-private.h"
@@ -535,6 +536,11 @@ cfd_record_document_new (CfdVault *vault,
           if (g_strcmp0 (cfd_record_get_parent_id (addendum), cfd_record_get_id (record)) == 0)
             add_addendum (self->layout, addendum, users);
         }
+    }
+  if (!cfd_risk_flag_section_add (self->layout, vault, patient, error))
+    {
+      cfd_record_document_free (self);
+      return NULL;
     }
   return self;
 }

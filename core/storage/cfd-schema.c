@@ -266,6 +266,61 @@ static const char *const migrations[] = {
   "  signature BLOB NOT NULL CHECK (length(signature) = 64),"
   "  reply_seq INTEGER);"
   "CREATE INDEX capsule_reviews_capsule ON capsule_reviews (capsule_id, reply_seq);",
+
+  /* 3: the risk flag's history and what remains of a deleted patient. */
+
+  /* Each step of a risk flag (raised, reviewed, resolved), signed by whoever
+   * took it; the action text is sealed under the patient key. A flag that
+   * existed before this history is carried over as a raised step without
+   * signature, pointing at the signed record whose signing raised it (the
+   * audit entry that follows the flag's own). */
+  "CREATE TABLE risk_flag_entries ("
+  "  id TEXT PRIMARY KEY,"
+  "  patient_id TEXT NOT NULL REFERENCES patients (id) ON DELETE CASCADE,"
+  "  cycle INTEGER NOT NULL CHECK (cycle >= 1),"
+  "  step TEXT NOT NULL CHECK (step IN ('raised', 'reviewed', 'resolved')),"
+  "  record_id TEXT,"
+  "  actor_id TEXT NOT NULL,"
+  "  time INTEGER NOT NULL,"
+  "  key_version INTEGER,"
+  "  revision INTEGER NOT NULL DEFAULT 1 CHECK (revision = 1),"
+  "  sealed BLOB,"
+  "  signature BLOB CHECK (signature IS NULL OR length(signature) = 64),"
+  "  CHECK ((signature IS NULL) = (sealed IS NULL)),"
+  "  CHECK ((sealed IS NULL) = (key_version IS NULL)),"
+  "  CHECK (signature IS NOT NULL OR (step = 'raised' AND record_id IS NOT NULL)),"
+  "  CHECK ((step = 'raised') = (record_id IS NOT NULL)));"
+  "CREATE INDEX risk_flag_entries_patient ON risk_flag_entries (patient_id, cycle, time);"
+  "CREATE TRIGGER risk_flag_entries_immutable BEFORE UPDATE ON risk_flag_entries"
+  "  WHEN NEW.id IS NOT OLD.id OR NEW.patient_id IS NOT OLD.patient_id"
+  "    OR NEW.cycle IS NOT OLD.cycle OR NEW.step IS NOT OLD.step"
+  "    OR NEW.record_id IS NOT OLD.record_id OR NEW.actor_id IS NOT OLD.actor_id"
+  "    OR NEW.time IS NOT OLD.time OR NEW.revision IS NOT OLD.revision"
+  "    OR NEW.signature IS NOT OLD.signature"
+  "  BEGIN SELECT RAISE (ABORT, 'a risk flag entry is immutable'); END;"
+  "INSERT INTO risk_flag_entries (id, patient_id, cycle, step, record_id, actor_id, time)"
+  "  SELECT lower(hex(randomblob(16))), a.object_id, 1, 'raised', b.object_id, a.actor, a.time"
+  "  FROM audit_log a JOIN audit_log b ON b.seq = a.seq + 1"
+  "  WHERE a.action = 'patient.risk-flag' AND a.outcome = 'success'"
+  "    AND b.object_kind = 'record' AND b.outcome = 'success'"
+  "    AND EXISTS (SELECT 1 FROM records r WHERE r.id = b.object_id"
+  "      AND r.patient_id = a.object_id AND r.status = 'signed');"
+
+  /* What remains of a deleted patient: no name, no content, only the fact
+   * of the deletion, the rule it was measured against, and who did it. */
+  "CREATE TABLE dispositions ("
+  "  id TEXT PRIMARY KEY,"
+  "  patient_id TEXT NOT NULL,"
+  "  deleted_at INTEGER NOT NULL,"
+  "  rule TEXT NOT NULL,"
+  "  retain_until INTEGER,"
+  "  override_reason TEXT,"
+  "  deleted_by TEXT NOT NULL,"
+  "  signature BLOB NOT NULL CHECK (length(signature) = 64));"
+  "CREATE TRIGGER dispositions_append_only_update BEFORE UPDATE ON dispositions"
+  "  BEGIN SELECT RAISE (ABORT, 'a disposition entry is immutable'); END;"
+  "CREATE TRIGGER dispositions_append_only_delete BEFORE DELETE ON dispositions"
+  "  BEGIN SELECT RAISE (ABORT, 'a disposition entry is immutable'); END;",
 };
 
 int

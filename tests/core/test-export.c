@@ -14,6 +14,7 @@
 #include "cfd-measure.h"
 #include "cfd-record-document.h"
 #include "cfd-record.h"
+#include "cfd-risk-flag.h"
 #include "cfd-test-util.h"
 
 #define OCCURRED G_GINT64_CONSTANT (1760000000) /* 2025-10-09 */
@@ -571,6 +572,37 @@ test_unanswered_not_assessed (Fixture *f, gconstpointer data)
   g_assert_false (g_regex_match_simple ("Thoughts of a method +No\n", text, 0, 0));
 }
 
+/* The fixture's PHQ-9 raised the flag; its review and resolution are
+ * printed with who took them and the action taken. */
+static void
+test_risk_flag_history (Fixture *f, gconstpointer data)
+{
+  g_autofree char *pdf = g_build_filename (f->dir, "flag.pdf", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr (GError) error = NULL;
+  guint pages = 0;
+
+  g_assert_true (cfd_vault_review_risk_flag (f->vault, f->patient,
+                                             "Called the patient; safety plan reviewed.", &error));
+  g_assert_true (cfd_vault_resolve_risk_flag (f->vault, f->patient,
+                                              "No ideation at the follow-up visit.", &error));
+  g_assert_no_error (error);
+  g_assert_true (cfd_vault_export_patient_pdf (f->vault, f->patient, FALSE, pdf, &pages, &error));
+  g_assert_no_error (error);
+  text = pdf_text (pdf);
+  if (text == NULL)
+    return;
+  g_assert_nonnull (strstr (text, "Risk flag"));
+  g_assert_nonnull (strstr (text, "No flag is open"));
+  g_assert_nonnull (strstr (text, "1. Raised"));
+  g_assert_nonnull (strstr (text, "By the signed record"));
+  g_assert_nonnull (strstr (text, "1. Reviewed"));
+  g_assert_nonnull (strstr (text, "Called the patient; safety plan reviewed."));
+  g_assert_nonnull (strstr (text, "1. Resolved"));
+  g_assert_nonnull (strstr (text, "No ideation at the follow-up visit."));
+  g_assert_nonnull (strstr (text, "by Test Owner"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -588,6 +620,7 @@ main (int argc, char **argv)
   ADD ("/confidant/export/faults-leave-nothing-partial", test_faults_leave_nothing_partial);
   ADD ("/confidant/export/async", test_async);
   ADD ("/confidant/export/async-locked", test_async_locked);
+  ADD ("/confidant/export/risk-flag-history", test_risk_flag_history);
 #undef ADD
   return g_test_run ();
 }

@@ -852,6 +852,13 @@ test_addendum_draft_permissions (void)
                    >=, 3);
 }
 
+/* 2100-01-01: past any retention date the records below could have. */
+static gint64
+after_retention_clock (gpointer user_data)
+{
+  return G_GINT64_CONSTANT (4102444800) * G_USEC_PER_SEC;
+}
+
 static void
 test_delete_patient (void)
 {
@@ -879,6 +886,18 @@ test_delete_patient (void)
   g_assert_true (cfd_vault_save_draft (vault, draft, OCCURRED, again, &error));
   g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM records"), ==, 5);
 
+  /* An adult's records, kept by the default rule until 7 years after the
+   * last one; the clock is moved past that. */
+  {
+    g_autoptr (GVariant) born = NULL;
+
+    g_variant_dict_init (&d, NULL);
+    g_variant_dict_insert (&d, CFD_PATIENT_BIRTH_DATE, "s", "1980-01-01");
+    born = dict_take (&d);
+    g_assert_true (cfd_vault_update_patient (vault, patient, born, &error));
+    g_assert_no_error (error);
+  }
+  cfd_vault_set_clock_for_testing (vault, after_retention_clock, NULL);
   {
     /* The confirmation is the whole name, tag included. */
     g_autoptr (CfdPatient) doomed = cfd_vault_get_patient (vault, patient, &error);

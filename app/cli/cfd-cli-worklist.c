@@ -1,0 +1,87 @@
+/* cfd-cli-worklist.c: confidant-cli worklist: drafts, open risk flags and sessions past due, one a line. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "cfd-cli.h"
+#include "confidant.h"
+
+static const char unlock_passphrase[] = "the unlocking user's (a clinician's)";
+
+static void
+print_json_string (const char *text)
+{
+  GString *out = g_string_new ("\"");
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      guchar c = (guchar)*p;
+
+      if (c == '"' || c == '\\')
+        g_string_append_printf (out, "\\%c", c);
+      else if (c < 0x20)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_c (out, (char)c);
+    }
+  g_string_append_c (out, '"');
+  fputs (out->str, stdout);
+  cfd_wipe_free (out->str, out->len);
+  out->str = NULL;
+  g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static int
+run_worklist (CfdCliContext *ctx, int argc, char **argv)
+{
+  gboolean json = FALSE;
+  GOptionEntry entries[]
+      = { { "json", 0, 0, G_OPTION_ARG_NONE, &json, "One JSON object per line", NULL }, { NULL } };
+  g_autoptr (CfdVault) vault = NULL;
+  g_autoptr (GListModel) items = NULL;
+  GError *error = NULL;
+
+  if (!cfd_cli_parse (&cfd_cli_worklist_commands[0], entries, unlock_passphrase, &argc, &argv))
+    return CFD_CLI_USAGE;
+  if (argc != 1)
+    return cfd_cli_usage ("worklist takes no arguments");
+  vault = cfd_cli_unlock (ctx, &error);
+  if (vault == NULL)
+    return cfd_cli_fail (error);
+  items = cfd_vault_get_worklist (vault, &error);
+  if (items == NULL)
+    return cfd_cli_fail (error);
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr (CfdWorklistItem) item = g_list_model_get_item (items, i);
+      const char *kind = cfd_worklist_kind_to_string (cfd_worklist_item_get_kind (item));
+      const char *record = cfd_worklist_item_get_record_id (item);
+      const char *record_kind = cfd_worklist_item_get_record_kind (item);
+      gint64 since = cfd_worklist_item_get_since (item);
+      g_autofree char *when = since != 0 ? cfd_cli_format_time (since) : g_strdup ("-");
+
+      if (json)
+        {
+          printf ("{\"kind\":\"%s\",\"patient\":\"%s\",\"name\":", kind,
+                  cfd_worklist_item_get_patient_id (item));
+          print_json_string (cfd_worklist_item_get_patient_name (item));
+          printf (",\"record\":");
+          if (record != NULL)
+            printf ("\"%s\",\"record_kind\":\"%s\"", record, record_kind);
+          else
+            printf ("null,\"record_kind\":null");
+          printf (",\"since\":%" G_GINT64_FORMAT "}\n", since);
+        }
+      else
+        printf ("%s\t%s\t%s\t%s\t%s\t%s\n", kind, when, cfd_worklist_item_get_patient_id (item),
+                record != NULL ? record : "-", record_kind != NULL ? record_kind : "-",
+                cfd_worklist_item_get_patient_name (item));
+    }
+  return CFD_CLI_OK;
+}
+
+const CfdCliCommand cfd_cli_worklist_commands[] = {
+  { NULL, "worklist", "[--json]",
+    "What needs attention: stale drafts, open risk flags, sessions past due", run_worklist },
+  { NULL },
+};
