@@ -40,6 +40,7 @@
 #include "cfd-patient.h"
 #include "cfd-record.h"
 #include "cfd-template.h"
+#include "cfd-instrument.h"
 #include "cfd-measure.h"
 #include "cfd-review.h"
 #include "cfd-search.h"
