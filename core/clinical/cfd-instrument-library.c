@@ -14,6 +14,9 @@ static const char *const shipped[] = { "phq9", "gad7", "pcl5", "qids-sr16", "meq
 
 static GMutex library_lock;
 static GPtrArray *library; /* CfdInstrumentDef, shipped first; never freed */
+/* Files added already: unlocking again reads the same folders, which is
+ * not a second definition with the same id. */
+static GHashTable *added_paths;
 
 /* The shipped files are part of the build, so one that does not read is a
  * defect: it aborts loudly rather than scoring against half a definition. */
@@ -137,7 +140,14 @@ cfd_instrument_library_add_folder (const char *folder, GError **error)
       g_autoptr (CfdInstrumentDef) def = NULL;
       gsize size = 0;
 
-      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+      gboolean seen;
+
+      g_mutex_lock (&library_lock);
+      if (added_paths == NULL)
+        added_paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      seen = g_hash_table_contains (added_paths, path);
+      g_mutex_unlock (&library_lock);
+      if (seen || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
         continue;
       if (!g_file_get_contents (path, &data, &size, &file_error))
         {
@@ -155,7 +165,10 @@ cfd_instrument_library_add_folder (const char *folder, GError **error)
         g_string_append_printf (problems, "\n%s: an instrument with the id %s is already known",
                                 file, def->id);
       else
-        g_ptr_array_add (defs, g_steal_pointer (&def));
+        {
+          g_ptr_array_add (defs, g_steal_pointer (&def));
+          g_hash_table_add (added_paths, g_strdup (path));
+        }
       g_mutex_unlock (&library_lock);
     }
   if (problems->len > 0)

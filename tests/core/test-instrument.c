@@ -563,6 +563,10 @@ test_practice_folder (void)
   g_assert_cmpstr (cfd_instrument_def_get_id (g_ptr_array_index (all, 0)), ==, "phq9");
   /* The shipped PHQ-9 is still the one read. */
   g_assert_cmpuint (cfd_instrument_def_get_n_items (cfd_instrument_lookup ("phq9")), ==, 10);
+  /* Reading the folder again (the next unlock) adds nothing twice. */
+  g_clear_error (&error);
+  g_assert_false (cfd_instrument_library_add_folder (folder, &error));
+  g_assert_null (strstr (error->message, "practice-scale"));
   g_clear_error (&error);
   g_assert_true (cfd_instrument_library_add_folder (missing, &error));
   g_assert_no_error (error);
