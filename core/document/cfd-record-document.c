@@ -271,7 +271,9 @@ add_measure_items (CfdDocumentLayout *layout, const CfdMeasureReading *reading)
                        ? g_strdup_printf ("%d — %s", value, option)
                        : g_strdup_printf ("%d", value);
         }
-      add_field_line (layout, label, answer);
+      /* The wording can run to three lines: the answer goes under it. */
+      cfd_document_layout_add (layout, CFD_BLOCK_LABEL, label);
+      cfd_document_layout_add (layout, CFD_BLOCK_TEXT, answer);
     }
 }
 
