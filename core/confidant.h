@@ -41,6 +41,7 @@
 #include "cfd-record.h"
 #include "cfd-template.h"
 #include "cfd-dosing-carry.h"
+#include "cfd-instrument.h"
 #include "cfd-measure.h"
 #include "cfd-retention.h"
 #include "cfd-review.h"

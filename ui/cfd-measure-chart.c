@@ -17,7 +17,7 @@ struct _CfdMeasureChart
 {
   GtkDrawingArea parent_instance;
 
-  CfdInstrument instrument;
+  const CfdInstrumentDef *def; /* a banded instrument's; definitions are never freed */
   CfdMeasureSeries *series;
   /* The point or dosing mark under the pointer: -1 when none. */
   int hover_point;
@@ -30,6 +30,7 @@ enum
 {
   PROP_0,
   PROP_INSTRUMENT,
+  PROP_INSTRUMENT_ID,
   N_PROPS
 };
 
@@ -51,7 +52,7 @@ compute_layout (CfdMeasureChart *self, double width, double height, Layout *layo
   layout->y = MARGIN_TOP;
   layout->width = MAX (width - MARGIN_LEFT - MARGIN_RIGHT, 1.0);
   layout->height = MAX (height - MARGIN_TOP - MARGIN_BOTTOM, 1.0);
-  layout->max_total = cfd_measure_max_total (self->instrument);
+  layout->max_total = (guint)cfd_instrument_def_get_max_total (self->def);
   if (self->series == NULL || !cfd_measure_series_get_range (self->series, &first, &last))
     return FALSE;
   /* Half a week either side keeps the first and last point off the edges;
@@ -86,9 +87,15 @@ y_for_total (const Layout *layout, double total)
 }
 
 static const char *
-instrument_title (CfdInstrument instrument)
+instrument_title (CfdMeasureChart *self)
 {
-  return instrument == CFD_INSTRUMENT_PHQ9 ? _ ("PHQ-9") : _ ("GAD-7");
+  return cfd_instrument_def_get_name (self->def);
+}
+
+static const char *
+instrument_id (CfdMeasureChart *self)
+{
+  return cfd_instrument_def_get_id (self->def);
 }
 
 static void
@@ -104,10 +111,11 @@ hit_test (CfdMeasureChart *self, double x, double y, int *point, int *dosing)
   *dosing = -1;
   if (!compute_layout (self, width, height, &layout))
     return;
-  n = cfd_measure_series_get_n_points (self->series, self->instrument);
+  n = cfd_measure_series_get_n_points_for (self->series, instrument_id (self));
   for (guint i = 0; i < n; i++)
     {
-      const CfdMeasurePoint *p = cfd_measure_series_get_point (self->series, self->instrument, i);
+      const CfdMeasurePoint *p
+          = cfd_measure_series_get_point_for (self->series, instrument_id (self), i);
       double d = hypot (x - x_for_time (&layout, p->occurred), y - y_for_total (&layout, p->total));
 
       if (d <= best)
@@ -141,13 +149,12 @@ describe (CfdMeasureChart *self, int point, int dosing)
   if (point >= 0)
     {
       const CfdMeasurePoint *p
-          = cfd_measure_series_get_point (self->series, self->instrument, (guint)point);
+          = cfd_measure_series_get_point_for (self->series, instrument_id (self), (guint)point);
       g_autofree char *date = cfd_ui_format_date (p->occurred);
 
       /* Translators: "PHQ-9 on 3 Mar 2026: 14, moderate" */
-      return g_strdup_printf (_ ("%s on %s: %u, %s%s"), instrument_title (self->instrument),
-                              g_strstrip (date), p->total, cfd_ui_band_title (p->band),
-                              p->risk ? _ (" (risk item answered)") : "");
+      return g_strdup_printf (_ ("%s on %s: %u, %s%s"), instrument_title (self), g_strstrip (date),
+                              p->total, p->band_label, p->risk ? _ (" (risk item answered)") : "");
     }
   if (dosing >= 0)
     {
@@ -222,23 +229,25 @@ draw_bands (
     CfdMeasureChart *self, cairo_t *cr, const Layout *layout, const GdkRGBA *fg, GdkRGBA colors[5])
 {
   GtkWidget *widget = GTK_WIDGET (self);
-  guint n_bands;
-  const CfdMeasureBand *bands = cfd_measure_bands (self->instrument, &n_bands);
+  guint n_bands = 0;
+  const CfdInstrumentBand *bands = cfd_instrument_def_get_bands (self->def, &n_bands);
 
   for (guint i = 0; i < n_bands; i++)
     {
-      /* The GAD-7 has no "moderately severe": its top band takes the red. */
-      const GdkRGBA *color = &colors[i == n_bands - 1 ? 4 : i];
+      /* The top band takes the red whatever the count (the GAD-7 has no
+       * "moderately severe", the PCL-5 two bands); the others go from
+       * green upwards. */
+      const GdkRGBA *color = &colors[i == n_bands - 1 ? 4 : MIN (i, 3u)];
       double top = y_for_total (layout, bands[i].high + (i == n_bands - 1 ? 0 : 0.5));
       double bottom = y_for_total (layout, bands[i].low == 0 ? 0 : bands[i].low - 0.5);
-      g_autofree char *tick = g_strdup_printf ("%u", bands[i].low);
+      g_autofree char *tick = g_strdup_printf ("%d", bands[i].low);
 
       set_color (cr, color, 0.2);
       cairo_rectangle (cr, layout->x, top, layout->width, bottom - top);
       cairo_fill (cr);
       set_color (cr, fg, 0.55);
-      draw_text (cr, widget, cfd_ui_band_title (bands[i].id), layout->x + layout->width - 6,
-                 (top + bottom) / 2, 1.0, 0.5, TRUE);
+      draw_text (cr, widget, bands[i].label, layout->x + layout->width - 6, (top + bottom) / 2, 1.0,
+                 0.5, TRUE);
       draw_text (cr, widget, tick, layout->x - 6, bottom, 1.0, 0.5, TRUE);
     }
   {
@@ -338,11 +347,10 @@ draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_da
   get_colors (widget, &fg, &accent, bands);
   draw_bands (self, cr, &layout, &fg, bands);
   if (have_data)
-    n_points = cfd_measure_series_get_n_points (self->series, self->instrument);
+    n_points = cfd_measure_series_get_n_points_for (self->series, instrument_id (self));
   if (!have_data || n_points == 0)
     {
-      g_autofree char *text
-          = g_strdup_printf (_ ("No %s scores yet"), instrument_title (self->instrument));
+      g_autofree char *text = g_strdup_printf (_ ("No %s scores yet"), instrument_title (self));
       set_color (cr, &fg, 0.7);
       draw_text (cr, widget, text, layout.x + layout.width / 2, layout.y + layout.height / 2, 0.5,
                  0.5, FALSE);
@@ -383,7 +391,8 @@ draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_da
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   for (guint i = 0; i < n_points; i++)
     {
-      const CfdMeasurePoint *p = cfd_measure_series_get_point (self->series, self->instrument, i);
+      const CfdMeasurePoint *p
+          = cfd_measure_series_get_point_for (self->series, instrument_id (self), i);
       double x = x_for_time (&layout, p->occurred), y = y_for_total (&layout, p->total);
 
       if (i == 0)
@@ -394,7 +403,8 @@ draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_da
   cairo_stroke (cr);
   for (guint i = 0; i < n_points; i++)
     {
-      const CfdMeasurePoint *p = cfd_measure_series_get_point (self->series, self->instrument, i);
+      const CfdMeasurePoint *p
+          = cfd_measure_series_get_point_for (self->series, instrument_id (self), i);
       double x = x_for_time (&layout, p->occurred), y = y_for_total (&layout, p->total);
       double r = (int)i == self->hover_point ? 6 : 4;
 
@@ -417,8 +427,8 @@ draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_da
 
       if (self->hover_point >= 0)
         {
-          const CfdMeasurePoint *p = cfd_measure_series_get_point (self->series, self->instrument,
-                                                                   (guint)self->hover_point);
+          const CfdMeasurePoint *p = cfd_measure_series_get_point_for (
+              self->series, instrument_id (self), (guint)self->hover_point);
           x = x_for_time (&layout, p->occurred);
           y = y_for_total (&layout, p->total);
         }
@@ -472,9 +482,8 @@ query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip *t
 static void
 update_accessible_label (CfdMeasureChart *self)
 {
-  g_autofree char *label
-      = g_strdup_printf (_ ("%s totals over time; the same scores are listed in the table"),
-                         instrument_title (self->instrument));
+  g_autofree char *label = g_strdup_printf (
+      _ ("%s totals over time; the same scores are listed in the table"), instrument_title (self));
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
@@ -482,21 +491,43 @@ update_accessible_label (CfdMeasureChart *self)
 CfdInstrument
 cfd_measure_chart_get_instrument (CfdMeasureChart *self)
 {
+  CfdInstrument instrument = CFD_INSTRUMENT_PHQ9;
+
   g_return_val_if_fail (CFD_IS_MEASURE_CHART (self), CFD_INSTRUMENT_PHQ9);
-  return self->instrument;
+  cfd_instrument_from_string (instrument_id (self), &instrument);
+  return instrument;
+}
+
+const char *
+cfd_measure_chart_get_instrument_id (CfdMeasureChart *self)
+{
+  g_return_val_if_fail (CFD_IS_MEASURE_CHART (self), NULL);
+  return instrument_id (self);
+}
+
+/* Only instruments with bands are charted over them. */
+void
+cfd_measure_chart_set_instrument_id (CfdMeasureChart *self, const char *id)
+{
+  const CfdInstrumentDef *def = cfd_instrument_lookup (id);
+  guint n_bands = 0;
+
+  g_return_if_fail (CFD_IS_MEASURE_CHART (self));
+  g_return_if_fail (def != NULL && cfd_instrument_def_get_bands (def, &n_bands) != NULL);
+  if (self->def == def)
+    return;
+  self->def = def;
+  self->hover_point = self->hover_dosing = -1;
+  update_accessible_label (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INSTRUMENT]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INSTRUMENT_ID]);
 }
 
 void
 cfd_measure_chart_set_instrument (CfdMeasureChart *self, CfdInstrument instrument)
 {
-  g_return_if_fail (CFD_IS_MEASURE_CHART (self));
-  if (self->instrument == instrument)
-    return;
-  self->instrument = instrument;
-  self->hover_point = self->hover_dosing = -1;
-  update_accessible_label (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INSTRUMENT]);
+  cfd_measure_chart_set_instrument_id (self, cfd_instrument_to_string (instrument));
 }
 
 void
@@ -517,6 +548,12 @@ cfd_measure_chart_new (CfdInstrument instrument)
   return g_object_new (CFD_TYPE_MEASURE_CHART, "instrument", instrument, NULL);
 }
 
+GtkWidget *
+cfd_measure_chart_new_for_id (const char *instrument_id)
+{
+  return g_object_new (CFD_TYPE_MEASURE_CHART, "instrument-id", instrument_id, NULL);
+}
+
 static void
 cfd_measure_chart_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
@@ -525,7 +562,10 @@ cfd_measure_chart_get_property (GObject *object, guint prop_id, GValue *value, G
   switch (prop_id)
     {
       case PROP_INSTRUMENT:
-        g_value_set_uint (value, self->instrument);
+        g_value_set_uint (value, cfd_measure_chart_get_instrument (self));
+        break;
+      case PROP_INSTRUMENT_ID:
+        g_value_set_string (value, instrument_id (self));
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -544,6 +584,9 @@ cfd_measure_chart_set_property (GObject *object,
     {
       case PROP_INSTRUMENT:
         cfd_measure_chart_set_instrument (self, (CfdInstrument)g_value_get_uint (value));
+        break;
+      case PROP_INSTRUMENT_ID:
+        cfd_measure_chart_set_instrument_id (self, g_value_get_string (value));
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -574,6 +617,10 @@ cfd_measure_chart_class_init (CfdMeasureChartClass *klass)
   properties[PROP_INSTRUMENT] = g_param_spec_uint (
       "instrument", NULL, NULL, CFD_INSTRUMENT_PHQ9, CFD_INSTRUMENT_GAD7, CFD_INSTRUMENT_PHQ9,
       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Any banded instrument, by its definition's id. */
+  properties[PROP_INSTRUMENT_ID]
+      = g_param_spec_string ("instrument-id", NULL, NULL, "phq9",
+                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_css_name (widget_class, "measurechart");
@@ -585,6 +632,7 @@ cfd_measure_chart_init (CfdMeasureChart *self)
 {
   GtkEventController *motion_controller = gtk_event_controller_motion_new ();
 
+  self->def = cfd_instrument_lookup ("phq9");
   self->hover_point = self->hover_dosing = -1;
   gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (self), 220);
   gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (self), 320);

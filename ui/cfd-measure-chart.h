@@ -12,6 +12,11 @@ G_DECLARE_FINAL_TYPE (CfdMeasureChart, cfd_measure_chart, CFD, MEASURE_CHART, Gt
 
 GtkWidget *cfd_measure_chart_new (CfdInstrument instrument);
 
+/* Any instrument whose definition has bands. */
+GtkWidget *cfd_measure_chart_new_for_id (const char *instrument_id);
+const char *cfd_measure_chart_get_instrument_id (CfdMeasureChart *self);
+void cfd_measure_chart_set_instrument_id (CfdMeasureChart *self, const char *instrument_id);
+
 CfdInstrument cfd_measure_chart_get_instrument (CfdMeasureChart *self);
 void cfd_measure_chart_set_instrument (CfdMeasureChart *self, CfdInstrument instrument);
 

@@ -1,4 +1,4 @@
-/* cfd-measure-dialog.c: scoring a PHQ-9 or GAD-7 item by item, with the running total and band. */
+/* cfd-measure-dialog.c: scoring any instrument item by item, the form built from its definition. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -9,7 +9,8 @@
 #include "cfd-measure-series.h"
 #include "cfd-ui-util.h"
 
-#define MAX_ITEMS 9
+#define MAX_ITEMS   CFD_INSTRUMENT_MAX_ITEMS
+#define MAX_OPTIONS CFD_INSTRUMENT_MAX_OPTIONS
 
 struct _CfdMeasureDialog
 {
@@ -17,15 +18,17 @@ struct _CfdMeasureDialog
 
   CfdVault *vault;
   char *patient_id;
-  CfdInstrument instrument;
-  int scores[MAX_ITEMS];
+  const CfdInstrumentDef *def;
+  GPtrArray *defs; /* what the combo row lists, in its order */
+  int answers[MAX_ITEMS];
   char *summary;
-
   GtkWidget *item_rows[MAX_ITEMS];
-  GtkToggleButton *buttons[MAX_ITEMS][4];
+  GtkToggleButton *buttons[MAX_ITEMS][MAX_OPTIONS];
+  GtkEditable *entries[MAX_ITEMS]; /* items answered with a number typed (0-100 scales) */
   gboolean syncing;
 
   AdwComboRow *instrument_row;
+  AdwComboRow *mode_row;
   AdwEntryRow *date_row;
   AdwPreferencesGroup *items_group;
   GtkLabel *total_label;
@@ -42,34 +45,6 @@ enum
 };
 
 static guint signals[N_SIGNALS];
-
-/* The questions as the published instruments ask them ("over the last two
- * weeks, how often have you been bothered by..."); the template numbers
- * the items, which the two instruments share. */
-static const char *const phq9_items[] = {
-  N_ ("Little interest or pleasure in doing things"),
-  N_ ("Feeling down, depressed, or hopeless"),
-  N_ ("Trouble falling or staying asleep, or sleeping too much"),
-  N_ ("Feeling tired or having little energy"),
-  N_ ("Poor appetite or overeating"),
-  N_ ("Feeling bad about yourself, or that you are a failure or have let yourself or your "
-      "family down"),
-  N_ ("Trouble concentrating on things, such as reading the newspaper or watching television"),
-  N_ ("Moving or speaking so slowly that other people could have noticed, or the opposite: "
-      "being so fidgety or restless that you have been moving around a lot more than usual"),
-  N_ ("Thoughts that you would be better off dead, or of hurting yourself in some way"),
-};
-static const char *const gad7_items[] = {
-  N_ ("Feeling nervous, anxious, or on edge"),
-  N_ ("Not being able to stop or control worrying"),
-  N_ ("Worrying too much about different things"),
-  N_ ("Trouble relaxing"),
-  N_ ("Being so restless that it is hard to sit still"),
-  N_ ("Becoming easily annoyed or irritable"),
-  N_ ("Feeling afraid, as if something awful might happen"),
-};
-static const char *const answers[] = { N_ ("Not at all"), N_ ("Several days"),
-                                       N_ ("More than half the days"), N_ ("Nearly every day") };
 
 /* The session date at noon local time, so no time zone moves its day. */
 static gboolean
@@ -88,37 +63,82 @@ parse_date (const char *text, gint64 *seconds)
   return TRUE;
 }
 
+static const char *
+band_label (const CfdInstrumentDef *def, const char *id)
+{
+  guint n = 0;
+  const CfdInstrumentBand *bands = cfd_instrument_def_get_bands (def, &n);
+
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (bands[i].id, id) == 0)
+      return bands[i].label;
+  return id;
+}
+
+static void
+show_answer (CfdMeasureDialog *self, guint item)
+{
+  const CfdInstrumentItem *info = cfd_instrument_def_get_item (self->def, item);
+
+  self->syncing = TRUE;
+  for (guint k = 0; k < info->n_options; k++)
+    gtk_toggle_button_set_active (self->buttons[item][k], info->options[k] == self->answers[item]);
+  if (self->entries[item] != NULL && self->answers[item] == CFD_ANSWER_NONE)
+    gtk_editable_set_text (self->entries[item], "");
+  self->syncing = FALSE;
+}
+
+/* Items the form skips (C-SSRS-style AskIf) lose any answer and are shown
+ * as not asked; then the running score, the risk warning and whether the
+ * measure can be saved. */
 static void
 update_state (CfdMeasureDialog *self)
 {
-  guint n_items = cfd_instrument_n_items (self->instrument);
-  guint total = 0, answered = 0;
+  guint n_items = cfd_instrument_def_get_n_items (self->def);
+  guint missing = 0;
+  CfdInstrumentScore score;
   gint64 occurred;
   gboolean date_ok = parse_date (gtk_editable_get_text (GTK_EDITABLE (self->date_row)), &occurred);
+  gboolean complete;
 
   for (guint i = 0; i < n_items; i++)
-    if (self->scores[i] >= 0)
-      {
-        total += (guint)self->scores[i];
-        answered++;
-      }
+    {
+      const CfdInstrumentItem *item = cfd_instrument_def_get_item (self->def, i);
+      gboolean asked = cfd_instrument_def_item_is_asked (self->def, self->answers, i);
+
+      if (!asked && self->answers[i] != CFD_ANSWER_NONE)
+        {
+          self->answers[i] = CFD_ANSWER_NONE;
+          show_answer (self, i);
+        }
+      gtk_widget_set_sensitive (self->item_rows[i], asked);
+      if (asked && item->scored && self->answers[i] == CFD_ANSWER_NONE)
+        missing++;
+    }
+  complete
+      = missing == 0 && cfd_instrument_def_score (self->def, self->answers, n_items, &score, NULL);
   g_free (self->summary);
-  if (answered == n_items)
-    self->summary = g_strdup_printf (
-        "%u · %s", total,
-        cfd_ui_band_title (cfd_measure_band_for_total (self->instrument, total)->id));
+  if (!complete)
+    /* Translators: while items are still unanswered */
+    self->summary = g_strdup_printf (_ ("%u of %u items left"), missing, n_items);
+  else if (score.has_total && score.band != NULL)
+    self->summary = g_strdup_printf ("%d · %s", score.total, band_label (self->def, score.band));
+  else if (score.has_total)
+    self->summary = g_strdup_printf ("%d · %s", score.total,
+                                     cfd_instrument_def_result_label (self->def, score.result));
+  else if (score.has_mean)
+    /* Translators: the mean of a questionnaire's items */
+    self->summary = g_strdup_printf (_ ("Mean %.1f"), score.mean);
   else
-    /* Translators: the running total while items are still unanswered */
-    self->summary = g_strdup_printf (_ ("%u so far · %u of %u items left"), total,
-                                     n_items - answered, n_items);
+    self->summary
+        = g_strdup (cfd_instrument_def_result_label (self->def, score.result) ?: _ ("Complete"));
   gtk_label_set_label (self->total_label, self->summary);
-  gtk_widget_set_visible (self->risk_label,
-                          self->instrument == CFD_INSTRUMENT_PHQ9 && self->scores[8] > 0);
+  gtk_widget_set_visible (self->risk_label, complete && score.risk);
   if (date_ok)
     gtk_widget_remove_css_class (GTK_WIDGET (self->date_row), "error");
   else
     gtk_widget_add_css_class (GTK_WIDGET (self->date_row), "error");
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "measure.save", answered == n_items && date_ok);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "measure.save", complete && date_ok);
 }
 
 const char *
@@ -132,61 +152,230 @@ void
 cfd_measure_dialog_set_item (CfdMeasureDialog *self, guint item, int score)
 {
   g_return_if_fail (CFD_IS_MEASURE_DIALOG (self));
-  g_return_if_fail (item < MAX_ITEMS && score >= -1 && score <= 3);
+  g_return_if_fail (item < cfd_instrument_def_get_n_items (self->def) && score >= -1);
+  self->answers[item] = score;
+  show_answer (self, item);
+  if (self->entries[item] != NULL && score >= 0)
+    {
+      g_autofree char *text = g_strdup_printf ("%d", score);
 
-  self->scores[item] = score;
-  self->syncing = TRUE;
-  for (int s = 0; s < 4; s++)
-    gtk_toggle_button_set_active (self->buttons[item][s], s == score);
-  self->syncing = FALSE;
+      self->syncing = TRUE;
+      gtk_editable_set_text (self->entries[item], text);
+      self->syncing = FALSE;
+    }
   update_state (self);
+}
+
+/* Focus goes on to the next item the form asks, as on paper. */
+static void
+focus_next (CfdMeasureDialog *self, guint item)
+{
+  for (guint i = item + 1; i < cfd_instrument_def_get_n_items (self->def); i++)
+    if (gtk_widget_get_sensitive (self->item_rows[i]))
+      {
+        if (self->entries[i] != NULL)
+          gtk_widget_grab_focus (GTK_WIDGET (self->entries[i]));
+        else
+          gtk_widget_grab_focus (GTK_WIDGET (self->buttons[i][0]));
+        return;
+      }
 }
 
 static void
 button_toggled (CfdMeasureDialog *self, GtkToggleButton *button)
 {
   guint item = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "item"));
-  int score = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "score"));
+  int value = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "value"));
 
   if (self->syncing || !gtk_toggle_button_get_active (button))
     return;
-  self->scores[item] = score;
+  self->answers[item] = value;
   update_state (self);
+}
+
+static void
+entry_changed (CfdMeasureDialog *self, GtkEditable *entry)
+{
+  guint item = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (entry), "item"));
+  const CfdInstrumentItem *info = cfd_instrument_def_get_item (self->def, item);
+  const char *text = gtk_editable_get_text (entry);
+  gint64 value;
+
+  if (self->syncing)
+    return;
+  /* What is typed stays; only a whole number in range is an answer. */
+  if (g_ascii_string_to_signed (text, 10, info->min, info->max, &value, NULL))
+    {
+      self->answers[item] = (int)value;
+      gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
+    }
+  else
+    {
+      self->answers[item] = CFD_ANSWER_NONE;
+      if (text[0] != '\0')
+        gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
+    }
+  update_state (self);
+}
+
+/* A digit key answers the item whose row has the focus with that option,
+ * and the focus moves on: a form can be keyed in without the mouse. */
+static gboolean
+row_key_pressed (GtkEventControllerKey *controller,
+                 guint keyval,
+                 guint keycode,
+                 GdkModifierType state,
+                 CfdMeasureDialog *self)
+{
+  GtkWidget *row = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  guint item = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "item"));
+  const CfdInstrumentItem *info = cfd_instrument_def_get_item (self->def, item);
+  guint32 ch = gdk_keyval_to_unicode (keyval);
+
+  if (info->n_options == 0 || ch < '0' || ch > '9'
+      || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
+    return GDK_EVENT_PROPAGATE;
+  for (guint k = 0; k < info->n_options; k++)
+    if (info->options[k] == (int)(ch - '0'))
+      {
+        cfd_measure_dialog_set_item (self, item, info->options[k]);
+        focus_next (self, item);
+        return GDK_EVENT_STOP;
+      }
+  return GDK_EVENT_PROPAGATE;
+}
+
+static GtkWidget *
+build_row (CfdMeasureDialog *self, guint i)
+{
+  const CfdInstrumentItem *item = cfd_instrument_def_get_item (self->def, i);
+  GtkWidget *row = adw_action_row_new ();
+  GtkEventController *keys = gtk_event_controller_key_new ();
+  g_autofree char *title = NULL;
+
+  title = item->scored ? g_strdup_printf (_ ("Item %u"), item->number)
+                       /* Translators: an item asked but not counted in the score */
+                       : g_strdup_printf (_ ("Item %u (not scored)"), item->number);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), item->text);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  g_object_set_data (G_OBJECT (row), "item", GUINT_TO_POINTER (i));
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (row_key_pressed), self);
+  gtk_widget_add_controller (row, keys);
+
+  if (item->n_options > 0)
+    {
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+
+      gtk_widget_add_css_class (box, "linked");
+      gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+      for (guint k = 0; k < item->n_options; k++)
+        {
+          g_autofree char *label = g_strdup_printf ("%d", item->options[k]);
+          g_autofree char *name = g_strdup_printf ("item-%u-%d", i + 1, item->options[k]);
+          /* Translators: a score button's accessible name: "Item 2, <question>: 1, several days" */
+          g_autofree char *a11y = g_strdup_printf (_ ("%s, %s: %d, %s"), title, item->text,
+                                                   item->options[k], item->option_labels[k]);
+          GtkWidget *button = gtk_toggle_button_new_with_label (label);
+
+          gtk_widget_set_name (button, name);
+          gtk_widget_set_tooltip_text (button, item->option_labels[k]);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          a11y, -1);
+          if (k > 0)
+            gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), self->buttons[i][0]);
+          g_object_set_data (G_OBJECT (button), "item", GUINT_TO_POINTER (i));
+          g_object_set_data (G_OBJECT (button), "value", GINT_TO_POINTER (item->options[k]));
+          g_signal_connect_swapped (button, "toggled", G_CALLBACK (button_toggled), self);
+          self->buttons[i][k] = GTK_TOGGLE_BUTTON (button);
+          gtk_box_append (GTK_BOX (box), button);
+        }
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
+    }
+  else
+    {
+      GtkWidget *entry = gtk_entry_new ();
+      g_autofree char *hint = g_strdup_printf ("%d–%d", item->min, item->max);
+
+      gtk_entry_set_placeholder_text (GTK_ENTRY (entry), hint);
+      gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_DIGITS);
+      gtk_editable_set_width_chars (GTK_EDITABLE (entry), 6);
+      gtk_widget_set_valign (entry, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                      -1);
+      g_object_set_data (G_OBJECT (entry), "item", GUINT_TO_POINTER (i));
+      g_signal_connect_swapped (entry, "changed", G_CALLBACK (entry_changed), self);
+      self->entries[i] = GTK_EDITABLE (entry);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), entry);
+    }
+  return row;
+}
+
+static void
+clear_items (CfdMeasureDialog *self)
+{
+  for (guint i = 0; i < MAX_ITEMS; i++)
+    if (self->item_rows[i] != NULL)
+      {
+        adw_preferences_group_remove (self->items_group, self->item_rows[i]);
+        self->item_rows[i] = NULL;
+      }
+  memset (self->buttons, 0, sizeof self->buttons);
+  memset (self->entries, 0, sizeof self->entries);
+  for (guint i = 0; i < MAX_ITEMS; i++)
+    self->answers[i] = CFD_ANSWER_NONE;
+}
+
+/* The rows, the items' answers and the description come from the
+ * definition: a new instrument is a new file, not new code. */
+static void
+show_instrument (CfdMeasureDialog *self, const CfdInstrumentDef *def)
+{
+  g_autofree char *description = NULL;
+
+  clear_items (self);
+  self->def = def;
+  for (guint i = 0; i < cfd_instrument_def_get_n_items (def); i++)
+    {
+      self->item_rows[i] = build_row (self, i);
+      adw_preferences_group_add (self->items_group, self->item_rows[i]);
+    }
+  /* Translators: the recall period and who rates, under the items' title */
+  description = g_strdup_printf (_ ("%s. %s."), cfd_instrument_def_get_recall_period (def),
+                                 cfd_instrument_def_get_rater (def) == CFD_RATER_CLINICIAN
+                                     ? _ ("Rated by the clinician")
+                                     : _ ("Answered by the patient"));
+  adw_preferences_group_set_title (self->items_group, cfd_instrument_def_get_title (def));
+  adw_preferences_group_set_description (self->items_group, description);
+  for (guint i = 0; i < self->defs->len; i++)
+    if (g_ptr_array_index (self->defs, i) == def
+        && adw_combo_row_get_selected (self->instrument_row) != i)
+      adw_combo_row_set_selected (self->instrument_row, i);
+  update_state (self);
+}
+
+gboolean
+cfd_measure_dialog_set_instrument_id (CfdMeasureDialog *self, const char *instrument_id)
+{
+  const CfdInstrumentDef *def;
+
+  g_return_val_if_fail (CFD_IS_MEASURE_DIALOG (self), FALSE);
+  def = cfd_instrument_lookup (instrument_id);
+  if (def == NULL)
+    return FALSE;
+  if (def != self->def)
+    show_instrument (self, def);
+  return TRUE;
 }
 
 void
 cfd_measure_dialog_set_instrument (CfdMeasureDialog *self, CfdInstrument instrument)
 {
-  guint n_items;
-
-  g_return_if_fail (CFD_IS_MEASURE_DIALOG (self));
-
-  self->instrument = instrument;
-  n_items = cfd_instrument_n_items (instrument);
-  if (adw_combo_row_get_selected (self->instrument_row) != (guint)instrument)
-    adw_combo_row_set_selected (self->instrument_row, (guint)instrument);
-  for (guint i = 0; i < MAX_ITEMS; i++)
-    {
-      const char *question = NULL;
-
-      gtk_widget_set_visible (self->item_rows[i], i < n_items);
-      if (i >= n_items)
-        continue;
-      question = _ (instrument == CFD_INSTRUMENT_PHQ9 ? phq9_items[i] : gad7_items[i]);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->item_rows[i]), question);
-      for (int s = 0; s < 4; s++)
-        {
-          /* Translators: a score button's accessible name: "Item 2, <question>: 1, several days" */
-          g_autofree char *a11y = g_strdup_printf (
-              _ ("%s, %s: %d, %s"),
-              adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self->item_rows[i])), question, s,
-              _ (answers[s]));
-
-          gtk_accessible_update_property (GTK_ACCESSIBLE (self->buttons[i][s]),
-                                          GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
-        }
-    }
-  update_state (self);
+  cfd_measure_dialog_set_instrument_id (self, cfd_instrument_to_string (instrument));
 }
 
 static void
@@ -194,35 +383,31 @@ instrument_changed (CfdMeasureDialog *self)
 {
   guint selected = adw_combo_row_get_selected (self->instrument_row);
 
-  if (selected != GTK_INVALID_LIST_POSITION && selected != (guint)self->instrument)
-    cfd_measure_dialog_set_instrument (self, (CfdInstrument)selected);
+  if (selected < self->defs->len && g_ptr_array_index (self->defs, selected) != self->def)
+    show_instrument (self, g_ptr_array_index (self->defs, selected));
 }
 
 static void
 save_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CfdMeasureDialog *self = CFD_MEASURE_DIALOG (widget);
-  guint n_items = cfd_instrument_n_items (self->instrument);
-  guint8 items[MAX_ITEMS];
+  CfdMeasureMode mode = adw_combo_row_get_selected (self->mode_row) == 1
+                            ? CFD_MEASURE_MODE_INTERVIEW
+                            : CFD_MEASURE_MODE_SELF_REPORT;
   g_autoptr (GError) error = NULL;
   g_autofree char *id = NULL;
   gint64 occurred;
 
   if (!parse_date (gtk_editable_get_text (GTK_EDITABLE (self->date_row)), &occurred))
     return;
-  for (guint i = 0; i < n_items; i++)
-    {
-      if (self->scores[i] < 0)
-        return;
-      items[i] = (guint8)self->scores[i];
-    }
-  id = cfd_vault_add_measure (self->vault, self->patient_id, self->instrument, occurred, items,
-                              n_items, &error);
-  memset (items, 0, sizeof items);
+  id = cfd_vault_add_instrument_measure (
+      self->vault, self->patient_id, cfd_instrument_def_get_id (self->def), occurred, self->answers,
+      cfd_instrument_def_get_n_items (self->def), mode, &error);
   if (id == NULL)
     {
       g_autofree char *message
           = g_strdup_printf (_ ("The measure could not be saved: %s"), error->message);
+
       gtk_label_set_label (self->error_label, message);
       gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
       return;
@@ -232,43 +417,24 @@ save_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 }
 
 static void
-build_items (CfdMeasureDialog *self)
+fill_instruments (CfdMeasureDialog *self)
 {
-  const CfdTemplate *tmpl = cfd_template_get (CFD_RECORD_MEASURE);
+  GtkStringList *names = gtk_string_list_new (NULL);
 
-  for (guint i = 0; i < MAX_ITEMS; i++)
+  self->defs = cfd_instrument_list ();
+  for (guint i = 0; i < self->defs->len; i++)
     {
-      g_autofree char *field_id = g_strdup_printf ("item-%u", i + 1);
-      const CfdTemplateField *field = cfd_template_find_field (tmpl, field_id);
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+      const CfdInstrumentDef *def = g_ptr_array_index (self->defs, i);
+      const char *construct = cfd_instrument_def_get_construct (def);
+      g_autofree char *name
+          = construct != NULL
+                ? g_strdup_printf ("%s (%s)", cfd_instrument_def_get_name (def), construct)
+                : g_strdup (cfd_instrument_def_get_name (def));
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                     field != NULL ? field->label : field_id);
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-      gtk_widget_add_css_class (box, "linked");
-      gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
-      for (int s = 0; s < 4; s++)
-        {
-          g_autofree char *label = g_strdup_printf ("%d", s);
-          g_autofree char *name = g_strdup_printf ("item-%u-%d", i + 1, s);
-          GtkWidget *button = gtk_toggle_button_new_with_label (label);
-
-          gtk_widget_set_name (button, name);
-          gtk_widget_set_tooltip_text (button, _ (answers[s]));
-          if (s > 0)
-            gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), self->buttons[i][0]);
-          g_object_set_data (G_OBJECT (button), "item", GUINT_TO_POINTER (i));
-          g_object_set_data (G_OBJECT (button), "score", GINT_TO_POINTER (s));
-          g_signal_connect_swapped (button, "toggled", G_CALLBACK (button_toggled), self);
-          self->buttons[i][s] = GTK_TOGGLE_BUTTON (button);
-          gtk_box_append (GTK_BOX (box), button);
-        }
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
-      adw_preferences_group_add (self->items_group, row);
-      self->item_rows[i] = row;
-      self->scores[i] = -1;
+      gtk_string_list_append (names, name);
     }
+  adw_combo_row_set_model (self->instrument_row, G_LIST_MODEL (names));
+  g_object_unref (names);
 }
 
 CfdMeasureDialog *
@@ -306,7 +472,8 @@ cfd_measure_dialog_finalize (GObject *object)
 {
   CfdMeasureDialog *self = CFD_MEASURE_DIALOG (object);
 
-  memset (self->scores, 0, sizeof self->scores);
+  memset (self->answers, 0, sizeof self->answers);
+  g_clear_pointer (&self->defs, g_ptr_array_unref);
   g_free (self->patient_id);
   g_free (self->summary);
   G_OBJECT_CLASS (cfd_measure_dialog_parent_class)->finalize (object);
@@ -327,6 +494,7 @@ cfd_measure_dialog_class_init (CfdMeasureDialogClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/confidant/Confidant/cfd-measure-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, CfdMeasureDialog, instrument_row);
+  gtk_widget_class_bind_template_child (widget_class, CfdMeasureDialog, mode_row);
   gtk_widget_class_bind_template_child (widget_class, CfdMeasureDialog, date_row);
   gtk_widget_class_bind_template_child (widget_class, CfdMeasureDialog, items_group);
   gtk_widget_class_bind_template_child (widget_class, CfdMeasureDialog, total_label);
@@ -343,6 +511,6 @@ static void
 cfd_measure_dialog_init (CfdMeasureDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  build_items (self);
-  cfd_measure_dialog_set_instrument (self, CFD_INSTRUMENT_PHQ9);
+  fill_instruments (self);
+  show_instrument (self, g_ptr_array_index (self->defs, 0));
 }

@@ -1,4 +1,4 @@
-/* cfd-measure-dialog.h: scoring a PHQ-9 or GAD-7 item by item, with the running total and band. */
+/* cfd-measure-dialog.h: scoring any instrument item by item, the form built from its definition. */
 #pragma once
 
 #include <adwaita.h>
@@ -14,7 +14,9 @@ CfdMeasureDialog *
 cfd_measure_dialog_new (GtkWindow *parent, CfdVault *vault, const char *patient_id);
 
 void cfd_measure_dialog_set_instrument (CfdMeasureDialog *self, CfdInstrument instrument);
-/* What an item's buttons show; -1 for unanswered. item counts from 0. */
+/* FALSE when no definition has this id. */
+gboolean cfd_measure_dialog_set_instrument_id (CfdMeasureDialog *self, const char *instrument_id);
+/* An item's answer; -1 for unanswered. item counts from 0. */
 void cfd_measure_dialog_set_item (CfdMeasureDialog *self, guint item, int score);
 /* "14 · Moderate", or a prompt while items are unanswered. */
 const char *cfd_measure_dialog_get_summary (CfdMeasureDialog *self);

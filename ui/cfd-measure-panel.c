@@ -1,4 +1,4 @@
-/* cfd-measure-panel.c: a patient's PHQ-9 and GAD-7 scores as charts and as a table, and adding one. */
+/* cfd-measure-panel.c: a patient's measures as charts over their bands and as a table, and adding one. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -26,6 +26,7 @@ struct _CfdMeasurePanel
   GtkColumnView *table;
   CfdMeasureChart *phq9_chart;
   CfdMeasureChart *gad7_chart;
+  GtkBox *more_charts; /* a chart for each other banded instrument with scores */
 };
 
 G_DEFINE_FINAL_TYPE (CfdMeasurePanel, cfd_measure_panel, GTK_TYPE_WIDGET)
@@ -53,12 +54,51 @@ cfd_measure_panel_clear (CfdMeasurePanel *self)
 
   cfd_measure_chart_set_series (self->phq9_chart, NULL);
   cfd_measure_chart_set_series (self->gad7_chart, NULL);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->more_charts));
+       child != NULL; child = gtk_widget_get_first_child (GTK_WIDGET (self->more_charts)))
+    gtk_box_remove (self->more_charts, child);
   gtk_filter_list_model_set_model (self->rows, NULL);
   gtk_stack_set_visible_child_name (self->table_stack, "empty");
   if (self->locked_handler != 0)
     g_clear_signal_handler (&self->locked_handler, self->vault);
   g_clear_object (&self->vault);
   g_clear_pointer (&self->patient_id, g_free);
+}
+
+/* The PHQ-9 and GAD-7 charts are always there; any other instrument with
+ * bands gets its chart once the patient has a score on it. */
+static void
+add_more_charts (CfdMeasurePanel *self, CfdMeasureSeries *series)
+{
+  g_autoptr (GPtrArray) all = cfd_instrument_list ();
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      const CfdInstrumentDef *def = g_ptr_array_index (all, i);
+      const char *id = cfd_instrument_def_get_id (def);
+      const char *construct = cfd_instrument_def_get_construct (def);
+      g_autofree char *caption = NULL;
+      GtkWidget *label, *chart;
+      guint n_bands = 0;
+
+      if (g_str_equal (id, "phq9") || g_str_equal (id, "gad7")
+          || cfd_instrument_def_get_bands (def, &n_bands) == NULL
+          || cfd_measure_series_get_n_points_for (series, id) == 0)
+        continue;
+      caption = construct != NULL
+                    ? g_strdup_printf ("%s (%s)", cfd_instrument_def_get_name (def), construct)
+                    : g_strdup (cfd_instrument_def_get_name (def));
+      label = gtk_label_new (caption);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_set_margin_top (label, 6);
+      gtk_widget_add_css_class (label, "caption-heading");
+      chart = cfd_measure_chart_new_for_id (id);
+      gtk_widget_set_name (chart, id);
+      gtk_widget_add_css_class (chart, "card");
+      cfd_measure_chart_set_series (CFD_MEASURE_CHART (chart), series);
+      gtk_box_append (self->more_charts, label);
+      gtk_box_append (self->more_charts, chart);
+    }
 }
 
 void
@@ -84,6 +124,7 @@ cfd_measure_panel_load (CfdMeasurePanel *self,
   series = cfd_measure_series_new (records);
   cfd_measure_chart_set_series (self->phq9_chart, series);
   cfd_measure_chart_set_series (self->gad7_chart, series);
+  add_more_charts (self, series);
   gtk_filter_list_model_set_model (self->rows, records);
   gtk_stack_set_visible_child_name (
       self->table_stack,
@@ -103,16 +144,16 @@ is_chart_record (gpointer item, gpointer user_data)
 static char *
 cell_text (CfdRecord *record, Column column)
 {
-  GVariant *content = cfd_record_get_content (record);
-  const char *instrument_id = NULL;
-  CfdInstrument instrument;
-  gint64 total = -1;
-  const CfdMeasureBand *band;
-  gboolean is_measure = cfd_record_get_kind (record) == CFD_RECORD_MEASURE && content != NULL
-                        && g_variant_lookup (content, "instrument", "&s", &instrument_id)
-                        && cfd_instrument_from_string (instrument_id, &instrument)
-                        && g_variant_lookup (content, "total", "x", &total) && total >= 0
-                        && total <= cfd_measure_max_total (instrument);
+  g_autoptr (CfdMeasureReading) reading = NULL;
+  const CfdInstrumentBand *band = NULL;
+
+  if (cfd_record_get_kind (record) == CFD_RECORD_MEASURE)
+    reading = cfd_measure_reading_new (cfd_record_get_content (record));
+  if (reading != NULL && reading->has_total
+      && (reading->total < 0 || reading->total > cfd_instrument_def_get_max_total (reading->def)))
+    g_clear_pointer (&reading, cfd_measure_reading_free);
+  if (reading != NULL && reading->has_total)
+    band = cfd_instrument_def_band_for_total (reading->def, (int)reading->total);
 
   switch (column)
     {
@@ -121,18 +162,23 @@ cell_text (CfdRecord *record, Column column)
       case COLUMN_WHAT:
         if (cfd_record_get_kind (record) == CFD_RECORD_DOSING)
           return g_strdup (_ ("Dosing session"));
-        if (!is_measure)
+        if (reading == NULL)
           return g_strdup (_ ("Outcome measure"));
-        return g_strdup (instrument == CFD_INSTRUMENT_PHQ9 ? _ ("PHQ-9") : _ ("GAD-7"));
+        return g_strdup (cfd_instrument_def_get_name (reading->def));
       case COLUMN_TOTAL:
-        return is_measure ? g_strdup_printf ("%" G_GINT64_FORMAT " / %u", total,
-                                             cfd_measure_max_total (instrument))
-                          : g_strdup ("");
+        if (reading != NULL && reading->has_total)
+          return g_strdup_printf ("%" G_GINT64_FORMAT " / %d", reading->total,
+                                  cfd_instrument_def_get_max_total (reading->def));
+        if (reading != NULL && reading->has_mean)
+          /* Translators: the mean of a questionnaire's items */
+          return g_strdup_printf (_ ("mean %.1f"), reading->mean);
+        return g_strdup ("");
       case COLUMN_BAND:
-        if (!is_measure)
-          return g_strdup ("");
-        band = cfd_measure_band_for_total (instrument, (guint)total);
-        return g_strdup (cfd_ui_band_title (band->id));
+        if (band != NULL)
+          return g_strdup (band->label);
+        if (reading != NULL && reading->result != NULL)
+          return g_strdup (cfd_instrument_def_result_label (reading->def, reading->result));
+        return g_strdup ("");
       default:
         g_return_val_if_reached (NULL);
     }
@@ -232,6 +278,7 @@ cfd_measure_panel_class_init (CfdMeasurePanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdMeasurePanel, table);
   gtk_widget_class_bind_template_child (widget_class, CfdMeasurePanel, phq9_chart);
   gtk_widget_class_bind_template_child (widget_class, CfdMeasurePanel, gad7_chart);
+  gtk_widget_class_bind_template_child (widget_class, CfdMeasurePanel, more_charts);
 
   gtk_widget_class_install_action (widget_class, "measures.add", NULL, add_action);
 }

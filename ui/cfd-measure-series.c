@@ -1,4 +1,4 @@
-/* cfd-measure-series.c: PHQ-9 and GAD-7 totals and dosing dates read from a patient's records, for the chart. */
+/* cfd-measure-series.c: banded instruments' totals and dosing dates read from a patient's records, for the charts. */
 #include "config.h"
 
 #include "confidant.h"
@@ -8,8 +8,11 @@
 struct _CfdMeasureSeries
 {
   gatomicrefcount ref_count;
-  GArray *points[2]; /* CfdMeasurePoint, by CfdInstrument */
-  GArray *dosings;   /* gint64 */
+  /* CfdMeasurePoint arrays, one per instrument of the shipped and added
+   * definitions, in the library's order (ids point into the definitions) */
+  GPtrArray *defs;
+  GPtrArray *points;
+  GArray *dosings; /* gint64 */
 };
 
 static int
@@ -28,27 +31,40 @@ compare_times (gconstpointer a, gconstpointer b)
   return (ta > tb) - (ta < tb);
 }
 
+/* A measure of a banded instrument whose definition is installed, with a
+ * total in range; the band follows from the total (the stored one is only
+ * a copy of it), and the risk from the items by the same definition. */
 static gboolean
-read_measure (CfdRecord *record, CfdInstrument *instrument, CfdMeasurePoint *point)
+read_measure (CfdRecord *record, const CfdInstrumentDef **def, CfdMeasurePoint *point)
 {
-  GVariant *content = cfd_record_get_content (record); /* transfer none */
-  const char *instrument_id = NULL;
-  const CfdMeasureBand *band;
-  gint64 total = -1, item9 = 0;
+  g_autoptr (CfdMeasureReading) reading = cfd_measure_reading_new (cfd_record_get_content (record));
+  const CfdInstrumentBand *band;
+  CfdInstrumentScore score;
+  guint n_bands = 0;
 
-  if (content == NULL || !g_variant_lookup (content, "instrument", "&s", &instrument_id)
-      || !cfd_instrument_from_string (instrument_id, instrument)
-      || !g_variant_lookup (content, "total", "x", &total) || total < 0
-      || total > (gint64)cfd_measure_max_total (*instrument))
+  if (reading == NULL || !reading->has_total || reading->total < 0
+      || reading->total > cfd_instrument_def_get_max_total (reading->def)
+      || cfd_instrument_def_get_bands (reading->def, &n_bands) == NULL)
     return FALSE;
-  /* The band follows from the total; the stored one is only a copy of it. */
-  band = cfd_measure_band_for_total (*instrument, (guint)total);
+  band = cfd_instrument_def_band_for_total (reading->def, (int)reading->total);
+  *def = reading->def;
   point->occurred = cfd_record_get_occurred (record);
-  point->total = (guint)total;
+  point->total = (guint)reading->total;
   point->band = band->id;
-  point->risk = *instrument == CFD_INSTRUMENT_PHQ9
-                && g_variant_lookup (content, "item-9", "x", &item9) && item9 > 0;
+  point->band_label = band->label;
+  point->risk
+      = cfd_instrument_def_score (reading->def, reading->answers, reading->n_answers, &score, NULL)
+        && score.risk;
   return TRUE;
+}
+
+static GArray *
+points_for (CfdMeasureSeries *self, const CfdInstrumentDef *def)
+{
+  for (guint i = 0; i < self->defs->len; i++)
+    if (g_ptr_array_index (self->defs, i) == def)
+      return g_ptr_array_index (self->points, i);
+  return NULL;
 }
 
 CfdMeasureSeries *
@@ -58,21 +74,24 @@ cfd_measure_series_new (GListModel *records)
   guint n = records != NULL ? g_list_model_get_n_items (records) : 0;
 
   g_atomic_ref_count_init (&self->ref_count);
-  for (guint i = 0; i < G_N_ELEMENTS (self->points); i++)
-    self->points[i] = g_array_new (FALSE, FALSE, sizeof (CfdMeasurePoint));
+  self->defs = cfd_instrument_list ();
+  self->points = g_ptr_array_new_with_free_func ((GDestroyNotify)g_array_unref);
+  for (guint i = 0; i < self->defs->len; i++)
+    g_ptr_array_add (self->points, g_array_new (FALSE, FALSE, sizeof (CfdMeasurePoint)));
   self->dosings = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (CfdRecord) record = g_list_model_get_item (records, i);
-      CfdInstrument instrument;
+      const CfdInstrumentDef *def = NULL;
       CfdMeasurePoint point;
+      GArray *points;
 
       switch (cfd_record_get_kind (record))
         {
           case CFD_RECORD_MEASURE:
-            if (read_measure (record, &instrument, &point))
-              g_array_append_val (self->points[instrument], point);
+            if (read_measure (record, &def, &point) && (points = points_for (self, def)) != NULL)
+              g_array_append_val (points, point);
             break;
           case CFD_RECORD_DOSING:
             {
@@ -84,8 +103,8 @@ cfd_measure_series_new (GListModel *records)
             break;
         }
     }
-  for (guint i = 0; i < G_N_ELEMENTS (self->points); i++)
-    g_array_sort (self->points[i], compare_points);
+  for (guint i = 0; i < self->points->len; i++)
+    g_array_sort (g_ptr_array_index (self->points, i), compare_points);
   g_array_sort (self->dosings, compare_times);
   return self;
 }
@@ -104,34 +123,59 @@ cfd_measure_series_unref (CfdMeasureSeries *self)
   g_return_if_fail (self != NULL);
   if (!g_atomic_ref_count_dec (&self->ref_count))
     return;
-  for (guint i = 0; i < G_N_ELEMENTS (self->points); i++)
+  for (guint i = 0; i < self->points->len; i++)
     {
+      GArray *points = g_ptr_array_index (self->points, i);
+
       /* Totals are clinical data: zero them before the memory goes back. */
-      if (self->points[i]->len > 0)
-        memset (self->points[i]->data, 0, self->points[i]->len * sizeof (CfdMeasurePoint));
-      g_array_unref (self->points[i]);
+      if (points->len > 0)
+        memset (points->data, 0, points->len * sizeof (CfdMeasurePoint));
     }
+  g_ptr_array_unref (self->points);
+  g_ptr_array_unref (self->defs);
   if (self->dosings->len > 0)
     memset (self->dosings->data, 0, self->dosings->len * sizeof (gint64));
   g_array_unref (self->dosings);
   g_free (self);
 }
 
+static GArray *
+points_by_id (CfdMeasureSeries *self, const char *instrument_id)
+{
+  return points_for (self, cfd_instrument_lookup (instrument_id));
+}
+
+guint
+cfd_measure_series_get_n_points_for (CfdMeasureSeries *self, const char *instrument_id)
+{
+  GArray *points;
+
+  g_return_val_if_fail (self != NULL, 0);
+  points = points_by_id (self, instrument_id);
+  return points != NULL ? points->len : 0;
+}
+
+const CfdMeasurePoint *
+cfd_measure_series_get_point_for (CfdMeasureSeries *self, const char *instrument_id, guint index)
+{
+  GArray *points;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  points = points_by_id (self, instrument_id);
+  g_return_val_if_fail (points != NULL && index < points->len, NULL);
+  return &g_array_index (points, CfdMeasurePoint, index);
+}
+
 guint
 cfd_measure_series_get_n_points (CfdMeasureSeries *self, CfdInstrument instrument)
 {
-  g_return_val_if_fail (self != NULL, 0);
-  g_return_val_if_fail ((guint)instrument < G_N_ELEMENTS (self->points), 0);
-  return self->points[instrument]->len;
+  return cfd_measure_series_get_n_points_for (self, cfd_instrument_to_string (instrument));
 }
 
 const CfdMeasurePoint *
 cfd_measure_series_get_point (CfdMeasureSeries *self, CfdInstrument instrument, guint index)
 {
-  g_return_val_if_fail (self != NULL, NULL);
-  g_return_val_if_fail ((guint)instrument < G_N_ELEMENTS (self->points), NULL);
-  g_return_val_if_fail (index < self->points[instrument]->len, NULL);
-  return &g_array_index (self->points[instrument], CfdMeasurePoint, index);
+  return cfd_measure_series_get_point_for (self, cfd_instrument_to_string (instrument), index);
 }
 
 guint
@@ -156,15 +200,16 @@ cfd_measure_series_get_range (CfdMeasureSeries *self, gint64 *first, gint64 *las
   gint64 lo = G_MAXINT64, hi = G_MININT64;
 
   g_return_val_if_fail (self != NULL, FALSE);
-  for (guint i = 0; i < G_N_ELEMENTS (self->points); i++)
-    if (self->points[i]->len > 0)
-      {
-        lo = MIN (lo, g_array_index (self->points[i], CfdMeasurePoint, 0).occurred);
-        hi = MAX (
-            hi,
-            g_array_index (self->points[i], CfdMeasurePoint, self->points[i]->len - 1).occurred);
-        any = TRUE;
-      }
+  for (guint i = 0; i < self->points->len; i++)
+    {
+      GArray *points = g_ptr_array_index (self->points, i);
+
+      if (points->len == 0)
+        continue;
+      lo = MIN (lo, g_array_index (points, CfdMeasurePoint, 0).occurred);
+      hi = MAX (hi, g_array_index (points, CfdMeasurePoint, points->len - 1).occurred);
+      any = TRUE;
+    }
   if (self->dosings->len > 0)
     {
       lo = MIN (lo, g_array_index (self->dosings, gint64, 0));

@@ -1,4 +1,4 @@
-/* cfd-measure-series.h: PHQ-9 and GAD-7 totals and dosing dates read from a patient's records, for the chart. */
+/* cfd-measure-series.h: banded instruments' totals and dosing dates read from a patient's records, for the charts. */
 #pragma once
 
 #include <gio/gio.h>
@@ -13,8 +13,9 @@ typedef struct
 {
   gint64 occurred; /* seconds since the epoch */
   guint total;
-  const char *band; /* static: one of the instrument's band ids */
-  gboolean risk;    /* PHQ-9 item 9 above 0 */
+  const char *band;       /* the definition's band id (definitions are never freed) */
+  const char *band_label; /* and its label */
+  gboolean risk;          /* a risk item reached its threshold (PHQ-9 item 9 above 0) */
 } CfdMeasurePoint;
 
 typedef struct _CfdMeasureSeries CfdMeasureSeries;
@@ -26,6 +27,10 @@ CfdMeasureSeries *cfd_measure_series_new (GListModel *records);
 CfdMeasureSeries *cfd_measure_series_ref (CfdMeasureSeries *self);
 void cfd_measure_series_unref (CfdMeasureSeries *self);
 
+/* By instrument id: every banded instrument with a definition installed. */
+guint cfd_measure_series_get_n_points_for (CfdMeasureSeries *self, const char *instrument_id);
+const CfdMeasurePoint *
+cfd_measure_series_get_point_for (CfdMeasureSeries *self, const char *instrument_id, guint index);
 guint cfd_measure_series_get_n_points (CfdMeasureSeries *self, CfdInstrument instrument);
 const CfdMeasurePoint *
 cfd_measure_series_get_point (CfdMeasureSeries *self, CfdInstrument instrument, guint index);

@@ -144,6 +144,39 @@ describe_measure (CfdRecord *record, CfdInstrument *instrument_out)
                           band_label (band));
 }
 
+/* Any other instrument with its definition installed: its name, then the
+ * total and band, or the mean, and the rule's result. */
+static char *
+describe_any_measure (CfdRecord *record)
+{
+  g_autoptr (CfdMeasureReading) reading = NULL;
+  g_autoptr (GString) text = NULL;
+  const CfdInstrumentBand *band = NULL;
+  const char *result;
+  char *legacy = describe_measure (record, NULL);
+
+  if (legacy != NULL)
+    return legacy;
+  reading = cfd_measure_reading_new (cfd_record_get_content (record));
+  if (reading == NULL)
+    return NULL;
+  text = g_string_new (cfd_instrument_def_get_name (reading->def));
+  if (reading->has_total)
+    {
+      g_string_append_printf (text, " %" G_GINT64_FORMAT, reading->total);
+      if (reading->total >= 0 && reading->total <= G_MAXINT)
+        band = cfd_instrument_def_band_for_total (reading->def, (int)reading->total);
+    }
+  else if (reading->has_mean)
+    g_string_append_printf (text, " %.1f", reading->mean);
+  if (band != NULL)
+    g_string_append_printf (text, " · %s", band->label);
+  result = cfd_instrument_def_result_label (reading->def, reading->result);
+  if (result != NULL)
+    g_string_append_printf (text, " · %s", result);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 static void
 show_latest_measures (CfdPatientPage *self)
 {
@@ -214,7 +247,7 @@ create_row (gpointer item, gpointer user_data)
   gboolean signed_ = cfd_record_get_status (record) == CFD_RECORD_SIGNED;
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), cfd_ui_kind_title (kind));
-  if (kind == CFD_RECORD_MEASURE && (measure = describe_measure (record, NULL)) != NULL)
+  if (kind == CFD_RECORD_MEASURE && (measure = describe_any_measure (record)) != NULL)
     {
       g_autofree char *subtitle = g_strdup_printf ("%s — %s", date, measure);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);

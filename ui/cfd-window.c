@@ -160,6 +160,12 @@ dismiss_tamper_banner (CfdWindow *self)
 static void
 vault_unlocked (CfdWindow *self)
 {
+  g_autoptr (GError) error = NULL;
+
+  /* A practice's own instrument definitions (docs/CLINICAL.md); one that
+   * does not read is left out and named in the log (file names only). */
+  if (!cfd_instrument_library_add_practice (self->vault_path, &error))
+    g_warning ("%s", error->message);
   show_workspace (self);
   show_tamper_warnings (self);
   if (cfd_vault_get_discarded_broken_write (self->vault))

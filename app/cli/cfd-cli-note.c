@@ -21,6 +21,7 @@ enum
   NOTE_DISCARD,
   MEASURE_ADD,
   MEASURE_LIST,
+  MEASURE_INSTRUMENTS,
   SEARCH,
 };
 
@@ -331,10 +332,20 @@ print_summary (CfdRecord *record)
           cfd_record_kind_to_string (cfd_record_get_kind (record)),
           cfd_record_get_status (record) == CFD_RECORD_SIGNED ? "signed" : "draft");
   if (cfd_record_get_kind (record) == CFD_RECORD_MEASURE
-      && g_variant_lookup (content, "instrument", "&s", &instrument)
-      && g_variant_lookup (content, "total", "x", &total)
-      && g_variant_lookup (content, "band", "&s", &band))
-    printf ("\t%s %" G_GINT64_FORMAT " %s", cfd_cli_text (instrument), total, cfd_cli_text (band));
+      && g_variant_lookup (content, "instrument", "&s", &instrument))
+    {
+      double mean;
+
+      printf ("\t%s", cfd_cli_text (instrument));
+      if (g_variant_lookup (content, "total", "x", &total))
+        printf (" %" G_GINT64_FORMAT, total);
+      if (g_variant_lookup (content, "mean", "d", &mean))
+        printf (" %.1f", mean);
+      if (g_variant_lookup (content, "band", "&s", &band))
+        printf (" %s", cfd_cli_text (band));
+      if (g_variant_lookup (content, "result", "&s", &band))
+        printf (" %s", cfd_cli_text (band));
+    }
   if (cfd_record_get_parent_id (record) != NULL)
     printf ("\tto %s", cfd_cli_text (cfd_record_get_parent_id (record)));
   printf ("\n");
@@ -535,58 +546,90 @@ run_edit (CfdCliContext *ctx, int argc, char **argv)
   return CFD_CLI_OK;
 }
 
-/* "0,1,2,3" into at most 16 item scores; FALSE on anything else. */
+/* "0,1,2,3" into one answer per item; "-" (or nothing) between commas is
+ * an item left unanswered or skipped. FALSE on anything else. */
 static gboolean
-parse_items (const char *text, guint8 *items, gsize *n_items)
+parse_items (const char *text, int *answers, gsize *n_answers)
 {
   g_auto (GStrv) parts = g_strsplit (text, ",", -1);
 
-  *n_items = 0;
+  *n_answers = 0;
   for (guint i = 0; parts[i] != NULL; i++)
     {
+      const char *part = g_strstrip (parts[i]);
       guint64 value;
 
-      if (*n_items == 16
-          || !g_ascii_string_to_unsigned (g_strstrip (parts[i]), 10, 0, 255, &value, NULL))
+      if (*n_answers == CFD_INSTRUMENT_MAX_ITEMS)
         return FALSE;
-      items[(*n_items)++] = (guint8)value;
+      if (*part == '\0' || g_str_equal (part, "-"))
+        answers[(*n_answers)++] = CFD_ANSWER_NONE;
+      else if (g_ascii_string_to_unsigned (part, 10, 0, 1000, &value, NULL))
+        answers[(*n_answers)++] = (int)value;
+      else
+        return FALSE;
     }
-  return *n_items > 0;
+  return *n_answers > 0;
+}
+
+/* A practice's definitions are read from the vault's folder and the user's
+ * configuration; one that does not read is reported, never fatal. */
+static void
+add_practice_instruments (CfdCliContext *ctx)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!cfd_instrument_library_add_practice (ctx->vault_path, &error))
+    fprintf (stderr, "%s\n", error->message);
 }
 
 static int
 run_measure_add (CfdCliContext *ctx, int argc, char **argv)
 {
-  g_autofree char *patient = NULL, *instrument_name = NULL, *items_text = NULL, *date = NULL;
+  g_autofree char *patient = NULL, *instrument_id = NULL, *items_text = NULL, *date = NULL,
+                  *mode_text = NULL;
   GOptionEntry entries[]
       = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient, "The patient", "ID" },
-          { "instrument", 0, 0, G_OPTION_ARG_STRING, &instrument_name, "phq9 or gad7", "NAME" },
+          { "instrument", 0, 0, G_OPTION_ARG_STRING, &instrument_id,
+            "The instrument's id (see measure instruments)", "ID" },
           { "items", 0, 0, G_OPTION_ARG_STRING, &items_text,
-            "The item scores (0-3), in order, separated by commas", "N,N,…" },
+            "The answers, one per item in order, separated by commas; - for an item not asked "
+            "or not answered",
+            "N,N,…" },
+          { "mode", 0, 0, G_OPTION_ARG_STRING, &mode_text, "self-report (default) or interview",
+            "MODE" },
           { "date", 0, 0, G_OPTION_ARG_STRING, &date, "When it was taken (default: today)",
             "YYYY-MM-DD" },
           { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autofree char *id = NULL;
-  CfdInstrument instrument;
-  CfdMeasureScore score;
-  guint8 items[16];
-  gsize n_items;
+  const CfdInstrumentDef *def;
+  CfdInstrumentScore score;
+  CfdMeasureMode mode = CFD_MEASURE_MODE_SELF_REPORT;
+  int answers[CFD_INSTRUMENT_MAX_ITEMS];
+  gsize n_answers;
   gint64 occurred;
   GError *error = NULL;
 
   if (!cfd_cli_parse (&cfd_cli_note_commands[MEASURE_ADD], entries, unlock_passphrase, &argc,
                       &argv))
     return CFD_CLI_USAGE;
-  if (argc != 1 || patient == NULL || instrument_name == NULL || items_text == NULL)
-    return cfd_cli_usage ("measure add needs --patient ID --instrument phq9|gad7 --items N,N,…");
-  if (!cfd_instrument_from_string (instrument_name, &instrument))
-    return cfd_cli_usage ("--instrument must be phq9 or gad7");
-  if (!parse_items (items_text, items, &n_items))
-    return cfd_cli_usage ("--items must be whole numbers separated by commas");
+  if (argc != 1 || patient == NULL || instrument_id == NULL || items_text == NULL)
+    return cfd_cli_usage ("measure add needs --patient ID --instrument ID --items N,N,…");
+  add_practice_instruments (ctx);
+  def = cfd_instrument_lookup (instrument_id);
+  if (def == NULL)
+    return cfd_cli_usage ("--instrument must be one of those measure instruments lists");
+  if (!parse_items (items_text, answers, &n_answers))
+    return cfd_cli_usage ("--items must be whole numbers (or -) separated by commas");
+  if (mode_text != NULL && !cfd_measure_mode_from_string (mode_text, &mode))
+    return cfd_cli_usage ("--mode must be self-report or interview");
   if (!parse_date (date, &occurred))
     return cfd_cli_usage ("--date must be a date written YYYY-MM-DD");
-  if (!cfd_measure_score (instrument, items, n_items, &score, &error))
+  /* The items of the older instruments' short form: the scored ones only. */
+  while (n_answers < cfd_instrument_def_get_n_items (def)
+         && !cfd_instrument_def_get_item (def, (guint)n_answers)->scored)
+    answers[n_answers++] = CFD_ANSWER_NONE;
+  if (!cfd_instrument_def_score (def, answers, n_answers, &score, &error))
     {
       int status = cfd_cli_usage ("%s", error->message);
 
@@ -596,12 +639,47 @@ run_measure_add (CfdCliContext *ctx, int argc, char **argv)
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
-  id = cfd_vault_add_measure (vault, patient, instrument, occurred, items, n_items, &error);
+  id = cfd_vault_add_instrument_measure (vault, patient, instrument_id, occurred, answers,
+                                         n_answers, mode, &error);
   if (id == NULL)
     return cfd_cli_fail (error);
-  printf ("%s\t%u\t%s\n", id, score.total, score.band);
+  printf ("%s", id);
+  if (score.has_total)
+    printf ("\t%d", score.total);
+  if (score.has_mean)
+    printf ("\t%.1f", score.mean);
+  if (score.band != NULL)
+    printf ("\t%s", score.band);
+  if (score.result != NULL)
+    printf ("\t%s", score.result);
+  printf ("\n");
   if (score.risk)
-    fprintf (stderr, "Item 9 is above 0: the patient's risk flag is raised.\n");
+    fprintf (stderr, "A risk item reached its threshold: the patient's risk flag is raised.\n");
+  return CFD_CLI_OK;
+}
+
+/* One line per instrument: id, name, items, rater, scoring rule, licence. */
+static int
+run_measure_instruments (CfdCliContext *ctx, int argc, char **argv)
+{
+  g_autoptr (GPtrArray) all = NULL;
+
+  if (!cfd_cli_parse (&cfd_cli_note_commands[MEASURE_INSTRUMENTS], NULL, NULL, &argc, &argv))
+    return CFD_CLI_USAGE;
+  if (argc != 1)
+    return cfd_cli_usage ("measure instruments takes no arguments");
+  add_practice_instruments (ctx);
+  all = cfd_instrument_list ();
+  for (guint i = 0; i < all->len; i++)
+    {
+      const CfdInstrumentDef *def = g_ptr_array_index (all, i);
+
+      printf ("%s\t%s\t%u items\t%s\t%s\t%s\n", cfd_instrument_def_get_id (def),
+              cfd_instrument_def_get_name (def), cfd_instrument_def_get_n_items (def),
+              cfd_rater_type_to_string (cfd_instrument_def_get_rater (def)),
+              cfd_scoring_rule_to_string (cfd_instrument_def_get_rule (def)),
+              cfd_instrument_def_get_licence (def));
+    }
   return CFD_CLI_OK;
 }
 
@@ -681,10 +759,13 @@ const CfdCliCommand cfd_cli_note_commands[] = {
   [NOTE_DISCARD]
   = { "note", "discard", "ID", "Delete your draft and its revisions; a signed record cannot be",
       run_discard },
-  [MEASURE_ADD] = { "measure", "add", "--patient ID --instrument I --items N,…",
-                    "Score and store a PHQ-9 or GAD-7", run_measure_add },
+  [MEASURE_ADD] = { "measure", "add", "--patient ID --instrument ID --items N,… [--mode M]",
+                    "Score and store a measure of any instrument", run_measure_add },
   [MEASURE_LIST]
   = { "measure", "list", "--patient ID", "A patient's measures, newest first", run_measure_list },
+  [MEASURE_INSTRUMENTS]
+  = { "measure", "instruments", "", "The instruments: id, name, items, rater, scoring, licence",
+      run_measure_instruments },
   [SEARCH] = { NULL, "search", "< QUERY", "Search the records you may read (the query on stdin)",
                run_search },
   { NULL },

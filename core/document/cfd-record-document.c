@@ -6,6 +6,7 @@
 #include "cfd-audit-event.h"
 #include "cfd-date.h"
 #include "cfd-document-layout-private.h"
+#include "cfd-measure.h"
 #include "cfd-patient.h"
 #include "cfd-record-document.h"
 #include "cfd-record.h"
@@ -242,40 +243,110 @@ add_fields (CfdDocumentLayout *layout, CfdRecord *record)
     }
 }
 
+/* One line per item: its number and wording, then the answer with the
+ * label the form gives it; "Not asked" for an item skipped by the form's
+ * own logic, "Not answered" for one left out (item 10 of the PHQ-9). */
+static void
+add_measure_items (CfdDocumentLayout *layout, const CfdMeasureReading *reading)
+{
+  for (guint i = 0; i < reading->n_answers; i++)
+    {
+      const CfdInstrumentItem *item = cfd_instrument_def_get_item (reading->def, i);
+      g_autofree char *label = g_strdup_printf ("%u. %s", item->number, item->text);
+      g_autofree char *answer = NULL;
+      int value = reading->answers[i];
+
+      if (value == CFD_ANSWER_NONE)
+        answer = g_strdup (cfd_instrument_def_item_is_asked (reading->def, reading->answers, i)
+                               ? "Not answered"
+                               : "Not asked");
+      else
+        {
+          const char *option = NULL;
+
+          for (guint k = 0; k < item->n_options; k++)
+            if (item->options[k] == value && item->option_labels != NULL)
+              option = item->option_labels[k];
+          /* Labels that only repeat the number say nothing more. */
+          answer = option != NULL && option[strspn (option, "0123456789")] != '\0'
+                       ? g_strdup_printf ("%d — %s", value, option)
+                       : g_strdup_printf ("%d", value);
+        }
+      /* The wording can run to three lines: the answer goes under it. */
+      cfd_document_layout_add (layout, CFD_BLOCK_LABEL, label);
+      cfd_document_layout_add (layout, CFD_BLOCK_TEXT, answer);
+    }
+}
+
 static void
 add_measure (CfdDocumentLayout *layout, CfdRecord *record)
 {
   GVariant *content = cfd_record_get_content (record);
-  const char *instrument = NULL, *band = NULL;
-  gint64 total = 0, item = 0;
-  g_autoptr (GString) items = g_string_new (NULL);
-  g_autofree char *total_text = NULL;
-  gboolean risk = FALSE;
-  const CfdTemplateField *band_field;
+  g_autoptr (CfdMeasureReading) reading = cfd_measure_reading_new (content);
+  const CfdInstrumentBand *band = NULL;
+  g_autofree char *score_text = NULL;
+  CfdInstrumentScore score;
+  const char *result;
 
-  g_variant_lookup (content, "instrument", "&s", &instrument);
-  g_variant_lookup (content, "band", "&s", &band);
-  g_variant_lookup (content, "total", "x", &total);
-  for (guint i = 1; i <= 9; i++)
+  if (reading == NULL)
     {
-      g_autofree char *key = g_strdup_printf ("item-%u", i);
-
-      if (!g_variant_lookup (content, key, "x", &item))
-        continue;
-      g_string_append_printf (items, "%s%" G_GINT64_FORMAT, items->len > 0 ? "  " : "", item);
-      if (i == 9 && item > 0)
-        risk = TRUE;
+      /* A practice's instrument that is not installed here: its fields as stored. */
+      add_fields (layout, record);
+      return;
     }
-  band_field = cfd_template_find_field (cfd_template_get (CFD_RECORD_MEASURE), "band");
-  total_text = g_strdup_printf ("%" G_GINT64_FORMAT " of %u — %s", total,
-                                g_strcmp0 (instrument, "gad7") == 0 ? 21 : 27,
-                                band != NULL ? choice_label (band_field, band) : "—");
-  add_field_line (layout, "Total and severity", total_text);
-  add_field_line (layout, "Item scores", items->str);
-  if (risk)
-    add_field_line (layout, "Risk",
-                    "Item 9 above 0: thoughts of death or self-harm were reported; the patient's "
-                    "risk flag was raised.");
+  if (reading->band != NULL)
+    {
+      guint n_bands = 0;
+      const CfdInstrumentBand *bands = cfd_instrument_def_get_bands (reading->def, &n_bands);
+
+      for (guint i = 0; i < n_bands; i++)
+        if (g_strcmp0 (bands[i].id, reading->band) == 0)
+          band = &bands[i];
+    }
+  if (reading->has_total)
+    score_text = g_strdup_printf ("%" G_GINT64_FORMAT " of %d — %s", reading->total,
+                                  cfd_instrument_def_get_max_total (reading->def),
+                                  band != NULL ? band->label : "no band");
+  else if (reading->has_mean)
+    score_text = g_strdup_printf ("mean %.1f of %d", reading->mean,
+                                  cfd_instrument_def_get_max_total (reading->def));
+  if (score_text != NULL)
+    add_field_line (layout, band != NULL ? "Total and severity" : "Score", score_text);
+  result = cfd_instrument_def_result_label (reading->def, reading->result);
+  if (result != NULL)
+    add_field_line (layout, "Result", result);
+  if (reading->mode != NULL)
+    {
+      g_autofree char *given = g_strdup_printf (
+          "%s; items rated by the %s",
+          g_strcmp0 (reading->mode, "interview") == 0 ? "Interview" : "Self-report",
+          g_strcmp0 (reading->rater, "clinician") == 0 ? "clinician" : "patient");
+
+      add_field_line (layout, "Given as", given);
+    }
+  add_field_line (layout, "Recall period", cfd_instrument_def_get_recall_period (reading->def));
+  add_measure_items (layout, reading);
+  /* The risk line is worked out again from the items with the same
+   * definition the measure was stored with: the flag was raised then. */
+  if (cfd_instrument_def_score (reading->def, reading->answers, reading->n_answers, &score, NULL)
+      && score.risk)
+    {
+      g_autoptr (GString) items = g_string_new (NULL);
+
+      for (guint i = 0; i < reading->n_answers; i++)
+        {
+          const CfdInstrumentItem *item = cfd_instrument_def_get_item (reading->def, i);
+
+          if (item->risk_at_least >= 0 && reading->answers[i] >= item->risk_at_least)
+            g_string_append_printf (items, "%sItem %u", items->len > 0 ? ", " : "", item->number);
+        }
+      if (items->len > 0)
+        g_string_append (items, " above 0: thoughts of death or self-harm were reported");
+      else
+        g_string_append (items, "The triage level raises risk");
+      g_string_append (items, "; the patient's risk flag was raised.");
+      add_field_line (layout, "Risk", items->str);
+    }
 }
 
 static char *
@@ -287,7 +358,11 @@ record_title (CfdRecord *record)
 
   if (cfd_record_get_kind (record) == CFD_RECORD_MEASURE
       && g_variant_lookup (cfd_record_get_content (record), "instrument", "&s", &instrument))
-    title = g_strcmp0 (instrument, "gad7") == 0 ? "GAD-7" : "PHQ-9";
+    {
+      const CfdInstrumentDef *def = cfd_instrument_lookup (instrument);
+
+      title = def != NULL ? cfd_instrument_def_get_name (def) : instrument;
+    }
   return g_strdup_printf ("%s — %s", title, date);
 }
 

@@ -232,6 +232,11 @@ test_medical_record_by_default (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (text, "141/88 mmHg"));
   g_assert_nonnull (strstr (text, "11 of 27 — Moderate"));
   g_assert_nonnull (strstr (text, "Item 9 above 0"));
+  /* Each item with its wording and the answer's label. */
+  g_assert_nonnull (strstr (text, "1. Little interest or pleasure in doing things"));
+  g_assert_nonnull (strstr (text, "More than half the days"));
+  g_assert_nonnull (strstr (text, "10. If you checked off any problems"));
+  g_assert_nonnull (strstr (text, "Not answered"));
   /* Never the psychotherapy note, never the draft. */
   g_assert_null (strstr (text, PSYCHOTHERAPY_CANARY));
   g_assert_null (strstr (text, DRAFT_CANARY));

@@ -166,6 +166,61 @@ test_empty (void)
   g_assert_false (cfd_measure_series_get_range (none, &first, &last));
 }
 
+/* Any banded instrument by its id: a PCL-5 on both sides of its cut-off
+ * and a QIDS-SR16 with its risk item; an EBI (a mean, no bands) is not
+ * charted. */
+static void
+test_other_instruments (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autofree char *patient = cfd_test_add_patient (vault, "Charted");
+  int pcl_low[20] = { 0 }, pcl_high[20], qids[16] = { 0 };
+  int ebi[8] = { 50, 50, 50, 50, 50, 50, 50, 50 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GListModel) records = NULL;
+  g_autoptr (CfdMeasureSeries) series = NULL;
+  g_autofree char *a = NULL, *b = NULL, *c = NULL, *d = NULL;
+  const CfdMeasurePoint *p;
+
+  for (guint i = 0; i < 20; i++)
+    pcl_high[i] = i < 13 ? 2 : 0;
+  pcl_high[13] = 4;
+  pcl_high[14] = 3; /* 26 + 4 + 3 = 33 */
+  pcl_low[0] = 3;
+  qids[11] = 2;
+  a = cfd_vault_add_instrument_measure (vault, patient, "pcl5", JAN_2026 + 10 * DAY, pcl_high, 20,
+                                        CFD_MEASURE_MODE_SELF_REPORT, &error);
+  g_assert_no_error (error);
+  b = cfd_vault_add_instrument_measure (vault, patient, "pcl5", JAN_2026, pcl_low, 20,
+                                        CFD_MEASURE_MODE_SELF_REPORT, &error);
+  g_assert_no_error (error);
+  c = cfd_vault_add_instrument_measure (vault, patient, "qids-sr16", JAN_2026, qids, 16,
+                                        CFD_MEASURE_MODE_INTERVIEW, &error);
+  g_assert_no_error (error);
+  d = cfd_vault_add_instrument_measure (vault, patient, "ebi", JAN_2026, ebi, 8,
+                                        CFD_MEASURE_MODE_SELF_REPORT, &error);
+  g_assert_no_error (error);
+  records = cfd_vault_list_records (vault, patient, &error);
+  g_assert_no_error (error);
+  series = cfd_measure_series_new (records);
+
+  g_assert_cmpuint (cfd_measure_series_get_n_points_for (series, "pcl5"), ==, 2);
+  p = cfd_measure_series_get_point_for (series, "pcl5", 0);
+  g_assert_cmpuint (p->total, ==, 3);
+  g_assert_cmpstr (p->band, ==, "below");
+  p = cfd_measure_series_get_point_for (series, "pcl5", 1);
+  g_assert_cmpuint (p->total, ==, 33);
+  g_assert_cmpstr (p->band, ==, "probable");
+  g_assert_cmpstr (p->band_label, ==, "Probable PTSD");
+  g_assert_false (p->risk);
+  g_assert_cmpuint (cfd_measure_series_get_n_points_for (series, "qids-sr16"), ==, 1);
+  p = cfd_measure_series_get_point_for (series, "qids-sr16", 0);
+  g_assert_cmpuint (p->total, ==, 2);
+  g_assert_true (p->risk);
+  g_assert_cmpuint (cfd_measure_series_get_n_points_for (series, "ebi"), ==, 0);
+  g_assert_cmpuint (cfd_measure_series_get_n_points (series, CFD_INSTRUMENT_PHQ9), ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -173,5 +228,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/measure-series/bands-match-core", test_bands_match_core);
   g_test_add_func ("/confidant/measure-series/from-timeline", test_from_timeline);
   g_test_add_func ("/confidant/measure-series/empty", test_empty);
+  g_test_add_func ("/confidant/measure-series/other-instruments", test_other_instruments);
   return g_test_run ();
 }

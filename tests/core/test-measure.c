@@ -1,10 +1,12 @@
-/* test-measure.c: PHQ-9 and GAD-7 scoring at every band boundary, the risk flag, bad input. */
+/* test-measure.c: storing measures, the risk flag, bad input, and measures stored before instruments were data. */
 #include "config.h"
 
 #include <string.h>
 
 #include "cfd-measure.h"
 #include "cfd-record.h"
+#include "cfd-template.h"
+#include "cfd-backup.h"
 #include "cfd-test-util.h"
 
 #define OCCURRED G_GINT64_CONSTANT (1700000000)
@@ -96,7 +98,11 @@ test_bad_items (void)
   g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
   g_assert_nonnull (strstr (error->message, "PHQ-9 has 9 items; 8 were given"));
   g_clear_error (&error);
-  g_assert_false (cfd_measure_score (CFD_INSTRUMENT_PHQ9, items, 10, &score, &error));
+  /* Ten for the PHQ-9 is item 10 as well, which is not in the total. */
+  g_assert_true (cfd_measure_score (CFD_INSTRUMENT_PHQ9, items, 10, &score, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (score.total, ==, 9);
+  g_assert_false (cfd_measure_score (CFD_INSTRUMENT_PHQ9, items, 11, &score, &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
   g_clear_error (&error);
   g_assert_false (cfd_measure_score (CFD_INSTRUMENT_GAD7, items, 9, &score, &error));
@@ -258,6 +264,161 @@ test_not_permitted (void)
   g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND);
 }
 
+/* Any instrument by its definition, with the mode and the rater. */
+static void
+test_stored_instrument (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autofree char *patient = cfd_test_add_patient (vault, "Checklisted");
+  int pcl[20] = { 2, 0, 0, 0, 0, 2, 0, 2, 2, 0, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0 };
+  int ebi[8] = { 0, 100, 50, 50, 75, 25, 100, 100 };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *first = NULL, *second = NULL;
+  g_autoptr (CfdRecord) record = NULL;
+  g_autoptr (CfdMeasureReading) reading = NULL;
+
+  first = cfd_vault_add_instrument_measure (vault, patient, "pcl5", OCCURRED, pcl, 20,
+                                            CFD_MEASURE_MODE_INTERVIEW, &error);
+  g_assert_no_error (error);
+  record = cfd_vault_get_record (vault, first, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cfd_record_get_text (record, "instrument"), ==, "pcl5");
+  g_assert_cmpstr (cfd_record_get_text (record, "mode"), ==, "interview");
+  g_assert_cmpstr (cfd_record_get_text (record, "rater"), ==, "patient");
+  g_assert_cmpstr (cfd_record_get_text (record, "band"), ==, "below");
+  g_assert_cmpstr (cfd_record_get_text (record, "result"), ==, "met");
+  reading = cfd_measure_reading_new (cfd_record_get_content (record));
+  g_assert_nonnull (reading);
+  g_assert_cmpstr (cfd_instrument_def_get_id (reading->def), ==, "pcl5");
+  g_assert_cmpint (reading->total, ==, 12);
+  g_assert_cmpint (reading->answers[7], ==, 2);
+  g_assert_cmpint (reading->answers[19], ==, 0);
+  g_assert_false (risk_flag (vault, patient));
+
+  second = cfd_vault_add_instrument_measure (vault, patient, "ebi", OCCURRED, ebi, 8,
+                                             CFD_MEASURE_MODE_SELF_REPORT, &error);
+  g_assert_no_error (error);
+  g_clear_object (&record);
+  record = cfd_vault_get_record (vault, second, &error);
+  g_assert_no_error (error);
+  {
+    double mean = 0;
+
+    g_assert_true (g_variant_lookup (cfd_record_get_content (record), "mean", "d", &mean));
+    g_assert_cmpfloat_with_epsilon (mean, 62.5, 1e-9);
+    g_assert_false (g_variant_lookup_value (cfd_record_get_content (record), "total", NULL));
+  }
+
+  g_assert_null (cfd_vault_add_instrument_measure (vault, patient, "madrs", OCCURRED, ebi, 8,
+                                                   CFD_MEASURE_MODE_INTERVIEW, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  ebi[2] = CFD_ANSWER_NONE;
+  g_assert_null (cfd_vault_add_instrument_measure (vault, patient, "ebi", OCCURRED, ebi, 8,
+                                                   CFD_MEASURE_MODE_INTERVIEW, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM records"), ==, 2);
+}
+
+/* v1-measures.cfdbackup was made by confidant-cli when the PHQ-9 and GAD-7
+ * were built in (tests/fixtures/measures/make-v1-measures.sh). Restored,
+ * its measures keep their signatures, items, totals and bands, and the
+ * definitions score their items to the same totals and bands. */
+#define V1_PASSPHRASE "fixture measures passphrase"
+
+static void
+test_v1_measures (void)
+{
+  g_autofree char *path
+      = g_test_build_filename (G_TEST_DIST, "fixtures", "measures", "v1-measures.cfdbackup", NULL);
+  g_autofree char *key_path = g_strconcat (path, ".recovery-key", NULL);
+  g_autofree char *target = cfd_test_make_dir ();
+  g_autofree char *recovery = NULL;
+  g_autoptr (CfdBackupInfo) info = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CfdVault) vault = NULL;
+  g_autoptr (GListModel) patients = NULL;
+  g_autoptr (GListModel) records = NULL;
+  static const struct
+  {
+    const char *instrument;
+    guint8 items[9];
+    guint n_items;
+    gint64 total;
+    const char *band;
+  } expected[] = {
+    { "phq9", { 3, 3, 3, 3, 3, 3, 3, 3, 1 }, 9, 25, "severe" },
+    { "phq9", { 1, 2, 1, 0, 3, 2, 1, 1, 0 }, 9, 11, "moderate" },
+    { "gad7", { 3, 3, 2, 2, 1, 1, 0 }, 7, 12, "moderate" },
+  };
+  guint seen = 0;
+
+  g_assert_true (g_file_get_contents (key_path, &recovery, NULL, NULL));
+  info = cfd_backup_restore (path, target, NULL, recovery, CFD_BACKUP_SECRET_RECOVERY_KEY,
+                             CFD_RESTORE_FLAGS_NONE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  vault = cfd_vault_open (target, &error);
+  g_assert_no_error (error);
+  g_assert_true (cfd_vault_unlock (vault, "Test Owner", V1_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  patients = cfd_vault_list_patients (vault, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (patients), ==, 1);
+  {
+    g_autoptr (CfdPatient) patient = g_list_model_get_item (patients, 0);
+
+    g_assert_true (cfd_patient_get_risk_flag (patient));
+    records = cfd_vault_list_records (vault, cfd_patient_get_id (patient), &error);
+    g_assert_no_error (error);
+  }
+  for (guint i = 0; i < g_list_model_get_n_items (records); i++)
+    {
+      g_autoptr (CfdRecord) listed = g_list_model_get_item (records, i);
+      g_autoptr (CfdRecord) record = NULL;
+      g_autoptr (CfdMeasureReading) reading = NULL;
+      CfdMeasureScore score;
+      CfdInstrument instrument;
+      guint8 items[9];
+      guint e;
+
+      if (cfd_record_get_kind (listed) != CFD_RECORD_MEASURE)
+        continue;
+      /* Read again by id: that verifies the author's signature. */
+      record = cfd_vault_get_record (vault, cfd_record_get_id (listed), &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (cfd_record_get_status (record), ==, CFD_RECORD_SIGNED);
+      reading = cfd_measure_reading_new (cfd_record_get_content (record));
+      g_assert_nonnull (reading);
+      /* Two were taken the same day: match by instrument and stored total. */
+      for (e = 0; e < G_N_ELEMENTS (expected); e++)
+        if (g_str_equal (expected[e].instrument, cfd_record_get_text (record, "instrument"))
+            && expected[e].total == reading->total)
+          break;
+      g_assert_cmpuint (e, <, G_N_ELEMENTS (expected));
+      g_assert_null (cfd_record_get_text (record, "mode"));
+      g_assert_true (reading->has_total);
+      g_assert_cmpint (reading->total, ==, expected[e].total);
+      g_assert_cmpstr (reading->band, ==, expected[e].band);
+      g_assert_null (reading->mode);
+      for (guint k = 0; k < expected[e].n_items; k++)
+        {
+          g_assert_cmpint (reading->answers[k], ==, expected[e].items[k]);
+          items[k] = (guint8)reading->answers[k];
+        }
+      if (g_str_equal (expected[e].instrument, "phq9"))
+        g_assert_cmpint (reading->answers[9], ==, CFD_ANSWER_NONE);
+      g_assert_true (cfd_instrument_from_string (expected[e].instrument, &instrument));
+      g_assert_true (cfd_measure_score (instrument, items, expected[e].n_items, &score, NULL));
+      g_assert_cmpint (score.total, ==, expected[e].total);
+      g_assert_cmpstr (score.band, ==, expected[e].band);
+      g_assert_true (cfd_template_validate (cfd_template_get (CFD_RECORD_MEASURE),
+                                            cfd_record_get_content (record), &error));
+      g_assert_no_error (error);
+      seen++;
+    }
+  g_assert_cmpuint (seen, ==, G_N_ELEMENTS (expected));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -271,5 +432,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/measure/failed-leaves-flag", test_failed_measure_leaves_flag);
   g_test_add_func ("/confidant/measure/risk-assessment-flag", test_risk_assessment_flag);
   g_test_add_func ("/confidant/measure/not-permitted", test_not_permitted);
+  g_test_add_func ("/confidant/measure/stored-instrument", test_stored_instrument);
+  g_test_add_func ("/confidant/measure/v1-measures", test_v1_measures);
   return g_test_run ();
 }

@@ -56,7 +56,11 @@ test_fields (void)
   g_assert_cmpstr (field->unit, ==, "kg");
   g_assert_cmpint (cfd_template_find_field (dosing, "vitals")->type, ==, CFD_FIELD_VITALS);
   g_assert_cmpint (cfd_template_find_field (measure, "item-9")->type, ==, CFD_FIELD_INTEGER);
-  g_assert_cmpfloat (cfd_template_find_field (measure, "item-9")->max, ==, 3);
+  /* Each item's own range is the instrument definition's; the template
+   * holds the outer bounds every definition stays within. */
+  g_assert_cmpfloat (cfd_template_find_field (measure, "item-9")->max, ==, 1000);
+  g_assert_nonnull (cfd_template_find_field (measure, "item-60"));
+  g_assert_null (cfd_template_find_field (measure, "item-61"));
   g_assert_nonnull (cfd_template_find_field (integration, "themes")->help);
   g_assert_null (cfd_template_find_field (integration, "no-such-field"));
 }

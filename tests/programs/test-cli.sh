@@ -281,6 +281,17 @@ grep -q "Risk flag: raised" "$work/out" && ok "item 9 raised the risk flag" || n
 expect 0 "measure list" -- "$cli" "${rec_args[@]}" measure list --patient "$id"
 grep -q "phq9 18 moderately severe" "$work/out" && ! grep -q "integration" "$work/out" \
   && ok "measure list shows only measures" || not_ok "measure list shows only measures"
+expect 0 "measure instruments" -- "$cli" "${rec_args[@]}" measure instruments
+grep -q "^pcl5	PCL-5	20 items	self-report	cluster-rule	Public domain" "$work/out" \
+  && grep -q "^qids-sr16	QIDS-SR16	16 items" "$work/out" && ! grep -qi "madrs" "$work/out" \
+  && ok "measure instruments lists the definitions" || not_ok "measure instruments lists the definitions"
+expect 0 "measure add pcl5 in an interview" -- "$cli" "${rec_args[@]}" measure add --patient "$id" --instrument pcl5 --mode interview \
+  --items 2,0,0,0,0,2,0,2,2,0,0,0,0,0,2,2,0,0,0,0
+grep -q "	12	below	met$" "$work/out" && ok "pcl5 prints total, band and the cluster rule" || not_ok "pcl5 prints total, band and the cluster rule"
+expect 0 "measure add ebi" -- "$cli" "${rec_args[@]}" measure add --patient "$id" --instrument ebi --items 0,100,50,50,75,25,100,100
+grep -q "	62.5$" "$work/out" && ok "ebi prints the mean" || not_ok "ebi prints the mean"
+expect 2 "measure add with a skipped scored item" -- "$cli" "${rec_args[@]}" measure add --patient "$id" --instrument ebi --items 0,100,-,50,75,25,100,100
+expect 2 "measure add with a bad mode" -- "$cli" "${rec_args[@]}" measure add --patient "$id" --instrument gad7 --items 0,0,0,0,0,0,0 --mode phone
 expect 0 "search" -- "$cli" "${rec_args[@]}" search "KESTREL-canary"
 grep -q "$rec" "$work/out" && ok "search finds the note" || not_ok "search finds the note"
 expect 0 "search for absent text" -- "$cli" "${rec_args[@]}" search "no such words anywhere"
