@@ -44,6 +44,8 @@
 #include "cfd-review.h"
 #include "cfd-search.h"
 #include "cfd-note-file.h"
+#include "cfd-practice.h"
+#include "cfd-disclosure.h"
 
 /* backup */
 #include "cfd-backup.h"

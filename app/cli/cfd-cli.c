@@ -22,6 +22,8 @@ static const CfdCliCommand *const command_tables[] = {
   cfd_cli_audit_commands,
   cfd_cli_export_commands,
   cfd_cli_demo_commands,
+  cfd_cli_practice_commands,
+  cfd_cli_disclosure_commands,
 };
 /* clang-format on */
 
