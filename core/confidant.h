@@ -54,6 +54,8 @@
 /* document */
 #include "cfd-record-document.h"
 #include "cfd-export-pdf.h"
+#include "cfd-export-fhir.h"
+#include "cfd-export-csv.h"
 
 /* capsule */
 #include "cfd-capsule.h"
