@@ -341,6 +341,11 @@ expect 2 "capsule export without --out" -- "$cli" "${rec_args[@]}" capsule expor
 expect 0 "capsule export" -- "$cli" "${rec_args[@]}" capsule export --consent "$cap_consent" --out "$work/pelham.cfdcapsule"
 capsule=$(cat "$work/out")
 if grep -q "Kestrel-Canary-5521" "$work/pelham.cfdcapsule"; then not_ok "the capsule is sealed"; else ok "the capsule is sealed"; fi
+expect 0 "disclosures after a capsule" -- "$cli" "${rec_args[@]}" disclosures --patient "$id"
+grep -q "Recipient:   Cleo Capsule" "$work/out" && grep -q "Purpose:     Remote supervision" "$work/out" \
+  && grep -q "Description: Supervision capsule $capsule" "$work/out" \
+  && ok "the accounting lists the capsule, its supervisor and the consent's purpose" \
+  || not_ok "the accounting lists the capsule, its supervisor and the consent's purpose"
 expect 1 "capsule import back into its own vault" -- "$cli" "${rec_args[@]}" capsule import "$work/pelham.cfdcapsule"
 grep -q "comes from this very vault" "$work/err" && ok "the refusal is named" || not_ok "the refusal is named"
 expect 0 "capsule import" -- "$cli" "${sup_args[@]}" capsule import "$work/pelham.cfdcapsule"
