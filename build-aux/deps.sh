@@ -25,3 +25,21 @@ if [ ${#missing[@]} -gt 0 ]; then
     exit 1
   fi
 fi
+
+# The FHIR validator's npm packages (tests/fhir), exactly as locked. Debian's
+# nodejs comes without npm; a node from elsewhere usually brings its own.
+if ! command -v npm >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null
+  else
+    echo "Confidant's FHIR tests need npm first:" >&2
+    echo "  sudo apt-get install npm" >&2
+    exit 1
+  fi
+fi
+fhir_dir="$here/../tests/fhir"
+# Installed again whenever the lock changes (a copy of it marks what is there).
+if ! cmp -s "$fhir_dir/package-lock.json" "$fhir_dir/node_modules/.confidant-lock" 2>/dev/null; then
+  npm ci --prefix "$fhir_dir" --no-audit --no-fund --loglevel=error >/dev/null
+  cp "$fhir_dir/package-lock.json" "$fhir_dir/node_modules/.confidant-lock"
+fi

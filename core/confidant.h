@@ -49,6 +49,8 @@
 #include "cfd-search.h"
 #include "cfd-note-file.h"
 #include "cfd-worklist.h"
+#include "cfd-practice.h"
+#include "cfd-disclosure.h"
 
 /* backup */
 #include "cfd-backup.h"
@@ -57,6 +59,8 @@
 /* document */
 #include "cfd-record-document.h"
 #include "cfd-export-pdf.h"
+#include "cfd-export-fhir.h"
+#include "cfd-export-csv.h"
 
 /* capsule */
 #include "cfd-capsule.h"

@@ -44,7 +44,8 @@ done
 # dosing session with its vital signs.
 cli() { "$builddir/app/confidant-cli" --vault "$work/demo" --passphrase-file "$work/owner" "$@"; }
 patient=$(cli patient list | head -n 1 | cut -f 1)
-cli export --patient "$patient" --pdf "$work/record.pdf" >/dev/null
+cli export --patient "$patient" --pdf "$work/record.pdf" --recipient "Dr. Lee, Northside Psychiatry" \
+  --purpose "continuity of care" --basis treatment >/dev/null
 pages=$(pdfinfo "$work/record.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
 dosing_page=2
 for page in $(seq 2 "${pages:-2}"); do

@@ -97,6 +97,19 @@ cfd_record_export_print (GtkWidget *parent,
                          GtkPrintOperationAction action,
                          const char *export_filename)
 {
+  cfd_record_export_print_for (parent, vault, patient_id, include_psychotherapy, NULL, action,
+                               export_filename);
+}
+
+void
+cfd_record_export_print_for (GtkWidget *parent,
+                             CfdVault *vault,
+                             const char *patient_id,
+                             gboolean include_psychotherapy,
+                             const CfdDisclosureTerms *terms,
+                             GtkPrintOperationAction action,
+                             const char *export_filename)
+{
   g_autoptr (GtkPrintOperation) operation = NULL;
   g_autoptr (GError) error = NULL;
   GtkPrintOperationResult result;
@@ -105,6 +118,9 @@ cfd_record_export_print (GtkWidget *parent,
 
   document = cfd_record_document_new (vault, patient_id, CFD_RECORD_DOCUMENT_PRINT,
                                       include_psychotherapy, &error);
+  if (document != NULL && terms != NULL
+      && !cfd_record_document_set_disclosure (document, terms, &error))
+    g_clear_pointer (&document, cfd_record_document_free);
   if (document == NULL)
     {
       cfd_ui_toast_error (parent, _ ("The record could not be printed"), error);
@@ -192,14 +208,25 @@ cfd_record_export_pdf (GtkWidget *parent,
                        gboolean include_psychotherapy,
                        const char *path)
 {
+  cfd_record_export_pdf_for (parent, vault, patient_id, include_psychotherapy, NULL, path);
+}
+
+void
+cfd_record_export_pdf_for (GtkWidget *parent,
+                           CfdVault *vault,
+                           const char *patient_id,
+                           gboolean include_psychotherapy,
+                           const CfdDisclosureTerms *terms,
+                           const char *path)
+{
   ExportDone *done = g_new0 (ExportDone, 1);
 
   cfd_ui_forget_recent (path);
   done->parent = g_object_ref (parent);
   done->name = g_filename_display_basename (path);
   done->include_psychotherapy = include_psychotherapy;
-  cfd_vault_export_patient_pdf_async (vault, patient_id, include_psychotherapy, path, NULL,
-                                      exported, done);
+  cfd_vault_export_patient_pdf_for_async (vault, patient_id, include_psychotherapy, terms, path,
+                                          NULL, exported, done);
 }
 
 typedef struct
@@ -208,6 +235,10 @@ typedef struct
   CfdVault *vault;
   char *patient_id;
   gboolean include_psychotherapy;
+  /* What the person exporting stated (45 CFR 164.528). */
+  char *recipient;
+  char *purpose;
+  char *basis;
 } ExportRequest;
 
 static void
@@ -216,7 +247,16 @@ export_request_free (ExportRequest *request)
   g_clear_object (&request->parent);
   g_clear_object (&request->vault);
   g_free (request->patient_id);
+  g_free (request->recipient);
+  g_free (request->purpose);
+  g_free (request->basis);
   g_free (request);
+}
+
+static CfdDisclosureTerms
+request_terms (ExportRequest *request)
+{
+  return (CfdDisclosureTerms){ request->recipient, request->purpose, request->basis };
 }
 
 static void
@@ -233,8 +273,12 @@ file_chosen (GtkNativeDialog *chooser, int response, ExportRequest *request)
     cfd_ui_toast (request->parent,
                   _ ("The record was not exported: choose a folder on this computer"));
   else if (path != NULL && cfd_vault_is_unlocked (request->vault))
-    cfd_record_export_pdf (request->parent, request->vault, request->patient_id,
-                           request->include_psychotherapy, path);
+    {
+      CfdDisclosureTerms terms = request_terms (request);
+
+      cfd_record_export_pdf_for (request->parent, request->vault, request->patient_id,
+                                 request->include_psychotherapy, &terms, path);
+    }
   export_request_free (request);
   g_object_unref (chooser);
 }
@@ -261,6 +305,55 @@ choose_file (ExportRequest *request)
 
 /* ---- the question ---- */
 
+static char *
+entry_text (AdwMessageDialog *dialog, const char *key)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), key);
+
+  return g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+}
+
+/* The export or print is offered only once all three are stated. */
+static void
+terms_changed (GtkEditable *changed, AdwMessageDialog *dialog)
+{
+  const char *const keys[] = { "recipient", "purpose", "basis" };
+  const char *response = g_object_get_data (G_OBJECT (dialog), "go");
+  gboolean complete = TRUE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autofree char *text = entry_text (dialog, keys[i]);
+
+      complete = complete && text[0] != '\0';
+    }
+  adw_message_dialog_set_response_enabled (dialog, response, complete);
+}
+
+static GtkWidget *
+add_term_entry (GtkWidget *box,
+                AdwMessageDialog *dialog,
+                const char *key,
+                const char *label,
+                const char *placeholder)
+{
+  GtkWidget *title = gtk_label_new_with_mnemonic (label);
+  GtkWidget *entry = gtk_entry_new ();
+  g_autofree char *name = g_strdup_printf ("%s_entry", key);
+
+  gtk_widget_set_name (entry, name);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), placeholder);
+  gtk_entry_set_max_length (GTK_ENTRY (entry), 300);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (title), entry);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), entry);
+  g_object_set_data (G_OBJECT (dialog), key, entry);
+  g_signal_connect (entry, "changed", G_CALLBACK (terms_changed), dialog);
+  return entry;
+}
+
 static void
 ask_response (AdwMessageDialog *dialog, const char *response, gpointer user_data)
 {
@@ -276,11 +369,16 @@ ask_response (AdwMessageDialog *dialog, const char *response, gpointer user_data
       return;
     }
   request->include_psychotherapy = gtk_check_button_get_active (check);
+  request->recipient = entry_text (dialog, "recipient");
+  request->purpose = entry_text (dialog, "purpose");
+  request->basis = entry_text (dialog, "basis");
   if (use == CFD_RECORD_DOCUMENT_PRINT)
     {
-      cfd_record_export_print (request->parent, request->vault, request->patient_id,
-                               request->include_psychotherapy,
-                               GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, NULL);
+      CfdDisclosureTerms terms = request_terms (request);
+
+      cfd_record_export_print_for (request->parent, request->vault, request->patient_id,
+                                   request->include_psychotherapy, &terms,
+                                   GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, NULL);
       export_request_free (request);
       return;
     }
@@ -318,6 +416,14 @@ cfd_record_export_ask (GtkWidget *parent,
   gtk_widget_set_margin_start (explain, 32);
   gtk_widget_add_css_class (explain, "dim-label");
   gtk_widget_add_css_class (explain, "caption");
+  /* Who it goes to, why and on what basis: the accounting of disclosures
+   * (45 CFR 164.528) keeps them. */
+  add_term_entry (box, ADW_MESSAGE_DIALOG (dialog), "recipient", _ ("_Recipient"),
+                  _ ("Dr. Lee, Northside Psychiatry; the patient"));
+  add_term_entry (box, ADW_MESSAGE_DIALOG (dialog), "purpose", _ ("P_urpose"),
+                  _ ("Continuity of care; patient's own copy"));
+  add_term_entry (box, ADW_MESSAGE_DIALOG (dialog), "basis", _ ("_Basis"),
+                  _ ("Treatment, patient request, authorization ID…"));
   gtk_box_append (GTK_BOX (box), check);
   gtk_box_append (GTK_BOX (box), explain);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
@@ -328,6 +434,9 @@ cfd_record_export_ask (GtkWidget *parent,
                                               print ? "print" : "export", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), print ? "print" : "export");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "go", (gpointer)(print ? "print" : "export"));
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), print ? "print" : "export",
+                                           FALSE);
   g_object_set_data (G_OBJECT (dialog), "include-psychotherapy", check);
   g_object_set_data (G_OBJECT (dialog), "use", GINT_TO_POINTER (use));
 

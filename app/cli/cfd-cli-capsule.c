@@ -15,23 +15,42 @@ static int
 run_export (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *consent = NULL, *out = NULL;
+  CfdCliDisclosure disclosure = { NULL };
   GOptionEntry entries[]
       = { { "consent", 0, 0, G_OPTION_ARG_STRING, &consent, "The live consent", "ID" },
           { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Write the capsule to FILE", "FILE" },
+          CFD_CLI_DISCLOSURE_ENTRIES (&disclosure),
           { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autofree char *id = NULL;
+  CfdDisclosureTerms terms;
+  gboolean stated;
   GError *error = NULL;
   guint n = 0;
 
   if (!cfd_cli_parse (&cfd_cli_capsule_commands[0], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (consent == NULL || out == NULL || argc != 1)
-    return cfd_cli_usage ("capsule export needs --consent ID and --out FILE");
+    {
+      cfd_cli_disclosure_clear (&disclosure);
+      return cfd_cli_usage ("capsule export needs --consent ID and --out FILE");
+    }
+  /* The consent names recipient, purpose and basis; stated here, they
+   * replace it in the accounting of disclosures, all three or none. */
+  stated = disclosure.recipient != NULL || disclosure.purpose != NULL || disclosure.basis != NULL
+           || disclosure.file != NULL;
+  if (stated && !cfd_cli_disclosure_terms (ctx, &disclosure, &terms, &error))
+    {
+      int status = cfd_cli_usage ("capsule export: %s", error->message);
+
+      g_error_free (error);
+      cfd_cli_disclosure_clear (&disclosure);
+      return status;
+    }
   vault = cfd_cli_unlock (ctx, &error);
-  if (vault == NULL)
-    return cfd_cli_fail (error);
-  id = cfd_vault_export_capsule (vault, consent, out, &n, &error);
+  if (vault != NULL)
+    id = cfd_vault_export_capsule_for (vault, consent, stated ? &terms : NULL, out, &n, &error);
+  cfd_cli_disclosure_clear (&disclosure);
   if (id == NULL)
     return cfd_cli_fail (error);
   printf ("%s\n", id);
@@ -269,7 +288,7 @@ run_review_import (CfdCliContext *ctx, int argc, char **argv)
 }
 
 const CfdCliCommand cfd_cli_capsule_commands[] = {
-  { "capsule", "export", "--consent ID --out FILE",
+  { "capsule", "export", "--consent ID --out FILE [--recipient TEXT --purpose TEXT --basis TEXT]",
     "Seal a patient's records under a consent for the supervisor", run_export },
   { "capsule", "import", "FILE", "Import a capsule sealed for you (supervisor)", run_import },
   { "capsule", "list", "", "List your capsules and whether they can still be read", run_list },

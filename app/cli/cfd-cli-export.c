@@ -1,4 +1,4 @@
-/* cfd-cli-export.c: confidant-cli export: a patient's record as a PDF file. */
+/* cfd-cli-export.c: confidant-cli export: a patient's record as PDF, a FHIR R4 bundle, or measures as CSV. */
 #include "config.h"
 
 #include <stdio.h>
@@ -6,39 +6,164 @@
 #include "cfd-cli.h"
 #include "confidant.h"
 
+/* YYYY-MM-DD as the start of that day; "to" covers the whole day. */
+static gboolean
+parse_day (const char *option, const char *text, gboolean end_of_day, gint64 *seconds)
+{
+  *seconds = 0;
+  if (text == NULL)
+    return TRUE;
+  if (!cfd_date_parse (text, seconds))
+    {
+      cfd_cli_usage ("%s must be a date written YYYY-MM-DD", option);
+      return FALSE;
+    }
+  if (end_of_day)
+    *seconds += 24 * 60 * 60;
+  return TRUE;
+}
+
+static gboolean
+export_fhir (CfdVault *vault,
+             const char *patient_id,
+             const CfdExportScope *scope,
+             const CfdDisclosureTerms *terms,
+             const char *path,
+             GError **error)
+{
+  guint n = 0;
+
+  if (!cfd_vault_export_patient_fhir (vault, patient_id, scope, terms, path, &n, error))
+    return FALSE;
+  printf ("Wrote a FHIR R4 bundle of %u resources to %s: the signed medical record%s, for %s.\n", n,
+          path,
+          scope->include_psychotherapy ? " and the psychotherapy notes"
+                                       : " (psychotherapy notes left out)",
+          terms->recipient);
+  return TRUE;
+}
+
+static gboolean
+export_csv (CfdVault *vault,
+            const char *patient_id,
+            const CfdDisclosureTerms *terms,
+            const char *path,
+            GError **error)
+{
+  guint n = 0;
+
+  if (!cfd_vault_export_measures_csv (vault, patient_id, terms, path, &n, error))
+    return FALSE;
+  printf ("Wrote %u measure%s to %s, for %s.\n", n, n == 1 ? "" : "s", path, terms->recipient);
+  return TRUE;
+}
+
 static int
 run_export (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *patient_id = NULL;
   g_autofree char *pdf = NULL;
+  g_autofree char *fhir = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *from = NULL, *to = NULL, *kinds = NULL, *authorization = NULL;
   gboolean include_psychotherapy = FALSE;
-  GOptionEntry entries[]
-      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient_id, "The patient to export", "ID" },
-          { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, "Write the record to this PDF file", "FILE" },
-          { "include-psychotherapy", 0, 0, G_OPTION_ARG_NONE, &include_psychotherapy,
-            "Include the psychotherapy notes too (left out unless asked for)", NULL },
-          { NULL } };
+  CfdExportScope scope = { 0 };
+  CfdCliDisclosure disclosure = { NULL };
+  GOptionEntry entries[] = {
+    { "patient", 0, 0, G_OPTION_ARG_STRING, &patient_id, "The patient to export", "ID" },
+    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, "Write the record to this PDF file", "FILE" },
+    { "fhir", 0, 0, G_OPTION_ARG_FILENAME, &fhir,
+      "Write the record to this file as a FHIR R4 bundle (JSON)", "FILE" },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv,
+      "Write the outcome measures to this CSV file, one row per administration", "FILE" },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, "FHIR: only records from this date", "YYYY-MM-DD" },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, "FHIR: only records up to this date", "YYYY-MM-DD" },
+    { "kinds", 0, 0, G_OPTION_ARG_STRING, &kinds,
+      "FHIR: only these kinds of record (dosing,measure,progress,…)", "K,…" },
+    { "include-psychotherapy", 0, 0, G_OPTION_ARG_NONE, &include_psychotherapy,
+      "Include the psychotherapy notes too (left out unless asked for)", NULL },
+    { "authorization", 0, 0, G_OPTION_ARG_STRING, &authorization,
+      "FHIR: the patient's authorization that allows psychotherapy notes", "ID" },
+    CFD_CLI_DISCLOSURE_ENTRIES (&disclosure),
+    { NULL }
+  };
   g_autoptr (CfdVault) vault = NULL;
+  CfdDisclosureTerms terms;
   GError *error = NULL;
   guint pages = 0;
+  int status;
 
   if (!cfd_cli_parse (&cfd_cli_export_commands[0], entries, "the unlocking user's", &argc, &argv))
     return CFD_CLI_USAGE;
-  if (argc != 1 || patient_id == NULL || pdf == NULL)
-    return cfd_cli_usage ("export needs --patient ID and --pdf FILE");
+  if (argc != 1 || patient_id == NULL || (pdf != NULL) + (fhir != NULL) + (csv != NULL) != 1)
+    {
+      cfd_cli_disclosure_clear (&disclosure);
+      return cfd_cli_usage (
+          "export needs --patient ID and one of --pdf FILE, --fhir FILE or --csv FILE");
+    }
+  if (fhir != NULL)
+    {
+      g_autoptr (GError) kinds_error = NULL;
+
+      scope.include_psychotherapy = include_psychotherapy;
+      scope.authorization = authorization;
+      if (!parse_day ("--from", from, FALSE, &scope.from)
+          || !parse_day ("--to", to, TRUE, &scope.to))
+        {
+          cfd_cli_disclosure_clear (&disclosure);
+          return CFD_CLI_USAGE;
+        }
+      if (kinds != NULL && !cfd_export_scope_parse_kinds (kinds, &scope.kinds, &kinds_error))
+        {
+          cfd_cli_disclosure_clear (&disclosure);
+          return cfd_cli_usage ("--kinds: %s", kinds_error->message);
+        }
+      if (include_psychotherapy && authorization == NULL)
+        {
+          cfd_cli_disclosure_clear (&disclosure);
+          return cfd_cli_usage ("--include-psychotherapy needs --authorization ID: psychotherapy "
+                                "notes are disclosed only under the patient's authorization");
+        }
+    }
+  if (!cfd_cli_disclosure_terms (ctx, &disclosure, &terms, &error))
+    {
+      cfd_cli_disclosure_clear (&disclosure);
+      status
+          = cfd_cli_usage ("export needs --recipient, --purpose and --basis: %s", error->message);
+      g_error_free (error);
+      return status;
+    }
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
-    return cfd_cli_fail (error);
-  if (!cfd_vault_export_patient_pdf (vault, patient_id, include_psychotherapy, pdf, &pages, &error))
-    return cfd_cli_fail (error);
-  printf (
-      "Wrote %u page%s to %s: the signed medical record%s.\n", pages, pages == 1 ? "" : "s", pdf,
-      include_psychotherapy ? " and the psychotherapy notes" : " (psychotherapy notes left out)");
-  return CFD_CLI_OK;
+    status = cfd_cli_fail (error);
+  else if (csv != NULL)
+    status
+        = export_csv (vault, patient_id, &terms, csv, &error) ? CFD_CLI_OK : cfd_cli_fail (error);
+  else if (fhir != NULL)
+    status = export_fhir (vault, patient_id, &scope, &terms, fhir, &error) ? CFD_CLI_OK
+                                                                           : cfd_cli_fail (error);
+  else if (!cfd_vault_export_patient_pdf_for (vault, patient_id, include_psychotherapy, &terms, pdf,
+                                              &pages, &error))
+    status = cfd_cli_fail (error);
+  else
+    {
+      printf ("Wrote %u page%s to %s: the signed medical record%s, for %s.\n", pages,
+              pages == 1 ? "" : "s", pdf,
+              include_psychotherapy ? " and the psychotherapy notes"
+                                    : " (psychotherapy notes left out)",
+              terms.recipient);
+      status = CFD_CLI_OK;
+    }
+  cfd_cli_disclosure_clear (&disclosure);
+  return status;
 }
 
 const CfdCliCommand cfd_cli_export_commands[] = {
-  { NULL, "export", "--patient ID --pdf FILE [--include-psychotherapy]",
-    "Export a patient's signed record as PDF (psychotherapy notes only when asked)", run_export },
+  { NULL, "export",
+    "--patient ID (--pdf FILE | --csv FILE | --fhir FILE [--from D] [--to D] [--kinds K,…]) "
+    "[--include-psychotherapy [--authorization ID]] --recipient TEXT --purpose TEXT --basis TEXT",
+    "Export a patient's signed record as PDF or a FHIR R4 bundle (psychotherapy notes only when "
+    "asked), or their measures as CSV, for a stated recipient, purpose and basis",
+    run_export },
   { NULL },
 };

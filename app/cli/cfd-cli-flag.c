@@ -93,7 +93,7 @@ run_step (CfdCliContext *ctx, int argc, char **argv, guint command)
     return cfd_cli_usage ("%s needs --patient ID (and the action taken in --file F or on stdin)",
                           command == FLAG_REVIEW ? "patient flag review" : "patient flag resolve");
   /* Before the unlock: a missing or empty file costs nothing. */
-  text = cfd_cli_read_text (file, CFD_RISK_FLAG_MAX_TEXT_BYTES, "The action taken", &error);
+  text = cfd_cli_read_text (ctx, file, CFD_RISK_FLAG_MAX_TEXT_BYTES, "The action taken", &error);
   if (text == NULL)
     return cfd_cli_fail (error);
   vault = cfd_cli_unlock (ctx, &error);

@@ -402,7 +402,7 @@ run_delete (CfdCliContext *ctx, int argc, char **argv)
     return cfd_cli_usage ("--reason-file is only for --override-retention");
   if (override)
     {
-      reason = cfd_cli_read_text (reason_file, 64 * 1024, "The reason", &error);
+      reason = cfd_cli_read_text (ctx, reason_file, 64 * 1024, "The reason", &error);
       if (reason == NULL)
         return cfd_cli_fail (error);
     }

@@ -1,35 +1,46 @@
-/* cfd-cli-practice.c: confidant-cli practice show, set, dispositions: the practice's rules. */
+/* cfd-cli-practice.c: confidant-cli practice show, set, dispositions: the practice profile on
+ * exported records, and the practice's rules (retention, worklist). */
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "cfd-cli.h"
 #include "confidant.h"
 
-static const char unlock_passphrase[] = "the unlocking user's (the owner's, to change a rule)";
+static const char unlock_passphrase[] = "the unlocking user's (the owner's, to change the practice)";
 
-static int
-run_show (CfdCliContext *ctx, int argc, char **argv)
+static gboolean
+print_profile (CfdVault *vault, GError **error)
 {
-  g_autoptr (CfdVault) vault = NULL;
+  g_autoptr (CfdPractice) practice = cfd_vault_get_practice (vault, error);
+  g_autofree char *data = NULL;
+
+  if (practice == NULL)
+    return FALSE;
+  if (cfd_practice_is_empty (practice))
+    {
+      printf ("No practice profile has been set (confidant-cli practice set).\n");
+      return TRUE;
+    }
+  data = cfd_practice_to_data (practice, NULL);
+  fputs (cfd_cli_multiline_text (data), stdout);
+  return TRUE;
+}
+
+static gboolean
+print_rules (CfdVault *vault, GError **error)
+{
   const CfdRetentionRule *current, *all;
-  GError *error = NULL;
   guint n, hours;
 
-  if (!cfd_cli_parse (&cfd_cli_practice_commands[0], NULL, unlock_passphrase, &argc, &argv))
-    return CFD_CLI_USAGE;
-  if (argc != 1)
-    return cfd_cli_usage ("practice show takes no arguments");
-  vault = cfd_cli_unlock (ctx, &error);
-  if (vault == NULL)
-    return cfd_cli_fail (error);
-  current = cfd_vault_get_retention_rule (vault, &error);
+  current = cfd_vault_get_retention_rule (vault, error);
   if (current == NULL)
-    return cfd_cli_fail (error);
-  hours = cfd_vault_get_worklist_draft_hours (vault, &error);
+    return FALSE;
+  hours = cfd_vault_get_worklist_draft_hours (vault, error);
   if (hours == 0)
-    return cfd_cli_fail (error);
-  printf ("Retention rule: %s\n", current->id);
+    return FALSE;
+  printf ("\nRetention rule: %s\n", current->id);
   printf ("Worklist draft age: %u hours\n", hours);
   printf ("\nRetention rules (years after the last signed record; minors kept until the age "
           "shown if longer):\n");
@@ -44,33 +55,109 @@ run_show (CfdCliContext *ctx, int argc, char **argv)
               all[i].years_after_last, minors, all[i].label, all[i].citation,
               &all[i] == cfd_retention_rule_default () ? " (Confidant's default)" : "");
     }
+  return TRUE;
+}
+
+static int
+run_show (CfdCliContext *ctx, int argc, char **argv)
+{
+  g_autoptr (CfdVault) vault = NULL;
+  GError *error = NULL;
+
+  if (!cfd_cli_parse (&cfd_cli_practice_commands[0], NULL, unlock_passphrase, &argc, &argv))
+    return CFD_CLI_USAGE;
+  if (argc != 1)
+    return cfd_cli_usage ("practice show takes no arguments");
+  vault = cfd_cli_unlock (ctx, &error);
+  if (vault == NULL)
+    return cfd_cli_fail (error);
+  if (!print_profile (vault, &error) || !print_rules (vault, &error))
+    return cfd_cli_fail (error);
   return CFD_CLI_OK;
+}
+
+/* The profile as it will be after --file, --name, --address and --phone. */
+static CfdPractice *
+updated_profile (CfdVault *vault,
+                 CfdPractice *from_file,
+                 const char *name,
+                 const char *address,
+                 const char *phone,
+                 GError **error)
+{
+  g_autoptr (CfdPractice) practice
+      = from_file != NULL ? g_object_ref (from_file) : cfd_vault_get_practice (vault, error);
+
+  if (practice == NULL)
+    return NULL;
+  if (name != NULL)
+    cfd_practice_set_name (practice, name);
+  if (address != NULL)
+    {
+      g_autofree char *lines = g_strcompress (address);
+
+      cfd_practice_set_address (practice, lines);
+    }
+  if (phone != NULL)
+    cfd_practice_set_phone (practice, phone);
+  return g_steal_pointer (&practice);
 }
 
 static int
 run_set (CfdCliContext *ctx, int argc, char **argv)
 {
-  g_autofree char *rule = NULL;
+  g_autofree char *file = NULL, *name = NULL, *address = NULL, *phone = NULL, *rule = NULL;
   int hours = 0;
-  GOptionEntry entries[] = { { "retention-rule", 0, 0, G_OPTION_ARG_STRING, &rule,
-                               "The retention rule (see practice show)", "RULE" },
-                             { "draft-hours", 0, 0, G_OPTION_ARG_INT, &hours,
-                               "List drafts in the worklist after this many hours", "HOURS" },
-                             { NULL } };
+  GOptionEntry entries[]
+      = { { "file", 0, 0, G_OPTION_ARG_FILENAME, &file,
+            "The whole profile as a key file (- for standard input)", "FILE" },
+          { "name", 0, 0, G_OPTION_ARG_STRING, &name, "The practice's name", "TEXT" },
+          { "address", 0, 0, G_OPTION_ARG_STRING, &address,
+            "Its postal address (\\n between lines)", "TEXT" },
+          { "phone", 0, 0, G_OPTION_ARG_STRING, &phone, "Its phone number", "TEXT" },
+          { "retention-rule", 0, 0, G_OPTION_ARG_STRING, &rule,
+            "The retention rule (see practice show)", "RULE" },
+          { "draft-hours", 0, 0, G_OPTION_ARG_INT, &hours,
+            "List drafts in the worklist after this many hours", "HOURS" },
+          { NULL } };
   g_autoptr (CfdVault) vault = NULL;
+  g_autoptr (CfdPractice) from_file = NULL;
+  gboolean profile = file != NULL || name != NULL || address != NULL || phone != NULL;
   GError *error = NULL;
 
   if (!cfd_cli_parse (&cfd_cli_practice_commands[1], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
-  if (argc != 1 || (rule == NULL && hours == 0))
-    return cfd_cli_usage ("practice set needs --retention-rule RULE or --draft-hours HOURS");
+  profile = file != NULL || name != NULL || address != NULL || phone != NULL;
+  if (argc != 1 || (!profile && rule == NULL && hours == 0))
+    return cfd_cli_usage ("practice set needs --file FILE, --name, --address, --phone, "
+                          "--retention-rule RULE or --draft-hours HOURS");
   if (rule != NULL && cfd_retention_rule_find (rule) == NULL)
-    return cfd_cli_usage ("no retention rule is called '%s' (see practice show)", rule);
+    return cfd_cli_usage ("no retention rule is called '%s' (see practice show)",
+                          cfd_cli_text (rule));
   if (hours < 0)
     return cfd_cli_usage ("--draft-hours must be a positive number");
+  if (file != NULL)
+    {
+      g_autofree char *data = cfd_cli_read_text (ctx, file, 256 * 1024, "The profile", &error);
+
+      if (data == NULL)
+        return cfd_cli_fail (error);
+      from_file = cfd_practice_new_from_data (data, strlen (data), &error);
+      if (from_file == NULL)
+        return cfd_cli_fail (error);
+    }
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
+  if (profile)
+    {
+      g_autoptr (CfdPractice) practice
+          = updated_profile (vault, from_file, name, address, phone, &error);
+
+      if (practice == NULL || !cfd_vault_set_practice (vault, practice, &error))
+        return cfd_cli_fail (error);
+      printf ("The practice profile is saved; exports show it from now on.\n");
+    }
   if ((rule != NULL && !cfd_vault_set_retention_rule (vault, rule, &error))
       || (hours != 0 && !cfd_vault_set_worklist_draft_hours (vault, (guint)hours, &error)))
     return cfd_cli_fail (error);
@@ -110,10 +197,13 @@ run_dispositions (CfdCliContext *ctx, int argc, char **argv)
 }
 
 const CfdCliCommand cfd_cli_practice_commands[] = {
-  { "practice", "show", "", "The practice's retention rule (with sources) and worklist setting",
-    run_show },
-  { "practice", "set", "[--retention-rule RULE] [--draft-hours HOURS]",
-    "Change the practice's rules (owner only)", run_set },
+  { "practice", "show", "",
+    "The practice profile, its retention rule (with sources) and worklist setting", run_show },
+  { "practice", "set",
+    "[--file FILE|-] [--name TEXT] [--address TEXT] [--phone TEXT] [--retention-rule RULE] "
+    "[--draft-hours HOURS]",
+    "Change the practice profile shown on exports, or the practice's rules (owner only)",
+    run_set },
   { "practice", "dispositions", "",
     "What remains of deleted patients: id, date, rule, who (owner only)", run_dispositions },
   { NULL },

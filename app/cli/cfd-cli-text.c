@@ -1,4 +1,5 @@
-/* cfd-cli-text.c: reading a clinician's text (an action taken, a reason) from a file or stdin, never argv. */
+/* cfd-cli-text.c: a clinician's text (an action taken, a reason, a profile) from a file or
+ * stdin, never argv. */
 #include "config.h"
 
 #include <errno.h>
@@ -46,7 +47,8 @@ read_stdin (gsize max_len, guint8 **data, gsize *len, GError **error)
 }
 
 char *
-cfd_cli_read_text (const char *path, gsize max_len, const char *what, GError **error)
+cfd_cli_read_text (
+    CfdCliContext *ctx, const char *path, gsize max_len, const char *what, GError **error)
 {
   g_autofree guint8 *data = NULL;
   char *text;
@@ -54,6 +56,15 @@ cfd_cli_read_text (const char *path, gsize max_len, const char *what, GError **e
 
   if (path == NULL || strcmp (path, "-") == 0)
     {
+      /* A piped stdin carries the passphrases unless a file does. */
+      if (ctx->passphrase_file == NULL && !isatty (STDIN_FILENO))
+        {
+          g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
+                       "%s can come from standard input only when the passphrases come from "
+                       "--passphrase-file",
+                       what);
+          return NULL;
+        }
       if (!read_stdin (max_len, &data, &len, error))
         return NULL;
     }

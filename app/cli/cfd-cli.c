@@ -24,6 +24,7 @@ static const CfdCliCommand *const command_tables[] = {
   cfd_cli_capsule_commands,
   cfd_cli_audit_commands,
   cfd_cli_export_commands,
+  cfd_cli_disclosure_commands,
   cfd_cli_demo_commands,
 };
 /* clang-format on */

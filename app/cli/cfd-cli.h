@@ -49,6 +49,7 @@ extern const CfdCliCommand cfd_cli_demo_commands[];
 extern const CfdCliCommand cfd_cli_flag_commands[];
 extern const CfdCliCommand cfd_cli_practice_commands[];
 extern const CfdCliCommand cfd_cli_worklist_commands[];
+extern const CfdCliCommand cfd_cli_disclosure_commands[];
 
 /* Parses a subcommand's own options; on failure prints the error and
  * returns FALSE (exit code 2). */
@@ -88,8 +89,48 @@ int cfd_cli_usage (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
 char *cfd_cli_format_time (gint64 seconds);
 
-/* A clinician's text from a file, or stdin when path is NULL or "-"; UTF-8
- * without NUL bytes. The caller wipes it (cfd_wipe_string). */
-char *cfd_cli_read_text (const char *path, gsize max_len, const char *what, GError **error);
+/* A clinician's text (an action taken, a reason, a profile) from a file, or
+ * from standard input when path is NULL or "-" (then only if the
+ * passphrases do not come from a piped stdin): UTF-8 without NUL bytes, at
+ * most max_bytes. what names it in errors. The caller wipes it
+ * (cfd_wipe_string). */
+char *cfd_cli_read_text (
+    CfdCliContext *ctx, const char *path, gsize max_bytes, const char *what, GError **error);
+
+/* What an export states about its disclosure: --recipient, --purpose,
+ * --basis, or --disclosure-file FILE ("recipient: …" lines; - for stdin). */
+typedef struct
+{
+  char *recipient;
+  char *purpose;
+  char *basis;
+  char *file;
+} CfdCliDisclosure;
+
+#define CFD_CLI_DISCLOSURE_ENTRIES(d)                                                          \
+  { "recipient",                                                                               \
+    0,                                                                                         \
+    0,                                                                                         \
+    G_OPTION_ARG_STRING,                                                                       \
+    &(d)->recipient,                                                                           \
+    "Who receives it (required; a person, an organisation, \"the patient\")",                  \
+    "TEXT" },                                                                                  \
+      { "purpose", 0, 0, G_OPTION_ARG_STRING, &(d)->purpose, "Why it is disclosed (required)", \
+        "TEXT" },                                                                              \
+      { "basis",     0,                                                                        \
+        0,           G_OPTION_ARG_STRING,                                                      \
+        &(d)->basis, "The basis: treatment, patient request, authorization ID… (required)",    \
+        "TEXT" },                                                                              \
+  {                                                                                            \
+    "disclosure-file", 0, 0, G_OPTION_ARG_FILENAME, &(d)->file,                                \
+        "Recipient, purpose and basis as \"field: value\" lines (- for stdin)", "FILE"         \
+  }
+
+/* Gathers and checks the terms; they borrow from d. */
+gboolean cfd_cli_disclosure_terms (CfdCliContext *ctx,
+                                   CfdCliDisclosure *d,
+                                   CfdDisclosureTerms *terms,
+                                   GError **error);
+void cfd_cli_disclosure_clear (CfdCliDisclosure *d);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include "cfd-capsule-format-private.h"
 #include "cfd-capsule.h"
 #include "cfd-consent-private.h"
+#include "cfd-disclosure.h"
 #include "cfd-io-private.h"
 #include "cfd-patient-private.h"
 #include "cfd-record-private.h"
@@ -154,6 +155,51 @@ char *
 cfd_vault_export_capsule (
     CfdVault *vault, const char *consent_id, const char *path, guint *n_records, GError **error)
 {
+  return cfd_vault_export_capsule_for (vault, consent_id, NULL, path, n_records, error);
+}
+
+/* One line of at most 300 characters, as the accounting takes it. */
+static char *
+one_line (const char *text)
+{
+  g_autofree char *line = g_strndup (text, strcspn (text, "\r\n"));
+  glong length = g_utf8_strlen (line, -1);
+
+  if (length > 300)
+    return g_utf8_substring (line, 0, 300);
+  return line[0] != '\0' ? g_steal_pointer (&line) : g_strdup ("clinical supervision");
+}
+
+/* The consent states them when the person exporting does not: its
+ * supervisor, its purpose, and the consent itself as the basis. */
+static char *
+supervisor_name (CfdVault *vault, const char *id)
+{
+  g_autoptr (GPtrArray) users = cfd_vault_list_users_and_cards (vault);
+
+  for (guint i = 0; i < users->len; i++)
+    {
+      CfdUserInfo *user = g_ptr_array_index (users, i);
+
+      if (g_strcmp0 (user->id, id) == 0)
+        return one_line (user->name);
+    }
+  return g_strdup ("the consent's supervisor");
+}
+
+char *
+cfd_vault_export_capsule_for (CfdVault *vault,
+                              const char *consent_id,
+                              const CfdDisclosureTerms *stated,
+                              const char *path,
+                              guint *n_records,
+                              GError **error)
+{
+  g_autofree char *recipient = NULL;
+  g_autofree char *purpose = NULL;
+  g_autofree char *basis = NULL;
+  g_autofree char *description = NULL;
+  CfdDisclosureTerms terms;
   g_autoptr (CfdConsent) consent = NULL;
   g_autoptr (CfdPatient) patient = NULL;
   g_autoptr (CfdCapsuleFile) capsule = NULL;
@@ -167,6 +213,8 @@ cfd_vault_export_capsule (
   const guint8 *data;
   gsize len = 0;
 
+  if (stated != NULL && !cfd_disclosure_terms_check (stated, error))
+    return NULL;
   if (!cfd_vault_require_role (vault, CFD_ROLES_CLINICIANS, "capsule.export", error))
     return NULL;
   db = cfd_vault_get_db (vault, error);
@@ -223,14 +271,29 @@ cfd_vault_export_capsule (
   file = cfd_capsule_file_encode (capsule, cfd_vault_get_sign_secret_key (vault));
   data = g_bytes_get_data (file, &len);
 
+  if (stated != NULL)
+    terms = *stated;
+  else
+    {
+      recipient = supervisor_name (vault, capsule->supervisor_id);
+      purpose = one_line (
+          cfd_consent_get_purpose (consent) != NULL ? cfd_consent_get_purpose (consent) : "");
+      basis = g_strdup_printf ("the patient's supervision consent %s", capsule->consent_id);
+      terms = (CfdDisclosureTerms){ recipient, purpose, basis };
+    }
+  description = g_strdup_printf ("Supervision capsule %s: %u signed record%s within consent %s",
+                                 capsule->capsule_id, collect.count, collect.count == 1 ? "" : "s",
+                                 capsule->consent_id);
+
   /* The record of the export commits only if the file is in place; should
    * the commit fail after all, the file goes, since no reply to it could
    * be imported. */
   if (!cfd_db_begin (db, error))
     return NULL;
   if (!insert_export (db, capsule, collect.count, error)
-      || !cfd_vault_audit (vault, "capsule.export", "patient", capsule->patient_id,
-                           CFD_AUDIT_SUCCESS, capsule->consent_id, error)
+      || !cfd_vault_record_disclosure (vault, "capsule.export", capsule->patient_id,
+                                       cfd_consent_get_scope (consent) != CFD_CONSENT_SCOPE_MEDICAL,
+                                       CFD_AUDIT_SUCCESS, &terms, description, error)
       || !cfd_io_atomic_write (path, data, len, error))
     {
       cfd_db_rollback (db);

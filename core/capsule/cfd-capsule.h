@@ -9,6 +9,7 @@
 
 #include "cfd-consent.h"
 #include "cfd-review.h"
+#include "cfd-disclosure.h"
 #include "cfd-vault.h"
 
 G_BEGIN_DECLS
@@ -46,6 +47,18 @@ char *cfd_vault_export_capsule (CfdVault *vault,
                                 const char *path,
                                 guint *n_records,
                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The same, stating recipient, purpose and basis for the accounting of
+ * disclosures; with NULL the consent states them (its supervisor, its
+ * purpose, the consent as basis). The audit record's authorization is
+ * then the disclosure's (docs/FORMATS.md), the consent named in the
+ * accounting's description. */
+char *cfd_vault_export_capsule_for (CfdVault *vault,
+                                    const char *consent_id,
+                                    const CfdDisclosureTerms *terms,
+                                    const char *path,
+                                    guint *n_records,
+                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* A capsule in the supervisor's own vault: read-only, unreadable after its
  * expiry. Content getters work only on a capsule from cfd_vault_open_capsule. */

@@ -49,6 +49,13 @@ cfd_document_layout_add_markup (CfdDocumentLayout *self, CfdBlockStyle style, co
  * units, taken as points) and returns their number, at least 1. */
 guint
 cfd_document_layout_paginate (CfdDocumentLayout *self, cairo_t *cr, double width, double height);
+/* The number of blocks added so far: the index the next block will get. */
+guint cfd_document_layout_get_n_blocks (CfdDocumentLayout *self);
+/* Where the first line of a block landed in the last pagination: its page
+ * (0-based) and the top of the line in points. FALSE when it was not
+ * placed (a rule at the top of a page, a break, or no pagination yet). */
+gboolean
+cfd_document_layout_find_block (CfdDocumentLayout *self, guint block, guint *page, double *y);
 /* Draws one page (0-based) of the last pagination at the context's origin. */
 void cfd_document_layout_draw_page (CfdDocumentLayout *self, cairo_t *cr, guint page);
 

@@ -328,6 +328,34 @@ cfd_document_layout_paginate (CfdDocumentLayout *self, cairo_t *cr, double width
   return self->pages->len;
 }
 
+guint
+cfd_document_layout_get_n_blocks (CfdDocumentLayout *self)
+{
+  return self->blocks->len;
+}
+
+gboolean
+cfd_document_layout_find_block (CfdDocumentLayout *self, guint block, guint *page, double *y)
+{
+  for (guint i = 0; i < self->pages->len; i++)
+    {
+      GArray *placements = g_ptr_array_index (self->pages, i);
+
+      for (guint j = 0; j < placements->len; j++)
+        {
+          const Placement *p = &g_array_index (placements, Placement, j);
+
+          if (p->block == block)
+            {
+              *page = i;
+              *y = p->y;
+              return TRUE;
+            }
+        }
+    }
+  return FALSE;
+}
+
 static void
 draw_chrome_text (CfdDocumentLayout *self,
                   cairo_t *cr,

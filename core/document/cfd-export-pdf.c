@@ -32,6 +32,27 @@ write_piece (void *closure, const unsigned char *data, unsigned int length)
   return CAIRO_STATUS_SUCCESS;
 }
 
+/* One bookmark per record, at its heading. */
+static void
+add_outline (CfdRecordDocument *document, cairo_surface_t *surface)
+{
+  for (guint i = 0; i < cfd_record_document_get_n_outline_entries (document); i++)
+    {
+      guint page;
+      double y;
+      const char *title = cfd_record_document_get_outline_entry (document, i, &page, &y);
+      g_autofree char *link = NULL;
+      char y_text[G_ASCII_DTOSTR_BUF_SIZE];
+
+      if (title == NULL)
+        continue;
+      /* cairo's link attributes are parsed with a C locale's decimal point. */
+      g_ascii_formatd (y_text, sizeof y_text, "%.1f", y);
+      link = g_strdup_printf ("page=%u pos=[0 %s]", page + 1, y_text);
+      cairo_pdf_surface_add_outline (surface, CAIRO_PDF_OUTLINE_ROOT, title, link, 0);
+    }
+}
+
 static gboolean
 render (CfdRecordDocument *document, Sink *sink, guint *n_pages, GError **error)
 {
@@ -42,9 +63,16 @@ render (CfdRecordDocument *document, Sink *sink, guint *n_pages, GError **error)
 
   surface = cairo_pdf_surface_create_for_stream (write_piece, sink, CFD_EXPORT_PDF_PAGE_WIDTH,
                                                  CFD_EXPORT_PDF_PAGE_HEIGHT);
-  /* The metadata stays generic: a file manager shows it without opening
-   * the document. */
+  /* The metadata never names the patient: a file manager or a mail client
+   * shows it without opening the document. */
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, "Patient record");
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_SUBJECT,
+                                  cfd_record_document_includes_psychotherapy (document)
+                                      ? "Medical record and psychotherapy notes"
+                                      : "Medical record");
+  if (cfd_record_document_get_practice_name (document) != NULL)
+    cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_AUTHOR,
+                                    cfd_record_document_get_practice_name (document));
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Confidant");
   cr = cairo_create (surface);
   pages = cfd_record_document_paginate (document, cr, CFD_EXPORT_PDF_PAGE_WIDTH,
@@ -54,6 +82,10 @@ render (CfdRecordDocument *document, Sink *sink, guint *n_pages, GError **error)
       cfd_record_document_draw_page (document, cr, page);
       cairo_show_page (cr);
     }
+  /* Once every page exists: cairo resolves the bookmarks' pages at finish,
+   * and one pointing past a page it failed to write would abort it. */
+  if (cairo_surface_status (surface) == CAIRO_STATUS_SUCCESS && sink->error == NULL)
+    add_outline (document, surface);
   status = cairo_status (cr);
   cairo_destroy (cr);
   cairo_surface_finish (surface);
@@ -153,17 +185,20 @@ static Export *
 export_prepare (CfdVault *vault,
                 const char *patient_id,
                 gboolean include_psychotherapy,
+                const CfdDisclosureTerms *terms,
                 const char *path,
                 GError **error)
 {
   g_autoptr (Export) export = g_new0 (Export, 1);
 
   export->fd = -1;
-  if (!check_destination (path, error))
+  if (!check_destination (path, error)
+      || (terms != NULL && !cfd_disclosure_terms_check (terms, error)))
     return NULL;
   export->document = cfd_record_document_new (vault, patient_id, CFD_RECORD_DOCUMENT_EXPORT,
                                               include_psychotherapy, error);
-  if (export->document == NULL)
+  if (export->document == NULL
+      || (terms != NULL && !cfd_record_document_set_disclosure (export->document, terms, error)))
     return NULL;
   export->path = g_strdup (path);
   export->fd = cfd_io_open_temp (path, &export->temp_path, error);
@@ -228,12 +263,25 @@ cfd_vault_export_patient_pdf (CfdVault *vault,
                               guint *n_pages,
                               GError **error)
 {
+  return cfd_vault_export_patient_pdf_for (vault, patient_id, include_psychotherapy, NULL, path,
+                                           n_pages, error);
+}
+
+gboolean
+cfd_vault_export_patient_pdf_for (CfdVault *vault,
+                                  const char *patient_id,
+                                  gboolean include_psychotherapy,
+                                  const CfdDisclosureTerms *terms,
+                                  const char *path,
+                                  guint *n_pages,
+                                  GError **error)
+{
   g_autoptr (Export) export = NULL;
 
   g_return_val_if_fail (CFD_IS_VAULT (vault), FALSE);
   g_return_val_if_fail (patient_id != NULL, FALSE);
 
-  export = export_prepare (vault, patient_id, include_psychotherapy, path, error);
+  export = export_prepare (vault, patient_id, include_psychotherapy, terms, path, error);
   if (export == NULL)
     return FALSE;
   if (!export_render (export, error))
@@ -291,6 +339,20 @@ cfd_vault_export_patient_pdf_async (CfdVault *vault,
                                     GAsyncReadyCallback callback,
                                     gpointer user_data)
 {
+  cfd_vault_export_patient_pdf_for_async (vault, patient_id, include_psychotherapy, NULL, path,
+                                          cancellable, callback, user_data);
+}
+
+void
+cfd_vault_export_patient_pdf_for_async (CfdVault *vault,
+                                        const char *patient_id,
+                                        gboolean include_psychotherapy,
+                                        const CfdDisclosureTerms *terms,
+                                        const char *path,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data)
+{
   g_autoptr (GTask) task = g_task_new (vault, cancellable, callback, user_data);
   g_autoptr (GTask) worker = NULL;
   GError *error = NULL;
@@ -300,7 +362,7 @@ cfd_vault_export_patient_pdf_async (CfdVault *vault,
   g_return_if_fail (patient_id != NULL);
   g_task_set_source_tag (task, cfd_vault_export_patient_pdf_async);
 
-  export = export_prepare (vault, patient_id, include_psychotherapy, path, &error);
+  export = export_prepare (vault, patient_id, include_psychotherapy, terms, path, &error);
   if (export == NULL)
     {
       g_task_return_error (task, error);

@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "cfd-disclosure.h"
 #include "cfd-vault.h"
 
 G_BEGIN_DECLS
@@ -29,6 +30,17 @@ gboolean cfd_vault_export_patient_pdf (CfdVault *vault,
                                        guint *n_pages,
                                        GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* The same, stating who the PDF is for, why and on what basis: the export
+ * enters the accounting of disclosures (cfd-disclosure.h). Every export the
+ * app and the CLI make goes through here. */
+gboolean cfd_vault_export_patient_pdf_for (CfdVault *vault,
+                                           const char *patient_id,
+                                           gboolean include_psychotherapy,
+                                           const CfdDisclosureTerms *terms,
+                                           const char *path,
+                                           guint *n_pages,
+                                           GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* The same, with the layout and writing (the slow part: about a second for
  * 130 pages) in a worker thread. What may be exported is gathered, and the
  * temporary file opened, before this returns; the audit record and the
@@ -41,6 +53,14 @@ void cfd_vault_export_patient_pdf_async (CfdVault *vault,
                                          GCancellable *cancellable,
                                          GAsyncReadyCallback callback,
                                          gpointer user_data);
+void cfd_vault_export_patient_pdf_for_async (CfdVault *vault,
+                                             const char *patient_id,
+                                             gboolean include_psychotherapy,
+                                             const CfdDisclosureTerms *terms,
+                                             const char *path,
+                                             GCancellable *cancellable,
+                                             GAsyncReadyCallback callback,
+                                             gpointer user_data);
 gboolean cfd_vault_export_patient_pdf_finish (CfdVault *vault,
                                               GAsyncResult *result,
                                               guint *n_pages,

@@ -5,9 +5,11 @@
 
 #include "cfd-audit-event.h"
 #include "cfd-date.h"
+#include "cfd-disclosure.h"
 #include "cfd-document-layout-private.h"
 #include "cfd-measure.h"
 #include "cfd-patient.h"
+#include "cfd-practice.h"
 #include "cfd-record-document.h"
 #include "cfd-record.h"
 #include "cfd-risk-flag-section-private.h"
@@ -24,6 +26,16 @@ struct _CfdRecordDocument
   gboolean include_psychotherapy;
   guint n_records;
   CfdDocumentLayout *layout;
+  char *practice_name;
+  guint n_medical;
+  guint n_psychotherapy;
+  /* What the person exporting stated; NULL until set. */
+  char *recipient;
+  char *purpose;
+  char *basis;
+  /* The PDF outline: each record's title and the block of its heading. */
+  GPtrArray *outline_titles;
+  GArray *outline_blocks;
 };
 
 static const char *
@@ -32,25 +44,32 @@ use_action (CfdRecordDocumentUse use)
   return use == CFD_RECORD_DOCUMENT_PRINT ? "patient.print" : "patient.export";
 }
 
+/* A time as the reader's clock showed it, with the zone named, since a
+ * record may travel to someone in another zone: "2026-03-02 14:05 CET". */
 static char *
-format_utc (gint64 seconds)
+format_local (gint64 seconds)
 {
-  g_autoptr (GDateTime) time = g_date_time_new_from_unix_utc (seconds);
+  g_autoptr (GDateTime) time = g_date_time_new_from_unix_local (seconds);
 
-  return time != NULL ? g_date_time_format (time, "%Y-%m-%d %H:%M UTC") : g_strdup ("—");
+  return time != NULL ? g_date_time_format (time, "%Y-%m-%d %H:%M %Z") : g_strdup ("—");
 }
 
-static const char *
-author_name (GPtrArray *users, const char *id)
+/* The signer's name with the credentials the practice profile gives them. */
+static char *
+author_name (GPtrArray *users, CfdPractice *practice, const char *id)
 {
   for (guint i = 0; i < users->len; i++)
     {
       CfdUserInfo *user = g_ptr_array_index (users, i);
+      const char *credentials;
 
-      if (g_strcmp0 (user->id, id) == 0)
-        return user->name;
+      if (g_strcmp0 (user->id, id) != 0)
+        continue;
+      credentials = cfd_practice_get_credentials (practice, user->name);
+      return credentials != NULL ? g_strdup_printf ("%s, %s", user->name, credentials)
+                                 : g_strdup (user->name);
     }
-  return "a former user";
+  return g_strdup ("a former user");
 }
 
 static const char *
@@ -367,19 +386,24 @@ record_title (CfdRecord *record)
 }
 
 static void
-add_record (CfdDocumentLayout *layout, CfdRecord *record, GPtrArray *users)
+add_record (CfdRecordDocument *self, CfdRecord *record, GPtrArray *users, CfdPractice *practice)
 {
+  CfdDocumentLayout *layout = self->layout;
   g_autofree char *title = record_title (record);
-  g_autofree char *signed_at = format_utc (cfd_record_get_signed_at (record));
+  g_autofree char *signed_at = format_local (cfd_record_get_signed_at (record));
+  g_autofree char *author = author_name (users, practice, cfd_record_get_author_id (record));
   g_autofree char *meta = g_strdup_printf (
       "%s · Signed by %s, %s · Record %s",
       cfd_record_get_category (record) == CFD_RECORD_CATEGORY_PSYCHOTHERAPY ? "Psychotherapy note"
                                                                             : "Medical record",
-      author_name (users, cfd_record_get_author_id (record)), signed_at,
-      cfd_record_get_id (record));
+      author, signed_at, cfd_record_get_id (record));
+  guint heading;
 
   cfd_document_layout_add (layout, CFD_BLOCK_RULE, NULL);
+  heading = cfd_document_layout_get_n_blocks (layout);
   cfd_document_layout_add (layout, CFD_BLOCK_RECORD, title);
+  g_ptr_array_add (self->outline_titles, g_strdup (title));
+  g_array_append_val (self->outline_blocks, heading);
   cfd_document_layout_add (layout, CFD_BLOCK_META, meta);
   if (cfd_record_get_kind (record) == CFD_RECORD_MEASURE)
     add_measure (layout, record);
@@ -388,9 +412,13 @@ add_record (CfdDocumentLayout *layout, CfdRecord *record, GPtrArray *users)
 }
 
 static void
-add_addendum (CfdDocumentLayout *layout, CfdRecord *addendum, GPtrArray *users)
+add_addendum (CfdDocumentLayout *layout,
+              CfdRecord *addendum,
+              GPtrArray *users,
+              CfdPractice *practice)
 {
-  g_autofree char *signed_at = format_utc (cfd_record_get_signed_at (addendum));
+  g_autofree char *signed_at = format_local (cfd_record_get_signed_at (addendum));
+  g_autofree char *author = author_name (users, practice, cfd_record_get_author_id (addendum));
   const char *reason = NULL;
   const char *text = cfd_record_get_text (addendum, "text");
   g_autofree char *heading = NULL;
@@ -401,7 +429,7 @@ add_addendum (CfdDocumentLayout *layout, CfdRecord *addendum, GPtrArray *users)
       reason != NULL ? choice_label (
           cfd_template_find_field (cfd_template_get (CFD_RECORD_ADDENDUM), "reason"), reason)
                      : "",
-      author_name (users, cfd_record_get_author_id (addendum)), signed_at);
+      author, signed_at);
   cfd_document_layout_add (layout, CFD_BLOCK_LABEL, heading);
   cfd_document_layout_add (layout, CFD_BLOCK_TEXT, text != NULL ? text : "");
 }
@@ -426,16 +454,33 @@ typedef struct
   gint64 last;
 } Counts;
 
+/* The practice's letterhead, when the profile has one. */
+static void
+add_letterhead (CfdDocumentLayout *layout, CfdPractice *practice)
+{
+  const char *name = cfd_practice_get_name (practice);
+  const char *address = cfd_practice_get_address (practice);
+  const char *phone = cfd_practice_get_phone (practice);
+
+  if (name == NULL)
+    return;
+  cfd_document_layout_add (layout, CFD_BLOCK_SECTION, name);
+  if (address != NULL)
+    cfd_document_layout_add (layout, CFD_BLOCK_PARAGRAPH, address);
+  if (phone != NULL)
+    add_field_line (layout, "Phone", phone);
+  cfd_document_layout_add (layout, CFD_BLOCK_SPACE, NULL);
+}
+
 static void
 add_cover (CfdDocumentLayout *layout,
            CfdVault *vault,
            CfdPatient *patient,
+           CfdPractice *practice,
            gboolean include_psychotherapy,
            const Counts *counts)
 {
-  g_autoptr (GDateTime) now
-      = g_date_time_new_from_unix_utc (cfd_vault_now (vault) / G_USEC_PER_SEC);
-  g_autofree char *generated = g_date_time_format (now, "%Y-%m-%d %H:%M UTC");
+  g_autofree char *generated = format_local (cfd_vault_now (vault) / G_USEC_PER_SEC);
   g_autofree char *by = g_strdup_printf ("%s (%s)", cfd_vault_get_user_name (vault),
                                          cfd_role_to_string (cfd_vault_get_user_role (vault)));
   g_autofree char *medical = NULL;
@@ -444,6 +489,7 @@ add_cover (CfdDocumentLayout *layout,
   g_autofree char *range = NULL;
   const char *birth = cfd_patient_get_detail (patient, CFD_PATIENT_BIRTH_DATE);
 
+  add_letterhead (layout, practice);
   cfd_document_layout_add (layout, CFD_BLOCK_TITLE, "Patient record");
   cfd_document_layout_add (layout, CFD_BLOCK_SUBTITLE, cfd_patient_get_name (patient));
   if (birth != NULL)
@@ -530,6 +576,7 @@ cfd_record_document_new (CfdVault *vault,
   g_autoptr (CfdPatient) patient = NULL;
   g_autoptr (GListModel) records = NULL;
   g_autoptr (GPtrArray) users = NULL;
+  g_autoptr (CfdPractice) practice = NULL;
   g_autoptr (GPtrArray) main_records = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr (GPtrArray) addenda = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *header = NULL;
@@ -549,6 +596,9 @@ cfd_record_document_new (CfdVault *vault,
   if (records == NULL)
     return NULL;
   users = cfd_vault_list_users (vault);
+  practice = cfd_vault_get_practice (vault, error);
+  if (practice == NULL)
+    return NULL;
 
   for (guint i = 0; i < g_list_model_get_n_items (records); i++)
     {
@@ -589,13 +639,18 @@ cfd_record_document_new (CfdVault *vault,
   self->use = use;
   self->include_psychotherapy = include_psychotherapy;
   self->n_records = main_records->len + addenda->len;
+  self->practice_name = g_strdup (cfd_practice_get_name (practice));
+  self->n_medical = counts.medical;
+  self->n_psychotherapy = counts.psychotherapy;
+  self->outline_titles = g_ptr_array_new_with_free_func (g_free);
+  self->outline_blocks = g_array_new (FALSE, FALSE, sizeof (guint));
   header = g_strdup_printf ("Patient record · %s · %s", cfd_patient_get_name (patient),
                             include_psychotherapy ? "medical record and psychotherapy notes"
                                                   : "medical record only");
   self->layout = cfd_document_layout_new (header, FOOTER);
   cfd_wipe_string (g_steal_pointer (&header));
 
-  add_cover (self->layout, vault, patient, include_psychotherapy, &counts);
+  add_cover (self->layout, vault, patient, practice, include_psychotherapy, &counts);
   if (main_records->len == 0)
     cfd_document_layout_add (self->layout, CFD_BLOCK_FIELD,
                              "There are no signed records of these classes to include.");
@@ -603,13 +658,13 @@ cfd_record_document_new (CfdVault *vault,
     {
       CfdRecord *record = g_ptr_array_index (main_records, i);
 
-      add_record (self->layout, record, users);
+      add_record (self, record, users, practice);
       for (guint j = 0; j < addenda->len; j++)
         {
           CfdRecord *addendum = g_ptr_array_index (addenda, j);
 
           if (g_strcmp0 (cfd_record_get_parent_id (addendum), cfd_record_get_id (record)) == 0)
-            add_addendum (self->layout, addendum, users);
+            add_addendum (self->layout, addendum, users, practice);
         }
     }
   if (!cfd_risk_flag_section_add (self->layout, vault, patient, error))
@@ -627,6 +682,15 @@ cfd_record_document_free (CfdRecordDocument *self)
     return;
   g_free (self->patient_id);
   cfd_document_layout_free (self->layout);
+  g_free (self->practice_name);
+  g_free (self->recipient);
+  g_free (self->purpose);
+  g_free (self->basis);
+  if (self->outline_titles != NULL)
+    for (guint i = 0; i < self->outline_titles->len; i++)
+      cfd_wipe_string (g_steal_pointer (&self->outline_titles->pdata[i]));
+  g_clear_pointer (&self->outline_titles, g_ptr_array_unref);
+  g_clear_pointer (&self->outline_blocks, g_array_unref);
   g_free (self);
 }
 
@@ -648,10 +712,48 @@ cfd_record_document_paginate (CfdRecordDocument *self, cairo_t *cr, double width
   return cfd_document_layout_paginate (self->layout, cr, width, height);
 }
 
+const char *
+cfd_record_document_get_practice_name (CfdRecordDocument *self)
+{
+  return self->practice_name;
+}
+
+guint
+cfd_record_document_get_n_outline_entries (CfdRecordDocument *self)
+{
+  return self->outline_titles->len;
+}
+
+const char *
+cfd_record_document_get_outline_entry (CfdRecordDocument *self, guint i, guint *page, double *y)
+{
+  g_return_val_if_fail (i < self->outline_titles->len, NULL);
+  if (!cfd_document_layout_find_block (self->layout, g_array_index (self->outline_blocks, guint, i),
+                                       page, y))
+    return NULL;
+  return g_ptr_array_index (self->outline_titles, i);
+}
+
 void
 cfd_record_document_draw_page (CfdRecordDocument *self, cairo_t *cr, guint page)
 {
   cfd_document_layout_draw_page (self->layout, cr, page);
+}
+
+gboolean
+cfd_record_document_set_disclosure (CfdRecordDocument *self,
+                                    const CfdDisclosureTerms *terms,
+                                    GError **error)
+{
+  if (!cfd_disclosure_terms_check (terms, error))
+    return FALSE;
+  g_free (self->recipient);
+  g_free (self->purpose);
+  g_free (self->basis);
+  self->recipient = g_strdup (terms->recipient);
+  self->purpose = g_strdup (terms->purpose);
+  self->basis = g_strdup (terms->basis);
+  return TRUE;
 }
 
 gboolean
@@ -660,6 +762,23 @@ cfd_record_document_audit (CfdRecordDocument *self,
                            gboolean succeeded,
                            GError **error)
 {
+  if (self->recipient != NULL)
+    {
+      CfdDisclosureTerms terms = { self->recipient, self->purpose, self->basis };
+      g_autofree char *psychotherapy
+          = self->include_psychotherapy
+                ? g_strdup_printf (" and %u psychotherapy note%s", self->n_psychotherapy,
+                                   self->n_psychotherapy == 1 ? "" : "s")
+                : g_strdup ("");
+      g_autofree char *description
+          = g_strdup_printf ("Patient record %s: %u signed medical record%s%s",
+                             self->use == CFD_RECORD_DOCUMENT_PRINT ? "printed" : "as PDF",
+                             self->n_medical, self->n_medical == 1 ? "" : "s", psychotherapy);
+
+      return cfd_vault_record_disclosure (
+          vault, use_action (self->use), self->patient_id, self->include_psychotherapy,
+          succeeded ? CFD_AUDIT_SUCCESS : CFD_AUDIT_FAILURE, &terms, description, error);
+    }
   return cfd_vault_audit_disclosure (vault, use_action (self->use), self->patient_id,
                                      self->include_psychotherapy,
                                      succeeded ? CFD_AUDIT_SUCCESS : CFD_AUDIT_FAILURE, error);

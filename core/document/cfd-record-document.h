@@ -8,6 +8,7 @@
 #include <cairo.h>
 #include <gio/gio.h>
 
+#include "cfd-disclosure.h"
 #include "cfd-vault.h"
 
 G_BEGIN_DECLS
@@ -48,12 +49,27 @@ guint cfd_record_document_get_n_records (CfdRecordDocument *self);
  * GtkPrintOperation's draw-page share this one renderer. */
 guint
 cfd_record_document_paginate (CfdRecordDocument *self, cairo_t *cr, double width, double height);
+/* The practice profile's name (the PDF's author), or NULL. */
+const char *cfd_record_document_get_practice_name (CfdRecordDocument *self);
+/* The document outline: one entry per record (addenda stay under theirs),
+ * in document order. An entry's title, and the page (0-based) and height
+ * of its heading in the last pagination; NULL when not laid out. */
+guint cfd_record_document_get_n_outline_entries (CfdRecordDocument *self);
+const char *
+cfd_record_document_get_outline_entry (CfdRecordDocument *self, guint i, guint *page, double *y);
 /* Draws page (0-based) of the last pagination. */
 void cfd_record_document_draw_page (CfdRecordDocument *self, cairo_t *cr, guint page);
 
+/* States who the document is for, why and on what basis; from then on
+ * its audit record carries them into the accounting of disclosures
+ * (cfd_vault_record_disclosure). INVALID_INPUT when one is missing. */
+gboolean cfd_record_document_set_disclosure (CfdRecordDocument *self,
+                                             const CfdDisclosureTerms *terms,
+                                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Records that the document was exported or printed (or that this
- * failed), with whether psychotherapy notes were in it; never any of its
- * text. */
+ * failed), with whether psychotherapy notes were in it, and the terms of
+ * the disclosure when they were set; never any of its text. */
 gboolean cfd_record_document_audit (CfdRecordDocument *self,
                                     CfdVault *vault,
                                     gboolean succeeded,

@@ -321,6 +321,23 @@ static const char *const migrations[] = {
   "  BEGIN SELECT RAISE (ABORT, 'a disposition entry is immutable'); END;"
   "CREATE TRIGGER dispositions_append_only_delete BEFORE DELETE ON dispositions"
   "  BEGIN SELECT RAISE (ABORT, 'a disposition entry is immutable'); END;",
+
+  /* 4: the accounting of disclosures (45 CFR 164.528). Each row details
+   * one audit record of a disclosure (export, print, capsule); the audit
+   * record's authorization carries a hash of the row, so the chain covers
+   * it. Kept as long as the log, append-only. */
+  "CREATE TABLE disclosures ("
+  "  audit_seq INTEGER PRIMARY KEY REFERENCES audit_log (seq),"
+  "  patient_id TEXT NOT NULL,"
+  "  recipient TEXT NOT NULL,"
+  "  purpose TEXT NOT NULL,"
+  "  basis TEXT NOT NULL,"
+  "  description TEXT NOT NULL);"
+  "CREATE INDEX disclosures_patient ON disclosures (patient_id);"
+  "CREATE TRIGGER disclosures_append_only_update BEFORE UPDATE ON disclosures"
+  "  BEGIN SELECT RAISE (ABORT, 'the accounting of disclosures is immutable'); END;"
+  "CREATE TRIGGER disclosures_append_only_delete BEFORE DELETE ON disclosures"
+  "  BEGIN SELECT RAISE (ABORT, 'the accounting of disclosures is immutable'); END;",
 };
 
 int

@@ -306,16 +306,16 @@ progress=$(cat "$work/out")
 expect 0 "note sign (progress)" -- "$cli" "${rec_args[@]}" note sign "$progress"
 expect 2 "export without --pdf" -- "$cli" "${rec_args[@]}" export --patient "$id"
 expect 2 "export without --patient" -- "$cli" "${rec_args[@]}" export --pdf "$work/x.pdf"
-expect 1 "export of an unknown patient" -- "$cli" "${rec_args[@]}" export --patient 0123456789abcdef0123456789abcdef --pdf "$work/x.pdf"
-expect 1 "export into a missing folder" -- "$cli" "${rec_args[@]}" export --patient "$id" --pdf "$work/no-such-folder/x.pdf"
+expect 1 "export of an unknown patient" -- "$cli" "${rec_args[@]}" export --patient 0123456789abcdef0123456789abcdef --pdf "$work/x.pdf" --recipient "Dr. Lee, Northside Psychiatry" --purpose "continuity of care" --basis treatment
+expect 1 "export into a missing folder" -- "$cli" "${rec_args[@]}" export --patient "$id" --pdf "$work/no-such-folder/x.pdf" --recipient "Dr. Lee, Northside Psychiatry" --purpose "continuity of care" --basis treatment
 grep -q "folder to save the PDF in does not exist" "$work/err" && ok "the missing folder is named" || not_ok "the missing folder is named"
-expect 1 "export onto a folder" -- "$cli" "${rec_args[@]}" export --patient "$id" --pdf "$work"
-expect 1 "a supervisor may not export" -- "$cli" --vault "$vault" --user "Sam Supervisor" --passphrase-file "$work/sup" export --patient "$id" --pdf "$work/sup.pdf"
+expect 1 "export onto a folder" -- "$cli" "${rec_args[@]}" export --patient "$id" --pdf "$work" --recipient "Dr. Lee, Northside Psychiatry" --purpose "continuity of care" --basis treatment
+expect 1 "a supervisor may not export" -- "$cli" --vault "$vault" --user "Sam Supervisor" --passphrase-file "$work/sup" export --patient "$id" --pdf "$work/sup.pdf" --recipient "Dr. Lee, Northside Psychiatry" --purpose "continuity of care" --basis treatment
 [ ! -e "$work/sup.pdf" ] && grep -q "supervisor may not export" "$work/err" && ok "the supervisor is told why, and no file is made" \
   || not_ok "the supervisor is told why, and no file is made"
-expect 0 "export" -- "$cli" "${rec_args[@]}" export --patient "$id" --pdf "$work/record.pdf"
+expect 0 "export" -- "$cli" "${rec_args[@]}" export --patient "$id" --pdf "$work/record.pdf" --recipient "Dr. Lee, Northside Psychiatry" --purpose "continuity of care" --basis treatment
 [ "$(stat -c %a "$work/record.pdf")" = 600 ] && ok "the PDF is private to its owner (0600)" || not_ok "the PDF is private to its owner (0600)"
-expect 0 "export with psychotherapy notes" -- "$cli" "${rec_args[@]}" export --patient "$id" --pdf "$work/with-notes.pdf" --include-psychotherapy
+expect 0 "export with psychotherapy notes" -- "$cli" "${rec_args[@]}" export --patient "$id" --pdf "$work/with-notes.pdf" --include-psychotherapy --recipient "Dr. Lee, Northside Psychiatry" --purpose "continuity of care" --basis treatment
 if command -v pdftotext >/dev/null; then
   pdftotext "$work/record.pdf" "$work/record.txt"
   pdftotext "$work/with-notes.pdf" "$work/with-notes.txt"
@@ -334,8 +334,8 @@ else
   ok "# SKIP pdftotext (poppler-utils) is not installed"
 fi
 expect 0 "audit list of exports" -- "$cli" "${rec_args[@]}" audit list --action patient.export --patient "$id"
-grep -q "patient.export	patient	$id	success	medical-record$" "$work/out" \
-  && grep -q "patient.export	patient	$id	success	medical-record+psychotherapy-notes$" "$work/out" \
+grep -q "patient.export	patient	$id	success	medical-record disclosure:[0-9a-f]*$" "$work/out" \
+  && grep -q "patient.export	patient	$id	success	medical-record+psychotherapy-notes disclosure:[0-9a-f]*$" "$work/out" \
   && grep -q "patient.export	patient	$id	denied	medical-record$" "$work/out" \
   && ok "the audit log shows each export and what it included" || not_ok "the audit log shows each export and what it included"
 if grep -q "Heron-Medical-4410\|Canary Pelham" "$work/out"; then not_ok "the audit log holds no patient text"; else ok "the audit log holds no patient text"; fi
@@ -363,6 +363,11 @@ expect 2 "capsule export without --out" -- "$cli" "${rec_args[@]}" capsule expor
 expect 0 "capsule export" -- "$cli" "${rec_args[@]}" capsule export --consent "$cap_consent" --out "$work/pelham.cfdcapsule"
 capsule=$(cat "$work/out")
 if grep -q "Kestrel-Canary-5521" "$work/pelham.cfdcapsule"; then not_ok "the capsule is sealed"; else ok "the capsule is sealed"; fi
+expect 0 "disclosures after a capsule" -- "$cli" "${rec_args[@]}" disclosures --patient "$id"
+grep -q "Recipient:   Cleo Capsule" "$work/out" && grep -q "Purpose:     Remote supervision" "$work/out" \
+  && grep -q "Description: Supervision capsule $capsule" "$work/out" \
+  && ok "the accounting lists the capsule, its supervisor and the consent's purpose" \
+  || not_ok "the accounting lists the capsule, its supervisor and the consent's purpose"
 expect 1 "capsule import back into its own vault" -- "$cli" "${rec_args[@]}" capsule import "$work/pelham.cfdcapsule"
 grep -q "comes from this very vault" "$work/err" && ok "the refusal is named" || not_ok "the refusal is named"
 expect 0 "capsule import" -- "$cli" "${sup_args[@]}" capsule import "$work/pelham.cfdcapsule"

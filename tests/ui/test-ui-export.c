@@ -158,6 +158,21 @@ test_export_and_print (void)
   check = cfd_test_ui_find_widget (GTK_WIDGET (dialog), "include_psychotherapy_check");
   g_assert_nonnull (check);
   g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+  /* Recipient, purpose and basis: the export is offered once all three are stated. */
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "export"));
+  gtk_editable_set_text (
+      GTK_EDITABLE (cfd_test_ui_find_widget (GTK_WIDGET (dialog), "recipient_entry")),
+      "Dr. Lee, Northside Psychiatry");
+  gtk_editable_set_text (
+      GTK_EDITABLE (cfd_test_ui_find_widget (GTK_WIDGET (dialog), "purpose_entry")),
+      "continuity of care");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "export"));
+  gtk_editable_set_text (
+      GTK_EDITABLE (cfd_test_ui_find_widget (GTK_WIDGET (dialog), "basis_entry")), "   ");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "export"));
+  gtk_editable_set_text (
+      GTK_EDITABLE (cfd_test_ui_find_widget (GTK_WIDGET (dialog), "basis_entry")), "treatment");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "export"));
   adw_message_dialog_response (dialog, "cancel");
   gtk_window_destroy (GTK_WINDOW (dialog));
   seen = disclosures ();

