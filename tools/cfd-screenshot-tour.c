@@ -12,6 +12,8 @@
 
 static const char *out_dir;
 static const char *scheme_name;
+/* 1280 × 800, or a phone's 360 × 740 with "-narrow" in each file's name. */
+static gboolean narrow;
 static CfdWindow *window;
 
 /* "page/child": several pages share ids. */
@@ -117,7 +119,8 @@ saved (gconstpointer unused)
 static void
 capture (const char *screen)
 {
-  g_autofree char *file = g_strdup_printf ("%s/%s-%s.png", out_dir, screen, scheme_name);
+  g_autofree char *file
+      = g_strdup_printf ("%s/%s%s-%s.png", out_dir, screen, narrow ? "-narrow" : "", scheme_name);
   g_autofree char *target = g_strdup_printf ("PNG8:%s", file);
   /* Few colours and no dithering keep each picture small and crisp. */
   const char *argv[]
@@ -165,7 +168,7 @@ open_window (const char *vault_dir)
 {
   CfdWindow *self = cfd_window_new (NULL, vault_dir);
 
-  gtk_window_set_default_size (GTK_WINDOW (self), 1280, 800);
+  gtk_window_set_default_size (GTK_WINDOW (self), narrow ? 360 : 1280, narrow ? 740 : 800);
   gtk_window_present (GTK_WINDOW (self));
   return self;
 }
@@ -303,11 +306,13 @@ main (int argc, char *argv[])
   g_autofree char *passphrase = NULL;
   const char *demo_dir, *passphrase_file, *query;
 
-  if (argc != 6)
+  if (argc != 6 && !(argc == 7 && g_str_equal (argv[6], "narrow")))
     {
-      g_printerr ("Usage: %s DEMO-VAULT PASSPHRASE-FILE QUERY OUT-DIR light|dark\n", argv[0]);
+      g_printerr ("Usage: %s DEMO-VAULT PASSPHRASE-FILE QUERY OUT-DIR light|dark [narrow]\n",
+                  argv[0]);
       return 2;
     }
+  narrow = argc == 7;
   demo_dir = argv[1];
   passphrase_file = argv[2];
   query = argv[3];
@@ -332,6 +337,10 @@ main (int argc, char *argv[])
                                                 GTK_STYLE_PROVIDER (css),
                                                 GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   }
+  /* GNOME's title bars, which a narrow window is made for, have only a
+   * close button; Xvfb without a window manager would show three. */
+  if (narrow)
+    g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "icon:close", NULL);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       g_strcmp0 (scheme_name, "dark") == 0
                                           ? ADW_COLOR_SCHEME_FORCE_DARK

@@ -27,4 +27,10 @@ for scheme in light dark; do
     xvfb-run -a -s '-screen 0 1280x800x24' \
     "$builddir/tools/confidant-screenshot-tour" "$work/demo" "$work/owner" "quiet lake" \
     "$outdir" "$scheme"
+  # The same screens in a 360 px window, the narrowest the app supports.
+  env GTK_A11Y=none NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory \
+    GSETTINGS_SCHEMA_DIR="$builddir/data" LANG=C.UTF-8 \
+    xvfb-run -a -s '-screen 0 360x740x24' \
+    "$builddir/tools/confidant-screenshot-tour" "$work/demo" "$work/owner" "quiet lake" \
+    "$outdir" "$scheme" narrow
 done

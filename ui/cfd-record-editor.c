@@ -112,6 +112,7 @@ static void
 set_indicator (CfdRecordEditor *self, const char *text, gboolean error)
 {
   gtk_label_set_label (self->saved_label, text != NULL ? text : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->saved_label), text);
   if (error)
     gtk_widget_add_css_class (GTK_WIDGET (self->saved_label), "error");
   else
@@ -466,8 +467,12 @@ update_chrome (CfdRecordEditor *self)
                               && g_strcmp0 (cfd_record_get_author_id (self->record),
                                             cfd_vault_get_user_id (self->vault))
                                      == 0);
-  gtk_button_set_label (self->sign_button,
-                        addendum || of_addendum ? _ ("Sign Addendum") : _ ("Sign"));
+  /* The header says what is being signed; the button stays short enough
+   * for a 360 px window. */
+  gtk_button_set_label (self->sign_button, _ ("Sign"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sign_button), addendum || of_addendum
+                                                                   ? _ ("Sign the Addendum")
+                                                                   : _ ("Sign the Record"));
   gtk_widget_set_visible (GTK_WIDGET (self->addendum_button),
                           signed_ && !supervisor && !of_addendum);
   gtk_widget_set_visible (GTK_WIDGET (self->history_button), draft || signed_);

@@ -492,8 +492,8 @@ test_addendum_survives_lock (void)
   g_assert_cmpstr (text, ==, ADDENDUM_TEXT);
   g_assert_true (gtk_text_view_get_editable (GTK_TEXT_VIEW (get_widget ("field-text"))));
   g_assert_true (gtk_widget_get_visible (get_widget ("sign_button")));
-  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (get_widget ("sign_button"))), ==,
-                   "Sign Addendum");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (get_widget ("sign_button")), ==,
+                   "Sign the Addendum");
   g_assert_false (gtk_widget_get_visible (get_widget ("date_box")));
   g_assert_false (gtk_widget_get_visible (get_widget ("addendum_button")));
 
