@@ -2,6 +2,9 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "confidant.h"
 #include "cfd-test-ui.h"
@@ -9,6 +12,7 @@
 
 #include "cfd-create-page.h"
 #include "cfd-patient-dialog.h"
+#include "cfd-recovery-key-page.h"
 
 static gboolean
 focus_within (GtkWindow *window, GtkWidget *widget)
@@ -121,9 +125,78 @@ test_create_page (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Through the whole list: has_item is critical on a list not yet read. */
+static gboolean
+recent_has (gconstpointer uri)
+{
+  GList *items = gtk_recent_manager_get_items (gtk_recent_manager_get_default ());
+  gboolean found = FALSE;
+
+  for (GList *l = items; l != NULL; l = l->next)
+    found |= g_strcmp0 (gtk_recent_info_get_uri (l->data), uri) == 0;
+  g_list_free_full (items, (GDestroyNotify)gtk_recent_info_unref);
+  return found;
+}
+
+#define RECOVERY_KEY "K7QM-2XWD-9PLA-4RTE-8NBC-3HJV-6FSY-5GUZ-1MKD"
+
+static void
+test_recovery_key_file (void)
+{
+  g_autofree char *dir = cfd_test_make_dir ();
+  g_autofree char *path = g_build_filename (dir, "recovery key.txt", NULL);
+  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr (GError) error = NULL;
+  GtkRecentManager *recent = gtk_recent_manager_get_default ();
+  GtkWidget *window = gtk_window_new ();
+  CfdRecoveryKeyPage *page = g_object_new (CFD_TYPE_RECOVERY_KEY_PAGE, NULL);
+  GStatBuf st;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  cfd_recovery_key_page_set_key (page, RECOVERY_KEY);
+
+  /* An existing file, readable by all, as a chooser might overwrite; and
+   * the entry a file chooser may have added for it. */
+  g_assert_true (g_file_set_contents (path, "old", -1, NULL));
+  g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+  g_assert_true (gtk_recent_manager_add_item (recent, uri));
+  cfd_test_ui_wait_until (recent_has, uri, "the recent files entry");
+
+  g_assert_true (cfd_recovery_key_page_save_to (page, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  /* As shown on screen: three groups to a line. */
+  g_assert_nonnull (strstr (contents, "K7QM  2XWD  9PLA\n4RTE  8NBC  3HJV\n6FSY  5GUZ  1MKD"));
+  g_assert_false (recent_has (uri));
+  g_unlink (path);
+
+  /* A folder that cannot be written: a clear error, without the key. */
+  g_clear_pointer (&path, g_free);
+  path = g_build_filename (dir, "missing", "key.txt", NULL);
+  g_assert_false (cfd_recovery_key_page_save_to (page, path, &error));
+  g_assert_nonnull (error);
+  g_assert_null (strstr (error->message, "K7QM"));
+  g_clear_error (&error);
+
+  /* Once the owner has continued, there is nothing left to save. */
+  cfd_recovery_key_page_set_key (page, NULL);
+  g_assert_false (cfd_recovery_key_page_save_to (page, path, &error));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char *argv[])
 {
+  /* The recent files list of this run only, not the user's. */
+  g_autofree char *data_home = g_dir_make_tmp ("confidant-forms-XXXXXX", NULL);
+  g_autofree char *recent_file = g_build_filename (data_home, "recently-used.xbel", NULL);
+  int status;
+
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   cfd_test_init (&argc, &argv);
   if (!cfd_test_ui_init ())
     {
@@ -132,5 +205,9 @@ main (int argc, char *argv[])
     }
   g_test_add_func ("/confidant/ui/forms/new-patient", test_new_patient);
   g_test_add_func ("/confidant/ui/forms/create-page", test_create_page);
-  return g_test_run ();
+  g_test_add_func ("/confidant/ui/forms/recovery-key-file", test_recovery_key_file);
+  status = g_test_run ();
+  g_unlink (recent_file);
+  g_rmdir (data_home);
+  return status;
 }
