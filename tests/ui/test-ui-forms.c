@@ -10,6 +10,7 @@
 #include "cfd-test-ui.h"
 #include "cfd-test-util.h"
 
+#include "cfd-consent-dialog.h"
 #include "cfd-create-page.h"
 #include "cfd-patient-dialog.h"
 #include "cfd-recovery-key-page.h"
@@ -188,6 +189,21 @@ test_recovery_key_file (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A consent starts on the narrower medical record: the psychotherapy
+ * notes are shared only when chosen (docs/CLINICAL.md). */
+static void
+test_consent_default_scope (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autofree char *patient = cfd_test_add_patient (vault, "Consent Default");
+  CfdConsentDialog *dialog = cfd_consent_dialog_new (NULL, vault, patient);
+
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (
+                        cfd_test_ui_find_widget (GTK_WIDGET (dialog), "scope_row"))),
+                    ==, CFD_CONSENT_SCOPE_MEDICAL);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -206,6 +222,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/ui/forms/new-patient", test_new_patient);
   g_test_add_func ("/confidant/ui/forms/create-page", test_create_page);
   g_test_add_func ("/confidant/ui/forms/recovery-key-file", test_recovery_key_file);
+  g_test_add_func ("/confidant/ui/forms/consent-default-scope", test_consent_default_scope);
   status = g_test_run ();
   g_unlink (recent_file);
   g_rmdir (data_home);
