@@ -6,6 +6,7 @@
 #include "confidant.h"
 
 #include "cfd-record-editor.h"
+#include "cfd-record-view.h"
 #include "cfd-record-form.h"
 #include "cfd-review-panel.h"
 #include "cfd-ui-util.h"
@@ -44,6 +45,7 @@ struct _CfdRecordEditor
   GtkWidget *date_box;
   CfdRecordForm *form;
   CfdReviewPanel *review_panel;
+  CfdRecordView *record_view;
   GtkListBox *revision_list;
   GtkWidget *addenda_box;
   GtkListBox *addenda_list;
@@ -130,6 +132,9 @@ cfd_record_editor_clear (CfdRecordEditor *self)
   g_clear_weak_pointer (&self->revision_window);
   cfd_record_form_set_template (self->form, NULL);
   cfd_review_panel_clear (self->review_panel);
+  cfd_record_view_clear (self->record_view);
+  gtk_widget_set_visible (GTK_WIDGET (self->record_view), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->form), TRUE);
   gtk_list_box_bind_model (self->revision_list, NULL, NULL, NULL, NULL);
   gtk_list_box_bind_model (self->addenda_list, NULL, NULL, NULL, NULL);
   gtk_widget_set_visible (self->addenda_box, FALSE);
@@ -574,6 +579,17 @@ show_record (CfdRecordEditor *self, CfdRecord *record, EditorMode mode)
   update_chrome (self);
   refresh_history (self);
   refresh_addenda (self);
+  /* Signed, the record reads as a document; the (read-only) form stays
+   * loaded underneath for the addendum and revision views. */
+  gtk_widget_set_visible (GTK_WIDGET (self->form), mode != MODE_SIGNED || self->vault == NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->record_view),
+                          mode == MODE_SIGNED && self->vault != NULL);
+  gtk_widget_set_visible (self->date_box,
+                          gtk_widget_get_visible (self->date_box) && mode != MODE_SIGNED);
+  if (mode == MODE_SIGNED && self->vault != NULL)
+    cfd_record_view_show (self->record_view, self->vault, record);
+  else
+    cfd_record_view_clear (self->record_view);
   if (mode == MODE_SIGNED && self->vault != NULL)
     {
       g_autoptr (GError) error = NULL;
@@ -1000,6 +1016,7 @@ cfd_record_editor_class_init (CfdRecordEditorClass *klass)
 
   g_type_ensure (CFD_TYPE_RECORD_FORM);
   g_type_ensure (CFD_TYPE_REVIEW_PANEL);
+  g_type_ensure (CFD_TYPE_RECORD_VIEW);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -1022,6 +1039,7 @@ cfd_record_editor_class_init (CfdRecordEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, date_box);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, form);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, review_panel);
+  gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, record_view);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, revision_list);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, addenda_box);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, addenda_list);
