@@ -198,8 +198,8 @@ test_consent_default_scope (void)
   g_autofree char *patient = cfd_test_add_patient (vault, "Consent Default");
   CfdConsentDialog *dialog = cfd_consent_dialog_new (NULL, vault, patient);
 
-  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (
-                        cfd_test_ui_find_widget (GTK_WIDGET (dialog), "scope_row"))),
+  g_assert_cmpuint (adw_combo_row_get_selected (
+                        ADW_COMBO_ROW (cfd_test_ui_find_widget (GTK_WIDGET (dialog), "scope_row"))),
                     ==, CFD_CONSENT_SCOPE_MEDICAL);
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
