@@ -7,6 +7,7 @@
 
 #include "cfd-record-editor.h"
 #include "cfd-record-view.h"
+#include "cfd-spell-checker.h"
 #include "cfd-record-form.h"
 #include "cfd-review-panel.h"
 #include "cfd-ui-util.h"
@@ -586,6 +587,9 @@ show_record (CfdRecordEditor *self, CfdRecord *record, EditorMode mode)
                           mode == MODE_SIGNED && self->vault != NULL);
   gtk_widget_set_visible (self->date_box,
                           gtk_widget_get_visible (self->date_box) && mode != MODE_SIGNED);
+  /* Typos are caught before they are signed into the record. */
+  if (mode == MODE_DRAFT || mode == MODE_ADDENDUM)
+    cfd_spell_checker_attach_all (GTK_WIDGET (self->form));
   if (mode == MODE_SIGNED && self->vault != NULL)
     cfd_record_view_show (self->record_view, self->vault, record);
   else
@@ -968,6 +972,11 @@ addendum_action (GtkWidget *widget, const char *action_name, GVariant *parameter
   cfd_record_form_set_template (self->form, cfd_template_get (CFD_RECORD_ADDENDUM));
   cfd_record_form_set_content (self->form, NULL);
   update_chrome (self);
+  /* From the signed record's page to a form to type the addendum in. */
+  cfd_record_view_clear (self->record_view);
+  gtk_widget_set_visible (GTK_WIDGET (self->record_view), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->form), TRUE);
+  cfd_spell_checker_attach_all (GTK_WIDGET (self->form));
   gtk_list_box_bind_model (self->revision_list, NULL, NULL, NULL, NULL);
   gtk_list_box_bind_model (self->addenda_list, NULL, NULL, NULL, NULL);
   gtk_widget_set_visible (self->addenda_box, FALSE);

@@ -21,6 +21,12 @@ has_widget_of_type (GtkWidget *root, GType type)
   return FALSE;
 }
 
+static gboolean
+allocated (gconstpointer widget)
+{
+  return gtk_widget_get_height (GTK_WIDGET ((gpointer)widget)) > 0;
+}
+
 /* The first record of kind (any, for -1) and status in the demo
  * practice, or NULL. */
 static char *
@@ -104,11 +110,18 @@ test_signed_and_draft (void)
   {
     graphene_rect_t addenda_box, view_box;
 
-    cfd_test_ui_spin (100);
+    cfd_test_ui_wait_until (allocated, view, "the record's page to be laid out");
     g_assert_true (gtk_widget_compute_bounds (addenda, GTK_WIDGET (editor), &addenda_box));
     g_assert_true (gtk_widget_compute_bounds (view, GTK_WIDGET (editor), &view_box));
     g_assert_cmpfloat (addenda_box.origin.y, <, view_box.origin.y);
   }
+
+  /* Adding an addendum turns the page back into a form. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-addendum", NULL));
+  g_assert_false (gtk_widget_get_visible (view));
+  g_assert_true (gtk_widget_get_visible (form));
+  g_assert_false (cfd_test_ui_has_label (view, "Signed by"));
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.close", NULL);
 
   /* A draft is still the form, to be typed into. */
   g_assert_true (cfd_record_editor_load (editor, vault, draft, &error));
