@@ -193,9 +193,8 @@ show_latest_measures (CfdPatientPage *self)
           have_gad7 = TRUE;
         }
     }
-  /* Each badge sits in a flow box child of its own. */
-  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->phq9_label)), have_phq9);
-  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->gad7_label)), have_gad7);
+  gtk_widget_set_visible (GTK_WIDGET (self->phq9_label), have_phq9);
+  gtk_widget_set_visible (GTK_WIDGET (self->gad7_label), have_gad7);
   gtk_widget_set_visible (self->measures_box, have_phq9 || have_gad7);
 }
 
