@@ -149,6 +149,8 @@ show_toast (AdwToastOverlay *overlay, const char *message)
   GtkWidget *label = gtk_label_new (message);
 
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  /* A short message on one line; a long one wraps, within a 360 px window. */
+  gtk_label_set_width_chars (GTK_LABEL (label), (int)MIN (g_utf8_strlen (message, -1), 32));
   gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
   gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
   adw_toast_set_custom_title (toast, label);
