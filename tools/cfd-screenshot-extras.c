@@ -153,6 +153,8 @@ tour (const char *demo_dir, const char *passphrase, const char *supervisor_passp
   /* Measures: the charts, one hovered, then the same as a table. */
   select_patient_with_measures ();
   chart = get_widget ("patient_page/phq9_chart");
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (get_widget ("patient_page/section_stack")),
+                                         "measures");
   scroll_to (get_widget ("patient_page/measure_panel"));
   cfd_test_ui_spin (300);
   hover_chart (chart);
@@ -170,6 +172,8 @@ tour (const char *demo_dir, const char *passphrase, const char *supervisor_passp
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   /* Consents: the list, a new one, and the question before revoking. */
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (get_widget ("patient_page/section_stack")),
+                                         "consents");
   gtk_widget_activate_action (get_widget ("patient_page/consent_panel"), "consents.add", NULL);
   {
     GtkWindow *consent = find_toplevel (CFD_TYPE_CONSENT_DIALOG);

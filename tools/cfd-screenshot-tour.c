@@ -12,6 +12,8 @@
 
 static const char *out_dir;
 static const char *scheme_name;
+/* 1280 × 800, or a phone's 360 × 740 with "-narrow" in each file's name. */
+static gboolean narrow;
 static CfdWindow *window;
 
 /* "page/child": several pages share ids. */
@@ -89,25 +91,6 @@ scroll_to (GtkWidget *widget, double margin)
                               top.y - margin);
 }
 
-/* Scrolls the page that holds widget to its end. Text views measure
- * their text a piece at a time, so the page grows for a while: follow it. */
-static void
-scroll_to_end (GtkWidget *widget)
-{
-  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
-  GtkAdjustment *adjustment;
-
-  if (scrolled == NULL)
-    return;
-  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
-  for (int i = 0; i < 10; i++)
-    {
-      cfd_test_ui_spin (100);
-      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment)
-                                                - gtk_adjustment_get_page_size (adjustment));
-    }
-}
-
 static gboolean
 saved (gconstpointer unused)
 {
@@ -117,7 +100,8 @@ saved (gconstpointer unused)
 static void
 capture (const char *screen)
 {
-  g_autofree char *file = g_strdup_printf ("%s/%s-%s.png", out_dir, screen, scheme_name);
+  g_autofree char *file
+      = g_strdup_printf ("%s/%s%s-%s.png", out_dir, screen, narrow ? "-narrow" : "", scheme_name);
   g_autofree char *target = g_strdup_printf ("PNG8:%s", file);
   /* Few colours and no dithering keep each picture small and crisp. */
   const char *argv[]
@@ -165,7 +149,7 @@ open_window (const char *vault_dir)
 {
   CfdWindow *self = cfd_window_new (NULL, vault_dir);
 
-  gtk_window_set_default_size (GTK_WINDOW (self), 1280, 800);
+  gtk_window_set_default_size (GTK_WINDOW (self), narrow ? 360 : 1280, narrow ? 740 : 800);
   gtk_window_present (GTK_WINDOW (self));
   return self;
 }
@@ -283,7 +267,8 @@ tour (const char *demo_dir, const char *passphrase, const char *query)
     capture ("addendum-draft");
 
     gtk_widget_activate_action (get_widget ("editor"), "editor.close", NULL);
-    scroll_to_end (get_widget ("editor/addenda_box"));
+    /* The signed note as a document, its addenda above it. */
+    scroll_to (get_widget ("editor/addenda_box"), 24);
     capture ("addenda");
   }
 
@@ -303,11 +288,13 @@ main (int argc, char *argv[])
   g_autofree char *passphrase = NULL;
   const char *demo_dir, *passphrase_file, *query;
 
-  if (argc != 6)
+  if (argc != 6 && !(argc == 7 && g_str_equal (argv[6], "narrow")))
     {
-      g_printerr ("Usage: %s DEMO-VAULT PASSPHRASE-FILE QUERY OUT-DIR light|dark\n", argv[0]);
+      g_printerr ("Usage: %s DEMO-VAULT PASSPHRASE-FILE QUERY OUT-DIR light|dark [narrow]\n",
+                  argv[0]);
       return 2;
     }
+  narrow = argc == 7;
   demo_dir = argv[1];
   passphrase_file = argv[2];
   query = argv[3];
@@ -332,6 +319,10 @@ main (int argc, char *argv[])
                                                 GTK_STYLE_PROVIDER (css),
                                                 GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   }
+  /* GNOME's title bars, which a narrow window is made for, have only a
+   * close button; Xvfb without a window manager would show three. */
+  if (narrow)
+    g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "icon:close", NULL);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       g_strcmp0 (scheme_name, "dark") == 0
                                           ? ADW_COLOR_SCHEME_FORCE_DARK

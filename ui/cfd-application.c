@@ -11,6 +11,7 @@
 #include "confidant.h"
 
 #include "cfd-application.h"
+#include "cfd-help-window.h"
 #include "cfd-window.h"
 
 struct _CfdApplication
@@ -27,6 +28,9 @@ struct _CfdApplication
 };
 
 G_DEFINE_FINAL_TYPE (CfdApplication, cfd_application, ADW_TYPE_APPLICATION)
+
+/* Where the project and its documents live; the metainfo names the same. */
+#define CFD_HOMEPAGE "https://confidant.example.org"
 
 #define LOGIND_NAME      "org.freedesktop.login1"
 #define LOGIND_PATH      "/org/freedesktop/login1"
@@ -193,13 +197,45 @@ static void
 about_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+  static const char *developers[] = { "The Confidant developers", NULL };
+  AdwAboutWindow *about;
 
-  adw_show_about_window (parent, "application-name", _ ("Confidant"), "application-icon", APP_ID,
-                         "version", PACKAGE_VERSION, "license-type", GTK_LICENSE_GPL_3_0,
-                         "comments",
-                         _ ("Encrypted clinical notes for ketamine-assisted therapy, kept on "
-                            "this computer"),
-                         NULL);
+  about = ADW_ABOUT_WINDOW (adw_about_window_new ());
+  g_object_set (about, "transient-for", parent, "application-name", _ ("Confidant"),
+                "application-icon", APP_ID, "version", PACKAGE_VERSION, "developer-name",
+                _ ("The Confidant developers"), "developers", developers, "copyright",
+                "© 2026 The Confidant developers", "license-type", GTK_LICENSE_GPL_3_0, "website",
+                CFD_HOMEPAGE, "issue-url", CFD_HOMEPAGE "/issues", "comments",
+                _ ("Encrypted clinical notes for ketamine-assisted therapy, kept on this "
+                   "computer. Nothing is sent anywhere.\n\nConfidant is a record-keeping tool: "
+                   "it does not give clinical advice, and its checks do not replace the "
+                   "prescriber’s judgement."),
+                NULL);
+  /* The documents that say what Confidant promises and what it checks. */
+  adw_about_window_add_link (about, _ ("_User Guide"), CFD_HOMEPAGE "/guide");
+  adw_about_window_add_link (about, _ ("_Security Model"), CFD_HOMEPAGE "/docs/SECURITY.md");
+  adw_about_window_add_link (about, _ ("_Clinical Checks and Their Sources"),
+                             CFD_HOMEPAGE "/docs/CLINICAL.md");
+  adw_about_window_add_link (about, _ ("_File Formats"), CFD_HOMEPAGE "/docs/FORMATS.md");
+  adw_about_window_add_credit_section (
+      about, _ ("Built With"),
+      (const char *[]){ "GTK https://gtk.org",
+                        "libadwaita https://gnome.pages.gitlab.gnome.org/libadwaita/",
+                        "SQLCipher https://www.zetetic.net/sqlcipher/",
+                        "libsodium https://libsodium.org", NULL });
+  adw_about_window_add_legal_section (about, "SQLCipher", "Copyright © Zetetic LLC",
+                                      GTK_LICENSE_BSD_3, NULL);
+  adw_about_window_add_legal_section (about, "libsodium", "Copyright © Frank Denis",
+                                      GTK_LICENSE_CUSTOM, "ISC License");
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+help_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  gtk_window_present (GTK_WINDOW (cfd_help_window_new (parent)));
 }
 
 /* SIGTERM (logout, shutdown, kill) saves open drafts and locks first. */
@@ -228,6 +264,7 @@ static const GActionEntry app_actions[] = {
   { "lock-all", lock_all_action },
   { "quit", quit_action },
   { "about", about_action },
+  { "help", help_action },
   { "open-vault", open_vault_action, "s" },
 };
 
@@ -238,6 +275,7 @@ cfd_application_startup (GApplication *app)
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr (GSettingsSchema) schema = NULL;
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *help_accels[] = { "F1", NULL };
 
   G_APPLICATION_CLASS (cfd_application_parent_class)->startup (app);
 
@@ -251,6 +289,7 @@ cfd_application_startup (GApplication *app)
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
                                    app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.help", help_accels);
 
   g_signal_connect_swapped (app, "notify::screensaver-active", G_CALLBACK (screensaver_changed),
                             app);

@@ -6,6 +6,7 @@
 #include "confidant.h"
 
 #include "cfd-audit-window.h"
+#include "cfd-audit-words.h"
 #include "cfd-ui-util.h"
 
 #define DEFAULT_PAGE_SIZE 200
@@ -81,6 +82,7 @@ typedef enum
 {
   COLUMN_SEQ,
   COLUMN_TIME,
+  COLUMN_SENTENCE,
   COLUMN_USER,
   COLUMN_ACTION,
   COLUMN_OBJECT,
@@ -620,6 +622,16 @@ cell_text (CfdAuditWindow *self, CfdAuditItem *entry, Column column)
               = g_date_time_new_from_unix_local (cfd_audit_item_get_time (entry) / G_USEC_PER_SEC);
           return time != NULL ? g_date_time_format (time, "%Y-%m-%d %H:%M:%S") : g_strdup ("");
         }
+      case COLUMN_SENTENCE:
+        kind = cfd_audit_item_get_object_kind (entry);
+        id = cfd_audit_item_get_object_id (entry);
+        name = cfd_audit_item_get_actor_name (entry);
+        return cfd_audit_describe (name != NULL ? name : cfd_audit_item_get_actor_id (entry),
+                                   cfd_audit_item_get_action (entry), kind,
+                                   g_strcmp0 (kind, "patient") == 0 && id != NULL
+                                       ? g_hash_table_lookup (self->patient_names, id)
+                                       : NULL,
+                                   cfd_audit_item_get_outcome (entry));
       case COLUMN_USER:
         name = cfd_audit_item_get_actor_name (entry);
         return g_strdup (name != NULL ? name : cfd_audit_item_get_actor_id (entry));
@@ -681,10 +693,34 @@ add_column (CfdAuditWindow *self, const char *title, Column column, gboolean exp
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GINT_TO_POINTER (column));
   view_column = gtk_column_view_column_new (title, factory);
+  g_object_set_data (G_OBJECT (view_column), "cfd-column", GINT_TO_POINTER (column));
   gtk_column_view_column_set_expand (view_column, expand);
   gtk_column_view_column_set_resizable (view_column, TRUE);
   gtk_column_view_append_column (self->view, view_column);
   g_object_unref (view_column);
+}
+
+/* The raw columns: sequence number, user, action code, object id,
+ * outcome and consent id. */
+static void
+show_details (CfdAuditWindow *self, gboolean details)
+{
+  GListModel *columns = gtk_column_view_get_columns (self->view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      Column which = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (column), "cfd-column"));
+
+      if (which != COLUMN_TIME && which != COLUMN_SENTENCE)
+        gtk_column_view_column_set_visible (column, details);
+    }
+}
+
+static void
+details_toggled (CfdAuditWindow *self, GParamSpec *pspec, GtkToggleButton *button)
+{
+  show_details (self, gtk_toggle_button_get_active (button));
 }
 
 static void
@@ -821,6 +857,7 @@ cfd_audit_window_class_init (CfdAuditWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdAuditWindow, view);
   gtk_widget_class_bind_template_child (widget_class, CfdAuditWindow, count_label);
   gtk_widget_class_bind_template_callback (widget_class, dates_changed);
+  gtk_widget_class_bind_template_callback (widget_class, details_toggled);
   gtk_widget_class_bind_template_callback (widget_class, dropdowns_changed);
   gtk_widget_class_bind_template_callback (widget_class, receipt_activated);
 
@@ -848,11 +885,15 @@ cfd_audit_window_init (CfdAuditWindow *self)
   selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->entries)));
   gtk_column_view_set_model (self->view, GTK_SELECTION_MODEL (selection));
   g_object_unref (selection);
+  /* What happened, in words; the codes and ids are a click away
+   * ("Details"), for checking against an export or the CLI. */
   add_column (self, _ ("No."), COLUMN_SEQ, FALSE);
   add_column (self, _ ("Time"), COLUMN_TIME, FALSE);
+  add_column (self, _ ("What Happened"), COLUMN_SENTENCE, TRUE);
   add_column (self, _ ("User"), COLUMN_USER, FALSE);
   add_column (self, _ ("Action"), COLUMN_ACTION, FALSE);
   add_column (self, _ ("Object"), COLUMN_OBJECT, TRUE);
   add_column (self, _ ("Outcome"), COLUMN_OUTCOME, FALSE);
   add_column (self, _ ("Consent"), COLUMN_AUTHORIZATION, FALSE);
+  show_details (self, FALSE);
 }

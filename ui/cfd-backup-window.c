@@ -130,13 +130,10 @@ cfd_backup_window_get_n_generations (CfdBackupWindow *self)
   return self->n_generations;
 }
 
-static void
-update_reminder (CfdBackupWindow *self)
+gint64
+cfd_backup_last_verified (CfdVault *vault)
 {
-  g_autoptr (GPtrArray) records = cfd_vault_list_backup_records (self->vault, NULL);
-  guint days
-      = self->settings != NULL ? g_settings_get_uint (self->settings, "backup-reminder-days") : 7;
-  g_autofree char *text = NULL;
+  g_autoptr (GPtrArray) records = cfd_vault_list_backup_records (vault, NULL);
   gint64 last = 0;
 
   for (guint i = 0; records != NULL && i < records->len; i++)
@@ -146,7 +143,18 @@ update_reminder (CfdBackupWindow *self)
       if (record->verified)
         last = MAX (last, MAX (record->verified_at, record->time));
     }
-  text = cfd_backup_reminder_text (last, g_get_real_time (), days);
+  return last;
+}
+
+static void
+update_reminder (CfdBackupWindow *self)
+{
+  guint days
+      = self->settings != NULL ? g_settings_get_uint (self->settings, "backup-reminder-days") : 7;
+  g_autofree char *text = NULL;
+
+  text
+      = cfd_backup_reminder_text (cfd_backup_last_verified (self->vault), g_get_real_time (), days);
   gtk_label_set_label (self->reminder_label, text != NULL ? text : "");
   gtk_widget_set_visible (self->reminder_box, text != NULL);
 }
@@ -337,6 +345,9 @@ cfd_backup_window_add_folder (CfdBackupWindow *self, const char *folder, GError 
       goto select;
   g_ptr_array_add (self->folders, g_strdup (medium->path));
 select:
+  /* Offered again next time: a practice backs up to the same place. */
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "backup-folder", medium->path);
   g_free (self->selected);
   self->selected = g_strdup (medium->path);
   refresh_destinations (self);
@@ -547,6 +558,19 @@ cfd_backup_window_new (GtkWindow *parent, CfdVault *vault)
   g_signal_connect_object (self->monitor, "mount-changed", G_CALLBACK (refresh_destinations), self,
                            G_CONNECT_SWAPPED);
   refresh_destinations (self);
+  {
+    g_autofree char *remembered
+        = self->settings != NULL ? g_settings_get_string (self->settings, "backup-folder") : NULL;
+
+    /* A folder on a drive that is not plugged in now is simply not listed. */
+    if (remembered != NULL && remembered[0] != '\0' && g_file_test (remembered, G_FILE_TEST_IS_DIR))
+      {
+        g_autoptr (GError) error = NULL;
+
+        if (!cfd_backup_window_add_folder (self, remembered, &error))
+          g_debug ("The remembered backup folder is not usable: %s", error->message);
+      }
+  }
   refresh_generations (self);
   update_reminder (self);
   set_busy (self, FALSE, NULL);

@@ -33,4 +33,7 @@ gboolean cfd_backup_window_get_reminder_visible (CfdBackupWindow *self);
  * never (µs since the epoch otherwise), days 0 turns reminders off. */
 char *cfd_backup_reminder_text (gint64 last_verified, gint64 now, guint days);
 
+/* When a backup of vault was last verified (µs since the epoch), or 0. */
+gint64 cfd_backup_last_verified (CfdVault *vault);
+
 G_END_DECLS

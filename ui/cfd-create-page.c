@@ -17,6 +17,9 @@ struct _CfdCreatePage
   CfdPassphraseChecker *checker;
   gboolean busy;
   int score;
+  /* The confirmation was left or entered: a mismatch is a mistake then,
+   * not a passphrase still being typed. */
+  gboolean confirm_done;
 
   AdwEntryRow *owner_row;
   AdwPasswordEntryRow *passphrase_row;
@@ -115,7 +118,8 @@ passphrase_changed (CfdCreatePage *self)
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->match_label),
-                          confirm[0] != '\0' && g_strcmp0 (passphrase, confirm) != 0);
+                          self->confirm_done && confirm[0] != '\0'
+                              && g_strcmp0 (passphrase, confirm) != 0);
   update_state (self);
 }
 
@@ -124,6 +128,7 @@ clear_secrets (CfdCreatePage *self)
 {
   gtk_editable_set_text (GTK_EDITABLE (self->passphrase_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->confirm_row), "");
+  self->confirm_done = FALSE;
 }
 
 static void
@@ -193,8 +198,16 @@ passphrase_activated (CfdCreatePage *self)
 }
 
 static void
+confirm_left (CfdCreatePage *self)
+{
+  self->confirm_done = TRUE;
+  passphrase_changed (self);
+}
+
+static void
 confirm_activated (CfdCreatePage *self)
 {
+  confirm_left (self);
   gtk_widget_activate_action (GTK_WIDGET (self), "create.create", NULL);
 }
 
@@ -260,8 +273,21 @@ cfd_create_page_init (CfdCreatePage *self)
   self->checker = cfd_passphrase_checker_new (NULL);
   self->score = -1;
 
-  gtk_level_bar_add_offset_value (self->strength_bar, GTK_LEVEL_BAR_OFFSET_LOW, 40);
-  gtk_level_bar_add_offset_value (self->strength_bar, GTK_LEVEL_BAR_OFFSET_HIGH, 70);
-  gtk_level_bar_add_offset_value (self->strength_bar, GTK_LEVEL_BAR_OFFSET_FULL, 100);
+  /* The bar takes the colour of the word beside it: Adwaita's own "high"
+   * is the accent blue, which read as fine for a weak passphrase. The
+   * bar's value is never below 5 once something is typed. */
+  gtk_level_bar_remove_offset_value (self->strength_bar, GTK_LEVEL_BAR_OFFSET_LOW);
+  gtk_level_bar_remove_offset_value (self->strength_bar, GTK_LEVEL_BAR_OFFSET_HIGH);
+  gtk_level_bar_remove_offset_value (self->strength_bar, GTK_LEVEL_BAR_OFFSET_FULL);
+  gtk_level_bar_add_offset_value (self->strength_bar, "weak", 39);
+  gtk_level_bar_add_offset_value (self->strength_bar, "fair", 69);
+  gtk_level_bar_add_offset_value (self->strength_bar, "good", 99);
+  gtk_level_bar_add_offset_value (self->strength_bar, "strong", 100);
+  {
+    GtkEventController *focus = gtk_event_controller_focus_new ();
+
+    g_signal_connect_object (focus, "leave", G_CALLBACK (confirm_left), self, G_CONNECT_SWAPPED);
+    gtk_widget_add_controller (GTK_WIDGET (self->confirm_row), focus);
+  }
   passphrase_changed (self);
 }

@@ -1,6 +1,9 @@
 /* cfd-patient-dialog.c: the form for a new patient's identifying details. */
 #include "config.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "confidant.h"
@@ -19,6 +22,9 @@ struct _CfdPatientDialog
   AdwEntryRow *contact_row;
   AdwEntryRow *emergency_row;
   GtkLabel *error_label;
+  GtkMenuButton *calendar_button;
+  GtkCalendar *calendar;
+  gboolean setting_from_calendar;
 };
 
 G_DEFINE_FINAL_TYPE (CfdPatientDialog, cfd_patient_dialog, ADW_TYPE_WINDOW)
@@ -47,6 +53,72 @@ name_changed (CfdPatientDialog *self)
       = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "patient.add", name[0] != '\0');
+}
+
+/* A birth date as typed: a real day, not in the future. */
+static GDateTime *
+parse_birth_date (const char *text)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) date = NULL;
+  int year, month, day;
+  char end;
+
+  if (strlen (text) != 10 || sscanf (text, "%4d-%2d-%2d%c", &year, &month, &day, &end) != 3)
+    return NULL;
+  date = g_date_time_new_local (year, month, day, 0, 0, 0);
+  if (date == NULL || g_date_time_compare (date, now) > 0 || year < 1900)
+    return NULL;
+  return g_steal_pointer (&date);
+}
+
+/* Said as soon as the date is complete, so that it is fixed before Add. */
+static void
+birth_date_changed (CfdPatientDialog *self)
+{
+  g_autofree char *text
+      = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->birth_date_row))));
+  g_autoptr (GDateTime) date = parse_birth_date (text);
+  gboolean wrong = text[0] != '\0' && strlen (text) >= 10 && date == NULL;
+
+  if (wrong)
+    gtk_widget_add_css_class (GTK_WIDGET (self->birth_date_row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->birth_date_row), "error");
+  gtk_label_set_label (self->error_label,
+                       wrong ? _ ("The birth date must be a real day in the past, written "
+                                  "YYYY-MM-DD, or chosen on the calendar.")
+                             : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), wrong);
+}
+
+/* The calendar opens on the date typed so far, or thirty years back. */
+static void
+calendar_shown (CfdPatientDialog *self)
+{
+  g_autoptr (GDateTime) typed
+      = parse_birth_date (gtk_editable_get_text (GTK_EDITABLE (self->birth_date_row)));
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) start
+      = typed != NULL ? g_date_time_ref (typed) : g_date_time_add_years (now, -30);
+
+  self->setting_from_calendar = TRUE;
+  gtk_calendar_select_day (self->calendar, start);
+  self->setting_from_calendar = FALSE;
+}
+
+static void
+calendar_day_selected (CfdPatientDialog *self)
+{
+  g_autoptr (GDateTime) date = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->setting_from_calendar)
+    return;
+  date = gtk_calendar_get_date (self->calendar);
+  text = g_date_time_format (date, "%Y-%m-%d");
+  gtk_editable_set_text (GTK_EDITABLE (self->birth_date_row), text);
+  gtk_menu_button_popdown (self->calendar_button);
 }
 
 static void
@@ -122,6 +194,11 @@ cfd_patient_dialog_class_init (CfdPatientDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdPatientDialog, error_label);
   gtk_widget_class_bind_template_callback (widget_class, name_changed);
   gtk_widget_class_bind_template_callback (widget_class, row_activated);
+  gtk_widget_class_bind_template_child (widget_class, CfdPatientDialog, calendar_button);
+  gtk_widget_class_bind_template_child (widget_class, CfdPatientDialog, calendar);
+  gtk_widget_class_bind_template_callback (widget_class, birth_date_changed);
+  gtk_widget_class_bind_template_callback (widget_class, calendar_shown);
+  gtk_widget_class_bind_template_callback (widget_class, calendar_day_selected);
 
   gtk_widget_class_install_action (widget_class, "patient.add", NULL, add_action);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, close_shortcut, NULL);
@@ -132,6 +209,8 @@ cfd_patient_dialog_init (CfdPatientDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   name_changed (self);
+  /* Typing starts with the name, not on Cancel. */
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->name_row));
 }
 
 CfdPatientDialog *

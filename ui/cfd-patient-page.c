@@ -22,8 +22,12 @@ struct _CfdPatientPage
   char *patient_id;
   CfdPatient *patient;
   GListModel *records;
+  /* records as the kind and status filters let them through. */
+  GtkFilter *filter;
+  GtkFilterListModel *shown;
 
-  AdwWindowTitle *title;
+  AdwViewSwitcherTitle *title;
+  AdwViewStack *section_stack;
   GtkWidget *back_button;
   GtkLabel *name_label;
   GtkLabel *details_label;
@@ -39,6 +43,10 @@ struct _CfdPatientPage
   GtkScrolledWindow *scroller;
   GtkStack *timeline_stack;
   GtkListBox *timeline;
+  GtkDropDown *kind_filter;
+  GtkDropDown *status_filter;
+  GtkLabel *empty_title;
+  GtkLabel *empty_description;
 };
 
 G_DEFINE_FINAL_TYPE (CfdPatientPage, cfd_patient_page, GTK_TYPE_WIDGET)
@@ -52,12 +60,23 @@ enum
 
 static guint signals[N_SIGNALS];
 
-/* Only a folded window hides the patient list and so needs a way back. */
+/* Only a folded window hides the patient list and so needs a way back;
+ * it is also too narrow for New Record's label, which becomes its tooltip. */
 void
 cfd_patient_page_set_show_back_button (CfdPatientPage *self, gboolean show)
 {
   g_return_if_fail (CFD_IS_PATIENT_PAGE (self));
   gtk_widget_set_visible (self->back_button, show);
+  if (show)
+    gtk_menu_button_set_icon_name (self->new_record_button, "document-new-symbolic");
+  else
+    {
+      GtkWidget *content = adw_button_content_new ();
+
+      adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (content), "document-new-symbolic");
+      adw_button_content_set_label (ADW_BUTTON_CONTENT (content), _ ("New Record"));
+      gtk_menu_button_set_child (self->new_record_button, content);
+    }
 }
 
 const char *
@@ -94,10 +113,12 @@ cfd_patient_page_clear (CfdPatientPage *self)
   gtk_list_box_bind_model (self->timeline, NULL, NULL, NULL, NULL);
   cfd_measure_panel_clear (self->measure_panel);
   cfd_consent_panel_clear (self->consent_panel);
+  g_clear_object (&self->shown);
   g_clear_object (&self->records);
   g_clear_object (&self->vault);
   g_clear_pointer (&self->patient_id, g_free);
-  adw_window_title_set_title (self->title, "");
+  adw_view_switcher_title_set_title (self->title, "");
+  adw_view_switcher_title_set_subtitle (self->title, "");
   gtk_label_set_label (self->name_label, "");
   gtk_label_set_label (self->details_label, "");
   gtk_label_set_label (self->phq9_label, "");
@@ -277,6 +298,71 @@ create_row (gpointer item, gpointer user_data)
   return row;
 }
 
+/* The kind filter lists "All Kinds" and then the kinds in their enum's order. */
+G_STATIC_ASSERT (CFD_RECORD_INTEGRATION == 0 && CFD_RECORD_ADDENDUM == 7);
+
+enum
+{
+  STATUS_ANY,
+  STATUS_DRAFT,
+  STATUS_SIGNED,
+};
+
+static gboolean
+record_passes_filters (CfdPatientPage *self, CfdRecord *record)
+{
+  guint kind = gtk_drop_down_get_selected (self->kind_filter);
+  guint status = gtk_drop_down_get_selected (self->status_filter);
+  gboolean signed_ = cfd_record_get_status (record) == CFD_RECORD_SIGNED;
+
+  if (kind != 0 && kind != GTK_INVALID_LIST_POSITION
+      && (guint)cfd_record_get_kind (record) != kind - 1)
+    return FALSE;
+  if (status == STATUS_DRAFT && signed_)
+    return FALSE;
+  if (status == STATUS_SIGNED && !signed_)
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+record_shown (gpointer item, gpointer user_data)
+{
+  return record_passes_filters (CFD_PATIENT_PAGE (user_data), CFD_RECORD (item));
+}
+
+/* The timeline, or why it is empty: no records at all, or none that the
+ * filters let through. */
+static void
+update_timeline_state (CfdPatientPage *self)
+{
+  guint n = self->records != NULL ? g_list_model_get_n_items (self->records) : 0;
+  guint shown = self->shown != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->shown)) : 0;
+
+  if (n == 0)
+    {
+      gtk_label_set_label (self->empty_title, _ ("No Records Yet"));
+      gtk_label_set_label (self->empty_description,
+                           _ ("Use “New Record” to write the first note: an intake, a dosing "
+                              "session or an integration session. Drafts save themselves as you "
+                              "type."));
+    }
+  else
+    {
+      gtk_label_set_label (self->empty_title, _ ("No Matching Records"));
+      gtk_label_set_label (self->empty_description,
+                           _ ("None of this patient’s records is of that kind and status."));
+    }
+  gtk_stack_set_visible_child_name (self->timeline_stack, shown > 0 ? "timeline" : "empty");
+}
+
+static void
+filter_changed (CfdPatientPage *self)
+{
+  gtk_filter_changed (self->filter, GTK_FILTER_CHANGE_DIFFERENT);
+  update_timeline_state (self);
+}
+
 static void
 row_activated (CfdPatientPage *self, GtkListBoxRow *row)
 {
@@ -339,6 +425,14 @@ cfd_patient_page_load (CfdPatientPage *self,
   if (records == NULL)
     return FALSE;
 
+  /* Another patient opens on their notes, unfiltered; the same patient
+   * reloaded (after a save) keeps what was chosen. */
+  if (g_strcmp0 (self->patient_id, patient_id) != 0)
+    {
+      gtk_drop_down_set_selected (self->kind_filter, 0);
+      gtk_drop_down_set_selected (self->status_filter, STATUS_ANY);
+      adw_view_stack_set_visible_child_name (self->section_stack, "notes");
+    }
   g_object_ref (vault);
   cfd_patient_page_clear (self);
   self->vault = vault;
@@ -349,12 +443,12 @@ cfd_patient_page_load (CfdPatientPage *self,
   /* Another patient's page starts at its top, where name, age and risk
    * are; they stay pinned there (and in the header) while it scrolls. */
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
-  adw_window_title_set_title (self->title, cfd_patient_get_name (patient));
+  adw_view_switcher_title_set_title (self->title, cfd_patient_get_name (patient));
   {
     g_autofree char *identity = cfd_ui_patient_identity (patient);
     const char *age = strstr (identity, " · ");
 
-    adw_window_title_set_subtitle (self->title, age != NULL ? age + strlen (" · ") : "");
+    adw_view_switcher_title_set_subtitle (self->title, age != NULL ? age + strlen (" · ") : "");
   }
   gtk_label_set_label (self->name_label, cfd_patient_get_name (patient));
   birth = cfd_patient_get_detail (patient, CFD_PATIENT_BIRTH_DATE);
@@ -390,9 +484,10 @@ cfd_patient_page_load (CfdPatientPage *self,
                           cfd_vault_get_user_role (vault) != CFD_ROLE_SUPERVISOR);
   if (!cfd_consent_panel_load (self->consent_panel, vault, patient_id, error))
     return FALSE;
-  gtk_list_box_bind_model (self->timeline, self->records, create_row, self, NULL);
-  gtk_stack_set_visible_child_name (
-      self->timeline_stack, g_list_model_get_n_items (self->records) > 0 ? "timeline" : "empty");
+  self->shown
+      = gtk_filter_list_model_new (g_object_ref (self->records), g_object_ref (self->filter));
+  gtk_list_box_bind_model (self->timeline, G_LIST_MODEL (self->shown), create_row, self, NULL);
+  update_timeline_state (self);
   return TRUE;
 }
 
@@ -488,6 +583,7 @@ cfd_patient_page_dispose (GObject *object)
   CfdPatientPage *self = CFD_PATIENT_PAGE (object);
 
   cfd_patient_page_clear (self);
+  g_clear_object (&self->filter);
   gtk_widget_dispose_template (GTK_WIDGET (self), CFD_TYPE_PATIENT_PAGE);
   cfd_ui_unparent_children (GTK_WIDGET (self));
   G_OBJECT_CLASS (cfd_patient_page_parent_class)->dispose (object);
@@ -527,6 +623,12 @@ cfd_patient_page_class_init (CfdPatientPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, scroller);
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, timeline_stack);
   gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, timeline);
+  gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, section_stack);
+  gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, kind_filter);
+  gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, status_filter);
+  gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, empty_title);
+  gtk_widget_class_bind_template_child (widget_class, CfdPatientPage, empty_description);
+  gtk_widget_class_bind_template_callback (widget_class, filter_changed);
   gtk_widget_class_bind_template_callback (widget_class, row_activated);
   gtk_widget_class_bind_template_callback (widget_class, measures_changed);
 
@@ -542,6 +644,7 @@ static void
 cfd_patient_page_init (CfdPatientPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->filter = GTK_FILTER (gtk_custom_filter_new (record_shown, self, NULL));
   /* New Record never holds the keyboard focus: a stray space would open
    * it and a second one pick an item. It opens on a click or Ctrl+N. */
   for (GtkWidget *child = GTK_WIDGET (self->new_record_button); child != NULL;

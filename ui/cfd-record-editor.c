@@ -6,6 +6,8 @@
 #include "confidant.h"
 
 #include "cfd-record-editor.h"
+#include "cfd-record-view.h"
+#include "cfd-spell-checker.h"
 #include "cfd-record-form.h"
 #include "cfd-review-panel.h"
 #include "cfd-ui-util.h"
@@ -44,6 +46,7 @@ struct _CfdRecordEditor
   GtkWidget *date_box;
   CfdRecordForm *form;
   CfdReviewPanel *review_panel;
+  CfdRecordView *record_view;
   GtkListBox *revision_list;
   GtkWidget *addenda_box;
   GtkListBox *addenda_list;
@@ -112,6 +115,7 @@ static void
 set_indicator (CfdRecordEditor *self, const char *text, gboolean error)
 {
   gtk_label_set_label (self->saved_label, text != NULL ? text : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->saved_label), text);
   if (error)
     gtk_widget_add_css_class (GTK_WIDGET (self->saved_label), "error");
   else
@@ -129,6 +133,9 @@ cfd_record_editor_clear (CfdRecordEditor *self)
   g_clear_weak_pointer (&self->revision_window);
   cfd_record_form_set_template (self->form, NULL);
   cfd_review_panel_clear (self->review_panel);
+  cfd_record_view_clear (self->record_view);
+  gtk_widget_set_visible (GTK_WIDGET (self->record_view), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->form), TRUE);
   gtk_list_box_bind_model (self->revision_list, NULL, NULL, NULL, NULL);
   gtk_list_box_bind_model (self->addenda_list, NULL, NULL, NULL, NULL);
   gtk_widget_set_visible (self->addenda_box, FALSE);
@@ -466,8 +473,12 @@ update_chrome (CfdRecordEditor *self)
                               && g_strcmp0 (cfd_record_get_author_id (self->record),
                                             cfd_vault_get_user_id (self->vault))
                                      == 0);
-  gtk_button_set_label (self->sign_button,
-                        addendum || of_addendum ? _ ("Sign Addendum") : _ ("Sign"));
+  /* The header says what is being signed; the button stays short enough
+   * for a 360 px window. */
+  gtk_button_set_label (self->sign_button, _ ("Sign"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sign_button), addendum || of_addendum
+                                                                   ? _ ("Sign the Addendum")
+                                                                   : _ ("Sign the Record"));
   gtk_widget_set_visible (GTK_WIDGET (self->addendum_button),
                           signed_ && !supervisor && !of_addendum);
   gtk_widget_set_visible (GTK_WIDGET (self->history_button), draft || signed_);
@@ -569,6 +580,20 @@ show_record (CfdRecordEditor *self, CfdRecord *record, EditorMode mode)
   update_chrome (self);
   refresh_history (self);
   refresh_addenda (self);
+  /* Signed, the record reads as a document; the (read-only) form stays
+   * loaded underneath for the addendum and revision views. */
+  gtk_widget_set_visible (GTK_WIDGET (self->form), mode != MODE_SIGNED || self->vault == NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->record_view),
+                          mode == MODE_SIGNED && self->vault != NULL);
+  gtk_widget_set_visible (self->date_box,
+                          gtk_widget_get_visible (self->date_box) && mode != MODE_SIGNED);
+  /* Typos are caught before they are signed into the record. */
+  if (mode == MODE_DRAFT || mode == MODE_ADDENDUM)
+    cfd_spell_checker_attach_all (GTK_WIDGET (self->form));
+  if (mode == MODE_SIGNED && self->vault != NULL)
+    cfd_record_view_show (self->record_view, self->vault, record);
+  else
+    cfd_record_view_clear (self->record_view);
   if (mode == MODE_SIGNED && self->vault != NULL)
     {
       g_autoptr (GError) error = NULL;
@@ -947,6 +972,11 @@ addendum_action (GtkWidget *widget, const char *action_name, GVariant *parameter
   cfd_record_form_set_template (self->form, cfd_template_get (CFD_RECORD_ADDENDUM));
   cfd_record_form_set_content (self->form, NULL);
   update_chrome (self);
+  /* From the signed record's page to a form to type the addendum in. */
+  cfd_record_view_clear (self->record_view);
+  gtk_widget_set_visible (GTK_WIDGET (self->record_view), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->form), TRUE);
+  cfd_spell_checker_attach_all (GTK_WIDGET (self->form));
   gtk_list_box_bind_model (self->revision_list, NULL, NULL, NULL, NULL);
   gtk_list_box_bind_model (self->addenda_list, NULL, NULL, NULL, NULL);
   gtk_widget_set_visible (self->addenda_box, FALSE);
@@ -995,6 +1025,7 @@ cfd_record_editor_class_init (CfdRecordEditorClass *klass)
 
   g_type_ensure (CFD_TYPE_RECORD_FORM);
   g_type_ensure (CFD_TYPE_REVIEW_PANEL);
+  g_type_ensure (CFD_TYPE_RECORD_VIEW);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -1017,6 +1048,7 @@ cfd_record_editor_class_init (CfdRecordEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, date_box);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, form);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, review_panel);
+  gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, record_view);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, revision_list);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, addenda_box);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, addenda_list);

@@ -1,7 +1,13 @@
 /* cfd-recovery-key-page.c: shows the new vault's recovery key once, to print or write down. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "confidant.h"
 
@@ -156,6 +162,100 @@ print_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
     print_done (operation, GTK_PRINT_OPERATION_RESULT_ERROR, self);
 }
 
+gboolean
+cfd_recovery_key_page_save_to (CfdRecoveryKeyPage *self, const char *path, GError **error)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *uri = NULL;
+  gsize length, written = 0;
+  int fd, saved_errno;
+
+  g_return_val_if_fail (CFD_IS_RECOVERY_KEY_PAGE (self), FALSE);
+
+  if (self->display == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           _ ("The recovery key is no longer shown"));
+      return FALSE;
+    }
+  /* Readable by this user only, from the moment the file exists; a file
+   * that is there already is overwritten and narrowed to the same. */
+  fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      saved_errno = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _ ("The recovery key could not be saved: %s"), g_strerror (saved_errno));
+      return FALSE;
+    }
+  text = g_strdup_printf ("%s\n\n%s\n\n%s\n", _ ("Confidant recovery key"),
+                          _ ("This key opens the vault if its passphrase is forgotten. Keep it "
+                             "somewhere safe, away from the computer, and do not share it."),
+                          self->display);
+  length = strlen (text);
+  while (written < length)
+    {
+      ssize_t n = write (fd, text + written, length - written);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      written += (gsize)n;
+    }
+  saved_errno = errno;
+  cfd_wipe_string (g_steal_pointer (&text));
+  if (written < length || fchmod (fd, 0600) != 0 || fsync (fd) != 0)
+    {
+      if (written == length)
+        saved_errno = errno;
+      close (fd);
+      g_unlink (path);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _ ("The recovery key could not be saved: %s"), g_strerror (saved_errno));
+      return FALSE;
+    }
+  close (fd);
+  /* Whatever a file chooser noted, the key's file is not offered among
+   * recent files to whoever uses the session next. */
+  uri = g_filename_to_uri (path, NULL, NULL);
+  if (uri != NULL)
+    gtk_recent_manager_remove_item (gtk_recent_manager_get_default (), uri, NULL);
+  return TRUE;
+}
+
+static void
+save_response (GtkNativeDialog *chooser, int response, CfdRecoveryKeyPage *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+      g_autoptr (GError) error = NULL;
+
+      if (path != NULL && cfd_recovery_key_page_save_to (self, path, &error))
+        cfd_ui_toast (GTK_WIDGET (self),
+                      _ ("Saved. Move the file to a drive you keep away from this computer."));
+      else if (error != NULL)
+        cfd_ui_toast (GTK_WIDGET (self), error->message);
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+}
+
+static void
+save_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (
+      _ ("Save the Recovery Key"), GTK_WINDOW (gtk_widget_get_root (widget)),
+      GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Save"), _ ("_Cancel"));
+
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), _ ("Confidant recovery key.txt"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (save_response), widget, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 static void
 cfd_recovery_key_page_dispose (GObject *object)
 {
@@ -187,6 +287,7 @@ cfd_recovery_key_page_class_init (CfdRecoveryKeyPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "recovery.continue", NULL, continue_action);
   gtk_widget_class_install_action (widget_class, "recovery.print", NULL, print_action);
+  gtk_widget_class_install_action (widget_class, "recovery.save", NULL, save_action);
 }
 
 static void

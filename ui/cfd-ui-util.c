@@ -131,6 +131,38 @@ find_overlay (GtkWidget *widget)
   return NULL;
 }
 
+static void
+toast_dismissed (AdwToastOverlay *overlay, AdwToast *toast)
+{
+  if (g_object_get_data (G_OBJECT (overlay), "cfd-shown-toast") == toast)
+    g_object_set_data (G_OBJECT (overlay), "cfd-shown-toast", NULL);
+}
+
+/* One toast at a time, the newest: a queue of stale messages (each
+ * waiting out the last) says nothing useful. Its text wraps instead of
+ * being cut off in a narrow window. */
+static void
+show_toast (AdwToastOverlay *overlay, const char *message)
+{
+  AdwToast *previous = g_object_get_data (G_OBJECT (overlay), "cfd-shown-toast");
+  AdwToast *toast = adw_toast_new (message);
+  GtkWidget *label = gtk_label_new (message);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  /* A short message on one line; a long one wraps, within a 360 px window. */
+  gtk_label_set_width_chars (GTK_LABEL (label), (int)MIN (g_utf8_strlen (message, -1), 32));
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
+  gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+  adw_toast_set_custom_title (toast, label);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_object_set_data (G_OBJECT (overlay), "cfd-shown-toast", toast);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed), overlay,
+                           G_CONNECT_SWAPPED);
+  if (previous != NULL)
+    adw_toast_dismiss (previous);
+  adw_toast_overlay_add_toast (overlay, toast);
+}
+
 void
 cfd_ui_toast (GtkWidget *widget, const char *message)
 {
@@ -140,10 +172,12 @@ cfd_ui_toast (GtkWidget *widget, const char *message)
 
   /* A widget shown on its own (a panel in a test) has nowhere to toast. */
   overlay = find_overlay (widget);
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (overlay, adw_toast_new (message));
-  else
-    g_debug ("No toast overlay for: %s", message);
+  if (overlay == NULL)
+    {
+      g_debug ("No toast overlay for: %s", message);
+      return;
+    }
+  show_toast (overlay, message);
 }
 
 void

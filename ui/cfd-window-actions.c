@@ -186,8 +186,15 @@ backup_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CfdWindow *self = CFD_WINDOW (widget);
 
-  if (self->vault != NULL && cfd_vault_is_unlocked (self->vault))
-    gtk_window_present (GTK_WINDOW (cfd_backup_window_new (GTK_WINDOW (self), self->vault)));
+  CfdBackupWindow *window;
+
+  if (self->vault == NULL || !cfd_vault_is_unlocked (self->vault))
+    return;
+  window = cfd_backup_window_new (GTK_WINDOW (self), self->vault);
+  /* A backup made there answers the main window's reminder. */
+  g_signal_connect_object (window, "destroy", G_CALLBACK (cfd_backup_banner_refresh),
+                           self->backup_banner, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 static void

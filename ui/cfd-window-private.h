@@ -1,6 +1,7 @@
 /* cfd-window-private.h: the window's state, shared by its files split by concern. */
 #pragma once
 
+#include "cfd-backup-banner.h"
 #include "cfd-create-page.h"
 #include "cfd-idle-monitor.h"
 #include "cfd-recovery-key-page.h"
@@ -41,6 +42,7 @@ struct _CfdWindow
   AdwStatusPage *error_page;
   GtkRevealer *tamper_banner;
   GtkLabel *tamper_label;
+  CfdBackupBanner *backup_banner;
 };
 
 void cfd_window_actions_class_init (GtkWidgetClass *widget_class);

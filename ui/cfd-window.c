@@ -68,6 +68,7 @@ vault_locked (CfdWindow *self)
    * (cfd_window_lock saved the drafts before it got here.) */
   cfd_workspace_clear (self->workspace);
   cfd_recovery_key_page_set_key (self->recovery_key_page, NULL);
+  cfd_backup_banner_set_vault (self->backup_banner, NULL);
   show_unlock (self);
 }
 
@@ -168,6 +169,7 @@ vault_unlocked (CfdWindow *self)
     g_warning ("%s", error->message);
   show_workspace (self);
   show_tamper_warnings (self);
+  cfd_backup_banner_set_vault (self->backup_banner, self->vault);
   if (cfd_vault_get_discarded_broken_write (self->vault))
     tell_of_discarded_write (self);
 }
@@ -394,6 +396,7 @@ cfd_window_class_init (CfdWindowClass *klass)
   g_type_ensure (CFD_TYPE_RECOVERY_KEY_PAGE);
   g_type_ensure (CFD_TYPE_UNLOCK_PAGE);
   g_type_ensure (CFD_TYPE_WORKSPACE);
+  g_type_ensure (CFD_TYPE_BACKUP_BANNER);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/confidant/Confidant/cfd-window.ui");
@@ -406,6 +409,7 @@ cfd_window_class_init (CfdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdWindow, unlock_page);
   gtk_widget_class_bind_template_child (widget_class, CfdWindow, workspace);
   gtk_widget_class_bind_template_child (widget_class, CfdWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, CfdWindow, backup_banner);
   gtk_widget_class_bind_template_callback (widget_class, vault_created);
   gtk_widget_class_bind_template_callback (widget_class, recovery_key_stored);
   gtk_widget_class_bind_template_callback (widget_class, vault_unlocked);

@@ -1,6 +1,8 @@
 /* cfd-workspace.c: the unlocked vault: patient list, patient pages, the editor and search. */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "confidant.h"
@@ -43,6 +45,10 @@ struct _CfdWorkspace
   CfdPatientPage *patient_page;
   CfdRecordEditor *editor;
   CfdSearchPage *search_page;
+  AdwWindowTitle *sidebar_title;
+  GMenu *main_menu;
+  /* The main menu's first section names who is signed in. */
+  gboolean menu_has_user;
 };
 
 G_DEFINE_FINAL_TYPE (CfdWorkspace, cfd_workspace, GTK_TYPE_WIDGET)
@@ -59,11 +65,63 @@ patient_matches (gpointer item, gpointer user_data)
   return strstr (name, self->filter_key) != NULL;
 }
 
+/* "Jordan Lee" sorts under L, as in a paper chart room: the family name is
+ * taken to be the last word of the name, then the whole name breaks ties.
+ * A family name of several words ("de la Cruz") sorts by its last. */
+static char *
+family_sort_key (const char *name)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (name));
+  const char *space = strrchr (stripped, ' ');
+  g_autofree char *key
+      = g_strdup_printf ("%s\x01%s", space != NULL ? space + 1 : stripped, stripped);
+  g_autofree char *folded = g_utf8_casefold (key, -1);
+
+  return g_utf8_collate_key (folded, -1);
+}
+
 static int
 compare_patients (gconstpointer a, gconstpointer b, gpointer user_data)
 {
-  return g_utf8_collate (cfd_patient_get_name (CFD_PATIENT ((gpointer)a)),
-                         cfd_patient_get_name (CFD_PATIENT ((gpointer)b)));
+  g_autofree char *key_a = family_sort_key (cfd_patient_get_name (CFD_PATIENT ((gpointer)a)));
+  g_autofree char *key_b = family_sort_key (cfd_patient_get_name (CFD_PATIENT ((gpointer)b)));
+
+  return strcmp (key_a, key_b);
+}
+
+/* "Signed in as Dr Rivera (Supervisor)" heads the main menu, an item with
+ * no action: shown, never chosen. */
+static void
+update_user_in_menu (CfdWorkspace *self)
+{
+  g_autoptr (GMenu) section = NULL;
+  g_autofree char *label = NULL;
+  const char *role;
+
+  if (self->menu_has_user)
+    g_menu_remove (self->main_menu, 0);
+  self->menu_has_user = FALSE;
+  if (self->vault == NULL || !cfd_vault_is_unlocked (self->vault))
+    return;
+  switch (cfd_vault_get_user_role (self->vault))
+    {
+      case CFD_ROLE_OWNER:
+        role = _ ("Owner");
+        break;
+      case CFD_ROLE_THERAPIST:
+        role = _ ("Therapist");
+        break;
+      case CFD_ROLE_SUPERVISOR:
+      default:
+        role = _ ("Supervisor, read-only");
+        break;
+    }
+  /* Translators: the first is a user's name, the second their role. */
+  label = g_strdup_printf (_ ("Signed in as %s (%s)"), cfd_vault_get_user_name (self->vault), role);
+  section = g_menu_new ();
+  g_menu_append (section, label, NULL);
+  g_menu_prepend_section (self->main_menu, NULL, G_MENU_MODEL (section));
+  self->menu_has_user = TRUE;
 }
 
 static void
@@ -72,6 +130,23 @@ update_sidebar (CfdWorkspace *self)
   GListModel *all = gtk_filter_list_model_get_model (self->filter_model);
   guint n_all = all != NULL ? g_list_model_get_n_items (all) : 0;
   guint n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
+
+  if (n_all == 0)
+    adw_window_title_set_subtitle (self->sidebar_title, "");
+  else if (n_shown < n_all)
+    {
+      /* Translators: patients shown by the filter, of all patients. */
+      g_autofree char *count = g_strdup_printf (_ ("%u of %u"), n_shown, n_all);
+
+      adw_window_title_set_subtitle (self->sidebar_title, count);
+    }
+  else
+    {
+      g_autofree char *count = g_strdup_printf (
+          g_dngettext (GETTEXT_PACKAGE, "%u patient", "%u patients", n_all), n_all);
+
+      adw_window_title_set_subtitle (self->sidebar_title, count);
+    }
 
   if (n_all == 0)
     gtk_stack_set_visible_child_name (self->sidebar_stack, "empty");
@@ -438,6 +513,7 @@ cfd_workspace_set_vault (CfdWorkspace *self, CfdVault *vault)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "workspace.new-patient",
                                  vault == NULL
                                      || cfd_vault_get_user_role (vault) != CFD_ROLE_SUPERVISOR);
+  update_user_in_menu (self);
   reload_patients (self);
 }
 
@@ -546,6 +622,7 @@ cfd_workspace_clear (CfdWorkspace *self)
   gtk_stack_set_visible_child_name (self->content_stack, "welcome");
   adw_leaflet_set_visible_child_name (self->leaflet, "sidebar");
   g_clear_object (&self->vault);
+  update_user_in_menu (self);
   update_sidebar (self);
 }
 
@@ -644,6 +721,8 @@ cfd_workspace_class_init (CfdWorkspaceClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdWorkspace, patient_list);
   gtk_widget_class_bind_template_child (widget_class, CfdWorkspace, content_stack);
   gtk_widget_class_bind_template_child (widget_class, CfdWorkspace, welcome_page);
+  gtk_widget_class_bind_template_child (widget_class, CfdWorkspace, sidebar_title);
+  gtk_widget_class_bind_template_child (widget_class, CfdWorkspace, main_menu);
   gtk_widget_class_bind_template_child (widget_class, CfdWorkspace, patient_page);
   gtk_widget_class_bind_template_child (widget_class, CfdWorkspace, editor);
   gtk_widget_class_bind_template_child (widget_class, CfdWorkspace, search_page);

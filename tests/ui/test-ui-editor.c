@@ -738,9 +738,9 @@ test_identity_pinned (void)
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_widget ("patient_page/name_label"))), ==,
                    PATIENT_B);
   g_assert_true (gtk_widget_get_visible (get_widget ("patient_page/risk_box")));
-  g_assert_true (g_str_has_suffix (
-      adw_window_title_get_subtitle (ADW_WINDOW_TITLE (get_widget ("patient_page/title"))),
-      "years"));
+  g_assert_true (g_str_has_suffix (adw_view_switcher_title_get_subtitle (
+                                       ADW_VIEW_SWITCHER_TITLE (get_widget ("patient_page/title"))),
+                                   "years"));
 
   /* The editor says whose chart it is, above the form and in its header. */
   cfd_workspace_open_record (CFD_WORKSPACE (get_widget ("workspace")), dosing_id);

@@ -139,7 +139,11 @@ test_first_run (void)
   g_assert_false (gtk_widget_get_sensitive (get_widget ("create_page/create_button")));
   set_text ("create_page/passphrase_row", PASSPHRASE);
   set_text ("create_page/confirm_row", PASSPHRASE "x");
+  /* Said once the confirmation is entered, not while it is typed. */
+  g_assert_false (gtk_widget_get_visible (get_widget ("create_page/match_label")));
+  g_signal_emit_by_name (get_widget ("create_page/confirm_row"), "entry-activated");
   g_assert_true (gtk_widget_get_visible (get_widget ("create_page/match_label")));
+  g_assert_cmpstr (cfd_window_get_page_name (window), ==, "create");
   set_text ("create_page/confirm_row", PASSPHRASE);
   g_assert_true (gtk_widget_get_sensitive (get_widget ("create_page/create_button")));
 
@@ -536,8 +540,8 @@ test_addendum_survives_lock (void)
   g_assert_cmpstr (text, ==, ADDENDUM_TEXT);
   g_assert_true (gtk_text_view_get_editable (GTK_TEXT_VIEW (get_widget ("field-text"))));
   g_assert_true (gtk_widget_get_visible (get_widget ("sign_button")));
-  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (get_widget ("sign_button"))), ==,
-                   "Sign Addendum");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (get_widget ("sign_button")), ==,
+                   "Sign the Addendum");
   g_assert_false (gtk_widget_get_visible (get_widget ("date_box")));
   g_assert_false (gtk_widget_get_visible (get_widget ("addendum_button")));
 

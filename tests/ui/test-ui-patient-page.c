@@ -1,0 +1,142 @@
+/* test-ui-patient-page.c: a patient's page opens on the notes, filters them by kind and status, and says why the timeline is empty. */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "confidant.h"
+#include "cfd-test-ui.h"
+#include "cfd-test-util.h"
+
+#include "cfd-patient-page.h"
+
+static GtkWidget *
+get (CfdPatientPage *page, const char *id)
+{
+  return cfd_test_ui_get_widget (GTK_WIDGET (page), id);
+}
+
+/* Every row the timeline shows passes check. */
+static guint
+count_rows (CfdPatientPage *page, CfdVault *vault, gboolean (*check) (CfdRecord *))
+{
+  GtkListBox *timeline = GTK_LIST_BOX (get (page, "timeline"));
+  GtkListBoxRow *row;
+  guint n = 0;
+
+  for (; (row = gtk_list_box_get_row_at_index (timeline, n)) != NULL; n++)
+    {
+      g_autoptr (CfdRecord) record
+          = cfd_vault_get_record (vault, g_object_get_data (G_OBJECT (row), "record-id"), NULL);
+
+      g_assert_nonnull (record);
+      if (check != NULL)
+        g_assert_true (check (record));
+    }
+  return n;
+}
+
+static gboolean
+is_dosing (CfdRecord *record)
+{
+  return cfd_record_get_kind (record) == CFD_RECORD_DOSING;
+}
+
+static gboolean
+is_draft (CfdRecord *record)
+{
+  return cfd_record_get_status (record) == CFD_RECORD_DRAFT;
+}
+
+static const char *
+timeline_state (CfdPatientPage *page)
+{
+  return gtk_stack_get_visible_child_name (GTK_STACK (get (page, "timeline_stack")));
+}
+
+static void
+test_filters (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  CfdDemoOptions options = { .patients = 1, .records_per_patient = 12, .seed = 3 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GListModel) patients = NULL;
+  g_autoptr (CfdPatient) patient = NULL;
+  g_autofree char *empty_id = NULL;
+  GtkWidget *window = gtk_window_new ();
+  CfdPatientPage *page = g_object_new (CFD_TYPE_PATIENT_PAGE, NULL);
+  GtkDropDown *kind, *status;
+  guint all, dosing, drafts;
+  int minimum = 0;
+
+  g_assert_true (cfd_demo_populate (vault, &options, NULL, NULL, &error));
+  g_assert_no_error (error);
+  patients = cfd_vault_list_patients (vault, FALSE, &error);
+  patient = g_list_model_get_item (patients, 0);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  gtk_window_present (GTK_WINDOW (window));
+
+  g_assert_true (cfd_patient_page_load (page, vault, cfd_patient_get_id (patient), &error));
+  g_assert_no_error (error);
+  /* The notes come first; measures and consent are a click away. */
+  g_assert_cmpstr (
+      adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (get (page, "section_stack"))), ==,
+      "notes");
+  all = count_rows (page, vault, NULL);
+  g_assert_cmpuint (all, >=, 12);
+  g_assert_cmpstr (timeline_state (page), ==, "timeline");
+
+  kind = GTK_DROP_DOWN (get (page, "kind_filter"));
+  status = GTK_DROP_DOWN (get (page, "status_filter"));
+  gtk_drop_down_set_selected (kind, 1 + CFD_RECORD_DOSING);
+  dosing = count_rows (page, vault, is_dosing);
+  g_assert_cmpuint (dosing, >, 0);
+  g_assert_cmpuint (dosing, <, all);
+
+  gtk_drop_down_set_selected (kind, 0);
+  gtk_drop_down_set_selected (status, 1);
+  drafts = count_rows (page, vault, is_draft);
+  g_assert_cmpuint (drafts, >, 0);
+  g_assert_cmpuint (drafts, <, all);
+
+  /* Measures are stored signed: no draft measure, and the page says so. */
+  gtk_drop_down_set_selected (kind, 1 + CFD_RECORD_MEASURE);
+  g_assert_cmpuint (count_rows (page, vault, NULL), ==, 0);
+  g_assert_cmpstr (timeline_state (page), ==, "empty");
+  g_assert_true (cfd_test_ui_has_label (GTK_WIDGET (page), "No Matching Records"));
+
+  /* The same patient reloaded (after a save) keeps the filters... */
+  g_assert_true (cfd_patient_page_load (page, vault, cfd_patient_get_id (patient), &error));
+  g_assert_cmpuint (gtk_drop_down_get_selected (kind), ==, 1 + CFD_RECORD_MEASURE);
+
+  /* ...another patient starts unfiltered, and with no records says so in
+   * full: the message is not cut off. */
+  empty_id = cfd_test_add_patient (vault, "Nadia Emptychart");
+  g_assert_true (cfd_patient_page_load (page, vault, empty_id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (gtk_drop_down_get_selected (kind), ==, 0);
+  g_assert_cmpuint (gtk_drop_down_get_selected (status), ==, 0);
+  g_assert_cmpstr (timeline_state (page), ==, "empty");
+  g_assert_true (cfd_test_ui_has_label (GTK_WIDGET (page), "No Records Yet"));
+  cfd_test_ui_spin (100);
+  gtk_widget_measure (get (page, "empty_description"), GTK_ORIENTATION_VERTICAL,
+                      gtk_widget_get_width (get (page, "empty_description")), &minimum, NULL, NULL,
+                      NULL);
+  g_assert_cmpint (gtk_widget_get_height (get (page, "empty_description")), >=, minimum);
+  g_assert_cmpint (minimum, >, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int argc, char *argv[])
+{
+  cfd_test_init (&argc, &argv);
+  if (!cfd_test_ui_init ())
+    {
+      g_test_skip ("No display to run the widgets on");
+      return g_test_run ();
+    }
+  g_test_add_func ("/confidant/ui/patient-page/filters", test_filters);
+  return g_test_run ();
+}

@@ -1,0 +1,291 @@
+/* cfd-record-view.c: a signed record read as a document: who signed it and when, each answered field under its label, vital signs as a table. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cfd-record-view.h"
+#include "cfd-ui-util.h"
+
+/* The editor's form, greyed out, was a poor way to read a signed note:
+ * +/- buttons, empty boxes and "0"s for what nobody wrote. This shows
+ * only what was recorded, as the exported PDF does, plus "Not assessed"
+ * for a yes/no nobody answered (which is an answer of its own). */
+struct _CfdRecordView
+{
+  GtkWidget parent_instance;
+
+  GtkWidget *box;
+};
+
+G_DEFINE_FINAL_TYPE (CfdRecordView, cfd_record_view, GTK_TYPE_WIDGET)
+
+static GtkWidget *
+text_label (const char *text, const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  return label;
+}
+
+static GtkWidget *
+value_label (const char *text)
+{
+  GtkWidget *label = text_label (text, "record-value");
+
+  /* Readers copy a line into a letter or a referral. */
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  return label;
+}
+
+static const char *
+choice_label (const CfdTemplateField *field, const char *id)
+{
+  for (guint i = 0; field->choices != NULL && field->choices[i] != NULL; i++)
+    if (g_strcmp0 (field->choices[i], id) == 0)
+      return field->choice_labels != NULL && field->choice_labels[i] != NULL
+                 ? field->choice_labels[i]
+                 : id;
+  return id;
+}
+
+static char *
+with_unit (const CfdTemplateField *field, char *number)
+{
+  char *text;
+
+  if (field->unit == NULL || field->unit[0] == '\0')
+    return number;
+  text = g_strdup_printf ("%s %s", number, field->unit);
+  g_free (number);
+  return text;
+}
+
+/* The value as one line or paragraph; NULL when it is not of the field's
+ * type (a template of another version), or says nothing. */
+static char *
+format_value (const CfdTemplateField *field, GVariant *value)
+{
+  switch (field->type)
+    {
+      case CFD_FIELD_TEXT:
+      case CFD_FIELD_LONG_TEXT:
+      case CFD_FIELD_DATE:
+      case CFD_FIELD_TIME:
+        if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+          return NULL;
+        return g_strstrip (g_variant_dup_string (value, NULL));
+      case CFD_FIELD_INTEGER:
+        if (!g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
+          return NULL;
+        return with_unit (field,
+                          g_strdup_printf ("%" G_GINT64_FORMAT, g_variant_get_int64 (value)));
+      case CFD_FIELD_NUMBER:
+        if (!g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE))
+          return NULL;
+        return with_unit (field, g_strdup_printf ("%g", g_variant_get_double (value)));
+      case CFD_FIELD_CHOICE:
+        if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+          return NULL;
+        return g_strdup (choice_label (field, g_variant_get_string (value, NULL)));
+      case CFD_FIELD_BOOLEAN:
+        if (!g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN))
+          return NULL;
+        return g_strdup (g_variant_get_boolean (value) ? _ ("Yes") : _ ("No"));
+      case CFD_FIELD_CHECKLIST:
+        {
+          g_autofree const char **ids = NULL;
+          GString *text;
+
+          if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY))
+            return NULL;
+          ids = g_variant_get_strv (value, NULL);
+          text = g_string_new (NULL);
+          for (guint i = 0; ids[i] != NULL; i++)
+            g_string_append_printf (text, "%s%s", i > 0 ? ", " : "", choice_label (field, ids[i]));
+          return g_string_free (text, FALSE);
+        }
+      case CFD_FIELD_VITALS:
+      default:
+        return NULL;
+    }
+}
+
+static GtkWidget *
+cell (const char *text, gboolean header)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, header ? "heading" : "numeric");
+  if (!header)
+    gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  return label;
+}
+
+/* One reading a row, under column headers; a narrow window scrolls the
+ * table rather than squeezing its numbers. */
+static GtkWidget *
+vitals_table (GVariant *value)
+{
+  GtkWidget *grid = gtk_grid_new ();
+  GVariantIter iter;
+  const char *time;
+  guint16 systolic, diastolic, pulse, spo2;
+  int row = 1;
+
+  gtk_widget_set_name (grid, "vitals-table");
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 24);
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
+  gtk_grid_attach (GTK_GRID (grid), cell (_ ("Time"), TRUE), 0, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), cell (_ ("Blood pressure"), TRUE), 1, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), cell (_ ("Heart rate"), TRUE), 2, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), cell (_ ("SpO₂"), TRUE), 3, 0, 1, 1);
+  g_variant_iter_init (&iter, value);
+  while (g_variant_iter_next (&iter, "(&sqqqq)", &time, &systolic, &diastolic, &pulse, &spo2))
+    {
+      g_autofree char *pressure = g_strdup_printf (_ ("%u/%u mmHg"), systolic, diastolic);
+      g_autofree char *rate = g_strdup_printf (_ ("%u /min"), pulse);
+      g_autofree char *saturation = g_strdup_printf ("%u %%", spo2);
+
+      gtk_grid_attach (GTK_GRID (grid), cell (time, FALSE), 0, row, 1, 1);
+      gtk_grid_attach (GTK_GRID (grid), cell (pressure, FALSE), 1, row, 1, 1);
+      gtk_grid_attach (GTK_GRID (grid), cell (rate, FALSE), 2, row, 1, 1);
+      gtk_grid_attach (GTK_GRID (grid), cell (saturation, FALSE), 3, row, 1, 1);
+      row++;
+    }
+  return grid;
+}
+
+static void
+add_field (CfdRecordView *self, const CfdTemplateField *field, GtkWidget *value)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *label = text_label (field->label, "heading");
+
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), value);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (value), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                  label, NULL, -1);
+  gtk_box_append (GTK_BOX (self->box), box);
+}
+
+static char *
+signer_line (CfdVault *vault, CfdRecord *record)
+{
+  g_autoptr (GPtrArray) users = cfd_vault_list_users (vault);
+  g_autofree char *when = cfd_ui_format_date_time (cfd_record_get_signed_at (record));
+  const char *name = NULL;
+
+  for (guint i = 0; users != NULL && i < users->len; i++)
+    {
+      CfdUserInfo *user = g_ptr_array_index (users, i);
+
+      if (g_strcmp0 (user->id, cfd_record_get_author_id (record)) == 0)
+        name = user->name;
+    }
+  /* The vault hands out a signed record only after checking its
+   * signature against the author's key in the signed roster. */
+  if (name != NULL)
+    return g_strdup_printf (_ ("Signed by %s on %s · signature verified"), name, g_strstrip (when));
+  return g_strdup_printf (_ ("Signed on %s · signature verified"), g_strstrip (when));
+}
+
+void
+cfd_record_view_clear (CfdRecordView *self)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (CFD_IS_RECORD_VIEW (self));
+  while ((child = gtk_widget_get_first_child (self->box)) != NULL)
+    gtk_box_remove (GTK_BOX (self->box), child);
+}
+
+void
+cfd_record_view_show (CfdRecordView *self, CfdVault *vault, CfdRecord *record)
+{
+  const CfdTemplate *tmpl;
+  GVariant *content;
+  g_autofree char *signer = NULL;
+  g_autofree char *date = NULL;
+  g_autofree char *dated = NULL;
+  GtkWidget *line;
+
+  g_return_if_fail (CFD_IS_RECORD_VIEW (self));
+  g_return_if_fail (CFD_IS_RECORD (record));
+
+  cfd_record_view_clear (self);
+  tmpl = cfd_template_get (cfd_record_get_kind (record));
+  content = cfd_record_get_content (record); /* transfer none */
+
+  gtk_box_append (GTK_BOX (self->box),
+                  text_label (cfd_ui_kind_title (cfd_record_get_kind (record)), "title-2"));
+  date = cfd_ui_format_date (cfd_record_get_occurred (record));
+  dated = g_strdup_printf (_ ("Session date: %s"), date);
+  gtk_box_append (GTK_BOX (self->box), text_label (dated, NULL));
+  signer = signer_line (vault, record);
+  line = text_label (signer, "dim-label");
+  gtk_widget_set_name (line, "signer-line");
+  gtk_box_append (GTK_BOX (self->box), line);
+  gtk_box_append (GTK_BOX (self->box), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
+
+  for (guint i = 0; tmpl != NULL && i < tmpl->fields->len; i++)
+    {
+      const CfdTemplateField *field = g_ptr_array_index (tmpl->fields, i);
+      g_autoptr (GVariant) value = g_variant_lookup_value (content, field->id, NULL);
+      g_autofree char *text = NULL;
+
+      if (value == NULL)
+        {
+          /* Not answered: nothing to read, except a yes/no question, where
+           * "not assessed" is the record's answer. */
+          if (field->type == CFD_FIELD_BOOLEAN)
+            add_field (self, field, value_label (_ ("Not assessed")));
+          continue;
+        }
+      if (field->type == CFD_FIELD_VITALS)
+        {
+          if (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE))
+              && g_variant_n_children (value) > 0)
+            add_field (self, field, vitals_table (value));
+          continue;
+        }
+      text = format_value (field, value);
+      if (text == NULL)
+        add_field (self, field, value_label (_ ("(a value this version cannot show)")));
+      else if (text[0] != '\0')
+        add_field (self, field, value_label (text));
+      cfd_wipe_string (g_steal_pointer (&text));
+    }
+}
+
+static void
+cfd_record_view_dispose (GObject *object)
+{
+  CfdRecordView *self = CFD_RECORD_VIEW (object);
+
+  g_clear_pointer (&self->box, gtk_widget_unparent);
+  G_OBJECT_CLASS (cfd_record_view_parent_class)->dispose (object);
+}
+
+static void
+cfd_record_view_class_init (CfdRecordViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cfd_record_view_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+cfd_record_view_init (CfdRecordView *self)
+{
+  self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
+  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
+}
