@@ -159,10 +159,10 @@ test_practice_owner_only (Fixture *f, gconstpointer data)
   g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
   g_clear_error (&error);
 
-  theo = cfd_vault_add_user (f->vault, "Theo", CFD_ROLE_THERAPIST, "theo's passphrase", &error);
+  theo = cfd_vault_add_user (f->vault, "Theo", CFD_ROLE_THERAPIST, "violet harbor quartz ladder", &error);
   g_assert_no_error (error);
   cfd_vault_lock (f->vault);
-  g_assert_true (cfd_vault_unlock (f->vault, "Theo", "theo's passphrase", &error));
+  g_assert_true (cfd_vault_unlock (f->vault, "Theo", "violet harbor quartz ladder", &error));
   g_assert_false (cfd_vault_set_practice (f->vault, practice, &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
 }
@@ -516,7 +516,7 @@ test_csv_rows (Fixture *f, gconstpointer data)
   expected = g_strdup_printf (
       "\"%s\",\"2025-10-12\",\"phq9\",\"44249-1\",\"44261-6\","
       "\"44250-9;44255-8;44259-0;44254-1;44251-7;44258-2;44252-5;44253-3;44260-8\","
-      "\"2;1;2;2;3;2;1;1;0\",\"14\",\"moderate\",\"clinician-entered\",",
+      "\"2;1;2;2;3;2;1;1;0\",\"14\",\"moderate\",\"self-report\",\"Test Owner\",",
       f->patient);
   g_assert_true (g_str_has_prefix (lines[1], expected));
   g_assert_true (g_str_has_suffix (lines[1], ",\"3\""));

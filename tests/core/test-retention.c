@@ -264,10 +264,10 @@ test_override (void)
   g_clear_error (&error);
 
   /* Only the owner may override. */
-  therapist = cfd_vault_add_user (vault, "Theo", CFD_ROLE_THERAPIST, "theo", &error);
+  therapist = cfd_vault_add_user (vault, "Theo", CFD_ROLE_THERAPIST, "violet harbor quartz ladder", &error);
   g_assert_no_error (error);
   cfd_vault_lock (vault);
-  g_assert_true (cfd_vault_unlock (vault, "Theo", "theo", &error));
+  g_assert_true (cfd_vault_unlock (vault, "Theo", "violet harbor quartz ladder", &error));
   g_assert_false (cfd_vault_delete_patient_overriding_retention (
       vault, patient, name, "Records transferred to the new provider.", &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);

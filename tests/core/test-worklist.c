@@ -180,7 +180,7 @@ test_others_drafts (void)
   g_autofree char *list = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *therapist
-      = cfd_vault_add_user (vault, "Theo", CFD_ROLE_THERAPIST, "theo", &error);
+      = cfd_vault_add_user (vault, "Theo", CFD_ROLE_THERAPIST, "violet harbor quartz ladder", &error);
 
   fake_now = OCCURRED;
   cfd_vault_set_clock_for_testing (vault, fake_clock, NULL);
@@ -189,7 +189,7 @@ test_others_drafts (void)
 
   /* Someone else's draft is not Theo's to finish. */
   cfd_vault_lock (vault);
-  g_assert_true (cfd_vault_unlock (vault, "Theo", "theo", &error));
+  g_assert_true (cfd_vault_unlock (vault, "Theo", "violet harbor quartz ladder", &error));
   cfd_vault_set_clock_for_testing (vault, fake_clock, NULL);
   fake_now = OCCURRED + 48 * 3600;
   list = summary (vault);
@@ -280,11 +280,11 @@ test_supervisor_refused (void)
   g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
   g_autoptr (GError) error = NULL;
   g_autofree char *supervisor
-      = cfd_vault_add_user (vault, "Sam Super", CFD_ROLE_SUPERVISOR, "super", &error);
+      = cfd_vault_add_user (vault, "Sam Super", CFD_ROLE_SUPERVISOR, "river lantern copper meadow", &error);
   g_autoptr (GListModel) items = NULL;
 
   cfd_vault_lock (vault);
-  g_assert_true (cfd_vault_unlock (vault, "Sam Super", "super", &error));
+  g_assert_true (cfd_vault_unlock (vault, "Sam Super", "river lantern copper meadow", &error));
   items = cfd_vault_get_worklist (vault, &error);
   g_assert_null (items);
   g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
