@@ -396,14 +396,19 @@ reseal_table (CfdVault *vault,
       ad_data = cfd_ad_data (old_ad, &ad_len);
       plain = cfd_aead_open (old_key, sqlite3_column_blob (select, 2),
                              (gsize)sqlite3_column_bytes (select, 2), ad_data, ad_len);
+      /* A row that never opened under this key (planted, or damaged) is
+       * left as it is, unreadable from now on, and reported: refusing the
+       * rotation would let whoever planted it keep the key that a
+       * revocation is taking away. */
       if (plain == NULL)
         {
-          sqlite3_finalize (select);
-          g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                       "A stored %s entry failed verification during key rotation; nothing was "
-                       "changed",
-                       t->ad_table);
-          return FALSE;
+          if (!cfd_vault_audit (vault, "vault.tamper", t->table, row_id, CFD_AUDIT_FAILURE,
+                                "not rotated", error))
+            {
+              sqlite3_finalize (select);
+              return FALSE;
+            }
+          continue;
         }
       plain_data = g_bytes_get_data (plain, &plain_len);
       ad_data = cfd_ad_data (new_ad, &ad_len);

@@ -279,8 +279,8 @@ tampered (GError **error)
   return FALSE;
 }
 
-GListModel *
-cfd_vault_list_reviews (CfdVault *vault, const char *record_id, GError **error)
+static GListModel *
+load_reviews (CfdVault *vault, const char *record_id, GError **error)
 {
   g_autoptr (GListStore) store = g_list_store_new (CFD_TYPE_REVIEW);
   g_autoptr (CfdRecord) record = NULL;
@@ -298,8 +298,8 @@ cfd_vault_list_reviews (CfdVault *vault, const char *record_id, GError **error)
   db = cfd_vault_get_db (vault, error);
   stmt = cfd_db_prepare (db,
                          "SELECT r.id, r.author_id, r.kind, r.created, r.key_version, r.revision, "
-                         "r.sealed, r.signature, u.role, u.sign_pk FROM reviews r JOIN users u "
-                         "ON u.id = r.author_id WHERE r.record_id = ? ORDER BY r.created, r.id",
+                         "r.sealed, r.signature, u.role, u.sign_pk FROM reviews r JOIN temp.roster "
+                         "u ON u.id = r.author_id WHERE r.record_id = ? ORDER BY r.created, r.id",
                          error);
   if (stmt == NULL)
     return NULL;
@@ -353,6 +353,37 @@ cfd_vault_list_reviews (CfdVault *vault, const char *record_id, GError **error)
 failed:
   sqlite3_reset (stmt);
   return NULL;
+}
+
+/* Decrypts the record's reviews (and the record), so it is audited like
+ * any read: review.list, denied when the user may not read the record,
+ * failure when something does not verify. */
+GListModel *
+cfd_vault_list_reviews (CfdVault *vault, const char *record_id, GError **error)
+{
+  GError *local_error = NULL;
+  g_autoptr (GListModel) reviews = load_reviews (vault, record_id, &local_error);
+  CfdDb *db;
+
+  if (reviews == NULL)
+    {
+      if (g_error_matches (local_error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED))
+        cfd_vault_audit_standalone (vault, "review.list", "record", record_id, CFD_AUDIT_DENIED);
+      else if (g_error_matches (local_error, CFD_ERROR, CFD_ERROR_TAMPERED))
+        cfd_vault_audit_standalone (vault, "review.list", "record", record_id, CFD_AUDIT_FAILURE);
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  db = cfd_vault_get_db (vault, error);
+  if (db == NULL || !cfd_db_begin (db, error))
+    return NULL;
+  if (!cfd_vault_audit (vault, "review.list", "record", record_id, CFD_AUDIT_SUCCESS, NULL, error)
+      || !cfd_db_commit (db, error))
+    {
+      cfd_db_rollback (db);
+      return NULL;
+    }
+  return g_steal_pointer (&reviews);
 }
 
 gboolean

@@ -558,7 +558,8 @@ cfd_vault_lock (CfdVault *self)
     g_autoptr (GError) error = NULL;
 
     if (!cfd_vault_remember_trust_state (self, TRUE, &error))
-      g_warning ("Could not keep the audit log's head in the keyring: %s", error->message);
+      g_warning ("Could not record the audit log's head in the user's keyring entry: %s",
+                 error->message);
   }
 
   cfd_vault_forget_unlocked_state (self);

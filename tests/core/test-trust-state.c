@@ -11,6 +11,8 @@
 
 #include "cfd-audit-checkpoint-private.h"
 #include "cfd-audit-verify.h"
+#include "cfd-patient.h"
+#include "cfd-record.h"
 #include "cfd-roster.h"
 #include "cfd-vault-checkpoint.h"
 #include "cfd-test-check.h"
@@ -521,6 +523,84 @@ test_legacy_supervisor_checkpoint (void)
                                                 "vouch for nothing and were not compared)"));
 }
 
+/* A vault made by the version before keyring format 3 (tests/fixtures/
+ * vault-v2, see make-vault-v2.sh): it opens, each user's entry gains the
+ * trust state at their unlock (the roster as it stands), the patient and
+ * the signed note read as before, and from then on an emptied roster is
+ * refused. */
+#define FIXTURE_PATIENT "a2638252d43047bd070cfeec8ffdccfb"
+#define FIXTURE_RECORD  "fc02fb11baae7d3fba78baf0c8f98cb6"
+
+static void
+test_fixture_v2_upgrades (void)
+{
+  g_autofree char *path = cfd_test_make_dir ();
+  g_autoptr (CfdVault) vault = NULL;
+  g_autoptr (CfdPatient) patient = NULL;
+  g_autoptr (CfdRecord) record = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *files[] = { CFD_VAULT_KEYRING_NAME, CFD_VAULT_DATABASE_NAME };
+  guint8 header[12];
+
+  g_assert_cmpint (g_mkdir_with_parents (path, 0700), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *from
+          = g_test_build_filename (G_TEST_DIST, "fixtures", "vault-v2", files[i], NULL);
+      g_autofree char *to = g_build_filename (path, files[i], NULL);
+      g_autoptr (GBytes) bytes = cfd_test_read_bytes (from);
+
+      cfd_test_write_bytes (to, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+      g_chmod (to, 0600);
+    }
+  {
+    g_autofree char *file = keyring_file (path);
+    g_autoptr (GBytes) bytes = cfd_test_read_bytes (file);
+
+    memcpy (header, g_bytes_get_data (bytes, NULL), sizeof header);
+    g_assert_cmpuint (header[11], ==, 2);
+  }
+
+  vault = cfd_vault_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (
+      cfd_vault_unlock (vault, "Theo Fixture", "fixture therapist passphrase v2", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length ((char **)cfd_vault_get_tamper_warnings (vault)), ==, 0);
+  cfd_vault_lock (vault);
+  g_assert_true (cfd_vault_unlock (vault, NULL, "fixture owner passphrase v2", &error));
+  g_assert_no_error (error);
+  patient = cfd_vault_get_patient (vault, FIXTURE_PATIENT, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cfd_patient_get_name (patient), ==, "Fiona Fixture");
+  record = cfd_vault_get_record (vault, FIXTURE_RECORD, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cfd_record_get_status (record), ==, CFD_RECORD_SIGNED);
+  cfd_vault_lock (vault);
+
+  {
+    g_autoptr (CfdKeyring) keyring = load_keyring (path);
+    g_autoptr (CfdSecret) therapist
+        = unwrap (path, "Theo Fixture", "fixture therapist passphrase v2");
+    g_autoptr (CfdSecret) owner = unwrap (path, NULL, "fixture owner passphrase v2");
+    g_autofree char *file = keyring_file (path);
+    g_autoptr (GBytes) bytes = cfd_test_read_bytes (file);
+
+    g_assert_cmpuint (((const guint8 *)g_bytes_get_data (bytes, NULL))[11], ==, 3);
+    g_assert_true (
+        cfd_keyring_user_has_trust_state (cfd_keyring_find_user (keyring, "Theo Fixture")));
+    g_assert_cmpuint (be64 (therapist->data + CFD_SECRETS_ROSTER_SEQ), ==, 2);
+    g_assert_cmpuint (be64 (owner->data + CFD_SECRETS_ROSTER_SEQ), ==, 2);
+    g_assert_cmpuint (be64 (owner->data + CFD_SECRETS_AUDIT_SEQ), >, 0);
+    g_clear_pointer (&keyring->roster, g_bytes_unref);
+    save_keyring (path, keyring);
+  }
+  assert_refused (vault, "Theo Fixture", "fixture therapist passphrase v2",
+                  "The vault's signed roster is missing, but this user last saw roster number "
+                  "2: the keyring file was altered or replaced with an older copy. Nothing was "
+                  "opened");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -539,5 +619,6 @@ main (int argc, char *argv[])
                    test_supervisor_rewrite_detected);
   g_test_add_func ("/confidant/trust-state/checkpoint/legacy-supervisor",
                    test_legacy_supervisor_checkpoint);
+  g_test_add_func ("/confidant/trust-state/fixture-v2-upgrades", test_fixture_v2_upgrades);
   return g_test_run ();
 }

@@ -101,5 +101,34 @@ grep -q "vault.tamper	record	$record	failure" "$work/out" \
   && ok "the forged note is recorded as vault.tamper (record)" \
   || not_ok "the forged note is recorded as vault.tamper (record)"
 
+# Finding 3: the supervisor, holding the patient's key under a consent,
+# plants a second identity and a reader row for it; the owner revokes the
+# consent. The rotation completes and carries nothing to the planted row.
+"$cli" "${v[@]}" consent grant --patient "$patient" --supervisor "Sam Insider" --scope all \
+  --purpose "Supervision" --obtained 2026-11-01 --method "signed form" > "$work/consent" \
+  2>> "$work/cli.err" && ok "the owner granted the supervisor a consent" \
+  || { not_ok "the owner granted the supervisor a consent"; sed 's/^/# /' "$work/cli.err"; }
+consent=$(grep -o '[0-9a-f]\{32\}' "$work/consent" | head -1)
+"$attacks/plant-reader.py" plant "$work/vault" "Sam Insider" "$work/sup" "$patient" \
+  "$work/reader" > "$work/out" 2>&1 && ok "the supervisor planted a reader row" \
+  || not_ok "the supervisor planted a reader row"
+sed 's/^/# /' "$work/out"
+"$cli" "${v[@]}" consent revoke "$consent" > "$work/out" 2>&1 \
+  && ok "the owner revoked the consent (the key rotated)" \
+  || { not_ok "the owner revoked the consent (the key rotated)"; sed 's/^/# /' "$work/out"; }
+"$attacks/plant-reader.py" check "$work/vault" "Sam Insider" "$work/sup" "$patient" \
+  "$work/reader" > "$work/out" 2>&1
+sed 's/^/# /' "$work/out"
+grep -qx "key version: 2" "$work/out" \
+  && grep -qx "refused: no grant of the new key to the planted reader" "$work/out" \
+  && ok "the planted reader did not survive the revocation" \
+  || not_ok "the planted reader did not survive the revocation"
+# The note planted earlier never opened under the patient key: the rotation
+# leaves it behind and says so, rather than fail and leave the key in place.
+"$cli" "${v[@]}" audit list --action vault.tamper > "$work/out" 2>> "$work/cli.err"
+grep -q "vault.tamper	records	$record	failure	not rotated" "$work/out" \
+  && ok "the unreadable planted note did not stop the rotation (vault.tamper, not rotated)" \
+  || not_ok "the unreadable planted note did not stop the rotation (vault.tamper, not rotated)"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
