@@ -443,6 +443,11 @@ test_fhir_psychotherapy_needs_authorization (Fixture *f, gconstpointer data)
   refused = cfd_vault_build_patient_fhir (f->vault, f->patient, &asked, NULL, &error);
   g_assert_null (refused);
   g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  asked.authorization = "AUTH-1\nand more";
+  refused = cfd_vault_build_patient_fhir (f->vault, f->patient, &asked, NULL, &error);
+  g_assert_null (refused);
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
 
   labelled = build (f, &authorized, NULL);
   document = find (bundle_entries (labelled), "DocumentReference", NULL, NULL);
