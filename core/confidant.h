@@ -61,6 +61,7 @@
 #include "cfd-export-pdf.h"
 #include "cfd-export-fhir.h"
 #include "cfd-export-csv.h"
+#include "cfd-import-fhir.h"
 
 /* capsule */
 #include "cfd-capsule.h"

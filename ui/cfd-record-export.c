@@ -116,11 +116,8 @@ cfd_record_export_print_for (GtkWidget *parent,
   PrintJob *job;
   CfdRecordDocument *document;
 
-  document = cfd_record_document_new (vault, patient_id, CFD_RECORD_DOCUMENT_PRINT,
-                                      include_psychotherapy, &error);
-  if (document != NULL && terms != NULL
-      && !cfd_record_document_set_disclosure (document, terms, &error))
-    g_clear_pointer (&document, cfd_record_document_free);
+  document = cfd_record_document_new_for (vault, patient_id, CFD_RECORD_DOCUMENT_PRINT,
+                                          include_psychotherapy, terms, &error);
   if (document == NULL)
     {
       cfd_ui_toast_error (parent, _ ("The record could not be printed"), error);

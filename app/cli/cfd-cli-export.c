@@ -158,6 +158,52 @@ run_export (CfdCliContext *ctx, int argc, char **argv)
   return status;
 }
 
+static int
+run_import (CfdCliContext *ctx, int argc, char **argv)
+{
+  g_autofree char *fhir = NULL, *source = NULL;
+  GOptionEntry entries[]
+      = { { "fhir", 0, 0, G_OPTION_ARG_FILENAME, &fhir, "The FHIR R4 bundle (JSON) to read",
+            "FILE" },
+          { "source", 0, 0, G_OPTION_ARG_STRING, &source,
+            "Where it came from, named on every imported note (default: the file's name)", "TEXT" },
+          { NULL } };
+  g_autoptr (CfdVault) vault = NULL;
+  g_autoptr (CfdFhirImport) import = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *patient_id = NULL;
+  g_autofree char *base = NULL;
+  GError *error = NULL;
+  gsize length = 0;
+
+  if (!cfd_cli_parse (&cfd_cli_export_commands[1], entries, "the unlocking user's", &argc, &argv))
+    return CFD_CLI_USAGE;
+  if (argc != 1 || fhir == NULL)
+    return cfd_cli_usage ("import needs --fhir FILE");
+  /* Read and checked whole before the vault is touched. */
+  if (!g_file_get_contents (fhir, &data, &length, &error))
+    return cfd_cli_fail (error);
+  import = cfd_fhir_import_parse (data, length, &error);
+  cfd_wipe_free (g_steal_pointer (&data), length);
+  if (import == NULL)
+    return cfd_cli_fail (error);
+  base = g_path_get_basename (fhir);
+  vault = cfd_cli_unlock (ctx, &error);
+  if (vault == NULL)
+    return cfd_cli_fail (error);
+  patient_id = cfd_vault_import_fhir (vault, import, source != NULL ? source : base, &error);
+  if (patient_id == NULL)
+    return cfd_cli_fail (error);
+  printf ("%s\n", patient_id);
+  fprintf (stderr,
+           "A new patient with %u measure%s and %u note%s as unsigned drafts marked imported; "
+           "%u resource%s not taken in.\n",
+           import->measures->len, import->measures->len == 1 ? "" : "s", import->notes->len,
+           import->notes->len == 1 ? "" : "s", import->n_skipped,
+           import->n_skipped == 1 ? "" : "s");
+  return CFD_CLI_OK;
+}
+
 const CfdCliCommand cfd_cli_export_commands[] = {
   { NULL, "export",
     "--patient ID (--pdf FILE | --csv FILE | --fhir FILE [--from D] [--to D] [--kinds K,…]) "
@@ -165,5 +211,9 @@ const CfdCliCommand cfd_cli_export_commands[] = {
     "Export a patient's signed record as PDF or a FHIR R4 bundle (psychotherapy notes only when "
     "asked), or their measures as CSV, for a stated recipient, purpose and basis",
     run_export },
+  { NULL, "import", "--fhir FILE [--source TEXT]",
+    "Read a FHIR R4 bundle into a new patient: measures, and notes as unsigned drafts marked "
+    "imported",
+    run_import },
   { NULL },
 };

@@ -877,6 +877,14 @@ check_scope (CfdVault *vault, const char *patient_id, const CfdExportScope *scop
                            "authorization (45 CFR 164.508(a)(2)): name it");
       return FALSE;
     }
+  if (scope->include_psychotherapy
+      && (strlen (scope->authorization) > 100 || strpbrk (scope->authorization, "\r\n\t") != NULL
+          || !g_utf8_validate (scope->authorization, -1, NULL)))
+    {
+      g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
+                           "The authorization id must be one line of at most 100 characters");
+      return FALSE;
+    }
   if (scope->from != 0 && scope->to != 0 && scope->to <= scope->from)
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,

@@ -195,10 +195,9 @@ export_prepare (CfdVault *vault,
   if (!check_destination (path, error)
       || (terms != NULL && !cfd_disclosure_terms_check (terms, error)))
     return NULL;
-  export->document = cfd_record_document_new (vault, patient_id, CFD_RECORD_DOCUMENT_EXPORT,
-                                              include_psychotherapy, error);
-  if (export->document == NULL
-      || (terms != NULL && !cfd_record_document_set_disclosure (export->document, terms, error)))
+  export->document = cfd_record_document_new_for (vault, patient_id, CFD_RECORD_DOCUMENT_EXPORT,
+                                                  include_psychotherapy, terms, error);
+  if (export->document == NULL)
     return NULL;
   export->path = g_strdup (path);
   export->fd = cfd_io_open_temp (path, &export->temp_path, error);

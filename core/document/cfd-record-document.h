@@ -36,6 +36,15 @@ CfdRecordDocument *cfd_record_document_new (CfdVault *vault,
                                             CfdRecordDocumentUse use,
                                             gboolean include_psychotherapy,
                                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The same, naming on the cover whom it is prepared for, why and on what
+ * basis, and carrying these into its audit record (as
+ * cfd_record_document_set_disclosure). */
+CfdRecordDocument *cfd_record_document_new_for (CfdVault *vault,
+                                                const char *patient_id,
+                                                CfdRecordDocumentUse use,
+                                                gboolean include_psychotherapy,
+                                                const CfdDisclosureTerms *terms,
+                                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Wipes every piece of patient text it held. */
 void cfd_record_document_free (CfdRecordDocument *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CfdRecordDocument, cfd_record_document_free)

@@ -11,6 +11,8 @@
 #include "cfd-export-csv.h"
 #include "cfd-export-fhir.h"
 #include "cfd-export-pdf.h"
+#include "cfd-import-fhir.h"
+#include "cfd-patient.h"
 #include "cfd-measure.h"
 #include "cfd-practice.h"
 #include "cfd-record.h"
@@ -441,6 +443,11 @@ test_fhir_psychotherapy_needs_authorization (Fixture *f, gconstpointer data)
   refused = cfd_vault_build_patient_fhir (f->vault, f->patient, &asked, NULL, &error);
   g_assert_null (refused);
   g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  asked.authorization = "AUTH-1\nand more";
+  refused = cfd_vault_build_patient_fhir (f->vault, f->patient, &asked, NULL, &error);
+  g_assert_null (refused);
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
 
   labelled = build (f, &authorized, NULL);
   document = find (bundle_entries (labelled), "DocumentReference", NULL, NULL);
@@ -477,6 +484,119 @@ test_fhir_scope (Fixture *f, gconstpointer data)
   }
   g_assert_false (cfd_export_scope_parse_kinds ("measure,telepathy", &scope.kinds, &error));
   g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
+}
+
+/* Export, import into an empty vault: the same patient, every measure
+ * (total and items) back, notes as drafts marked imported. */
+static void
+test_fhir_round_trip (Fixture *f, gconstpointer data)
+{
+  g_autofree char *phq9 = add_phq9 (f, OCCURRED);
+  const guint8 gad7_items[7] = { 3, 2, 1, 0, 1, 2, 3 };
+  g_autofree char *gad7 = NULL;
+  g_autofree char *progress = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *imported_id = NULL;
+  g_autoptr (CfdVault) other = cfd_test_vault_new (NULL, NULL);
+  g_autoptr (CfdFhirImport) import = NULL;
+  g_autoptr (CfdPatient) original = NULL;
+  g_autoptr (CfdPatient) copy = NULL;
+  g_autoptr (GListModel) before = NULL;
+  g_autoptr (GListModel) after = NULL;
+  g_autoptr (GError) error = NULL;
+  CfdExportScope scope = { 0 };
+  GVariantDict d;
+  guint measures = 0, drafts = 0;
+
+  gad7 = cfd_vault_add_measure (f->vault, f->patient, CFD_INSTRUMENT_GAD7, OCCURRED + DAY,
+                                gad7_items, 7, &error);
+  g_assert_no_error (error);
+  g_variant_dict_init (&d, NULL);
+  g_variant_dict_insert (&d, "subjective", "s", "Slept better since the last session.");
+  progress = add_signed (f, CFD_RECORD_PROGRESS, OCCURRED + 2 * DAY, g_variant_dict_end (&d));
+  json = cfd_vault_build_patient_fhir (f->vault, f->patient, &scope, NULL, &error);
+  g_assert_no_error (error);
+
+  import = cfd_fhir_import_parse (json, strlen (json), &error);
+  g_assert_no_error (error);
+  imported_id = cfd_vault_import_fhir (other, import, "Riverside Ketamine Clinic", &error);
+  g_assert_no_error (error);
+
+  original = cfd_vault_get_patient (f->vault, f->patient, &error);
+  copy = cfd_vault_get_patient (other, imported_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cfd_patient_get_name (copy), ==, cfd_patient_get_name (original));
+  g_assert_cmpstr (cfd_patient_get_detail (copy, CFD_PATIENT_BIRTH_DATE), ==,
+                   cfd_patient_get_detail (original, CFD_PATIENT_BIRTH_DATE));
+
+  before = cfd_vault_list_records (f->vault, f->patient, &error);
+  after = cfd_vault_list_records (other, imported_id, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < g_list_model_get_n_items (after); i++)
+    {
+      g_autoptr (CfdRecord) record = g_list_model_get_item (after, i);
+
+      if (cfd_record_get_kind (record) == CFD_RECORD_PROGRESS)
+        {
+          g_assert_cmpint (cfd_record_get_status (record), ==, CFD_RECORD_DRAFT);
+          g_assert_true (g_str_has_prefix (cfd_record_get_text (record, "subjective"),
+                                           "Imported from Riverside Ketamine Clinic"));
+          g_assert_nonnull (strstr (cfd_record_get_text (record, "subjective"),
+                                    "Slept better since the last session."));
+          drafts++;
+          continue;
+        }
+      g_assert_cmpint (cfd_record_get_kind (record), ==, CFD_RECORD_MEASURE);
+      measures++;
+      /* The same content (instrument, items, total, band) on the same day. */
+      for (guint j = 0; j < g_list_model_get_n_items (before); j++)
+        {
+          g_autoptr (CfdRecord) source = g_list_model_get_item (before, j);
+
+          if (cfd_record_get_kind (source) == CFD_RECORD_MEASURE
+              && cfd_record_get_occurred (source) == cfd_record_get_occurred (record))
+            g_assert_true (
+                g_variant_equal (cfd_record_get_content (source), cfd_record_get_content (record)));
+        }
+    }
+  g_assert_cmpuint (measures, ==, 2);
+  g_assert_cmpuint (drafts, ==, 1);
+  cfd_wipe_string (g_steal_pointer (&json));
+}
+
+/* Untrusted bundles: each refused as invalid input, nothing half-read. */
+static void
+test_fhir_import_refuses (void)
+{
+  static const char *const bad[] = {
+    "",
+    "[]",
+    "{\"resourceType\":\"Patient\"}",
+    "{\"resourceType\":\"Bundle\",\"entry\":[]}",
+    "{\"resourceType\":\"Bundle\",\"entry\":[{\"resource\":{\"resourceType\":\"Patient\","
+    "\"name\":[{\"text\":\"A\"}],\"birthDate\":\"1970-02-30\"}}]}",
+    /* a total that is not the sum of the items */
+    "{\"resourceType\":\"Bundle\",\"entry\":[{\"resource\":{\"resourceType\":\"Patient\","
+    "\"name\":[{\"text\":\"A B\"}]}},{\"resource\":{\"resourceType\":\"QuestionnaireResponse\","
+    "\"questionnaire\":\"http://loinc.org/q/69737-5\",\"authored\":\"2026-01-05\",\"item\":["
+    "{\"linkId\":\"69725-0\",\"answer\":[{\"valueCoding\":{\"code\":\"LA6568-5\"}}]},"
+    "{\"linkId\":\"68509-9\",\"answer\":[{\"valueCoding\":{\"code\":\"LA6568-5\"}}]},"
+    "{\"linkId\":\"69733-4\",\"answer\":[{\"valueCoding\":{\"code\":\"LA6568-5\"}}]},"
+    "{\"linkId\":\"69734-2\",\"answer\":[{\"valueCoding\":{\"code\":\"LA6568-5\"}}]},"
+    "{\"linkId\":\"69735-9\",\"answer\":[{\"valueCoding\":{\"code\":\"LA6568-5\"}}]},"
+    "{\"linkId\":\"69689-8\",\"answer\":[{\"valueCoding\":{\"code\":\"LA6568-5\"}}]},"
+    "{\"linkId\":\"69736-7\",\"answer\":[{\"valueCoding\":{\"code\":\"LA6571-9\"}}]},"
+    "{\"linkId\":\"70274-6\",\"answer\":[{\"valueInteger\":21}]}]}}]}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (CfdFhirImport) import = cfd_fhir_import_parse (bad[i], strlen (bad[i]), &error);
+
+      g_assert_null (import);
+      g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
+    }
 }
 
 /* --- CSV -------------------------------------------------------------- */
@@ -540,6 +660,8 @@ main (int argc, char **argv)
   ADD ("/confidant/interop/fhir/psychotherapy-needs-authorization",
        test_fhir_psychotherapy_needs_authorization);
   ADD ("/confidant/interop/fhir/scope", test_fhir_scope);
+  ADD ("/confidant/interop/fhir/round-trip", test_fhir_round_trip);
+  g_test_add_func ("/confidant/interop/fhir/import-refuses", test_fhir_import_refuses);
   g_test_add_func ("/confidant/interop/csv/cells", test_csv_cells);
   ADD ("/confidant/interop/csv/rows", test_csv_rows);
 #undef ADD

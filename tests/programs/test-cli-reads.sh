@@ -69,8 +69,14 @@ expect success "record.list" owner measure list --patient "$patient"
 expect success "record.search" owner search Sleeping
 expect success "consent.list" owner consent list --patient "$patient"
 expect success "review.list" owner review list --record "$record"
+terms=(--recipient "Dr. Lee, Northside Psychiatry" --purpose "continuity of care" --basis treatment)
 expect success "patient.export patient.view record.list" owner \
-  export --patient "$patient" --pdf "$work/out.pdf"
+  export --patient "$patient" --pdf "$work/out.pdf" "${terms[@]}"
+expect success "X" owner export --patient "$patient" --fhir "$work/out.json" "${terms[@]}"
+expect success "X" owner export --patient "$patient" --csv "$work/out.csv" "${terms[@]}"
+expect success "X" owner disclosures --patient "$patient"
+expect success "X" owner patient flag list --patient "$patient"
+expect success "X" owner worklist
 
 # A supervisor without a consent: every attempt is in the log, as denied.
 expect denied "patient.view" supervisor patient show "$patient"

@@ -119,6 +119,13 @@ grep -q ": 3$" "$work/accounting" \
   && grep -q "Description: Outcome measures as CSV" "$work/accounting" \
   && ok "the accounting lists all three with recipient, purpose and description" \
   || { not_ok "the accounting lists all three with recipient, purpose and description"; sed 's/^/# /' "$work/accounting"; }
+if command -v pdftotext >/dev/null; then
+  pdftotext "$work/r.pdf" "$work/r.txt"
+  grep -q "Prepared for" "$work/r.txt" && grep -q "Dr. Lee, Northside Psychiatry" "$work/r.txt" \
+    && ok "the PDF's cover names whom it was prepared for" || not_ok "the PDF's cover names whom it was prepared for"
+else
+  ok "# SKIP pdftotext (poppler-utils) is not installed"
+fi
 head -n 1 "$work/m.csv" | grep -q "^patient_id,date,instrument,loinc_panel,loinc_total,item_loinc_codes,items,total,band,mode,rater,days_since_dosing$" \
   && ok "the CSV has its header" || not_ok "the CSV has its header"
 

@@ -1,0 +1,61 @@
+/* cfd-import-fhir.h: a FHIR R4 Bundle read into a vault: a new patient, their measures, notes as drafts. */
+#pragma once
+
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
+#include <glib.h>
+
+#include "cfd-measure.h"
+#include "cfd-vault.h"
+
+G_BEGIN_DECLS
+
+/* What a bundle holds that Confidant takes in: untrusted input, checked
+ * through before anything is written. */
+typedef struct
+{
+  gint64 occurred; /* seconds, the day it was taken */
+  CfdInstrument instrument;
+  guint8 items[16];
+  guint n_items;
+} CfdFhirImportMeasure;
+
+typedef struct
+{
+  gint64 occurred;
+  char *title; /* the document's type or title, as the bundle has it */
+  char *text;
+} CfdFhirImportNote;
+
+typedef struct
+{
+  char *name;
+  char *birth_date; /* YYYY-MM-DD or NULL */
+  GArray *measures; /* CfdFhirImportMeasure */
+  GPtrArray *notes; /* CfdFhirImportNote */
+  guint n_skipped;  /* resources not taken in (psychotherapy notes among them) */
+} CfdFhirImport;
+
+/* Parses a Bundle (at most 16 MiB): exactly one Patient with a name;
+ * QuestionnaireResponses of the PHQ-9 and GAD-7 (LOINC questionnaires,
+ * items by LOINC linkId, LA answer codes), each complete, with its stated
+ * total equal to the sum; DocumentReferences with a text/plain attachment.
+ * Anything else is skipped and counted. INVALID_INPUT naming the problem. */
+CfdFhirImport *
+cfd_fhir_import_parse (const char *data, gsize length, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Wipes the patient text it held. */
+void cfd_fhir_import_free (CfdFhirImport *import);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CfdFhirImport, cfd_fhir_import_free)
+
+/* Adds the patient (a new one), their measures (scored again, signed by
+ * the importing user as entered data), and each note as an unsigned
+ * progress-note draft that begins "Imported from SOURCE", for a clinician
+ * to read and sign. Returns the new patient's id. */
+char *cfd_vault_import_fhir (CfdVault *vault,
+                             CfdFhirImport *import,
+                             const char *source,
+                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS
