@@ -7,6 +7,7 @@
 
 #include "cfd-preferences-window.h"
 #include "cfd-resources.h"
+#include "cfd-spell-checker.h"
 
 struct _CfdPreferencesWindow
 {
@@ -18,12 +19,16 @@ struct _CfdPreferencesWindow
   GtkSpinButton *auto_lock_spin;
   GtkSpinButton *generations_spin;
   GtkSpinButton *reminder_spin;
+  AdwComboRow *spell_row;
+  GtkStringList *spell_languages;
+  /* The dictionaries listed after "System language", in order. */
+  GStrv languages;
 };
 
 G_DEFINE_FINAL_TYPE (CfdPreferencesWindow, cfd_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
 
 static const char *const audited_keys[]
-    = { "auto-lock-minutes", "backup-generations", "backup-reminder-days" };
+    = { "auto-lock-minutes", "backup-generations", "backup-reminder-days", "spell-language", NULL };
 
 static void
 setting_changed (CfdPreferencesWindow *self, const char *key, GSettings *settings)
@@ -40,6 +45,36 @@ setting_changed (CfdPreferencesWindow *self, const char *key, GSettings *setting
           _ ("The change could not be recorded in the audit log: %s"), error->message);
       adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
     }
+}
+
+static void
+spell_language_chosen (CfdPreferencesWindow *self)
+{
+  guint selected = adw_combo_row_get_selected (self->spell_row);
+  const char *language
+      = selected == 0 || selected == GTK_INVALID_LIST_POSITION ? "" : self->languages[selected - 1];
+
+  if (self->settings == NULL)
+    return;
+  {
+    g_autofree char *current = g_settings_get_string (self->settings, "spell-language");
+
+    if (g_strcmp0 (current, language) != 0)
+      g_settings_set_string (self->settings, "spell-language", language);
+  }
+}
+
+static void
+show_spell_language (CfdPreferencesWindow *self)
+{
+  g_autofree char *current
+      = self->settings != NULL ? g_settings_get_string (self->settings, "spell-language") : NULL;
+  guint selected = 0;
+
+  for (guint i = 0; self->languages[i] != NULL; i++)
+    if (g_strcmp0 (self->languages[i], current) == 0)
+      selected = i + 1;
+  adw_combo_row_set_selected (self->spell_row, selected);
 }
 
 static GSettings *
@@ -80,6 +115,9 @@ cfd_preferences_window_new (GtkWindow *parent, GSettings *settings, CfdVault *va
                    G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (setting_changed), self,
                            G_CONNECT_SWAPPED);
+  show_spell_language (self);
+  g_signal_connect_object (self->settings, "changed::spell-language",
+                           G_CALLBACK (show_spell_language), self, G_CONNECT_SWAPPED);
   return self;
 }
 
@@ -96,6 +134,7 @@ cfd_preferences_window_dispose (GObject *object)
     }
   g_clear_object (&self->settings);
   g_clear_object (&self->vault);
+  g_clear_pointer (&self->languages, g_strfreev);
   G_OBJECT_CLASS (cfd_preferences_window_parent_class)->dispose (object);
 }
 
@@ -115,10 +154,17 @@ cfd_preferences_window_class_init (CfdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdPreferencesWindow, auto_lock_spin);
   gtk_widget_class_bind_template_child (widget_class, CfdPreferencesWindow, generations_spin);
   gtk_widget_class_bind_template_child (widget_class, CfdPreferencesWindow, reminder_spin);
+  gtk_widget_class_bind_template_child (widget_class, CfdPreferencesWindow, spell_row);
+  gtk_widget_class_bind_template_child (widget_class, CfdPreferencesWindow, spell_languages);
+  gtk_widget_class_bind_template_callback (widget_class, spell_language_chosen);
 }
 
 static void
 cfd_preferences_window_init (CfdPreferencesWindow *self)
 {
+  self->languages = cfd_spell_checker_list_languages ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_string_list_append (self->spell_languages, _ ("System Language"));
+  for (guint i = 0; self->languages[i] != NULL; i++)
+    gtk_string_list_append (self->spell_languages, self->languages[i]);
 }

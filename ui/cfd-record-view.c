@@ -180,6 +180,7 @@ signer_line (CfdVault *vault, CfdRecord *record)
   g_autoptr (GPtrArray) users = cfd_vault_list_users (vault);
   g_autofree char *when = cfd_ui_format_date_time (cfd_record_get_signed_at (record));
   const char *name = NULL;
+  g_autofree char *fingerprint = NULL;
 
   for (guint i = 0; users != NULL && i < users->len; i++)
     {
@@ -189,7 +190,13 @@ signer_line (CfdVault *vault, CfdRecord *record)
         name = user->name;
     }
   /* The vault hands out a signed record only after checking its
-   * signature against the author's key in the signed roster. */
+   * signature against the author's key in the signed roster; the
+   * fingerprint is of that key, as on the author's card. */
+  fingerprint = cfd_vault_dup_user_fingerprint (vault, cfd_record_get_author_id (record), NULL);
+  if (name != NULL && fingerprint != NULL)
+    /* Translators: signer, date, key fingerprint */
+    return g_strdup_printf (_ ("Signed by %s on %s · signature verified\nKey %s"), name,
+                            g_strstrip (when), fingerprint);
   if (name != NULL)
     return g_strdup_printf (_ ("Signed by %s on %s · signature verified"), name, g_strstrip (when));
   return g_strdup_printf (_ ("Signed on %s · signature verified"), g_strstrip (when));

@@ -43,12 +43,55 @@ get_broker (void)
   return broker;
 }
 
-/* The locale's language if there is a dictionary for it, else English. */
+static void
+add_language (const char *const lang_tag,
+              const char *const provider_name,
+              const char *const provider_desc,
+              const char *const provider_file,
+              void *user_data)
+{
+  GPtrArray *languages = user_data;
+
+  if (!g_ptr_array_find_with_equal_func (languages, lang_tag, g_str_equal, NULL))
+    g_ptr_array_add (languages, g_strdup (lang_tag));
+}
+
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const char *const *)a, *(const char *const *)b);
+}
+
+GStrv
+cfd_spell_checker_list_languages (void)
+{
+  GPtrArray *languages = g_ptr_array_new ();
+
+  enchant_broker_list_dicts (get_broker (), add_language, languages);
+  g_ptr_array_sort (languages, compare_strings);
+  g_ptr_array_add (languages, NULL);
+  return (GStrv)g_ptr_array_free (languages, FALSE);
+}
+
+/* The language chosen in Preferences (spell-language), else the locale's
+ * if there is a dictionary for it, else English. */
 static char *
 pick_language (void)
 {
   const char *const *names = g_get_language_names ();
   EnchantBroker *broker = get_broker ();
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema
+      = source != NULL ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
+
+  if (schema != NULL)
+    {
+      g_autoptr (GSettings) settings = g_settings_new_full (schema, NULL, NULL);
+      g_autofree char *chosen = g_settings_get_string (settings, "spell-language");
+
+      if (chosen[0] != '\0' && enchant_broker_dict_exists (broker, chosen))
+        return g_steal_pointer (&chosen);
+    }
 
   for (guint i = 0; names[i] != NULL; i++)
     {

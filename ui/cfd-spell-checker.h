@@ -16,6 +16,9 @@ CfdSpellChecker *cfd_spell_checker_attach (GtkTextView *view);
 /* Attaches a checker to every editable text view below root that has none. */
 void cfd_spell_checker_attach_all (GtkWidget *root);
 
+/* The installed dictionaries' languages, sorted, like "en_US". */
+GStrv cfd_spell_checker_list_languages (void);
+
 /* The language checked, like "en_US". */
 const char *cfd_spell_checker_get_language (CfdSpellChecker *self);
 

@@ -20,6 +20,12 @@ gboolean cfd_vault_export_supervisor_card (CfdVault *vault,
                                            const char *path,
                                            char **fingerprint,
                                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The fingerprint of a user's keys as the vault's signature checks know
+ * them (the signed roster), written as on their card: what a signed
+ * record's signer is shown with. NOT_FOUND for an unknown user. */
+char *cfd_vault_dup_user_fingerprint (CfdVault *vault,
+                                      const char *user_id,
+                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Owner or therapist: the card's user becomes a supervisor of this vault
  * who can be named in consents but cannot unlock it. Returns their user id. */
 char *cfd_vault_import_supervisor_card (CfdVault *vault,

@@ -44,6 +44,39 @@ cfd_vault_export_supervisor_card (CfdVault *vault,
   return TRUE;
 }
 
+char *
+cfd_vault_dup_user_fingerprint (CfdVault *vault, const char *user_id, GError **error)
+{
+  CfdDb *db = cfd_vault_get_db (vault, error);
+  guint8 box_pk[CFD_BOX_PK_BYTES];
+  guint8 sign_pk[CFD_SIGN_PK_BYTES];
+  sqlite3_stmt *stmt;
+  gboolean found;
+
+  if (db == NULL)
+    return NULL;
+  /* temp.roster is what every signature check reads: the owner-signed
+   * roster once an unlock has loaded it. */
+  stmt = cfd_db_prepare (db, "SELECT box_pk, sign_pk FROM temp.roster WHERE id = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, user_id, -1, SQLITE_STATIC);
+  found = sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) == CFD_BOX_PK_BYTES
+          && sqlite3_column_bytes (stmt, 1) == CFD_SIGN_PK_BYTES;
+  if (found)
+    {
+      memcpy (box_pk, sqlite3_column_blob (stmt, 0), CFD_BOX_PK_BYTES);
+      memcpy (sign_pk, sqlite3_column_blob (stmt, 1), CFD_SIGN_PK_BYTES);
+    }
+  sqlite3_reset (stmt);
+  if (!found)
+    {
+      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "No such user");
+      return NULL;
+    }
+  return cfd_card_fingerprint (user_id, box_pk, sign_pk);
+}
+
 /* 0: no such user; 1: the same user with the same keys; -1: a clash. */
 static int
 existing_user (CfdDb *db, const CfdCardFile *card, GError **error)

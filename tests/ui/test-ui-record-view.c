@@ -93,6 +93,14 @@ test_signed_and_draft (void)
   /* Who signed, and that the signature held. */
   g_assert_true (cfd_test_ui_has_label (view, "Signed by Test Owner"));
   g_assert_true (cfd_test_ui_has_label (view, "signature verified"));
+  /* With the fingerprint of the signing key, as on the signer's card. */
+  {
+    g_autofree char *fingerprint
+        = cfd_vault_dup_user_fingerprint (vault, cfd_vault_get_user_id (vault), &error);
+
+    g_assert_no_error (error);
+    g_assert_true (cfd_test_ui_has_label (view, fingerprint));
+  }
   g_assert_true (cfd_test_ui_has_label (view, "Dosing session"));
   /* The vitals as a table with column headers. */
   vitals = cfd_test_ui_find_widget (view, "vitals-table");

@@ -8,6 +8,7 @@
 #include "cfd-test-ui.h"
 #include "cfd-test-util.h"
 
+#include "cfd-preferences-window.h"
 #include "cfd-record-editor.h"
 #include "cfd-spell-checker.h"
 
@@ -99,6 +100,51 @@ test_editor_draft (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A dictionary chosen in Preferences wins over the locale; one that is
+ * not installed (any more) falls back to it. */
+static void
+test_language_setting (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+  g_auto (GStrv) languages = cfd_spell_checker_list_languages ();
+  GtkWidget *view = g_object_ref_sink (gtk_text_view_new ());
+  CfdPreferencesWindow *preferences;
+  AdwComboRow *row;
+  CfdSpellChecker *checker;
+
+  if (!g_strv_contains ((const char *const *)languages, "en_US"))
+    {
+      g_test_skip ("No en_US dictionary is installed (hunspell-en-us)");
+      g_object_unref (view);
+      return;
+    }
+  /* Preferences lists the dictionaries after "System Language"... */
+  preferences = cfd_preferences_window_new (NULL, settings, NULL);
+  row = ADW_COMBO_ROW (cfd_test_ui_find_widget (GTK_WIDGET (preferences), "spell_row"));
+  g_assert_cmpuint (adw_combo_row_get_selected (row), ==, 0);
+  for (guint i = 0; languages[i] != NULL; i++)
+    if (g_str_equal (languages[i], "en_US"))
+      adw_combo_row_set_selected (row, i + 1);
+  /* ...and keeps the one chosen. */
+  {
+    g_autofree char *chosen = g_settings_get_string (settings, "spell-language");
+
+    g_assert_cmpstr (chosen, ==, "en_US");
+  }
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  checker = cfd_spell_checker_attach (GTK_TEXT_VIEW (view));
+  g_assert_cmpstr (cfd_spell_checker_get_language (checker), ==, "en_US");
+  g_object_unref (view);
+
+  g_settings_set_string (settings, "spell-language", "xx_NOWHERE");
+  view = g_object_ref_sink (gtk_text_view_new ());
+  checker = cfd_spell_checker_attach (GTK_TEXT_VIEW (view));
+  g_assert_nonnull (checker);
+  g_assert_cmpstr (cfd_spell_checker_get_language (checker), !=, "xx_NOWHERE");
+  g_object_unref (view);
+  g_settings_reset (settings, "spell-language");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -110,5 +156,6 @@ main (int argc, char *argv[])
     }
   g_test_add_func ("/confidant/ui/spelling/checker", test_checker);
   g_test_add_func ("/confidant/ui/spelling/editor-draft", test_editor_draft);
+  g_test_add_func ("/confidant/ui/spelling/language-setting", test_language_setting);
   return g_test_run ();
 }
