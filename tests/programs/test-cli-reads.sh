@@ -70,13 +70,15 @@ expect success "record.search" owner search Sleeping
 expect success "consent.list" owner consent list --patient "$patient"
 expect success "review.list" owner review list --record "$record"
 terms=(--recipient "Dr. Lee, Northside Psychiatry" --purpose "continuity of care" --basis treatment)
-expect success "patient.export patient.view record.list" owner \
+expect success "patient.export patient.view record.list risk-flag.list" owner \
   export --patient "$patient" --pdf "$work/out.pdf" "${terms[@]}"
-expect success "X" owner export --patient "$patient" --fhir "$work/out.json" "${terms[@]}"
-expect success "X" owner export --patient "$patient" --csv "$work/out.csv" "${terms[@]}"
-expect success "X" owner disclosures --patient "$patient"
-expect success "X" owner patient flag list --patient "$patient"
-expect success "X" owner worklist
+expect success "consent.list patient.export-fhir patient.view record.list" owner \
+  export --patient "$patient" --fhir "$work/out.json" "${terms[@]}"
+expect success "patient.export-csv record.list" owner \
+  export --patient "$patient" --csv "$work/out.csv" "${terms[@]}"
+expect success "patient.disclosures" owner disclosures --patient "$patient"
+expect success "patient.view risk-flag.list" owner patient flag list --patient "$patient"
+expect success "patient.list worklist.view" owner worklist --json
 
 # A supervisor without a consent: every attempt is in the log, as denied.
 expect denied "patient.view" supervisor patient show "$patient"
