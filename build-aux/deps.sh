@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Confidant needs (when run as root), or
-# prints the exact command to do so. Sourced by build-aux/run and build-aux/test.
+# prints the exact command to do so. Run by build-aux/run, and by build-aux/test
+# with --tests (which adds the FHIR validator).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,8 +27,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-# The FHIR validator's npm packages (tests/fhir), exactly as locked. Debian's
-# nodejs comes without npm; a node from elsewhere usually brings its own.
+# The rest is for the tests only (build-aux/test passes --tests): the FHIR
+# validator's npm packages (tests/fhir), exactly as locked. Debian's nodejs
+# comes without npm; a node from elsewhere usually brings its own.
+[ "${1:-}" = "--tests" ] || exit 0
 if ! command -v npm >/dev/null 2>&1; then
   if [ "$(id -u)" -eq 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null
