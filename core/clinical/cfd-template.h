@@ -152,6 +152,15 @@ GPtrArray *cfd_template_cross_field_problems (const CfdTemplate *tmpl, GVariant 
 /* The plausibility warning of one field's value (see below), or NULL. */
 char *cfd_template_field_warning (const CfdTemplateField *field, GVariant *value);
 
+/* A choice's label (its id when the template has none). */
+const char *cfd_template_field_choice_label (const CfdTemplateField *field, const char *id);
+
+/* A field's value in words: the text, the number with its unit, the choice
+ * or checklist labels, "Yes" or "No". NULL for vital signs (laid out as a
+ * table) and for a value not of the field's type (a template of another
+ * version), which a reader names rather than guesses at. */
+char *cfd_template_field_format (const CfdTemplateField *field, GVariant *value);
+
 /* Values that are valid but implausible (a dose per kilogram outside the
  * usual range, an adult's weight under 20 kg), one sentence each, or NULL
  * when there are none: asked about before signing, never refused. */

@@ -72,29 +72,6 @@ author_name (GPtrArray *users, CfdPractice *practice, const char *id)
   return g_strdup ("a former user");
 }
 
-static const char *
-choice_label (const CfdTemplateField *field, const char *id)
-{
-  for (guint i = 0; field->choices != NULL && field->choices[i] != NULL; i++)
-    if (g_strcmp0 (field->choices[i], id) == 0)
-      return field->choice_labels != NULL && field->choice_labels[i] != NULL
-                 ? field->choice_labels[i]
-                 : id;
-  return id;
-}
-
-static char *
-with_unit (const CfdTemplateField *field, char *number)
-{
-  char *text;
-
-  if (field->unit == NULL || field->unit[0] == '\0')
-    return number;
-  text = g_strdup_printf ("%s %s", number, field->unit);
-  g_free (number);
-  return text;
-}
-
 static const GVariantType *
 value_type (CfdFieldType type)
 {
@@ -112,42 +89,6 @@ value_type (CfdFieldType type)
         return G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE);
       default:
         return G_VARIANT_TYPE_STRING;
-    }
-}
-
-/* One line's worth of a field's value, or NULL for the paragraph and
- * table fields that are laid out on their own. */
-static char *
-short_value (const CfdTemplateField *field, GVariant *value)
-{
-  switch (field->type)
-    {
-      case CFD_FIELD_TEXT:
-      case CFD_FIELD_DATE:
-      case CFD_FIELD_TIME:
-        return g_variant_dup_string (value, NULL);
-      case CFD_FIELD_INTEGER:
-        return with_unit (field,
-                          g_strdup_printf ("%" G_GINT64_FORMAT, g_variant_get_int64 (value)));
-      case CFD_FIELD_NUMBER:
-        return with_unit (field, g_strdup_printf ("%g", g_variant_get_double (value)));
-      case CFD_FIELD_CHOICE:
-        return g_strdup (choice_label (field, g_variant_get_string (value, NULL)));
-      case CFD_FIELD_BOOLEAN:
-        return g_strdup (g_variant_get_boolean (value) ? "Yes" : "No");
-      case CFD_FIELD_CHECKLIST:
-        {
-          g_autofree const char **ids = g_variant_get_strv (value, NULL);
-          g_autoptr (GString) text = g_string_new (NULL);
-
-          for (guint i = 0; ids[i] != NULL; i++)
-            g_string_append_printf (text, "%s%s", i > 0 ? ", " : "", choice_label (field, ids[i]));
-          return g_string_free (g_steal_pointer (&text), FALSE);
-        }
-      case CFD_FIELD_LONG_TEXT:
-      case CFD_FIELD_VITALS:
-      default:
-        return NULL;
     }
 }
 
@@ -255,7 +196,7 @@ add_fields (CfdDocumentLayout *layout, CfdRecord *record)
           cfd_document_layout_add (layout, CFD_BLOCK_TEXT, g_variant_get_string (value, NULL));
           continue;
         }
-      text = short_value (field, value);
+      text = cfd_template_field_format (field, value);
       if (text != NULL)
         add_field_line (layout, field->label, text);
       cfd_wipe_string (text);
@@ -426,7 +367,7 @@ add_addendum (CfdDocumentLayout *layout,
   g_variant_lookup (cfd_record_get_content (addendum), "reason", "&s", &reason);
   heading = g_strdup_printf (
       "Addendum%s%s — signed by %s, %s", reason != NULL ? ": " : "",
-      reason != NULL ? choice_label (
+      reason != NULL ? cfd_template_field_choice_label (
           cfd_template_find_field (cfd_template_get (CFD_RECORD_ADDENDUM), "reason"), reason)
                      : "",
       author, signed_at);
