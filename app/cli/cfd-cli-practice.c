@@ -8,7 +8,8 @@
 #include "cfd-cli.h"
 #include "confidant.h"
 
-static const char unlock_passphrase[] = "the unlocking user's (the owner's, to change the practice)";
+static const char unlock_passphrase[]
+    = "the unlocking user's (the owner's, to change the practice)";
 
 static gboolean
 print_profile (CfdVault *vault, GError **error)
@@ -202,8 +203,7 @@ const CfdCliCommand cfd_cli_practice_commands[] = {
   { "practice", "set",
     "[--file FILE|-] [--name TEXT] [--address TEXT] [--phone TEXT] [--retention-rule RULE] "
     "[--draft-hours HOURS]",
-    "Change the practice profile shown on exports, or the practice's rules (owner only)",
-    run_set },
+    "Change the practice profile shown on exports, or the practice's rules (owner only)", run_set },
   { "practice", "dispositions", "",
     "What remains of deleted patients: id, date, rule, who (owner only)", run_dispositions },
   { NULL },

@@ -161,7 +161,8 @@ test_practice_owner_only (Fixture *f, gconstpointer data)
   g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
   g_clear_error (&error);
 
-  theo = cfd_vault_add_user (f->vault, "Theo", CFD_ROLE_THERAPIST, "violet harbor quartz ladder", &error);
+  theo = cfd_vault_add_user (f->vault, "Theo", CFD_ROLE_THERAPIST, "violet harbor quartz ladder",
+                             &error);
   g_assert_no_error (error);
   cfd_vault_lock (f->vault);
   g_assert_true (cfd_vault_unlock (f->vault, "Theo", "violet harbor quartz ladder", &error));

@@ -264,7 +264,8 @@ test_override (void)
   g_clear_error (&error);
 
   /* Only the owner may override. */
-  therapist = cfd_vault_add_user (vault, "Theo", CFD_ROLE_THERAPIST, "violet harbor quartz ladder", &error);
+  therapist = cfd_vault_add_user (vault, "Theo", CFD_ROLE_THERAPIST, "violet harbor quartz ladder",
+                                  &error);
   g_assert_no_error (error);
   cfd_vault_lock (vault);
   g_assert_true (cfd_vault_unlock (vault, "Theo", "violet harbor quartz ladder", &error));

@@ -197,8 +197,8 @@ test_supervisor_cannot_resolve (void)
   g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
   g_autofree char *patient = cfd_test_add_patient (vault, "Supervised Person");
   g_autoptr (GError) error = NULL;
-  g_autofree char *supervisor
-      = cfd_vault_add_user (vault, "Sam Super", CFD_ROLE_SUPERVISOR, "river lantern copper meadow", &error);
+  g_autofree char *supervisor = cfd_vault_add_user (vault, "Sam Super", CFD_ROLE_SUPERVISOR,
+                                                    "river lantern copper meadow", &error);
 
   g_assert_no_error (error);
   g_free (add_risky_measure (vault, patient));
@@ -265,8 +265,9 @@ test_carried_over (void)
 
   /* A vault of schema 2: the flag is set, its history is not kept. */
   measure = add_risky_measure (vault, patient);
-  raw_exec_ok (vault, "DROP TABLE disclosures; DROP TABLE risk_flag_entries; DROP TABLE dispositions; "
-                      "PRAGMA user_version = 2");
+  raw_exec_ok (vault,
+               "DROP TABLE disclosures; DROP TABLE risk_flag_entries; DROP TABLE dispositions; "
+               "PRAGMA user_version = 2");
   cfd_vault_lock (vault);
   g_assert_true (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
   g_assert_no_error (error);

@@ -179,8 +179,8 @@ test_others_drafts (void)
   g_autofree char *patient = NULL;
   g_autofree char *list = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *therapist
-      = cfd_vault_add_user (vault, "Theo", CFD_ROLE_THERAPIST, "violet harbor quartz ladder", &error);
+  g_autofree char *therapist = cfd_vault_add_user (vault, "Theo", CFD_ROLE_THERAPIST,
+                                                   "violet harbor quartz ladder", &error);
 
   fake_now = OCCURRED;
   cfd_vault_set_clock_for_testing (vault, fake_clock, NULL);
@@ -279,8 +279,8 @@ test_supervisor_refused (void)
 {
   g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
   g_autoptr (GError) error = NULL;
-  g_autofree char *supervisor
-      = cfd_vault_add_user (vault, "Sam Super", CFD_ROLE_SUPERVISOR, "river lantern copper meadow", &error);
+  g_autofree char *supervisor = cfd_vault_add_user (vault, "Sam Super", CFD_ROLE_SUPERVISOR,
+                                                    "river lantern copper meadow", &error);
   g_autoptr (GListModel) items = NULL;
 
   cfd_vault_lock (vault);
