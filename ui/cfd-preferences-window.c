@@ -123,15 +123,20 @@ practice_edited (CfdPreferencesWindow *self)
     gtk_widget_set_sensitive (self->practice_save_button, TRUE);
 }
 
-static void
-practice_save_clicked (CfdPreferencesWindow *self)
+static gboolean
+save_practice (CfdPreferencesWindow *self)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *address = NULL;
   g_autofree char *message = NULL;
 
-  if (self->practice == NULL || self->vault == NULL || !cfd_vault_is_unlocked (self->vault))
-    return;
+  if (self->practice == NULL || self->vault == NULL)
+    return FALSE;
+  if (!cfd_vault_is_unlocked (self->vault))
+    {
+      toast (self, _ ("The practice profile was not saved: the vault is locked"));
+      return FALSE;
+    }
   address = g_strstrip (address_text (self));
   cfd_practice_set_name (self->practice,
                          gtk_editable_get_text (GTK_EDITABLE (self->practice_name_row)));
@@ -144,10 +149,47 @@ practice_save_clicked (CfdPreferencesWindow *self)
       /* What was typed stays in the fields to be corrected. */
       message = g_strdup_printf (_ ("The practice profile was not saved: %s"), error->message);
       toast (self, message);
-      return;
+      return FALSE;
     }
   gtk_widget_set_sensitive (self->practice_save_button, FALSE);
   toast (self, _ ("Practice profile saved"));
+  return TRUE;
+}
+
+static void
+practice_save_clicked (CfdPreferencesWindow *self)
+{
+  (void)save_practice (self);
+}
+
+static gboolean
+has_pending_practice (CfdPreferencesWindow *self)
+{
+  return gtk_widget_get_sensitive (self->practice_save_button)
+         && gtk_widget_get_visible (self->practice_save_button) && self->vault != NULL
+         && cfd_vault_is_unlocked (self->vault);
+}
+
+gboolean
+cfd_preferences_window_save_pending (CfdPreferencesWindow *self)
+{
+  g_return_val_if_fail (CFD_IS_PREFERENCES_WINDOW (self), FALSE);
+
+  return !has_pending_practice (self) || save_practice (self);
+}
+
+/* Closing keeps what was typed: unsaved changes are saved first, and a
+ * window whose changes the core refuses stays open to correct them. Locking
+ * saves them first (cfd_window_lock). */
+static gboolean
+close_request (GtkWindow *window)
+{
+  CfdPreferencesWindow *self = CFD_PREFERENCES_WINDOW (window);
+
+  /* Locked, nothing can be saved; the window must still close. */
+  if (!cfd_preferences_window_save_pending (self))
+    return TRUE;
+  return GTK_WINDOW_CLASS (cfd_preferences_window_parent_class)->close_request (window);
 }
 
 static void
@@ -257,6 +299,7 @@ cfd_preferences_window_class_init (CfdPreferencesWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = cfd_preferences_window_dispose;
+  GTK_WINDOW_CLASS (klass)->close_request = close_request;
 
   /* Links the resources in when nothing else of ui/ is (a static library). */
   g_assert_nonnull (cfd_get_resource ());

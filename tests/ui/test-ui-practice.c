@@ -9,6 +9,7 @@
 #include "cfd-test-util.h"
 
 #include "cfd-preferences-window.h"
+#include "cfd-window.h"
 
 #define THERAPIST            "Dr Tam Therapist"
 #define THERAPIST_PASSPHRASE "therapist passphrase for tests"
@@ -104,7 +105,23 @@ test_practice_profile (void)
   g_assert_cmpstr (cfd_practice_get_name (saved), ==, "Riverside Ketamine Clinic");
   g_assert_cmpuint (count_practice_changes (vault), ==, 1);
   g_clear_pointer (&saved, cfd_practice_free);
-  gtk_window_destroy (GTK_WINDOW (window));
+  /* Closing does not drop it either: the window stays open. */
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&window);
+  gtk_window_close (GTK_WINDOW (window));
+  cfd_test_ui_spin (100);
+  g_assert_nonnull (window);
+
+  /* A corrected value is saved when the window closes. */
+  gtk_editable_set_text (GTK_EDITABLE (find (window, "practice_name_row")),
+                         "Riverside Ketamine Clinic West");
+  gtk_window_close (GTK_WINDOW (window));
+  cfd_test_ui_spin (100);
+  g_assert_null (window);
+  saved = cfd_vault_get_practice (vault, &error);
+  g_assert_cmpstr (cfd_practice_get_name (saved), ==, "Riverside Ketamine Clinic West");
+  g_assert_cmpstr (cfd_practice_get_phone (saved), ==, "+1 555 0100");
+  g_assert_cmpuint (count_practice_changes (vault), ==, 2);
+  g_clear_pointer (&saved, cfd_practice_free);
 
   /* A therapist reads the profile and cannot change it. */
   cfd_vault_lock (vault);
@@ -114,7 +131,7 @@ test_practice_profile (void)
   window = cfd_preferences_window_new (NULL, settings, therapist_vault);
   gtk_window_present (GTK_WINDOW (window));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find (window, "practice_name_row"))), ==,
-                   "Riverside Ketamine Clinic");
+                   "Riverside Ketamine Clinic West");
   g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (find (window, "practice_name_row"))));
   g_assert_false (
       gtk_text_view_get_editable (GTK_TEXT_VIEW (find (window, "practice_address_view"))));
@@ -129,6 +146,51 @@ test_practice_profile (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static CfdWindow *app_window;
+
+static gboolean
+page_is (gconstpointer name)
+{
+  return g_strcmp0 (cfd_window_get_page_name (app_window), name) == 0;
+}
+
+/* Locking saves what was typed in the profile first, as it saves drafts. */
+static void
+test_practice_saved_on_lock (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (CfdVault) creator = cfd_test_vault_new (&path, NULL);
+  g_autoptr (CfdVault) reader = NULL;
+  g_autoptr (CfdPractice) saved = NULL;
+  g_autoptr (GError) error = NULL;
+  CfdPreferencesWindow *window;
+
+  cfd_vault_lock (creator);
+  app_window = cfd_window_new (NULL, path);
+  gtk_window_present (GTK_WINDOW (app_window));
+  gtk_editable_set_text (
+      GTK_EDITABLE (cfd_test_ui_get_widget (GTK_WIDGET (app_window), "unlock_page/passphrase_row")),
+      CFD_TEST_PASSPHRASE);
+  g_assert_true (gtk_widget_activate_action (
+      cfd_test_ui_get_widget (GTK_WIDGET (app_window), "unlock_page"), "unlock.unlock", NULL));
+  cfd_test_ui_wait_until (page_is, "workspace", "the workspace after unlocking");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app_window), "win.preferences", NULL));
+  window = cfd_test_ui_find_toplevel (CFD_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (window);
+  gtk_editable_set_text (GTK_EDITABLE (find (window, "practice_name_row")), "Harbour Clinic");
+  cfd_window_lock (app_window);
+  cfd_test_ui_wait_until (page_is, "unlock", "the unlock page");
+
+  reader = cfd_vault_open (path, &error);
+  g_assert_true (cfd_vault_unlock (reader, NULL, CFD_TEST_PASSPHRASE, &error));
+  saved = cfd_vault_get_practice (reader, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cfd_practice_get_name (saved), ==, "Harbour Clinic");
+  g_assert_cmpuint (count_practice_changes (reader), ==, 1);
+  cfd_vault_lock (reader);
+  gtk_window_destroy (GTK_WINDOW (app_window));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -139,5 +201,6 @@ main (int argc, char *argv[])
       return 0;
     }
   g_test_add_func ("/confidant/ui/practice/profile", test_practice_profile);
+  g_test_add_func ("/confidant/ui/practice/saved-on-lock", test_practice_saved_on_lock);
   return g_test_run ();
 }
