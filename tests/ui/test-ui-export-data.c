@@ -117,6 +117,7 @@ test_export_data (void)
   g_autofree char *out_dir = cfd_test_make_dir ();
   g_autofree char *json = g_build_filename (out_dir, "bundle.json", NULL);
   g_autofree char *csv = g_build_filename (out_dir, "measures.csv", NULL);
+  g_autofree char *authorized = g_build_filename (out_dir, "authorized.json", NULL);
   g_autofree char *locked_dir = g_build_filename (out_dir, "read-only", NULL);
   g_autofree char *unwritable = g_build_filename (locked_dir, "bundle.json", NULL);
   g_autoptr (CfdVault) creator = cfd_test_vault_new (&path, NULL);
@@ -189,14 +190,36 @@ test_export_data (void)
   g_assert_cmpstr (json_object_get_string_member (root, "resourceType"), ==, "Bundle");
   g_assert_cmpstr (json_object_get_string_member (root, "type"), ==, "collection");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "entry")), >, 0);
+  {
+    g_autofree char *text = NULL;
+
+    /* Without an authorization, no psychotherapy notes. */
+    g_assert_true (g_file_get_contents (json, &text, NULL, NULL));
+    g_assert_null (strstr (text, "PSYTHPN"));
+  }
   cfd_test_ui_wait_until (recent_file_forgot, out_dir, "the export gone from recent files");
   g_assert_cmpuint (count_disclosures (patient, terms.recipient), ==, 1);
+
+  /* With the patient's authorization the integration note goes too,
+   * labelled as psychotherapy notes. */
+  {
+    g_autofree char *text = NULL;
+
+    cfd_data_export_fhir (page, cfd_window_get_vault (window), patient, "AUTH-2026-014", &terms,
+                          authorized);
+    cfd_test_ui_wait_until (window_shows, "psychotherapy notes included",
+                            "the authorized FHIR export toast");
+    assert_private (authorized);
+    g_assert_true (g_file_get_contents (authorized, &text, NULL, NULL));
+    g_assert_nonnull (strstr (text, "PSYTHPN"));
+    g_assert_cmpuint (count_disclosures (patient, terms.recipient), ==, 2);
+  }
 
   /* CSV: the measures, the same way. */
   cfd_data_export_csv (page, cfd_window_get_vault (window), patient, &terms, csv);
   cfd_test_ui_wait_until (window_shows, "to “measures.csv”", "the CSV export toast");
   assert_private (csv);
-  g_assert_cmpuint (count_disclosures (patient, terms.recipient), ==, 2);
+  g_assert_cmpuint (count_disclosures (patient, terms.recipient), ==, 3);
 
   /* A folder that cannot be written: a clear toast, no file. (Root
    * ignores folder permissions: there the fault hook stands in.) */
@@ -213,6 +236,7 @@ test_export_data (void)
    * exit looks for it in every file the test leaves behind. */
   g_assert_cmpint (g_remove (json), ==, 0);
   g_assert_cmpint (g_remove (csv), ==, 0);
+  g_assert_cmpint (g_remove (authorized), ==, 0);
   cfd_window_lock (window);
   gtk_window_destroy (GTK_WINDOW (window));
 }
