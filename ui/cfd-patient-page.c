@@ -10,6 +10,7 @@
 #include "cfd-consent-panel.h"
 #include "cfd-measure-panel.h"
 #include "cfd-patient-page.h"
+#include "cfd-disclosures-window.h"
 #include "cfd-record-export.h"
 #include "cfd-risk-flag-dialog.h"
 #include "cfd-ui-util.h"
@@ -480,6 +481,8 @@ cfd_patient_page_load (CfdPatientPage *self,
                                  cfd_vault_get_user_role (vault) != CFD_ROLE_SUPERVISOR);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "patient.print",
                                  cfd_vault_get_user_role (vault) != CFD_ROLE_SUPERVISOR);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "patient.disclosures",
+                                 cfd_vault_get_user_role (vault) != CFD_ROLE_SUPERVISOR);
   gtk_widget_set_visible (self->record_menu_button,
                           cfd_vault_get_user_role (vault) != CFD_ROLE_SUPERVISOR);
   if (!cfd_consent_panel_load (self->consent_panel, vault, patient_id, error))
@@ -548,6 +551,21 @@ static void
 risk_flag_changed (CfdPatientPage *self)
 {
   g_signal_emit (self, signals[RECORDS_CHANGED], 0);
+}
+
+static void
+disclosures_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CfdPatientPage *self = CFD_PATIENT_PAGE (widget);
+  CfdDisclosuresWindow *window;
+
+  if (self->vault == NULL || self->patient_id == NULL || !cfd_vault_is_unlocked (self->vault)
+      || cfd_vault_get_user_role (self->vault) == CFD_ROLE_SUPERVISOR)
+    return;
+  /* The name the page shows: reading the patient again would be a second access. */
+  window = cfd_disclosures_window_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->vault,
+                                       self->patient_id, gtk_label_get_label (self->name_label));
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 static void
@@ -638,6 +656,7 @@ cfd_patient_page_class_init (CfdPatientPageClass *klass)
   gtk_widget_class_install_action (widget_class, "patient.export-pdf", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "patient.print", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "patient.risk-flag", NULL, risk_flag_action);
+  gtk_widget_class_install_action (widget_class, "patient.disclosures", NULL, disclosures_action);
 }
 
 static void

@@ -1,4 +1,4 @@
-/* cfd-preferences-window.c: auto-lock, backup generations and the backup reminder, kept in GSettings. */
+/* cfd-preferences-window.c: auto-lock, backup generations and the backup reminder in GSettings; the vault's practice profile. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -23,6 +23,17 @@ struct _CfdPreferencesWindow
   GtkStringList *spell_languages;
   /* The dictionaries listed after "System language", in order. */
   GStrv languages;
+
+  AdwPreferencesPage *practice_page;
+  AdwPreferencesGroup *practice_group;
+  AdwEntryRow *practice_name_row;
+  AdwEntryRow *practice_phone_row;
+  GtkTextView *practice_address_view;
+  GtkWidget *practice_save_button;
+  /* The profile as read, so clinicians' credentials (edited with the CLI)
+   * survive a save from here. */
+  CfdPractice *practice;
+  gboolean practice_loading;
 };
 
 G_DEFINE_FINAL_TYPE (CfdPreferencesWindow, cfd_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -87,6 +98,147 @@ app_settings (void)
   return schema != NULL ? g_settings_new_full (schema, NULL, NULL) : NULL;
 }
 
+/* ---- practice profile ---- */
+
+static void
+toast (CfdPreferencesWindow *self, const char *message)
+{
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
+}
+
+static char *
+address_text (CfdPreferencesWindow *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->practice_address_view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static void
+practice_edited (CfdPreferencesWindow *self)
+{
+  if (!self->practice_loading && self->practice != NULL)
+    gtk_widget_set_sensitive (self->practice_save_button, TRUE);
+}
+
+static gboolean
+save_practice (CfdPreferencesWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *message = NULL;
+
+  if (self->practice == NULL || self->vault == NULL)
+    return FALSE;
+  if (!cfd_vault_is_unlocked (self->vault))
+    {
+      toast (self, _ ("The practice profile was not saved: the vault is locked"));
+      return FALSE;
+    }
+  address = g_strstrip (address_text (self));
+  cfd_practice_set_name (self->practice,
+                         gtk_editable_get_text (GTK_EDITABLE (self->practice_name_row)));
+  cfd_practice_set_phone (self->practice,
+                          gtk_editable_get_text (GTK_EDITABLE (self->practice_phone_row)));
+  cfd_practice_set_address (self->practice, address);
+  /* Audited as settings.change of "practice", as the CLI's practice set is. */
+  if (!cfd_vault_set_practice (self->vault, self->practice, &error))
+    {
+      /* What was typed stays in the fields to be corrected. */
+      message = g_strdup_printf (_ ("The practice profile was not saved: %s"), error->message);
+      toast (self, message);
+      return FALSE;
+    }
+  gtk_widget_set_sensitive (self->practice_save_button, FALSE);
+  toast (self, _ ("Practice profile saved"));
+  return TRUE;
+}
+
+static void
+practice_save_clicked (CfdPreferencesWindow *self)
+{
+  (void)save_practice (self);
+}
+
+static gboolean
+has_pending_practice (CfdPreferencesWindow *self)
+{
+  return gtk_widget_get_sensitive (self->practice_save_button)
+         && gtk_widget_get_visible (self->practice_save_button) && self->vault != NULL
+         && cfd_vault_is_unlocked (self->vault);
+}
+
+gboolean
+cfd_preferences_window_save_pending (CfdPreferencesWindow *self)
+{
+  g_return_val_if_fail (CFD_IS_PREFERENCES_WINDOW (self), FALSE);
+
+  return !has_pending_practice (self) || save_practice (self);
+}
+
+/* Closing keeps what was typed: unsaved changes are saved first, and a
+ * window whose changes the core refuses stays open to correct them. Locking
+ * saves them first (cfd_window_lock). */
+static gboolean
+close_request (GtkWindow *window)
+{
+  CfdPreferencesWindow *self = CFD_PREFERENCES_WINDOW (window);
+
+  /* Locked, nothing can be saved; the window must still close. */
+  if (!cfd_preferences_window_save_pending (self))
+    return TRUE;
+  return GTK_WINDOW_CLASS (cfd_preferences_window_parent_class)->close_request (window);
+}
+
+static void
+load_practice (CfdPreferencesWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean owner;
+  const char *address;
+
+  if (self->vault == NULL || !cfd_vault_is_unlocked (self->vault))
+    {
+      /* Before unlocking there is no vault to read the profile from. */
+      gtk_widget_set_visible (GTK_WIDGET (self->practice_page), FALSE);
+      return;
+    }
+  self->practice = cfd_vault_get_practice (self->vault, &error);
+  if (self->practice == NULL)
+    {
+      g_autofree char *message
+          = g_strdup_printf (_ ("The practice profile could not be read: %s"), error->message);
+
+      adw_preferences_group_set_description (self->practice_group, message);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->practice_name_row), FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->practice_phone_row), FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->practice_address_view), FALSE);
+      return;
+    }
+  self->practice_loading = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->practice_name_row),
+                         cfd_practice_get_name (self->practice) ?: "");
+  gtk_editable_set_text (GTK_EDITABLE (self->practice_phone_row),
+                         cfd_practice_get_phone (self->practice) ?: "");
+  address = cfd_practice_get_address (self->practice);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->practice_address_view),
+                            address != NULL ? address : "", -1);
+  self->practice_loading = FALSE;
+  /* The profile speaks for the whole practice: only its owner changes it. */
+  owner = cfd_vault_get_user_role (self->vault) == CFD_ROLE_OWNER;
+  gtk_editable_set_editable (GTK_EDITABLE (self->practice_name_row), owner);
+  gtk_editable_set_editable (GTK_EDITABLE (self->practice_phone_row), owner);
+  gtk_text_view_set_editable (self->practice_address_view, owner);
+  gtk_text_view_set_cursor_visible (self->practice_address_view, owner);
+  gtk_widget_set_visible (self->practice_save_button, owner);
+  if (!owner)
+    adw_preferences_group_set_description (
+        self->practice_group,
+        _ ("Names the practice on exported records. Only the vault’s owner can change it."));
+}
+
 CfdPreferencesWindow *
 cfd_preferences_window_new (GtkWindow *parent, GSettings *settings, CfdVault *vault)
 {
@@ -96,6 +248,7 @@ cfd_preferences_window_new (GtkWindow *parent, GSettings *settings, CfdVault *va
   self->settings = settings != NULL ? g_object_ref (settings) : app_settings ();
   if (vault != NULL)
     self->vault = g_object_ref (vault);
+  load_practice (self);
   if (self->settings == NULL)
     {
       /* Without the schema nothing can be kept: say so rather than pretend. */
@@ -135,6 +288,7 @@ cfd_preferences_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->vault);
   g_clear_pointer (&self->languages, g_strfreev);
+  g_clear_pointer (&self->practice, cfd_practice_free);
   G_OBJECT_CLASS (cfd_preferences_window_parent_class)->dispose (object);
 }
 
@@ -145,6 +299,7 @@ cfd_preferences_window_class_init (CfdPreferencesWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = cfd_preferences_window_dispose;
+  GTK_WINDOW_CLASS (klass)->close_request = close_request;
 
   /* Links the resources in when nothing else of ui/ is (a static library). */
   g_assert_nonnull (cfd_get_resource ());
@@ -157,6 +312,14 @@ cfd_preferences_window_class_init (CfdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdPreferencesWindow, spell_row);
   gtk_widget_class_bind_template_child (widget_class, CfdPreferencesWindow, spell_languages);
   gtk_widget_class_bind_template_callback (widget_class, spell_language_chosen);
+  gtk_widget_class_bind_template_child (widget_class, CfdPreferencesWindow, practice_page);
+  gtk_widget_class_bind_template_child (widget_class, CfdPreferencesWindow, practice_group);
+  gtk_widget_class_bind_template_child (widget_class, CfdPreferencesWindow, practice_name_row);
+  gtk_widget_class_bind_template_child (widget_class, CfdPreferencesWindow, practice_phone_row);
+  gtk_widget_class_bind_template_child (widget_class, CfdPreferencesWindow, practice_address_view);
+  gtk_widget_class_bind_template_child (widget_class, CfdPreferencesWindow, practice_save_button);
+  gtk_widget_class_bind_template_callback (widget_class, practice_edited);
+  gtk_widget_class_bind_template_callback (widget_class, practice_save_clicked);
 }
 
 static void
@@ -164,6 +327,8 @@ cfd_preferences_window_init (CfdPreferencesWindow *self)
 {
   self->languages = cfd_spell_checker_list_languages ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (gtk_text_view_get_buffer (self->practice_address_view), "changed",
+                           G_CALLBACK (practice_edited), self, G_CONNECT_SWAPPED);
   gtk_string_list_append (self->spell_languages, _ ("System Language"));
   for (guint i = 0; self->languages[i] != NULL; i++)
     gtk_string_list_append (self->spell_languages, self->languages[i]);

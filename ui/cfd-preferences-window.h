@@ -17,4 +17,8 @@ G_DECLARE_FINAL_TYPE (
 CfdPreferencesWindow *
 cfd_preferences_window_new (GtkWindow *parent, GSettings *settings, CfdVault *vault);
 
+/* Saves what was typed in the practice profile and not yet saved (locking
+ * calls this first, as it saves drafts). FALSE when the core refused it. */
+gboolean cfd_preferences_window_save_pending (CfdPreferencesWindow *self);
+
 G_END_DECLS

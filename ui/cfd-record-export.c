@@ -1,9 +1,10 @@
-/* cfd-record-export.c: exporting a patient's record as PDF and printing it, from the patient page. */
+/* cfd-record-export.c: exporting a patient's record (PDF, FHIR, measures as CSV) and printing it, from the patient page. */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
 #include "confidant.h"
+#include "cfd-data-export.h"
 #include "cfd-record-export.h"
 #include "cfd-ui-util.h"
 
@@ -232,6 +233,9 @@ typedef struct
   CfdVault *vault;
   char *patient_id;
   gboolean include_psychotherapy;
+  CfdExportFormat format;
+  /* The patient's authorization that releases psychotherapy notes in FHIR. */
+  char *authorization;
   /* What the person exporting stated (45 CFR 164.528). */
   char *recipient;
   char *purpose;
@@ -247,6 +251,7 @@ export_request_free (ExportRequest *request)
   g_free (request->recipient);
   g_free (request->purpose);
   g_free (request->basis);
+  g_free (request->authorization);
   g_free (request);
 }
 
@@ -273,8 +278,15 @@ file_chosen (GtkNativeDialog *chooser, int response, ExportRequest *request)
     {
       CfdDisclosureTerms terms = request_terms (request);
 
-      cfd_record_export_pdf_for (request->parent, request->vault, request->patient_id,
-                                 request->include_psychotherapy, &terms, path);
+      if (request->format == CFD_EXPORT_FORMAT_FHIR)
+        cfd_data_export_fhir (request->parent, request->vault, request->patient_id,
+                              request->include_psychotherapy ? request->authorization : NULL,
+                              &terms, path);
+      else if (request->format == CFD_EXPORT_FORMAT_CSV)
+        cfd_data_export_csv (request->parent, request->vault, request->patient_id, &terms, path);
+      else
+        cfd_record_export_pdf_for (request->parent, request->vault, request->patient_id,
+                                   request->include_psychotherapy, &terms, path);
     }
   export_request_free (request);
   g_object_unref (chooser);
@@ -292,9 +304,25 @@ choose_file (ExportRequest *request)
       GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Export"), _ ("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   /* Named generically: file names show up in recent-file lists. */
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), _ ("patient-record.pdf"));
-  gtk_file_filter_set_name (filter, _ ("PDF documents"));
-  gtk_file_filter_add_mime_type (filter, "application/pdf");
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser),
+                                     cfd_export_format_file_name (request->format));
+  switch (request->format)
+    {
+      case CFD_EXPORT_FORMAT_FHIR:
+        gtk_file_filter_set_name (filter, _ ("FHIR bundles (JSON)"));
+        gtk_file_filter_add_mime_type (filter, "application/fhir+json");
+        gtk_file_filter_add_mime_type (filter, "application/json");
+        break;
+      case CFD_EXPORT_FORMAT_CSV:
+        gtk_file_filter_set_name (filter, _ ("CSV spreadsheets"));
+        gtk_file_filter_add_mime_type (filter, "text/csv");
+        break;
+      case CFD_EXPORT_FORMAT_PDF:
+      default:
+        gtk_file_filter_set_name (filter, _ ("PDF documents"));
+        gtk_file_filter_add_mime_type (filter, "application/pdf");
+        break;
+    }
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   g_signal_connect (chooser, "response", G_CALLBACK (file_chosen), request);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
@@ -310,7 +338,28 @@ entry_text (AdwMessageDialog *dialog, const char *key)
   return g_strstrip (g_strdup (gtk_editable_get_text (entry)));
 }
 
-/* The export or print is offered only once all three are stated. */
+static CfdExportFormat
+chosen_format (AdwMessageDialog *dialog)
+{
+  GtkDropDown *formats = g_object_get_data (G_OBJECT (dialog), "format");
+
+  return formats != NULL ? (CfdExportFormat)gtk_drop_down_get_selected (formats)
+                         : CFD_EXPORT_FORMAT_PDF;
+}
+
+/* FHIR names the authorization that releases psychotherapy notes in the
+ * bundle itself (core/document/cfd-export-fhir.h); the PDF states it in its
+ * basis. */
+static gboolean
+needs_authorization (AdwMessageDialog *dialog)
+{
+  GtkCheckButton *check = g_object_get_data (G_OBJECT (dialog), "include-psychotherapy");
+
+  return chosen_format (dialog) == CFD_EXPORT_FORMAT_FHIR && gtk_check_button_get_active (check);
+}
+
+/* The export or print is offered only once all three are stated (and the
+ * authorization, when one is needed). */
 static void
 terms_changed (GtkEditable *changed, AdwMessageDialog *dialog)
 {
@@ -324,7 +373,48 @@ terms_changed (GtkEditable *changed, AdwMessageDialog *dialog)
 
       complete = complete && text[0] != '\0';
     }
+  if (needs_authorization (dialog))
+    {
+      g_autofree char *text = entry_text (dialog, "authorization");
+
+      complete = complete && text[0] != '\0';
+    }
   adw_message_dialog_set_response_enabled (dialog, response, complete);
+}
+
+/* What the dialog says and asks follows the format chosen. */
+static void
+format_changed (AdwMessageDialog *dialog)
+{
+  GtkWidget *check = g_object_get_data (G_OBJECT (dialog), "include-psychotherapy");
+  GtkWidget *authorization = g_object_get_data (G_OBJECT (dialog), "authorization-box");
+
+  switch (chosen_format (dialog))
+    {
+      case CFD_EXPORT_FORMAT_FHIR:
+        adw_message_dialog_set_body (
+            dialog, _ ("A FHIR R4 bundle (JSON) of the signed medical record — intake, dosing "
+                       "sessions, progress notes, risk assessments, safety plans and measures — "
+                       "for another clinician's system or the patient's app. Unsigned drafts are "
+                       "left out. Exporting it is recorded in the audit log."));
+        break;
+      case CFD_EXPORT_FORMAT_CSV:
+        adw_message_dialog_set_body (
+            dialog, _ ("The patient's signed outcome measures as a spreadsheet, one row per "
+                       "administration with its LOINC codes, items, total and band. Exporting it "
+                       "is recorded in the audit log."));
+        break;
+      case CFD_EXPORT_FORMAT_PDF:
+      default:
+        adw_message_dialog_set_body (dialog, g_object_get_data (G_OBJECT (dialog), "pdf-body"));
+        break;
+    }
+  /* Measures hold no psychotherapy notes. */
+  gtk_widget_set_sensitive (check, chosen_format (dialog) != CFD_EXPORT_FORMAT_CSV);
+  if (chosen_format (dialog) == CFD_EXPORT_FORMAT_CSV)
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (check), FALSE);
+  gtk_widget_set_visible (authorization, needs_authorization (dialog));
+  terms_changed (NULL, dialog);
 }
 
 static GtkWidget *
@@ -366,6 +456,9 @@ ask_response (AdwMessageDialog *dialog, const char *response, gpointer user_data
       return;
     }
   request->include_psychotherapy = gtk_check_button_get_active (check);
+  request->format = chosen_format (dialog);
+  if (needs_authorization (dialog))
+    request->authorization = entry_text (dialog, "authorization");
   request->recipient = entry_text (dialog, "recipient");
   request->purpose = entry_text (dialog, "purpose");
   request->basis = entry_text (dialog, "basis");
@@ -397,15 +490,16 @@ cfd_record_export_ask (GtkWidget *parent,
          "them only when the patient has authorized their release; the cover page and the audit "
          "log will say they were included."));
   ExportRequest *request = g_new0 (ExportRequest, 1);
+  const char *pdf_body;
 
+  pdf_body = _ ("The document holds the signed medical record — intake, dosing sessions, progress "
+                "notes, risk assessments, safety plans and measures — with its addenda, behind a "
+                "cover page that says what is included. Unsigned drafts are left out. Exporting "
+                "or printing it is recorded in the audit log.");
   dialog = adw_message_dialog_new (
       GTK_WINDOW (gtk_widget_get_root (parent)),
-      print ? _ ("Print Patient Record?") : _ ("Export Patient Record?"),
-      _ ("The document holds the signed medical record — intake, dosing sessions, progress "
-         "notes, risk assessments, safety plans and measures — with its addenda, behind a cover "
-         "page that says what is included. Unsigned drafts are left out. Exporting or printing it "
-         "is "
-         "recorded in the audit log."));
+      print ? _ ("Print Patient Record?") : _ ("Export Patient Record?"), pdf_body);
+  g_object_set_data (G_OBJECT (dialog), "pdf-body", (gpointer)pdf_body);
   gtk_widget_set_name (dialog, print ? "print_dialog" : "export_dialog");
   gtk_widget_set_name (check, "include_psychotherapy_check");
   gtk_label_set_wrap (GTK_LABEL (explain), TRUE);
@@ -413,6 +507,22 @@ cfd_record_export_ask (GtkWidget *parent,
   gtk_widget_set_margin_start (explain, 32);
   gtk_widget_add_css_class (explain, "dim-label");
   gtk_widget_add_css_class (explain, "caption");
+  if (!print)
+    {
+      /* Standards first, a PDF last (45 CFR 171.301): the same record, as the CLI's export. */
+      const char *const formats[] = { _ ("PDF"), _ ("FHIR (JSON)"), _ ("Measures (CSV)"), NULL };
+      GtkWidget *title = gtk_label_new_with_mnemonic (_ ("_Format"));
+      GtkWidget *dropdown = gtk_drop_down_new_from_strings (formats);
+
+      gtk_widget_set_name (dropdown, "format_dropdown");
+      gtk_label_set_mnemonic_widget (GTK_LABEL (title), dropdown);
+      gtk_label_set_xalign (GTK_LABEL (title), 0);
+      gtk_widget_add_css_class (title, "heading");
+      gtk_box_append (GTK_BOX (box), title);
+      gtk_box_append (GTK_BOX (box), dropdown);
+      g_object_set_data (G_OBJECT (dialog), "format", dropdown);
+      g_signal_connect_swapped (dropdown, "notify::selected", G_CALLBACK (format_changed), dialog);
+    }
   /* Who it goes to, why and on what basis: the accounting of disclosures
    * (45 CFR 164.528) keeps them. */
   add_term_entry (box, ADW_MESSAGE_DIALOG (dialog), "recipient", _ ("_Recipient"),
@@ -423,6 +533,15 @@ cfd_record_export_ask (GtkWidget *parent,
                   _ ("Treatment, patient request, authorization ID…"));
   gtk_box_append (GTK_BOX (box), check);
   gtk_box_append (GTK_BOX (box), explain);
+  {
+    GtkWidget *authorization_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+
+    gtk_widget_set_visible (authorization_box, FALSE);
+    add_term_entry (authorization_box, ADW_MESSAGE_DIALOG (dialog), "authorization",
+                    _ ("_Authorization ID"), _ ("The patient's written authorization, AUTH-…"));
+    gtk_box_append (GTK_BOX (box), authorization_box);
+    g_object_set_data (G_OBJECT (dialog), "authorization-box", authorization_box);
+  }
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"),
                                     print ? "print" : "export",
@@ -435,6 +554,7 @@ cfd_record_export_ask (GtkWidget *parent,
   adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), print ? "print" : "export",
                                            FALSE);
   g_object_set_data (G_OBJECT (dialog), "include-psychotherapy", check);
+  g_signal_connect_swapped (check, "toggled", G_CALLBACK (format_changed), dialog);
   g_object_set_data (G_OBJECT (dialog), "use", GINT_TO_POINTER (use));
 
   request->parent = g_object_ref (parent);

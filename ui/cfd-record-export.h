@@ -9,7 +9,8 @@ G_BEGIN_DECLS
 
 /* Asks who the document is for, why and on what basis (all three
  * required), and whether to include the psychotherapy notes (off unless
- * ticked), then, for an export, where to save the PDF; then exports or
+ * ticked); for an export also the format (PDF, FHIR or measures as CSV;
+ * see cfd-data-export.h) and then where to save it; then exports or
  * prints.
  * The outcome is shown as a toast in parent's window. */
 void cfd_record_export_ask (GtkWidget *parent,

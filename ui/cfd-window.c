@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cfd-preferences-window.h"
 #include "cfd-resources.h"
 #include "cfd-ui-util.h"
 #include "cfd-window-private.h"
@@ -183,6 +184,20 @@ cfd_window_lock (CfdWindow *self)
 
   if (self->vault == NULL || !cfd_vault_is_unlocked (self->vault))
     return;
+
+  /* The practice profile being typed in Preferences is saved first too. */
+  {
+    GListModel *toplevels = gtk_window_get_toplevels (); /* not owned */
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr (GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+        if (CFD_IS_PREFERENCES_WINDOW (toplevel)
+            && gtk_window_get_transient_for (GTK_WINDOW (toplevel)) == GTK_WINDOW (self))
+          (void)cfd_preferences_window_save_pending (CFD_PREFERENCES_WINDOW (toplevel));
+      }
+  }
 
   if (!cfd_workspace_save_drafts (self->workspace, &error))
     {

@@ -1,0 +1,167 @@
+/* cfd-disclosures-window.c: a patient's accounting of disclosures (45 CFR 164.528), from the patient page. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cfd-disclosures-window.h"
+#include "cfd-ui-util.h"
+
+struct _CfdDisclosuresWindow
+{
+  AdwWindow parent_instance;
+
+  AdwWindowTitle *title;
+  GtkStack *stack;
+  GtkLabel *summary_label;
+  GtkListBox *disclosure_list;
+  AdwStatusPage *empty_page;
+  AdwStatusPage *error_page;
+};
+
+G_DEFINE_FINAL_TYPE (CfdDisclosuresWindow, cfd_disclosures_window, ADW_TYPE_WINDOW)
+
+/* How the record left, in the words of the export dialog. */
+static const char *
+action_title (const char *action)
+{
+  if (g_strcmp0 (action, "patient.export") == 0)
+    return _ ("PDF");
+  if (g_strcmp0 (action, "patient.print") == 0)
+    return _ ("Print");
+  if (g_strcmp0 (action, "patient.export-fhir") == 0)
+    return _ ("FHIR (JSON)");
+  if (g_strcmp0 (action, "patient.export-csv") == 0)
+    return _ ("Measures (CSV)");
+  if (g_strcmp0 (action, "capsule.export") == 0)
+    return _ ("Capsule");
+  return action;
+}
+
+static GtkWidget *
+create_row (CfdDisclosure *disclosure)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *when = cfd_ui_format_date_time (disclosure->time);
+  g_autofree char *subtitle = NULL;
+
+  /* Patient-chosen text reaches a label as text, never as markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), disclosure->recipient);
+  subtitle = g_strdup_printf (_ ("%s · %s by %s\nPurpose: %s\nBasis: %s\n%s"), when,
+                              action_title (disclosure->action), disclosure->actor_name,
+                              disclosure->purpose, disclosure->basis, disclosure->description);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+  gtk_widget_set_name (row, "disclosure_row");
+  return row;
+}
+
+static void
+show_error (CfdDisclosuresWindow *self, const GError *error)
+{
+  if (g_error_matches (error, CFD_ERROR, CFD_ERROR_TAMPERED))
+    {
+      adw_status_page_set_title (self->error_page, _ ("Accounting Tampered With"));
+      adw_status_page_set_description (
+          self->error_page,
+          _ ("A disclosure no longer matches its record in the audit log: the accounting was "
+             "changed outside Confidant and cannot be shown as true. Verify the audit log and "
+             "restore from a backup."));
+    }
+  else
+    {
+      adw_status_page_set_title (self->error_page, _ ("Disclosures Could Not Be Read"));
+      adw_status_page_set_description (self->error_page, error->message);
+    }
+  gtk_stack_set_visible_child_name (self->stack, "error");
+}
+
+static void
+load (CfdDisclosuresWindow *self, CfdVault *vault, const char *patient_id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  g_autofree char *start = NULL;
+  g_autofree char *summary = NULL;
+  gint64 since = cfd_disclosure_accounting_start (vault);
+
+  list = cfd_vault_list_disclosures (vault, patient_id, since, &error);
+  if (list == NULL)
+    {
+      show_error (self, error);
+      return;
+    }
+  start = cfd_ui_format_date (since);
+  if (list->len == 0)
+    {
+      g_autofree char *description = g_strdup_printf (
+          _ ("Nothing of this patient’s record was exported, printed or sent in a capsule since "
+             "%s. Each disclosure will be listed here with its recipient, purpose and basis."),
+          start);
+
+      adw_status_page_set_description (self->empty_page, description);
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+  summary = g_strdup_printf (
+      ngettext ("%u disclosure since %s, the six years the accounting covers, newest first.",
+                "%u disclosures since %s, the six years the accounting covers, newest first.",
+                list->len),
+      list->len, start);
+  gtk_label_set_text (self->summary_label, summary);
+  /* The core lists oldest first; the latest is what is asked about most. */
+  for (guint i = list->len; i > 0; i--)
+    gtk_list_box_append (self->disclosure_list, create_row (g_ptr_array_index (list, i - 1)));
+  gtk_stack_set_visible_child_name (self->stack, "list");
+}
+
+static void
+cfd_disclosures_window_class_init (CfdDisclosuresWindowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  gtk_widget_class_set_template_from_resource (
+      widget_class, "/org/confidant/Confidant/cfd-disclosures-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CfdDisclosuresWindow, title);
+  gtk_widget_class_bind_template_child (widget_class, CfdDisclosuresWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, CfdDisclosuresWindow, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, CfdDisclosuresWindow, disclosure_list);
+  gtk_widget_class_bind_template_child (widget_class, CfdDisclosuresWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, CfdDisclosuresWindow, error_page);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+cfd_disclosures_window_init (CfdDisclosuresWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+CfdDisclosuresWindow *
+cfd_disclosures_window_new (GtkWindow *parent,
+                            CfdVault *vault,
+                            const char *patient_id,
+                            const char *patient_name)
+{
+  CfdDisclosuresWindow *self;
+
+  g_return_val_if_fail (CFD_IS_VAULT (vault), NULL);
+  g_return_val_if_fail (patient_id != NULL, NULL);
+
+  self = g_object_new (CFD_TYPE_DISCLOSURES_WINDOW, "transient-for", parent, NULL);
+  adw_window_title_set_subtitle (self->title, patient_name != NULL ? patient_name : "");
+  /* The rows hold patient text: the window goes with the lock. */
+  g_signal_connect_object (vault, "locked", G_CALLBACK (gtk_window_destroy), self,
+                           G_CONNECT_SWAPPED);
+  load (self, vault, patient_id);
+  return self;
+}
+
+const char *
+cfd_disclosures_window_get_state (CfdDisclosuresWindow *self)
+{
+  g_return_val_if_fail (CFD_IS_DISCLOSURES_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->stack);
+}
