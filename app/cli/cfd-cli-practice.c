@@ -77,7 +77,8 @@ run_show (CfdCliContext *ctx, int argc, char **argv)
   return CFD_CLI_OK;
 }
 
-/* The profile as it will be after --file, --name, --address and --phone. */
+/* The profile as it will be after --file (from_file, taken over; NULL
+ * for the vault's current profile), --name, --address and --phone. */
 static CfdPractice *
 updated_profile (CfdVault *vault,
                  CfdPractice *from_file,
@@ -87,7 +88,7 @@ updated_profile (CfdVault *vault,
                  GError **error)
 {
   g_autoptr (CfdPractice) practice
-      = from_file != NULL ? g_object_ref (from_file) : cfd_vault_get_practice (vault, error);
+      = from_file != NULL ? from_file : cfd_vault_get_practice (vault, error);
 
   if (practice == NULL)
     return NULL;
@@ -153,7 +154,7 @@ run_set (CfdCliContext *ctx, int argc, char **argv)
   if (profile)
     {
       g_autoptr (CfdPractice) practice
-          = updated_profile (vault, from_file, name, address, phone, &error);
+          = updated_profile (vault, g_steal_pointer (&from_file), name, address, phone, &error);
 
       if (practice == NULL || !cfd_vault_set_practice (vault, practice, &error))
         return cfd_cli_fail (error);
