@@ -191,7 +191,6 @@ grep -q "Ada Fixture" "$work/out" && ok "the known-answer vault holds its patien
 rec_args=(--vault "$vault" --passphrase-file "$work/reset")
 cat > "$work/note1" <<'NOTE'
 # An integration session
-modality: video
 intentions: Kestrel-Canary-5521 meets the fear.
   A second line of it.
 themes: ocean waves
@@ -211,7 +210,7 @@ expect 0 "note show" -- "$cli" "${rec_args[@]}" note show "$rec"
 grep -q "Kestrel-Canary-5521" "$work/out" && ok "show prints the note" || not_ok "show prints the note"
 grep -q "psychotherapy note" "$work/out" && ok "show names the class" || not_ok "show names the class"
 expect 1 "note show of an unknown id" -- "$cli" "${rec_args[@]}" note show 0123456789abcdef0123456789abcdef
-printf 'intentions: Kestrel-Canary-5521 meets the fear, revised.\nmodality: video\n' > "$work/note2"
+printf 'intentions: Kestrel-Canary-5521 meets the fear, revised.\nthemes: ocean waves\n' > "$work/note2"
 expect 2 "note edit without --file" -- "$cli" "${rec_args[@]}" note edit "$rec"
 expect 2 "note edit with a bad file" -- "$cli" "${rec_args[@]}" note edit "$rec" --file "$work/badnote"
 expect 0 "note edit" -- "$cli" "${rec_args[@]}" note edit "$rec" --file "$work/note2"
