@@ -7,9 +7,11 @@
 #include <glib/gstdio.h>
 
 #include "cfd-audit-verify.h"
+#include "cfd-consent.h"
 #include "cfd-db.h"
 #include "cfd-export-pdf.h"
 #include "cfd-record-private.h"
+#include "cfd-review.h"
 #include "cfd-schema.h"
 #include "cfd-session-link.h"
 #include "cfd-template.h"
@@ -18,6 +20,8 @@
 #define OCCURRED G_GINT64_CONSTANT (1700000000) /* 2023-11-14 */
 #define DAY      (24 * 60 * 60)
 #define LINK     "“Linked dosing record”"
+
+#define SUPERVISOR_PASS "quiet harbour lantern seven"
 
 static GVariant *
 dosing_content (void)
@@ -433,6 +437,33 @@ test_migration_from_schema_4 (void)
   g_assert_true (
       cfd_vault_save_draft (vault, draft, OCCURRED + 2 * DAY, g_variant_dict_end (&d), &error));
   g_assert_no_error (error);
+  /* A supervisor's comment: a row that refers to a record and would go
+   * with it if dropping the old table cascaded. */
+  {
+    g_autofree char *supervisor = cfd_vault_add_user (vault, "Sam Supervisor", CFD_ROLE_SUPERVISOR,
+                                                      SUPERVISOR_PASS, &error);
+    CfdConsentTerms terms = {
+      .supervisor = "Sam Supervisor",
+      .scope = CFD_CONSENT_SCOPE_MEDICAL,
+      .purpose = "Clinical supervision",
+      .obtained_on = "2023-11-01",
+      .method = "signed form",
+      .expires = 0,
+    };
+    g_autofree char *consent = NULL;
+    g_autofree char *comment = NULL;
+
+    g_assert_no_error (error);
+    consent = cfd_vault_grant_consent (vault, patient, &terms, &error);
+    g_assert_no_error (error);
+    cfd_vault_lock (vault);
+    g_assert_true (cfd_vault_unlock (vault, "Sam Supervisor", SUPERVISOR_PASS, &error));
+    comment = cfd_vault_add_review_comment (vault, progress, "Consider the sleep diary.", &error);
+    g_assert_no_error (error);
+    cfd_vault_lock (vault);
+    g_assert_true (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+    g_assert_no_error (error);
+  }
   rows = query_text (vault, ROWS_SQL);
   schema = query_text (vault, SCHEMA_SQL);
   revisions = query_text (vault, "SELECT count(*) FROM record_revisions");
@@ -471,6 +502,12 @@ test_migration_from_schema_4 (void)
       g_assert_no_error (error);
       g_assert_nonnull (record);
     }
+  {
+    g_autoptr (GListModel) reviews = cfd_vault_list_reviews (reopened, progress, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (reviews), ==, 1);
+  }
   history = cfd_vault_list_revisions (reopened, draft, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (history), ==, 1);
