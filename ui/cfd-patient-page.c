@@ -300,7 +300,7 @@ create_row (gpointer item, gpointer user_data)
 }
 
 /* The kind filter lists "All Kinds" and then the kinds in their enum's order. */
-G_STATIC_ASSERT (CFD_RECORD_INTEGRATION == 0 && CFD_RECORD_ADDENDUM == 7);
+G_STATIC_ASSERT (CFD_RECORD_INTEGRATION == 0 && CFD_RECORD_LAST_KIND == 8);
 
 enum
 {

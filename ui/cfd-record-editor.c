@@ -500,6 +500,13 @@ update_chrome (CfdRecordEditor *self)
                                        ". Changes save themselves as you type; it cannot be "
                                        "changed once signed."),
                                     cfd_record_get_revision (self->record));
+        else if (cfd_record_get_kind (self->record) == CFD_RECORD_INTEGRATION)
+          /* The integration note lost its session times and plan to the
+           * session record; its template's description says where. */
+          status = g_strdup_printf (
+              _ ("Draft, revision %" G_GUINT64_FORMAT ". Changes save themselves as you type. %s"),
+              cfd_record_get_revision (self->record),
+              cfd_template_get (CFD_RECORD_INTEGRATION)->description);
         else
           status = g_strdup_printf (
               _ ("Draft, revision %" G_GUINT64_FORMAT ". Changes save themselves as you type."),

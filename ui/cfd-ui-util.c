@@ -30,6 +30,8 @@ cfd_ui_kind_icon (CfdRecordKind kind)
         return "view-list-ordered-symbolic";
       case CFD_RECORD_ADDENDUM:
         return "document-edit-symbolic";
+      case CFD_RECORD_SESSION:
+        return "x-office-calendar-symbolic";
       default:
         return "text-x-generic-symbolic";
     }

@@ -389,7 +389,7 @@ cfd_note_file_parse (CfdRecordKind kind, const char *data, gsize len, GError **e
   g_autoptr (GVariant) content = NULL;
   gboolean ok;
 
-  if ((guint)kind > CFD_RECORD_ADDENDUM || (data == NULL && len > 0))
+  if ((guint)kind > CFD_RECORD_LAST_KIND || (data == NULL && len > 0))
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "Unknown record kind");
       return NULL;

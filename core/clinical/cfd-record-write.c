@@ -10,6 +10,7 @@
 #include "cfd-patient-private.h"
 #include "cfd-record-private.h"
 #include "cfd-risk-level.h"
+#include "cfd-session-link.h"
 #include "cfd-template.h"
 
 static gboolean
@@ -133,7 +134,7 @@ cfd_vault_create_record (CfdVault *vault,
   owned = content != NULL ? g_variant_ref_sink (content) : NULL;
   if (!cfd_vault_require_role (vault, CFD_ROLES_CLINICIANS, "record.create", error))
     return NULL;
-  if ((guint)kind > CFD_RECORD_ADDENDUM)
+  if ((guint)kind > CFD_RECORD_LAST_KIND)
     {
       invalid (error, "Unknown record kind");
       return NULL;
@@ -145,6 +146,14 @@ cfd_vault_create_record (CfdVault *vault,
     }
   if (!check_occurred (occurred, error))
     return NULL;
+  if (kind == CFD_RECORD_SESSION)
+    {
+      GVariant *filled = cfd_session_fill_from_dosing (vault, patient_id, occurred, owned);
+
+      g_clear_pointer (&owned, g_variant_unref);
+      owned = filled;
+      content = owned;
+    }
   canonical = prepare_draft_content (kind, content, error);
   if (canonical == NULL)
     return NULL;
@@ -270,6 +279,15 @@ cfd_vault_save_draft (
        * makes it a later addition rather than a rewrite of the record. */
       invalid (&local_error, "An addendum is dated when it was begun; its date cannot be changed");
       goto failed;
+    }
+  if (cfd_record_get_kind (record) == CFD_RECORD_SESSION)
+    {
+      GVariant *filled = cfd_session_fill_from_dosing (vault, cfd_record_get_patient_id (record),
+                                                       occurred, owned);
+
+      g_clear_pointer (&owned, g_variant_unref);
+      owned = filled;
+      content = owned;
     }
   canonical = prepare_draft_content (cfd_record_get_kind (record), content, &local_error);
   if (canonical == NULL
@@ -412,7 +430,11 @@ cfd_vault_sign_record (CfdVault *vault, const char *record_id, GError **error)
   record = load_own_draft (vault, record_id, &local_error);
   if (record == NULL
       || !cfd_template_check_signable (cfd_template_get (cfd_record_get_kind (record)),
-                                       cfd_record_get_content (record), &local_error))
+                                       cfd_record_get_content (record), &local_error)
+      || (cfd_record_get_kind (record) == CFD_RECORD_SESSION
+          && !cfd_session_check_dosing_link (vault, record, &local_error))
+      || (cfd_record_get_kind (record) == CFD_RECORD_INTEGRATION
+          && !cfd_integration_check_session_link (vault, record, &local_error)))
     goto failed;
   if (cfd_record_get_parent_id (record) != NULL)
     {

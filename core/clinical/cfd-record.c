@@ -28,7 +28,8 @@ struct _CfdRecord
 G_DEFINE_FINAL_TYPE (CfdRecord, cfd_record, G_TYPE_OBJECT)
 
 static const char *const kind_names[] = {
-  "integration", "dosing", "intake", "progress", "risk", "safety-plan", "measure", "addendum",
+  "integration", "dosing",  "intake",   "progress", "risk",
+  "safety-plan", "measure", "addendum", "session",
 };
 
 static const char *const class_names[] = { "psychotherapy", "medical" };

@@ -23,7 +23,10 @@ typedef enum
   CFD_RECORD_SAFETY_PLAN,
   CFD_RECORD_MEASURE,
   CFD_RECORD_ADDENDUM, /* takes its category from the record it is attached to */
+  CFD_RECORD_SESSION,  /* times, modality, linked dosing, plan: medical record */
 } CfdRecordKind;
+
+#define CFD_RECORD_LAST_KIND CFD_RECORD_SESSION
 
 /* Psychotherapy notes or medical record (45 CFR 164.501). Called the
  * record's "category" everywhere in C, since G_DECLARE_FINAL_TYPE takes
@@ -42,7 +45,7 @@ typedef enum
 } CfdRecordStatus;
 
 /* "integration", "dosing", "intake", "progress", "risk", "safety-plan",
- * "measure", "addendum" */
+ * "measure", "addendum", "session" */
 const char *cfd_record_kind_to_string (CfdRecordKind kind);
 gboolean cfd_record_kind_from_string (const char *text, CfdRecordKind *kind);
 

@@ -13,7 +13,7 @@
 #include "cfd-templates-resources.h"
 
 #define RESOURCE_PREFIX    "/org/confidant/Confidant/templates/"
-#define N_KINDS            (CFD_RECORD_ADDENDUM + 1)
+#define N_KINDS            (CFD_RECORD_LAST_KIND + 1)
 #define MAX_LINE_BYTES     (16 * 1024)
 #define MAX_TEXT_BYTES     (8 * 1024 * 1024)
 #define MAX_VITALS_ROWS    2000
@@ -726,6 +726,57 @@ add_misplaced_values (const CfdTemplate *tmpl, GVariant *content, GPtrArray *pro
     }
 }
 
+static void
+add_field_problem (const CfdTemplate *tmpl,
+                   GPtrArray *problems,
+                   const char *field_id,
+                   const char *message)
+{
+  const CfdTemplateField *field = cfd_template_find_field (tmpl, field_id);
+  CfdTemplateProblem *problem = g_new0 (CfdTemplateProblem, 1);
+
+  problem->field_id = g_strdup (field_id);
+  problem->message = g_strdup_printf ("“%s” %s", field->label, message);
+  g_ptr_array_add (problems, problem);
+}
+
+/* A session ends after it begins (a session past midnight is recorded on
+ * two days). */
+static void
+check_session_times (const CfdTemplate *tmpl, GVariant *content, GPtrArray *problems)
+{
+  const char *start = NULL, *end = NULL;
+
+  if (g_variant_lookup (content, "start-time", "&s", &start)
+      && g_variant_lookup (content, "end-time", "&s", &end) && cfd_template_is_valid_time (start)
+      && cfd_template_is_valid_time (end) && strcmp (end, start) <= 0)
+    add_field_problem (tmpl, problems, "end-time", "must be after the start");
+}
+
+/* The facts 45 CFR 164.501 keeps out of psychotherapy notes (times,
+ * modality, medication, plan) were fields of the integration note before
+ * the session record held them. Notes signed then keep them and show them;
+ * a note signed now must leave them to its session record. */
+static const char *const integration_medical_fields[] = {
+  "start-time",   "end-time",       "modality", "days-since-dosing", "dosing-medication",
+  "dosing-route", "dosing-dose-mg", "plan",     "next-session",
+};
+
+static void
+check_integration_note (const CfdTemplate *tmpl, GVariant *content, GPtrArray *problems)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (integration_medical_fields); i++)
+    {
+      g_autoptr (GVariant) value
+          = g_variant_lookup_value (content, integration_medical_fields[i], NULL);
+
+      if (value != NULL && !is_empty (value))
+        add_field_problem (tmpl, problems, integration_medical_fields[i],
+                           "now belongs in the session record (medical record); move it there "
+                           "and clear it here");
+    }
+}
+
 GPtrArray *
 cfd_template_cross_field_problems (const CfdTemplate *tmpl, GVariant *content)
 {
@@ -736,5 +787,9 @@ cfd_template_cross_field_problems (const CfdTemplate *tmpl, GVariant *content)
     cfd_dosing_check (tmpl, content, &cfd_dosing_default_thresholds, problems);
   else if (tmpl->kind == CFD_RECORD_RISK)
     cfd_risk_check (tmpl, content, problems);
+  else if (tmpl->kind == CFD_RECORD_SESSION)
+    check_session_times (tmpl, content, problems);
+  else if (tmpl->kind == CFD_RECORD_INTEGRATION)
+    check_integration_note (tmpl, content, problems);
   return problems;
 }

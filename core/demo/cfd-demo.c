@@ -171,9 +171,12 @@ random_content (GRand *rand, CfdRecordKind kind, gint64 occurred)
       /* Optional fields are left out now and then, as in real notes. */
       if (!field->required && g_rand_int_range (rand, 0, 100) < 15)
         continue;
-      /* Computed fields are core's, and fields of another route or
-       * medication stay empty. */
-      if (field->computed || field->shown_when_field != NULL)
+      /* Computed fields are core's, fields of another route or
+       * medication stay empty, fields kept only for notes signed before
+       * (OnlyWhenSet) are never written, and links are made by the
+       * caller. */
+      if (field->computed || field->shown_when_field != NULL || field->only_when_set
+          || g_str_has_suffix (field->id, "-record"))
         continue;
       value = random_value (rand, field, occurred, MAX (budget, 120), &minutes);
       if (value != NULL)
@@ -185,7 +188,8 @@ random_content (GRand *rand, CfdRecordKind kind, gint64 occurred)
 }
 
 /* A course of treatment: intake, then dosing sessions each followed by
- * integration work and measures, with progress notes and a risk review. */
+ * integration work (a session record and its integration note) and
+ * measures, with progress notes and a risk review. */
 static CfdRecordKind
 kind_for (guint index)
 {
@@ -231,12 +235,47 @@ add_measure (CfdVault *vault,
   return id != NULL;
 }
 
+/* Content with one more text field set (a link to another record). */
+static GVariant *
+with_link (GVariant *content, const char *field, const char *record_id)
+{
+  g_autoptr (GVariant) owned = content;
+  GVariantDict dict;
+
+  g_variant_dict_init (&dict, content);
+  if (record_id != NULL)
+    g_variant_dict_insert (&dict, field, "s", record_id);
+  return g_variant_ref_sink (g_variant_dict_end (&dict));
+}
+
+/* The session record of an integration session (its times, modality and
+ * plan are medical record), linked to the last signed dosing session. */
+static char *
+add_session_record (CfdVault *vault,
+                    GRand *rand,
+                    const char *patient_id,
+                    gint64 occurred,
+                    const char *dosing_id,
+                    gboolean sign,
+                    GError **error)
+{
+  g_autoptr (GVariant) content
+      = with_link (random_content (rand, CFD_RECORD_SESSION, occurred), "dosing-record", dosing_id);
+  g_autofree char *id
+      = cfd_vault_create_record (vault, patient_id, CFD_RECORD_SESSION, occurred, content, error);
+
+  if (id == NULL || (sign && !cfd_vault_sign_record (vault, id, error)))
+    return NULL;
+  return g_steal_pointer (&id);
+}
+
 static gboolean
 add_patient_records (
     CfdVault *vault, GRand *rand, const char *patient_id, guint n_records, GError **error)
 {
   gint64 now = cfd_vault_now (vault) / G_USEC_PER_SEC;
   gint64 start = now - (gint64)(n_records + 2) * 7 * DAY - g_rand_int_range (rand, 0, 300) * DAY;
+  g_autofree char *last_dosing = NULL; /* the last signed dosing record */
 
   for (guint r = 0; r < n_records; r++)
     {
@@ -244,6 +283,9 @@ add_patient_records (
       CfdRecordKind kind = kind_for (r);
       g_autoptr (GVariant) content = NULL;
       g_autofree char *id = NULL;
+      g_autofree char *session = NULL;
+      /* The newest notes of a patient are often still drafts. */
+      gboolean sign = r + 2 < n_records || g_rand_boolean (rand);
 
       if (kind == CFD_RECORD_MEASURE)
         {
@@ -251,14 +293,26 @@ add_patient_records (
             return FALSE;
           continue;
         }
+      if (kind == CFD_RECORD_INTEGRATION)
+        {
+          session
+              = add_session_record (vault, rand, patient_id, occurred, last_dosing, sign, error);
+          if (session == NULL)
+            return FALSE;
+        }
       content = random_content (rand, kind, occurred);
+      if (session != NULL)
+        content = with_link (content, "session-record", session);
       id = cfd_vault_create_record (vault, patient_id, kind, occurred, content, error);
       if (id == NULL)
         return FALSE;
-      /* The newest notes of a patient are often still drafts. */
-      if (r + 2 < n_records || g_rand_boolean (rand))
-        if (!cfd_vault_sign_record (vault, id, error))
-          return FALSE;
+      if (sign && !cfd_vault_sign_record (vault, id, error))
+        return FALSE;
+      if (sign && kind == CFD_RECORD_DOSING)
+        {
+          g_free (last_dosing);
+          last_dosing = g_strdup (id);
+        }
     }
   return TRUE;
 }

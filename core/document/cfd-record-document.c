@@ -13,6 +13,7 @@
 #include "cfd-record-document.h"
 #include "cfd-record.h"
 #include "cfd-risk-flag-section-private.h"
+#include "cfd-session-section-private.h"
 #include "cfd-secure-private.h"
 #include "cfd-template.h"
 #include "cfd-vault-private.h"
@@ -621,6 +622,7 @@ cfd_record_document_new_for (CfdVault *vault,
   if (main_records->len == 0)
     cfd_document_layout_add (self->layout, CFD_BLOCK_FIELD,
                              "There are no signed records of these classes to include.");
+  cfd_session_section_add (self->layout, main_records);
   for (guint i = 0; i < main_records->len; i++)
     {
       CfdRecord *record = g_ptr_array_index (main_records, i);

@@ -8,6 +8,38 @@
 #include "cfd-error.h"
 #include "cfd-schema.h"
 
+/* The indexes and triggers of the records table, made by migration 1 and
+ * made again, word for word, when migration 5 rebuilds the table.
+ * Re-encryption under a rotated patient key changes sealed and key_version
+ * only, which leaves the signature (over the content) valid. Deleting the
+ * patient (owner only, after retention) removes the patient row first; the
+ * cascade that follows then finds no patient. */
+#define RECORDS_INDEXES_AND_TRIGGERS                                                               \
+  "CREATE INDEX records_patient ON records (patient_id, occurred);"                                \
+  "CREATE INDEX records_parent ON records (parent_id);"                                            \
+  "CREATE TRIGGER records_addendum_parent BEFORE INSERT ON records"                                \
+  "  WHEN NEW.parent_id IS NOT NULL"                                                               \
+  "  BEGIN SELECT RAISE (ABORT, 'an addendum must take the class of the signed record it is"       \
+  " attached to') WHERE NOT EXISTS (SELECT 1 FROM records p WHERE p.id = NEW.parent_id"            \
+  "    AND p.status = 'signed' AND p.kind <> 'addendum' AND p.patient_id = NEW.patient_id"         \
+  "    AND p.class = NEW.class); END;"                                                             \
+  "CREATE TRIGGER records_structure_update BEFORE UPDATE ON records"                               \
+  "  WHEN NEW.id IS NOT OLD.id OR NEW.patient_id IS NOT OLD.patient_id"                            \
+  "    OR NEW.parent_id IS NOT OLD.parent_id OR NEW.author_id IS NOT OLD.author_id"                \
+  "    OR NEW.kind IS NOT OLD.kind OR NEW.class IS NOT OLD.class OR NEW.created IS NOT "           \
+  "OLD.created"                                                                                    \
+  "  BEGIN SELECT RAISE (ABORT, 'the patient, author, kind and class of a record are immutable');" \
+  "  END;"                                                                                         \
+  "CREATE TRIGGER records_signed_update BEFORE UPDATE ON records"                                  \
+  "  WHEN OLD.status = 'signed' AND (NEW.status IS NOT OLD.status"                                 \
+  "    OR NEW.occurred IS NOT OLD.occurred OR NEW.updated IS NOT OLD.updated"                      \
+  "    OR NEW.signed_at IS NOT OLD.signed_at OR NEW.revision IS NOT OLD.revision"                  \
+  "    OR NEW.signature IS NOT OLD.signature)"                                                     \
+  "  BEGIN SELECT RAISE (ABORT, 'a signed record is immutable'); END;"                             \
+  "CREATE TRIGGER records_signed_delete BEFORE DELETE ON records"                                  \
+  "  WHEN OLD.status = 'signed' AND EXISTS (SELECT 1 FROM patients WHERE id = OLD.patient_id)"     \
+  "  BEGIN SELECT RAISE (ABORT, 'a signed record is immutable'); END;"
+
 static const char *const migrations[] = {
   /* 1: users, patients and their keys, the audit log. */
   "CREATE TABLE vault_meta ("
@@ -126,34 +158,7 @@ static const char *const migrations[] = {
   "  CHECK ((kind = 'addendum') = (parent_id IS NOT NULL)),"
   "  CHECK ((status = 'signed') = (signed_at IS NOT NULL)),"
   "  CHECK ((status = 'signed') = (signature IS NOT NULL)),"
-  "  CHECK (signature IS NULL OR length(signature) = 64));"
-  "CREATE INDEX records_patient ON records (patient_id, occurred);"
-  "CREATE INDEX records_parent ON records (parent_id);"
-  "CREATE TRIGGER records_addendum_parent BEFORE INSERT ON records"
-  "  WHEN NEW.parent_id IS NOT NULL"
-  "  BEGIN SELECT RAISE (ABORT, 'an addendum must take the class of the signed record it is"
-  " attached to') WHERE NOT EXISTS (SELECT 1 FROM records p WHERE p.id = NEW.parent_id"
-  "    AND p.status = 'signed' AND p.kind <> 'addendum' AND p.patient_id = NEW.patient_id"
-  "    AND p.class = NEW.class); END;"
-  "CREATE TRIGGER records_structure_update BEFORE UPDATE ON records"
-  "  WHEN NEW.id IS NOT OLD.id OR NEW.patient_id IS NOT OLD.patient_id"
-  "    OR NEW.parent_id IS NOT OLD.parent_id OR NEW.author_id IS NOT OLD.author_id"
-  "    OR NEW.kind IS NOT OLD.kind OR NEW.class IS NOT OLD.class OR NEW.created IS NOT OLD.created"
-  "  BEGIN SELECT RAISE (ABORT, 'the patient, author, kind and class of a record are immutable');"
-  "  END;"
-  /* Re-encryption under a rotated patient key changes sealed and
-   * key_version only, which leaves the signature (over the content) valid. */
-  "CREATE TRIGGER records_signed_update BEFORE UPDATE ON records"
-  "  WHEN OLD.status = 'signed' AND (NEW.status IS NOT OLD.status"
-  "    OR NEW.occurred IS NOT OLD.occurred OR NEW.updated IS NOT OLD.updated"
-  "    OR NEW.signed_at IS NOT OLD.signed_at OR NEW.revision IS NOT OLD.revision"
-  "    OR NEW.signature IS NOT OLD.signature)"
-  "  BEGIN SELECT RAISE (ABORT, 'a signed record is immutable'); END;"
-  /* Deleting the patient (owner only, after retention) removes the patient
-   * row first; the cascade that follows then finds no patient. */
-  "CREATE TRIGGER records_signed_delete BEFORE DELETE ON records"
-  "  WHEN OLD.status = 'signed' AND EXISTS (SELECT 1 FROM patients WHERE id = OLD.patient_id)"
-  "  BEGIN SELECT RAISE (ABORT, 'a signed record is immutable'); END;"
+  "  CHECK (signature IS NULL OR length(signature) = 64));" RECORDS_INDEXES_AND_TRIGGERS
 
   /* Earlier revisions of drafts, sealed as they were written. */
   "CREATE TABLE record_revisions ("
@@ -338,7 +343,57 @@ static const char *const migrations[] = {
   "  BEGIN SELECT RAISE (ABORT, 'the accounting of disclosures is immutable'); END;"
   "CREATE TRIGGER disclosures_append_only_delete BEFORE DELETE ON disclosures"
   "  BEGIN SELECT RAISE (ABORT, 'the accounting of disclosures is immutable'); END;",
+
+  /* 5: the session record (docs/CLINICAL.md), a new kind. SQLite cannot
+   * change a CHECK in place, so the records table is rebuilt: a new table,
+   * every row copied as stored (sealed content and signatures untouched),
+   * the old one dropped, the new one renamed, and its indexes and triggers
+   * made again word for word. cfd_schema_migrate turns foreign keys off
+   * around this step, so that dropping the old table cascades to nothing,
+   * and checks every foreign key before it commits. */
+  "CREATE TABLE records_rebuilt ("
+  "  id TEXT PRIMARY KEY,"
+  "  patient_id TEXT NOT NULL REFERENCES patients (id) ON DELETE CASCADE,"
+  "  parent_id TEXT REFERENCES records (id) ON DELETE CASCADE,"
+  "  author_id TEXT NOT NULL REFERENCES users (id),"
+  "  kind TEXT NOT NULL CHECK (kind IN ('integration', 'dosing', 'intake', 'progress', 'risk',"
+  "    'safety-plan', 'measure', 'addendum', 'session')),"
+  "  class TEXT NOT NULL CHECK (class IN ('psychotherapy', 'medical')),"
+  "  status TEXT NOT NULL CHECK (status IN ('draft', 'signed')),"
+  "  occurred INTEGER NOT NULL,"
+  "  created INTEGER NOT NULL,"
+  "  updated INTEGER NOT NULL,"
+  "  signed_at INTEGER,"
+  "  key_version INTEGER NOT NULL CHECK (key_version >= 1),"
+  "  revision INTEGER NOT NULL CHECK (revision >= 1),"
+  "  sealed BLOB NOT NULL,"
+  "  signature BLOB,"
+  "  CHECK ((kind = 'integration' AND class = 'psychotherapy')"
+  "    OR (kind = 'addendum')"
+  "    OR (kind NOT IN ('integration', 'addendum') AND class = 'medical')),"
+  "  CHECK ((kind = 'addendum') = (parent_id IS NOT NULL)),"
+  "  CHECK ((status = 'signed') = (signed_at IS NOT NULL)),"
+  "  CHECK ((status = 'signed') = (signature IS NOT NULL)),"
+  "  CHECK (signature IS NULL OR length(signature) = 64));"
+  "INSERT INTO records_rebuilt (id, patient_id, parent_id, author_id, kind, class, status,"
+  "    occurred, created, updated, signed_at, key_version, revision, sealed, signature)"
+  "  SELECT id, patient_id, parent_id, author_id, kind, class, status,"
+  "    occurred, created, updated, signed_at, key_version, revision, sealed, signature"
+  "  FROM records;"
+  "DROP TABLE records;"
+  "ALTER TABLE records_rebuilt RENAME TO records;" RECORDS_INDEXES_AND_TRIGGERS,
 };
+
+/* The migrations that rebuild a table: foreign keys are off around them. */
+#define FIRST_REBUILD_VERSION 4 /* migration 5 */
+
+static int migrate_up_to = -1;
+
+void
+cfd_schema_set_target_for_testing (int version)
+{
+  migrate_up_to = version;
+}
 
 int
 cfd_db_latest_schema_version (void)
@@ -346,10 +401,54 @@ cfd_db_latest_schema_version (void)
   return G_N_ELEMENTS (migrations);
 }
 
+/* A rebuilt table must leave every reference whole: any row that
+ * PRAGMA foreign_key_check reports stops the migration. */
+static gboolean
+check_foreign_keys (CfdDb *db, GError **error)
+{
+  sqlite3_stmt *stmt = cfd_db_prepare (db, "PRAGMA foreign_key_check", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      g_set_error_literal (error, CFD_ERROR, CFD_ERROR_DAMAGED_DATABASE,
+                           "The vault's records refer to rows that do not exist; it was not "
+                           "upgraded");
+      return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      cfd_db_set_error (db, rc, "checking the upgraded vault", error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+run_migration (CfdDb *db, int version, GError **error)
+{
+  g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", version + 1);
+
+  if (!cfd_db_begin (db, error))
+    return FALSE;
+  if (!cfd_db_exec (db, migrations[version], error) || !cfd_db_exec (db, bump, error)
+      || (version >= FIRST_REBUILD_VERSION && !check_foreign_keys (db, error)))
+    {
+      cfd_db_rollback (db);
+      return FALSE;
+    }
+  return cfd_db_commit (db, error);
+}
+
 gboolean
 cfd_schema_migrate (CfdDb *db, GError **error)
 {
   int version = cfd_db_schema_version (db);
+  int target = migrate_up_to >= 0 ? migrate_up_to : cfd_db_latest_schema_version ();
 
   if (version < 0)
     {
@@ -366,18 +465,29 @@ cfd_schema_migrate (CfdDb *db, GError **error)
       return FALSE;
     }
 
-  for (; version < cfd_db_latest_schema_version (); version++)
+  for (; version < target; version++)
     {
-      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", version + 1);
+      gboolean rebuild = version >= FIRST_REBUILD_VERSION;
+      gboolean done;
 
-      if (!cfd_db_begin (db, error))
+      /* PRAGMA foreign_keys is ignored inside a transaction, and with it on,
+       * dropping the old table would cascade to reviews and revisions. The
+       * legacy rename leaves the triggers of other tables, which name
+       * "records", as they are while the old table is gone. */
+      if (rebuild
+          && (!cfd_db_exec (db, "PRAGMA foreign_keys = OFF", error)
+              || !cfd_db_exec (db, "PRAGMA legacy_alter_table = ON", error)))
         return FALSE;
-      if (!cfd_db_exec (db, migrations[version], error) || !cfd_db_exec (db, bump, error))
+      done = run_migration (db, version, error);
+      if (rebuild)
         {
-          cfd_db_rollback (db);
-          return FALSE;
+          gboolean restored
+              = cfd_db_exec (db, "PRAGMA legacy_alter_table = OFF", done ? error : NULL)
+                && cfd_db_exec (db, "PRAGMA foreign_keys = ON", done ? error : NULL);
+
+          done = done && restored;
         }
-      if (!cfd_db_commit (db, error))
+      if (!done)
         return FALSE;
     }
   return TRUE;

@@ -6,6 +6,7 @@
 #include "cfd-demo.h"
 #include "cfd-patient.h"
 #include "cfd-record.h"
+#include "cfd-session-link.h"
 #include "cfd-template.h"
 #include "cfd-test-util.h"
 
@@ -19,6 +20,7 @@ test_every_record_passes_the_signing_checks (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (GListModel) patients = NULL;
   guint n_dosing = 0, n_esketamine = 0, n_checked = 0;
+  guint n_sessions = 0, n_integration = 0, n_linked = 0;
   GHashTable *routes = g_hash_table_new (g_str_hash, g_str_equal);
 
   g_assert_true (cfd_demo_populate (vault, &options, NULL, NULL, &error));
@@ -44,7 +46,26 @@ test_every_record_passes_the_signing_checks (void)
           if (!cfd_template_check_signable (tmpl, content, &refused))
             g_error ("demo %s record %s cannot be signed: %s", tmpl->title,
                      cfd_record_get_id (record), refused->message);
+          /* The checks across records that signing makes too. */
+          if (!cfd_session_check_dosing_link (vault, record, &refused)
+              || !cfd_integration_check_session_link (vault, record, &refused))
+            g_error ("demo %s record %s has a link that cannot be signed: %s", tmpl->title,
+                     cfd_record_get_id (record), refused->message);
           n_checked++;
+          if (cfd_record_get_kind (record) == CFD_RECORD_SESSION)
+            {
+              n_sessions++;
+              n_linked += cfd_record_get_text (record, "dosing-record") != NULL;
+              g_assert_nonnull (cfd_record_get_text (record, "start-time"));
+              g_assert_nonnull (cfd_record_get_text (record, "end-time"));
+            }
+          if (cfd_record_get_kind (record) == CFD_RECORD_INTEGRATION)
+            {
+              n_integration++;
+              /* Every integration session has its session record. */
+              g_assert_nonnull (cfd_record_get_text (record, "session-record"));
+              g_assert_null (cfd_record_get_text (record, "start-time"));
+            }
           if (cfd_record_get_kind (record) != CFD_RECORD_DOSING)
             continue;
           n_dosing++;
@@ -65,6 +86,9 @@ test_every_record_passes_the_signing_checks (void)
         }
     }
   g_assert_cmpuint (n_checked, >, 100);
+  g_assert_cmpuint (n_integration, >, 0);
+  g_assert_cmpuint (n_sessions, ==, n_integration);
+  g_assert_cmpuint (n_linked, >, n_sessions / 2);
   g_assert_cmpuint (n_dosing, >, 20);
   g_assert_cmpuint (n_esketamine, >, 0);
   g_assert_cmpuint (g_hash_table_size (routes), >=, 2);

@@ -28,17 +28,18 @@ content_for (CfdRecordKind kind, const char *text)
   switch (kind)
     {
       case CFD_RECORD_INTEGRATION:
-        g_variant_dict_insert (&d, "start-time", "s", "09:00");
-        g_variant_dict_insert (&d, "end-time", "s", "10:15");
-        g_variant_dict_insert (&d, "modality", "s", "video");
-        g_variant_dict_insert (&d, "days-since-dosing", "x", (gint64)2);
-        g_variant_dict_insert (&d, "dosing-medication", "s", "racemic-ketamine");
-        g_variant_dict_insert (&d, "dosing-route", "s", "im");
-        g_variant_dict_insert (&d, "dosing-dose-mg", "d", 70.0);
         g_variant_dict_insert (&d, "intentions", "s", text);
         g_variant_dict_insert (&d, "themes", "s", "A long corridor, then open sky.");
         g_variant_dict_insert (&d, "insights", "s", "Grief can be carried.");
         g_variant_dict_insert (&d, "practices", "s", "Morning walks; journaling.");
+        break;
+      case CFD_RECORD_SESSION:
+        g_variant_dict_insert (&d, "start-time", "s", "09:00");
+        g_variant_dict_insert (&d, "end-time", "s", "10:15");
+        g_variant_dict_insert (&d, "modality", "s", "telehealth-video");
+        g_variant_dict_insert (&d, "telehealth-location", "s", "Austin, Texas");
+        g_variant_dict_insert (&d, "progress", "s", text);
+        g_variant_dict_insert (&d, "risk-status", "s", "none-identified");
         g_variant_dict_insert (&d, "plan", "s", "Continue weekly.");
         g_variant_dict_insert (&d, "next-session", "s", "2024-02-29");
         break;
@@ -114,6 +115,8 @@ text_field_for (CfdRecordKind kind)
         return "notes";
       case CFD_RECORD_SAFETY_PLAN:
         return "warning-signs";
+      case CFD_RECORD_SESSION:
+        return "progress";
       default:
         g_assert_not_reached ();
     }
@@ -1249,8 +1252,8 @@ int
 main (int argc, char *argv[])
 {
   static const CfdRecordKind kinds[] = {
-    CFD_RECORD_INTEGRATION, CFD_RECORD_DOSING, CFD_RECORD_INTAKE,
-    CFD_RECORD_PROGRESS,    CFD_RECORD_RISK,   CFD_RECORD_SAFETY_PLAN,
+    CFD_RECORD_INTEGRATION, CFD_RECORD_DOSING,      CFD_RECORD_INTAKE,  CFD_RECORD_PROGRESS,
+    CFD_RECORD_RISK,        CFD_RECORD_SAFETY_PLAN, CFD_RECORD_SESSION,
   };
 
   cfd_test_init (&argc, &argv);

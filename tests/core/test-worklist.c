@@ -39,24 +39,18 @@ day (const char *date)
   return seconds;
 }
 
-/* An integration note that sets the next session to next_session. */
+/* A session record that sets the next session to next_session. */
 static GVariant *
-integration (const char *next_session)
+session (const char *next_session)
 {
   GVariantDict d;
 
   g_variant_dict_init (&d, NULL);
   g_variant_dict_insert (&d, "start-time", "s", "09:00");
   g_variant_dict_insert (&d, "end-time", "s", "10:15");
-  g_variant_dict_insert (&d, "modality", "s", "video");
-  g_variant_dict_insert (&d, "days-since-dosing", "x", (gint64)2);
-  g_variant_dict_insert (&d, "dosing-medication", "s", "racemic-ketamine");
-  g_variant_dict_insert (&d, "dosing-route", "s", "im");
-  g_variant_dict_insert (&d, "dosing-dose-mg", "d", 70.0);
-  g_variant_dict_insert (&d, "intentions", "s", "To rest.");
-  g_variant_dict_insert (&d, "themes", "s", "Open sky.");
-  g_variant_dict_insert (&d, "insights", "s", "Grief can be carried.");
-  g_variant_dict_insert (&d, "practices", "s", "Morning walks.");
+  g_variant_dict_insert (&d, "modality", "s", "in-person");
+  g_variant_dict_insert (&d, "progress", "s", "Sleeping better.");
+  g_variant_dict_insert (&d, "risk-status", "s", "none-identified");
   g_variant_dict_insert (&d, "plan", "s", "Continue weekly.");
   g_variant_dict_insert (&d, "next-session", "s", next_session);
   return g_variant_ref_sink (g_variant_dict_end (&d));
@@ -237,11 +231,9 @@ test_next_session_past (void)
   fake_now = OCCURRED;
   cfd_vault_set_clock_for_testing (vault, fake_clock, NULL);
   patient = cfd_test_add_patient (vault, "Session Person");
-  note
-      = record (vault, patient, CFD_RECORD_INTEGRATION, OCCURRED, integration ("2024-02-29"), TRUE);
+  note = record (vault, patient, CFD_RECORD_SESSION, OCCURRED, session ("2024-02-29"), TRUE);
   /* A draft's next session counts for nothing: only signed records. */
-  g_free (
-      record (vault, patient, CFD_RECORD_INTEGRATION, OCCURRED, integration ("2023-12-01"), FALSE));
+  g_free (record (vault, patient, CFD_RECORD_SESSION, OCCURRED, session ("2023-12-01"), FALSE));
   g_assert_true (cfd_vault_set_worklist_draft_hours (vault, 8760, &error));
   g_assert_no_error (error);
 

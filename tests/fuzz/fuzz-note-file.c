@@ -19,7 +19,7 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 
   if (size < 1)
     return 0;
-  kind = (CfdRecordKind)(data[0] % (CFD_RECORD_ADDENDUM + 1));
+  kind = (CfdRecordKind)(data[0] % (CFD_RECORD_LAST_KIND + 1));
   content = cfd_note_file_parse (kind, (const char *)data + 1, size - 1, &error);
   if (content == NULL)
     {

@@ -21,7 +21,7 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   if (!g_variant_is_normal_form (content))
     return 0;
 
-  for (CfdRecordKind kind = CFD_RECORD_INTEGRATION; kind <= CFD_RECORD_ADDENDUM; kind++)
+  for (CfdRecordKind kind = CFD_RECORD_INTEGRATION; kind <= CFD_RECORD_LAST_KIND; kind++)
     {
       const CfdTemplate *tmpl = cfd_template_get (kind);
       g_autoptr (GError) error = NULL;

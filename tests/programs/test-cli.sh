@@ -191,7 +191,6 @@ grep -q "Ada Fixture" "$work/out" && ok "the known-answer vault holds its patien
 rec_args=(--vault "$vault" --passphrase-file "$work/reset")
 cat > "$work/note1" <<'NOTE'
 # An integration session
-modality: video
 intentions: Kestrel-Canary-5521 meets the fear.
   A second line of it.
 themes: ocean waves
@@ -211,7 +210,7 @@ expect 0 "note show" -- "$cli" "${rec_args[@]}" note show "$rec"
 grep -q "Kestrel-Canary-5521" "$work/out" && ok "show prints the note" || not_ok "show prints the note"
 grep -q "psychotherapy note" "$work/out" && ok "show names the class" || not_ok "show names the class"
 expect 1 "note show of an unknown id" -- "$cli" "${rec_args[@]}" note show 0123456789abcdef0123456789abcdef
-printf 'intentions: Kestrel-Canary-5521 meets the fear, revised.\nmodality: video\n' > "$work/note2"
+printf 'intentions: Kestrel-Canary-5521 meets the fear, revised.\nthemes: ocean waves\n' > "$work/note2"
 expect 2 "note edit without --file" -- "$cli" "${rec_args[@]}" note edit "$rec"
 expect 2 "note edit with a bad file" -- "$cli" "${rec_args[@]}" note edit "$rec" --file "$work/badnote"
 expect 0 "note edit" -- "$cli" "${rec_args[@]}" note edit "$rec" --file "$work/note2"
@@ -231,6 +230,19 @@ expect 1 "IV esketamine 300 mg is refused at signing" -- "$cli" "${rec_args[@]}"
 grep -q '“Route” must be intranasal for esketamine' "$work/err" \
   && grep -q '“Dose” of esketamine must be 28, 56 or 84 mg' "$work/err" \
   && ok "the refusal names route and dose" || not_ok "the refusal names route and dose"
+# Session records (medical record): a link to a dosing draft is refused at signing.
+printf 'start-time: 09:00\nend-time: 10:15\nmodality: telehealth-video\ntelehealth-location: Austin, Texas\nprogress: Calmer.\nrisk-status: low\nplan: Session-Plan-6620 weekly.\ndosing-record: %s\n' "$dosing" > "$work/session"
+expect 0 "note add --kind session" -- "$cli" "${rec_args[@]}" note add --patient "$id" --kind session --date 2024-03-01 --file "$work/session"
+session=$(cat "$work/out")
+expect 1 "a session linked to an unsigned dosing record is refused at signing" -- "$cli" "${rec_args[@]}" note sign "$session"
+grep -q '“Linked dosing record” names a dosing record that is not signed yet' "$work/err" \
+  && ok "the refusal names the link" || not_ok "the refusal names the link"
+grep -v '^dosing-record' "$work/session" > "$work/session2"
+expect 0 "note edit of the session" -- "$cli" "${rec_args[@]}" note edit "$session" --file "$work/session2"
+expect 0 "a session record without a link signs" -- "$cli" "${rec_args[@]}" note sign "$session"
+expect 0 "note show of the session" -- "$cli" "${rec_args[@]}" note show "$session"
+grep -q "Session-Plan-6620" "$work/out" && grep -q "medical record" "$work/out" \
+  && ok "a session record is part of the medical record" || not_ok "a session record is part of the medical record"
 expect 1 "editing a signed note is refused" -- "$cli" "${rec_args[@]}" note edit "$rec" --file "$work/note1"
 expect 0 "note history" -- "$cli" "${rec_args[@]}" note history "$rec"
 grep -q "current, signed" "$work/out" && grep -q "^1	.*	earlier$" "$work/out" \

@@ -64,7 +64,7 @@ v=(--vault "$work/vault" --passphrase-file "$work/pass")
 "$cli" "${v[@]}" init --user "Dr Reader" > /dev/null 2>> "$work/cli.err" \
   && patient=$("$cli" "${v[@]}" patient add --name "Rowan Quillfeather" --birth-date 1979-03-08 \
     2>> "$work/cli.err") \
-  && printf 'modality: video\nintentions: Reader-Note-4471 walks through the forest.\n' \
+  && printf 'intentions: Reader-Note-4471 walks through the forest.\n' \
     > "$work/note" \
   && note=$("$cli" "${v[@]}" note add --patient "$patient" --kind integration --date 2026-11-20 \
     --file "$work/note" 2>> "$work/cli.err") \
