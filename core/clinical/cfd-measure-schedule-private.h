@@ -16,7 +16,8 @@ G_BEGIN_DECLS
  * practice's own instrument may not be installed on every machine. */
 gboolean cfd_measure_schedule_validate (GVariant *schedule, GError **error);
 
-/* The rules of validated details (CfdMeasureRule), empty when none. */
+/* The rules in details (CfdMeasureRule), empty when none; a rule whose
+ * cadence does not parse is left out. */
 GPtrArray *cfd_measure_schedule_from_details (GVariant *details);
 
 G_END_DECLS

@@ -143,12 +143,16 @@ cfd_measure_schedule_from_details (GVariant *details)
   g_variant_iter_init (&iter, schedule);
   while (g_variant_iter_next (&iter, "(&s&s)", &instrument, &cadence))
     {
-      CfdMeasureRule *rule = g_new0 (CfdMeasureRule, 1);
+      CfdMeasureRule *rule;
+      guint every_days;
 
+      /* Details are validated when written, not when read: a rule that
+       * does not parse (a later version's cadence) asks for nothing. */
+      if (!cfd_measure_cadence_parse (cadence, &every_days, NULL))
+        continue;
+      rule = g_new0 (CfdMeasureRule, 1);
       rule->instrument_id = g_strdup (instrument);
-      /* The details were validated when they were unsealed. */
-      if (!cfd_measure_cadence_parse (cadence, &rule->every_days, NULL))
-        rule->every_days = 0;
+      rule->every_days = every_days;
       g_ptr_array_add (rules, rule);
     }
   return rules;
