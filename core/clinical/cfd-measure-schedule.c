@@ -165,6 +165,12 @@ cfd_vault_get_measure_schedule (CfdVault *vault, const char *patient_id, GError 
 
   if (patient == NULL)
     return NULL;
+  return cfd_patient_get_measure_schedule (patient);
+}
+
+GPtrArray *
+cfd_patient_get_measure_schedule (CfdPatient *patient)
+{
   return cfd_measure_schedule_from_details (cfd_patient_get_details (patient));
 }
 

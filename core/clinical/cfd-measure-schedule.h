@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "cfd-patient.h"
 #include "cfd-vault.h"
 
 G_BEGIN_DECLS
@@ -51,6 +52,10 @@ gboolean cfd_measure_rule_is_due (const CfdMeasureRule *rule,
 GPtrArray *cfd_vault_get_measure_schedule (CfdVault *vault,
                                            const char *patient_id,
                                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The rules of a patient already loaded (and its reading audited), for
+ * showing on their page without a second read. */
+GPtrArray *cfd_patient_get_measure_schedule (CfdPatient *patient) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Replaces the schedule with rules ("INSTRUMENT:CADENCE", NULL-terminated;
  * NULL or empty clears it). Every instrument must be one Confidant knows,
