@@ -43,6 +43,7 @@
 #include "cfd-dosing-carry.h"
 #include "cfd-instrument.h"
 #include "cfd-measure.h"
+#include "cfd-measure-schedule.h"
 #include "cfd-retention.h"
 #include "cfd-review.h"
 #include "cfd-risk-flag.h"

@@ -375,6 +375,35 @@ row_activated (CfdPatientPage *self, GtkListBoxRow *row)
 
 /* "Keep records until 2030-11-14 (APA Record Keeping Guidelines (2007),
  * guideline 7)": what deleting this patient waits for. */
+/* "Measures: PHQ-9 before each dosing session · PCL-5 every 30 days": what
+ * the worklist will ask for (set with confidant-cli measure schedule). */
+static void
+append_measure_schedule (GString *details, CfdPatient *patient)
+{
+  g_autoptr (GPtrArray) rules = cfd_patient_get_measure_schedule (patient);
+
+  if (rules->len == 0)
+    return;
+  if (details->len > 0)
+    g_string_append_c (details, '\n');
+  g_string_append (details, _ ("Measures:"));
+  for (guint i = 0; i < rules->len; i++)
+    {
+      const CfdMeasureRule *rule = g_ptr_array_index (rules, i);
+      const CfdInstrumentDef *def = cfd_instrument_lookup (rule->instrument_id);
+      const char *name = def != NULL ? cfd_instrument_def_get_name (def) : rule->instrument_id;
+
+      g_string_append (details, i == 0 ? " " : " · ");
+      if (rule->every_days == 0)
+        g_string_append_printf (details, _ ("%s before each dosing session"), name);
+      else
+        g_string_append_printf (
+            details,
+            g_dngettext (GETTEXT_PACKAGE, "%s every day", "%s every %u days", rule->every_days),
+            name, rule->every_days);
+    }
+}
+
 static void
 append_retention (GString *details, CfdVault *vault, const char *patient_id)
 {
@@ -465,6 +494,7 @@ cfd_patient_page_load (CfdPatientPage *self,
   if (emergency != NULL && emergency[0] != '\0')
     g_string_append_printf (details, "%s%s %s", details->len > 0 ? "\n" : "", _ ("Emergency:"),
                             emergency);
+  append_measure_schedule (details, patient);
   append_retention (details, vault, patient_id);
   gtk_label_set_label (self->details_label, details->str);
   gtk_widget_set_visible (GTK_WIDGET (self->details_label), details->len > 0);

@@ -41,6 +41,8 @@ static const struct
   { CFD_WORKLIST_STALE_DRAFT, N_ ("Drafts to Finish"),
     N_ ("Your drafts not saved for longer than the practice's draft age.") },
   { CFD_WORKLIST_REMS_FORM_DUE, N_ ("REMS Forms Due"), NULL },
+  { CFD_WORKLIST_MEASURE_DUE, N_ ("Measures Due"),
+    N_ ("Asked for by the patient's measure schedule.") },
 };
 
 static char *
@@ -65,6 +67,13 @@ item_subtitle (CfdWorklistItem *item)
                                 cfd_worklist_item_get_record_kind (item), day);
       case CFD_WORKLIST_REMS_FORM_DUE:
         return g_strdup_printf (_ ("Due %s"), day);
+      case CFD_WORKLIST_MEASURE_DUE:
+        {
+          const char *reason = cfd_worklist_item_get_reason (item);
+
+          /* The reason starts a sentence here. */
+          return g_strdup_printf ("%c%s", g_ascii_toupper (reason[0]), reason + 1);
+        }
     }
   g_return_val_if_reached (NULL);
 }

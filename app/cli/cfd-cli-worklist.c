@@ -1,4 +1,4 @@
-/* cfd-cli-worklist.c: confidant-cli worklist: drafts, open risk flags and sessions past due, one a line. */
+/* cfd-cli-worklist.c: confidant-cli worklist: drafts, risk flags, sessions past due, measures due, one a line. */
 #include "config.h"
 
 #include <stdio.h>
@@ -57,6 +57,7 @@ run_worklist (CfdCliContext *ctx, int argc, char **argv)
       const char *kind = cfd_worklist_kind_to_string (cfd_worklist_item_get_kind (item));
       const char *record = cfd_worklist_item_get_record_id (item);
       const char *record_kind = cfd_worklist_item_get_record_kind (item);
+      const char *instrument = cfd_worklist_item_get_instrument_id (item);
       gint64 since = cfd_worklist_item_get_since (item);
       g_autofree char *when = since != 0 ? cfd_cli_format_time (since) : g_strdup ("-");
 
@@ -70,8 +71,21 @@ run_worklist (CfdCliContext *ctx, int argc, char **argv)
             printf ("\"%s\",\"record_kind\":\"%s\"", record, record_kind);
           else
             printf ("null,\"record_kind\":null");
-          printf (",\"since\":%" G_GINT64_FORMAT "}\n", since);
+          printf (",\"since\":%" G_GINT64_FORMAT, since);
+          if (instrument != NULL)
+            {
+              printf (",\"instrument\":");
+              print_json_string (instrument);
+              printf (",\"reason\":");
+              print_json_string (cfd_worklist_item_get_reason (item));
+            }
+          printf ("}\n");
         }
+      else if (instrument != NULL)
+        /* A measure due: the instrument where a record's kind goes, why at the end. */
+        printf ("%s\t%s\t%s\t-\t%s\t%s\t%s\n", kind, when, cfd_worklist_item_get_patient_id (item),
+                instrument, cfd_worklist_item_get_patient_name (item),
+                cfd_worklist_item_get_reason (item));
       else
         printf ("%s\t%s\t%s\t%s\t%s\t%s\n", kind, when, cfd_worklist_item_get_patient_id (item),
                 record != NULL ? record : "-", record_kind != NULL ? record_kind : "-",
@@ -82,6 +96,7 @@ run_worklist (CfdCliContext *ctx, int argc, char **argv)
 
 const CfdCliCommand cfd_cli_worklist_commands[] = {
   { NULL, "worklist", "[--json]",
-    "What needs attention: stale drafts, open risk flags, sessions past due", run_worklist },
+    "What needs attention: stale drafts, open risk flags, sessions past due, measures due",
+    run_worklist },
   { NULL },
 };

@@ -17,6 +17,7 @@ static const CfdCliCommand *const command_tables[] = {
   cfd_cli_worklist_commands,
   cfd_cli_practice_commands,
   cfd_cli_note_commands,
+  cfd_cli_schedule_commands,
   cfd_cli_backup_commands,
   cfd_cli_consent_commands,
   cfd_cli_review_commands,

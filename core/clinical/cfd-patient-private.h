@@ -29,4 +29,11 @@ gboolean cfd_patient_lower_risk_flag (CfdVault *vault,
                                       CfdPatient *patient,
                                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* Replaces the measure schedule (NULL removes it) in a new revision of
+ * the details; clinicians only, audited as patient.measure-schedule. */
+gboolean cfd_patient_write_measure_schedule (CfdVault *vault,
+                                             const char *patient_id,
+                                             GVariant *schedule,
+                                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS

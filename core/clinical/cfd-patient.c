@@ -6,6 +6,7 @@
 
 #include "cfd-consent-private.h"
 #include "cfd-date.h"
+#include "cfd-measure-schedule-private.h"
 #include "cfd-patient-key.h"
 #include "cfd-patient-private.h"
 #include "cfd-patient.h"
@@ -146,6 +147,12 @@ cfd_patient_details_validate (GVariant *details, GError **error)
         {
           if (!g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN))
             return invalid (error, "The risk flag must be true or false");
+          continue;
+        }
+      if (g_strcmp0 (key, CFD_PATIENT_MEASURE_SCHEDULE) == 0)
+        {
+          if (!cfd_measure_schedule_validate (value, error))
+            return FALSE;
           continue;
         }
       for (guint i = 0; i < G_N_ELEMENTS (string_keys); i++)
@@ -530,6 +537,14 @@ cfd_vault_update_patient (CfdVault *vault,
     if (flag != NULL)
       return invalid (error, "The risk flag is raised by records and resolved by its review");
   }
+  /* The schedule has its own audited action (cfd-measure-schedule.c). */
+  {
+    g_autoptr (GVariant) schedule
+        = g_variant_lookup_value (details, CFD_PATIENT_MEASURE_SCHEDULE, NULL);
+
+    if (schedule != NULL)
+      return invalid (error, "The measure schedule is set on its own");
+  }
   patient = load_patient_for (vault, patient_id, "patient.edit", error);
   if (patient == NULL)
     return FALSE;
@@ -772,4 +787,29 @@ gboolean
 cfd_patient_lower_risk_flag (CfdVault *vault, CfdPatient *patient, GError **error)
 {
   return write_risk_flag (vault, patient, FALSE, error);
+}
+
+gboolean
+cfd_patient_write_measure_schedule (CfdVault *vault,
+                                    const char *patient_id,
+                                    GVariant *schedule,
+                                    GError **error)
+{
+  const char *action = "patient.measure-schedule";
+  g_autoptr (CfdPatient) patient = NULL;
+  g_autoptr (GVariant) changed = NULL;
+  GVariantDict dict;
+
+  if (!cfd_vault_require_role (vault, CFD_ROLES_CLINICIANS, action, error))
+    return FALSE;
+  patient = load_patient_for (vault, patient_id, action, error);
+  if (patient == NULL)
+    return FALSE;
+  g_variant_dict_init (&dict, patient->details);
+  if (schedule != NULL)
+    g_variant_dict_insert_value (&dict, CFD_PATIENT_MEASURE_SCHEDULE, schedule);
+  else
+    g_variant_dict_remove (&dict, CFD_PATIENT_MEASURE_SCHEDULE);
+  changed = g_variant_ref_sink (g_variant_dict_end (&dict));
+  return update_patient_row (vault, patient, changed, action, error);
 }

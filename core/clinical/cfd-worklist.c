@@ -2,13 +2,17 @@
  *
  * One pass over the records the user may read (decrypted and verified as
  * the timeline reads them), plus the patients' flags. Each source of items
- * is one function below; REMS forms, when they exist, add theirs here. */
+ * is one function below; REMS forms, when they exist, add theirs here.
+ * Measures due come from each patient's schedule, compared with the
+ * latest signed measure of each instrument and the latest signed dosing. */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "cfd-date.h"
+#include "cfd-instrument.h"
+#include "cfd-measure-schedule-private.h"
 #include "cfd-patient-private.h"
 #include "cfd-record-private.h"
 #include "cfd-risk-flag.h"
@@ -27,6 +31,8 @@ struct _CfdWorklistItem
   char *record_id;
   const char *record_kind;
   gint64 since;
+  char *instrument_id;
+  char *reason;
 };
 
 G_DEFINE_FINAL_TYPE (CfdWorklistItem, cfd_worklist_item, G_TYPE_OBJECT)
@@ -39,6 +45,8 @@ cfd_worklist_item_finalize (GObject *object)
   g_free (self->patient_id);
   cfd_wipe_string (self->patient_name);
   g_free (self->record_id);
+  g_free (self->instrument_id);
+  g_free (self->reason);
   G_OBJECT_CLASS (cfd_worklist_item_parent_class)->finalize (object);
 }
 
@@ -90,12 +98,24 @@ cfd_worklist_item_get_since (CfdWorklistItem *self)
 }
 
 const char *
+cfd_worklist_item_get_instrument_id (CfdWorklistItem *self)
+{
+  return self->instrument_id;
+}
+
+const char *
+cfd_worklist_item_get_reason (CfdWorklistItem *self)
+{
+  return self->reason;
+}
+
+const char *
 cfd_worklist_kind_to_string (CfdWorklistKind kind)
 {
   static const char *const names[]
-      = { "stale-draft", "open-risk-flag", "next-session-past", "rems-form-due" };
+      = { "stale-draft", "open-risk-flag", "next-session-past", "rems-form-due", "measure-due" };
 
-  g_return_val_if_fail (kind <= CFD_WORKLIST_REMS_FORM_DUE, NULL);
+  g_return_val_if_fail (kind <= CFD_WORKLIST_MEASURE_DUE, NULL);
   return names[kind];
 }
 
@@ -180,11 +200,14 @@ typedef struct
   gint64 next_occurred; /* that record's date, to find the latest */
   char *next_record_id;
   const char *next_record_kind;
+  gint64 last_dosing;          /* the latest occurred date of a signed dosing record; 0 for none */
+  GHashTable *last_measure_of; /* instrument id -> gint64 *: its latest signed measure */
 } PatientScan;
 
 static void
 patient_scan_free (PatientScan *scan)
 {
+  g_clear_pointer (&scan->last_measure_of, g_hash_table_unref);
   g_free (scan->next_record_id);
   g_free (scan);
 }
@@ -210,6 +233,26 @@ scan_for (Pass *pass, const char *patient_id)
   return scan;
 }
 
+static void
+note_measure (PatientScan *scan, CfdRecord *record)
+{
+  GVariant *content = cfd_record_get_content (record);
+  const char *instrument = NULL;
+  gint64 *last;
+
+  if (content == NULL || !g_variant_lookup (content, "instrument", "&s", &instrument))
+    return;
+  if (scan->last_measure_of == NULL)
+    scan->last_measure_of = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  last = g_hash_table_lookup (scan->last_measure_of, instrument);
+  if (last == NULL)
+    {
+      last = g_new0 (gint64, 1);
+      g_hash_table_insert (scan->last_measure_of, g_strdup (instrument), last);
+    }
+  *last = MAX (*last, cfd_record_get_occurred (record));
+}
+
 static gboolean
 visit_record (CfdRecord *record, gpointer user_data, GError **error)
 {
@@ -227,11 +270,18 @@ visit_record (CfdRecord *record, gpointer user_data, GError **error)
       return TRUE;
     }
 
+  if (kind == CFD_RECORD_MEASURE)
+    {
+      note_measure (scan_for (pass, cfd_record_get_patient_id (record)), record);
+      return TRUE;
+    }
   /* Addenda and measures are not sessions: they neither set nor keep a
    * next-session date. */
-  if (kind == CFD_RECORD_ADDENDUM || kind == CFD_RECORD_MEASURE)
+  if (kind == CFD_RECORD_ADDENDUM)
     return TRUE;
   scan = scan_for (pass, cfd_record_get_patient_id (record));
+  if (kind == CFD_RECORD_DOSING)
+    scan->last_dosing = MAX (scan->last_dosing, cfd_record_get_occurred (record));
   scan->last_session = MAX (scan->last_session, cfd_record_get_occurred (record));
   next = cfd_record_get_text (record, "next-session");
   if (next != NULL && cfd_date_parse (next, &next_day)
@@ -278,6 +328,48 @@ flag_raised_at (CfdDb *db, const char *patient_id)
   return time;
 }
 
+/* The instrument's short name as clinicians say it ("PCL-5"), or its id. */
+static const char *
+instrument_name (const char *instrument_id)
+{
+  const CfdInstrumentDef *def = cfd_instrument_lookup (instrument_id);
+
+  return def != NULL ? cfd_instrument_def_get_name (def) : instrument_id;
+}
+
+static void
+add_measures_due (GListStore *store, CfdPatient *patient, PatientScan *scan, gint64 now)
+{
+  g_autoptr (GPtrArray) rules
+      = cfd_measure_schedule_from_details (cfd_patient_get_details (patient));
+
+  for (guint i = 0; i < rules->len; i++)
+    {
+      const CfdMeasureRule *rule = g_ptr_array_index (rules, i);
+      gint64 *last = scan != NULL && scan->last_measure_of != NULL
+                         ? g_hash_table_lookup (scan->last_measure_of, rule->instrument_id)
+                         : NULL;
+      gint64 last_measure = last != NULL ? *last : 0;
+      gint64 last_dosing = scan != NULL ? scan->last_dosing : 0;
+      g_autoptr (CfdWorklistItem) item = NULL;
+
+      if (!cfd_measure_rule_is_due (rule, last_measure, last_dosing, now))
+        continue;
+      item = item_new (CFD_WORKLIST_MEASURE_DUE, patient, NULL, last_measure);
+      item->instrument_id = g_strdup (rule->instrument_id);
+      if (last_measure == 0)
+        item->reason = g_strdup_printf ("no %s yet", instrument_name (rule->instrument_id));
+      else if (rule->every_days == 0)
+        item->reason = g_strdup_printf ("%s before the next dosing session",
+                                        instrument_name (rule->instrument_id));
+      else
+        item->reason
+            = g_strdup_printf ("last %s %" G_GINT64_FORMAT " days ago",
+                               instrument_name (rule->instrument_id), (now - last_measure) / 86400);
+      g_list_store_append (store, item);
+    }
+}
+
 static int
 compare_items (gconstpointer a, gconstpointer b, gpointer user_data)
 {
@@ -287,7 +379,9 @@ compare_items (gconstpointer a, gconstpointer b, gpointer user_data)
     return x->kind < y->kind ? -1 : 1;
   if (x->since != y->since)
     return x->since < y->since ? -1 : 1;
-  return strcmp (x->patient_id, y->patient_id);
+  if (strcmp (x->patient_id, y->patient_id) != 0)
+    return strcmp (x->patient_id, y->patient_id);
+  return g_strcmp0 (x->instrument_id, y->instrument_id);
 }
 
 GListModel *
@@ -368,6 +462,7 @@ cfd_vault_get_worklist (CfdVault *vault, GError **error)
           item->record_kind = scan->next_record_kind;
           g_list_store_append (store, item);
         }
+      add_measures_due (store, patient, scan, now);
     }
   /* REMS Patient Monitoring Forms due (CFD_WORKLIST_REMS_FORM_DUE) are to
    * be collected here once the forms exist. */

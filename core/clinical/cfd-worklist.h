@@ -23,9 +23,13 @@ typedef enum
   /* A REMS Patient Monitoring Form due or overdue. Nothing produces these
    * yet: the kind is reserved so scripts can rely on its name. */
   CFD_WORKLIST_REMS_FORM_DUE,
+  /* A rule of the patient's measure schedule asks for a measure now
+   * (cfd-measure-schedule.h). */
+  CFD_WORKLIST_MEASURE_DUE,
 } CfdWorklistKind;
 
-/* "stale-draft", "open-risk-flag", "next-session-past", "rems-form-due". */
+/* "stale-draft", "open-risk-flag", "next-session-past", "rems-form-due",
+ * "measure-due". */
 const char *cfd_worklist_kind_to_string (CfdWorklistKind kind);
 
 #define CFD_TYPE_WORKLIST_ITEM (cfd_worklist_item_get_type ())
@@ -42,6 +46,12 @@ const char *cfd_worklist_item_get_record_kind (CfdWorklistItem *self);
 /* Since when the item is due: the draft's last save, the flag's raising,
  * the next-session date. Seconds since the epoch. */
 gint64 cfd_worklist_item_get_since (CfdWorklistItem *self);
+/* For a measure due: the instrument's id ("pcl5"), and why it is due in
+ * words ("PHQ-9 before the next dosing session", "last PCL-5 34 days
+ * ago", "no PHQ-9 yet"; English, like the instruments' own names). NULL for other kinds. For a measure due, since is the
+ * latest measure of that instrument, 0 when there is none. */
+const char *cfd_worklist_item_get_instrument_id (CfdWorklistItem *self);
+const char *cfd_worklist_item_get_reason (CfdWorklistItem *self);
 
 /* Drafts not saved for this many hours are listed (practice setting;
  * Confidant's default is 24). */

@@ -1,6 +1,7 @@
 /* fuzz-record-content.c: libFuzzer target for decrypted record and patient content: the GVariant a{sv} checks after unsealing. */
 #include "config.h"
 
+#include "cfd-measure-schedule-private.h"
 #include "cfd-patient.h"
 #include "cfd-template.h"
 
@@ -71,6 +72,20 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
     if (!cfd_patient_details_validate (content, &error)
         && (error == NULL || error->domain != CFD_ERROR))
       g_error ("refused details came without a vault error");
+  }
+
+  /* The worklist reads a patient's schedule from details as unsealed, not
+   * validated: whatever they hold, it gets rules that parse or none. */
+  {
+    g_autoptr (GPtrArray) rules = cfd_measure_schedule_from_details (content);
+
+    for (guint i = 0; i < rules->len; i++)
+      {
+        const CfdMeasureRule *rule = g_ptr_array_index (rules, i);
+
+        if (rule->instrument_id == NULL || rule->every_days > CFD_MEASURE_SCHEDULE_MAX_DAYS)
+          g_error ("a stored rule was read out of its bounds");
+      }
   }
   return 0;
 }

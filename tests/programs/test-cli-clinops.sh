@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test-cli-clinops.sh: confidant-cli's risk flag steps, retention and worklist, driven as a script would (TAP).
+# test-cli-clinops.sh: confidant-cli's risk flag steps, retention, measure schedule and worklist, driven as a script would (TAP).
 set -u
 cli="$1"
 work="$(mktemp -d)"
@@ -72,6 +72,30 @@ expect 0 "practice show" -- "$cli" "${a[@]}" practice show
 has out "^\* apa-2007" "the default rule is marked"
 has out "texas-22-tac-165.1	7	21" "the Texas rule is listed"
 expect 2 "practice set with an unknown rule" -- "$cli" "${a[@]}" practice set --retention-rule forever
+
+# A measure schedule feeds the worklist.
+expect 2 "a malformed schedule rule" -- "$cli" "${a[@]}" measure schedule set --patient "$id" --rule phq9:weekly
+has err "every-N-days" "the refusal shows the cadences"
+expect 1 "an unknown instrument is refused" -- "$cli" "${a[@]}" measure schedule set --patient "$id" --rule phq9:before-each-dosing --rule madrs:every-7-days
+has err "No instrument “madrs” is installed" "the refusal names the instrument"
+expect 0 "schedule show before any" -- "$cli" "${a[@]}" measure schedule show --patient "$id"
+[ ! -s "$work/out" ] && ok "no schedule yet" || { not_ok "no schedule yet"; sed 's/^/# /' "$work/out"; }
+expect 0 "schedule set" -- "$cli" "${a[@]}" measure schedule set --patient "$id" --rule phq9:before-each-dosing --rule pcl5:every-30-days
+expect 0 "schedule show" -- "$cli" "${a[@]}" measure schedule show --patient "$id"
+has out "^phq9	before-each-dosing	PHQ-9\$" "the PHQ-9 rule"
+has out "^pcl5	every-30-days	PCL-5\$" "the PCL-5 rule"
+expect 0 "worklist with a schedule" -- "$cli" "${a[@]}" worklist
+has out "^measure-due	-	$id	-	pcl5	Canary Wrenfield	no PCL-5 yet\$" "no PCL-5 yet: due"
+grep -q "measure-due.*phq9" "$work/out" && not_ok "a PHQ-9 and no dosing since: not due" \
+  || ok "a PHQ-9 and no dosing since: not due"
+expect 0 "worklist --json with a schedule" -- "$cli" "${a[@]}" worklist --json
+has out "^{\"kind\":\"measure-due\",\"patient\":\"$id\",.*\"instrument\":\"pcl5\",\"reason\":\"no PCL-5 yet\"}\$" "the measure due, as JSON"
+expect 0 "schedule clear" -- "$cli" "${a[@]}" measure schedule clear --patient "$id"
+expect 0 "schedule show after clear" -- "$cli" "${a[@]}" measure schedule show --patient "$id"
+[ ! -s "$work/out" ] && ok "the schedule is gone" || { not_ok "the schedule is gone"; sed 's/^/# /' "$work/out"; }
+expect 0 "audit list for the schedule" -- "$cli" "${a[@]}" audit list
+[ "$(grep -c "patient.measure-schedule" "$work/out")" -eq 2 ] && ok "set and clear are audited" \
+  || { not_ok "set and clear are audited"; grep "measure-schedule" "$work/out" | sed 's/^/# /'; }
 
 # Override: a reason from a file, audited, a disposition entry remains.
 expect 1 "override without a reason (empty stdin)" -- sh -c "'$cli' --vault '$vault' --passphrase-file '$work/pass' patient delete '$id' --confirm 'Canary Wrenfield' --override-retention < /dev/null"

@@ -1,4 +1,4 @@
-/* test-ui-patient-page.c: a patient's page opens on the notes, filters them by kind and status, and says why the timeline is empty. */
+/* test-ui-patient-page.c: a patient's page opens on the notes, filters them by kind and status, says why the timeline is empty, and shows the measure schedule. */
 #include "config.h"
 
 #include <adwaita.h>
@@ -124,6 +124,19 @@ test_filters (void)
                       NULL);
   g_assert_cmpint (gtk_widget_get_height (get (page, "empty_description")), >=, minimum);
   g_assert_cmpint (minimum, >, 0);
+
+  /* The measure schedule is shown with the patient's details. */
+  g_assert_false (cfd_test_ui_has_label (GTK_WIDGET (page), "Measures:"));
+  {
+    const char *rules[] = { "phq9:before-each-dosing", "pcl5:every-30-days", NULL };
+
+    g_assert_true (cfd_vault_set_measure_schedule (vault, empty_id, rules, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_true (cfd_patient_page_load (page, vault, empty_id, &error));
+  g_assert_no_error (error);
+  g_assert_true (cfd_test_ui_has_label (
+      GTK_WIDGET (page), "Measures: PHQ-9 before each dosing session · PCL-5 every 30 days"));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }

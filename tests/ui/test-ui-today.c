@@ -1,4 +1,4 @@
-/* test-ui-today.c: the Today window on a real vault: its groups, opening an item, locking. */
+/* test-ui-today.c: the Today window on a real vault: its groups, measures due, opening an item, locking. */
 #include "config.h"
 
 #include <adwaita.h>
@@ -88,6 +88,32 @@ test_today (void)
   g_assert_null (today);
 }
 
+/* A patient's schedule puts its measures due in their own group, with why. */
+static void
+test_measures_due (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autofree char *patient = cfd_test_add_patient (vault, "Today Scheduled Person");
+  const char *rules[] = { "pcl5:every-30-days", NULL };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CfdPatient) shown = NULL;
+  CfdTodayWindow *today;
+
+  g_assert_true (cfd_vault_set_measure_schedule (vault, patient, rules, &error));
+  g_assert_no_error (error);
+  shown = cfd_vault_get_patient (vault, patient, &error);
+  g_assert_no_error (error);
+  today = cfd_today_window_new (NULL, vault);
+  gtk_window_present (GTK_WINDOW (today));
+  cfd_test_ui_spin (50);
+  g_assert_cmpuint (cfd_today_window_get_n_items (today), ==, 1);
+  g_assert_true (cfd_test_ui_has_text (GTK_WIDGET (today), "Measures Due"));
+  g_assert_true (cfd_test_ui_has_text (GTK_WIDGET (today), cfd_patient_get_name (shown)));
+  g_assert_true (cfd_test_ui_has_text (GTK_WIDGET (today), "No PCL-5 yet"));
+  g_assert_nonnull (find_activatable_row (GTK_WIDGET (today)));
+  gtk_window_destroy (GTK_WINDOW (today));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -98,5 +124,6 @@ main (int argc, char *argv[])
       return g_test_run ();
     }
   g_test_add_func ("/confidant/ui/today/lists-and-opens", test_today);
+  g_test_add_func ("/confidant/ui/today/measures-due", test_measures_due);
   return g_test_run ();
 }
