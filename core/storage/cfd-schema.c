@@ -449,6 +449,7 @@ cfd_schema_migrate (CfdDb *db, GError **error)
 {
   int version = cfd_db_schema_version (db);
   int target = migrate_up_to >= 0 ? migrate_up_to : cfd_db_latest_schema_version ();
+  gboolean rebuilt = FALSE;
 
   if (version < 0)
     {
@@ -489,6 +490,12 @@ cfd_schema_migrate (CfdDb *db, GError **error)
         }
       if (!done)
         return FALSE;
+      rebuilt = rebuilt || rebuild;
     }
+  /* The old table's pages, wiped by secure_delete, would stay in the file
+   * as free pages that nothing reads, so nothing would notice damage to
+   * them either; VACUUM gives them back once, right after the upgrade. */
+  if (rebuilt && !cfd_db_exec (db, "VACUUM", error))
+    return FALSE;
   return TRUE;
 }
