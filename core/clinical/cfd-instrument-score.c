@@ -227,8 +227,10 @@ score_domain_max (const CfdInstrumentDef *def, const int *answers, CfdInstrument
         }
       total += highest;
     }
+  /* An item outside every domain counts once, unless the form's own logic
+   * left it unasked (CFD_ANSWER_NONE). */
   for (guint i = 0; i < def->n_items; i++)
-    if (def->items[i].scored && !in_domain[i])
+    if (def->items[i].scored && !in_domain[i] && answers[i] != CFD_ANSWER_NONE)
       total += answers[i];
   score->has_total = TRUE;
   score->total = total;

@@ -509,6 +509,31 @@ test_refused_bytes (void)
   g_assert_nonnull (strstr (error->message, "larger than"));
 }
 
+/* A domain-max item outside every domain that the form did not ask (its
+ * AskIf item answered 0) adds nothing to the total: it once added -1,
+ * which the definition fuzzer found. */
+static void
+test_domain_max_unasked (void)
+{
+  static const char text[] = "[Instrument]\nId=x\nName=X\nRecallPeriod=Today\nRater=clinician\n"
+                             "Licence=L\nSource=S\nOptions=0;1;2;3\nOptionLabels=a;b;c;d\n"
+                             "Scoring=domain-max\n[Item 1]\nText=a\n[Item 2]\nText=b\n"
+                             "[Item 3]\nText=c\nAskIf=2\n[Domain d]\nLabel=D\nItems=1\n";
+  g_autoptr (GError) error = NULL;
+  CfdInstrumentDef *def = cfd_instrument_def_parse (text, sizeof text - 1, &error);
+  const int unasked[] = { 2, 0, NONE };
+  const int asked[] = { 2, 1, 3 };
+  CfdInstrumentScore score;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (def);
+  score = score_ok (def, unasked);
+  g_assert_cmpint (score.total, ==, 2);
+  score = score_ok (def, asked);
+  g_assert_cmpint (score.total, ==, 6);
+  cfd_instrument_def_free (def);
+}
+
 static void
 copy_fixture (const char *name, const char *folder, const char *as)
 {
@@ -586,6 +611,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/instrument/ebi", test_ebi);
   g_test_add_func ("/confidant/instrument/screener", test_screener);
   g_test_add_func ("/confidant/instrument/refused", test_refused);
+  g_test_add_func ("/confidant/instrument/domain-max-unasked", test_domain_max_unasked);
   g_test_add_func ("/confidant/instrument/refused-bytes", test_refused_bytes);
   g_test_add_func ("/confidant/instrument/practice-folder", test_practice_folder);
   return g_test_run ();
