@@ -43,6 +43,10 @@ fi
 fhir_dir="$here/../tests/fhir"
 # Installed again whenever the lock changes (a copy of it marks what is there).
 if ! cmp -s "$fhir_dir/package-lock.json" "$fhir_dir/node_modules/.confidant-lock" 2>/dev/null; then
-  npm ci --prefix "$fhir_dir" --no-audit --no-fund --loglevel=error >/dev/null
+  # Node trusts its own copy of the web's authorities; npm is told to trust
+  # the system's, which also hold any the machine's network requires.
+  ca=()
+  [ -f /etc/ssl/certs/ca-certificates.crt ] && ca=(--cafile /etc/ssl/certs/ca-certificates.crt)
+  npm ci --prefix "$fhir_dir" --no-audit --no-fund --loglevel=error "${ca[@]}" >/dev/null
   cp "$fhir_dir/package-lock.json" "$fhir_dir/node_modules/.confidant-lock"
 fi
