@@ -204,10 +204,12 @@ static gboolean
 forget_recent_now (gpointer data)
 {
   const char *uri = data;
-  GtkRecentManager *recent = gtk_recent_manager_get_default ();
+  g_autoptr (GError) error = NULL;
 
-  if (gtk_recent_manager_has_item (recent, uri)
-      && !gtk_recent_manager_remove_item (recent, uri, NULL))
+  /* Not gtk_recent_manager_has_item: it fails a check (a critical) when
+   * this account has no recent files at all, as on a new machine. */
+  if (!gtk_recent_manager_remove_item (gtk_recent_manager_get_default (), uri, &error)
+      && !g_error_matches (error, GTK_RECENT_MANAGER_ERROR, GTK_RECENT_MANAGER_ERROR_NOT_FOUND))
     g_debug ("Could not take an export off the recent files");
   return G_SOURCE_REMOVE;
 }
