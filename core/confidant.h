@@ -50,6 +50,7 @@
 #include "cfd-search.h"
 #include "cfd-note-file.h"
 #include "cfd-worklist.h"
+#include "cfd-rems-form.h"
 #include "cfd-practice.h"
 #include "cfd-disclosure.h"
 
@@ -60,6 +61,7 @@
 /* document */
 #include "cfd-record-document.h"
 #include "cfd-export-pdf.h"
+#include "cfd-rems-pdf.h"
 #include "cfd-export-fhir.h"
 #include "cfd-export-csv.h"
 #include "cfd-import-fhir.h"

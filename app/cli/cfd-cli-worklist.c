@@ -79,8 +79,20 @@ run_worklist (CfdCliContext *ctx, int argc, char **argv)
               printf (",\"reason\":");
               print_json_string (cfd_worklist_item_get_reason (item));
             }
+          if (cfd_worklist_item_get_kind (item) == CFD_WORKLIST_REMS_FORM_DUE)
+            {
+              g_autofree char *due = cfd_date_format (cfd_worklist_item_get_due (item));
+
+              printf (",\"due\":\"%s\",\"overdue\":%s", due,
+                      cfd_worklist_item_get_overdue (item) ? "true" : "false");
+            }
           printf ("}\n");
         }
+      else if (cfd_worklist_item_get_kind (item) == CFD_WORKLIST_REMS_FORM_DUE)
+        /* A REMS form: the session day as since, and when it is due at the end. */
+        printf ("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", kind, when, cfd_worklist_item_get_patient_id (item),
+                record, record_kind, cfd_worklist_item_get_patient_name (item),
+                cfd_worklist_item_get_reason (item));
       else if (instrument != NULL)
         /* A measure due: the instrument where a record's kind goes, why at the end. */
         printf ("%s\t%s\t%s\t-\t%s\t%s\t%s\n", kind, when, cfd_worklist_item_get_patient_id (item),
@@ -96,7 +108,8 @@ run_worklist (CfdCliContext *ctx, int argc, char **argv)
 
 const CfdCliCommand cfd_cli_worklist_commands[] = {
   { NULL, "worklist", "[--json]",
-    "What needs attention: stale drafts, open risk flags, sessions past due, measures due",
+    "What needs attention: stale drafts, open risk flags, sessions past due, REMS forms due, "
+    "measures due",
     run_worklist },
   { NULL },
 };

@@ -49,6 +49,7 @@ extern const CfdCliCommand cfd_cli_demo_commands[];
 extern const CfdCliCommand cfd_cli_flag_commands[];
 extern const CfdCliCommand cfd_cli_practice_commands[];
 extern const CfdCliCommand cfd_cli_worklist_commands[];
+extern const CfdCliCommand cfd_cli_rems_commands[];
 extern const CfdCliCommand cfd_cli_disclosure_commands[];
 extern const CfdCliCommand cfd_cli_schedule_commands[];
 

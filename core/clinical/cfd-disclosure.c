@@ -11,8 +11,13 @@
 #define MAX_TERM_CHARS 300
 
 static const char *const disclosure_actions[] = {
-  "patient.export",     "patient.print",  "patient.export-fhir",
-  "patient.export-csv", "capsule.export", NULL,
+  "patient.export",
+  "patient.print",
+  "patient.export-fhir",
+  "patient.export-csv",
+  "capsule.export",
+  "patient.export-rems",
+  NULL,
 };
 
 static gboolean

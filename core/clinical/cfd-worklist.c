@@ -2,7 +2,8 @@
  *
  * One pass over the records the user may read (decrypted and verified as
  * the timeline reads them), plus the patients' flags. Each source of items
- * is one function below; REMS forms, when they exist, add theirs here.
+ * is one function below. REMS forms are due for every signed esketamine
+ * dosing record without a verified submission.
  * Measures due come from each patient's schedule, compared with the
  * latest signed measure of each instrument and the latest signed dosing. */
 #include "config.h"
@@ -15,6 +16,7 @@
 #include "cfd-measure-schedule-private.h"
 #include "cfd-patient-private.h"
 #include "cfd-record-private.h"
+#include "cfd-rems-form-private.h"
 #include "cfd-risk-flag.h"
 #include "cfd-worklist.h"
 
@@ -33,6 +35,8 @@ struct _CfdWorklistItem
   gint64 since;
   char *instrument_id;
   char *reason;
+  gint64 due;
+  gboolean overdue;
 };
 
 G_DEFINE_FINAL_TYPE (CfdWorklistItem, cfd_worklist_item, G_TYPE_OBJECT)
@@ -107,6 +111,18 @@ const char *
 cfd_worklist_item_get_reason (CfdWorklistItem *self)
 {
   return self->reason;
+}
+
+gint64
+cfd_worklist_item_get_due (CfdWorklistItem *self)
+{
+  return self->due;
+}
+
+gboolean
+cfd_worklist_item_get_overdue (CfdWorklistItem *self)
+{
+  return self->overdue;
 }
 
 const char *
@@ -218,6 +234,7 @@ typedef struct
   GHashTable *scans; /* patient id -> PatientScan */
   GPtrArray *drafts; /* CfdRecord: stale drafts of this user */
   gint64 draft_cutoff;
+  GPtrArray *esketamine; /* CfdRecord: signed esketamine dosing, for REMS forms */
 } Pass;
 
 static PatientScan *
@@ -282,6 +299,8 @@ visit_record (CfdRecord *record, gpointer user_data, GError **error)
   scan = scan_for (pass, cfd_record_get_patient_id (record));
   if (kind == CFD_RECORD_DOSING)
     scan->last_dosing = MAX (scan->last_dosing, cfd_record_get_occurred (record));
+  if (kind == CFD_RECORD_DOSING && cfd_rems_form_applies (cfd_record_get_content (record)))
+    g_ptr_array_add (pass->esketamine, g_object_ref (record));
   scan->last_session = MAX (scan->last_session, cfd_record_get_occurred (record));
   next = cfd_record_get_text (record, "next-session");
   if (next != NULL && cfd_date_parse (next, &next_day)
@@ -370,6 +389,52 @@ add_measures_due (GListStore *store, CfdPatient *patient, PatientScan *scan, gin
     }
 }
 
+/* A form is due from its session until CFD_REMS_FORM_DAYS after, and
+ * overdue after that, until a verified submission names its record. */
+static gboolean
+add_rems_forms_due (CfdVault *vault,
+                    GListStore *store,
+                    GHashTable *patients_by_id,
+                    GPtrArray *esketamine,
+                    gint64 today,
+                    GError **error)
+{
+  for (guint i = 0; i < esketamine->len; i++)
+    {
+      CfdRecord *record = g_ptr_array_index (esketamine, i);
+      CfdPatient *patient
+          = g_hash_table_lookup (patients_by_id, cfd_record_get_patient_id (record));
+      g_autoptr (CfdRemsSubmission) submission = NULL;
+      g_autoptr (CfdWorklistItem) item = NULL;
+      GError *local_error = NULL;
+      gint64 session = cfd_record_get_occurred (record);
+
+      if (patient == NULL)
+        continue;
+      submission = cfd_rems_submission_latest (vault, record, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+      if (submission != NULL)
+        continue;
+      item = item_new (CFD_WORKLIST_REMS_FORM_DUE, patient, cfd_record_get_id (record),
+                       session - session % 86400);
+      item->record_kind = cfd_record_kind_to_string (CFD_RECORD_DOSING);
+      item->due = cfd_rems_form_due_date (session);
+      item->overdue = cfd_rems_form_is_overdue (session, today);
+      {
+        g_autofree char *due = cfd_date_format (item->due);
+
+        item->reason = g_strdup_printf (
+            item->overdue ? "REMS form overdue: it was due %s" : "REMS form due by %s", due);
+      }
+      g_list_store_append (store, item);
+    }
+  return TRUE;
+}
+
 static int
 compare_items (gconstpointer a, gconstpointer b, gpointer user_data)
 {
@@ -390,6 +455,7 @@ cfd_vault_get_worklist (CfdVault *vault, GError **error)
   g_autoptr (GListStore) store = g_list_store_new (CFD_TYPE_WORKLIST_ITEM);
   g_autoptr (GHashTable) scans = NULL;
   g_autoptr (GPtrArray) drafts = NULL;
+  g_autoptr (GPtrArray) esketamine = NULL;
   g_autoptr (GHashTable) patients_by_id = NULL;
   g_autoptr (GListModel) patients = NULL;
   gint64 now, today;
@@ -412,7 +478,8 @@ cfd_vault_get_worklist (CfdVault *vault, GError **error)
   scans
       = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)patient_scan_free);
   drafts = g_ptr_array_new_with_free_func (g_object_unref);
-  pass = (Pass){ vault, scans, drafts, now - (gint64)hours * 3600 };
+  esketamine = g_ptr_array_new_with_free_func (g_object_unref);
+  pass = (Pass){ vault, scans, drafts, now - (gint64)hours * 3600, esketamine };
   if (!cfd_record_foreach_readable (vault, NULL, CFD_RECORD_READ_DEFAULT, visit_record, &pass,
                                     error))
     return NULL;
@@ -464,8 +531,8 @@ cfd_vault_get_worklist (CfdVault *vault, GError **error)
         }
       add_measures_due (store, patient, scan, now);
     }
-  /* REMS Patient Monitoring Forms due (CFD_WORKLIST_REMS_FORM_DUE) are to
-   * be collected here once the forms exist. */
+  if (!add_rems_forms_due (vault, store, patients_by_id, esketamine, now, error))
+    return NULL;
   g_list_store_sort (store, compare_items, NULL);
 
   if (!cfd_db_begin (db, error)

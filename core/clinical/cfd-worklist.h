@@ -20,8 +20,8 @@ typedef enum
   /* The next-session date of the latest signed record that gives one has
    * passed, and no signed session record is dated on or after it. */
   CFD_WORKLIST_NEXT_SESSION_PAST,
-  /* A REMS Patient Monitoring Form due or overdue. Nothing produces these
-   * yet: the kind is reserved so scripts can rely on its name. */
+  /* The REMS Patient Monitoring Form of a signed esketamine dosing record
+   * with no submission recorded (cfd-rems-form.h): due, or overdue. */
   CFD_WORKLIST_REMS_FORM_DUE,
   /* A rule of the patient's measure schedule asks for a measure now
    * (cfd-measure-schedule.h). */
@@ -46,9 +46,16 @@ const char *cfd_worklist_item_get_record_kind (CfdWorklistItem *self);
 /* Since when the item is due: the draft's last save, the flag's raising,
  * the next-session date. Seconds since the epoch. */
 gint64 cfd_worklist_item_get_since (CfdWorklistItem *self);
+/* For a REMS form: the last day to submit it (start of the UTC day), and
+ * whether that day has passed; since is the session date. 0 and FALSE for
+ * other kinds. */
+gint64 cfd_worklist_item_get_due (CfdWorklistItem *self);
+gboolean cfd_worklist_item_get_overdue (CfdWorklistItem *self);
 /* For a measure due: the instrument's id ("pcl5"), and why it is due in
  * words ("PHQ-9 before the next dosing session", "last PCL-5 34 days
- * ago", "no PHQ-9 yet"; English, like the instruments' own names). NULL for other kinds. For a measure due, since is the
+ * ago", "no PHQ-9 yet"; English, like the instruments' own names); for a
+ * REMS form, "REMS form due by 2026-12-14" or "REMS form overdue: it was due
+ * 2026-12-14". NULL for other kinds. For a measure due, since is the
  * latest measure of that instrument, 0 when there is none. */
 const char *cfd_worklist_item_get_instrument_id (CfdWorklistItem *self);
 const char *cfd_worklist_item_get_reason (CfdWorklistItem *self);

@@ -11,6 +11,7 @@
 #include "cfd-measure.h"
 #include "cfd-patient.h"
 #include "cfd-record.h"
+#include "cfd-rems-form.h"
 #include "cfd-risk-level.h"
 #include "cfd-template.h"
 #include "cfd-vault-private.h"
@@ -269,6 +270,27 @@ add_session_record (CfdVault *vault,
   return g_steal_pointer (&id);
 }
 
+/* A clinic sends each esketamine session's REMS form within days: the
+ * demo records that for every session but the last week's, so the
+ * worklist shows only the forms a clinic would still have to send. */
+static gboolean
+submit_rems_form (CfdVault *vault,
+                  GRand *rand,
+                  const char *record_id,
+                  GVariant *content,
+                  gint64 occurred,
+                  gint64 now,
+                  GError **error)
+{
+  gint64 sent = occurred + g_rand_int_range (rand, 0, 6) * DAY;
+  g_autofree char *confirmation = NULL;
+
+  if (!cfd_rems_form_applies (content) || occurred + 7 * DAY > now)
+    return TRUE;
+  confirmation = g_strdup_printf ("PMF-%06u", (guint)g_rand_int_range (rand, 0, 1000000));
+  return cfd_vault_record_rems_submission (vault, record_id, sent, confirmation, error);
+}
+
 static gboolean
 add_patient_records (
     CfdVault *vault, GRand *rand, const char *patient_id, guint n_records, GError **error)
@@ -312,6 +334,8 @@ add_patient_records (
         {
           g_free (last_dosing);
           last_dosing = g_strdup (id);
+          if (!submit_rems_form (vault, rand, id, content, occurred, now, error))
+            return FALSE;
         }
     }
   return TRUE;

@@ -382,6 +382,28 @@ static const char *const migrations[] = {
   "  FROM records;"
   "DROP TABLE records;"
   "ALTER TABLE records_rebuilt RENAME TO records;" RECORDS_INDEXES_AND_TRIGGERS,
+
+  /* 6: REMS Patient Monitoring Forms sent (cfd-rems-form.h): the day and,
+   * sealed under the patient's key, the confirmation number, signed by the
+   * clinician who recorded it. Append-only: a correction is a new row. */
+  "CREATE TABLE rems_submissions ("
+  "  id TEXT PRIMARY KEY,"
+  "  patient_id TEXT NOT NULL REFERENCES patients (id) ON DELETE CASCADE,"
+  "  record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,"
+  "  submitted_on INTEGER NOT NULL,"
+  "  actor_id TEXT NOT NULL,"
+  "  time INTEGER NOT NULL,"
+  "  key_version INTEGER NOT NULL CHECK (key_version >= 1),"
+  "  revision INTEGER NOT NULL DEFAULT 1 CHECK (revision = 1),"
+  "  sealed BLOB NOT NULL,"
+  "  signature BLOB NOT NULL CHECK (length(signature) = 64));"
+  "CREATE INDEX rems_submissions_record ON rems_submissions (record_id, time);"
+  "CREATE TRIGGER rems_submissions_immutable BEFORE UPDATE ON rems_submissions"
+  "  WHEN NEW.id IS NOT OLD.id OR NEW.patient_id IS NOT OLD.patient_id"
+  "    OR NEW.record_id IS NOT OLD.record_id OR NEW.submitted_on IS NOT OLD.submitted_on"
+  "    OR NEW.actor_id IS NOT OLD.actor_id OR NEW.time IS NOT OLD.time"
+  "    OR NEW.revision IS NOT OLD.revision OR NEW.signature IS NOT OLD.signature"
+  "  BEGIN SELECT RAISE (ABORT, 'a REMS submission is immutable'); END;",
 };
 
 /* The migrations that rebuild a table: foreign keys are off around them. */
