@@ -34,6 +34,8 @@ action_title (const char *action)
     return _ ("Measures (CSV)");
   if (g_strcmp0 (action, "capsule.export") == 0)
     return _ ("Capsule");
+  if (g_strcmp0 (action, "patient.export-rems") == 0)
+    return _ ("REMS form (PDF)");
   return action;
 }
 

@@ -7,6 +7,7 @@
 
 #include "cfd-record-editor.h"
 #include "cfd-record-view.h"
+#include "cfd-rems-panel.h"
 #include "cfd-spell-checker.h"
 #include "cfd-record-form.h"
 #include "cfd-review-panel.h"
@@ -47,6 +48,7 @@ struct _CfdRecordEditor
   CfdRecordForm *form;
   CfdReviewPanel *review_panel;
   CfdRecordView *record_view;
+  CfdRemsPanel *rems_panel;
   GtkListBox *revision_list;
   GtkWidget *addenda_box;
   GtkListBox *addenda_list;
@@ -134,6 +136,7 @@ cfd_record_editor_clear (CfdRecordEditor *self)
   cfd_record_form_set_template (self->form, NULL);
   cfd_review_panel_clear (self->review_panel);
   cfd_record_view_clear (self->record_view);
+  cfd_rems_panel_clear (self->rems_panel);
   gtk_widget_set_visible (GTK_WIDGET (self->record_view), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->form), TRUE);
   gtk_list_box_bind_model (self->revision_list, NULL, NULL, NULL, NULL);
@@ -598,9 +601,15 @@ show_record (CfdRecordEditor *self, CfdRecord *record, EditorMode mode)
   if (mode == MODE_DRAFT || mode == MODE_ADDENDUM)
     cfd_spell_checker_attach_all (GTK_WIDGET (self->form));
   if (mode == MODE_SIGNED && self->vault != NULL)
-    cfd_record_view_show (self->record_view, self->vault, record);
+    {
+      cfd_record_view_show (self->record_view, self->vault, record);
+      cfd_rems_panel_show (self->rems_panel, self->vault, record);
+    }
   else
-    cfd_record_view_clear (self->record_view);
+    {
+      cfd_record_view_clear (self->record_view);
+      cfd_rems_panel_clear (self->rems_panel);
+    }
   if (mode == MODE_SIGNED && self->vault != NULL)
     {
       g_autoptr (GError) error = NULL;
@@ -981,6 +990,7 @@ addendum_action (GtkWidget *widget, const char *action_name, GVariant *parameter
   update_chrome (self);
   /* From the signed record's page to a form to type the addendum in. */
   cfd_record_view_clear (self->record_view);
+  cfd_rems_panel_clear (self->rems_panel);
   gtk_widget_set_visible (GTK_WIDGET (self->record_view), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->form), TRUE);
   cfd_spell_checker_attach_all (GTK_WIDGET (self->form));
@@ -1033,6 +1043,7 @@ cfd_record_editor_class_init (CfdRecordEditorClass *klass)
   g_type_ensure (CFD_TYPE_RECORD_FORM);
   g_type_ensure (CFD_TYPE_REVIEW_PANEL);
   g_type_ensure (CFD_TYPE_RECORD_VIEW);
+  g_type_ensure (CFD_TYPE_REMS_PANEL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -1056,6 +1067,7 @@ cfd_record_editor_class_init (CfdRecordEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, form);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, review_panel);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, record_view);
+  gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, rems_panel);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, revision_list);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, addenda_box);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, addenda_list);

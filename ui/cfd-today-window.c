@@ -40,7 +40,9 @@ static const struct
     N_ ("The next session given in the latest note has passed, with no signed record since.") },
   { CFD_WORKLIST_STALE_DRAFT, N_ ("Drafts to Finish"),
     N_ ("Your drafts not saved for longer than the practice's draft age.") },
-  { CFD_WORKLIST_REMS_FORM_DUE, N_ ("REMS Forms Due"), NULL },
+  { CFD_WORKLIST_REMS_FORM_DUE, N_ ("REMS Forms Due"),
+    N_ ("Esketamine sessions whose Patient Monitoring Form is not recorded as submitted: due "
+        "within 7 days of the session.") },
   { CFD_WORKLIST_MEASURE_DUE, N_ ("Measures Due"),
     N_ ("Asked for by the patient's measure schedule.") },
 };
@@ -66,7 +68,13 @@ item_subtitle (CfdWorklistItem *item)
         return g_strdup_printf (_ ("%s draft, last saved %s"),
                                 cfd_worklist_item_get_record_kind (item), day);
       case CFD_WORKLIST_REMS_FORM_DUE:
-        return g_strdup_printf (_ ("Due %s"), day);
+        {
+          g_autofree char *due = cfd_date_format (cfd_worklist_item_get_due (item));
+
+          return cfd_worklist_item_get_overdue (item)
+                     ? g_strdup_printf (_ ("Session %s · overdue, was due %s"), day, due)
+                     : g_strdup_printf (_ ("Session %s · due by %s"), day, due);
+        }
       case CFD_WORKLIST_MEASURE_DUE:
         {
           const char *reason = cfd_worklist_item_get_reason (item);
@@ -85,6 +93,7 @@ row_activated (CfdTodayWindow *self, AdwActionRow *row)
 
   g_signal_emit (self, signals[OPEN], 0, cfd_worklist_item_get_patient_id (item),
                  cfd_worklist_item_get_kind (item) == CFD_WORKLIST_STALE_DRAFT
+                         || cfd_worklist_item_get_kind (item) == CFD_WORKLIST_REMS_FORM_DUE
                      ? cfd_worklist_item_get_record_id (item)
                      : NULL);
   gtk_window_close (GTK_WINDOW (self));
@@ -119,6 +128,8 @@ fill (CfdTodayWindow *self)
           adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                          cfd_worklist_item_get_patient_name (item));
           adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+          if (cfd_worklist_item_get_overdue (item))
+            gtk_widget_add_css_class (row, "error");
           adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                      gtk_image_new_from_icon_name ("go-next-symbolic"));
           gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);

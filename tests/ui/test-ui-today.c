@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "cfd-date.h"
 #include "cfd-measure.h"
 #include "cfd-test-ui.h"
 #include "cfd-test-util.h"
@@ -114,6 +115,56 @@ test_measures_due (void)
   gtk_window_destroy (GTK_WINDOW (today));
 }
 
+/* A signed esketamine session puts its REMS form in its own group, with
+ * the session day and the day it is due; activating it opens the record. */
+static void
+test_rems_form_due (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autofree char *patient = cfd_test_add_patient (vault, "Today Esketamine Person");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *record = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *session = NULL, *due = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  GVariantBuilder vitals;
+  GVariantDict d;
+  CfdTodayWindow *today;
+
+  g_variant_dict_init (&d, NULL);
+  g_variant_dict_insert (&d, "medication", "s", "esketamine");
+  g_variant_dict_insert (&d, "route", "s", "intranasal");
+  g_variant_dict_insert (&d, "dose-mg", "d", 56.0);
+  g_variant_dict_insert (&d, "devices", "x", (gint64)2);
+  g_variant_dict_insert (&d, "device-1-time", "s", "09:00");
+  g_variant_dict_insert (&d, "device-2-time", "s", "09:05");
+  g_variant_builder_init (&vitals, G_VARIANT_TYPE ("a(sqqqq)"));
+  g_variant_builder_add (&vitals, "(sqqqq)", "08:50", 128, 82, 72, 98);
+  g_variant_builder_add (&vitals, "(sqqqq)", "09:40", 136, 86, 76, 97);
+  g_variant_dict_insert_value (&d, "vitals", g_variant_builder_end (&vitals));
+  g_variant_dict_insert (&d, "observation-minutes", "x", (gint64)120);
+  g_variant_dict_insert (&d, "ready-to-leave-time", "s", "11:00");
+  g_variant_dict_insert (&d, "discharge-time", "s", "11:05");
+  g_variant_dict_insert (&d, "discharge-criteria-met", "b", TRUE);
+  record = cfd_vault_create_record (vault, patient, CFD_RECORD_DOSING, now, g_variant_dict_end (&d),
+                                    &error);
+  g_assert_no_error (error);
+  g_assert_true (cfd_vault_sign_record (vault, record, &error));
+  g_assert_no_error (error);
+
+  today = cfd_today_window_new (NULL, vault);
+  gtk_window_present (GTK_WINDOW (today));
+  cfd_test_ui_spin (50);
+  g_assert_cmpuint (cfd_today_window_get_n_items (today), ==, 1);
+  g_assert_true (cfd_test_ui_has_text (GTK_WIDGET (today), "REMS Forms Due"));
+  session = cfd_date_format (now);
+  due = cfd_date_format (cfd_rems_form_due_date (now));
+  expected = g_strdup_printf ("Session %s · due by %s", session, due);
+  g_assert_true (cfd_test_ui_has_text (GTK_WIDGET (today), expected));
+  g_assert_nonnull (find_activatable_row (GTK_WIDGET (today)));
+  gtk_window_destroy (GTK_WINDOW (today));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -125,5 +176,6 @@ main (int argc, char *argv[])
     }
   g_test_add_func ("/confidant/ui/today/lists-and-opens", test_today);
   g_test_add_func ("/confidant/ui/today/measures-due", test_measures_due);
+  g_test_add_func ("/confidant/ui/today/rems-form-due", test_rems_form_due);
   return g_test_run ();
 }
