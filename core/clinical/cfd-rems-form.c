@@ -367,6 +367,15 @@ add_concomitant (GArray *fields, const CfdRemsDosingFacts *f)
   add (fields, section, "Monoamine oxidase inhibitors (MAOIs)", yes_no (f->maois), NULL);
 }
 
+/* The address's lines joined by commas: the form has one line for it. */
+static char *
+one_line (const char *text)
+{
+  g_auto (GStrv) lines = text != NULL ? g_strsplit (text, "\n", -1) : NULL;
+
+  return lines != NULL ? g_strjoinv (", ", lines) : NULL;
+}
+
 static void
 add_provider_and_setting (GArray *fields, CfdPractice *practice, const char *provider_name)
 {
@@ -381,7 +390,7 @@ add_provider_and_setting (GArray *fields, CfdPractice *practice, const char *pro
   /* Neither the practice profile nor the roster holds an email address. */
   add (fields, provider, "Email", NULL, NULL);
   add (fields, setting, "Name", g_strdup (cfd_practice_get_name (practice)), NULL);
-  add (fields, setting, "Address", g_strdup (cfd_practice_get_address (practice)), NULL);
+  add (fields, setting, "Address", one_line (cfd_practice_get_address (practice)), NULL);
 }
 
 static void

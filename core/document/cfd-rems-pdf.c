@@ -32,12 +32,24 @@ wipe_bytes (GByteArray *bytes)
   cfd_wipe_free (g_byte_array_free (bytes, FALSE), length);
 }
 
+/* The question as a label and the answer under it: the form's questions
+ * are too long for a label-and-value line. The detail follows the answer
+ * in brackets; a missing answer stands out. */
 static void
-add_line (CfdDocumentLayout *layout, const char *question, const char *value)
+add_answer (CfdDocumentLayout *layout, const CfdRemsFormField *field)
 {
-  char *markup = g_markup_printf_escaped ("<b>%s</b>\t%s", question, value);
+  char *markup;
 
-  cfd_document_layout_add_markup (layout, CFD_BLOCK_FIELD, markup);
+  cfd_document_layout_add (layout, CFD_BLOCK_LABEL, field->question);
+  if (field->value == NULL && field->detail == NULL)
+    markup = g_markup_printf_escaped ("<b>MISSING</b>");
+  else if (field->value == NULL)
+    markup = g_markup_printf_escaped ("<b>MISSING</b> (%s)", field->detail);
+  else if (field->detail == NULL)
+    markup = g_markup_printf_escaped ("%s", field->value);
+  else
+    markup = g_markup_printf_escaped ("%s (%s)", field->value, field->detail);
+  cfd_document_layout_add_markup (layout, CFD_BLOCK_TEXT, markup);
   cfd_wipe_string (markup);
 }
 
@@ -107,9 +119,7 @@ layout_form (CfdRemsForm *form, CfdRemsSubmission *submission)
           cfd_document_layout_add (layout, CFD_BLOCK_SPACE, NULL);
           cfd_document_layout_add (layout, CFD_BLOCK_RECORD, section);
         }
-      add_line (layout, field->question, field->value != NULL ? field->value : "MISSING");
-      if (field->detail != NULL)
-        cfd_document_layout_add (layout, CFD_BLOCK_TEXT, field->detail);
+      add_answer (layout, field);
     }
   return layout;
 }

@@ -119,6 +119,8 @@ test_fill (void)
   g_assert_cmpstr (answer (form, "Patient", "Birth date (MM/DD/YYYY)"), ==, "03/09/1984");
   g_assert_null (answer (form, "Patient", "Sex"));
   g_assert_cmpstr (answer (form, "Healthcare setting", "Name"), ==, "Riverside Ketamine Clinic");
+  g_assert_cmpstr (answer (form, "Healthcare setting", "Address"), ==,
+                   "12 Elm Street, Springfield, IL 62701");
   g_assert_cmpstr (answer (form, "Treatment", "Treatment date (MM/DD/YYYY)"), ==, "12/01/2026");
   g_assert_cmpstr (answer (form, "Treatment", "Dose administered"), ==, "56 mg");
   g_assert_cmpstr (answer (form, "Treatment", "Lot number(s)"), ==, "LOT-7Q41, LOT-7Q42");
