@@ -1,6 +1,7 @@
 #!/bin/sh
 # Captures the Today window's REMS forms and the REMS panel of a signed
 # esketamine dosing record (docs/screenshots/rems-*.png), light and dark,
+# and the pages of its form's PDF,
 # from a fictional patient made with the CLI.
 set -eu
 builddir=${1:-build}
@@ -41,6 +42,8 @@ record=$("$cli" $a note add --patient "$id" --kind dosing --date "$(date -u +%Y-
 "$cli" $a note sign "$record" >/dev/null
 
 mkdir -p "$outdir"
+"$cli" $a rems form --record "$record" --pdf "$work/form.pdf" >/dev/null
+pdftoppm -png -r 70 "$work/form.pdf" "$outdir/rems-form-pdf"
 for run in "light 1280" "dark 1280"; do
   set -- $run
   env GTK_A11Y=none NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory \
