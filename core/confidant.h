@@ -52,6 +52,8 @@
 #include "cfd-worklist.h"
 #include "cfd-practice.h"
 #include "cfd-disclosure.h"
+#include "cfd-chart.h"
+#include "cfd-icd10.h"
 
 /* backup */
 #include "cfd-backup.h"
