@@ -29,6 +29,20 @@ printf 'Canary Wrenfield' > "$work/name"
 expect 0 "patient add" -- "$cli" "${a[@]}" patient add --name-file "$work/name"
 id=$(cat "$work/out")
 
+# Demographics: a full name recorded alone is split on reading, and kept.
+expect 0 "patient show" -- "$cli" "${a[@]}" patient show "$id"
+has out "^Given name: Canary (from the full name)$" "the given name split from the full name"
+has out "^Family name: Wrenfield (from the full name)$" "the family name split from the full name"
+printf 'female' > "$work/sex"; printf 'KAT-0042' > "$work/mrn"; printf 'Dr Ada Primary' > "$work/pcp"
+expect 0 "patient edit demographics from files" -- "$cli" "${a[@]}" patient edit "$id" --sex-file "$work/sex" --mrn-file "$work/mrn" --primary-care-file "$work/pcp"
+expect 0 "patient show" -- "$cli" "${a[@]}" patient show "$id"
+has out "^Sex: female$" "sex shown"
+has out "^MRN: KAT-0042$" "MRN shown"
+has out "^Primary care: Dr Ada Primary$" "primary care shown"
+has out "^Name: Canary Wrenfield$" "the full name is kept"
+printf 'F' > "$work/sex"
+expect 1 "an unknown sex is refused" -- "$cli" "${a[@]}" patient edit "$id" --sex-file "$work/sex"
+
 # The code list is searchable without a vault.
 expect 0 "problem codes by words" -- "$cli" problem codes recurrent moderate
 has out "^F33.1	Major depressive disorder, recurrent, moderate$" "the code and its title"
