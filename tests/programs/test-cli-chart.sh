@@ -89,6 +89,18 @@ expect 0 "trial add" -- "$cli" "${a[@]}" trial add --patient "$id" --file "$work
 expect 0 "trial list" -- "$cli" "${a[@]}" trial list --patient "$id"
 has out "	Sertraline 200 mg (8 weeks, response: partial)	" "the trial in one line"
 
+# The PDF cover carries the chart: active problems, allergies, flagged medications.
+expect 0 "export --pdf" -- "$cli" "${a[@]}" export --patient "$id" --pdf "$work/r.pdf" --recipient "the patient" --purpose "patient request" --basis "patient request"
+if command -v pdftotext >/dev/null; then
+  pdftotext "$work/r.pdf" "$work/r.txt"
+  has r.txt "^Chart$" "the cover has a chart section"
+  has r.txt "No known drug allergies" "the cover shows no known drug allergies"
+  has r.txt "Lorazepam 1 mg at night — Benzodiazepine" "the cover flags the benzodiazepine"
+  lacks r.txt "MDD, recurrent, severe" "a resolved problem is not on the cover"
+else
+  ok "# SKIP pdftotext is not installed"
+fi
+
 # Audited, and no patient text in the log.
 expect 0 "audit list" -- "$cli" "${a[@]}" audit list
 has out "chart.add" "adding is audited"
