@@ -71,7 +71,12 @@ tour (const char *demo_dir, const char *passphrase, int width)
    * allergy: the banner has something to show. */
   g_signal_emit_by_name (list, "activate", 2);
   cfd_test_ui_spin (600);
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (get_widget ("patient_page/section_stack")),
+                                         "chart");
+  cfd_test_ui_spin (300);
   capture (page, width);
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (get_widget ("patient_page/section_stack")),
+                                         "notes");
 
   /* A new dosing record: the banner under the patient's name. */
   gtk_widget_activate_action (get_widget ("patient_page"), "patient.new-record", "s", "dosing");

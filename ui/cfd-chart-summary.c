@@ -65,7 +65,8 @@ add_row (CfdChartSummary *self, const char *heading, const char *text, const cha
   gtk_label_set_xalign (GTK_LABEL (body), 0);
   gtk_label_set_wrap (GTK_LABEL (body), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (body), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_selectable (GTK_LABEL (body), TRUE);
+  /* Not selectable: a selectable label takes the focus, and the keys typed
+   * on the page (a letter opens New Record) would land in it. */
   if (css_class != NULL)
     gtk_widget_add_css_class (body, css_class);
   gtk_box_append (GTK_BOX (row), title);

@@ -697,8 +697,27 @@ static void
 cfd_patient_page_init (CfdPatientPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->chart_summary = cfd_chart_summary_new (CFD_CHART_SUMMARY_SECTION);
-  gtk_box_prepend (GTK_BOX (gtk_widget_get_parent (self->measures_box)), self->chart_summary);
+  /* The chart has a tab of its own, beside Measures and Consent: the notes
+   * page keeps its layout and its keyboard order. */
+  {
+    GtkWidget *scroller = gtk_scrolled_window_new ();
+    GtkWidget *clamp = adw_clamp_new ();
+    AdwViewStackPage *page;
+
+    self->chart_summary = cfd_chart_summary_new (CFD_CHART_SUMMARY_SECTION);
+    gtk_widget_set_margin_top (self->chart_summary, 18);
+    gtk_widget_set_margin_bottom (self->chart_summary, 24);
+    gtk_widget_set_margin_start (self->chart_summary, 12);
+    gtk_widget_set_margin_end (self->chart_summary, 12);
+    gtk_widget_set_valign (self->chart_summary, GTK_ALIGN_START);
+    adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 760);
+    adw_clamp_set_child (ADW_CLAMP (clamp), self->chart_summary);
+    gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
+                                    GTK_POLICY_AUTOMATIC);
+    gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), clamp);
+    page = adw_view_stack_add_titled (self->section_stack, scroller, "chart", _ ("Chart"));
+    adw_view_stack_page_set_icon_name (page, "emblem-documents-symbolic");
+  }
   self->filter = GTK_FILTER (gtk_custom_filter_new (record_shown, self, NULL));
   /* New Record never holds the keyboard focus: a stray space would open
    * it and a second one pick an item. It opens on a click or Ctrl+N. */
