@@ -53,6 +53,8 @@
 #include "cfd-rems-form.h"
 #include "cfd-practice.h"
 #include "cfd-disclosure.h"
+#include "cfd-chart.h"
+#include "cfd-icd10.h"
 
 /* backup */
 #include "cfd-backup.h"

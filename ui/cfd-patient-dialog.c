@@ -21,6 +21,13 @@ struct _CfdPatientDialog
   AdwEntryRow *pronouns_row;
   AdwEntryRow *contact_row;
   AdwEntryRow *emergency_row;
+  AdwEntryRow *given_row;
+  AdwEntryRow *family_row;
+  AdwComboRow *sex_row;
+  AdwEntryRow *mrn_row;
+  AdwEntryRow *address_row;
+  AdwEntryRow *primary_care_row;
+  AdwEntryRow *referring_row;
   GtkLabel *error_label;
   GtkMenuButton *calendar_button;
   GtkCalendar *calendar;
@@ -135,6 +142,21 @@ add_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   add_detail (&builder, CFD_PATIENT_PRONOUNS, self->pronouns_row);
   add_detail (&builder, CFD_PATIENT_CONTACT, self->contact_row);
   add_detail (&builder, CFD_PATIENT_EMERGENCY_CONTACT, self->emergency_row);
+  add_detail (&builder, CFD_PATIENT_GIVEN_NAME, self->given_row);
+  add_detail (&builder, CFD_PATIENT_FAMILY_NAME, self->family_row);
+  add_detail (&builder, CFD_PATIENT_MRN, self->mrn_row);
+  add_detail (&builder, CFD_PATIENT_ADDRESS, self->address_row);
+  add_detail (&builder, CFD_PATIENT_PRIMARY_CARE, self->primary_care_row);
+  add_detail (&builder, CFD_PATIENT_REFERRING_PROVIDER, self->referring_row);
+  {
+    /* The list's order: not asked, then FHIR's codes. */
+    static const char *const sexes[] = { NULL, "female", "male", "other", "unknown" };
+    guint chosen = adw_combo_row_get_selected (self->sex_row);
+
+    if (chosen < G_N_ELEMENTS (sexes) && sexes[chosen] != NULL)
+      g_variant_builder_add (&builder, "{sv}", CFD_PATIENT_SEX,
+                             g_variant_new_string (sexes[chosen]));
+  }
   details = g_variant_ref_sink (g_variant_builder_end (&builder));
 
   if (!cfd_patient_details_validate (details, &error)
@@ -191,6 +213,13 @@ cfd_patient_dialog_class_init (CfdPatientDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdPatientDialog, pronouns_row);
   gtk_widget_class_bind_template_child (widget_class, CfdPatientDialog, contact_row);
   gtk_widget_class_bind_template_child (widget_class, CfdPatientDialog, emergency_row);
+  gtk_widget_class_bind_template_child (widget_class, CfdPatientDialog, given_row);
+  gtk_widget_class_bind_template_child (widget_class, CfdPatientDialog, family_row);
+  gtk_widget_class_bind_template_child (widget_class, CfdPatientDialog, sex_row);
+  gtk_widget_class_bind_template_child (widget_class, CfdPatientDialog, mrn_row);
+  gtk_widget_class_bind_template_child (widget_class, CfdPatientDialog, address_row);
+  gtk_widget_class_bind_template_child (widget_class, CfdPatientDialog, primary_care_row);
+  gtk_widget_class_bind_template_child (widget_class, CfdPatientDialog, referring_row);
   gtk_widget_class_bind_template_child (widget_class, CfdPatientDialog, error_label);
   gtk_widget_class_bind_template_callback (widget_class, name_changed);
   gtk_widget_class_bind_template_callback (widget_class, row_activated);

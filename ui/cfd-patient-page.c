@@ -9,6 +9,7 @@
 
 #include "cfd-consent-panel.h"
 #include "cfd-measure-panel.h"
+#include "cfd-chart-summary.h"
 #include "cfd-patient-page.h"
 #include "cfd-disclosures-window.h"
 #include "cfd-record-export.h"
@@ -36,6 +37,7 @@ struct _CfdPatientPage
   GtkLabel *phq9_label;
   GtkLabel *gad7_label;
   GtkWidget *measures_box;
+  GtkWidget *chart_summary; /* made in init, above the latest measures */
   CfdMeasurePanel *measure_panel;
   CfdConsentPanel *consent_panel;
   GtkWidget *history_button;
@@ -126,6 +128,7 @@ cfd_patient_page_clear (CfdPatientPage *self)
   gtk_label_set_label (self->gad7_label, "");
   gtk_widget_set_visible (self->risk_box, FALSE);
   gtk_widget_set_visible (self->measures_box, FALSE);
+  cfd_chart_summary_clear (CFD_CHART_SUMMARY (self->chart_summary));
 }
 
 static const char *
@@ -501,6 +504,7 @@ cfd_patient_page_load (CfdPatientPage *self,
   gtk_widget_set_visible (self->risk_box, cfd_patient_get_risk_flag (patient));
 
   show_latest_measures (self);
+  cfd_chart_summary_load (CFD_CHART_SUMMARY (self->chart_summary), vault, patient_id);
   cfd_measure_panel_load (self->measure_panel, vault, patient_id, self->records);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->history_button), "s", patient_id);
   /* A supervisor reads under consent and writes nothing. */
@@ -693,6 +697,27 @@ static void
 cfd_patient_page_init (CfdPatientPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The chart has a tab of its own, beside Measures and Consent: the notes
+   * page keeps its layout and its keyboard order. */
+  {
+    GtkWidget *scroller = gtk_scrolled_window_new ();
+    GtkWidget *clamp = adw_clamp_new ();
+    AdwViewStackPage *page;
+
+    self->chart_summary = cfd_chart_summary_new (CFD_CHART_SUMMARY_SECTION);
+    gtk_widget_set_margin_top (self->chart_summary, 18);
+    gtk_widget_set_margin_bottom (self->chart_summary, 24);
+    gtk_widget_set_margin_start (self->chart_summary, 12);
+    gtk_widget_set_margin_end (self->chart_summary, 12);
+    gtk_widget_set_valign (self->chart_summary, GTK_ALIGN_START);
+    adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 760);
+    adw_clamp_set_child (ADW_CLAMP (clamp), self->chart_summary);
+    gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
+                                    GTK_POLICY_AUTOMATIC);
+    gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), clamp);
+    page = adw_view_stack_add_titled (self->section_stack, scroller, "chart", _ ("Chart"));
+    adw_view_stack_page_set_icon_name (page, "emblem-documents-symbolic");
+  }
   self->filter = GTK_FILTER (gtk_custom_filter_new (record_shown, self, NULL));
   /* New Record never holds the keyboard focus: a stray space would open
    * it and a second one pick an item. It opens on a click or Ctrl+N. */

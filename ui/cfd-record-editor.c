@@ -5,6 +5,7 @@
 
 #include "confidant.h"
 
+#include "cfd-chart-summary.h"
 #include "cfd-record-editor.h"
 #include "cfd-record-view.h"
 #include "cfd-rems-panel.h"
@@ -53,6 +54,7 @@ struct _CfdRecordEditor
   GtkWidget *addenda_box;
   GtkListBox *addenda_list;
   GtkWidget *identity_bar;
+  GtkWidget *chart_banner; /* made in init, under the identity bar: dosing records only */
   GtkLabel *identity_label;
   GtkWidget *identity_risk;
   GtkRevealer *recovery_revealer;
@@ -150,6 +152,7 @@ cfd_record_editor_clear (CfdRecordEditor *self)
   g_clear_pointer (&self->identity, g_free);
   gtk_label_set_label (self->identity_label, "");
   gtk_widget_set_visible (self->identity_bar, FALSE);
+  cfd_chart_summary_clear (CFD_CHART_SUMMARY (self->chart_banner));
   gtk_widget_set_visible (self->identity_risk, FALSE);
   gtk_revealer_set_reveal_child (self->recovery_revealer, FALSE);
   gtk_label_set_label (self->recovery_label, "");
@@ -650,6 +653,11 @@ cfd_record_editor_load (CfdRecordEditor *self,
                cfd_record_get_status (record) == CFD_RECORD_SIGNED ? MODE_SIGNED : MODE_DRAFT);
   if (identity != NULL)
     show_identity (self, identity, risk);
+  /* Whoever gives the ketamine sees allergies and the medications that
+   * change a session before the first field. */
+  if (cfd_record_get_kind (record) == CFD_RECORD_DOSING)
+    cfd_chart_summary_load (CFD_CHART_SUMMARY (self->chart_banner), vault,
+                            cfd_record_get_patient_id (record));
   return TRUE;
 }
 
@@ -1093,4 +1101,7 @@ cfd_record_editor_init (CfdRecordEditor *self)
 {
   self->autosave_delay = 1500;
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->chart_banner = cfd_chart_summary_new (CFD_CHART_SUMMARY_BANNER);
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (self->identity_bar)),
+                              self->chart_banner, self->identity_bar);
 }

@@ -11,7 +11,7 @@ static const char unlock_passphrase[] = "the unlocking user's";
 /* The details a patient may be added or edited with: each as --OPTION
  * (on the command line, readable by other accounts) or --OPTION-file. */
 #define NAME_OPTION      0 /* detail_options[0] */
-#define N_DETAILS        5
+#define N_DETAILS        12
 #define MAX_DETAIL_BYTES (64 * 1024)
 
 typedef struct
@@ -34,6 +34,13 @@ static const struct
   { "pronouns", CFD_PATIENT_PRONOUNS, "Pronouns", "TEXT" },
   { "contact", CFD_PATIENT_CONTACT, "Phone or e-mail", "TEXT" },
   { "emergency-contact", CFD_PATIENT_EMERGENCY_CONTACT, "Emergency contact", "TEXT" },
+  { "given-name", CFD_PATIENT_GIVEN_NAME, "Given name(s)", "TEXT" },
+  { "family-name", CFD_PATIENT_FAMILY_NAME, "Family name", "TEXT" },
+  { "sex", CFD_PATIENT_SEX, "Sex: female, male, other or unknown", "SEX" },
+  { "mrn", CFD_PATIENT_MRN, "Medical record number", "TEXT" },
+  { "address", CFD_PATIENT_ADDRESS, "Postal address", "TEXT" },
+  { "primary-care", CFD_PATIENT_PRIMARY_CARE, "Primary-care provider", "TEXT" },
+  { "referring-provider", CFD_PATIENT_REFERRING_PROVIDER, "Referring provider", "TEXT" },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (detail_options) == N_DETAILS);
 
@@ -237,6 +244,11 @@ show_patient (CfdVault *vault, const char *id)
     { CFD_PATIENT_CONTACT, "Contact" },
     { CFD_PATIENT_EMERGENCY_CONTACT, "Emergency contact" },
     { CFD_PATIENT_NOTES, "Notes" },
+    { CFD_PATIENT_SEX, "Sex" },
+    { CFD_PATIENT_MRN, "MRN" },
+    { CFD_PATIENT_ADDRESS, "Address" },
+    { CFD_PATIENT_PRIMARY_CARE, "Primary care" },
+    { CFD_PATIENT_REFERRING_PROVIDER, "Referring provider" },
   };
 
   patient = cfd_vault_get_patient (vault, id, &error);
@@ -249,6 +261,21 @@ show_patient (CfdVault *vault, const char *id)
 
       if (value != NULL)
         printf ("%s: %s\n", rows[i].label, cfd_cli_text (value));
+      /* Split from the full name for patients recorded before these
+       * fields, and said to be. */
+      if (i == 0)
+        {
+          g_autofree char *given = cfd_patient_dup_given_name (patient);
+          g_autofree char *family = cfd_patient_dup_family_name (patient);
+          gboolean split = cfd_patient_get_detail (patient, CFD_PATIENT_GIVEN_NAME) == NULL
+                           && cfd_patient_get_detail (patient, CFD_PATIENT_FAMILY_NAME) == NULL;
+
+          printf ("Given name: %s%s\n", cfd_cli_text (given), split ? " (from the full name)" : "");
+          printf ("Family name: %s%s\n", cfd_cli_text (family),
+                  split ? " (from the full name)" : "");
+          cfd_wipe_string (g_steal_pointer (&given));
+          cfd_wipe_string (g_steal_pointer (&family));
+        }
     }
   {
     g_autofree char *created = cfd_cli_format_time (cfd_patient_get_created (patient));

@@ -343,6 +343,7 @@ static const CfdSealedTable sealed_tables[] = {
     "sealed" },
   { "rems_submissions", "rems_submissions", "id", "revision", "patient_id", "key_version",
     "sealed" },
+  { "chart_entries", "chart_entries", "id", "revision", "patient_id", "key_version", "sealed" },
 };
 
 static gboolean

@@ -127,8 +127,20 @@ gboolean
 cfd_patient_details_validate (GVariant *details, GError **error)
 {
   static const char *const string_keys[] = {
-    CFD_PATIENT_NAME,    CFD_PATIENT_BIRTH_DATE,        CFD_PATIENT_PRONOUNS,
-    CFD_PATIENT_CONTACT, CFD_PATIENT_EMERGENCY_CONTACT, CFD_PATIENT_NOTES,
+    CFD_PATIENT_NAME,
+    CFD_PATIENT_BIRTH_DATE,
+    CFD_PATIENT_PRONOUNS,
+    CFD_PATIENT_CONTACT,
+    CFD_PATIENT_EMERGENCY_CONTACT,
+    CFD_PATIENT_NOTES,
+    /* Demographics */
+    CFD_PATIENT_GIVEN_NAME,
+    CFD_PATIENT_FAMILY_NAME,
+    CFD_PATIENT_SEX,
+    CFD_PATIENT_MRN,
+    CFD_PATIENT_ADDRESS,
+    CFD_PATIENT_PRIMARY_CARE,
+    CFD_PATIENT_REFERRING_PROVIDER,
   };
   GVariantIter iter;
   const char *key;
@@ -170,6 +182,11 @@ cfd_patient_details_validate (GVariant *details, GError **error)
       if (g_strcmp0 (key, CFD_PATIENT_BIRTH_DATE) == 0
           && !cfd_date_is_valid (g_variant_get_string (value, NULL)))
         return invalid (error, "The birth date must be a real date written YYYY-MM-DD");
+      /* FHIR's AdministrativeGender, which the REMS form and the export read. */
+      if (g_strcmp0 (key, CFD_PATIENT_SEX) == 0
+          && !g_strv_contains ((const char *const[]){ "female", "male", "other", "unknown", NULL },
+                               g_variant_get_string (value, NULL)))
+        return invalid (error, "The sex is female, male, other or unknown");
     }
 
   {

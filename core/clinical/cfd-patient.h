@@ -20,6 +20,15 @@ G_BEGIN_DECLS
 #define CFD_PATIENT_EMERGENCY_CONTACT "emergency-contact"
 #define CFD_PATIENT_NOTES             "notes"
 #define CFD_PATIENT_RISK_FLAG         "risk-flag"
+/* Demographics (docs/CLINICAL.md, "Demographics"); the full name above
+ * stays the name shown, and is kept as written when these are set. */
+#define CFD_PATIENT_GIVEN_NAME         "given-name"
+#define CFD_PATIENT_FAMILY_NAME        "family-name"
+#define CFD_PATIENT_SEX                "sex" /* female, male, other, unknown */
+#define CFD_PATIENT_MRN                "mrn"
+#define CFD_PATIENT_ADDRESS            "address"
+#define CFD_PATIENT_PRIMARY_CARE       "primary-care"
+#define CFD_PATIENT_REFERRING_PROVIDER "referring-provider"
 
 #define CFD_TYPE_PATIENT (cfd_patient_get_type ())
 G_DECLARE_FINAL_TYPE (CfdPatient, cfd_patient, CFD, PATIENT, GObject)
@@ -31,6 +40,16 @@ const char *cfd_patient_get_name (CfdPatient *self);
 const char *cfd_patient_get_detail (CfdPatient *self, const char *key);
 GVariant *cfd_patient_get_details (CfdPatient *self);
 gboolean cfd_patient_get_risk_flag (CfdPatient *self);
+/* The sex recorded (female, male, other, unknown), NULL when not asked. */
+const char *cfd_patient_get_sex (CfdPatient *self);
+/* The given and family names: as recorded, or, for a patient recorded
+ * with a full name only, split from it (cfd_patient_split_name). The
+ * caller wipes and frees them (cfd_wipe_string). */
+char *cfd_patient_dup_given_name (CfdPatient *self);
+char *cfd_patient_dup_family_name (CfdPatient *self);
+/* "Family, Given" splits at the comma; otherwise the last word is the
+ * family name and the rest the given names; one word is a given name. */
+void cfd_patient_split_name (const char *name, char **given, char **family);
 gboolean cfd_patient_get_archived (CfdPatient *self);
 gint64 cfd_patient_get_created (CfdPatient *self);
 gint64 cfd_patient_get_retention_until (CfdPatient *self);

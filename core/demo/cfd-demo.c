@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cfd-consent.h"
+#include "cfd-demo-chart.h"
 #include "cfd-demo-dosing.h"
 #include "cfd-demo-text.h"
 #include "cfd-demo.h"
@@ -415,6 +416,7 @@ cfd_demo_populate (CfdVault *vault,
         }
       id = cfd_vault_add_patient (vault, details, error);
       ok = id != NULL && add_patient_records (vault, rand, id, options->records_per_patient, error)
+           && cfd_demo_add_chart (vault, options->seed * 7919u + p, id, error)
            && (options->supervisor_name == NULL || p % 10 != 0
                || grant_demo_consent (vault, id, options->supervisor_name, error))
            && cfd_db_commit (db, error);

@@ -6,11 +6,13 @@
 
 #include <json-glib/json-glib.h>
 
+#include "cfd-chart.h"
 #include "cfd-consent.h"
 #include "cfd-date.h"
 #include "cfd-export-fhir.h"
 #include "cfd-export-file-private.h"
 #include "cfd-fhir-codes.h"
+#include "cfd-icd10.h"
 #include "cfd-patient.h"
 #include "cfd-practice.h"
 #include "cfd-record-private.h"
@@ -280,32 +282,62 @@ add_patient (Bundle *b, CfdPatient *patient)
   JsonObject *p = new_resource ("Patient");
   JsonObject *identifier = json_object_new ();
   JsonObject *name = json_object_new ();
+  JsonArray *identifiers = json_array_new ();
   const char *full = cfd_patient_get_name (patient);
   const char *birth = cfd_patient_get_detail (patient, CFD_PATIENT_BIRTH_DATE);
-  const char *space = strrchr (full, ' ');
+  const char *mrn = cfd_patient_get_detail (patient, CFD_PATIENT_MRN);
+  const char *address = cfd_patient_get_detail (patient, CFD_PATIENT_ADDRESS);
+  const char *sex = cfd_patient_get_sex (patient);
+  g_autofree char *given = cfd_patient_dup_given_name (patient);
+  g_autofree char *family = cfd_patient_dup_family_name (patient);
   g_autofree char *system = g_strdup_printf ("urn:confidant:vault:%s:patient", b->vault_id);
 
   json_object_set_string_member (identifier, "system", system);
   json_object_set_string_member (identifier, "value", cfd_patient_get_id (patient));
-  json_object_set_array_member (p, "identifier", one (identifier));
-  json_object_set_boolean_member (p, "active", !cfd_patient_get_archived (patient));
-  json_object_set_string_member (name, "text", full);
-  /* The last word as the family name is a guess; text keeps the name as
-   * the practice wrote it. */
-  if (space != NULL && space[1] != '\0')
+  json_array_add_object_element (identifiers, identifier);
+  if (mrn != NULL)
     {
-      g_autofree char *given = g_strndup (full, space - full);
+      JsonObject *record_number = json_object_new ();
+      JsonObject *type = json_object_new ();
+
+      json_object_set_array_member (type, "coding",
+                                    one (coding ("http://terminology.hl7.org/CodeSystem/v2-0203",
+                                                 "MR", "Medical record number")));
+      json_object_set_object_member (record_number, "type", type);
+      json_object_set_string_member (record_number, "value", mrn);
+      json_array_add_object_element (identifiers, record_number);
+    }
+  json_object_set_array_member (p, "identifier", identifiers);
+  json_object_set_boolean_member (p, "active", !cfd_patient_get_archived (patient));
+  /* text keeps the name as the practice wrote it; the parts are as
+   * recorded, or split from it for patients recorded before they were. */
+  json_object_set_string_member (name, "text", full);
+  if (family != NULL && *family != '\0')
+    json_object_set_string_member (name, "family", family);
+  if (given != NULL && *given != '\0')
+    {
       JsonArray *givens = json_array_new ();
 
-      json_object_set_string_member (name, "family", space + 1);
       json_array_add_string_element (givens, given);
       json_object_set_array_member (name, "given", givens);
     }
   json_object_set_array_member (p, "name", one (name));
+  /* Confidant's sex values are FHIR's AdministrativeGender codes. */
+  if (sex != NULL)
+    json_object_set_string_member (p, "gender", sex);
   if (birth != NULL)
     json_object_set_string_member (p, "birthDate", birth);
+  if (address != NULL)
+    {
+      JsonObject *a = json_object_new ();
+
+      json_object_set_string_member (a, "text", address);
+      json_object_set_array_member (p, "address", one (a));
+    }
   json_object_set_object_member (p, "managingOrganization", reference (b->organization_url));
   add_entry (b, b->patient_url, p);
+  cfd_wipe_string (g_steal_pointer (&given));
+  cfd_wipe_string (g_steal_pointer (&family));
 }
 
 static JsonObject *
@@ -805,6 +837,184 @@ add_provenance (Bundle *b, CfdRecord *record, const char *author_url, GBytes *si
   add_entry (b, url, p);
 }
 
+/* The chart lists (docs/CLINICAL.md, "The chart"): the latest revision of
+ * every entry, active or not, each with its author as recorder. */
+#define FHIR_ICD10CM "http://hl7.org/fhir/sid/icd-10-cm"
+#define FHIR_SNOMED  "http://snomed.info/sct"
+
+static JsonObject *
+status_concept (const char *system, const char *code)
+{
+  JsonObject *c = json_object_new ();
+
+  json_object_set_array_member (c, "coding", one (coding (system, code, NULL)));
+  return c;
+}
+
+static JsonObject *
+text_concept (const char *text)
+{
+  JsonObject *c = json_object_new ();
+
+  json_object_set_string_member (c, "text", text);
+  return c;
+}
+
+static void
+add_chart_entry (Bundle *b, CfdChartEntry *entry)
+{
+  const char *(*field) (CfdChartEntry *, const char *) = cfd_chart_entry_get_field;
+  g_autofree char *url = derived_url (b, cfd_chart_entry_get_item_id (entry), "chart");
+  g_autofree char *recorded = utc_instant (cfd_chart_entry_get_time (entry));
+  const char *recorder = practitioner (b, cfd_chart_entry_get_actor_id (entry));
+  gboolean active = cfd_chart_entry_get_active (entry);
+  JsonObject *r;
+
+  switch (cfd_chart_entry_get_list (entry))
+    {
+      case CFD_CHART_PROBLEM:
+        {
+          JsonObject *code = text_concept (field (entry, CFD_CHART_TEXT));
+          JsonObject *category = json_object_new ();
+
+          r = new_resource ("Condition");
+          json_object_set_object_member (
+              r, "clinicalStatus",
+              status_concept ("http://terminology.hl7.org/CodeSystem/condition-clinical",
+                              active ? "active" : "resolved"));
+          json_object_set_array_member (
+              category, "coding",
+              one (coding ("http://terminology.hl7.org/CodeSystem/condition-category",
+                           "problem-list-item", "Problem List Item")));
+          json_object_set_array_member (r, "category", one (category));
+          if (field (entry, CFD_CHART_CODE) != NULL)
+            json_object_set_array_member (
+                code, "coding",
+                one (coding (FHIR_ICD10CM, field (entry, CFD_CHART_CODE),
+                             cfd_icd10_title (field (entry, CFD_CHART_CODE)))));
+          json_object_set_object_member (r, "code", code);
+          json_object_set_object_member (r, "subject", reference (b->patient_url));
+          if (field (entry, CFD_CHART_ONSET) != NULL)
+            json_object_set_string_member (r, "onsetDateTime", field (entry, CFD_CHART_ONSET));
+          json_object_set_string_member (r, "recordedDate", recorded);
+          json_object_set_object_member (r, "recorder", reference (recorder));
+          break;
+        }
+      case CFD_CHART_ALLERGY:
+        {
+          JsonObject *code = json_object_new ();
+
+          r = new_resource ("AllergyIntolerance");
+          json_object_set_object_member (
+              r, "clinicalStatus",
+              status_concept ("http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical",
+                              active ? "active" : "inactive"));
+          if (field (entry, CFD_CHART_NKDA) != NULL)
+            {
+              /* SNOMED CT 409137002 |No known drug allergy (situation)|. */
+              json_object_set_array_member (
+                  code, "coding", one (coding (FHIR_SNOMED, "409137002", "No known drug allergy")));
+              json_object_set_string_member (code, "text", "No known drug allergies");
+            }
+          else
+            json_object_set_string_member (code, "text", field (entry, CFD_CHART_SUBSTANCE));
+          json_object_set_object_member (r, "code", code);
+          json_object_set_object_member (r, "patient", reference (b->patient_url));
+          json_object_set_string_member (r, "recordedDate", recorded);
+          json_object_set_object_member (r, "recorder", reference (recorder));
+          if (field (entry, CFD_CHART_REACTION) != NULL)
+            {
+              JsonObject *reaction = json_object_new ();
+              const char *severity = field (entry, CFD_CHART_SEVERITY);
+
+              json_object_set_array_member (reaction, "manifestation",
+                                            one (text_concept (field (entry, CFD_CHART_REACTION))));
+              /* FHIR knows mild, moderate and severe; "unknown" is left out. */
+              if (severity != NULL && g_strcmp0 (severity, "unknown") != 0)
+                json_object_set_string_member (reaction, "severity", severity);
+              json_object_set_array_member (r, "reaction", one (reaction));
+            }
+          break;
+        }
+      case CFD_CHART_MEDICATION:
+      case CFD_CHART_TRIAL:
+        {
+          gboolean trial = cfd_chart_entry_get_list (entry) == CFD_CHART_TRIAL;
+          const char *start = field (entry, CFD_CHART_START);
+          const char *stop = field (entry, CFD_CHART_STOP);
+          g_autofree char *dosage_text = NULL;
+
+          r = new_resource ("MedicationStatement");
+          /* A trial is a past course; withdrawn means recorded in error. */
+          json_object_set_string_member (r, "status",
+                                         trial    ? (active ? "completed" : "entered-in-error")
+                                         : active ? "active"
+                                                  : "stopped");
+          json_object_set_object_member (
+              r, "medicationCodeableConcept",
+              text_concept (field (entry, trial ? CFD_CHART_DRUG : CFD_CHART_NAME)));
+          json_object_set_object_member (r, "subject", reference (b->patient_url));
+          if (start != NULL || stop != NULL)
+            {
+              JsonObject *period = json_object_new ();
+
+              if (start != NULL)
+                json_object_set_string_member (period, "start", start);
+              if (stop != NULL)
+                json_object_set_string_member (period, "end", stop);
+              json_object_set_object_member (r, "effectivePeriod", period);
+            }
+          json_object_set_string_member (r, "dateAsserted", recorded);
+          json_object_set_object_member (r, "informationSource", reference (recorder));
+          dosage_text = g_strjoin (
+              " ", field (entry, CFD_CHART_DOSE) ? field (entry, CFD_CHART_DOSE) : "",
+              field (entry, CFD_CHART_FREQUENCY) ? field (entry, CFD_CHART_FREQUENCY) : "", NULL);
+          g_strstrip (dosage_text);
+          if (*dosage_text != '\0')
+            {
+              JsonObject *dosage = json_object_new ();
+
+              json_object_set_string_member (dosage, "text", dosage_text);
+              json_object_set_array_member (r, "dosage", one (dosage));
+            }
+          if (trial)
+            {
+              JsonObject *note = json_object_new ();
+              g_autofree char *described = cfd_chart_entry_describe (entry);
+              g_autofree char *text = g_strdup_printf ("Antidepressant trial: %s", described);
+
+              json_object_set_string_member (note, "text", text);
+              json_object_set_array_member (r, "note", one (note));
+              cfd_wipe_string (g_steal_pointer (&described));
+            }
+          break;
+        }
+      default:
+        return;
+    }
+  add_entry (b, url, r);
+}
+
+/* Every list's entries, loaded (and verified) before the bundle is built,
+ * so that a tampered entry stops the export before anything is added. */
+static GPtrArray *
+load_chart (CfdVault *vault, const char *patient_id, GError **error)
+{
+  g_autoptr (GPtrArray) chart = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint list = 0; list < CFD_CHART_N_LISTS; list++)
+    {
+      g_autoptr (GListModel) entries
+          = cfd_vault_list_chart (vault, patient_id, (CfdChartList)list, TRUE, error);
+
+      if (entries == NULL)
+        return NULL;
+      for (guint i = 0; i < g_list_model_get_n_items (entries); i++)
+        g_ptr_array_add (chart, g_list_model_get_item (entries, i));
+    }
+  return g_steal_pointer (&chart);
+}
+
 static GBytes *
 record_signature (CfdVault *vault, const char *record_id)
 {
@@ -904,6 +1114,7 @@ cfd_vault_build_patient_fhir (CfdVault *vault,
   g_autoptr (CfdPatient) patient = NULL;
   g_autoptr (GListModel) records = NULL;
   g_autoptr (GListModel) consents = NULL;
+  g_autoptr (GPtrArray) chart = NULL;
   g_autoptr (GPtrArray) chosen = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr (JsonNode) root = NULL;
   g_autoptr (JsonGenerator) generator = NULL;
@@ -927,6 +1138,9 @@ cfd_vault_build_patient_fhir (CfdVault *vault,
     return NULL;
   consents = cfd_vault_list_consents (vault, patient_id, error);
   if (consents == NULL)
+    return NULL;
+  chart = load_chart (vault, patient_id, error);
+  if (chart == NULL)
     return NULL;
   b.practice = cfd_vault_get_practice (vault, error);
   if (b.practice == NULL)
@@ -988,6 +1202,10 @@ cfd_vault_build_patient_fhir (CfdVault *vault,
 
         add_consent (&b, consent);
       }
+  /* The chart lists likewise. */
+  if (scope->kinds == 0)
+    for (guint i = 0; i < chart->len; i++)
+      add_chart_entry (&b, g_ptr_array_index (chart, i));
   for (guint i = 0; i < chosen->len; i++)
     {
       CfdRecord *record = g_ptr_array_index (chosen, i);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cfd-audit-event.h"
+#include "cfd-chart-section-private.h"
 #include "cfd-date.h"
 #include "cfd-disclosure.h"
 #include "cfd-document-layout-private.h"
@@ -414,13 +415,14 @@ add_letterhead (CfdDocumentLayout *layout, CfdPractice *practice)
   cfd_document_layout_add (layout, CFD_BLOCK_SPACE, NULL);
 }
 
-static void
+static gboolean
 add_cover (CfdRecordDocument *self,
            CfdVault *vault,
            CfdPatient *patient,
            CfdPractice *practice,
            gboolean include_psychotherapy,
-           const Counts *counts)
+           const Counts *counts,
+           GError **error)
 {
   CfdDocumentLayout *layout = self->layout;
   g_autofree char *generated = format_local (cfd_vault_now (vault) / G_USEC_PER_SEC);
@@ -438,6 +440,8 @@ add_cover (CfdRecordDocument *self,
   if (birth != NULL)
     add_field_line (layout, "Birth date", birth);
   add_field_line (layout, "Patient ID", cfd_patient_get_id (patient));
+  if (cfd_patient_get_detail (patient, CFD_PATIENT_MRN) != NULL)
+    add_field_line (layout, "MRN", cfd_patient_get_detail (patient, CFD_PATIENT_MRN));
   if (counts->medical + counts->psychotherapy > 0)
     {
       g_autofree char *first = cfd_date_format (counts->first);
@@ -446,6 +450,8 @@ add_cover (CfdRecordDocument *self,
       range = g_strdup_printf ("%s to %s", first, last);
     }
   add_field_line (layout, "Records dated", range != NULL ? range : "No records");
+  if (!cfd_chart_section_add (layout, vault, cfd_patient_get_id (patient), error))
+    return FALSE;
 
   cfd_document_layout_add (layout, CFD_BLOCK_SECTION, "What this document contains");
   medical = g_strdup_printf (
@@ -494,6 +500,7 @@ add_cover (CfdRecordDocument *self,
       "Every record shows who wrote and signed it, and when. Each signature was checked when "
       "this document was made; this export is recorded in the vault's audit log.");
   cfd_document_layout_add (layout, CFD_BLOCK_PAGE_BREAK, NULL);
+  return TRUE;
 }
 
 static gboolean
@@ -618,7 +625,11 @@ cfd_record_document_new_for (CfdVault *vault,
       self->purpose = g_strdup (terms->purpose);
       self->basis = g_strdup (terms->basis);
     }
-  add_cover (self, vault, patient, practice, include_psychotherapy, &counts);
+  if (!add_cover (self, vault, patient, practice, include_psychotherapy, &counts, error))
+    {
+      cfd_record_document_free (self);
+      return NULL;
+    }
   if (main_records->len == 0)
     cfd_document_layout_add (self->layout, CFD_BLOCK_FIELD,
                              "There are no signed records of these classes to include.");

@@ -404,6 +404,29 @@ static const char *const migrations[] = {
   "    OR NEW.actor_id IS NOT OLD.actor_id OR NEW.time IS NOT OLD.time"
   "    OR NEW.revision IS NOT OLD.revision OR NEW.signature IS NOT OLD.signature"
   "  BEGIN SELECT RAISE (ABORT, 'a REMS submission is immutable'); END;",
+  /* 7: the chart lists (problems, allergies, medications, antidepressant
+   * trials). A row is one signed revision of one entry, its fields sealed
+   * under the patient key; an edit is the next revision, so rows are never
+   * changed but for re-sealing when the patient key rotates. */
+  "CREATE TABLE chart_entries ("
+  "  id TEXT PRIMARY KEY,"
+  "  item_id TEXT NOT NULL,"
+  "  patient_id TEXT NOT NULL REFERENCES patients (id) ON DELETE CASCADE,"
+  "  list TEXT NOT NULL CHECK (list IN ('problem', 'allergy', 'medication', 'trial')),"
+  "  revision INTEGER NOT NULL CHECK (revision >= 1),"
+  "  actor_id TEXT NOT NULL,"
+  "  time INTEGER NOT NULL,"
+  "  key_version INTEGER NOT NULL CHECK (key_version >= 1),"
+  "  sealed BLOB NOT NULL,"
+  "  signature BLOB NOT NULL CHECK (length(signature) = 64),"
+  "  UNIQUE (item_id, revision));"
+  "CREATE INDEX chart_entries_patient ON chart_entries (patient_id, list);"
+  "CREATE TRIGGER chart_entries_immutable BEFORE UPDATE ON chart_entries"
+  "  WHEN NEW.id IS NOT OLD.id OR NEW.item_id IS NOT OLD.item_id"
+  "    OR NEW.patient_id IS NOT OLD.patient_id OR NEW.list IS NOT OLD.list"
+  "    OR NEW.revision IS NOT OLD.revision OR NEW.actor_id IS NOT OLD.actor_id"
+  "    OR NEW.time IS NOT OLD.time OR NEW.signature IS NOT OLD.signature"
+  "  BEGIN SELECT RAISE (ABORT, 'a chart entry is immutable'); END;",
 };
 
 /* The migrations that rebuild a table: foreign keys are off around them. */

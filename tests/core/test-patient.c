@@ -322,6 +322,84 @@ test_delete_owner_only (void)
   g_assert_no_error (error);
 }
 
+static void
+check_split (const char *name, const char *want_given, const char *want_family)
+{
+  g_autofree char *given = NULL;
+  g_autofree char *family = NULL;
+
+  cfd_patient_split_name (name, &given, &family);
+  g_assert_cmpstr (given, ==, want_given);
+  g_assert_cmpstr (family, ==, want_family);
+}
+
+static void
+test_demographics (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autofree char *id = NULL;
+  g_autoptr (CfdPatient) patient = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *given = NULL;
+  g_autofree char *family = NULL;
+  GVariantDict dict;
+  g_autoptr (GVariant) details = NULL;
+
+  check_split ("Mia Migration", "Mia", "Migration");
+  check_split ("  Ana María de la Cruz ", "Ana María de la", "Cruz");
+  check_split ("Nguyen, Thi Mai", "Thi Mai", "Nguyen");
+  check_split ("Cher", "Cher", "");
+  check_split ("", "", "");
+
+  /* A patient recorded with a full name only: split on reading, the full
+   * name kept as written. */
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, CFD_PATIENT_NAME, "s", "Mia  Rose Migration");
+  details = g_variant_ref_sink (g_variant_dict_end (&dict));
+  id = cfd_vault_add_patient (vault, details, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&details, g_variant_unref);
+  patient = cfd_vault_get_patient (vault, id, &error);
+  g_assert_no_error (error);
+  given = cfd_patient_dup_given_name (patient);
+  family = cfd_patient_dup_family_name (patient);
+  g_assert_cmpstr (given, ==, "Mia  Rose");
+  g_assert_cmpstr (family, ==, "Migration");
+  g_assert_null (cfd_patient_get_sex (patient));
+  g_clear_object (&patient);
+  g_clear_pointer (&given, g_free);
+  g_clear_pointer (&family, g_free);
+
+  /* Recorded names win; sex takes one of four values. */
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, CFD_PATIENT_SEX, "s", "femme");
+  details = g_variant_ref_sink (g_variant_dict_end (&dict));
+  g_assert_false (cfd_vault_update_patient (vault, id, details, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_clear_pointer (&details, g_variant_unref);
+
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, CFD_PATIENT_SEX, "s", "female");
+  g_variant_dict_insert (&dict, CFD_PATIENT_GIVEN_NAME, "s", "Mia Rose");
+  g_variant_dict_insert (&dict, CFD_PATIENT_FAMILY_NAME, "s", "Migration-Smith");
+  g_variant_dict_insert (&dict, CFD_PATIENT_MRN, "s", "KAT-00042");
+  g_variant_dict_insert (&dict, CFD_PATIENT_ADDRESS, "s", "1 Harbour Road\nPortland, OR");
+  g_variant_dict_insert (&dict, CFD_PATIENT_PRIMARY_CARE, "s", "Dr Ada Primary");
+  g_variant_dict_insert (&dict, CFD_PATIENT_REFERRING_PROVIDER, "s", "Dr Rui Referrer");
+  details = g_variant_ref_sink (g_variant_dict_end (&dict));
+  g_assert_true (cfd_vault_update_patient (vault, id, details, &error));
+  g_assert_no_error (error);
+  patient = cfd_vault_get_patient (vault, id, &error);
+  given = cfd_patient_dup_given_name (patient);
+  family = cfd_patient_dup_family_name (patient);
+  g_assert_cmpstr (given, ==, "Mia Rose");
+  g_assert_cmpstr (family, ==, "Migration-Smith");
+  g_assert_cmpstr (cfd_patient_get_name (patient), ==, "Mia  Rose Migration");
+  g_assert_cmpstr (cfd_patient_get_sex (patient), ==, "female");
+  g_assert_cmpstr (cfd_patient_get_detail (patient, CFD_PATIENT_MRN), ==, "KAT-00042");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -335,5 +413,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/patient/supervisor-without-grant", test_supervisor_sees_nothing);
   g_test_add_func ("/confidant/patient/delete/retention", test_delete_after_retention);
   g_test_add_func ("/confidant/patient/delete/owner-only", test_delete_owner_only);
+  g_test_add_func ("/confidant/patient/demographics", test_demographics);
   return g_test_run ();
 }

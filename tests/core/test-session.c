@@ -375,8 +375,7 @@ query_text (CfdVault *vault, const char *sql)
   " || coalesce(hex(signature), '-') AS r FROM records ORDER BY id)"
 #define SCHEMA_SQL                                                                      \
   "SELECT group_concat(type || ' ' || name || ' ' || coalesce(sql, ''), char(10)) FROM" \
-  " (SELECT * FROM sqlite_master WHERE NOT (type = 'table' AND name = 'records')"       \
-  " AND tbl_name <> 'rems_submissions' ORDER BY name)"
+  " (SELECT * FROM sqlite_master WHERE NOT (type = 'table' AND name = 'records') ORDER BY name)"
 
 static void
 test_migration_from_schema_4 (void)
@@ -472,14 +471,16 @@ test_migration_from_schema_4 (void)
   cfd_vault_lock (vault);
   g_clear_object (&vault);
 
-  /* Opened by this version: migrated, with everything intact. */
-  cfd_schema_set_target_for_testing (-1);
+  /* Opened by this version: migrated, with everything intact. Migration 5
+   * alone: later ones add tables of their own, which the schema compared
+   * below would show. */
+  cfd_schema_set_target_for_testing (5);
   reopened = cfd_vault_open (path, &error);
   g_assert_no_error (error);
   g_assert_true (cfd_vault_unlock (reopened, NULL, CFD_TEST_PASSPHRASE, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (cfd_db_schema_version (cfd_vault_get_db (reopened, NULL)), ==,
-                   cfd_db_latest_schema_version ());
+  g_assert_cmpint (cfd_db_schema_version (cfd_vault_get_db (reopened, NULL)), ==, 5);
+  cfd_schema_set_target_for_testing (-1);
   rows_after = query_text (reopened, ROWS_SQL);
   schema_after = query_text (reopened, SCHEMA_SQL);
   g_assert_cmpstr (rows_after, ==, rows);

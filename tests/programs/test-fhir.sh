@@ -37,6 +37,19 @@ printf '[Practice]\nName=Riverside Ketamine Clinic\nAddress=12 Elm Street\\nSpri
 "$cli" "${cli_args[@]}" measure add --patient "$patient" --instrument phq9 --items 2,1,2,2,3,2,1,1,0 --date 2026-01-05 >/dev/null \
   && ok "measure add" || not_ok "measure add"
 
+# The chart and demographics: each list as FHIR resources, the sex as gender.
+chart_ok=0
+printf 'code: F33.1\nonset: 2019-04\n' > "$work/problem"
+printf 'substance: Penicillin\nreaction: hives\nseverity: moderate\n' > "$work/allergy"
+printf 'name: Lamotrigine\ndose: 100 mg\nfrequency: daily\nstart: 2023-02\n' > "$work/medication"
+printf 'drug: Sertraline\ndose: 200 mg\nweeks: 8\nresponse: partial\n' > "$work/trial"
+printf 'female' > "$work/sex"; printf 'KAT-0021' > "$work/mrn"
+for list in problem allergy medication trial; do
+  "$cli" "${cli_args[@]}" "$list" add --patient "$patient" --file "$work/$list" >/dev/null || chart_ok=1
+done
+"$cli" "${cli_args[@]}" patient edit "$patient" --sex-file "$work/sex" --mrn-file "$work/mrn" || chart_ok=1
+[ "$chart_ok" = 0 ] && ok "chart entries and demographics added" || not_ok "chart entries and demographics added"
+
 "$cli" "${cli_args[@]}" export --patient "$patient" --fhir "$work/bundle.json" "${lee[@]}" > "$work/out" \
   && ok "export --fhir" || not_ok "export --fhir"
 [ "$(stat -c %a "$work/bundle.json")" = 600 ] && ok "the bundle is private to its owner (0600)" \
@@ -57,6 +70,27 @@ for e in bundle["entry"]:
 PY
 [ "$(cat "$work/kat")" = 14 ] && ok "the PHQ-9 2 1 2 2 3 2 1 1 0 exports with total 14 under 44261-6" \
   || not_ok "the PHQ-9 2 1 2 2 3 2 1 1 0 exports with total 14 under 44261-6 (got '$(cat "$work/kat")')"
+python3 - "$work/bundle.json" > "$work/chart" <<'PY'
+import json, sys
+bundle = json.load(open(sys.argv[1]))
+for e in bundle["entry"]:
+    r = e["resource"]
+    t = r["resourceType"]
+    if t == "Condition":
+        print("Condition", r["code"]["coding"][0]["system"], r["code"]["coding"][0]["code"])
+    elif t == "AllergyIntolerance":
+        print("AllergyIntolerance", r["code"]["text"], r["reaction"][0]["severity"])
+    elif t == "MedicationStatement":
+        print("MedicationStatement", r["status"], r["medicationCodeableConcept"]["text"])
+    elif t == "Patient":
+        print("Patient", r.get("gender"), r["identifier"][-1]["value"])
+PY
+for want in "Condition http://hl7.org/fhir/sid/icd-10-cm F33.1" "AllergyIntolerance Penicillin moderate" \
+            "MedicationStatement active Lamotrigine" "MedicationStatement completed Sertraline" \
+            "Patient female KAT-0021"; do
+  grep -qx "$want" "$work/chart" && ok "the bundle holds: $want" \
+    || { not_ok "the bundle holds: $want"; sed 's/^/# /' "$work/chart"; }
+done
 
 # The check can fail: a broken copy of the same bundle is refused.
 python3 - "$work/bundle.json" "$work/broken.json" <<'PY'

@@ -65,12 +65,23 @@ test_new_patient (void)
   g_assert_false (gtk_widget_has_css_class (birth, "error"));
 
   gtk_editable_set_text (GTK_EDITABLE (name), "Jordan Formtest");
+  /* Demographics: sex starts at "not asked"; the choices are FHIR's codes. */
+  {
+    AdwComboRow *sex = ADW_COMBO_ROW (cfd_test_ui_find_widget (GTK_WIDGET (dialog), "sex_row"));
+
+    g_assert_cmpuint (adw_combo_row_get_selected (sex), ==, 0);
+    adw_combo_row_set_selected (sex, 3);
+    gtk_editable_set_text (GTK_EDITABLE (cfd_test_ui_find_widget (GTK_WIDGET (dialog), "mrn_row")),
+                           "KAT-7");
+  }
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *)&dialog);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "patient.add", NULL));
   g_assert_nonnull (added);
   g_assert_null (dialog);
   patient = cfd_vault_get_patient (vault, added, NULL);
   g_assert_cmpstr (cfd_patient_get_detail (patient, CFD_PATIENT_BIRTH_DATE), ==, "1988-04-02");
+  g_assert_cmpstr (cfd_patient_get_sex (patient), ==, "other");
+  g_assert_cmpstr (cfd_patient_get_detail (patient, CFD_PATIENT_MRN), ==, "KAT-7");
 }
 
 /* The block of a level bar's filled part carries the offset's name. */

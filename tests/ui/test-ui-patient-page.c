@@ -1,6 +1,8 @@
 /* test-ui-patient-page.c: a patient's page opens on the notes, filters them by kind and status, says why the timeline is empty, and shows the measure schedule. */
 #include "config.h"
 
+#include <string.h>
+
 #include <adwaita.h>
 
 #include "confidant.h"
@@ -141,6 +143,47 @@ test_filters (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The chart section: what is recorded, and what is not, said as such. */
+static void
+test_chart_section (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autofree char *id = cfd_test_add_patient (vault, "Chart Person");
+  g_autoptr (GError) error = NULL;
+  GtkWidget *window = gtk_window_new ();
+  CfdPatientPage *page = g_object_new (CFD_TYPE_PATIENT_PAGE, NULL);
+  const char *lines[]
+      = { "code: F33.1\n", "name: Lorazepam\ndose: 1 mg\n", "substance: Penicillin\n" };
+  CfdChartList lists[] = { CFD_CHART_PROBLEM, CFD_CHART_MEDICATION, CFD_CHART_ALLERGY };
+
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (cfd_patient_page_load (page, vault, id, &error));
+  g_assert_no_error (error);
+  g_assert_true (cfd_test_ui_has_label (GTK_WIDGET (page), "Not recorded"));
+  g_assert_true (cfd_test_ui_has_label (GTK_WIDGET (page), "None recorded"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    {
+      g_autoptr (GVariant) fields
+          = cfd_chart_fields_parse (lists[i], lines[i], strlen (lines[i]), &error);
+      g_autofree char *entry = cfd_vault_add_chart_entry (vault, id, lists[i], fields, &error);
+
+      g_assert_no_error (error);
+    }
+  g_assert_true (cfd_patient_page_load (page, vault, id, &error));
+  g_assert_true (cfd_test_ui_has_label (GTK_WIDGET (page),
+                                        "F33.1 Major depressive disorder, recurrent, moderate"));
+  g_assert_true (cfd_test_ui_has_label (GTK_WIDGET (page), "Lorazepam 1 mg  ⚠ Benzodiazepine"));
+  g_assert_true (cfd_test_ui_has_label (GTK_WIDGET (page), "Penicillin"));
+  g_assert_false (cfd_test_ui_has_label (GTK_WIDGET (page), "Not recorded"));
+
+  /* Locked: the text goes. */
+  cfd_patient_page_clear (page);
+  g_assert_false (cfd_test_ui_has_label (GTK_WIDGET (page), "Penicillin"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -151,5 +194,6 @@ main (int argc, char *argv[])
       return g_test_run ();
     }
   g_test_add_func ("/confidant/ui/patient-page/filters", test_filters);
+  g_test_add_func ("/confidant/ui/patient-page/chart-section", test_chart_section);
   return g_test_run ();
 }

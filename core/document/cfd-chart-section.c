@@ -1,0 +1,64 @@
+/* cfd-chart-section.c: the chart (active problems, allergies, medications) on the record document's cover. */
+#include "config.h"
+
+#include "cfd-chart-section-private.h"
+#include "cfd-chart.h"
+#include "cfd-secure.h"
+
+/* One list, one line an entry; what an empty list means is said. */
+static gboolean
+add_list (CfdDocumentLayout *layout,
+          CfdVault *vault,
+          const char *patient_id,
+          CfdChartList list,
+          const char *label,
+          const char *when_empty,
+          GError **error)
+{
+  g_autoptr (GListModel) entries = cfd_vault_list_chart (vault, patient_id, list, FALSE, error);
+  guint n;
+
+  if (entries == NULL)
+    return FALSE;
+  n = g_list_model_get_n_items (entries);
+  cfd_document_layout_add (layout, CFD_BLOCK_LABEL, label);
+  if (n == 0)
+    cfd_document_layout_add (layout, CFD_BLOCK_TEXT, when_empty);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (CfdChartEntry) entry = g_list_model_get_item (entries, i);
+      g_autofree char *line = cfd_chart_entry_describe (entry);
+      CfdMedicationFlags flags = cfd_chart_entry_get_medication_flags (entry);
+
+      if (flags != 0)
+        {
+          GString *with = g_string_new (line);
+
+          g_string_append (with, " — ");
+          for (guint f = 0, shown = 0; f < CFD_MEDICATION_N_FLAGS; f++)
+            if (flags & (1u << f))
+              g_string_append_printf (with, "%s%s", shown++ > 0 ? ", " : "",
+                                      cfd_medication_flag_label (1u << f));
+          cfd_wipe_string (g_steal_pointer (&line));
+          line = g_string_free (with, FALSE);
+        }
+      cfd_document_layout_add (layout, CFD_BLOCK_TEXT, line);
+      cfd_wipe_string (g_steal_pointer (&line));
+    }
+  return TRUE;
+}
+
+gboolean
+cfd_chart_section_add (CfdDocumentLayout *layout,
+                       CfdVault *vault,
+                       const char *patient_id,
+                       GError **error)
+{
+  cfd_document_layout_add (layout, CFD_BLOCK_SECTION, "Chart");
+  return add_list (layout, vault, patient_id, CFD_CHART_PROBLEM, "Active problems", "None recorded",
+                   error)
+         && add_list (layout, vault, patient_id, CFD_CHART_ALLERGY, "Allergies",
+                      "Not recorded (no one has recorded allergies or their absence)", error)
+         && add_list (layout, vault, patient_id, CFD_CHART_MEDICATION, "Medications",
+                      "None recorded", error);
+}

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Captures the patient page's chart section and the dosing editor's banner
+# (docs/screenshots/chart-*.png), light and dark, from a fictional demo practice.
+# The 360 px run (WIDTH 360) crops the window's left 360 px: the window
+# cannot yet be made that narrow (the unlock and patient pages are wider).
+set -eu
+builddir=${1:-build}
+outdir=$(pwd)/docs/screenshots
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT INT TERM
+
+printf '%s\n%s\n' 'demo owner passphrase 1' 'demo supervisor passphrase 2' >"$work/passphrases"
+printf '%s\n' 'demo owner passphrase 1' >"$work/owner"
+"$builddir/app/confidant-cli" --vault "$work/demo" --passphrase-file "$work/passphrases" \
+  demo --patients 4 --records 10 --seed 7 >/dev/null
+
+mkdir -p "$outdir"
+for run in "light 1280" "dark 1280" "light 360" "dark 360"; do
+  set -- $run
+  env GTK_A11Y=none NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory \
+    GSETTINGS_SCHEMA_DIR="$builddir/data" LANG=C.UTF-8 \
+    xvfb-run -a -s '-screen 0 1280x800x24' \
+    "$builddir/tools/confidant-screenshot-chart" "$work/demo" "$work/owner" "$outdir" "$1" "$2"
+done
