@@ -153,7 +153,9 @@ grep -q "$(basename "$backup")" "$work/out" && ok "list shows the backup" || not
 expect 0 "backup verify" -- "$cli" --vault "$vault" --passphrase-file "$work/reset" backup verify "$backup"
 cp "$backup" "$work/damaged.cfdbackup"
 size=$(stat -c %s "$work/damaged.cfdbackup")
-printf '\377' | dd of="$work/damaged.cfdbackup" bs=1 seek=$((size - 100)) conv=notrunc 2>/dev/null
+# Flip every bit of one byte near the end, so the byte always changes.
+byte=$(od -An -tu1 -j $((size - 100)) -N1 "$work/damaged.cfdbackup" | tr -d ' ')
+printf "\\$(printf '%03o' $((255 - byte)))" | dd of="$work/damaged.cfdbackup" bs=1 seek=$((size - 100)) conv=notrunc 2>/dev/null
 expect 1 "a damaged backup fails verification" -- "$cli" --vault "$work/none" --passphrase-file "$work/reset" backup verify "$work/damaged.cfdbackup"
 grep -q "damaged or was altered" "$work/err" && ok "damage is named" || not_ok "damage is named"
 expect 1 "a wrong passphrase is named" -- "$cli" --vault "$work/none" --passphrase-file "$work/wrong" backup verify "$backup"
