@@ -382,6 +382,50 @@ static const char *const migrations[] = {
   "  FROM records;"
   "DROP TABLE records;"
   "ALTER TABLE records_rebuilt RENAME TO records;" RECORDS_INDEXES_AND_TRIGGERS,
+
+  /* 6: consent scope enforced by keys (docs/SECURITY.md). A patient's
+   * details key, wrapped under the patient key, opens the details,
+   * consents, reviews and risk flag entries; supervisors are granted it
+   * under a consent, never the patient key. Each signed record's body is
+   * sealed under a record key of its own, wrapped under the patient key
+   * and granted one by one to the supervisors whose consents cover it. */
+  "CREATE TABLE IF NOT EXISTS details_keys ("
+  "  patient_id TEXT NOT NULL REFERENCES patients (id) ON DELETE CASCADE"
+  "    DEFERRABLE INITIALLY DEFERRED,"
+  "  key_version INTEGER NOT NULL,"
+  "  revision INTEGER NOT NULL DEFAULT 1,"
+  "  sealed BLOB NOT NULL,"
+  "  PRIMARY KEY (patient_id, key_version));"
+  "CREATE TABLE IF NOT EXISTS details_grants ("
+  "  patient_id TEXT NOT NULL REFERENCES patients (id) ON DELETE CASCADE"
+  "    DEFERRABLE INITIALLY DEFERRED,"
+  "  key_version INTEGER NOT NULL,"
+  "  user_id TEXT NOT NULL,"
+  "  consent_id TEXT NOT NULL,"
+  "  sealed_key BLOB NOT NULL,"
+  "  granted_by TEXT NOT NULL,"
+  "  granted_at INTEGER NOT NULL,"
+  "  signature BLOB NOT NULL CHECK (length(signature) = 64),"
+  "  PRIMARY KEY (patient_id, key_version, user_id));"
+  "CREATE TABLE IF NOT EXISTS record_keys ("
+  "  record_id TEXT PRIMARY KEY REFERENCES records (id) ON DELETE CASCADE"
+  "    DEFERRABLE INITIALLY DEFERRED,"
+  "  patient_id TEXT NOT NULL,"
+  "  key_version INTEGER NOT NULL,"
+  "  revision INTEGER NOT NULL,"
+  "  sealed BLOB NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS record_keys_patient ON record_keys (patient_id, key_version);"
+  "CREATE TABLE IF NOT EXISTS record_grants ("
+  "  record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE"
+  "    DEFERRABLE INITIALLY DEFERRED,"
+  "  patient_id TEXT NOT NULL,"
+  "  user_id TEXT NOT NULL,"
+  "  consent_id TEXT NOT NULL,"
+  "  sealed_key BLOB NOT NULL,"
+  "  granted_by TEXT NOT NULL,"
+  "  granted_at INTEGER NOT NULL,"
+  "  signature BLOB NOT NULL CHECK (length(signature) = 64),"
+  "  PRIMARY KEY (record_id, user_id));",
 };
 
 /* The migrations that rebuild a table: foreign keys are off around them. */

@@ -471,8 +471,9 @@ test_migration_from_schema_4 (void)
   cfd_vault_lock (vault);
   g_clear_object (&vault);
 
-  /* Opened by this version: migrated, with everything intact. */
-  cfd_schema_set_target_for_testing (-1);
+  /* Opened by this version: migrated to schema 5, with everything intact
+   * (schema 6 re-seals records under record keys, tested in test-consent). */
+  cfd_schema_set_target_for_testing (5);
   reopened = cfd_vault_open (path, &error);
   g_assert_no_error (error);
   g_assert_true (cfd_vault_unlock (reopened, NULL, CFD_TEST_PASSPHRASE, &error));
@@ -527,6 +528,46 @@ test_migration_from_schema_4 (void)
   session = create (reopened, patient, CFD_RECORD_SESSION, OCCURRED + 3 * DAY,
                     session_content (dosing, "in-person", "09:00", "10:00"));
   sign_ok (reopened, session);
+
+  /* Schema 6, at the owner's unlock: the supervisor's patient key is taken
+   * back and replaced by the details key and the keys of the signed
+   * records their medical-only consent covers (docs/SECURITY.md). */
+  cfd_vault_lock (reopened);
+  g_clear_object (&reopened);
+  cfd_schema_set_target_for_testing (-1);
+  reopened = cfd_vault_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (cfd_vault_unlock (reopened, NULL, CFD_TEST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&rows, g_free);
+  rows = query_text (reopened, "SELECT count(*) FROM patient_keys k JOIN users u "
+                               "ON u.id = k.user_id WHERE u.role = 'supervisor'");
+  g_assert_cmpstr (rows, ==, "0");
+  g_clear_pointer (&rows, g_free);
+  rows = query_text (reopened, "SELECT count(*) FROM details_grants");
+  g_assert_cmpstr (rows, ==, "1");
+  g_clear_pointer (&rows, g_free);
+  rows = query_text (reopened, "SELECT count(*) FROM record_keys");
+  g_assert_cmpstr (rows, ==, "5");
+  g_clear_pointer (&rows, g_free);
+  rows = query_text (reopened, "SELECT group_concat(r.kind, ',') FROM (SELECT r.kind FROM "
+                               "record_grants g JOIN records r ON r.id = g.record_id "
+                               "ORDER BY r.kind) r");
+  g_assert_cmpstr (rows, ==, "addendum,dosing,progress,session");
+  cfd_vault_lock (reopened);
+  g_assert_true (cfd_vault_unlock (reopened, "Sam Supervisor", SUPERVISOR_PASS, &error));
+  g_assert_no_error (error);
+  g_clear_object (&timeline);
+  timeline = cfd_vault_list_records (reopened, patient, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (timeline), ==, 4);
+  {
+    g_autoptr (CfdRecord) note = cfd_vault_get_record (reopened, progress, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (note);
+  }
+  cfd_vault_lock (reopened);
 }
 
 int
