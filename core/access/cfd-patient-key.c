@@ -318,7 +318,6 @@ cfd_patient_key_unseal (CfdVault *vault,
                         GError **error)
 {
   const guint8 *key = NULL;
-  g_autoptr (CfdSecret) record_key = NULL;
   g_autoptr (CfdAd) ad = NULL;
   g_autoptr (GBytes) plain = NULL;
   g_autoptr (GVariant) value = NULL;
@@ -336,9 +335,8 @@ cfd_patient_key_unseal (CfdVault *vault,
         {
           GError *local_error = NULL;
 
-          record_key
-              = cfd_record_key_get (vault, patient_id, row_id, revision, &keyed, &local_error);
-          if (keyed && record_key == NULL)
+          key = cfd_record_key_open (vault, patient_id, row_id, revision, &keyed, &local_error);
+          if (keyed && key == NULL)
             {
               g_propagate_error (error, local_error);
               return NULL;
@@ -346,10 +344,7 @@ cfd_patient_key_unseal (CfdVault *vault,
           g_clear_error (&local_error);
         }
       if (keyed)
-        {
-          key = record_key->data;
-          key_version = 0;
-        }
+        key_version = 0;
       else
         key = cfd_patient_key_get (vault, patient_id, key_version, error);
     }

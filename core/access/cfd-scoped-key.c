@@ -365,19 +365,25 @@ cfd_details_key_get (CfdVault *vault, const char *patient_id, guint key_version,
   return slot;
 }
 
-CfdSecret *
-cfd_record_key_get (CfdVault *vault,
-                    const char *patient_id,
-                    const char *record_id,
-                    guint64 revision,
-                    gboolean *keyed,
-                    GError **error)
+/* Record keys are opened for every signed record read, so they are not
+ * given an allocation each: one slot of the key arena (locked, not
+ * dumpable) holds the last one opened. */
+#define RECORD_KEY_SLOT "record-key"
+
+const guint8 *
+cfd_record_key_open (CfdVault *vault,
+                     const char *patient_id,
+                     const char *record_id,
+                     guint64 revision,
+                     gboolean *keyed,
+                     GError **error)
 {
   CfdDb *db = cfd_vault_get_db (vault, error);
-  g_autoptr (CfdSecret) key = cfd_secret_new (CFD_KEY_BYTES);
-  g_autoptr (CfdSecret) patient_key = NULL;
+  CfdKeyArena *arena;
   g_autoptr (GBytes) wrapped = NULL;
   GError *local_error = NULL;
+  const guint8 *patient_key;
+  guint8 *slot;
   sqlite3_stmt *stmt;
   guint key_version = 0;
 
@@ -409,23 +415,43 @@ cfd_record_key_get (CfdVault *vault,
     return NULL;
   *keyed = TRUE;
 
-  patient_key = patient_key_copy (vault, patient_id, key_version, &local_error);
-  if (patient_key != NULL)
-    {
-      if (!unwrap_key (vault, patient_key->data, patient_id, key_version, "record_keys", record_id,
-                       revision, wrapped, key->data, error))
-        return NULL;
-      return g_steal_pointer (&key);
-    }
-  if (!g_error_matches (local_error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED))
+  /* The patient key is cached first: inserting into the arena moves it. */
+  patient_key = cfd_patient_key_get (vault, patient_id, key_version, &local_error);
+  if (patient_key == NULL && !g_error_matches (local_error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED))
     {
       g_propagate_error (error, local_error);
       return NULL;
     }
   g_clear_error (&local_error);
-  if (!open_scoped_grant (vault, patient_id, record_id, 0, key->data, error))
+  arena = cfd_vault_get_key_arena (vault);
+  slot = cfd_key_arena_lookup (arena, RECORD_KEY_SLOT);
+  if (slot == NULL)
+    slot = cfd_key_arena_insert (arena, RECORD_KEY_SLOT);
+  if (patient_key != NULL)
+    {
+      patient_key = cfd_patient_key_get (vault, patient_id, key_version, error);
+      if (patient_key == NULL
+          || !unwrap_key (vault, patient_key, patient_id, key_version, "record_keys", record_id,
+                          revision, wrapped, slot, error))
+        return NULL;
+      return slot;
+    }
+  if (!open_scoped_grant (vault, patient_id, record_id, 0, slot, error))
     return NULL;
-  return g_steal_pointer (&key);
+  return slot;
+}
+
+CfdSecret *
+cfd_record_key_get (CfdVault *vault,
+                    const char *patient_id,
+                    const char *record_id,
+                    guint64 revision,
+                    gboolean *keyed,
+                    GError **error)
+{
+  const guint8 *key = cfd_record_key_open (vault, patient_id, record_id, revision, keyed, error);
+
+  return key != NULL ? cfd_secret_new_from_data (key, CFD_KEY_BYTES) : NULL;
 }
 
 gboolean

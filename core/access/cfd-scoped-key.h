@@ -35,6 +35,15 @@ cfd_details_key_get (CfdVault *vault, const char *patient_id, guint key_version,
  * the signed-in supervisor's verified record grant (NOT_PERMITTED without
  * one). *keyed FALSE and NULL without error: the body is under the patient
  * key (drafts, earlier revisions, records of a patient not yet upgraded). */
+/* The same, without an allocation: the key is in a slot of the key arena,
+ * valid until the next key is opened or cached. */
+const guint8 *cfd_record_key_open (CfdVault *vault,
+                                   const char *patient_id,
+                                   const char *record_id,
+                                   guint64 revision,
+                                   gboolean *keyed,
+                                   GError **error);
+
 CfdSecret *cfd_record_key_get (CfdVault *vault,
                                const char *patient_id,
                                const char *record_id,

@@ -342,12 +342,12 @@ cfd_vault_list_patients (CfdVault *vault, gboolean include_archived, GError **er
   /* Only patients whose current key has been granted to this user. */
   stmt = cfd_db_prepare (db,
                          cfd_scoped_keys_available (db)
-                             ? "SELECT " PATIENT_COLUMNS " FROM patients p JOIN "
-                               "(SELECT patient_id, key_version, user_id FROM patient_keys "
-                               "UNION ALL SELECT patient_id, key_version, user_id "
-                               "FROM details_grants) k "
-                               "ON k.patient_id = p.id AND k.key_version = p.key_version "
-                               "AND k.user_id = ? WHERE p.archived = 0 OR ?"
+                             ? "SELECT " PATIENT_COLUMNS " FROM patients p WHERE "
+                               "(EXISTS (SELECT 1 FROM patient_keys k WHERE k.patient_id = p.id "
+                               "AND k.key_version = p.key_version AND k.user_id = ?1) "
+                               "OR EXISTS (SELECT 1 FROM details_grants g WHERE g.patient_id = "
+                               "p.id AND g.key_version = p.key_version AND g.user_id = ?1)) "
+                               "AND (p.archived = 0 OR ?2)"
                              : "SELECT " PATIENT_COLUMNS " FROM patients p JOIN patient_keys k "
                                "ON k.patient_id = p.id AND k.key_version = p.key_version "
                                "AND k.user_id = ? WHERE p.archived = 0 OR ?",

@@ -14,6 +14,15 @@
 static void
 after_unlock (CfdVault *self)
 {
+  /* Addenda and reviews by authors the roster does not know: never shown,
+   * and never dropped without a word. */
+  {
+    g_autoptr (GError) forged_error = NULL;
+
+    if (!cfd_vault_report_unknown_authors (self, &forged_error))
+      g_warning ("Could not look for addenda and reviews by unknown authors: %s",
+                 forged_error->message);
+  }
   /* Patients from before record keys: supervisors' patient-key grants
    * become grants of what their consents cover (docs/SECURITY.md). */
   {
