@@ -321,16 +321,19 @@ cfd_details_key_get (CfdVault *vault, const char *patient_id, guint key_version,
   CfdDb *db = cfd_vault_get_db (vault, error);
   CfdKeyArena *arena;
   g_autoptr (CfdSecret) patient_key = NULL;
-  g_autoptr (CfdSecret) key = cfd_secret_new (CFD_KEY_BYTES);
+  g_autoptr (CfdSecret) key = NULL;
   GError *local_error = NULL;
   guint8 *slot;
 
   if (db == NULL)
     return NULL;
+  /* Every read of a detail, consent or review asks: a cached key costs a
+   * lookup, no allocation. */
   arena = cfd_vault_get_key_arena (vault);
   slot = cfd_key_arena_lookup (arena, name);
   if (slot != NULL)
     return slot;
+  key = cfd_secret_new (CFD_KEY_BYTES);
 
   patient_key = patient_key_copy (vault, patient_id, key_version, &local_error);
   if (patient_key != NULL)

@@ -18,12 +18,15 @@ cfd_vault_report_unknown_authors (CfdVault *self, GError **error)
 
   if (db == NULL)
     return FALSE;
-  stmt = cfd_db_prepare (db,
-                         "SELECT 'record', id FROM records WHERE parent_id IS NOT NULL "
-                         "AND author_id NOT IN (SELECT id FROM temp.roster) UNION ALL "
-                         "SELECT 'review', id FROM reviews "
-                         "WHERE author_id NOT IN (SELECT id FROM temp.roster)",
-                         error);
+  /* At every unlock: through the index of addenda, never a scan of every
+   * record's pages. */
+  stmt = cfd_db_prepare (
+      db,
+      "SELECT 'record', id FROM records INDEXED BY records_parent WHERE parent_id > '' "
+      "AND author_id NOT IN (SELECT id FROM temp.roster) UNION ALL "
+      "SELECT 'review', id FROM reviews "
+      "WHERE author_id NOT IN (SELECT id FROM temp.roster)",
+      error);
   if (stmt == NULL)
     return FALSE;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
