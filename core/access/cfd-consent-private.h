@@ -42,6 +42,14 @@ gboolean cfd_consent_supervisor_entitled (CfdVault *vault,
                                           gboolean *entitled,
                                           GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* The patient's live consents (of one supervisor, or all when
+ * supervisor_id is NULL) that decrypt and verify, as CfdConsent objects.
+ * TAMPERED when one does not verify. */
+GPtrArray *cfd_consent_list_live (CfdVault *vault,
+                                  const char *patient_id,
+                                  const char *supervisor_id,
+                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Rotates the keys of patients whose consents were revoked or expired and
  * whose supervisors still hold a key (after an interrupted revocation, or
  * when an expiry date passed). Runs at every unlock by an owner or

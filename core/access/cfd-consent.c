@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "cfd-consent-private.h"
+#include "cfd-scoped-key.h"
 #include "cfd-date.h"
 #include "cfd-patient-key.h"
 
@@ -409,6 +410,25 @@ current_readable_version (CfdVault *vault,
   return cfd_patient_key_get (vault, patient_id, version, error) != NULL;
 }
 
+/* The supervisor gets the details key and the keys of the signed records
+ * the consent covers, never the patient key. */
+static gboolean
+grant_consent_keys (CfdVault *vault,
+                    const char *patient_id,
+                    guint version,
+                    const char *supervisor,
+                    const char *consent_id,
+                    GError **error)
+{
+  g_autoptr (CfdConsent) consent = NULL;
+
+  /* A database before schema 8 (made by the tests): the patient key, as then. */
+  if (!cfd_scoped_keys_available (cfd_vault_get_db (vault, NULL)))
+    return cfd_patient_key_grant (vault, patient_id, version, supervisor, consent_id, error);
+  consent = cfd_consent_load (vault, consent_id, error);
+  return consent != NULL && cfd_scoped_key_grant_consent (vault, consent, error);
+}
+
 char *
 cfd_vault_grant_consent (CfdVault *vault,
                          const char *patient_id,
@@ -474,7 +494,7 @@ cfd_vault_grant_consent (CfdVault *vault,
   cfd_db_bind_bytes (stmt, 8, sealed);
   sqlite3_bind_blob (stmt, 9, signature, sizeof signature, SQLITE_TRANSIENT);
   if (!cfd_db_step_done (db, stmt, error)
-      || !cfd_patient_key_grant (vault, patient_id, version, supervisor, id, error)
+      || !grant_consent_keys (vault, patient_id, version, supervisor, id, error)
       || !cfd_vault_audit (vault, "consent.grant", "patient", patient_id, CFD_AUDIT_SUCCESS, id,
                            error)
       || !cfd_db_commit (db, error))
@@ -678,6 +698,32 @@ cfd_consent_check_access (CfdVault *vault,
   return FALSE;
 }
 
+GPtrArray *
+cfd_consent_list_live (CfdVault *vault,
+                       const char *patient_id,
+                       const char *supervisor_id,
+                       GError **error)
+{
+  g_autoptr (GPtrArray) live = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GListStore) found = NULL;
+  gint64 now = cfd_vault_now (vault) / G_USEC_PER_SEC;
+
+  found = supervisor_id != NULL
+              ? query_consents (vault, "WHERE c.patient_id = ? AND c.supervisor_id = ?", patient_id,
+                                supervisor_id, error)
+              : query_consents (vault, "WHERE c.patient_id = ?", patient_id, NULL, error);
+  if (found == NULL)
+    return NULL;
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (found)); i++)
+    {
+      g_autoptr (CfdConsent) consent = g_list_model_get_item (G_LIST_MODEL (found), i);
+
+      if (cfd_consent_is_live (consent, now))
+        g_ptr_array_add (live, g_steal_pointer (&consent));
+    }
+  return g_steal_pointer (&live);
+}
+
 gboolean
 cfd_consent_supervisor_entitled (CfdVault *vault,
                                  const char *patient_id,
@@ -825,10 +871,18 @@ cfd_vault_withdraw_lapsed_consents (CfdVault *vault, GError **error)
    * signed consents and the clock decide below. */
   stmt = cfd_db_prepare (
       db,
-      "SELECT min(c.id), c.patient_id, c.supervisor_id FROM consents c "
-      "JOIN patients p ON p.id = c.patient_id "
-      "JOIN patient_keys k ON k.patient_id = c.patient_id AND k.key_version = p.key_version "
-      "AND k.user_id = c.supervisor_id GROUP BY c.patient_id, c.supervisor_id",
+      !cfd_scoped_keys_available (db)
+          ? "SELECT min(c.id), c.patient_id, c.supervisor_id FROM consents c "
+            "JOIN patients p ON p.id = c.patient_id "
+            "JOIN patient_keys k ON k.patient_id = c.patient_id AND k.key_version = p.key_version "
+            "AND k.user_id = c.supervisor_id GROUP BY c.patient_id, c.supervisor_id"
+          : "SELECT min(c.id), c.patient_id, c.supervisor_id FROM consents c "
+            "JOIN patients p ON p.id = c.patient_id "
+            "WHERE EXISTS (SELECT 1 FROM patient_keys k WHERE k.patient_id = c.patient_id "
+            "AND k.key_version = p.key_version AND k.user_id = c.supervisor_id) "
+            "OR EXISTS (SELECT 1 FROM details_grants g WHERE g.patient_id = c.patient_id "
+            "AND g.key_version = p.key_version AND g.user_id = c.supervisor_id) "
+            "GROUP BY c.patient_id, c.supervisor_id",
       error);
   if (stmt == NULL)
     return 0;

@@ -7,6 +7,7 @@
 
 #include "cfd-consent-private.h"
 #include "cfd-patient-key.h"
+#include "cfd-scoped-key.h"
 
 char *
 cfd_patient_key_arena_name (const char *patient_id, guint key_version)
@@ -134,7 +135,18 @@ cfd_patient_key_create (CfdVault *vault, const char *patient_id, GError **error)
   if (owner != NULL && g_strcmp0 (owner, cfd_vault_get_user_id (vault)) != 0
       && !cfd_patient_key_insert_grant (vault, patient_id, 1, owner, key, NULL, error))
     return FALSE;
-  return TRUE;
+
+  /* The details key, which consents open for supervisors. */
+  {
+    g_autoptr (CfdSecret) patient_key = NULL;
+    g_autoptr (CfdSecret) details_key = cfd_secret_new (CFD_KEY_BYTES);
+
+    key = cfd_key_arena_lookup (cfd_vault_get_key_arena (vault), name);
+    patient_key = cfd_secret_new_from_data (key, CFD_KEY_BYTES);
+    cfd_random_bytes (details_key->data, CFD_KEY_BYTES);
+    return cfd_scoped_key_create_details (vault, patient_id, 1, patient_key->data,
+                                          details_key->data, error);
+  }
 }
 
 gboolean
@@ -247,13 +259,13 @@ cfd_patient_key_get (CfdVault *vault, const char *patient_id, guint key_version,
   return slot;
 }
 
-static CfdAd *
-field_ad (CfdVault *vault,
-          const char *patient_id,
-          guint key_version,
-          const char *table,
-          const char *row_id,
-          guint64 revision)
+CfdAd *
+cfd_patient_key_field_ad (CfdVault *vault,
+                          const char *patient_id,
+                          guint key_version,
+                          const char *table,
+                          const char *row_id,
+                          guint64 revision)
 {
   CfdAd *ad = cfd_ad_new ("confidant/field");
 
@@ -277,7 +289,9 @@ cfd_patient_key_seal (CfdVault *vault,
                       GVariant *content,
                       GError **error)
 {
-  const guint8 *key = cfd_patient_key_get (vault, patient_id, key_version, error);
+  const guint8 *key = cfd_scoped_key_is_details_table (table)
+                          ? cfd_details_key_get (vault, patient_id, key_version, error)
+                          : cfd_patient_key_get (vault, patient_id, key_version, error);
   g_autoptr (GBytes) plain = NULL;
   g_autoptr (CfdAd) ad = NULL;
   const guint8 *ad_data;
@@ -286,7 +300,7 @@ cfd_patient_key_seal (CfdVault *vault,
   if (key == NULL)
     return NULL;
   plain = cfd_variant_to_wire (content);
-  ad = field_ad (vault, patient_id, key_version, table, row_id, revision);
+  ad = cfd_patient_key_field_ad (vault, patient_id, key_version, table, row_id, revision);
   ad_data = cfd_ad_data (ad, &ad_len);
   return cfd_aead_seal (key, g_bytes_get_data (plain, NULL), g_bytes_get_size (plain), ad_data,
                         ad_len);
@@ -303,16 +317,40 @@ cfd_patient_key_unseal (CfdVault *vault,
                         const GVariantType *type,
                         GError **error)
 {
-  const guint8 *key = cfd_patient_key_get (vault, patient_id, key_version, error);
+  const guint8 *key = NULL;
   g_autoptr (CfdAd) ad = NULL;
   g_autoptr (GBytes) plain = NULL;
   g_autoptr (GVariant) value = NULL;
   const guint8 *ad_data, *data;
   gsize ad_len, len;
 
+  if (cfd_scoped_key_is_details_table (table))
+    key = cfd_details_key_get (vault, patient_id, key_version, error);
+  else
+    {
+      gboolean keyed = FALSE;
+
+      /* A signed record's body under its own key: bound to key version 0. */
+      if (g_strcmp0 (table, "records") == 0)
+        {
+          GError *local_error = NULL;
+
+          key = cfd_record_key_open (vault, patient_id, row_id, revision, &keyed, &local_error);
+          if (keyed && key == NULL)
+            {
+              g_propagate_error (error, local_error);
+              return NULL;
+            }
+          g_clear_error (&local_error);
+        }
+      if (keyed)
+        key_version = 0;
+      else
+        key = cfd_patient_key_get (vault, patient_id, key_version, error);
+    }
   if (key == NULL)
     return NULL;
-  ad = field_ad (vault, patient_id, key_version, table, row_id, revision);
+  ad = cfd_patient_key_field_ad (vault, patient_id, key_version, table, row_id, revision);
   ad_data = cfd_ad_data (ad, &ad_len);
   data = g_bytes_get_data (sealed, &len);
   plain = cfd_aead_open (key, data, len, ad_data, ad_len);
@@ -333,17 +371,24 @@ cfd_patient_key_unseal (CfdVault *vault,
  * the schema with sealed patient content must be listed here, or rotation
  * would leave its rows under a key that is about to be destroyed. */
 static const CfdSealedTable sealed_tables[] = {
-  { "patients", "patients", "id", "revision", "id", "key_version", "sealed" },
-  { "consents", "consents", "id", "revision", "patient_id", "key_version", "sealed" },
-  { "records", "records", "id", "revision", "patient_id", "key_version", "sealed" },
+  { "patients", "patients", "id", "revision", "id", "key_version", "sealed", NULL },
+  { "consents", "consents", "id", "revision", "patient_id", "key_version", "sealed", NULL },
+  /* A signed record under its own key keeps its body; its wrapped key,
+   * below, is what follows the patient key. */
+  { "records", "records", "id", "revision", "patient_id", "key_version", "sealed",
+    " AND id NOT IN (SELECT record_id FROM record_keys)" },
   /* Earlier revisions are sealed with the record's own table name and id. */
-  { "record_revisions", "records", "record_id", "revision", "patient_id", "key_version", "sealed" },
-  { "reviews", "reviews", "id", "revision", "patient_id", "key_version", "sealed" },
+  { "record_revisions", "records", "record_id", "revision", "patient_id", "key_version", "sealed",
+    NULL },
+  { "reviews", "reviews", "id", "revision", "patient_id", "key_version", "sealed", NULL },
   { "risk_flag_entries", "risk_flag_entries", "id", "revision", "patient_id", "key_version",
-    "sealed" },
+    "sealed", NULL },
   { "rems_submissions", "rems_submissions", "id", "revision", "patient_id", "key_version",
-    "sealed" },
-  { "chart_entries", "chart_entries", "id", "revision", "patient_id", "key_version", "sealed" },
+    "sealed", NULL },
+  { "chart_entries", "chart_entries", "id", "revision", "patient_id", "key_version", "sealed",
+    NULL },
+  { "record_keys", "record_keys", "record_id", "revision", "patient_id", "key_version", "sealed",
+    NULL },
 };
 
 static gboolean
@@ -351,6 +396,7 @@ reseal_table (CfdVault *vault,
               const CfdSealedTable *t,
               const char *patient_id,
               guint old_version,
+              guint new_version,
               const guint8 old_key[CFD_KEY_BYTES],
               const guint8 new_key[CFD_KEY_BYTES],
               GError **error)
@@ -361,9 +407,10 @@ reseal_table (CfdVault *vault,
   sqlite3_stmt *select, *update;
   int rc;
 
-  select_sql = g_strdup_printf ("SELECT %s, %s, %s FROM %s WHERE %s = ? AND %s = ?",
-                                t->row_id_column, t->revision_column, t->sealed_column, t->table,
-                                t->patient_id_column, t->key_version_column);
+  select_sql
+      = g_strdup_printf ("SELECT %s, %s, %s FROM %s WHERE %s = ? AND %s = ?%s", t->row_id_column,
+                         t->revision_column, t->sealed_column, t->table, t->patient_id_column,
+                         t->key_version_column, t->skip != NULL ? t->skip : "");
   update_sql = g_strdup_printf ("UPDATE %s SET %s = ?, %s = ? WHERE %s = ? AND %s = ?", t->table,
                                 t->sealed_column, t->key_version_column, t->row_id_column,
                                 t->revision_column);
@@ -386,10 +433,10 @@ reseal_table (CfdVault *vault,
     {
       g_autofree char *row_id = g_strdup ((const char *)sqlite3_column_text (select, 0));
       guint64 revision = (guint64)sqlite3_column_int64 (select, 1);
-      g_autoptr (CfdAd) old_ad
-          = field_ad (vault, patient_id, old_version, t->ad_table, row_id, revision);
-      g_autoptr (CfdAd) new_ad
-          = field_ad (vault, patient_id, old_version + 1, t->ad_table, row_id, revision);
+      g_autoptr (CfdAd) old_ad = cfd_patient_key_field_ad (vault, patient_id, old_version,
+                                                           t->ad_table, row_id, revision);
+      g_autoptr (CfdAd) new_ad = cfd_patient_key_field_ad (vault, patient_id, new_version,
+                                                           t->ad_table, row_id, revision);
       g_autoptr (GBytes) plain = NULL;
       g_autoptr (GBytes) sealed = NULL;
       const guint8 *ad_data;
@@ -419,7 +466,7 @@ reseal_table (CfdVault *vault,
 
       sqlite3_reset (update);
       cfd_db_bind_bytes (update, 1, sealed);
-      sqlite3_bind_int64 (update, 2, old_version + 1);
+      sqlite3_bind_int64 (update, 2, new_version);
       sqlite3_bind_text (update, 3, row_id, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64 (update, 4, (gint64)revision);
       if (!cfd_db_step_done (db, update, error))
@@ -435,6 +482,71 @@ reseal_table (CfdVault *vault,
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+cfd_patient_key_reseal_details (CfdVault *vault,
+                                const char *patient_id,
+                                guint key_version,
+                                const guint8 patient_key[CFD_KEY_BYTES],
+                                const guint8 details_key[CFD_KEY_BYTES],
+                                GError **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (sealed_tables); i++)
+    if (cfd_scoped_key_is_details_table (sealed_tables[i].ad_table)
+        && !reseal_table (vault, &sealed_tables[i], patient_id, key_version, key_version,
+                          patient_key, details_key, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* Rotation of what lies beside the patient key: the details key is
+ * replaced too (supervisors who keep a live consent get the new one), and
+ * signed records under their own keys move to the new version without
+ * being opened. */
+static gboolean
+rotate_scoped_keys (CfdVault *vault,
+                    const char *patient_id,
+                    guint version,
+                    const guint8 new_key[CFD_KEY_BYTES],
+                    const guint8 new_details_key[CFD_KEY_BYTES],
+                    const char *const *exclude,
+                    GError **error)
+{
+  CfdDb *db = cfd_vault_get_db (vault, error);
+  sqlite3_stmt *stmt;
+
+  if (!cfd_scoped_key_rotate_details_grants (vault, patient_id, version, new_details_key, exclude,
+                                             error)
+      || !cfd_scoped_key_create_details (vault, patient_id, version + 1, new_key, new_details_key,
+                                         error))
+    return FALSE;
+  stmt = cfd_db_prepare (db,
+                         "UPDATE records SET key_version = ?2 WHERE patient_id = ?1 "
+                         "AND key_version = ?3 AND id IN (SELECT record_id FROM record_keys)",
+                         error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, patient_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, version + 1);
+  sqlite3_bind_int64 (stmt, 3, version);
+  if (!cfd_db_step_done (db, stmt, error))
+    return FALSE;
+  stmt = cfd_db_prepare (
+      db, "DELETE FROM details_grants WHERE patient_id = ?1 AND key_version <= ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, patient_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, version);
+  if (!cfd_db_step_done (db, stmt, error))
+    return FALSE;
+  stmt = cfd_db_prepare (db, "DELETE FROM details_keys WHERE patient_id = ?1 AND key_version <= ?2",
+                         error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, patient_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, version);
+  return cfd_db_step_done (db, stmt, error);
 }
 
 static gboolean
@@ -545,20 +657,38 @@ cfd_patient_key_rotate (CfdVault *vault,
   CfdKeyArena *arena;
   g_autoptr (CfdSecret) old_key = NULL;
   g_autoptr (CfdSecret) new_key = cfd_secret_new (CFD_KEY_BYTES);
+  g_autoptr (CfdSecret) old_details_key = NULL;
+  g_autoptr (CfdSecret) new_details_key = cfd_secret_new (CFD_KEY_BYTES);
   g_autoptr (GPtrArray) readers = NULL;
   g_autofree char *new_name = NULL;
   const guint8 *key;
   guint version = 0;
+  gboolean scoped;
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (db == NULL || cfd_db_in_transaction (db), FALSE);
   if (db == NULL || !current_key_version (db, patient_id, &version, error))
     return FALSE;
+  scoped = cfd_scoped_keys_available (db);
   key = cfd_patient_key_get (vault, patient_id, version, error);
   if (key == NULL)
     return FALSE;
   old_key = cfd_secret_new_from_data (key, CFD_KEY_BYTES);
   cfd_random_bytes (new_key->data, CFD_KEY_BYTES);
+  /* A patient from before record keys is upgraded first, so that the
+   * supervisors who keep a consent get record keys, not the patient key. */
+  if (!cfd_scoped_key_upgrade_patient (vault, patient_id, version, error))
+    return FALSE;
+  key = cfd_details_key_get (vault, patient_id, version, error);
+  if (key == NULL)
+    return FALSE;
+  old_details_key = cfd_secret_new_from_data (key, CFD_KEY_BYTES);
+  /* Before schema 8 (the tests make such databases) the details are under
+   * the patient key itself. */
+  if (scoped)
+    cfd_random_bytes (new_details_key->data, CFD_KEY_BYTES);
+  else
+    memcpy (new_details_key->data, new_key->data, CFD_KEY_BYTES);
 
   readers = current_readers (db, patient_id, version, error);
   if (readers == NULL)
@@ -582,9 +712,23 @@ cfd_patient_key_rotate (CfdVault *vault,
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (sealed_tables); i++)
-    if (!reseal_table (vault, &sealed_tables[i], patient_id, version, old_key->data, new_key->data,
-                       error))
-      return FALSE;
+    {
+      gboolean details = cfd_scoped_key_is_details_table (sealed_tables[i].ad_table);
+      CfdSealedTable t = sealed_tables[i];
+
+      if (!scoped && g_strcmp0 (t.table, "record_keys") == 0)
+        continue;
+      if (!scoped)
+        t.skip = NULL;
+      if (!reseal_table (vault, &t, patient_id, version, version + 1,
+                         details ? old_details_key->data : old_key->data,
+                         details ? new_details_key->data : new_key->data, error))
+        return FALSE;
+    }
+  if (scoped
+      && !rotate_scoped_keys (vault, patient_id, version, new_key->data, new_details_key->data,
+                              exclude, error))
+    return FALSE;
 
   stmt = cfd_db_prepare (db, "DELETE FROM patient_keys WHERE patient_id = ? AND key_version <= ?",
                          error);
@@ -613,7 +757,9 @@ cfd_patient_key_forget (CfdVault *vault, const char *patient_id, guint up_to_ver
   for (guint v = 1; v <= up_to_version; v++)
     {
       g_autofree char *name = cfd_patient_key_arena_name (patient_id, v);
+      g_autofree char *details_name = cfd_details_key_arena_name (patient_id, v);
 
       cfd_key_arena_remove (arena, name);
+      cfd_key_arena_remove (arena, details_name);
     }
 }

@@ -78,7 +78,27 @@ typedef struct
   const char *patient_id_column;
   const char *key_version_column;
   const char *sealed_column;
+  /* More of the WHERE clause: rows that rotation leaves as they are. */
+  const char *skip;
 } CfdSealedTable;
+
+/* The associated data of a sealed field (docs/FORMATS.md, Sealed fields). */
+CfdAd *cfd_patient_key_field_ad (CfdVault *vault,
+                                 const char *patient_id,
+                                 guint key_version,
+                                 const char *table,
+                                 const char *row_id,
+                                 guint64 revision);
+
+/* Re-seals the rows of the tables under the details key, from the patient
+ * key to the details key, at the same key version (the upgrade to record
+ * keys). Caller holds a write transaction. */
+gboolean cfd_patient_key_reseal_details (CfdVault *vault,
+                                         const char *patient_id,
+                                         guint key_version,
+                                         const guint8 patient_key[CFD_KEY_BYTES],
+                                         const guint8 details_key[CFD_KEY_BYTES],
+                                         GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Replaces the patient's key with a new version: every registered table is
  * re-sealed, the new key is granted to every current reader except those in

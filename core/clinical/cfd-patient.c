@@ -11,6 +11,7 @@
 #include "cfd-patient-private.h"
 #include "cfd-patient.h"
 #include "cfd-retention-private.h"
+#include "cfd-scoped-key.h"
 #include "cfd-risk-flag-private.h"
 
 #define DETAILS_TYPE     G_VARIANT_TYPE_VARDICT
@@ -357,9 +358,16 @@ cfd_vault_list_patients (CfdVault *vault, gboolean include_archived, GError **er
 
   /* Only patients whose current key has been granted to this user. */
   stmt = cfd_db_prepare (db,
-                         "SELECT " PATIENT_COLUMNS " FROM patients p JOIN patient_keys k "
-                         "ON k.patient_id = p.id AND k.key_version = p.key_version "
-                         "AND k.user_id = ? WHERE p.archived = 0 OR ?",
+                         cfd_scoped_keys_available (db)
+                             ? "SELECT " PATIENT_COLUMNS " FROM patients p WHERE "
+                               "(EXISTS (SELECT 1 FROM patient_keys k WHERE k.patient_id = p.id "
+                               "AND k.key_version = p.key_version AND k.user_id = ?1) "
+                               "OR EXISTS (SELECT 1 FROM details_grants g WHERE g.patient_id = "
+                               "p.id AND g.key_version = p.key_version AND g.user_id = ?1)) "
+                               "AND (p.archived = 0 OR ?2)"
+                             : "SELECT " PATIENT_COLUMNS " FROM patients p JOIN patient_keys k "
+                               "ON k.patient_id = p.id AND k.key_version = p.key_version "
+                               "AND k.user_id = ? WHERE p.archived = 0 OR ?",
                          error);
   if (stmt == NULL)
     return NULL;

@@ -10,6 +10,7 @@
 #include "cfd-patient-private.h"
 #include "cfd-record-private.h"
 #include "cfd-risk-level.h"
+#include "cfd-scoped-key.h"
 #include "cfd-session-link.h"
 #include "cfd-template.h"
 
@@ -463,6 +464,7 @@ cfd_vault_sign_record (CfdVault *vault, const char *record_id, GError **error)
   sqlite3_bind_int64 (stmt, 2, signed_at);
   sqlite3_bind_blob (stmt, 3, signature, sizeof signature, SQLITE_TRANSIENT);
   if (!cfd_db_step_done (db, stmt, &local_error)
+      || !cfd_record_key_seal_signed (vault, record_id, &local_error)
       || (risk_answers_raise_flag (record)
           && !cfd_patient_raise_risk_flag (vault, cfd_record_get_patient_id (record), record_id,
                                            &local_error))
@@ -499,7 +501,8 @@ cfd_record_insert_signed (CfdVault *vault,
                              cfd_vault_get_user_id (vault), occurred, signed_at, canonical);
   sign_hash (signature, vault, hash);
   if (!insert_row (vault, id, patient_id, key_version, kind, category, parent_id, occurred,
-                   signed_at, signature, canonical, error))
+                   signed_at, signature, canonical, error)
+      || !cfd_record_key_seal_signed (vault, id, error))
     return NULL;
   return g_steal_pointer (&id);
 }

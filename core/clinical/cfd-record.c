@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cfd-consent-private.h"
+#include "cfd-scoped-key.h"
 #include "cfd-patient-key.h"
 #include "cfd-record-private.h"
 
@@ -298,7 +299,7 @@ cfd_record_patient_access (
       cfd_db_set_error (db, rc, "reading a patient", error);
       return FALSE;
     }
-  if (cfd_patient_key_get (vault, patient_id, *key_version, &local_error) == NULL
+  if (cfd_details_key_get (vault, patient_id, *key_version, &local_error) == NULL
       || !cfd_consent_check_access (vault, patient_id, FALSE, FALSE, 0, &consent_id, &local_error))
     {
       if (g_error_matches (local_error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED)
@@ -417,6 +418,15 @@ cfd_vault_get_record (CfdVault *vault, const char *record_id, GError **error)
   return g_steal_pointer (&record);
 }
 
+/* The patients a user holds a key of: the patient key (owner, therapists)
+ * or, under a consent, the details key (supervisors; schema 8). */
+#define HOLDS_PATIENT_KEY                                           \
+  "EXISTS (SELECT 1 FROM patient_keys k WHERE k.patient_id = p.id " \
+  "AND k.key_version = p.key_version AND k.user_id = ?1)"
+#define HOLDS_DETAILS_KEY                                                 \
+  " OR EXISTS (SELECT 1 FROM details_grants g WHERE g.patient_id = p.id " \
+  "AND g.key_version = p.key_version AND g.user_id = ?1)"
+
 gboolean
 cfd_record_foreach_readable (CfdVault *vault,
                              const char *patient_id,
@@ -426,6 +436,7 @@ cfd_record_foreach_readable (CfdVault *vault,
                              GError **error)
 {
   CfdDb *db = cfd_vault_get_db (vault, error);
+  g_autofree char *sql = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
@@ -434,22 +445,13 @@ cfd_record_foreach_readable (CfdVault *vault,
   /* Only patients whose current key has been granted to this user. Two
    * statements, because "?2 IS NULL OR r.patient_id = ?2" would keep SQLite
    * from using the patient index and scan every record of the vault. */
-  stmt
-      = cfd_db_prepare (db,
-                        patient_id != NULL ? "SELECT " RECORD_COLUMNS " FROM records r "
-                                             "JOIN temp.roster u ON u.id = r.author_id "
-                                             "JOIN patients p ON p.id = r.patient_id "
-                                             "JOIN patient_keys k ON k.patient_id = p.id "
-                                             "AND k.key_version = p.key_version AND k.user_id = ?1 "
-                                             "WHERE r.patient_id = ?2 "
-                                             "ORDER BY r.occurred DESC, r.created DESC, r.id"
-                                           : "SELECT " RECORD_COLUMNS " FROM records r "
-                                             "JOIN temp.roster u ON u.id = r.author_id "
-                                             "JOIN patients p ON p.id = r.patient_id "
-                                             "JOIN patient_keys k ON k.patient_id = p.id "
-                                             "AND k.key_version = p.key_version AND k.user_id = ?1 "
-                                             "ORDER BY r.occurred DESC, r.created DESC, r.id",
-                        error);
+  sql = g_strconcat ("SELECT " RECORD_COLUMNS " FROM records r "
+                     "JOIN temp.roster u ON u.id = r.author_id "
+                     "JOIN patients p ON p.id = r.patient_id WHERE (" HOLDS_PATIENT_KEY,
+                     cfd_scoped_keys_available (db) ? HOLDS_DETAILS_KEY : "", ") ",
+                     patient_id != NULL ? "AND r.patient_id = ?2 " : "",
+                     "ORDER BY r.occurred DESC, r.created DESC, r.id", NULL);
+  stmt = cfd_db_prepare (db, sql, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, cfd_vault_get_user_id (vault), -1, SQLITE_TRANSIENT);

@@ -3,6 +3,7 @@
 
 #include "cfd-capsule-supervisor-private.h"
 #include "cfd-consent-private.h"
+#include "cfd-scoped-key.h"
 #include "cfd-secure-private.h"
 #include "cfd-unlock-policy.h"
 #include "cfd-vault-private.h"
@@ -13,6 +14,24 @@
 static void
 after_unlock (CfdVault *self)
 {
+  /* Addenda and reviews by authors the roster does not know: never shown,
+   * and never dropped without a word. */
+  {
+    g_autoptr (GError) forged_error = NULL;
+
+    if (!cfd_vault_report_unknown_authors (self, &forged_error))
+      g_warning ("Could not look for addenda and reviews by unknown authors: %s",
+                 forged_error->message);
+  }
+  /* Patients from before record keys: supervisors' patient-key grants
+   * become grants of what their consents cover (docs/SECURITY.md). */
+  {
+    g_autoptr (GError) upgrade_error = NULL;
+
+    cfd_scoped_key_upgrade_vault (self, &upgrade_error);
+    if (upgrade_error != NULL)
+      g_warning ("Could not upgrade patients to record keys: %s", upgrade_error->message);
+  }
   /* Revocations interrupted before their key rotation, and consents that
    * expired since, are completed by the first of the practice to unlock. */
   {

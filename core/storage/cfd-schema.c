@@ -427,10 +427,55 @@ static const char *const migrations[] = {
   "    OR NEW.revision IS NOT OLD.revision OR NEW.actor_id IS NOT OLD.actor_id"
   "    OR NEW.time IS NOT OLD.time OR NEW.signature IS NOT OLD.signature"
   "  BEGIN SELECT RAISE (ABORT, 'a chart entry is immutable'); END;",
+  /* 8: consent scope enforced by keys (docs/SECURITY.md). A patient's
+   * details key, wrapped under the patient key, opens the details,
+   * consents, reviews and risk flag entries; supervisors are granted it
+   * under a consent, never the patient key. Each signed record's body is
+   * sealed under a record key of its own, wrapped under the patient key
+   * and granted one by one to the supervisors whose consents cover it. */
+  "CREATE TABLE IF NOT EXISTS details_keys ("
+  "  patient_id TEXT NOT NULL REFERENCES patients (id) ON DELETE CASCADE"
+  "    DEFERRABLE INITIALLY DEFERRED,"
+  "  key_version INTEGER NOT NULL,"
+  "  revision INTEGER NOT NULL DEFAULT 1,"
+  "  sealed BLOB NOT NULL,"
+  "  PRIMARY KEY (patient_id, key_version));"
+  "CREATE TABLE IF NOT EXISTS details_grants ("
+  "  patient_id TEXT NOT NULL REFERENCES patients (id) ON DELETE CASCADE"
+  "    DEFERRABLE INITIALLY DEFERRED,"
+  "  key_version INTEGER NOT NULL,"
+  "  user_id TEXT NOT NULL,"
+  "  consent_id TEXT NOT NULL,"
+  "  sealed_key BLOB NOT NULL,"
+  "  granted_by TEXT NOT NULL,"
+  "  granted_at INTEGER NOT NULL,"
+  "  signature BLOB NOT NULL CHECK (length(signature) = 64),"
+  "  PRIMARY KEY (patient_id, key_version, user_id));"
+  "CREATE TABLE IF NOT EXISTS record_keys ("
+  "  record_id TEXT PRIMARY KEY REFERENCES records (id) ON DELETE CASCADE"
+  "    DEFERRABLE INITIALLY DEFERRED,"
+  "  patient_id TEXT NOT NULL,"
+  "  key_version INTEGER NOT NULL,"
+  "  revision INTEGER NOT NULL,"
+  "  sealed BLOB NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS record_keys_patient ON record_keys (patient_id, key_version);"
+  "CREATE TABLE IF NOT EXISTS record_grants ("
+  "  record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE"
+  "    DEFERRABLE INITIALLY DEFERRED,"
+  "  patient_id TEXT NOT NULL,"
+  "  user_id TEXT NOT NULL,"
+  "  consent_id TEXT NOT NULL,"
+  "  sealed_key BLOB NOT NULL,"
+  "  granted_by TEXT NOT NULL,"
+  "  granted_at INTEGER NOT NULL,"
+  "  signature BLOB NOT NULL CHECK (length(signature) = 64),"
+  "  PRIMARY KEY (record_id, user_id));",
 };
 
-/* The migrations that rebuild a table: foreign keys are off around them. */
-#define FIRST_REBUILD_VERSION 4 /* migration 5 */
+/* The one migration that rebuilds a table (5, which runs from version 4):
+ * foreign keys are off around it and the file is vacuumed after it. Later
+ * migrations only add tables and keep foreign keys on. */
+#define REBUILD_VERSION 4
 
 static int migrate_up_to = -1;
 
@@ -481,7 +526,7 @@ run_migration (CfdDb *db, int version, GError **error)
   if (!cfd_db_begin (db, error))
     return FALSE;
   if (!cfd_db_exec (db, migrations[version], error) || !cfd_db_exec (db, bump, error)
-      || (version >= FIRST_REBUILD_VERSION && !check_foreign_keys (db, error)))
+      || (version == REBUILD_VERSION && !check_foreign_keys (db, error)))
     {
       cfd_db_rollback (db);
       return FALSE;
@@ -513,7 +558,7 @@ cfd_schema_migrate (CfdDb *db, GError **error)
 
   for (; version < target; version++)
     {
-      gboolean rebuild = version >= FIRST_REBUILD_VERSION;
+      gboolean rebuild = version == REBUILD_VERSION;
       gboolean done;
 
       /* PRAGMA foreign_keys is ignored inside a transaction, and with it on,

@@ -82,4 +82,9 @@ void cfd_vault_set_clock_for_testing (CfdVault *self, CfdClockFunc func, gpointe
 gsize cfd_vault_count_live_secrets_for_testing (CfdVault *self);
 #endif
 
+/* Records each addendum and review whose author the signed roster does
+ * not know as vault.tamper, with a warning (docs/SECURITY.md). Run once an
+ * unlock has loaded the roster. */
+gboolean cfd_vault_report_unknown_authors (CfdVault *self, GError **error);
+
 G_END_DECLS

@@ -5,6 +5,7 @@
 
 #include "cfd-consent-private.h"
 #include "cfd-patient-key.h"
+#include "cfd-scoped-key.h"
 #include "cfd-record.h"
 #include "cfd-review.h"
 #include "cfd-search.h"
@@ -243,10 +244,10 @@ test_revoke_rotates (Fixture *f, gconstpointer data)
   guint version;
   guint64 revision;
 
-  /* The supervisor keeps a copy of the key while they may. */
+  /* The supervisor keeps a copy of their key (the details key) while they may. */
   switch_user (f, TRUE);
   {
-    const guint8 *key = cfd_patient_key_get (f->vault, f->patient, 1, &error);
+    const guint8 *key = cfd_details_key_get (f->vault, f->patient, 1, &error);
 
     g_assert_no_error (error);
     saved_key = cfd_secret_new_from_data (key, CFD_KEY_BYTES);

@@ -553,6 +553,67 @@ test_tampered_content (void)
   g_assert_error (error, CFD_ERROR, CFD_ERROR_TAMPERED);
 }
 
+/* An addendum and a review by an author the roster does not know (a users
+ * row planted beside them) are never shown, and each unlock records them
+ * as vault.tamper and warns, rather than leave them out without a word. */
+static void
+test_unknown_authors_reported (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, NULL);
+  g_autofree char *patient = cfd_test_add_patient (vault, "Planted Author");
+  g_autofree char *id = create_signed (vault, patient, CFD_RECORD_PROGRESS, "the real note");
+  g_autofree char *addendum = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr (GListModel) addenda = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *const *warnings;
+  gboolean named = FALSE;
+  GVariantDict d;
+
+  g_variant_dict_init (&d, NULL);
+  g_variant_dict_insert (&d, "reason", "s", "correction");
+  g_variant_dict_insert (&d, "text", "s", "A real addendum.");
+  addendum = cfd_vault_add_addendum (vault, id, g_variant_dict_end (&d), &error);
+  g_assert_no_error (error);
+  sql = g_strdup_printf (
+      "INSERT INTO users (id, name, role, box_pk, sign_pk, created) VALUES "
+      "('5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a', 'Dr Shadow', 'therapist', zeroblob(32), "
+      "zeroblob(32), 1);"
+      "INSERT INTO records (id, patient_id, parent_id, author_id, kind, class, status, "
+      "occurred, created, updated, signed_at, key_version, revision, sealed, signature) "
+      "SELECT '6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b', patient_id, parent_id, "
+      "'5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a', kind, class, status, occurred, created, updated, "
+      "signed_at, key_version, revision, sealed, signature FROM records WHERE id = '%s';"
+      "INSERT INTO reviews (id, record_id, patient_id, author_id, kind, created, key_version, "
+      "revision, sealed, signature) VALUES ('7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c', '%s', '%s', "
+      "'5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a', 'comment', 1, 1, 1, x'00', zeroblob(64))",
+      addendum, id, patient);
+  raw_exec_ok (vault, sql);
+  cfd_vault_lock (vault);
+  g_assert_true (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+
+  for (warnings = cfd_vault_get_tamper_warnings (vault); *warnings != NULL; warnings++)
+    named = named
+            || g_str_has_prefix (*warnings, "1 addendum and 1 review name an author who is not "
+                                            "a user in the vault's signed roster");
+  g_assert_true (named);
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM audit_log WHERE action = "
+                                               "'vault.tamper' AND object_kind = 'record' AND "
+                                               "object_id = '6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b' "
+                                               "AND authorization = 'unknown author'"),
+                   ==, 1);
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM audit_log WHERE action = "
+                                               "'vault.tamper' AND object_kind = 'review' AND "
+                                               "object_id = '7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c'"),
+                   ==, 1);
+  /* Still never shown. */
+  addenda = cfd_vault_list_addenda (vault, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (addenda), ==, 1);
+}
+
 static void
 test_addendum (void)
 {
@@ -1281,6 +1342,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/record/timeline", test_timeline);
   g_test_add_func ("/confidant/record/key-rotation", test_key_rotation);
   g_test_add_func ("/confidant/record/audit", test_audit);
+  g_test_add_func ("/confidant/record/unknown-authors-reported", test_unknown_authors_reported);
   g_test_add_func ("/confidant/record/signature/hash-vectors", test_signature_hash_vectors);
   g_test_add_func ("/confidant/record/signature/canonical-order", test_canonical_order);
   return g_test_run ();

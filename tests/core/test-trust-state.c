@@ -576,6 +576,14 @@ test_fixture_v2_upgrades (void)
   record = cfd_vault_get_record (vault, FIXTURE_RECORD, &error);
   g_assert_no_error (error);
   g_assert_cmpint (cfd_record_get_status (record), ==, CFD_RECORD_SIGNED);
+  /* The owner's unlock gave the patient a details key and the signed note
+   * a record key of its own (schema 8), and both still read. */
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM details_keys WHERE "
+                                               "patient_id = '" FIXTURE_PATIENT "'"),
+                   ==, 1);
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM record_keys WHERE "
+                                               "record_id = '" FIXTURE_RECORD "'"),
+                   ==, 1);
   cfd_vault_lock (vault);
 
   {

@@ -130,5 +130,55 @@ grep -q "vault.tamper	records	$record	failure	not rotated" "$work/out" \
   && ok "the unreadable planted note did not stop the rotation (vault.tamper, not rotated)" \
   || not_ok "the unreadable planted note did not stop the rotation (vault.tamper, not rotated)"
 
+# Finding 2: consent scope by keys. Under a medical-only consent for 2026,
+# the supervisor opens every key the vault holds for them, outside
+# Confidant, and tries it on each record and revision: only the signed
+# medical records of 2026 open; a psychotherapy note, a draft, its earlier
+# revision and a record of 2025 do not.
+scoped=$("$cli" "${v[@]}" patient add --name "Rosa Scope" --birth-date 1975-05-05 \
+  2>> "$work/cli.err") && ok "the owner added a second patient" \
+  || { not_ok "the owner added a second patient"; sed 's/^/# /' "$work/cli.err"; }
+printf 'subjective: Inside the dates.\nplan: Review.\n' > "$work/in"
+printf 'subjective: Before the dates.\nplan: Review.\n' > "$work/out-of-range"
+printf 'intentions: A psychotherapy note.\n' > "$work/psy"
+printf 'subjective: First words of a draft.\n' > "$work/draft1"
+printf 'subjective: Second words of a draft.\n' > "$work/draft2"
+printf 'subjective: Signed after the consent.\nplan: Review.\n' > "$work/after"
+add_note () { "$cli" "${v[@]}" note add --patient "$scoped" --kind "$1" --date "$2" --file "$3" \
+  2>> "$work/cli.err"; }
+medical_in=$(add_note progress 2026-03-10 "$work/in") \
+  && medical_out=$(add_note progress 2025-03-10 "$work/out-of-range") \
+  && psy=$(add_note integration 2026-03-11 "$work/psy") \
+  && draft=$(add_note progress 2026-03-12 "$work/draft1") \
+  && "$cli" "${v[@]}" note edit "$draft" --file "$work/draft2" --date 2026-03-12 \
+    > /dev/null 2>> "$work/cli.err" \
+  && "$cli" "${v[@]}" note sign "$medical_in" > /dev/null 2>> "$work/cli.err" \
+  && "$cli" "${v[@]}" note sign "$medical_out" > /dev/null 2>> "$work/cli.err" \
+  && "$cli" "${v[@]}" note sign "$psy" > /dev/null 2>> "$work/cli.err" \
+  && "$cli" "${v[@]}" consent grant --patient "$scoped" --supervisor "Sam Insider" \
+    --scope medical --from 2026-01-01 --to 2026-12-31 --purpose "Supervision" \
+    --obtained 2026-11-01 --method "signed form" > /dev/null 2>> "$work/cli.err" \
+  && after=$(add_note progress 2026-04-01 "$work/after") \
+  && "$cli" "${v[@]}" note sign "$after" > /dev/null 2>> "$work/cli.err" \
+  && ok "the owner wrote four records and a draft and recorded a medical-only consent for 2026" \
+  || { not_ok "the owner wrote four records and a draft and recorded a medical-only consent for 2026"; \
+       sed 's/^/# /' "$work/cli.err"; }
+"$attacks/scope-bypass.py" "$work/vault" "Sam Insider" "$work/sup" "$scoped" > "$work/out" 2>&1
+sed 's/^/# /' "$work/out"
+grep -qx "record $medical_in: opened" "$work/out" \
+  && grep -qx "record $after: opened" "$work/out" \
+  && ok "the supervisor's keys open the signed medical records of 2026 (before and after the consent)" \
+  || not_ok "the supervisor's keys open the signed medical records of 2026 (before and after the consent)"
+grep -qx "record $psy: refused" "$work/out" \
+  && ok "a psychotherapy note does not open under a medical-only consent" \
+  || not_ok "a psychotherapy note does not open under a medical-only consent"
+grep -qx "record $medical_out: refused" "$work/out" \
+  && ok "a record outside the consent's dates does not open" \
+  || not_ok "a record outside the consent's dates does not open"
+grep -qx "record $draft: refused" "$work/out" \
+  && ok "a draft does not open" || not_ok "a draft does not open"
+grep -qx "revision $draft/1: refused" "$work/out" \
+  && ok "an earlier revision does not open" || not_ok "an earlier revision does not open"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

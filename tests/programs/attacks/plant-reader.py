@@ -2,8 +2,8 @@
 # plant-reader.py: finding 3 of issue #17, written from docs/FORMATS.md with
 # only the attacker's own passphrase and the vault's files. A supervisor who
 # holds a patient's key under a consent adds a users row for a second
-# identity whose X25519 key they made, and a patient_keys row for it (a copy
-# of their own grant), hoping the rotation that follows a revocation seals
+# identity whose X25519 key they made, and a patient_keys and a
+# details_grants row for it (copies of their own grants), hoping the rotation that follows a revocation seals
 # the new key to that identity.
 #
 #   plant-reader.py plant VAULT USER PASSPHRASE-FILE PATIENT-ID KEY-OUT
@@ -45,9 +45,13 @@ def main(argv):
                 "INSERT INTO patient_keys (patient_id, key_version, user_id, sealed_key, "
                 "granted_by, granted_at, signature) SELECT patient_id, key_version, '%s', "
                 "sealed_key, granted_by, granted_at, signature FROM patient_keys "
-                "WHERE patient_id = '%s' AND user_id = '%s'"
+                "WHERE patient_id = '%s' AND user_id = '%s';\n"
+                "INSERT INTO details_grants (patient_id, key_version, user_id, consent_id, "
+                "sealed_key, granted_by, granted_at, signature) SELECT patient_id, key_version, "
+                "'%s', consent_id, sealed_key, granted_by, granted_at, signature "
+                "FROM details_grants WHERE patient_id = '%s' AND user_id = '%s'"
                 % (planted, public.hex(), sign_pk.hex(), int(time.time()), planted, patient_id,
-                   me["id"]))
+                   me["id"], planted, patient_id, me["id"]))
         print("planted: a reader row for a second identity")
         return 0
     with open(key_file, "rb") as f:
@@ -55,8 +59,13 @@ def main(argv):
     planted, public, secret = data[:32].decode(), data[32:64], data[64:96]
     version = db.rows("SELECT key_version FROM patients WHERE id = '%s'" % patient_id)[0][0]
     print("key version: %s" % version)
+    # A supervisor holds the details key, not the patient key (schema 8):
+    # either carried to the planted reader would do.
     sealed = db.rows("SELECT hex(sealed_key) FROM patient_keys WHERE patient_id = '%s' "
-                     "AND key_version = %s AND user_id = '%s'" % (patient_id, version, planted))
+                     "AND key_version = %s AND user_id = '%s' UNION ALL "
+                     "SELECT hex(sealed_key) FROM details_grants WHERE patient_id = '%s' "
+                     "AND key_version = %s AND user_id = '%s'"
+                     % (patient_id, version, planted, patient_id, version, planted))
     if not sealed:
         print("refused: no grant of the new key to the planted reader")
         return 0

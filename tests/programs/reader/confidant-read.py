@@ -307,11 +307,47 @@ def patient_key(db, vault_id, me, secrets, users, patient_id, version):
     return sodium.crypto_box_seal_open(sealed, me["box_pk"], secrets["box_sk"])
 
 
+def has_table(db, name):
+    # Schema 6 added the tables of details keys and record keys.
+    return bool(db.rows("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '%s'"
+                        % name))
+
+
+def details_key(db, vault_id, key, patient_id, version):
+    # "Details keys and record keys": wrapped under the patient key; a
+    # patient from before them has none, and the patient key is used.
+    if not has_table(db, "details_keys"):
+        return key
+    rows = db.rows("SELECT hex(sealed) FROM details_keys WHERE patient_id = '%s' "
+                   "AND key_version = %d" % (patient_id, version))
+    if not rows:
+        return key
+    return aead_open(key, bytes.fromhex(rows[0][0]),
+                     field_ad(vault_id, patient_id, "details_keys", patient_id, 1, version),
+                     "the details key")
+
+
+def record_body_key(db, vault_id, key, patient_id, record_id, revision, version):
+    # A signed record's body is under its own key (key version 0 in the
+    # associated data), wrapped under the patient key in record_keys.
+    if not has_table(db, "record_keys"):
+        return key, version
+    rows = db.rows("SELECT key_version, hex(sealed) FROM record_keys WHERE record_id = '%s' "
+                   "AND revision = %d" % (record_id, revision))
+    if not rows:
+        return key, version
+    need(int(rows[0][0]) == version, "a record key under another key version")
+    return aead_open(key, bytes.fromhex(rows[0][1]),
+                     field_ad(vault_id, patient_id, "record_keys", record_id, revision, version),
+                     "a record key"), 0
+
+
 def show_patient(db, vault_id, me, secrets, users, patient_id, revision, version, sealed):
-    key = patient_key(db, vault_id, me, secrets, users, patient_id, version)
-    if key is None:
+    records_key = patient_key(db, vault_id, me, secrets, users, patient_id, version)
+    if records_key is None:
         print("patient %s: no grant for %s" % (patient_id, me["name"]))
         return
+    key = details_key(db, vault_id, records_key, patient_id, version)
     plain = aead_open(key, bytes.fromhex(sealed),
                       field_ad(vault_id, patient_id, "patients", patient_id, revision, version),
                       "the patient's details")
@@ -326,9 +362,11 @@ def show_patient(db, vault_id, me, secrets, users, patient_id, revision, version
             "ifnull(signed_at, 0), revision, key_version, hex(sealed), hex(signature) FROM records "
             "WHERE patient_id = '%s' ORDER BY occurred, id" % patient_id):
         need(int(kv) == version, "a record under another key version")
-        content = aead_open(key, bytes.fromhex(sealed),
-                            field_ad(vault_id, patient_id, "records", rid, int(revision), version),
-                            "a record")
+        body_key, body_version = record_body_key(db, vault_id, records_key, patient_id, rid,
+                                                 int(revision), version)
+        content = aead_open(body_key, bytes.fromhex(sealed),
+                            field_ad(vault_id, patient_id, "records", rid, int(revision),
+                                     body_version), "a record")
         fields = variant("a{sv}", content).unpack()
         line = "note: %s, %s, %s" % (kind, klass, status)
         if status == "signed":
