@@ -1,6 +1,8 @@
 /* cfd-export-pdf.c: a patient's record written to a PDF file, safely and audited. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <unistd.h>
 
@@ -65,11 +67,11 @@ render (CfdRecordDocument *document, Sink *sink, guint *n_pages, GError **error)
                                                  CFD_EXPORT_PDF_PAGE_HEIGHT);
   /* The metadata never names the patient: a file manager or a mail client
    * shows it without opening the document. */
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, "Patient record");
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, _ ("Patient record"));
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_SUBJECT,
                                   cfd_record_document_includes_psychotherapy (document)
-                                      ? "Medical record and psychotherapy notes"
-                                      : "Medical record");
+                                      ? _ ("Medical record and psychotherapy notes")
+                                      : _ ("Medical record"));
   if (cfd_record_document_get_practice_name (document) != NULL)
     cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_AUTHOR,
                                     cfd_record_document_get_practice_name (document));
