@@ -54,12 +54,15 @@ update (CfdVaultBanner *self)
   if (other)
     {
       g_autofree char *shown = g_filename_display_name (self->vault_path);
+      g_autofree char *name = g_filename_display_basename (self->vault_path);
 
-      /* Translators: the folder of a vault, such as a restored copy. */
-      text = g_strdup_printf (_ ("This window shows the vault in %s, not the one Confidant opens "
-                                 "at start."),
-                              shown);
+      /* Translators: the name of a vault's folder, such as a restored copy. */
+      text = g_strdup_printf (_ ("This window shows the vault in the folder “%s”, not the one "
+                                 "Confidant opens at start."),
+                              name);
       gtk_label_set_text (self->label, text);
+      /* The whole path, for telling apart two folders of the same name. */
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->label), shown);
     }
   /* Without the settings there is nothing to remember the choice in. */
   gtk_widget_set_visible (self->use_button, self->settings != NULL);
