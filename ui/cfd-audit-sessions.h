@@ -23,4 +23,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CfdAuditSession, cfd_audit_session_free)
  * newest first. */
 GPtrArray *cfd_audit_sessions_group (GListModel *entries);
 
+/* The same for a listing a filter thinned (one patient's history, one
+ * user, one action), whose unlocks are not among ENTRIES: STARTS holds the
+ * sequence numbers of the unlocks that began sessions, in any order, and
+ * each entry goes with the latest unlock before it. */
+GPtrArray *cfd_audit_sessions_group_by_starts (GListModel *entries, GArray *starts);
+
 G_END_DECLS

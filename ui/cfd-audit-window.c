@@ -784,10 +784,47 @@ session_row (CfdAuditWindow *self, CfdAuditSession *session)
 }
 
 /* The log in words, one group per unlock-to-lock session, newest first. */
+/* The unlocks that began sessions, for a listing whose filter leaves
+ * them out; NULL when the listing holds them, or they cannot be read. */
+static GArray *
+session_starts (CfdAuditWindow *self)
+{
+  CfdAuditFilter filter = { 0 };
+  g_autoptr (CfdAuditItem) newest = NULL;
+  g_autoptr (GListModel) unlocks = NULL;
+  GArray *starts;
+
+  if ((self->patient_id == NULL && self->action == NULL) || self->vault == NULL
+      || !cfd_vault_is_unlocked (self->vault)
+      || g_list_model_get_n_items (G_LIST_MODEL (self->entries)) == 0)
+    return NULL;
+  newest = g_list_model_get_item (G_LIST_MODEL (self->entries), 0);
+  filter.actor = self->actor;
+  filter.action = "vault.unlock";
+  /* Listed from just above the newest record shown: not a first page,
+   * so reading the unlocks is not recorded as another view of the log. */
+  unlocks
+      = cfd_vault_audit_list (self->vault, &filter, cfd_audit_item_get_seq (newest) + 1, 0, NULL);
+  if (unlocks == NULL)
+    return NULL;
+  starts = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint i = 0; i < g_list_model_get_n_items (unlocks); i++)
+    {
+      g_autoptr (CfdAuditItem) unlock = g_list_model_get_item (unlocks, i);
+      gint64 seq = cfd_audit_item_get_seq (unlock);
+
+      g_array_append_val (starts, seq);
+    }
+  return starts;
+}
+
 static void
 refill_sessions (CfdAuditWindow *self)
 {
-  g_autoptr (GPtrArray) sessions = cfd_audit_sessions_group (G_LIST_MODEL (self->entries));
+  g_autoptr (GArray) starts = session_starts (self);
+  g_autoptr (GPtrArray) sessions
+      = starts != NULL ? cfd_audit_sessions_group_by_starts (G_LIST_MODEL (self->entries), starts)
+                       : cfd_audit_sessions_group (G_LIST_MODEL (self->entries));
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->sessions_list))) != NULL)

@@ -92,6 +92,40 @@ test_sessions (void)
   g_assert_true (session->ended);
 }
 
+/* One patient's history holds no unlocks: the sessions come from the
+ * unlocks' sequence numbers, read apart. */
+static void
+test_sessions_filtered (void)
+{
+  g_autoptr (GListStore) history = g_list_store_new (CFD_TYPE_AUDIT_ITEM);
+  g_autoptr (GArray) starts = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GPtrArray) sessions = NULL;
+  const gint64 unlocks[] = { 7, 3 };
+  CfdAuditSession *session;
+
+  add_entry (history, 1, "patient.view");
+  add_entry (history, 4, "patient.view");
+  add_entry (history, 5, "record.sign");
+  add_entry (history, 8, "patient.view");
+  g_array_append_vals (starts, unlocks, G_N_ELEMENTS (unlocks));
+
+  sessions = cfd_audit_sessions_group_by_starts (G_LIST_MODEL (history), starts);
+  g_assert_cmpuint (sessions->len, ==, 3);
+  session = g_ptr_array_index (sessions, 0);
+  g_assert_cmpuint (session->items->len, ==, 1);
+  g_assert_cmpint (seq_at (session, 0), ==, 8);
+  g_assert_true (session->started);
+  session = g_ptr_array_index (sessions, 1);
+  g_assert_cmpuint (session->items->len, ==, 2);
+  g_assert_cmpint (seq_at (session, 0), ==, 5);
+  g_assert_cmpint (seq_at (session, 1), ==, 4);
+  g_assert_true (session->started);
+  /* Before the first unlock read: a session whose start is unknown. */
+  session = g_ptr_array_index (sessions, 2);
+  g_assert_cmpint (seq_at (session, 0), ==, 1);
+  g_assert_false (session->started);
+}
+
 static gboolean
 column_visible (GtkColumnView *view, const char *title)
 {
@@ -175,6 +209,7 @@ main (int argc, char *argv[])
   have_display = cfd_test_ui_init ();
   g_test_add_func ("/confidant/ui/audit-words/sentences", test_sentences);
   g_test_add_func ("/confidant/ui/audit-words/sessions", test_sessions);
+  g_test_add_func ("/confidant/ui/audit-words/sessions-filtered", test_sessions_filtered);
   g_test_add_func ("/confidant/ui/audit-words/window", test_window);
   return g_test_run ();
 }
