@@ -432,8 +432,13 @@ add_cover (CfdRecordDocument *self,
 {
   CfdDocumentLayout *layout = self->layout;
   g_autofree char *generated = format_local (cfd_vault_now (vault) / G_USEC_PER_SEC);
-  g_autofree char *by = g_strdup_printf ("%s (%s)", cfd_vault_get_user_name (vault),
-                                         cfd_role_to_string (cfd_vault_get_user_role (vault)));
+  const char *role = cfd_role_to_string (cfd_vault_get_user_role (vault));
+  /* Translators: a user's name and role, "Dr Rivera (owner)" */
+  g_autofree char *by = g_strdup_printf (_ ("%s (%s)"), cfd_vault_get_user_name (vault),
+                                         g_strcmp0 (role, "owner") == 0        ? _ ("owner")
+                                         : g_strcmp0 (role, "therapist") == 0  ? _ ("therapist")
+                                         : g_strcmp0 (role, "supervisor") == 0 ? _ ("supervisor")
+                                                                               : role);
   g_autofree char *medical = NULL;
   g_autofree char *psychotherapy = NULL;
   g_autofree char *drafts = NULL;
@@ -451,7 +456,8 @@ add_cover (CfdRecordDocument *self,
       g_autofree char *first = cfd_date_format (counts->first);
       g_autofree char *last = cfd_date_format (counts->last);
 
-      range = g_strdup_printf ("%s to %s", first, last);
+      /* Translators: the dates of the first and last records */
+      range = g_strdup_printf (_ ("%s to %s"), first, last);
     }
   add_field_line (layout, _ ("Records dated"), range != NULL ? range : _ ("No records"));
 
