@@ -742,10 +742,21 @@ session_row (CfdAuditWindow *self, CfdAuditSession *session)
   const char *actor = cfd_audit_item_get_actor_name (oldest);
   g_autofree char *from
       = cfd_ui_format_date_time (cfd_audit_item_get_time (oldest) / G_USEC_PER_SEC);
-  g_autofree char *to = cfd_ui_format_date_time (cfd_audit_item_get_time (newest) / G_USEC_PER_SEC);
+  g_autofree char *to = NULL;
   g_autofree char *title = NULL;
   g_autofree char *count = NULL;
   GtkWidget *row = adw_expander_row_new ();
+  g_autoptr (GDateTime) start
+      = g_date_time_new_from_unix_local (cfd_audit_item_get_time (oldest) / G_USEC_PER_SEC);
+  g_autoptr (GDateTime) end
+      = g_date_time_new_from_unix_local (cfd_audit_item_get_time (newest) / G_USEC_PER_SEC);
+
+  /* A session within one day ends at a time, not at a date again. */
+  if (start != NULL && end != NULL && g_date_time_get_year (start) == g_date_time_get_year (end)
+      && g_date_time_get_day_of_year (start) == g_date_time_get_day_of_year (end))
+    to = g_date_time_format (end, "%H:%M");
+  else
+    to = cfd_ui_format_date_time (cfd_audit_item_get_time (newest) / G_USEC_PER_SEC);
 
   if (actor == NULL)
     actor = cfd_audit_item_get_actor_id (oldest);
