@@ -31,6 +31,16 @@ fi
 # validator's npm packages (tests/fhir), exactly as locked. Debian's nodejs
 # comes without npm; a node from elsewhere usually brings its own.
 [ "${1:-}" = "--tests" ] || exit 0
+# ui-narrow-es runs the window in Spanish, which needs the locale built
+# (Debian's locales package ships its sources, not the compiled locale).
+if ! locale -a 2>/dev/null | grep -qix 'es_ES.utf8'; then
+  if [ "$(id -u)" -eq 0 ]; then
+    localedef -i es_ES -f UTF-8 es_ES.UTF-8
+  else
+    echo "ui-narrow-es skips without the Spanish locale:" >&2
+    echo "  sudo localedef -i es_ES -f UTF-8 es_ES.UTF-8" >&2
+  fi
+fi
 if ! command -v npm >/dev/null 2>&1; then
   if [ "$(id -u)" -eq 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
 #include "confidant.h"
@@ -414,6 +415,16 @@ main (int argc, char *argv[])
       g_strchomp (supervisor_passphrase);
     }
 
+  /* The app's messages, in the language of the environment: from
+   * CONFIDANT_LOCALEDIR (a build's po/) when set, for screenshots of a
+   * translation before it is installed. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("CONFIDANT_LOCALEDIR") != NULL
+                                       ? g_getenv ("CONFIDANT_LOCALEDIR")
+                                       : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  /* The demo is the vault opened at start, as it would be for its user. */
+  g_setenv ("CONFIDANT_VAULT_DIR", argv[1], TRUE);
   if (!cfd_test_ui_init ())
     g_error ("No display to capture the screens on");
   {

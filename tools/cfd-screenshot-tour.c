@@ -1,6 +1,8 @@
 /* cfd-screenshot-tour.c: walks the real window through every main screen and captures each one. */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
@@ -308,6 +310,17 @@ main (int argc, char *argv[])
     g_error ("Cannot read the passphrase file");
   g_strchomp (passphrase);
 
+  /* The app's messages, in the language of the environment: from
+   * CONFIDANT_LOCALEDIR (a build's po/) when set, for screenshots of a
+   * translation before it is installed. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("CONFIDANT_LOCALEDIR") != NULL
+                                       ? g_getenv ("CONFIDANT_LOCALEDIR")
+                                       : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  /* The demo is the vault opened at start, as it would be for its user:
+   * no bar naming another vault's folder. */
+  g_setenv ("CONFIDANT_VAULT_DIR", demo_dir, TRUE);
   if (!cfd_test_ui_init ())
     g_error ("No display to capture the screens on");
   {

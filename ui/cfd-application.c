@@ -12,6 +12,7 @@
 
 #include "cfd-application.h"
 #include "cfd-help-window.h"
+#include "cfd-vault-banner.h"
 #include "cfd-window.h"
 
 struct _CfdApplication
@@ -57,16 +58,7 @@ cfd_application_get_idle_monitor (CfdApplication *self)
 char *
 cfd_application_dup_vault_path (CfdApplication *self)
 {
-  const char *env = g_getenv ("CONFIDANT_VAULT_DIR");
-  g_autofree char *setting = NULL;
-
-  if (env != NULL && env[0] != '\0')
-    return g_strdup (env);
-  if (self->settings != NULL)
-    setting = g_settings_get_string (self->settings, "vault-path");
-  if (setting != NULL && setting[0] != '\0')
-    return g_steal_pointer (&setting);
-  return cfd_vault_default_path ();
+  return cfd_vault_banner_dup_start_path (self->settings);
 }
 
 void
@@ -249,14 +241,23 @@ terminate_signal (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-/* A vault other than the application's own, in a window of its own: the
- * restore window asks for the vault it restored. */
+/* A vault other than the application's own (the restore window asks for
+ * the vault it restored) opens in the main window, which locks the vault
+ * it showed first and names the new one's folder: two identical windows
+ * would leave the user guessing which vault each one is. */
 static void
 open_vault_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   CfdApplication *self = CFD_APPLICATION (user_data);
   const char *path = g_variant_get_string (parameter, NULL);
 
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (CFD_IS_WINDOW (l->data))
+      {
+        cfd_window_open_vault (CFD_WINDOW (l->data), path);
+        gtk_window_present (GTK_WINDOW (l->data));
+        return;
+      }
   gtk_window_present (GTK_WINDOW (cfd_window_new (self, path)));
 }
 

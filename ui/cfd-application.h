@@ -16,7 +16,8 @@ CfdApplication *cfd_application_new (void);
  * GSETTINGS_SCHEMA_DIR); callers then use the schema's defaults. */
 GSettings *cfd_application_get_settings (CfdApplication *self);
 
-/* CONFIDANT_VAULT_DIR, else the vault-path setting, else the default. */
+/* CONFIDANT_VAULT_DIR, else the vault-path setting, else the default
+ * (cfd_vault_banner_dup_start_path()). */
 char *cfd_application_dup_vault_path (CfdApplication *self);
 
 void cfd_application_lock_all (CfdApplication *self);

@@ -1,11 +1,14 @@
 /* cfd-audit-window.c: the audit log: filtered and paged, verified, its checkpoint receipt, CSV export. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "confidant.h"
 
 #include "cfd-audit-window.h"
+#include "cfd-audit-sessions.h"
 #include "cfd-audit-words.h"
 #include "cfd-ui-util.h"
 
@@ -55,6 +58,8 @@ struct _CfdAuditWindow
   GtkDropDown *action_dropdown;
   GtkDropDown *patient_dropdown;
   GtkColumnView *view;
+  GtkStack *view_stack;
+  GtkListBox *sessions_list;
   GtkLabel *count_label;
 };
 
@@ -128,8 +133,8 @@ update_count (CfdAuditWindow *self)
 
   fill_filter (self, &filter);
   if (cfd_vault_audit_count (self->vault, &filter, &count, NULL))
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %" G_GINT64_FORMAT " record",
-                                         "%u of %" G_GINT64_FORMAT " records", (gulong)count),
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %" PRId64 " record",
+                                         "%u of %" PRId64 " records", (gulong)count),
                             shown, count);
   else
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u record", "%u records", shown), shown);
@@ -165,11 +170,14 @@ load_page (CfdAuditWindow *self)
       return;
     }
   n_page = g_list_model_get_n_items (page);
-  for (guint i = 0; i < n_page; i++)
-    {
-      g_autoptr (GObject) item = g_list_model_get_item (page, i);
-      g_list_store_append (self->entries, item);
-    }
+  {
+    /* One change for the whole page: the sessions are regrouped once. */
+    g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+    for (guint i = 0; i < n_page; i++)
+      g_ptr_array_add (items, g_list_model_get_item (page, i));
+    g_list_store_splice (self->entries, n, 0, items->pdata, items->len);
+  }
   self->has_more = self->page_size > 0 && n_page == self->page_size;
   update_count (self);
 }
@@ -381,8 +389,8 @@ verify_done (GObject *source, GAsyncResult *result, gpointer user_data)
   if (intact)
     {
       g_autofree char *text = g_strdup_printf (
-          _ ("The log is intact: all %" G_GINT64_FORMAT
-             " records chain up to record %" G_GINT64_FORMAT ", and %u checkpoints match."),
+          _ ("The log is intact: all %" PRId64 " records chain up to record %" PRId64
+             ", and %u checkpoints match."),
           report.n_records, report.last_seq, report.n_checkpoints);
       show_result (self, TRUE, text);
     }
@@ -548,10 +556,10 @@ export_done (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   show_receipt (self);
   {
-    g_autofree char *message = g_strdup_printf (
-        g_dngettext (GETTEXT_PACKAGE, "Exported %" G_GINT64_FORMAT " record; receipt %s",
-                     "Exported %" G_GINT64_FORMAT " records; receipt %s", (gulong)n_rows),
-        n_rows, self->receipt != NULL ? self->receipt : "");
+    g_autofree char *message
+        = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exported %" PRId64 " record; receipt %s",
+                                        "Exported %" PRId64 " records; receipt %s", (gulong)n_rows),
+                           n_rows, self->receipt != NULL ? self->receipt : "");
     cfd_ui_toast (GTK_WIDGET (self), message);
   }
   reload (self);
@@ -720,7 +728,121 @@ show_details (CfdAuditWindow *self, gboolean details)
 static void
 details_toggled (CfdAuditWindow *self, GParamSpec *pspec, GtkToggleButton *button)
 {
-  show_details (self, gtk_toggle_button_get_active (button));
+  gboolean details = gtk_toggle_button_get_active (button);
+
+  show_details (self, details);
+  gtk_stack_set_visible_child_name (self->view_stack, details ? "raw" : "sessions");
+}
+
+static GtkWidget *
+session_row (CfdAuditWindow *self, CfdAuditSession *session)
+{
+  CfdAuditItem *newest = g_ptr_array_index (session->items, 0);
+  CfdAuditItem *oldest = g_ptr_array_index (session->items, session->items->len - 1);
+  const char *actor = cfd_audit_item_get_actor_name (oldest);
+  g_autofree char *from
+      = cfd_ui_format_date_time (cfd_audit_item_get_time (oldest) / G_USEC_PER_SEC);
+  g_autofree char *to = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *count = NULL;
+  GtkWidget *row = adw_expander_row_new ();
+  g_autoptr (GDateTime) start
+      = g_date_time_new_from_unix_local (cfd_audit_item_get_time (oldest) / G_USEC_PER_SEC);
+  g_autoptr (GDateTime) end
+      = g_date_time_new_from_unix_local (cfd_audit_item_get_time (newest) / G_USEC_PER_SEC);
+
+  /* A session within one day ends at a time, not at a date again. */
+  if (start != NULL && end != NULL && g_date_time_get_year (start) == g_date_time_get_year (end)
+      && g_date_time_get_day_of_year (start) == g_date_time_get_day_of_year (end))
+    to = g_date_time_format (end, "%H:%M");
+  else
+    to = cfd_ui_format_date_time (cfd_audit_item_get_time (newest) / G_USEC_PER_SEC);
+
+  if (actor == NULL)
+    actor = cfd_audit_item_get_actor_id (oldest);
+  /* Translators: a session in the audit log: who, from when, until when. */
+  title = g_strdup_printf (_ ("%s · %s to %s"), actor, from, to);
+  count = g_strdup_printf (
+      g_dngettext (GETTEXT_PACKAGE, "%u record", "%u records", session->items->len),
+      session->items->len);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (session->started)
+    adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), count);
+  else
+    {
+      /* Translators: a number of audit records, then why the session's
+       * unlock is missing. */
+      g_autofree char *subtitle = g_strdup_printf (
+          _ ("%s; the unlock that began this session is not among the records shown"), count);
+
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
+    }
+  for (guint i = 0; i < session->items->len; i++)
+    {
+      CfdAuditItem *item = g_ptr_array_index (session->items, i);
+      g_autofree char *sentence = cell_text (self, item, COLUMN_SENTENCE);
+      g_autofree char *when
+          = cfd_ui_format_date_time (cfd_audit_item_get_time (item) / G_USEC_PER_SEC);
+      GtkWidget *line = adw_action_row_new ();
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (line), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (line), sentence);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (line), when);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), line);
+    }
+  return row;
+}
+
+/* The log in words, one group per unlock-to-lock session, newest first. */
+/* The unlocks that began sessions, for a listing whose filter leaves
+ * them out; NULL when the listing holds them, or they cannot be read. */
+static GArray *
+session_starts (CfdAuditWindow *self)
+{
+  CfdAuditFilter filter = { 0 };
+  g_autoptr (CfdAuditItem) newest = NULL;
+  g_autoptr (GListModel) unlocks = NULL;
+  GArray *starts;
+
+  if ((self->patient_id == NULL && self->action == NULL) || self->vault == NULL
+      || !cfd_vault_is_unlocked (self->vault)
+      || g_list_model_get_n_items (G_LIST_MODEL (self->entries)) == 0)
+    return NULL;
+  newest = g_list_model_get_item (G_LIST_MODEL (self->entries), 0);
+  filter.actor = self->actor;
+  filter.action = "vault.unlock";
+  /* Listed from just above the newest record shown: not a first page,
+   * so reading the unlocks is not recorded as another view of the log. */
+  unlocks
+      = cfd_vault_audit_list (self->vault, &filter, cfd_audit_item_get_seq (newest) + 1, 0, NULL);
+  if (unlocks == NULL)
+    return NULL;
+  starts = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint i = 0; i < g_list_model_get_n_items (unlocks); i++)
+    {
+      g_autoptr (CfdAuditItem) unlock = g_list_model_get_item (unlocks, i);
+      gint64 seq = cfd_audit_item_get_seq (unlock);
+
+      g_array_append_val (starts, seq);
+    }
+  return starts;
+}
+
+static void
+refill_sessions (CfdAuditWindow *self)
+{
+  g_autoptr (GArray) starts = session_starts (self);
+  g_autoptr (GPtrArray) sessions
+      = starts != NULL ? cfd_audit_sessions_group_by_starts (G_LIST_MODEL (self->entries), starts)
+                       : cfd_audit_sessions_group (G_LIST_MODEL (self->entries));
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->sessions_list))) != NULL)
+    gtk_list_box_remove (self->sessions_list, child);
+  for (guint i = 0; i < sessions->len; i++)
+    gtk_list_box_append (self->sessions_list, session_row (self, g_ptr_array_index (sessions, i)));
+  gtk_widget_set_visible (GTK_WIDGET (self->sessions_list), sessions->len > 0);
 }
 
 static void
@@ -855,6 +977,8 @@ cfd_audit_window_class_init (CfdAuditWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdAuditWindow, action_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CfdAuditWindow, patient_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CfdAuditWindow, view);
+  gtk_widget_class_bind_template_child (widget_class, CfdAuditWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, CfdAuditWindow, sessions_list);
   gtk_widget_class_bind_template_child (widget_class, CfdAuditWindow, count_label);
   gtk_widget_class_bind_template_callback (widget_class, dates_changed);
   gtk_widget_class_bind_template_callback (widget_class, details_toggled);
@@ -896,4 +1020,6 @@ cfd_audit_window_init (CfdAuditWindow *self)
   add_column (self, _ ("Outcome"), COLUMN_OUTCOME, FALSE);
   add_column (self, _ ("Consent"), COLUMN_AUTHORIZATION, FALSE);
   show_details (self, FALSE);
+  g_signal_connect_object (self->entries, "items-changed", G_CALLBACK (refill_sessions), self,
+                           G_CONNECT_SWAPPED);
 }

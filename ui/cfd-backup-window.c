@@ -1,6 +1,8 @@
 /* cfd-backup-window.c: backing up to removable media or a folder, with progress, verifying, generations, the reminder. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "confidant.h"
@@ -56,9 +58,9 @@ cfd_backup_reminder_text (gint64 last_verified, gint64 now, guint days)
   if (age_days < (gint64)days)
     return NULL;
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "The last verified backup is %" G_GINT64_FORMAT
+                                       "The last verified backup is %" PRId64
                                        " day old. Back up now to keep a recent copy.",
-                                       "The last verified backup is %" G_GINT64_FORMAT
+                                       "The last verified backup is %" PRId64
                                        " days old. Back up now to keep a recent copy.",
                                        (gulong)age_days),
                           age_days);
@@ -222,7 +224,7 @@ refresh_generations (CfdBackupWindow *self)
       when = cfd_ui_format_date_time (info->time / G_USEC_PER_SEC);
       size = g_format_size (info->file_bytes);
       /* Translators: "25 Nov 2026, 03:51 · backup 12" */
-      title = g_strdup_printf (_ ("%s · backup %" G_GUINT64_FORMAT), g_strstrip (when), info->seq);
+      title = g_strdup_printf (_ ("%s · backup %" PRIu64), g_strstrip (when), info->seq);
       if (record != NULL && record->verified)
         {
           g_autofree char *verified_on = cfd_ui_format_date_time (
@@ -390,9 +392,8 @@ backup_done (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       g_autofree char *size = g_format_size (info->file_bytes);
 
-      text = g_strdup_printf (
-          _ ("Backup %" G_GUINT64_FORMAT " written, read back and verified (%s)."), info->seq,
-          size);
+      text = g_strdup_printf (_ ("Backup %" PRIu64 " written, read back and verified (%s)."),
+                              info->seq, size);
       adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_ ("Backup verified")));
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

@@ -428,7 +428,11 @@ append_retention (GString *details, CfdVault *vault, const char *patient_id)
                                 retention.rule->citation);
         break;
       case CFD_RETENTION_KNOWN:
-        until = cfd_date_format (retention.keep_until);
+        {
+          g_autofree char *iso = cfd_date_format (retention.keep_until);
+
+          until = cfd_ui_format_calendar_date (iso);
+        }
         if (retention.manual_until > retention.rule_until)
           g_string_append_printf (details, _ ("Keep records until %s (set by hand)"), until);
         else
@@ -489,7 +493,11 @@ cfd_patient_page_load (CfdPatientPage *self,
   contact = cfd_patient_get_detail (patient, CFD_PATIENT_CONTACT);
   emergency = cfd_patient_get_detail (patient, CFD_PATIENT_EMERGENCY_CONTACT);
   if (birth != NULL && birth[0] != '\0')
-    g_string_append_printf (details, _ ("Born %s"), birth);
+    {
+      g_autofree char *born = cfd_ui_format_calendar_date (birth);
+
+      g_string_append_printf (details, _ ("Born %s"), born);
+    }
   if (pronouns != NULL && pronouns[0] != '\0')
     g_string_append_printf (details, "%s%s", details->len > 0 ? " · " : "", pronouns);
   if (contact != NULL && contact[0] != '\0')

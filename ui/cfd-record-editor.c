@@ -1,6 +1,8 @@
 /* cfd-record-editor.c: one record: editing a draft with autosave, signing, addenda, history. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "confidant.h"
@@ -371,7 +373,7 @@ create_revision_row (gpointer item, gpointer user_data)
   CfdRecord *revision = item;
   GtkWidget *row = adw_action_row_new ();
   g_autofree char *title
-      = g_strdup_printf (_ ("Revision %" G_GUINT64_FORMAT), cfd_record_get_revision (revision));
+      = g_strdup_printf (_ ("Revision %" PRIu64), cfd_record_get_revision (revision));
   g_autofree char *when = cfd_ui_format_date_time (cfd_record_get_updated (revision));
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
@@ -502,7 +504,7 @@ update_chrome (CfdRecordEditor *self)
     {
       case MODE_DRAFT:
         if (of_addendum)
-          status = g_strdup_printf (_ ("Draft addendum, revision %" G_GUINT64_FORMAT
+          status = g_strdup_printf (_ ("Draft addendum, revision %" PRIu64
                                        ". Changes save themselves as you type; it cannot be "
                                        "changed once signed."),
                                     cfd_record_get_revision (self->record));
@@ -510,12 +512,12 @@ update_chrome (CfdRecordEditor *self)
           /* The integration note lost its session times and plan to the
            * session record; its template's description says where. */
           status = g_strdup_printf (
-              _ ("Draft, revision %" G_GUINT64_FORMAT ". Changes save themselves as you type. %s"),
+              _ ("Draft, revision %" PRIu64 ". Changes save themselves as you type. %s"),
               cfd_record_get_revision (self->record),
               cfd_template_get (CFD_RECORD_INTEGRATION)->description);
         else
           status = g_strdup_printf (
-              _ ("Draft, revision %" G_GUINT64_FORMAT ". Changes save themselves as you type."),
+              _ ("Draft, revision %" PRIu64 ". Changes save themselves as you type."),
               cfd_record_get_revision (self->record));
         break;
       case MODE_SIGNED:
@@ -533,7 +535,7 @@ update_chrome (CfdRecordEditor *self)
       case MODE_REVISION:
         {
           g_autofree char *when = cfd_ui_format_date_time (cfd_record_get_updated (self->record));
-          status = g_strdup_printf (_ ("Revision %" G_GUINT64_FORMAT " as saved %s (read-only)"),
+          status = g_strdup_printf (_ ("Revision %" PRIu64 " as saved %s (read-only)"),
                                     cfd_record_get_revision (self->record), when);
           break;
         }

@@ -1,6 +1,8 @@
 /* cfd-restore-window.c: restoring a backup into a new folder: file, passphrase, folder, verify, open. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "confidant.h"
@@ -78,7 +80,7 @@ cfd_restore_window_set_file (CfdRestoreWindow *self, const char *path, GError **
   when = cfd_ui_format_date_time (info->time / G_USEC_PER_SEC);
   size = g_format_size (info->file_bytes);
   /* Translators: "/media/usb/x.cfdbackup — backup 12 of 25 Nov 2026, 03:51, 1.0 MB" */
-  subtitle = g_strdup_printf (_ ("%s — backup %" G_GUINT64_FORMAT " of %s, %s"), path, info->seq,
+  subtitle = g_strdup_printf (_ ("%s — backup %" PRIu64 " of %s, %s"), path, info->seq,
                               g_strstrip (when), size);
   adw_action_row_set_subtitle (self->file_row, subtitle);
   g_free (self->file);
@@ -155,9 +157,8 @@ restore_done (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   self->restored = g_strdup (self->target);
   {
-    g_autofree char *text
-        = g_strdup_printf (_ ("Backup %" G_GUINT64_FORMAT " was verified and restored into %s."),
-                           info->seq, self->restored);
+    g_autofree char *text = g_strdup_printf (
+        _ ("Backup %" PRIu64 " was verified and restored into %s."), info->seq, self->restored);
     show_status (self, text, FALSE);
   }
   gtk_widget_set_visible (self->open_button, TRUE);

@@ -76,6 +76,21 @@ cfd_ui_format_date (gint64 seconds)
 }
 
 char *
+cfd_ui_format_calendar_date (const char *iso_date)
+{
+  g_autoptr (GDateTime) time = NULL;
+  int year, month, day;
+
+  /* cfd_date_parse() refuses days before 1970, which birth dates are. */
+  if (iso_date == NULL || !cfd_date_is_valid (iso_date)
+      || sscanf (iso_date, "%d-%d-%d", &year, &month, &day) != 3)
+    return g_strdup (iso_date != NULL ? iso_date : "");
+  /* A calendar day has no time zone: shown as the day it names. */
+  time = g_date_time_new_utc (year, month, day, 0, 0, 0);
+  return time != NULL ? g_date_time_format (time, _ ("%-d %b %Y")) : g_strdup (iso_date);
+}
+
+char *
 cfd_ui_format_date_time (gint64 seconds)
 {
   g_autoptr (GDateTime) time = NULL;

@@ -15,6 +15,9 @@ const char *cfd_ui_band_title (const char *band_id);
 /* A date in the user's locale, e.g. "25 Nov 2026"; "" for 0. */
 char *cfd_ui_format_date (gint64 seconds);
 char *cfd_ui_format_date_time (gint64 seconds);
+/* A day written YYYY-MM-DD (a birth date, a retention date) in the
+ * locale's way; text that is not such a day is returned as it is. */
+char *cfd_ui_format_calendar_date (const char *iso_date);
 
 /* "Imogen Testpatient · 42 years", the age from the birth date (as of
  * today) when there is one: what says whose chart is on screen. */

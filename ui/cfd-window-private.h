@@ -6,6 +6,7 @@
 #include "cfd-idle-monitor.h"
 #include "cfd-recovery-key-page.h"
 #include "cfd-unlock-page.h"
+#include "cfd-vault-banner.h"
 #include "cfd-window.h"
 #include "cfd-workspace.h"
 
@@ -43,6 +44,7 @@ struct _CfdWindow
   GtkRevealer *tamper_banner;
   GtkLabel *tamper_label;
   CfdBackupBanner *backup_banner;
+  CfdVaultBanner *vault_banner;
 };
 
 void cfd_window_actions_class_init (GtkWidgetClass *widget_class);

@@ -227,12 +227,31 @@ cfd_window_lock (CfdWindow *self)
   cfd_vault_lock (self->vault);
 }
 
+/* A vault other than the one opened at start (a restored copy) is named
+ * by its folder, in the bar at the foot and in the window's title. */
+static void
+show_vault_folder (CfdWindow *self)
+{
+  cfd_vault_banner_set_vault_path (self->vault_banner, self->vault_path);
+  if (cfd_vault_banner_get_revealed (self->vault_banner))
+    {
+      g_autofree char *name = g_filename_display_basename (self->vault_path);
+      /* Translators: the window's title when it shows another vault. */
+      g_autofree char *title = g_strdup_printf (_ ("Confidant — %s"), name);
+
+      gtk_window_set_title (GTK_WINDOW (self), title);
+    }
+  else
+    gtk_window_set_title (GTK_WINDOW (self), _ ("Confidant"));
+}
+
 static void
 open_vault (CfdWindow *self)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (CfdVault) vault = NULL;
 
+  show_vault_folder (self);
   if (!cfd_vault_exists (self->vault_path))
     {
       cfd_create_page_set_vault_path (self->create_page, self->vault_path);
@@ -317,6 +336,23 @@ cfd_window_constructed (GObject *object)
   application_changed (self);
   if (self->vault_path == NULL)
     self->vault_path = cfd_vault_default_path ();
+  open_vault (self);
+}
+
+void
+cfd_window_open_vault (CfdWindow *self, const char *path)
+{
+  g_return_if_fail (CFD_IS_WINDOW (self));
+  g_return_if_fail (path != NULL);
+
+  if (self->vault != NULL && cfd_vault_is_unlocked (self->vault))
+    cfd_window_lock (self);
+  /* Where the user was belongs to the other vault. */
+  g_clear_pointer (&self->resume_patient_id, g_free);
+  g_clear_pointer (&self->resume_record_id, g_free);
+  set_vault (self, NULL);
+  g_free (self->vault_path);
+  self->vault_path = g_strdup (path);
   open_vault (self);
 }
 
@@ -412,6 +448,7 @@ cfd_window_class_init (CfdWindowClass *klass)
   g_type_ensure (CFD_TYPE_UNLOCK_PAGE);
   g_type_ensure (CFD_TYPE_WORKSPACE);
   g_type_ensure (CFD_TYPE_BACKUP_BANNER);
+  g_type_ensure (CFD_TYPE_VAULT_BANNER);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/confidant/Confidant/cfd-window.ui");
@@ -425,6 +462,7 @@ cfd_window_class_init (CfdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdWindow, workspace);
   gtk_widget_class_bind_template_child (widget_class, CfdWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, CfdWindow, backup_banner);
+  gtk_widget_class_bind_template_child (widget_class, CfdWindow, vault_banner);
   gtk_widget_class_bind_template_callback (widget_class, vault_created);
   gtk_widget_class_bind_template_callback (widget_class, recovery_key_stored);
   gtk_widget_class_bind_template_callback (widget_class, vault_unlocked);

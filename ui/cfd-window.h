@@ -21,6 +21,10 @@ const char *cfd_window_get_page_name (CfdWindow *self);
 /* Saves every open draft, clears every view of patient text, then locks. */
 void cfd_window_lock (CfdWindow *self);
 
+/* Saves drafts and locks the vault shown, then shows the vault in PATH
+ * (its unlock page); the window then names that folder. */
+void cfd_window_open_vault (CfdWindow *self, const char *path);
+
 /* How long without keyboard or pointer input in any of the application's
  * windows and dialogs before the vault locks;
  * 0 turns idle locking off. Set from GSettings auto-lock-minutes. */

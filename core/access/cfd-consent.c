@@ -6,6 +6,8 @@
 
 #include <sodium.h>
 
+#include <glib/gi18n.h>
+
 #include "cfd-consent-private.h"
 #include "cfd-scoped-key.h"
 #include "cfd-date.h"
@@ -206,44 +208,47 @@ cfd_consent_covers (CfdConsent *self, gboolean psychotherapy_note, gint64 occurr
 char *
 cfd_consent_describe (CfdConsent *self, const char *supervisor_name)
 {
+  /* In the program's language (the app's; the command line keeps its
+   * English, having no catalogue of its own). */
   static const char *const what[] = {
-    "the medical record and the psychotherapy notes",
-    "the medical record (not the psychotherapy notes)",
-    "the psychotherapy notes only",
+    N_ ("the medical record and the psychotherapy notes"),
+    N_ ("the medical record (not the psychotherapy notes)"),
+    N_ ("the psychotherapy notes only"),
   };
   GString *text = g_string_new (NULL);
   gint64 from = cfd_consent_get_records_from (self);
   gint64 to = cfd_consent_get_records_to (self);
 
-  g_string_append_printf (text, "%s may read %s", supervisor_name,
-                          what[cfd_consent_get_scope (self)]);
+  /* Translators: a supervisor's name, then what the consent covers. */
+  g_string_append_printf (text, _ ("%s may read %s"), supervisor_name,
+                          _ (what[cfd_consent_get_scope (self)]));
   if (from != 0 || to != 0)
     {
       g_autofree char *a = cfd_date_format (from);
       g_autofree char *b = cfd_date_format (to);
 
       if (from != 0 && to != 0)
-        g_string_append_printf (text, " of sessions from %s to %s", a, b);
+        g_string_append_printf (text, _ (" of sessions from %s to %s"), a, b);
       else if (from != 0)
-        g_string_append_printf (text, " of sessions from %s on", a);
+        g_string_append_printf (text, _ (" of sessions from %s on"), a);
       else
-        g_string_append_printf (text, " of sessions up to %s", b);
+        g_string_append_printf (text, _ (" of sessions up to %s"), b);
     }
-  g_string_append_printf (text, ", for: %s", cfd_consent_get_purpose (self));
+  g_string_append_printf (text, _ (", for: %s"), cfd_consent_get_purpose (self));
   if (self->revoked_at != 0)
     {
       g_autofree char *when = cfd_date_format (self->revoked_at);
 
-      g_string_append_printf (text, ". Revoked on %s.", when);
+      g_string_append_printf (text, _ (". Revoked on %s."), when);
     }
   else if (self->expires != 0)
     {
       g_autofree char *when = cfd_date_format (self->expires);
 
-      g_string_append_printf (text, ", until %s.", when);
+      g_string_append_printf (text, _ (", until %s."), when);
     }
   else
-    g_string_append (text, ", until the consent is revoked.");
+    g_string_append (text, _ (", until the consent is revoked."));
   return g_string_free (text, FALSE);
 }
 

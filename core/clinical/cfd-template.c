@@ -77,6 +77,37 @@ parse_shown_when (CfdTemplateField *field, const char *text)
 
 /* The templates ship inside the binary, so a broken one is a build defect:
  * it aborts loudly rather than letting records go unchecked. */
+/* The templates' text is in English; po/extract-templates.py puts each
+ * title, label, help and choice label in the message catalogue, and the
+ * user's language is looked up here, once, when the templates load. */
+static char *
+translate (char *text)
+{
+  char *translated;
+
+  if (text == NULL || text[0] == '\0')
+    return text;
+  translated = g_strdup (g_dgettext (GETTEXT_PACKAGE, text));
+  g_free (text);
+  return translated;
+}
+
+static char *
+get_translated (GKeyFile *file, const char *group, const char *key)
+{
+  return translate (g_key_file_get_string (file, group, key, NULL));
+}
+
+static char **
+get_translated_list (GKeyFile *file, const char *group, const char *key)
+{
+  char **items = g_key_file_get_string_list (file, group, key, NULL, NULL);
+
+  for (guint i = 0; items != NULL && items[i] != NULL; i++)
+    items[i] = translate (g_strstrip (items[i]));
+  return items;
+}
+
 static CfdTemplate *
 load_template (CfdRecordKind kind)
 {
@@ -99,8 +130,8 @@ load_template (CfdRecordKind kind)
 
   tmpl = g_new0 (CfdTemplate, 1);
   tmpl->kind = kind;
-  tmpl->title = g_key_file_get_locale_string (file, "Template", "Title", NULL, NULL);
-  tmpl->description = g_key_file_get_locale_string (file, "Template", "Description", NULL, NULL);
+  tmpl->title = get_translated (file, "Template", "Title");
+  tmpl->description = get_translated (file, "Template", "Description");
   tmpl->fields = g_ptr_array_new_with_free_func (field_free);
 
   groups = g_key_file_get_groups (file, NULL);
@@ -115,8 +146,8 @@ load_template (CfdRecordKind kind)
         continue;
       field = g_new0 (CfdTemplateField, 1);
       field->id = g_strdup (groups[i] + strlen ("Field "));
-      field->label = g_key_file_get_locale_string (file, groups[i], "Label", NULL, NULL);
-      field->help = g_key_file_get_locale_string (file, groups[i], "Help", NULL, NULL);
+      field->label = get_translated (file, groups[i], "Label");
+      field->help = get_translated (file, groups[i], "Help");
       field->unit = g_key_file_get_string (file, groups[i], "Unit", NULL);
       field->required = g_key_file_get_boolean (file, groups[i], "Required", NULL);
       field->computed = g_key_file_get_boolean (file, groups[i], "Computed", NULL);
@@ -134,8 +165,7 @@ load_template (CfdRecordKind kind)
                                  ? g_key_file_get_double (file, groups[i], "PlausibleMax", NULL)
                                  : G_MAXDOUBLE;
       field->choices = g_key_file_get_string_list (file, groups[i], "Choices", NULL, NULL);
-      field->choice_labels
-          = g_key_file_get_locale_string_list (file, groups[i], "ChoiceLabels", NULL, NULL, NULL);
+      field->choice_labels = get_translated_list (file, groups[i], "ChoiceLabels");
       shown_when = g_key_file_get_string (file, groups[i], "ShownWhen", NULL);
       type = g_key_file_get_string (file, groups[i], "Type", NULL);
       for (guint t = 0; t < G_N_ELEMENTS (field_types); t++)

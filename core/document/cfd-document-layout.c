@@ -1,6 +1,8 @@
 /* cfd-document-layout.c: paragraphs laid out with Pango onto numbered pages of any cairo context. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <pango/pangocairo.h>
 
 #include "cfd-document-layout-private.h"
@@ -380,7 +382,7 @@ draw_chrome_text (CfdDocumentLayout *self,
 static void
 draw_chrome (CfdDocumentLayout *self, cairo_t *cr, guint page)
 {
-  g_autofree char *number = g_strdup_printf ("Page %u of %u", page + 1, self->pages->len);
+  g_autofree char *number = g_strdup_printf (_ ("Page %u of %u"), page + 1, self->pages->len);
   double right = self->width - MARGIN_X;
   double footer_y = self->height - MARGIN_BOTTOM + 18;
 

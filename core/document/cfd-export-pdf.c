@@ -1,6 +1,10 @@
 /* cfd-export-pdf.c: a patient's record written to a PDF file, safely and audited. */
 #include "config.h"
 
+#include <math.h>
+
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <unistd.h>
 
@@ -42,13 +46,13 @@ add_outline (CfdRecordDocument *document, cairo_surface_t *surface)
       double y;
       const char *title = cfd_record_document_get_outline_entry (document, i, &page, &y);
       g_autofree char *link = NULL;
-      char y_text[G_ASCII_DTOSTR_BUF_SIZE];
 
       if (title == NULL)
         continue;
-      /* cairo's link attributes are parsed with a C locale's decimal point. */
-      g_ascii_formatd (y_text, sizeof y_text, "%.1f", y);
-      link = g_strdup_printf ("page=%u pos=[0 %s]", page + 1, y_text);
+      /* A whole number of points: cairo parses a decimal point in link
+       * attributes by the locale, and refuses "12.5" where the decimal
+       * separator is a comma (es_ES and most of Europe). */
+      link = g_strdup_printf ("page=%u pos=[0 %d]", page + 1, (int)floor (y));
       cairo_pdf_surface_add_outline (surface, CAIRO_PDF_OUTLINE_ROOT, title, link, 0);
     }
 }
@@ -65,11 +69,11 @@ render (CfdRecordDocument *document, Sink *sink, guint *n_pages, GError **error)
                                                  CFD_EXPORT_PDF_PAGE_HEIGHT);
   /* The metadata never names the patient: a file manager or a mail client
    * shows it without opening the document. */
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, "Patient record");
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, _ ("Patient record"));
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_SUBJECT,
                                   cfd_record_document_includes_psychotherapy (document)
-                                      ? "Medical record and psychotherapy notes"
-                                      : "Medical record");
+                                      ? _ ("Medical record and psychotherapy notes")
+                                      : _ ("Medical record"));
   if (cfd_record_document_get_practice_name (document) != NULL)
     cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_AUTHOR,
                                     cfd_record_document_get_practice_name (document));

@@ -1,7 +1,10 @@
 /* cfd-record-document.c: a patient's record as a paginated document, for PDF export and printing. */
 #include "config.h"
 
+#include <inttypes.h>
 #include <string.h>
+
+#include <glib/gi18n-lib.h>
 
 #include "cfd-audit-event.h"
 #include "cfd-chart-section-private.h"
@@ -19,7 +22,7 @@
 #include "cfd-template.h"
 #include "cfd-vault-private.h"
 
-#define FOOTER "Confidential — contains protected health information"
+#define FOOTER _ ("Confidential — contains protected health information")
 
 struct _CfdRecordDocument
 {
@@ -71,7 +74,7 @@ author_name (GPtrArray *users, CfdPractice *practice, const char *id)
       return credentials != NULL ? g_strdup_printf ("%s, %s", user->name, credentials)
                                  : g_strdup (user->name);
     }
-  return g_strdup ("a former user");
+  return g_strdup (_ ("a former user"));
 }
 
 static const GVariantType *
@@ -111,7 +114,8 @@ add_vitals (CfdDocumentLayout *layout, const CfdTemplateField *field, GVariant *
   guint16 systolic, diastolic, pulse, spo2;
 
   cfd_document_layout_add (layout, CFD_BLOCK_LABEL, field->label);
-  cfd_document_layout_add (layout, CFD_BLOCK_TABLE_HEAD, "Time\tBlood pressure\tHeart rate\tSpO₂");
+  cfd_document_layout_add (layout, CFD_BLOCK_TABLE_HEAD,
+                           _ ("Time\tBlood pressure\tHeart rate\tSpO₂"));
   g_variant_iter_init (&iter, value);
   while (g_variant_iter_next (&iter, "(&sqqqq)", &time, &systolic, &diastolic, &pulse, &spo2))
     {
@@ -142,7 +146,7 @@ add_typed (CfdDocumentLayout *layout, const CfdTemplateField *field, GVariant *v
     }
   cfd_document_layout_add (layout, CFD_BLOCK_LABEL, field->label);
   cfd_document_layout_add (layout, CFD_BLOCK_TABLE_HEAD,
-                           "Time\tBlood pressure\tHeart rate\tSpO₂ (as typed, not valid yet)");
+                           _ ("Time\tBlood pressure\tHeart rate\tSpO₂ (as typed, not valid yet)"));
   g_variant_iter_init (&iter, value);
   while (g_variant_iter_next (&iter, "(&s&s&s&s&s)", &cells[0], &cells[1], &cells[2], &cells[3],
                               &cells[4]))
@@ -171,7 +175,7 @@ add_fields (CfdDocumentLayout *layout, CfdRecord *record)
         {
           /* A yes/no nobody answered is printed as such, never as "No". */
           if (field->type == CFD_FIELD_BOOLEAN)
-            add_field_line (layout, field->label, "Not assessed");
+            add_field_line (layout, field->label, _ ("Not assessed"));
           continue;
         }
       if (cfd_template_value_is_typed (field, value))
@@ -183,7 +187,7 @@ add_fields (CfdDocumentLayout *layout, CfdRecord *record)
        * type (from a template of another version) is named, not guessed at. */
       if (!g_variant_is_of_type (value, value_type (field->type)))
         {
-          add_field_line (layout, field->label, "(a value this version cannot show)");
+          add_field_line (layout, field->label, _ ("(a value this version cannot show)"));
           continue;
         }
       if (field->type == CFD_FIELD_VITALS)
@@ -220,8 +224,8 @@ add_measure_items (CfdDocumentLayout *layout, const CfdMeasureReading *reading)
 
       if (value == CFD_ANSWER_NONE)
         answer = g_strdup (cfd_instrument_def_item_is_asked (reading->def, reading->answers, i)
-                               ? "Not answered"
-                               : "Not asked");
+                               ? _ ("Not answered")
+                               : _ ("Not asked"));
       else
         {
           const char *option = NULL;
@@ -266,27 +270,27 @@ add_measure (CfdDocumentLayout *layout, CfdRecord *record)
           band = &bands[i];
     }
   if (reading->has_total)
-    score_text = g_strdup_printf ("%" G_GINT64_FORMAT " of %d — %s", reading->total,
+    score_text = g_strdup_printf (_ ("%" PRId64 " of %d — %s"), reading->total,
                                   cfd_instrument_def_get_max_total (reading->def),
-                                  band != NULL ? band->label : "no band");
+                                  band != NULL ? band->label : _ ("no band"));
   else if (reading->has_mean)
-    score_text = g_strdup_printf ("mean %.1f of %d", reading->mean,
+    score_text = g_strdup_printf (_ ("mean %.1f of %d"), reading->mean,
                                   cfd_instrument_def_get_max_total (reading->def));
   if (score_text != NULL)
-    add_field_line (layout, band != NULL ? "Total and severity" : "Score", score_text);
+    add_field_line (layout, band != NULL ? _ ("Total and severity") : _ ("Score"), score_text);
   result = cfd_instrument_def_result_label (reading->def, reading->result);
   if (result != NULL)
-    add_field_line (layout, "Result", result);
+    add_field_line (layout, _ ("Result"), result);
   if (reading->mode != NULL)
     {
       g_autofree char *given = g_strdup_printf (
-          "%s; items rated by the %s",
-          g_strcmp0 (reading->mode, "interview") == 0 ? "Interview" : "Self-report",
-          g_strcmp0 (reading->rater, "clinician") == 0 ? "clinician" : "patient");
+          g_strcmp0 (reading->rater, "clinician") == 0 ? _ ("%s; items rated by the clinician")
+                                                       : _ ("%s; items rated by the patient"),
+          g_strcmp0 (reading->mode, "interview") == 0 ? _ ("Interview") : _ ("Self-report"));
 
-      add_field_line (layout, "Given as", given);
+      add_field_line (layout, _ ("Given as"), given);
     }
-  add_field_line (layout, "Recall period", cfd_instrument_def_get_recall_period (reading->def));
+  add_field_line (layout, _ ("Recall period"), cfd_instrument_def_get_recall_period (reading->def));
   add_measure_items (layout, reading);
   /* The risk line is worked out again from the items with the same
    * definition the measure was stored with: the flag was raised then. */
@@ -305,9 +309,9 @@ add_measure (CfdDocumentLayout *layout, CfdRecord *record)
       if (items->len > 0)
         g_string_append (items, " above 0: thoughts of death or self-harm were reported");
       else
-        g_string_append (items, "The triage level raises risk");
+        g_string_append (items, _ ("The triage level raises risk"));
       g_string_append (items, "; the patient's risk flag was raised.");
-      add_field_line (layout, "Risk", items->str);
+      add_field_line (layout, _ ("Risk"), items->str);
     }
 }
 
@@ -335,11 +339,12 @@ add_record (CfdRecordDocument *self, CfdRecord *record, GPtrArray *users, CfdPra
   g_autofree char *title = record_title (record);
   g_autofree char *signed_at = format_local (cfd_record_get_signed_at (record));
   g_autofree char *author = author_name (users, practice, cfd_record_get_author_id (record));
-  g_autofree char *meta = g_strdup_printf (
-      "%s · Signed by %s, %s · Record %s",
-      cfd_record_get_category (record) == CFD_RECORD_CATEGORY_PSYCHOTHERAPY ? "Psychotherapy note"
-                                                                            : "Medical record",
-      author, signed_at, cfd_record_get_id (record));
+  g_autofree char *meta
+      = g_strdup_printf (_ ("%s · Signed by %s, %s · Record %s"),
+                         cfd_record_get_category (record) == CFD_RECORD_CATEGORY_PSYCHOTHERAPY
+                             ? _ ("Psychotherapy note")
+                             : _ ("Medical record"),
+                         author, signed_at, cfd_record_get_id (record));
   guint heading;
 
   cfd_document_layout_add (layout, CFD_BLOCK_RULE, NULL);
@@ -367,12 +372,15 @@ add_addendum (CfdDocumentLayout *layout,
   g_autofree char *heading = NULL;
 
   g_variant_lookup (cfd_record_get_content (addendum), "reason", "&s", &reason);
-  heading = g_strdup_printf (
-      "Addendum%s%s — signed by %s, %s", reason != NULL ? ": " : "",
-      reason != NULL ? cfd_template_field_choice_label (
-          cfd_template_find_field (cfd_template_get (CFD_RECORD_ADDENDUM), "reason"), reason)
-                     : "",
-      author, signed_at);
+  if (reason != NULL)
+    heading = g_strdup_printf (
+        /* Translators: the reason for the addendum, its signer, then when. */
+        _ ("Addendum: %s — signed by %s, %s"),
+        cfd_template_field_choice_label (
+            cfd_template_find_field (cfd_template_get (CFD_RECORD_ADDENDUM), "reason"), reason),
+        author, signed_at);
+  else
+    heading = g_strdup_printf (_ ("Addendum — signed by %s, %s"), author, signed_at);
   cfd_document_layout_add (layout, CFD_BLOCK_LABEL, heading);
   cfd_document_layout_add (layout, CFD_BLOCK_TEXT, text != NULL ? text : "");
 }
@@ -411,7 +419,7 @@ add_letterhead (CfdDocumentLayout *layout, CfdPractice *practice)
   if (address != NULL)
     cfd_document_layout_add (layout, CFD_BLOCK_PARAGRAPH, address);
   if (phone != NULL)
-    add_field_line (layout, "Phone", phone);
+    add_field_line (layout, _ ("Phone"), phone);
   cfd_document_layout_add (layout, CFD_BLOCK_SPACE, NULL);
 }
 
@@ -426,8 +434,13 @@ add_cover (CfdRecordDocument *self,
 {
   CfdDocumentLayout *layout = self->layout;
   g_autofree char *generated = format_local (cfd_vault_now (vault) / G_USEC_PER_SEC);
-  g_autofree char *by = g_strdup_printf ("%s (%s)", cfd_vault_get_user_name (vault),
-                                         cfd_role_to_string (cfd_vault_get_user_role (vault)));
+  const char *role = cfd_role_to_string (cfd_vault_get_user_role (vault));
+  /* Translators: a user's name and role, "Dr Rivera (owner)" */
+  g_autofree char *by = g_strdup_printf (_ ("%s (%s)"), cfd_vault_get_user_name (vault),
+                                         g_strcmp0 (role, "owner") == 0        ? _ ("owner")
+                                         : g_strcmp0 (role, "therapist") == 0  ? _ ("therapist")
+                                         : g_strcmp0 (role, "supervisor") == 0 ? _ ("supervisor")
+                                                                               : role);
   g_autofree char *medical = NULL;
   g_autofree char *psychotherapy = NULL;
   g_autofree char *drafts = NULL;
@@ -435,70 +448,86 @@ add_cover (CfdRecordDocument *self,
   const char *birth = cfd_patient_get_detail (patient, CFD_PATIENT_BIRTH_DATE);
 
   add_letterhead (layout, practice);
-  cfd_document_layout_add (layout, CFD_BLOCK_TITLE, "Patient record");
+  cfd_document_layout_add (layout, CFD_BLOCK_TITLE, _ ("Patient record"));
   cfd_document_layout_add (layout, CFD_BLOCK_SUBTITLE, cfd_patient_get_name (patient));
   if (birth != NULL)
-    add_field_line (layout, "Birth date", birth);
-  add_field_line (layout, "Patient ID", cfd_patient_get_id (patient));
+    add_field_line (layout, _ ("Birth date"), birth);
+  add_field_line (layout, _ ("Patient ID"), cfd_patient_get_id (patient));
   if (cfd_patient_get_detail (patient, CFD_PATIENT_MRN) != NULL)
-    add_field_line (layout, "MRN", cfd_patient_get_detail (patient, CFD_PATIENT_MRN));
+    add_field_line (layout, _ ("MRN"), cfd_patient_get_detail (patient, CFD_PATIENT_MRN));
   if (counts->medical + counts->psychotherapy > 0)
     {
       g_autofree char *first = cfd_date_format (counts->first);
       g_autofree char *last = cfd_date_format (counts->last);
 
-      range = g_strdup_printf ("%s to %s", first, last);
+      /* Translators: the dates of the first and last records */
+      range = g_strdup_printf (_ ("%s to %s"), first, last);
     }
-  add_field_line (layout, "Records dated", range != NULL ? range : "No records");
+  add_field_line (layout, _ ("Records dated"), range != NULL ? range : _ ("No records"));
   if (!cfd_chart_section_add (layout, vault, cfd_patient_get_id (patient), error))
     return FALSE;
 
-  cfd_document_layout_add (layout, CFD_BLOCK_SECTION, "What this document contains");
+  cfd_document_layout_add (layout, CFD_BLOCK_SECTION, _ ("What this document contains"));
   medical = g_strdup_printf (
-      "The medical record: intake, dosing sessions, progress notes, risk assessments, safety "
-      "plans and outcome measures (PHQ-9, GAD-7) — %u signed record%s, with their addenda.",
-      counts->medical, counts->medical == 1 ? "" : "s");
+      g_dngettext (GETTEXT_PACKAGE,
+                   "The medical record: intake, dosing sessions, progress notes, risk "
+                   "assessments, safety plans and outcome measures (PHQ-9, GAD-7) — %u signed "
+                   "record, with its addenda.",
+                   "The medical record: intake, dosing sessions, progress notes, risk "
+                   "assessments, safety plans and outcome measures (PHQ-9, GAD-7) — %u signed "
+                   "records, with their addenda.",
+                   counts->medical),
+      counts->medical);
   cfd_document_layout_add (layout, CFD_BLOCK_NOTICE, medical);
   if (include_psychotherapy)
     psychotherapy = g_strdup_printf (
-        "Psychotherapy notes ARE included — %u integration-session note%s — because the person "
-        "who made this document asked for them explicitly. Psychotherapy notes are kept apart "
-        "from the medical record (45 CFR 164.501); disclosing them needs the patient's own "
-        "authorization.",
-        counts->psychotherapy, counts->psychotherapy == 1 ? "" : "s");
+        g_dngettext (GETTEXT_PACKAGE,
+                     "Psychotherapy notes ARE included — %u integration-session note — because "
+                     "the person who made this document asked for them explicitly. "
+                     "Psychotherapy notes are kept apart from the medical record (45 CFR "
+                     "164.501); disclosing them needs the patient's own authorization.",
+                     "Psychotherapy notes ARE included — %u integration-session notes — because "
+                     "the person who made this document asked for them explicitly. "
+                     "Psychotherapy notes are kept apart from the medical record (45 CFR "
+                     "164.501); disclosing them needs the patient's own authorization.",
+                     counts->psychotherapy),
+        counts->psychotherapy);
   else
     /* Not even how many there are: that too would say something about
      * the therapy. */
     psychotherapy = g_strdup (
-        "Psychotherapy notes are NOT included. Integration-session process notes are kept apart "
-        "from the medical record (45 CFR 164.501) and are exported only when explicitly asked "
-        "for.");
+        _ ("Psychotherapy notes are NOT included. Integration-session process notes are kept "
+           "apart from the medical record (45 CFR 164.501) and are exported only when explicitly "
+           "asked for."));
   cfd_document_layout_add (layout, CFD_BLOCK_NOTICE, psychotherapy);
   if (counts->drafts_left_out == 0)
-    drafts = g_strdup ("Only signed records are included; there were no unsigned drafts.");
+    drafts = g_strdup (_ ("Only signed records are included; there were no unsigned drafts."));
   else
-    drafts = g_strdup_printf ("Only signed records are included: %u unsigned draft%s left out, "
-                              "because a draft can still change and is not yet part of the "
-                              "record.",
-                              counts->drafts_left_out,
-                              counts->drafts_left_out == 1 ? " was" : "s were");
+    drafts = g_strdup_printf (
+        g_dngettext (GETTEXT_PACKAGE,
+                     "Only signed records are included: %u unsigned draft was left out, because "
+                     "a draft can still change and is not yet part of the record.",
+                     "Only signed records are included: %u unsigned drafts were left out, because "
+                     "a draft can still change and is not yet part of the record.",
+                     counts->drafts_left_out),
+        counts->drafts_left_out);
   cfd_document_layout_add (layout, CFD_BLOCK_NOTICE, drafts);
 
-  cfd_document_layout_add (layout, CFD_BLOCK_SECTION, "About this document");
-  add_field_line (layout, "Generated", generated);
-  add_field_line (layout, "Generated by", by);
+  cfd_document_layout_add (layout, CFD_BLOCK_SECTION, _ ("About this document"));
+  add_field_line (layout, _ ("Generated"), generated);
+  add_field_line (layout, _ ("Generated by"), by);
   /* Whom it was made for, and why: what the accounting of disclosures says. */
   if (self->recipient != NULL)
     {
-      add_field_line (layout, "Prepared for", self->recipient);
-      add_field_line (layout, "Purpose", self->purpose);
-      add_field_line (layout, "Basis", self->basis);
+      add_field_line (layout, _ ("Prepared for"), self->recipient);
+      add_field_line (layout, _ ("Purpose"), self->purpose);
+      add_field_line (layout, _ ("Basis"), self->basis);
     }
-  add_field_line (layout, "Vault", cfd_vault_get_id (vault));
+  add_field_line (layout, _ ("Vault"), cfd_vault_get_id (vault));
   cfd_document_layout_add (
       layout, CFD_BLOCK_PARAGRAPH,
-      "Every record shows who wrote and signed it, and when. Each signature was checked when "
-      "this document was made; this export is recorded in the vault's audit log.");
+      _ ("Every record shows who wrote and signed it, and when. Each signature was checked when "
+         "this document was made; this export is recorded in the vault's audit log."));
   cfd_document_layout_add (layout, CFD_BLOCK_PAGE_BREAK, NULL);
   return TRUE;
 }
@@ -613,9 +642,9 @@ cfd_record_document_new_for (CfdVault *vault,
   self->n_psychotherapy = counts.psychotherapy;
   self->outline_titles = g_ptr_array_new_with_free_func (g_free);
   self->outline_blocks = g_array_new (FALSE, FALSE, sizeof (guint));
-  header = g_strdup_printf ("Patient record · %s · %s", cfd_patient_get_name (patient),
-                            include_psychotherapy ? "medical record and psychotherapy notes"
-                                                  : "medical record only");
+  header = g_strdup_printf (_ ("Patient record · %s · %s"), cfd_patient_get_name (patient),
+                            include_psychotherapy ? _ ("medical record and psychotherapy notes")
+                                                  : _ ("medical record only"));
   self->layout = cfd_document_layout_new (header, FOOTER);
   cfd_wipe_string (g_steal_pointer (&header));
 
@@ -632,7 +661,7 @@ cfd_record_document_new_for (CfdVault *vault,
     }
   if (main_records->len == 0)
     cfd_document_layout_add (self->layout, CFD_BLOCK_FIELD,
-                             "There are no signed records of these classes to include.");
+                             _ ("There are no signed records of these classes to include."));
   cfd_session_section_add (self->layout, main_records);
   for (guint i = 0; i < main_records->len; i++)
     {

@@ -1,6 +1,8 @@
 /* cfd-session-section.c: every signed session record as a list in the record document. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "cfd-date.h"
 #include "cfd-session-section-private.h"
 #include "cfd-template.h"
@@ -15,7 +17,7 @@ modality_label (CfdRecord *record)
   for (guint i = 0; value != NULL && field->choices[i] != NULL; i++)
     if (g_strcmp0 (field->choices[i], value) == 0)
       return field->choice_labels[i];
-  return "modality not recorded";
+  return _ ("modality not recorded");
 }
 
 static const char *
@@ -42,17 +44,17 @@ cfd_session_section_add (CfdDocumentLayout *layout, GPtrArray *records)
       if (!any)
         {
           cfd_document_layout_add (layout, CFD_BLOCK_RULE, NULL);
-          cfd_document_layout_add (layout, CFD_BLOCK_RECORD, "Sessions");
+          cfd_document_layout_add (layout, CFD_BLOCK_RECORD, _ ("Sessions"));
           cfd_document_layout_add (layout, CFD_BLOCK_META,
-                                   "Every signed session record: date, times, modality and plan. "
-                                   "Each record follows in full below.");
+                                   _ ("Every signed session record: date, times, modality and "
+                                      "plan. Each record follows in full below."));
           any = TRUE;
         }
       date = cfd_date_format (cfd_record_get_occurred (record));
       heading = g_strdup_printf (
           "%s · %s–%s · %s", date, or_dash (cfd_record_get_text (record, "start-time")),
           or_dash (cfd_record_get_text (record, "end-time")), modality_label (record));
-      plan = g_strdup_printf ("Plan: %s", or_dash (cfd_record_get_text (record, "plan")));
+      plan = g_strdup_printf (_ ("Plan: %s"), or_dash (cfd_record_get_text (record, "plan")));
       cfd_document_layout_add (layout, CFD_BLOCK_LABEL, heading);
       cfd_document_layout_add (layout, CFD_BLOCK_TEXT, plan);
     }

@@ -1,6 +1,8 @@
 /* test-export.c: a patient's record as PDF: what is in it, who may make it, the audit, safe writing. */
 #include "config.h"
 
+#include <locale.h>
+
 #include <errno.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -250,6 +252,29 @@ test_medical_record_by_default (Fixture *f, gconstpointer data)
   expected = (g_free (expected),
               g_strdup_printf ("patient.export %s success medical-record", f->patient));
   g_assert_cmpstr (g_ptr_array_index (seen, 0), ==, expected);
+}
+
+/* Where the decimal separator is a comma (es_ES, most of Europe), the PDF
+ * is written all the same: cairo once refused its bookmarks there. */
+static void
+test_decimal_comma_locale (Fixture *f, gconstpointer data)
+{
+  g_autofree char *pdf = g_build_filename (f->dir, "registro.pdf", NULL);
+  g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
+  g_autoptr (GError) error = NULL;
+  gboolean exported;
+  guint pages = 0;
+
+  if (setlocale (LC_ALL, "es_ES.UTF-8") == NULL)
+    {
+      g_test_skip ("The es_ES.UTF-8 locale is not installed");
+      return;
+    }
+  exported = cfd_vault_export_patient_pdf (f->vault, f->patient, FALSE, pdf, &pages, &error);
+  setlocale (LC_ALL, saved);
+  g_assert_no_error (error);
+  g_assert_true (exported);
+  g_assert_cmpuint (pages, >=, 2);
 }
 
 static void
@@ -617,6 +642,7 @@ main (int argc, char **argv)
   g_test_add ((path), Fixture, NULL, fixture_set_up, (func), fixture_tear_down)
   ADD ("/confidant/export/medical-record-by-default", test_medical_record_by_default);
   ADD ("/confidant/export/psychotherapy-when-asked", test_psychotherapy_when_asked);
+  ADD ("/confidant/export/decimal-comma-locale", test_decimal_comma_locale);
   ADD ("/confidant/export/print-document", test_print_document);
   ADD ("/confidant/export/unanswered-not-assessed", test_unanswered_not_assessed);
   ADD ("/confidant/export/supervisor-may-not", test_supervisor_may_not_export);

@@ -7,6 +7,7 @@
 #include "cfd-test-ui.h"
 #include "cfd-test-util.h"
 
+#include "cfd-audit-sessions.h"
 #include "cfd-audit-window.h"
 #include "cfd-audit-words.h"
 
@@ -27,6 +28,102 @@ test_sentences (void)
   g_assert_cmpstr (denied, ==, "Dr Okafor exported Jordan Lee’s record — refused");
   /* A code without words is still shown, as itself. */
   g_assert_cmpstr (new_code, ==, "Dr Rivera: vault.something-new");
+}
+
+static void
+add_entry (GListStore *log, gint64 seq, const char *action)
+{
+  CfdAuditEntry entry = { .seq = seq,
+                          .time = seq * G_USEC_PER_SEC,
+                          .actor = "user-1",
+                          .action = action,
+                          .outcome = "success" };
+  g_autoptr (CfdAuditItem) item = cfd_audit_item_new (&entry, "Dr Rivera");
+
+  /* The listing runs newest first. */
+  g_list_store_insert (log, 0, item);
+}
+
+static gint64
+seq_at (CfdAuditSession *session, guint i)
+{
+  return cfd_audit_item_get_seq (g_ptr_array_index (session->items, i));
+}
+
+static void
+test_sessions (void)
+{
+  g_autoptr (GListStore) log = g_list_store_new (CFD_TYPE_AUDIT_ITEM);
+  g_autoptr (GPtrArray) sessions = NULL;
+  CfdAuditSession *session;
+
+  /* The tail of a session whose unlock is older than what was loaded. */
+  add_entry (log, 1, "patient.view");
+  add_entry (log, 2, "vault.lock");
+  /* A whole session. */
+  add_entry (log, 3, "vault.unlock");
+  add_entry (log, 4, "patient.list");
+  add_entry (log, 5, "record.sign");
+  add_entry (log, 6, "vault.lock");
+  /* A session still open: unlocked, not locked yet. */
+  add_entry (log, 7, "vault.unlock");
+  add_entry (log, 8, "patient.view");
+
+  sessions = cfd_audit_sessions_group (G_LIST_MODEL (log));
+  g_assert_cmpuint (sessions->len, ==, 3);
+
+  session = g_ptr_array_index (sessions, 0);
+  g_assert_cmpuint (session->items->len, ==, 2);
+  g_assert_cmpint (seq_at (session, 0), ==, 8);
+  g_assert_cmpint (seq_at (session, 1), ==, 7);
+  g_assert_true (session->started);
+  g_assert_false (session->ended);
+
+  session = g_ptr_array_index (sessions, 1);
+  g_assert_cmpuint (session->items->len, ==, 4);
+  g_assert_cmpint (seq_at (session, 0), ==, 6);
+  g_assert_cmpint (seq_at (session, 3), ==, 3);
+  g_assert_true (session->started);
+  g_assert_true (session->ended);
+
+  session = g_ptr_array_index (sessions, 2);
+  g_assert_cmpuint (session->items->len, ==, 2);
+  g_assert_false (session->started);
+  g_assert_true (session->ended);
+}
+
+/* One patient's history holds no unlocks: the sessions come from the
+ * unlocks' sequence numbers, read apart. */
+static void
+test_sessions_filtered (void)
+{
+  g_autoptr (GListStore) history = g_list_store_new (CFD_TYPE_AUDIT_ITEM);
+  g_autoptr (GArray) starts = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GPtrArray) sessions = NULL;
+  const gint64 unlocks[] = { 7, 3 };
+  CfdAuditSession *session;
+
+  add_entry (history, 1, "patient.view");
+  add_entry (history, 4, "patient.view");
+  add_entry (history, 5, "record.sign");
+  add_entry (history, 8, "patient.view");
+  g_array_append_vals (starts, unlocks, G_N_ELEMENTS (unlocks));
+
+  sessions = cfd_audit_sessions_group_by_starts (G_LIST_MODEL (history), starts);
+  g_assert_cmpuint (sessions->len, ==, 3);
+  session = g_ptr_array_index (sessions, 0);
+  g_assert_cmpuint (session->items->len, ==, 1);
+  g_assert_cmpint (seq_at (session, 0), ==, 8);
+  g_assert_true (session->started);
+  session = g_ptr_array_index (sessions, 1);
+  g_assert_cmpuint (session->items->len, ==, 2);
+  g_assert_cmpint (seq_at (session, 0), ==, 5);
+  g_assert_cmpint (seq_at (session, 1), ==, 4);
+  g_assert_true (session->started);
+  /* Before the first unlock read: a session whose start is unknown. */
+  session = g_ptr_array_index (sessions, 2);
+  g_assert_cmpint (seq_at (session, 0), ==, 1);
+  g_assert_false (session->started);
 }
 
 static gboolean
@@ -84,6 +181,18 @@ test_window (void)
   cfd_test_ui_wait_until (shows_text, sentence, "the sentence for opening the chart");
   g_assert_true (column_visible (view, "What Happened"));
   g_assert_false (column_visible (view, "Action"));
+  /* ...grouped by session, the sentence among its records... */
+  {
+    GtkStack *stack = GTK_STACK (cfd_test_ui_find_widget (GTK_WIDGET (window), "view_stack"));
+    GtkWidget *sessions = cfd_test_ui_find_widget (GTK_WIDGET (window), "sessions_list");
+
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "sessions");
+    g_assert_nonnull (gtk_list_box_get_row_at_index (GTK_LIST_BOX (sessions), 0));
+    g_assert_true (cfd_test_ui_has_text (sessions, sentence));
+    gtk_toggle_button_set_active (details, TRUE);
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "raw");
+    gtk_toggle_button_set_active (details, FALSE);
+  }
   /* ...the codes one click away. */
   gtk_toggle_button_set_active (details, TRUE);
   g_assert_true (column_visible (view, "Action"));
@@ -99,6 +208,8 @@ main (int argc, char *argv[])
   cfd_test_init (&argc, &argv);
   have_display = cfd_test_ui_init ();
   g_test_add_func ("/confidant/ui/audit-words/sentences", test_sentences);
+  g_test_add_func ("/confidant/ui/audit-words/sessions", test_sessions);
+  g_test_add_func ("/confidant/ui/audit-words/sessions-filtered", test_sessions_filtered);
   g_test_add_func ("/confidant/ui/audit-words/window", test_window);
   return g_test_run ();
 }

@@ -2,12 +2,15 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
 #include <stdlib.h>
 
 #include "confidant.h"
 #include "cfd-test-ui.h"
 #include "cfd-test-util.h"
 
+#include "cfd-ui-util.h"
 #include "cfd-window.h"
 #include "cfd-workspace.h"
 
@@ -177,15 +180,56 @@ test_workspace (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* ui-narrow-es: the pages are in Spanish, whose words are longer. */
+static void
+test_translated (void)
+{
+  const CfdTemplate *progress = cfd_template_get (CFD_RECORD_PROGRESS);
+  g_autofree char *born = cfd_ui_format_calendar_date ("1965-08-23");
+
+  g_assert_cmpstr (progress->title, ==, "Nota de evolución");
+  g_assert_cmpstr (cfd_template_find_field (progress, "subjective")->label, ==, "Subjetivo");
+  g_assert_cmpstr (born, ==, "23 ago 1965");
+  g_assert_cmpstr (_ ("The Vault Is Locked"), ==, "La bóveda está bloqueada");
+}
+
+/* CFD_TEST_LANGUAGE runs the pages in that language, from the build's
+ * message catalogues; without its locale on this machine, a skip. */
+static gboolean
+use_test_language (void)
+{
+  const char *language = g_getenv ("CFD_TEST_LANGUAGE");
+  g_autofree char *catalogues = NULL;
+  const char *locale;
+
+  if (language == NULL)
+    return TRUE;
+  locale = setlocale (LC_ALL, "");
+  if (locale == NULL || !g_str_has_prefix (locale, language))
+    return FALSE;
+  catalogues = g_test_build_filename (G_TEST_BUILT, "..", "..", "po", NULL);
+  bindtextdomain (GETTEXT_PACKAGE, catalogues);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  return TRUE;
+}
+
 int
 main (int argc, char *argv[])
 {
   cfd_test_init (&argc, &argv);
+  if (!use_test_language ())
+    {
+      g_test_skip ("The locale of CFD_TEST_LANGUAGE is not installed");
+      return g_test_run ();
+    }
   if (!cfd_test_ui_init ())
     {
       g_test_skip ("No display to run the widgets on");
       return g_test_run ();
     }
+  if (g_getenv ("CFD_TEST_LANGUAGE") != NULL)
+    g_test_add_func ("/confidant/ui/narrow/translated", test_translated);
   /* GNOME's title bars have only a close button; Xvfb without a window
    * manager would add minimize and maximize (74 px more). */
   g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "icon:close", NULL);

@@ -12,8 +12,8 @@
 #include "cfd-restore-window.h"
 #include "cfd-window.h"
 
-/* Stands in for the application's app.open-vault, which opens a vault in
- * a window of its own. */
+/* Stands in for the application's app.open-vault, which shows the vault
+ * in the main window (test-ui-vault-banner). */
 static void
 open_vault (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
