@@ -341,6 +341,7 @@ static const CfdSealedTable sealed_tables[] = {
   { "reviews", "reviews", "id", "revision", "patient_id", "key_version", "sealed" },
   { "risk_flag_entries", "risk_flag_entries", "id", "revision", "patient_id", "key_version",
     "sealed" },
+  { "authorizations", "authorizations", "id", "revision", "patient_id", "key_version", "sealed" },
 };
 
 static gboolean

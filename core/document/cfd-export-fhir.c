@@ -6,6 +6,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "cfd-authorization.h"
 #include "cfd-consent.h"
 #include "cfd-date.h"
 #include "cfd-export-fhir.h"
@@ -883,6 +884,15 @@ check_scope (CfdVault *vault, const char *patient_id, const CfdExportScope *scop
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
                            "The authorization id must be one line of at most 100 characters");
+      return FALSE;
+    }
+  /* The authorization must be on record, live, and for psychotherapy notes. */
+  if (scope->include_psychotherapy
+      && !cfd_vault_check_psychotherapy_authorization (vault, patient_id, scope->authorization,
+                                                       error))
+    {
+      cfd_vault_audit_standalone (vault, "patient.export-fhir", "patient", patient_id,
+                                  CFD_AUDIT_DENIED);
       return FALSE;
     }
   if (scope->from != 0 && scope->to != 0 && scope->to <= scope->from)

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "cfd-authorization.h"
 #include "cfd-db.h"
 #include "cfd-disclosure.h"
 #include "cfd-export-csv.h"
@@ -416,6 +417,31 @@ test_fhir_dosing (Fixture *f, gconstpointer data)
   g_assert_nonnull (find (entries, "Encounter", NULL, NULL));
 }
 
+/* The patient's signed authorization to release psychotherapy notes. */
+static char *
+record_authorization (Fixture *f)
+{
+  static const char form[] = "scope: psychotherapy-notes\n"
+                             "description: Integration session notes\n"
+                             "disclosed-by: the practice\n"
+                             "recipient: the patient\n"
+                             "purpose: at the request of the individual\n"
+                             "expiry-event: the end of treatment\n"
+                             "signed-by: Petra Interop\n"
+                             "signed-on: 2025-10-09\n"
+                             "statement-revocation: yes\n"
+                             "statement-conditioning: yes\n"
+                             "statement-redisclosure: yes\n";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) signed_terms = cfd_authorization_terms_parse (form, strlen (form), &error);
+  char *id;
+
+  g_assert_no_error (error);
+  id = cfd_vault_record_authorization (f->vault, f->patient, signed_terms, &error);
+  g_assert_no_error (error);
+  return id;
+}
+
 static void
 test_fhir_psychotherapy_needs_authorization (Fixture *f, gconstpointer data)
 {
@@ -424,7 +450,8 @@ test_fhir_psychotherapy_needs_authorization (Fixture *f, gconstpointer data)
   g_autofree char *text = NULL;
   CfdExportScope without = { 0 };
   CfdExportScope asked = { .include_psychotherapy = TRUE };
-  CfdExportScope authorized = { .include_psychotherapy = TRUE, .authorization = "AUTH-2026-014" };
+  CfdExportScope authorized = { .include_psychotherapy = TRUE };
+  g_autofree char *authorization = NULL;
   g_autoptr (JsonParser) plain = NULL;
   g_autoptr (JsonParser) labelled = NULL;
   g_autoptr (GError) error = NULL;
@@ -450,6 +477,15 @@ test_fhir_psychotherapy_needs_authorization (Fixture *f, gconstpointer data)
   g_assert_null (refused);
   g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
 
+  g_clear_error (&error);
+  /* Named, but not on record: refused too. */
+  asked.authorization = "AUTH-2026-014";
+  refused = cfd_vault_build_patient_fhir (f->vault, f->patient, &asked, NULL, &error);
+  g_assert_null (refused);
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND);
+
+  authorization = record_authorization (f);
+  authorized.authorization = authorization;
   labelled = build (f, &authorized, NULL);
   document = find (bundle_entries (labelled), "DocumentReference", NULL, NULL);
   g_assert_nonnull (document);

@@ -88,11 +88,57 @@ python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); b["type"]="pile"; j
 "$cli" "${cli_args[@]}" export --patient "$patient" --fhir "$work/notes.json" --include-psychotherapy "${lee[@]}" >/dev/null 2>&1
 [ $? -eq 2 ] && [ ! -e "$work/notes.json" ] && ok "psychotherapy notes need --authorization" \
   || not_ok "psychotherapy notes need --authorization"
+# The authorization is one recorded for this patient (45 CFR 164.508(c)).
+cat > "$work/authorization" <<'AUTH'
+# The patient's signed form, scanned into the chart
+scope: psychotherapy-notes
+description: Integration session notes of 2026
+disclosed-by: Riverside Ketamine Clinic
+recipient: the patient
+purpose: at the request of the individual
+expires: 2099-12-31
+signed-by: the patient
+signed-on: 2026-01-02
+statement-revocation: yes
+statement-conditioning: yes
+statement-redisclosure: yes
+AUTH
+sed -e 's/^scope: .*/scope: medical-record/' "$work/authorization" > "$work/medical-authorization"
+sed -e '/^statement-redisclosure/d' "$work/authorization" > "$work/defective-authorization"
+"$cli" "${cli_args[@]}" authorization add --patient "$patient" --file "$work/defective-authorization" >/dev/null 2>"$work/err"
+[ $? -ne 0 ] && grep -q "statement-redisclosure" "$work/err" \
+  && ok "an authorization without the redisclosure statement is refused, naming it" \
+  || not_ok "an authorization without the redisclosure statement is refused, naming it"
+auth=$("$cli" "${cli_args[@]}" authorization add --patient "$patient" --file "$work/authorization") \
+  && medical=$("$cli" "${cli_args[@]}" authorization add --patient "$patient" --file "$work/medical-authorization") \
+  && ok "authorization add" || not_ok "authorization add"
+notes_terms=(--recipient "the patient" --purpose "patient's own copy" --basis "patient request")
 "$cli" "${cli_args[@]}" export --patient "$patient" --fhir "$work/notes.json" --include-psychotherapy --authorization AUTH-2026-014 \
-  --recipient "the patient" --purpose "patient's own copy" --basis "patient request, authorization AUTH-2026-014" >/dev/null \
+  "${notes_terms[@]}" >/dev/null 2>"$work/err"
+[ $? -ne 0 ] && [ ! -e "$work/notes.json" ] && grep -q "No authorization AUTH-2026-014 of this patient is recorded" "$work/err" \
+  && ok "an authorization that is not recorded is refused" || not_ok "an authorization that is not recorded is refused"
+"$cli" "${cli_args[@]}" export --patient "$patient" --fhir "$work/notes.json" --include-psychotherapy --authorization "$medical" \
+  "${notes_terms[@]}" >/dev/null 2>"$work/err"
+[ $? -ne 0 ] && [ ! -e "$work/notes.json" ] && grep -q "not psychotherapy notes" "$work/err" \
+  && ok "an authorization of the medical record does not release psychotherapy notes" \
+  || not_ok "an authorization of the medical record does not release psychotherapy notes"
+"$cli" "${cli_args[@]}" export --patient "$patient" --fhir "$work/notes.json" --include-psychotherapy --authorization "$auth" \
+  "${notes_terms[@]}" >/dev/null \
   && "${validator[@]}" "$work/notes.json" >/dev/null && grep -q '"PSYTHPN"' "$work/notes.json" \
-  && ok "with an authorization they are exported, labelled PSYTHPN, and validate" \
-  || not_ok "with an authorization they are exported, labelled PSYTHPN, and validate"
+  && ok "with a live authorization they are exported, labelled PSYTHPN, and validate" \
+  || not_ok "with a live authorization they are exported, labelled PSYTHPN, and validate"
+"$cli" "${cli_args[@]}" disclosures --patient "$patient" | grep -q "under authorization $auth" \
+  && ok "the accounting names the authorization" || not_ok "the accounting names the authorization"
+"$cli" "${cli_args[@]}" authorization revoke --id "$auth" >/dev/null && ok "authorization revoke" || not_ok "authorization revoke"
+"$cli" "${cli_args[@]}" export --patient "$patient" --fhir "$work/revoked.json" --include-psychotherapy --authorization "$auth" \
+  "${notes_terms[@]}" >/dev/null 2>"$work/err"
+[ $? -ne 0 ] && [ ! -e "$work/revoked.json" ] && grep -q "was revoked on" "$work/err" \
+  && ok "a revoked authorization releases nothing" || not_ok "a revoked authorization releases nothing"
+"$cli" "${cli_args[@]}" authorization list --patient "$patient" > "$work/auths"
+grep -q "^$auth	revoked	psychotherapy-notes	" "$work/auths" && grep -q "^	revoked	" "$work/auths" \
+  && grep -q "^$medical	live	medical-record	" "$work/auths" \
+  && ok "authorization list shows each with its state and history" \
+  || { not_ok "authorization list shows each with its state and history"; sed 's/^/# /' "$work/auths"; }
 "$cli" "${cli_args[@]}" export --patient "$patient" --fhir "$work/none.json" >/dev/null 2>&1
 [ $? -eq 2 ] && [ ! -e "$work/none.json" ] && ok "an export without recipient, purpose and basis is refused" \
   || not_ok "an export without recipient, purpose and basis is refused"
