@@ -33,6 +33,9 @@ typedef struct
 {
   char *name;
   char *birth_date; /* YYYY-MM-DD or NULL */
+  /* The Patient's first identifier with a system and a value, or NULL. */
+  char *identifier_system;
+  char *identifier_value;
   GArray *measures; /* CfdFhirImportMeasure */
   GPtrArray *notes; /* CfdFhirImportNote */
   guint n_skipped;  /* resources not taken in (psychotherapy notes among them) */
@@ -57,5 +60,22 @@ char *cfd_vault_import_fhir (CfdVault *vault,
                              CfdFhirImport *import,
                              const char *source,
                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The patient of this vault that the bundle's Patient names: its
+ * identifier is the one Confidant's export writes for this vault
+ * ("urn:confidant:vault:VAULT-ID:patient") and a patient of that id is
+ * here. Returns the id, or NULL with no error when none matches. */
+char *cfd_vault_match_fhir_patient (CfdVault *vault,
+                                    CfdFhirImport *import,
+                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* As cfd_vault_import_fhir, into existing_patient_id (its details left as
+ * they are) or, when NULL, a new patient; in one transaction: if any
+ * part fails, nothing of the bundle is written. */
+char *cfd_vault_import_fhir_into (CfdVault *vault,
+                                  CfdFhirImport *import,
+                                  const char *source,
+                                  const char *existing_patient_id,
+                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -143,6 +143,29 @@ grep -q "^$auth	revoked	psychotherapy-notes	" "$work/auths" && grep -q "^	revoke
 [ $? -eq 2 ] && [ ! -e "$work/none.json" ] && ok "an export without recipient, purpose and basis is refused" \
   || not_ok "an export without recipient, purpose and basis is refused"
 
+# Import: into an empty vault a new patient; into the vault it came from,
+# the same patient, only after their name is given to confirm.
+"$cli" --vault "$work/empty" --passphrase-file "$work/pass" init --user "Import Owner" >/dev/null 2>&1
+copy=$("$cli" --vault "$work/empty" --passphrase-file "$work/pass" import --fhir "$work/bundle.json" 2>/dev/null) \
+  && [ -n "$copy" ] && [ "$("$cli" --vault "$work/empty" --passphrase-file "$work/pass" patient list | wc -l)" = 1 ] \
+  && ok "import --fhir into an empty vault makes the patient" || not_ok "import --fhir into an empty vault makes the patient"
+count_patients () { "$cli" "${cli_args[@]}" patient list | wc -l; }
+count_drafts () { "$cli" "${cli_args[@]}" note list --patient "$patient" 2>/dev/null | grep -c "draft"; }
+patients_before=$(count_patients)
+drafts_before=$(count_drafts)
+"$cli" "${cli_args[@]}" import --fhir "$work/bundle.json" >/dev/null 2>"$work/err"
+[ $? -ne 0 ] && grep -q "matched by identifier" "$work/err" && [ "$(count_drafts)" = "$drafts_before" ] \
+  && ok "import into the patient it came from asks for confirmation first" \
+  || not_ok "import into the patient it came from asks for confirmation first"
+echo "Not Their Name" > "$work/wrong-name"
+"$cli" "${cli_args[@]}" import --fhir "$work/bundle.json" --confirm-file "$work/wrong-name" >/dev/null 2>&1
+[ $? -ne 0 ] && [ "$(count_drafts)" = "$drafts_before" ] && ok "a wrong name imports nothing" || not_ok "a wrong name imports nothing"
+"$cli" "${cli_args[@]}" patient list | grep "^$patient	" | cut -f 2 > "$work/their-name"
+same=$("$cli" "${cli_args[@]}" import --fhir "$work/bundle.json" --confirm-file "$work/their-name" 2>/dev/null)
+[ "$same" = "$patient" ] && [ "$(count_patients)" = "$patients_before" ] && [ "$(count_drafts)" -gt "$drafts_before" ] \
+  && ok "confirmed, the bundle goes into the existing patient as drafts" \
+  || not_ok "confirmed, the bundle goes into the existing patient as drafts"
+
 # The accounting after a PDF, a FHIR and a CSV export in a vault of its own.
 rm -rf "$work/vault"
 "$cli" "${cli_args[@]}" demo --patients 1 --records 12 --seed 7 >/dev/null 2>&1
