@@ -12,6 +12,7 @@
 #include "cfd-export-fhir.h"
 #include "cfd-export-file-private.h"
 #include "cfd-fhir-codes.h"
+#include "cfd-measure.h"
 #include "cfd-patient.h"
 #include "cfd-practice.h"
 #include "cfd-record-private.h"
@@ -517,6 +518,118 @@ measure_observation (Bundle *b, const char *date, const CfdFhirCode *code, const
   return o;
 }
 
+/* A LOINC coding when the definition knows the code, else the text alone. */
+static JsonObject *
+instrument_concept (const char *loinc, const char *text)
+{
+  return concept (loinc != NULL ? CFD_FHIR_LOINC : NULL,
+                  loinc != NULL ? &(CfdFhirCode){ loinc, text } : NULL, text);
+}
+
+/* Any instrument of the library (data/measures) other than the PHQ-9 and
+ * GAD-7: its LOINC panel and score codes where the definition names them
+ * (the PCL-5's), else Confidant's own questionnaire URL and the
+ * instrument's name as text; answers as the integers the form scores. */
+static void
+add_instrument_measure (Bundle *b, CfdRecord *record, const char *author_url)
+{
+  g_autoptr (CfdMeasureReading) reading = cfd_measure_reading_new (cfd_record_get_content (record));
+  const char *id = cfd_record_get_id (record);
+  g_autofree char *date = cfd_date_format (cfd_record_get_occurred (record));
+  g_autofree char *response_url = derived_url (b, id, "questionnaire-response");
+  g_autofree char *panel_url = derived_url (b, id, "panel");
+  g_autofree char *total_url = derived_url (b, id, "total");
+  g_autofree char *questionnaire = NULL;
+  g_autofree char *total_text = NULL;
+  const char *panel_loinc, *score_loinc, *name;
+  JsonObject *response, *panel, *total_obs;
+  JsonArray *items;
+
+  if (reading == NULL)
+    return; /* an instrument not installed here: nothing to read it with */
+  panel_loinc = cfd_instrument_def_get_loinc (reading->def);
+  score_loinc = cfd_instrument_def_get_score_loinc (reading->def);
+  name = cfd_instrument_def_get_name (reading->def);
+  questionnaire = panel_loinc != NULL
+                      ? g_strdup_printf ("http://loinc.org/q/%s", panel_loinc)
+                      : g_strdup_printf ("urn:confidant:instrument:%s:%u",
+                                         cfd_instrument_def_get_id (reading->def),
+                                         cfd_instrument_def_get_version (reading->def));
+  response = new_resource ("QuestionnaireResponse");
+  json_object_set_string_member (response, "questionnaire", questionnaire);
+  json_object_set_string_member (response, "status", "completed");
+  json_object_set_object_member (response, "subject", reference (b->patient_url));
+  json_object_set_string_member (response, "authored", date);
+  json_object_set_object_member (response, "author", reference (author_url));
+  items = json_array_new ();
+  for (guint i = 0; i < reading->n_answers; i++)
+    {
+      const CfdInstrumentItem *def_item = cfd_instrument_def_get_item (reading->def, i);
+      g_autofree char *link = g_strdup_printf ("item-%u", i + 1);
+      JsonObject *item, *value;
+
+      if (reading->answers[i] == CFD_ANSWER_NONE)
+        continue; /* nothing unanswered is exported as an answer */
+      item = json_object_new ();
+      json_object_set_string_member (item, "linkId", link);
+      if (def_item->loinc != NULL)
+        json_object_set_array_member (item, "code",
+                                      one (coding (CFD_FHIR_LOINC, def_item->loinc, NULL)));
+      json_object_set_string_member (item, "text", def_item->text);
+      value = json_object_new ();
+      json_object_set_int_member (value, "valueInteger", reading->answers[i]);
+      json_object_set_array_member (item, "answer", one (value));
+      json_array_add_object_element (items, item);
+    }
+  if (json_array_get_length (items) > 0)
+    json_object_set_array_member (response, "item", items);
+  else
+    json_array_unref (items);
+  add_entry (b, response_url, response);
+
+  total_text = g_strdup_printf ("%s %s", name, reading->has_mean ? "mean score" : "total score");
+  total_obs = measure_observation (b, date, &(CfdFhirCode){ "placeholder", NULL }, author_url);
+  json_object_set_object_member (total_obs, "code", instrument_concept (score_loinc, total_text));
+  if (reading->has_mean)
+    {
+      JsonObject *q = json_object_new ();
+
+      json_object_set_double_member (q, "value", reading->mean);
+      json_object_set_string_member (q, "unit", "{score}");
+      json_object_set_string_member (q, "system", CFD_FHIR_UCUM);
+      json_object_set_string_member (q, "code", "{score}");
+      json_object_set_object_member (total_obs, "valueQuantity", q);
+    }
+  else if (reading->has_total)
+    json_object_set_int_member (total_obs, "valueInteger", reading->total);
+  else
+    json_object_set_object_member (
+        total_obs, "dataAbsentReason",
+        concept ("http://terminology.hl7.org/CodeSystem/data-absent-reason",
+                 &(CfdFhirCode){ "not-applicable", "Not Applicable" }, NULL));
+  if (reading->band != NULL || reading->result != NULL)
+    {
+      const char *result = reading->result != NULL
+                               ? cfd_instrument_def_result_label (reading->def, reading->result)
+                               : NULL;
+
+      json_object_set_array_member (total_obs, "interpretation",
+                                    one (concept (NULL, NULL,
+                                                  result != NULL          ? result
+                                                  : reading->band != NULL ? reading->band
+                                                                          : reading->result)));
+    }
+  json_object_set_array_member (total_obs, "derivedFrom", one (reference (response_url)));
+  add_entry (b, total_url, total_obs);
+
+  panel = measure_observation (b, date, &(CfdFhirCode){ "placeholder", NULL }, author_url);
+  json_object_set_object_member (panel, "code", instrument_concept (panel_loinc, name));
+  json_object_set_array_member (panel, "hasMember", one (reference (total_url)));
+  json_object_set_array_member (panel, "derivedFrom", one (reference (response_url)));
+  add_entry (b, panel_url, panel);
+  g_hash_table_insert (b->record_urls, g_strdup (id), g_strdup (response_url));
+}
+
 static void
 add_measure (Bundle *b, CfdRecord *record, const char *author_url)
 {
@@ -542,7 +655,8 @@ add_measure (Bundle *b, CfdRecord *record, const char *author_url)
     {
       json_array_unref (items);
       json_array_unref (members);
-      return; /* no LOINC mapping for this instrument: left out, and counted so */
+      add_instrument_measure (b, record, author_url);
+      return;
     }
 
   response = new_resource ("QuestionnaireResponse");

@@ -152,6 +152,89 @@ read_patient (CfdFhirImport *import, JsonObject *patient, GError **error)
   return TRUE;
 }
 
+/* The library's definition a questionnaire URL names, or NULL. */
+static const CfdInstrumentDef *
+questionnaire_def (const char *questionnaire)
+{
+  g_autoptr (GPtrArray) all = NULL;
+  const CfdInstrumentDef *found = NULL;
+
+  if (questionnaire == NULL)
+    return NULL;
+  if (g_str_has_prefix (questionnaire, "urn:confidant:instrument:"))
+    {
+      g_autofree char *id = g_strdup (questionnaire + strlen ("urn:confidant:instrument:"));
+      char *colon = strchr (id, ':');
+
+      if (colon != NULL)
+        *colon = '\0';
+      return cfd_instrument_lookup (id);
+    }
+  if (!g_str_has_prefix (questionnaire, "http://loinc.org/q/"))
+    return NULL;
+  all = cfd_instrument_list ();
+  for (guint i = 0; i < all->len && found == NULL; i++)
+    if (g_strcmp0 (cfd_instrument_def_get_loinc (g_ptr_array_index (all, i)),
+                   questionnaire + strlen ("http://loinc.org/q/"))
+        == 0)
+      found = g_ptr_array_index (all, i);
+  return found;
+}
+
+/* A measure of another instrument of the library, as the export writes
+ * it: items "item-N" with whole-number answers, scored here so that
+ * nothing that would not score is taken in. */
+static gboolean
+read_instrument_measure (CfdFhirImport *import, JsonObject *response, GError **error)
+{
+  const CfdInstrumentDef *def = questionnaire_def (string_member (response, "questionnaire"));
+  JsonArray *items = array_member (response, "item");
+  CfdFhirImportMeasure measure = { 0 };
+  CfdInstrumentScore score;
+  guint n;
+
+  if (def == NULL)
+    {
+      import->n_skipped++;
+      return TRUE;
+    }
+  n = cfd_instrument_def_get_n_items (def);
+  if (!parse_day (string_member (response, "authored"), &measure.occurred))
+    return invalid (error, "a QuestionnaireResponse has no authored date");
+  for (guint j = 0; j < G_N_ELEMENTS (measure.answers); j++)
+    measure.answers[j] = CFD_ANSWER_NONE;
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = object_element (items, i);
+      const char *link = string_member (item, "linkId");
+      JsonArray *answers = array_member (item, "answer");
+      JsonObject *answer = answers != NULL && json_array_get_length (answers) == 1
+                               ? object_element (answers, 0)
+                               : NULL;
+      JsonNode *value = answer != NULL ? json_object_get_member (answer, "valueInteger") : NULL;
+      unsigned number = 0;
+      char end;
+      gint64 v;
+
+      if (link == NULL || sscanf (link, "item-%u%c", &number, &end) != 1 || number < 1
+          || number > n)
+        return invalid (error, "a questionnaire item is not one of the instrument's");
+      if (value == NULL || JSON_NODE_TYPE (value) != JSON_NODE_VALUE
+          || json_node_get_value_type (value) != G_TYPE_INT64)
+        return invalid (error, "a questionnaire answer is not an integer");
+      v = json_node_get_int (value);
+      if (v < G_MININT || v > G_MAXINT || measure.answers[number - 1] != CFD_ANSWER_NONE)
+        return invalid (error, "a questionnaire item is answered twice or out of range");
+      measure.answers[number - 1] = (int)v;
+    }
+  if (!cfd_instrument_def_score (def, measure.answers, n, &score, NULL))
+    return invalid (error, "a questionnaire's answers do not score under its instrument");
+  measure.def = def;
+  measure.n_items = n;
+  g_array_append_val (import->measures, measure);
+  return TRUE;
+}
+
 static gboolean
 read_measure (CfdFhirImport *import, JsonObject *response, GError **error)
 {
@@ -172,10 +255,7 @@ read_measure (CfdFhirImport *import, JsonObject *response, GError **error)
         codes = cfd_fhir_instrument_codes ("gad7");
     }
   if (codes == NULL)
-    {
-      import->n_skipped++;
-      return TRUE;
-    }
+    return read_instrument_measure (import, response, error);
   if (!cfd_instrument_from_string (codes->instrument, &measure.instrument))
     return invalid (error, "an instrument is unknown");
   if (!parse_day (string_member (response, "authored"), &measure.occurred))
@@ -415,8 +495,12 @@ write_import (CfdVault *vault,
   for (guint i = 0; i < import->measures->len; i++)
     {
       CfdFhirImportMeasure *m = &g_array_index (import->measures, CfdFhirImportMeasure, i);
-      g_autofree char *id = cfd_vault_add_measure (vault, patient_id, m->instrument, m->occurred,
-                                                   m->items, m->n_items, error);
+      g_autofree char *id
+          = m->def != NULL ? cfd_vault_add_instrument_measure (
+                vault, patient_id, cfd_instrument_def_get_id (m->def), m->occurred, m->answers,
+                m->n_items, CFD_MEASURE_MODE_SELF_REPORT, error)
+                           : cfd_vault_add_measure (vault, patient_id, m->instrument, m->occurred,
+                                                    m->items, m->n_items, error);
 
       if (id == NULL)
         return NULL;

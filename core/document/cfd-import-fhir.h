@@ -7,6 +7,7 @@
 
 #include <glib.h>
 
+#include "cfd-instrument.h"
 #include "cfd-measure.h"
 #include "cfd-vault.h"
 
@@ -20,6 +21,10 @@ typedef struct
   CfdInstrument instrument;
   guint8 items[16];
   guint n_items;
+  /* Any other instrument of the library (def non-NULL): its answers, one
+   * per item, CFD_ANSWER_NONE where none, already scored once. */
+  const CfdInstrumentDef *def;
+  int answers[CFD_INSTRUMENT_MAX_ITEMS];
 } CfdFhirImportMeasure;
 
 typedef struct
@@ -44,7 +49,9 @@ typedef struct
 /* Parses a Bundle (at most 16 MiB): exactly one Patient with a name;
  * QuestionnaireResponses of the PHQ-9 and GAD-7 (LOINC questionnaires,
  * items by LOINC linkId, LA answer codes), each complete, with its stated
- * total equal to the sum; DocumentReferences with a text/plain attachment.
+ * total equal to the sum; of the library's other instruments (the LOINC
+ * panel of their definition, or urn:confidant:instrument:ID:VERSION; items
+ * "item-N" with valueInteger), answers that score under the definition; DocumentReferences with a text/plain attachment.
  * Anything else is skipped and counted. INVALID_INPUT naming the problem. */
 CfdFhirImport *
 cfd_fhir_import_parse (const char *data, gsize length, GError **error) G_GNUC_WARN_UNUSED_RESULT;

@@ -37,6 +37,12 @@ printf '[Practice]\nName=Riverside Ketamine Clinic\nAddress=12 Elm Street\\nSpri
 "$cli" "${cli_args[@]}" measure add --patient "$patient" --instrument phq9 --items 2,1,2,2,3,2,1,1,0 --date 2026-01-05 >/dev/null \
   && ok "measure add" || not_ok "measure add"
 
+# Measures of other instruments go too: the PCL-5 with its LOINC codes,
+# the QIDS-SR16 and EBI (no LOINC codes) by name.
+"$cli" "${cli_args[@]}" measure add --patient "$patient" --instrument pcl5 --items 2,1,2,2,3,2,1,1,0,1,2,3,4,0,1,2,3,1,2,1 --date 2026-01-06 >/dev/null \
+  && "$cli" "${cli_args[@]}" measure add --patient "$patient" --instrument qids-sr16 --items 1,2,0,1,2,1,0,3,0,1,2,1,1,2,0,1 --date 2026-01-07 >/dev/null \
+  && "$cli" "${cli_args[@]}" measure add --patient "$patient" --instrument ebi --items 50,60,70,80,20,30,40,90 --date 2026-01-08 >/dev/null \
+  && ok "measures of the PCL-5, QIDS-SR16 and EBI" || not_ok "measures of the PCL-5, QIDS-SR16 and EBI"
 "$cli" "${cli_args[@]}" export --patient "$patient" --fhir "$work/bundle.json" "${lee[@]}" > "$work/out" \
   && ok "export --fhir" || not_ok "export --fhir"
 [ "$(stat -c %a "$work/bundle.json")" = 600 ] && ok "the bundle is private to its owner (0600)" \
@@ -55,6 +61,16 @@ for e in bundle["entry"]:
        and r["effectiveDateTime"] == "2026-01-05":
         print(r["valueInteger"])
 PY
+python3 - "$work/bundle.json" > "$work/pcl5" <<'PY'
+import json, sys
+bundle = json.load(open(sys.argv[1]))
+for e in bundle["entry"]:
+    r = e["resource"]
+    if r["resourceType"] == "Observation" and r["code"].get("coding", [{}])[0].get("code") == "101698-9":
+        print(r["valueInteger"])
+PY
+[ "$(cat "$work/pcl5")" = 34 ] && ok "the PCL-5 exports its total 34 under LOINC 101698-9" \
+  || not_ok "the PCL-5 exports its total 34 under LOINC 101698-9 (got '$(cat "$work/pcl5")')"
 [ "$(cat "$work/kat")" = 14 ] && ok "the PHQ-9 2 1 2 2 3 2 1 1 0 exports with total 14 under 44261-6" \
   || not_ok "the PHQ-9 2 1 2 2 3 2 1 1 0 exports with total 14 under 44261-6 (got '$(cat "$work/kat")')"
 
@@ -149,6 +165,12 @@ grep -q "^$auth	revoked	psychotherapy-notes	" "$work/auths" && grep -q "^	revoke
 copy=$("$cli" --vault "$work/empty" --passphrase-file "$work/pass" import --fhir "$work/bundle.json" 2>/dev/null) \
   && [ -n "$copy" ] && [ "$("$cli" --vault "$work/empty" --passphrase-file "$work/pass" patient list | wc -l)" = 1 ] \
   && ok "import --fhir into an empty vault makes the patient" || not_ok "import --fhir into an empty vault makes the patient"
+# Round trip: every measure back with its instrument, date and score.
+"$cli" "${cli_args[@]}" measure list --patient "$patient" | cut -f 2,5 | sort > "$work/measures-here"
+"$cli" --vault "$work/empty" --passphrase-file "$work/pass" measure list --patient "$copy" | cut -f 2,5 | sort > "$work/measures-there"
+[ -s "$work/measures-here" ] && cmp -s "$work/measures-here" "$work/measures-there" && grep -q "pcl5 34" "$work/measures-there" \
+  && ok "every measure comes back (PHQ-9, GAD-7, PCL-5, QIDS-SR16, EBI)" \
+  || { not_ok "every measure comes back"; diff "$work/measures-here" "$work/measures-there" | sed 's/^/# /'; }
 count_patients () { "$cli" "${cli_args[@]}" patient list | wc -l; }
 count_drafts () { "$cli" "${cli_args[@]}" note list --patient "$patient" 2>/dev/null | grep -c "draft"; }
 patients_before=$(count_patients)
