@@ -823,6 +823,35 @@ add_document (Bundle *b, CfdRecord *record, const char *author_url)
   g_hash_table_insert (b->record_urls, g_strdup (id), g_strdup (url));
 }
 
+/* A session record: its Encounter, with the session's start and end
+ * times and, for telehealth, the virtual class; then the record itself. */
+static void
+add_session (Bundle *b, CfdRecord *record, const char *author_url)
+{
+  GVariant *content = cfd_record_get_content (record);
+  g_autofree char *url = derived_url (b, cfd_record_get_id (record), "encounter");
+  const char *start = NULL, *end = NULL, *modality = NULL;
+  JsonObject *e = encounter (b, record, url, author_url);
+  JsonObject *period = json_object_new ();
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+
+  g_variant_lookup (content, "start-time", "&s", &start);
+  g_variant_lookup (content, "end-time", "&s", &end);
+  g_variant_lookup (content, "modality", "&s", &modality);
+  from = local_date_time (cfd_record_get_occurred (record), start);
+  to = local_date_time (cfd_record_get_occurred (record), end);
+  json_object_set_string_member (period, "start", from);
+  /* An end before the start (past midnight, or mistyped) is left out
+   * rather than written as an invalid period. */
+  if (end != NULL && start != NULL && strcmp (end, start) > 0)
+    json_object_set_string_member (period, "end", to);
+  json_object_set_object_member (e, "period", period);
+  if (g_strcmp0 (modality, "telehealth-video") == 0 || g_strcmp0 (modality, "telephone") == 0)
+    json_object_set_object_member (e, "class", coding (CFD_FHIR_ACT_CODE, "VR", "virtual"));
+  add_document (b, record, author_url);
+}
+
 static void
 add_consent (Bundle *b, CfdConsent *consent)
 {
@@ -1098,6 +1127,9 @@ cfd_vault_build_patient_fhir (CfdVault *vault,
               label_psychotherapy (encounter (&b, record, encounter_url, author_url));
               add_document (&b, record, author_url);
             }
+            break;
+          case CFD_RECORD_SESSION:
+            add_session (&b, record, author_url);
             break;
           default:
             add_document (&b, record, author_url);

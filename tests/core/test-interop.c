@@ -498,6 +498,40 @@ test_fhir_psychotherapy_needs_authorization (Fixture *f, gconstpointer data)
       json_object_get_string_member (json_array_get_object_element (security, 1), "code"), ==, "R");
 }
 
+/* A session record is an Encounter with the session's times (virtual for
+ * telehealth) and a DocumentReference of the record. */
+static void
+test_fhir_session (Fixture *f, gconstpointer data)
+{
+  GVariantDict d;
+  g_autofree char *session = NULL;
+  g_autoptr (JsonParser) parser = NULL;
+  CfdExportScope scope = { 0 };
+  JsonObject *encounter, *period;
+
+  g_variant_dict_init (&d, NULL);
+  g_variant_dict_insert (&d, "start-time", "s", "10:00");
+  g_variant_dict_insert (&d, "end-time", "s", "10:50");
+  g_variant_dict_insert (&d, "modality", "s", "telehealth-video");
+  g_variant_dict_insert (&d, "telehealth-location", "s", "Austin, Texas");
+  g_variant_dict_insert (&d, "progress", "s", "Sleeping better.");
+  g_variant_dict_insert (&d, "risk-status", "s", "none-identified");
+  g_variant_dict_insert (&d, "plan", "s", "Weekly integration sessions.");
+  session = add_signed (f, CFD_RECORD_SESSION, OCCURRED, g_variant_dict_end (&d));
+  parser = build (f, &scope, NULL);
+  encounter = find (bundle_entries (parser), "Encounter", NULL, NULL);
+  g_assert_nonnull (encounter);
+  g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (encounter, "class"), "code"),
+      ==, "VR");
+  period = json_object_get_object_member (encounter, "period");
+  g_assert_true (
+      g_str_has_prefix (json_object_get_string_member (period, "start"), "2025-10-09T10:00:00"));
+  g_assert_true (
+      g_str_has_prefix (json_object_get_string_member (period, "end"), "2025-10-09T10:50:00"));
+  g_assert_nonnull (find (bundle_entries (parser), "DocumentReference", NULL, NULL));
+}
+
 static void
 test_fhir_scope (Fixture *f, gconstpointer data)
 {
@@ -781,6 +815,7 @@ main (int argc, char **argv)
   ADD ("/confidant/interop/fhir/dosing", test_fhir_dosing);
   ADD ("/confidant/interop/fhir/psychotherapy-needs-authorization",
        test_fhir_psychotherapy_needs_authorization);
+  ADD ("/confidant/interop/fhir/session", test_fhir_session);
   ADD ("/confidant/interop/fhir/scope", test_fhir_scope);
   ADD ("/confidant/interop/fhir/round-trip", test_fhir_round_trip);
   ADD ("/confidant/interop/fhir/import-one-transaction", test_fhir_import_one_transaction);

@@ -33,6 +33,25 @@ printf '[Practice]\nName=Riverside Ketamine Clinic\nAddress=12 Elm Street\\nSpri
 "$cli" "${cli_args[@]}" practice set --file "$work/practice.ini" >/dev/null \
   && ok "practice set" || not_ok "practice set"
 
+# The PDF: the practice on the cover, times in the local zone with its
+# name, metadata through cairo, an outline.
+TZ=America/Chicago "$cli" "${cli_args[@]}" export --patient "$patient" --pdf "$work/cover.pdf" "${lee[@]}" >/dev/null \
+  && ok "export --pdf" || not_ok "export --pdf"
+if command -v pdftotext >/dev/null && command -v pdfinfo >/dev/null; then
+  pdftotext "$work/cover.pdf" "$work/cover.txt"
+  grep -q "Riverside Ketamine Clinic" "$work/cover.txt" && grep -q "12 Elm Street" "$work/cover.txt" \
+    && ok "the PDF's cover names the practice and its address" || not_ok "the PDF's cover names the practice and its address"
+  grep -Eq "[0-9]{2}:[0-9]{2} C[SD]T" "$work/cover.txt" \
+    && ok "the PDF's times are local, with the zone's name" || not_ok "the PDF's times are local, with the zone's name"
+  pdfinfo "$work/cover.pdf" > "$work/cover.info"
+  grep -q "^Title: *Patient record" "$work/cover.info" && grep -q "^Author: *Riverside Ketamine Clinic" "$work/cover.info" \
+    && grep -q "^Subject: *." "$work/cover.info" \
+    && ok "the PDF has a title, an author and a subject" || { not_ok "the PDF has a title, an author and a subject"; sed 's/^/# /' "$work/cover.info"; }
+  grep -aq "/Outlines" "$work/cover.pdf" && ok "the PDF has an outline" || not_ok "the PDF has an outline"
+else
+  ok "# SKIP pdftotext and pdfinfo (poppler-utils) are not installed"
+fi
+
 # The known answer: a PHQ-9 of 2 1 2 2 3 2 1 1 0 is 14.
 "$cli" "${cli_args[@]}" measure add --patient "$patient" --instrument phq9 --items 2,1,2,2,3,2,1,1,0 --date 2026-01-05 >/dev/null \
   && ok "measure add" || not_ok "measure add"
