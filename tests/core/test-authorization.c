@@ -6,6 +6,7 @@
 #include "cfd-authorization.h"
 #include "cfd-consent.h"
 #include "cfd-db.h"
+#include "cfd-patient-key.h"
 #include "cfd-test-util.h"
 #include "cfd-vault-private.h"
 
@@ -294,6 +295,30 @@ test_tamper (Fixture *f, gconstpointer data)
   g_assert_error (error, CFD_ERROR, CFD_ERROR_TAMPERED);
 }
 
+/* Rotating the patient key (as revoking a supervision consent does)
+ * re-seals the authorizations with everything else of the patient. */
+static void
+test_key_rotation (Fixture *f, gconstpointer data)
+{
+  g_autofree char *id = record (f, form);
+  CfdDb *db = cfd_vault_get_db (f->vault, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GListModel) list = NULL;
+
+  g_assert_true (cfd_db_begin (db, &error));
+  g_assert_true (cfd_patient_key_rotate (f->vault, f->patient, NULL, &error));
+  g_assert_true (cfd_db_commit (db, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cfd_test_count_rows (f->vault, "SELECT count(*) FROM authorizations WHERE "
+                                                  "key_version = 2"),
+                   ==, 1);
+  list = cfd_vault_list_authorizations (f->vault, f->patient, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+  g_assert_true (cfd_vault_check_psychotherapy_authorization (f->vault, f->patient, id, &error));
+  g_assert_no_error (error);
+}
+
 /* The table refuses edits that code never makes. */
 static void
 test_immutable (Fixture *f, gconstpointer data)
@@ -329,6 +354,7 @@ main (int argc, char **argv)
   ADD ("/confidant/authorization/export-check", test_export_check);
   ADD ("/confidant/authorization/record-refusals", test_record_refusals);
   ADD ("/confidant/authorization/tamper", test_tamper);
+  ADD ("/confidant/authorization/key-rotation", test_key_rotation);
   ADD ("/confidant/authorization/immutable", test_immutable);
 #undef ADD
   return g_test_run ();
