@@ -502,8 +502,9 @@ add_dosing (Bundle *b, CfdRecord *record, const char *author_url)
   g_hash_table_insert (b->record_urls, g_strdup (id), g_strdup (administration_url));
 }
 
+/* A survey Observation of the patient; takes code. */
 static JsonObject *
-measure_observation (Bundle *b, const char *date, const CfdFhirCode *code, const char *author_url)
+coded_measure_observation (Bundle *b, const char *date, JsonObject *code, const char *author_url)
 {
   JsonObject *o = new_resource ("Observation");
 
@@ -511,11 +512,18 @@ measure_observation (Bundle *b, const char *date, const CfdFhirCode *code, const
   json_object_set_array_member (
       o, "category",
       one (concept (CFD_FHIR_OBS_CATEGORY, &(CfdFhirCode){ "survey", "Survey" }, NULL)));
-  json_object_set_object_member (o, "code", concept (CFD_FHIR_LOINC, code, code->display));
+  json_object_set_object_member (o, "code", code);
   json_object_set_object_member (o, "subject", reference (b->patient_url));
   json_object_set_string_member (o, "effectiveDateTime", date);
   json_object_set_array_member (o, "performer", one (reference (author_url)));
   return o;
+}
+
+static JsonObject *
+measure_observation (Bundle *b, const char *date, const CfdFhirCode *code, const char *author_url)
+{
+  return coded_measure_observation (b, date, concept (CFD_FHIR_LOINC, code, code->display),
+                                    author_url);
 }
 
 /* A LOINC coding when the definition knows the code, else the text alone. */
@@ -588,8 +596,8 @@ add_instrument_measure (Bundle *b, CfdRecord *record, const char *author_url)
   add_entry (b, response_url, response);
 
   total_text = g_strdup_printf ("%s %s", name, reading->has_mean ? "mean score" : "total score");
-  total_obs = measure_observation (b, date, &(CfdFhirCode){ "placeholder", NULL }, author_url);
-  json_object_set_object_member (total_obs, "code", instrument_concept (score_loinc, total_text));
+  total_obs = coded_measure_observation (b, date, instrument_concept (score_loinc, total_text),
+                                         author_url);
   if (reading->has_mean)
     {
       JsonObject *q = json_object_new ();
@@ -622,8 +630,7 @@ add_instrument_measure (Bundle *b, CfdRecord *record, const char *author_url)
   json_object_set_array_member (total_obs, "derivedFrom", one (reference (response_url)));
   add_entry (b, total_url, total_obs);
 
-  panel = measure_observation (b, date, &(CfdFhirCode){ "placeholder", NULL }, author_url);
-  json_object_set_object_member (panel, "code", instrument_concept (panel_loinc, name));
+  panel = coded_measure_observation (b, date, instrument_concept (panel_loinc, name), author_url);
   json_object_set_array_member (panel, "hasMember", one (reference (total_url)));
   json_object_set_array_member (panel, "derivedFrom", one (reference (response_url)));
   add_entry (b, panel_url, panel);
