@@ -16,6 +16,8 @@ struct _CfdDisclosuresWindow
   GtkListBox *disclosure_list;
   AdwStatusPage *empty_page;
   AdwStatusPage *error_page;
+  GtkLabel *authorization_summary;
+  GtkListBox *authorization_list;
 };
 
 G_DEFINE_FINAL_TYPE (CfdDisclosuresWindow, cfd_disclosures_window, ADW_TYPE_WINDOW)
@@ -118,6 +120,54 @@ load (CfdDisclosuresWindow *self, CfdVault *vault, const char *patient_id)
   gtk_stack_set_visible_child_name (self->stack, "list");
 }
 
+/* The patient's written authorizations (45 CFR 164.508), live or not,
+ * each with its history: what a disclosure under one can be checked against. */
+static void
+load_authorizations (CfdDisclosuresWindow *self, CfdVault *vault, const char *patient_id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GListModel) list = cfd_vault_list_authorizations (vault, patient_id, &error);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  guint n = list != NULL ? g_list_model_get_n_items (list) : 0;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->authorization_list), n > 0);
+  if (list == NULL)
+    {
+      gtk_label_set_text (self->authorization_summary, error->message);
+      return;
+    }
+  if (n == 0)
+    {
+      gtk_label_set_text (self->authorization_summary,
+                          _ ("None recorded. Psychotherapy notes leave only under a recorded, live "
+                             "authorization (confidant-cli authorization add)."));
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->authorization_summary), FALSE);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (CfdAuthorization) a = g_list_model_get_item (list, i);
+      g_autofree char *summary = cfd_authorization_describe (a);
+      g_autofree char *recorded = cfd_ui_format_date_time (cfd_authorization_get_created (a));
+      g_autofree char *subtitle = NULL;
+      const char *state = cfd_authorization_state (a, now);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), summary);
+      subtitle = g_strdup_printf (_ ("%s · recorded %s · %s"),
+                                  g_strcmp0 (state, "live") == 0      ? _ ("Live")
+                                  : g_strcmp0 (state, "revoked") == 0 ? _ ("Revoked")
+                                                                      : _ ("Expired"),
+                                  recorded, cfd_authorization_get_id (a));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      gtk_widget_set_name (row, "authorization_row");
+      gtk_list_box_append (self->authorization_list, row);
+    }
+}
+
 static void
 cfd_disclosures_window_class_init (CfdDisclosuresWindowClass *klass)
 {
@@ -131,6 +181,8 @@ cfd_disclosures_window_class_init (CfdDisclosuresWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdDisclosuresWindow, disclosure_list);
   gtk_widget_class_bind_template_child (widget_class, CfdDisclosuresWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, CfdDisclosuresWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, CfdDisclosuresWindow, authorization_summary);
+  gtk_widget_class_bind_template_child (widget_class, CfdDisclosuresWindow, authorization_list);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
@@ -157,6 +209,11 @@ cfd_disclosures_window_new (GtkWindow *parent,
   g_signal_connect_object (vault, "locked", G_CALLBACK (gtk_window_destroy), self,
                            G_CONNECT_SWAPPED);
   load (self, vault, patient_id);
+  /* A supervisor sees no authorizations: they are the practice's. */
+  if (cfd_vault_get_user_role (vault) != CFD_ROLE_SUPERVISOR)
+    load_authorizations (self, vault, patient_id);
+  else
+    gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->authorization_list)), FALSE);
   return self;
 }
 

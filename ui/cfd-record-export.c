@@ -358,6 +358,76 @@ needs_authorization (AdwMessageDialog *dialog)
   return chosen_format (dialog) == CFD_EXPORT_FORMAT_FHIR && gtk_check_button_get_active (check);
 }
 
+static void terms_changed (GtkEditable *changed, AdwMessageDialog *dialog);
+
+static void
+authorization_changed (GtkDropDown *choice, GParamSpec *pspec, AdwMessageDialog *dialog)
+{
+  terms_changed (NULL, dialog);
+}
+
+/* The id of the authorization chosen, or NULL when there is none to choose. */
+static char *
+chosen_authorization (AdwMessageDialog *dialog)
+{
+  GtkDropDown *choice = g_object_get_data (G_OBJECT (dialog), "authorization");
+  GPtrArray *ids = g_object_get_data (G_OBJECT (dialog), "authorization-ids");
+  guint selected = choice != NULL ? gtk_drop_down_get_selected (choice) : GTK_INVALID_LIST_POSITION;
+
+  return ids != NULL && selected < ids->len ? g_strdup (g_ptr_array_index (ids, selected)) : NULL;
+}
+
+/* The patient's live authorizations for psychotherapy notes (45 CFR
+ * 164.508(a)(2)) to choose from; only a recorded one releases them. */
+static void
+add_authorization_choice (GtkWidget *box,
+                          AdwMessageDialog *dialog,
+                          CfdVault *vault,
+                          const char *patient_id)
+{
+  g_autoptr (GListModel) all = cfd_vault_list_authorizations (vault, patient_id, NULL);
+  g_autoptr (GStrvBuilder) labels = g_strv_builder_new ();
+  g_auto (GStrv) strings = NULL;
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+  GtkWidget *title = gtk_label_new_with_mnemonic (_ ("_Authorization"));
+  GtkWidget *dropdown;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  for (guint i = 0; all != NULL && i < g_list_model_get_n_items (all); i++)
+    {
+      g_autoptr (CfdAuthorization) a = g_list_model_get_item (all, i);
+      g_autofree char *until = NULL;
+      g_autofree char *label = NULL;
+
+      if (!cfd_authorization_is_live (a, now)
+          || cfd_authorization_get_scope (a) != CFD_AUTHORIZATION_SCOPE_PSYCHOTHERAPY)
+        continue;
+      until = g_strdup (cfd_authorization_get_expires (a) != 0
+                            ? cfd_authorization_get_term (a, CFD_AUTHORIZATION_EXPIRES)
+                            : cfd_authorization_get_term (a, CFD_AUTHORIZATION_EXPIRY_EVENT));
+      g_ptr_array_add (ids, g_strdup (cfd_authorization_get_id (a)));
+      label = g_strdup_printf (_ ("To %s, until %s (signed %s)"),
+                               cfd_authorization_get_term (a, CFD_AUTHORIZATION_RECIPIENT), until,
+                               cfd_authorization_get_term (a, CFD_AUTHORIZATION_SIGNED_ON));
+      g_strv_builder_add (labels, label);
+    }
+  if (ids->len == 0)
+    g_strv_builder_add (labels, _ ("None recorded for psychotherapy notes"));
+  strings = g_strv_builder_end (labels);
+  dropdown = gtk_drop_down_new_from_strings ((const char *const *)strings);
+  gtk_widget_set_name (dropdown, "authorization_dropdown");
+  gtk_widget_set_sensitive (dropdown, ids->len > 0);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (title), dropdown);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), dropdown);
+  g_object_set_data (G_OBJECT (dialog), "authorization", dropdown);
+  g_object_set_data_full (G_OBJECT (dialog), "authorization-ids", ids,
+                          (GDestroyNotify)g_ptr_array_unref);
+  g_signal_connect (dropdown, "notify::selected", G_CALLBACK (authorization_changed), dialog);
+}
+
 /* The export or print is offered only once all three are stated (and the
  * authorization, when one is needed). */
 static void
@@ -375,9 +445,9 @@ terms_changed (GtkEditable *changed, AdwMessageDialog *dialog)
     }
   if (needs_authorization (dialog))
     {
-      g_autofree char *text = entry_text (dialog, "authorization");
+      g_autofree char *id = chosen_authorization (dialog);
 
-      complete = complete && text[0] != '\0';
+      complete = complete && id != NULL;
     }
   adw_message_dialog_set_response_enabled (dialog, response, complete);
 }
@@ -458,7 +528,7 @@ ask_response (AdwMessageDialog *dialog, const char *response, gpointer user_data
   request->include_psychotherapy = gtk_check_button_get_active (check);
   request->format = chosen_format (dialog);
   if (needs_authorization (dialog))
-    request->authorization = entry_text (dialog, "authorization");
+    request->authorization = chosen_authorization (dialog);
   request->recipient = entry_text (dialog, "recipient");
   request->purpose = entry_text (dialog, "purpose");
   request->basis = entry_text (dialog, "basis");
@@ -537,8 +607,8 @@ cfd_record_export_ask (GtkWidget *parent,
     GtkWidget *authorization_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
 
     gtk_widget_set_visible (authorization_box, FALSE);
-    add_term_entry (authorization_box, ADW_MESSAGE_DIALOG (dialog), "authorization",
-                    _ ("_Authorization ID"), _ ("The patient's written authorization, AUTH-…"));
+    if (!print)
+      add_authorization_choice (authorization_box, ADW_MESSAGE_DIALOG (dialog), vault, patient_id);
     gtk_box_append (GTK_BOX (box), authorization_box);
     g_object_set_data (G_OBJECT (dialog), "authorization-box", authorization_box);
   }

@@ -158,20 +158,58 @@ run_export (CfdCliContext *ctx, int argc, char **argv)
   return status;
 }
 
+/* An existing patient is written to only when the user names them again:
+ * their full name, as patient delete asks. */
+static gboolean
+confirmed (CfdVault *vault, const char *patient_id, const char *confirm, GError **error)
+{
+  g_autoptr (CfdPatient) patient = cfd_vault_get_patient (vault, patient_id, error);
+  g_autofree char *typed = confirm != NULL ? g_strstrip (g_strdup (confirm)) : NULL;
+
+  if (patient == NULL)
+    return FALSE;
+  if (typed == NULL)
+    {
+      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
+                   "The bundle's patient is %s in this vault (matched by identifier): give "
+                   "--confirm-file FILE with their full name to add the bundle to their record",
+                   patient_id);
+      return FALSE;
+    }
+  if (g_strcmp0 (typed, cfd_patient_get_name (patient)) != 0)
+    {
+      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
+                   "The name given to confirm is not the full name of patient %s: nothing was "
+                   "imported",
+                   patient_id);
+      cfd_wipe_string (g_steal_pointer (&typed));
+      return FALSE;
+    }
+  cfd_wipe_string (g_steal_pointer (&typed));
+  return TRUE;
+}
+
 static int
 run_import (CfdCliContext *ctx, int argc, char **argv)
 {
-  g_autofree char *fhir = NULL, *source = NULL;
-  GOptionEntry entries[]
-      = { { "fhir", 0, 0, G_OPTION_ARG_FILENAME, &fhir, "The FHIR R4 bundle (JSON) to read",
-            "FILE" },
-          { "source", 0, 0, G_OPTION_ARG_STRING, &source,
-            "Where it came from, named on every imported note (default: the file's name)", "TEXT" },
-          { NULL } };
+  g_autofree char *fhir = NULL, *source = NULL, *confirm = NULL, *confirm_file = NULL;
+  GOptionEntry entries[] = {
+    { "fhir", 0, 0, G_OPTION_ARG_FILENAME, &fhir, "The FHIR R4 bundle (JSON) to read", "FILE" },
+    { "source", 0, 0, G_OPTION_ARG_STRING, &source,
+      "Where it came from, named on every imported note (default: the file's name)", "TEXT" },
+    { "confirm-file", 0, 0, G_OPTION_ARG_FILENAME, &confirm_file,
+      "When the bundle's patient is already here: their full name, read from FILE, to "
+      "confirm",
+      "FILE" },
+    { "confirm", 0, 0, G_OPTION_ARG_STRING, &confirm,
+      "When the bundle's patient is already here: their full name, typed to confirm", "NAME" },
+    { NULL }
+  };
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (CfdFhirImport) import = NULL;
   g_autofree char *data = NULL;
   g_autofree char *patient_id = NULL;
+  g_autofree char *existing = NULL;
   g_autofree char *base = NULL;
   GError *error = NULL;
   gsize length = 0;
@@ -180,6 +218,21 @@ run_import (CfdCliContext *ctx, int argc, char **argv)
     return CFD_CLI_USAGE;
   if (argc != 1 || fhir == NULL)
     return cfd_cli_usage ("import needs --fhir FILE");
+  if (confirm != NULL && confirm_file != NULL)
+    return cfd_cli_usage ("give --confirm or --confirm-file, not both");
+  if (confirm != NULL)
+    cfd_cli_warn_command_line ("confirm", "--confirm-file FILE");
+  else if (confirm_file != NULL)
+    {
+      confirm = cfd_cli_read_text_file ("--confirm-file", confirm_file, 4096, &error);
+      if (confirm == NULL)
+        {
+          int status = cfd_cli_usage ("%s", error->message);
+
+          g_error_free (error);
+          return status;
+        }
+    }
   /* Read and checked whole before the vault is touched. */
   if (!g_file_get_contents (fhir, &data, &length, &error))
     return cfd_cli_fail (error);
@@ -191,16 +244,25 @@ run_import (CfdCliContext *ctx, int argc, char **argv)
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
-  patient_id = cfd_vault_import_fhir (vault, import, source != NULL ? source : base, &error);
+  existing = cfd_vault_match_fhir_patient (vault, import, &error);
+  if (error != NULL)
+    return cfd_cli_fail (error);
+  if (existing != NULL && !confirmed (vault, existing, confirm, &error))
+    return cfd_cli_fail (error);
+  patient_id = cfd_vault_import_fhir_into (vault, import, source != NULL ? source : base, existing,
+                                           &error);
   if (patient_id == NULL)
     return cfd_cli_fail (error);
   printf ("%s\n", patient_id);
   fprintf (stderr,
-           "A new patient with %u measure%s and %u note%s as unsigned drafts marked imported; "
+           "%s with %u measure%s and %u note%s as unsigned drafts marked imported; "
            "%u resource%s not taken in.\n",
-           import->measures->len, import->measures->len == 1 ? "" : "s", import->notes->len,
+           existing != NULL ? "The existing patient" : "A new patient", import->measures->len,
+           import->measures->len == 1 ? "" : "s", import->notes->len,
            import->notes->len == 1 ? "" : "s", import->n_skipped,
            import->n_skipped == 1 ? "" : "s");
+  if (confirm != NULL)
+    cfd_wipe_string (g_steal_pointer (&confirm));
   return CFD_CLI_OK;
 }
 
@@ -211,9 +273,9 @@ const CfdCliCommand cfd_cli_export_commands[] = {
     "Export a patient's signed record as PDF or a FHIR R4 bundle (psychotherapy notes only when "
     "asked), or their measures as CSV, for a stated recipient, purpose and basis",
     run_export },
-  { NULL, "import", "--fhir FILE [--source TEXT]",
-    "Read a FHIR R4 bundle into a new patient: measures, and notes as unsigned drafts marked "
-    "imported",
+  { NULL, "import", "--fhir FILE [--source TEXT] [--confirm-file FILE]",
+    "Read a FHIR R4 bundle into a new patient, or the patient of this vault it names (after "
+    "confirmation), in one transaction: measures, and notes as unsigned drafts marked imported",
     run_import },
   { NULL },
 };

@@ -22,6 +22,7 @@ static const CfdCliCommand *const command_tables[] = {
   cfd_cli_schedule_commands,
   cfd_cli_backup_commands,
   cfd_cli_consent_commands,
+  cfd_cli_authorization_commands,
   cfd_cli_review_commands,
   cfd_cli_supervisor_commands,
   cfd_cli_capsule_commands,

@@ -40,6 +40,7 @@ extern const CfdCliCommand cfd_cli_patient_commands[];
 extern const CfdCliCommand cfd_cli_note_commands[];
 extern const CfdCliCommand cfd_cli_backup_commands[];
 extern const CfdCliCommand cfd_cli_consent_commands[];
+extern const CfdCliCommand cfd_cli_authorization_commands[];
 extern const CfdCliCommand cfd_cli_review_commands[];
 extern const CfdCliCommand cfd_cli_supervisor_commands[];
 extern const CfdCliCommand cfd_cli_capsule_commands[];

@@ -389,6 +389,8 @@ static const CfdSealedTable sealed_tables[] = {
     NULL },
   { "record_keys", "record_keys", "record_id", "revision", "patient_id", "key_version", "sealed",
     NULL },
+  { "authorizations", "authorizations", "id", "revision", "patient_id", "key_version", "sealed",
+    NULL },
 };
 
 static gboolean

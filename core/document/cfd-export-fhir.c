@@ -6,6 +6,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "cfd-authorization.h"
 #include "cfd-chart.h"
 #include "cfd-consent.h"
 #include "cfd-date.h"
@@ -13,6 +14,7 @@
 #include "cfd-export-file-private.h"
 #include "cfd-fhir-codes.h"
 #include "cfd-icd10.h"
+#include "cfd-measure.h"
 #include "cfd-patient.h"
 #include "cfd-practice.h"
 #include "cfd-record-private.h"
@@ -532,8 +534,9 @@ add_dosing (Bundle *b, CfdRecord *record, const char *author_url)
   g_hash_table_insert (b->record_urls, g_strdup (id), g_strdup (administration_url));
 }
 
+/* A survey Observation of the patient; takes code. */
 static JsonObject *
-measure_observation (Bundle *b, const char *date, const CfdFhirCode *code, const char *author_url)
+coded_measure_observation (Bundle *b, const char *date, JsonObject *code, const char *author_url)
 {
   JsonObject *o = new_resource ("Observation");
 
@@ -541,11 +544,129 @@ measure_observation (Bundle *b, const char *date, const CfdFhirCode *code, const
   json_object_set_array_member (
       o, "category",
       one (concept (CFD_FHIR_OBS_CATEGORY, &(CfdFhirCode){ "survey", "Survey" }, NULL)));
-  json_object_set_object_member (o, "code", concept (CFD_FHIR_LOINC, code, code->display));
+  json_object_set_object_member (o, "code", code);
   json_object_set_object_member (o, "subject", reference (b->patient_url));
   json_object_set_string_member (o, "effectiveDateTime", date);
   json_object_set_array_member (o, "performer", one (reference (author_url)));
   return o;
+}
+
+static JsonObject *
+measure_observation (Bundle *b, const char *date, const CfdFhirCode *code, const char *author_url)
+{
+  return coded_measure_observation (b, date, concept (CFD_FHIR_LOINC, code, code->display),
+                                    author_url);
+}
+
+/* A LOINC coding when the definition knows the code, else the text alone. */
+static JsonObject *
+instrument_concept (const char *loinc, const char *text)
+{
+  return concept (loinc != NULL ? CFD_FHIR_LOINC : NULL,
+                  loinc != NULL ? &(CfdFhirCode){ loinc, text } : NULL, text);
+}
+
+/* Any instrument of the library (data/measures) other than the PHQ-9 and
+ * GAD-7: its LOINC panel and score codes where the definition names them
+ * (the PCL-5's), else Confidant's own questionnaire URL and the
+ * instrument's name as text; answers as the integers the form scores. */
+static void
+add_instrument_measure (Bundle *b, CfdRecord *record, const char *author_url)
+{
+  g_autoptr (CfdMeasureReading) reading = cfd_measure_reading_new (cfd_record_get_content (record));
+  const char *id = cfd_record_get_id (record);
+  g_autofree char *date = cfd_date_format (cfd_record_get_occurred (record));
+  g_autofree char *response_url = derived_url (b, id, "questionnaire-response");
+  g_autofree char *panel_url = derived_url (b, id, "panel");
+  g_autofree char *total_url = derived_url (b, id, "total");
+  g_autofree char *questionnaire = NULL;
+  g_autofree char *total_text = NULL;
+  const char *panel_loinc, *score_loinc, *name;
+  JsonObject *response, *panel, *total_obs;
+  JsonArray *items;
+
+  if (reading == NULL)
+    return; /* an instrument not installed here: nothing to read it with */
+  panel_loinc = cfd_instrument_def_get_loinc (reading->def);
+  score_loinc = cfd_instrument_def_get_score_loinc (reading->def);
+  name = cfd_instrument_def_get_name (reading->def);
+  questionnaire = panel_loinc != NULL
+                      ? g_strdup_printf ("http://loinc.org/q/%s", panel_loinc)
+                      : g_strdup_printf ("urn:confidant:instrument:%s:%u",
+                                         cfd_instrument_def_get_id (reading->def),
+                                         cfd_instrument_def_get_version (reading->def));
+  response = new_resource ("QuestionnaireResponse");
+  json_object_set_string_member (response, "questionnaire", questionnaire);
+  json_object_set_string_member (response, "status", "completed");
+  json_object_set_object_member (response, "subject", reference (b->patient_url));
+  json_object_set_string_member (response, "authored", date);
+  json_object_set_object_member (response, "author", reference (author_url));
+  items = json_array_new ();
+  for (guint i = 0; i < reading->n_answers; i++)
+    {
+      const CfdInstrumentItem *def_item = cfd_instrument_def_get_item (reading->def, i);
+      g_autofree char *link = g_strdup_printf ("item-%u", i + 1);
+      JsonObject *item, *value;
+
+      if (reading->answers[i] == CFD_ANSWER_NONE)
+        continue; /* nothing unanswered is exported as an answer */
+      item = json_object_new ();
+      json_object_set_string_member (item, "linkId", link);
+      if (def_item->loinc != NULL)
+        json_object_set_array_member (item, "code",
+                                      one (coding (CFD_FHIR_LOINC, def_item->loinc, NULL)));
+      json_object_set_string_member (item, "text", def_item->text);
+      value = json_object_new ();
+      json_object_set_int_member (value, "valueInteger", reading->answers[i]);
+      json_object_set_array_member (item, "answer", one (value));
+      json_array_add_object_element (items, item);
+    }
+  if (json_array_get_length (items) > 0)
+    json_object_set_array_member (response, "item", items);
+  else
+    json_array_unref (items);
+  add_entry (b, response_url, response);
+
+  total_text = g_strdup_printf ("%s %s", name, reading->has_mean ? "mean score" : "total score");
+  total_obs = coded_measure_observation (b, date, instrument_concept (score_loinc, total_text),
+                                         author_url);
+  if (reading->has_mean)
+    {
+      JsonObject *q = json_object_new ();
+
+      json_object_set_double_member (q, "value", reading->mean);
+      json_object_set_string_member (q, "unit", "{score}");
+      json_object_set_string_member (q, "system", CFD_FHIR_UCUM);
+      json_object_set_string_member (q, "code", "{score}");
+      json_object_set_object_member (total_obs, "valueQuantity", q);
+    }
+  else if (reading->has_total)
+    json_object_set_int_member (total_obs, "valueInteger", reading->total);
+  else
+    json_object_set_object_member (
+        total_obs, "dataAbsentReason",
+        concept ("http://terminology.hl7.org/CodeSystem/data-absent-reason",
+                 &(CfdFhirCode){ "not-applicable", "Not Applicable" }, NULL));
+  if (reading->band != NULL || reading->result != NULL)
+    {
+      const char *result = reading->result != NULL
+                               ? cfd_instrument_def_result_label (reading->def, reading->result)
+                               : NULL;
+
+      json_object_set_array_member (total_obs, "interpretation",
+                                    one (concept (NULL, NULL,
+                                                  result != NULL          ? result
+                                                  : reading->band != NULL ? reading->band
+                                                                          : reading->result)));
+    }
+  json_object_set_array_member (total_obs, "derivedFrom", one (reference (response_url)));
+  add_entry (b, total_url, total_obs);
+
+  panel = coded_measure_observation (b, date, instrument_concept (panel_loinc, name), author_url);
+  json_object_set_array_member (panel, "hasMember", one (reference (total_url)));
+  json_object_set_array_member (panel, "derivedFrom", one (reference (response_url)));
+  add_entry (b, panel_url, panel);
+  g_hash_table_insert (b->record_urls, g_strdup (id), g_strdup (response_url));
 }
 
 static void
@@ -573,7 +694,8 @@ add_measure (Bundle *b, CfdRecord *record, const char *author_url)
     {
       json_array_unref (items);
       json_array_unref (members);
-      return; /* no LOINC mapping for this instrument: left out, and counted so */
+      add_instrument_measure (b, record, author_url);
+      return;
     }
 
   response = new_resource ("QuestionnaireResponse");
@@ -738,6 +860,35 @@ add_document (Bundle *b, CfdRecord *record, const char *author_url)
   cfd_wipe_string (g_steal_pointer (&data));
   add_entry (b, url, d);
   g_hash_table_insert (b->record_urls, g_strdup (id), g_strdup (url));
+}
+
+/* A session record: its Encounter, with the session's start and end
+ * times and, for telehealth, the virtual class; then the record itself. */
+static void
+add_session (Bundle *b, CfdRecord *record, const char *author_url)
+{
+  GVariant *content = cfd_record_get_content (record);
+  g_autofree char *url = derived_url (b, cfd_record_get_id (record), "encounter");
+  const char *start = NULL, *end = NULL, *modality = NULL;
+  JsonObject *e = encounter (b, record, url, author_url);
+  JsonObject *period = json_object_new ();
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+
+  g_variant_lookup (content, "start-time", "&s", &start);
+  g_variant_lookup (content, "end-time", "&s", &end);
+  g_variant_lookup (content, "modality", "&s", &modality);
+  from = local_date_time (cfd_record_get_occurred (record), start);
+  to = local_date_time (cfd_record_get_occurred (record), end);
+  json_object_set_string_member (period, "start", from);
+  /* An end before the start (past midnight, or mistyped) is left out
+   * rather than written as an invalid period. */
+  if (end != NULL && start != NULL && strcmp (end, start) > 0)
+    json_object_set_string_member (period, "end", to);
+  json_object_set_object_member (e, "period", period);
+  if (g_strcmp0 (modality, "telehealth-video") == 0 || g_strcmp0 (modality, "telephone") == 0)
+    json_object_set_object_member (e, "class", coding (CFD_FHIR_ACT_CODE, "VR", "virtual"));
+  add_document (b, record, author_url);
 }
 
 static void
@@ -1095,6 +1246,15 @@ check_scope (CfdVault *vault, const char *patient_id, const CfdExportScope *scop
                            "The authorization id must be one line of at most 100 characters");
       return FALSE;
     }
+  /* The authorization must be on record, live, and for psychotherapy notes. */
+  if (scope->include_psychotherapy
+      && !cfd_vault_check_psychotherapy_authorization (vault, patient_id, scope->authorization,
+                                                       error))
+    {
+      cfd_vault_audit_standalone (vault, "patient.export-fhir", "patient", patient_id,
+                                  CFD_AUDIT_DENIED);
+      return FALSE;
+    }
   if (scope->from != 0 && scope->to != 0 && scope->to <= scope->from)
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
@@ -1188,6 +1348,9 @@ cfd_vault_build_patient_fhir (CfdVault *vault,
               label_psychotherapy (encounter (&b, record, encounter_url, author_url));
               add_document (&b, record, author_url);
             }
+            break;
+          case CFD_RECORD_SESSION:
+            add_session (&b, record, author_url);
             break;
           default:
             add_document (&b, record, author_url);

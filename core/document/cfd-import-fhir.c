@@ -7,11 +7,13 @@
 #include <json-glib/json-glib.h>
 
 #include "cfd-date.h"
+#include "cfd-db.h"
 #include "cfd-fhir-codes.h"
 #include "cfd-import-fhir.h"
 #include "cfd-patient.h"
 #include "cfd-record.h"
 #include "cfd-secure-private.h"
+#include "cfd-vault-private.h"
 
 #define MAX_BUNDLE_BYTES (16 * 1024 * 1024)
 #define MAX_NOTE_BYTES   (256 * 1024)
@@ -106,6 +108,7 @@ read_patient (CfdFhirImport *import, JsonObject *patient, GError **error)
       = names != NULL && json_array_get_length (names) > 0 ? object_element (names, 0) : NULL;
   const char *text = string_member (name, "text");
   const char *birth = string_member (patient, "birthDate");
+  JsonArray *identifiers = array_member (patient, "identifier");
 
   if (import->name != NULL)
     return invalid (error, "it holds more than one Patient");
@@ -127,12 +130,108 @@ read_patient (CfdFhirImport *import, JsonObject *patient, GError **error)
     import->name = g_strdup (text);
   if (!plain_text (import->name))
     return invalid (error, "its Patient has no usable name");
+  for (guint i = 0; identifiers != NULL && i < json_array_get_length (identifiers); i++)
+    {
+      JsonObject *identifier = object_element (identifiers, i);
+      const char *system = string_member (identifier, "system");
+      const char *value = string_member (identifier, "value");
+
+      if (plain_text (system) && plain_text (value))
+        {
+          import->identifier_system = g_strdup (system);
+          import->identifier_value = g_strdup (value);
+          break;
+        }
+    }
   if (birth != NULL)
     {
       if (!full_date (birth))
         return invalid (error, "its Patient's birthDate is not a full date");
       import->birth_date = g_strdup (birth);
     }
+  return TRUE;
+}
+
+/* The library's definition a questionnaire URL names, or NULL. */
+static const CfdInstrumentDef *
+questionnaire_def (const char *questionnaire)
+{
+  g_autoptr (GPtrArray) all = NULL;
+  const CfdInstrumentDef *found = NULL;
+
+  if (questionnaire == NULL)
+    return NULL;
+  if (g_str_has_prefix (questionnaire, "urn:confidant:instrument:"))
+    {
+      g_autofree char *id = g_strdup (questionnaire + strlen ("urn:confidant:instrument:"));
+      char *colon = strchr (id, ':');
+
+      if (colon != NULL)
+        *colon = '\0';
+      return cfd_instrument_lookup (id);
+    }
+  if (!g_str_has_prefix (questionnaire, "http://loinc.org/q/"))
+    return NULL;
+  all = cfd_instrument_list ();
+  for (guint i = 0; i < all->len && found == NULL; i++)
+    if (g_strcmp0 (cfd_instrument_def_get_loinc (g_ptr_array_index (all, i)),
+                   questionnaire + strlen ("http://loinc.org/q/"))
+        == 0)
+      found = g_ptr_array_index (all, i);
+  return found;
+}
+
+/* A measure of another instrument of the library, as the export writes
+ * it: items "item-N" with whole-number answers, scored here so that
+ * nothing that would not score is taken in. */
+static gboolean
+read_instrument_measure (CfdFhirImport *import, JsonObject *response, GError **error)
+{
+  const CfdInstrumentDef *def = questionnaire_def (string_member (response, "questionnaire"));
+  JsonArray *items = array_member (response, "item");
+  CfdFhirImportMeasure measure = { 0 };
+  CfdInstrumentScore score;
+  guint n;
+
+  if (def == NULL)
+    {
+      import->n_skipped++;
+      return TRUE;
+    }
+  n = cfd_instrument_def_get_n_items (def);
+  if (!parse_day (string_member (response, "authored"), &measure.occurred))
+    return invalid (error, "a QuestionnaireResponse has no authored date");
+  for (guint j = 0; j < G_N_ELEMENTS (measure.answers); j++)
+    measure.answers[j] = CFD_ANSWER_NONE;
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = object_element (items, i);
+      const char *link = string_member (item, "linkId");
+      JsonArray *answers = array_member (item, "answer");
+      JsonObject *answer = answers != NULL && json_array_get_length (answers) == 1
+                               ? object_element (answers, 0)
+                               : NULL;
+      JsonNode *value = answer != NULL ? json_object_get_member (answer, "valueInteger") : NULL;
+      unsigned number = 0;
+      char end;
+      gint64 v;
+
+      if (link == NULL || sscanf (link, "item-%u%c", &number, &end) != 1 || number < 1
+          || number > n)
+        return invalid (error, "a questionnaire item is not one of the instrument's");
+      if (value == NULL || JSON_NODE_TYPE (value) != JSON_NODE_VALUE
+          || json_node_get_value_type (value) != G_TYPE_INT64)
+        return invalid (error, "a questionnaire answer is not an integer");
+      v = json_node_get_int (value);
+      if (v < G_MININT || v > G_MAXINT || measure.answers[number - 1] != CFD_ANSWER_NONE)
+        return invalid (error, "a questionnaire item is answered twice or out of range");
+      measure.answers[number - 1] = (int)v;
+    }
+  if (!cfd_instrument_def_score (def, measure.answers, n, &score, NULL))
+    return invalid (error, "a questionnaire's answers do not score under its instrument");
+  measure.def = def;
+  measure.n_items = n;
+  g_array_append_val (import->measures, measure);
   return TRUE;
 }
 
@@ -156,10 +255,7 @@ read_measure (CfdFhirImport *import, JsonObject *response, GError **error)
         codes = cfd_fhir_instrument_codes ("gad7");
     }
   if (codes == NULL)
-    {
-      import->n_skipped++;
-      return TRUE;
-    }
+    return read_instrument_measure (import, response, error);
   if (!cfd_instrument_from_string (codes->instrument, &measure.instrument))
     return invalid (error, "an instrument is unknown");
   if (!parse_day (string_member (response, "authored"), &measure.occurred))
@@ -279,6 +375,8 @@ cfd_fhir_import_free (CfdFhirImport *import)
     return;
   cfd_wipe_string (import->name);
   g_free (import->birth_date);
+  g_free (import->identifier_system);
+  g_free (import->identifier_value);
   g_array_unref (import->measures);
   g_ptr_array_unref (import->notes);
   g_free (import);
@@ -341,30 +439,68 @@ cfd_fhir_import_parse (const char *data, gsize length, GError **error)
 }
 
 char *
-cfd_vault_import_fhir (CfdVault *vault, CfdFhirImport *import, const char *source, GError **error)
+cfd_vault_match_fhir_patient (CfdVault *vault, CfdFhirImport *import, GError **error)
 {
-  GVariantDict details;
-  g_autoptr (GVariant) details_variant = NULL;
-  g_autofree char *patient_id = NULL;
+  g_autofree char *system = NULL;
+  g_autoptr (CfdPatient) patient = NULL;
+  g_autoptr (GError) local_error = NULL;
 
-  if (!plain_text (source))
+  if (import->identifier_system == NULL || cfd_vault_get_db (vault, error) == NULL)
+    return NULL;
+  system = g_strdup_printf ("urn:confidant:vault:%s:patient", cfd_vault_get_id (vault));
+  if (g_strcmp0 (import->identifier_system, system) != 0)
+    return NULL;
+  patient = cfd_vault_get_patient (vault, import->identifier_value, &local_error);
+  if (patient == NULL)
     {
-      invalid (error, "its source must be named in one line");
+      if (!g_error_matches (local_error, CFD_ERROR, CFD_ERROR_NOT_FOUND))
+        g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  g_variant_dict_init (&details, NULL);
-  g_variant_dict_insert (&details, CFD_PATIENT_NAME, "s", import->name);
-  if (import->birth_date != NULL)
-    g_variant_dict_insert (&details, CFD_PATIENT_BIRTH_DATE, "s", import->birth_date);
-  details_variant = g_variant_ref_sink (g_variant_dict_end (&details));
-  patient_id = cfd_vault_add_patient (vault, details_variant, error);
-  if (patient_id == NULL)
-    return NULL;
+  return g_strdup (cfd_patient_get_id (patient));
+}
+
+/* Everything the bundle holds, written inside the caller's transaction. */
+static char *
+write_import (CfdVault *vault,
+              CfdFhirImport *import,
+              const char *source,
+              const char *existing_patient_id,
+              GError **error)
+{
+  g_autofree char *patient_id = NULL;
+
+  if (existing_patient_id != NULL)
+    {
+      g_autoptr (CfdPatient) patient = cfd_vault_get_patient (vault, existing_patient_id, error);
+
+      if (patient == NULL)
+        return NULL;
+      patient_id = g_strdup (existing_patient_id);
+    }
+  else
+    {
+      GVariantDict details;
+      g_autoptr (GVariant) details_variant = NULL;
+
+      g_variant_dict_init (&details, NULL);
+      g_variant_dict_insert (&details, CFD_PATIENT_NAME, "s", import->name);
+      if (import->birth_date != NULL)
+        g_variant_dict_insert (&details, CFD_PATIENT_BIRTH_DATE, "s", import->birth_date);
+      details_variant = g_variant_ref_sink (g_variant_dict_end (&details));
+      patient_id = cfd_vault_add_patient (vault, details_variant, error);
+      if (patient_id == NULL)
+        return NULL;
+    }
   for (guint i = 0; i < import->measures->len; i++)
     {
       CfdFhirImportMeasure *m = &g_array_index (import->measures, CfdFhirImportMeasure, i);
-      g_autofree char *id = cfd_vault_add_measure (vault, patient_id, m->instrument, m->occurred,
-                                                   m->items, m->n_items, error);
+      g_autofree char *id
+          = m->def != NULL ? cfd_vault_add_instrument_measure (
+                vault, patient_id, cfd_instrument_def_get_id (m->def), m->occurred, m->answers,
+                m->n_items, CFD_MEASURE_MODE_SELF_REPORT, error)
+                           : cfd_vault_add_measure (vault, patient_id, m->instrument, m->occurred,
+                                                    m->items, m->n_items, error);
 
       if (id == NULL)
         return NULL;
@@ -390,4 +526,39 @@ cfd_vault_import_fhir (CfdVault *vault, CfdFhirImport *import, const char *sourc
         return NULL;
     }
   return g_steal_pointer (&patient_id);
+}
+
+char *
+cfd_vault_import_fhir_into (CfdVault *vault,
+                            CfdFhirImport *import,
+                            const char *source,
+                            const char *existing_patient_id,
+                            GError **error)
+{
+  g_autofree char *patient_id = NULL;
+  CfdDb *db;
+
+  if (!plain_text (source))
+    {
+      invalid (error, "its source must be named in one line");
+      return NULL;
+    }
+  db = cfd_vault_get_db (vault, error);
+  /* One transaction: each step below runs in a savepoint of it, so a
+   * failure on the last note takes back the patient and every measure. */
+  if (db == NULL || !cfd_db_begin (db, error))
+    return NULL;
+  patient_id = write_import (vault, import, source, existing_patient_id, error);
+  if (patient_id == NULL || !cfd_db_commit (db, error))
+    {
+      cfd_db_rollback (db);
+      return NULL;
+    }
+  return g_steal_pointer (&patient_id);
+}
+
+char *
+cfd_vault_import_fhir (CfdVault *vault, CfdFhirImport *import, const char *source, GError **error)
+{
+  return cfd_vault_import_fhir_into (vault, import, source, NULL, error);
 }

@@ -7,6 +7,7 @@
 
 #include <glib.h>
 
+#include "cfd-instrument.h"
 #include "cfd-measure.h"
 #include "cfd-vault.h"
 
@@ -20,6 +21,10 @@ typedef struct
   CfdInstrument instrument;
   guint8 items[16];
   guint n_items;
+  /* Any other instrument of the library (def non-NULL): its answers, one
+   * per item, CFD_ANSWER_NONE where none, already scored once. */
+  const CfdInstrumentDef *def;
+  int answers[CFD_INSTRUMENT_MAX_ITEMS];
 } CfdFhirImportMeasure;
 
 typedef struct
@@ -33,6 +38,9 @@ typedef struct
 {
   char *name;
   char *birth_date; /* YYYY-MM-DD or NULL */
+  /* The Patient's first identifier with a system and a value, or NULL. */
+  char *identifier_system;
+  char *identifier_value;
   GArray *measures; /* CfdFhirImportMeasure */
   GPtrArray *notes; /* CfdFhirImportNote */
   guint n_skipped;  /* resources not taken in (psychotherapy notes among them) */
@@ -41,7 +49,9 @@ typedef struct
 /* Parses a Bundle (at most 16 MiB): exactly one Patient with a name;
  * QuestionnaireResponses of the PHQ-9 and GAD-7 (LOINC questionnaires,
  * items by LOINC linkId, LA answer codes), each complete, with its stated
- * total equal to the sum; DocumentReferences with a text/plain attachment.
+ * total equal to the sum; of the library's other instruments (the LOINC
+ * panel of their definition, or urn:confidant:instrument:ID:VERSION; items
+ * "item-N" with valueInteger), answers that score under the definition; DocumentReferences with a text/plain attachment.
  * Anything else is skipped and counted. INVALID_INPUT naming the problem. */
 CfdFhirImport *
 cfd_fhir_import_parse (const char *data, gsize length, GError **error) G_GNUC_WARN_UNUSED_RESULT;
@@ -57,5 +67,22 @@ char *cfd_vault_import_fhir (CfdVault *vault,
                              CfdFhirImport *import,
                              const char *source,
                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The patient of this vault that the bundle's Patient names: its
+ * identifier is the one Confidant's export writes for this vault
+ * ("urn:confidant:vault:VAULT-ID:patient") and a patient of that id is
+ * here. Returns the id, or NULL with no error when none matches. */
+char *cfd_vault_match_fhir_patient (CfdVault *vault,
+                                    CfdFhirImport *import,
+                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* As cfd_vault_import_fhir, into existing_patient_id (its details left as
+ * they are) or, when NULL, a new patient; in one transaction: if any
+ * part fails, nothing of the bundle is written. */
+char *cfd_vault_import_fhir_into (CfdVault *vault,
+                                  CfdFhirImport *import,
+                                  const char *source,
+                                  const char *existing_patient_id,
+                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -470,6 +470,42 @@ static const char *const migrations[] = {
   "  granted_at INTEGER NOT NULL,"
   "  signature BLOB NOT NULL CHECK (length(signature) = 64),"
   "  PRIMARY KEY (record_id, user_id));",
+  /* 9: the patient's written authorizations (45 CFR 164.508). The terms
+   * are sealed under the patient key and signed by the recording user;
+   * scope and expiry are in the clear (and signed) so that an export can
+   * be refused without opening anything. A revocation is set once, signed
+   * by who recorded it. Kept with the patient: a row goes only when the
+   * patient is deleted (the patient row first, as for records). */
+  "CREATE TABLE authorizations ("
+  "  id TEXT PRIMARY KEY,"
+  "  patient_id TEXT NOT NULL REFERENCES patients (id) ON DELETE CASCADE,"
+  "  recorded_by TEXT NOT NULL REFERENCES users (id),"
+  "  created INTEGER NOT NULL,"
+  "  scope TEXT NOT NULL CHECK (scope IN ('medical-record', 'psychotherapy-notes')),"
+  "  expires INTEGER,"
+  "  revoked_at INTEGER,"
+  "  revoked_by TEXT REFERENCES users (id),"
+  "  key_version INTEGER NOT NULL CHECK (key_version >= 1),"
+  "  revision INTEGER NOT NULL CHECK (revision >= 1),"
+  "  sealed BLOB NOT NULL,"
+  "  signature BLOB NOT NULL CHECK (length(signature) = 64),"
+  "  revocation_signature BLOB CHECK (revocation_signature IS NULL"
+  "    OR length(revocation_signature) = 64),"
+  "  CHECK ((revoked_at IS NULL) = (revoked_by IS NULL)),"
+  "  CHECK ((revoked_at IS NULL) = (revocation_signature IS NULL)));"
+  "CREATE INDEX authorizations_patient ON authorizations (patient_id, created);"
+  "CREATE TRIGGER authorizations_update BEFORE UPDATE ON authorizations"
+  "  WHEN NEW.id IS NOT OLD.id OR NEW.patient_id IS NOT OLD.patient_id"
+  "    OR NEW.recorded_by IS NOT OLD.recorded_by OR NEW.created IS NOT OLD.created"
+  "    OR NEW.scope IS NOT OLD.scope OR NEW.expires IS NOT OLD.expires"
+  "    OR NEW.signature IS NOT OLD.signature"
+  "    OR (OLD.revoked_at IS NOT NULL AND (NEW.revoked_at IS NOT OLD.revoked_at"
+  "      OR NEW.revoked_by IS NOT OLD.revoked_by"
+  "      OR NEW.revocation_signature IS NOT OLD.revocation_signature))"
+  "  BEGIN SELECT RAISE (ABORT, 'an authorization is immutable but for its revocation'); END;"
+  "CREATE TRIGGER authorizations_delete BEFORE DELETE ON authorizations"
+  "  WHEN EXISTS (SELECT 1 FROM patients WHERE id = OLD.patient_id)"
+  "  BEGIN SELECT RAISE (ABORT, 'an authorization is kept with the patient'); END;",
 };
 
 /* The one migration that rebuilds a table (5, which runs from version 4):

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "cfd-authorization.h"
 #include "cfd-db.h"
 #include "cfd-disclosure.h"
 #include "cfd-export-csv.h"
@@ -416,6 +417,31 @@ test_fhir_dosing (Fixture *f, gconstpointer data)
   g_assert_nonnull (find (entries, "Encounter", NULL, NULL));
 }
 
+/* The patient's signed authorization to release psychotherapy notes. */
+static char *
+record_authorization (Fixture *f)
+{
+  static const char form[] = "scope: psychotherapy-notes\n"
+                             "description: Integration session notes\n"
+                             "disclosed-by: the practice\n"
+                             "recipient: the patient\n"
+                             "purpose: at the request of the individual\n"
+                             "expiry-event: the end of treatment\n"
+                             "signed-by: Petra Interop\n"
+                             "signed-on: 2025-10-09\n"
+                             "statement-revocation: yes\n"
+                             "statement-conditioning: yes\n"
+                             "statement-redisclosure: yes\n";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) signed_terms = cfd_authorization_terms_parse (form, strlen (form), &error);
+  char *id;
+
+  g_assert_no_error (error);
+  id = cfd_vault_record_authorization (f->vault, f->patient, signed_terms, &error);
+  g_assert_no_error (error);
+  return id;
+}
+
 static void
 test_fhir_psychotherapy_needs_authorization (Fixture *f, gconstpointer data)
 {
@@ -424,7 +450,8 @@ test_fhir_psychotherapy_needs_authorization (Fixture *f, gconstpointer data)
   g_autofree char *text = NULL;
   CfdExportScope without = { 0 };
   CfdExportScope asked = { .include_psychotherapy = TRUE };
-  CfdExportScope authorized = { .include_psychotherapy = TRUE, .authorization = "AUTH-2026-014" };
+  CfdExportScope authorized = { .include_psychotherapy = TRUE };
+  g_autofree char *authorization = NULL;
   g_autoptr (JsonParser) plain = NULL;
   g_autoptr (JsonParser) labelled = NULL;
   g_autoptr (GError) error = NULL;
@@ -450,6 +477,15 @@ test_fhir_psychotherapy_needs_authorization (Fixture *f, gconstpointer data)
   g_assert_null (refused);
   g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
 
+  g_clear_error (&error);
+  /* Named, but not on record: refused too. */
+  asked.authorization = "AUTH-2026-014";
+  refused = cfd_vault_build_patient_fhir (f->vault, f->patient, &asked, NULL, &error);
+  g_assert_null (refused);
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND);
+
+  authorization = record_authorization (f);
+  authorized.authorization = authorization;
   labelled = build (f, &authorized, NULL);
   document = find (bundle_entries (labelled), "DocumentReference", NULL, NULL);
   g_assert_nonnull (document);
@@ -460,6 +496,40 @@ test_fhir_psychotherapy_needs_authorization (Fixture *f, gconstpointer data)
       "PSYTHPN");
   g_assert_cmpstr (
       json_object_get_string_member (json_array_get_object_element (security, 1), "code"), ==, "R");
+}
+
+/* A session record is an Encounter with the session's times (virtual for
+ * telehealth) and a DocumentReference of the record. */
+static void
+test_fhir_session (Fixture *f, gconstpointer data)
+{
+  GVariantDict d;
+  g_autofree char *session = NULL;
+  g_autoptr (JsonParser) parser = NULL;
+  CfdExportScope scope = { 0 };
+  JsonObject *encounter, *period;
+
+  g_variant_dict_init (&d, NULL);
+  g_variant_dict_insert (&d, "start-time", "s", "10:00");
+  g_variant_dict_insert (&d, "end-time", "s", "10:50");
+  g_variant_dict_insert (&d, "modality", "s", "telehealth-video");
+  g_variant_dict_insert (&d, "telehealth-location", "s", "Austin, Texas");
+  g_variant_dict_insert (&d, "progress", "s", "Sleeping better.");
+  g_variant_dict_insert (&d, "risk-status", "s", "none-identified");
+  g_variant_dict_insert (&d, "plan", "s", "Weekly integration sessions.");
+  session = add_signed (f, CFD_RECORD_SESSION, OCCURRED, g_variant_dict_end (&d));
+  parser = build (f, &scope, NULL);
+  encounter = find (bundle_entries (parser), "Encounter", NULL, NULL);
+  g_assert_nonnull (encounter);
+  g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (encounter, "class"), "code"),
+      ==, "VR");
+  period = json_object_get_object_member (encounter, "period");
+  g_assert_true (
+      g_str_has_prefix (json_object_get_string_member (period, "start"), "2025-10-09T10:00:00"));
+  g_assert_true (
+      g_str_has_prefix (json_object_get_string_member (period, "end"), "2025-10-09T10:50:00"));
+  g_assert_nonnull (find (bundle_entries (parser), "DocumentReference", NULL, NULL));
 }
 
 static void
@@ -566,6 +636,91 @@ test_fhir_round_trip (Fixture *f, gconstpointer data)
 }
 
 /* Untrusted bundles: each refused as invalid input, nothing half-read. */
+/* A bundle whose last note cannot be written (a trigger stands in for a
+ * full disk or a constraint) leaves nothing behind: no patient, no
+ * measure, no audit record of the steps before. Into an existing patient,
+ * the same: their record is as it was. */
+static void
+test_fhir_import_one_transaction (Fixture *f, gconstpointer data)
+{
+  g_autofree char *phq9 = add_phq9 (f, OCCURRED);
+  g_autofree char *progress = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *matched = NULL;
+  g_autofree char *again = NULL;
+  g_autoptr (CfdVault) other = cfd_test_vault_new (NULL, NULL);
+  g_autoptr (CfdFhirImport) import = NULL;
+  g_autoptr (GError) error = NULL;
+  CfdExportScope scope = { 0 };
+  GVariantDict d;
+  const char *const counts[] = { "SELECT count(*) FROM patients", "SELECT count(*) FROM records",
+                                 "SELECT count(*) FROM audit_log" };
+  gint64 before[G_N_ELEMENTS (counts)], mine_before[G_N_ELEMENTS (counts)];
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("Note %u of the referral.", i);
+
+      g_variant_dict_init (&d, NULL);
+      g_variant_dict_insert (&d, "subjective", "s", text);
+      g_free (progress);
+      progress
+          = add_signed (f, CFD_RECORD_PROGRESS, OCCURRED + (i + 1) * DAY, g_variant_dict_end (&d));
+    }
+  json = cfd_vault_build_patient_fhir (f->vault, f->patient, &scope, NULL, &error);
+  g_assert_no_error (error);
+  import = cfd_fhir_import_parse (json, strlen (json), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (import->notes->len, ==, 2);
+
+  /* In another vault the identifier names no one: a new patient. */
+  g_assert_null (cfd_vault_match_fhir_patient (other, import, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    before[i] = cfd_test_count_rows (other, counts[i]);
+  g_assert_true (cfd_db_exec (cfd_vault_get_db (other, NULL),
+                              "CREATE TEMP TRIGGER fail_late BEFORE INSERT ON records "
+                              "WHEN NEW.kind = 'progress' AND (SELECT count(*) FROM records "
+                              "WHERE kind = 'progress') = 1 "
+                              "BEGIN SELECT RAISE (ABORT, 'the disk is full'); END",
+                              NULL));
+  g_assert_null (cfd_vault_import_fhir (other, import, "Riverside", &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    g_assert_cmpint (cfd_test_count_rows (other, counts[i]), ==, before[i]);
+
+  /* In its own vault it names the patient; the import goes to them, and a
+   * late failure leaves their record as it was. */
+  matched = cfd_vault_match_fhir_patient (f->vault, import, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (matched, ==, f->patient);
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    mine_before[i] = cfd_test_count_rows (f->vault, counts[i]);
+  g_assert_true (cfd_db_exec (cfd_vault_get_db (f->vault, NULL),
+                              "CREATE TEMP TRIGGER fail_late BEFORE INSERT ON records "
+                              "WHEN NEW.status = 'draft' AND (SELECT count(*) FROM records "
+                              "WHERE status = 'draft') = 1 "
+                              "BEGIN SELECT RAISE (ABORT, 'the disk is full'); END",
+                              NULL));
+  g_assert_null (cfd_vault_import_fhir_into (f->vault, import, "Riverside", matched, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    g_assert_cmpint (cfd_test_count_rows (f->vault, counts[i]), ==, mine_before[i]);
+  g_assert_true (cfd_db_exec (cfd_vault_get_db (f->vault, NULL), "DROP TRIGGER fail_late", NULL));
+  again = cfd_vault_import_fhir_into (f->vault, import, "Riverside", matched, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (again, ==, f->patient);
+  g_assert_cmpint (cfd_test_count_rows (f->vault, counts[0]), ==, mine_before[0]);
+  /* One measure (signed) and two notes (drafts) more. */
+  g_assert_cmpint (cfd_test_count_rows (f->vault, counts[1]), ==, mine_before[1] + 3);
+  g_assert_cmpint (cfd_test_count_rows (f->vault, "SELECT count(*) FROM records WHERE status = "
+                                                  "'draft' AND kind = 'progress'"),
+                   ==, 2);
+  cfd_wipe_string (g_steal_pointer (&json));
+}
+
 static void
 test_fhir_import_refuses (void)
 {
@@ -660,8 +815,10 @@ main (int argc, char **argv)
   ADD ("/confidant/interop/fhir/dosing", test_fhir_dosing);
   ADD ("/confidant/interop/fhir/psychotherapy-needs-authorization",
        test_fhir_psychotherapy_needs_authorization);
+  ADD ("/confidant/interop/fhir/session", test_fhir_session);
   ADD ("/confidant/interop/fhir/scope", test_fhir_scope);
   ADD ("/confidant/interop/fhir/round-trip", test_fhir_round_trip);
+  ADD ("/confidant/interop/fhir/import-one-transaction", test_fhir_import_one_transaction);
   g_test_add_func ("/confidant/interop/fhir/import-refuses", test_fhir_import_refuses);
   g_test_add_func ("/confidant/interop/csv/cells", test_csv_cells);
   ADD ("/confidant/interop/csv/rows", test_csv_rows);

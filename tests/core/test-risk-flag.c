@@ -267,7 +267,8 @@ test_carried_over (void)
   measure = add_risky_measure (vault, patient);
   raw_exec_ok (vault,
                "DROP TABLE disclosures; DROP TABLE risk_flag_entries; DROP TABLE dispositions; "
-               "DROP TABLE rems_submissions; DROP TABLE chart_entries; PRAGMA user_version = 2");
+               "DROP TABLE rems_submissions; DROP TABLE chart_entries; DROP TABLE authorizations; "
+               "PRAGMA user_version = 2");
   cfd_vault_lock (vault);
   g_assert_true (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
   g_assert_no_error (error);

@@ -33,6 +33,25 @@ printf '[Practice]\nName=Riverside Ketamine Clinic\nAddress=12 Elm Street\\nSpri
 "$cli" "${cli_args[@]}" practice set --file "$work/practice.ini" >/dev/null \
   && ok "practice set" || not_ok "practice set"
 
+# The PDF: the practice on the cover, times in the local zone with its
+# name, metadata through cairo, an outline.
+TZ=America/Chicago "$cli" "${cli_args[@]}" export --patient "$patient" --pdf "$work/cover.pdf" "${lee[@]}" >/dev/null \
+  && ok "export --pdf" || not_ok "export --pdf"
+if command -v pdftotext >/dev/null && command -v pdfinfo >/dev/null; then
+  pdftotext "$work/cover.pdf" "$work/cover.txt"
+  grep -q "Riverside Ketamine Clinic" "$work/cover.txt" && grep -q "12 Elm Street" "$work/cover.txt" \
+    && ok "the PDF's cover names the practice and its address" || not_ok "the PDF's cover names the practice and its address"
+  grep -Eq "[0-9]{2}:[0-9]{2} C[SD]T" "$work/cover.txt" \
+    && ok "the PDF's times are local, with the zone's name" || not_ok "the PDF's times are local, with the zone's name"
+  pdfinfo "$work/cover.pdf" > "$work/cover.info"
+  grep -q "^Title: *Patient record" "$work/cover.info" && grep -q "^Author: *Riverside Ketamine Clinic" "$work/cover.info" \
+    && grep -q "^Subject: *." "$work/cover.info" \
+    && ok "the PDF has a title, an author and a subject" || { not_ok "the PDF has a title, an author and a subject"; sed 's/^/# /' "$work/cover.info"; }
+  grep -aq "/Outlines" "$work/cover.pdf" && ok "the PDF has an outline" || not_ok "the PDF has an outline"
+else
+  ok "# SKIP pdftotext and pdfinfo (poppler-utils) are not installed"
+fi
+
 # The known answer: a PHQ-9 of 2 1 2 2 3 2 1 1 0 is 14.
 "$cli" "${cli_args[@]}" measure add --patient "$patient" --instrument phq9 --items 2,1,2,2,3,2,1,1,0 --date 2026-01-05 >/dev/null \
   && ok "measure add" || not_ok "measure add"
@@ -50,6 +69,12 @@ done
 "$cli" "${cli_args[@]}" patient edit "$patient" --sex-file "$work/sex" --mrn-file "$work/mrn" || chart_ok=1
 [ "$chart_ok" = 0 ] && ok "chart entries and demographics added" || not_ok "chart entries and demographics added"
 
+# Measures of other instruments go too: the PCL-5 with its LOINC codes,
+# the QIDS-SR16 and EBI (no LOINC codes) by name.
+"$cli" "${cli_args[@]}" measure add --patient "$patient" --instrument pcl5 --items 2,1,2,2,3,2,1,1,0,1,2,3,4,0,1,2,3,1,2,1 --date 2026-01-06 >/dev/null \
+  && "$cli" "${cli_args[@]}" measure add --patient "$patient" --instrument qids-sr16 --items 1,2,0,1,2,1,0,3,0,1,2,1,1,2,0,1 --date 2026-01-07 >/dev/null \
+  && "$cli" "${cli_args[@]}" measure add --patient "$patient" --instrument ebi --items 50,60,70,80,20,30,40,90 --date 2026-01-08 >/dev/null \
+  && ok "measures of the PCL-5, QIDS-SR16 and EBI" || not_ok "measures of the PCL-5, QIDS-SR16 and EBI"
 "$cli" "${cli_args[@]}" export --patient "$patient" --fhir "$work/bundle.json" "${lee[@]}" > "$work/out" \
   && ok "export --fhir" || not_ok "export --fhir"
 [ "$(stat -c %a "$work/bundle.json")" = 600 ] && ok "the bundle is private to its owner (0600)" \
@@ -68,6 +93,16 @@ for e in bundle["entry"]:
        and r["effectiveDateTime"] == "2026-01-05":
         print(r["valueInteger"])
 PY
+python3 - "$work/bundle.json" > "$work/pcl5" <<'PY'
+import json, sys
+bundle = json.load(open(sys.argv[1]))
+for e in bundle["entry"]:
+    r = e["resource"]
+    if r["resourceType"] == "Observation" and r["code"].get("coding", [{}])[0].get("code") == "101698-9":
+        print(r["valueInteger"])
+PY
+[ "$(cat "$work/pcl5")" = 34 ] && ok "the PCL-5 exports its total 34 under LOINC 101698-9" \
+  || not_ok "the PCL-5 exports its total 34 under LOINC 101698-9 (got '$(cat "$work/pcl5")')"
 [ "$(cat "$work/kat")" = 14 ] && ok "the PHQ-9 2 1 2 2 3 2 1 1 0 exports with total 14 under 44261-6" \
   || not_ok "the PHQ-9 2 1 2 2 3 2 1 1 0 exports with total 14 under 44261-6 (got '$(cat "$work/kat")')"
 python3 - "$work/bundle.json" > "$work/chart" <<'PY'
@@ -122,14 +157,89 @@ python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); b["type"]="pile"; j
 "$cli" "${cli_args[@]}" export --patient "$patient" --fhir "$work/notes.json" --include-psychotherapy "${lee[@]}" >/dev/null 2>&1
 [ $? -eq 2 ] && [ ! -e "$work/notes.json" ] && ok "psychotherapy notes need --authorization" \
   || not_ok "psychotherapy notes need --authorization"
+# The authorization is one recorded for this patient (45 CFR 164.508(c)).
+cat > "$work/authorization" <<'AUTH'
+# The patient's signed form, scanned into the chart
+scope: psychotherapy-notes
+description: Integration session notes of 2026
+disclosed-by: Riverside Ketamine Clinic
+recipient: the patient
+purpose: at the request of the individual
+expires: 2099-12-31
+signed-by: the patient
+signed-on: 2026-01-02
+statement-revocation: yes
+statement-conditioning: yes
+statement-redisclosure: yes
+AUTH
+sed -e 's/^scope: .*/scope: medical-record/' "$work/authorization" > "$work/medical-authorization"
+sed -e '/^statement-redisclosure/d' "$work/authorization" > "$work/defective-authorization"
+"$cli" "${cli_args[@]}" authorization add --patient "$patient" --file "$work/defective-authorization" >/dev/null 2>"$work/err"
+[ $? -ne 0 ] && grep -q "statement-redisclosure" "$work/err" \
+  && ok "an authorization without the redisclosure statement is refused, naming it" \
+  || not_ok "an authorization without the redisclosure statement is refused, naming it"
+auth=$("$cli" "${cli_args[@]}" authorization add --patient "$patient" --file "$work/authorization") \
+  && medical=$("$cli" "${cli_args[@]}" authorization add --patient "$patient" --file "$work/medical-authorization") \
+  && ok "authorization add" || not_ok "authorization add"
+notes_terms=(--recipient "the patient" --purpose "patient's own copy" --basis "patient request")
 "$cli" "${cli_args[@]}" export --patient "$patient" --fhir "$work/notes.json" --include-psychotherapy --authorization AUTH-2026-014 \
-  --recipient "the patient" --purpose "patient's own copy" --basis "patient request, authorization AUTH-2026-014" >/dev/null \
+  "${notes_terms[@]}" >/dev/null 2>"$work/err"
+[ $? -ne 0 ] && [ ! -e "$work/notes.json" ] && grep -q "No authorization AUTH-2026-014 of this patient is recorded" "$work/err" \
+  && ok "an authorization that is not recorded is refused" || not_ok "an authorization that is not recorded is refused"
+"$cli" "${cli_args[@]}" export --patient "$patient" --fhir "$work/notes.json" --include-psychotherapy --authorization "$medical" \
+  "${notes_terms[@]}" >/dev/null 2>"$work/err"
+[ $? -ne 0 ] && [ ! -e "$work/notes.json" ] && grep -q "not psychotherapy notes" "$work/err" \
+  && ok "an authorization of the medical record does not release psychotherapy notes" \
+  || not_ok "an authorization of the medical record does not release psychotherapy notes"
+"$cli" "${cli_args[@]}" export --patient "$patient" --fhir "$work/notes.json" --include-psychotherapy --authorization "$auth" \
+  "${notes_terms[@]}" >/dev/null \
   && "${validator[@]}" "$work/notes.json" >/dev/null && grep -q '"PSYTHPN"' "$work/notes.json" \
-  && ok "with an authorization they are exported, labelled PSYTHPN, and validate" \
-  || not_ok "with an authorization they are exported, labelled PSYTHPN, and validate"
+  && ok "with a live authorization they are exported, labelled PSYTHPN, and validate" \
+  || not_ok "with a live authorization they are exported, labelled PSYTHPN, and validate"
+"$cli" "${cli_args[@]}" disclosures --patient "$patient" | grep -q "under authorization $auth" \
+  && ok "the accounting names the authorization" || not_ok "the accounting names the authorization"
+"$cli" "${cli_args[@]}" authorization revoke --id "$auth" >/dev/null && ok "authorization revoke" || not_ok "authorization revoke"
+"$cli" "${cli_args[@]}" export --patient "$patient" --fhir "$work/revoked.json" --include-psychotherapy --authorization "$auth" \
+  "${notes_terms[@]}" >/dev/null 2>"$work/err"
+[ $? -ne 0 ] && [ ! -e "$work/revoked.json" ] && grep -q "was revoked on" "$work/err" \
+  && ok "a revoked authorization releases nothing" || not_ok "a revoked authorization releases nothing"
+"$cli" "${cli_args[@]}" authorization list --patient "$patient" > "$work/auths"
+grep -q "^$auth	revoked	psychotherapy-notes	" "$work/auths" && grep -q "^	revoked	" "$work/auths" \
+  && grep -q "^$medical	live	medical-record	" "$work/auths" \
+  && ok "authorization list shows each with its state and history" \
+  || { not_ok "authorization list shows each with its state and history"; sed 's/^/# /' "$work/auths"; }
 "$cli" "${cli_args[@]}" export --patient "$patient" --fhir "$work/none.json" >/dev/null 2>&1
 [ $? -eq 2 ] && [ ! -e "$work/none.json" ] && ok "an export without recipient, purpose and basis is refused" \
   || not_ok "an export without recipient, purpose and basis is refused"
+
+# Import: into an empty vault a new patient; into the vault it came from,
+# the same patient, only after their name is given to confirm.
+"$cli" --vault "$work/empty" --passphrase-file "$work/pass" init --user "Import Owner" >/dev/null 2>&1
+copy=$("$cli" --vault "$work/empty" --passphrase-file "$work/pass" import --fhir "$work/bundle.json" 2>/dev/null) \
+  && [ -n "$copy" ] && [ "$("$cli" --vault "$work/empty" --passphrase-file "$work/pass" patient list | wc -l)" = 1 ] \
+  && ok "import --fhir into an empty vault makes the patient" || not_ok "import --fhir into an empty vault makes the patient"
+# Round trip: every measure back with its instrument, date and score.
+"$cli" "${cli_args[@]}" measure list --patient "$patient" | cut -f 2,5 | sort > "$work/measures-here"
+"$cli" --vault "$work/empty" --passphrase-file "$work/pass" measure list --patient "$copy" | cut -f 2,5 | sort > "$work/measures-there"
+[ -s "$work/measures-here" ] && cmp -s "$work/measures-here" "$work/measures-there" && grep -q "pcl5 34" "$work/measures-there" \
+  && ok "every measure comes back (PHQ-9, GAD-7, PCL-5, QIDS-SR16, EBI)" \
+  || { not_ok "every measure comes back"; diff "$work/measures-here" "$work/measures-there" | sed 's/^/# /'; }
+count_patients () { "$cli" "${cli_args[@]}" patient list | wc -l; }
+count_drafts () { "$cli" "${cli_args[@]}" note list --patient "$patient" 2>/dev/null | grep -c "draft"; }
+patients_before=$(count_patients)
+drafts_before=$(count_drafts)
+"$cli" "${cli_args[@]}" import --fhir "$work/bundle.json" >/dev/null 2>"$work/err"
+[ $? -ne 0 ] && grep -q "matched by identifier" "$work/err" && [ "$(count_drafts)" = "$drafts_before" ] \
+  && ok "import into the patient it came from asks for confirmation first" \
+  || not_ok "import into the patient it came from asks for confirmation first"
+echo "Not Their Name" > "$work/wrong-name"
+"$cli" "${cli_args[@]}" import --fhir "$work/bundle.json" --confirm-file "$work/wrong-name" >/dev/null 2>&1
+[ $? -ne 0 ] && [ "$(count_drafts)" = "$drafts_before" ] && ok "a wrong name imports nothing" || not_ok "a wrong name imports nothing"
+"$cli" "${cli_args[@]}" patient list | grep "^$patient	" | cut -f 2 > "$work/their-name"
+same=$("$cli" "${cli_args[@]}" import --fhir "$work/bundle.json" --confirm-file "$work/their-name" 2>/dev/null)
+[ "$same" = "$patient" ] && [ "$(count_patients)" = "$patients_before" ] && [ "$(count_drafts)" -gt "$drafts_before" ] \
+  && ok "confirmed, the bundle goes into the existing patient as drafts" \
+  || not_ok "confirmed, the bundle goes into the existing patient as drafts"
 
 # The accounting after a PDF, a FHIR and a CSV export in a vault of its own.
 rm -rf "$work/vault"

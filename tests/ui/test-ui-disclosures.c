@@ -1,6 +1,8 @@
 /* test-ui-disclosures.c: the patient page's Disclosures window: empty, one export's terms, tampering, supervisors. */
 #include "config.h"
 
+#include <string.h>
+
 #include <adwaita.h>
 
 #include "cfd-consent.h"
@@ -111,7 +113,36 @@ test_disclosures (void)
   disclosures = open_disclosures ();
   g_assert_cmpstr (cfd_disclosures_window_get_state (disclosures), ==, "empty");
   g_assert_true (cfd_test_ui_has_label (GTK_WIDGET (disclosures), "No Disclosures"));
+  g_assert_true (cfd_test_ui_has_label (GTK_WIDGET (disclosures), "None recorded."));
   gtk_window_destroy (GTK_WINDOW (disclosures));
+
+  /* The patient's authorizations are listed under the disclosures, with
+   * their state. */
+  {
+    static const char form[] = "scope: psychotherapy-notes\n"
+                               "description: Integration session notes\n"
+                               "disclosed-by: the practice\n"
+                               "recipient: Dr. Lee, Northside Psychiatry\n"
+                               "purpose: continuity of care\n"
+                               "expiry-event: the end of treatment\n"
+                               "signed-by: the patient\n"
+                               "signed-on: 2025-01-02\n"
+                               "statement-revocation: yes\n"
+                               "statement-conditioning: yes\n"
+                               "statement-redisclosure: yes\n";
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GVariant) signed_terms = cfd_authorization_terms_parse (form, strlen (form), &error);
+    g_autofree char *id = cfd_vault_record_authorization (cfd_window_get_vault (window), patient,
+                                                          signed_terms, &error);
+
+    g_assert_no_error (error);
+    disclosures = open_disclosures ();
+    g_assert_nonnull (cfd_test_ui_find_widget (GTK_WIDGET (disclosures), "authorization_row"));
+    g_assert_true (cfd_test_ui_has_label (
+        GTK_WIDGET (disclosures),
+        "Psychotherapy notes to Dr. Lee, Northside Psychiatry, for continuity of care"));
+    gtk_window_destroy (GTK_WINDOW (disclosures));
+  }
 
   /* An export that states its terms shows as a row with all of them. */
   cfd_record_export_pdf_for (get_widget ("patient_page"), cfd_window_get_vault (window), patient,

@@ -109,11 +109,39 @@ count_disclosures (const char *patient, const char *recipient)
   return n;
 }
 
+/* The patient's signed authorization for psychotherapy notes, recorded
+ * in the window's vault. */
+static char *
+record_authorization (const char *patient)
+{
+  static const char form[] = "scope: psychotherapy-notes\n"
+                             "description: Integration session notes\n"
+                             "disclosed-by: the practice\n"
+                             "recipient: Dr. Lee, Northside Psychiatry\n"
+                             "purpose: continuity of care\n"
+                             "expiry-event: the end of treatment\n"
+                             "signed-by: the patient\n"
+                             "signed-on: 2025-01-02\n"
+                             "statement-revocation: yes\n"
+                             "statement-conditioning: yes\n"
+                             "statement-redisclosure: yes\n";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) signed_terms = cfd_authorization_terms_parse (form, strlen (form), &error);
+  char *id;
+
+  g_assert_no_error (error);
+  id = cfd_vault_record_authorization (cfd_window_get_vault (window), patient, signed_terms,
+                                       &error);
+  g_assert_no_error (error);
+  return id;
+}
+
 static void
 test_export_data (void)
 {
   g_autofree char *path = NULL;
   g_autofree char *patient = NULL;
+  g_autofree char *authorization = NULL;
   g_autofree char *out_dir = cfd_test_make_dir ();
   g_autofree char *json = g_build_filename (out_dir, "bundle.json", NULL);
   g_autofree char *csv = g_build_filename (out_dir, "measures.csv", NULL);
@@ -158,10 +186,27 @@ test_export_data (void)
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "FHIR R4 bundle"));
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "export"));
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+  /* No authorization is recorded yet: nothing to choose, no export. */
   g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (
-      cfd_test_ui_find_widget (GTK_WIDGET (dialog), "authorization_entry"))));
+      cfd_test_ui_find_widget (GTK_WIDGET (dialog), "authorization_dropdown"))));
+  g_assert_false (gtk_widget_get_sensitive (
+      cfd_test_ui_find_widget (GTK_WIDGET (dialog), "authorization_dropdown")));
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "export"));
-  set_entry (dialog, "authorization_entry", "AUTH-2026-014");
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  /* Once the patient's authorization is on record, it is the choice. */
+  authorization = record_authorization (patient);
+  g_assert_true (gtk_widget_activate_action (page, "patient.export-pdf", NULL));
+  dialog = cfd_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  formats = cfd_test_ui_find_widget (GTK_WIDGET (dialog), "format_dropdown");
+  check = cfd_test_ui_find_widget (GTK_WIDGET (dialog), "include_psychotherapy_check");
+  set_entry (dialog, "recipient_entry", terms.recipient);
+  set_entry (dialog, "purpose_entry", terms.purpose);
+  set_entry (dialog, "basis_entry", terms.basis);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (formats), CFD_EXPORT_FORMAT_FHIR);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+  g_assert_true (gtk_widget_get_sensitive (
+      cfd_test_ui_find_widget (GTK_WIDGET (dialog), "authorization_dropdown")));
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "export"));
   gtk_drop_down_set_selected (GTK_DROP_DOWN (formats), CFD_EXPORT_FORMAT_CSV);
   g_assert_false (gtk_widget_get_sensitive (check));
@@ -205,7 +250,7 @@ test_export_data (void)
   {
     g_autofree char *text = NULL;
 
-    cfd_data_export_fhir (page, cfd_window_get_vault (window), patient, "AUTH-2026-014", &terms,
+    cfd_data_export_fhir (page, cfd_window_get_vault (window), patient, authorization, &terms,
                           authorized);
     cfd_test_ui_wait_until (window_shows, "psychotherapy notes included",
                             "the authorized FHIR export toast");
