@@ -25,6 +25,9 @@ typedef enum
 struct _CfdRecordEditor
 {
   GtkWidget parent_instance;
+  /* The practice's, read when a record is shown: the editor's problems
+   * and its sign check use what the vault's signing will. */
+  CfdDosingThresholds thresholds;
 
   CfdVault *vault;
   CfdRecord *record;
@@ -579,6 +582,12 @@ show_record (CfdRecordEditor *self, CfdRecord *record, EditorMode mode)
 
   adw_window_title_set_title (self->title, cfd_ui_kind_title (kind));
   update_subtitle (self);
+  /* A setting that cannot be read leaves the defaults here; signing in
+   * the vault then refuses with what is wrong with it. */
+  if (self->vault == NULL
+      || !cfd_vault_get_dosing_thresholds (self->vault, &self->thresholds, NULL))
+    self->thresholds = cfd_dosing_default_thresholds;
+  cfd_record_form_set_dosing_thresholds (self->form, &self->thresholds);
   cfd_record_form_set_template (self->form, tmpl);
   cfd_record_form_set_content (self->form, content);
   g_signal_handlers_block_by_func (self->date_entry, date_changed, self);
@@ -870,7 +879,7 @@ sign_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
       cfd_ui_toast (widget, _ ("Write the addendum before signing it"));
       return;
     }
-  if (!cfd_template_check_signable (tmpl, computed, &error))
+  if (!cfd_template_check_signable_with (tmpl, computed, &self->thresholds, &error))
     {
       not_ready_dialog (self, error->message);
       return;

@@ -14,6 +14,7 @@
 #include "cfd-unlock-page.h"
 
 #include "cfd-record-editor.h"
+#include "cfd-record-form.h"
 #include "cfd-window.h"
 #include "cfd-workspace.h"
 
@@ -589,8 +590,9 @@ test_dosing_form (void)
   g_autoptr (CfdRecord) record = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *dosing_id = NULL;
-  const char *time;
-  guint16 systolic, diastolic, heart_rate, spo2;
+  const char *time, *timepoint;
+  guint16 systolic, diastolic, heart_rate, spo2, rr;
+  gboolean has_rr;
   double dose = 0;
   const char *medication = NULL;
 
@@ -607,17 +609,13 @@ test_dosing_form (void)
   add = g_object_get_data (G_OBJECT (vitals), "add-button");
   g_signal_emit_by_name (add, "clicked");
   {
-    GtkWidget *row = gtk_widget_get_first_child (vitals);
-    GtkWidget *cell
-        = gtk_widget_get_first_child (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row)));
     const char *values[] = { "128", "82", "74", "98" };
 
-    gtk_editable_set_text (GTK_EDITABLE (cell), "10:05");
-    for (int i = 0; i < 4; i++)
-      {
-        cell = gtk_widget_get_next_sibling (cell);
-        gtk_editable_set_text (GTK_EDITABLE (cell), values[i]);
-      }
+    gtk_editable_set_text (GTK_EDITABLE (cfd_record_form_reading_cell (vitals, 0, 0)), "10:05");
+    for (guint i = 0; i < 4; i++)
+      gtk_editable_set_text (
+          GTK_EDITABLE (cfd_record_form_reading_cell (vitals, 0, CFD_VITALS_CELL_SYSTOLIC + i)),
+          values[i]);
   }
   cfd_test_ui_wait_until (editor_saved, editor (), "the dosing autosave");
 
@@ -628,10 +626,15 @@ test_dosing_form (void)
   g_assert_cmpstr (medication, ==, "esketamine");
   g_assert_true (g_variant_lookup (content, "dose-mg", "d", &dose));
   g_assert_cmpfloat_with_epsilon (dose, 56.25, 0.001);
-  readings = g_variant_lookup_value (content, "vitals", G_VARIANT_TYPE ("a(sqqqq)"));
+  /* No timepoint chosen and no respiratory rate typed: both left out, the
+   * reading is still a value. */
+  readings = g_variant_lookup_value (content, "vitals", G_VARIANT_TYPE ("a(ssqqqqmq)"));
   g_assert_nonnull (readings);
   g_assert_cmpuint (g_variant_n_children (readings), ==, 1);
-  g_variant_get_child (readings, 0, "(&sqqqq)", &time, &systolic, &diastolic, &heart_rate, &spo2);
+  g_variant_get_child (readings, 0, "(&s&sqqqqmq)", &time, &timepoint, &systolic, &diastolic,
+                       &heart_rate, &spo2, &has_rr, &rr);
+  g_assert_cmpstr (timepoint, ==, "");
+  g_assert_false (has_rr);
   g_assert_cmpstr (time, ==, "10:05");
   g_assert_cmpuint (systolic, ==, 128);
   g_assert_cmpuint (spo2, ==, 98);
