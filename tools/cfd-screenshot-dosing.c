@@ -54,6 +54,8 @@ scroll_to (GtkWidget *widget)
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
   graphene_point_t p;
 
+  /* From the top: the child's coordinates are those of what is in view. */
+  gtk_adjustment_set_value (adj, 0);
   cfd_test_ui_spin (200);
   if (gtk_widget_compute_point (widget,
                                 gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)),

@@ -234,6 +234,9 @@ add_reading (CfdRecordForm *self, GtkListBox *list, const char *const *cells)
                                              _ ("Respiratory rate (per minute)") };
   const char *placeholders[CFD_VITALS_N_CELLS]
       = { _ ("HH:MM"), NULL, _ ("Sys"), _ ("Dia"), _ ("HR"), _ ("SpO₂"), _ ("RR") };
+  /* Translators: short column captions over a vital-sign reading's numbers */
+  const char *captions[CFD_VITALS_N_CELLS]
+      = { NULL, NULL, _ ("Sys"), _ ("Dia"), _ ("HR"), _ ("SpO₂ %"), _ ("RR") };
 
   gtk_widget_set_margin_top (row_box, 6);
   gtk_widget_set_margin_bottom (row_box, 6);
@@ -266,8 +269,25 @@ add_reading (CfdRecordForm *self, GtkListBox *list, const char *const *cells)
       if (i != CFD_VITALS_CELL_TIME)
         gtk_entry_set_input_purpose (GTK_ENTRY (widget), GTK_INPUT_PURPOSE_DIGITS);
       gtk_editable_set_editable (GTK_EDITABLE (widget), self->editable);
-      gtk_box_append (GTK_BOX (i == CFD_VITALS_CELL_TIME ? when : numbers), widget);
       g_ptr_array_add (widgets, widget);
+      if (i == CFD_VITALS_CELL_TIME)
+        {
+          gtk_box_append (GTK_BOX (when), widget);
+          continue;
+        }
+      /* Each number under a short caption: a filled-in reading still says
+       * which value is which. */
+      {
+        GtkWidget *column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+        GtkWidget *caption = gtk_label_new (captions[i]);
+
+        gtk_widget_add_css_class (caption, "caption");
+        gtk_widget_add_css_class (caption, "dim-label");
+        gtk_label_set_xalign (GTK_LABEL (caption), 0);
+        gtk_box_append (GTK_BOX (column), caption);
+        gtk_box_append (GTK_BOX (column), widget);
+        gtk_box_append (GTK_BOX (numbers), column);
+      }
     }
   gtk_widget_set_tooltip_text (remove, _ ("Remove Reading"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,

@@ -108,6 +108,10 @@ test_signed_and_draft (void)
   g_assert_true (cfd_test_ui_has_label (vitals, "Blood pressure"));
   g_assert_true (cfd_test_ui_has_label (vitals, "Heart rate"));
   g_assert_true (cfd_test_ui_has_label (vitals, "mmHg"));
+  /* Respiratory rate and the named timepoint, in columns of their own. */
+  g_assert_true (cfd_test_ui_has_label (vitals, "Resp. rate"));
+  g_assert_true (cfd_test_ui_has_label (vitals, "Timepoint"));
+  g_assert_true (cfd_test_ui_has_label (vitals, "Pre-dose"));
   /* Nothing to type into and no placeholders for what nobody wrote. */
   g_assert_false (has_widget_of_type (view, GTK_TYPE_SPIN_BUTTON));
   g_assert_false (has_widget_of_type (view, GTK_TYPE_BUTTON));
