@@ -395,6 +395,7 @@ test_low_respiratory_rate_and_heart_rate_need_action (void)
   GVariantBuilder b;
   g_autoptr (GVariant) content = NULL;
   g_autoptr (GVariant) acted = NULL;
+  g_autoptr (GVariant) vitals_again = NULL;
 
   esketamine_session (&d);
   g_variant_builder_init (&b, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE));
@@ -409,7 +410,8 @@ test_low_respiratory_rate_and_heart_rate_need_action (void)
   assert_refused (content, "Action taken", "heart rate 46 /min at 10:55 is below 50");
 
   esketamine_session (&d);
-  g_variant_dict_insert_value (&d, "vitals", g_variant_lookup_value (content, "vitals", NULL));
+  vitals_again = g_variant_lookup_value (content, "vitals", NULL);
+  g_variant_dict_insert_value (&d, "vitals", vitals_again);
   g_variant_dict_insert (&d, "action-taken", "s", "Stimulated, counted 14/min after 2 minutes");
   acted = finish (&d);
   assert_signable (acted);
