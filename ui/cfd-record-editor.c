@@ -6,6 +6,7 @@
 #include "confidant.h"
 
 #include "cfd-record-editor.h"
+#include "cfd-dosing-picker.h"
 #include "cfd-record-view.h"
 #include "cfd-spell-checker.h"
 #include "cfd-record-form.h"
@@ -158,6 +159,23 @@ cfd_record_editor_clear (CfdRecordEditor *self)
   adw_window_title_set_title (self->title, "");
   adw_window_title_set_subtitle (self->title, "");
   set_indicator (self, NULL, FALSE);
+}
+
+/* The form's widget of that name, or NULL. */
+static GtkWidget *
+find_named (GtkWidget *root, const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
 }
 
 /* The session date is a calendar day; keep it at local noon so that no
@@ -590,6 +608,13 @@ show_record (CfdRecordEditor *self, CfdRecord *record, EditorMode mode)
   cfd_record_form_set_dosing_thresholds (self->form, &self->thresholds);
   cfd_record_form_set_template (self->form, tmpl);
   cfd_record_form_set_content (self->form, content);
+  if (kind == CFD_RECORD_SESSION && mode == MODE_DRAFT && self->vault != NULL)
+    {
+      GtkWidget *link = find_named (GTK_WIDGET (self->form), "field-dosing-record");
+
+      if (link != NULL && GTK_IS_EDITABLE (link))
+        cfd_dosing_picker_attach (link, self->vault, record);
+    }
   g_signal_handlers_block_by_func (self->date_entry, date_changed, self);
   gtk_editable_set_text (GTK_EDITABLE (self->date_entry), date);
   g_signal_handlers_unblock_by_func (self->date_entry, date_changed, self);
