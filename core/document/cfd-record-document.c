@@ -103,7 +103,9 @@ add_field_line (CfdDocumentLayout *layout, const char *label, const char *value)
   cfd_wipe_string (markup);
 }
 
-#define VITALS_HEAD "Time\tTimepoint\tBlood pressure\tHeart rate\tSpO₂\tResp. rate"
+/* Six columns fill the page's width: the respiratory rate's header is
+ * short enough not to wrap. */
+#define VITALS_HEAD "Time\tTimepoint\tBlood pressure\tHeart rate\tSpO₂\tRR"
 
 static void
 add_vitals (CfdDocumentLayout *layout, const CfdTemplateField *field, GVariant *value)
