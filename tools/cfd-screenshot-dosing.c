@@ -9,6 +9,7 @@
 #include "confidant.h"
 #include "cfd-test-ui.h"
 
+#include "cfd-record-form.h"
 #include "cfd-window.h"
 
 static const char *out_dir;
@@ -53,6 +54,8 @@ scroll_to (GtkWidget *widget)
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
   graphene_point_t p;
 
+  /* From the top: the child's coordinates are those of what is in view. */
+  gtk_adjustment_set_value (adj, 0);
   cfd_test_ui_spin (200);
   if (gtk_widget_compute_point (widget,
                                 gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)),
@@ -66,25 +69,37 @@ set_text (const char *path, const char *text)
   gtk_editable_set_text (GTK_EDITABLE (get_widget (path)), text);
 }
 
+/* cells in CFD_VITALS_CELL_* order; the timepoint as its position in
+ * the drop-down (0: none). */
 static void
-add_reading (const char *const cells[5])
+add_reading (const char *const cells[CFD_VITALS_N_CELLS])
 {
   GtkWidget *vitals = get_widget ("editor/field-vitals");
-  GtkWidget *row, *cell;
+  guint row = 0;
 
   g_signal_emit_by_name (g_object_get_data (G_OBJECT (vitals), "add-button"), "clicked");
-  for (row = gtk_widget_get_first_child (vitals); gtk_widget_get_next_sibling (row) != NULL;)
-    row = gtk_widget_get_next_sibling (row);
-  cell = gtk_widget_get_first_child (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row)));
-  for (int i = 0; i < 5; i++, cell = gtk_widget_get_next_sibling (cell))
-    gtk_editable_set_text (GTK_EDITABLE (cell), cells[i]);
+  while (cfd_record_form_reading_cell (vitals, row + 1, 0) != NULL)
+    row++;
+  for (guint i = 0; i < CFD_VITALS_N_CELLS; i++)
+    {
+      GtkWidget *cell = cfd_record_form_reading_cell (vitals, row, i);
+
+      if (i == CFD_VITALS_CELL_TIMEPOINT)
+        gtk_drop_down_set_selected (GTK_DROP_DOWN (cell), (guint)atoi (cells[i]));
+      else
+        gtk_editable_set_text (GTK_EDITABLE (cell), cells[i]);
+    }
 }
 
 static void
 tour (const char *demo_dir, const char *passphrase, int width)
 {
-  static const char *const pre_dose[5] = { "08:50", "152", "94", "78", "98" };
-  static const char *const later[5] = { "09:40", "138", "86", "74", "97" };
+  /* A pre-dose reading past 140/90, one at 40 minutes with a
+   * respiratory rate of 8, and a reading marked "Pre-dose" taken after
+   * the dose. */
+  static const char *const pre_dose[] = { "08:50", "1", "152", "94", "78", "98", "14" };
+  static const char *const forty[] = { "09:40", "3", "138", "86", "74", "97", "8" };
+  static const char *const misnamed[] = { "09:10", "1", "132", "84", "72", "98", "" };
   GtkListView *list;
 
   window = cfd_window_new (NULL, demo_dir);
@@ -110,17 +125,22 @@ tour (const char *demo_dir, const char *passphrase, int width)
   set_text ("editor/field-device-1-time", "09:00");
   set_text ("editor/field-device-2-time", "09:03");
   add_reading (pre_dose);
-  add_reading (later);
+  add_reading (forty);
+  add_reading (misnamed);
   set_text ("editor/field-observation-minutes", "10");
   cfd_test_ui_spin (1800);
   if (width < 600)
     {
       scroll_to (gtk_widget_get_parent (get_widget ("editor/field-observation-minutes")));
       capture ("dosing-checks-narrow", width);
+      scroll_to (gtk_widget_get_parent (get_widget ("editor/field-vitals")));
+      capture ("dosing-vitals-narrow", width);
       return;
     }
   scroll_to (gtk_widget_get_parent (get_widget ("editor/field-dose-mg")));
   capture ("dosing-checks", width);
+  scroll_to (gtk_widget_get_parent (get_widget ("editor/field-vitals")));
+  capture ("dosing-vitals", width);
   scroll_to (gtk_widget_get_parent (get_widget ("editor/field-observation-minutes")));
   capture ("dosing-checks-action", width);
 }

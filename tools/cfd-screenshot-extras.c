@@ -15,6 +15,7 @@
 #include "cfd-measure-dialog.h"
 #include "cfd-preferences-window.h"
 #include "cfd-restore-window.h"
+#include "cfd-record-form.h"
 #include "cfd-window.h"
 
 static const char *out_dir;
@@ -290,13 +291,12 @@ tour (const char *demo_dir, const char *passphrase, const char *supervisor_passp
    * is no adult's. Kept as typed, each problem beside its field. */
   {
     GtkWidget *vitals = get_widget ("editor/field-vitals");
-    GtkWidget *cell;
 
     g_signal_emit_by_name (g_object_get_data (G_OBJECT (vitals), "add-button"), "clicked");
-    cell = gtk_widget_get_first_child (
-        gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (gtk_widget_get_first_child (vitals))));
-    gtk_editable_set_text (GTK_EDITABLE (cell), "10:05");
-    gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_next_sibling (cell)), "128");
+    gtk_editable_set_text (
+        GTK_EDITABLE (cfd_record_form_reading_cell (vitals, 0, CFD_VITALS_CELL_TIME)), "10:05");
+    gtk_editable_set_text (
+        GTK_EDITABLE (cfd_record_form_reading_cell (vitals, 0, CFD_VITALS_CELL_SYSTOLIC)), "128");
     gtk_editable_set_text (GTK_EDITABLE (get_widget ("editor/field-weight-kg")), "7.25");
     gtk_editable_set_text (GTK_EDITABLE (get_widget ("editor/field-infusion-start")), "10:");
     scroll_to (get_widget ("editor/field-weight-kg"));
@@ -305,13 +305,12 @@ tour (const char *demo_dir, const char *passphrase, const char *supervisor_passp
 
     /* Completed and signed: what the signed record shows. */
     {
-      const char *values[] = { "128", "82", "74", "98" };
+      const char *values[] = { "82", "74", "98", "14" };
 
-      for (int i = 0; i < 4; i++)
-        {
-          cell = gtk_widget_get_next_sibling (cell);
-          gtk_editable_set_text (GTK_EDITABLE (cell), values[i]);
-        }
+      for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+        gtk_editable_set_text (
+            GTK_EDITABLE (cfd_record_form_reading_cell (vitals, 0, CFD_VITALS_CELL_DIASTOLIC + i)),
+            values[i]);
     }
     gtk_editable_set_text (GTK_EDITABLE (get_widget ("editor/field-weight-kg")), "72.5");
     gtk_editable_set_text (GTK_EDITABLE (get_widget ("editor/field-infusion-start")), "10:00");

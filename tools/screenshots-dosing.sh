@@ -1,6 +1,7 @@
 #!/bin/sh
 # Captures the dosing editor with its signing checks (docs/screenshots/
-# dosing-checks*.png), light and dark, from a fictional demo practice.
+# dosing-checks*.png, dosing-vitals*.png), light and dark, wide and
+# 360 px, from a fictional demo practice.
 # The 360 px run (WIDTH 360) crops the window's left 360 px: the window
 # cannot yet be made that narrow (the unlock and patient pages are wider).
 set -eu
@@ -15,7 +16,7 @@ printf '%s\n' 'demo owner passphrase 1' >"$work/owner"
   demo --patients 4 --records 10 --seed 7 >/dev/null
 
 mkdir -p "$outdir"
-for run in "light 1280" "dark 1280"; do
+for run in "light 1280" "dark 1280" "light 360" "dark 360"; do
   set -- $run
   env GTK_A11Y=none NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory \
     GSETTINGS_SCHEMA_DIR="$builddir/data" LANG=C.UTF-8 \

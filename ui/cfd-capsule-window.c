@@ -76,18 +76,23 @@ field_text (const CfdTemplateField *field, GVariant *value)
                                 choice_label (field, item));
       return g_string_free (text, FALSE);
     }
-  if (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE)))
+  if (cfd_vitals_is_readings (value))
     {
       GString *text = g_string_new (NULL);
-      GVariantIter iter;
-      const char *time;
-      guint16 sys, dia, hr, spo2;
+      g_autoptr (GArray) readings = cfd_vitals_readings (value);
 
-      g_variant_iter_init (&iter, value);
-      while (g_variant_iter_next (&iter, "(&sqqqq)", &time, &sys, &dia, &hr, &spo2))
-        /* Translators: one vitals reading: time, blood pressure, heart rate, SpO2 */
-        g_string_append_printf (text, _ ("%s%s  BP %u/%u, HR %u, SpO₂ %u%%"),
-                                text->len > 0 ? "\n" : "", time, sys, dia, hr, spo2);
+      for (guint i = 0; i < readings->len; i++)
+        {
+          const CfdVitalReading *r = &g_array_index (readings, CfdVitalReading, i);
+
+          /* Translators: one vitals reading: time, blood pressure, heart rate, SpO2 */
+          g_string_append_printf (text, _ ("%s%s  BP %u/%u, HR %u, SpO₂ %u%%"),
+                                  text->len > 0 ? "\n" : "", r->time, r->systolic, r->diastolic,
+                                  r->heart_rate, r->spo2);
+          if (r->has_respiratory_rate)
+            /* Translators: respiratory rate after a vitals reading */
+            g_string_append_printf (text, _ (", RR %u"), r->respiratory_rate);
+        }
       return g_string_free (text, FALSE);
     }
   return g_variant_print (value, FALSE);

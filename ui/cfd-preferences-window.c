@@ -6,6 +6,7 @@
 #include "confidant.h"
 
 #include "cfd-preferences-window.h"
+#include "cfd-threshold-group.h"
 #include "cfd-resources.h"
 #include "cfd-spell-checker.h"
 
@@ -25,6 +26,7 @@ struct _CfdPreferencesWindow
   GStrv languages;
 
   AdwPreferencesPage *practice_page;
+  CfdThresholdGroup *threshold_group; /* NULL until a vault is unlocked */
   AdwPreferencesGroup *practice_group;
   AdwEntryRow *practice_name_row;
   AdwEntryRow *practice_phone_row;
@@ -175,6 +177,20 @@ cfd_preferences_window_save_pending (CfdPreferencesWindow *self)
 {
   g_return_val_if_fail (CFD_IS_PREFERENCES_WINDOW (self), FALSE);
 
+  if (self->threshold_group != NULL && cfd_threshold_group_has_changes (self->threshold_group)
+      && cfd_vault_is_unlocked (self->vault))
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (!cfd_threshold_group_save (self->threshold_group, &error))
+        {
+          g_autofree char *message
+              = g_strdup_printf (_ ("The thresholds were not saved: %s"), error->message);
+
+          toast (self, message);
+          return FALSE;
+        }
+    }
   return !has_pending_practice (self) || save_practice (self);
 }
 
@@ -205,6 +221,8 @@ load_practice (CfdPreferencesWindow *self)
       gtk_widget_set_visible (GTK_WIDGET (self->practice_page), FALSE);
       return;
     }
+  self->threshold_group = cfd_threshold_group_new (self->vault);
+  adw_preferences_page_add (self->practice_page, ADW_PREFERENCES_GROUP (self->threshold_group));
   self->practice = cfd_vault_get_practice (self->vault, &error);
   if (self->practice == NULL)
     {

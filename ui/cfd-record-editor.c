@@ -9,6 +9,7 @@
 
 #include "cfd-chart-summary.h"
 #include "cfd-record-editor.h"
+#include "cfd-dosing-picker.h"
 #include "cfd-record-view.h"
 #include "cfd-rems-panel.h"
 #include "cfd-spell-checker.h"
@@ -29,6 +30,9 @@ typedef enum
 struct _CfdRecordEditor
 {
   GtkWidget parent_instance;
+  /* The practice's, read when a record is shown: the editor's problems
+   * and its sign check use what the vault's signing will. */
+  CfdDosingThresholds thresholds;
 
   CfdVault *vault;
   CfdRecord *record;
@@ -163,6 +167,23 @@ cfd_record_editor_clear (CfdRecordEditor *self)
   adw_window_title_set_title (self->title, "");
   adw_window_title_set_subtitle (self->title, "");
   set_indicator (self, NULL, FALSE);
+}
+
+/* The form's widget of that name, or NULL. */
+static GtkWidget *
+find_named (GtkWidget *root, const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
 }
 
 /* The session date is a calendar day; keep it at local noon so that no
@@ -587,8 +608,21 @@ show_record (CfdRecordEditor *self, CfdRecord *record, EditorMode mode)
 
   adw_window_title_set_title (self->title, cfd_ui_kind_title (kind));
   update_subtitle (self);
+  /* A setting that cannot be read leaves the defaults here; signing in
+   * the vault then refuses with what is wrong with it. */
+  if (self->vault == NULL
+      || !cfd_vault_get_dosing_thresholds (self->vault, &self->thresholds, NULL))
+    self->thresholds = cfd_dosing_default_thresholds;
+  cfd_record_form_set_dosing_thresholds (self->form, &self->thresholds);
   cfd_record_form_set_template (self->form, tmpl);
   cfd_record_form_set_content (self->form, content);
+  if (kind == CFD_RECORD_SESSION && mode == MODE_DRAFT && self->vault != NULL)
+    {
+      GtkWidget *link = find_named (GTK_WIDGET (self->form), "field-dosing-record");
+
+      if (link != NULL && GTK_IS_EDITABLE (link))
+        cfd_dosing_picker_attach (link, self->vault, record);
+    }
   g_signal_handlers_block_by_func (self->date_entry, date_changed, self);
   gtk_editable_set_text (GTK_EDITABLE (self->date_entry), date);
   g_signal_handlers_unblock_by_func (self->date_entry, date_changed, self);
@@ -889,7 +923,7 @@ sign_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
       cfd_ui_toast (widget, _ ("Write the addendum before signing it"));
       return;
     }
-  if (!cfd_template_check_signable (tmpl, computed, &error))
+  if (!cfd_template_check_signable_with (tmpl, computed, &self->thresholds, &error))
     {
       not_ready_dialog (self, error->message);
       return;

@@ -38,6 +38,7 @@ struct _CfdRecordForm
   guint loading; /* nested: filling controls in code is not typing */
   gboolean editable;
   guint n_problems;
+  CfdDosingThresholds thresholds;
   GVariant
       *stored; /* the content as last set: a signed record shows its computed values as signed */
 
@@ -152,7 +153,10 @@ entry_new (CfdRecordForm *self, const char *placeholder, int width, const char *
 
 /* ---- vitals: an editable list of readings, each cell typed ---- */
 
-#define N_CELLS 5 /* time, systolic, diastolic, heart rate, SpO2 */
+/* Each reading is two lines, so that it fits a 360 px window: its time,
+ * timepoint and remove button, then its five numbers. The cells, in
+ * CFD_VITALS_CELL_* order, are kept on the row's box as "cells"; the
+ * timepoint is a drop-down whose first item is "no timepoint". */
 
 static void
 remove_reading (GtkButton *button, gpointer user_data)
@@ -165,36 +169,125 @@ remove_reading (GtkButton *button, gpointer user_data)
   emit_changed (self);
 }
 
-static void
-add_reading (CfdRecordForm *self, GtkListBox *list, const char *const cells[N_CELLS])
+/* The timepoint choices of the field, after "no timepoint"; a draft's
+ * timepoint that is not one of them is kept as typed, as one more item. */
+static GtkWidget *
+timepoint_new (CfdRecordForm *self, const CfdTemplateField *field, const char *typed)
 {
-  GtkWidget *row_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  g_autoptr (GtkStringList) labels = gtk_string_list_new (NULL);
+  GtkWidget *drop_down;
+  guint selected = 0, n = 1;
+
+  gtk_string_list_append (labels, _ ("No timepoint"));
+  for (guint i = 0; field->choices != NULL && field->choices[i] != NULL; i++, n++)
+    {
+      gtk_string_list_append (labels, cfd_template_field_choice_label (field, field->choices[i]));
+      if (g_strcmp0 (typed, field->choices[i]) == 0)
+        selected = n;
+    }
+  if (typed != NULL && typed[0] != '\0' && selected == 0)
+    {
+      gtk_string_list_append (labels, typed);
+      selected = n;
+    }
+  drop_down = gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&labels)), NULL);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (drop_down), selected);
+  gtk_widget_set_hexpand (drop_down, TRUE);
+  gtk_widget_set_tooltip_text (drop_down, _ ("Timepoint"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (drop_down), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Timepoint of reading"), -1);
+  g_object_set_data_full (G_OBJECT (drop_down), "typed", g_strdup (typed != NULL ? typed : ""),
+                          g_free);
+  g_signal_connect_swapped (drop_down, "notify::selected", G_CALLBACK (emit_changed), self);
+  return drop_down;
+}
+
+/* The timepoint id chosen in a reading's drop-down, "" for none. */
+static const char *
+timepoint_of (GtkWidget *drop_down, const CfdTemplateField *field)
+{
+  guint selected = gtk_drop_down_get_selected (GTK_DROP_DOWN (drop_down));
+  guint n_choices = field->choices != NULL ? g_strv_length (field->choices) : 0;
+
+  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION)
+    return "";
+  if (selected <= n_choices)
+    return field->choices[selected - 1];
+  return g_object_get_data (G_OBJECT (drop_down), "typed");
+}
+
+static void
+add_reading (CfdRecordForm *self, GtkListBox *list, const char *const *cells)
+{
+  const CfdTemplateField *field = g_object_get_data (G_OBJECT (list), "field");
+  GtkWidget *row_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *when = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *numbers = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *remove = gtk_button_new_from_icon_name ("list-remove-symbolic");
-  const char *labels[N_CELLS] = { _ ("Time of reading"), _ ("Systolic (mmHg)"),
-                                  _ ("Diastolic (mmHg)"), _ ("Heart rate (bpm)"), _ ("SpO₂ (%)") };
-  const char *placeholders[N_CELLS] = { _ ("HH:MM"), _ ("Sys"), _ ("Dia"), _ ("HR"), _ ("SpO₂") };
+  GPtrArray *widgets = g_ptr_array_new ();
+  const char *labels[CFD_VITALS_N_CELLS] = { _ ("Time of reading"),
+                                             NULL,
+                                             _ ("Systolic (mmHg)"),
+                                             _ ("Diastolic (mmHg)"),
+                                             _ ("Heart rate (bpm)"),
+                                             _ ("SpO₂ (%)"),
+                                             _ ("Respiratory rate (per minute)") };
+  const char *placeholders[CFD_VITALS_N_CELLS]
+      = { _ ("HH:MM"), NULL, _ ("Sys"), _ ("Dia"), _ ("HR"), _ ("SpO₂"), _ ("RR") };
+  /* Translators: short column captions over a vital-sign reading's numbers */
+  const char *captions[CFD_VITALS_N_CELLS]
+      = { NULL, NULL, _ ("Sys"), _ ("Dia"), _ ("HR"), _ ("SpO₂ %"), _ ("RR") };
 
   gtk_widget_set_margin_top (row_box, 6);
   gtk_widget_set_margin_bottom (row_box, 6);
   gtk_widget_set_margin_start (row_box, 6);
   gtk_widget_set_margin_end (row_box, 6);
-  for (int i = 0; i < N_CELLS; i++)
+  for (int i = 0; i < CFD_VITALS_N_CELLS; i++)
     {
-      /* Narrow enough for a reading to fit a 360 px window: HH:MM, three
-       * digits, and SpO₂'s four-character placeholder. */
-      GtkWidget *entry = entry_new (self, placeholders[i],
-                                    i == 0             ? 5
-                                    : i == N_CELLS - 1 ? 4
-                                                       : 3,
-                                    labels[i]);
+      const char *text = cells != NULL ? cells[i] : "";
+      GtkWidget *widget;
 
+      if (i == CFD_VITALS_CELL_TIMEPOINT)
+        {
+          self->loading++;
+          widget = timepoint_new (self, field, text);
+          self->loading--;
+          gtk_widget_set_sensitive (widget, self->editable);
+          gtk_box_append (GTK_BOX (when), widget);
+          g_ptr_array_add (widgets, widget);
+          continue;
+        }
+      /* Narrow enough for the five numbers to fit a 360 px window. */
+      widget = entry_new (self, placeholders[i],
+                          i == CFD_VITALS_CELL_TIME   ? 5
+                          : i == CFD_VITALS_CELL_SPO2 ? 4
+                                                      : 3,
+                          labels[i]);
       self->loading++;
-      gtk_editable_set_text (GTK_EDITABLE (entry), cells != NULL ? cells[i] : "");
+      gtk_editable_set_text (GTK_EDITABLE (widget), text);
       self->loading--;
-      if (i > 0)
-        gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_DIGITS);
-      gtk_editable_set_editable (GTK_EDITABLE (entry), self->editable);
-      gtk_box_append (GTK_BOX (row_box), entry);
+      if (i != CFD_VITALS_CELL_TIME)
+        gtk_entry_set_input_purpose (GTK_ENTRY (widget), GTK_INPUT_PURPOSE_DIGITS);
+      gtk_editable_set_editable (GTK_EDITABLE (widget), self->editable);
+      g_ptr_array_add (widgets, widget);
+      if (i == CFD_VITALS_CELL_TIME)
+        {
+          gtk_box_append (GTK_BOX (when), widget);
+          continue;
+        }
+      /* Each number under a short caption: a filled-in reading still says
+       * which value is which. */
+      {
+        GtkWidget *column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+        GtkWidget *caption = gtk_label_new (captions[i]);
+
+        gtk_widget_add_css_class (caption, "caption");
+        gtk_widget_add_css_class (caption, "dim-label");
+        gtk_label_set_xalign (GTK_LABEL (caption), 0);
+        gtk_box_append (GTK_BOX (column), caption);
+        gtk_box_append (GTK_BOX (column), widget);
+        gtk_box_append (GTK_BOX (numbers), column);
+      }
     }
   gtk_widget_set_tooltip_text (remove, _ ("Remove Reading"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -202,8 +295,32 @@ add_reading (CfdRecordForm *self, GtkListBox *list, const char *const cells[N_CE
   gtk_widget_add_css_class (remove, "flat");
   gtk_widget_set_sensitive (remove, self->editable);
   g_signal_connect (remove, "clicked", G_CALLBACK (remove_reading), self);
-  gtk_box_append (GTK_BOX (row_box), remove);
+  gtk_box_append (GTK_BOX (when), remove);
+  gtk_box_append (GTK_BOX (row_box), when);
+  gtk_box_append (GTK_BOX (row_box), numbers);
+  g_object_set_data_full (G_OBJECT (row_box), "cells", widgets, (GDestroyNotify)g_ptr_array_unref);
   gtk_list_box_append (list, row_box);
+}
+
+void
+cfd_record_form_set_dosing_thresholds (CfdRecordForm *self, const CfdDosingThresholds *thresholds)
+{
+  g_return_if_fail (CFD_IS_RECORD_FORM (self));
+
+  self->thresholds = *thresholds;
+}
+
+GtkWidget *
+cfd_record_form_reading_cell (GtkWidget *readings, guint row_index, guint cell)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (readings), (int)row_index);
+  GPtrArray *widgets;
+
+  g_return_val_if_fail (cell < CFD_VITALS_N_CELLS, NULL);
+  if (row == NULL)
+    return NULL;
+  widgets = g_object_get_data (G_OBJECT (gtk_list_box_row_get_child (row)), "cells");
+  return g_ptr_array_index (widgets, cell);
 }
 
 static void
@@ -214,7 +331,7 @@ add_reading_clicked (GtkButton *button, gpointer user_data)
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *time = g_date_time_format (now, "%H:%M");
   /* The time is filled in; the values start blank, never at 0. */
-  const char *cells[N_CELLS] = { time, "", "", "", "" };
+  const char *cells[CFD_VITALS_N_CELLS] = { time, "", "", "", "", "", "" };
 
   add_reading (self, list, cells);
   emit_changed (self);
@@ -235,39 +352,63 @@ parse_cell (const char *text, guint16 *out)
   return TRUE;
 }
 
-/* Readings as values when every cell is a whole number, else every cell
- * as typed: a half-filled reading is kept, not dropped or zeroed. */
+static gboolean
+is_timepoint (const CfdTemplateField *field, const char *id)
+{
+  return id[0] == '\0'
+         || (field->choices != NULL && g_strv_contains ((const char *const *)field->choices, id));
+}
+
+/* Readings as values when every cell is a whole number (the respiratory
+ * rate may be left blank) and every timepoint a choice, else every cell as
+ * typed: a half-filled reading is kept, not dropped or zeroed. */
 static GVariant *
 vitals_value (GtkListBox *list)
 {
+  const CfdTemplateField *field = g_object_get_data (G_OBJECT (list), "field");
   g_auto (GVariantBuilder) values
       = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE));
   g_auto (GVariantBuilder) typed
       = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPED_TYPE));
-  gboolean any = FALSE, all_numbers = TRUE;
+  gboolean any = FALSE, all_values = TRUE;
 
-  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (list)); row != NULL;
-       row = gtk_widget_get_next_sibling (row))
+  for (guint r = 0; gtk_list_box_get_row_at_index (list, (int)r) != NULL; r++)
     {
-      GtkWidget *child
-          = gtk_widget_get_first_child (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row)));
-      const char *cells[N_CELLS];
-      guint16 numbers[N_CELLS] = { 0 };
+      const char *cells[CFD_VITALS_N_CELLS];
+      guint16 numbers[CFD_VITALS_N_CELLS] = { 0 };
+      gboolean has_rr;
 
-      for (int i = 0; i < N_CELLS; i++, child = gtk_widget_get_next_sibling (child))
+      for (guint i = 0; i < CFD_VITALS_N_CELLS; i++)
         {
-          cells[i] = gtk_editable_get_text (GTK_EDITABLE (child));
-          if (i > 0 && !parse_cell (cells[i], &numbers[i]))
-            all_numbers = FALSE;
+          GtkWidget *widget = cfd_record_form_reading_cell (GTK_WIDGET (list), r, i);
+
+          if (i == CFD_VITALS_CELL_TIMEPOINT)
+            {
+              cells[i] = timepoint_of (widget, field);
+              if (!is_timepoint (field, cells[i]))
+                all_values = FALSE;
+              continue;
+            }
+          cells[i] = gtk_editable_get_text (GTK_EDITABLE (widget));
+          if (i == CFD_VITALS_CELL_TIME
+              || (i == CFD_VITALS_CELL_RESPIRATORY_RATE && cells[i][0] == '\0'))
+            continue;
+          if (!parse_cell (cells[i], &numbers[i]))
+            all_values = FALSE;
         }
-      g_variant_builder_add (&typed, "(sssss)", cells[0], cells[1], cells[2], cells[3], cells[4]);
-      g_variant_builder_add (&values, "(sqqqq)", cells[0], numbers[1], numbers[2], numbers[3],
-                             numbers[4]);
+      has_rr = cells[CFD_VITALS_CELL_RESPIRATORY_RATE][0] != '\0';
+      g_variant_builder_add (&typed, "(sssssss)", cells[0], cells[1], cells[2], cells[3], cells[4],
+                             cells[5], cells[6]);
+      g_variant_builder_add (&values, "(ssqqqqmq)", cells[CFD_VITALS_CELL_TIME],
+                             cells[CFD_VITALS_CELL_TIMEPOINT], numbers[CFD_VITALS_CELL_SYSTOLIC],
+                             numbers[CFD_VITALS_CELL_DIASTOLIC],
+                             numbers[CFD_VITALS_CELL_HEART_RATE], numbers[CFD_VITALS_CELL_SPO2],
+                             has_rr, numbers[CFD_VITALS_CELL_RESPIRATORY_RATE]);
       any = TRUE;
     }
   if (!any)
     return NULL;
-  return all_numbers ? g_variant_builder_end (&values) : g_variant_builder_end (&typed);
+  return all_values ? g_variant_builder_end (&values) : g_variant_builder_end (&typed);
 }
 
 static void
@@ -279,39 +420,17 @@ clear_list (GtkListBox *list)
     gtk_list_box_remove (list, row);
 }
 
+/* Readings signed before records v2 come without timepoint and
+ * respiratory rate: those cells start blank. */
 static void
 set_vitals (CfdRecordForm *self, GtkListBox *list, GVariant *value)
 {
-  GVariantIter iter;
+  g_autoptr (GPtrArray) rows = NULL;
 
   clear_list (list);
-  if (value == NULL)
-    return;
-  g_variant_iter_init (&iter, value);
-  if (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPED_TYPE)))
-    {
-      const char *cells[N_CELLS];
-
-      while (g_variant_iter_next (&iter, "(&s&s&s&s&s)", &cells[0], &cells[1], &cells[2], &cells[3],
-                                  &cells[4]))
-        add_reading (self, list, cells);
-    }
-  else if (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE)))
-    {
-      const char *time;
-      guint16 v[4];
-
-      while (g_variant_iter_next (&iter, "(&sqqqq)", &time, &v[0], &v[1], &v[2], &v[3]))
-        {
-          g_autofree char *s0 = g_strdup_printf ("%u", v[0]);
-          g_autofree char *s1 = g_strdup_printf ("%u", v[1]);
-          g_autofree char *s2 = g_strdup_printf ("%u", v[2]);
-          g_autofree char *s3 = g_strdup_printf ("%u", v[3]);
-          const char *cells[N_CELLS] = { time, s0, s1, s2, s3 };
-
-          add_reading (self, list, cells);
-        }
-    }
+  rows = cfd_vitals_typed_cells (value);
+  for (guint i = 0; i < rows->len; i++)
+    add_reading (self, list, (const char *const *)g_ptr_array_index (rows, i));
 }
 
 /* ---- yes/no: not assessed, yes, no ---- */
@@ -474,6 +593,7 @@ build_control (CfdRecordForm *self, FieldBinding *binding, GtkWidget *field_box)
           GtkWidget *content = adw_button_content_new ();
 
           control = gtk_list_box_new ();
+          g_object_set_data (G_OBJECT (control), "field", (gpointer)field);
           gtk_list_box_set_selection_mode (GTK_LIST_BOX (control), GTK_SELECTION_NONE);
           gtk_widget_add_css_class (control, "boxed-list");
           gtk_box_append (GTK_BOX (field_box), control);
@@ -811,8 +931,9 @@ update_derived (CfdRecordForm *self)
     computed = g_variant_ref (self->stored);
   else
     computed = cfd_template_compute_draft (self->tmpl, content);
-  cross = self->editable ? cfd_template_cross_field_problems (self->tmpl, computed)
-                         : g_ptr_array_new ();
+  cross = self->editable
+              ? cfd_template_cross_field_problems_with (self->tmpl, computed, &self->thresholds)
+              : g_ptr_array_new ();
   self->n_problems = 0;
   for (guint i = 0; i < self->bindings->len; i++)
     {
@@ -940,6 +1061,7 @@ cfd_record_form_init (CfdRecordForm *self)
 {
   self->bindings = g_ptr_array_new_with_free_func ((GDestroyNotify)binding_free);
   self->editable = TRUE;
+  self->thresholds = cfd_dosing_default_thresholds;
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
   gtk_widget_set_parent (self->box, GTK_WIDGET (self));
 }

@@ -27,4 +27,14 @@ GVariant *cfd_record_form_get_content (CfdRecordForm *self);
 guint cfd_record_form_count_problems (CfdRecordForm *self);
 void cfd_record_form_set_editable (CfdRecordForm *self, gboolean editable);
 
+/* The practice's thresholds for the dosing problems shown while typing
+ * (the defaults until set). */
+void cfd_record_form_set_dosing_thresholds (CfdRecordForm *self,
+                                            const CfdDosingThresholds *thresholds);
+
+/* One cell of a vital-sign reading in the form's readings list
+ * ("field-vitals"), cell being a CFD_VITALS_CELL_*: an entry, or the
+ * timepoint's GtkDropDown. NULL past the last reading. */
+GtkWidget *cfd_record_form_reading_cell (GtkWidget *readings, guint row_index, guint cell);
+
 G_END_DECLS

@@ -68,35 +68,36 @@ cell (const char *text, gboolean header)
 }
 
 /* One reading a row, under column headers; a narrow window scrolls the
- * table rather than squeezing its numbers. */
+ * table rather than squeezing its numbers. Readings signed before records
+ * v2 have no timepoint or respiratory rate: those cells show a dash. */
 static GtkWidget *
-vitals_table (GVariant *value)
+vitals_table (const CfdTemplateField *field, GVariant *value)
 {
   GtkWidget *grid = gtk_grid_new ();
-  GVariantIter iter;
-  const char *time;
-  guint16 systolic, diastolic, pulse, spo2;
-  int row = 1;
+  g_autoptr (GArray) readings = cfd_vitals_readings (value);
+  const char *headers[] = { _ ("Time"),       _ ("Timepoint"), _ ("Blood pressure"),
+                            _ ("Heart rate"), _ ("SpO₂"),      _ ("Resp. rate") };
 
   gtk_widget_set_name (grid, "vitals-table");
   gtk_grid_set_column_spacing (GTK_GRID (grid), 24);
   gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
-  gtk_grid_attach (GTK_GRID (grid), cell (_ ("Time"), TRUE), 0, 0, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), cell (_ ("Blood pressure"), TRUE), 1, 0, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), cell (_ ("Heart rate"), TRUE), 2, 0, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), cell (_ ("SpO₂"), TRUE), 3, 0, 1, 1);
-  g_variant_iter_init (&iter, value);
-  while (g_variant_iter_next (&iter, "(&sqqqq)", &time, &systolic, &diastolic, &pulse, &spo2))
+  for (guint c = 0; c < G_N_ELEMENTS (headers); c++)
+    gtk_grid_attach (GTK_GRID (grid), cell (headers[c], TRUE), (int)c, 0, 1, 1);
+  for (guint i = 0; i < readings->len; i++)
     {
-      g_autofree char *pressure = g_strdup_printf (_ ("%u/%u mmHg"), systolic, diastolic);
-      g_autofree char *rate = g_strdup_printf (_ ("%u /min"), pulse);
-      g_autofree char *saturation = g_strdup_printf ("%u %%", spo2);
+      const CfdVitalReading *r = &g_array_index (readings, CfdVitalReading, i);
+      g_autofree char *pressure = g_strdup_printf (_ ("%u/%u mmHg"), r->systolic, r->diastolic);
+      g_autofree char *rate = g_strdup_printf (_ ("%u /min"), r->heart_rate);
+      g_autofree char *saturation = g_strdup_printf ("%u %%", r->spo2);
+      g_autofree char *breathing = r->has_respiratory_rate
+                                       ? g_strdup_printf (_ ("%u /min"), r->respiratory_rate)
+                                       : g_strdup ("–");
+      const char *timepoint
+          = r->timepoint[0] != '\0' ? cfd_template_field_choice_label (field, r->timepoint) : "–";
+      const char *cells[] = { r->time, timepoint, pressure, rate, saturation, breathing };
 
-      gtk_grid_attach (GTK_GRID (grid), cell (time, FALSE), 0, row, 1, 1);
-      gtk_grid_attach (GTK_GRID (grid), cell (pressure, FALSE), 1, row, 1, 1);
-      gtk_grid_attach (GTK_GRID (grid), cell (rate, FALSE), 2, row, 1, 1);
-      gtk_grid_attach (GTK_GRID (grid), cell (saturation, FALSE), 3, row, 1, 1);
-      row++;
+      for (guint c = 0; c < G_N_ELEMENTS (cells); c++)
+        gtk_grid_attach (GTK_GRID (grid), cell (cells[c], FALSE), (int)c, (int)i + 1, 1, 1);
     }
   return grid;
 }
@@ -196,9 +197,8 @@ cfd_record_view_show (CfdRecordView *self, CfdVault *vault, CfdRecord *record)
         }
       if (field->type == CFD_FIELD_VITALS)
         {
-          if (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE))
-              && g_variant_n_children (value) > 0)
-            add_field (self, field, vitals_table (value));
+          if (cfd_vitals_is_readings (value) && g_variant_n_children (value) > 0)
+            add_field (self, field, vitals_table (field, value));
           continue;
         }
       text = format_value (field, value);

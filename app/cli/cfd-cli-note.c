@@ -169,8 +169,7 @@ print_text (const char *label, const char *text)
 static void
 print_typed (const CfdTemplateField *field, GVariant *value)
 {
-  GVariantIter iter;
-  const char *cells[5];
+  g_autoptr (GPtrArray) rows = NULL;
 
   if (field->type != CFD_FIELD_VITALS)
     {
@@ -178,12 +177,21 @@ print_typed (const CfdTemplateField *field, GVariant *value)
               cfd_cli_text (g_variant_get_string (value, NULL)));
       return;
     }
-  printf ("%s (as typed, not valid yet: time, systolic, diastolic, HR, SpO2):\n", field->label);
-  g_variant_iter_init (&iter, value);
-  while (g_variant_iter_next (&iter, "(&s&s&s&s&s)", &cells[0], &cells[1], &cells[2], &cells[3],
-                              &cells[4]))
-    printf ("    %s  %s/%s mmHg  %s/min  %s %%\n", cfd_cli_text (cells[0]), cfd_cli_text (cells[1]),
-            cfd_cli_text (cells[2]), cfd_cli_text (cells[3]), cfd_cli_text (cells[4]));
+  printf ("%s (as typed, not valid yet: time, timepoint, systolic, diastolic, HR, SpO2, RR):\n",
+          field->label);
+  rows = cfd_vitals_typed_cells (value);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      char **c = g_ptr_array_index (rows, i);
+
+      printf ("    %s  %s  %s/%s mmHg  %s/min  %s %%  RR %s/min\n",
+              cfd_cli_text (c[CFD_VITALS_CELL_TIME]),
+              cfd_cli_text (choice_label (field, c[CFD_VITALS_CELL_TIMEPOINT])),
+              cfd_cli_text (c[CFD_VITALS_CELL_SYSTOLIC]),
+              cfd_cli_text (c[CFD_VITALS_CELL_DIASTOLIC]),
+              cfd_cli_text (c[CFD_VITALS_CELL_HEART_RATE]), cfd_cli_text (c[CFD_VITALS_CELL_SPO2]),
+              cfd_cli_text (c[CFD_VITALS_CELL_RESPIRATORY_RATE]));
+    }
 }
 
 static void
@@ -227,14 +235,21 @@ print_field (const CfdTemplateField *field, GVariant *value)
         }
       case CFD_FIELD_VITALS:
         {
-          GVariantIter iter;
-          const char *time;
-          guint16 sys, dia, hr, spo2;
+          g_autoptr (GArray) readings = cfd_vitals_readings (value);
 
-          printf ("%s (time, BP, HR, SpO2):\n", field->label);
-          g_variant_iter_init (&iter, value);
-          while (g_variant_iter_next (&iter, "(&sqqqq)", &time, &sys, &dia, &hr, &spo2))
-            printf ("    %s  %u/%u mmHg  %u/min  %u %%\n", cfd_cli_text (time), sys, dia, hr, spo2);
+          printf ("%s (time, timepoint, BP, HR, SpO2, RR):\n", field->label);
+          for (guint i = 0; i < readings->len; i++)
+            {
+              const CfdVitalReading *r = &g_array_index (readings, CfdVitalReading, i);
+              g_autofree char *rr = r->has_respiratory_rate
+                                        ? g_strdup_printf ("RR %u/min", r->respiratory_rate)
+                                        : g_strdup ("RR –");
+
+              printf (
+                  "    %s  %s  %u/%u mmHg  %u/min  %u %%  %s\n", cfd_cli_text (r->time),
+                  cfd_cli_text (r->timepoint[0] != '\0' ? choice_label (field, r->timepoint) : "–"),
+                  r->systolic, r->diastolic, r->heart_rate, r->spo2, rr);
+            }
           break;
         }
       default:

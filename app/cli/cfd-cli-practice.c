@@ -29,6 +29,30 @@ print_profile (CfdVault *vault, GError **error)
   return TRUE;
 }
 
+/* Each dosing threshold: name, the practice's value, the default and its source. */
+static gboolean
+print_thresholds (CfdVault *vault, GError **error)
+{
+  CfdDosingThresholds current;
+  const CfdDosingThresholdInfo *all;
+  guint n;
+
+  if (!cfd_vault_get_dosing_thresholds (vault, &current, error))
+    return FALSE;
+  printf ("\nDosing thresholds (past one, a reading needs an action taken before signing):\n");
+  all = cfd_dosing_thresholds_list (&n);
+  for (guint i = 0; i < n; i++)
+    {
+      guint value = cfd_dosing_threshold_get (&current, all[i].name);
+      guint fallback = cfd_dosing_threshold_get (&cfd_dosing_default_thresholds, all[i].name);
+
+      printf ("  %s=%u\t%s %u%s%s\t(default %u: %s)\n", all[i].name, value, all[i].description,
+              value, all[i].unit != NULL ? " " : "", all[i].unit != NULL ? all[i].unit : "",
+              fallback, all[i].source);
+    }
+  return TRUE;
+}
+
 static gboolean
 print_rules (CfdVault *vault, GError **error)
 {
@@ -40,6 +64,8 @@ print_rules (CfdVault *vault, GError **error)
     return FALSE;
   hours = cfd_vault_get_worklist_draft_hours (vault, error);
   if (hours == 0)
+    return FALSE;
+  if (!print_thresholds (vault, error))
     return FALSE;
   printf ("\nRetention rule: %s\n", current->id);
   printf ("Worklist draft age: %u hours\n", hours);
@@ -109,6 +135,7 @@ static int
 run_set (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *file = NULL, *name = NULL, *address = NULL, *phone = NULL, *rule = NULL;
+  g_auto (GStrv) threshold_args = NULL;
   int hours = 0;
   GOptionEntry entries[]
       = { { "file", 0, 0, G_OPTION_ARG_FILENAME, &file,
@@ -121,7 +148,12 @@ run_set (CfdCliContext *ctx, int argc, char **argv)
             "The retention rule (see practice show)", "RULE" },
           { "draft-hours", 0, 0, G_OPTION_ARG_INT, &hours,
             "List drafts in the worklist after this many hours", "HOURS" },
+          { "threshold", 0, 0, G_OPTION_ARG_STRING_ARRAY, &threshold_args,
+            "A dosing threshold (see practice show); may be repeated", "NAME=VALUE" },
           { NULL } };
+  const CfdDosingThresholdInfo *threshold_infos[16];
+  guint threshold_values[16];
+  guint n_thresholds = 0;
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (CfdPractice) from_file = NULL;
   gboolean profile = file != NULL || name != NULL || address != NULL || phone != NULL;
@@ -130,9 +162,21 @@ run_set (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_practice_commands[1], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   profile = file != NULL || name != NULL || address != NULL || phone != NULL;
-  if (argc != 1 || (!profile && rule == NULL && hours == 0))
+  n_thresholds = threshold_args != NULL ? g_strv_length (threshold_args) : 0;
+  if (argc != 1 || (!profile && rule == NULL && hours == 0 && n_thresholds == 0))
     return cfd_cli_usage ("practice set needs --file FILE, --name, --address, --phone, "
-                          "--retention-rule RULE or --draft-hours HOURS");
+                          "--retention-rule RULE, --draft-hours HOURS or --threshold NAME=VALUE");
+  if (n_thresholds > G_N_ELEMENTS (threshold_infos))
+    return cfd_cli_usage ("at most %u --threshold at once", (guint)G_N_ELEMENTS (threshold_infos));
+  /* Every threshold is checked before any is saved. */
+  for (guint i = 0; i < n_thresholds; i++)
+    {
+      g_autoptr (GError) parse_error = NULL;
+
+      if (!cfd_dosing_threshold_parse (threshold_args[i], &threshold_infos[i], &threshold_values[i],
+                                       &parse_error))
+        return cfd_cli_usage ("%s", parse_error->message);
+    }
   if (rule != NULL && cfd_retention_rule_find (rule) == NULL)
     return cfd_cli_usage ("no retention rule is called '%s' (see practice show)",
                           cfd_cli_text (rule));
@@ -163,6 +207,15 @@ run_set (CfdCliContext *ctx, int argc, char **argv)
   if ((rule != NULL && !cfd_vault_set_retention_rule (vault, rule, &error))
       || (hours != 0 && !cfd_vault_set_worklist_draft_hours (vault, (guint)hours, &error)))
     return cfd_cli_fail (error);
+  for (guint i = 0; i < n_thresholds; i++)
+    {
+      if (!cfd_vault_set_dosing_threshold (vault, threshold_infos[i]->name, threshold_values[i],
+                                           &error))
+        return cfd_cli_fail (error);
+      printf ("Threshold %s is now %u; dosing records signed from now on are checked against "
+              "it.\n",
+              threshold_infos[i]->name, threshold_values[i]);
+    }
   return CFD_CLI_OK;
 }
 
@@ -200,10 +253,12 @@ run_dispositions (CfdCliContext *ctx, int argc, char **argv)
 
 const CfdCliCommand cfd_cli_practice_commands[] = {
   { "practice", "show", "",
-    "The practice profile, its retention rule (with sources) and worklist setting", run_show },
+    "The practice profile, its dosing thresholds and retention rule (with sources) and worklist "
+    "setting",
+    run_show },
   { "practice", "set",
     "[--file FILE|-] [--name TEXT] [--address TEXT] [--phone TEXT] [--retention-rule RULE] "
-    "[--draft-hours HOURS]",
+    "[--draft-hours HOURS] [--threshold NAME=VALUE]...",
     "Change the practice profile shown on exports, or the practice's rules (owner only)", run_set },
   { "practice", "dispositions", "",
     "What remains of deleted patients: id, date, rule, who (owner only)", run_dispositions },

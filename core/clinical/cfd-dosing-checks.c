@@ -10,6 +10,7 @@
 
 #include "cfd-dosing-checks.h"
 #include "cfd-template-private.h"
+#include "cfd-vitals.h"
 
 #define ESKETAMINE_MG_PER_DEVICE 28
 #define MAX_DEVICES              3
@@ -17,20 +18,15 @@
 #define BP_WINDOW_FROM           35 /* minutes after dosing */
 #define BP_WINDOW_TO             45
 
-const CfdDosingThresholds cfd_dosing_default_thresholds = {
-  .pre_dose_systolic = 140,
-  .pre_dose_diastolic = 90,
-  .systolic = 180,
-  .diastolic = 110,
-  .spo2_below = 92,
-  .moaas_at_or_below = 1,
-  .esketamine_monitoring_minutes = 120,
-};
+#define TIMEPOINT_TOLERANCE 5 /* minutes either side of a named "N-min" timepoint */
 
 typedef struct
 {
   int minutes;
+  const char *timepoint; /* "" when none was chosen */
   guint16 systolic, diastolic, pulse, spo2;
+  gboolean has_rr;
+  guint16 rr;
 } Reading;
 
 static const char *const device_times[MAX_DEVICES]
@@ -121,27 +117,33 @@ dose_start (GVariant *content, int *minutes)
   return time_value (content, "dose-time", minutes);
 }
 
+/* The readings with a valid time; content must outlive them. */
 static GArray *
 readings_of (GVariant *content)
 {
   GArray *readings = g_array_new (FALSE, FALSE, sizeof (Reading));
-  g_autoptr (GVariant) vitals
-      = g_variant_lookup_value (content, "vitals", G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE));
-  GVariantIter iter;
-  const char *time;
-  Reading reading;
+  g_autoptr (GVariant) vitals = g_variant_lookup_value (content, "vitals", NULL);
+  g_autoptr (GArray) stored = cfd_vitals_readings (vitals);
 
-  if (vitals == NULL)
-    return readings;
-  g_variant_iter_init (&iter, vitals);
-  while (g_variant_iter_next (&iter, "(&sqqqq)", &time, &reading.systolic, &reading.diastolic,
-                              &reading.pulse, &reading.spo2))
-    if (cfd_template_is_valid_time (time))
-      {
-        reading.minutes = ((time[0] - '0') * 10 + (time[1] - '0')) * 60 + (time[3] - '0') * 10
-                          + (time[4] - '0');
-        g_array_append_val (readings, reading);
-      }
+  for (guint i = 0; i < stored->len; i++)
+    {
+      const CfdVitalReading *v = &g_array_index (stored, CfdVitalReading, i);
+      Reading reading = {
+        .timepoint = v->timepoint,
+        .systolic = v->systolic,
+        .diastolic = v->diastolic,
+        .pulse = v->heart_rate,
+        .spo2 = v->spo2,
+        .has_rr = v->has_respiratory_rate,
+        .rr = v->respiratory_rate,
+      };
+
+      if (!cfd_template_is_valid_time (v->time))
+        continue;
+      reading.minutes = ((v->time[0] - '0') * 10 + (v->time[1] - '0')) * 60
+                        + (v->time[3] - '0') * 10 + (v->time[4] - '0');
+      g_array_append_val (readings, reading);
+    }
   return readings;
 }
 
@@ -149,6 +151,8 @@ readings_of (GVariant *content)
 static gboolean
 is_pre_dose (const Reading *reading, guint index, gboolean has_start, int start)
 {
+  if (strcmp (reading->timepoint, "pre-dose") == 0)
+    return TRUE;
   return has_start ? reading->minutes <= start : index == 0;
 }
 
@@ -181,6 +185,15 @@ list_values_past_thresholds (GVariant *content,
       if (r->spo2 < t->spo2_below)
         g_ptr_array_add (reasons, g_strdup_printf ("oxygen saturation %u %% at %s is below %u %%",
                                                    r->spo2, at, t->spo2_below));
+      if (r->pulse > t->heart_rate_above)
+        g_ptr_array_add (reasons, g_strdup_printf ("heart rate %u /min at %s is above %u", r->pulse,
+                                                   at, t->heart_rate_above));
+      else if (r->pulse < t->heart_rate_below)
+        g_ptr_array_add (reasons, g_strdup_printf ("heart rate %u /min at %s is below %u", r->pulse,
+                                                   at, t->heart_rate_below));
+      if (r->has_rr && r->rr < t->respiratory_rate_below)
+        g_ptr_array_add (reasons, g_strdup_printf ("respiratory rate %u /min at %s is below %u",
+                                                   r->rr, at, t->respiratory_rate_below));
     }
   if (g_variant_lookup (content, "moaas", "x", &moaas) && moaas <= t->moaas_at_or_below)
     g_ptr_array_add (reasons, g_strdup_printf ("sedation MOAA/S %" G_GINT64_FORMAT
@@ -255,6 +268,53 @@ check_times (const CfdTemplate *tmpl,
   if (has_ready && has_discharge && discharge < ready)
     add_problem (tmpl, problems, "discharge-time", "is before “%s”",
                  label_of (tmpl, "ready-to-leave-time"));
+}
+
+/* A named timepoint says when a reading was taken relative to the dose;
+ * its time must agree: "pre-dose" at or before the dose, "N-min" within
+ * TIMEPOINT_TOLERANCE of N minutes after it, "discharge" after it. */
+static void
+check_timepoints (
+    const CfdTemplate *tmpl, GArray *readings, gboolean has_start, int start, GPtrArray *problems)
+{
+  if (!has_start)
+    return;
+  for (guint i = 0; i < readings->len; i++)
+    {
+      const Reading *r = &g_array_index (readings, Reading, i);
+      g_autofree char *at = time_text (r->minutes);
+      g_autofree char *dose = time_text (start);
+      const char *label = cfd_template_field_choice_label (cfd_template_find_field (tmpl, "vitals"),
+                                                           r->timepoint);
+      char *end = NULL;
+      guint64 after;
+
+      if (r->timepoint[0] == '\0')
+        continue;
+      if (strcmp (r->timepoint, "pre-dose") == 0)
+        {
+          if (r->minutes > start)
+            add_problem (tmpl, problems, "vitals",
+                         "has a reading at %s marked “%s”, after the dose was given (%s)", at,
+                         label, dose);
+          continue;
+        }
+      if (strcmp (r->timepoint, "discharge") == 0)
+        {
+          if (r->minutes < start)
+            add_problem (tmpl, problems, "vitals",
+                         "has a reading at %s marked “%s”, before the dose was given (%s)", at,
+                         label, dose);
+          continue;
+        }
+      after = g_ascii_strtoull (r->timepoint, &end, 10);
+      if (end != NULL && strcmp (end, "-min") == 0
+          && ABS (r->minutes - start - (int)after) > TIMEPOINT_TOLERANCE)
+        add_problem (tmpl, problems, "vitals",
+                     "has a reading at %s marked “%s”, %d minutes after the dose (%s); it must "
+                     "be within %d minutes of %" G_GUINT64_FORMAT,
+                     at, label, r->minutes - start, dose, TIMEPOINT_TOLERANCE, after);
+    }
 }
 
 static void
@@ -430,6 +490,7 @@ cfd_dosing_check (const CfdTemplate *tmpl,
   check_devices (tmpl, content, esketamine, problems);
   check_oral_dose (tmpl, content, problems);
   check_times (tmpl, content, readings, has_start, start, problems);
+  check_timepoints (tmpl, readings, has_start, start, problems);
   check_thresholds (tmpl, content, readings, has_start, start, thresholds, problems);
   check_discharge (tmpl, content, problems);
 }

@@ -5,24 +5,10 @@
 #error "Only \"confidant.h\" can be included directly."
 #endif
 
+#include "cfd-dosing-thresholds.h"
 #include "cfd-template.h"
 
 G_BEGIN_DECLS
-
-/* Past any of these a reading needs an "action taken" entry before the
- * record is signed. Each value and its source is in docs/CLINICAL.md. */
-typedef struct
-{
-  guint pre_dose_systolic;  /* mmHg, above it: 140 (esketamine label) */
-  guint pre_dose_diastolic; /* mmHg, above it: 90 (esketamine label) */
-  guint systolic;           /* mmHg, any reading at or above it: 180 (Confidant default) */
-  guint diastolic;          /* mmHg, any reading at or above it: 110 (Confidant default) */
-  guint spo2_below;         /* %, any reading below it: 92 (Confidant default) */
-  gint64 moaas_at_or_below; /* MOAA/S at or below it: 1 (Confidant default) */
-  guint esketamine_monitoring_minutes; /* 120 (esketamine label and REMS) */
-} CfdDosingThresholds;
-
-extern const CfdDosingThresholds cfd_dosing_default_thresholds;
 
 /* Appends a CfdTemplateProblem for each cross-field rule the content
  * breaks. Only values of the field's own type are looked at: a value as

@@ -126,26 +126,67 @@ parse_checklist (const CfdTemplateField *field, const char *text)
   return g_variant_new_strv ((const char *const *)ids->pdata, (gssize)ids->len);
 }
 
-/* "HH:MM SYS/DIA HR SPO2" */
+/* The optional words after the four numbers of a vitals line: a
+ * respiratory rate (digits) and a timepoint (one of the field's choice
+ * ids), each at most once, in either order. */
+static gboolean
+parse_vitals_extras (const CfdTemplateField *field,
+                     const char *text,
+                     gboolean *has_rr,
+                     unsigned *rr,
+                     const char **timepoint)
+{
+  g_auto (GStrv) words = g_strsplit_set (text, " \t", -1);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      const char *word = words[i];
+
+      if (word[0] == '\0')
+        continue;
+      if (strspn (word, "0123456789") == strlen (word))
+        {
+          if (*has_rr || strlen (word) > 3)
+            return FALSE;
+          *has_rr = TRUE;
+          *rr = (unsigned)g_ascii_strtoull (word, NULL, 10);
+        }
+      else
+        {
+          const char *id = find_choice (field, word);
+
+          if (**timepoint != '\0' || id == NULL)
+            return FALSE;
+          *timepoint = id;
+        }
+    }
+  return TRUE;
+}
+
+/* "HH:MM SYS/DIA HR SPO2 [RR] [TIMEPOINT]" */
 static gboolean
 add_vitals (
     Parser *parser, const CfdTemplateField *field, const char *text, guint line, GError **error)
 {
   char time[6];
-  unsigned sys, dia, hr, spo2;
+  unsigned sys, dia, hr, spo2, rr = 0;
+  gboolean has_rr = FALSE;
+  const char *timepoint = "";
   int consumed = 0;
 
   if (strlen (text) > 64
       || sscanf (text, "%5s %3u/%3u %3u %3u %n", time, &sys, &dia, &hr, &spo2, &consumed) != 5
-      || text[consumed] != '\0' || !cfd_template_is_valid_time (time) || sys > G_MAXUINT16
-      || dia > G_MAXUINT16 || hr > G_MAXUINT16 || spo2 > G_MAXUINT16)
+      || !parse_vitals_extras (field, text + consumed, &has_rr, &rr, &timepoint)
+      || !cfd_template_is_valid_time (time) || sys > G_MAXUINT16 || dia > G_MAXUINT16
+      || hr > G_MAXUINT16 || spo2 > G_MAXUINT16)
     return line_error (error, line,
                        "a vitals line is written “vitals: HH:MM SYSTOLIC/DIASTOLIC HEART-RATE "
-                       "SPO2”, for example “vitals: 10:30 128/82 74 98”");
+                       "SPO2 [RESPIRATORY-RATE] [TIMEPOINT]”, for example “vitals: 10:30 128/82 "
+                       "74 98 14 pre-dose”");
   /* Each reading is checked on its own, so an error names its line. */
   {
-    GVariant *row
-        = g_variant_new ("(sqqqq)", time, (guint16)sys, (guint16)dia, (guint16)hr, (guint16)spo2);
+    GVariant *row = g_variant_new ("(ssqqqqmq)", time, timepoint, (guint16)sys, (guint16)dia,
+                                   (guint16)hr, (guint16)spo2, has_rr, (guint16)rr);
     g_autoptr (GVariant) one = g_variant_ref_sink (g_variant_new_array (NULL, &row, 1));
     g_autoptr (GVariant) single = NULL;
     g_autoptr (GVariant) reading = g_variant_get_child_value (one, 0);

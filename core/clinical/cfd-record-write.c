@@ -415,6 +415,7 @@ gboolean
 cfd_vault_sign_record (CfdVault *vault, const char *record_id, GError **error)
 {
   g_autoptr (CfdRecord) record = NULL;
+  CfdDosingThresholds thresholds;
   guint8 hash[CFD_HASH_BYTES];
   guint8 signature[CFD_SIGNATURE_BYTES];
   GError *local_error = NULL;
@@ -429,9 +430,10 @@ cfd_vault_sign_record (CfdVault *vault, const char *record_id, GError **error)
   if (!cfd_db_begin (db, error))
     return FALSE;
   record = load_own_draft (vault, record_id, &local_error);
-  if (record == NULL
-      || !cfd_template_check_signable (cfd_template_get (cfd_record_get_kind (record)),
-                                       cfd_record_get_content (record), &local_error)
+  if (record == NULL || !cfd_vault_get_dosing_thresholds (vault, &thresholds, &local_error)
+      || !cfd_template_check_signable_with (cfd_template_get (cfd_record_get_kind (record)),
+                                            cfd_record_get_content (record), &thresholds,
+                                            &local_error)
       || (cfd_record_get_kind (record) == CFD_RECORD_SESSION
           && !cfd_session_check_dosing_link (vault, record, &local_error))
       || (cfd_record_get_kind (record) == CFD_RECORD_INTEGRATION

@@ -17,6 +17,7 @@
 #include "cfd-rems-form-private.h"
 #include "cfd-secure.h"
 #include "cfd-template-private.h"
+#include "cfd-vitals.h"
 
 #define SECONDS_PER_DAY      86400
 #define BP_40_FROM           35 /* minutes after the first device: the ~40 minute reading */
@@ -150,19 +151,27 @@ cfd_rems_form_applies (GVariant *dosing_content)
 static void
 read_readings (GVariant *content, GArray *readings)
 {
-  g_autoptr (GVariant) vitals
-      = g_variant_lookup_value (content, "vitals", G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE));
-  GVariantIter iter;
-  const char *time;
-  CfdRemsReading reading;
+  g_autoptr (GVariant) vitals = g_variant_lookup_value (content, "vitals", NULL);
+  g_autoptr (GArray) stored = NULL;
 
   if (vitals == NULL)
     return;
-  g_variant_iter_init (&iter, vitals);
-  while (g_variant_iter_next (&iter, "(&sqqqq)", &time, &reading.systolic, &reading.diastolic,
-                              &reading.pulse, &reading.spo2))
-    if (minutes_of (time, &reading.minutes))
-      g_array_append_val (readings, reading);
+  /* Either form of readings (with or without respiratory rate and
+   * timepoints); anything else gives none. */
+  stored = cfd_vitals_readings (vitals);
+  for (guint i = 0; i < stored->len; i++)
+    {
+      const CfdVitalReading *vital = &g_array_index (stored, CfdVitalReading, i);
+      CfdRemsReading reading = {
+        .systolic = vital->systolic,
+        .diastolic = vital->diastolic,
+        .pulse = vital->heart_rate,
+        .spo2 = vital->spo2,
+      };
+
+      if (minutes_of (vital->time, &reading.minutes))
+        g_array_append_val (readings, reading);
+    }
 }
 
 /* The one place that knows the dosing template's field ids: when the
@@ -214,7 +223,7 @@ cfd_rems_dosing_facts_clear (CfdRemsDosingFacts *facts)
 const char *
 cfd_rems_patient_sex (GVariant *patient_details)
 {
-  return string_of (patient_details, "sex");
+  return string_of (patient_details, CFD_PATIENT_SEX);
 }
 
 /* ---- Filling the form ------------------------------------------------- */

@@ -11,6 +11,7 @@
 #include "cfd-risk-level.h"
 #include "cfd-template-private.h"
 #include "cfd-templates-resources.h"
+#include "cfd-vitals.h"
 
 #define RESOURCE_PREFIX    "/org/confidant/Confidant/templates/"
 #define N_KINDS            (CFD_RECORD_LAST_KIND + 1)
@@ -268,27 +269,33 @@ is_choice (const CfdTemplateField *field, const char *value)
          && g_strv_contains ((const char *const *)field->choices, value);
 }
 
+/* The ranges outside which a reading cannot be real (docs/CLINICAL.md):
+ * a typing slip, never a patient. */
 static gboolean
 check_vitals (const CfdTemplateField *field, GVariant *value, GError **error)
 {
-  GVariantIter iter;
-  const char *time;
-  guint16 systolic, diastolic, pulse, spo2;
+  g_autoptr (GArray) readings = NULL;
 
   if (g_variant_n_children (value) > MAX_VITALS_ROWS)
     return field_error (error, field, "has too many readings");
-  g_variant_iter_init (&iter, value);
-  while (g_variant_iter_next (&iter, "(&sqqqq)", &time, &systolic, &diastolic, &pulse, &spo2))
+  readings = cfd_vitals_readings (value);
+  for (guint i = 0; i < readings->len; i++)
     {
-      if (!cfd_template_is_valid_time (time))
+      const CfdVitalReading *r = &g_array_index (readings, CfdVitalReading, i);
+
+      if (!cfd_template_is_valid_time (r->time))
         return field_error (error, field, "needs a time written HH:MM for every reading");
-      if (systolic < 40 || systolic > 300 || diastolic < 20 || diastolic > 200
-          || diastolic >= systolic)
+      if (r->timepoint[0] != '\0' && !is_choice (field, r->timepoint))
+        return field_error (error, field, "has a timepoint that is not one of the listed ones");
+      if (r->systolic < 40 || r->systolic > 300 || r->diastolic < 20 || r->diastolic > 200
+          || r->diastolic >= r->systolic)
         return field_error (error, field, "has a blood pressure outside 40-300 / 20-200 mmHg");
-      if (pulse < 20 || pulse > 250)
+      if (r->heart_rate < 20 || r->heart_rate > 250)
         return field_error (error, field, "has a heart rate outside 20-250 per minute");
-      if (spo2 < 50 || spo2 > 100)
+      if (r->spo2 < 50 || r->spo2 > 100)
         return field_error (error, field, "has an oxygen saturation outside 50-100 %");
+      if (r->has_respiratory_rate && (r->respiratory_rate < 4 || r->respiratory_rate > 60))
+        return field_error (error, field, "has a respiratory rate outside 4-60 per minute");
     }
   return TRUE;
 }
@@ -364,7 +371,10 @@ check_value (const CfdTemplateField *field, GVariant *value, GError **error)
         if (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPED_TYPE)))
           return field_error (error, field,
                               "needs a time and a whole number for every value of every reading");
-        if (!g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE)))
+        if (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_V1_TYPED_TYPE)))
+          return field_error (error, field,
+                              "needs a time and a whole number for every value of every reading");
+        if (!cfd_vitals_is_readings (value))
           return field_error (error, field, "must be a series of vital sign readings");
         return check_vitals (field, value, error);
       default:
@@ -386,17 +396,19 @@ is_single_line (GVariant *value, gsize max_len)
 static gboolean
 check_typed_vitals (const CfdTemplateField *field, GVariant *value, GError **error)
 {
-  GVariantIter iter;
-  const char *cells[5];
+  g_autoptr (GPtrArray) rows = NULL;
 
   if (g_variant_n_children (value) > MAX_VITALS_ROWS)
     return field_error (error, field, "has too many readings");
-  g_variant_iter_init (&iter, value);
-  while (g_variant_iter_next (&iter, "(&s&s&s&s&s)", &cells[0], &cells[1], &cells[2], &cells[3],
-                              &cells[4]))
-    for (guint i = 0; i < G_N_ELEMENTS (cells); i++)
-      if (strlen (cells[i]) > MAX_TYPED_CELL || strchr (cells[i], '\n') != NULL)
-        return field_error (error, field, "has a reading too long to be what was typed");
+  rows = cfd_vitals_typed_cells (value);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      char **cells = g_ptr_array_index (rows, i);
+
+      for (guint j = 0; cells[j] != NULL; j++)
+        if (strlen (cells[j]) > MAX_TYPED_CELL || strchr (cells[j], '\n') != NULL)
+          return field_error (error, field, "has a reading too long to be what was typed");
+    }
   return TRUE;
 }
 
@@ -422,9 +434,10 @@ check_draft_value (const CfdTemplateField *field, GVariant *value, GError **erro
       case CFD_FIELD_TIME:
         break;
       case CFD_FIELD_VITALS:
-        if (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPED_TYPE)))
+        if (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPED_TYPE))
+            || g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_V1_TYPED_TYPE)))
           return check_typed_vitals (field, value, error);
-        if (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE)))
+        if (cfd_vitals_is_readings (value))
           {
             if (g_variant_n_children (value) > MAX_VITALS_ROWS)
               return field_error (error, field, "has too many readings");
@@ -490,7 +503,8 @@ cfd_template_value_is_typed (const CfdTemplateField *field, GVariant *value)
       case CFD_FIELD_NUMBER:
         return g_variant_is_of_type (value, G_VARIANT_TYPE_STRING);
       case CFD_FIELD_VITALS:
-        return g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPED_TYPE));
+        return g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPED_TYPE))
+               || g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_V1_TYPED_TYPE));
       default:
         return FALSE;
     }
@@ -575,6 +589,15 @@ cfd_template_check_complete (const CfdTemplate *tmpl, GVariant *content, GError 
 gboolean
 cfd_template_check_signable (const CfdTemplate *tmpl, GVariant *content, GError **error)
 {
+  return cfd_template_check_signable_with (tmpl, content, &cfd_dosing_default_thresholds, error);
+}
+
+gboolean
+cfd_template_check_signable_with (const CfdTemplate *tmpl,
+                                  GVariant *content,
+                                  const CfdDosingThresholds *thresholds,
+                                  GError **error)
+{
   g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) cross = NULL;
 
@@ -590,7 +613,7 @@ cfd_template_check_signable (const CfdTemplate *tmpl, GVariant *content, GError 
         g_ptr_array_add (problems, problem);
     }
   list_missing (tmpl, content, problems);
-  cross = cfd_template_cross_field_problems (tmpl, content);
+  cross = cfd_template_cross_field_problems_with (tmpl, content, thresholds);
   for (guint i = 0; i < cross->len; i++)
     {
       CfdTemplateProblem *problem = g_ptr_array_index (cross, i);
@@ -810,11 +833,19 @@ check_integration_note (const CfdTemplate *tmpl, GVariant *content, GPtrArray *p
 GPtrArray *
 cfd_template_cross_field_problems (const CfdTemplate *tmpl, GVariant *content)
 {
+  return cfd_template_cross_field_problems_with (tmpl, content, &cfd_dosing_default_thresholds);
+}
+
+GPtrArray *
+cfd_template_cross_field_problems_with (const CfdTemplate *tmpl,
+                                        GVariant *content,
+                                        const CfdDosingThresholds *thresholds)
+{
   GPtrArray *problems = g_ptr_array_new_with_free_func ((GDestroyNotify)cfd_template_problem_free);
 
   add_misplaced_values (tmpl, content, problems);
   if (tmpl->kind == CFD_RECORD_DOSING)
-    cfd_dosing_check (tmpl, content, &cfd_dosing_default_thresholds, problems);
+    cfd_dosing_check (tmpl, content, thresholds, problems);
   else if (tmpl->kind == CFD_RECORD_RISK)
     cfd_risk_check (tmpl, content, problems);
   else if (tmpl->kind == CFD_RECORD_SESSION)

@@ -7,6 +7,7 @@
 
 #include <glib.h>
 
+#include "cfd-dosing-thresholds.h"
 #include "cfd-record.h"
 
 G_BEGIN_DECLS
@@ -21,23 +22,30 @@ typedef enum
   CFD_FIELD_DATE, /* YYYY-MM-DD */
   CFD_FIELD_TIME, /* HH:MM */
   CFD_FIELD_BOOLEAN,
-  CFD_FIELD_VITALS,    /* a series of (time, systolic, diastolic, HR, SpO2) */
+  CFD_FIELD_VITALS,    /* a series of (time, timepoint, systolic, diastolic, HR, SpO2, RR) */
   CFD_FIELD_CHECKLIST, /* several choices at once */
 } CfdFieldType;
 
 /* The GVariant type of each field's value in a record's content:
  * TEXT, LONG_TEXT, CHOICE, DATE, TIME "s"; INTEGER "x"; NUMBER "d";
  * BOOLEAN "b"; CHECKLIST "as"; VITALS CFD_TEMPLATE_VITALS_TYPE, one
- * (time "HH:MM", systolic, diastolic, heart rate, SpO2 %) per reading. */
-#define CFD_TEMPLATE_VITALS_TYPE "a(sqqqq)"
+ * (time "HH:MM", timepoint (one of the field's choices, or "" for none),
+ * systolic, diastolic, heart rate, SpO2 %, respiratory rate or nothing)
+ * per reading. Records written before respiratory rate and timepoints
+ * hold CFD_TEMPLATE_VITALS_V1_TYPE, (time, systolic, diastolic, heart
+ * rate, SpO2 %), and stay valid as they are; cfd-vitals.h reads both. */
+#define CFD_TEMPLATE_VITALS_TYPE    "a(ssqqqqmq)"
+#define CFD_TEMPLATE_VITALS_V1_TYPE "a(sqqqq)"
 
 /* A draft keeps what was typed even when it is not (yet) a value: an
  * INTEGER or NUMBER field may hold the typed text as "s", and a VITALS
  * field its readings as typed, cell by cell, as
- * CFD_TEMPLATE_VITALS_TYPED_TYPE. DATE and TIME are "s" anyway. A BOOLEAN
+ * CFD_TEMPLATE_VITALS_TYPED_TYPE (the cells of CFD_TEMPLATE_VITALS_TYPE in
+ * order; drafts saved before hold CFD_TEMPLATE_VITALS_V1_TYPED_TYPE). DATE and TIME are "s" anyway. A BOOLEAN
  * left out of the content is "not assessed": nothing unanswered is stored
  * as an answer. See docs/FORMATS.md. */
-#define CFD_TEMPLATE_VITALS_TYPED_TYPE "a(sssss)"
+#define CFD_TEMPLATE_VITALS_TYPED_TYPE    "a(sssssss)"
+#define CFD_TEMPLATE_VITALS_V1_TYPED_TYPE "a(sssss)"
 
 typedef struct
 {
@@ -139,6 +147,14 @@ gboolean cfd_template_check_signable (const CfdTemplate *tmpl,
                                       GVariant *content,
                                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* The same, with the practice's dosing thresholds
+ * (cfd_vault_get_dosing_thresholds) rather than the defaults: what the
+ * vault and the editor use when they sign. */
+gboolean cfd_template_check_signable_with (const CfdTemplate *tmpl,
+                                           GVariant *content,
+                                           const CfdDosingThresholds *thresholds,
+                                           GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Whether a field belongs to the record as it is (see ShownWhen above). */
 gboolean cfd_template_field_applies (const CfdTemplateField *field, GVariant *content);
 
@@ -148,6 +164,9 @@ gboolean cfd_template_field_applies (const CfdTemplateField *field, GVariant *co
  * they are found. Part of cfd_template_check_signable; the editor shows
  * each under the field it names. See docs/CLINICAL.md. */
 GPtrArray *cfd_template_cross_field_problems (const CfdTemplate *tmpl, GVariant *content);
+GPtrArray *cfd_template_cross_field_problems_with (const CfdTemplate *tmpl,
+                                                   GVariant *content,
+                                                   const CfdDosingThresholds *thresholds);
 
 /* The plausibility warning of one field's value (see below), or NULL. */
 char *cfd_template_field_warning (const CfdTemplateField *field, GVariant *value);

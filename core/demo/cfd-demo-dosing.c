@@ -37,9 +37,10 @@ insert_time (GVariantDict *dict, const char *field, int minutes)
 /* One reading; now and then (about one reading in 25) a blood pressure
  * just past the pre-dose threshold, which the session then acts on. */
 static void
-add_reading (Session *session, int minutes, gboolean pre_dose)
+add_reading (Session *session, int minutes, const char *timepoint)
 {
   g_autofree char *time = clock_text (minutes);
+  gboolean pre_dose = g_str_equal (timepoint, "pre-dose");
   guint16 systolic = (guint16)g_rand_int_range (session->rand, 108, 139);
   guint16 diastolic = (guint16)g_rand_int_range (session->rand, 64, 89);
 
@@ -48,9 +49,10 @@ add_reading (Session *session, int minutes, gboolean pre_dose)
       systolic = (guint16)g_rand_int_range (session->rand, 142, 150);
       session->past_threshold = TRUE;
     }
-  g_variant_builder_add (&session->vitals, "(sqqqq)", time, systolic, diastolic,
+  g_variant_builder_add (&session->vitals, "(ssqqqqmq)", time, timepoint, systolic, diastolic,
                          (guint16)g_rand_int_range (session->rand, 58, 96),
-                         (guint16)g_rand_int_range (session->rand, 95, 101));
+                         (guint16)g_rand_int_range (session->rand, 95, 101), TRUE,
+                         (guint16)g_rand_int_range (session->rand, 12, 19));
   session->last_reading = MAX (session->last_reading, minutes);
 }
 
@@ -70,10 +72,10 @@ esketamine (Session *session, GVariantDict *dict, int start)
 
       insert_time (dict, field, start + 5 * (int)k);
     }
-  add_reading (session, start - 10, TRUE);
-  add_reading (session, start + 40, FALSE);
-  add_reading (session, start + 90, FALSE);
-  add_reading (session, start + observed - 5, FALSE);
+  add_reading (session, start - 10, "pre-dose");
+  add_reading (session, start + 40, "40-min");
+  add_reading (session, start + 90, "90-min");
+  add_reading (session, start + observed - 5, "discharge");
   g_variant_dict_insert (dict, "observation-minutes", "x", (gint64)observed);
   insert_time (dict, "ready-to-leave-time", start + observed);
   insert_time (dict, "discharge-time",
@@ -92,10 +94,10 @@ intravenous (Session *session, GVariantDict *dict, double weight, int start)
   g_variant_dict_insert (dict, "iv-concentration", "d", 1.0);
   insert_time (dict, "infusion-start", start);
   insert_time (dict, "infusion-stop", start + 40);
-  add_reading (session, start - 5, TRUE);
-  add_reading (session, start + 20, FALSE);
-  add_reading (session, start + 40, FALSE);
-  add_reading (session, start + 80, FALSE);
+  add_reading (session, start - 5, "pre-dose");
+  add_reading (session, start + 20, "");
+  add_reading (session, start + 40, "40-min");
+  add_reading (session, start + 80, "");
   g_variant_dict_insert (dict, "observation-minutes", "x", (gint64)60);
   insert_time (dict, "ready-to-leave-time", start + 100);
   insert_time (dict, "discharge-time", start + 105);
@@ -117,9 +119,9 @@ sublingual (Session *session, GVariantDict *dict, int start)
   g_variant_dict_insert (dict, "sl-setting", "s", "clinic");
   g_variant_dict_insert (dict, "sl-sitter", "s", sitter);
   insert_time (dict, "dose-time", start);
-  add_reading (session, start - 5, TRUE);
-  add_reading (session, start + 30, FALSE);
-  add_reading (session, start + 75, FALSE);
+  add_reading (session, start - 5, "pre-dose");
+  add_reading (session, start + 30, "");
+  add_reading (session, start + 75, "");
   g_variant_dict_insert (dict, "observation-minutes", "x", (gint64)90);
   insert_time (dict, "ready-to-leave-time", start + 90);
   insert_time (dict, "discharge-time", start + 95);

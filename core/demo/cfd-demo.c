@@ -58,10 +58,11 @@ random_vitals (GRand *rand)
     {
       g_autofree char *time = g_strdup_printf ("%02d:%02d", minutes / 60, minutes % 60);
 
-      g_variant_builder_add (&builder, "(sqqqq)", time, (guint16)g_rand_int_range (rand, 108, 148),
-                             (guint16)g_rand_int_range (rand, 66, 94),
-                             (guint16)g_rand_int_range (rand, 58, 98),
-                             (guint16)g_rand_int_range (rand, 95, 101));
+      g_variant_builder_add (
+          &builder, "(ssqqqqmq)", time, "", (guint16)g_rand_int_range (rand, 108, 148),
+          (guint16)g_rand_int_range (rand, 66, 94), (guint16)g_rand_int_range (rand, 58, 98),
+          (guint16)g_rand_int_range (rand, 95, 101), TRUE,
+          (guint16)g_rand_int_range (rand, 12, 19));
     }
   return g_variant_builder_end (&builder);
 }

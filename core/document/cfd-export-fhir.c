@@ -21,6 +21,7 @@
 #include "cfd-secure-private.h"
 #include "cfd-template.h"
 #include "cfd-vault-private.h"
+#include "cfd-vitals.h"
 
 typedef struct
 {
@@ -376,13 +377,10 @@ component (const CfdFhirCode *code, double value, const char *unit)
 static void
 add_vitals (Bundle *b, CfdRecord *record, const char *encounter_url, const char *author_url)
 {
-  g_autoptr (GVariant) vitals = g_variant_lookup_value (cfd_record_get_content (record), "vitals",
-                                                        G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE));
-  GVariantIter iter;
-  const char *time;
-  guint16 systolic, diastolic, pulse, spo2;
+  g_autoptr (GVariant) vitals
+      = g_variant_lookup_value (cfd_record_get_content (record), "vitals", NULL);
+  g_autoptr (GArray) readings = cfd_vitals_readings (vitals);
   double weight;
-  guint row = 0;
 
   if (g_variant_lookup (cfd_record_get_content (record), "weight-kg", "d", &weight))
     {
@@ -394,13 +392,11 @@ add_vitals (Bundle *b, CfdRecord *record, const char *encounter_url, const char 
       json_object_set_object_member (o, "valueQuantity", quantity (weight, "kg"));
       add_entry (b, url, o);
     }
-  if (vitals == NULL)
-    return;
-  g_variant_iter_init (&iter, vitals);
-  while (g_variant_iter_next (&iter, "(&sqqqq)", &time, &systolic, &diastolic, &pulse, &spo2))
+  for (guint row = 0; row < readings->len; row++)
     {
-      g_autofree char *effective = local_date_time (cfd_record_get_occurred (record), time);
-      g_autofree char *tag = g_strdup_printf ("vitals-%u", row++);
+      const CfdVitalReading *r = &g_array_index (readings, CfdVitalReading, row);
+      g_autofree char *effective = local_date_time (cfd_record_get_occurred (record), r->time);
+      g_autofree char *tag = g_strdup_printf ("vitals-%u", row);
       g_autofree char *bp_tag = g_strconcat (tag, "-bp", NULL);
       g_autofree char *hr_tag = g_strconcat (tag, "-hr", NULL);
       g_autofree char *spo2_tag = g_strconcat (tag, "-spo2", NULL);
@@ -416,15 +412,28 @@ add_vitals (Bundle *b, CfdRecord *record, const char *encounter_url, const char 
       JsonArray *components = json_array_new ();
 
       json_array_add_object_element (components,
-                                     component (&cfd_fhir_vital_systolic, systolic, "mm[Hg]"));
+                                     component (&cfd_fhir_vital_systolic, r->systolic, "mm[Hg]"));
       json_array_add_object_element (components,
-                                     component (&cfd_fhir_vital_diastolic, diastolic, "mm[Hg]"));
+                                     component (&cfd_fhir_vital_diastolic, r->diastolic, "mm[Hg]"));
       json_object_set_array_member (bp, "component", components);
       add_entry (b, bp_url, bp);
-      json_object_set_object_member (hr, "valueQuantity", quantity (pulse, "/min"));
+      json_object_set_object_member (hr, "valueQuantity", quantity (r->heart_rate, "/min"));
       add_entry (b, hr_url, hr);
-      json_object_set_object_member (sat, "valueQuantity", quantity (spo2, "%"));
+      json_object_set_object_member (sat, "valueQuantity", quantity (r->spo2, "%"));
       add_entry (b, spo2_url, sat);
+      /* Readings from before records v2 have none: nothing is exported
+       * rather than a rate nobody counted. */
+      if (r->has_respiratory_rate)
+        {
+          g_autofree char *rr_tag = g_strconcat (tag, "-rr", NULL);
+          g_autofree char *rr_url = derived_url (b, cfd_record_get_id (record), rr_tag);
+          JsonObject *rr = vital_observation (b, encounter_url, effective,
+                                              &cfd_fhir_vital_respiratory_rate, author_url);
+
+          json_object_set_object_member (rr, "valueQuantity",
+                                         quantity (r->respiratory_rate, "/min"));
+          add_entry (b, rr_url, rr);
+        }
     }
 }
 

@@ -21,6 +21,7 @@
 #include "cfd-secure-private.h"
 #include "cfd-template.h"
 #include "cfd-vault-private.h"
+#include "cfd-vitals.h"
 
 #define FOOTER _ ("Confidential — contains protected health information")
 
@@ -106,21 +107,31 @@ add_field_line (CfdDocumentLayout *layout, const char *label, const char *value)
   cfd_wipe_string (markup);
 }
 
+/* Six columns fill the page's width: the respiratory rate's header is
+ * short enough not to wrap. */
+/* Translators: the column heads of a vital-signs table, separated by tabs;
+ * RR is the respiratory rate */
+#define VITALS_HEAD N_ ("Time\tTimepoint\tBlood pressure\tHeart rate\tSpO₂\tRR")
+/* Translators: the column heads of vital signs a draft holds as typed */
+#define VITALS_TYPED_HEAD                                                                    \
+  N_ ("Time\tTimepoint\tBlood pressure\tHeart rate\tSpO₂\tRR (as typed, not valid yet)")
+
 static void
 add_vitals (CfdDocumentLayout *layout, const CfdTemplateField *field, GVariant *value)
 {
-  GVariantIter iter;
-  const char *time;
-  guint16 systolic, diastolic, pulse, spo2;
+  g_autoptr (GArray) readings = cfd_vitals_readings (value);
 
   cfd_document_layout_add (layout, CFD_BLOCK_LABEL, field->label);
-  cfd_document_layout_add (layout, CFD_BLOCK_TABLE_HEAD,
-                           _ ("Time\tBlood pressure\tHeart rate\tSpO₂"));
-  g_variant_iter_init (&iter, value);
-  while (g_variant_iter_next (&iter, "(&sqqqq)", &time, &systolic, &diastolic, &pulse, &spo2))
+  cfd_document_layout_add (layout, CFD_BLOCK_TABLE_HEAD, _ (VITALS_HEAD));
+  for (guint i = 0; i < readings->len; i++)
     {
-      g_autofree char *row = g_strdup_printf ("%s\t%u/%u mmHg\t%u /min\t%u %%", time, systolic,
-                                              diastolic, pulse, spo2);
+      const CfdVitalReading *r = &g_array_index (readings, CfdVitalReading, i);
+      g_autofree char *rr
+          = r->has_respiratory_rate ? g_strdup_printf ("%u /min", r->respiratory_rate) : NULL;
+      g_autofree char *row
+          = g_strdup_printf ("%s\t%s\t%u/%u mmHg\t%u /min\t%u %%\t%s", r->time,
+                             cfd_template_field_choice_label (field, r->timepoint), r->systolic,
+                             r->diastolic, r->heart_rate, r->spo2, rr != NULL ? rr : "–");
 
       cfd_document_layout_add (layout, CFD_BLOCK_TABLE_ROW, row);
     }
@@ -132,8 +143,7 @@ add_vitals (CfdDocumentLayout *layout, const CfdTemplateField *field, GVariant *
 static void
 add_typed (CfdDocumentLayout *layout, const CfdTemplateField *field, GVariant *value)
 {
-  GVariantIter iter;
-  const char *cells[5];
+  g_autoptr (GPtrArray) rows = NULL;
 
   if (field->type != CFD_FIELD_VITALS)
     {
@@ -145,14 +155,17 @@ add_typed (CfdDocumentLayout *layout, const CfdTemplateField *field, GVariant *v
       return;
     }
   cfd_document_layout_add (layout, CFD_BLOCK_LABEL, field->label);
-  cfd_document_layout_add (layout, CFD_BLOCK_TABLE_HEAD,
-                           _ ("Time\tBlood pressure\tHeart rate\tSpO₂ (as typed, not valid yet)"));
-  g_variant_iter_init (&iter, value);
-  while (g_variant_iter_next (&iter, "(&s&s&s&s&s)", &cells[0], &cells[1], &cells[2], &cells[3],
-                              &cells[4]))
+  cfd_document_layout_add (layout, CFD_BLOCK_TABLE_HEAD, _ (VITALS_TYPED_HEAD));
+  rows = cfd_vitals_typed_cells (value);
+  for (guint i = 0; i < rows->len; i++)
     {
-      g_autofree char *row = g_strdup_printf ("%s\t%s/%s mmHg\t%s /min\t%s %%", cells[0], cells[1],
-                                              cells[2], cells[3], cells[4]);
+      char **c = g_ptr_array_index (rows, i);
+      g_autofree char *row = g_strdup_printf (
+          "%s\t%s\t%s/%s mmHg\t%s /min\t%s %%\t%s%s", c[CFD_VITALS_CELL_TIME],
+          cfd_template_field_choice_label (field, c[CFD_VITALS_CELL_TIMEPOINT]),
+          c[CFD_VITALS_CELL_SYSTOLIC], c[CFD_VITALS_CELL_DIASTOLIC], c[CFD_VITALS_CELL_HEART_RATE],
+          c[CFD_VITALS_CELL_SPO2], c[CFD_VITALS_CELL_RESPIRATORY_RATE],
+          c[CFD_VITALS_CELL_RESPIRATORY_RATE][0] != '\0' ? " /min" : "");
 
       cfd_document_layout_add (layout, CFD_BLOCK_TABLE_ROW, row);
     }
@@ -185,7 +198,8 @@ add_fields (CfdDocumentLayout *layout, CfdRecord *record)
         }
       /* Saved content was checked against the template; a value of another
        * type (from a template of another version) is named, not guessed at. */
-      if (!g_variant_is_of_type (value, value_type (field->type)))
+      if (field->type == CFD_FIELD_VITALS ? !cfd_vitals_is_readings (value)
+                                          : !g_variant_is_of_type (value, value_type (field->type)))
         {
           add_field_line (layout, field->label, _ ("(a value this version cannot show)"));
           continue;

@@ -26,9 +26,9 @@ esketamine_session (GVariantDict *d)
   g_variant_dict_insert (d, "device-1-time", "s", "09:00");
   g_variant_dict_insert (d, "device-2-time", "s", "09:05");
   g_variant_builder_init (&vitals, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE));
-  g_variant_builder_add (&vitals, "(sqqqq)", "08:50", 128, 82, 72, 98);
-  g_variant_builder_add (&vitals, "(sqqqq)", "09:40", 136, 86, 76, 97);
-  g_variant_builder_add (&vitals, "(sqqqq)", "10:55", 124, 80, 70, 98);
+  g_variant_builder_add (&vitals, "(ssqqqqmq)", "08:50", "", 128, 82, 72, 98, TRUE, (guint16)16);
+  g_variant_builder_add (&vitals, "(ssqqqqmq)", "09:40", "", 136, 86, 76, 97, TRUE, (guint16)16);
+  g_variant_builder_add (&vitals, "(ssqqqqmq)", "10:55", "", 124, 80, 70, 98, TRUE, (guint16)16);
   g_variant_dict_insert_value (d, "vitals", g_variant_builder_end (&vitals));
   g_variant_dict_insert (d, "moaas", "x", (gint64)4);
   g_variant_dict_insert (d, "observation-minutes", "x", (gint64)120);
@@ -37,7 +37,9 @@ esketamine_session (GVariantDict *d)
   g_variant_dict_insert (d, "discharge-criteria-met", "b", TRUE);
 }
 
-/* An IV racemic ketamine infusion of 0.5 mg/kg over 40 minutes. */
+/* An IV racemic ketamine infusion of 0.5 mg/kg over 40 minutes, its
+ * readings in the form of records signed before respiratory rate and
+ * timepoints (still valid). */
 static void
 iv_session (GVariantDict *d)
 {
@@ -51,7 +53,7 @@ iv_session (GVariantDict *d)
   g_variant_dict_insert (d, "iv-concentration", "d", 1.0);
   g_variant_dict_insert (d, "infusion-start", "s", "10:00");
   g_variant_dict_insert (d, "infusion-stop", "s", "10:40");
-  g_variant_builder_init (&vitals, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE));
+  g_variant_builder_init (&vitals, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_V1_TYPE));
   g_variant_builder_add (&vitals, "(sqqqq)", "09:55", 122, 78, 70, 99);
   g_variant_builder_add (&vitals, "(sqqqq)", "10:20", 134, 84, 74, 98);
   g_variant_builder_add (&vitals, "(sqqqq)", "11:00", 126, 80, 70, 98);
@@ -160,8 +162,8 @@ test_bp_190_120_spo2_88 (void)
 
   iv_session (&d);
   g_variant_builder_init (&vitals, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE));
-  g_variant_builder_add (&vitals, "(sqqqq)", "09:55", 122, 78, 70, 99);
-  g_variant_builder_add (&vitals, "(sqqqq)", "10:20", 190, 120, 96, 88);
+  g_variant_builder_add (&vitals, "(ssqqqqmq)", "09:55", "", 122, 78, 70, 99, TRUE, (guint16)16);
+  g_variant_builder_add (&vitals, "(ssqqqqmq)", "10:20", "", 190, 120, 96, 88, TRUE, (guint16)16);
   g_variant_dict_insert_value (&d, "vitals", g_variant_builder_end (&vitals));
   content = finish (&d);
   assert_refused (content, "Action taken", "blood pressure 190/120 mmHg at 10:20");
@@ -185,8 +187,8 @@ test_pre_dose_bp_above_label (void)
 
   esketamine_session (&d);
   g_variant_builder_init (&vitals, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE));
-  g_variant_builder_add (&vitals, "(sqqqq)", "08:50", 146, 88, 72, 98);
-  g_variant_builder_add (&vitals, "(sqqqq)", "09:40", 138, 86, 76, 97);
+  g_variant_builder_add (&vitals, "(ssqqqqmq)", "08:50", "", 146, 88, 72, 98, TRUE, (guint16)16);
+  g_variant_builder_add (&vitals, "(ssqqqqmq)", "09:40", "", 138, 86, 76, 97, TRUE, (guint16)16);
   g_variant_dict_insert_value (&d, "vitals", g_variant_builder_end (&vitals));
   content = finish (&d);
   assert_refused (content, "Action taken",
@@ -297,8 +299,8 @@ test_esketamine_monitoring (void)
 
   esketamine_session (&d);
   g_variant_builder_init (&vitals, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE));
-  g_variant_builder_add (&vitals, "(sqqqq)", "08:50", 128, 82, 72, 98);
-  g_variant_builder_add (&vitals, "(sqqqq)", "10:30", 124, 80, 70, 98);
+  g_variant_builder_add (&vitals, "(ssqqqqmq)", "08:50", "", 128, 82, 72, 98, TRUE, (guint16)16);
+  g_variant_builder_add (&vitals, "(ssqqqqmq)", "10:30", "", 124, 80, 70, 98, TRUE, (guint16)16);
   g_variant_dict_insert_value (&d, "vitals", g_variant_builder_end (&vitals));
   no_window = finish (&d);
   assert_refused (no_window, "Vital signs", "35–45 minutes after dosing");
@@ -307,6 +309,133 @@ test_esketamine_monitoring (void)
   g_variant_dict_remove (&d, "ready-to-leave-time");
   no_ready = finish (&d);
   assert_refused (no_ready, "Ready to leave", "must be filled in for esketamine");
+}
+
+/* Readings with named timepoints and a respiratory rate; rr 0 leaves it out. */
+static GVariant *
+readings (const char *const *times, const char *const *timepoints, const guint16 *rr, guint n)
+{
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE));
+  for (guint i = 0; i < n; i++)
+    g_variant_builder_add (&b, "(ssqqqqmq)", times[i], timepoints[i], (guint16)128, (guint16)82,
+                           (guint16)72, (guint16)98, rr[i] != 0, rr[i]);
+  return g_variant_builder_end (&b);
+}
+
+static GVariant *
+esketamine_with (const char *const *times, const char *const *timepoints, const guint16 *rr)
+{
+  GVariantDict d;
+
+  esketamine_session (&d);
+  g_variant_dict_insert_value (&d, "vitals", readings (times, timepoints, rr, 3));
+  return finish (&d);
+}
+
+static void
+test_timepoints_agree_with_times (void)
+{
+  const char *const times[] = { "08:50", "09:40", "10:55" };
+  const char *const named[] = { "pre-dose", "40-min", "discharge" };
+  const char *const pre_dose_late[] = { "pre-dose", "pre-dose", "discharge" };
+  const char *const forty_early[] = { "08:50", "09:20", "10:55" };
+  const char *const discharge_early[] = { "discharge", "40-min", "" };
+  const guint16 rr[] = { 16, 14, 15 };
+  g_autoptr (GVariant) ok = esketamine_with (times, named, rr);
+  g_autoptr (GVariant) late = esketamine_with (times, pre_dose_late, rr);
+  g_autoptr (GVariant) early = NULL;
+  g_autoptr (GVariant) before = esketamine_with (times, discharge_early, rr);
+
+  assert_signable (ok);
+  /* The dose (device 1) was at 09:00. */
+  assert_refused (late, "Vital signs",
+                  "reading at 09:40 marked “Pre-dose”, after the dose was given (09:00)");
+  {
+    GVariantDict d;
+
+    esketamine_session (&d);
+    g_variant_dict_insert_value (&d, "vitals", readings (forty_early, named, rr, 3));
+    g_variant_dict_insert (&d, "monitoring-override", "s", "Cuff failed at 40 minutes");
+    early = finish (&d);
+  }
+  assert_refused (early, "Vital signs",
+                  "reading at 09:20 marked “40 min”, 20 minutes after the dose (09:00); it must "
+                  "be within 5 minutes of 40");
+  assert_refused (before, "Vital signs",
+                  "reading at 08:50 marked “Before discharge”, before the dose was given");
+}
+
+static void
+test_impossible_readings (void)
+{
+  const char *const times[] = { "08:50", "09:40", "10:55" };
+  const char *const none[] = { "", "", "" };
+  const char *const unknown[] = { "bedtime", "", "" };
+  const guint16 rr_2[] = { 16, 2, 15 };
+  const guint16 rr_61[] = { 16, 61, 15 };
+  const guint16 rr_ok[] = { 16, 14, 0 };
+  g_autoptr (GVariant) too_slow = esketamine_with (times, none, rr_2);
+  g_autoptr (GVariant) too_fast = esketamine_with (times, none, rr_61);
+  g_autoptr (GVariant) not_listed = esketamine_with (times, unknown, rr_ok);
+  g_autoptr (GVariant) rr_left_out = esketamine_with (times, none, rr_ok);
+
+  assert_refused (too_slow, "Vital signs", "respiratory rate outside 4-60 per minute");
+  assert_refused (too_fast, "Vital signs", "respiratory rate outside 4-60 per minute");
+  assert_refused (not_listed, "Vital signs", "timepoint that is not one of the listed ones");
+  /* The respiratory rate is optional: a reading without it signs. */
+  assert_signable (rr_left_out);
+}
+
+static void
+test_low_respiratory_rate_and_heart_rate_need_action (void)
+{
+  GVariantDict d;
+  GVariantBuilder b;
+  g_autoptr (GVariant) content = NULL;
+  g_autoptr (GVariant) acted = NULL;
+  g_autoptr (GVariant) vitals_again = NULL;
+
+  esketamine_session (&d);
+  g_variant_builder_init (&b, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE));
+  g_variant_builder_add (&b, "(ssqqqqmq)", "08:50", "pre-dose", 128, 82, 72, 98, TRUE, (guint16)16);
+  g_variant_builder_add (&b, "(ssqqqqmq)", "09:40", "40-min", 136, 86, 130, 97, TRUE, (guint16)8);
+  g_variant_builder_add (&b, "(ssqqqqmq)", "10:55", "discharge", 124, 80, 46, 98, FALSE,
+                         (guint16)0);
+  g_variant_dict_insert_value (&d, "vitals", g_variant_builder_end (&b));
+  content = finish (&d);
+  assert_refused (content, "Action taken", "respiratory rate 8 /min at 09:40 is below 10");
+  assert_refused (content, "Action taken", "heart rate 130 /min at 09:40 is above 120");
+  assert_refused (content, "Action taken", "heart rate 46 /min at 10:55 is below 50");
+
+  esketamine_session (&d);
+  vitals_again = g_variant_lookup_value (content, "vitals", NULL);
+  g_variant_dict_insert_value (&d, "vitals", vitals_again);
+  g_variant_dict_insert (&d, "action-taken", "s", "Stimulated, counted 14/min after 2 minutes");
+  acted = finish (&d);
+  assert_signable (acted);
+}
+
+/* A reading half typed, its respiratory rate and timepoint as typed: kept. */
+static void
+test_typed_readings_are_kept (void)
+{
+  const CfdTemplate *tmpl = cfd_template_get (CFD_RECORD_DOSING);
+  GVariantBuilder b;
+  GVariantDict d;
+  g_autoptr (GVariant) content = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPED_TYPE));
+  g_variant_builder_add (&b, "(sssssss)", "09:4", "at arrival", "128", "", "7a", "98", "1 2");
+  g_variant_dict_init (&d, NULL);
+  g_variant_dict_insert_value (&d, "vitals", g_variant_builder_end (&b));
+  content = g_variant_ref_sink (g_variant_dict_end (&d));
+  g_assert_true (cfd_template_validate_draft (tmpl, content, &error));
+  g_assert_no_error (error);
+  g_assert_false (cfd_template_check_signable (tmpl, content, &error));
+  g_assert_nonnull (strstr (error->message, "needs a time and a whole number"));
 }
 
 static void
@@ -495,5 +624,10 @@ main (int argc, char **argv)
   g_test_add_func ("/dosing-checks/problems-name-their-field", test_problems_name_their_field);
   g_test_add_func ("/dosing-checks/drafts-keep-everything", test_drafts_keep_everything);
   g_test_add_func ("/dosing-checks/carry-forward", test_carry_forward);
+  g_test_add_func ("/dosing-checks/timepoints-agree-with-times", test_timepoints_agree_with_times);
+  g_test_add_func ("/dosing-checks/impossible-readings", test_impossible_readings);
+  g_test_add_func ("/dosing-checks/low-respiratory-rate-and-heart-rate-need-action",
+                   test_low_respiratory_rate_and_heart_rate_need_action);
+  g_test_add_func ("/dosing-checks/typed-readings-are-kept", test_typed_readings_are_kept);
   return g_test_run ();
 }

@@ -32,7 +32,7 @@ half_typed_dosing (void)
   GVariantBuilder vitals;
   GVariantDict d;
 
-  g_variant_builder_init (&vitals, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPED_TYPE));
+  g_variant_builder_init (&vitals, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_V1_TYPED_TYPE));
   g_variant_builder_add (&vitals, "(sssss)", "10:05", "128", "", "", "");
   g_variant_dict_init (&d, NULL);
   g_variant_dict_insert (&d, "medication", "s", "racemic-ketamine");

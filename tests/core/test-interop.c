@@ -83,8 +83,11 @@ dosing_content (void)
   GVariantDict d;
   GVariantBuilder vitals;
 
-  g_variant_builder_init (&vitals, G_VARIANT_TYPE ("a(sqqqq)"));
-  g_variant_builder_add (&vitals, "(sqqqq)", "10:05", 128, 82, 74, 98);
+  /* One reading with a respiratory rate, one without (exported without). */
+  g_variant_builder_init (&vitals, G_VARIANT_TYPE ("a(ssqqqqmq)"));
+  g_variant_builder_add (&vitals, "(ssqqqqmq)", "10:05", "pre-dose", 128, 82, 74, 98, TRUE,
+                         (guint16)14);
+  g_variant_builder_add (&vitals, "(ssqqqqmq)", "10:50", "", 124, 80, 70, 98, FALSE, (guint16)0);
   g_variant_dict_init (&d, NULL);
   g_variant_dict_insert (&d, "medication", "s", "racemic-ketamine");
   g_variant_dict_insert (&d, "route", "s", "im");
@@ -393,8 +396,9 @@ test_fhir_dosing (Fixture *f, gconstpointer data)
   JsonObject *administration = find (entries, "MedicationAdministration", NULL, NULL);
   JsonObject *medication = find (entries, "Medication", NULL, NULL);
   JsonObject *bp = find (entries, "Observation", "85354-9", NULL);
-  JsonObject *route;
+  JsonObject *route, *rr;
   JsonArray *components;
+  guint n_found = 0;
 
   g_assert_nonnull (administration);
   route = json_object_get_object_member (json_object_get_object_member (administration, "dosage"),
@@ -411,8 +415,19 @@ test_fhir_dosing (Fixture *f, gconstpointer data)
   g_assert_cmpstr (first_code (json_object_get_object_member (
                        json_array_get_object_element (components, 1), "code")),
                    ==, "8462-4");
-  g_assert_nonnull (find (entries, "Observation", "8867-4", NULL));
+  g_assert_nonnull (find (entries, "Observation", "8867-4", &n_found));
+  g_assert_cmpuint (n_found, ==, 2);
   g_assert_nonnull (find (entries, "Observation", "59408-5", NULL));
+  /* Respiratory rate, LOINC 9279-1, only for the reading that has one. */
+  rr = find (entries, "Observation", "9279-1", &n_found);
+  g_assert_nonnull (rr);
+  g_assert_cmpuint (n_found, ==, 1);
+  g_assert_cmpfloat (
+      json_object_get_double_member (json_object_get_object_member (rr, "valueQuantity"), "value"),
+      ==, 14);
+  g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (rr, "valueQuantity"), "unit"),
+      ==, "/min");
   g_assert_nonnull (find (entries, "Observation", "29463-7", NULL));
   g_assert_nonnull (find (entries, "Encounter", NULL, NULL));
 }

@@ -28,7 +28,7 @@ test_dosing (void)
                              "dose-mg: 36\n"
                              "lot-number: LOT 99-A   \n"
                              "vitals: 10:00 128/82 74 98\n"
-                             "vitals: 10:20 142/90 81 97\n"
+                             "vitals: 10:20 142/90 81 97 40-min 14\n"
                              "moaas: 4\n"
                              "discharge-criteria-met: Yes\n"
                              "adverse-events:\n"
@@ -40,7 +40,9 @@ test_dosing (void)
   double d = 0;
   gint64 n = 0;
   gboolean b = FALSE;
-  guint16 sys, dia, hr, spo2;
+  guint16 sys, dia, hr, spo2, rr;
+  gboolean has_rr;
+  const char *timepoint;
 
   g_assert_true (g_variant_lookup (content, "medication", "&s", &s));
   g_assert_cmpstr (s, ==, "racemic-ketamine");
@@ -61,7 +63,11 @@ test_dosing (void)
   vitals = g_variant_lookup_value (content, "vitals", G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE));
   g_assert_nonnull (vitals);
   g_assert_cmpuint (g_variant_n_children (vitals), ==, 2);
-  g_variant_get_child (vitals, 1, "(&sqqqq)", &time, &sys, &dia, &hr, &spo2);
+  g_variant_get_child (vitals, 1, "(&s&sqqqqmq)", &time, &timepoint, &sys, &dia, &hr, &spo2,
+                       &has_rr, &rr);
+  g_assert_cmpstr (timepoint, ==, "40-min");
+  g_assert_true (has_rr);
+  g_assert_cmpuint (rr, ==, 14);
   g_assert_cmpstr (time, ==, "10:20");
   g_assert_cmpuint (sys, ==, 142);
   g_assert_cmpuint (dia, ==, 90);
@@ -154,6 +160,10 @@ test_errors (void)
     { CFD_RECORD_DOSING, "route: iv\nvitals: 10:00 128/82 74\n", "line 2: a vitals line" },
     { CFD_RECORD_DOSING, "vitals: 25:00 128/82 74 98\n", "line 1: a vitals line" },
     { CFD_RECORD_DOSING, "vitals: 10:00 128/82 74 98 extra\n", "line 1: a vitals line" },
+    { CFD_RECORD_DOSING, "vitals: 10:00 128/82 74 98 14 15\n", "line 1: a vitals line" },
+    { CFD_RECORD_DOSING, "vitals: 10:00 128/82 74 98 pre-dose 40-min\n", "line 1: a vitals line" },
+    { CFD_RECORD_DOSING, "vitals: 10:00 128/82 74 98 1400\n", "line 1: a vitals line" },
+    { CFD_RECORD_DOSING, "vitals: 10:00 128/82 74 98 2\n", "respiratory rate outside 4-60" },
     { CFD_RECORD_DOSING, "vitals: 10:00 128/82 74 98\nvitals: 10:05 80/90 74 98\n",
       "line 2: “Vital signs”" },
     { CFD_RECORD_DOSING, "discharge-time: 7pm\n", "line 1: “Discharge time” must be a time" },

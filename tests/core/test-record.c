@@ -47,7 +47,7 @@ content_for (CfdRecordKind kind, const char *text)
         {
           GVariantBuilder vitals;
 
-          g_variant_builder_init (&vitals, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE));
+          g_variant_builder_init (&vitals, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_V1_TYPE));
           g_variant_builder_add (&vitals, "(sqqqq)", "10:00", 128, 82, 74, 98);
           g_variant_builder_add (&vitals, "(sqqqq)", "10:20", 142, 90, 81, 97);
           g_variant_dict_insert (&d, "medication", "s", "racemic-ketamine");

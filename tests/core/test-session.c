@@ -29,7 +29,7 @@ dosing_content (void)
   GVariantDict d;
   GVariantBuilder vitals;
 
-  g_variant_builder_init (&vitals, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE));
+  g_variant_builder_init (&vitals, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_V1_TYPE));
   g_variant_builder_add (&vitals, "(sqqqq)", "10:00", 128, 82, 74, 98);
   g_variant_builder_add (&vitals, "(sqqqq)", "10:20", 132, 84, 81, 97);
   g_variant_dict_init (&d, NULL);

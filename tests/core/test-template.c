@@ -80,7 +80,7 @@ vitals (const char *time, guint16 sys, guint16 dia, guint16 hr, guint16 spo2)
 {
   GVariantBuilder b;
 
-  g_variant_builder_init (&b, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE));
+  g_variant_builder_init (&b, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_V1_TYPE));
   g_variant_builder_add (&b, "(sqqqq)", "10:00", 120, 80, 70, 98);
   g_variant_builder_add (&b, "(sqqqq)", time, sys, dia, hr, spo2);
   return g_variant_builder_end (&b);

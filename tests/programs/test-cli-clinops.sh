@@ -71,7 +71,22 @@ has out "^{\"kind\":\"open-risk-flag\",\"patient\":\"$id\",\"name\":\"Canary Wre
 expect 0 "practice show" -- "$cli" "${a[@]}" practice show
 has out "^\* apa-2007" "the default rule is marked"
 has out "texas-22-tac-165.1	7	21" "the Texas rule is listed"
+has out "^  pre-dose-systolic=140	.*(default 140: Spravato (esketamine) label" "the pre-dose threshold and its source"
+has out "^  respiratory-rate-below=10	" "the respiratory rate threshold"
 expect 2 "practice set with an unknown rule" -- "$cli" "${a[@]}" practice set --retention-rule forever
+
+# Dosing thresholds: defaults with their sources, set per practice, bad input refused.
+expect 0 "practice set --threshold" -- "$cli" "${a[@]}" practice set --threshold pre-dose-systolic=150 --threshold spo2-below=94
+expect 0 "practice show after" -- "$cli" "${a[@]}" practice show
+has out "^  pre-dose-systolic=150	" "the practice's value is shown"
+has out "^  spo2-below=94	.*(default 92:" "next to the default"
+expect 2 "an unknown threshold" -- "$cli" "${a[@]}" practice set --threshold temperature-above=38
+has err "No threshold is called “temperature-above”" "the refusal names it"
+expect 2 "a threshold out of its bounds" -- "$cli" "${a[@]}" practice set --threshold spo2-below=94 --threshold pre-dose-systolic=500
+has err "pre-dose-systolic must be a whole number from 100 to 220" "the refusal gives the bounds"
+expect 2 "a threshold without a value" -- "$cli" "${a[@]}" practice set --threshold pre-dose-systolic
+expect 0 "practice show after the refusals" -- "$cli" "${a[@]}" practice show
+has out "^  pre-dose-systolic=150	" "nothing changed by a refused command"
 
 # A measure schedule feeds the worklist.
 expect 2 "a malformed schedule rule" -- "$cli" "${a[@]}" measure schedule set --patient "$id" --rule phq9:weekly

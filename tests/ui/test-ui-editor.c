@@ -22,6 +22,7 @@
 #include "cfd-test-util.h"
 
 #include "cfd-record-editor.h"
+#include "cfd-record-form.h"
 #include "cfd-window.h"
 #include "cfd-workspace.h"
 
@@ -116,17 +117,9 @@ n_records (const char *patient_id)
 }
 
 static GtkWidget *
-reading_cell (guint row_index, guint cell_index)
+reading_cell (guint row_index, guint cell)
 {
-  GtkWidget *row = gtk_widget_get_first_child (get_widget ("field-vitals"));
-  GtkWidget *cell;
-
-  for (guint i = 0; i < row_index; i++)
-    row = gtk_widget_get_next_sibling (row);
-  cell = gtk_widget_get_first_child (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row)));
-  for (guint i = 0; i < cell_index; i++)
-    cell = gtk_widget_get_next_sibling (cell);
-  return cell;
+  return cfd_record_form_reading_cell (get_widget ("field-vitals"), row_index, cell);
 }
 
 static void
@@ -223,9 +216,10 @@ test_half_filled_lock (void)
   g_signal_emit_by_name (g_object_get_data (G_OBJECT (get_widget ("field-vitals")), "add-button"),
                          "clicked");
   /* A reading starts blank too, with only its time filled in. */
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (reading_cell (0, 1))), ==, "");
-  gtk_editable_set_text (GTK_EDITABLE (reading_cell (0, 0)), "10:05");
-  gtk_editable_set_text (GTK_EDITABLE (reading_cell (0, 1)), "128");
+  g_assert_cmpstr (
+      gtk_editable_get_text (GTK_EDITABLE (reading_cell (0, CFD_VITALS_CELL_SYSTOLIC))), ==, "");
+  gtk_editable_set_text (GTK_EDITABLE (reading_cell (0, CFD_VITALS_CELL_TIME)), "10:05");
+  gtk_editable_set_text (GTK_EDITABLE (reading_cell (0, CFD_VITALS_CELL_SYSTOLIC)), "128");
   set_view_text ("field-adverse-events", AE_TEXT);
   set_text ("field-weight-kg", "7");
   set_text ("field-infusion-start", "10:");
@@ -255,9 +249,11 @@ test_half_filled_lock (void)
   g_assert_cmpstr (text_of ("field-dose-mg"), ==, "40");
   g_assert_cmpstr (text_of ("field-weight-kg"), ==, "7");
   g_assert_cmpstr (text_of ("field-infusion-start"), ==, "10:");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (reading_cell (0, 0))), ==, "10:05");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (reading_cell (0, 1))), ==, "128");
-  for (guint i = 2; i < 5; i++)
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (reading_cell (0, CFD_VITALS_CELL_TIME))),
+                   ==, "10:05");
+  g_assert_cmpstr (
+      gtk_editable_get_text (GTK_EDITABLE (reading_cell (0, CFD_VITALS_CELL_SYSTOLIC))), ==, "128");
+  for (guint i = CFD_VITALS_CELL_DIASTOLIC; i < CFD_VITALS_N_CELLS; i++)
     g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (reading_cell (0, i))), ==, "");
   ae = cfd_test_ui_text_view_text (get_widget ("field-adverse-events"));
   g_assert_cmpstr (ae, ==, AE_TEXT);
@@ -295,7 +291,7 @@ test_failed_save_lock (void)
 
   gtk_text_buffer_get_end_iter (buffer, &end);
   gtk_text_buffer_insert (buffer, &end, MORE_TEXT, -1);
-  gtk_editable_set_text (GTK_EDITABLE (reading_cell (0, 2)), "8");
+  gtk_editable_set_text (GTK_EDITABLE (reading_cell (0, CFD_VITALS_CELL_DIASTOLIC)), "8");
 
   /* The save's first write fails (the disk is full at that moment); the
    * lock happens anyway. */
@@ -319,7 +315,8 @@ test_failed_save_lock (void)
   g_assert_cmpstr (cfd_record_editor_get_record_id (editor ()), ==, dosing_id);
   text = cfd_test_ui_text_view_text (get_widget ("field-adverse-events"));
   g_assert_cmpstr (text, ==, AE_TEXT MORE_TEXT);
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (reading_cell (0, 2))), ==, "8");
+  g_assert_cmpstr (
+      gtk_editable_get_text (GTK_EDITABLE (reading_cell (0, CFD_VITALS_CELL_DIASTOLIC))), ==, "8");
   g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (get_widget ("recovery_revealer"))));
   cfd_test_ui_wait_until (editor_saved, NULL, "the recovered draft's save");
   record = cfd_vault_get_record (vault (), dosing_id, &error);

@@ -146,6 +146,62 @@ test_practice_profile (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The dosing thresholds: the owner changes them (each audited) and they
+ * are saved when the window closes; others read them. */
+static void
+test_thresholds (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, NULL);
+  g_autoptr (CfdVault) therapist_vault = NULL;
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *therapist = NULL;
+  CfdPreferencesWindow *window;
+  GtkWidget *systolic, *spo2, *save;
+  CfdDosingThresholds t;
+
+  therapist
+      = cfd_vault_add_user (vault, THERAPIST, CFD_ROLE_THERAPIST, THERAPIST_PASSPHRASE, &error);
+  g_assert_no_error (error);
+  window = cfd_preferences_window_new (NULL, settings, vault);
+  gtk_window_present (GTK_WINDOW (window));
+  systolic = find (window, "threshold-pre-dose-systolic");
+  spo2 = find (window, "threshold-spo2-below");
+  save = find (window, "threshold-save");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (systolic)), ==, 140);
+  g_assert_true (cfd_test_ui_has_label (GTK_WIDGET (window), "Spravato (esketamine) label"));
+  g_assert_false (gtk_widget_get_sensitive (save));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (systolic), 150);
+  g_assert_true (gtk_widget_get_sensitive (save));
+  g_signal_emit_by_name (save, "clicked");
+  g_assert_false (gtk_widget_get_sensitive (save));
+  g_assert_true (cfd_vault_get_dosing_thresholds (vault, &t, &error));
+  g_assert_cmpuint (t.pre_dose_systolic, ==, 150);
+  g_assert_cmpint (cfd_test_count_rows (
+                       vault, "SELECT count(*) FROM audit_log WHERE action = 'practice.threshold'"),
+                   ==, 1);
+  /* Changed and not saved: closing saves it. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spo2), 94);
+  g_assert_true (cfd_preferences_window_save_pending (window));
+  g_assert_true (cfd_vault_get_dosing_thresholds (vault, &t, &error));
+  g_assert_cmpuint (t.spo2_below, ==, 94);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* A therapist sees the practice's values and cannot change them. */
+  cfd_vault_lock (vault);
+  therapist_vault = cfd_vault_open (path, &error);
+  g_assert_true (cfd_vault_unlock (therapist_vault, therapist, THERAPIST_PASSPHRASE, &error));
+  window = cfd_preferences_window_new (NULL, settings, therapist_vault);
+  gtk_window_present (GTK_WINDOW (window));
+  systolic = find (window, "threshold-pre-dose-systolic");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (systolic)), ==, 150);
+  g_assert_false (gtk_widget_get_sensitive (systolic));
+  g_assert_false (gtk_widget_get_visible (find (window, "threshold-save")));
+  gtk_window_destroy (GTK_WINDOW (window));
+  cfd_vault_lock (therapist_vault);
+}
+
 static CfdWindow *app_window;
 
 static gboolean
@@ -201,6 +257,7 @@ main (int argc, char *argv[])
       return 0;
     }
   g_test_add_func ("/confidant/ui/practice/profile", test_practice_profile);
+  g_test_add_func ("/confidant/ui/practice/thresholds", test_thresholds);
   g_test_add_func ("/confidant/ui/practice/saved-on-lock", test_practice_saved_on_lock);
   return g_test_run ();
 }

@@ -108,6 +108,10 @@ test_signed_and_draft (void)
   g_assert_true (cfd_test_ui_has_label (vitals, "Blood pressure"));
   g_assert_true (cfd_test_ui_has_label (vitals, "Heart rate"));
   g_assert_true (cfd_test_ui_has_label (vitals, "mmHg"));
+  /* Respiratory rate and the named timepoint, in columns of their own. */
+  g_assert_true (cfd_test_ui_has_label (vitals, "Resp. rate"));
+  g_assert_true (cfd_test_ui_has_label (vitals, "Timepoint"));
+  g_assert_true (cfd_test_ui_has_label (vitals, "Pre-dose"));
   /* Nothing to type into and no placeholders for what nobody wrote. */
   g_assert_false (has_widget_of_type (view, GTK_TYPE_SPIN_BUTTON));
   g_assert_false (has_widget_of_type (view, GTK_TYPE_BUTTON));
@@ -141,6 +145,60 @@ test_signed_and_draft (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A session record's linked dosing record is chosen from the patient's
+ * signed dosing sessions, not only typed as an id. */
+static void
+test_dosing_picker (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autofree char *patient = cfd_test_add_patient (vault, "Picker Patient");
+  g_autofree char *earlier = NULL, *later = NULL, *session = NULL;
+  g_autoptr (GError) error = NULL;
+  GtkWidget *window = gtk_window_new ();
+  CfdRecordEditor *editor = g_object_new (CFD_TYPE_RECORD_EDITOR, NULL);
+  GtkWidget *picker, *link;
+  GListModel *items;
+  const gint64 day = 24 * 60 * 60, session_day = G_GINT64_CONSTANT (1764590400);
+
+  /* Two signed IM sessions: one the day before, one the day after. */
+  for (int i = 0; i < 2; i++)
+    {
+      g_autofree char *id = cfd_vault_create_record (
+          vault, patient, CFD_RECORD_DOSING, session_day + (i == 0 ? -day : day),
+          g_variant_new_parsed ("{'medication': <'racemic-ketamine'>, 'route': <'im'>, "
+                                "'dose-mg': <35.0>}"),
+          &error);
+
+      g_assert_no_error (error);
+      g_assert_true (cfd_vault_sign_record (vault, id, &error));
+      g_assert_no_error (error);
+      if (i == 0)
+        earlier = g_steal_pointer (&id);
+      else
+        later = g_steal_pointer (&id);
+    }
+  session = cfd_vault_create_record (vault, patient, CFD_RECORD_SESSION, session_day,
+                                     g_variant_new_parsed ("@a{sv} {}"), &error);
+  g_assert_no_error (error);
+
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (editor));
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (cfd_record_editor_load (editor, vault, session, &error));
+  g_assert_no_error (error);
+  picker = cfd_test_ui_find_widget (GTK_WIDGET (editor), "dosing-picker");
+  link = cfd_test_ui_find_widget (GTK_WIDGET (editor), "field-dosing-record");
+  g_assert_nonnull (picker);
+  items = gtk_drop_down_get_model (GTK_DROP_DOWN (picker));
+  /* The prompt and the earlier session; the later one cannot be linked. */
+  g_assert_cmpuint (g_list_model_get_n_items (items), ==, 2);
+  g_assert_true (g_str_has_suffix (gtk_string_list_get_string (GTK_STRING_LIST (items), 1),
+                                   "Racemic ketamine 35 mg"));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (picker), 1);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (link)), ==, earlier);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (link)), !=, later);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -151,5 +209,6 @@ main (int argc, char *argv[])
       return g_test_run ();
     }
   g_test_add_func ("/confidant/ui/record-view/signed-and-draft", test_signed_and_draft);
+  g_test_add_func ("/confidant/ui/record-view/dosing-picker", test_dosing_picker);
   return g_test_run ();
 }

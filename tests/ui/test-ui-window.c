@@ -14,6 +14,7 @@
 #include "cfd-unlock-page.h"
 
 #include "cfd-record-editor.h"
+#include "cfd-record-form.h"
 #include "cfd-window.h"
 #include "cfd-workspace.h"
 
@@ -589,8 +590,9 @@ test_dosing_form (void)
   g_autoptr (CfdRecord) record = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *dosing_id = NULL;
-  const char *time;
-  guint16 systolic, diastolic, heart_rate, spo2;
+  const char *time, *timepoint;
+  guint16 systolic, diastolic, heart_rate, spo2, rr;
+  gboolean has_rr;
   double dose = 0;
   const char *medication = NULL;
 
@@ -607,17 +609,13 @@ test_dosing_form (void)
   add = g_object_get_data (G_OBJECT (vitals), "add-button");
   g_signal_emit_by_name (add, "clicked");
   {
-    GtkWidget *row = gtk_widget_get_first_child (vitals);
-    GtkWidget *cell
-        = gtk_widget_get_first_child (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row)));
     const char *values[] = { "128", "82", "74", "98" };
 
-    gtk_editable_set_text (GTK_EDITABLE (cell), "10:05");
-    for (int i = 0; i < 4; i++)
-      {
-        cell = gtk_widget_get_next_sibling (cell);
-        gtk_editable_set_text (GTK_EDITABLE (cell), values[i]);
-      }
+    gtk_editable_set_text (GTK_EDITABLE (cfd_record_form_reading_cell (vitals, 0, 0)), "10:05");
+    for (guint i = 0; i < 4; i++)
+      gtk_editable_set_text (
+          GTK_EDITABLE (cfd_record_form_reading_cell (vitals, 0, CFD_VITALS_CELL_SYSTOLIC + i)),
+          values[i]);
   }
   cfd_test_ui_wait_until (editor_saved, editor (), "the dosing autosave");
 
@@ -628,10 +626,15 @@ test_dosing_form (void)
   g_assert_cmpstr (medication, ==, "esketamine");
   g_assert_true (g_variant_lookup (content, "dose-mg", "d", &dose));
   g_assert_cmpfloat_with_epsilon (dose, 56.25, 0.001);
-  readings = g_variant_lookup_value (content, "vitals", G_VARIANT_TYPE ("a(sqqqq)"));
+  /* No timepoint chosen and no respiratory rate typed: both left out, the
+   * reading is still a value. */
+  readings = g_variant_lookup_value (content, "vitals", G_VARIANT_TYPE ("a(ssqqqqmq)"));
   g_assert_nonnull (readings);
   g_assert_cmpuint (g_variant_n_children (readings), ==, 1);
-  g_variant_get_child (readings, 0, "(&sqqqq)", &time, &systolic, &diastolic, &heart_rate, &spo2);
+  g_variant_get_child (readings, 0, "(&s&sqqqqmq)", &time, &timepoint, &systolic, &diastolic,
+                       &heart_rate, &spo2, &has_rr, &rr);
+  g_assert_cmpstr (timepoint, ==, "");
+  g_assert_false (has_rr);
   g_assert_cmpstr (time, ==, "10:05");
   g_assert_cmpuint (systolic, ==, 128);
   g_assert_cmpuint (spo2, ==, 98);
@@ -655,6 +658,65 @@ test_dosing_form (void)
   g_assert_no_error (error);
   g_assert_true (g_variant_lookup (cfd_record_get_content (record), "dose-mg-per-kg", "d", &dose));
   g_assert_cmpfloat_with_epsilon (dose, 0.8, 1e-9);
+
+  /* The reading gains a timepoint (the drop-down's "Pre-dose") and a
+   * respiratory rate; a second reading half typed keeps every cell. */
+  gtk_drop_down_set_selected (
+      GTK_DROP_DOWN (cfd_record_form_reading_cell (vitals, 0, CFD_VITALS_CELL_TIMEPOINT)), 1);
+  gtk_editable_set_text (
+      GTK_EDITABLE (cfd_record_form_reading_cell (vitals, 0, CFD_VITALS_CELL_RESPIRATORY_RATE)),
+      "14");
+  cfd_test_ui_wait_until (editor_saved, editor (), "the autosave with a respiratory rate");
+  g_clear_object (&record);
+  record = cfd_vault_get_record (cfd_window_get_vault (window), dosing_id, &error);
+  g_assert_no_error (error);
+  readings = g_variant_lookup_value (cfd_record_get_content (record), "vitals",
+                                     G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE));
+  g_assert_nonnull (readings);
+  g_variant_get_child (readings, 0, "(&s&sqqqqmq)", &time, &timepoint, &systolic, &diastolic,
+                       &heart_rate, &spo2, &has_rr, &rr);
+  g_assert_cmpstr (timepoint, ==, "pre-dose");
+  g_assert_true (has_rr);
+  g_assert_cmpuint (rr, ==, 14);
+  g_variant_unref (readings);
+
+  g_signal_emit_by_name (add, "clicked");
+  gtk_editable_set_text (
+      GTK_EDITABLE (cfd_record_form_reading_cell (vitals, 1, CFD_VITALS_CELL_SYSTOLIC)), "13");
+  gtk_editable_set_text (
+      GTK_EDITABLE (cfd_record_form_reading_cell (vitals, 1, CFD_VITALS_CELL_RESPIRATORY_RATE)),
+      "1x");
+  cfd_test_ui_wait_until (editor_saved, editor (), "the autosave of a half-typed reading");
+  g_clear_object (&record);
+  record = cfd_vault_get_record (cfd_window_get_vault (window), dosing_id, &error);
+  readings = g_variant_lookup_value (cfd_record_get_content (record), "vitals",
+                                     G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPED_TYPE));
+  g_assert_nonnull (readings);
+  g_assert_cmpuint (g_variant_n_children (readings), ==, 2);
+  {
+    const char *cells[CFD_VITALS_N_CELLS];
+
+    g_variant_get_child (readings, 0, "(&s&s&s&s&s&s&s)", &cells[0], &cells[1], &cells[2],
+                         &cells[3], &cells[4], &cells[5], &cells[6]);
+    g_assert_cmpstr (cells[CFD_VITALS_CELL_TIMEPOINT], ==, "pre-dose");
+    g_assert_cmpstr (cells[CFD_VITALS_CELL_RESPIRATORY_RATE], ==, "14");
+    g_variant_get_child (readings, 1, "(&s&s&s&s&s&s&s)", &cells[0], &cells[1], &cells[2],
+                         &cells[3], &cells[4], &cells[5], &cells[6]);
+    g_assert_cmpstr (cells[CFD_VITALS_CELL_SYSTOLIC], ==, "13");
+    g_assert_cmpstr (cells[CFD_VITALS_CELL_DIASTOLIC], ==, "");
+    g_assert_cmpstr (cells[CFD_VITALS_CELL_RESPIRATORY_RATE], ==, "1x");
+  }
+  g_variant_unref (readings);
+  /* Shown again from the vault as typed. */
+  cfd_record_form_set_content (
+      CFD_RECORD_FORM (gtk_widget_get_ancestor (vitals, CFD_TYPE_RECORD_FORM)),
+      cfd_record_get_content (record));
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (
+                        cfd_record_form_reading_cell (vitals, 0, CFD_VITALS_CELL_TIMEPOINT))),
+                    ==, 1);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (
+                       cfd_record_form_reading_cell (vitals, 1, CFD_VITALS_CELL_RESPIRATORY_RATE))),
+                   ==, "1x");
 }
 
 static gboolean
