@@ -104,6 +104,45 @@ time_unlock (Results *results, CfdVault *vault, int iterations)
     }
 }
 
+/* What a user waits for right after unlocking: the first patient list,
+ * and the first timeline opened (with no list before it), each timed
+ * after a fresh unlock, so that nothing of the previous one is cached. */
+static void
+time_cold (Results *results, CfdVault *vault, GRand *rand, GPtrArray *patients, int iterations)
+{
+  CfdBenchSeries *list_s = series (results, "first list after unlock");
+  CfdBenchSeries *timeline_s = series (results, "open timeline (cold)");
+  g_autoptr (GError) error = NULL;
+
+  for (int i = 0; i < iterations; i++)
+    {
+      g_autoptr (GListModel) list = NULL;
+      gint64 t;
+
+      cfd_vault_lock (vault);
+      check (cfd_vault_unlock (vault, NULL, PASSPHRASE, &error), error);
+      t = cfd_bench_now ();
+      list = cfd_vault_list_patients (vault, FALSE, &error);
+      check (list != NULL, error);
+      cfd_bench_series_add (list_s, cfd_bench_ms_since (t));
+    }
+
+  for (int i = 0; i < iterations; i++)
+    {
+      const char *pid
+          = g_ptr_array_index (patients, g_rand_int_range (rand, 0, (gint32)patients->len));
+      g_autoptr (GListModel) records = NULL;
+      gint64 t;
+
+      cfd_vault_lock (vault);
+      check (cfd_vault_unlock (vault, NULL, PASSPHRASE, &error), error);
+      t = cfd_bench_now ();
+      records = cfd_vault_list_records (vault, pid, &error);
+      check (records != NULL, error);
+      cfd_bench_series_add (timeline_s, cfd_bench_ms_since (t));
+    }
+}
+
 static GPtrArray *
 patient_ids (CfdVault *vault)
 {
@@ -489,6 +528,7 @@ main (int argc, char *argv[])
   time_kdf (&results);
   time_unlock (&results, vault, MAX (iterations / 3, 5));
   patient_list = patient_ids (vault);
+  time_cold (&results, vault, rand, patient_list, MAX (iterations / 3, 5));
   time_reads (&results, vault, rand, patient_list, iterations, record_ids);
   time_long_timeline (&results, vault, rand, iterations);
   time_writes (&results, vault, rand, patient_list, iterations);
