@@ -6,6 +6,7 @@
 
 #include "cfd-consent-private.h"
 #include "cfd-date.h"
+#include "cfd-key-cache.h"
 #include "cfd-measure-schedule-private.h"
 #include "cfd-patient-key.h"
 #include "cfd-patient-private.h"
@@ -388,8 +389,15 @@ cfd_vault_list_patients (CfdVault *vault, gboolean include_archived, GError **er
 
   if (!cfd_db_begin (db, error)
       || !cfd_vault_audit (vault, "patient.list", "vault", cfd_vault_get_id (vault),
-                           CFD_AUDIT_SUCCESS, NULL, error)
-      || !cfd_db_commit (db, error))
+                           CFD_AUDIT_SUCCESS, NULL, error))
+    {
+      cfd_db_rollback (db);
+      return NULL;
+    }
+  /* The keys this list unwrapped go into the user's cache with the same
+   * commit, so the next unlock's first list skips their verification. */
+  cfd_key_cache_save (vault);
+  if (!cfd_db_commit (db, error))
     {
       cfd_db_rollback (db);
       return NULL;

@@ -382,6 +382,21 @@ static const char *const migrations[] = {
   "  FROM records;"
   "DROP TABLE records;"
   "ALTER TABLE records_rebuilt RENAME TO records;" RECORDS_INDEXES_AND_TRIGGERS,
+
+  /* 6: each user's cache of the patient keys they have unwrapped
+   * (core/access/cfd-key-cache.c): the key sealed under a key only that
+   * user's secret derives, bound to a digest of the grant it came from.
+   * Deleting a grant (rotation, revocation, a patient's deletion) deletes
+   * what was cached from it. */
+  "CREATE TABLE patient_key_cache ("
+  "  user_id TEXT NOT NULL,"
+  "  patient_id TEXT NOT NULL,"
+  "  key_version INTEGER NOT NULL,"
+  "  sealed BLOB NOT NULL,"
+  "  PRIMARY KEY (user_id, patient_id, key_version));"
+  "CREATE TRIGGER patient_key_cache_grant_deleted AFTER DELETE ON patient_keys"
+  "  BEGIN DELETE FROM patient_key_cache WHERE user_id = OLD.user_id"
+  "    AND patient_id = OLD.patient_id AND key_version = OLD.key_version; END;",
 };
 
 /* The migrations that rebuild a table: foreign keys are off around them. */
