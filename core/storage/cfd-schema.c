@@ -387,14 +387,16 @@ static const char *const migrations[] = {
    * (core/access/cfd-key-cache.c): the key sealed under a key only that
    * user's secret derives, bound to a digest of the grant it came from.
    * Deleting a grant (rotation, revocation, a patient's deletion) deletes
-   * what was cached from it. */
-  "CREATE TABLE patient_key_cache ("
+   * what was cached from it. IF NOT EXISTS: a vault taken back to an
+   * older version number by hand (as tests of the earlier migrations do)
+   * keeps this table. */
+  "CREATE TABLE IF NOT EXISTS patient_key_cache ("
   "  user_id TEXT NOT NULL,"
   "  patient_id TEXT NOT NULL,"
   "  key_version INTEGER NOT NULL,"
   "  sealed BLOB NOT NULL,"
   "  PRIMARY KEY (user_id, patient_id, key_version));"
-  "CREATE TRIGGER patient_key_cache_grant_deleted AFTER DELETE ON patient_keys"
+  "CREATE TRIGGER IF NOT EXISTS patient_key_cache_grant_deleted AFTER DELETE ON patient_keys"
   "  BEGIN DELETE FROM patient_key_cache WHERE user_id = OLD.user_id"
   "    AND patient_id = OLD.patient_id AND key_version = OLD.key_version; END;",
 };
