@@ -76,6 +76,10 @@ typedef enum
   /* Skips the signature check, for building the search index only: every
    * hit is loaded again, verified, before anything of it is shown. */
   CFD_RECORD_READ_UNVERIFIED = 1 << 0,
+  /* In the order the rows are stored, not newest first: with every
+   * patient's records, sorting by date makes SQLite sort whole rows,
+   * sealed bodies included. For the search index, which orders its own. */
+  CFD_RECORD_READ_STORAGE_ORDER = 1 << 1,
 } CfdRecordReadFlags;
 
 /* Every record of every patient whose current key the signed-in user holds

@@ -434,22 +434,33 @@ cfd_record_foreach_readable (CfdVault *vault,
   /* Only patients whose current key has been granted to this user. Two
    * statements, because "?2 IS NULL OR r.patient_id = ?2" would keep SQLite
    * from using the patient index and scan every record of the vault. */
-  stmt
-      = cfd_db_prepare (db,
-                        patient_id != NULL ? "SELECT " RECORD_COLUMNS " FROM records r "
-                                             "JOIN temp.roster u ON u.id = r.author_id "
-                                             "JOIN patients p ON p.id = r.patient_id "
-                                             "JOIN patient_keys k ON k.patient_id = p.id "
-                                             "AND k.key_version = p.key_version AND k.user_id = ?1 "
-                                             "WHERE r.patient_id = ?2 "
-                                             "ORDER BY r.occurred DESC, r.created DESC, r.id"
-                                           : "SELECT " RECORD_COLUMNS " FROM records r "
-                                             "JOIN temp.roster u ON u.id = r.author_id "
-                                             "JOIN patients p ON p.id = r.patient_id "
-                                             "JOIN patient_keys k ON k.patient_id = p.id "
-                                             "AND k.key_version = p.key_version AND k.user_id = ?1 "
-                                             "ORDER BY r.occurred DESC, r.created DESC, r.id",
-                        error);
+  if (patient_id != NULL)
+    stmt = cfd_db_prepare (db,
+                           "SELECT " RECORD_COLUMNS " FROM records r "
+                           "JOIN temp.roster u ON u.id = r.author_id "
+                           "JOIN patients p ON p.id = r.patient_id "
+                           "JOIN patient_keys k ON k.patient_id = p.id "
+                           "AND k.key_version = p.key_version AND k.user_id = ?1 "
+                           "WHERE r.patient_id = ?2 "
+                           "ORDER BY r.occurred DESC, r.created DESC, r.id",
+                           error);
+  else if ((flags & CFD_RECORD_READ_STORAGE_ORDER) != 0)
+    stmt = cfd_db_prepare (db,
+                           "SELECT " RECORD_COLUMNS " FROM records r "
+                           "JOIN temp.roster u ON u.id = r.author_id "
+                           "JOIN patients p ON p.id = r.patient_id "
+                           "JOIN patient_keys k ON k.patient_id = p.id "
+                           "AND k.key_version = p.key_version AND k.user_id = ?1",
+                           error);
+  else
+    stmt = cfd_db_prepare (db,
+                           "SELECT " RECORD_COLUMNS " FROM records r "
+                           "JOIN temp.roster u ON u.id = r.author_id "
+                           "JOIN patients p ON p.id = r.patient_id "
+                           "JOIN patient_keys k ON k.patient_id = p.id "
+                           "AND k.key_version = p.key_version AND k.user_id = ?1 "
+                           "ORDER BY r.occurred DESC, r.created DESC, r.id",
+                           error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, cfd_vault_get_user_id (vault), -1, SQLITE_TRANSIENT);

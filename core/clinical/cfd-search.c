@@ -143,6 +143,7 @@ typedef struct
   char *patient_id;
   CfdRecordKind kind;
   gint64 occurred;
+  guint rank; /* place in the timeline order, newest first */
 } Entry;
 
 typedef struct
@@ -280,24 +281,101 @@ index_record (CfdRecord *record, gpointer user_data, GError **error)
   return TRUE;
 }
 
+/* Each readable record's place, newest first, from a query that sorts
+ * only ids and dates. */
+static GHashTable *
+timeline_ranks (CfdVault *vault, GError **error)
+{
+  CfdDb *db = cfd_vault_get_db (vault, error);
+  g_autoptr (GHashTable) ranks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sqlite3_stmt *stmt;
+  guint rank = 0;
+  int rc;
+
+  if (db == NULL)
+    return NULL;
+  stmt = cfd_db_prepare (db,
+                         "SELECT r.id FROM records r JOIN patients p ON p.id = r.patient_id "
+                         "JOIN patient_keys k ON k.patient_id = p.id "
+                         "AND k.key_version = p.key_version AND k.user_id = ? "
+                         "ORDER BY r.occurred DESC, r.created DESC, r.id",
+                         error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, cfd_vault_get_user_id (vault), -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_insert (ranks, g_strdup ((const char *)sqlite3_column_text (stmt, 0)),
+                         GUINT_TO_POINTER (++rank));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      cfd_db_set_error (db, rc, "searching", error);
+      return NULL;
+    }
+  return g_steal_pointer (&ranks);
+}
+
+static int
+compare_rank (gconstpointer a, gconstpointer b)
+{
+  const Entry *x = a, *y = b;
+
+  return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+/* Moves the text into a buffer of exactly its size, record by record in
+ * timeline order, so that a scan meets the newest records first; the
+ * growing buffer is wiped as it is freed. */
+static void
+settle (SearchIndex *index, gsize used, GHashTable *ranks)
+{
+  CfdSecret *exact = cfd_secret_new_unlocked (MAX (used, 1));
+  gsize at = 0;
+
+  for (guint i = 0; i < index->entries->len; i++)
+    {
+      Entry *entry = &g_array_index (index->entries, Entry, i);
+      gpointer rank = g_hash_table_lookup (ranks, entry->record_id);
+
+      /* A record written between the two queries goes last. */
+      entry->rank = rank != NULL ? GPOINTER_TO_UINT (rank) : G_MAXUINT;
+    }
+  g_array_sort (index->entries, compare_rank);
+  for (guint i = 0; i < index->entries->len; i++)
+    {
+      Entry *entry = &g_array_index (index->entries, Entry, i);
+
+      memcpy (exact->data + at, index->text->data + entry->offset, entry->len + 1);
+      entry->offset = at;
+      at += entry->len + 1;
+    }
+  cfd_secret_free (index->text);
+  index->text = exact;
+  /* Searching scans up to the buffer's length. */
+  index->text->len = used;
+}
+
 static SearchIndex *
 build_index (CfdVault *vault, char *fingerprint, GError **error)
 {
   SearchIndex *index = g_new0 (SearchIndex, 1);
   IndexBuilder builder = { index, 0 };
+  g_autoptr (GHashTable) ranks = NULL;
 
   index->fingerprint = fingerprint;
   index->text = cfd_secret_new_unlocked (64 * 1024);
   index->entries = g_array_new (FALSE, TRUE, sizeof (Entry));
   g_array_set_clear_func (index->entries, entry_clear);
-  if (!cfd_record_foreach_readable (vault, NULL, CFD_RECORD_READ_UNVERIFIED, index_record, &builder,
-                                    error))
+  ranks = timeline_ranks (vault, error);
+  if (ranks == NULL
+      || !cfd_record_foreach_readable (vault, NULL,
+                                       CFD_RECORD_READ_UNVERIFIED | CFD_RECORD_READ_STORAGE_ORDER,
+                                       index_record, &builder, error))
     {
       search_index_free (index);
       return NULL;
     }
-  /* Searching scans up to the buffer's length: keep only what is used. */
-  index->text->len = builder.used;
+  settle (index, builder.used, ranks);
   return index;
 }
 
