@@ -452,6 +452,8 @@ main (int argc, char *argv[])
   g_autofree char *plain = NULL;
   g_autofree char *scale = NULL;
   g_autofree char *generate = NULL;
+  g_autofree char *reuse = NULL;
+  gboolean cold_only = FALSE;
   GOptionEntry entries[]
       = { { "patients", 0, 0, G_OPTION_ARG_INT, &patients, "Patients", "N" },
           { "records", 0, 0, G_OPTION_ARG_INT, &records, "Records per patient", "M" },
@@ -461,6 +463,10 @@ main (int argc, char *argv[])
             "PATH" },
           { "generate", 0, 0, G_OPTION_ARG_FILENAME, &generate, "Only create the practice in DIR",
             "DIR" },
+          { "vault", 0, 0, G_OPTION_ARG_FILENAME, &reuse,
+            "Time a practice made before with --generate (a copy: actions change it)", "DIR" },
+          { "cold-only", 0, 0, G_OPTION_ARG_NONE, &cold_only,
+            "Only the rows timed right after an unlock (for a profiler)", NULL },
           { NULL } };
   g_autoptr (GOptionContext) context = g_option_context_new ("- Confidant benchmarks");
   g_autoptr (GError) error = NULL;
@@ -505,20 +511,32 @@ main (int argc, char *argv[])
    * that of a user with the vault open, not of the generator. */
   dir = g_build_filename (g_dir_make_tmp ("confidant-bench-XXXXXX", NULL), "vault", NULL);
   t = cfd_bench_now ();
-  {
-    g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
-    g_autofree char *p = g_strdup_printf ("%d", patients);
-    g_autofree char *r = g_strdup_printf ("%d", records);
-    g_autofree char *s = g_strdup_printf ("%u", (guint32)seed);
-    const char *child[]
-        = { self, "--generate", dir, "--patients", p, "--records", r, "--seed", s, NULL };
-    int status = 0;
+  if (reuse != NULL)
+    {
+      g_autofree char *parent = g_path_get_dirname (dir);
+      const char *copy[] = { "cp", "-a", reuse, dir, NULL };
+      int status = 0;
 
-    check (g_spawn_sync (NULL, (char **)child, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
-                         &status, &error)
-               && g_spawn_check_wait_status (status, &error),
-           error);
-  }
+      check (g_spawn_sync (parent, (char **)copy, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                           &status, &error)
+                 && g_spawn_check_wait_status (status, &error),
+             error);
+    }
+  else
+    {
+      g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+      g_autofree char *p = g_strdup_printf ("%d", patients);
+      g_autofree char *r = g_strdup_printf ("%d", records);
+      g_autofree char *s = g_strdup_printf ("%u", (guint32)seed);
+      const char *child[]
+          = { self, "--generate", dir, "--patients", p, "--records", r, "--seed", s, NULL };
+      int status = 0;
+
+      check (g_spawn_sync (NULL, (char **)child, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
+                           &status, &error)
+                 && g_spawn_check_wait_status (status, &error),
+             error);
+    }
   printf ("generated %s in %.1f s\n", scale, cfd_bench_ms_since (t) / 1000);
   fflush (stdout);
   vault = cfd_vault_open (dir, &error);
@@ -528,7 +546,13 @@ main (int argc, char *argv[])
   time_kdf (&results);
   time_unlock (&results, vault, MAX (iterations / 3, 5));
   patient_list = patient_ids (vault);
-  time_cold (&results, vault, rand, patient_list, MAX (iterations / 3, 5));
+  time_cold (&results, vault, rand, patient_list, cold_only ? iterations : MAX (iterations / 3, 5));
+  if (cold_only)
+    {
+      print_results (&results, scale, cfd_bench_current_rss_kib ());
+      cfd_vault_lock (vault);
+      return 0;
+    }
   time_reads (&results, vault, rand, patient_list, iterations, record_ids);
   time_long_timeline (&results, vault, rand, iterations);
   time_writes (&results, vault, rand, patient_list, iterations);
