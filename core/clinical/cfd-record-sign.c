@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "cfd-record-private.h"
+#include "cfd-verified-cache.h"
 
 #define VERIFIED_KEY  "cfd-record-verified"
 #define CONNECTED_KEY "cfd-record-verified-connected"
@@ -171,8 +172,15 @@ cfd_record_signature_verify (CfdVault *vault,
   if (g_hash_table_contains (cache, key))
     return TRUE;
 
+  /* Verified by this user at an earlier unlock: their own tag says so. */
+  if (cfd_verified_cache_contains (vault, digest))
+    {
+      g_hash_table_add (cache, g_steal_pointer (&key));
+      return TRUE;
+    }
   if (crypto_sign_verify_detached (signature, hash, CFD_HASH_BYTES, sign_pk) != 0)
     return FALSE;
+  cfd_verified_cache_remember (vault, digest);
   g_hash_table_add (cache, g_steal_pointer (&key));
   return TRUE;
 }

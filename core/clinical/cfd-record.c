@@ -6,6 +6,7 @@
 #include "cfd-consent-private.h"
 #include "cfd-patient-key.h"
 #include "cfd-record-private.h"
+#include "cfd-verified-cache.h"
 
 struct _CfdRecord
 {
@@ -378,8 +379,14 @@ audit_read (CfdVault *vault,
 
   if (db == NULL || !cfd_db_begin (db, error))
     return FALSE;
-  if (!cfd_vault_audit (vault, action, object_kind, object_id, CFD_AUDIT_SUCCESS, NULL, error)
-      || !cfd_db_commit (db, error))
+  if (!cfd_vault_audit (vault, action, object_kind, object_id, CFD_AUDIT_SUCCESS, NULL, error))
+    {
+      cfd_db_rollback (db);
+      return FALSE;
+    }
+  /* The signatures this read verified are noted with the same commit. */
+  cfd_verified_cache_save (vault);
+  if (!cfd_db_commit (db, error))
     {
       cfd_db_rollback (db);
       return FALSE;

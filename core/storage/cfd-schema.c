@@ -398,7 +398,14 @@ static const char *const migrations[] = {
   "  PRIMARY KEY (user_id, patient_id, key_version));"
   "CREATE TRIGGER IF NOT EXISTS patient_key_cache_grant_deleted AFTER DELETE ON patient_keys"
   "  BEGIN DELETE FROM patient_key_cache WHERE user_id = OLD.user_id"
-  "    AND patient_id = OLD.patient_id AND key_version = OLD.key_version; END;",
+  "    AND patient_id = OLD.patient_id AND key_version = OLD.key_version; END;"
+  /* And the record signatures each user has verified: a keyed digest each
+   * (core/clinical/cfd-verified-cache.c), so a later unlock's timelines
+   * skip verifying them again. */
+  "CREATE TABLE IF NOT EXISTS verified_signatures ("
+  "  user_id TEXT NOT NULL,"
+  "  tag BLOB NOT NULL,"
+  "  PRIMARY KEY (user_id, tag)) WITHOUT ROWID;",
 };
 
 /* The migrations that rebuild a table: foreign keys are off around them. */

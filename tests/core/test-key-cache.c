@@ -1,9 +1,10 @@
-/* test-key-cache.c: each user's cache of unwrapped patient keys: used, bound to its grant, dropped with it. */
+/* test-key-cache.c: what each user keeps across unlocks: unwrapped patient keys, verified signatures. */
 #include "config.h"
 
 #include <string.h>
 
 #include "cfd-key-cache.h"
+#include "cfd-record.h"
 #include "cfd-patient-key.h"
 #include "cfd-test-util.h"
 
@@ -211,14 +212,72 @@ test_rotation_and_deletion_drop_entries (void)
   g_assert_cmpuint (cfd_key_cache_hits_for_testing (vault), ==, 2);
 }
 
+static char *
+add_signed_note (CfdVault *vault, const char *patient)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) content = NULL;
+  GVariantDict d;
+  char *id;
+
+  g_variant_dict_init (&d, NULL);
+  g_variant_dict_insert (&d, "subjective", "s", "Slept through the night.");
+  content = g_variant_ref_sink (g_variant_dict_end (&d));
+  id = cfd_vault_create_record (vault, patient, CFD_RECORD_PROGRESS, 1700000000, content, &error);
+  g_assert_no_error (error);
+  g_assert_true (cfd_vault_sign_record (vault, id, &error));
+  g_assert_no_error (error);
+  return id;
+}
+
+/* A timeline leaves a tag per signature it verified; a later unlock's
+ * timeline still reports a signature changed since, tag or no tag. */
+static void
+test_verified_signatures (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autofree char *patient = cfd_test_add_patient (vault, "Signed Patient");
+  g_autofree char *first = add_signed_note (vault, patient);
+  g_autofree char *second = add_signed_note (vault, patient);
+  g_autoptr (GListModel) timeline = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *sql = NULL;
+
+  relock (vault, NULL, CFD_TEST_PASSPHRASE);
+  timeline = cfd_vault_list_records (vault, patient, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (timeline), ==, 2);
+  g_clear_object (&timeline);
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM verified_signatures"), ==, 2);
+
+  relock (vault, NULL, CFD_TEST_PASSPHRASE);
+  timeline = cfd_vault_list_records (vault, patient, &error);
+  g_assert_no_error (error);
+  g_clear_object (&timeline);
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM verified_signatures"), ==, 2);
+
+  /* Someone with the database key drops the guard and changes a signature. */
+  exec_sql (vault, "DROP TRIGGER records_signed_update");
+  sql = g_strdup_printf ("UPDATE records SET signature = (SELECT signature FROM records "
+                         "WHERE id = '%s') WHERE id = '%s'",
+                         first, second);
+  exec_sql (vault, sql);
+  relock (vault, NULL, CFD_TEST_PASSPHRASE);
+  timeline = cfd_vault_list_records (vault, patient, &error);
+  g_assert_null (timeline);
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_TAMPERED);
+}
+
 int
 main (int argc, char *argv[])
 {
   cfd_test_init (&argc, &argv);
-  g_test_add_func ("/key-cache/second-unlock", test_second_unlock_uses_cache);
-  g_test_add_func ("/key-cache/changed-grant", test_changed_grant_is_verified);
-  g_test_add_func ("/key-cache/damaged-entry", test_damaged_entry_is_replaced);
-  g_test_add_func ("/key-cache/per-user", test_entries_are_per_user);
-  g_test_add_func ("/key-cache/rotation-deletion", test_rotation_and_deletion_drop_entries);
+  g_test_add_func ("/confidant/key-cache/second-unlock", test_second_unlock_uses_cache);
+  g_test_add_func ("/confidant/key-cache/changed-grant", test_changed_grant_is_verified);
+  g_test_add_func ("/confidant/key-cache/damaged-entry", test_damaged_entry_is_replaced);
+  g_test_add_func ("/confidant/key-cache/per-user", test_entries_are_per_user);
+  g_test_add_func ("/confidant/key-cache/rotation-deletion",
+                   test_rotation_and_deletion_drop_entries);
+  g_test_add_func ("/confidant/key-cache/verified-signatures", test_verified_signatures);
   return g_test_run ();
 }

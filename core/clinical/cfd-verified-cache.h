@@ -1,0 +1,27 @@
+/* cfd-verified-cache.h: which record signatures this user has already verified, kept across unlocks. */
+#pragma once
+
+#if !defined(CFD_INSIDE) && !defined(CFD_COMPILATION)
+#error "Only \"confidant.h\" can be included directly."
+#endif
+
+#include "cfd-vault-private.h"
+
+G_BEGIN_DECLS
+
+/* digest names one verification: BLAKE2b of the signer's key (from the
+ * roster), the record's signature hash and the signature. TRUE when this
+ * user's cache holds the tag of that digest, which only a verification
+ * that succeeded, by this user, wrote. */
+gboolean cfd_verified_cache_contains (CfdVault *vault, const guint8 digest[CFD_HASH_BYTES]);
+
+/* Notes a verification that has just succeeded; written by the next
+ * cfd_verified_cache_save. */
+void cfd_verified_cache_remember (CfdVault *vault, const guint8 digest[CFD_HASH_BYTES]);
+
+/* Writes what was noted inside the caller's transaction, under a
+ * savepoint: a failure is rolled back to it and dropped, never the
+ * caller's work. */
+void cfd_verified_cache_save (CfdVault *vault);
+
+G_END_DECLS
