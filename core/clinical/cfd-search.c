@@ -207,35 +207,8 @@ current_fingerprint (CfdVault *vault, GError **error)
   return fingerprint;
 }
 
-/* Folds (or measures, when out is NULL) the text fields of a record. */
-static gsize
-fold_record (CfdRecord *record, guint8 *out, gsize out_size)
-{
-  GVariantIter iter;
-  GVariant *value;
-  gsize total = 0;
-
-  g_variant_iter_init (&iter, cfd_record_get_content (record));
-  while (g_variant_iter_next (&iter, "{&sv}", NULL, &value))
-    {
-      if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
-        {
-          gsize len;
-          const char *text = g_variant_get_string (value, &len);
-
-          total += cfd_search_fold (text, len, out != NULL ? out + total : NULL,
-                                    out_size > total ? out_size - total : 0);
-          if (out != NULL && total < out_size)
-            out[total] = FIELD_SEPARATOR;
-          total++;
-        }
-      g_variant_unref (value);
-    }
-  return total;
-}
-
-/* Grows the guarded text buffer by doubling; the old one is wiped as it
- * is freed. */
+/* Grows the guarded text buffer by doubling while the index is built;
+ * the old one is wiped as it is freed. */
 static void
 reserve (SearchIndex *index, gsize used, gsize needed)
 {
@@ -258,24 +231,59 @@ typedef struct
   gsize used;
 } IndexBuilder;
 
-/* Each record is folded as it is read, so the decrypted records do not
- * all stay in memory at once. */
+/* Folds one text field onto the end of the index, then its separator.
+ * Folding rarely makes text longer (never for ASCII), so it is folded
+ * straight into room for its own length, and again only if it grew. */
+static void
+append_folded (IndexBuilder *builder, const char *text, gsize len)
+{
+  SearchIndex *index = builder->index;
+  gsize folded;
+
+  reserve (index, builder->used, len + 2);
+  folded = cfd_search_fold (text, len, index->text->data + builder->used,
+                            index->text->len - builder->used);
+  if (folded + 2 > index->text->len - builder->used)
+    {
+      reserve (index, builder->used, folded + 2);
+      cfd_search_fold (text, len, index->text->data + builder->used, folded);
+    }
+  builder->used += folded;
+  index->text->data[builder->used++] = FIELD_SEPARATOR;
+}
+
+/* Each record is folded as it is read, in one pass over its fields, so
+ * the decrypted records do not all stay in memory at once. */
 static gboolean
 index_record (CfdRecord *record, gpointer user_data, GError **error)
 {
   IndexBuilder *builder = user_data;
   SearchIndex *index = builder->index;
-  gsize len = fold_record (record, NULL, 0);
+  GVariant *content = cfd_record_get_content (record);
+  gsize n_fields = g_variant_n_children (content);
   Entry entry = { 0 };
 
-  reserve (index, builder->used, len + 1);
   entry.offset = builder->used;
-  entry.len = fold_record (record, index->text->data + builder->used, len);
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      g_autoptr (GVariant) field = g_variant_get_child_value (content, i);
+      g_autoptr (GVariant) boxed = g_variant_get_child_value (field, 1);
+      g_autoptr (GVariant) value = g_variant_get_variant (boxed);
+
+      if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+        {
+          gsize len;
+          const char *text = g_variant_get_string (value, &len);
+
+          append_folded (builder, text, len);
+        }
+    }
+  entry.len = builder->used - entry.offset;
   entry.record_id = g_strdup (cfd_record_get_id (record));
   entry.patient_id = g_strdup (cfd_record_get_patient_id (record));
   entry.kind = cfd_record_get_kind (record);
   entry.occurred = cfd_record_get_occurred (record);
-  builder->used += entry.len;
+  reserve (index, builder->used, 1);
   index->text->data[builder->used++] = '\0';
   g_array_append_val (index->entries, entry);
   return TRUE;

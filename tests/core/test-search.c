@@ -344,6 +344,30 @@ test_hits_newest_first (void)
   }
 }
 
+/* Folding Hangul triples its bytes (each syllable decomposes into three
+ * jamo): a record whose folded text outgrows the room made for it is
+ * folded again into a larger buffer, and still found. */
+static void
+test_folding_grows (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autofree char *patient = cfd_test_add_patient (vault, "Fold Grows");
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autofree char *id = NULL;
+  g_autoptr (GListModel) hits = NULL;
+
+  for (guint i = 0; i < 12000; i++)
+    g_string_append (text, "\xed\x95\x9c");                      /* U+D55C */
+  g_string_append (text, " \xeb\xb0\x94\xeb\x8b\xa4 tidewater"); /* U+BC14 U+B2E4 */
+  id = add_note (vault, patient, text->str);
+  hits = search_ok (vault, "\xeb\xb0\x94\xeb\x8b\xa4");
+  g_assert_cmpuint (g_list_model_get_n_items (hits), ==, 1);
+  g_assert_true (hits_contain (hits, id));
+  g_clear_object (&hits);
+  hits = search_ok (vault, "tidewater");
+  g_assert_true (hits_contain (hits, id));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -356,5 +380,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/search/bad-queries", test_bad_queries);
   g_test_add_func ("/confidant/search/many", test_many);
   g_test_add_func ("/confidant/search/newest-first", test_hits_newest_first);
+  g_test_add_func ("/confidant/search/folding-grows", test_folding_grows);
   return g_test_run ();
 }
