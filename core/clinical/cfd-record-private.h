@@ -55,6 +55,15 @@ gboolean cfd_record_signature_verify (CfdVault *vault,
                                       gsize signature_len,
                                       const guint8 *sign_pk,
                                       gsize sign_pk_len);
+/* The same for a record of patient_id, whose verification this user keeps
+ * across unlocks (cfd-verified-cache.h). */
+gboolean cfd_record_signature_verify_for_patient (CfdVault *vault,
+                                                  const char *patient_id,
+                                                  const guint8 hash[CFD_HASH_BYTES],
+                                                  const guint8 *signature,
+                                                  gsize signature_len,
+                                                  const guint8 *sign_pk,
+                                                  gsize sign_pk_len);
 
 /* The patient's current key version; NOT_FOUND for an unknown patient,
  * NOT_PERMITTED (audited as denied under action) without a grant. */

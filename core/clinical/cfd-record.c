@@ -258,9 +258,10 @@ record_from_row (CfdVault *vault, sqlite3_stmt *stmt, gboolean verify, GError **
       cfd_record_signature_hash (hash, vault, record->id, record->patient_id, record->kind,
                                  record->category, record->parent_id, record->author_id,
                                  record->occurred, record->signed_at, record->content);
-      if (!cfd_record_signature_verify (
-              vault, hash, sqlite3_column_blob (stmt, 13), (gsize)sqlite3_column_bytes (stmt, 13),
-              sqlite3_column_blob (stmt, 14), (gsize)sqlite3_column_bytes (stmt, 14)))
+      if (!cfd_record_signature_verify_for_patient (
+              vault, record->patient_id, hash, sqlite3_column_blob (stmt, 13),
+              (gsize)sqlite3_column_bytes (stmt, 13), sqlite3_column_blob (stmt, 14),
+              (gsize)sqlite3_column_bytes (stmt, 14)))
         {
           tampered (error);
           return NULL;

@@ -21,9 +21,22 @@
 
 typedef struct
 {
-  CfdSecret *key;  /* derived from the user's X25519 secret */
-  GArray *pending; /* tags (CFD_HASH_BYTES each) not yet written */
+  char *patient_id;
+  guint8 tag[CFD_HASH_BYTES];
+} PendingTag;
+
+typedef struct
+{
+  CfdSecret *key;     /* derived from the user's X25519 secret */
+  GHashTable *loaded; /* patient id -> set of tags (GBytes) read or written */
+  GArray *pending;    /* PendingTag, not yet written */
 } VerifiedCache;
+
+static void
+pending_tag_clear (gpointer data)
+{
+  g_free (((PendingTag *)data)->patient_id);
+}
 
 static void
 verified_cache_free (gpointer data)
@@ -31,6 +44,7 @@ verified_cache_free (gpointer data)
   VerifiedCache *cache = data;
 
   cfd_secret_free (cache->key);
+  g_hash_table_unref (cache->loaded);
   g_array_unref (cache->pending);
   g_free (cache);
 }
@@ -58,7 +72,10 @@ get_cache (CfdVault *vault)
   cfd_ad_add_string (context, cfd_vault_get_user_id (vault));
   data = cfd_ad_data (context, &len);
   cfd_keyed_hash (cache->key->data, cfd_vault_get_box_secret_key (vault), data, len);
-  cache->pending = g_array_new (FALSE, FALSE, CFD_HASH_BYTES);
+  cache->loaded
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_hash_table_unref);
+  cache->pending = g_array_new (FALSE, FALSE, sizeof (PendingTag));
+  g_array_set_clear_func (cache->pending, pending_tag_clear);
   g_object_set_data_full (G_OBJECT (vault), CACHE_DATA_KEY, cache, verified_cache_free);
   if (g_object_get_data (G_OBJECT (vault), CONNECTED_KEY) == NULL)
     {
@@ -74,36 +91,60 @@ make_tag (VerifiedCache *cache, const guint8 digest[CFD_HASH_BYTES], guint8 tag[
   cfd_keyed_hash (tag, cache->key->data, digest, CFD_HASH_BYTES);
 }
 
-gboolean
-cfd_verified_cache_contains (CfdVault *vault, const guint8 digest[CFD_HASH_BYTES])
+/* The patient's tags, read in one query the first time they are asked for. */
+static GHashTable *
+patient_tags (CfdVault *vault, VerifiedCache *cache, const char *patient_id)
 {
-  CfdDb *db = cfd_vault_get_db (vault, NULL);
-  guint8 tag[CFD_HASH_BYTES];
+  GHashTable *tags = g_hash_table_lookup (cache->loaded, patient_id);
+  CfdDb *db;
   sqlite3_stmt *stmt;
-  gboolean found;
 
+  if (tags != NULL)
+    return tags;
+  tags = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
+  g_hash_table_insert (cache->loaded, g_strdup (patient_id), tags);
+  db = cfd_vault_get_db (vault, NULL);
   if (db == NULL)
-    return FALSE;
-  make_tag (get_cache (vault), digest, tag);
-  stmt = cfd_db_prepare (db, "SELECT 1 FROM verified_signatures WHERE user_id = ? AND tag = ?",
-                         NULL);
+    return tags;
+  stmt = cfd_db_prepare (
+      db, "SELECT tag FROM verified_signatures WHERE user_id = ? AND patient_id = ?", NULL);
   if (stmt == NULL)
-    return FALSE;
+    return tags;
   sqlite3_bind_text (stmt, 1, cfd_vault_get_user_id (vault), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_blob (stmt, 2, tag, sizeof tag, SQLITE_TRANSIENT);
-  found = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_bind_text (stmt, 2, patient_id, -1, SQLITE_TRANSIENT);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    if (sqlite3_column_bytes (stmt, 0) == CFD_HASH_BYTES)
+      g_hash_table_add (tags, g_bytes_new (sqlite3_column_blob (stmt, 0), CFD_HASH_BYTES));
   sqlite3_reset (stmt);
-  return found;
+  return tags;
 }
 
-void
-cfd_verified_cache_remember (CfdVault *vault, const guint8 digest[CFD_HASH_BYTES])
+gboolean
+cfd_verified_cache_contains (CfdVault *vault,
+                             const char *patient_id,
+                             const guint8 digest[CFD_HASH_BYTES])
 {
   VerifiedCache *cache = get_cache (vault);
   guint8 tag[CFD_HASH_BYTES];
+  g_autoptr (GBytes) key = NULL;
 
   make_tag (cache, digest, tag);
-  g_array_append_vals (cache->pending, tag, 1);
+  key = g_bytes_new (tag, sizeof tag);
+  return g_hash_table_contains (patient_tags (vault, cache, patient_id), key);
+}
+
+void
+cfd_verified_cache_remember (CfdVault *vault,
+                             const char *patient_id,
+                             const guint8 digest[CFD_HASH_BYTES])
+{
+  VerifiedCache *cache = get_cache (vault);
+  PendingTag pending = { g_strdup (patient_id), { 0 } };
+
+  make_tag (cache, digest, pending.tag);
+  g_hash_table_add (patient_tags (vault, cache, patient_id),
+                    g_bytes_new (pending.tag, CFD_HASH_BYTES));
+  g_array_append_val (cache->pending, pending);
 }
 
 void
@@ -124,15 +165,19 @@ cfd_verified_cache_save (CfdVault *vault)
       g_array_set_size (cache->pending, 0);
       return;
     }
-  stmt = cfd_db_prepare (
-      db, "INSERT OR IGNORE INTO verified_signatures (user_id, tag) VALUES (?, ?)", &error);
+  stmt = cfd_db_prepare (db,
+                         "INSERT OR IGNORE INTO verified_signatures (user_id, patient_id, tag) "
+                         "VALUES (?, ?, ?)",
+                         &error);
   ok = stmt != NULL;
   for (guint i = 0; ok && i < cache->pending->len; i++)
     {
+      PendingTag *pending = &g_array_index (cache->pending, PendingTag, i);
+
       sqlite3_reset (stmt);
       sqlite3_bind_text (stmt, 1, cfd_vault_get_user_id (vault), -1, SQLITE_TRANSIENT);
-      sqlite3_bind_blob (stmt, 2, cache->pending->data + (gsize)i * CFD_HASH_BYTES, CFD_HASH_BYTES,
-                         SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, pending->patient_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_blob (stmt, 3, pending->tag, CFD_HASH_BYTES, SQLITE_TRANSIENT);
       ok = cfd_db_step_done (db, stmt, &error);
     }
   if (!ok)

@@ -12,12 +12,18 @@ G_BEGIN_DECLS
 /* digest names one verification: BLAKE2b of the signer's key (from the
  * roster), the record's signature hash and the signature. TRUE when this
  * user's cache holds the tag of that digest, which only a verification
- * that succeeded, by this user, wrote. */
-gboolean cfd_verified_cache_contains (CfdVault *vault, const guint8 digest[CFD_HASH_BYTES]);
+ * that succeeded, by this user, wrote. The first lookup for a patient
+ * after an unlock reads all of that patient's tags in one query (they are
+ * stored together, so a timeline's tags share a page or two). */
+gboolean cfd_verified_cache_contains (CfdVault *vault,
+                                      const char *patient_id,
+                                      const guint8 digest[CFD_HASH_BYTES]);
 
 /* Notes a verification that has just succeeded; written by the next
  * cfd_verified_cache_save. */
-void cfd_verified_cache_remember (CfdVault *vault, const guint8 digest[CFD_HASH_BYTES]);
+void cfd_verified_cache_remember (CfdVault *vault,
+                                  const char *patient_id,
+                                  const guint8 digest[CFD_HASH_BYTES]);
 
 /* Writes what was noted inside the caller's transaction, under a
  * savepoint: a failure is rolled back to it and dropped, never the

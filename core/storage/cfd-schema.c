@@ -404,8 +404,11 @@ static const char *const migrations[] = {
    * skip verifying them again. */
   "CREATE TABLE IF NOT EXISTS verified_signatures ("
   "  user_id TEXT NOT NULL,"
+  "  patient_id TEXT NOT NULL,"
   "  tag BLOB NOT NULL,"
-  "  PRIMARY KEY (user_id, tag)) WITHOUT ROWID;",
+  "  PRIMARY KEY (user_id, patient_id, tag)) WITHOUT ROWID;"
+  "CREATE TRIGGER IF NOT EXISTS verified_signatures_patient_deleted AFTER DELETE ON patients"
+  "  BEGIN DELETE FROM verified_signatures WHERE patient_id = OLD.id; END;",
 };
 
 /* The migrations that rebuild a table: foreign keys are off around them. */

@@ -268,6 +268,29 @@ test_verified_signatures (void)
   g_assert_error (error, CFD_ERROR, CFD_ERROR_TAMPERED);
 }
 
+/* A patient's deletion takes the tags of their records with it. */
+static void
+test_deletion_drops_tags (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autofree char *patient = cfd_test_add_patient (vault, "Tagged Patient");
+  g_autofree char *note = add_signed_note (vault, patient);
+  g_autoptr (GListModel) timeline = NULL;
+  g_autoptr (CfdPatient) loaded = NULL;
+  g_autoptr (GError) error = NULL;
+
+  relock (vault, NULL, CFD_TEST_PASSPHRASE);
+  timeline = cfd_vault_list_records (vault, patient, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM verified_signatures"), ==, 1);
+  loaded = cfd_vault_get_patient (vault, patient, &error);
+  g_assert_no_error (error);
+  g_assert_true (cfd_vault_delete_patient_overriding_retention (
+      vault, patient, cfd_patient_get_name (loaded), "Asked to be forgotten", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM verified_signatures"), ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -279,5 +302,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/key-cache/rotation-deletion",
                    test_rotation_and_deletion_drop_entries);
   g_test_add_func ("/confidant/key-cache/verified-signatures", test_verified_signatures);
+  g_test_add_func ("/confidant/key-cache/deletion-drops-tags", test_deletion_drops_tags);
   return g_test_run ();
 }
