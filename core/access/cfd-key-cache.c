@@ -103,23 +103,26 @@ entry_name (const char *patient_id, guint key_version)
 }
 
 /* One scan of the user's entries. Sealed entries are not secret; they are
- * kept as read, and opened one at a time when their grant is looked up. */
-static void
-load_entries (CfdVault *vault, KeyCache *cache)
+ * kept as read, and opened one at a time when their grant is looked up.
+ * A table that cannot be read (damaged pages) is an error; a vault without
+ * the table (an older schema) has no entries. */
+static gboolean
+load_entries (CfdVault *vault, KeyCache *cache, GError **error)
 {
-  CfdDb *db = cfd_vault_get_db (vault, NULL);
+  CfdDb *db = cfd_vault_get_db (vault, error);
   sqlite3_stmt *stmt;
+  int rc;
 
   cache->entries
       = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_bytes_unref);
   if (db == NULL)
-    return;
+    return FALSE;
   stmt = cfd_db_prepare (
       db, "SELECT patient_id, key_version, sealed FROM patient_key_cache WHERE user_id = ?", NULL);
   if (stmt == NULL)
-    return;
+    return TRUE;
   sqlite3_bind_text (stmt, 1, cfd_vault_get_user_id (vault), -1, SQLITE_TRANSIENT);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *patient_id = (const char *)sqlite3_column_text (stmt, 0);
 
@@ -130,6 +133,22 @@ load_entries (CfdVault *vault, KeyCache *cache)
                            g_bytes_new (sqlite3_column_blob (stmt, 2), ENTRY_BYTES));
     }
   sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      cfd_db_set_error (db, rc, "reading the patient key cache", error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+cfd_key_cache_load (CfdVault *vault, GError **error)
+{
+  KeyCache *cache = get_cache (vault);
+
+  if (cache->entries != NULL)
+    return TRUE;
+  return load_entries (vault, cache, error);
 }
 
 static CfdAd *
@@ -182,8 +201,8 @@ cfd_key_cache_lookup (CfdVault *vault,
   gsize ad_len;
   GBytes *entry;
 
-  if (cache->entries == NULL)
-    load_entries (vault, cache);
+  if (cache->entries == NULL && !load_entries (vault, cache, NULL))
+    return FALSE;
   entry = g_hash_table_lookup (cache->entries, name);
   if (entry == NULL)
     return FALSE;
@@ -226,28 +245,28 @@ cfd_key_cache_remember (CfdVault *vault,
   g_array_append_val (cache->pending, entry);
 }
 
-void
-cfd_key_cache_save (CfdVault *vault)
+gboolean
+cfd_key_cache_save (CfdVault *vault, GError **error)
 {
   KeyCache *cache = g_object_get_data (G_OBJECT (vault), CACHE_DATA_KEY);
   CfdDb *db = cfd_vault_get_db (vault, NULL);
-  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) local_error = NULL;
   sqlite3_stmt *stmt;
   gboolean ok = TRUE;
 
   if (cache == NULL || cache->pending->len == 0 || db == NULL)
-    return;
-  g_return_if_fail (cfd_db_in_transaction (db));
-  if (!cfd_db_exec (db, "SAVEPOINT key_cache", &error))
+    return TRUE;
+  g_return_val_if_fail (cfd_db_in_transaction (db), TRUE);
+  if (!cfd_db_exec (db, "SAVEPOINT key_cache", &local_error))
     {
-      g_debug ("The patient key cache was not saved: %s", error->message);
+      g_debug ("The patient key cache was not saved: %s", local_error->message);
       g_array_set_size (cache->pending, 0);
-      return;
+      return TRUE;
     }
   stmt = cfd_db_prepare (db,
                          "INSERT OR REPLACE INTO patient_key_cache (user_id, patient_id, "
                          "key_version, sealed) VALUES (?, ?, ?, ?)",
-                         &error);
+                         &local_error);
   ok = stmt != NULL;
   for (guint i = 0; ok && i < cache->pending->len; i++)
     {
@@ -258,20 +277,28 @@ cfd_key_cache_save (CfdVault *vault)
       sqlite3_bind_text (stmt, 2, entry->patient_id, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 3, entry->key_version);
       sqlite3_bind_blob (stmt, 4, entry->sealed, ENTRY_BYTES, SQLITE_STATIC);
-      ok = cfd_db_step_done (db, stmt, &error);
+      ok = cfd_db_step_done (db, stmt, &local_error);
     }
   if (stmt != NULL)
     sqlite3_clear_bindings (stmt);
+  g_array_set_size (cache->pending, 0);
+  /* Some errors (a damaged page, a full disk) make SQLite roll back the
+   * whole transaction, the caller's work with it: that is the caller's
+   * error to report, as it would have been had its own write met it. */
+  if (!ok && !cfd_db_in_transaction (db))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
   if (!ok)
     {
-      g_debug ("The patient key cache was not saved: %s", error->message);
-      g_clear_error (&error);
+      g_debug ("The patient key cache was not saved: %s", local_error->message);
       if (!cfd_db_exec (db, "ROLLBACK TO key_cache", NULL))
         g_debug ("Could not roll back to the key cache's savepoint");
     }
   if (!cfd_db_exec (db, "RELEASE key_cache", NULL))
     g_debug ("Could not release the key cache's savepoint");
-  g_array_set_size (cache->pending, 0);
+  return TRUE;
 }
 
 #ifdef CFD_TESTING

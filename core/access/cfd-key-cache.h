@@ -30,6 +30,11 @@ gboolean cfd_key_cache_lookup (CfdVault *vault,
                                const guint8 grant_digest[CFD_HASH_BYTES],
                                guint8 key[CFD_KEY_BYTES]);
 
+/* Reads this user's entries now, before a caller starts a scan of its
+ * own; FALSE with DAMAGED_DATABASE (or another database error) when the
+ * table cannot be read. Lookups read them on first use otherwise. */
+gboolean cfd_key_cache_load (CfdVault *vault, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Seals a key just unwrapped from a verified grant; it is written to the
  * database by the next cfd_key_cache_save. */
 void cfd_key_cache_remember (CfdVault *vault,
@@ -40,8 +45,10 @@ void cfd_key_cache_remember (CfdVault *vault,
 
 /* Writes the remembered entries inside the caller's transaction, under a
  * savepoint: a cache that cannot be written costs speed, never the
- * caller's work, so a failure is rolled back to the savepoint and dropped. */
-void cfd_key_cache_save (CfdVault *vault);
+ * caller's work, so a failure is rolled back to the savepoint and dropped.
+ * FALSE (with the error) only when SQLite rolled back the caller's whole
+ * transaction, as it does on a damaged page or a full disk. */
+gboolean cfd_key_cache_save (CfdVault *vault, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 #ifdef CFD_TESTING
 /* Keys served from the cache since the vault was unlocked. */

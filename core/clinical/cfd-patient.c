@@ -467,6 +467,10 @@ cfd_vault_list_patients (CfdVault *vault, gboolean include_archived, GError **er
     return NULL;
   cache = get_list_cache (vault);
   g_array_set_clear_func (entries, clear_sort_entry);
+  /* The key cache is read before the scan starts, so that a damaged page
+   * in it is reported as such rather than in the middle of the scan. */
+  if (!cfd_key_cache_load (vault, error))
+    return NULL;
 
   /* Only patients whose current key has been granted to this user. */
   stmt = cfd_db_prepare (db,
@@ -538,8 +542,7 @@ cfd_vault_list_patients (CfdVault *vault, gboolean include_archived, GError **er
     }
   /* The keys this list unwrapped go into the user's cache with the same
    * commit, so the next unlock's first list skips their verification. */
-  cfd_key_cache_save (vault);
-  if (!cfd_db_commit (db, error))
+  if (!cfd_key_cache_save (vault, error) || !cfd_db_commit (db, error))
     {
       cfd_db_rollback (db);
       return NULL;

@@ -386,8 +386,7 @@ audit_read (CfdVault *vault,
       return FALSE;
     }
   /* The signatures this read verified are noted with the same commit. */
-  cfd_verified_cache_save (vault);
-  if (!cfd_db_commit (db, error))
+  if (!cfd_verified_cache_save (vault, error) || !cfd_db_commit (db, error))
     {
       cfd_db_rollback (db);
       return FALSE;
@@ -519,6 +518,10 @@ cfd_vault_list_records (CfdVault *vault, const char *patient_id, GError **error)
 
   g_return_val_if_fail (patient_id != NULL, NULL);
   if (!cfd_record_patient_access (vault, patient_id, "record.list", &key_version, error))
+    return NULL;
+  /* Read before the scan, so that a damaged page among them is reported
+   * as such rather than in the middle of it. */
+  if (!cfd_verified_cache_load (vault, patient_id, error))
     return NULL;
   if (!cfd_record_foreach_readable (vault, patient_id, CFD_RECORD_READ_DEFAULT, append_to_store,
                                     store, &local_error))

@@ -91,32 +91,49 @@ make_tag (VerifiedCache *cache, const guint8 digest[CFD_HASH_BYTES], guint8 tag[
   cfd_keyed_hash (tag, cache->key->data, digest, CFD_HASH_BYTES);
 }
 
-/* The patient's tags, read in one query the first time they are asked for. */
+/* The patient's tags, read in one query the first time they are asked
+ * for; NULL with an error when they cannot be read (damaged pages). A
+ * vault without the table (an older schema) has none. */
 static GHashTable *
-patient_tags (CfdVault *vault, VerifiedCache *cache, const char *patient_id)
+patient_tags (CfdVault *vault, VerifiedCache *cache, const char *patient_id, GError **error)
 {
   GHashTable *tags = g_hash_table_lookup (cache->loaded, patient_id);
+  g_autoptr (GHashTable) read = NULL;
   CfdDb *db;
   sqlite3_stmt *stmt;
+  int rc;
 
   if (tags != NULL)
     return tags;
-  tags = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
-  g_hash_table_insert (cache->loaded, g_strdup (patient_id), tags);
-  db = cfd_vault_get_db (vault, NULL);
+  db = cfd_vault_get_db (vault, error);
   if (db == NULL)
-    return tags;
+    return NULL;
+  read = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
   stmt = cfd_db_prepare (
       db, "SELECT tag FROM verified_signatures WHERE user_id = ? AND patient_id = ?", NULL);
-  if (stmt == NULL)
-    return tags;
-  sqlite3_bind_text (stmt, 1, cfd_vault_get_user_id (vault), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, patient_id, -1, SQLITE_TRANSIENT);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    if (sqlite3_column_bytes (stmt, 0) == CFD_HASH_BYTES)
-      g_hash_table_add (tags, g_bytes_new (sqlite3_column_blob (stmt, 0), CFD_HASH_BYTES));
-  sqlite3_reset (stmt);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, cfd_vault_get_user_id (vault), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, patient_id, -1, SQLITE_TRANSIENT);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        if (sqlite3_column_bytes (stmt, 0) == CFD_HASH_BYTES)
+          g_hash_table_add (read, g_bytes_new (sqlite3_column_blob (stmt, 0), CFD_HASH_BYTES));
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          cfd_db_set_error (db, rc, "reading verified signatures", error);
+          return NULL;
+        }
+    }
+  tags = g_steal_pointer (&read);
+  g_hash_table_insert (cache->loaded, g_strdup (patient_id), tags);
   return tags;
+}
+
+gboolean
+cfd_verified_cache_load (CfdVault *vault, const char *patient_id, GError **error)
+{
+  return patient_tags (vault, get_cache (vault), patient_id, error) != NULL;
 }
 
 gboolean
@@ -125,12 +142,15 @@ cfd_verified_cache_contains (CfdVault *vault,
                              const guint8 digest[CFD_HASH_BYTES])
 {
   VerifiedCache *cache = get_cache (vault);
+  GHashTable *tags = patient_tags (vault, cache, patient_id, NULL);
   guint8 tag[CFD_HASH_BYTES];
   g_autoptr (GBytes) key = NULL;
 
+  if (tags == NULL)
+    return FALSE;
   make_tag (cache, digest, tag);
   key = g_bytes_new (tag, sizeof tag);
-  return g_hash_table_contains (patient_tags (vault, cache, patient_id), key);
+  return g_hash_table_contains (tags, key);
 }
 
 void
@@ -139,36 +159,37 @@ cfd_verified_cache_remember (CfdVault *vault,
                              const guint8 digest[CFD_HASH_BYTES])
 {
   VerifiedCache *cache = get_cache (vault);
+  GHashTable *tags = patient_tags (vault, cache, patient_id, NULL);
   PendingTag pending = { g_strdup (patient_id), { 0 } };
 
   make_tag (cache, digest, pending.tag);
-  g_hash_table_add (patient_tags (vault, cache, patient_id),
-                    g_bytes_new (pending.tag, CFD_HASH_BYTES));
+  if (tags != NULL)
+    g_hash_table_add (tags, g_bytes_new (pending.tag, CFD_HASH_BYTES));
   g_array_append_val (cache->pending, pending);
 }
 
-void
-cfd_verified_cache_save (CfdVault *vault)
+gboolean
+cfd_verified_cache_save (CfdVault *vault, GError **error)
 {
   VerifiedCache *cache = g_object_get_data (G_OBJECT (vault), CACHE_DATA_KEY);
   CfdDb *db = cfd_vault_get_db (vault, NULL);
-  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) local_error = NULL;
   sqlite3_stmt *stmt;
   gboolean ok;
 
   if (cache == NULL || cache->pending->len == 0 || db == NULL)
-    return;
-  g_return_if_fail (cfd_db_in_transaction (db));
-  if (!cfd_db_exec (db, "SAVEPOINT verified_cache", &error))
+    return TRUE;
+  g_return_val_if_fail (cfd_db_in_transaction (db), TRUE);
+  if (!cfd_db_exec (db, "SAVEPOINT verified_cache", &local_error))
     {
-      g_debug ("Verified signatures were not saved: %s", error->message);
+      g_debug ("Verified signatures were not saved: %s", local_error->message);
       g_array_set_size (cache->pending, 0);
-      return;
+      return TRUE;
     }
   stmt = cfd_db_prepare (db,
                          "INSERT OR IGNORE INTO verified_signatures (user_id, patient_id, tag) "
                          "VALUES (?, ?, ?)",
-                         &error);
+                         &local_error);
   ok = stmt != NULL;
   for (guint i = 0; ok && i < cache->pending->len; i++)
     {
@@ -178,15 +199,24 @@ cfd_verified_cache_save (CfdVault *vault)
       sqlite3_bind_text (stmt, 1, cfd_vault_get_user_id (vault), -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (stmt, 2, pending->patient_id, -1, SQLITE_TRANSIENT);
       sqlite3_bind_blob (stmt, 3, pending->tag, CFD_HASH_BYTES, SQLITE_TRANSIENT);
-      ok = cfd_db_step_done (db, stmt, &error);
+      ok = cfd_db_step_done (db, stmt, &local_error);
+    }
+  g_array_set_size (cache->pending, 0);
+  /* Some errors (a damaged page, a full disk) make SQLite roll back the
+   * whole transaction, the caller's work with it: that is the caller's
+   * error to report, as it would have been had its own write met it. */
+  if (!ok && !cfd_db_in_transaction (db))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
     }
   if (!ok)
     {
-      g_debug ("Verified signatures were not saved: %s", error->message);
+      g_debug ("Verified signatures were not saved: %s", local_error->message);
       if (!cfd_db_exec (db, "ROLLBACK TO verified_cache", NULL))
         g_debug ("Could not roll back to the verified signatures' savepoint");
     }
   if (!cfd_db_exec (db, "RELEASE verified_cache", NULL))
     g_debug ("Could not release the verified signatures' savepoint");
-  g_array_set_size (cache->pending, 0);
+  return TRUE;
 }

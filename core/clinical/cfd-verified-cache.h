@@ -19,6 +19,12 @@ gboolean cfd_verified_cache_contains (CfdVault *vault,
                                       const char *patient_id,
                                       const guint8 digest[CFD_HASH_BYTES]);
 
+/* Reads the patient's tags now, before a caller starts a scan of its own;
+ * FALSE with a database error (DAMAGED_DATABASE) when they cannot be read. */
+gboolean cfd_verified_cache_load (CfdVault *vault,
+                                  const char *patient_id,
+                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Notes a verification that has just succeeded; written by the next
  * cfd_verified_cache_save. */
 void cfd_verified_cache_remember (CfdVault *vault,
@@ -27,7 +33,8 @@ void cfd_verified_cache_remember (CfdVault *vault,
 
 /* Writes what was noted inside the caller's transaction, under a
  * savepoint: a failure is rolled back to it and dropped, never the
- * caller's work. */
-void cfd_verified_cache_save (CfdVault *vault);
+ * caller's work. FALSE (with the error) only when SQLite rolled back the
+ * caller's whole transaction (a damaged page, a full disk). */
+gboolean cfd_verified_cache_save (CfdVault *vault, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS
