@@ -605,6 +605,9 @@ main (int argc, char *argv[])
     {
       print_results (&results, scale, cfd_bench_current_rss_kib ());
       cfd_vault_lock (vault);
+      g_rand_free (rand);
+      g_ptr_array_unref (results.series);
+      g_hash_table_unref (results.baseline);
       return 0;
     }
   time_reads (&results, vault, rand, patient_list, iterations, record_ids);
