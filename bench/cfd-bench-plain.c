@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -16,6 +17,7 @@
 #include "cfd-demo-text.h"
 
 static sqlite3 *db;
+static sqlite3_stmt *audit_stmt;
 
 static void
 exec (const char *sql)
@@ -56,11 +58,13 @@ create_schema (void)
 static void
 audit (const char *action, const char *kind, const char *id)
 {
-  static sqlite3_stmt *stmt;
+  sqlite3_stmt *stmt;
 
-  if (stmt == NULL)
-    stmt = prepare ("INSERT INTO audit_log (time, actor, action, object_kind, object_id, outcome)"
-                    " VALUES (?, 'bench', ?, ?, ?, 'success')");
+  if (audit_stmt == NULL)
+    audit_stmt
+        = prepare ("INSERT INTO audit_log (time, actor, action, object_kind, object_id, outcome)"
+                   " VALUES (?, 'bench', ?, ?, ?, 'success')");
+  stmt = audit_stmt;
   sqlite3_reset (stmt);
   sqlite3_bind_int64 (stmt, 1, g_get_real_time ());
   sqlite3_bind_text (stmt, 2, action, -1, SQLITE_STATIC);
@@ -68,6 +72,26 @@ audit (const char *action, const char *kind, const char *id)
   sqlite3_bind_text (stmt, 4, id, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     g_error ("audit: %s", sqlite3_errmsg (db));
+}
+
+/* Processor time of this process in microseconds, as cfd-bench reports it. */
+static gint64
+cpu_now (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (gint64)ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/* Closes and opens the database again, so that SQLite's cache starts empty. */
+static void
+reopen (const char *path)
+{
+  g_clear_pointer (&audit_stmt, sqlite3_finalize);
+  g_assert (sqlite3_close (db) == SQLITE_OK);
+  g_assert (sqlite3_open (path, &db) == SQLITE_OK);
+  exec ("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;");
 }
 
 static char *
@@ -174,6 +198,53 @@ main (int argc, char *argv[])
   g_assert (sqlite3_open (path, &db) == SQLITE_OK);
   create_schema ();
   populate (rand, (guint)patients, (guint)records, patient_ids, record_ids);
+
+  /* The rows Confidant times right after an unlock: here the database is
+   * opened again first, so that SQLite's own cache starts empty too. */
+  {
+    g_autoptr (CfdBenchSeries) list_s = cfd_bench_series_new ("first list after unlock");
+    g_autoptr (CfdBenchSeries) list_cpu = cfd_bench_series_new ("first list after unlock, CPU");
+    g_autoptr (CfdBenchSeries) timeline_s = cfd_bench_series_new ("open timeline (cold)");
+    g_autoptr (CfdBenchSeries) timeline_cpu = cfd_bench_series_new ("open timeline (cold), CPU");
+
+    for (int i = 0; i < MAX (iterations / 3, 5); i++)
+      {
+        sqlite3_stmt *stmt;
+        gint64 t, c;
+
+        reopen (path);
+        t = cfd_bench_now ();
+        c = cpu_now ();
+        stmt = prepare ("SELECT id, name, birth_date FROM patients WHERE archived = 0 "
+                        "ORDER BY name");
+        materialize (stmt);
+        sqlite3_finalize (stmt);
+        audit ("patient.list", "vault", "");
+        cfd_bench_series_add (list_s, cfd_bench_ms_since (t));
+        cfd_bench_series_add (list_cpu, (double)(cpu_now () - c) / 1000.0);
+      }
+    for (int i = 0; i < MAX (iterations / 3, 5); i++)
+      {
+        const char *id = g_ptr_array_index (patient_ids, g_rand_int_range (rand, 0, patients));
+        sqlite3_stmt *stmt;
+        gint64 t, c;
+
+        reopen (path);
+        t = cfd_bench_now ();
+        c = cpu_now ();
+        stmt = prepare ("SELECT id, kind, occurred, status, content FROM records "
+                        "WHERE patient_id = ? ORDER BY occurred DESC");
+        sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+        materialize (stmt);
+        sqlite3_finalize (stmt);
+        cfd_bench_series_add (timeline_s, cfd_bench_ms_since (t));
+        cfd_bench_series_add (timeline_cpu, (double)(cpu_now () - c) / 1000.0);
+      }
+    cfd_bench_series_print_row (list_s, stdout);
+    cfd_bench_series_print_row (list_cpu, stdout);
+    cfd_bench_series_print_row (timeline_s, stdout);
+    cfd_bench_series_print_row (timeline_cpu, stdout);
+  }
 
   {
     g_autoptr (CfdBenchSeries) s = cfd_bench_series_new ("list patients");

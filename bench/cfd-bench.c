@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cfd-backup.h"
 #include "cfd-bench-stats.h"
@@ -36,6 +37,23 @@ series (Results *results, const char *action)
 
   g_ptr_array_add (results->series, s);
   return s;
+}
+
+/* Processor time of this process, in microseconds: on a machine shared
+ * with other work, wall time measures the queue as much as the action. */
+static gint64
+cpu_now (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (gint64)ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+static double
+cpu_ms_since (gint64 start)
+{
+  return (double)(cpu_now () - start) / 1000.0;
 }
 
 static void
@@ -104,6 +122,72 @@ time_unlock (Results *results, CfdVault *vault, int iterations)
     }
 }
 
+/* What a user waits for right after unlocking: the first patient list,
+ * and the first timeline opened (with no list before it), each timed
+ * after a fresh unlock, so that nothing of the previous one is cached. */
+static void
+time_cold (Results *results, CfdVault *vault, GRand *rand, GPtrArray *patients, int iterations)
+{
+  CfdBenchSeries *list_s = series (results, "first list after unlock");
+  CfdBenchSeries *list_cpu = series (results, "first list after unlock, CPU");
+  CfdBenchSeries *timeline_s = series (results, "open timeline (cold)");
+  CfdBenchSeries *timeline_cpu = series (results, "open timeline (cold), CPU");
+  CfdBenchSeries *again_s = series (results, "timeline opened before (cold)");
+  CfdBenchSeries *again_cpu = series (results, "timeline opened before, CPU");
+  g_autoptr (GPtrArray) opened = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+
+  for (int i = 0; i < iterations; i++)
+    {
+      g_autoptr (GListModel) list = NULL;
+      gint64 t, c;
+
+      cfd_vault_lock (vault);
+      check (cfd_vault_unlock (vault, NULL, PASSPHRASE, &error), error);
+      t = cfd_bench_now ();
+      c = cpu_now ();
+      list = cfd_vault_list_patients (vault, FALSE, &error);
+      check (list != NULL, error);
+      cfd_bench_series_add (list_s, cfd_bench_ms_since (t));
+      cfd_bench_series_add (list_cpu, cpu_ms_since (c));
+    }
+
+  for (int i = 0; i < iterations; i++)
+    {
+      const char *pid
+          = g_ptr_array_index (patients, g_rand_int_range (rand, 0, (gint32)patients->len));
+      g_autoptr (GListModel) records = NULL;
+      gint64 t, c;
+
+      cfd_vault_lock (vault);
+      check (cfd_vault_unlock (vault, NULL, PASSPHRASE, &error), error);
+      t = cfd_bench_now ();
+      c = cpu_now ();
+      records = cfd_vault_list_records (vault, pid, &error);
+      check (records != NULL, error);
+      cfd_bench_series_add (timeline_s, cfd_bench_ms_since (t));
+      cfd_bench_series_add (timeline_cpu, cpu_ms_since (c));
+      g_ptr_array_add (opened, (gpointer)pid);
+    }
+
+  /* The same timelines at a later unlock: what a user who sees the same
+   * patients week after week waits for. */
+  for (guint i = 0; i < opened->len; i++)
+    {
+      g_autoptr (GListModel) records = NULL;
+      gint64 t, c;
+
+      cfd_vault_lock (vault);
+      check (cfd_vault_unlock (vault, NULL, PASSPHRASE, &error), error);
+      t = cfd_bench_now ();
+      c = cpu_now ();
+      records = cfd_vault_list_records (vault, g_ptr_array_index (opened, i), &error);
+      check (records != NULL, error);
+      cfd_bench_series_add (again_s, cfd_bench_ms_since (t));
+      cfd_bench_series_add (again_cpu, cpu_ms_since (c));
+    }
+}
+
 static GPtrArray *
 patient_ids (CfdVault *vault)
 {
@@ -130,17 +214,21 @@ time_reads (Results *results,
             GPtrArray *record_ids)
 {
   CfdBenchSeries *list_s = series (results, "list patients");
+  CfdBenchSeries *list_cpu = series (results, "list patients, CPU");
   CfdBenchSeries *timeline_s = series (results, "open timeline");
+  CfdBenchSeries *timeline_cpu = series (results, "open timeline, CPU");
   CfdBenchSeries *read_s = series (results, "read record");
   g_autoptr (GError) error = NULL;
 
   for (int i = 0; i < iterations; i++)
     {
       gint64 t = cfd_bench_now ();
+      gint64 c = cpu_now ();
       g_autoptr (GListModel) list = cfd_vault_list_patients (vault, FALSE, &error);
 
       check (list != NULL, error);
       cfd_bench_series_add (list_s, cfd_bench_ms_since (t));
+      cfd_bench_series_add (list_cpu, cpu_ms_since (c));
     }
 
   for (int i = 0; i < iterations; i++)
@@ -148,10 +236,12 @@ time_reads (Results *results,
       const char *pid
           = g_ptr_array_index (patients, g_rand_int_range (rand, 0, (gint32)patients->len));
       gint64 t = cfd_bench_now ();
+      gint64 c = cpu_now ();
       g_autoptr (GListModel) records = cfd_vault_list_records (vault, pid, &error);
 
       check (records != NULL, error);
       cfd_bench_series_add (timeline_s, cfd_bench_ms_since (t));
+      cfd_bench_series_add (timeline_cpu, cpu_ms_since (c));
       for (guint r = 0; r < g_list_model_get_n_items (records) && record_ids->len < 2000; r++)
         {
           g_autoptr (CfdRecord) record = g_list_model_get_item (records, r);
@@ -244,20 +334,23 @@ time_search (Results *results, CfdVault *vault, int iterations)
 {
   static const char *const queries[] = { "kitchen", "lake", "friendship", "zzznotfound" };
   CfdBenchSeries *first_s = series (results, "search (first)");
+  CfdBenchSeries *first_cpu = series (results, "search (first), CPU");
   CfdBenchSeries *warm_s = series (results, "search (warm)");
   g_autoptr (GError) error = NULL;
-  gint64 t;
+  gint64 t, c;
 
   /* "First" is the first query after an unlock, index built from nothing. */
   cfd_vault_lock (vault);
   check (cfd_vault_unlock (vault, NULL, PASSPHRASE, &error), error);
   t = cfd_bench_now ();
+  c = cpu_now ();
   {
     g_autoptr (GListModel) hits = cfd_vault_search (vault, queries[0], &error);
 
     check (hits != NULL, error);
   }
   cfd_bench_series_add (first_s, cfd_bench_ms_since (t));
+  cfd_bench_series_add (first_cpu, cpu_ms_since (c));
 
   for (int i = 0; i < MAX (iterations / 5, 5); i++)
     {
@@ -363,7 +456,7 @@ static void
 print_results (Results *results, const char *scale, glong rss_kib)
 {
   printf ("\n== %s ==\n", scale);
-  printf ("%-26s %10s %10s %6s %12s %8s\n", "action", "p50 ms", "p95 ms", "n", "plain p50",
+  printf ("%-30s %10s %10s %6s %12s %8s\n", "action", "p50 ms", "p95 ms", "n", "plain p50",
           "ratio");
   for (guint i = 0; i < results->series->len; i++)
     {
@@ -371,14 +464,14 @@ print_results (Results *results, const char *scale, glong rss_kib)
       double p50 = cfd_bench_series_percentile (s, 50);
       double *plain = g_hash_table_lookup (results->baseline, s->action);
 
-      printf ("%-26s %10.3f %10.3f %6u", s->action, p50, cfd_bench_series_percentile (s, 95),
+      printf ("%-30s %10.3f %10.3f %6u", s->action, p50, cfd_bench_series_percentile (s, 95),
               s->samples->len);
       if (plain != NULL && *plain > 0)
         printf (" %12.3f %8.2f\n", *plain, p50 / *plain);
       else
         printf (" %12s %8s\n", "-", "-");
     }
-  printf ("%-26s %10.1f MB\n", "RSS, vault open", rss_kib / 1024.0);
+  printf ("%-30s %10.1f MB\n", "RSS, vault open", rss_kib / 1024.0);
 
   printf ("\ntargets:\n");
   for (guint t = 0; t < G_N_ELEMENTS (targets); t++)
@@ -413,6 +506,8 @@ main (int argc, char *argv[])
   g_autofree char *plain = NULL;
   g_autofree char *scale = NULL;
   g_autofree char *generate = NULL;
+  g_autofree char *reuse = NULL;
+  gboolean cold_only = FALSE;
   GOptionEntry entries[]
       = { { "patients", 0, 0, G_OPTION_ARG_INT, &patients, "Patients", "N" },
           { "records", 0, 0, G_OPTION_ARG_INT, &records, "Records per patient", "M" },
@@ -422,6 +517,10 @@ main (int argc, char *argv[])
             "PATH" },
           { "generate", 0, 0, G_OPTION_ARG_FILENAME, &generate, "Only create the practice in DIR",
             "DIR" },
+          { "vault", 0, 0, G_OPTION_ARG_FILENAME, &reuse,
+            "Time a practice made before with --generate (a copy: actions change it)", "DIR" },
+          { "cold-only", 0, 0, G_OPTION_ARG_NONE, &cold_only,
+            "Only the rows timed right after an unlock (for a profiler)", NULL },
           { NULL } };
   g_autoptr (GOptionContext) context = g_option_context_new ("- Confidant benchmarks");
   g_autoptr (GError) error = NULL;
@@ -466,20 +565,32 @@ main (int argc, char *argv[])
    * that of a user with the vault open, not of the generator. */
   dir = g_build_filename (g_dir_make_tmp ("confidant-bench-XXXXXX", NULL), "vault", NULL);
   t = cfd_bench_now ();
-  {
-    g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
-    g_autofree char *p = g_strdup_printf ("%d", patients);
-    g_autofree char *r = g_strdup_printf ("%d", records);
-    g_autofree char *s = g_strdup_printf ("%u", (guint32)seed);
-    const char *child[]
-        = { self, "--generate", dir, "--patients", p, "--records", r, "--seed", s, NULL };
-    int status = 0;
+  if (reuse != NULL)
+    {
+      g_autofree char *parent = g_path_get_dirname (dir);
+      const char *copy[] = { "cp", "-a", reuse, dir, NULL };
+      int status = 0;
 
-    check (g_spawn_sync (NULL, (char **)child, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
-                         &status, &error)
-               && g_spawn_check_wait_status (status, &error),
-           error);
-  }
+      check (g_spawn_sync (parent, (char **)copy, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                           &status, &error)
+                 && g_spawn_check_wait_status (status, &error),
+             error);
+    }
+  else
+    {
+      g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+      g_autofree char *p = g_strdup_printf ("%d", patients);
+      g_autofree char *r = g_strdup_printf ("%d", records);
+      g_autofree char *s = g_strdup_printf ("%u", (guint32)seed);
+      const char *child[]
+          = { self, "--generate", dir, "--patients", p, "--records", r, "--seed", s, NULL };
+      int status = 0;
+
+      check (g_spawn_sync (NULL, (char **)child, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
+                           &status, &error)
+                 && g_spawn_check_wait_status (status, &error),
+             error);
+    }
   printf ("generated %s in %.1f s\n", scale, cfd_bench_ms_since (t) / 1000);
   fflush (stdout);
   vault = cfd_vault_open (dir, &error);
@@ -489,6 +600,16 @@ main (int argc, char *argv[])
   time_kdf (&results);
   time_unlock (&results, vault, MAX (iterations / 3, 5));
   patient_list = patient_ids (vault);
+  time_cold (&results, vault, rand, patient_list, cold_only ? iterations : MAX (iterations / 3, 5));
+  if (cold_only)
+    {
+      print_results (&results, scale, cfd_bench_current_rss_kib ());
+      cfd_vault_lock (vault);
+      g_rand_free (rand);
+      g_ptr_array_unref (results.series);
+      g_hash_table_unref (results.baseline);
+      return 0;
+    }
   time_reads (&results, vault, rand, patient_list, iterations, record_ids);
   time_long_timeline (&results, vault, rand, iterations);
   time_writes (&results, vault, rand, patient_list, iterations);

@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "cfd-consent-private.h"
+#include "cfd-key-cache.h"
 #include "cfd-patient-key.h"
 #include "cfd-scoped-key.h"
 
@@ -179,6 +180,7 @@ cfd_patient_key_get (CfdVault *vault, const char *patient_id, guint key_version,
   guint8 sealed[CFD_SEALED_KEY_BYTES];
   guint8 signature[CFD_SIGNATURE_BYTES];
   guint8 granter_pk[CFD_SIGN_PK_BYTES];
+  guint8 grant_digest[CFD_HASH_BYTES];
   g_autofree char *granted_by = NULL;
   g_autofree char *granter_role = NULL;
   g_autoptr (CfdAd) msg = NULL;
@@ -241,6 +243,15 @@ cfd_patient_key_get (CfdVault *vault, const char *patient_id, guint key_version,
   msg = grant_message (vault, patient_id, key_version, cfd_vault_get_user_id (vault), sealed,
                        granted_by, granted_at);
   msg_data = cfd_ad_data (msg, &msg_len);
+
+  /* This user verified this very grant before: their own cache has the
+   * key, bound to the grant row and its granter as they are now. */
+  cfd_key_cache_grant_digest (grant_digest, msg_data, msg_len, signature, granter_role, granter_pk);
+  slot = cfd_key_arena_insert (arena, name);
+  if (cfd_key_cache_lookup (vault, patient_id, key_version, grant_digest, slot))
+    return slot;
+  cfd_key_arena_remove (arena, name);
+
   if (crypto_sign_verify_detached (signature, msg_data, msg_len, granter_pk) != 0)
     {
       tampered (error, "bad signature");
@@ -256,6 +267,7 @@ cfd_patient_key_get (CfdVault *vault, const char *patient_id, guint key_version,
       tampered (error, "cannot be opened");
       return NULL;
     }
+  cfd_key_cache_remember (vault, patient_id, key_version, grant_digest, slot);
   return slot;
 }
 

@@ -108,7 +108,6 @@ cfd_backup_decrypt_stream (int fd,
                            const guint8 stream_key[CFD_KEY_BYTES],
                            CfdBackupSink sink,
                            gpointer sink_data,
-                           guint8 hash_out[CFD_HASH_BYTES],
                            GCancellable *cancellable,
                            CfdBackupProgressFunc progress,
                            gpointer progress_data,
@@ -117,7 +116,6 @@ cfd_backup_decrypt_stream (int fd,
                            GError **error)
 {
   crypto_secretstream_xchacha20poly1305_state state;
-  crypto_generichash_state hash;
   guint8 stream_header[CFD_BACKUP_STREAM_HEADER];
   guint64 chunks = cfd_backup_chunk_count (header->payload_bytes, header->chunk_size);
   gsize cipher_max = (gsize)header->chunk_size + CFD_BACKUP_CHUNK_OVERHEAD;
@@ -128,7 +126,6 @@ cfd_backup_decrypt_stream (int fd,
   guint8 extra;
   ssize_t n;
 
-  crypto_generichash_init (&hash, NULL, 0, CFD_HASH_BYTES);
   if (read (fd, stream_header, sizeof stream_header) != (ssize_t)sizeof stream_header)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_TRUNCATED, "The backup file is incomplete");
@@ -191,7 +188,6 @@ cfd_backup_decrypt_stream (int fd,
                        i + 1, chunks);
           goto out;
         }
-      crypto_generichash_update (&hash, plain, expected);
       if (sink != NULL && !sink (plain, expected, sink_data, error))
         goto out;
       done += clen;
@@ -206,8 +202,6 @@ cfd_backup_decrypt_stream (int fd,
                    "The backup file is damaged or was altered (unexpected data after the end)");
       goto out;
     }
-  if (hash_out != NULL)
-    crypto_generichash_final (&hash, hash_out, CFD_HASH_BYTES);
   ok = TRUE;
 
 out:
@@ -365,7 +359,7 @@ verify_deep (int fd,
       return FALSE;
     }
   cfd_backup_stream_key (stream_key, db_key, header->seq);
-  ok = cfd_backup_decrypt_stream (fd, header, stream_key, write_sink, GINT_TO_POINTER (out), NULL,
+  ok = cfd_backup_decrypt_stream (fd, header, stream_key, write_sink, GINT_TO_POINTER (out),
                                   cancellable, progress, progress_data, 0,
                                   cfd_backup_expected_file_size (header), error);
   sodium_memzero (stream_key, sizeof stream_key);

@@ -125,7 +125,7 @@ build_vault (const char *staging,
       return FALSE;
     }
   cfd_backup_stream_key (stream_key, secrets->data + CFD_SECRETS_DB_KEY, header->seq);
-  ok = cfd_backup_decrypt_stream (fd, header, stream_key, write_sink, GINT_TO_POINTER (out), NULL,
+  ok = cfd_backup_decrypt_stream (fd, header, stream_key, write_sink, GINT_TO_POINTER (out),
                                   cancellable, progress, progress_data, 0,
                                   cfd_backup_expected_file_size (header), error)
        && cfd_io_fsync (out, error);

@@ -318,8 +318,8 @@ verify_written (const char *path,
                    "The backup read back from the medium differs from what was written");
       return FALSE;
     }
-  ok = cfd_backup_decrypt_stream (fd, header, stream_key, NULL, NULL, NULL, cancellable,
-                                  report_progress, job, total / 2, total, error);
+  ok = cfd_backup_decrypt_stream (fd, header, stream_key, NULL, NULL, cancellable, report_progress,
+                                  job, total / 2, total, error);
   close (fd);
   return ok;
 }

@@ -6,6 +6,7 @@
 
 #include "cfd-consent-private.h"
 #include "cfd-date.h"
+#include "cfd-key-cache.h"
 #include "cfd-measure-schedule-private.h"
 #include "cfd-patient-key.h"
 #include "cfd-patient-private.h"
@@ -320,40 +321,173 @@ patient_from_row (CfdVault *vault, sqlite3_stmt *stmt, GError **error)
   return g_steal_pointer (&patient);
 }
 
-/* By collation keys made once per patient: g_utf8_collate would make two
- * for every comparison. The keys spell the names, so they are wiped. */
-static int
-compare_by_name (gconstpointer a, gconstpointer b, gpointer user_data)
+/* What the patient list keeps between calls for as long as the vault is
+ * unlocked: each listed patient's unsealed details and the collation key
+ * of their name, with the sealed bytes they came from. A row whose key
+ * version, revision and sealed bytes are the ones already opened would
+ * open to the same details, so it is not opened again; any other row is.
+ * Dropped at lock, where the details' buffers are wiped (they come from
+ * cfd_patient_key_unseal) and so are the keys, which spell the names. */
+typedef struct
 {
-  GHashTable *keys = user_data;
+  GBytes *sealed;
+  GVariant *details;
+  char *sort_key;
+  guint key_version;
+  guint64 revision;
+  guint generation;
+} ListedPatient;
 
-  return strcmp (g_hash_table_lookup (keys, a), g_hash_table_lookup (keys, b));
+typedef struct
+{
+  GHashTable *patients; /* id -> ListedPatient */
+  guint generation;
+} ListCache;
+
+#define LIST_CACHE_KEY     "cfd-patient-list-cache"
+#define LIST_CONNECTED_KEY "cfd-patient-list-connected"
+
+static void
+listed_patient_free (gpointer data)
+{
+  ListedPatient *listed = data;
+
+  g_bytes_unref (listed->sealed);
+  g_variant_unref (listed->details);
+  cfd_wipe_string (listed->sort_key);
+  g_free (listed);
 }
 
 static void
-sort_by_name (GListStore *store)
+list_cache_free (gpointer data)
 {
-  g_autoptr (GHashTable) keys
-      = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)cfd_wipe_string);
+  ListCache *cache = data;
 
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
+  g_hash_table_unref (cache->patients);
+  g_free (cache);
+}
+
+static void
+forget_list_cache (CfdVault *vault)
+{
+  g_object_set_data (G_OBJECT (vault), LIST_CACHE_KEY, NULL);
+}
+
+static ListCache *
+get_list_cache (CfdVault *vault)
+{
+  ListCache *cache = g_object_get_data (G_OBJECT (vault), LIST_CACHE_KEY);
+
+  if (cache != NULL)
+    return cache;
+  cache = g_new0 (ListCache, 1);
+  cache->patients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, listed_patient_free);
+  g_object_set_data_full (G_OBJECT (vault), LIST_CACHE_KEY, cache, list_cache_free);
+  if (g_object_get_data (G_OBJECT (vault), LIST_CONNECTED_KEY) == NULL)
     {
-      g_autoptr (CfdPatient) patient = g_list_model_get_item (G_LIST_MODEL (store), i);
-
-      g_hash_table_insert (keys, patient, g_utf8_collate_key (cfd_patient_get_name (patient), -1));
+      g_signal_connect (vault, "locked", G_CALLBACK (forget_list_cache), NULL);
+      g_object_set_data (G_OBJECT (vault), LIST_CONNECTED_KEY, GINT_TO_POINTER (1));
     }
-  g_list_store_sort (store, compare_by_name, keys);
+  return cache;
+}
+
+/* The patient of a list row, from the cache when the row is the one it
+ * was made from; the sort key is the cache's. */
+static CfdPatient *
+listed_patient_from_row (
+    CfdVault *vault, ListCache *cache, sqlite3_stmt *stmt, const char **sort_key, GError **error)
+{
+  const char *id = (const char *)sqlite3_column_text (stmt, 0);
+  guint key_version = (guint)sqlite3_column_int64 (stmt, 4);
+  guint64 revision = (guint64)sqlite3_column_int64 (stmt, 5);
+  const void *sealed = sqlite3_column_blob (stmt, 6);
+  gsize sealed_len = (gsize)sqlite3_column_bytes (stmt, 6);
+  ListedPatient *listed = id != NULL ? g_hash_table_lookup (cache->patients, id) : NULL;
+  CfdPatient *patient;
+
+  if (listed != NULL && listed->key_version == key_version && listed->revision == revision
+      && g_bytes_get_size (listed->sealed) == sealed_len
+      && memcmp (g_bytes_get_data (listed->sealed, NULL), sealed, sealed_len) == 0)
+    {
+      patient = g_object_new (CFD_TYPE_PATIENT, NULL);
+      patient->id = g_strdup (id);
+      patient->created = sqlite3_column_int64 (stmt, 1);
+      patient->archived = sqlite3_column_int (stmt, 2) != 0;
+      patient->retention_until = sqlite3_column_int64 (stmt, 3);
+      patient->key_version = key_version;
+      patient->revision = revision;
+      patient->details = g_variant_ref (listed->details);
+    }
+  else
+    {
+      patient = patient_from_row (vault, stmt, error);
+      if (patient == NULL)
+        return NULL;
+      listed = g_new0 (ListedPatient, 1);
+      listed->sealed = g_bytes_new (sealed, sealed_len);
+      listed->details = g_variant_ref (patient->details);
+      listed->sort_key = g_utf8_collate_key (cfd_patient_get_name (patient), -1);
+      listed->key_version = key_version;
+      listed->revision = revision;
+      g_hash_table_replace (cache->patients, g_strdup (patient->id), listed);
+    }
+  listed->generation = cache->generation;
+  *sort_key = listed->sort_key;
+  return patient;
+}
+
+typedef struct
+{
+  CfdPatient *patient;
+  const char *sort_key;
+} SortEntry;
+
+static void
+clear_sort_entry (gpointer data)
+{
+  SortEntry *entry = data;
+
+  g_clear_object (&entry->patient);
+}
+
+static int
+compare_sort_entries (gconstpointer a, gconstpointer b)
+{
+  const SortEntry *x = a, *y = b;
+  int by_name = strcmp (x->sort_key, y->sort_key);
+
+  return by_name != 0 ? by_name : strcmp (x->patient->id, y->patient->id);
+}
+
+/* Patients left out of this list (deleted, or no longer granted) leave
+ * the cache, so that their details are not kept until the lock. An
+ * archived patient left out of a list without them is opened again. */
+static gboolean
+listed_elsewhere (gpointer key, gpointer value, gpointer user_data)
+{
+  ListedPatient *listed = value;
+  ListCache *cache = user_data;
+
+  return listed->generation != cache->generation;
 }
 
 GListModel *
 cfd_vault_list_patients (CfdVault *vault, gboolean include_archived, GError **error)
 {
   g_autoptr (GListStore) store = g_list_store_new (CFD_TYPE_PATIENT);
+  g_autoptr (GArray) entries = g_array_new (FALSE, FALSE, sizeof (SortEntry));
   CfdDb *db = cfd_vault_get_db (vault, error);
+  ListCache *cache;
   sqlite3_stmt *stmt;
   int rc;
 
   if (db == NULL)
+    return NULL;
+  cache = get_list_cache (vault);
+  g_array_set_clear_func (entries, clear_sort_entry);
+  /* The key cache is read before the scan starts, so that a damaged page
+   * in it is reported as such rather than in the middle of the scan. */
+  if (!cfd_key_cache_load (vault, error))
     return NULL;
 
   /* Only patients whose current key has been granted to this user. */
@@ -373,16 +507,18 @@ cfd_vault_list_patients (CfdVault *vault, gboolean include_archived, GError **er
     return NULL;
   sqlite3_bind_text (stmt, 1, cfd_vault_get_user_id (vault), -1, SQLITE_TRANSIENT);
   sqlite3_bind_int (stmt, 2, include_archived);
+  cache->generation++;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_autoptr (CfdPatient) patient = patient_from_row (vault, stmt, error);
+      SortEntry entry = { NULL, NULL };
 
-      if (patient == NULL)
+      entry.patient = listed_patient_from_row (vault, cache, stmt, &entry.sort_key, error);
+      if (entry.patient == NULL)
         {
           sqlite3_reset (stmt);
           return NULL;
         }
-      g_list_store_append (store, patient);
+      g_array_append_val (entries, entry);
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
@@ -390,31 +526,48 @@ cfd_vault_list_patients (CfdVault *vault, gboolean include_archived, GError **er
       cfd_db_set_error (db, rc, "listing patients", error);
       return NULL;
     }
+  g_hash_table_foreach_remove (cache->patients, listed_elsewhere, cache);
 
   /* A supervisor keeps a key only while some consent is live; expiry is
    * checked here too, before the practice's next unlock rotates the key. */
-  for (guint i = g_list_model_get_n_items (G_LIST_MODEL (store)); i-- > 0;)
+  for (guint i = entries->len; i-- > 0;)
     {
-      g_autoptr (CfdPatient) patient = g_list_model_get_item (G_LIST_MODEL (store), i);
+      SortEntry *entry = &g_array_index (entries, SortEntry, i);
       g_autofree char *consent_id = NULL;
       g_autoptr (GError) denied = NULL;
 
-      if (!cfd_consent_check_access (vault, patient->id, FALSE, FALSE, 0, &consent_id, &denied))
+      if (!cfd_consent_check_access (vault, entry->patient->id, FALSE, FALSE, 0, &consent_id,
+                                     &denied))
         {
           if (!g_error_matches (denied, CFD_ERROR, CFD_ERROR_NOT_PERMITTED))
             {
               g_propagate_error (error, g_steal_pointer (&denied));
               return NULL;
             }
-          g_list_store_remove (store, i);
+          g_array_remove_index (entries, i);
         }
     }
-  sort_by_name (store);
+
+  /* One sort, by the cached collation keys, and one splice into the store. */
+  g_array_sort (entries, compare_sort_entries);
+  {
+    g_autofree gpointer *patients = g_new (gpointer, MAX (entries->len, 1));
+
+    for (guint i = 0; i < entries->len; i++)
+      patients[i] = g_array_index (entries, SortEntry, i).patient;
+    g_list_store_splice (store, 0, 0, patients, entries->len);
+  }
 
   if (!cfd_db_begin (db, error)
       || !cfd_vault_audit (vault, "patient.list", "vault", cfd_vault_get_id (vault),
-                           CFD_AUDIT_SUCCESS, NULL, error)
-      || !cfd_db_commit (db, error))
+                           CFD_AUDIT_SUCCESS, NULL, error))
+    {
+      cfd_db_rollback (db);
+      return NULL;
+    }
+  /* The keys this list unwrapped go into the user's cache with the same
+   * commit, so the next unlock's first list skips their verification. */
+  if (!cfd_key_cache_save (vault, error) || !cfd_db_commit (db, error))
     {
       cfd_db_rollback (db);
       return NULL;

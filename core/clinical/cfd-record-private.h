@@ -55,6 +55,15 @@ gboolean cfd_record_signature_verify (CfdVault *vault,
                                       gsize signature_len,
                                       const guint8 *sign_pk,
                                       gsize sign_pk_len);
+/* The same for a record of patient_id, whose verification this user keeps
+ * across unlocks (cfd-verified-cache.h). */
+gboolean cfd_record_signature_verify_for_patient (CfdVault *vault,
+                                                  const char *patient_id,
+                                                  const guint8 hash[CFD_HASH_BYTES],
+                                                  const guint8 *signature,
+                                                  gsize signature_len,
+                                                  const guint8 *sign_pk,
+                                                  gsize sign_pk_len);
 
 /* The patient's current key version; NOT_FOUND for an unknown patient,
  * NOT_PERMITTED (audited as denied under action) without a grant. */
@@ -76,6 +85,10 @@ typedef enum
   /* Skips the signature check, for building the search index only: every
    * hit is loaded again, verified, before anything of it is shown. */
   CFD_RECORD_READ_UNVERIFIED = 1 << 0,
+  /* In the order the rows are stored, not newest first: with every
+   * patient's records, sorting by date makes SQLite sort whole rows,
+   * sealed bodies included. For the search index, which orders its own. */
+  CFD_RECORD_READ_STORAGE_ORDER = 1 << 1,
 } CfdRecordReadFlags;
 
 /* Every record of every patient whose current key the signed-in user holds

@@ -4,9 +4,10 @@
 #include <string.h>
 
 #include "cfd-consent-private.h"
-#include "cfd-scoped-key.h"
 #include "cfd-patient-key.h"
 #include "cfd-record-private.h"
+#include "cfd-scoped-key.h"
+#include "cfd-verified-cache.h"
 
 struct _CfdRecord
 {
@@ -258,9 +259,10 @@ record_from_row (CfdVault *vault, sqlite3_stmt *stmt, gboolean verify, GError **
       cfd_record_signature_hash (hash, vault, record->id, record->patient_id, record->kind,
                                  record->category, record->parent_id, record->author_id,
                                  record->occurred, record->signed_at, record->content);
-      if (!cfd_record_signature_verify (
-              vault, hash, sqlite3_column_blob (stmt, 13), (gsize)sqlite3_column_bytes (stmt, 13),
-              sqlite3_column_blob (stmt, 14), (gsize)sqlite3_column_bytes (stmt, 14)))
+      if (!cfd_record_signature_verify_for_patient (
+              vault, record->patient_id, hash, sqlite3_column_blob (stmt, 13),
+              (gsize)sqlite3_column_bytes (stmt, 13), sqlite3_column_blob (stmt, 14),
+              (gsize)sqlite3_column_bytes (stmt, 14)))
         {
           tampered (error);
           return NULL;
@@ -379,8 +381,13 @@ audit_read (CfdVault *vault,
 
   if (db == NULL || !cfd_db_begin (db, error))
     return FALSE;
-  if (!cfd_vault_audit (vault, action, object_kind, object_id, CFD_AUDIT_SUCCESS, NULL, error)
-      || !cfd_db_commit (db, error))
+  if (!cfd_vault_audit (vault, action, object_kind, object_id, CFD_AUDIT_SUCCESS, NULL, error))
+    {
+      cfd_db_rollback (db);
+      return FALSE;
+    }
+  /* The signatures this read verified are noted with the same commit. */
+  if (!cfd_verified_cache_save (vault, error) || !cfd_db_commit (db, error))
     {
       cfd_db_rollback (db);
       return FALSE;
@@ -445,12 +452,17 @@ cfd_record_foreach_readable (CfdVault *vault,
   /* Only patients whose current key has been granted to this user. Two
    * statements, because "?2 IS NULL OR r.patient_id = ?2" would keep SQLite
    * from using the patient index and scan every record of the vault. */
+  /* The search index reads every record in storage order: SQLite then
+   * need not sort whole sealed rows. */
   sql = g_strconcat ("SELECT " RECORD_COLUMNS " FROM records r "
                      "JOIN temp.roster u ON u.id = r.author_id "
                      "JOIN patients p ON p.id = r.patient_id WHERE (" HOLDS_PATIENT_KEY,
                      cfd_scoped_keys_available (db) ? HOLDS_DETAILS_KEY : "", ") ",
                      patient_id != NULL ? "AND r.patient_id = ?2 " : "",
-                     "ORDER BY r.occurred DESC, r.created DESC, r.id", NULL);
+                     patient_id == NULL && (flags & CFD_RECORD_READ_STORAGE_ORDER) != 0
+                         ? ""
+                         : "ORDER BY r.occurred DESC, r.created DESC, r.id",
+                     NULL);
   stmt = cfd_db_prepare (db, sql, error);
   if (stmt == NULL)
     return FALSE;
@@ -502,6 +514,10 @@ cfd_vault_list_records (CfdVault *vault, const char *patient_id, GError **error)
 
   g_return_val_if_fail (patient_id != NULL, NULL);
   if (!cfd_record_patient_access (vault, patient_id, "record.list", &key_version, error))
+    return NULL;
+  /* Read before the scan, so that a damaged page among them is reported
+   * as such rather than in the middle of it. */
+  if (!cfd_verified_cache_load (vault, patient_id, error))
     return NULL;
   if (!cfd_record_foreach_readable (vault, patient_id, CFD_RECORD_READ_DEFAULT, append_to_store,
                                     store, &local_error))

@@ -143,6 +143,7 @@ typedef struct
   char *patient_id;
   CfdRecordKind kind;
   gint64 occurred;
+  guint rank; /* place in the timeline order, newest first */
 } Entry;
 
 typedef struct
@@ -206,35 +207,8 @@ current_fingerprint (CfdVault *vault, GError **error)
   return fingerprint;
 }
 
-/* Folds (or measures, when out is NULL) the text fields of a record. */
-static gsize
-fold_record (CfdRecord *record, guint8 *out, gsize out_size)
-{
-  GVariantIter iter;
-  GVariant *value;
-  gsize total = 0;
-
-  g_variant_iter_init (&iter, cfd_record_get_content (record));
-  while (g_variant_iter_next (&iter, "{&sv}", NULL, &value))
-    {
-      if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
-        {
-          gsize len;
-          const char *text = g_variant_get_string (value, &len);
-
-          total += cfd_search_fold (text, len, out != NULL ? out + total : NULL,
-                                    out_size > total ? out_size - total : 0);
-          if (out != NULL && total < out_size)
-            out[total] = FIELD_SEPARATOR;
-          total++;
-        }
-      g_variant_unref (value);
-    }
-  return total;
-}
-
-/* Grows the guarded text buffer by doubling; the old one is wiped as it
- * is freed. */
+/* Grows the guarded text buffer by doubling while the index is built;
+ * the old one is wiped as it is freed. */
 static void
 reserve (SearchIndex *index, gsize used, gsize needed)
 {
@@ -257,27 +231,136 @@ typedef struct
   gsize used;
 } IndexBuilder;
 
-/* Each record is folded as it is read, so the decrypted records do not
- * all stay in memory at once. */
+/* Folds one text field onto the end of the index, then its separator.
+ * Folding rarely makes text longer (never for ASCII), so it is folded
+ * straight into room for its own length, and again only if it grew. */
+static void
+append_folded (IndexBuilder *builder, const char *text, gsize len)
+{
+  SearchIndex *index = builder->index;
+  gsize folded;
+
+  reserve (index, builder->used, len + 2);
+  folded = cfd_search_fold (text, len, index->text->data + builder->used,
+                            index->text->len - builder->used);
+  if (folded + 2 > index->text->len - builder->used)
+    {
+      reserve (index, builder->used, folded + 2);
+      cfd_search_fold (text, len, index->text->data + builder->used, folded);
+    }
+  builder->used += folded;
+  index->text->data[builder->used++] = FIELD_SEPARATOR;
+}
+
+/* Each record is folded as it is read, in one pass over its fields, so
+ * the decrypted records do not all stay in memory at once. */
 static gboolean
 index_record (CfdRecord *record, gpointer user_data, GError **error)
 {
   IndexBuilder *builder = user_data;
   SearchIndex *index = builder->index;
-  gsize len = fold_record (record, NULL, 0);
+  GVariant *content = cfd_record_get_content (record);
+  gsize n_fields = g_variant_n_children (content);
   Entry entry = { 0 };
 
-  reserve (index, builder->used, len + 1);
   entry.offset = builder->used;
-  entry.len = fold_record (record, index->text->data + builder->used, len);
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      g_autoptr (GVariant) field = g_variant_get_child_value (content, i);
+      g_autoptr (GVariant) boxed = g_variant_get_child_value (field, 1);
+      g_autoptr (GVariant) value = g_variant_get_variant (boxed);
+
+      if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+        {
+          gsize len;
+          const char *text = g_variant_get_string (value, &len);
+
+          append_folded (builder, text, len);
+        }
+    }
+  entry.len = builder->used - entry.offset;
   entry.record_id = g_strdup (cfd_record_get_id (record));
   entry.patient_id = g_strdup (cfd_record_get_patient_id (record));
   entry.kind = cfd_record_get_kind (record);
   entry.occurred = cfd_record_get_occurred (record);
-  builder->used += entry.len;
+  reserve (index, builder->used, 1);
   index->text->data[builder->used++] = '\0';
   g_array_append_val (index->entries, entry);
   return TRUE;
+}
+
+/* Each readable record's place, newest first, from a query that sorts
+ * only ids and dates. */
+static GHashTable *
+timeline_ranks (CfdVault *vault, GError **error)
+{
+  CfdDb *db = cfd_vault_get_db (vault, error);
+  g_autoptr (GHashTable) ranks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sqlite3_stmt *stmt;
+  guint rank = 0;
+  int rc;
+
+  if (db == NULL)
+    return NULL;
+  stmt = cfd_db_prepare (db,
+                         "SELECT r.id FROM records r JOIN patients p ON p.id = r.patient_id "
+                         "JOIN patient_keys k ON k.patient_id = p.id "
+                         "AND k.key_version = p.key_version AND k.user_id = ? "
+                         "ORDER BY r.occurred DESC, r.created DESC, r.id",
+                         error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, cfd_vault_get_user_id (vault), -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_insert (ranks, g_strdup ((const char *)sqlite3_column_text (stmt, 0)),
+                         GUINT_TO_POINTER (++rank));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      cfd_db_set_error (db, rc, "searching", error);
+      return NULL;
+    }
+  return g_steal_pointer (&ranks);
+}
+
+static int
+compare_rank (gconstpointer a, gconstpointer b)
+{
+  const Entry *x = a, *y = b;
+
+  return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+/* Moves the text into a buffer of exactly its size, record by record in
+ * timeline order, so that a scan meets the newest records first; the
+ * growing buffer is wiped as it is freed. */
+static void
+settle (SearchIndex *index, gsize used, GHashTable *ranks)
+{
+  CfdSecret *exact = cfd_secret_new_unlocked (MAX (used, 1));
+  gsize at = 0;
+
+  for (guint i = 0; i < index->entries->len; i++)
+    {
+      Entry *entry = &g_array_index (index->entries, Entry, i);
+      gpointer rank = g_hash_table_lookup (ranks, entry->record_id);
+
+      /* A record written between the two queries goes last. */
+      entry->rank = rank != NULL ? GPOINTER_TO_UINT (rank) : G_MAXUINT;
+    }
+  g_array_sort (index->entries, compare_rank);
+  for (guint i = 0; i < index->entries->len; i++)
+    {
+      Entry *entry = &g_array_index (index->entries, Entry, i);
+
+      memcpy (exact->data + at, index->text->data + entry->offset, entry->len + 1);
+      entry->offset = at;
+      at += entry->len + 1;
+    }
+  cfd_secret_free (index->text);
+  index->text = exact;
+  /* Searching scans up to the buffer's length. */
+  index->text->len = used;
 }
 
 static SearchIndex *
@@ -285,19 +368,22 @@ build_index (CfdVault *vault, char *fingerprint, GError **error)
 {
   SearchIndex *index = g_new0 (SearchIndex, 1);
   IndexBuilder builder = { index, 0 };
+  g_autoptr (GHashTable) ranks = NULL;
 
   index->fingerprint = fingerprint;
   index->text = cfd_secret_new_unlocked (64 * 1024);
   index->entries = g_array_new (FALSE, TRUE, sizeof (Entry));
   g_array_set_clear_func (index->entries, entry_clear);
-  if (!cfd_record_foreach_readable (vault, NULL, CFD_RECORD_READ_UNVERIFIED, index_record, &builder,
-                                    error))
+  ranks = timeline_ranks (vault, error);
+  if (ranks == NULL
+      || !cfd_record_foreach_readable (vault, NULL,
+                                       CFD_RECORD_READ_UNVERIFIED | CFD_RECORD_READ_STORAGE_ORDER,
+                                       index_record, &builder, error))
     {
       search_index_free (index);
       return NULL;
     }
-  /* Searching scans up to the buffer's length: keep only what is used. */
-  index->text->len = builder.used;
+  settle (index, builder.used, ranks);
   return index;
 }
 

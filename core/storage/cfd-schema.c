@@ -506,6 +506,32 @@ static const char *const migrations[] = {
   "CREATE TRIGGER authorizations_delete BEFORE DELETE ON authorizations"
   "  WHEN EXISTS (SELECT 1 FROM patients WHERE id = OLD.patient_id)"
   "  BEGIN SELECT RAISE (ABORT, 'an authorization is kept with the patient'); END;",
+  /* 10: each user's cache of the patient keys they have unwrapped
+   * (core/access/cfd-key-cache.c): the key sealed under a key only that
+   * user's secret derives, bound to a digest of the grant it came from.
+   * Deleting a grant (rotation, revocation, a patient's deletion) deletes
+   * what was cached from it. IF NOT EXISTS: a vault taken back to an
+   * older version number by hand (as tests of the earlier migrations do)
+   * keeps this table. */
+  "CREATE TABLE IF NOT EXISTS patient_key_cache ("
+  "  user_id TEXT NOT NULL,"
+  "  patient_id TEXT NOT NULL,"
+  "  key_version INTEGER NOT NULL,"
+  "  sealed BLOB NOT NULL,"
+  "  PRIMARY KEY (user_id, patient_id, key_version));"
+  "CREATE TRIGGER IF NOT EXISTS patient_key_cache_grant_deleted AFTER DELETE ON patient_keys"
+  "  BEGIN DELETE FROM patient_key_cache WHERE user_id = OLD.user_id"
+  "    AND patient_id = OLD.patient_id AND key_version = OLD.key_version; END;"
+  /* And the record signatures each user has verified: a keyed digest each
+   * (core/clinical/cfd-verified-cache.c), so a later unlock's timelines
+   * skip verifying them again. */
+  "CREATE TABLE IF NOT EXISTS verified_signatures ("
+  "  user_id TEXT NOT NULL,"
+  "  patient_id TEXT NOT NULL,"
+  "  tag BLOB NOT NULL,"
+  "  PRIMARY KEY (user_id, patient_id, tag)) WITHOUT ROWID;"
+  "CREATE TRIGGER IF NOT EXISTS verified_signatures_patient_deleted AFTER DELETE ON patients"
+  "  BEGIN DELETE FROM verified_signatures WHERE patient_id = OLD.id; END;",
 };
 
 /* The one migration that rebuilds a table (5, which runs from version 4):

@@ -211,6 +211,50 @@ test_forged_grant_rejected (void)
   g_clear_error (&error);
 }
 
+/* The list keeps what it opened until the lock, but a row changed under
+ * it (details moved from another row, a new revision) is opened again:
+ * the tampered row is reported, the edited one shows its new name. */
+static void
+test_list_cache_follows_rows (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autofree char *a = cfd_test_add_patient (vault, "Listed Anna");
+  g_autofree char *b = cfd_test_add_patient (vault, "Listed Bert");
+  g_autofree char *sql = NULL;
+  g_autoptr (GListModel) list = NULL;
+  g_autoptr (GError) error = NULL;
+
+  list = cfd_vault_list_patients (vault, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 2);
+  g_clear_object (&list);
+
+  {
+    g_autoptr (GVariant) change = details ("Listed Zora", NULL);
+
+    g_assert_true (cfd_vault_update_patient (vault, a, change, &error));
+    g_assert_no_error (error);
+  }
+  list = cfd_vault_list_patients (vault, FALSE, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr (CfdPatient) first = g_list_model_get_item (list, 0);
+    g_autoptr (CfdPatient) second = g_list_model_get_item (list, 1);
+
+    g_assert_true (cfd_test_name_is (cfd_patient_get_name (first), "Listed Bert"));
+    g_assert_cmpstr (cfd_patient_get_name (second), ==, "Listed Zora");
+  }
+  g_clear_object (&list);
+
+  sql = g_strdup_printf ("UPDATE patients SET sealed = (SELECT sealed FROM patients WHERE id = "
+                         "'%s') WHERE id = '%s'",
+                         a, b);
+  exec_sql (vault, sql);
+  list = cfd_vault_list_patients (vault, FALSE, &error);
+  g_assert_null (list);
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_TAMPERED);
+}
+
 static void
 test_supervisor_sees_nothing (void)
 {
@@ -414,5 +458,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/patient/delete/retention", test_delete_after_retention);
   g_test_add_func ("/confidant/patient/delete/owner-only", test_delete_owner_only);
   g_test_add_func ("/confidant/patient/demographics", test_demographics);
+  g_test_add_func ("/confidant/patient/list-cache", test_list_cache_follows_rows);
   return g_test_run ();
 }

@@ -301,6 +301,73 @@ test_many (void)
   g_assert_cmpint (first, <, 2 * G_USEC_PER_SEC);
 }
 
+/* The index is built in storage order and then put in timeline order:
+ * hits come newest first across patients, whatever order they were written in. */
+static void
+test_hits_newest_first (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autofree char *a = cfd_test_add_patient (vault, "Order Alpha");
+  g_autofree char *b = cfd_test_add_patient (vault, "Order Beta");
+  const gint64 days[] = { 3, 9, 1, 7, 5 };
+  g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GListModel) hits = NULL;
+  g_autoptr (GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (days); i++)
+    {
+      g_autoptr (GVariant) content = NULL;
+      GVariantDict d;
+      char *id;
+
+      g_variant_dict_init (&d, NULL);
+      g_variant_dict_insert (&d, "subjective", "s", "Walked by the orchard.");
+      content = g_variant_ref_sink (g_variant_dict_end (&d));
+      id = cfd_vault_create_record (vault, i % 2 == 0 ? a : b, CFD_RECORD_PROGRESS,
+                                    OCCURRED + days[i] * 86400, content, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (ids, id);
+    }
+  hits = search_ok (vault, "orchard");
+  g_assert_cmpuint (g_list_model_get_n_items (hits), ==, G_N_ELEMENTS (days));
+  for (guint i = 0; i + 1 < g_list_model_get_n_items (hits); i++)
+    {
+      g_autoptr (CfdSearchHit) newer = g_list_model_get_item (hits, i);
+      g_autoptr (CfdSearchHit) older = g_list_model_get_item (hits, i + 1);
+
+      g_assert_cmpint (cfd_search_hit_get_occurred (newer), >, cfd_search_hit_get_occurred (older));
+    }
+  {
+    g_autoptr (CfdSearchHit) first = g_list_model_get_item (hits, 0);
+
+    g_assert_cmpstr (cfd_search_hit_get_record_id (first), ==, g_ptr_array_index (ids, 1));
+  }
+}
+
+/* Folding Hangul triples its bytes (each syllable decomposes into three
+ * jamo): a record whose folded text outgrows the room made for it is
+ * folded again into a larger buffer, and still found. */
+static void
+test_folding_grows (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autofree char *patient = cfd_test_add_patient (vault, "Fold Grows");
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autofree char *id = NULL;
+  g_autoptr (GListModel) hits = NULL;
+
+  for (guint i = 0; i < 12000; i++)
+    g_string_append (text, "\xed\x95\x9c");                      /* U+D55C */
+  g_string_append (text, " \xeb\xb0\x94\xeb\x8b\xa4 tidewater"); /* U+BC14 U+B2E4 */
+  id = add_note (vault, patient, text->str);
+  hits = search_ok (vault, "\xeb\xb0\x94\xeb\x8b\xa4");
+  g_assert_cmpuint (g_list_model_get_n_items (hits), ==, 1);
+  g_assert_true (hits_contain (hits, id));
+  g_clear_object (&hits);
+  hits = search_ok (vault, "tidewater");
+  g_assert_true (hits_contain (hits, id));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -312,5 +379,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/search/index-lifetime", test_index_lifetime);
   g_test_add_func ("/confidant/search/bad-queries", test_bad_queries);
   g_test_add_func ("/confidant/search/many", test_many);
+  g_test_add_func ("/confidant/search/newest-first", test_hits_newest_first);
+  g_test_add_func ("/confidant/search/folding-grows", test_folding_grows);
   return g_test_run ();
 }

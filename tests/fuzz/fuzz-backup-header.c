@@ -51,8 +51,7 @@ read_backup (const guint8 *file, gsize size)
       return;
     }
   /* No input can authenticate under a key nobody used. */
-  if (cfd_backup_decrypt_stream (fd, header, zero_key, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0,
-                                 &error))
+  if (cfd_backup_decrypt_stream (fd, header, zero_key, NULL, NULL, NULL, NULL, NULL, 0, 0, &error))
     g_error ("a stream authenticated under the wrong key");
   if (error == NULL || error->domain != CFD_ERROR)
     g_error ("a refused stream came without a vault error");
