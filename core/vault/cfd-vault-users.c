@@ -277,6 +277,11 @@ cfd_vault_add_user (
      * next lock or unlock does. */
     if (!cfd_vault_remember_trust_state (self, FALSE, &local_error))
       g_debug ("The owner's trust state could not be kept: %s", local_error->message);
+    g_clear_error (&local_error);
+    /* A therapist gets the backup key now; if that fails, at the owner's
+     * next unlock. */
+    if (!cfd_vault_issue_backup_keys (self, &local_error))
+      g_debug ("The backup key could not be issued: %s", local_error->message);
   }
   return g_steal_pointer (&id);
 
