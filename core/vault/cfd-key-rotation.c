@@ -177,6 +177,16 @@ hand_on_db_key (CfdVault *self, const guint8 new_key[CFD_KEY_BYTES])
     }
 }
 
+#ifdef CFD_TESTING
+static gboolean stop_before_rekey;
+
+void
+cfd_vault_stop_rotation_before_rekey_for_testing (gboolean stop)
+{
+  stop_before_rekey = stop;
+}
+#endif
+
 gboolean
 cfd_vault_rotate_keys (CfdVault *self, GError **error)
 {
@@ -206,6 +216,15 @@ cfd_vault_rotate_keys (CfdVault *self, GError **error)
       cfd_io_unlock (fd);
       return FALSE;
     }
+#ifdef CFD_TESTING
+  /* As a power cut here would: the keyring written, the database not. */
+  if (stop_before_rekey)
+    {
+      cfd_io_unlock (fd);
+      g_set_error (error, CFD_ERROR, CFD_ERROR_IO, "Stopped before re-encrypting (testing)");
+      return FALSE;
+    }
+#endif
 
   if (!cfd_db_rekey (self->db, self->db_path, old_key->data, new_key->data, error))
     {

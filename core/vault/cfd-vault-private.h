@@ -87,6 +87,9 @@ cfd_vault_require_role (CfdVault *self, CfdRoles allowed_roles, const char *acti
 typedef gint64 (*CfdClockFunc) (gpointer user_data);
 void cfd_vault_set_clock_for_testing (CfdVault *self, CfdClockFunc func, gpointer user_data);
 gsize cfd_vault_count_live_secrets_for_testing (CfdVault *self);
+/* cfd_vault_rotate_keys stops after writing the keyring, as a power cut
+ * before the database is re-encrypted would. */
+void cfd_vault_stop_rotation_before_rekey_for_testing (gboolean stop);
 #endif
 
 G_END_DECLS

@@ -505,6 +505,9 @@ cfd_vault_recover_only (CfdVault *self,
     return FALSE;
   if (!cfd_vault_rewrap_user (self, self->user_id, new_passphrase, NULL, error))
     return FALSE;
+  /* A handed-on database key is in the new wrapping; its copy goes. */
+  if (self->db_key_delivered && !cfd_vault_settle_delivered_db_key (self, error))
+    return FALSE;
   /* The new wrapping carries the owner pin, trusted on first use if the
    * entry came from keyring format version 1. */
   if (pinned_now && !cfd_vault_audit_passphrase_change (self, "user.owner-pin", error))

@@ -73,6 +73,16 @@ expect 0 "the new recovery key is recorded" -- "$cli" --vault "$vault" --passphr
 grep -q "user.recovery-key-replace.*success" "$work/out" && ok "user.recovery-key-replace recorded" \
   || not_ok "user.recovery-key-replace recorded"
 
+# The rotation issued a new backup key to the therapist too: their backup
+# restores with their passphrase.
+mkdir -p "$work/media"
+expect 0 "the therapist makes a backup" -- "$cli" --vault "$vault" --user "Tess Therapist" --passphrase-file "$work/ther" backup create --to "$work/media"
+expect 0 "and restores it" -- sh -c "'$cli' --user 'Tess Therapist' --passphrase-file '$work/ther' restore '$work/media'/*.cfdbackup --into '$work/restored'"
+expect 0 "the backup key was issued again" -- "$cli" --vault "$vault" --passphrase-file "$work/new" audit list --action backup.key-issue
+[ "$(grep -c "backup.key-issue.*success" "$work/out")" -ge 3 ] \
+  && ok "backup.key-issue recorded for both, then again at the rotation" \
+  || { not_ok "backup.key-issue recorded for both, then again at the rotation"; sed 's/^/# /' "$work/out"; }
+
 # A supervisor may not rotate.
 printf 'rotated owner passphrase\nrotation supervisor passphrase\n' > "$work/addsup"
 printf 'rotation supervisor passphrase\nrotation supervisor passphrase two\n' > "$work/supchange"
