@@ -285,9 +285,12 @@ parse_backup_keys (CfdKeyring *keyring, GVariant *keys, GError **error)
       gsize len = 0;
       const guint8 *data = g_variant_get_fixed_array (sealed, &len, 1);
 
-      if (cfd_keyring_find_user (keyring, user_id) == NULL
-          || cfd_keyring_find_backup_key (keyring, user_id) != NULL)
-        return damaged (error, "a backup key names an unknown user");
+      /* A copy left behind by a user taken out of the file after an
+       * interrupted add opens nothing for anyone: dropped, not damage. */
+      if (cfd_keyring_find_user (keyring, user_id) == NULL)
+        continue;
+      if (cfd_keyring_find_backup_key (keyring, user_id) != NULL)
+        return damaged (error, "a backup key is repeated");
       if (len != CFD_KEYRING_BACKUP_KEY_BYTES)
         return damaged (error, "a backup key has the wrong size");
       key = g_new0 (CfdKeyringBackupKey, 1);
@@ -312,9 +315,10 @@ parse_db_keys (CfdKeyring *keyring, GVariant *keys, GError **error)
       gsize len = 0;
       const guint8 *data = g_variant_get_fixed_array (sealed, &len, 1);
 
-      if (cfd_keyring_find_user (keyring, user_id) == NULL
-          || cfd_keyring_find_db_key (keyring, user_id) != NULL)
-        return damaged (error, "a database key names an unknown user");
+      if (cfd_keyring_find_user (keyring, user_id) == NULL)
+        continue;
+      if (cfd_keyring_find_db_key (keyring, user_id) != NULL)
+        return damaged (error, "a database key is repeated");
       if (len != CFD_SEALED_KEY_BYTES)
         return damaged (error, "a database key has the wrong size");
       cfd_keyring_put_db_key (keyring, user_id, g_bytes_new (data, len));
@@ -640,6 +644,21 @@ cfd_keyring_remove_db_key (CfdKeyring *keyring, const char *user_id)
 
   if (key != NULL)
     g_ptr_array_remove (keyring->db_keys, key);
+}
+
+void
+cfd_keyring_remove_user (CfdKeyring *keyring, CfdKeyringUser *user)
+{
+  CfdKeyringRecovery *recovery = cfd_keyring_find_recovery (keyring, user->id);
+  CfdKeyringBackupKey *backup_key = cfd_keyring_find_backup_key (keyring, user->id);
+
+  /* Entries naming a user the file no longer lists would make it damaged. */
+  if (recovery != NULL)
+    g_ptr_array_remove (keyring->recoveries, recovery);
+  if (backup_key != NULL)
+    g_ptr_array_remove (keyring->backup_keys, backup_key);
+  cfd_keyring_remove_db_key (keyring, user->id);
+  g_ptr_array_remove (keyring->users, user);
 }
 
 void

@@ -124,6 +124,8 @@ CfdKeyringDbKey *cfd_keyring_find_db_key (const CfdKeyring *keyring, const char 
 /* Takes sealed; replaces the user's entry if there is one. */
 void cfd_keyring_put_db_key (CfdKeyring *keyring, const char *user_id, GBytes *sealed);
 void cfd_keyring_remove_db_key (CfdKeyring *keyring, const char *user_id);
+/* Removes the user and every entry that names them (frees user). */
+void cfd_keyring_remove_user (CfdKeyring *keyring, CfdKeyringUser *user);
 void cfd_keyring_add_failed_unlock (CfdKeyring *keyring, const char *user_id, gint64 time);
 
 /* Whether the secrets carry a pinned owner key (FALSE for an entry wrapped

@@ -187,7 +187,7 @@ drop_users_without_rows (CfdVault *self)
 
       if (user->role != CFD_ROLE_OWNER && !has_user_row (self->db, user->id))
         {
-          g_ptr_array_remove_index (self->keyring->users, i - 1);
+          cfd_keyring_remove_user (self->keyring, user);
           dropped = TRUE;
         }
     }

@@ -286,7 +286,7 @@ cfd_vault_add_user (
   return g_steal_pointer (&id);
 
 failed:
-  g_ptr_array_remove (self->keyring->users, user);
+  cfd_keyring_remove_user (self->keyring, user);
   if (new_roster != NULL)
     {
       g_clear_pointer (&self->keyring->roster, g_bytes_unref);
