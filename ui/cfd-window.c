@@ -163,6 +163,7 @@ static void
 vault_unlocked (CfdWindow *self)
 {
   g_autoptr (GError) error = NULL;
+  char *new_recovery_key = cfd_vault_take_new_recovery_key (self->vault);
 
   /* A practice's own instrument definitions (docs/CLINICAL.md); one that
    * does not read is left out and named in the log (file names only). */
@@ -171,6 +172,14 @@ vault_unlocked (CfdWindow *self)
   show_workspace (self);
   show_tamper_warnings (self);
   cfd_backup_banner_set_vault (self->backup_banner, self->vault);
+  /* A recovery replaces the key used: the owner stores the new one before
+   * going on, on the page the first run shows it on. */
+  if (new_recovery_key != NULL)
+    {
+      cfd_recovery_key_page_set_key (self->recovery_key_page, new_recovery_key);
+      cfd_wipe_string (new_recovery_key);
+      gtk_stack_set_visible_child_name (self->stack, "recovery-key");
+    }
   if (cfd_vault_get_discarded_broken_write (self->vault))
     tell_of_discarded_write (self);
 }

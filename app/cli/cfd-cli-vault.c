@@ -139,13 +139,20 @@ run_user_list (CfdCliContext *ctx, int argc, char **argv)
 static int
 run_passwd (CfdCliContext *ctx, int argc, char **argv)
 {
+  gboolean rotate_keys = FALSE;
+  GOptionEntry entries[] = { { "rotate-keys", 0, 0, G_OPTION_ARG_NONE, &rotate_keys,
+                               "Also re-encrypt the vault under new keys (owner; after a "
+                               "passphrase may have leaked)",
+                               NULL },
+                             { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (CfdSecret) old_passphrase = NULL;
   g_autoptr (CfdSecret) new_passphrase = NULL;
+  char *recovery_text = NULL;
   GError *error = NULL;
 
-  if (!cfd_cli_parse (&cfd_cli_vault_commands[3], NULL, "the current one, then the new one", &argc,
-                      &argv))
+  if (!cfd_cli_parse (&cfd_cli_vault_commands[3], entries, "the current one, then the new one",
+                      &argc, &argv))
     return CFD_CLI_USAGE;
 
   vault = cfd_vault_open (ctx->vault_path, &error);
@@ -157,6 +164,13 @@ run_passwd (CfdCliContext *ctx, int argc, char **argv)
     return cfd_cli_fail (error);
   if (!cfd_vault_unlock (vault, ctx->user, (const char *)old_passphrase->data, &error))
     return cfd_cli_fail (error);
+  /* Refused before the passphrase changes, so nothing half-done is left. */
+  if (rotate_keys && cfd_vault_get_user_role (vault) != CFD_ROLE_OWNER)
+    {
+      g_set_error (&error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
+                   "Only the vault's owner can rotate its keys; the passphrase was not changed");
+      return cfd_cli_fail (error);
+    }
   new_passphrase = read_new_passphrase (ctx, "New passphrase", &error);
   if (new_passphrase == NULL)
     return cfd_cli_fail (error);
@@ -164,6 +178,17 @@ run_passwd (CfdCliContext *ctx, int argc, char **argv)
                                     (const char *)new_passphrase->data, &error))
     return cfd_cli_fail (error);
   printf ("Passphrase changed.\n");
+  if (!rotate_keys)
+    return CFD_CLI_OK;
+  if (!cfd_vault_rotate_keys (vault, &error))
+    return cfd_cli_fail (error);
+  recovery_text = cfd_vault_take_new_recovery_key (vault);
+  printf ("The vault is now encrypted under a new database key; each other user takes it in at "
+          "their next unlock. The old recovery key and older keyring copies no longer open it.\n\n"
+          "New recovery key (shown only this once; print it or write it down and keep it\n"
+          "somewhere safe, apart from this computer):\n\n    %s\n\n",
+          recovery_text != NULL ? recovery_text : "(none was issued)");
+  cfd_wipe_string (recovery_text);
   return CFD_CLI_OK;
 }
 
@@ -173,6 +198,7 @@ run_recover (CfdCliContext *ctx, int argc, char **argv)
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (CfdSecret) recovery_key = NULL;
   g_autoptr (CfdSecret) new_passphrase = NULL;
+  char *recovery_text = NULL;
   GError *error = NULL;
 
   if (!cfd_cli_parse (&cfd_cli_vault_commands[4], NULL,
@@ -192,7 +218,13 @@ run_recover (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_vault_recover (vault, (const char *)recovery_key->data,
                           (const char *)new_passphrase->data, &error))
     return cfd_cli_fail (error);
-  printf ("The owner's passphrase was reset. The recovery key stays valid.\n");
+  recovery_text = cfd_vault_take_new_recovery_key (vault);
+  printf ("The owner's passphrase was reset. The recovery key just used no longer opens the "
+          "vault.\n\n");
+  printf ("New recovery key (shown only this once; print it or write it down and keep it\n"
+          "somewhere safe, apart from this computer):\n\n    %s\n\n",
+          recovery_text != NULL ? recovery_text : "(none was issued)");
+  cfd_wipe_string (g_steal_pointer (&recovery_text));
   return CFD_CLI_OK;
 }
 
@@ -201,7 +233,9 @@ const CfdCliCommand cfd_cli_vault_commands[] = {
   { "user", "add", "--name NAME [--role ROLE]", "Add a supervisor or therapist (owner only)",
     run_user_add },
   { "user", "list", "", "List the vault's users", run_user_list },
-  { NULL, "passwd", "", "Change the passphrase of --user (default: the owner)", run_passwd },
-  { NULL, "recover", "", "Reset the owner's passphrase with the recovery key", run_recover },
+  { NULL, "passwd", "[--rotate-keys]", "Change the passphrase of --user (default: the owner)",
+    run_passwd },
+  { NULL, "recover", "",
+    "Reset the owner's passphrase with the recovery key; prints a new recovery key", run_recover },
   { NULL },
 };

@@ -200,7 +200,7 @@ cfd_backup_header_read (int fd, guint64 file_size, GError **error)
       return NULL;
     }
   header->version = get_be32 (prefix + 8);
-  if (header->version != CFD_BACKUP_FORMAT_VERSION)
+  if (header->version < CFD_BACKUP_OLDEST_VERSION || header->version > CFD_BACKUP_FORMAT_VERSION)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_UNSUPPORTED_VERSION,
                    "The backup was written in format %u, which this version of Confidant cannot "
@@ -267,9 +267,10 @@ cfd_backup_expected_file_size (const CfdBackupHeader *header)
          + chunks * CFD_BACKUP_CHUNK_OVERHEAD;
 }
 
-/* Every user's and the recovery entry's secrets hold the database key, so
- * any of them opens any backup of the vault; the sequence number keeps
- * each backup's stream key distinct. */
+/* Format 1: every user's and the recovery entry's secrets hold the
+ * database key, so any of them opens any backup of the vault (format 2,
+ * cfd-backup-key.c, does not); the sequence number keeps each backup's
+ * stream key distinct. */
 void
 cfd_backup_stream_key (guint8 out[CFD_KEY_BYTES], const guint8 db_key[CFD_KEY_BYTES], guint64 seq)
 {

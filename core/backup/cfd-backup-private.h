@@ -25,6 +25,7 @@ G_BEGIN_DECLS
 #define CFD_BACKUP_STREAM_HEADER   crypto_secretstream_xchacha20poly1305_HEADERBYTES
 #define CFD_BACKUP_CHUNK_OVERHEAD  crypto_secretstream_xchacha20poly1305_ABYTES
 #define CFD_BACKUP_KDF_CONTEXT     "cfdbackp"
+#define CFD_BACKUP_KDF_CONTEXT_V2  "cfdbkup2"
 /* The kind of the header's checkpoint field: a signed audit checkpoint in
  * its wire form (cfd_audit_checkpoint_serialize). */
 #define CFD_BACKUP_CHECKPOINT_SIGNED "confidant/audit-checkpoint/v1"
@@ -68,6 +69,26 @@ guint64 cfd_backup_expected_file_size (const CfdBackupHeader *header);
 
 void
 cfd_backup_stream_key (guint8 out[CFD_KEY_BYTES], const guint8 db_key[CFD_KEY_BYTES], guint64 seq);
+
+/* cfd-backup-key.c: the stream key of a backup for the user whose secrets
+ * are given (unwrapped from the backup's own keyring): format 2 from their
+ * copy of the practice's backup key, format 1 from the database key.
+ * NOT_PERMITTED, saying so, for a user who holds no backup key. */
+gboolean cfd_backup_derive_stream_key (guint8 out[CFD_KEY_BYTES],
+                                       const CfdBackupHeader *header,
+                                       const CfdKeyring *keyring,
+                                       const char *user_id,
+                                       const CfdSecret *secrets,
+                                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The same for the signed-in user of an unlocked vault. */
+gboolean cfd_backup_derive_vault_stream_key (guint8 out[CFD_KEY_BYTES],
+                                             const CfdBackupHeader *header,
+                                             CfdVault *vault,
+                                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Format 2's stream key from the backup key. */
+void cfd_backup_stream_key_v2 (guint8 out[CFD_KEY_BYTES],
+                               const guint8 backup_secret[CFD_KEY_BYTES],
+                               guint64 seq);
 
 CfdBackupInfo *cfd_backup_info_from_header (const CfdBackupHeader *header, const char *path);
 

@@ -330,6 +330,7 @@ write_sink (const guint8 *data, gsize len, gpointer user_data, GError **error)
 static gboolean
 verify_deep (int fd,
              const CfdBackupHeader *header,
+             guint8 stream_key[CFD_KEY_BYTES],
              const guint8 db_key[CFD_KEY_BYTES],
              GCancellable *cancellable,
              CfdBackupProgressFunc progress,
@@ -340,7 +341,6 @@ verify_deep (int fd,
   g_autofree char *dir = g_dir_make_tmp ("confidant-verify-XXXXXX", &local_error);
   g_autofree char *db_path = NULL;
   g_autoptr (CfdDb) db = NULL;
-  guint8 stream_key[CFD_KEY_BYTES];
   gboolean ok;
   int out;
 
@@ -358,11 +358,9 @@ verify_deep (int fd,
       cfd_backup_remove_tree (dir);
       return FALSE;
     }
-  cfd_backup_stream_key (stream_key, db_key, header->seq);
   ok = cfd_backup_decrypt_stream (fd, header, stream_key, write_sink, GINT_TO_POINTER (out),
                                   cancellable, progress, progress_data, 0,
                                   cfd_backup_expected_file_size (header), error);
-  sodium_memzero (stream_key, sizeof stream_key);
   close (out);
   if (ok)
     {
@@ -386,15 +384,20 @@ cfd_backup_verify (const char *path,
 {
   g_autoptr (CfdBackupHeader) header = NULL;
   g_autoptr (CfdSecret) secrets = NULL;
+  g_autoptr (CfdKeyring) keyring = NULL;
+  g_autofree char *user_id = NULL;
+  guint8 stream_key[CFD_KEY_BYTES];
   gboolean ok;
   int fd = cfd_backup_open_file (path, &header, error);
 
   if (fd < 0)
     return NULL;
-  secrets = cfd_backup_unlock_header (header, user, secret, kind, NULL, NULL, error);
+  secrets = cfd_backup_unlock_header (header, user, secret, kind, &keyring, &user_id, error);
   ok = secrets != NULL
-       && verify_deep (fd, header, secrets->data + CFD_SECRETS_DB_KEY, cancellable, progress,
-                       progress_data, error);
+       && cfd_backup_derive_stream_key (stream_key, header, keyring, user_id, secrets, error)
+       && verify_deep (fd, header, stream_key, secrets->data + CFD_SECRETS_DB_KEY, cancellable,
+                       progress, progress_data, error);
+  sodium_memzero (stream_key, sizeof stream_key);
   close (fd);
   return ok ? cfd_backup_info_from_header (header, path) : NULL;
 }
@@ -413,6 +416,7 @@ cfd_vault_verify_backup (CfdVault *vault,
   g_autoptr (GError) local_error = NULL;
   g_autoptr (CfdVaultJob) vault_job = cfd_vault_job_begin (vault, error);
   CfdDb *db = vault_job != NULL ? cfd_vault_get_db (vault, error) : NULL;
+  guint8 stream_key[CFD_KEY_BYTES];
   gboolean ok;
   int fd;
 
@@ -426,9 +430,10 @@ cfd_vault_verify_backup (CfdVault *vault,
                    "This backup belongs to another vault");
       return FALSE;
     }
-  ok = fd >= 0
-       && verify_deep (fd, header, cfd_vault_get_db_key (vault), cancellable, progress,
+  ok = fd >= 0 && cfd_backup_derive_vault_stream_key (stream_key, header, vault, &local_error)
+       && verify_deep (fd, header, stream_key, cfd_vault_get_db_key (vault), cancellable, progress,
                        progress_data, &local_error);
+  sodium_memzero (stream_key, sizeof stream_key);
   if (fd >= 0)
     close (fd);
 

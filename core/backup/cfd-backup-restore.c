@@ -115,16 +115,17 @@ build_vault (const char *staging,
   int out, lock_fd;
 
   secrets = cfd_backup_unlock_header (header, user, secret, kind, &keyring, &user_id, error);
-  if (secrets == NULL)
+  if (secrets == NULL
+      || !cfd_backup_derive_stream_key (stream_key, header, keyring, user_id, secrets, error))
     return FALSE;
 
   out = open (db_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (out < 0)
     {
+      sodium_memzero (stream_key, sizeof stream_key);
       cfd_io_set_error_from_errno (error, errno, "writing the restored database");
       return FALSE;
     }
-  cfd_backup_stream_key (stream_key, secrets->data + CFD_SECRETS_DB_KEY, header->seq);
   ok = cfd_backup_decrypt_stream (fd, header, stream_key, write_sink, GINT_TO_POINTER (out),
                                   cancellable, progress, progress_data, 0,
                                   cfd_backup_expected_file_size (header), error)

@@ -54,6 +54,7 @@ typedef struct
   guint64 seq;
   gint64 now;
   CfdSecret *db_key;
+  CfdSecret *backup_secret; /* the practice's backup key: the stream's key derives from it */
   GBytes *keyring;
   GBytes *checkpoint; /* signed, serialized */
 
@@ -74,6 +75,7 @@ backup_job_free (BackupJob *job)
   g_free (job->medium_label);
   g_free (job->medium_uuid);
   cfd_secret_free (job->db_key);
+  g_clear_pointer (&job->backup_secret, cfd_secret_free);
   g_clear_pointer (&job->keyring, g_bytes_unref);
   g_clear_pointer (&job->checkpoint, g_bytes_unref);
   g_clear_pointer (&job->context, g_main_context_unref);
@@ -184,6 +186,17 @@ prepare_job (CfdVault *vault, const char *folder, guint generations, GError **er
   job->now = cfd_vault_now (vault);
   job->db_key = cfd_secret_new_from_data (cfd_vault_get_db_key (vault), CFD_KEY_BYTES);
   job->keyring = g_bytes_new_take (g_steal_pointer (&keyring), keyring_len);
+  /* From the copy in the keyring the backup embeds, so that whoever the
+   * backup lets in holds it. */
+  {
+    g_autoptr (CfdKeyring) embedded
+        = cfd_keyring_parse (g_bytes_get_data (job->keyring, NULL), keyring_len, error);
+
+    job->backup_secret
+        = embedded != NULL ? cfd_vault_get_backup_secret (vault, embedded, error) : NULL;
+    if (job->backup_secret == NULL)
+      return NULL;
+  }
 
   /* The backup's number, and a checkpoint signed now that every backup
    * carries (once it has left the machine, edits, deletions or a rollback
@@ -528,7 +541,7 @@ run_job (BackupJob *job, GCancellable *cancellable, GError **error)
   fd = cfd_io_open_temp (final_path, &temp_path, error);
   if (fd < 0)
     goto failed;
-  cfd_backup_stream_key (stream_key, job->db_key->data, header->seq);
+  cfd_backup_stream_key_v2 (stream_key, job->backup_secret->data, header->seq);
   written = write_stream (fd, in, header, header_bytes, stream_key, job, total, cancellable, error);
   sodium_memzero (stream_key, sizeof stream_key);
   if (!written || !cfd_io_fsync (fd, error))
@@ -541,7 +554,7 @@ run_job (BackupJob *job, GCancellable *cancellable, GError **error)
   if (!cfd_io_fsync_dir (job->folder, error))
     goto failed;
 
-  cfd_backup_stream_key (stream_key, job->db_key->data, header->seq);
+  cfd_backup_stream_key_v2 (stream_key, job->backup_secret->data, header->seq);
   written = verify_written (final_path, header, stream_key, job, total, cancellable, error);
   sodium_memzero (stream_key, sizeof stream_key);
   if (!written)

@@ -11,7 +11,11 @@
 
 G_BEGIN_DECLS
 
-#define CFD_BACKUP_FORMAT_VERSION      1
+/* Format 2 derives the stream key from the practice's backup key, which
+ * only the owner and therapists hold; format 1 (from the database key,
+ * which every user holds) is still read. */
+#define CFD_BACKUP_FORMAT_VERSION      2
+#define CFD_BACKUP_OLDEST_VERSION      1
 #define CFD_BACKUP_DEFAULT_GENERATIONS 5
 #define CFD_BACKUP_MAX_GENERATIONS     100
 #define CFD_BACKUP_FILE_SUFFIX         ".cfdbackup"

@@ -42,6 +42,18 @@ gboolean cfd_db_exec (CfdDb *db, const char *sql, GError **error) G_GNUC_WARN_UN
  * Best effort (another reader may hold the WAL); what names the caller. */
 void cfd_db_purge_wal (CfdDb *db, const char *what);
 
+/* cfd-db-rekey.c: re-encrypts the file at path (the database db has open)
+ * under new_key, outside any transaction, then checks on connections of
+ * their own that old_key no longer opens it and new_key does. */
+gboolean cfd_db_rekey (CfdDb *db,
+                       const char *path,
+                       const guint8 old_key[CFD_KEY_BYTES],
+                       const guint8 new_key[CFD_KEY_BYTES],
+                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Whether key opens the database file at path (read only, a connection of
+ * its own). */
+gboolean cfd_db_key_opens (const char *path, const guint8 key[CFD_KEY_BYTES]);
+
 /* Statements are cached per database; the one returned is reset and unbound. */
 sqlite3_stmt *cfd_db_prepare (CfdDb *db, const char *sql, GError **error);
 

@@ -15,7 +15,10 @@ static const guint8 keyring_magic[8] = { 'C', 'F', 'D', 'K', 'E', 'Y', 'R', 'G' 
 #define HEADER_BYTES    16
 #define KEYRING_V1_TYPE "(sxayaya(sssuttayayayayx)a(say)a(xs))"
 /* Version 2 adds the signed roster (empty until the owner signs one). */
-#define KEYRING_V2_TYPE  "(sxayaya(sssuttayayayayx)a(say)a(xs)ay)"
+#define KEYRING_V2_TYPE "(sxayaya(sssuttayayayayx)a(say)a(xs)ay)"
+/* Version 4 adds the backup keys (user id, sealed and signed key) and the
+ * database keys handed on after a rotation (user id, sealed key). */
+#define KEYRING_V4_TYPE  "(sxayaya(sssuttayayayayx)a(say)a(xs)aya(say)a(say))"
 #define WRAPPED_BYTES    (CFD_AEAD_NONCE_BYTES + CFD_SECRETS_BYTES + CFD_AEAD_TAG_BYTES)
 #define WRAPPED_V1_BYTES (CFD_AEAD_NONCE_BYTES + CFD_SECRETS_V1_BYTES + CFD_AEAD_TAG_BYTES)
 #define WRAPPED_V2_BYTES (CFD_AEAD_NONCE_BYTES + CFD_SECRETS_V2_BYTES + CFD_AEAD_TAG_BYTES)
@@ -83,6 +86,26 @@ recovery_free (gpointer data)
 }
 
 static void
+backup_key_free (gpointer data)
+{
+  CfdKeyringBackupKey *key = data;
+
+  g_free (key->user_id);
+  g_clear_pointer (&key->sealed, g_bytes_unref);
+  g_free (key);
+}
+
+static void
+db_key_delivery_free (gpointer data)
+{
+  CfdKeyringDbKey *key = data;
+
+  g_free (key->user_id);
+  g_clear_pointer (&key->sealed, g_bytes_unref);
+  g_free (key);
+}
+
+static void
 failed_unlock_clear (gpointer data)
 {
   CfdFailedUnlock *failure = data;
@@ -100,6 +123,8 @@ cfd_keyring_new (const char *vault_id)
   keyring->recoveries = g_ptr_array_new_with_free_func (recovery_free);
   keyring->failed_unlocks = g_array_new (FALSE, TRUE, sizeof (CfdFailedUnlock));
   g_array_set_clear_func (keyring->failed_unlocks, failed_unlock_clear);
+  keyring->backup_keys = g_ptr_array_new_with_free_func (backup_key_free);
+  keyring->db_keys = g_ptr_array_new_with_free_func (db_key_delivery_free);
   return keyring;
 }
 
@@ -113,6 +138,8 @@ cfd_keyring_free (CfdKeyring *keyring)
   g_ptr_array_unref (keyring->recoveries);
   g_array_unref (keyring->failed_unlocks);
   g_clear_pointer (&keyring->roster, g_bytes_unref);
+  g_ptr_array_unref (keyring->backup_keys);
+  g_ptr_array_unref (keyring->db_keys);
   g_free (keyring);
 }
 
@@ -243,6 +270,70 @@ parse_failures (CfdKeyring *keyring, GVariant *failures, GError **error)
   return TRUE;
 }
 
+static gboolean
+parse_backup_keys (CfdKeyring *keyring, GVariant *keys, GError **error)
+{
+  GVariantIter iter;
+  const char *user_id;
+  GVariant *sealed;
+
+  g_variant_iter_init (&iter, keys);
+  while (g_variant_iter_next (&iter, "(&s@ay)", &user_id, &sealed))
+    {
+      g_autoptr (GVariant) owned = sealed;
+      CfdKeyringBackupKey *key;
+      gsize len = 0;
+      const guint8 *data = g_variant_get_fixed_array (sealed, &len, 1);
+
+      /* A copy left behind by a user taken out of the file after an
+       * interrupted add opens nothing for anyone: dropped, not damage. */
+      if (cfd_keyring_find_user (keyring, user_id) == NULL)
+        continue;
+      if (cfd_keyring_find_backup_key (keyring, user_id) != NULL)
+        return damaged (error, "a backup key is repeated");
+      if (len != CFD_KEYRING_BACKUP_KEY_BYTES)
+        return damaged (error, "a backup key has the wrong size");
+      key = g_new0 (CfdKeyringBackupKey, 1);
+      key->user_id = g_strdup (user_id);
+      key->sealed = g_bytes_new (data, len);
+      g_ptr_array_add (keyring->backup_keys, key);
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_db_keys (CfdKeyring *keyring, GVariant *keys, GError **error)
+{
+  GVariantIter iter;
+  const char *user_id;
+  GVariant *sealed;
+
+  g_variant_iter_init (&iter, keys);
+  while (g_variant_iter_next (&iter, "(&s@ay)", &user_id, &sealed))
+    {
+      g_autoptr (GVariant) owned = sealed;
+      gsize len = 0;
+      const guint8 *data = g_variant_get_fixed_array (sealed, &len, 1);
+
+      if (cfd_keyring_find_user (keyring, user_id) == NULL)
+        continue;
+      if (cfd_keyring_find_db_key (keyring, user_id) != NULL)
+        return damaged (error, "a database key is repeated");
+      if (len != CFD_SEALED_KEY_BYTES)
+        return damaged (error, "a database key has the wrong size");
+      cfd_keyring_put_db_key (keyring, user_id, g_bytes_new (data, len));
+    }
+  return TRUE;
+}
+
+static const char *
+payload_type (guint32 version)
+{
+  if (version == 1)
+    return KEYRING_V1_TYPE;
+  return version < 4 ? KEYRING_V2_TYPE : KEYRING_V4_TYPE;
+}
+
 CfdKeyring *
 cfd_keyring_parse (const guint8 *data, gsize len, GError **error)
 {
@@ -250,7 +341,7 @@ cfd_keyring_parse (const guint8 *data, gsize len, GError **error)
   g_autoptr (GBytes) payload_bytes = NULL;
   g_autoptr (GVariant) payload = NULL;
   g_autoptr (GVariant) db_key_check = NULL, db_salt = NULL, users = NULL, recoveries = NULL,
-                       failures = NULL, roster = NULL;
+                       failures = NULL, roster = NULL, backup_keys = NULL, db_keys = NULL;
   g_autofree char *vault_id = NULL;
   guint8 checksum[CFD_HASH_BYTES];
   guint32 version, payload_len;
@@ -290,8 +381,7 @@ cfd_keyring_parse (const guint8 *data, gsize len, GError **error)
   /* Untrusted: GVariant checks every offset; normal form rules out a second
    * encoding of the same content. */
   payload_bytes = g_bytes_new (data + HEADER_BYTES, payload_len);
-  payload = cfd_variant_from_wire (
-      G_VARIANT_TYPE (version == 1 ? KEYRING_V1_TYPE : KEYRING_V2_TYPE), payload_bytes);
+  payload = cfd_variant_from_wire (G_VARIANT_TYPE (payload_type (version)), payload_bytes);
   if (payload == NULL)
     {
       damaged (error, "malformed contents");
@@ -301,9 +391,13 @@ cfd_keyring_parse (const guint8 *data, gsize len, GError **error)
   if (version == 1)
     g_variant_get (payload, "(sx@ay@ay@a(sssuttayayayayx)@a(say)@a(xs))", &vault_id, &created,
                    &db_key_check, &db_salt, &users, &recoveries, &failures);
-  else
+  else if (version < 4)
     g_variant_get (payload, "(sx@ay@ay@a(sssuttayayayayx)@a(say)@a(xs)@ay)", &vault_id, &created,
                    &db_key_check, &db_salt, &users, &recoveries, &failures, &roster);
+  else
+    g_variant_get (payload, "(sx@ay@ay@a(sssuttayayayayx)@a(say)@a(xs)@ay@a(say)@a(say))",
+                   &vault_id, &created, &db_key_check, &db_salt, &users, &recoveries, &failures,
+                   &roster, &backup_keys, &db_keys);
   if (!is_valid_id (vault_id))
     {
       damaged (error, "invalid vault id");
@@ -320,7 +414,9 @@ cfd_keyring_parse (const guint8 *data, gsize len, GError **error)
     }
   if (!parse_users (keyring, users, version, error)
       || !parse_recoveries (keyring, recoveries, version, error)
-      || !parse_failures (keyring, failures, error))
+      || !parse_failures (keyring, failures, error)
+      || (backup_keys != NULL && !parse_backup_keys (keyring, backup_keys, error))
+      || (db_keys != NULL && !parse_db_keys (keyring, db_keys, error)))
     return NULL;
   /* Read here, trusted only once verified against a user's owner pin. */
   if (roster != NULL && g_variant_n_children (roster) > 0)
@@ -353,7 +449,7 @@ GBytes *
 cfd_keyring_serialize (const CfdKeyring *keyring)
 {
   static const guint8 no_roster[1];
-  GVariantBuilder users, recoveries, failures;
+  GVariantBuilder users, recoveries, failures, backup_keys, db_keys;
   g_autoptr (GBytes) payload = NULL;
   g_autoptr (GByteArray) out = g_byte_array_new ();
   guint8 checksum[CFD_HASH_BYTES];
@@ -391,11 +487,28 @@ cfd_keyring_serialize (const CfdKeyring *keyring)
       g_variant_builder_add (&failures, "(xs)", failure->time, failure->user_id);
     }
 
+  g_variant_builder_init (&backup_keys, G_VARIANT_TYPE ("a(say)"));
+  for (guint i = 0; i < keyring->backup_keys->len; i++)
+    {
+      const CfdKeyringBackupKey *key = g_ptr_array_index (keyring->backup_keys, i);
+
+      g_variant_builder_add (&backup_keys, "(s@ay)", key->user_id, bytes_variant (key->sealed));
+    }
+
+  g_variant_builder_init (&db_keys, G_VARIANT_TYPE ("a(say)"));
+  for (guint i = 0; i < keyring->db_keys->len; i++)
+    {
+      const CfdKeyringDbKey *key = g_ptr_array_index (keyring->db_keys, i);
+
+      g_variant_builder_add (&db_keys, "(s@ay)", key->user_id, bytes_variant (key->sealed));
+    }
+
   payload = cfd_variant_to_wire (g_variant_new (
-      "(sx@ay@aya(sssuttayayayayx)a(say)a(xs)@ay)", keyring->vault_id, keyring->created,
+      "(sx@ay@aya(sssuttayayayayx)a(say)a(xs)@aya(say)a(say))", keyring->vault_id, keyring->created,
       fixed_bytes (keyring->db_key_check, CFD_HASH_BYTES),
       fixed_bytes (keyring->db_salt, CFD_DB_SALT_BYTES), &users, &recoveries, &failures,
-      keyring->roster != NULL ? bytes_variant (keyring->roster) : fixed_bytes (no_roster, 0)));
+      keyring->roster != NULL ? bytes_variant (keyring->roster) : fixed_bytes (no_roster, 0),
+      &backup_keys, &db_keys));
   payload_len = g_bytes_get_size (payload);
   length_be = GUINT32_TO_BE ((guint32)payload_len);
 
@@ -481,6 +594,71 @@ cfd_keyring_find_recovery (const CfdKeyring *keyring, const char *user_id)
         return recovery;
     }
   return NULL;
+}
+
+CfdKeyringBackupKey *
+cfd_keyring_find_backup_key (const CfdKeyring *keyring, const char *user_id)
+{
+  for (guint i = 0; i < keyring->backup_keys->len; i++)
+    {
+      CfdKeyringBackupKey *key = g_ptr_array_index (keyring->backup_keys, i);
+
+      if (g_strcmp0 (key->user_id, user_id) == 0)
+        return key;
+    }
+  return NULL;
+}
+
+CfdKeyringDbKey *
+cfd_keyring_find_db_key (const CfdKeyring *keyring, const char *user_id)
+{
+  for (guint i = 0; i < keyring->db_keys->len; i++)
+    {
+      CfdKeyringDbKey *key = g_ptr_array_index (keyring->db_keys, i);
+
+      if (g_strcmp0 (key->user_id, user_id) == 0)
+        return key;
+    }
+  return NULL;
+}
+
+void
+cfd_keyring_put_db_key (CfdKeyring *keyring, const char *user_id, GBytes *sealed)
+{
+  CfdKeyringDbKey *key = cfd_keyring_find_db_key (keyring, user_id);
+
+  if (key == NULL)
+    {
+      key = g_new0 (CfdKeyringDbKey, 1);
+      key->user_id = g_strdup (user_id);
+      g_ptr_array_add (keyring->db_keys, key);
+    }
+  g_clear_pointer (&key->sealed, g_bytes_unref);
+  key->sealed = sealed;
+}
+
+void
+cfd_keyring_remove_db_key (CfdKeyring *keyring, const char *user_id)
+{
+  CfdKeyringDbKey *key = cfd_keyring_find_db_key (keyring, user_id);
+
+  if (key != NULL)
+    g_ptr_array_remove (keyring->db_keys, key);
+}
+
+void
+cfd_keyring_remove_user (CfdKeyring *keyring, CfdKeyringUser *user)
+{
+  CfdKeyringRecovery *recovery = cfd_keyring_find_recovery (keyring, user->id);
+  CfdKeyringBackupKey *backup_key = cfd_keyring_find_backup_key (keyring, user->id);
+
+  /* Entries naming a user the file no longer lists would make it damaged. */
+  if (recovery != NULL)
+    g_ptr_array_remove (keyring->recoveries, recovery);
+  if (backup_key != NULL)
+    g_ptr_array_remove (keyring->backup_keys, backup_key);
+  cfd_keyring_remove_db_key (keyring, user->id);
+  g_ptr_array_remove (keyring->users, user);
 }
 
 void

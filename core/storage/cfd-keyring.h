@@ -17,8 +17,10 @@ G_BEGIN_DECLS
  * secrets; version 1 files are still read, and each user's entry is
  * wrapped again with the pin at that user's next unlock. Version 3 adds the
  * user's trust state to the wrapped secrets (below); version 2 entries
- * gain it at their user's next unlock. */
-#define CFD_KEYRING_FORMAT_VERSION 3
+ * gain it at their user's next unlock. Version 4 adds the practice's
+ * backup key, sealed to each owner and therapist (cfd-keyring-backup-key.h),
+ * and the database key handed on to each user after a rotation. */
+#define CFD_KEYRING_FORMAT_VERSION 4
 #define CFD_KEYRING_OLDEST_VERSION 1
 #define CFD_KEYRING_MAX_BYTES      (4 * 1024 * 1024)
 #define CFD_KEYRING_MAX_FAILURES   1000
@@ -71,6 +73,24 @@ typedef struct
   char *user_id;
 } CfdFailedUnlock;
 
+/* The practice's backup key for one user: sealed to their X25519 key and
+ * signed by the owner (cfd-keyring-backup-key.h). */
+/* The current database key sealed (crypto_box_seal) to a user's X25519 key
+ * when it was replaced (cfd-key-rotation.c): their wrapped secrets still
+ * hold the previous one, and their next unlock takes this one in. */
+typedef struct
+{
+  char *user_id;
+  GBytes *sealed; /* CFD_SEALED_KEY_BYTES */
+} CfdKeyringDbKey;
+
+#define CFD_KEYRING_BACKUP_KEY_BYTES (CFD_SEALED_KEY_BYTES + CFD_SIGNATURE_BYTES)
+typedef struct
+{
+  char *user_id;
+  GBytes *sealed;
+} CfdKeyringBackupKey;
+
 typedef struct
 {
   char *vault_id;
@@ -81,6 +101,8 @@ typedef struct
   GPtrArray *recoveries;             /* CfdKeyringRecovery */
   GArray *failed_unlocks;            /* CfdFailedUnlock */
   GBytes *roster; /* the owner-signed roster (cfd-roster.h); NULL until the owner signs one */
+  GPtrArray *backup_keys; /* CfdKeyringBackupKey; empty until the owner issues them */
+  GPtrArray *db_keys;     /* CfdKeyringDbKey: the database key handed on after a rotation */
 } CfdKeyring;
 
 CfdKeyring *cfd_keyring_new (const char *vault_id);
@@ -97,6 +119,13 @@ gboolean cfd_keyring_save (const CfdKeyring *keyring,
 CfdKeyringUser *cfd_keyring_find_user (const CfdKeyring *keyring, const char *id_or_name);
 CfdKeyringUser *cfd_keyring_find_owner (const CfdKeyring *keyring);
 CfdKeyringRecovery *cfd_keyring_find_recovery (const CfdKeyring *keyring, const char *user_id);
+CfdKeyringBackupKey *cfd_keyring_find_backup_key (const CfdKeyring *keyring, const char *user_id);
+CfdKeyringDbKey *cfd_keyring_find_db_key (const CfdKeyring *keyring, const char *user_id);
+/* Takes sealed; replaces the user's entry if there is one. */
+void cfd_keyring_put_db_key (CfdKeyring *keyring, const char *user_id, GBytes *sealed);
+void cfd_keyring_remove_db_key (CfdKeyring *keyring, const char *user_id);
+/* Removes the user and every entry that names them (frees user). */
+void cfd_keyring_remove_user (CfdKeyring *keyring, CfdKeyringUser *user);
 void cfd_keyring_add_failed_unlock (CfdKeyring *keyring, const char *user_id, gint64 time);
 
 /* Whether the secrets carry a pinned owner key (FALSE for an entry wrapped

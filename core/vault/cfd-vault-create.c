@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <sodium.h>
 
+#include "cfd-keyring-backup-key.h"
 #include "cfd-vault-internal.h"
 
 /* Fresh key pairs for a new user, and the shared database key. */
@@ -221,6 +222,15 @@ cfd_vault_create (const char *path,
     goto failed;
   if (!cfd_vault_audit (self, "vault.create", "vault", vault_id, CFD_AUDIT_SUCCESS, NULL, error))
     goto failed;
+  /* The practice's backup key, with the owner's copy; therapists get theirs
+   * as they are added. */
+  {
+    g_autoptr (CfdSecret) backup_secret = cfd_secret_new (CFD_BACKUP_SECRET_BYTES);
+
+    cfd_random_bytes (backup_secret->data, backup_secret->len);
+    cfd_keyring_put_backup_key (self->keyring, owner->id, owner->box_pk, backup_secret,
+                                self->secrets->data + CFD_SECRETS_SIGN_SK);
+  }
 
   lock_fd = cfd_io_lock_exclusive (self->lock_path, error);
   if (lock_fd < 0)

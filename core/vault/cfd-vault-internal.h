@@ -49,6 +49,12 @@ struct _CfdVault
   /* What this unlock found tampered with, in words, for the app and the CLI
    * to show (each also recorded as vault.tamper). */
   GPtrArray *tamper_warnings;
+  /* A recovery key issued during this unlock (cfd-key-rotation.c), kept
+   * until the front end takes it to show once. */
+  CfdSecret *new_recovery_key;
+  /* This unlock took a database key handed on after a rotation: the
+   * user's entry is wrapped again with it once the unlock is done. */
+  gboolean db_key_delivered;
 
 #ifdef CFD_TESTING
   CfdClockFunc clock_func;
@@ -99,6 +105,25 @@ void cfd_vault_trust_state_set_roster (CfdSecret *secrets, const CfdRoster *rost
 void cfd_vault_keep_kek (CfdVault *self, const CfdKeyringUser *user, CfdSecret *kek);
 gboolean cfd_vault_remember_trust_state (CfdVault *self, gboolean with_audit_head, GError **error);
 void cfd_vault_add_tamper_warning (CfdVault *self, const char *warning);
+
+/* cfd-vault-backup-key.c: the owner seals the backup key to every owner
+ * and therapist of the signed roster who lacks a copy it signed; recorded
+ * as backup.key-issue. Nothing for other roles. */
+gboolean cfd_vault_issue_backup_keys (CfdVault *self, GError **error);
+/* With replace, a new backup key for everyone, whatever they held. */
+gboolean cfd_vault_issue_backup_keys_full (CfdVault *self, gboolean replace, GError **error);
+
+/* cfd-key-rotation.c: a new recovery key for the owner, in place of the
+ * old one (which then opens nothing written from now on); kept for
+ * cfd_vault_take_new_recovery_key and recorded as user.recovery-key-replace. */
+gboolean cfd_vault_replace_recovery_key (CfdVault *self, GError **error);
+/* At unlock, when the user's secrets hold a database key older than the
+ * keyring's: takes the one handed on to them, returns the previous. */
+CfdSecret *cfd_vault_take_delivered_db_key (CfdVault *self,
+                                            const CfdKeyringUser *user,
+                                            CfdSecret *secrets,
+                                            GError **error);
+gboolean cfd_vault_settle_delivered_db_key (CfdVault *self, GError **error);
 
 /* cfd-vault-create.c */
 CfdKeyringUser *cfd_vault_new_keyring_user (const char *name,

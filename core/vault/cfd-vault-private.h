@@ -25,6 +25,13 @@ CfdKeyArena *cfd_vault_get_key_arena (CfdVault *self);
 const char *cfd_vault_get_owner_id (CfdVault *self);
 /* The database key of an unlocked vault (backups derive their keys from it). */
 const guint8 *cfd_vault_get_db_key (CfdVault *self);
+/* The practice's backup key, opened from the signed-in user's copy in
+ * keyring (a backup's own, or the file as a backup is about to embed it):
+ * NOT_PERMITTED for a supervisor, or a therapist the owner has not issued
+ * it to yet. */
+CfdSecret *cfd_vault_get_backup_secret (CfdVault *self,
+                                        const CfdKeyring *keyring,
+                                        GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* "app@1a2b3c4d": the device field of audit records written for this vault. */
 char *cfd_vault_get_device_id (CfdVault *self);
 
@@ -80,6 +87,9 @@ cfd_vault_require_role (CfdVault *self, CfdRoles allowed_roles, const char *acti
 typedef gint64 (*CfdClockFunc) (gpointer user_data);
 void cfd_vault_set_clock_for_testing (CfdVault *self, CfdClockFunc func, gpointer user_data);
 gsize cfd_vault_count_live_secrets_for_testing (CfdVault *self);
+/* cfd_vault_rotate_keys stops after writing the keyring, as a power cut
+ * before the database is re-encrypted would. */
+void cfd_vault_stop_rotation_before_rekey_for_testing (gboolean stop);
 #endif
 
 /* Records each addendum and review whose author the signed roster does

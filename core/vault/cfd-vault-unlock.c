@@ -187,7 +187,7 @@ drop_users_without_rows (CfdVault *self)
 
       if (user->role != CFD_ROLE_OWNER && !has_user_row (self->db, user->id))
         {
-          g_ptr_array_remove_index (self->keyring->users, i - 1);
+          cfd_keyring_remove_user (self->keyring, user);
           dropped = TRUE;
         }
     }
@@ -263,6 +263,7 @@ finish_unlock (CfdVault *self,
   g_autoptr (CfdSecret) secrets = secrets_in;
   g_autoptr (CfdSecret) kek = kek_in;
   g_autoptr (CfdRoster) roster = NULL;
+  g_autoptr (CfdSecret) previous_db_key = NULL;
   guint8 check[CFD_HASH_BYTES];
   guint8 salt[CFD_DB_SALT_BYTES];
   CfdWalState wal_state;
@@ -270,11 +271,13 @@ finish_unlock (CfdVault *self,
 
   cfd_keyring_compute_key_check (check, self->keyring->vault_id,
                                  secrets->data + CFD_SECRETS_DB_KEY);
+  /* A database key replaced since these secrets were wrapped: the new one
+   * was handed on to this user (cfd-key-rotation.c). */
   if (!cfd_constant_time_equal (check, self->keyring->db_key_check, CFD_HASH_BYTES))
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_DAMAGED_KEYRING,
-                   "The keyring does not belong to this vault's database");
-      return FALSE;
+      previous_db_key = cfd_vault_take_delivered_db_key (self, user, secrets, error);
+      if (previous_db_key == NULL)
+        return FALSE;
     }
 
   if (!check_owner_pin (self, secrets, pinned_now, error)
@@ -297,7 +300,24 @@ finish_unlock (CfdVault *self,
 
   /* The key is known to be right, so anything the database says now is
    * damage, not a wrong passphrase. */
-  db = cfd_db_open (self->db_path, secrets->data + CFD_SECRETS_DB_KEY, FALSE, error);
+  /* A rotation a power cut interrupted between writing the keyring and
+   * re-encrypting the database: finished now, by whoever unlocks first. */
+  if (previous_db_key != NULL
+      && !cfd_db_key_opens (self->db_path, secrets->data + CFD_SECRETS_DB_KEY)
+      && cfd_db_key_opens (self->db_path, previous_db_key->data))
+    {
+      db = cfd_db_open (self->db_path, previous_db_key->data, FALSE, error);
+      if (db == NULL)
+        return FALSE;
+      if (!cfd_db_rekey (db, self->db_path, previous_db_key->data,
+                         secrets->data + CFD_SECRETS_DB_KEY, error))
+        {
+          cfd_db_close (db);
+          return FALSE;
+        }
+    }
+  else
+    db = cfd_db_open (self->db_path, secrets->data + CFD_SECRETS_DB_KEY, FALSE, error);
   if (db == NULL)
     return FALSE;
   if (!check_user_row (db, user, error)
@@ -327,6 +347,7 @@ finish_unlock (CfdVault *self,
     }
   self->discarded_broken_write = wal_state == CFD_WAL_BROKEN_TAIL;
   drop_users_without_rows (self);
+  self->db_key_delivered = previous_db_key != NULL;
 
   return TRUE;
 }
@@ -387,6 +408,13 @@ cfd_vault_unlock_only (CfdVault *self,
       g_debug ("The vault's first roster could not be signed: %s", local_error->message);
       g_clear_error (&local_error);
     }
+  /* Owners and therapists without a copy of the backup key get one at the
+   * owner's unlock; if that fails the unlock stands and the next retries. */
+  if (!cfd_vault_issue_backup_keys (self, &local_error))
+    {
+      g_debug ("The backup key could not be issued: %s", local_error->message);
+      g_clear_error (&local_error);
+    }
 
   /* An entry from before passphrases were normalised, or from before the
    * owner key was pinned, is wrapped again now (NFC form, pin inside), while
@@ -407,6 +435,11 @@ cfd_vault_unlock_only (CfdVault *self,
           g_debug ("The user's keyring entry could not be wrapped again: %s", local_error->message);
           g_clear_error (&local_error);
         }
+    }
+  if (self->db_key_delivered && !cfd_vault_settle_delivered_db_key (self, &local_error))
+    {
+      g_debug ("The handed-on database key could not be wrapped in: %s", local_error->message);
+      g_clear_error (&local_error);
     }
   /* A roster newer than the one this user last saw (or their first): kept
    * in their wrapped secrets now. If that fails the next unlock retries. */
@@ -468,11 +501,20 @@ cfd_vault_recover_only (CfdVault *self,
     return FALSE;
   if (self->roster == NULL && !cfd_vault_sign_first_roster (self, error))
     return FALSE;
+  if (!cfd_vault_issue_backup_keys (self, error))
+    return FALSE;
   if (!cfd_vault_rewrap_user (self, self->user_id, new_passphrase, NULL, error))
+    return FALSE;
+  /* A handed-on database key is in the new wrapping; its copy goes. */
+  if (self->db_key_delivered && !cfd_vault_settle_delivered_db_key (self, error))
     return FALSE;
   /* The new wrapping carries the owner pin, trusted on first use if the
    * entry came from keyring format version 1. */
   if (pinned_now && !cfd_vault_audit_passphrase_change (self, "user.owner-pin", error))
     return FALSE;
-  return cfd_vault_audit_passphrase_change (self, "user.passphrase-reset", error);
+  if (!cfd_vault_audit_passphrase_change (self, "user.passphrase-reset", error))
+    return FALSE;
+  /* The key just used may be what was compromised: it is replaced at every
+   * recovery, and the old one opens nothing written from now on. */
+  return cfd_vault_replace_recovery_key (self, error);
 }

@@ -277,11 +277,16 @@ cfd_vault_add_user (
      * next lock or unlock does. */
     if (!cfd_vault_remember_trust_state (self, FALSE, &local_error))
       g_debug ("The owner's trust state could not be kept: %s", local_error->message);
+    g_clear_error (&local_error);
+    /* A therapist gets the backup key now; if that fails, at the owner's
+     * next unlock. */
+    if (!cfd_vault_issue_backup_keys (self, &local_error))
+      g_debug ("The backup key could not be issued: %s", local_error->message);
   }
   return g_steal_pointer (&id);
 
 failed:
-  g_ptr_array_remove (self->keyring->users, user);
+  cfd_keyring_remove_user (self->keyring, user);
   if (new_roster != NULL)
     {
       g_clear_pointer (&self->keyring->roster, g_bytes_unref);

@@ -395,6 +395,7 @@ cfd_vault_forget_unlocked_state (CfdVault *self)
   g_clear_pointer (&self->roster, cfd_roster_free);
   g_clear_pointer (&self->kek, cfd_secret_free);
   g_clear_pointer (&self->tamper_warnings, g_ptr_array_unref);
+  g_clear_pointer (&self->new_recovery_key, cfd_secret_free);
   g_clear_pointer (&self->patient_keys, cfd_key_arena_free);
   g_clear_pointer (&self->user_id, g_free);
   g_clear_pointer (&self->user_name, g_free);

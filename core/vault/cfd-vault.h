@@ -82,10 +82,25 @@ gboolean cfd_vault_get_discarded_broken_write (CfdVault *self);
  * also in the audit log as vault.tamper. Valid until the vault locks. */
 const char *const *cfd_vault_get_tamper_warnings (CfdVault *self);
 
+/* The recovery key issued by the last recovery (cfd_vault_recover always
+ * replaces the one used) or key rotation, once: NULL after the first call
+ * and when none was issued. The old key opens nothing written since; show
+ * this one to the owner to print or write down. Free with cfd_wipe_string. */
+char *cfd_vault_take_new_recovery_key (CfdVault *self);
+
 gboolean cfd_vault_change_passphrase (CfdVault *self,
                                       const char *old_passphrase,
                                       const char *new_passphrase,
                                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Owner only; after a passphrase may have leaked (with a copy of the
+ * keyring, which every backup embeds): re-encrypts the database under a new
+ * key (checked: the old one no longer opens it) and hands it on to every
+ * user, sealed to their X25519 key, for their next unlock; issues a new
+ * recovery key (cfd_vault_take_new_recovery_key) and a new backup key.
+ * Recorded as vault.rekey. The users' X25519 and Ed25519 key pairs are not
+ * replaced (docs/SECURITY.md). */
+gboolean cfd_vault_rotate_keys (CfdVault *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Owner only. Returns the new user's id. */
 char *cfd_vault_add_user (CfdVault *self,

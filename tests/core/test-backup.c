@@ -626,8 +626,8 @@ test_unsupported_version (Fixture *f, gconstpointer data)
   guint8 digest[CFD_HASH_BYTES];
   g_autoptr (GError) error = NULL;
 
-  /* Format 2, with a prefix check that matches: a genuine newer file. */
-  work[11] = 2;
+  /* The next format, with a prefix check that matches: a genuine newer file. */
+  work[11] = CFD_BACKUP_FORMAT_VERSION + 1;
   cfd_hash (digest, work, 16);
   memcpy (work + 16, digest, CFD_BACKUP_PREFIX_CHECK);
   cfd_test_write_bytes (path, work, len);

@@ -594,7 +594,8 @@ test_fixture_v2_upgrades (void)
     g_autofree char *file = keyring_file (path);
     g_autoptr (GBytes) bytes = cfd_test_read_bytes (file);
 
-    g_assert_cmpuint (((const guint8 *)g_bytes_get_data (bytes, NULL))[11], ==, 3);
+    g_assert_cmpuint (((const guint8 *)g_bytes_get_data (bytes, NULL))[11], ==,
+                      CFD_KEYRING_FORMAT_VERSION);
     g_assert_true (
         cfd_keyring_user_has_trust_state (cfd_keyring_find_user (keyring, "Theo Fixture")));
     g_assert_cmpuint (be64 (therapist->data + CFD_SECRETS_ROSTER_SEQ), ==, 2);

@@ -179,6 +179,36 @@ grep -qx "record $draft: refused" "$work/out" \
   && ok "a draft does not open" || not_ok "a draft does not open"
 grep -qx "revision $draft/1: refused" "$work/out" \
   && ok "an earlier revision does not open" || not_ok "an earlier revision does not open"
+# Hardening finding 7: a supervisor who is a user of the vault takes a
+# backup and reads it with their own passphrase. Format 2 backups are
+# sealed under the practice's backup key, which only the owner and
+# therapists hold.
+mkdir -p "$work/media"
+"$cli" "${v[@]}" backup create --to "$work/media" > /dev/null 2>> "$work/cli.err" \
+  && ok "the owner made a backup" \
+  || { not_ok "the owner made a backup"; sed 's/^/# /' "$work/cli.err"; }
+backup=$(ls "$work/media"/*.cfdbackup 2> /dev/null | head -n 1)
+"$attacks/read-backup.py" "$backup" "Sam Insider" "$work/sup" > "$work/out" 2>&1
+sed 's/^/# /' "$work/out"
+grep -q "^opened" "$work/out" && not_ok "the supervisor's keys open nothing in the backup" \
+  || { grep -qx "refused: the database key does not open the stream" "$work/out" \
+    && grep -qx "refused: no backup key entry opens with the supervisor's key" "$work/out" \
+    && ok "the supervisor's keys open nothing in the backup" \
+    || not_ok "the supervisor's keys open nothing in the backup"; }
+"$cli" --user "Sam Insider" --passphrase-file "$work/sup" restore "$backup" \
+  --into "$work/stolen" > "$work/out" 2> "$work/err"
+status=$?
+sed 's/^/# /' "$work/err"
+[ "$status" -ne 0 ] && [ ! -e "$work/stolen/vault.db" ] \
+  && grep -q "Only the practice's owner and therapists can open this backup" "$work/err" \
+  && ok "restore refuses the supervisor, saying why, and writes nothing" \
+  || not_ok "restore refuses the supervisor, saying why, and writes nothing"
+"$cli" --passphrase-file "$work/pass" restore "$backup" --into "$work/restored" \
+  > /dev/null 2>> "$work/cli.err" \
+  && "$cli" --vault "$work/restored" --passphrase-file "$work/pass" patient list \
+    > "$work/out" 2>> "$work/cli.err" && grep -q "Vera Victim" "$work/out" \
+  && ok "the owner restores the same backup" \
+  || { not_ok "the owner restores the same backup"; sed 's/^/# /' "$work/cli.err"; }
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -115,6 +115,15 @@ expect 1 "supervisor may not revoke" -- "$cli" --vault "$vault" --user "Sam Supe
 
 printf '%s\nreset passphrase\n' "$recovery" > "$work/rec"
 expect 0 "recover" -- "$cli" --vault "$vault" --passphrase-file "$work/rec" recover
+# Every recovery issues a new recovery key; the one used opens nothing more.
+new_recovery=$(grep -Eo '([0-9A-Z]{4}-){8}[0-9A-Z]{4}' "$work/out")
+[ -n "$new_recovery" ] && [ "$new_recovery" != "$recovery" ] \
+  && ok "recover prints a new recovery key" || not_ok "recover prints a new recovery key"
+printf '%s\nanother reset passphrase\n' "$recovery" > "$work/rec-old"
+expect 1 "the recovery key used before is refused" -- "$cli" --vault "$vault" --passphrase-file "$work/rec-old" recover
+grep -q "does not belong to this vault" "$work/err" && ok "the old recovery key is named wrong" \
+  || not_ok "the old recovery key is named wrong"
+recovery="$new_recovery"
 printf 'reset passphrase\n' > "$work/reset"
 expect 0 "new passphrase works" -- "$cli" --vault "$vault" --passphrase-file "$work/reset" patient list
 expect 1 "old passphrase fails" -- "$cli" --vault "$vault" --passphrase-file "$work/pass" patient list

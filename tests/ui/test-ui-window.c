@@ -252,6 +252,18 @@ test_recover (void)
   /* The key as printed, line breaks and all. */
   set_text ("unlock_page/recovery_key_row", recovery_key);
   activate ("unlock_page", "unlock.recover", NULL);
+  /* The key used is replaced: the new one is shown before the workspace. */
+  cfd_test_ui_wait_until (page_is, "recovery-key", "the new recovery key after recovery");
+  {
+    const char *shown = gtk_label_get_label (GTK_LABEL (get_widget ("key_label")));
+
+    g_assert_cmpuint (strlen (shown), >, 30);
+    g_assert_cmpstr (shown, !=, recovery_key);
+    g_free (recovery_key);
+    recovery_key = g_strdup (shown);
+  }
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (get_widget ("stored_check")), TRUE);
+  activate ("recovery_key_page", "recovery.continue", NULL);
   cfd_test_ui_wait_until (page_is, "workspace", "the workspace after recovery");
   current_passphrase = NEW_PASSPHRASE;
 

@@ -87,7 +87,7 @@ def read_backup_header(data):
     need(data[:8] == b"CFDBACKP", "not a backup")
     need(blake2b(data[:16])[:8] == data[16:24], "prefix check")
     version, n = struct.unpack(">II", data[8:16])
-    need(version == 1, "backup format %d" % version)
+    need(version in (1, 2), "backup format %d" % version)
     need(blake2b(data[: 24 + n]) == data[24 + n : 56 + n], "header hash")
     body = variant("(stxuut(say)ay)", data[24 : 24 + n])
     vault_id, seq, time, schema, chunk, payload, (kind, checkpoint), keyring = body.unpack()
@@ -95,6 +95,7 @@ def read_backup_header(data):
         "vault_id": vault_id, "seq": seq, "time": time, "schema": schema, "chunk": chunk,
         "payload": payload, "checkpoint_kind": kind, "checkpoint": ay(checkpoint),
         "keyring": ay(keyring), "hash": data[24 + n : 56 + n], "stream": data[56 + n :],
+        "version": version,
     }
 
 
@@ -102,19 +103,27 @@ def read_backup_header(data):
 def read_keyring(data):
     need(data[:8] == b"CFDKEYRG", "not a keyring")
     version, n = struct.unpack(">II", data[8:16])
-    need(version in (1, 2, 3) and len(data) == 48 + n, "keyring size or version")
+    need(version in (1, 2, 3, 4) and len(data) == 48 + n, "keyring size or version")
     need(blake2b(data[: 16 + n]) == data[16 + n :], "keyring checksum")
     if version == 1:
         vault_id, created, key_check, db_salt, users, recoveries, failures = variant(
             "(sxayaya(sssuttayayayayx)a(say)a(xs))", data[16 : 16 + n]
         ).unpack()
         roster = b""
-    else:
+        backup_keys = []
+    elif version < 4:
         # Version 2 adds the owner-signed roster (empty until the owner signs one);
         # version 3 has the same layout, with the trust state in wrapped secrets.
         vault_id, created, key_check, db_salt, users, recoveries, failures, roster = variant(
             "(sxayaya(sssuttayayayayx)a(say)a(xs)ay)", data[16 : 16 + n]
         ).unpack()
+        backup_keys = []
+    else:
+        # Version 4 adds the backup keys: (user id, sealed key || owner's signature),
+        # and the database keys handed on after a rotation: (user id, sealed key).
+        (vault_id, created, key_check, db_salt, users, recoveries, failures, roster,
+         backup_keys, db_keys) = variant("(sxayaya(sssuttayayayayx)a(say)a(xs)aya(say)a(say))",
+                                         data[16 : 16 + n]).unpack()
     fields = ("id", "name", "role", "alg", "opslimit", "memlimit", "salt", "wrapped", "box_pk",
               "sign_pk", "created")
     users = [dict(zip(fields, u)) for u in users]
@@ -124,7 +133,7 @@ def read_keyring(data):
     return {
         "vault_id": vault_id, "key_check": ay(key_check), "users": users,
         "recoveries": {uid: ay(w) for uid, w in recoveries}, "failures": failures,
-        "roster": ay(roster),
+        "roster": ay(roster), "backup_keys": {uid: ay(k) for uid, k in backup_keys},
     }
 
 
@@ -225,8 +234,28 @@ def kdf_derive(key, subkey_id, context):
                            person=context + bytes(16 - len(context))).digest()
 
 
-def decrypt_stream(header, db_key):
-    key = kdf_derive(db_key, header["seq"], b"cfdbackp")
+# "The backup key": the user's copy, signed by the owner key they pinned,
+# sealed to their X25519 key.
+def open_backup_key(keyring, me, secrets):
+    entry = keyring["backup_keys"].get(me["id"])
+    need(entry is not None, "%s holds no backup key (only the owner and therapists do)"
+         % me["name"])
+    need(len(entry) == 144 and secrets["owner_pin"], "backup key entry")
+    sealed = entry[:80]
+    verify(secrets["owner_pin"], lp("confidant/backup-key/v1", keyring["vault_id"], me["id"],
+                                    sealed), entry[80:], "the backup key")
+    box_pk = sodium.crypto_scalarmult_base(secrets["box_sk"])
+    return sodium.crypto_box_seal_open(sealed, box_pk, secrets["box_sk"])
+
+
+# Format 1 from the database key ("cfdbackp"), format 2 from the backup key ("cfdbkup2").
+def stream_key(header, keyring, me, secrets):
+    if header["version"] == 1:
+        return kdf_derive(secrets["db_key"], header["seq"], b"cfdbackp")
+    return kdf_derive(open_backup_key(keyring, me, secrets), header["seq"], b"cfdbkup2")
+
+
+def decrypt_stream(header, key):
     stream = header["stream"]
     state = sodium.crypto_secretstream_xchacha20poly1305_state()
     sodium.crypto_secretstream_xchacha20poly1305_init_pull(state, stream[:24], key)
@@ -500,12 +529,13 @@ def main():
             keyring = read_keyring(header["keyring"])
             vault_id = header["vault_id"]
             need(keyring["vault_id"] == vault_id, "keyring of another vault")
-            print("backup: format 1, vault %s, sequence %d, %d database bytes in chunks of %d"
-                  % (vault_id, header["seq"], header["payload"], header["chunk"]))
+            print("backup: format %d, vault %s, sequence %d, %d database bytes in chunks of %d"
+                  % (header["version"], vault_id, header["seq"], header["payload"],
+                     header["chunk"]))
             me, secrets = unlock(keyring, args)
             checkpoint = check_backup_checkpoint(header, keyring)
             with open(path, "wb") as f:
-                f.write(decrypt_stream(header, secrets["db_key"]))
+                f.write(decrypt_stream(header, stream_key(header, keyring, me, secrets)))
 
         db = Database(path, secrets["db_key"])
         need(db.rows("PRAGMA integrity_check") == [["ok"]], "integrity check")
