@@ -49,9 +49,9 @@ esketamine (const char *medication)
   g_variant_dict_insert (&d, "device-2-time", "s", "09:05");
   g_variant_dict_insert (&d, "lot-number", "s", "LOT-7Q41, LOT-7Q42");
   g_variant_builder_init (&vitals, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE));
-  g_variant_builder_add (&vitals, "(sqqqq)", "08:50", 128, 82, 72, 98);
-  g_variant_builder_add (&vitals, "(sqqqq)", "09:41", 136, 86, 76, 95);
-  g_variant_builder_add (&vitals, "(sqqqq)", "10:55", 124, 80, 70, 97);
+  g_variant_builder_add (&vitals, "(ssqqqqmq)", "08:50", "", 128, 82, 72, 98, FALSE, 0);
+  g_variant_builder_add (&vitals, "(ssqqqqmq)", "09:41", "", 136, 86, 76, 95, FALSE, 0);
+  g_variant_builder_add (&vitals, "(ssqqqqmq)", "10:55", "", 124, 80, 70, 97, FALSE, 0);
   g_variant_dict_insert_value (&d, "vitals", g_variant_builder_end (&vitals));
   g_variant_dict_insert (&d, "moaas", "x", (gint64)4);
   g_variant_dict_insert (&d, "cadss", "x", (gint64)9);
