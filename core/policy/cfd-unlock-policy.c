@@ -8,47 +8,62 @@
 #include "cfd-unlock-policy.h"
 #include "cfd-vault-private.h"
 
+/* A step below that finds the database damaged fails the unlock (the
+ * vault is locked again and the error names the damage); any other
+ * failure of a step is logged and the unlock goes on, as it did before
+ * the step existed. */
+static gboolean
+step_failed (GError **step_error, const char *what, GError **error)
+{
+  if (*step_error == NULL)
+    return FALSE;
+  if (g_error_matches (*step_error, CFD_ERROR, CFD_ERROR_DAMAGED_DATABASE))
+    {
+      g_propagate_error (error, g_steal_pointer (step_error));
+      return TRUE;
+    }
+  g_warning ("Could not %s: %s", what, (*step_error)->message);
+  g_clear_error (step_error);
+  return FALSE;
+}
+
 /* Runs with the vault just unlocked, before anyone can read through it:
  * the mechanism below (vault/) cannot call up into consents and capsules,
  * so the rules that span them live here. */
-static void
-after_unlock (CfdVault *self)
+static gboolean
+after_unlock (CfdVault *self, GError **error)
 {
+  GError *step_error = NULL;
+
   /* Addenda and reviews by authors the roster does not know: never shown,
    * and never dropped without a word. */
-  {
-    g_autoptr (GError) forged_error = NULL;
-
-    if (!cfd_vault_report_unknown_authors (self, &forged_error))
-      g_warning ("Could not look for addenda and reviews by unknown authors: %s",
-                 forged_error->message);
-  }
+  cfd_vault_report_unknown_authors (self, &step_error);
+  if (step_failed (&step_error, "look for addenda and reviews by unknown authors", error))
+    return FALSE;
   /* Patients from before record keys: supervisors' patient-key grants
    * become grants of what their consents cover (docs/SECURITY.md). */
-  {
-    g_autoptr (GError) upgrade_error = NULL;
-
-    cfd_scoped_key_upgrade_vault (self, &upgrade_error);
-    if (upgrade_error != NULL)
-      g_warning ("Could not upgrade patients to record keys: %s", upgrade_error->message);
-  }
+  cfd_scoped_key_upgrade_vault (self, &step_error);
+  if (step_failed (&step_error, "upgrade patients to record keys", error))
+    return FALSE;
   /* Revocations interrupted before their key rotation, and consents that
    * expired since, are completed by the first of the practice to unlock. */
-  {
-    g_autoptr (GError) lapsed_error = NULL;
-
-    cfd_vault_withdraw_lapsed_consents (self, &lapsed_error);
-    if (lapsed_error != NULL)
-      g_warning ("Could not check for lapsed consents: %s", lapsed_error->message);
-  }
+  cfd_vault_withdraw_lapsed_consents (self, &step_error);
+  if (step_failed (&step_error, "check for lapsed consents", error))
+    return FALSE;
   /* Capsules past their expiry lose their key before anyone can open them. */
-  {
-    g_autoptr (GError) expiry_error = NULL;
+  cfd_vault_expire_capsules (self, &step_error);
+  if (step_failed (&step_error, "destroy the keys of expired capsules", error))
+    return FALSE;
+  return TRUE;
+}
 
-    cfd_vault_expire_capsules (self, &expiry_error);
-    if (expiry_error != NULL)
-      g_warning ("Could not destroy the keys of expired capsules: %s", expiry_error->message);
-  }
+static gboolean
+finish_unlock (CfdVault *self, GError **error)
+{
+  if (after_unlock (self, error))
+    return TRUE;
+  cfd_vault_lock (self);
+  return FALSE;
 }
 
 gboolean
@@ -56,8 +71,7 @@ cfd_vault_unlock (CfdVault *self, const char *user, const char *passphrase, GErr
 {
   if (!cfd_vault_unlock_only (self, user, passphrase, error))
     return FALSE;
-  after_unlock (self);
-  return TRUE;
+  return finish_unlock (self, error);
 }
 
 gboolean
@@ -68,8 +82,7 @@ cfd_vault_recover (CfdVault *self,
 {
   if (!cfd_vault_recover_only (self, recovery_key, new_passphrase, error))
     return FALSE;
-  after_unlock (self);
-  return TRUE;
+  return finish_unlock (self, error);
 }
 
 /* Secrets handed to the worker thread; wiped when the task is done. */
