@@ -73,8 +73,11 @@ tour (const char *demo_dir, const char *passphrase, int width)
   cfd_test_ui_spin (600);
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (get_widget ("patient_page/section_stack")),
                                          "chart");
-  cfd_test_ui_spin (300);
+  /* The code list searched from the page. */
+  set_text ("patient_page/problem_search", "recurrent");
+  cfd_test_ui_spin (500);
   capture (page, width);
+  set_text ("patient_page/problem_search", "");
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (get_widget ("patient_page/section_stack")),
                                          "notes");
 

@@ -129,22 +129,15 @@ wipe_gstring (GString *text)
 void
 cfd_chart_summary_load (CfdChartSummary *self, CfdVault *vault, const char *patient_id)
 {
-  g_autoptr (GListModel) problems = NULL;
-  g_autoptr (GListModel) allergies = NULL;
-  g_autoptr (GListModel) medications = NULL;
+  GListModel *lists[CFD_CHART_N_LISTS] = { NULL };
+  GListModel *problems, *allergies, *medications;
   g_autoptr (GError) error = NULL;
   gboolean any_flagged = FALSE;
   GString *text;
 
   g_return_if_fail (CFD_IS_CHART_SUMMARY (self));
   cfd_chart_summary_clear (self);
-  if (self->mode == CFD_CHART_SUMMARY_SECTION)
-    problems = cfd_vault_list_chart (vault, patient_id, CFD_CHART_PROBLEM, FALSE, &error);
-  if (error == NULL)
-    allergies = cfd_vault_list_chart (vault, patient_id, CFD_CHART_ALLERGY, FALSE, &error);
-  if (error == NULL)
-    medications = cfd_vault_list_chart (vault, patient_id, CFD_CHART_MEDICATION, FALSE, &error);
-  if (error != NULL)
+  if (!cfd_vault_list_chart_all (vault, patient_id, FALSE, lists, &error))
     {
       /* A supervisor without the chart's key sees nothing of it; a
        * tampered chart is said to be, never shown partly. */
@@ -156,6 +149,9 @@ cfd_chart_summary_load (CfdChartSummary *self, CfdVault *vault, const char *pati
         }
       return;
     }
+  problems = self->mode == CFD_CHART_SUMMARY_SECTION ? lists[CFD_CHART_PROBLEM] : NULL;
+  allergies = lists[CFD_CHART_ALLERGY];
+  medications = lists[CFD_CHART_MEDICATION];
 
   if (problems != NULL)
     {
@@ -177,4 +173,6 @@ cfd_chart_summary_load (CfdChartSummary *self, CfdVault *vault, const char *pati
            text->len > 0 ? text->str : _ ("None recorded"), NULL);
   wipe_gstring (text);
   gtk_widget_set_visible (GTK_WIDGET (self), TRUE);
+  for (guint list = 0; list < CFD_CHART_N_LISTS; list++)
+    g_object_unref (lists[list]);
 }

@@ -10,6 +10,7 @@
 #include "cfd-consent-panel.h"
 #include "cfd-measure-panel.h"
 #include "cfd-chart-summary.h"
+#include "cfd-problem-picker.h"
 #include "cfd-patient-page.h"
 #include "cfd-disclosures-window.h"
 #include "cfd-record-export.h"
@@ -37,7 +38,8 @@ struct _CfdPatientPage
   GtkLabel *phq9_label;
   GtkLabel *gad7_label;
   GtkWidget *measures_box;
-  GtkWidget *chart_summary; /* made in init, above the latest measures */
+  GtkWidget *chart_summary;  /* made in init, in the Chart tab */
+  GtkWidget *problem_picker; /* under it; clinicians only */
   CfdMeasurePanel *measure_panel;
   CfdConsentPanel *consent_panel;
   GtkWidget *history_button;
@@ -129,6 +131,7 @@ cfd_patient_page_clear (CfdPatientPage *self)
   gtk_widget_set_visible (self->risk_box, FALSE);
   gtk_widget_set_visible (self->measures_box, FALSE);
   cfd_chart_summary_clear (CFD_CHART_SUMMARY (self->chart_summary));
+  cfd_problem_picker_set_patient (CFD_PROBLEM_PICKER (self->problem_picker), NULL, NULL);
 }
 
 static const char *
@@ -513,6 +516,10 @@ cfd_patient_page_load (CfdPatientPage *self,
 
   show_latest_measures (self);
   cfd_chart_summary_load (CFD_CHART_SUMMARY (self->chart_summary), vault, patient_id);
+  cfd_problem_picker_set_patient (CFD_PROBLEM_PICKER (self->problem_picker), vault, patient_id);
+  /* A supervisor reads the chart under consent and adds nothing to it. */
+  gtk_widget_set_visible (self->problem_picker,
+                          cfd_vault_get_user_role (vault) != CFD_ROLE_SUPERVISOR);
   cfd_measure_panel_load (self->measure_panel, vault, patient_id, self->records);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->history_button), "s", patient_id);
   /* A supervisor reads under consent and writes nothing. */
@@ -702,6 +709,13 @@ cfd_patient_page_class_init (CfdPatientPageClass *klass)
 }
 
 static void
+problem_added (CfdPatientPage *self)
+{
+  if (self->vault != NULL && self->patient_id != NULL)
+    cfd_chart_summary_load (CFD_CHART_SUMMARY (self->chart_summary), self->vault, self->patient_id);
+}
+
+static void
 cfd_patient_page_init (CfdPatientPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -714,12 +728,23 @@ cfd_patient_page_init (CfdPatientPage *self)
 
     self->chart_summary = cfd_chart_summary_new (CFD_CHART_SUMMARY_SECTION);
     gtk_widget_set_margin_top (self->chart_summary, 18);
-    gtk_widget_set_margin_bottom (self->chart_summary, 24);
+    gtk_widget_set_margin_bottom (self->chart_summary, 6);
     gtk_widget_set_margin_start (self->chart_summary, 12);
     gtk_widget_set_margin_end (self->chart_summary, 12);
     gtk_widget_set_valign (self->chart_summary, GTK_ALIGN_START);
-    adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 760);
-    adw_clamp_set_child (ADW_CLAMP (clamp), self->chart_summary);
+    {
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
+
+      self->problem_picker = cfd_problem_picker_new ();
+      gtk_widget_set_margin_start (self->problem_picker, 12);
+      gtk_widget_set_margin_end (self->problem_picker, 12);
+      gtk_widget_set_margin_bottom (self->problem_picker, 24);
+      g_signal_connect_swapped (self->problem_picker, "added", G_CALLBACK (problem_added), self);
+      gtk_box_append (GTK_BOX (box), self->chart_summary);
+      gtk_box_append (GTK_BOX (box), self->problem_picker);
+      adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 760);
+      adw_clamp_set_child (ADW_CLAMP (clamp), box);
+    }
     gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
                                     GTK_POLICY_AUTOMATIC);
     gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), clamp);

@@ -526,6 +526,28 @@ cfd_vault_list_chart (CfdVault *vault,
   return G_LIST_MODEL (g_steal_pointer (&store));
 }
 
+gboolean
+cfd_vault_list_chart_all (CfdVault *vault,
+                          const char *patient_id,
+                          gboolean include_closed,
+                          GListModel *lists[CFD_CHART_N_LISTS],
+                          GError **error)
+{
+  g_autoptr (CfdPatient) patient = NULL;
+  g_autoptr (GPtrArray) revisions = NULL;
+
+  g_return_val_if_fail (patient_id != NULL && lists != NULL, FALSE);
+  patient = cfd_patient_load (vault, patient_id, error);
+  if (patient == NULL)
+    return FALSE;
+  revisions = load_revisions (vault, patient_id, NULL, error);
+  if (revisions == NULL || !audit_read (vault, "chart.list", patient_id, error))
+    return FALSE;
+  for (guint list = 0; list < CFD_CHART_N_LISTS; list++)
+    lists[list] = G_LIST_MODEL (latest_of (revisions, (CfdChartList)list, include_closed));
+  return TRUE;
+}
+
 GListModel *
 cfd_vault_chart_history (CfdVault *vault,
                          const char *patient_id,

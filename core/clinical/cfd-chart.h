@@ -122,6 +122,15 @@ GListModel *cfd_vault_list_chart (CfdVault *vault,
                                   gboolean include_closed,
                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* The four lists at once, as cfd_vault_list_chart() gives each, with one
+ * read and one chart.list audit record: lists[list] receives each (free
+ * them with g_object_unref). */
+gboolean cfd_vault_list_chart_all (CfdVault *vault,
+                                   const char *patient_id,
+                                   gboolean include_closed,
+                                   GListModel *lists[CFD_CHART_N_LISTS],
+                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Every revision of one entry, oldest first. Audited as chart.history. */
 GListModel *cfd_vault_chart_history (CfdVault *vault,
                                      const char *patient_id,

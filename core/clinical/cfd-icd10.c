@@ -38,7 +38,9 @@ load_codes (gpointer data)
         continue;
       if (tab == NULL)
         g_error ("The ICD-10-CM code list has a line without a tab");
-      code.code = g_intern_string (g_strndup (lines[i], tab - lines[i]));
+      /* Interned: the list lives as long as the process. */
+      *tab = '\0';
+      code.code = g_intern_string (lines[i]);
       code.title = g_intern_string (tab + 1);
       g_array_append_val (array, code);
     }

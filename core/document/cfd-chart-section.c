@@ -6,21 +6,11 @@
 #include "cfd-secure.h"
 
 /* One list, one line an entry; what an empty list means is said. */
-static gboolean
-add_list (CfdDocumentLayout *layout,
-          CfdVault *vault,
-          const char *patient_id,
-          CfdChartList list,
-          const char *label,
-          const char *when_empty,
-          GError **error)
+static void
+add_list (CfdDocumentLayout *layout, GListModel *entries, const char *label, const char *when_empty)
 {
-  g_autoptr (GListModel) entries = cfd_vault_list_chart (vault, patient_id, list, FALSE, error);
-  guint n;
+  guint n = g_list_model_get_n_items (entries);
 
-  if (entries == NULL)
-    return FALSE;
-  n = g_list_model_get_n_items (entries);
   cfd_document_layout_add (layout, CFD_BLOCK_LABEL, label);
   if (n == 0)
     cfd_document_layout_add (layout, CFD_BLOCK_TEXT, when_empty);
@@ -45,7 +35,6 @@ add_list (CfdDocumentLayout *layout,
       cfd_document_layout_add (layout, CFD_BLOCK_TEXT, line);
       cfd_wipe_string (g_steal_pointer (&line));
     }
-  return TRUE;
 }
 
 gboolean
@@ -54,11 +43,16 @@ cfd_chart_section_add (CfdDocumentLayout *layout,
                        const char *patient_id,
                        GError **error)
 {
+  GListModel *lists[CFD_CHART_N_LISTS];
+
+  if (!cfd_vault_list_chart_all (vault, patient_id, FALSE, lists, error))
+    return FALSE;
   cfd_document_layout_add (layout, CFD_BLOCK_SECTION, "Chart");
-  return add_list (layout, vault, patient_id, CFD_CHART_PROBLEM, "Active problems", "None recorded",
-                   error)
-         && add_list (layout, vault, patient_id, CFD_CHART_ALLERGY, "Allergies",
-                      "Not recorded (no one has recorded allergies or their absence)", error)
-         && add_list (layout, vault, patient_id, CFD_CHART_MEDICATION, "Medications",
-                      "None recorded", error);
+  add_list (layout, lists[CFD_CHART_PROBLEM], "Active problems", "None recorded");
+  add_list (layout, lists[CFD_CHART_ALLERGY], "Allergies",
+            "Not recorded (no one has recorded allergies or their absence)");
+  add_list (layout, lists[CFD_CHART_MEDICATION], "Medications", "None recorded");
+  for (guint list = 0; list < CFD_CHART_N_LISTS; list++)
+    g_object_unref (lists[list]);
+  return TRUE;
 }

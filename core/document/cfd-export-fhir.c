@@ -1161,16 +1161,15 @@ static GPtrArray *
 load_chart (CfdVault *vault, const char *patient_id, GError **error)
 {
   g_autoptr (GPtrArray) chart = g_ptr_array_new_with_free_func (g_object_unref);
+  GListModel *lists[CFD_CHART_N_LISTS];
 
+  if (!cfd_vault_list_chart_all (vault, patient_id, TRUE, lists, error))
+    return NULL;
   for (guint list = 0; list < CFD_CHART_N_LISTS; list++)
     {
-      g_autoptr (GListModel) entries
-          = cfd_vault_list_chart (vault, patient_id, (CfdChartList)list, TRUE, error);
-
-      if (entries == NULL)
-        return NULL;
-      for (guint i = 0; i < g_list_model_get_n_items (entries); i++)
-        g_ptr_array_add (chart, g_list_model_get_item (entries, i));
+      for (guint i = 0; i < g_list_model_get_n_items (lists[list]); i++)
+        g_ptr_array_add (chart, g_list_model_get_item (lists[list], i));
+      g_object_unref (lists[list]);
     }
   return g_steal_pointer (&chart);
 }

@@ -138,6 +138,20 @@ test_problem_history (void)
   g_assert_cmpint (count_audit (vault, "chart.resolve"), ==, 1);
   g_assert_cmpint (count_audit (vault, "chart.history"), ==, 1);
 
+  /* All lists at once: one read, one audit record. */
+  {
+    GListModel *lists[CFD_CHART_N_LISTS];
+    gint64 before = count_audit (vault, "chart.list");
+
+    g_assert_true (cfd_vault_list_chart_all (vault, patient, TRUE, lists, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (count_audit (vault, "chart.list"), ==, before + 1);
+    g_assert_cmpuint (g_list_model_get_n_items (lists[CFD_CHART_PROBLEM]), ==, 1);
+    g_assert_cmpuint (g_list_model_get_n_items (lists[CFD_CHART_ALLERGY]), ==, 0);
+    for (guint i = 0; i < CFD_CHART_N_LISTS; i++)
+      g_object_unref (lists[i]);
+  }
+
   /* The sealed fields are not in the clear. */
   g_assert_cmpint (cfd_test_count_rows (vault, "SELECT count(*) FROM chart_entries "
                                                "WHERE instr(sealed, 'F33') > 0"),

@@ -70,9 +70,9 @@ expect success "record.search" owner search Sleeping
 expect success "consent.list" owner consent list --patient "$patient"
 expect success "review.list" owner review list --record "$record"
 terms=(--recipient "Dr. Lee, Northside Psychiatry" --purpose "continuity of care" --basis treatment)
-expect success "patient.export patient.view record.list risk-flag.list" owner \
+expect success "chart.list patient.export patient.view record.list risk-flag.list" owner \
   export --patient "$patient" --pdf "$work/out.pdf" "${terms[@]}"
-expect success "consent.list patient.export-fhir patient.view record.list" owner \
+expect success "chart.list consent.list patient.export-fhir patient.view record.list" owner \
   export --patient "$patient" --fhir "$work/out.json" "${terms[@]}"
 expect success "patient.export-csv record.list" owner \
   export --patient "$patient" --csv "$work/out.csv" "${terms[@]}"

@@ -178,6 +178,13 @@ test_chart_section (void)
   g_assert_true (cfd_test_ui_has_label (GTK_WIDGET (page), "Penicillin"));
   g_assert_false (cfd_test_ui_has_label (GTK_WIDGET (page), "Not recorded"));
 
+  /* The code list is searchable from the page, and a code found there is
+   * added as a signed problem. */
+  gtk_editable_set_text (GTK_EDITABLE (get (page, "problem_search")), "generalized anxiety");
+  cfd_test_ui_spin (400);
+  g_signal_emit_by_name (get (page, "problem_add"), "clicked");
+  g_assert_true (cfd_test_ui_has_label (GTK_WIDGET (page), "F41.1 Generalized anxiety disorder"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (get (page, "problem_search"))), ==, "");
   /* Locked: the text goes. */
   cfd_patient_page_clear (page);
   g_assert_false (cfd_test_ui_has_label (GTK_WIDGET (page), "Penicillin"));
