@@ -1,6 +1,8 @@
 /* cfd-chart-section.c: the chart (active problems, allergies, medications) on the record document's cover. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "cfd-chart-section-private.h"
 #include "cfd-chart.h"
 #include "cfd-secure.h"
@@ -54,11 +56,11 @@ cfd_chart_section_add (CfdDocumentLayout *layout,
                        const char *patient_id,
                        GError **error)
 {
-  cfd_document_layout_add (layout, CFD_BLOCK_SECTION, "Chart");
-  return add_list (layout, vault, patient_id, CFD_CHART_PROBLEM, "Active problems", "None recorded",
-                   error)
-         && add_list (layout, vault, patient_id, CFD_CHART_ALLERGY, "Allergies",
-                      "Not recorded (no one has recorded allergies or their absence)", error)
-         && add_list (layout, vault, patient_id, CFD_CHART_MEDICATION, "Medications",
-                      "None recorded", error);
+  cfd_document_layout_add (layout, CFD_BLOCK_SECTION, _ ("Chart"));
+  return add_list (layout, vault, patient_id, CFD_CHART_PROBLEM, _ ("Active problems"),
+                   _ ("None recorded"), error)
+         && add_list (layout, vault, patient_id, CFD_CHART_ALLERGY, _ ("Allergies"),
+                      _ ("Not recorded (no one has recorded allergies or their absence)"), error)
+         && add_list (layout, vault, patient_id, CFD_CHART_MEDICATION, _ ("Medications"),
+                      _ ("None recorded"), error);
 }
