@@ -82,7 +82,7 @@ flag_labels (CfdMedicationFlags flags)
   for (guint f = 0; f < CFD_MEDICATION_N_FLAGS; f++)
     if (flags & (1u << f))
       g_string_append_printf (text, "%s%s", text->len > 0 ? ", " : "",
-                              cfd_medication_flag_label (1u << f));
+                              _ (cfd_medication_flag_label (1u << f)));
   return g_string_free (text, FALSE);
 }
 

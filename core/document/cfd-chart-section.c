@@ -40,7 +40,7 @@ add_list (CfdDocumentLayout *layout,
           for (guint f = 0, shown = 0; f < CFD_MEDICATION_N_FLAGS; f++)
             if (flags & (1u << f))
               g_string_append_printf (with, "%s%s", shown++ > 0 ? ", " : "",
-                                      cfd_medication_flag_label (1u << f));
+                                      _ (cfd_medication_flag_label (1u << f)));
           cfd_wipe_string (g_steal_pointer (&line));
           line = g_string_free (with, FALSE);
         }
