@@ -29,7 +29,7 @@ add_list (CfdDocumentLayout *layout,
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (CfdChartEntry) entry = g_list_model_get_item (entries, i);
-      g_autofree char *line = cfd_chart_entry_describe (entry);
+      g_autofree char *line = cfd_chart_entry_describe_translated (entry);
       CfdMedicationFlags flags = cfd_chart_entry_get_medication_flags (entry);
 
       if (flags != 0)
