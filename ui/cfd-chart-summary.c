@@ -82,7 +82,7 @@ flag_labels (CfdMedicationFlags flags)
   for (guint f = 0; f < CFD_MEDICATION_N_FLAGS; f++)
     if (flags & (1u << f))
       g_string_append_printf (text, "%s%s", text->len > 0 ? ", " : "",
-                              cfd_medication_flag_label (1u << f));
+                              _ (cfd_medication_flag_label (1u << f)));
   return g_string_free (text, FALSE);
 }
 
@@ -96,7 +96,7 @@ lines_of (CfdChartSummary *self, GListModel *entries, gboolean *any_flagged)
   for (guint i = 0; i < g_list_model_get_n_items (entries); i++)
     {
       g_autoptr (CfdChartEntry) entry = g_list_model_get_item (entries, i);
-      g_autofree char *line = cfd_chart_entry_describe (entry);
+      g_autofree char *line = cfd_chart_entry_describe_translated (entry);
       CfdMedicationFlags flags = cfd_chart_entry_get_medication_flags (entry);
 
       if (self->mode == CFD_CHART_SUMMARY_BANNER

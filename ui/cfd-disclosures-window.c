@@ -120,6 +120,36 @@ load (CfdDisclosuresWindow *self, CfdVault *vault, const char *patient_id)
   gtk_stack_set_visible_child_name (self->stack, "list");
 }
 
+/* One authorization's terms in the app's language (confidant-cli prints
+ * cfd_authorization_describe()'s English). The terms stay as recorded. */
+static char *
+describe_authorization (CfdAuthorization *a)
+{
+  const char *recipient = cfd_authorization_get_term (a, CFD_AUTHORIZATION_RECIPIENT);
+  const char *purpose = cfd_authorization_get_term (a, CFD_AUTHORIZATION_PURPOSE);
+  const char *until = cfd_authorization_get_term (a, cfd_authorization_get_expires (a) != 0
+                                                         ? CFD_AUTHORIZATION_EXPIRES
+                                                         : CFD_AUTHORIZATION_EXPIRY_EVENT);
+  const char *signed_by = cfd_authorization_get_term (a, CFD_AUTHORIZATION_SIGNED_BY);
+  const char *signed_on = cfd_authorization_get_term (a, CFD_AUTHORIZATION_SIGNED_ON);
+  g_autofree char *terms = NULL;
+  g_autofree char *revoked = NULL;
+
+  if (cfd_authorization_get_scope (a) == CFD_AUTHORIZATION_SCOPE_PSYCHOTHERAPY)
+    /* Translators: recipient, purpose, expiry date or event, who signed, the date signed */
+    terms = g_strdup_printf (_ ("Psychotherapy notes to %s, for %s, until %s; signed by %s on %s"),
+                             recipient, purpose, until, signed_by, signed_on);
+  else
+    /* Translators: recipient, purpose, expiry date or event, who signed, the date signed */
+    terms = g_strdup_printf (_ ("The medical record to %s, for %s, until %s; signed by %s on %s"),
+                             recipient, purpose, until, signed_by, signed_on);
+  if (cfd_authorization_get_revoked_at (a) == 0)
+    return g_steal_pointer (&terms);
+  revoked = cfd_ui_format_date (cfd_authorization_get_revoked_at (a));
+  /* Translators: an authorization's terms, then the date it was revoked */
+  return g_strdup_printf (_ ("%s; revoked on %s"), terms, revoked);
+}
+
 /* The patient's written authorizations (45 CFR 164.508), live or not,
  * each with its history: what a disclosure under one can be checked against. */
 static void
@@ -147,7 +177,7 @@ load_authorizations (CfdDisclosuresWindow *self, CfdVault *vault, const char *pa
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (CfdAuthorization) a = g_list_model_get_item (list, i);
-      g_autofree char *summary = cfd_authorization_describe (a);
+      g_autofree char *summary = describe_authorization (a);
       g_autofree char *recorded = cfd_ui_format_date_time (cfd_authorization_get_created (a));
       g_autofree char *subtitle = NULL;
       const char *state = cfd_authorization_state (a, now);

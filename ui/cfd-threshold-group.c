@@ -90,8 +90,8 @@ threshold_row (CfdThresholdGroup *self, const CfdDosingThresholdInfo *info, gboo
   GtkWidget *spin = gtk_spin_button_new_with_range (info->min, info->max, 1);
   guint fallback = cfd_dosing_threshold_get (&cfd_dosing_default_thresholds, info->name);
   g_autofree char *title = info->unit != NULL
-                               ? g_strdup_printf ("%s (%s)", info->description, info->unit)
-                               : g_strdup (info->description);
+                               ? g_strdup_printf ("%s (%s)", _ (info->description), info->unit)
+                               : g_strdup (_ (info->description));
   /* Translators: a threshold's default value, then where it comes from */
   g_autofree char *subtitle = g_strdup_printf (_ ("Default %u · %s"), fallback, info->source);
   g_autofree char *name = g_strdup_printf ("threshold-%s", info->name);

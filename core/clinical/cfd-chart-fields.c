@@ -6,6 +6,7 @@
  * fixed form. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "cfd-chart.h"
@@ -92,9 +93,11 @@ static const struct
   const char *name;
   const char *label;
 } flag_names[CFD_MEDICATION_N_FLAGS] = {
-  { "benzodiazepine", "Benzodiazepine" }, { "z-drug", "Z-drug hypnotic" },
-  { "stimulant", "Stimulant" },           { "maoi", "MAOI" },
-  { "lamotrigine", "Lamotrigine" },       { "opioid", "Opioid" },
+  /* The labels are marked for the app, which shows them translated;
+   * confidant-cli prints them as they are. */
+  { "benzodiazepine", N_ ("Benzodiazepine") }, { "z-drug", N_ ("Z-drug hypnotic") },
+  { "stimulant", N_ ("Stimulant") },           { "maoi", N_ ("MAOI") },
+  { "lamotrigine", N_ ("Lamotrigine") },       { "opioid", N_ ("Opioid") },
 };
 
 static guint

@@ -9,6 +9,7 @@
  * roster, and an entry's revisions must run 1..n without a gap. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -151,8 +152,18 @@ append_parts (GString *text, const char *open, const char *const *parts, guint n
     g_string_append_c (text, ')');
 }
 
-char *
-cfd_chart_entry_describe (CfdChartEntry *self)
+/* A fixed word of the line, translated only when asked: confidant-cli and
+ * the FHIR export keep English. */
+static const char *word (gboolean translated, const char *english) G_GNUC_FORMAT (2);
+
+static const char *
+word (gboolean translated, const char *english)
+{
+  return translated ? _ (english) : english;
+}
+
+static char *
+describe (CfdChartEntry *self, gboolean translated)
 {
   GString *text = g_string_new (NULL);
   const char *(*field) (CfdChartEntry *, const char *) = cfd_chart_entry_get_field;
@@ -163,7 +174,8 @@ cfd_chart_entry_describe (CfdChartEntry *self)
         {
           const char *code = field (self, CFD_CHART_CODE);
           const char *onset = field (self, CFD_CHART_ONSET);
-          g_autofree char *since = onset != NULL ? g_strconcat ("since ", onset, NULL) : NULL;
+          g_autofree char *since
+              = onset != NULL ? g_strdup_printf (word (translated, N_ ("since %s")), onset) : NULL;
           const char *parts[] = { since };
 
           if (code != NULL)
@@ -178,7 +190,7 @@ cfd_chart_entry_describe (CfdChartEntry *self)
               = { field (self, CFD_CHART_REACTION), field (self, CFD_CHART_SEVERITY) };
 
           if (field (self, CFD_CHART_NKDA) != NULL)
-            g_string_append (text, "No known drug allergies");
+            g_string_append (text, word (translated, N_ ("No known drug allergies")));
           else
             g_string_append (text, field (self, CFD_CHART_SUBSTANCE));
           append_parts (text, " (", parts, G_N_ELEMENTS (parts));
@@ -187,7 +199,8 @@ cfd_chart_entry_describe (CfdChartEntry *self)
       case CFD_CHART_MEDICATION:
         {
           const char *stop = field (self, CFD_CHART_STOP);
-          g_autofree char *until = stop != NULL ? g_strconcat ("stopped ", stop, NULL) : NULL;
+          g_autofree char *until
+              = stop != NULL ? g_strdup_printf (word (translated, N_ ("stopped %s")), stop) : NULL;
           const char *parts[] = { until };
 
           g_string_append (text, field (self, CFD_CHART_NAME));
@@ -202,9 +215,12 @@ cfd_chart_entry_describe (CfdChartEntry *self)
         {
           const char *weeks = field (self, CFD_CHART_WEEKS);
           const char *response = field (self, CFD_CHART_RESPONSE);
-          g_autofree char *weeks_text = weeks != NULL ? g_strconcat (weeks, " weeks", NULL) : NULL;
+          g_autofree char *weeks_text
+              = weeks != NULL ? g_strdup_printf (word (translated, N_ ("%s weeks")), weeks) : NULL;
           g_autofree char *response_text
-              = response != NULL ? g_strconcat ("response: ", response, NULL) : NULL;
+              = response != NULL
+                    ? g_strdup_printf (word (translated, N_ ("response: %s")), response)
+                    : NULL;
           const char *parts[] = { weeks_text, response_text };
 
           g_string_append (text, field (self, CFD_CHART_DRUG));
@@ -215,6 +231,18 @@ cfd_chart_entry_describe (CfdChartEntry *self)
         }
     }
   return g_string_free (text, FALSE);
+}
+
+char *
+cfd_chart_entry_describe (CfdChartEntry *self)
+{
+  return describe (self, FALSE);
+}
+
+char *
+cfd_chart_entry_describe_translated (CfdChartEntry *self)
+{
+  return describe (self, TRUE);
 }
 
 static gboolean

@@ -110,6 +110,10 @@ CfdMedicationFlags cfd_chart_entry_get_medication_flags (CfdChartEntry *self);
 /* One line for lists and banners: "F33.1 Major depressive disorder…",
  * "Penicillin (hives, moderate)", "Sertraline 100 mg daily"… */
 char *cfd_chart_entry_describe (CfdChartEntry *self);
+/* The same line with its fixed words ("since", "No known drug
+ * allergies"…) in the user's language, for the app and the record
+ * document; the entry's own text stays as written. */
+char *cfd_chart_entry_describe_translated (CfdChartEntry *self);
 
 /* The latest revision of every entry of the list, in the order they were
  * added; include_closed keeps resolved, inactive, stopped and withdrawn

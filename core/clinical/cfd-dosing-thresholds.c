@@ -5,6 +5,7 @@
  * keeps its default. Defaults and sources are in docs/CLINICAL.md. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "cfd-dosing-thresholds.h"
@@ -25,21 +26,24 @@ const CfdDosingThresholds cfd_dosing_default_thresholds = {
   .esketamine_monitoring_minutes = 120,
 };
 
+/* The descriptions are marked for the app's preferences, which show them
+ * translated; confidant-cli prints them as they are. The sources are
+ * citations and stay as written. */
 static const CfdDosingThresholdInfo thresholds[] = {
-  { "pre-dose-systolic", "Pre-dose systolic blood pressure above", "mmHg", 100, 220,
+  { "pre-dose-systolic", N_ ("Pre-dose systolic blood pressure above"), "mmHg", 100, 220,
     "Spravato (esketamine) label: 140/90 mmHg before dosing" },
-  { "pre-dose-diastolic", "Pre-dose diastolic blood pressure above", "mmHg", 60, 140,
+  { "pre-dose-diastolic", N_ ("Pre-dose diastolic blood pressure above"), "mmHg", 60, 140,
     "Spravato (esketamine) label: 140/90 mmHg before dosing" },
-  { "systolic", "Any systolic blood pressure at or above", "mmHg", 120, 260,
+  { "systolic", N_ ("Any systolic blood pressure at or above"), "mmHg", 120, 260,
     "Confidant default (ACC/AHA 2017: severe above 180)" },
-  { "diastolic", "Any diastolic blood pressure at or above", "mmHg", 70, 160,
+  { "diastolic", N_ ("Any diastolic blood pressure at or above"), "mmHg", 70, 160,
     "Confidant default (ACC/AHA 2017: severe above 120)" },
-  { "spo2-below", "Oxygen saturation below", "%", 80, 100,
+  { "spo2-below", N_ ("Oxygen saturation below"), "%", 80, 100,
     "Confidant default (BTS 2017: target 94-98 %)" },
-  { "heart-rate-above", "Heart rate above", "/min", 80, 220, "Confidant default" },
-  { "heart-rate-below", "Heart rate below", "/min", 30, 80, "Confidant default" },
-  { "respiratory-rate-below", "Respiratory rate below", "/min", 4, 20, "Confidant default" },
-  { "moaas-at-or-below", "Sedation (MOAA/S) at or below", NULL, 0, 4,
+  { "heart-rate-above", N_ ("Heart rate above"), "/min", 80, 220, "Confidant default" },
+  { "heart-rate-below", N_ ("Heart rate below"), "/min", 30, 80, "Confidant default" },
+  { "respiratory-rate-below", N_ ("Respiratory rate below"), "/min", 4, 20, "Confidant default" },
+  { "moaas-at-or-below", N_ ("Sedation (MOAA/S) at or below"), NULL, 0, 4,
     "Confidant default, on the scale of Chernik et al. 1990 as modified" },
 };
 

@@ -1,6 +1,8 @@
 /* cfd-chart-section.c: the chart (active problems, allergies, medications) on the record document's cover. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "cfd-chart-section-private.h"
 #include "cfd-chart.h"
 #include "cfd-secure.h"
@@ -17,7 +19,7 @@ add_list (CfdDocumentLayout *layout, GListModel *entries, const char *label, con
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (CfdChartEntry) entry = g_list_model_get_item (entries, i);
-      g_autofree char *line = cfd_chart_entry_describe (entry);
+      g_autofree char *line = cfd_chart_entry_describe_translated (entry);
       CfdMedicationFlags flags = cfd_chart_entry_get_medication_flags (entry);
 
       if (flags != 0)
@@ -28,7 +30,7 @@ add_list (CfdDocumentLayout *layout, GListModel *entries, const char *label, con
           for (guint f = 0, shown = 0; f < CFD_MEDICATION_N_FLAGS; f++)
             if (flags & (1u << f))
               g_string_append_printf (with, "%s%s", shown++ > 0 ? ", " : "",
-                                      cfd_medication_flag_label (1u << f));
+                                      _ (cfd_medication_flag_label (1u << f)));
           cfd_wipe_string (g_steal_pointer (&line));
           line = g_string_free (with, FALSE);
         }
@@ -47,11 +49,11 @@ cfd_chart_section_add (CfdDocumentLayout *layout,
 
   if (!cfd_vault_list_chart_all (vault, patient_id, FALSE, lists, error))
     return FALSE;
-  cfd_document_layout_add (layout, CFD_BLOCK_SECTION, "Chart");
-  add_list (layout, lists[CFD_CHART_PROBLEM], "Active problems", "None recorded");
-  add_list (layout, lists[CFD_CHART_ALLERGY], "Allergies",
-            "Not recorded (no one has recorded allergies or their absence)");
-  add_list (layout, lists[CFD_CHART_MEDICATION], "Medications", "None recorded");
+  cfd_document_layout_add (layout, CFD_BLOCK_SECTION, _ ("Chart"));
+  add_list (layout, lists[CFD_CHART_PROBLEM], _ ("Active problems"), _ ("None recorded"));
+  add_list (layout, lists[CFD_CHART_ALLERGY], _ ("Allergies"),
+            _ ("Not recorded (no one has recorded allergies or their absence)"));
+  add_list (layout, lists[CFD_CHART_MEDICATION], _ ("Medications"), _ ("None recorded"));
   for (guint list = 0; list < CFD_CHART_N_LISTS; list++)
     g_object_unref (lists[list]);
   return TRUE;

@@ -113,7 +113,7 @@ add_field_line (CfdDocumentLayout *layout, const char *label, const char *value)
  * RR is the respiratory rate */
 #define VITALS_HEAD N_ ("Time\tTimepoint\tBlood pressure\tHeart rate\tSpO₂\tRR")
 /* Translators: the column heads of vital signs a draft holds as typed */
-#define VITALS_TYPED_HEAD                                                                    \
+#define VITALS_TYPED_HEAD \
   N_ ("Time\tTimepoint\tBlood pressure\tHeart rate\tSpO₂\tRR (as typed, not valid yet)")
 
 static void
