@@ -32,6 +32,16 @@ after_unlock (CfdVault *self)
     if (upgrade_error != NULL)
       g_warning ("Could not upgrade patients to record keys: %s", upgrade_error->message);
   }
+  /* Consent revocations from before they were signed: the owner signs
+   * them (docs/FORMATS.md, consent_revocations). */
+  {
+    g_autoptr (GError) revocation_error = NULL;
+
+    cfd_consent_sign_carried_revocations (self, &revocation_error);
+    if (revocation_error != NULL)
+      g_warning ("Could not sign the consent revocations made before this version: %s",
+                 revocation_error->message);
+  }
   /* Revocations interrupted before their key rotation, and consents that
    * expired since, are completed by the first of the practice to unlock. */
   {
