@@ -56,4 +56,14 @@ GPtrArray *cfd_consent_list_live (CfdVault *vault,
  * therapist; returns how many consents it completed. */
 guint cfd_vault_withdraw_lapsed_consents (CfdVault *vault, GError **error);
 
+/* Whether the consent's revocation was tampered with: revoked without a
+ * valid signature, its clear-text copy edited, or its row removed while
+ * the audit log holds a consent.revoke of it. Such a consent is never
+ * live, and each read of it is recorded as vault.tamper. */
+gboolean cfd_consent_revocation_is_doubtful (CfdConsent *self);
+
+/* Signs, as the unlocking owner, the revocations carried over unsigned
+ * from before schema 11. Runs at every unlock; returns how many. */
+guint cfd_consent_sign_carried_revocations (CfdVault *vault, GError **error);
+
 G_END_DECLS

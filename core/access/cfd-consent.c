@@ -25,7 +25,8 @@ struct _CfdConsent
   char *granted_by;
   gint64 created;
   gint64 expires;
-  gint64 revoked_at;
+  gint64 revoked_at;            /* from the signed revocation, else 0 */
+  gboolean revocation_doubtful; /* revoked without a valid signature, or its row cleared */
   GVariant *terms; /* sealed content: scope, from, to, purpose, obtained, method, expires */
 };
 
@@ -184,7 +185,8 @@ cfd_consent_get_terms (CfdConsent *self)
 gboolean
 cfd_consent_is_live (CfdConsent *self, gint64 now)
 {
-  return self->revoked_at == 0 && (self->expires == 0 || now < self->expires);
+  return self->revoked_at == 0 && !self->revocation_doubtful
+         && (self->expires == 0 || now < self->expires);
 }
 
 gboolean
@@ -316,6 +318,60 @@ signed_message (CfdVault *vault,
   cfd_ad_add_uint (msg, (guint64)expires);
   cfd_ad_add_bytes (msg, digest, sizeof digest);
   return msg;
+}
+
+/* What the revoking owner or therapist signs: which consent, of whom,
+ * when, and by whom. */
+static CfdAd *
+revocation_message (CfdVault *vault,
+                    const char *id,
+                    const char *patient_id,
+                    const char *supervisor_id,
+                    const char *revoked_by,
+                    gint64 revoked_at)
+{
+  CfdAd *msg = cfd_ad_new ("confidant/consent-revocation/v1");
+
+  cfd_ad_add_string (msg, cfd_vault_get_id (vault));
+  cfd_ad_add_string (msg, id);
+  cfd_ad_add_string (msg, patient_id);
+  cfd_ad_add_string (msg, supervisor_id);
+  cfd_ad_add_string (msg, revoked_by);
+  cfd_ad_add_uint (msg, (guint64)revoked_at);
+  return msg;
+}
+
+static void
+sign_revocation (CfdVault *vault,
+                 const char *id,
+                 const char *patient_id,
+                 const char *supervisor_id,
+                 gint64 revoked_at,
+                 guint8 signature[CFD_SIGNATURE_BYTES])
+{
+  g_autoptr (CfdAd) msg = revocation_message (vault, id, patient_id, supervisor_id,
+                                              cfd_vault_get_user_id (vault), revoked_at);
+  const guint8 *data;
+  gsize len;
+
+  data = cfd_ad_data (msg, &len);
+  crypto_sign_detached (signature, NULL, data, len, cfd_vault_get_sign_secret_key (vault));
+}
+
+/* Whether the vault has the table of signed revocations (schema 11). */
+static gboolean
+signed_revocations_available (CfdDb *db)
+{
+  sqlite3_stmt *stmt = cfd_db_prepare (
+      db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'consent_revocations'",
+      NULL);
+  gboolean found;
+
+  if (stmt == NULL)
+    return FALSE;
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  return found;
 }
 
 static char *
@@ -514,8 +570,20 @@ failed:
 #define CONSENT_COLUMNS                                                                    \
   "c.id, c.patient_id, c.supervisor_id, c.granted_by, c.created, coalesce(c.expires, 0), " \
   "coalesce(c.revoked_at, 0), c.key_version, c.revision, c.sealed, c.signature, u.role, "  \
-  "u.sign_pk"
+  "u.sign_pk, "
 #define CONSENT_FROM " FROM consents c JOIN temp.roster u ON u.id = c.granted_by "
+/* Columns 13 to 18: the revocation row (time, revoker, signature), the
+ * revoker's role and key from the roster, and whether the audit log holds
+ * a successful consent.revoke of this consent. */
+#define REVOCATION_COLUMNS                                                                   \
+  "r.consent_id IS NOT NULL, r.revoked_at, r.revoked_by, r.signature, ru.role, ru.sign_pk, " \
+  "(SELECT min(a.time) FROM audit_log a WHERE a.action = 'consent.revoke' "                  \
+  "AND a.authorization = c.id AND a.outcome = 'success')"
+#define REVOCATION_FROM                                     \
+  "LEFT JOIN consent_revocations r ON r.consent_id = c.id " \
+  "LEFT JOIN temp.roster ru ON ru.id = r.revoked_by "
+/* A vault before schema 11 (made by the tests): revoked_at as it was. */
+#define NO_REVOCATION_COLUMNS "0, NULL, NULL, NULL, NULL, NULL, NULL"
 
 static gboolean
 tampered (GError **error)
@@ -523,6 +591,107 @@ tampered (GError **error)
   g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
                "A consent record failed verification; the vault may have been tampered with");
   return FALSE;
+}
+
+static gboolean
+clinician_role (const char *role)
+{
+  return g_strcmp0 (role, "owner") == 0 || g_strcmp0 (role, "therapist") == 0;
+}
+
+/* Whether a consent is revoked, from the signed revocation and the audit
+ * log; revoked_at in the clear decides nothing by itself:
+ * - a revocation signed by an owner or therapist of the roster: revoked
+ *   at the signed time, whatever revoked_at says (cleared or changed:
+ *   reported);
+ * - an unsigned revocation carried over from before schema 11: revoked,
+ *   until the owner's next unlock signs it;
+ * - a revocation whose signature does not verify, a revoked_at with no
+ *   revocation row, or no revocation at all while the audit log holds a
+ *   consent.revoke of this consent: revoked, and reported as tampering.
+ * Nothing here makes a consent live that was not. */
+static void
+decide_revocation (CfdVault *vault, CfdConsent *consent, sqlite3_stmt *stmt)
+{
+  gint64 clear_text = consent->revoked_at;
+  gboolean has_row = sqlite3_column_int (stmt, 13) != 0;
+  gboolean audited = sqlite3_column_type (stmt, 19) != SQLITE_NULL;
+
+  consent->revoked_at = 0;
+  consent->revocation_doubtful = FALSE;
+  if (has_row && sqlite3_column_type (stmt, 16) == SQLITE_NULL
+      && sqlite3_column_type (stmt, 15) == SQLITE_NULL)
+    {
+      /* Carried over unsigned by the migration: revoked, not yet signed. */
+      consent->revoked_at = sqlite3_column_int64 (stmt, 14);
+      if (consent->revoked_at != clear_text)
+        consent->revocation_doubtful = TRUE;
+    }
+  else if (has_row)
+    {
+      gint64 when = sqlite3_column_int64 (stmt, 14);
+      const char *revoker = (const char *)sqlite3_column_text (stmt, 15);
+      g_autoptr (CfdAd) msg = NULL;
+      const guint8 *data;
+      gsize len;
+
+      consent->revoked_at = when;
+      if (revoker == NULL || !clinician_role ((const char *)sqlite3_column_text (stmt, 17))
+          || sqlite3_column_bytes (stmt, 16) != CFD_SIGNATURE_BYTES
+          || sqlite3_column_bytes (stmt, 18) != CFD_SIGN_PK_BYTES)
+        consent->revocation_doubtful = TRUE;
+      else
+        {
+          msg = revocation_message (vault, consent->id, consent->patient_id, consent->supervisor_id,
+                                    revoker, when);
+          data = cfd_ad_data (msg, &len);
+          if (crypto_sign_verify_detached (sqlite3_column_blob (stmt, 16), data, len,
+                                           sqlite3_column_blob (stmt, 18))
+              != 0)
+            consent->revocation_doubtful = TRUE;
+          else if (clear_text != when)
+            consent->revocation_doubtful = TRUE; /* signed, but the copy was edited */
+        }
+    }
+  else if (clear_text != 0 && signed_revocations_available (cfd_vault_get_db (vault, NULL)))
+    {
+      consent->revoked_at = clear_text;
+      consent->revocation_doubtful = TRUE;
+    }
+  else if (clear_text != 0)
+    consent->revoked_at = clear_text; /* a vault before schema 11 */
+  else if (audited)
+    {
+      consent->revoked_at = sqlite3_column_int64 (stmt, 19) / G_USEC_PER_SEC;
+      consent->revocation_doubtful = TRUE;
+    }
+}
+
+gboolean
+cfd_consent_revocation_is_doubtful (CfdConsent *self)
+{
+  return self->revocation_doubtful;
+}
+
+/* A consent whose revocation was tampered with: one vault.tamper record
+ * (object: the consent) each time it is read, inside the caller's
+ * transaction when there is one. */
+static void
+report_doubtful_revocation (CfdVault *vault, CfdConsent *consent)
+{
+  g_autoptr (GError) error = NULL;
+  CfdDb *db = cfd_vault_get_db (vault, NULL);
+  gboolean own = !cfd_db_in_transaction (db);
+
+  if ((own && !cfd_db_begin (db, &error))
+      || !cfd_vault_audit (vault, "vault.tamper", "consent", consent->id, CFD_AUDIT_FAILURE,
+                           "revocation tampered with; treated as revoked", &error)
+      || (own && !cfd_db_commit (db, &error)))
+    {
+      if (own)
+        cfd_db_rollback (db);
+      g_warning ("Could not record a tampered consent revocation: %s", error->message);
+    }
 }
 
 /* Decrypts and verifies one row: the granter may grant, the signature holds,
@@ -570,6 +739,7 @@ consent_from_row (CfdVault *vault, sqlite3_stmt *stmt, GError **error)
       tampered (error);
       return NULL;
     }
+  decide_revocation (vault, consent, stmt);
   return g_steal_pointer (&consent);
 }
 
@@ -578,14 +748,19 @@ query_consents (
     CfdVault *vault, const char *where, const char *first, const char *second, GError **error)
 {
   g_autoptr (GListStore) store = g_list_store_new (CFD_TYPE_CONSENT);
-  g_autofree char *sql = g_strconcat ("SELECT " CONSENT_COLUMNS CONSENT_FROM, where,
-                                      " ORDER BY c.created DESC", NULL);
+  g_autofree char *sql = NULL;
   CfdDb *db = cfd_vault_get_db (vault, error);
   sqlite3_stmt *stmt;
   int rc;
 
   if (db == NULL)
     return NULL;
+  sql = signed_revocations_available (db)
+            ? g_strconcat (
+                "SELECT " CONSENT_COLUMNS REVOCATION_COLUMNS CONSENT_FROM REVOCATION_FROM, where,
+                " ORDER BY c.created DESC", NULL)
+            : g_strconcat ("SELECT " CONSENT_COLUMNS NO_REVOCATION_COLUMNS CONSENT_FROM, where,
+                           " ORDER BY c.created DESC", NULL);
   stmt = cfd_db_prepare (db, sql, error);
   if (stmt == NULL)
     return NULL;
@@ -608,6 +783,13 @@ query_consents (
     {
       cfd_db_set_error (db, rc, "reading consents", error);
       return NULL;
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
+    {
+      g_autoptr (CfdConsent) consent = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      if (consent->revocation_doubtful)
+        report_doubtful_revocation (vault, consent);
     }
   return g_steal_pointer (&store);
 }
@@ -799,6 +981,87 @@ failed:
   return FALSE;
 }
 
+/* The revocation, signed by the revoking user (schema 11 on). */
+static gboolean
+store_signed_revocation (CfdVault *vault,
+                         const char *consent_id,
+                         const char *patient_id,
+                         const char *supervisor_id,
+                         gint64 revoked_at,
+                         GError **error)
+{
+  CfdDb *db = cfd_vault_get_db (vault, error);
+  guint8 signature[CFD_SIGNATURE_BYTES];
+  sqlite3_stmt *stmt;
+
+  if (!signed_revocations_available (db))
+    return TRUE;
+  sign_revocation (vault, consent_id, patient_id, supervisor_id, revoked_at, signature);
+  stmt = cfd_db_prepare (db,
+                         "INSERT OR REPLACE INTO consent_revocations (consent_id, revoked_at, "
+                         "revoked_by, signature) VALUES (?, ?, ?, ?)",
+                         error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, consent_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, revoked_at);
+  sqlite3_bind_text (stmt, 3, cfd_vault_get_user_id (vault), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_blob (stmt, 4, signature, sizeof signature, SQLITE_TRANSIENT);
+  return cfd_db_step_done (db, stmt, error);
+}
+
+guint
+cfd_consent_sign_carried_revocations (CfdVault *vault, GError **error)
+{
+  g_autoptr (GPtrArray) due = g_ptr_array_new_with_free_func (g_free);
+  CfdDb *db = cfd_vault_get_db (vault, error);
+  sqlite3_stmt *stmt;
+  guint done = 0;
+
+  /* The owner signs what the migration carried over: the revocation that
+   * the consent row says happened, at the time it says. */
+  if (db == NULL || cfd_vault_get_user_role (vault) != CFD_ROLE_OWNER
+      || !signed_revocations_available (db))
+    return 0;
+  stmt = cfd_db_prepare (db,
+                         "SELECT r.consent_id, c.patient_id, c.supervisor_id, r.revoked_at "
+                         "FROM consent_revocations r JOIN consents c ON c.id = r.consent_id "
+                         "WHERE r.signature IS NULL",
+                         error);
+  if (stmt == NULL)
+    return 0;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    for (int c = 0; c < 4; c++)
+      g_ptr_array_add (due, g_strdup ((const char *)sqlite3_column_text (stmt, c)));
+  sqlite3_reset (stmt);
+  if (due->len == 0)
+    return 0;
+
+  if (!cfd_db_begin (db, error))
+    return 0;
+  for (guint i = 0; i + 3 < due->len; i += 4)
+    {
+      gint64 when = g_ascii_strtoll (g_ptr_array_index (due, i + 3), NULL, 10);
+
+      if (!store_signed_revocation (vault, g_ptr_array_index (due, i),
+                                    g_ptr_array_index (due, i + 1), g_ptr_array_index (due, i + 2),
+                                    when, error))
+        {
+          cfd_db_rollback (db);
+          return 0;
+        }
+      done++;
+    }
+  if (!cfd_vault_audit (vault, "consent.revocations-signed", "vault", cfd_vault_get_id (vault),
+                        CFD_AUDIT_SUCCESS, NULL, error)
+      || !cfd_db_commit (db, error))
+    {
+      cfd_db_rollback (db);
+      return 0;
+    }
+  return done;
+}
+
 gboolean
 cfd_vault_revoke_consent (CfdVault *vault, const char *consent_id, GError **error)
 {
@@ -807,13 +1070,18 @@ cfd_vault_revoke_consent (CfdVault *vault, const char *consent_id, GError **erro
   CfdDb *db;
   sqlite3_stmt *stmt;
   gboolean revoked = FALSE;
+  gint64 now = cfd_vault_now (vault) / G_USEC_PER_SEC;
 
   if (!cfd_vault_require_role (vault, CFD_ROLES_CLINICIANS, "consent.revoke", error))
     return FALSE;
   db = cfd_vault_get_db (vault, error);
   stmt = cfd_db_prepare (db,
-                         "SELECT patient_id, supervisor_id, revoked_at IS NOT NULL FROM consents "
-                         "WHERE id = ?",
+                         signed_revocations_available (db)
+                             ? "SELECT patient_id, supervisor_id, revoked_at IS NOT NULL OR "
+                               "EXISTS (SELECT 1 FROM consent_revocations r WHERE r.consent_id = "
+                               "consents.id) FROM consents WHERE id = ?"
+                             : "SELECT patient_id, supervisor_id, revoked_at IS NOT NULL FROM "
+                               "consents WHERE id = ?",
                          error);
   if (stmt == NULL)
     return FALSE;
@@ -846,9 +1114,10 @@ cfd_vault_revoke_consent (CfdVault *vault, const char *consent_id, GError **erro
           cfd_db_rollback (db);
           return FALSE;
         }
-      sqlite3_bind_int64 (stmt, 1, cfd_vault_now (vault) / G_USEC_PER_SEC);
+      sqlite3_bind_int64 (stmt, 1, now);
       sqlite3_bind_text (stmt, 2, consent_id, -1, SQLITE_TRANSIENT);
       if (!cfd_db_step_done (db, stmt, error)
+          || !store_signed_revocation (vault, consent_id, patient_id, supervisor_id, now, error)
           || !cfd_vault_audit (vault, "consent.revoke", "patient", patient_id, CFD_AUDIT_SUCCESS,
                                consent_id, error)
           || !cfd_db_commit (db, error))

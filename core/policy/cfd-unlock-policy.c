@@ -45,6 +45,11 @@ after_unlock (CfdVault *self, GError **error)
   cfd_scoped_key_upgrade_vault (self, &step_error);
   if (step_failed (&step_error, "upgrade patients to record keys", error))
     return FALSE;
+  /* Consent revocations from before they were signed: the owner signs
+   * them (docs/FORMATS.md, consent_revocations). */
+  cfd_consent_sign_carried_revocations (self, &step_error);
+  if (step_failed (&step_error, "sign the consent revocations made before this version", error))
+    return FALSE;
   /* Revocations interrupted before their key rotation, and consents that
    * expired since, are completed by the first of the practice to unlock. */
   cfd_vault_withdraw_lapsed_consents (self, &step_error);

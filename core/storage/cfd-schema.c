@@ -532,6 +532,23 @@ static const char *const migrations[] = {
   "  PRIMARY KEY (user_id, patient_id, tag)) WITHOUT ROWID;"
   "CREATE TRIGGER IF NOT EXISTS verified_signatures_patient_deleted AFTER DELETE ON patients"
   "  BEGIN DELETE FROM verified_signatures WHERE patient_id = OLD.id; END;",
+  /* 11: signed consent revocations (core/access/cfd-consent.c). The
+   * revoking owner or therapist signs the consent id, the time and their
+   * own id; consents.revoked_at stays as a copy for older readers but
+   * decides nothing. Revocations made before this version are copied here
+   * unsigned (revoked_by and signature NULL) and signed at the owner's
+   * next unlock. The partial index lets readers look for a consent.revoke
+   * audit record of a consent whose revocation row has gone. */
+  "CREATE TABLE IF NOT EXISTS consent_revocations ("
+  "  consent_id TEXT PRIMARY KEY REFERENCES consents (id) ON DELETE CASCADE,"
+  "  revoked_at INTEGER NOT NULL,"
+  "  revoked_by TEXT,"
+  "  signature BLOB CHECK (signature IS NULL OR length(signature) = 64),"
+  "  CHECK ((revoked_by IS NULL) = (signature IS NULL)));"
+  "INSERT OR IGNORE INTO consent_revocations (consent_id, revoked_at)"
+  "  SELECT id, revoked_at FROM consents WHERE revoked_at IS NOT NULL;"
+  "CREATE INDEX IF NOT EXISTS audit_log_consent_revoke ON audit_log (authorization)"
+  "  WHERE action = 'consent.revoke';",
 };
 
 /* The one migration that rebuilds a table (5, which runs from version 4):

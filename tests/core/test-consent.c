@@ -542,6 +542,178 @@ test_review (Fixture *f, gconstpointer data)
   }
 }
 
+static gint64
+grants_to_supervisor (Fixture *f, const char *record_id)
+{
+  g_autofree char *sql = g_strdup_printf (
+      "SELECT count(*) FROM record_grants WHERE record_id = '%s' AND user_id = '%s'", record_id,
+      f->supervisor);
+
+  return cfd_test_count_rows (f->vault, sql);
+}
+
+static gint64
+revocation_tamper_records (Fixture *f, const char *consent)
+{
+  g_autofree char *sql = g_strdup_printf (
+      "SELECT count(*) FROM audit_log WHERE action = 'vault.tamper' AND object_kind = 'consent' "
+      "AND object_id = '%s' AND outcome = 'failure'",
+      consent);
+
+  return cfd_test_count_rows (f->vault, sql);
+}
+
+static gboolean
+consent_is_live (Fixture *f, const char *consent, gboolean *doubtful)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CfdConsent) loaded = cfd_consent_load (f->vault, consent, &error);
+
+  g_assert_no_error (error);
+  *doubtful = cfd_consent_revocation_is_doubtful (loaded);
+  return cfd_consent_is_live (loaded, fake_now / G_USEC_PER_SEC);
+}
+
+/* The revoking owner signs the revocation: the consent, the time, and
+ * their own id. */
+static void
+test_revocation_signed (Fixture *f, gconstpointer data)
+{
+  g_autofree char *consent = grant (f, CFD_CONSENT_SCOPE_ALL, 0);
+  g_autofree char *sql = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean doubtful = TRUE;
+
+  g_assert_true (cfd_vault_revoke_consent (f->vault, consent, &error));
+  g_assert_no_error (error);
+  sql = g_strdup_printf ("SELECT count(*) FROM consent_revocations r JOIN consents c ON c.id = "
+                         "r.consent_id WHERE r.consent_id = '%s' AND r.revoked_by = '%s' AND "
+                         "length(r.signature) = 64 AND r.revoked_at = c.revoked_at",
+                         consent, cfd_vault_get_user_id (f->vault));
+  g_assert_cmpint (cfd_test_count_rows (f->vault, sql), ==, 1);
+  g_assert_false (consent_is_live (f, consent, &doubtful));
+  g_assert_false (doubtful);
+  g_assert_cmpint (revocation_tamper_records (f, consent), ==, 0);
+}
+
+static char *
+revocation_attack (guint which, const char *consent)
+{
+  switch (which)
+    {
+      case 0:
+        return g_strdup_printf (
+            "UPDATE consents SET revoked_at = NULL, key_withdrawn = 0 WHERE id = '%s'", consent);
+      case 1:
+        return g_strdup_printf ("UPDATE consent_revocations SET revoked_at = revoked_at + 86400 "
+                                "WHERE consent_id = '%1$s'; UPDATE consents SET revoked_at = "
+                                "revoked_at + 86400 WHERE id = '%1$s'",
+                                consent);
+      default:
+        return g_strdup_printf ("DELETE FROM consent_revocations WHERE consent_id = '%1$s'; "
+                                "UPDATE consents SET revoked_at = NULL WHERE id = '%1$s'",
+                                consent);
+    }
+}
+
+/* The attack of clear-revocation.py, in three forms: the clear-text copy
+ * cleared; the signed row's time changed; the row deleted with the copy
+ * cleared (the audit log's consent.revoke decides). Each time the owner
+ * then signs a record the consent would cover: the supervisor gets no key
+ * for it, and the tampering is recorded. */
+static void
+test_cleared_revocation (Fixture *f, gconstpointer data)
+{
+  g_autofree char *consent = grant (f, CFD_CONSENT_SCOPE_ALL, 0);
+  g_autoptr (GError) error = NULL;
+  gint64 reported = 0;
+
+  g_assert_true (cfd_vault_revoke_consent (f->vault, consent, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *sql = revocation_attack (i, consent);
+      g_autofree char *record = NULL;
+      g_autoptr (CfdRecord) read = NULL;
+      gboolean doubtful = FALSE;
+
+      switch_user (f, TRUE);
+      exec_sql (f->vault, sql);
+      switch_user (f, FALSE);
+      record = signed_record (f, CFD_RECORD_PROGRESS, "subjective", "Written after it ended");
+      g_assert_cmpint (grants_to_supervisor (f, record), ==, 0);
+      g_assert_false (consent_is_live (f, consent, &doubtful));
+      g_assert_true (doubtful);
+      g_assert_cmpint (revocation_tamper_records (f, consent), >, reported);
+      reported = revocation_tamper_records (f, consent);
+
+      switch_user (f, TRUE);
+      read = cfd_vault_get_record (f->vault, record, &error);
+      g_assert_null (read);
+      g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
+      g_clear_error (&error);
+      switch_user (f, FALSE);
+    }
+}
+
+/* A signature that does not verify is no revocation to trust, and no
+ * consent to bring back to life either. */
+static void
+test_forged_revocation_signature (Fixture *f, gconstpointer data)
+{
+  g_autofree char *consent = grant (f, CFD_CONSENT_SCOPE_ALL, 0);
+  g_autofree char *sql = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean doubtful = FALSE;
+
+  g_assert_true (cfd_vault_revoke_consent (f->vault, consent, &error));
+  g_assert_no_error (error);
+  switch_user (f, TRUE);
+  sql = g_strdup_printf ("UPDATE consent_revocations SET revoked_by = '%s' WHERE consent_id = '%s'",
+                         f->supervisor, consent);
+  exec_sql (f->vault, sql);
+  switch_user (f, FALSE);
+  g_assert_false (consent_is_live (f, consent, &doubtful));
+  g_assert_true (doubtful);
+  g_assert_cmpint (revocation_tamper_records (f, consent), >, 0);
+}
+
+/* A vault from before signed revocations: the migration carries its
+ * revocations over unsigned (still revoked, nothing reported), and the
+ * owner's next unlock signs them. */
+static void
+test_carried_revocation_signed_at_unlock (Fixture *f, gconstpointer data)
+{
+  g_autofree char *consent = grant (f, CFD_CONSENT_SCOPE_ALL, 0);
+  g_autofree char *sql = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean doubtful = TRUE;
+
+  g_assert_true (cfd_vault_revoke_consent (f->vault, consent, &error));
+  g_assert_no_error (error);
+  /* Back to schema 10: no table of signed revocations, no index. */
+  exec_sql (f->vault, "DROP INDEX audit_log_consent_revoke; DROP TABLE consent_revocations; "
+                      "PRAGMA user_version = 10");
+  switch_user (f, TRUE);
+  g_assert_cmpint (cfd_test_count_rows (f->vault, "SELECT count(*) FROM consent_revocations "
+                                                  "WHERE signature IS NULL"),
+                   ==, 1);
+  g_assert_cmpuint (visible_patients (f), ==, 0);
+  g_assert_cmpint (revocation_tamper_records (f, consent), ==, 0);
+
+  switch_user (f, FALSE);
+  sql = g_strdup_printf ("SELECT count(*) FROM consent_revocations WHERE consent_id = '%s' AND "
+                         "revoked_by = '%s' AND length(signature) = 64",
+                         consent, cfd_vault_get_user_id (f->vault));
+  g_assert_cmpint (cfd_test_count_rows (f->vault, sql), ==, 1);
+  g_assert_cmpint (cfd_test_count_rows (f->vault, "SELECT count(*) FROM audit_log WHERE action "
+                                                  "= 'consent.revocations-signed'"),
+                   ==, 1);
+  g_assert_false (consent_is_live (f, consent, &doubtful));
+  g_assert_false (doubtful);
+  g_assert_cmpint (revocation_tamper_records (f, consent), ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -559,5 +731,9 @@ main (int argc, char *argv[])
   ADD ("planted-reader-not-regranted", test_planted_reader_not_regranted);
   ADD ("record-scope", test_record_scope);
   ADD ("review", test_review);
+  ADD ("revocation-signed", test_revocation_signed);
+  ADD ("cleared-revocation", test_cleared_revocation);
+  ADD ("forged-revocation-signature", test_forged_revocation_signature);
+  ADD ("carried-revocation-signed-at-unlock", test_carried_revocation_signed_at_unlock);
   return g_test_run ();
 }

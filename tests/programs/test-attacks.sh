@@ -179,6 +179,57 @@ grep -qx "record $draft: refused" "$work/out" \
   && ok "a draft does not open" || not_ok "a draft does not open"
 grep -qx "revision $draft/1: refused" "$work/out" \
   && ok "an earlier revision does not open" || not_ok "an earlier revision does not open"
+# Finding 3, the revocation itself: the supervisor clears revoked_at of a
+# revoked consent; the owner then signs a record the consent would cover.
+# The signed revocation still decides: no key for the record, and the
+# edit is recorded as vault.tamper. Then the revocation's row goes too:
+# the audit log's consent.revoke still decides.
+cleared=$("$cli" "${v[@]}" patient add --name "Cleo Revoked" --birth-date 1970-07-07 \
+  2>> "$work/cli.err") \
+  && "$cli" "${v[@]}" consent grant --patient "$cleared" --supervisor "Sam Insider" --scope all \
+    --purpose "Supervision" --obtained 2026-11-01 --method "signed form" > "$work/consent" \
+    2>> "$work/cli.err" \
+  && revoked=$(grep -o '[0-9a-f]\{32\}' "$work/consent" | head -1) \
+  && "$cli" "${v[@]}" consent revoke "$revoked" > /dev/null 2>> "$work/cli.err" \
+  && ok "the owner granted and revoked a consent" \
+  || { not_ok "the owner granted and revoked a consent"; sed 's/^/# /' "$work/cli.err"; }
+"$attacks/clear-revocation.py" clear "$work/vault" "Sam Insider" "$work/sup" "$revoked" \
+  > "$work/out" 2>&1 && ok "the supervisor cleared revoked_at" \
+  || not_ok "the supervisor cleared revoked_at"
+sed 's/^/# /' "$work/out"
+printf 'subjective: Written after the revocation.\nplan: Review.\n' > "$work/later"
+for round in clear erase; do
+  if [ "$round" = erase ]; then
+    "$attacks/clear-revocation.py" erase "$work/vault" "Sam Insider" "$work/sup" "$revoked" \
+      > "$work/out" 2>&1 && grep -q "revocation rows left: 0" "$work/out" \
+      && ok "the supervisor deleted the signed revocation too" \
+      || not_ok "the supervisor deleted the signed revocation too"
+    sed 's/^/# /' "$work/out"
+  fi
+  later=$("$cli" "${v[@]}" note add --patient "$cleared" --kind progress --date 2026-05-01 \
+    --file "$work/later" 2>> "$work/cli.err") \
+    && "$cli" "${v[@]}" note sign "$later" > /dev/null 2>> "$work/cli.err" \
+    && ok "the owner signed a new record ($round)" \
+    || { not_ok "the owner signed a new record ($round)"; sed 's/^/# /' "$work/cli.err"; }
+  "$attacks/clear-revocation.py" check "$work/vault" "Sam Insider" "$work/sup" "$cleared" \
+    "$later" > "$work/out" 2>&1
+  sed 's/^/# /' "$work/out"
+  grep -qx "record keys sealed to me: 0" "$work/out" && grep -qx "record $later: refused" "$work/out" \
+    && ok "the supervisor got no key for the new record ($round)" \
+    || not_ok "the supervisor got no key for the new record ($round)"
+  "$cli" "${v[@]}" audit list --action vault.tamper > "$work/out" 2>> "$work/cli.err"
+  seen=$(grep -c "vault.tamper	consent	$revoked	failure	revocation tampered with; treated as revoked" \
+    "$work/out")
+  [ "$seen" -gt "${before:-0}" ] \
+    && ok "the cleared revocation is recorded as vault.tamper ($round)" \
+    || not_ok "the cleared revocation is recorded as vault.tamper ($round)"
+  before=$seen
+  "$cli" "${sup[@]}" note show "$later" > /dev/null 2> "$work/err" \
+    && not_ok "the supervisor is refused the new record in Confidant ($round)" \
+    || ok "the supervisor is refused the new record in Confidant ($round)"
+  sed 's/^/# /' "$work/err"
+done
+
 # Hardening finding 7: a supervisor who is a user of the vault takes a
 # backup and reads it with their own passphrase. Format 2 backups are
 # sealed under the practice's backup key, which only the owner and
