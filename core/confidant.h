@@ -42,6 +42,7 @@
 #include "cfd-record.h"
 #include "cfd-template.h"
 #include "cfd-vitals.h"
+#include "cfd-sedation.h"
 #include "cfd-dosing-carry.h"
 #include "cfd-dosing-thresholds.h"
 #include "cfd-instrument.h"

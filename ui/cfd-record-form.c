@@ -420,6 +420,132 @@ clear_list (GtkListBox *list)
     gtk_list_box_remove (list, row);
 }
 
+/* ---- sedation ratings: time, MOAA/S, CADSS, BPRS+; each rating optional ---- */
+
+/* One line per row, each number under a caption that gives the scale's
+ * range; the cells, in CFD_SEDATION_CELL_* order, are kept on the row's
+ * box as "cells", as for readings. */
+static void
+add_rating (CfdRecordForm *self, GtkListBox *list, const char *const *cells)
+{
+  GtkWidget *row_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *remove = gtk_button_new_from_icon_name ("list-remove-symbolic");
+  GPtrArray *widgets = g_ptr_array_new ();
+  const char *labels[CFD_SEDATION_N_CELLS]
+      = { _ ("Time of rating"), _ ("MOAA/S (0 to 5)"), _ ("CADSS total (0 to 92)"),
+          _ ("BPRS+ total (4 to 28)") };
+  const char *placeholders[CFD_SEDATION_N_CELLS] = { _ ("HH:MM"), "", "", "" };
+  /* Translators: short column captions over a row of sedation ratings */
+  const char *captions[CFD_SEDATION_N_CELLS]
+      = { _ ("Time"), _ ("MOAA/S 0–5"), _ ("CADSS 0–92"), _ ("BPRS+ 4–28") };
+
+  gtk_widget_set_margin_top (row_box, 6);
+  gtk_widget_set_margin_bottom (row_box, 6);
+  gtk_widget_set_margin_start (row_box, 6);
+  gtk_widget_set_margin_end (row_box, 6);
+  for (int i = 0; i < CFD_SEDATION_N_CELLS; i++)
+    {
+      GtkWidget *column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+      GtkWidget *caption = gtk_label_new (captions[i]);
+      GtkWidget *widget
+          = entry_new (self, placeholders[i], i == CFD_SEDATION_CELL_TIME ? 5 : 3, labels[i]);
+
+      self->loading++;
+      gtk_editable_set_text (GTK_EDITABLE (widget), cells != NULL ? cells[i] : "");
+      self->loading--;
+      if (i != CFD_SEDATION_CELL_TIME)
+        gtk_entry_set_input_purpose (GTK_ENTRY (widget), GTK_INPUT_PURPOSE_DIGITS);
+      gtk_editable_set_editable (GTK_EDITABLE (widget), self->editable);
+      g_ptr_array_add (widgets, widget);
+      gtk_widget_add_css_class (caption, "caption");
+      gtk_widget_add_css_class (caption, "dim-label");
+      gtk_label_set_xalign (GTK_LABEL (caption), 0);
+      gtk_box_append (GTK_BOX (column), caption);
+      gtk_box_append (GTK_BOX (column), widget);
+      gtk_box_append (GTK_BOX (row_box), column);
+    }
+  gtk_widget_set_tooltip_text (remove, _ ("Remove Rating"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Remove rating"), -1);
+  gtk_widget_add_css_class (remove, "flat");
+  gtk_widget_set_valign (remove, GTK_ALIGN_END);
+  gtk_widget_set_sensitive (remove, self->editable);
+  g_signal_connect (remove, "clicked", G_CALLBACK (remove_reading), self);
+  gtk_box_append (GTK_BOX (row_box), remove);
+  g_object_set_data_full (G_OBJECT (row_box), "cells", widgets, (GDestroyNotify)g_ptr_array_unref);
+  gtk_list_box_append (list, row_box);
+}
+
+GtkWidget *
+cfd_record_form_rating_cell (GtkWidget *ratings, guint row_index, guint cell)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (ratings), (int)row_index);
+  GPtrArray *widgets;
+
+  g_return_val_if_fail (cell < CFD_SEDATION_N_CELLS, NULL);
+  if (row == NULL)
+    return NULL;
+  widgets = g_object_get_data (G_OBJECT (gtk_list_box_row_get_child (row)), "cells");
+  return g_ptr_array_index (widgets, cell);
+}
+
+static void
+add_rating_clicked (GtkButton *button, gpointer user_data)
+{
+  CfdRecordForm *self = user_data;
+  GtkListBox *list = g_object_get_data (G_OBJECT (button), "list");
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *time = g_date_time_format (now, "%H:%M");
+  /* The time is filled in; the ratings start blank, never at 0. */
+  const char *cells[CFD_SEDATION_N_CELLS] = { time, "", "", "" };
+
+  add_rating (self, list, cells);
+  emit_changed (self);
+}
+
+/* Rows as values when every filled cell is a whole number (a blank one
+ * is "not rated then"), else every cell as typed: a half-typed row is
+ * kept as it is. Ranges and the row's time are checked at signing. */
+static GVariant *
+sedation_value (GtkListBox *list)
+{
+  g_auto (GVariantBuilder) values
+      = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPE));
+  g_auto (GVariantBuilder) typed
+      = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPED_TYPE));
+  gboolean any = FALSE, all_values = TRUE;
+
+  for (guint r = 0; gtk_list_box_get_row_at_index (list, (int)r) != NULL; r++)
+    {
+      const char *cells[CFD_SEDATION_N_CELLS];
+      guint16 numbers[CFD_SEDATION_N_CELLS] = { 0 };
+      gboolean has[CFD_SEDATION_N_CELLS] = { FALSE };
+
+      for (guint i = 0; i < CFD_SEDATION_N_CELLS; i++)
+        {
+          GtkWidget *widget = cfd_record_form_rating_cell (GTK_WIDGET (list), r, i);
+
+          cells[i] = gtk_editable_get_text (GTK_EDITABLE (widget));
+          if (i == CFD_SEDATION_CELL_TIME || cells[i][0] == '\0')
+            continue;
+          has[i] = parse_cell (cells[i], &numbers[i]);
+          if (!has[i])
+            all_values = FALSE;
+        }
+      g_variant_builder_add (&typed, "(ssss)", cells[0], cells[1], cells[2], cells[3]);
+      g_variant_builder_add (&values, "(smqmqmq)", cells[CFD_SEDATION_CELL_TIME],
+                             has[CFD_SEDATION_CELL_MOAAS], numbers[CFD_SEDATION_CELL_MOAAS],
+                             has[CFD_SEDATION_CELL_CADSS], numbers[CFD_SEDATION_CELL_CADSS],
+                             has[CFD_SEDATION_CELL_BPRS], numbers[CFD_SEDATION_CELL_BPRS]);
+      any = TRUE;
+    }
+  if (!any)
+    return NULL;
+  return all_values ? g_variant_builder_end (&values) : g_variant_builder_end (&typed);
+}
+
+static void set_sedation (CfdRecordForm *self, GtkListBox *list, GVariant *value);
+
 /* Readings signed before records v2 come without timepoint and
  * respiratory rate: those cells start blank. */
 static void
@@ -431,6 +557,17 @@ set_vitals (CfdRecordForm *self, GtkListBox *list, GVariant *value)
   rows = cfd_vitals_typed_cells (value);
   for (guint i = 0; i < rows->len; i++)
     add_reading (self, list, (const char *const *)g_ptr_array_index (rows, i));
+}
+
+static void
+set_sedation (CfdRecordForm *self, GtkListBox *list, GVariant *value)
+{
+  g_autoptr (GPtrArray) rows = NULL;
+
+  clear_list (list);
+  rows = cfd_sedation_typed_cells (value);
+  for (guint i = 0; i < rows->len; i++)
+    add_rating (self, list, (const char *const *)g_ptr_array_index (rows, i));
 }
 
 /* ---- yes/no: not assessed, yes, no ---- */
@@ -587,8 +724,10 @@ build_control (CfdRecordForm *self, FieldBinding *binding, GtkWidget *field_box)
           }
         break;
 
+      case CFD_FIELD_SEDATION:
       case CFD_FIELD_VITALS:
         {
+          gboolean vitals = field->type == CFD_FIELD_VITALS;
           GtkWidget *add = gtk_button_new ();
           GtkWidget *content = adw_button_content_new ();
 
@@ -598,11 +737,14 @@ build_control (CfdRecordForm *self, FieldBinding *binding, GtkWidget *field_box)
           gtk_widget_add_css_class (control, "boxed-list");
           gtk_box_append (GTK_BOX (field_box), control);
           adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (content), "list-add-symbolic");
-          adw_button_content_set_label (ADW_BUTTON_CONTENT (content), _ ("Add Reading"));
+          adw_button_content_set_label (ADW_BUTTON_CONTENT (content),
+                                        vitals ? _ ("Add Reading") : _ ("Add Rating"));
           gtk_button_set_child (GTK_BUTTON (add), content);
           gtk_widget_set_halign (add, GTK_ALIGN_START);
           g_object_set_data (G_OBJECT (add), "list", control);
-          g_signal_connect (add, "clicked", G_CALLBACK (add_reading_clicked), self);
+          g_signal_connect (
+              add, "clicked",
+              vitals ? G_CALLBACK (add_reading_clicked) : G_CALLBACK (add_rating_clicked), self);
           g_object_set_data (G_OBJECT (control), "add-button", add);
           gtk_box_append (GTK_BOX (field_box), add);
           return control;
@@ -753,6 +895,9 @@ set_binding (CfdRecordForm *self, FieldBinding *binding, GVariant *value)
       case CFD_FIELD_VITALS:
         set_vitals (self, GTK_LIST_BOX (binding->control), value);
         break;
+      case CFD_FIELD_SEDATION:
+        set_sedation (self, GTK_LIST_BOX (binding->control), value);
+        break;
     }
 }
 
@@ -834,6 +979,8 @@ binding_value (FieldBinding *binding)
         }
       case CFD_FIELD_VITALS:
         return vitals_value (GTK_LIST_BOX (binding->control));
+      case CFD_FIELD_SEDATION:
+        return sedation_value (GTK_LIST_BOX (binding->control));
       default:
         return NULL;
     }

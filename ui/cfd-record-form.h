@@ -37,4 +37,8 @@ void cfd_record_form_set_dosing_thresholds (CfdRecordForm *self,
  * timepoint's GtkDropDown. NULL past the last reading. */
 GtkWidget *cfd_record_form_reading_cell (GtkWidget *readings, guint row_index, guint cell);
 
+/* One cell of a row of sedation ratings ("field-sedation-ratings"), cell
+ * being a CFD_SEDATION_CELL_*: an entry. NULL past the last row. */
+GtkWidget *cfd_record_form_rating_cell (GtkWidget *ratings, guint row_index, guint cell);
+
 G_END_DECLS

@@ -102,6 +102,31 @@ vitals_table (const CfdTemplateField *field, GVariant *value)
   return grid;
 }
 
+/* One row per rating time; a scale not rated then is a dash, not 0. */
+static GtkWidget *
+sedation_table (GVariant *value)
+{
+  GtkWidget *grid = gtk_grid_new ();
+  g_autoptr (GPtrArray) rows = cfd_sedation_typed_cells (value);
+  const char *headers[]
+      = { _ ("Time"), _ ("MOAA/S (0–5)"), _ ("CADSS (0–92)"), _ ("BPRS+ (4–28)") };
+
+  gtk_widget_set_name (grid, "sedation-table");
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 24);
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
+  for (guint c = 0; c < G_N_ELEMENTS (headers); c++)
+    gtk_grid_attach (GTK_GRID (grid), cell (headers[c], TRUE), (int)c, 0, 1, 1);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      char **cells = g_ptr_array_index (rows, i);
+
+      for (guint c = 0; c < CFD_SEDATION_N_CELLS; c++)
+        gtk_grid_attach (GTK_GRID (grid), cell (cells[c][0] != '\0' ? cells[c] : "–", FALSE),
+                         (int)c, (int)i + 1, 1, 1);
+    }
+  return grid;
+}
+
 static void
 add_field (CfdRecordView *self, const CfdTemplateField *field, GtkWidget *value)
 {
@@ -199,6 +224,12 @@ cfd_record_view_show (CfdRecordView *self, CfdVault *vault, CfdRecord *record)
         {
           if (cfd_vitals_is_readings (value) && g_variant_n_children (value) > 0)
             add_field (self, field, vitals_table (field, value));
+          continue;
+        }
+      if (field->type == CFD_FIELD_SEDATION)
+        {
+          if (cfd_sedation_is_ratings (value) && g_variant_n_children (value) > 0)
+            add_field (self, field, sedation_table (value));
           continue;
         }
       text = format_value (field, value);

@@ -165,12 +165,36 @@ print_text (const char *label, const char *text)
     }
 }
 
+/* Rows of ratings, as values or as typed; a scale not rated then is "–". */
+static void
+print_ratings (const CfdTemplateField *field, GVariant *value, gboolean typed)
+{
+  g_autoptr (GPtrArray) rows = cfd_sedation_typed_cells (value);
+
+  printf ("%s (%stime, MOAA/S, CADSS, BPRS+):\n", field->label,
+          typed ? "as typed, not valid yet: " : "");
+  for (guint i = 0; i < rows->len; i++)
+    {
+      char **c = g_ptr_array_index (rows, i);
+
+      printf ("    %s", cfd_cli_text (c[CFD_SEDATION_CELL_TIME]));
+      for (guint j = CFD_SEDATION_CELL_MOAAS; j < CFD_SEDATION_N_CELLS; j++)
+        printf ("  %s", c[j][0] != '\0' ? cfd_cli_text (c[j]) : "–");
+      printf ("\n");
+    }
+}
+
 /* A draft keeps what was typed, valid or not; it is shown as typed. */
 static void
 print_typed (const CfdTemplateField *field, GVariant *value)
 {
   g_autoptr (GPtrArray) rows = NULL;
 
+  if (field->type == CFD_FIELD_SEDATION)
+    {
+      print_ratings (field, value, TRUE);
+      return;
+    }
   if (field->type != CFD_FIELD_VITALS)
     {
       printf ("%s: %s (as typed, not a valid value yet)\n", field->label,
@@ -252,6 +276,9 @@ print_field (const CfdTemplateField *field, GVariant *value)
             }
           break;
         }
+      case CFD_FIELD_SEDATION:
+        print_ratings (field, value, FALSE);
+        break;
       default:
         print_text (field->label, g_variant_get_string (value, NULL));
         break;

@@ -10,6 +10,7 @@
 
 #include "cfd-dosing-checks.h"
 #include "cfd-template-private.h"
+#include "cfd-sedation.h"
 #include "cfd-vitals.h"
 
 #define ESKETAMINE_MG_PER_DEVICE 28
@@ -165,6 +166,8 @@ list_values_past_thresholds (GVariant *content,
                              const CfdDosingThresholds *t,
                              GPtrArray *reasons)
 {
+  g_autoptr (GVariant) ratings = NULL;
+  g_autoptr (GArray) rows = NULL;
   gint64 moaas;
 
   for (guint i = 0; i < readings->len; i++)
@@ -199,6 +202,18 @@ list_values_past_thresholds (GVariant *content,
     g_ptr_array_add (reasons, g_strdup_printf ("sedation MOAA/S %" G_GINT64_FORMAT
                                                " is at or below %" G_GINT64_FORMAT,
                                                moaas, t->moaas_at_or_below));
+  /* The same threshold for every row of ratings. */
+  ratings = g_variant_lookup_value (content, "sedation-ratings", NULL);
+  rows = cfd_sedation_ratings (ratings);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const CfdSedationRating *r = &g_array_index (rows, CfdSedationRating, i);
+
+      if (r->has_moaas && r->moaas <= t->moaas_at_or_below)
+        g_ptr_array_add (
+            reasons, g_strdup_printf ("sedation MOAA/S %u at %s is at or below %" G_GINT64_FORMAT,
+                                      r->moaas, r->time, t->moaas_at_or_below));
+    }
 }
 
 static void
@@ -268,6 +283,38 @@ check_times (const CfdTemplate *tmpl,
   if (has_ready && has_discharge && discharge < ready)
     add_problem (tmpl, problems, "discharge-time", "is before “%s”",
                  label_of (tmpl, "ready-to-leave-time"));
+}
+
+/* Ratings are made from before the dose until discharge: a row after the
+ * discharge time is a typing slip (a session crossing midnight cannot be
+ * recorded anyway). A baseline row before the dose is allowed. */
+static void
+check_rating_times (const CfdTemplate *tmpl, GVariant *content, GPtrArray *problems)
+{
+  g_autoptr (GVariant) ratings = g_variant_lookup_value (content, "sedation-ratings", NULL);
+  g_autoptr (GArray) rows = cfd_sedation_ratings (ratings);
+  int discharge;
+
+  if (!time_value (content, "discharge-time", &discharge))
+    return;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const char *time = g_array_index (rows, CfdSedationRating, i).time;
+      int minutes;
+
+      if (!cfd_template_is_valid_time (time))
+        continue;
+      minutes
+          = ((time[0] - '0') * 10 + (time[1] - '0')) * 60 + (time[3] - '0') * 10 + (time[4] - '0');
+      if (minutes > discharge)
+        {
+          g_autofree char *at = time_text (discharge);
+
+          add_problem (tmpl, problems, "sedation-ratings", "has a row at %s, after discharge (%s)",
+                       time, at);
+          return;
+        }
+    }
 }
 
 /* A named timepoint says when a reading was taken relative to the dose;
@@ -491,6 +538,7 @@ cfd_dosing_check (const CfdTemplate *tmpl,
   check_oral_dose (tmpl, content, problems);
   check_times (tmpl, content, readings, has_start, start, problems);
   check_timepoints (tmpl, readings, has_start, start, problems);
+  check_rating_times (tmpl, content, problems);
   check_thresholds (tmpl, content, readings, has_start, start, thresholds, problems);
   check_discharge (tmpl, content, problems);
 }

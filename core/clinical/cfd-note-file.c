@@ -340,6 +340,11 @@ start_field (Parser *parser, const char *line_text, gsize line_len, guint line, 
   while (value < line_text + line_len && (*value == ' ' || *value == '\t'))
     value++;
 
+  /* Rows of ratings are entered in the app; a note file has no syntax for
+   * them (docs/NOTE-FILES.md). */
+  if (field->type == CFD_FIELD_SEDATION)
+    return line_error (error, line, "“%s” cannot be given in a note file: enter it in the app",
+                       field->label);
   if (field->type == CFD_FIELD_VITALS)
     {
       g_autofree char *reading = g_strndup (value, (gsize)(line_text + line_len - value));

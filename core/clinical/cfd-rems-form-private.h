@@ -29,8 +29,11 @@ typedef struct
   gboolean has_first_device, has_ready_to_leave, has_discharge, has_observation_minutes;
   int first_device, ready_to_leave, discharge, observation_minutes;
   GArray *readings; /* CfdRemsReading, as typed */
-  gboolean has_moaas, has_cadss;
-  gint64 moaas, cadss;
+  /* The recorded scores, printed beside the sedation and dissociation
+   * questions, never turned into their answers: "MOAA/S 4" from a record
+   * with one number, "MOAA/S 5 at 08:50, 3 at 09:30" from rows; NULL when
+   * none. Owned. */
+  char *sedation_scores, *dissociation_scores;
   const char *sedation, *dissociation, *respiratory_depression;
   const char *benzodiazepines, *sedative_hypnotics, *psychostimulants, *maois;
 } CfdRemsDosingFacts;

@@ -17,6 +17,7 @@
 #include "cfd-rems-form-private.h"
 #include "cfd-secure.h"
 #include "cfd-template-private.h"
+#include "cfd-sedation.h"
 #include "cfd-vitals.h"
 
 #define SECONDS_PER_DAY      86400
@@ -133,6 +134,17 @@ string_of (GVariant *content, const char *id)
                                                                                              : NULL;
 }
 
+/* A yes/no field's answer as "yes" or "no", or NULL when not assessed. */
+static const char *
+answer_of (GVariant *content, const char *id)
+{
+  gboolean value;
+
+  if (content == NULL || !g_variant_lookup (content, id, "b", &value))
+    return NULL;
+  return value ? "yes" : "no";
+}
+
 static gboolean
 minutes_of (const char *time, int *minutes)
 {
@@ -176,6 +188,32 @@ read_readings (GVariant *content, GArray *readings)
 
 /* The one place that knows the dosing template's field ids: when the
  * template renames or splits a field, only this function follows. */
+/* One scale's scores: the single number of a record signed before rows
+ * (old_id), else every row that rated it (cell), as typed in a draft. */
+static char *
+scores_of (GVariant *content, const char *old_id, const char *scale, guint cell)
+{
+  g_autoptr (GVariant) ratings = g_variant_lookup_value (content, "sedation-ratings", NULL);
+  g_autoptr (GPtrArray) rows = cfd_sedation_typed_cells (ratings);
+  g_autoptr (GString) text = NULL;
+  gint64 single;
+
+  if (g_variant_lookup (content, old_id, "x", &single))
+    return g_strdup_printf ("%s %" G_GINT64_FORMAT, scale, single);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      char **cells = g_ptr_array_index (rows, i);
+
+      if (cells[cell][0] == '\0')
+        continue;
+      if (text == NULL)
+        text = g_string_new (scale);
+      g_string_append_printf (text, "%s %s at %s", text->len > strlen (scale) ? "," : "",
+                              cells[cell], cells[CFD_SEDATION_CELL_TIME]);
+    }
+  return text != NULL ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
+}
+
 void
 cfd_rems_dosing_facts_read (GVariant *content, CfdRemsDosingFacts *facts)
 {
@@ -198,23 +236,25 @@ cfd_rems_dosing_facts_read (GVariant *content, CfdRemsDosingFacts *facts)
   facts->has_observation_minutes = g_variant_lookup (content, "observation-minutes", "x", &number);
   facts->observation_minutes = facts->has_observation_minutes ? (int)number : 0;
   read_readings (content, facts->readings);
-  facts->has_moaas = g_variant_lookup (content, "moaas", "x", &facts->moaas);
-  facts->has_cadss = g_variant_lookup (content, "cadss", "x", &facts->cadss);
-  /* Not in the dosing template yet: read when a template gives them, as
-   * "yes" or "no" choices, so the form fills itself from then on. */
-  facts->sedation = string_of (content, "rems-sedation");
-  facts->dissociation = string_of (content, "rems-dissociation");
-  facts->respiratory_depression = string_of (content, "rems-respiratory-depression");
-  facts->benzodiazepines = string_of (content, "concomitant-benzodiazepines");
-  facts->sedative_hypnotics = string_of (content, "concomitant-sedative-hypnotics");
-  facts->psychostimulants = string_of (content, "concomitant-psychostimulants");
-  facts->maois = string_of (content, "concomitant-maois");
+  facts->sedation_scores = scores_of (content, "moaas", "MOAA/S", CFD_SEDATION_CELL_MOAAS);
+  facts->dissociation_scores = scores_of (content, "cadss", "CADSS", CFD_SEDATION_CELL_CADSS);
+  /* The dosing template's yes/no questions: an unanswered one ("not
+   * assessed") is absent and stays missing on the form. */
+  facts->sedation = answer_of (content, "rems-sedation");
+  facts->dissociation = answer_of (content, "rems-dissociation");
+  facts->respiratory_depression = answer_of (content, "rems-respiratory-depression");
+  facts->benzodiazepines = answer_of (content, "concomitant-benzodiazepines");
+  facts->sedative_hypnotics = answer_of (content, "concomitant-sedative-hypnotics");
+  facts->psychostimulants = answer_of (content, "concomitant-psychostimulants");
+  facts->maois = answer_of (content, "concomitant-maois");
 }
 
 void
 cfd_rems_dosing_facts_clear (CfdRemsDosingFacts *facts)
 {
   g_clear_pointer (&facts->readings, g_array_unref);
+  g_clear_pointer (&facts->sedation_scores, g_free);
+  g_clear_pointer (&facts->dissociation_scores, g_free);
 }
 
 /* The patient's sex from their details, or NULL when none is recorded.
@@ -466,9 +506,10 @@ add_observations (GArray *fields, const CfdRemsDosingFacts *f)
   const char *section = "During monitoring, did the patient experience";
 
   add (fields, section, "Sedation", yes_no (f->sedation),
-       f->has_moaas ? g_strdup_printf ("recorded MOAA/S %" G_GINT64_FORMAT, f->moaas) : NULL);
+       f->sedation_scores != NULL ? g_strdup_printf ("recorded %s", f->sedation_scores) : NULL);
   add (fields, section, "Dissociation", yes_no (f->dissociation),
-       f->has_cadss ? g_strdup_printf ("recorded CADSS %" G_GINT64_FORMAT, f->cadss) : NULL);
+       f->dissociation_scores != NULL ? g_strdup_printf ("recorded %s", f->dissociation_scores)
+                                      : NULL);
   add (fields, section, "Respiratory depression", yes_no (f->respiratory_depression), NULL);
 }
 

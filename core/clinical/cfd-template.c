@@ -11,6 +11,7 @@
 #include "cfd-risk-level.h"
 #include "cfd-template-private.h"
 #include "cfd-templates-resources.h"
+#include "cfd-sedation.h"
 #include "cfd-vitals.h"
 
 #define RESOURCE_PREFIX    "/org/confidant/Confidant/templates/"
@@ -26,11 +27,12 @@ static const struct
   const char *name;
   CfdFieldType type;
 } field_types[] = {
-  { "text", CFD_FIELD_TEXT },       { "long-text", CFD_FIELD_LONG_TEXT },
-  { "integer", CFD_FIELD_INTEGER }, { "number", CFD_FIELD_NUMBER },
-  { "choice", CFD_FIELD_CHOICE },   { "date", CFD_FIELD_DATE },
-  { "time", CFD_FIELD_TIME },       { "boolean", CFD_FIELD_BOOLEAN },
-  { "vitals", CFD_FIELD_VITALS },   { "checklist", CFD_FIELD_CHECKLIST },
+  { "text", CFD_FIELD_TEXT },         { "long-text", CFD_FIELD_LONG_TEXT },
+  { "integer", CFD_FIELD_INTEGER },   { "number", CFD_FIELD_NUMBER },
+  { "choice", CFD_FIELD_CHOICE },     { "date", CFD_FIELD_DATE },
+  { "time", CFD_FIELD_TIME },         { "boolean", CFD_FIELD_BOOLEAN },
+  { "vitals", CFD_FIELD_VITALS },     { "checklist", CFD_FIELD_CHECKLIST },
+  { "sedation", CFD_FIELD_SEDATION },
 };
 
 static gboolean is_choice (const CfdTemplateField *field, const char *value);
@@ -377,6 +379,17 @@ check_value (const CfdTemplateField *field, GVariant *value, GError **error)
         if (!cfd_vitals_is_readings (value))
           return field_error (error, field, "must be a series of vital sign readings");
         return check_vitals (field, value, error);
+      case CFD_FIELD_SEDATION:
+        if (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPED_TYPE)))
+          return field_error (error, field,
+                              "needs a time and whole numbers for the ratings of every row");
+        if (!cfd_sedation_is_ratings (value))
+          return field_error (error, field, "must be a series of ratings");
+        if (g_variant_n_children (value) > MAX_VITALS_ROWS)
+          return field_error (error, field, "has too many rows");
+        if (cfd_sedation_problem (value) != NULL)
+          return field_error (error, field, cfd_sedation_problem (value));
+        return TRUE;
       default:
         g_assert_not_reached ();
     }
@@ -408,6 +421,25 @@ check_typed_vitals (const CfdTemplateField *field, GVariant *value, GError **err
       for (guint j = 0; cells[j] != NULL; j++)
         if (strlen (cells[j]) > MAX_TYPED_CELL || strchr (cells[j], '\n') != NULL)
           return field_error (error, field, "has a reading too long to be what was typed");
+    }
+  return TRUE;
+}
+
+static gboolean
+check_typed_sedation (const CfdTemplateField *field, GVariant *value, GError **error)
+{
+  g_autoptr (GPtrArray) rows = NULL;
+
+  if (g_variant_n_children (value) > MAX_VITALS_ROWS)
+    return field_error (error, field, "has too many rows");
+  rows = cfd_sedation_typed_cells (value);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      char **cells = g_ptr_array_index (rows, i);
+
+      for (guint j = 0; cells[j] != NULL; j++)
+        if (strlen (cells[j]) > MAX_TYPED_CELL || strchr (cells[j], '\n') != NULL)
+          return field_error (error, field, "has a row too long to be what was typed");
     }
   return TRUE;
 }
@@ -444,6 +476,16 @@ check_draft_value (const CfdTemplateField *field, GVariant *value, GError **erro
             return TRUE;
           }
         return field_error (error, field, "must be a series of vital sign readings");
+      case CFD_FIELD_SEDATION:
+        if (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPED_TYPE)))
+          return check_typed_sedation (field, value, error);
+        if (cfd_sedation_is_ratings (value))
+          {
+            if (g_variant_n_children (value) > MAX_VITALS_ROWS)
+              return field_error (error, field, "has too many rows");
+            return TRUE;
+          }
+        return field_error (error, field, "must be a series of ratings");
       default:
         /* Text, choices, yes/no and checklists cannot be typed wrongly:
          * the same rules as for a signed record. */
@@ -505,6 +547,8 @@ cfd_template_value_is_typed (const CfdTemplateField *field, GVariant *value)
       case CFD_FIELD_VITALS:
         return g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPED_TYPE))
                || g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_V1_TYPED_TYPE));
+      case CFD_FIELD_SEDATION:
+        return g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPED_TYPE));
       default:
         return FALSE;
     }

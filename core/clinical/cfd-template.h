@@ -24,6 +24,7 @@ typedef enum
   CFD_FIELD_BOOLEAN,
   CFD_FIELD_VITALS,    /* a series of (time, timepoint, systolic, diastolic, HR, SpO2, RR) */
   CFD_FIELD_CHECKLIST, /* several choices at once */
+  CFD_FIELD_SEDATION,  /* a series of (time, MOAA/S, CADSS, BPRS+), each rating optional */
 } CfdFieldType;
 
 /* The GVariant type of each field's value in a record's content:
@@ -46,6 +47,12 @@ typedef enum
  * as an answer. See docs/FORMATS.md. */
 #define CFD_TEMPLATE_VITALS_TYPED_TYPE    "a(sssssss)"
 #define CFD_TEMPLATE_VITALS_V1_TYPED_TYPE "a(sssss)"
+
+/* SEDATION: one (time "HH:MM", MOAA/S, CADSS total, BPRS+ total) per row,
+ * each rating present or not (cfd-sedation.h); a draft may hold the rows
+ * as typed, cell by cell, as CFD_TEMPLATE_SEDATION_TYPED_TYPE. */
+#define CFD_TEMPLATE_SEDATION_TYPE       "a(smqmqmq)"
+#define CFD_TEMPLATE_SEDATION_TYPED_TYPE "a(ssss)"
 
 typedef struct
 {

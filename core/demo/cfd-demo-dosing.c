@@ -34,6 +34,31 @@ insert_time (GVariantDict *dict, const char *field, int minutes)
   g_variant_dict_insert (dict, field, "s", text);
 }
 
+/* MOAA/S, CADSS and BPRS+ before the dose, at 40 and 90 minutes: the
+ * peak of dissociation near 40 minutes, back to baseline before
+ * discharge (always at least 95 minutes after the dose); sedation never
+ * deep enough to reach the practice's MOAA/S threshold. */
+static GVariant *
+ratings (GRand *rand, int start)
+{
+  GVariantBuilder rows = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPE));
+  const int at[] = { -5, 40, 90 };
+  const guint16 moaas[] = { 5, (guint16)g_rand_int_range (rand, 3, 6), 5 };
+  const guint16 cadss[]
+      = { (guint16)g_rand_int_range (rand, 0, 3), (guint16)g_rand_int_range (rand, 0, 36),
+          (guint16)g_rand_int_range (rand, 0, 5) };
+  const guint16 bprs[] = { 4, (guint16)g_rand_int_range (rand, 4, 8), 4 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (at); i++)
+    {
+      g_autofree char *time = clock_text (start + at[i]);
+
+      g_variant_builder_add (&rows, "(smqmqmq)", time, TRUE, moaas[i], TRUE, cadss[i], TRUE,
+                             bprs[i]);
+    }
+  return g_variant_builder_end (&rows);
+}
+
 /* One reading; now and then (about one reading in 25) a blood pressure
  * just past the pre-dose threshold, which the session then acts on. */
 static void
@@ -154,8 +179,7 @@ cfd_demo_dosing_content (GRand *rand)
                            "Blood pressure rechecked after 10 minutes of rest and within range; "
                            "prescriber reviewed and agreed to dose.");
   g_variant_dict_insert (&dict, "lot-number", "s", lot);
-  g_variant_dict_insert (&dict, "moaas", "x", (gint64)g_rand_int_range (rand, 3, 6));
-  g_variant_dict_insert (&dict, "cadss", "x", (gint64)g_rand_int_range (rand, 0, 36));
+  g_variant_dict_insert_value (&dict, "sedation-ratings", ratings (rand, start));
   if (g_rand_int_range (rand, 0, 4) == 0)
     g_variant_dict_insert (&dict, "adverse-events", "s",
                            "Transient nausea and dizziness, resolved before discharge.");

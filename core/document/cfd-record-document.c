@@ -21,6 +21,7 @@
 #include "cfd-secure-private.h"
 #include "cfd-template.h"
 #include "cfd-vault-private.h"
+#include "cfd-sedation.h"
 #include "cfd-vitals.h"
 
 #define FOOTER _ ("Confidential — contains protected health information")
@@ -93,6 +94,8 @@ value_type (CfdFieldType type)
         return G_VARIANT_TYPE_STRING_ARRAY;
       case CFD_FIELD_VITALS:
         return G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE);
+      case CFD_FIELD_SEDATION:
+        return G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPE);
       default:
         return G_VARIANT_TYPE_STRING;
     }
@@ -138,6 +141,43 @@ add_vitals (CfdDocumentLayout *layout, const CfdTemplateField *field, GVariant *
   cfd_document_layout_add (layout, CFD_BLOCK_SPACE, NULL);
 }
 
+/* Translators: the column heads of a table of sedation, dissociation and
+ * positive-symptom ratings, separated by tabs */
+#define SEDATION_HEAD N_ ("Time\tMOAA/S (0–5)\tCADSS (0–92)\tBPRS+ (4–28)")
+/* Translators: the same column heads for ratings a draft holds as typed */
+#define SEDATION_TYPED_HEAD N_ ("Time\tMOAA/S\tCADSS\tBPRS+ (as typed, not valid yet)")
+
+/* One row per time; a rating not made then is a dash, never a zero. */
+static void
+add_sedation (CfdDocumentLayout *layout,
+              const CfdTemplateField *field,
+              GVariant *value,
+              gboolean typed)
+{
+  g_autoptr (GPtrArray) rows = cfd_sedation_typed_cells (value);
+
+  cfd_document_layout_add (layout, CFD_BLOCK_LABEL, field->label);
+  cfd_document_layout_add (layout, CFD_BLOCK_TABLE_HEAD,
+                           typed ? _ (SEDATION_TYPED_HEAD) : _ (SEDATION_HEAD));
+  for (guint i = 0; i < rows->len; i++)
+    {
+      char **c = g_ptr_array_index (rows, i);
+      g_autofree char *row = NULL;
+
+      for (guint j = 1; j < CFD_SEDATION_N_CELLS; j++)
+        if (c[j][0] == '\0')
+          {
+            g_free (c[j]);
+            c[j] = g_strdup ("–");
+          }
+      row = g_strdup_printf ("%s\t%s\t%s\t%s", c[CFD_SEDATION_CELL_TIME],
+                             c[CFD_SEDATION_CELL_MOAAS], c[CFD_SEDATION_CELL_CADSS],
+                             c[CFD_SEDATION_CELL_BPRS]);
+      cfd_document_layout_add (layout, CFD_BLOCK_TABLE_ROW, row);
+    }
+  cfd_document_layout_add (layout, CFD_BLOCK_SPACE, NULL);
+}
+
 /* A draft's value as typed, which is not a valid value yet: printed as
  * typed and marked so, never turned into a number. */
 static void
@@ -145,6 +185,11 @@ add_typed (CfdDocumentLayout *layout, const CfdTemplateField *field, GVariant *v
 {
   g_autoptr (GPtrArray) rows = NULL;
 
+  if (field->type == CFD_FIELD_SEDATION)
+    {
+      add_sedation (layout, field, value, TRUE);
+      return;
+    }
   if (field->type != CFD_FIELD_VITALS)
     {
       g_autofree char *text
@@ -208,6 +253,12 @@ add_fields (CfdDocumentLayout *layout, CfdRecord *record)
         {
           if (g_variant_n_children (value) > 0)
             add_vitals (layout, field, value);
+          continue;
+        }
+      if (field->type == CFD_FIELD_SEDATION)
+        {
+          if (g_variant_n_children (value) > 0)
+            add_sedation (layout, field, value, FALSE);
           continue;
         }
       if (field->type == CFD_FIELD_LONG_TEXT)

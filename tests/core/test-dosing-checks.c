@@ -5,6 +5,7 @@
 
 #include "cfd-dosing-carry.h"
 #include "cfd-record.h"
+#include "cfd-sedation.h"
 #include "cfd-template.h"
 #include "cfd-test-util.h"
 
@@ -514,6 +515,95 @@ test_problems_name_their_field (void)
 }
 
 /* Drafts keep what was typed: the rules are for signing only. */
+/* An esketamine session with one row of ratings at time, the three
+ * ratings given or left out (-1). */
+static GVariant *
+with_rating (const char *time, int moaas, int cadss, int bprs)
+{
+  GVariantBuilder b;
+  GVariantDict d;
+
+  esketamine_session (&d);
+  g_variant_dict_remove (&d, "moaas");
+  g_variant_builder_init (&b, G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPE));
+  g_variant_builder_add (&b, "(smqmqmq)", "08:55", TRUE, (guint16)5, TRUE, (guint16)0, TRUE,
+                         (guint16)4);
+  g_variant_builder_add (&b, "(smqmqmq)", time, moaas >= 0, (guint16)MAX (moaas, 0), cadss >= 0,
+                         (guint16)MAX (cadss, 0), bprs >= 0, (guint16)MAX (bprs, 0));
+  g_variant_dict_insert_value (&d, "sedation-ratings", g_variant_builder_end (&b));
+  return finish (&d);
+}
+
+/* Rows of MOAA/S, CADSS and BPRS+: each rating optional, each within its
+ * scale, a time on every row, none after discharge; a MOAA/S at or below
+ * the practice's threshold on any row needs the action taken. */
+static void
+test_sedation_ratings (void)
+{
+  const char *label = "Sedation and dissociation ratings";
+  g_autoptr (GVariant) full = with_rating ("09:40", 4, 18, 6);
+  g_autoptr (GVariant) moaas_only = with_rating ("09:40", 3, -1, -1);
+  g_autoptr (GVariant) bprs_only = with_rating ("09:40", -1, -1, 28);
+  g_autoptr (GVariant) moaas_high = with_rating ("09:40", 6, -1, -1);
+  g_autoptr (GVariant) cadss_high = with_rating ("09:40", -1, 93, -1);
+  g_autoptr (GVariant) bprs_low = with_rating ("09:40", -1, -1, 3);
+  g_autoptr (GVariant) bprs_high = with_rating ("09:40", -1, -1, 29);
+  g_autoptr (GVariant) empty_row = with_rating ("09:40", -1, -1, -1);
+  g_autoptr (GVariant) bad_time = with_rating ("9:40", 5, -1, -1);
+  g_autoptr (GVariant) after_discharge = with_rating ("11:30", 5, -1, -1);
+  g_autoptr (GVariant) deep = with_rating ("09:40", 1, 20, -1);
+  g_autoptr (GVariant) acted = NULL;
+  GVariantDict d;
+
+  assert_signable (full);
+  assert_signable (moaas_only);
+  assert_signable (bprs_only);
+  assert_refused (moaas_high, label, "MOAA/S outside 0-5");
+  assert_refused (cadss_high, label, "CADSS total outside 0-92");
+  assert_refused (bprs_low, label, "BPRS+ total outside 4-28");
+  assert_refused (bprs_high, label, "BPRS+ total outside 4-28");
+  assert_refused (empty_row, label, "a row without any rating");
+  assert_refused (bad_time, label, "needs a time written HH:MM");
+  assert_refused (after_discharge, label, "has a row at 11:30, after discharge (11:05)");
+  assert_refused (deep, "Action taken", "sedation MOAA/S 1 at 09:40 is at or below 1");
+
+  g_variant_dict_init (&d, deep);
+  g_variant_dict_insert (&d, "action-taken", "s", "Airway checked; monitored one to one.");
+  acted = g_variant_ref_sink (g_variant_dict_end (&d));
+  assert_signable (acted);
+}
+
+/* A half-typed row is kept in the draft as typed and refused at signing. */
+static void
+test_typed_ratings_are_kept (void)
+{
+  const CfdTemplate *tmpl = cfd_template_get (CFD_RECORD_DOSING);
+  GVariantBuilder b;
+  GVariantDict d;
+  g_autoptr (GVariant) content = NULL;
+  g_autoptr (GVariant) kept = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPED_TYPE));
+  g_variant_builder_add (&b, "(ssss)", "09:4", "4-5", "", "");
+  g_variant_dict_init (&d, NULL);
+  g_variant_dict_insert_value (&d, "sedation-ratings", g_variant_builder_end (&b));
+  content = g_variant_ref_sink (g_variant_dict_end (&d));
+  g_assert_true (cfd_template_validate_draft (tmpl, content, &error));
+  g_assert_no_error (error);
+  kept = g_variant_lookup_value (content, "sedation-ratings", NULL);
+  g_assert_true (
+      cfd_template_value_is_typed (cfd_template_find_field (tmpl, "sedation-ratings"), kept));
+  rows = cfd_sedation_typed_cells (kept);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpstr (((char **)rows->pdata[0])[CFD_SEDATION_CELL_TIME], ==, "09:4");
+  g_assert_cmpstr (((char **)rows->pdata[0])[CFD_SEDATION_CELL_MOAAS], ==, "4-5");
+  g_assert_false (cfd_template_check_signable (tmpl, content, &error));
+  g_assert_nonnull (strstr (error->message, "“Sedation and dissociation ratings” needs a time and "
+                                            "whole numbers"));
+}
+
 static void
 test_drafts_keep_everything (void)
 {
@@ -622,6 +712,8 @@ main (int argc, char **argv)
                    test_oral_dose_is_strength_times_count);
   g_test_add_func ("/dosing-checks/device-interval-warning", test_device_interval_warning);
   g_test_add_func ("/dosing-checks/problems-name-their-field", test_problems_name_their_field);
+  g_test_add_func ("/dosing-checks/sedation-ratings", test_sedation_ratings);
+  g_test_add_func ("/dosing-checks/typed-ratings-are-kept", test_typed_ratings_are_kept);
   g_test_add_func ("/dosing-checks/drafts-keep-everything", test_drafts_keep_everything);
   g_test_add_func ("/dosing-checks/carry-forward", test_carry_forward);
   g_test_add_func ("/dosing-checks/timepoints-agree-with-times", test_timepoints_agree_with_times);

@@ -167,6 +167,8 @@ test_errors (void)
     { CFD_RECORD_DOSING, "vitals: 10:00 128/82 74 98\nvitals: 10:05 80/90 74 98\n",
       "line 2: “Vital signs”" },
     { CFD_RECORD_DOSING, "discharge-time: 7pm\n", "line 1: “Discharge time” must be a time" },
+    { CFD_RECORD_DOSING, "route: iv\nsedation-ratings: 10:00 5\n",
+      "line 2: “Sedation and dissociation ratings” cannot be given in a note file" },
     { CFD_RECORD_INTEGRATION, "next-session: 2023-02-29\n",
       "line 1: “Next session” must be a real date" },
     { CFD_RECORD_INTAKE, "contraindications: cardiac, fever\n",

@@ -17,6 +17,8 @@
 
 static gint64 fake_now;
 
+static char *add_record (CfdVault *vault, const char *patient, GVariant *content, gboolean sign);
+
 static gint64
 fake_clock (gpointer user_data)
 {
@@ -161,7 +163,7 @@ test_sex_and_other_dose (void)
   g_variant_dict_init (&d, base);
   g_variant_dict_insert (&d, "dose-mg", "d", 28.0);
   g_variant_dict_remove (&d, "vitals");
-  g_variant_dict_insert (&d, "rems-sedation", "s", "no");
+  g_variant_dict_insert (&d, "rems-sedation", "b", FALSE);
   content = g_variant_ref_sink (g_variant_dict_end (&d));
   form = cfd_rems_form_new_from_parts ("rec", "pat", day ("2026-12-01"), content, patient, p, NULL);
   missing = cfd_rems_form_list_missing (form);
@@ -171,6 +173,71 @@ test_sex_and_other_dose (void)
   g_assert_false (strv_has (missing, "Patient: Sex"));
   g_assert_true (strv_has (missing, "Blood pressure: Prior to administration"));
   g_assert_true (strv_has (missing, "Pulse oximetry: Oxygen saturation during monitoring"));
+}
+
+/* The dosing template asks the form's yes/no questions for esketamine
+ * only; a record signed with them fills the form, and each unanswered one
+ * ("not assessed": absent) stays missing. */
+static void
+test_template_questions (void)
+{
+  const char *ids[] = { "rems-sedation",
+                        "rems-dissociation",
+                        "rems-respiratory-depression",
+                        "concomitant-benzodiazepines",
+                        "concomitant-sedative-hypnotics",
+                        "concomitant-psychostimulants",
+                        "concomitant-maois" };
+  const CfdTemplate *tmpl = cfd_template_get (CFD_RECORD_DOSING);
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autoptr (GVariant) base = esketamine ("esketamine");
+  g_autoptr (GVariant) content = NULL;
+  g_autofree char *patient = NULL, *record = NULL;
+  g_autoptr (CfdRemsForm) form = NULL;
+  g_auto (GStrv) missing = NULL;
+  g_autoptr (GError) error = NULL;
+  GVariantDict d;
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      const CfdTemplateField *field = cfd_template_find_field (tmpl, ids[i]);
+
+      g_assert_nonnull (field);
+      g_assert_cmpint (field->type, ==, CFD_FIELD_BOOLEAN);
+      g_assert_cmpstr (field->shown_when_field, ==, "medication");
+      g_assert_true (g_strv_equal ((const char *const *)field->shown_when_values,
+                                   (const char *const[]){ "esketamine", NULL }));
+    }
+
+  g_variant_dict_init (&d, base);
+  g_variant_dict_insert (&d, "rems-sedation", "b", TRUE);
+  g_variant_dict_insert (&d, "rems-dissociation", "b", FALSE);
+  g_variant_dict_insert (&d, "concomitant-benzodiazepines", "b", TRUE);
+  g_variant_dict_insert (&d, "concomitant-sedative-hypnotics", "b", FALSE);
+  g_variant_dict_insert (&d, "concomitant-psychostimulants", "b", FALSE);
+  g_variant_dict_insert (&d, "concomitant-maois", "b", FALSE);
+  content = g_variant_ref_sink (g_variant_dict_end (&d));
+
+  fake_now = day ("2026-12-01") + 12 * 3600;
+  cfd_vault_set_clock_for_testing (vault, fake_clock, NULL);
+  patient = cfd_test_add_patient (vault, "Rowan Hale");
+  record = add_record (vault, patient, content, TRUE);
+  form = cfd_vault_get_rems_form (vault, record, &error);
+  g_assert_no_error (error);
+  missing = cfd_rems_form_list_missing (form);
+
+  g_assert_cmpstr (answer (form, "During", "Sedation"), ==, "Yes");
+  g_assert_cmpstr (answer (form, "During", "Dissociation"), ==, "No");
+  g_assert_cmpstr (answer (form, "Concomitant", "Benzodiazepines"), ==, "Yes");
+  g_assert_cmpstr (answer (form, "Concomitant", "Psychostimulants"), ==, "No");
+  g_assert_cmpstr (answer (form, "Concomitant", "Monoamine oxidase inhibitors (MAOIs)"), ==, "No");
+  g_assert_false (strv_has (missing, "During monitoring, did the patient experience: Sedation"));
+  g_assert_false (strv_has (missing, "Concomitant medication that may cause sedation or blood "
+                                     "pressure changes: Benzodiazepines"));
+  /* Not assessed: still missing, not "No". */
+  g_assert_null (answer (form, "During", "Respiratory depression"));
+  g_assert_true (
+      strv_has (missing, "During monitoring, did the patient experience: Respiratory depression"));
 }
 
 static void
@@ -450,6 +517,7 @@ main (int argc, char *argv[])
   cfd_test_init (&argc, &argv);
   g_test_add_func ("/confidant/rems/fill", test_fill);
   g_test_add_func ("/confidant/rems/sex-and-other-dose", test_sex_and_other_dose);
+  g_test_add_func ("/confidant/rems/template-questions", test_template_questions);
   g_test_add_func ("/confidant/rems/due-dates", test_due_dates);
   g_test_add_func ("/confidant/rems/worklist-and-submission", test_worklist_and_submission);
   g_test_add_func ("/confidant/rems/tampered-submission", test_tampered_submission);

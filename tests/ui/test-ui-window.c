@@ -719,6 +719,66 @@ test_dosing_form (void)
     g_assert_cmpstr (cells[CFD_VITALS_CELL_RESPIRATORY_RATE], ==, "1x");
   }
   g_variant_unref (readings);
+  /* Sedation ratings are rows too: a new record offers them, not the
+   * single MOAA/S and CADSS of older records; a full row is a value with
+   * the blank scale left out, a half-typed one keeps every cell. */
+  {
+    GtkWidget *ratings = get_widget ("field-sedation-ratings");
+    GtkWidget *add_rating = g_object_get_data (G_OBJECT (ratings), "add-button");
+    g_autoptr (GVariant) rows = NULL;
+    const char *at;
+    gboolean has_moaas, has_cadss, has_bprs;
+    guint16 moaas, cadss, bprs;
+
+    g_assert_false (gtk_widget_get_visible (
+        gtk_widget_get_ancestor (get_widget ("field-moaas"), GTK_TYPE_BOX)));
+    g_assert_true (gtk_widget_get_visible (gtk_widget_get_ancestor (ratings, GTK_TYPE_BOX)));
+    g_signal_emit_by_name (add_rating, "clicked");
+    gtk_editable_set_text (
+        GTK_EDITABLE (cfd_record_form_rating_cell (ratings, 0, CFD_SEDATION_CELL_TIME)), "10:45");
+    gtk_editable_set_text (
+        GTK_EDITABLE (cfd_record_form_rating_cell (ratings, 0, CFD_SEDATION_CELL_MOAAS)), "4");
+    gtk_editable_set_text (
+        GTK_EDITABLE (cfd_record_form_rating_cell (ratings, 0, CFD_SEDATION_CELL_BPRS)), "6");
+    cfd_test_ui_wait_until (editor_saved, editor (), "the autosave of a row of ratings");
+    g_clear_object (&record);
+    record = cfd_vault_get_record (cfd_window_get_vault (window), dosing_id, &error);
+    g_assert_no_error (error);
+    rows = g_variant_lookup_value (cfd_record_get_content (record), "sedation-ratings",
+                                   G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPE));
+    g_assert_nonnull (rows);
+    g_variant_get_child (rows, 0, "(&smqmqmq)", &at, &has_moaas, &moaas, &has_cadss, &cadss,
+                         &has_bprs, &bprs);
+    g_assert_cmpstr (at, ==, "10:45");
+    g_assert_true (has_moaas);
+    g_assert_cmpuint (moaas, ==, 4);
+    g_assert_false (has_cadss);
+    g_assert_true (has_bprs);
+    g_assert_cmpuint (bprs, ==, 6);
+    g_clear_pointer (&rows, g_variant_unref);
+
+    g_signal_emit_by_name (add_rating, "clicked");
+    gtk_editable_set_text (
+        GTK_EDITABLE (cfd_record_form_rating_cell (ratings, 1, CFD_SEDATION_CELL_CADSS)), "1o");
+    cfd_test_ui_wait_until (editor_saved, editor (), "the autosave of a half-typed row");
+    g_clear_object (&record);
+    record = cfd_vault_get_record (cfd_window_get_vault (window), dosing_id, &error);
+    g_assert_no_error (error);
+    rows = g_variant_lookup_value (cfd_record_get_content (record), "sedation-ratings",
+                                   G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPED_TYPE));
+    g_assert_nonnull (rows);
+    g_assert_cmpuint (g_variant_n_children (rows), ==, 2);
+    {
+      const char *cells[CFD_SEDATION_N_CELLS];
+
+      g_variant_get_child (rows, 0, "(&s&s&s&s)", &cells[0], &cells[1], &cells[2], &cells[3]);
+      g_assert_cmpstr (cells[CFD_SEDATION_CELL_MOAAS], ==, "4");
+      g_assert_cmpstr (cells[CFD_SEDATION_CELL_CADSS], ==, "");
+      g_variant_get_child (rows, 1, "(&s&s&s&s)", &cells[0], &cells[1], &cells[2], &cells[3]);
+      g_assert_cmpstr (cells[CFD_SEDATION_CELL_CADSS], ==, "1o");
+    }
+  }
+
   /* Shown again from the vault as typed. */
   cfd_record_form_set_content (
       CFD_RECORD_FORM (gtk_widget_get_ancestor (vitals, CFD_TYPE_RECORD_FORM)),
