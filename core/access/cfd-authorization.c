@@ -1,6 +1,7 @@
 /* cfd-authorization.c: a patient's written HIPAA authorization (45 CFR 164.508): recorded, signed, revoked. */
 #include "config.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -67,9 +68,16 @@ cfd_authorization_scope_from_string (const char *text, CfdAuthorizationScope *sc
   return FALSE;
 }
 
-/* INVALID_INPUT with a message (a literal format, so it is checked); FALSE. */
-#define invalid(error, ...) \
-  (g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, __VA_ARGS__), FALSE)
+/* INVALID_INPUT with a message; FALSE, so a check can return it. */
+static gboolean G_GNUC_PRINTF (2, 3) invalid (GError **error, const char *format, ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_propagate_error (error, g_error_new_valist (CFD_ERROR, CFD_ERROR_INVALID_INPUT, format, args));
+  va_end (args);
+  return FALSE;
+}
 
 static const char *
 lookup (GVariant *terms, const char *key)
