@@ -234,7 +234,7 @@ typedef struct
   char *patient_id;
   gboolean include_psychotherapy;
   CfdExportFormat format;
-  /* The patient's authorization that releases psychotherapy notes in FHIR. */
+  /* The patient's authorization that releases psychotherapy notes. */
   char *authorization;
   /* What the person exporting stated (45 CFR 164.528). */
   char *recipient;
@@ -261,6 +261,35 @@ request_terms (ExportRequest *request)
   return (CfdDisclosureTerms){ request->recipient, request->purpose, request->basis };
 }
 
+/* Psychotherapy notes go into a PDF or a print only under the chosen
+ * authorization, checked again now (it may have been revoked meanwhile);
+ * the basis stated then names it. FALSE, with the reason shown, when it is
+ * refused. */
+static gboolean
+authorized_terms (ExportRequest *request, const char *action, CfdDisclosureTerms *terms)
+{
+  g_autoptr (GError) error = NULL;
+  char *basis;
+
+  if (!request->include_psychotherapy)
+    return TRUE;
+  basis = cfd_vault_authorize_psychotherapy_release (
+      request->vault, request->patient_id, request->authorization, action, request->basis, &error);
+  if (basis == NULL)
+    {
+      cfd_ui_toast_error (request->parent,
+                          g_str_equal (action, "patient.print")
+                              ? _ ("The record could not be printed")
+                              : _ ("The record was not exported"),
+                          error);
+      return FALSE;
+    }
+  g_free (request->basis);
+  request->basis = basis;
+  terms->basis = basis;
+  return TRUE;
+}
+
 static void
 file_chosen (GtkNativeDialog *chooser, int response, ExportRequest *request)
 {
@@ -284,7 +313,7 @@ file_chosen (GtkNativeDialog *chooser, int response, ExportRequest *request)
                               &terms, path);
       else if (request->format == CFD_EXPORT_FORMAT_CSV)
         cfd_data_export_csv (request->parent, request->vault, request->patient_id, &terms, path);
-      else
+      else if (authorized_terms (request, "patient.export", &terms))
         cfd_record_export_pdf_for (request->parent, request->vault, request->patient_id,
                                    request->include_psychotherapy, &terms, path);
     }
@@ -347,15 +376,16 @@ chosen_format (AdwMessageDialog *dialog)
                          : CFD_EXPORT_FORMAT_PDF;
 }
 
-/* FHIR names the authorization that releases psychotherapy notes in the
- * bundle itself (core/document/cfd-export-fhir.h); the PDF states it in its
- * basis. */
+/* Psychotherapy notes leave, in any format, only under a recorded
+ * authorization of the patient (45 CFR 164.508(a)(2)): FHIR names it in the
+ * bundle itself (core/document/cfd-export-fhir.h), a PDF or print in the
+ * basis its disclosure record states. Measures hold none. */
 static gboolean
 needs_authorization (AdwMessageDialog *dialog)
 {
   GtkCheckButton *check = g_object_get_data (G_OBJECT (dialog), "include-psychotherapy");
 
-  return chosen_format (dialog) == CFD_EXPORT_FORMAT_FHIR && gtk_check_button_get_active (check);
+  return chosen_format (dialog) != CFD_EXPORT_FORMAT_CSV && gtk_check_button_get_active (check);
 }
 
 static void terms_changed (GtkEditable *changed, AdwMessageDialog *dialog);
@@ -536,9 +566,10 @@ ask_response (AdwMessageDialog *dialog, const char *response, gpointer user_data
     {
       CfdDisclosureTerms terms = request_terms (request);
 
-      cfd_record_export_print_for (request->parent, request->vault, request->patient_id,
-                                   request->include_psychotherapy, &terms,
-                                   GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, NULL);
+      if (authorized_terms (request, "patient.print", &terms))
+        cfd_record_export_print_for (request->parent, request->vault, request->patient_id,
+                                     request->include_psychotherapy, &terms,
+                                     GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, NULL);
       export_request_free (request);
       return;
     }
@@ -607,8 +638,7 @@ cfd_record_export_ask (GtkWidget *parent,
     GtkWidget *authorization_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
 
     gtk_widget_set_visible (authorization_box, FALSE);
-    if (!print)
-      add_authorization_choice (authorization_box, ADW_MESSAGE_DIALOG (dialog), vault, patient_id);
+    add_authorization_choice (authorization_box, ADW_MESSAGE_DIALOG (dialog), vault, patient_id);
     gtk_box_append (GTK_BOX (box), authorization_box);
     g_object_set_data (G_OBJECT (dialog), "authorization-box", authorization_box);
   }

@@ -43,6 +43,32 @@ export_fhir (CfdVault *vault,
   return TRUE;
 }
 
+/* Psychotherapy notes go into the PDF only under authorization (NULL: left out). */
+static gboolean
+export_pdf (CfdVault *vault,
+            const char *patient_id,
+            const char *authorization,
+            const CfdDisclosureTerms *terms,
+            const char *path,
+            GError **error)
+{
+  guint pages = 0;
+  gboolean written = authorization != NULL
+                         ? cfd_vault_export_patient_pdf_authorized (
+                             vault, patient_id, authorization, terms, path, &pages, error)
+                         : cfd_vault_export_patient_pdf_for (vault, patient_id, FALSE, terms, path,
+                                                             &pages, error);
+
+  if (!written)
+    return FALSE;
+  printf ("Wrote %u page%s to %s: the signed medical record%s, for %s.\n", pages,
+          pages == 1 ? "" : "s", path,
+          authorization != NULL ? " and the psychotherapy notes"
+                                : " (psychotherapy notes left out)",
+          terms->recipient);
+  return TRUE;
+}
+
 static gboolean
 export_csv (CfdVault *vault,
             const char *patient_id,
@@ -83,14 +109,13 @@ run_export (CfdCliContext *ctx, int argc, char **argv)
     { "include-psychotherapy", 0, 0, G_OPTION_ARG_NONE, &include_psychotherapy,
       "Include the psychotherapy notes too (left out unless asked for)", NULL },
     { "authorization", 0, 0, G_OPTION_ARG_STRING, &authorization,
-      "FHIR: the patient's authorization that allows psychotherapy notes", "ID" },
+      "The patient's authorization that allows psychotherapy notes", "ID" },
     CFD_CLI_DISCLOSURE_ENTRIES (&disclosure),
     { NULL }
   };
   g_autoptr (CfdVault) vault = NULL;
   CfdDisclosureTerms terms;
   GError *error = NULL;
-  guint pages = 0;
   int status;
 
   if (!cfd_cli_parse (&cfd_cli_export_commands[0], entries, "the unlocking user's", &argc, &argv))
@@ -118,12 +143,12 @@ run_export (CfdCliContext *ctx, int argc, char **argv)
           cfd_cli_disclosure_clear (&disclosure);
           return cfd_cli_usage ("--kinds: %s", kinds_error->message);
         }
-      if (include_psychotherapy && authorization == NULL)
-        {
-          cfd_cli_disclosure_clear (&disclosure);
-          return cfd_cli_usage ("--include-psychotherapy needs --authorization ID: psychotherapy "
-                                "notes are disclosed only under the patient's authorization");
-        }
+    }
+  if (csv == NULL && include_psychotherapy && authorization == NULL)
+    {
+      cfd_cli_disclosure_clear (&disclosure);
+      return cfd_cli_usage ("--include-psychotherapy needs --authorization ID: psychotherapy "
+                            "notes are disclosed only under the patient's authorization");
     }
   if (!cfd_cli_disclosure_terms (ctx, &disclosure, &terms, &error))
     {
@@ -142,18 +167,11 @@ run_export (CfdCliContext *ctx, int argc, char **argv)
   else if (fhir != NULL)
     status = export_fhir (vault, patient_id, &scope, &terms, fhir, &error) ? CFD_CLI_OK
                                                                            : cfd_cli_fail (error);
-  else if (!cfd_vault_export_patient_pdf_for (vault, patient_id, include_psychotherapy, &terms, pdf,
-                                              &pages, &error))
-    status = cfd_cli_fail (error);
   else
-    {
-      printf ("Wrote %u page%s to %s: the signed medical record%s, for %s.\n", pages,
-              pages == 1 ? "" : "s", pdf,
-              include_psychotherapy ? " and the psychotherapy notes"
-                                    : " (psychotherapy notes left out)",
-              terms.recipient);
-      status = CFD_CLI_OK;
-    }
+    status = export_pdf (vault, patient_id, include_psychotherapy ? authorization : NULL, &terms,
+                         pdf, &error)
+                 ? CFD_CLI_OK
+                 : cfd_cli_fail (error);
   cfd_cli_disclosure_clear (&disclosure);
   return status;
 }
@@ -269,9 +287,10 @@ run_import (CfdCliContext *ctx, int argc, char **argv)
 const CfdCliCommand cfd_cli_export_commands[] = {
   { NULL, "export",
     "--patient ID (--pdf FILE | --csv FILE | --fhir FILE [--from D] [--to D] [--kinds K,…]) "
-    "[--include-psychotherapy [--authorization ID]] --recipient TEXT --purpose TEXT --basis TEXT",
-    "Export a patient's signed record as PDF or a FHIR R4 bundle (psychotherapy notes only when "
-    "asked), or their measures as CSV, for a stated recipient, purpose and basis",
+    "[--include-psychotherapy --authorization ID] --recipient TEXT --purpose TEXT --basis TEXT",
+    "Export a patient's signed record as PDF or a FHIR R4 bundle (psychotherapy notes only "
+    "under the patient's recorded authorization), or their measures as CSV, for a stated "
+    "recipient, purpose and basis",
     run_export },
   { NULL, "import", "--fhir FILE [--source TEXT] [--confirm-file FILE]",
     "Read a FHIR R4 bundle into a new patient, or the patient of this vault it names (after "

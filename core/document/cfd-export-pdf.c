@@ -6,15 +6,18 @@
 #include <glib/gi18n-lib.h>
 
 #include <errno.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <cairo-pdf.h>
 #include <glib/gstdio.h>
 
+#include "cfd-authorization.h"
 #include "cfd-error.h"
 #include "cfd-export-pdf.h"
 #include "cfd-io-private.h"
 #include "cfd-record-document.h"
+#include "cfd-vault-private.h"
 
 typedef struct
 {
@@ -297,6 +300,67 @@ cfd_vault_export_patient_pdf_for (CfdVault *vault,
   if (n_pages != NULL)
     *n_pages = export->pages;
   return TRUE;
+}
+
+char *
+cfd_vault_authorize_psychotherapy_release (CfdVault *vault,
+                                           const char *patient_id,
+                                           const char *authorization,
+                                           const char *action,
+                                           const char *basis,
+                                           GError **error)
+{
+  g_return_val_if_fail (CFD_IS_VAULT (vault), NULL);
+  g_return_val_if_fail (patient_id != NULL && action != NULL, NULL);
+
+  if (authorization == NULL || authorization[0] == '\0')
+    {
+      g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
+                           "Psychotherapy notes are disclosed only under the patient's written "
+                           "authorization (45 CFR 164.508(a)(2)): name it");
+      return NULL;
+    }
+  if (strlen (authorization) > 100 || strpbrk (authorization, "\r\n\t") != NULL
+      || !g_utf8_validate (authorization, -1, NULL))
+    {
+      g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
+                           "The authorization id must be one line of at most 100 characters");
+      return NULL;
+    }
+  /* On record, live, of this patient and for psychotherapy notes: the same
+   * check the FHIR export makes. */
+  if (!cfd_vault_check_psychotherapy_authorization (vault, patient_id, authorization, error))
+    {
+      cfd_vault_audit_standalone (vault, action, "patient", patient_id, CFD_AUDIT_DENIED);
+      return NULL;
+    }
+  return g_strdup_printf ("%s; psychotherapy notes under authorization %s",
+                          basis != NULL ? basis : "", authorization);
+}
+
+gboolean
+cfd_vault_export_patient_pdf_authorized (CfdVault *vault,
+                                         const char *patient_id,
+                                         const char *authorization,
+                                         const CfdDisclosureTerms *terms,
+                                         const char *path,
+                                         guint *n_pages,
+                                         GError **error)
+{
+  g_autofree char *basis = NULL;
+  CfdDisclosureTerms named;
+
+  g_return_val_if_fail (CFD_IS_VAULT (vault), FALSE);
+  g_return_val_if_fail (patient_id != NULL && terms != NULL, FALSE);
+
+  if (!cfd_disclosure_terms_check (terms, error))
+    return FALSE;
+  basis = cfd_vault_authorize_psychotherapy_release (vault, patient_id, authorization,
+                                                     "patient.export", terms->basis, error);
+  if (basis == NULL)
+    return FALSE;
+  named = (CfdDisclosureTerms){ terms->recipient, terms->purpose, basis };
+  return cfd_vault_export_patient_pdf_for (vault, patient_id, TRUE, &named, path, n_pages, error);
 }
 
 static void

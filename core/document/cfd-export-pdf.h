@@ -41,6 +41,33 @@ gboolean cfd_vault_export_patient_pdf_for (CfdVault *vault,
                                            guint *n_pages,
                                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* Before psychotherapy notes go into a PDF or a print (45 CFR 164.508(a)(2)):
+ * authorization must name one recorded for this patient, live and covering
+ * psychotherapy notes (cfd_vault_check_psychotherapy_authorization). Returns
+ * the basis to state, basis with the authorization named, for the accounting
+ * of disclosures; on refusal NULL, with the attempt audited as denied under
+ * action ("patient.export" or "patient.print"). */
+char *cfd_vault_authorize_psychotherapy_release (CfdVault *vault,
+                                                 const char *patient_id,
+                                                 const char *authorization,
+                                                 const char *action,
+                                                 const char *basis,
+                                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The same with the psychotherapy notes, released only under the patient's
+ * authorization (45 CFR 164.508(a)(2)): authorization must name one recorded
+ * for this patient, live, and covering psychotherapy notes
+ * (cfd_vault_check_psychotherapy_authorization). A refusal is audited as
+ * denied ("patient.export") and writes nothing; the disclosure's basis names
+ * the authorization. */
+gboolean cfd_vault_export_patient_pdf_authorized (CfdVault *vault,
+                                                  const char *patient_id,
+                                                  const char *authorization,
+                                                  const CfdDisclosureTerms *terms,
+                                                  const char *path,
+                                                  guint *n_pages,
+                                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* The same, with the layout and writing (the slow part: about a second for
  * 130 pages) in a worker thread. What may be exported is gathered, and the
  * temporary file opened, before this returns; the audit record and the

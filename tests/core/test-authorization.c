@@ -3,9 +3,13 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "cfd-authorization.h"
 #include "cfd-consent.h"
 #include "cfd-db.h"
+#include "cfd-disclosure.h"
+#include "cfd-export-pdf.h"
 #include "cfd-patient-key.h"
 #include "cfd-test-util.h"
 #include "cfd-vault-private.h"
@@ -342,6 +346,53 @@ test_immutable (Fixture *f, gconstpointer data)
                    ==, 1);
 }
 
+/* A PDF with psychotherapy notes needs the same checked authorization as
+ * FHIR: refused without one, or under a revoked one, audited as denied,
+ * with no file; the accounting names the one it went under. */
+static void
+test_pdf_export (Fixture *f, gconstpointer data)
+{
+  g_autofree char *notes = record (f, form);
+  g_autofree char *revoked = record (f, form);
+  g_autofree char *dir = cfd_test_make_dir ();
+  g_autofree char *pdf = g_build_filename (dir, "record.pdf", NULL);
+  g_autofree char *expected = g_strdup_printf ("treatment; psychotherapy notes under "
+                                               "authorization %s",
+                                               notes);
+  const CfdDisclosureTerms terms
+      = { "Dr. Lee, Northside Psychiatry", "continuity of care", "treatment" };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) accounting = NULL;
+  const char *const refused[] = { NULL, "AUTH-2026-014", revoked };
+  CfdDisclosure *last;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (cfd_vault_revoke_authorization (f->vault, revoked, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_assert_false (cfd_vault_export_patient_pdf_authorized (f->vault, f->patient, refused[i],
+                                                               &terms, pdf, NULL, &error));
+      g_assert_nonnull (error);
+      g_clear_error (&error);
+      g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
+    }
+  g_assert_cmpint (cfd_test_count_rows (f->vault, "SELECT count(*) FROM audit_log WHERE action = "
+                                                  "'patient.export' AND outcome = 'denied'"),
+                   ==, 2);
+  g_assert_true (cfd_vault_export_patient_pdf_authorized (f->vault, f->patient, notes, &terms, pdf,
+                                                          NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
+  accounting = cfd_vault_list_disclosures (f->vault, f->patient, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (accounting->len, ==, 1);
+  last = g_ptr_array_index (accounting, 0);
+  g_assert_cmpstr (last->basis, ==, expected);
+  g_unlink (pdf);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -352,6 +403,7 @@ main (int argc, char **argv)
   g_test_add_func ("/confidant/authorization/file", test_file);
   ADD ("/confidant/authorization/record-list-revoke", test_record_list_revoke);
   ADD ("/confidant/authorization/export-check", test_export_check);
+  ADD ("/confidant/authorization/pdf-export", test_pdf_export);
   ADD ("/confidant/authorization/record-refusals", test_record_refusals);
   ADD ("/confidant/authorization/tamper", test_tamper);
   ADD ("/confidant/authorization/key-rotation", test_key_rotation);

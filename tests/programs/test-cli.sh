@@ -338,7 +338,39 @@ expect 1 "a supervisor may not export" -- "$cli" --vault "$vault" --user "Sam Su
   || not_ok "the supervisor is told why, and no file is made"
 expect 0 "export" -- "$cli" "${rec_args[@]}" export --patient "$id" --pdf "$work/record.pdf" --recipient "Dr. Lee, Northside Psychiatry" --purpose "continuity of care" --basis treatment
 [ "$(stat -c %a "$work/record.pdf")" = 600 ] && ok "the PDF is private to its owner (0600)" || not_ok "the PDF is private to its owner (0600)"
-expect 0 "export with psychotherapy notes" -- "$cli" "${rec_args[@]}" export --patient "$id" --pdf "$work/with-notes.pdf" --include-psychotherapy --recipient "Dr. Lee, Northside Psychiatry" --purpose "continuity of care" --basis treatment
+# Psychotherapy notes leave only under the patient's recorded authorization (45 CFR 164.508(a)(2)).
+notes_terms=(--recipient "Dr. Lee, Northside Psychiatry" --purpose "continuity of care" --basis "patient's authorization")
+expect 2 "a PDF with psychotherapy notes needs --authorization" -- "$cli" "${rec_args[@]}" export --patient "$id" --pdf "$work/with-notes.pdf" --include-psychotherapy "${notes_terms[@]}"
+[ ! -e "$work/with-notes.pdf" ] && grep -q "needs --authorization ID" "$work/err" && ok "without one, no PDF is made and the option is named" \
+  || not_ok "without one, no PDF is made and the option is named"
+expect 1 "a PDF under an authorization that is not recorded is refused" -- "$cli" "${rec_args[@]}" export --patient "$id" --pdf "$work/with-notes.pdf" --include-psychotherapy --authorization AUTH-2026-014 "${notes_terms[@]}"
+[ ! -e "$work/with-notes.pdf" ] && grep -q "No authorization AUTH-2026-014 of this patient is recorded" "$work/err" \
+  && ok "the unrecorded authorization is named and no PDF is made" || not_ok "the unrecorded authorization is named and no PDF is made"
+cat > "$work/authorization" <<'AUTH'
+scope: psychotherapy-notes
+description: Integration session notes
+disclosed-by: Riverside Ketamine Clinic
+recipient: Dr. Lee, Northside Psychiatry
+purpose: continuity of care
+expires: 2099-12-31
+signed-by: the patient
+signed-on: 2026-01-02
+statement-revocation: yes
+statement-conditioning: yes
+statement-redisclosure: yes
+AUTH
+expect 0 "authorization add" -- "$cli" "${rec_args[@]}" authorization add --patient "$id" --file "$work/authorization"
+auth=$(cat "$work/out")
+expect 0 "export with psychotherapy notes" -- "$cli" "${rec_args[@]}" export --patient "$id" --pdf "$work/with-notes.pdf" --include-psychotherapy --authorization "$auth" "${notes_terms[@]}"
+expect 0 "disclosures after the PDF with psychotherapy notes" -- "$cli" "${rec_args[@]}" disclosures --patient "$id"
+grep -q "under authorization $auth" "$work/out" && ok "the accounting names the PDF's authorization" \
+  || not_ok "the accounting names the PDF's authorization"
+expect 0 "a second psychotherapy authorization" -- "$cli" "${rec_args[@]}" authorization add --patient "$id" --file "$work/authorization"
+revoked=$(cat "$work/out")
+expect 0 "authorization revoke" -- "$cli" "${rec_args[@]}" authorization revoke --id "$revoked"
+expect 1 "a PDF under a revoked authorization is refused" -- "$cli" "${rec_args[@]}" export --patient "$id" --pdf "$work/revoked.pdf" --include-psychotherapy --authorization "$revoked" "${notes_terms[@]}"
+[ ! -e "$work/revoked.pdf" ] && grep -q "was revoked on" "$work/err" && ok "a revoked authorization makes no PDF" \
+  || not_ok "a revoked authorization makes no PDF"
 if command -v pdftotext >/dev/null; then
   pdftotext "$work/record.pdf" "$work/record.txt"
   pdftotext "$work/with-notes.pdf" "$work/with-notes.txt"
@@ -360,6 +392,7 @@ expect 0 "audit list of exports" -- "$cli" "${rec_args[@]}" audit list --action 
 grep -q "patient.export	patient	$id	success	medical-record disclosure:[0-9a-f]*$" "$work/out" \
   && grep -q "patient.export	patient	$id	success	medical-record+psychotherapy-notes disclosure:[0-9a-f]*$" "$work/out" \
   && grep -q "patient.export	patient	$id	denied	medical-record$" "$work/out" \
+  && [ "$(grep -c "patient.export	patient	$id	denied" "$work/out")" -ge 3 ] \
   && ok "the audit log shows each export and what it included" || not_ok "the audit log shows each export and what it included"
 if grep -q "Heron-Medical-4410\|Canary Pelham" "$work/out"; then not_ok "the audit log holds no patient text"; else ok "the audit log holds no patient text"; fi
 rm -f "$work/record.pdf" "$work/with-notes.pdf" "$work/record.txt" "$work/with-notes.txt"

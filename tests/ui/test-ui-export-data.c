@@ -208,6 +208,11 @@ test_export_data (void)
   g_assert_true (gtk_widget_get_sensitive (
       cfd_test_ui_find_widget (GTK_WIDGET (dialog), "authorization_dropdown")));
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "export"));
+  /* A PDF with psychotherapy notes is offered the same authorization. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (formats), CFD_EXPORT_FORMAT_PDF);
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (
+      cfd_test_ui_find_widget (GTK_WIDGET (dialog), "authorization_dropdown"))));
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "export"));
   gtk_drop_down_set_selected (GTK_DROP_DOWN (formats), CFD_EXPORT_FORMAT_CSV);
   g_assert_false (gtk_widget_get_sensitive (check));
   g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));

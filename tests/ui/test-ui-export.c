@@ -173,6 +173,16 @@ test_export_and_print (void)
   gtk_editable_set_text (
       GTK_EDITABLE (cfd_test_ui_find_widget (GTK_WIDGET (dialog), "basis_entry")), "treatment");
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "export"));
+  /* Psychotherapy notes in a PDF need a recorded authorization of the
+   * patient: none is, so there is nothing to choose and no export. */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (
+      cfd_test_ui_find_widget (GTK_WIDGET (dialog), "authorization_dropdown"))));
+  g_assert_false (gtk_widget_get_sensitive (
+      cfd_test_ui_find_widget (GTK_WIDGET (dialog), "authorization_dropdown")));
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "export"));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), FALSE);
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "export"));
   adw_message_dialog_response (dialog, "cancel");
   gtk_window_destroy (GTK_WINDOW (dialog));
   seen = disclosures ();
@@ -222,6 +232,20 @@ test_export_and_print (void)
   g_assert_true (gtk_widget_activate_action (page, "patient.print", NULL));
   dialog = cfd_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "Print"));
+  /* Printing them needs the authorization just as much. */
+  gtk_editable_set_text (
+      GTK_EDITABLE (cfd_test_ui_find_widget (GTK_WIDGET (dialog), "recipient_entry")),
+      "the patient");
+  gtk_editable_set_text (
+      GTK_EDITABLE (cfd_test_ui_find_widget (GTK_WIDGET (dialog), "purpose_entry")), "own copy");
+  gtk_editable_set_text (
+      GTK_EDITABLE (cfd_test_ui_find_widget (GTK_WIDGET (dialog), "basis_entry")),
+      "patient request");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "print"));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (cfd_test_ui_find_widget (
+                                   GTK_WIDGET (dialog), "include_psychotherapy_check")),
+                               TRUE);
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "print"));
   adw_message_dialog_response (dialog, "cancel");
   gtk_window_destroy (GTK_WINDOW (dialog));
   cfd_record_export_print (page, cfd_window_get_vault (window), patient, TRUE,
