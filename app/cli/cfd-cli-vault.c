@@ -141,13 +141,16 @@ run_passwd (CfdCliContext *ctx, int argc, char **argv)
 {
   gboolean rotate_keys = FALSE;
   GOptionEntry entries[] = { { "rotate-keys", 0, 0, G_OPTION_ARG_NONE, &rotate_keys,
-                               "Also re-encrypt the vault under new keys (owner; after a "
-                               "passphrase may have leaked)",
+                               "Also replace your keys and re-encrypt the vault under new ones "
+                               "(after a passphrase or keyring copy may have leaked; a user "
+                               "other than the owner is asked for the owner's passphrase too, "
+                               "after their current one)",
                                NULL },
                              { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (CfdSecret) old_passphrase = NULL;
   g_autoptr (CfdSecret) new_passphrase = NULL;
+  g_autoptr (CfdOwnerApproval) approval = NULL;
   char *recovery_text = NULL;
   GError *error = NULL;
 
@@ -164,12 +167,21 @@ run_passwd (CfdCliContext *ctx, int argc, char **argv)
     return cfd_cli_fail (error);
   if (!cfd_vault_unlock (vault, ctx->user, (const char *)old_passphrase->data, &error))
     return cfd_cli_fail (error);
-  /* Refused before the passphrase changes, so nothing half-done is left. */
+  /* The owner signs the roster that names the new keys: they approve in
+   * person, before anything changes, so nothing half-done is left. */
   if (rotate_keys && cfd_vault_get_user_role (vault) != CFD_ROLE_OWNER)
     {
-      g_set_error (&error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-                   "Only the vault's owner can rotate its keys; the passphrase was not changed");
-      return cfd_cli_fail (error);
+      g_autoptr (CfdSecret) owner_passphrase
+          = cfd_cli_read_passphrase (ctx, "The owner's passphrase (to approve)", &error);
+
+      if (owner_passphrase == NULL)
+        return cfd_cli_fail (error);
+      approval = cfd_vault_approve_as_owner (vault, (const char *)owner_passphrase->data, &error);
+      if (approval == NULL)
+        {
+          g_prefix_error (&error, "The passphrase was not changed. ");
+          return cfd_cli_fail (error);
+        }
     }
   new_passphrase = read_new_passphrase (ctx, "New passphrase", &error);
   if (new_passphrase == NULL)
@@ -180,14 +192,17 @@ run_passwd (CfdCliContext *ctx, int argc, char **argv)
   printf ("Passphrase changed.\n");
   if (!rotate_keys)
     return CFD_CLI_OK;
-  if (!cfd_vault_rotate_keys (vault, &error))
+  if (!cfd_vault_rotate_user_keys (vault, approval, &error))
     return cfd_cli_fail (error);
+  g_clear_pointer (&approval, cfd_owner_approval_free);
+  printf ("Your keys were replaced and every key granted to you sealed again to the new one; "
+          "the vault is now encrypted under a new database key, which each other user takes "
+          "in at their next unlock. Older keyring copies no longer open it.\n");
   recovery_text = cfd_vault_take_new_recovery_key (vault);
-  printf ("The vault is now encrypted under a new database key; each other user takes it in at "
-          "their next unlock. The old recovery key and older keyring copies no longer open it.\n\n"
-          "New recovery key (shown only this once; print it or write it down and keep it\n"
-          "somewhere safe, apart from this computer):\n\n    %s\n\n",
-          recovery_text != NULL ? recovery_text : "(none was issued)");
+  if (recovery_text != NULL)
+    printf ("\nNew recovery key (shown only this once; print it or write it down and keep it\n"
+            "somewhere safe, apart from this computer):\n\n    %s\n\n",
+            recovery_text);
   cfd_wipe_string (recovery_text);
   return CFD_CLI_OK;
 }

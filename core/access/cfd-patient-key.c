@@ -47,6 +47,52 @@ tampered (GError **error, const char *what)
   return FALSE;
 }
 
+/* Seals key to box_pk, signs the grant with signer_sk as signer_id and
+ * stores it for user_id, replacing any grant of that key version. */
+static gboolean
+store_grant (CfdVault *vault,
+             const char *patient_id,
+             guint key_version,
+             const char *user_id,
+             const guint8 box_pk[CFD_BOX_PK_BYTES],
+             const guint8 key[CFD_KEY_BYTES],
+             const char *signer_id,
+             const guint8 *signer_sk,
+             GError **error)
+{
+  CfdDb *db = cfd_vault_get_db (vault, error);
+  guint8 sealed[CFD_SEALED_KEY_BYTES];
+  guint8 signature[CFD_SIGNATURE_BYTES];
+  g_autoptr (CfdAd) msg = NULL;
+  const guint8 *msg_data;
+  gsize msg_len;
+  gint64 now = cfd_vault_now (vault) / G_USEC_PER_SEC;
+  sqlite3_stmt *stmt;
+
+  if (db == NULL)
+    return FALSE;
+  crypto_box_seal (sealed, key, CFD_KEY_BYTES, box_pk);
+  msg = grant_message (vault, patient_id, key_version, user_id, sealed, signer_id, now);
+  msg_data = cfd_ad_data (msg, &msg_len);
+  crypto_sign_detached (signature, NULL, msg_data, msg_len, signer_sk);
+
+  stmt = cfd_db_prepare (db,
+                         "INSERT OR REPLACE INTO patient_keys (patient_id, key_version, user_id, "
+                         "sealed_key, granted_by, granted_at, signature) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, patient_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, key_version);
+  sqlite3_bind_text (stmt, 3, user_id, -1, SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 4, sealed, sizeof sealed, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, signer_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 6, now);
+  sqlite3_bind_blob (stmt, 7, signature, sizeof signature, SQLITE_STATIC);
+  return cfd_db_step_done (db, stmt, error);
+}
+
 gboolean
 cfd_patient_key_insert_grant (CfdVault *vault,
                               const char *patient_id,
@@ -58,12 +104,6 @@ cfd_patient_key_insert_grant (CfdVault *vault,
 {
   CfdDb *db = cfd_vault_get_db (vault, error);
   guint8 box_pk[CFD_BOX_PK_BYTES];
-  guint8 sealed[CFD_SEALED_KEY_BYTES];
-  guint8 signature[CFD_SIGNATURE_BYTES];
-  g_autoptr (CfdAd) msg = NULL;
-  const guint8 *msg_data;
-  gsize msg_len;
-  gint64 now = cfd_vault_now (vault) / G_USEC_PER_SEC;
   sqlite3_stmt *stmt;
   gboolean found;
 
@@ -83,28 +123,8 @@ cfd_patient_key_insert_grant (CfdVault *vault,
       g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "No such user");
       return FALSE;
     }
-
-  crypto_box_seal (sealed, key, CFD_KEY_BYTES, box_pk);
-  msg = grant_message (vault, patient_id, key_version, user_id, sealed,
-                       cfd_vault_get_user_id (vault), now);
-  msg_data = cfd_ad_data (msg, &msg_len);
-  crypto_sign_detached (signature, NULL, msg_data, msg_len, cfd_vault_get_sign_secret_key (vault));
-
-  stmt = cfd_db_prepare (db,
-                         "INSERT OR REPLACE INTO patient_keys (patient_id, key_version, user_id, "
-                         "sealed_key, granted_by, granted_at, signature) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, patient_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, key_version);
-  sqlite3_bind_text (stmt, 3, user_id, -1, SQLITE_STATIC);
-  sqlite3_bind_blob (stmt, 4, sealed, sizeof sealed, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, cfd_vault_get_user_id (vault), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 6, now);
-  sqlite3_bind_blob (stmt, 7, signature, sizeof signature, SQLITE_STATIC);
-  if (!cfd_db_step_done (db, stmt, error))
+  if (!store_grant (vault, patient_id, key_version, user_id, box_pk, key,
+                    cfd_vault_get_user_id (vault), cfd_vault_get_sign_secret_key (vault), error))
     return FALSE;
 
   /* The grantee is named: "to USER-ID", then the consent that allowed it. */
@@ -776,4 +796,23 @@ cfd_patient_key_forget (CfdVault *vault, const char *patient_id, guint up_to_ver
       cfd_key_arena_remove (arena, name);
       cfd_key_arena_remove (arena, details_name);
     }
+}
+
+gboolean
+cfd_patient_key_regrant_to_new_box_key (CfdVault *vault,
+                                        const char *patient_id,
+                                        guint key_version,
+                                        const guint8 new_box_pk[CFD_BOX_PK_BYTES],
+                                        const char *signer_id,
+                                        const guint8 *signer_sk,
+                                        GError **error)
+{
+  const guint8 *key = cfd_patient_key_get (vault, patient_id, key_version, error);
+  g_autoptr (CfdSecret) copy = NULL;
+
+  if (key == NULL)
+    return FALSE;
+  copy = cfd_secret_new_from_data (key, CFD_KEY_BYTES);
+  return store_grant (vault, patient_id, key_version, cfd_vault_get_user_id (vault), new_box_pk,
+                      copy->data, signer_id, signer_sk, error);
 }

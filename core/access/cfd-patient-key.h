@@ -113,4 +113,16 @@ gboolean cfd_patient_key_rotate (CfdVault *vault,
 /* Drops cached keys of versions 1..up_to_version from memory. */
 void cfd_patient_key_forget (CfdVault *vault, const char *patient_id, guint up_to_version);
 
+/* Key rotation (cfd-user-key-rotation.c): the signed-in user's grant of a
+ * key version, verified and opened with their current X25519 key, sealed
+ * again to new_box_pk and signed by signer_id (the owner, whose approval
+ * the rotation carries). Caller holds a write transaction. */
+gboolean cfd_patient_key_regrant_to_new_box_key (CfdVault *vault,
+                                                 const char *patient_id,
+                                                 guint key_version,
+                                                 const guint8 new_box_pk[CFD_BOX_PK_BYTES],
+                                                 const char *signer_id,
+                                                 const guint8 *signer_sk,
+                                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS

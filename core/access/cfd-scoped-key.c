@@ -85,20 +85,22 @@ patient_key_copy (CfdVault *vault, const char *patient_id, guint key_version, GE
   return key != NULL ? cfd_secret_new_from_data (key, CFD_KEY_BYTES) : NULL;
 }
 
-/* Seals key to user_id's X25519 key in the roster, signs the grant as the
- * signed-in user and stores it in details_grants or record_grants. */
+/* Seals key to box_pk, signs the grant with signer_sk as signer_id and
+ * stores it in details_grants or record_grants. */
 static gboolean
-insert_scoped_grant (CfdVault *vault,
-                     const char *patient_id,
-                     const char *record_id,
-                     guint key_version,
-                     const char *user_id,
-                     const char *consent_id,
-                     const guint8 key[CFD_KEY_BYTES],
-                     GError **error)
+store_scoped_grant (CfdVault *vault,
+                    const char *patient_id,
+                    const char *record_id,
+                    guint key_version,
+                    const char *user_id,
+                    const char *consent_id,
+                    const guint8 box_pk[CFD_BOX_PK_BYTES],
+                    const guint8 key[CFD_KEY_BYTES],
+                    const char *signer_id,
+                    const guint8 *signer_sk,
+                    GError **error)
 {
   CfdDb *db = cfd_vault_get_db (vault, error);
-  guint8 box_pk[CFD_BOX_PK_BYTES];
   guint8 sealed[CFD_SEALED_KEY_BYTES];
   guint8 signature[CFD_SIGNATURE_BYTES];
   g_autoptr (CfdAd) msg = NULL;
@@ -106,27 +108,14 @@ insert_scoped_grant (CfdVault *vault,
   gsize msg_len;
   gint64 now = cfd_vault_now (vault) / G_USEC_PER_SEC;
   sqlite3_stmt *stmt;
-  gboolean found;
 
-  stmt = cfd_db_prepare (db, "SELECT box_pk FROM temp.roster WHERE id = ?", error);
-  if (stmt == NULL)
+  if (db == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, user_id, -1, SQLITE_STATIC);
-  found = sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) == CFD_BOX_PK_BYTES;
-  if (found)
-    memcpy (box_pk, sqlite3_column_blob (stmt, 0), CFD_BOX_PK_BYTES);
-  sqlite3_reset (stmt);
-  if (!found)
-    {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "No such user");
-      return FALSE;
-    }
-
   crypto_box_seal (sealed, key, CFD_KEY_BYTES, box_pk);
   msg = scoped_grant_message (vault, patient_id, record_id, key_version, user_id, consent_id,
-                              sealed, cfd_vault_get_user_id (vault), now);
+                              sealed, signer_id, now);
   msg_data = cfd_ad_data (msg, &msg_len);
-  crypto_sign_detached (signature, NULL, msg_data, msg_len, cfd_vault_get_sign_secret_key (vault));
+  crypto_sign_detached (signature, NULL, msg_data, msg_len, signer_sk);
 
   stmt = cfd_db_prepare (db,
                          record_id[0] != '\0'
@@ -147,10 +136,47 @@ insert_scoped_grant (CfdVault *vault,
   sqlite3_bind_text (stmt, 4, user_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 5, consent_id, -1, SQLITE_STATIC);
   sqlite3_bind_blob (stmt, 6, sealed, sizeof sealed, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 7, cfd_vault_get_user_id (vault), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, signer_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 8, now);
   sqlite3_bind_blob (stmt, 9, signature, sizeof signature, SQLITE_STATIC);
   return cfd_db_step_done (db, stmt, error);
+}
+
+/* Seals key to user_id's X25519 key in the roster, signs the grant as the
+ * signed-in user and stores it in details_grants or record_grants. */
+static gboolean
+insert_scoped_grant (CfdVault *vault,
+                     const char *patient_id,
+                     const char *record_id,
+                     guint key_version,
+                     const char *user_id,
+                     const char *consent_id,
+                     const guint8 key[CFD_KEY_BYTES],
+                     GError **error)
+{
+  CfdDb *db = cfd_vault_get_db (vault, error);
+  guint8 box_pk[CFD_BOX_PK_BYTES];
+  sqlite3_stmt *stmt;
+  gboolean found;
+
+  if (db == NULL)
+    return FALSE;
+  stmt = cfd_db_prepare (db, "SELECT box_pk FROM temp.roster WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, user_id, -1, SQLITE_STATIC);
+  found = sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) == CFD_BOX_PK_BYTES;
+  if (found)
+    memcpy (box_pk, sqlite3_column_blob (stmt, 0), CFD_BOX_PK_BYTES);
+  sqlite3_reset (stmt);
+  if (!found)
+    {
+      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "No such user");
+      return FALSE;
+    }
+  return store_scoped_grant (vault, patient_id, record_id, key_version, user_id, consent_id, box_pk,
+                             key, cfd_vault_get_user_id (vault),
+                             cfd_vault_get_sign_secret_key (vault), error);
 }
 
 /* Opens the signed-in user's grant from details_grants or record_grants
@@ -1025,4 +1051,24 @@ cfd_scoped_key_rotate_details_grants (CfdVault *vault,
         return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+cfd_scoped_key_regrant_to_new_box_key (CfdVault *vault,
+                                       const char *patient_id,
+                                       const char *record_id,
+                                       guint key_version,
+                                       const char *consent_id,
+                                       const guint8 new_box_pk[CFD_BOX_PK_BYTES],
+                                       const char *signer_id,
+                                       const guint8 *signer_sk,
+                                       GError **error)
+{
+  g_autoptr (CfdSecret) key = cfd_secret_new (CFD_KEY_BYTES);
+
+  if (!open_scoped_grant (vault, patient_id, record_id, key_version, key->data, error))
+    return FALSE;
+  return store_scoped_grant (vault, patient_id, record_id, key_version,
+                             cfd_vault_get_user_id (vault), consent_id, new_box_pk, key->data,
+                             signer_id, signer_sk, error);
 }

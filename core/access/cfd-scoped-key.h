@@ -98,4 +98,18 @@ gboolean cfd_scoped_key_rotate_details_grants (CfdVault *vault,
 
 char *cfd_details_key_arena_name (const char *patient_id, guint key_version);
 
+/* Key rotation: the signed-in supervisor's details grant (record_id "")
+ * or record grant, verified and opened with their current X25519 key,
+ * sealed again to new_box_pk and signed by signer_id (the owner, whose
+ * approval the rotation carries). Caller holds a write transaction. */
+gboolean cfd_scoped_key_regrant_to_new_box_key (CfdVault *vault,
+                                                const char *patient_id,
+                                                const char *record_id,
+                                                guint key_version,
+                                                const char *consent_id,
+                                                const guint8 new_box_pk[CFD_BOX_PK_BYTES],
+                                                const char *signer_id,
+                                                const guint8 *signer_sk,
+                                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS

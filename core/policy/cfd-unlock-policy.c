@@ -7,6 +7,7 @@
 #include "cfd-secure-private.h"
 #include "cfd-unlock-policy.h"
 #include "cfd-vault-private.h"
+#include "cfd-vault-internal.h"
 
 /* A step below that finds the database damaged fails the unlock (the
  * vault is locked again and the error names the damage); any other
@@ -34,6 +35,12 @@ static gboolean
 after_unlock (CfdVault *self, GError **error)
 {
   GError *step_error = NULL;
+
+  /* A key rotation of this user's that stopped midway is finished first,
+   * so that everything below reads with the key the roster names. */
+  cfd_vault_finish_key_rotation (self, &step_error);
+  if (step_failed (&step_error, "finish the key rotation under way", error))
+    return FALSE;
 
   /* Addenda and reviews by authors the roster does not know: never shown,
    * and never dropped without a word. */

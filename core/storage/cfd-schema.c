@@ -549,6 +549,18 @@ static const char *const migrations[] = {
   "  SELECT id, revoked_at FROM consents WHERE revoked_at IS NOT NULL;"
   "CREATE INDEX IF NOT EXISTS audit_log_consent_revoke ON audit_log (authorization)"
   "  WHERE action = 'consent.revoke';",
+  /* 12: a user's key rotation under way (core/vault/cfd-user-key-rotation.c).
+   * The grants were sealed again to the new X25519 key in the transaction
+   * that wrote this row; the new secret key sealed to the old public key
+   * and the owner-signed roster naming the new key let the user's next
+   * unlock finish the rotation if it stopped before the keyring was
+   * written. The row goes when the rotation completes. */
+  "CREATE TABLE IF NOT EXISTS key_rotations ("
+  "  user_id TEXT PRIMARY KEY,"
+  "  old_box_pk BLOB NOT NULL CHECK (length(old_box_pk) = 32),"
+  "  sealed_box_sk BLOB NOT NULL,"
+  "  roster BLOB NOT NULL,"
+  "  started_at INTEGER NOT NULL);",
 };
 
 /* The one migration that rebuilds a table (5, which runs from version 4):

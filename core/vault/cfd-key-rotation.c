@@ -190,14 +190,23 @@ cfd_vault_stop_rotation_before_rekey_for_testing (gboolean stop)
 gboolean
 cfd_vault_rotate_keys (CfdVault *self, GError **error)
 {
+  if (!cfd_vault_require_role (self, CFD_ROLES_OWNER, "vault.rekey", error))
+    return FALSE;
+  /* What an old keyring copy still opens: the old recovery key and the old
+   * backup key. Both are replaced. */
+  return cfd_vault_rekey_database (self, error) && cfd_vault_replace_recovery_key (self, error)
+         && cfd_vault_issue_backup_keys_full (self, TRUE, error);
+}
+
+gboolean
+cfd_vault_rekey_database (CfdVault *self, GError **error)
+{
   g_autoptr (CfdSecret) old_key = NULL;
   g_autoptr (CfdSecret) new_key = cfd_secret_new (CFD_KEY_BYTES);
   g_autoptr (GError) local_error = NULL;
   guint8 old_check[CFD_HASH_BYTES];
   int fd;
 
-  if (!cfd_vault_require_role (self, CFD_ROLES_OWNER, "vault.rekey", error))
-    return FALSE;
   old_key = cfd_secret_new_from_data (self->secrets->data + CFD_SECRETS_DB_KEY, CFD_KEY_BYTES);
   cfd_random_bytes (new_key->data, CFD_KEY_BYTES);
 
@@ -240,8 +249,8 @@ cfd_vault_rotate_keys (CfdVault *self, GError **error)
     }
   cfd_io_unlock (fd);
 
-  /* The owner's own entry takes the new key now; the others at their next
-   * unlock. */
+  /* The signed-in user's own entry takes the new key now; the others at
+   * their next unlock. */
   memcpy (self->secrets->data + CFD_SECRETS_DB_KEY, new_key->data, CFD_KEY_BYTES);
   if (!cfd_vault_settle_delivered_db_key (self, error))
     return FALSE;
@@ -254,8 +263,5 @@ cfd_vault_rotate_keys (CfdVault *self, GError **error)
       cfd_db_rollback (self->db);
       return FALSE;
     }
-  /* What an old keyring copy still opens: the old recovery key and the old
-   * backup key. Both are replaced. */
-  return cfd_vault_replace_recovery_key (self, error)
-         && cfd_vault_issue_backup_keys_full (self, TRUE, error);
+  return TRUE;
 }

@@ -44,14 +44,29 @@ cfd_vault_issue_backup_keys (CfdVault *self, GError **error)
 gboolean
 cfd_vault_issue_backup_keys_full (CfdVault *self, gboolean replace, GError **error)
 {
+  if (self->role != CFD_ROLE_OWNER)
+    return TRUE;
+  return cfd_vault_issue_backup_keys_signed_by (self, self->secrets->data + CFD_SECRETS_SIGN_SK,
+                                                replace, error);
+}
+
+gboolean
+cfd_vault_issue_backup_keys_signed_by (CfdVault *self,
+                                       const guint8 *owner_sign_sk,
+                                       gboolean replace,
+                                       GError **error)
+{
   g_autoptr (CfdSecret) secret = NULL;
   g_autoptr (GPtrArray) issued = g_ptr_array_new_with_free_func (g_free);
   const guint8 *owner_pk;
   gboolean fresh = FALSE, changed;
   int fd;
 
-  if (self->role != CFD_ROLE_OWNER || self->roster == NULL)
+  if (self->roster == NULL)
     return TRUE;
+  /* Only the owner's own copy tells whether the key stands. */
+  if (self->role != CFD_ROLE_OWNER)
+    replace = TRUE;
   fd = cfd_vault_reload_keyring_locked (self, error);
   if (fd < 0)
     return FALSE;
@@ -77,8 +92,7 @@ cfd_vault_issue_backup_keys_full (CfdVault *self, gboolean replace, GError **err
           || (!fresh && cfd_keyring_backup_key_is_signed (self->keyring, entry->id, owner_pk)))
         continue;
       /* Sealed to the key the signed roster names, never the keyring's. */
-      cfd_keyring_put_backup_key (self->keyring, entry->id, entry->box_pk, secret,
-                                  self->secrets->data + CFD_SECRETS_SIGN_SK);
+      cfd_keyring_put_backup_key (self->keyring, entry->id, entry->box_pk, secret, owner_sign_sk);
       g_ptr_array_add (issued, g_strdup (entry->id));
     }
   if (issued->len == 0 && !changed)

@@ -117,6 +117,18 @@ gboolean cfd_vault_issue_backup_keys_full (CfdVault *self, gboolean replace, GEr
  * old one (which then opens nothing written from now on); kept for
  * cfd_vault_take_new_recovery_key and recorded as user.recovery-key-replace. */
 gboolean cfd_vault_replace_recovery_key (CfdVault *self, GError **error);
+/* The database key replaced and handed on (the body of
+ * cfd_vault_rotate_keys, for any signed-in user). */
+gboolean cfd_vault_rekey_database (CfdVault *self, GError **error);
+/* As cfd_vault_issue_backup_keys_full, signed with owner_sign_sk (the
+ * owner's approval) when the signed-in user is not the owner. */
+gboolean cfd_vault_issue_backup_keys_signed_by (CfdVault *self,
+                                                const guint8 *owner_sign_sk,
+                                                gboolean replace,
+                                                GError **error);
+/* A key rotation this user started and a stop interrupted: finished at
+ * unlock (core/policy/cfd-user-key-rotation.c). */
+gboolean cfd_vault_finish_key_rotation (CfdVault *self, GError **error);
 /* At unlock, when the user's secrets hold a database key older than the
  * keyring's: takes the one handed on to them, returns the previous. */
 CfdSecret *cfd_vault_take_delivered_db_key (CfdVault *self,

@@ -90,6 +90,9 @@ gsize cfd_vault_count_live_secrets_for_testing (CfdVault *self);
 /* cfd_vault_rotate_keys stops after writing the keyring, as a power cut
  * before the database is re-encrypted would. */
 void cfd_vault_stop_rotation_before_rekey_for_testing (gboolean stop);
+/* cfd_vault_rotate_user_keys stops after the grants were sealed again to
+ * the new key, before the keyring is written. */
+void cfd_vault_stop_user_rotation_for_testing (gboolean stop);
 #endif
 
 /* Records each addendum and review whose author the signed roster does

@@ -102,6 +102,31 @@ gboolean cfd_vault_change_passphrase (CfdVault *self,
  * replaced (docs/SECURITY.md). */
 gboolean cfd_vault_rotate_keys (CfdVault *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* The owner's approval, given in person, of a change only the owner can
+ * sign for another user (their key rotation): the owner's passphrase opens
+ * the owner's own keyring entry in this process, and the key it holds must
+ * be the owner key the signed-in user pinned. Kept in locked memory; free
+ * it as soon as the change is done. */
+typedef struct _CfdOwnerApproval CfdOwnerApproval;
+CfdOwnerApproval *cfd_vault_approve_as_owner (CfdVault *self,
+                                              const char *owner_passphrase,
+                                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
+void cfd_owner_approval_free (CfdOwnerApproval *approval);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CfdOwnerApproval, cfd_owner_approval_free)
+
+/* Any user, after their passphrase or keyring copy may have leaked: a new
+ * X25519 key pair for the signed-in user; every grant sealed to them
+ * (patient, details and record keys) is verified, sealed again to the new
+ * key and signed by the owner; the roster naming the new key is signed by
+ * the owner (one number higher); then the database is re-encrypted under a
+ * new key and a new backup key issued (as cfd_vault_rotate_keys; for the
+ * owner also a new recovery key). A non-owner needs approval (above); the
+ * owner passes NULL. Recorded as key.rotate naming the user. A rotation
+ * stopped midway is finished at the user's next unlock. */
+gboolean cfd_vault_rotate_user_keys (CfdVault *self,
+                                     CfdOwnerApproval *approval,
+                                     GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Owner only. Returns the new user's id. */
 char *cfd_vault_add_user (CfdVault *self,
                           const char *name,
