@@ -110,7 +110,7 @@ cfd_patient_key_insert_grant (CfdVault *vault,
   if (db == NULL)
     return FALSE;
 
-  stmt = cfd_db_prepare (db, "SELECT box_pk FROM temp.roster WHERE id = ?", error);
+  stmt = cfd_db_prepare (db, "SELECT box_pk FROM temp.roster WHERE id = ? AND removed = 0", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, user_id, -1, SQLITE_STATIC);
@@ -635,7 +635,7 @@ reader_entitled (CfdVault *vault,
       db,
       "SELECT k.sealed_key, k.granted_by, k.granted_at, k.signature, g.role, g.sign_pk, r.role "
       "FROM patient_keys k JOIN temp.roster g ON g.id = k.granted_by "
-      "JOIN temp.roster r ON r.id = k.user_id "
+      "JOIN temp.roster r ON r.id = k.user_id AND r.removed = 0 "
       "WHERE k.patient_id = ? AND k.key_version = ? AND k.user_id = ?",
       error);
   g_autofree char *granted_by = NULL, *granter_role = NULL, *reader_role = NULL;

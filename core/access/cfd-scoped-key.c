@@ -161,7 +161,7 @@ insert_scoped_grant (CfdVault *vault,
 
   if (db == NULL)
     return FALSE;
-  stmt = cfd_db_prepare (db, "SELECT box_pk FROM temp.roster WHERE id = ?", error);
+  stmt = cfd_db_prepare (db, "SELECT box_pk FROM temp.roster WHERE id = ? AND removed = 0", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, user_id, -1, SQLITE_STATIC);
@@ -866,7 +866,7 @@ legacy_supervisor_readers (CfdDb *db, const char *patient_id, GError **error)
   sqlite3_stmt *stmt = cfd_db_prepare (
       db,
       "SELECT DISTINCT user_id FROM patient_keys WHERE patient_id = ? AND user_id NOT IN "
-      "(SELECT id FROM temp.roster WHERE role IN ('owner', 'therapist'))",
+      "(SELECT id FROM temp.roster WHERE role IN ('owner', 'therapist') AND removed = 0)",
       error);
 
   if (stmt == NULL)

@@ -91,25 +91,37 @@ cfd_vault_stop_user_rotation_for_testing (gboolean stop)
 }
 #endif
 
-/* The current roster with user_id's X25519 key replaced, signed. */
+/* The roster this session verified, with user_id's current key pair
+ * retired (so that what they signed stays verifiable) and the new X25519
+ * key in its place, signed one number higher. NULL if the keyring's roster
+ * moved on since the unlock. */
 static GBytes *
 sign_roster_with_new_box_key (CfdVault *self,
                               const char *user_id,
                               const guint8 new_box_pk[CFD_BOX_PK_BYTES],
-                              const guint8 *owner_sign_sk)
+                              const guint8 *owner_sign_sk,
+                              GError **error)
 {
-  g_autoptr (CfdRoster) roster = cfd_roster_new (self->roster->vault_id);
+  g_autoptr (CfdRoster) roster = NULL;
+  CfdRosterEntry *entry;
+  guint8 sign_pk[CFD_SIGN_PK_BYTES];
+  gint64 now = cfd_vault_now (self) / G_USEC_PER_SEC;
 
-  roster->seq = self->roster->seq;
-  for (guint i = 0; i < self->roster->entries->len; i++)
+  if (self->keyring->roster != NULL)
+    roster = cfd_roster_verify (self->keyring->roster, self->keyring->vault_id,
+                                self->secrets->data + CFD_SECRETS_OWNER_SIGN_PK, NULL);
+  if (roster == NULL || roster->seq != self->roster->seq
+      || (entry = cfd_roster_find_mutable (roster, user_id)) == NULL)
     {
-      const CfdRosterEntry *entry = g_ptr_array_index (self->roster->entries, i);
-
-      cfd_roster_add (roster, entry->id, entry->name, entry->role,
-                      strcmp (entry->id, user_id) == 0 ? new_box_pk : entry->box_pk, entry->sign_pk,
-                      entry->added, entry->added_by);
+      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
+                   "The vault's roster changed since you unlocked; lock, unlock and try again");
+      return NULL;
     }
-  return cfd_roster_sign (roster, cfd_vault_now (self) / G_USEC_PER_SEC, owner_sign_sk);
+  /* The signing key stays: records, grants and consents name it in the
+   * rows that verify against the roster (docs/SECURITY.md). */
+  memcpy (sign_pk, entry->sign_pk, CFD_SIGN_PK_BYTES);
+  cfd_roster_entry_retire_keys (entry, new_box_pk, sign_pk, now);
+  return cfd_roster_sign (roster, now, owner_sign_sk);
 }
 
 typedef struct
@@ -392,7 +404,9 @@ cfd_vault_rotate_user_keys (CfdVault *self, CfdOwnerApproval *approval, GError *
     }
 
   crypto_box_keypair (new_box_pk, new_box_sk->data);
-  document = sign_roster_with_new_box_key (self, self->user_id, new_box_pk, owner_sign_sk);
+  document = sign_roster_with_new_box_key (self, self->user_id, new_box_pk, owner_sign_sk, error);
+  if (document == NULL)
+    return FALSE;
 
   if (!cfd_db_begin (self->db, error)
       || !reseal_grants (self, new_box_pk, owner_id, owner_sign_sk, &count, error)

@@ -247,7 +247,7 @@ cfd_db_open (const char *path, const guint8 key[CFD_KEY_BYTES], gboolean create,
    * nothing. It lives in this connection's memory, never in the file. */
   rc = sqlite3_exec (db->handle,
                      "CREATE TEMP VIEW roster AS "
-                     "SELECT id, name, role, box_pk, sign_pk FROM main.users",
+                     "SELECT id, name, role, box_pk, sign_pk, 0 AS removed FROM main.users",
                      NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     {
@@ -275,11 +275,13 @@ cfd_db_load_roster (CfdDb *db, const CfdRoster *roster, GError **error)
                          : "DROP VIEW temp.roster; "
                            "CREATE TEMP TABLE signed_roster (id TEXT PRIMARY KEY, "
                            "name TEXT NOT NULL, role TEXT NOT NULL, box_pk BLOB NOT NULL, "
-                           "sign_pk BLOB NOT NULL); "
+                           "sign_pk BLOB NOT NULL, removed INTEGER NOT NULL); "
                            "CREATE TEMP VIEW roster AS "
-                           "SELECT id, name, role, box_pk, sign_pk FROM temp.signed_roster "
+                           "SELECT id, name, role, box_pk, sign_pk, removed "
+                           "FROM temp.signed_roster "
                            "UNION ALL "
-                           "SELECT u.id, u.name, u.role, u.box_pk, u.sign_pk FROM main.users u "
+                           "SELECT u.id, u.name, u.role, u.box_pk, u.sign_pk, 0 "
+                           "FROM main.users u "
                            "JOIN main.supervisor_cards c ON c.user_id = u.id "
                            "WHERE u.role = 'supervisor' "
                            "AND u.id NOT IN (SELECT id FROM temp.signed_roster)",
@@ -289,7 +291,7 @@ cfd_db_load_roster (CfdDb *db, const CfdRoster *roster, GError **error)
       cfd_db_set_error (db, rc, "loading the roster", error);
       return FALSE;
     }
-  stmt = cfd_db_prepare (db, "INSERT INTO temp.signed_roster VALUES (?, ?, ?, ?, ?)", error);
+  stmt = cfd_db_prepare (db, "INSERT INTO temp.signed_roster VALUES (?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
   for (guint i = 0; i < roster->entries->len; i++)
@@ -301,6 +303,7 @@ cfd_db_load_roster (CfdDb *db, const CfdRoster *roster, GError **error)
       sqlite3_bind_text (stmt, 3, cfd_role_to_string (entry->role), -1, SQLITE_STATIC);
       sqlite3_bind_blob (stmt, 4, entry->box_pk, CFD_BOX_PK_BYTES, SQLITE_STATIC);
       sqlite3_bind_blob (stmt, 5, entry->sign_pk, CFD_SIGN_PK_BYTES, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 6, entry->removed);
       rc = sqlite3_step (stmt);
       sqlite3_reset (stmt);
       sqlite3_clear_bindings (stmt);

@@ -11,10 +11,17 @@
 #include "cfd-error.h"
 #include "cfd-roster.h"
 
-#define ROSTER_TYPE     "(ayay)"
-#define BODY_TYPE       "(stxa(sssayayxs))"
+#define ROSTER_TYPE  "(ayay)"
+#define BODY_TYPE_V1 "(stxa(sssayayxs))"
+/* Version 2 adds each user's retired key pairs and their removal. Its first
+ * byte is the version (2), where a version 1 body starts with the vault id's
+ * first hex digit: the two never look alike. */
+#define ENTRY_TYPE_V2   "(sssayayxsa(ayayx)xs)"
+#define BODY_TYPE_V2    "(ystxa" ENTRY_TYPE_V2 ")"
+#define VERSION_2       2
 #define MAX_NAME_BYTES  256
 #define MAX_ENTRIES     10000
+#define MAX_RETIRED     1000
 #define SIGNATURE_BYTES crypto_sign_BYTES
 
 static void
@@ -25,7 +32,18 @@ entry_free (gpointer data)
   g_free (entry->id);
   g_free (entry->name);
   g_free (entry->added_by);
+  g_free (entry->removed_by);
+  g_array_unref (entry->retired_keys);
   g_free (entry);
+}
+
+static CfdRosterEntry *
+entry_new (void)
+{
+  CfdRosterEntry *entry = g_new0 (CfdRosterEntry, 1);
+
+  entry->retired_keys = g_array_new (FALSE, TRUE, sizeof (CfdRosterRetiredKey));
+  return entry;
 }
 
 CfdRoster *
@@ -58,7 +76,7 @@ cfd_roster_add (CfdRoster *roster,
                 gint64 added,
                 const char *added_by)
 {
-  CfdRosterEntry *entry = g_new0 (CfdRosterEntry, 1);
+  CfdRosterEntry *entry = entry_new ();
 
   entry->id = g_strdup (id);
   entry->name = g_strdup (name);
@@ -84,6 +102,46 @@ cfd_roster_find (const CfdRoster *roster, const char *id)
   return NULL;
 }
 
+CfdRosterEntry *
+cfd_roster_find_mutable (CfdRoster *roster, const char *id)
+{
+  return (CfdRosterEntry *)cfd_roster_find (roster, id);
+}
+
+gboolean
+cfd_roster_entry_knows_sign_pk (const CfdRosterEntry *e, const guint8 pk[CFD_SIGN_PK_BYTES])
+{
+  gboolean known = cfd_constant_time_equal (e->sign_pk, pk, CFD_SIGN_PK_BYTES);
+
+  for (guint i = 0; i < e->retired_keys->len; i++)
+    known |= cfd_constant_time_equal (
+        g_array_index (e->retired_keys, CfdRosterRetiredKey, i).sign_pk, pk, CFD_SIGN_PK_BYTES);
+  return known;
+}
+
+void
+cfd_roster_entry_retire_keys (CfdRosterEntry *e,
+                              const guint8 new_box_pk[CFD_BOX_PK_BYTES],
+                              const guint8 new_sign_pk[CFD_SIGN_PK_BYTES],
+                              gint64 now)
+{
+  CfdRosterRetiredKey old = { .retired = now };
+
+  memcpy (old.box_pk, e->box_pk, CFD_BOX_PK_BYTES);
+  memcpy (old.sign_pk, e->sign_pk, CFD_SIGN_PK_BYTES);
+  g_array_append_val (e->retired_keys, old);
+  memcpy (e->box_pk, new_box_pk, CFD_BOX_PK_BYTES);
+  memcpy (e->sign_pk, new_sign_pk, CFD_SIGN_PK_BYTES);
+}
+
+void
+cfd_roster_entry_mark_removed (CfdRosterEntry *e, const char *by, gint64 now)
+{
+  e->removed = now;
+  g_free (e->removed_by);
+  e->removed_by = g_strdup (by);
+}
+
 static GVariant *
 fixed_bytes (const guint8 *data, gsize len)
 {
@@ -91,9 +149,9 @@ fixed_bytes (const guint8 *data, gsize len)
 }
 
 static CfdAd *
-signed_message (const char *vault_id, GBytes *body)
+signed_message (guint version, const char *vault_id, GBytes *body)
 {
-  CfdAd *ad = cfd_ad_new ("confidant/roster/v1");
+  CfdAd *ad = cfd_ad_new (version == VERSION_2 ? "confidant/roster/v2" : "confidant/roster/v1");
   gsize len;
   const guint8 *data = g_bytes_get_data (body, &len);
 
@@ -115,20 +173,31 @@ cfd_roster_sign (CfdRoster *roster, gint64 issued, const guint8 sign_sk[CFD_SIGN
 
   roster->seq++;
   roster->issued = issued;
-  g_variant_builder_init (&entries, G_VARIANT_TYPE ("a(sssayayxs)"));
+  g_variant_builder_init (&entries, G_VARIANT_TYPE ("a" ENTRY_TYPE_V2));
   for (guint i = 0; i < roster->entries->len; i++)
     {
       const CfdRosterEntry *entry = g_ptr_array_index (roster->entries, i);
+      GVariantBuilder retired;
 
+      g_variant_builder_init (&retired, G_VARIANT_TYPE ("a(ayayx)"));
+      for (guint k = 0; k < entry->retired_keys->len; k++)
+        {
+          const CfdRosterRetiredKey *key
+              = &g_array_index (entry->retired_keys, CfdRosterRetiredKey, k);
+
+          g_variant_builder_add (&retired, "(@ay@ayx)", fixed_bytes (key->box_pk, CFD_BOX_PK_BYTES),
+                                 fixed_bytes (key->sign_pk, CFD_SIGN_PK_BYTES), key->retired);
+        }
       g_variant_builder_add (
-          &entries, "(sss@ay@ayxs)", entry->id, entry->name, cfd_role_to_string (entry->role),
-          fixed_bytes (entry->box_pk, CFD_BOX_PK_BYTES),
-          fixed_bytes (entry->sign_pk, CFD_SIGN_PK_BYTES), entry->added, entry->added_by);
+          &entries, "(sss@ay@ayxsa(ayayx)xs)", entry->id, entry->name,
+          cfd_role_to_string (entry->role), fixed_bytes (entry->box_pk, CFD_BOX_PK_BYTES),
+          fixed_bytes (entry->sign_pk, CFD_SIGN_PK_BYTES), entry->added, entry->added_by, &retired,
+          entry->removed, entry->removed_by != NULL ? entry->removed_by : "");
     }
-  body = cfd_variant_to_wire (
-      g_variant_new ("(stxa(sssayayxs))", roster->vault_id, roster->seq, issued, &entries));
+  body = cfd_variant_to_wire (g_variant_new (BODY_TYPE_V2, (guint8)VERSION_2, roster->vault_id,
+                                             roster->seq, issued, &entries));
 
-  message = signed_message (roster->vault_id, body);
+  message = signed_message (VERSION_2, roster->vault_id, body);
   message_data = cfd_ad_data (message, &message_len);
   crypto_sign_detached (signature, NULL, message_data, message_len, sign_sk);
 
@@ -168,10 +237,87 @@ copy_fixed (GVariant *value, guint8 *out, gsize len)
   return TRUE;
 }
 
+/* The version a body claims: 2 by its first byte, else 1. Only picks the
+ * signed message's domain and the type to read; the signature decides. */
+static guint
+body_version (GBytes *body)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (body, &len);
+
+  return len > 0 && data[0] == VERSION_2 ? VERSION_2 : 1;
+}
+
+/* The fields of one entry both versions share. */
+static gpointer
+read_entry_keys (CfdRoster *roster,
+                 CfdRosterEntry *entry,
+                 const char *role,
+                 GVariant *box_pk,
+                 GVariant *sign_pk,
+                 GError **error)
+{
+  if (!is_valid_id (entry->id) || cfd_roster_find (roster, entry->id) != entry)
+    return damaged (error, "a user id is invalid or repeated");
+  if (*entry->name == '\0' || strlen (entry->name) > MAX_NAME_BYTES)
+    return damaged (error, "a user name is invalid");
+  if (!cfd_role_from_string (role, &entry->role))
+    return damaged (error, "a user role is unknown");
+  if (!copy_fixed (box_pk, entry->box_pk, CFD_BOX_PK_BYTES)
+      || !copy_fixed (sign_pk, entry->sign_pk, CFD_SIGN_PK_BYTES))
+    return damaged (error, "a key has the wrong size");
+  if (!is_valid_id (entry->added_by))
+    return damaged (error, "an entry names no valid signer");
+  return entry;
+}
+
+/* Version 2's additions: key pairs oldest first, and a removal that is
+ * either wholly absent (0, "") or names a time and the owner's id. */
+static gpointer
+read_entry_history (CfdRosterEntry *entry,
+                    GVariant *retired,
+                    const char *removed_by,
+                    GError **error)
+{
+  GVariantIter iter;
+  GVariant *child;
+  gint64 previous = G_MININT64;
+
+  if (g_variant_n_children (retired) > MAX_RETIRED)
+    return damaged (error, "too many retired keys");
+  g_variant_iter_init (&iter, retired);
+  while ((child = g_variant_iter_next_value (&iter)))
+    {
+      g_autoptr (GVariant) owned = child;
+      g_autoptr (GVariant) box_pk = NULL, sign_pk = NULL;
+      CfdRosterRetiredKey key = { 0 };
+
+      g_variant_get (child, "(@ay@ayx)", &box_pk, &sign_pk, &key.retired);
+      if (!copy_fixed (box_pk, key.box_pk, CFD_BOX_PK_BYTES)
+          || !copy_fixed (sign_pk, key.sign_pk, CFD_SIGN_PK_BYTES))
+        return damaged (error, "a retired key has the wrong size");
+      if (key.retired < previous)
+        return damaged (error, "retired keys are out of order");
+      previous = key.retired;
+      g_array_append_val (entry->retired_keys, key);
+    }
+  if ((entry->removed == 0) != (*removed_by == '\0'))
+    return damaged (error, "a removal is incomplete");
+  if (entry->removed != 0)
+    {
+      if (!is_valid_id (removed_by))
+        return damaged (error, "a removal names no valid owner");
+      entry->removed_by = g_strdup (removed_by);
+    }
+  return entry;
+}
+
 CfdRoster *
 cfd_roster_parse_body (GBytes *body, GError **error)
 {
-  g_autoptr (GVariant) value = cfd_variant_from_wire (G_VARIANT_TYPE (BODY_TYPE), body);
+  guint version = body_version (body);
+  g_autoptr (GVariant) value = cfd_variant_from_wire (
+      G_VARIANT_TYPE (version == VERSION_2 ? BODY_TYPE_V2 : BODY_TYPE_V1), body);
   g_autoptr (GVariant) entries = NULL;
   g_autoptr (CfdRoster) roster = NULL;
   GVariantIter iter;
@@ -181,8 +327,12 @@ cfd_roster_parse_body (GBytes *body, GError **error)
   if (value == NULL)
     return damaged (error, "malformed contents");
   roster = cfd_roster_new (NULL);
-  g_variant_get (value, "(stx@a(sssayayxs))", &roster->vault_id, &roster->seq, &roster->issued,
-                 &entries);
+  if (version == VERSION_2)
+    g_variant_get (value, "(ystx@a" ENTRY_TYPE_V2 ")", NULL, &roster->vault_id, &roster->seq,
+                   &roster->issued, &entries);
+  else
+    g_variant_get (value, "(stx@a(sssayayxs))", &roster->vault_id, &roster->seq, &roster->issued,
+                   &entries);
   if (!is_valid_id (roster->vault_id))
     return damaged (error, "invalid vault id");
   if (g_variant_n_children (entries) > MAX_ENTRIES)
@@ -192,26 +342,28 @@ cfd_roster_parse_body (GBytes *body, GError **error)
   while ((child = g_variant_iter_next_value (&iter)))
     {
       g_autoptr (GVariant) owned = child;
-      g_autoptr (GVariant) box_pk = NULL, sign_pk = NULL;
-      CfdRosterEntry *entry = g_new0 (CfdRosterEntry, 1);
-      const char *role = NULL;
+      g_autoptr (GVariant) box_pk = NULL, sign_pk = NULL, retired = NULL;
+      CfdRosterEntry *entry = entry_new ();
+      const char *role = NULL, *removed_by = NULL;
 
       g_ptr_array_add (roster->entries, entry);
-      g_variant_get (child, "(ss&s@ay@ayxs)", &entry->id, &entry->name, &role, &box_pk, &sign_pk,
-                     &entry->added, &entry->added_by);
-      if (!is_valid_id (entry->id) || cfd_roster_find (roster, entry->id) != entry)
-        return damaged (error, "a user id is invalid or repeated");
-      if (*entry->name == '\0' || strlen (entry->name) > MAX_NAME_BYTES)
-        return damaged (error, "a user name is invalid");
-      if (!cfd_role_from_string (role, &entry->role))
-        return damaged (error, "a user role is unknown");
-      if (!copy_fixed (box_pk, entry->box_pk, CFD_BOX_PK_BYTES)
-          || !copy_fixed (sign_pk, entry->sign_pk, CFD_SIGN_PK_BYTES))
-        return damaged (error, "a key has the wrong size");
-      if (!is_valid_id (entry->added_by))
-        return damaged (error, "an entry names no valid signer");
+      if (version == VERSION_2)
+        g_variant_get (child, "(ss&s@ay@ayxs@a(ayayx)x&s)", &entry->id, &entry->name, &role,
+                       &box_pk, &sign_pk, &entry->added, &entry->added_by, &retired,
+                       &entry->removed, &removed_by);
+      else
+        g_variant_get (child, "(ss&s@ay@ayxs)", &entry->id, &entry->name, &role, &box_pk, &sign_pk,
+                       &entry->added, &entry->added_by);
+      if (read_entry_keys (roster, entry, role, box_pk, sign_pk, error) == NULL)
+        return NULL;
+      if (version == VERSION_2 && read_entry_history (entry, retired, removed_by, error) == NULL)
+        return NULL;
       if (entry->role == CFD_ROLE_OWNER)
-        owners++;
+        {
+          if (entry->removed != 0)
+            return damaged (error, "its owner is removed");
+          owners++;
+        }
     }
   if (owners != 1)
     return damaged (error, "it does not name exactly one owner");
@@ -244,7 +396,7 @@ cfd_roster_verify (GBytes *document,
   body = g_bytes_new (body_data, body_len);
 
   /* The signature first: nothing unsigned is read. */
-  message = signed_message (vault_id, body);
+  message = signed_message (body_version (body), vault_id, body);
   message_data = cfd_ad_data (message, &message_len);
   if (crypto_sign_verify_detached (signature_data, message_data, message_len, owner_sign_pk) != 0)
     {

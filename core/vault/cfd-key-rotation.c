@@ -169,7 +169,7 @@ hand_on_db_key (CfdVault *self, const guint8 new_key[CFD_KEY_BYTES])
           = self->roster != NULL ? cfd_roster_find (self->roster, user->id) : NULL;
       guint8 sealed[CFD_SEALED_KEY_BYTES];
 
-      if (self->roster != NULL && entry == NULL)
+      if (self->roster != NULL && (entry == NULL || !cfd_roster_entry_is_member (entry)))
         continue;
       crypto_box_seal (sealed, new_key, CFD_KEY_BYTES,
                        entry != NULL ? entry->box_pk : user->box_pk);

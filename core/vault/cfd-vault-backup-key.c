@@ -14,7 +14,7 @@ holds_backup_key (CfdRole role)
   return role == CFD_ROLE_OWNER || role == CFD_ROLE_THERAPIST;
 }
 
-/* Drops copies held by anyone the roster does not list as owner or
+/* Drops copies held by anyone the roster does not list as a member owner or
  * therapist (a user removed or a planted entry); returns whether any went. */
 static gboolean
 drop_unentitled_copies (CfdKeyring *keyring, const CfdRoster *roster)
@@ -26,7 +26,7 @@ drop_unentitled_copies (CfdKeyring *keyring, const CfdRoster *roster)
       const CfdKeyringBackupKey *key = g_ptr_array_index (keyring->backup_keys, i - 1);
       const CfdRosterEntry *entry = cfd_roster_find (roster, key->user_id);
 
-      if (entry == NULL || !holds_backup_key (entry->role))
+      if (entry == NULL || !cfd_roster_entry_is_member (entry) || !holds_backup_key (entry->role))
         {
           g_ptr_array_remove_index (keyring->backup_keys, i - 1);
           dropped = TRUE;

@@ -44,6 +44,12 @@ cfd_vault_check_roster (const CfdKeyring *keyring,
 
   /* The keyring entry that just opened must be one the owner signed in. */
   entry = cfd_roster_find (roster, user->id);
+  if (entry != NULL && !cfd_roster_entry_is_member (entry))
+    {
+      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
+                   "This user was removed from the vault by its owner");
+      return FALSE;
+    }
   if (entry == NULL || entry->role != user->role
       || !cfd_constant_time_equal (entry->box_pk, user->box_pk, CFD_BOX_PK_BYTES)
       || !cfd_constant_time_equal (entry->sign_pk, user->sign_pk, CFD_SIGN_PK_BYTES))

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "cfd-patient-private.h"
 #include "cfd-test-check.h"
 #include "cfd-test-util.h"
 
@@ -113,6 +114,91 @@ test_therapist_may_not_rotate (void)
   g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
 }
 
+/* The therapist's patient, read with whatever key the session holds. */
+static void
+assert_reads_patient (CfdVault *vault, const char *patient_id, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CfdPatient) patient = cfd_patient_load (vault, patient_id, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (cfd_patient_get_name (patient), name));
+}
+
+/* A therapist's key rotation needs the owner's approval; a wrong owner
+ * passphrase gives none, and nothing changes. */
+static void
+test_user_rotation_needs_owner (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (CfdVault) vault = vault_with_therapist (&path);
+  g_autoptr (CfdOwnerApproval) approval = NULL;
+  g_autoptr (GError) error = NULL;
+
+  cfd_vault_lock (vault);
+  g_assert_true (cfd_vault_unlock (vault, THERAPIST_NAME, THERAPIST_PASSPHRASE, &error));
+  g_assert_false (cfd_vault_rotate_user_keys (vault, NULL, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED);
+  g_clear_error (&error);
+  approval = cfd_vault_approve_as_owner (vault, "not the owner's passphrase", &error);
+  g_assert_null (approval);
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_WRONG_PASSPHRASE);
+  g_assert_cmpuint (cfd_test_count_audit (vault, "key.rotate"), ==, 0);
+}
+
+/* A therapist's rotation stopped after the grants were sealed again, before
+ * the keyring took the new key: their next unlock opens the new key with
+ * the old one and finishes it; their patient reads throughout, the
+ * roster keeps the old pair as retired, and the database is re-keyed. */
+static void
+test_user_rotation_interrupted (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (CfdVault) vault = vault_with_therapist (&path);
+  g_autofree char *db = db_path (path);
+  g_autofree char *patient = NULL;
+  g_autoptr (CfdOwnerApproval) approval = NULL;
+  g_autoptr (CfdSecret) old_key = NULL;
+  g_autoptr (GError) error = NULL;
+  guint8 old_box_pk[CFD_BOX_PK_BYTES];
+
+  cfd_vault_lock (vault);
+  g_assert_true (cfd_vault_unlock (vault, THERAPIST_NAME, THERAPIST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  patient = cfd_test_add_patient (vault, "Tara Therapist-Patient");
+  memcpy (old_box_pk, cfd_vault_get_box_public_key (vault), CFD_BOX_PK_BYTES);
+  old_key = cfd_secret_new_from_data (cfd_vault_get_db_key (vault), CFD_KEY_BYTES);
+  approval = cfd_vault_approve_as_owner (vault, CFD_TEST_PASSPHRASE, &error);
+  g_assert_no_error (error);
+
+  cfd_vault_stop_user_rotation_for_testing (TRUE);
+  g_assert_false (cfd_vault_rotate_user_keys (vault, approval, &error));
+  cfd_vault_stop_user_rotation_for_testing (FALSE);
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_IO);
+  g_clear_error (&error);
+  g_assert_cmpuint (cfd_test_count_audit (vault, "key.rotate"), ==, 0);
+  cfd_vault_lock (vault);
+
+  g_assert_true (cfd_vault_unlock (vault, THERAPIST_NAME, THERAPIST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (cfd_test_count_audit (vault, "key.rotate"), ==, 1);
+  g_assert_false (memcmp (old_box_pk, cfd_vault_get_box_public_key (vault), CFD_BOX_PK_BYTES) == 0);
+  g_assert_false (cfd_db_key_opens (db, old_key->data));
+  assert_reads_patient (vault, patient, "Tara Therapist-Patient");
+  cfd_vault_lock (vault);
+
+  /* Nothing is left to finish, and the owner still reads everything. */
+  g_assert_true (cfd_vault_unlock (vault, THERAPIST_NAME, THERAPIST_PASSPHRASE, &error));
+  g_assert_cmpuint (cfd_test_count_audit (vault, "key.rotate"), ==, 1);
+  assert_reads_patient (vault, patient, "Tara Therapist-Patient");
+  cfd_vault_lock (vault);
+  g_assert_true (cfd_vault_unlock (vault, NULL, CFD_TEST_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  assert_reads_patient (vault, patient, "Tara Therapist-Patient");
+  g_assert_true (cfd_test_check_integrity (vault, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -121,5 +207,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/key-rotation/interrupted",
                    test_interrupted_rotation_finished_at_unlock);
   g_test_add_func ("/confidant/key-rotation/owner-only", test_therapist_may_not_rotate);
+  g_test_add_func ("/confidant/key-rotation/user-needs-owner", test_user_rotation_needs_owner);
+  g_test_add_func ("/confidant/key-rotation/user-interrupted", test_user_rotation_interrupted);
   return g_test_run ();
 }

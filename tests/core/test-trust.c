@@ -217,7 +217,8 @@ test_roster_signed_at_creation (void)
   g_assert_cmpmem (entry->box_pk, CFD_BOX_PK_BYTES, therapist->box_pk, CFD_BOX_PK_BYTES);
   g_assert_cmpstr (entry->added_by, ==, cfd_keyring_find_owner (keyring)->id);
 
-  /* The fuzzer's seeds (tests/fuzz/roster) come from here:
+  /* The fuzzer's version 2 seeds (tests/fuzz/roster; the two-users.* ones
+   * are version 1, kept) come from here:
    * CFD_TEST_WRITE_SEEDS=<folder> test-trust -p /confidant/trust/roster/signed-at-creation */
   if (g_getenv ("CFD_TEST_WRITE_SEEDS") != NULL)
     {
@@ -225,9 +226,9 @@ test_roster_signed_at_creation (void)
           = g_variant_new_from_bytes (G_VARIANT_TYPE ("(ayay)"), keyring->roster, FALSE);
       g_autoptr (GVariant) body = g_variant_get_child_value (document, 0);
       g_autofree char *document_path
-          = g_build_filename (g_getenv ("CFD_TEST_WRITE_SEEDS"), "two-users.document", NULL);
+          = g_build_filename (g_getenv ("CFD_TEST_WRITE_SEEDS"), "two-users-v2.document", NULL);
       g_autofree char *body_path
-          = g_build_filename (g_getenv ("CFD_TEST_WRITE_SEEDS"), "two-users.body", NULL);
+          = g_build_filename (g_getenv ("CFD_TEST_WRITE_SEEDS"), "two-users-v2.body", NULL);
 
       cfd_test_write_bytes (document_path, g_bytes_get_data (keyring->roster, NULL),
                             g_bytes_get_size (keyring->roster));
@@ -342,59 +343,198 @@ test_first_roster_signed_by_owner (void)
   g_assert_no_error (error);
 }
 
-/* The known-answer roster: fixed keys from fixed seeds, so Ed25519's
- * deterministic signature makes the document byte for byte the same on
- * every host. Rewrite it (only when the format changes on purpose) with
- * CFD_TEST_WRITE_FIXTURE=1 test-trust -p /confidant/trust/roster/known-answer */
-static void
-test_roster_known_answer (void)
+/* Fixed keys from fixed seeds (32 bytes of the given value), so that
+ * Ed25519's deterministic signature makes a roster byte for byte the same
+ * on every host. */
+typedef struct
 {
-  const char *owner_id = "0123456789abcdef0123456789abcdef";
-  const char *therapist_id = "fedcba9876543210fedcba9876543210";
-  g_autofree char *path
-      = g_test_build_filename (G_TEST_DIST, "fixtures", "roster", "two-users.roster", NULL);
-  g_autoptr (CfdRoster) roster = cfd_roster_new ("00112233445566778899aabbccddeeff");
-  g_autoptr (CfdRoster) read = NULL;
-  g_autoptr (GBytes) document = NULL, fixture = NULL;
+  guint8 sign_pk[CFD_SIGN_PK_BYTES];
+  guint8 sign_sk[CFD_SIGN_SK_BYTES];
+  guint8 box_pk[CFD_BOX_PK_BYTES];
+} FixtureKeys;
+
+static void
+fixture_keys (FixtureKeys *keys, guint8 seed_byte)
+{
+  guint8 seed[32], box_sk[CFD_BOX_SK_BYTES];
+
+  memset (seed, seed_byte, sizeof seed);
+  crypto_sign_seed_keypair (keys->sign_pk, keys->sign_sk, seed);
+  crypto_box_seed_keypair (keys->box_pk, box_sk, seed);
+}
+
+static GBytes *
+read_fixture (const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "roster", name, NULL);
   g_autoptr (GError) error = NULL;
-  guint8 seed[32], owner_pk[CFD_SIGN_PK_BYTES], owner_sk[CFD_SIGN_SK_BYTES];
-  guint8 therapist_sign_pk[CFD_SIGN_PK_BYTES], therapist_sign_sk[CFD_SIGN_SK_BYTES];
-  guint8 owner_box_pk[CFD_BOX_PK_BYTES], therapist_box_pk[CFD_BOX_PK_BYTES];
-  guint8 box_sk[CFD_BOX_SK_BYTES];
   gchar *contents = NULL;
   gsize len = 0;
 
-  memset (seed, 1, sizeof seed);
-  crypto_sign_seed_keypair (owner_pk, owner_sk, seed);
-  crypto_box_seed_keypair (owner_box_pk, box_sk, seed);
-  memset (seed, 2, sizeof seed);
-  crypto_sign_seed_keypair (therapist_sign_pk, therapist_sign_sk, seed);
-  crypto_box_seed_keypair (therapist_box_pk, box_sk, seed);
-  cfd_roster_add (roster, owner_id, "Fixture Owner", CFD_ROLE_OWNER, owner_box_pk, owner_pk,
-                  1700000000, owner_id);
-  cfd_roster_add (roster, therapist_id, "Fixture Therapist", CFD_ROLE_THERAPIST, therapist_box_pk,
-                  therapist_sign_pk, 1700000100, owner_id);
-  document = cfd_roster_sign (roster, 1700000200, owner_sk);
-
-  if (g_getenv ("CFD_TEST_WRITE_FIXTURE") != NULL)
-    cfd_test_write_bytes (path, g_bytes_get_data (document, NULL), g_bytes_get_size (document));
   g_assert_true (g_file_get_contents (path, &contents, &len, &error));
   g_assert_no_error (error);
-  fixture = g_bytes_new_take (contents, len);
-  g_assert_true (g_bytes_equal (document, fixture));
+  return g_bytes_new_take (contents, len);
+}
 
-  read = cfd_roster_verify (fixture, "00112233445566778899aabbccddeeff", owner_pk, &error);
+/* The version 1 known answer, written by the code before version 2: it
+ * still verifies and reads, with no history and nobody removed. */
+static void
+test_roster_known_answer_v1 (void)
+{
+  const char *therapist_id = "fedcba9876543210fedcba9876543210";
+  g_autoptr (GBytes) fixture = read_fixture ("two-users.roster");
+  g_autoptr (CfdRoster) read = NULL;
+  g_autoptr (GError) error = NULL;
+  const CfdRosterEntry *therapist;
+  FixtureKeys owner, therapist_keys;
+
+  fixture_keys (&owner, 1);
+  fixture_keys (&therapist_keys, 2);
+  read = cfd_roster_verify (fixture, "00112233445566778899aabbccddeeff", owner.sign_pk, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (read->seq, ==, 1);
   g_assert_cmpint (read->issued, ==, 1700000200);
   g_assert_cmpuint (read->entries->len, ==, 2);
-  g_assert_cmpstr (cfd_roster_find (read, therapist_id)->name, ==, "Fixture Therapist");
+  therapist = cfd_roster_find (read, therapist_id);
+  g_assert_cmpstr (therapist->name, ==, "Fixture Therapist");
+  g_assert_cmpmem (therapist->box_pk, CFD_BOX_PK_BYTES, therapist_keys.box_pk, CFD_BOX_PK_BYTES);
+  g_assert_cmpuint (therapist->retired_keys->len, ==, 0);
+  g_assert_cmpint (therapist->removed, ==, 0);
+  g_assert_null (therapist->removed_by);
+  g_assert_true (cfd_roster_entry_is_member (therapist));
+  g_assert_true (cfd_roster_entry_knows_sign_pk (therapist, therapist_keys.sign_pk));
+  g_assert_false (cfd_roster_entry_knows_sign_pk (therapist, owner.sign_pk));
 
   /* The therapist's key is not the owner's: the same document is refused. */
   g_clear_pointer (&read, cfd_roster_free);
-  read = cfd_roster_verify (fixture, "00112233445566778899aabbccddeeff", therapist_sign_pk, &error);
+  read = cfd_roster_verify (fixture, "00112233445566778899aabbccddeeff", therapist_keys.sign_pk,
+                            &error);
   g_assert_null (read);
   g_assert_error (error, CFD_ERROR, CFD_ERROR_TAMPERED);
+}
+
+/* The version 2 known answer: the owner, a therapist whose first key pair
+ * (seed 3) was replaced at 1700000300 by the pair of seed 2, and a
+ * supervisor (seed 4) removed by the owner at 1700000400. Rewrite it (only
+ * when the format changes on purpose) with
+ * CFD_TEST_WRITE_FIXTURE=1 test-trust -p /confidant/trust/roster/known-answer-v2 */
+static void
+test_roster_known_answer_v2 (void)
+{
+  const char *owner_id = "0123456789abcdef0123456789abcdef";
+  const char *therapist_id = "fedcba9876543210fedcba9876543210";
+  const char *supervisor_id = "00000000111111112222222233333333";
+  g_autoptr (CfdRoster) roster = cfd_roster_new ("00112233445566778899aabbccddeeff");
+  g_autoptr (CfdRoster) read = NULL;
+  g_autoptr (GBytes) document = NULL, fixture = NULL;
+  g_autoptr (GError) error = NULL;
+  const CfdRosterEntry *therapist, *supervisor;
+  const CfdRosterRetiredKey *retired;
+  FixtureKeys owner, therapist_keys, therapist_old, supervisor_keys;
+  CfdRosterEntry *entry;
+
+  fixture_keys (&owner, 1);
+  fixture_keys (&therapist_keys, 2);
+  fixture_keys (&therapist_old, 3);
+  fixture_keys (&supervisor_keys, 4);
+  cfd_roster_add (roster, owner_id, "Fixture Owner", CFD_ROLE_OWNER, owner.box_pk, owner.sign_pk,
+                  1700000000, owner_id);
+  entry = cfd_roster_add (roster, therapist_id, "Fixture Therapist", CFD_ROLE_THERAPIST,
+                          therapist_old.box_pk, therapist_old.sign_pk, 1700000100, owner_id);
+  cfd_roster_entry_retire_keys (entry, therapist_keys.box_pk, therapist_keys.sign_pk, 1700000300);
+  entry = cfd_roster_add (roster, supervisor_id, "Fixture Supervisor", CFD_ROLE_SUPERVISOR,
+                          supervisor_keys.box_pk, supervisor_keys.sign_pk, 1700000150, owner_id);
+  cfd_roster_entry_mark_removed (entry, owner_id, 1700000400);
+  document = cfd_roster_sign (roster, 1700000500, owner.sign_sk);
+
+  if (g_getenv ("CFD_TEST_WRITE_FIXTURE") != NULL)
+    {
+      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "roster",
+                                                     "three-users-v2.roster", NULL);
+
+      cfd_test_write_bytes (path, g_bytes_get_data (document, NULL), g_bytes_get_size (document));
+    }
+  fixture = read_fixture ("three-users-v2.roster");
+  g_assert_true (g_bytes_equal (document, fixture));
+
+  read = cfd_roster_verify (fixture, "00112233445566778899aabbccddeeff", owner.sign_pk, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (read->seq, ==, 1);
+  g_assert_cmpint (read->issued, ==, 1700000500);
+  g_assert_cmpuint (read->entries->len, ==, 3);
+
+  therapist = cfd_roster_find (read, therapist_id);
+  g_assert_cmpmem (therapist->sign_pk, CFD_SIGN_PK_BYTES, therapist_keys.sign_pk,
+                   CFD_SIGN_PK_BYTES);
+  g_assert_cmpuint (therapist->retired_keys->len, ==, 1);
+  retired = &g_array_index (therapist->retired_keys, CfdRosterRetiredKey, 0);
+  g_assert_cmpmem (retired->box_pk, CFD_BOX_PK_BYTES, therapist_old.box_pk, CFD_BOX_PK_BYTES);
+  g_assert_cmpint (retired->retired, ==, 1700000300);
+  g_assert_true (cfd_roster_entry_knows_sign_pk (therapist, therapist_keys.sign_pk));
+  g_assert_true (cfd_roster_entry_knows_sign_pk (therapist, therapist_old.sign_pk));
+  g_assert_false (cfd_roster_entry_knows_sign_pk (therapist, supervisor_keys.sign_pk));
+  g_assert_true (cfd_roster_entry_is_member (therapist));
+
+  supervisor = cfd_roster_find (read, supervisor_id);
+  g_assert_false (cfd_roster_entry_is_member (supervisor));
+  g_assert_cmpint (supervisor->removed, ==, 1700000400);
+  g_assert_cmpstr (supervisor->removed_by, ==, owner_id);
+  g_assert_true (cfd_roster_entry_knows_sign_pk (supervisor, supervisor_keys.sign_pk));
+
+  /* The version 2 signature covers its own domain: signed by anyone else,
+   * or for another vault, it is refused. */
+  g_clear_pointer (&read, cfd_roster_free);
+  read = cfd_roster_verify (fixture, "00112233445566778899aabbccddeeff", therapist_keys.sign_pk,
+                            &error);
+  g_assert_null (read);
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_TAMPERED);
+  g_clear_error (&error);
+  read = cfd_roster_verify (fixture, "ffeeddccbbaa99887766554433221100", owner.sign_pk, &error);
+  g_assert_null (read);
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_TAMPERED);
+}
+
+/* What a parser must refuse in a version 2 body, each signed by the right
+ * owner so that only the contents are at fault. */
+static void
+test_roster_v2_refuses_bad_history (void)
+{
+  const char *owner_id = "0123456789abcdef0123456789abcdef";
+  const char *therapist_id = "fedcba9876543210fedcba9876543210";
+  FixtureKeys owner, therapist_keys, other;
+  CfdRosterEntry *entry;
+
+  fixture_keys (&owner, 1);
+  fixture_keys (&therapist_keys, 2);
+  fixture_keys (&other, 3);
+  for (guint attack = 0; attack < 3; attack++)
+    {
+      g_autoptr (CfdRoster) roster = cfd_roster_new ("00112233445566778899aabbccddeeff");
+      g_autoptr (CfdRoster) read = NULL;
+      g_autoptr (GBytes) document = NULL;
+      g_autoptr (GError) error = NULL;
+      CfdRosterEntry *owner_entry;
+
+      owner_entry = cfd_roster_add (roster, owner_id, "Fixture Owner", CFD_ROLE_OWNER, owner.box_pk,
+                                    owner.sign_pk, 1700000000, owner_id);
+      entry = cfd_roster_add (roster, therapist_id, "Fixture Therapist", CFD_ROLE_THERAPIST,
+                              therapist_keys.box_pk, therapist_keys.sign_pk, 1700000100, owner_id);
+      if (attack == 0) /* the owner removed: the vault would have none */
+        cfd_roster_entry_mark_removed (owner_entry, owner_id, 1700000200);
+      else if (attack == 1) /* a removal naming nobody */
+        cfd_roster_entry_mark_removed (entry, "", 1700000200);
+      else /* retired keys out of order */
+        {
+          cfd_roster_entry_retire_keys (entry, other.box_pk, other.sign_pk, 1700000300);
+          cfd_roster_entry_retire_keys (entry, therapist_keys.box_pk, therapist_keys.sign_pk,
+                                        1700000200);
+        }
+      document = cfd_roster_sign (roster, 1700000500, owner.sign_sk);
+      read
+          = cfd_roster_verify (document, "00112233445566778899aabbccddeeff", owner.sign_pk, &error);
+      g_assert_null (read);
+      g_assert_error (error, CFD_ERROR, CFD_ERROR_TAMPERED);
+    }
 }
 
 static guint
@@ -480,6 +620,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/trust/roster/first-signed-by-owner",
                    test_first_roster_signed_by_owner);
   g_test_add_func ("/confidant/trust/roster/swapped-box-pk", test_swapped_box_pk_ignored);
-  g_test_add_func ("/confidant/trust/roster/known-answer", test_roster_known_answer);
+  g_test_add_func ("/confidant/trust/roster/known-answer", test_roster_known_answer_v1);
+  g_test_add_func ("/confidant/trust/roster/known-answer-v2", test_roster_known_answer_v2);
+  g_test_add_func ("/confidant/trust/roster/v2-bad-history", test_roster_v2_refuses_bad_history);
   return g_test_run ();
 }

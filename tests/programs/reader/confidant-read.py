@@ -141,17 +141,26 @@ def read_keyring(data):
 def verify_roster(keyring, owner_pin, me):
     body, signature = variant("(ayay)", keyring["roster"]).unpack()
     body = ay(body)
-    verify(owner_pin, lp("confidant/roster/v1", keyring["vault_id"], body), ay(signature),
-           "the roster")
-    roster_vault, seq, issued, entries = variant("(stxa(sssayayxs))", body).unpack()
+    # Version 2 bodies start with the byte 2 and are signed under their own
+    # domain; version 1 bodies start with the vault id.
+    version = 2 if body[:1] == b"\x02" else 1
+    verify(owner_pin, lp("confidant/roster/v%d" % version, keyring["vault_id"], body),
+           ay(signature), "the roster")
+    if version == 2:
+        _, roster_vault, seq, issued, entries = variant(
+            "(ystxa(sssayayxsa(ayayx)xs))", body).unpack()
+    else:
+        roster_vault, seq, issued, entries = variant("(stxa(sssayayxs))", body).unpack()
     need(roster_vault == keyring["vault_id"], "a roster from another vault")
-    entries = {e[0]: {"name": e[1], "role": e[2], "box_pk": ay(e[3]), "sign_pk": ay(e[4])}
+    entries = {e[0]: {"name": e[1], "role": e[2], "box_pk": ay(e[3]), "sign_pk": ay(e[4]),
+                      "removed": e[8] if version == 2 else 0}
                for e in entries}
     need([e["sign_pk"] for e in entries.values() if e["role"] == "owner"] == [owner_pin],
          "the roster's owner")
     mine = entries.get(me["id"])
     need(mine is not None and mine["role"] == me["role"] and mine["box_pk"] == me["box_pk"]
          and mine["sign_pk"] == me["sign_pk"], "this user's keys are not in the roster")
+    need(mine["removed"] == 0, "this user was removed from the vault")
     return seq, entries
 
 
