@@ -84,6 +84,8 @@ tour (const char *demo_dir, const char *passphrase, int width)
   GtkWindow *dialog;
   GtkWidget *scrolled;
 
+  /* GNOME's own title bar buttons (close only), as the tour has them. */
+  g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "icon:close", NULL);
   window = cfd_window_new (NULL, demo_dir);
   gtk_window_set_default_size (GTK_WINDOW (window), width, width > 400 ? 800 : 740);
   gtk_window_present (GTK_WINDOW (window));

@@ -629,6 +629,8 @@ build_control (CfdRecordForm *self, FieldBinding *binding, GtkWidget *field_box)
     {
       control = gtk_label_new (_ ("—"));
       gtk_label_set_xalign (GTK_LABEL (control), 0);
+      /* "— (needs the values it is computed from)" must fit 360 px. */
+      gtk_label_set_wrap (GTK_LABEL (control), TRUE);
       gtk_label_set_selectable (GTK_LABEL (control), TRUE);
       gtk_widget_add_css_class (control, "title-4");
       gtk_widget_add_css_class (control, "numeric");

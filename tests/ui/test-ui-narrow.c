@@ -184,6 +184,23 @@ test_workspace (void)
       assert_fits (page);
     }
 
+  /* A new draft of each kind, its computed fields still waiting for
+   * values and its date fields with their calendar buttons. */
+  {
+    static const char *const kinds[] = { "session", "dosing", "intake", "integration" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+      {
+        g_autofree char *page = g_strdup_printf ("new %s draft", kinds[i]);
+
+        cfd_workspace_open_patient (workspace, cfd_patient_get_id (patient));
+        gtk_widget_activate_action (
+            cfd_test_ui_find_widget (GTK_WIDGET (workspace), "patient_page"), "patient.new-record",
+            "s", kinds[i]);
+        assert_fits (page);
+      }
+  }
+
   cfd_workspace_show_search (workspace);
   assert_fits ("search");
 
