@@ -41,6 +41,15 @@ if ! locale -a 2>/dev/null | grep -qix 'es_ES.utf8'; then
     echo "  sudo localedef -i es_ES -f UTF-8 es_ES.UTF-8" >&2
   fi
 fi
+# ui-date-input reads dates the way en_US writes them (MM/DD/YYYY, 12-hour).
+if ! locale -a 2>/dev/null | grep -qix 'en_US.utf8'; then
+  if [ "$(id -u)" -eq 0 ]; then
+    localedef -i en_US -f UTF-8 en_US.UTF-8
+  else
+    echo "ui-date-input skips its en_US part without the locale:" >&2
+    echo "  sudo localedef -i en_US -f UTF-8 en_US.UTF-8" >&2
+  fi
+fi
 if ! command -v npm >/dev/null 2>&1; then
   if [ "$(id -u)" -eq 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null

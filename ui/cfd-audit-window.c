@@ -1,6 +1,8 @@
 /* cfd-audit-window.c: the audit log: filtered and paged, verified, its checkpoint receipt, CSV export. */
 #include "config.h"
 
+#include <stdlib.h>
+
 #include <inttypes.h>
 
 #include <glib/gi18n.h>
@@ -8,6 +10,7 @@
 #include "confidant.h"
 
 #include "cfd-audit-window.h"
+#include "cfd-date-input.h"
 #include "cfd-audit-sessions.h"
 #include "cfd-audit-words.h"
 #include "cfd-ui-util.h"
@@ -190,20 +193,21 @@ reload (CfdAuditWindow *self)
   load_page (self);
 }
 
-/* Local midnight of a YYYY-MM-DD date, in µs; the next day's with next_day. */
+/* Local midnight of a date (ISO or the locale's form), in µs; the next
+ * day's with next_day. */
 static gboolean
 parse_day (const char *text, gboolean next_day, gint64 *usec)
 {
-  int y, m, d;
-  char tail;
+  g_autofree char *iso = NULL;
   g_autoptr (GDateTime) day = NULL;
 
   *usec = 0;
   if (text == NULL || text[0] == '\0')
     return TRUE;
-  if (sscanf (text, "%d-%d-%d%c", &y, &m, &d, &tail) != 3 || !g_date_valid_dmy (d, m, y))
+  iso = cfd_date_input_parse (text, "", NULL);
+  if (iso == NULL)
     return FALSE;
-  day = g_date_time_new_local (y, m, d, 0, 0, 0);
+  day = g_date_time_new_local (atoi (iso), atoi (iso + 5), atoi (iso + 8), 0, 0, 0);
   if (day == NULL)
     return FALSE;
   if (next_day)
@@ -1005,6 +1009,24 @@ cfd_audit_window_init (CfdAuditWindow *self)
   self->patient_ids = g_ptr_array_new_with_free_func (g_free);
   self->patient_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
+  {
+    g_autofree char *hint = cfd_date_input_hint ();
+    /* Translators: the audit filter's first date, %s how dates are written */
+    g_autofree char *since = g_strdup_printf (_ ("From %s"), hint);
+    /* Translators: the audit filter's last date, %s how dates are written */
+    g_autofree char *until = g_strdup_printf (_ ("Until %s"), hint);
+
+    gtk_entry_set_placeholder_text (self->since_entry, since);
+    gtk_entry_set_placeholder_text (self->until_entry, until);
+    gtk_box_insert_child_after (
+        GTK_BOX (self->filter_box),
+        cfd_date_input_button_new (GTK_EDITABLE (self->since_entry), _ ("From date")),
+        GTK_WIDGET (self->since_entry));
+    gtk_box_insert_child_after (
+        GTK_BOX (self->filter_box),
+        cfd_date_input_button_new (GTK_EDITABLE (self->until_entry), _ ("Until date")),
+        GTK_WIDGET (self->until_entry));
+  }
 
   selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->entries)));
   gtk_column_view_set_model (self->view, GTK_SELECTION_MODEL (selection));

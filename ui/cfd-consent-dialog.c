@@ -1,11 +1,14 @@
 /* cfd-consent-dialog.c: recording a patient's consent to a supervisor's review, term by term. */
 #include "config.h"
 
+#include <stdlib.h>
+
 #include <glib/gi18n.h>
 
 #include "confidant.h"
 
 #include "cfd-consent-dialog.h"
+#include "cfd-date-input.h"
 
 struct _CfdConsentDialog
 {
@@ -24,6 +27,8 @@ struct _CfdConsentDialog
   AdwComboRow *method_row;
   AdwEntryRow *expires_row;
   GtkLabel *error_label;
+
+  char *obtained_on; /* ISO, of what obtained_row says */
 };
 
 G_DEFINE_FINAL_TYPE (CfdConsentDialog, cfd_consent_dialog, ADW_TYPE_WINDOW)
@@ -36,26 +41,28 @@ enum
 
 static guint signals[N_SIGNALS];
 
-/* A YYYY-MM-DD date as seconds (UTC, as core shows consent dates), at the
- * start of the day or its last second; "" is 0 when optional. */
+/* A date typed the locale's way or as ISO, as seconds (UTC, as core
+ * shows consent dates), at the start of the day or its last second; ""
+ * is 0 when optional. The day itself, ISO, goes to *iso when asked for. */
 static gboolean
-parse_date (AdwEntryRow *row, gboolean optional, gboolean end_of_day, gint64 *seconds)
+parse_date (
+    AdwEntryRow *row, gboolean optional, gboolean end_of_day, gint64 *seconds, char **iso_out)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
+  g_autofree char *iso
+      = cfd_date_input_parse (gtk_editable_get_text (GTK_EDITABLE (row)),
+                              adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), NULL);
   g_autoptr (GDateTime) time = NULL;
-  int y, m, d;
-  char tail;
   gboolean ok;
 
   *seconds = 0;
-  if (text[0] == '\0')
-    ok = optional;
+  if (iso == NULL)
+    ok = optional && gtk_editable_get_text (GTK_EDITABLE (row))[0] == '\0';
   else
     {
-      ok = sscanf (text, "%d-%d-%d%c", &y, &m, &d, &tail) == 3 && g_date_valid_dmy (d, m, y)
-           && (time = g_date_time_new_utc (y, m, d, end_of_day ? 23 : 0, end_of_day ? 59 : 0,
-                                           end_of_day ? 59 : 0))
-                  != NULL;
+      ok = (time
+            = g_date_time_new_utc (atoi (iso), atoi (iso + 5), atoi (iso + 8), end_of_day ? 23 : 0,
+                                   end_of_day ? 59 : 0, end_of_day ? 59 : 0))
+           != NULL;
       if (ok)
         *seconds = g_date_time_to_unix (time);
     }
@@ -63,6 +70,8 @@ parse_date (AdwEntryRow *row, gboolean optional, gboolean end_of_day, gint64 *se
     gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
   else
     gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+  if (iso_out != NULL)
+    *iso_out = g_steal_pointer (&iso);
   return ok;
 }
 
@@ -79,12 +88,13 @@ read_terms (CfdConsentDialog *self, CfdConsentTerms *terms)
   if (ok)
     terms->supervisor = g_ptr_array_index (self->supervisor_ids, supervisor);
   terms->scope = (CfdConsentScope)adw_combo_row_get_selected (self->scope_row);
-  ok &= parse_date (self->from_row, TRUE, FALSE, &terms->records_from);
-  ok &= parse_date (self->to_row, TRUE, TRUE, &terms->records_to);
-  ok &= parse_date (self->obtained_row, FALSE, FALSE, &obtained);
-  ok &= parse_date (self->expires_row, TRUE, TRUE, &terms->expires);
+  ok &= parse_date (self->from_row, TRUE, FALSE, &terms->records_from, NULL);
+  ok &= parse_date (self->to_row, TRUE, TRUE, &terms->records_to, NULL);
+  g_clear_pointer (&self->obtained_on, g_free);
+  ok &= parse_date (self->obtained_row, FALSE, FALSE, &obtained, &self->obtained_on);
+  ok &= parse_date (self->expires_row, TRUE, TRUE, &terms->expires, NULL);
   terms->purpose = gtk_editable_get_text (GTK_EDITABLE (self->purpose_row));
-  terms->obtained_on = gtk_editable_get_text (GTK_EDITABLE (self->obtained_row));
+  terms->obtained_on = self->obtained_on != NULL ? self->obtained_on : "";
   terms->method = method != NULL ? gtk_string_object_get_string (method) : "";
   return ok;
 }
@@ -173,7 +183,8 @@ cfd_consent_dialog_new (GtkWindow *parent, CfdVault *vault, const char *patient_
 {
   CfdConsentDialog *self;
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *today_iso = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *today = cfd_date_input_format (today_iso);
 
   g_return_val_if_fail (CFD_IS_VAULT (vault), NULL);
   g_return_val_if_fail (patient_id != NULL, NULL);
@@ -204,6 +215,7 @@ cfd_consent_dialog_finalize (GObject *object)
   CfdConsentDialog *self = CFD_CONSENT_DIALOG (object);
 
   g_free (self->patient_id);
+  g_free (self->obtained_on);
   g_ptr_array_unref (self->supervisor_ids);
   G_OBJECT_CLASS (cfd_consent_dialog_parent_class)->finalize (object);
 }
@@ -242,4 +254,8 @@ cfd_consent_dialog_init (CfdConsentDialog *self)
 {
   self->supervisor_ids = g_ptr_array_new_with_free_func (g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
+  cfd_date_input_setup_row (self->from_row, _ ("Sessions From"), TRUE);
+  cfd_date_input_setup_row (self->to_row, _ ("Sessions Up To"), TRUE);
+  cfd_date_input_setup_row (self->obtained_row, _ ("Obtained On"), FALSE);
+  cfd_date_input_setup_row (self->expires_row, _ ("Expires On"), TRUE);
 }

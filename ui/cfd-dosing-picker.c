@@ -42,6 +42,39 @@ chosen (GtkDropDown *drop_down, GParamSpec *pspec, GtkWidget *entry)
   gtk_editable_set_text (GTK_EDITABLE (entry), g_ptr_array_index (ids, selected - 1));
 }
 
+/* The chosen session, as the button shows it: ellipsized, so that a long
+ * description (or a longer language) does not widen the editor past a
+ * 360 px window. */
+static void
+setup_ellipsized (GtkSignalListItemFactory *factory, GtkListItem *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+setup_wrapped (GtkSignalListItemFactory *factory, GtkListItem *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_ellipsized (GtkSignalListItemFactory *factory, GtkListItem *item)
+{
+  GtkStringObject *text = gtk_list_item_get_item (item);
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)),
+                       gtk_string_object_get_string (text));
+}
+
 void
 cfd_dosing_picker_attach (GtkWidget *entry, CfdVault *vault, CfdRecord *session)
 {
@@ -77,6 +110,18 @@ cfd_dosing_picker_attach (GtkWidget *entry, CfdVault *vault, CfdRecord *session)
       return;
     }
   drop_down = gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&labels)), NULL);
+  {
+    g_autoptr (GtkListItemFactory) shown = gtk_signal_list_item_factory_new ();
+    g_autoptr (GtkListItemFactory) listed = gtk_signal_list_item_factory_new ();
+
+    g_signal_connect (shown, "setup", G_CALLBACK (setup_ellipsized), NULL);
+    g_signal_connect (shown, "bind", G_CALLBACK (bind_ellipsized), NULL);
+    gtk_drop_down_set_factory (GTK_DROP_DOWN (drop_down), shown);
+    /* The list that drops down wraps instead, every word readable. */
+    g_signal_connect (listed, "setup", G_CALLBACK (setup_wrapped), NULL);
+    g_signal_connect (listed, "bind", G_CALLBACK (bind_ellipsized), NULL);
+    gtk_drop_down_set_list_factory (GTK_DROP_DOWN (drop_down), listed);
+  }
   gtk_widget_set_name (drop_down, "dosing-picker");
   gtk_widget_set_halign (drop_down, GTK_ALIGN_START);
   gtk_accessible_update_property (GTK_ACCESSIBLE (drop_down), GTK_ACCESSIBLE_PROPERTY_LABEL,

@@ -3,9 +3,9 @@
 
 #include "cfd-help-window.h"
 
-/* The guide lives in the resources as a template rather than as a help
- * viewer's Mallard pages: a fresh machine has no yelp, and the guide's
- * strings are then translated with the rest of the interface. */
+/* The guide for a machine without a help viewer: the Mallard pages of
+ * help/C say the same (tests/help/check-guide-sync.py compares them), and
+ * here its strings are translated with the rest of the interface. */
 struct _CfdHelpWindow
 {
   AdwWindow parent_instance;

@@ -1,10 +1,13 @@
 /* cfd-measure-dialog.c: scoring any instrument item by item, the form built from its definition. */
 #include "config.h"
 
+#include <stdlib.h>
+
 #include <glib/gi18n.h>
 
 #include "confidant.h"
 
+#include "cfd-date-input.h"
 #include "cfd-measure-dialog.h"
 #include "cfd-measure-series.h"
 #include "cfd-ui-util.h"
@@ -50,13 +53,12 @@ static guint signals[N_SIGNALS];
 static gboolean
 parse_date (const char *text, gint64 *seconds)
 {
-  int y, m, d;
-  char tail;
+  g_autofree char *iso = cfd_date_input_parse (text, "", NULL);
   g_autoptr (GDateTime) time = NULL;
 
-  if (sscanf (text, "%d-%d-%d%c", &y, &m, &d, &tail) != 3 || !g_date_valid_dmy (d, m, y))
+  if (iso == NULL)
     return FALSE;
-  time = g_date_time_new_local (y, m, d, 12, 0, 0);
+  time = g_date_time_new_local (atoi (iso), atoi (iso + 5), atoi (iso + 8), 12, 0, 0);
   if (time == NULL)
     return FALSE;
   *seconds = g_date_time_to_unix (time);
@@ -442,7 +444,8 @@ cfd_measure_dialog_new (GtkWindow *parent, CfdVault *vault, const char *patient_
 {
   CfdMeasureDialog *self;
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *today_iso = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *today = cfd_date_input_format (today_iso);
 
   g_return_val_if_fail (CFD_IS_VAULT (vault), NULL);
   g_return_val_if_fail (patient_id != NULL, NULL);
@@ -511,6 +514,7 @@ static void
 cfd_measure_dialog_init (CfdMeasureDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  cfd_date_input_setup_row (self->date_row, _ ("Date"), FALSE);
   fill_instruments (self);
   show_instrument (self, g_ptr_array_index (self->defs, 0));
 }

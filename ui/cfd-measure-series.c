@@ -96,7 +96,11 @@ cfd_measure_series_new (GListModel *records)
           case CFD_RECORD_DOSING:
             {
               gint64 occurred = cfd_record_get_occurred (record);
-              g_array_append_val (self->dosings, occurred);
+
+              /* A draft is not yet a session that happened as written:
+               * only signed dosing records are marked on the charts. */
+              if (cfd_record_get_status (record) == CFD_RECORD_SIGNED)
+                g_array_append_val (self->dosings, occurred);
             }
             break;
           default:

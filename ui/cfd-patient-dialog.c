@@ -2,12 +2,14 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
 
 #include "confidant.h"
 
+#include "cfd-date-input.h"
 #include "cfd-patient-dialog.h"
 
 struct _CfdPatientDialog
@@ -29,9 +31,6 @@ struct _CfdPatientDialog
   AdwEntryRow *primary_care_row;
   AdwEntryRow *referring_row;
   GtkLabel *error_label;
-  GtkMenuButton *calendar_button;
-  GtkCalendar *calendar;
-  gboolean setting_from_calendar;
 };
 
 G_DEFINE_FINAL_TYPE (CfdPatientDialog, cfd_patient_dialog, ADW_TYPE_WINDOW)
@@ -62,21 +61,25 @@ name_changed (CfdPatientDialog *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "patient.add", name[0] != '\0');
 }
 
-/* A birth date as typed: a real day, not in the future. */
-static GDateTime *
-parse_birth_date (const char *text)
+/* A birth date as typed (the locale's way or ISO): a real day, not in
+ * the future, as ISO; NULL with *problem saying why when asked. */
+static char *
+parse_birth_date (const char *text, char **problem)
 {
+  g_autofree char *iso = cfd_date_input_parse (text, _ ("Birth Date"), problem);
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autoptr (GDateTime) date = NULL;
-  int year, month, day;
-  char end;
 
-  if (strlen (text) != 10 || sscanf (text, "%4d-%2d-%2d%c", &year, &month, &day, &end) != 3)
+  if (iso == NULL)
     return NULL;
-  date = g_date_time_new_local (year, month, day, 0, 0, 0);
-  if (date == NULL || g_date_time_compare (date, now) > 0 || year < 1900)
-    return NULL;
-  return g_steal_pointer (&date);
+  date = g_date_time_new_local (atoi (iso), atoi (iso + 5), atoi (iso + 8), 0, 0, 0);
+  if (date == NULL || g_date_time_compare (date, now) > 0 || atoi (iso) < 1900)
+    {
+      if (problem != NULL)
+        *problem = g_strdup (_ ("The birth date must be a real day in the past"));
+      return NULL;
+    }
+  return g_steal_pointer (&iso);
 }
 
 /* Said as soon as the date is complete, so that it is fixed before Add. */
@@ -85,47 +88,16 @@ birth_date_changed (CfdPatientDialog *self)
 {
   g_autofree char *text
       = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->birth_date_row))));
-  g_autoptr (GDateTime) date = parse_birth_date (text);
-  gboolean wrong = text[0] != '\0' && strlen (text) >= 10 && date == NULL;
+  g_autofree char *problem = NULL;
+  g_autofree char *iso = parse_birth_date (text, &problem);
+  gboolean wrong = iso == NULL && strlen (text) >= 8;
 
   if (wrong)
     gtk_widget_add_css_class (GTK_WIDGET (self->birth_date_row), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->birth_date_row), "error");
-  gtk_label_set_label (self->error_label,
-                       wrong ? _ ("The birth date must be a real day in the past, written "
-                                  "YYYY-MM-DD, or chosen on the calendar.")
-                             : "");
+  gtk_label_set_label (self->error_label, wrong && problem != NULL ? problem : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), wrong);
-}
-
-/* The calendar opens on the date typed so far, or thirty years back. */
-static void
-calendar_shown (CfdPatientDialog *self)
-{
-  g_autoptr (GDateTime) typed
-      = parse_birth_date (gtk_editable_get_text (GTK_EDITABLE (self->birth_date_row)));
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr (GDateTime) start
-      = typed != NULL ? g_date_time_ref (typed) : g_date_time_add_years (now, -30);
-
-  self->setting_from_calendar = TRUE;
-  gtk_calendar_select_day (self->calendar, start);
-  self->setting_from_calendar = FALSE;
-}
-
-static void
-calendar_day_selected (CfdPatientDialog *self)
-{
-  g_autoptr (GDateTime) date = NULL;
-  g_autofree char *text = NULL;
-
-  if (self->setting_from_calendar)
-    return;
-  date = gtk_calendar_get_date (self->calendar);
-  text = g_date_time_format (date, "%Y-%m-%d");
-  gtk_editable_set_text (GTK_EDITABLE (self->birth_date_row), text);
-  gtk_menu_button_popdown (self->calendar_button);
 }
 
 static void
@@ -138,7 +110,17 @@ add_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   g_autofree char *id = NULL;
 
   add_detail (&builder, CFD_PATIENT_NAME, self->name_row);
-  add_detail (&builder, CFD_PATIENT_BIRTH_DATE, self->birth_date_row);
+  {
+    /* Stored ISO whatever way it was typed; what does not read goes to
+     * core as typed, which names the field. */
+    const char *typed = gtk_editable_get_text (GTK_EDITABLE (self->birth_date_row));
+    g_autofree char *iso = parse_birth_date (typed, NULL);
+
+    if (iso != NULL)
+      g_variant_builder_add (&builder, "{sv}", CFD_PATIENT_BIRTH_DATE, g_variant_new_string (iso));
+    else
+      add_detail (&builder, CFD_PATIENT_BIRTH_DATE, self->birth_date_row);
+  }
   add_detail (&builder, CFD_PATIENT_PRONOUNS, self->pronouns_row);
   add_detail (&builder, CFD_PATIENT_CONTACT, self->contact_row);
   add_detail (&builder, CFD_PATIENT_EMERGENCY_CONTACT, self->emergency_row);
@@ -223,11 +205,7 @@ cfd_patient_dialog_class_init (CfdPatientDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdPatientDialog, error_label);
   gtk_widget_class_bind_template_callback (widget_class, name_changed);
   gtk_widget_class_bind_template_callback (widget_class, row_activated);
-  gtk_widget_class_bind_template_child (widget_class, CfdPatientDialog, calendar_button);
-  gtk_widget_class_bind_template_child (widget_class, CfdPatientDialog, calendar);
   gtk_widget_class_bind_template_callback (widget_class, birth_date_changed);
-  gtk_widget_class_bind_template_callback (widget_class, calendar_shown);
-  gtk_widget_class_bind_template_callback (widget_class, calendar_day_selected);
 
   gtk_widget_class_install_action (widget_class, "patient.add", NULL, add_action);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, close_shortcut, NULL);
@@ -237,6 +215,9 @@ static void
 cfd_patient_dialog_init (CfdPatientDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* A birth date's calendar opens thirty years back, not on today. */
+  cfd_date_input_button_start_years_back (
+      cfd_date_input_setup_row (self->birth_date_row, _ ("Birth Date"), TRUE), 30);
   name_changed (self);
   /* Typing starts with the name, not on Cancel. */
   gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->name_row));

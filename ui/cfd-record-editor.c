@@ -2,12 +2,14 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 
 #include <glib/gi18n.h>
 
 #include "confidant.h"
 
 #include "cfd-chart-summary.h"
+#include "cfd-date-input.h"
 #include "cfd-record-editor.h"
 #include "cfd-dosing-picker.h"
 #include "cfd-record-view.h"
@@ -51,6 +53,8 @@ struct _CfdRecordEditor
   GtkButton *back_button;
   GtkLabel *status_label;
   GtkEntry *date_entry;
+  GtkBox *date_row;
+  GtkWidget *date_calendar;
   GtkWidget *date_box;
   CfdRecordForm *form;
   CfdReviewPanel *review_panel;
@@ -191,13 +195,12 @@ find_named (GtkWidget *root, const char *name)
 static gboolean
 parse_date (const char *text, gint64 *seconds)
 {
-  int y, m, d;
-  char tail;
+  g_autofree char *iso = cfd_date_input_parse (text, "", NULL);
   g_autoptr (GDateTime) time = NULL;
 
-  if (sscanf (text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || !g_date_valid_dmy (d, m, y))
+  if (iso == NULL)
     return FALSE;
-  time = g_date_time_new_local (y, m, d, 12, 0, 0);
+  time = g_date_time_new_local (atoi (iso), atoi (iso + 5), atoi (iso + 8), 12, 0, 0);
   if (time == NULL)
     return FALSE;
   *seconds = g_date_time_to_unix (time);
@@ -209,7 +212,9 @@ format_iso_date (gint64 seconds)
 {
   g_autoptr (GDateTime) time = g_date_time_new_from_unix_local (seconds);
 
-  return time != NULL ? g_date_time_format (time, "%Y-%m-%d") : g_strdup ("");
+  g_autofree char *iso = time != NULL ? g_date_time_format (time, "%Y-%m-%d") : NULL;
+
+  return iso != NULL ? cfd_date_input_format (iso) : g_strdup ("");
 }
 
 static void update_chrome (CfdRecordEditor *self);
@@ -368,6 +373,9 @@ date_changed (CfdRecordEditor *self)
 {
   gint64 seconds;
   gboolean valid = parse_date (gtk_editable_get_text (GTK_EDITABLE (self->date_entry)), &seconds);
+  g_autofree char *problem = NULL;
+  g_autofree char *iso = cfd_date_input_parse (
+      gtk_editable_get_text (GTK_EDITABLE (self->date_entry)), _ ("Session Date"), &problem);
 
   /* The session date is the record's date, not a field of its content: a
    * half-typed one cannot be stored, so the record keeps its last date
@@ -380,9 +388,12 @@ date_changed (CfdRecordEditor *self)
   else
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->date_entry), "error");
-      gtk_widget_set_tooltip_text (
-          GTK_WIDGET (self->date_entry),
-          _ ("Not a date yet (YYYY-MM-DD): the record keeps its last saved date until it is one"));
+      g_autofree char *tooltip = g_strdup_printf (
+          /* Translators: %s says what is wrong with the date typed */
+          _ ("%s. The record keeps its last saved date until this is one."),
+          problem != NULL ? problem : _ ("Not a date yet"));
+
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->date_entry), tooltip);
     }
   if (self->mode == MODE_DRAFT && !showing_addendum (self) && valid)
     content_changed (self);
@@ -517,6 +528,7 @@ update_chrome (CfdRecordEditor *self)
                                                                    ? _ ("Back to the Record")
                                                                    : _ ("Back to the Patient"));
   gtk_editable_set_editable (GTK_EDITABLE (self->date_entry), draft);
+  gtk_widget_set_visible (self->date_calendar, draft);
   cfd_record_form_set_editable (self->form, draft || addendum);
 
   if (self->record == NULL)
@@ -1107,6 +1119,7 @@ cfd_record_editor_class_init (CfdRecordEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, back_button);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, status_label);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, date_entry);
+  gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, date_row);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, date_box);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, form);
   gtk_widget_class_bind_template_child (widget_class, CfdRecordEditor, review_panel);
@@ -1137,6 +1150,14 @@ cfd_record_editor_init (CfdRecordEditor *self)
 {
   self->autosave_delay = 1500;
   gtk_widget_init_template (GTK_WIDGET (self));
+  {
+    g_autofree char *hint = cfd_date_input_hint ();
+
+    gtk_entry_set_placeholder_text (self->date_entry, hint);
+    self->date_calendar
+        = cfd_date_input_button_new (GTK_EDITABLE (self->date_entry), _ ("Session Date"));
+    gtk_box_append (self->date_row, self->date_calendar);
+  }
   self->chart_banner = cfd_chart_summary_new (CFD_CHART_SUMMARY_BANNER);
   gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (self->identity_bar)),
                               self->chart_banner, self->identity_bar);

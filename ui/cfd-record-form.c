@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cfd-date-input.h"
 #include "cfd-record-form.h"
 
 /* A yes/no question has three answers; "not assessed" is the one nobody
@@ -377,6 +378,7 @@ vitals_value (GtkListBox *list)
       const char *cells[CFD_VITALS_N_CELLS];
       guint16 numbers[CFD_VITALS_N_CELLS] = { 0 };
       gboolean has_rr;
+      g_autofree char *time = NULL;
 
       for (guint i = 0; i < CFD_VITALS_N_CELLS; i++)
         {
@@ -397,13 +399,15 @@ vitals_value (GtkListBox *list)
             all_values = FALSE;
         }
       has_rr = cells[CFD_VITALS_CELL_RESPIRATORY_RATE][0] != '\0';
+      /* "2:30 PM" is stored 14:30; a time that does not read, as typed. */
+      time = cfd_time_input_parse (cells[CFD_VITALS_CELL_TIME], "", NULL);
       g_variant_builder_add (&typed, "(sssssss)", cells[0], cells[1], cells[2], cells[3], cells[4],
                              cells[5], cells[6]);
-      g_variant_builder_add (&values, "(ssqqqqmq)", cells[CFD_VITALS_CELL_TIME],
-                             cells[CFD_VITALS_CELL_TIMEPOINT], numbers[CFD_VITALS_CELL_SYSTOLIC],
-                             numbers[CFD_VITALS_CELL_DIASTOLIC],
-                             numbers[CFD_VITALS_CELL_HEART_RATE], numbers[CFD_VITALS_CELL_SPO2],
-                             has_rr, numbers[CFD_VITALS_CELL_RESPIRATORY_RATE]);
+      g_variant_builder_add (
+          &values, "(ssqqqqmq)", time != NULL ? time : cells[CFD_VITALS_CELL_TIME],
+          cells[CFD_VITALS_CELL_TIMEPOINT], numbers[CFD_VITALS_CELL_SYSTOLIC],
+          numbers[CFD_VITALS_CELL_DIASTOLIC], numbers[CFD_VITALS_CELL_HEART_RATE],
+          numbers[CFD_VITALS_CELL_SPO2], has_rr, numbers[CFD_VITALS_CELL_RESPIRATORY_RATE]);
       any = TRUE;
     }
   if (!any)
@@ -520,6 +524,7 @@ sedation_value (GtkListBox *list)
       const char *cells[CFD_SEDATION_N_CELLS];
       guint16 numbers[CFD_SEDATION_N_CELLS] = { 0 };
       gboolean has[CFD_SEDATION_N_CELLS] = { FALSE };
+      g_autofree char *time = NULL;
 
       for (guint i = 0; i < CFD_SEDATION_N_CELLS; i++)
         {
@@ -532,8 +537,10 @@ sedation_value (GtkListBox *list)
           if (!has[i])
             all_values = FALSE;
         }
+      time = cfd_time_input_parse (cells[CFD_SEDATION_CELL_TIME], "", NULL);
       g_variant_builder_add (&typed, "(ssss)", cells[0], cells[1], cells[2], cells[3]);
-      g_variant_builder_add (&values, "(smqmqmq)", cells[CFD_SEDATION_CELL_TIME],
+      g_variant_builder_add (&values, "(smqmqmq)",
+                             time != NULL ? time : cells[CFD_SEDATION_CELL_TIME],
                              has[CFD_SEDATION_CELL_MOAAS], numbers[CFD_SEDATION_CELL_MOAAS],
                              has[CFD_SEDATION_CELL_CADSS], numbers[CFD_SEDATION_CELL_CADSS],
                              has[CFD_SEDATION_CELL_BPRS], numbers[CFD_SEDATION_CELL_BPRS]);
@@ -622,6 +629,8 @@ build_control (CfdRecordForm *self, FieldBinding *binding, GtkWidget *field_box)
     {
       control = gtk_label_new (_ ("—"));
       gtk_label_set_xalign (GTK_LABEL (control), 0);
+      /* "— (needs the values it is computed from)" must fit 360 px. */
+      gtk_label_set_wrap (GTK_LABEL (control), TRUE);
       gtk_label_set_selectable (GTK_LABEL (control), TRUE);
       gtk_widget_add_css_class (control, "title-4");
       gtk_widget_add_css_class (control, "numeric");
@@ -635,11 +644,21 @@ build_control (CfdRecordForm *self, FieldBinding *binding, GtkWidget *field_box)
         control = entry_new (self, NULL, 0, NULL);
         break;
       case CFD_FIELD_DATE:
-        control = entry_new (self, _ ("YYYY-MM-DD"), 12, NULL);
-        gtk_widget_set_halign (control, GTK_ALIGN_START);
-        break;
+        {
+          /* Typed the locale's way or as ISO, or picked on a calendar. */
+          g_autofree char *hint = cfd_date_input_hint ();
+          GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+          control = entry_new (self, hint, 12, NULL);
+          gtk_box_append (GTK_BOX (row), control);
+          gtk_box_append (GTK_BOX (row),
+                          cfd_date_input_button_new (GTK_EDITABLE (control), field->label));
+          gtk_widget_set_halign (row, GTK_ALIGN_START);
+          gtk_box_append (GTK_BOX (field_box), row);
+          return control;
+        }
       case CFD_FIELD_TIME:
-        control = entry_new (self, _ ("HH:MM"), 6, NULL);
+        control = entry_new (self, _ ("HH:MM"), 9, NULL);
         gtk_widget_set_halign (control, GTK_ALIGN_START);
         break;
 
@@ -834,13 +853,25 @@ set_binding (CfdRecordForm *self, FieldBinding *binding, GVariant *value)
   switch (field->type)
     {
       case CFD_FIELD_TEXT:
-      case CFD_FIELD_DATE:
-      case CFD_FIELD_TIME:
         gtk_editable_set_text (GTK_EDITABLE (binding->control),
                                value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING)
                                    ? g_variant_get_string (value, NULL)
                                    : "");
         break;
+      case CFD_FIELD_DATE:
+      case CFD_FIELD_TIME:
+        {
+          /* Stored ISO, shown the locale's way; a draft's half-typed text
+           * is shown as it was typed. */
+          const char *stored = value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING)
+                                   ? g_variant_get_string (value, NULL)
+                                   : "";
+          g_autofree char *shown = field->type == CFD_FIELD_DATE ? cfd_date_input_format (stored)
+                                                                 : cfd_time_input_format (stored);
+
+          gtk_editable_set_text (GTK_EDITABLE (binding->control), shown);
+          break;
+        }
       case CFD_FIELD_LONG_TEXT:
         gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (binding->control)),
                                   value != NULL
@@ -931,12 +962,23 @@ binding_value (FieldBinding *binding)
   switch (field->type)
     {
       case CFD_FIELD_TEXT:
+        {
+          const char *text = gtk_editable_get_text (GTK_EDITABLE (binding->control));
+
+          return text[0] != '\0' ? g_variant_new_string (text) : NULL;
+        }
       case CFD_FIELD_DATE:
       case CFD_FIELD_TIME:
         {
           const char *text = gtk_editable_get_text (GTK_EDITABLE (binding->control));
+          g_autofree char *iso = field->type == CFD_FIELD_DATE
+                                     ? cfd_date_input_parse (text, field->label, NULL)
+                                     : cfd_time_input_parse (text, field->label, NULL);
 
-          /* A half-written date or time is kept as typed; signing asks. */
+          /* A date or time that reads is stored ISO; a half-written one is
+           * kept exactly as typed, and signing asks. */
+          if (iso != NULL)
+            return g_variant_new_string (iso);
           return text[0] != '\0' ? g_variant_new_string (text) : NULL;
         }
       case CFD_FIELD_LONG_TEXT:
@@ -1058,6 +1100,25 @@ show_problem (FieldBinding *binding, const char *text, gboolean blocking)
     }
 }
 
+/* A date or time that does not read, said in the locale's terms ("write
+ * the year with four digits, as in MM/DD/YYYY") rather than core's ISO. */
+static char *
+typed_date_problem (FieldBinding *binding)
+{
+  char *problem = NULL;
+  g_autofree char *iso = NULL;
+
+  if (binding->field->computed || !GTK_IS_EDITABLE (binding->control))
+    return NULL;
+  if (binding->field->type == CFD_FIELD_DATE)
+    iso = cfd_date_input_parse (gtk_editable_get_text (GTK_EDITABLE (binding->control)),
+                                binding->field->label, &problem);
+  else if (binding->field->type == CFD_FIELD_TIME)
+    iso = cfd_time_input_parse (gtk_editable_get_text (GTK_EDITABLE (binding->control)),
+                                binding->field->label, &problem);
+  return problem;
+}
+
 /* Every computed field shows what core would store for the form as it is
  * now, so the clinician sees mg/kg change as dose or weight is typed; every
  * field shows what would stop it being signed, or what is unusual enough
@@ -1106,7 +1167,9 @@ update_derived (CfdRecordForm *self)
 
           gtk_label_set_text (GTK_LABEL (binding->control), text);
         }
-      problem = cfd_template_field_problem (binding->field, value);
+      problem = typed_date_problem (binding);
+      if (problem == NULL)
+        problem = cfd_template_field_problem (binding->field, value);
       /* Rules across fields (a reading past a threshold, times out of
        * order) are shown under the field they name; they count towards
        * signing like the field's own problem. */
@@ -1137,6 +1200,11 @@ set_tree_editable (GtkWidget *widget, gboolean editable)
   if (GTK_IS_ENTRY (widget))
     {
       gtk_editable_set_editable (GTK_EDITABLE (widget), editable);
+      return;
+    }
+  if (GTK_IS_MENU_BUTTON (widget))
+    {
+      gtk_widget_set_visible (widget, editable); /* a date's calendar */
       return;
     }
   if (GTK_IS_DROP_DOWN (widget) || GTK_IS_CHECK_BUTTON (widget) || GTK_IS_BUTTON (widget))

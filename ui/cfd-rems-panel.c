@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cfd-date-input.h"
 #include "cfd-rems-panel.h"
 #include "cfd-ui-util.h"
 
@@ -107,9 +108,14 @@ record_clicked (CfdRemsPanel *self, GtkWidget *button)
   g_autoptr (GError) error = NULL;
   gint64 day;
 
-  if (!cfd_date_parse (gtk_editable_get_text (date_row), &day))
+  g_autofree char *problem = NULL;
+  g_autofree char *iso
+      = cfd_date_input_parse (gtk_editable_get_text (date_row), _ ("Submitted on"), &problem);
+
+  if (iso == NULL || !cfd_date_parse (iso, &day))
     {
-      cfd_ui_toast (GTK_WIDGET (self), _ ("Write the submission date as YYYY-MM-DD"));
+      cfd_ui_toast (GTK_WIDGET (self),
+                    problem != NULL ? problem : _ ("Write the submission date as YYYY-MM-DD"));
       return;
     }
   if (!cfd_vault_record_rems_submission (self->vault, self->record_id, day,
@@ -201,9 +207,10 @@ add_submission_rows (CfdRemsPanel *self, AdwPreferencesGroup *group, gint64 now)
   GtkWidget *confirmation_row = adw_entry_row_new ();
   GtkWidget *button_row = adw_action_row_new ();
   GtkWidget *button = gtk_button_new_with_mnemonic (_ ("_Record Submission"));
-  g_autofree char *today = cfd_date_format (now);
+  g_autofree char *today_iso = cfd_date_format (now);
+  g_autofree char *today = cfd_date_input_format (today_iso);
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (date_row), _ ("Submitted on (YYYY-MM-DD)"));
+  cfd_date_input_setup_row (ADW_ENTRY_ROW (date_row), _ ("Submitted on"), FALSE);
   gtk_editable_set_text (GTK_EDITABLE (date_row), today);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (confirmation_row), _ ("Confirmation number"));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (button_row),

@@ -226,7 +226,7 @@ test_half_filled_lock (void)
 
   /* Each problem beside its field; mg/kg follows the typing. */
   g_assert_true (problem_says ("vitals", "needs a time and a whole number"));
-  g_assert_true (problem_says ("infusion-start", "must be a time"));
+  g_assert_true (problem_says ("infusion-start", "write the time as HH:MM"));
   g_assert_true (problem_says ("weight-kg", "below the usual 20 kg"));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (get_widget ("field-dose-mg-per-kg"))), ==,
                    "5.714 mg/kg");

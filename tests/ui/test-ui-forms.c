@@ -37,7 +37,8 @@ test_new_patient (void)
   GtkWidget *name = cfd_test_ui_find_widget (GTK_WIDGET (dialog), "name_row");
   GtkWidget *birth = cfd_test_ui_find_widget (GTK_WIDGET (dialog), "birth_date_row");
   GtkWidget *error = cfd_test_ui_find_widget (GTK_WIDGET (dialog), "error_label");
-  GtkCalendar *calendar = GTK_CALENDAR (cfd_test_ui_find_widget (GTK_WIDGET (dialog), "calendar"));
+  GtkCalendar *calendar
+      = GTK_CALENDAR (cfd_test_ui_find_widget (GTK_WIDGET (dialog), "date-calendar"));
   g_autoptr (GDateTime) day = g_date_time_new_local (1988, 4, 2, 0, 0, 0);
   g_autoptr (CfdPatient) patient = NULL;
   g_autofree char *added = NULL;

@@ -106,7 +106,7 @@ test_workspace (void)
 {
   g_autofree char *path = NULL;
   g_autoptr (CfdVault) setup = cfd_test_vault_new (&path, NULL);
-  CfdDemoOptions options = { .patients = 3, .records_per_patient = 10, .seed = 25 };
+  CfdDemoOptions options = { .patients = 14, .records_per_patient = 10, .seed = 7 };
   g_autoptr (GError) error = NULL;
   g_autoptr (GListModel) patients = NULL;
   g_autoptr (GListModel) records = NULL;
@@ -160,6 +160,18 @@ test_workspace (void)
   g_assert_true (adw_leaflet_get_folded (
       ADW_LEAFLET (cfd_test_ui_find_widget (GTK_WIDGET (workspace), "leaflet"))));
 
+  /* Every patient's page: their details differ (a long retention rule,
+   * no birth date, an emergency contact). */
+  for (guint i = 0; i < g_list_model_get_n_items (patients); i++)
+    {
+      g_autoptr (CfdPatient) other = g_list_model_get_item (patients, i);
+      g_autofree char *page = g_strdup_printf ("patient %u", i);
+
+      cfd_workspace_open_patient (workspace, cfd_patient_get_id (other));
+      assert_fits (page);
+    }
+  cfd_workspace_open_patient (workspace, cfd_patient_get_id (patient));
+
   /* Every record of the patient, signed ones and drafts, each kind. */
   for (guint i = 0; i < g_list_model_get_n_items (records); i++)
     {
@@ -171,6 +183,23 @@ test_workspace (void)
       cfd_workspace_open_record (workspace, cfd_record_get_id (record));
       assert_fits (page);
     }
+
+  /* A new draft of each kind, its computed fields still waiting for
+   * values and its date fields with their calendar buttons. */
+  {
+    static const char *const kinds[] = { "session", "dosing", "intake", "integration" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+      {
+        g_autofree char *page = g_strdup_printf ("new %s draft", kinds[i]);
+
+        cfd_workspace_open_patient (workspace, cfd_patient_get_id (patient));
+        gtk_widget_activate_action (
+            cfd_test_ui_find_widget (GTK_WIDGET (workspace), "patient_page"), "patient.new-record",
+            "s", kinds[i]);
+        assert_fits (page);
+      }
+  }
 
   cfd_workspace_show_search (workspace);
   assert_fits ("search");
