@@ -1,6 +1,8 @@
 /* cfd-template.c: what each record kind holds, read from the templates in data/templates. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -508,7 +510,7 @@ check_dictionary (const CfdTemplate *tmpl, GVariant *content, gboolean draft, GE
   if (content == NULL || !g_variant_is_of_type (content, G_VARIANT_TYPE_VARDICT))
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                           "Record content must be a dictionary of fields");
+                           _ ("Record content must be a dictionary of fields"));
       return FALSE;
     }
   g_variant_iter_init (&iter, content);
@@ -520,7 +522,7 @@ check_dictionary (const CfdTemplate *tmpl, GVariant *content, gboolean draft, GE
       if (field == NULL)
         {
           /* Field ids come from the caller's program, not from patients. */
-          g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "A %s has no field “%s”",
+          g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, _ ("A %s has no field “%s”"),
                        tmpl->title, key);
           return FALSE;
         }
@@ -737,7 +739,7 @@ with_dose_per_kg (GVariant *content, gboolean draft, GError **error)
   if (has_weight && !(weight > 0))
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                           "The weight must be above 0 kg");
+                           _ ("The weight must be above 0 kg"));
       return NULL;
     }
   g_variant_dict_init (&dict, content);

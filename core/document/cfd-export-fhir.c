@@ -1,6 +1,8 @@
 /* cfd-export-fhir.c: a patient's signed record as a FHIR R4 Bundle (JSON), scoped, audited as a disclosure. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -1234,16 +1236,16 @@ check_scope (CfdVault *vault, const char *patient_id, const CfdExportScope *scop
       cfd_vault_audit_standalone (vault, "patient.export-fhir", "patient", patient_id,
                                   CFD_AUDIT_DENIED);
       g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-                   "A supervisor may not export a patient's record: supervision consent "
-                   "covers reviewing notes, not disclosing them");
+                   _ ("A supervisor may not export a patient's record: supervision consent "
+                      "covers reviewing notes, not disclosing them"));
       return FALSE;
     }
   if (scope->include_psychotherapy
       && (scope->authorization == NULL || scope->authorization[0] == '\0'))
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                           "Psychotherapy notes are disclosed only under the patient's written "
-                           "authorization (45 CFR 164.508(a)(2)): name it");
+                           _ ("Psychotherapy notes are disclosed only under the patient's written "
+                              "authorization (45 CFR 164.508(a)(2)): name it"));
       return FALSE;
     }
   if (scope->include_psychotherapy
@@ -1251,7 +1253,7 @@ check_scope (CfdVault *vault, const char *patient_id, const CfdExportScope *scop
           || !g_utf8_validate (scope->authorization, -1, NULL)))
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                           "The authorization id must be one line of at most 100 characters");
+                           _ ("The authorization id must be one line of at most 100 characters"));
       return FALSE;
     }
   /* The authorization must be on record, live, and for psychotherapy notes. */
@@ -1266,7 +1268,7 @@ check_scope (CfdVault *vault, const char *patient_id, const CfdExportScope *scop
   if (scope->from != 0 && scope->to != 0 && scope->to <= scope->from)
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                           "The export's end date is not after its start date");
+                           _ ("The export's end date is not after its start date"));
       return FALSE;
     }
   return TRUE;
@@ -1427,10 +1429,11 @@ cfd_export_scope_parse_kinds (const char *text, guint *kinds, GError **error)
       g_strstrip (names[i]);
       if (!cfd_record_kind_from_string (names[i], &kind))
         {
-          g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                       "Unknown record kind \"%s\" (integration, dosing, intake, progress, risk, "
-                       "safety-plan, measure, addendum)",
-                       names[i]);
+          g_set_error (
+              error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
+              _ ("Unknown record kind \"%s\" (integration, dosing, intake, progress, risk, "
+                 "safety-plan, measure, addendum)"),
+              names[i]);
           return FALSE;
         }
       *kinds |= 1u << kind;

@@ -83,6 +83,11 @@ has show.es "^Alerta de riesgo: activada$" "patient show's headings are Spanish"
 has show.es "^Estado: activo$" "the patient's status is Spanish"
 has show.es "^Creado: [0-9]\{4\}-[0-9]\{2\}-[0-9]\{2\}T[0-9:]*Z$" "times stay ISO 8601 in es"
 has show.c "^Risk flag: raised$" "patient show in C is English"
+# The core's errors reach the user in Spanish too.
+has wrong.es.err "^confidant-cli: La frase de contraseña no es correcta$" "a wrong passphrase is said in Spanish"
+has wrong.c.err "^confidant-cli: The passphrase is not correct$" "and in English in C"
+in_es novault 1 "$cli" --vault "$work/none" --passphrase-file "$work/pass" patient list
+has novault.es.err "No hay ninguna bóveda en esta carpeta" "a missing vault is said in Spanish"
 
 # What scripts read: the same bytes, the vaults' own ids aside (each vault
 # has its patient's id; the C one is put where the Spanish one is).
