@@ -335,8 +335,13 @@ start_field (Parser *parser, const char *line_text, gsize line_len, guint line, 
       /* "an addendum", "a dosing session": the title in lower case. */
       g_autofree char *kind = g_utf8_strdown (parser->tmpl->title, -1);
 
-      return line_error (error, line, _ ("not a field of %s %s (see docs/NOTE-FILES.md)"),
-                         kind[0] != '\0' && strchr ("aeiou", kind[0]) != NULL ? "an" : "a", kind);
+      /* TRANSLATORS: %s is a kind of record, in lower case ("a dosing
+       * session" in English, where the article is chosen by the word). */
+      return line_error (error, line,
+                         kind[0] != '\0' && strchr ("aeiou", kind[0]) != NULL
+                             ? _ ("not a field of an %s (see docs/NOTE-FILES.md)")
+                             : _ ("not a field of a %s (see docs/NOTE-FILES.md)"),
+                         kind);
     }
 
   value = colon + 1;

@@ -88,6 +88,13 @@ has wrong.es.err "^confidant-cli: La frase de contraseña no es correcta$" "a wr
 has wrong.c.err "^confidant-cli: The passphrase is not correct$" "and in English in C"
 in_es novault 1 "$cli" --vault "$work/none" --passphrase-file "$work/pass" patient list
 has novault.es.err "No hay ninguna bóveda en esta carpeta" "a missing vault is said in Spanish"
+# The signing checks name the template's fields in Spanish.
+printf 'plan: follow up in two weeks\n' > "$work/note"
+v=(--vault "$work/vault-es" --passphrase-file "$work/pass")
+in_es note 0 "$cli" "${v[@]}" note add --patient "$(cat "$work/add.es")" --kind progress --file "$work/note"
+in_es sign 1 "$cli" "${v[@]}" note sign "$(cat "$work/note.es")"
+has sign.es.err "Antes de firmar el registro:" "a refused signature says why in Spanish"
+has sign.es.err "“Subjetivo” debe completarse" "and names the missing field in Spanish"
 
 # What scripts read: the same bytes, the vaults' own ids aside (each vault
 # has its patient's id; the C one is put where the Spanish one is).
