@@ -247,28 +247,37 @@ LIST_RUNNERS (allergy, CFD_CHART_ALLERGY)
 LIST_RUNNERS (medication, CFD_CHART_MEDICATION)
 LIST_RUNNERS (trial, CFD_CHART_TRIAL)
 
-#define LIST_COMMANDS(group, fields)                                                             \
-  { #group, "add", "--patient ID [--file F]",                                                    \
-    "Add a signed " #group " (" fields                                                           \
-    " as \"field: value\" lines from F or stdin); prints its id",                                \
-    group##_add },                                                                               \
-      { #group, "list", "--patient ID [--all]", "The " #group " list (latest revision of each)", \
-        group##_list },                                                                          \
-      { #group, "edit", "--patient ID --entry ID [--file F]",                                    \
-        "A new signed revision with the fields in F or stdin (an empty value removes one)",      \
-        group##_edit },                                                                          \
-      { #group, "resolve", "--patient ID --entry ID", "Close the entry (a new signed revision)", \
-        group##_resolve },                                                                       \
-  {                                                                                              \
-#group, "history", "--patient ID --entry ID", "Every signed revision of one entry",          \
-        group##_history                                                                          \
+/* Each list's own summaries, whole sentences for translators. */
+#define EDIT_SUMMARY \
+  N_ ("A new signed revision with the fields in F or stdin (an empty value removes one)")
+#define RESOLVE_SUMMARY N_ ("Close the entry (a new signed revision)")
+#define HISTORY_SUMMARY N_ ("Every signed revision of one entry")
+#define LIST_COMMANDS(group, add_summary, list_summary)                                     \
+  { #group, "add", "--patient ID [--file F]", add_summary, group##_add },                   \
+      { #group, "list", "--patient ID [--all]", list_summary, group##_list },               \
+      { #group, "edit", "--patient ID --entry ID [--file F]", EDIT_SUMMARY, group##_edit }, \
+      { #group, "resolve", "--patient ID --entry ID", RESOLVE_SUMMARY, group##_resolve },   \
+  {                                                                                         \
+#group, "history", "--patient ID --entry ID", HISTORY_SUMMARY, group##_history          \
   }
 
 const CfdCliCommand cfd_cli_chart_commands[] = {
-  LIST_COMMANDS (problem, "code, text, onset, status, note"),
-  LIST_COMMANDS (allergy, "substance, reaction, severity, or nkda: yes"),
-  LIST_COMMANDS (medication, "name, dose, frequency, start, stop, flags"),
-  LIST_COMMANDS (trial, "drug, dose, weeks, response"),
+  LIST_COMMANDS (problem,
+                 N_ ("Add a signed problem (code, text, onset, status, note as \"field: value\" "
+                     "lines from F or stdin); prints its id"),
+                 N_ ("The problem list (latest revision of each)")),
+  LIST_COMMANDS (allergy,
+                 N_ ("Add a signed allergy (substance, reaction, severity, or nkda: yes as "
+                     "\"field: value\" lines from F or stdin); prints its id"),
+                 N_ ("The allergy list (latest revision of each)")),
+  LIST_COMMANDS (medication,
+                 N_ ("Add a signed medication (name, dose, frequency, start, stop, flags as "
+                     "\"field: value\" lines from F or stdin); prints its id"),
+                 N_ ("The medication list (latest revision of each)")),
+  LIST_COMMANDS (trial,
+                 N_ ("Add a signed trial (drug, dose, weeks, response as \"field: value\" lines "
+                     "from F or stdin); prints its id"),
+                 N_ ("The trial list (latest revision of each)")),
   { "problem", "codes", "[WORDS|CODE]", N_ ("Search the shipped ICD-10-CM code list"), run_codes },
   { NULL },
 };

@@ -151,7 +151,7 @@ run_export (CfdCliContext *ctx, int argc, char **argv)
     {
       cfd_cli_disclosure_clear (&disclosure);
       return cfd_cli_usage (
-          "export needs --patient ID and one of --pdf FILE, --fhir FILE or --csv FILE");
+          _ ("export needs --patient ID and one of --pdf FILE, --fhir FILE or --csv FILE"));
     }
   if (fhir != NULL)
     {
