@@ -86,11 +86,11 @@ parse_shown_when (CfdTemplateField *field, const char *text)
  * title, label, help and choice label in the message catalogue, and the
  * user's language is looked up here, once, when the templates load. */
 static char *
-translate (char *text)
+translate (char *text, gboolean translated_wanted)
 {
   char *translated;
 
-  if (text == NULL || text[0] == '\0')
+  if (text == NULL || text[0] == '\0' || !translated_wanted)
     return text;
   translated = g_strdup (g_dgettext (GETTEXT_PACKAGE, text));
   g_free (text);
@@ -98,23 +98,23 @@ translate (char *text)
 }
 
 static char *
-get_translated (GKeyFile *file, const char *group, const char *key)
+get_translated (GKeyFile *file, const char *group, const char *key, gboolean translated)
 {
-  return translate (g_key_file_get_string (file, group, key, NULL));
+  return translate (g_key_file_get_string (file, group, key, NULL), translated);
 }
 
 static char **
-get_translated_list (GKeyFile *file, const char *group, const char *key)
+get_translated_list (GKeyFile *file, const char *group, const char *key, gboolean translated)
 {
   char **items = g_key_file_get_string_list (file, group, key, NULL, NULL);
 
   for (guint i = 0; items != NULL && items[i] != NULL; i++)
-    items[i] = translate (g_strstrip (items[i]));
+    items[i] = translate (g_strstrip (items[i]), translated);
   return items;
 }
 
 static CfdTemplate *
-load_template (CfdRecordKind kind)
+load_template (CfdRecordKind kind, gboolean translated)
 {
   g_autofree char *path
       = g_strdup_printf (RESOURCE_PREFIX "%s.template", cfd_record_kind_to_string (kind));
@@ -135,8 +135,8 @@ load_template (CfdRecordKind kind)
 
   tmpl = g_new0 (CfdTemplate, 1);
   tmpl->kind = kind;
-  tmpl->title = get_translated (file, "Template", "Title");
-  tmpl->description = get_translated (file, "Template", "Description");
+  tmpl->title = get_translated (file, "Template", "Title", translated);
+  tmpl->description = get_translated (file, "Template", "Description", translated);
   tmpl->fields = g_ptr_array_new_with_free_func (field_free);
 
   groups = g_key_file_get_groups (file, NULL);
@@ -151,8 +151,8 @@ load_template (CfdRecordKind kind)
         continue;
       field = g_new0 (CfdTemplateField, 1);
       field->id = g_strdup (groups[i] + strlen ("Field "));
-      field->label = get_translated (file, groups[i], "Label");
-      field->help = get_translated (file, groups[i], "Help");
+      field->label = get_translated (file, groups[i], "Label", translated);
+      field->help = get_translated (file, groups[i], "Help", translated);
       field->unit = g_key_file_get_string (file, groups[i], "Unit", NULL);
       field->required = g_key_file_get_boolean (file, groups[i], "Required", NULL);
       field->computed = g_key_file_get_boolean (file, groups[i], "Computed", NULL);
@@ -170,7 +170,7 @@ load_template (CfdRecordKind kind)
                                  ? g_key_file_get_double (file, groups[i], "PlausibleMax", NULL)
                                  : G_MAXDOUBLE;
       field->choices = g_key_file_get_string_list (file, groups[i], "Choices", NULL, NULL);
-      field->choice_labels = get_translated_list (file, groups[i], "ChoiceLabels");
+      field->choice_labels = get_translated_list (file, groups[i], "ChoiceLabels", translated);
       shown_when = g_key_file_get_string (file, groups[i], "ShownWhen", NULL);
       type = g_key_file_get_string (file, groups[i], "Type", NULL);
       for (guint t = 0; t < G_N_ELEMENTS (field_types); t++)
@@ -220,7 +220,23 @@ cfd_template_get (CfdRecordKind kind)
   if (g_once_init_enter (&loaded))
     {
       for (guint k = 0; k < N_KINDS; k++)
-        templates[k] = load_template ((CfdRecordKind)k);
+        templates[k] = load_template ((CfdRecordKind)k, TRUE);
+      g_once_init_leave (&loaded, 1);
+    }
+  return templates[kind];
+}
+
+const CfdTemplate *
+cfd_template_get_untranslated (CfdRecordKind kind)
+{
+  static CfdTemplate *templates[N_KINDS];
+  static gsize loaded;
+
+  g_return_val_if_fail ((guint)kind < N_KINDS, NULL);
+  if (g_once_init_enter (&loaded))
+    {
+      for (guint k = 0; k < N_KINDS; k++)
+        templates[k] = load_template ((CfdRecordKind)k, FALSE);
       g_once_init_leave (&loaded, 1);
     }
   return templates[kind];

@@ -442,7 +442,8 @@ add_vitals (Bundle *b, CfdRecord *record, const char *encounter_url, const char 
 static const char *
 choice_label (CfdRecordKind kind, const char *field_id, const char *choice)
 {
-  const CfdTemplateField *field = cfd_template_find_field (cfd_template_get (kind), field_id);
+  const CfdTemplateField *field
+      = cfd_template_find_field (cfd_template_get_untranslated (kind), field_id);
 
   for (guint i = 0; field != NULL && field->choices != NULL && field->choices[i] != NULL; i++)
     if (g_strcmp0 (field->choices[i], choice) == 0 && field->choice_labels != NULL)
@@ -462,7 +463,8 @@ encounter (Bundle *b, CfdRecord *record, const char *url, const char *author_url
   json_object_set_object_member (e, "class", coding (CFD_FHIR_ACT_CODE, "AMB", "ambulatory"));
   json_object_set_array_member (
       e, "type",
-      one (concept (NULL, NULL, cfd_template_get (cfd_record_get_kind (record))->title)));
+      one (concept (NULL, NULL,
+                    cfd_template_get_untranslated (cfd_record_get_kind (record))->title)));
   json_object_set_object_member (e, "subject", reference (b->patient_url));
   json_object_set_object_member (participant, "individual", reference (author_url));
   json_object_set_array_member (e, "participant", one (participant));
@@ -778,7 +780,7 @@ add_measure (Bundle *b, CfdRecord *record, const char *author_url)
 static char *
 record_text (CfdRecord *record)
 {
-  const CfdTemplate *tmpl = cfd_template_get (cfd_record_get_kind (record));
+  const CfdTemplate *tmpl = cfd_template_get_untranslated (cfd_record_get_kind (record));
   GVariant *content = cfd_record_get_content (record);
   GString *text = g_string_new (NULL);
 
@@ -833,7 +835,7 @@ add_document (Bundle *b, CfdRecord *record, const char *author_url)
   JsonObject *d = new_resource ("DocumentReference");
   JsonObject *content = json_object_new ();
   JsonObject *attachment = json_object_new ();
-  const char *title_word = cfd_template_get (kind)->title;
+  const char *title_word = cfd_template_get_untranslated (kind)->title;
 
   if (cfd_record_get_category (record) == CFD_RECORD_CATEGORY_PSYCHOTHERAPY)
     label_psychotherapy (d);

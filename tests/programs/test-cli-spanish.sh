@@ -96,6 +96,21 @@ in_es sign 1 "$cli" "${v[@]}" note sign "$(cat "$work/note.es")"
 has sign.es.err "Antes de firmar el registro:" "a refused signature says why in Spanish"
 has sign.es.err "“Subjetivo” debe completarse" "and names the missing field in Spanish"
 
+# A FHIR bundle of a signed note is the same file whatever the locale
+# (its timestamp aside); a PDF, read by people, follows the locale.
+printf 'subjective: sleeping better\nplan: follow up in two weeks\n' > "$work/note2"
+in_es note2 0 "$cli" "${v[@]}" note add --patient "$(cat "$work/add.es")" --kind progress --file "$work/note2"
+in_es sign2 0 "$cli" "${v[@]}" note sign "$(cat "$work/note2.es")"
+terms=(--recipient "the patient" --purpose "patient request" --basis "patient request")
+in_c fhir 0 "$cli" "${v[@]}" export --patient "$(cat "$work/add.es")" --fhir "$work/bundle-c.json" "${terms[@]}"
+in_es fhir 0 "$cli" "${v[@]}" export --patient "$(cat "$work/add.es")" --fhir "$work/bundle-es.json" "${terms[@]}"
+has fhir.es "^Se escribió un paquete FHIR R4 de" "the export's confirmation is Spanish"
+for l in c es; do
+  sed -E 's/"timestamp" *: *"[^"]*"/"timestamp":"T"/g' "$work/bundle-$l.json" > "$work/bundle.$l"
+done
+grep -q "Progress note" "$work/bundle.c" && ok "the bundle names the note's kind" || not_ok "the bundle names the note's kind"
+same bundle "a FHIR bundle is byte-identical in es and C"
+
 # What scripts read: the same bytes, the vaults' own ids aside (each vault
 # has its patient's id; the C one is put where the Spanish one is).
 c_id=$(cat "$work/add.c")
