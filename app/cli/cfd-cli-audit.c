@@ -1,13 +1,15 @@
 /* cfd-cli-audit.c: confidant-cli audit verify, list, export, checkpoint. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <stdio.h>
 #include <string.h>
 
 #include "confidant.h"
 #include "cfd-cli.h"
 
-static const char unlock_passphrase[] = "the unlocking user's";
+static const char *const unlock_passphrase = N_ ("the unlocking user's");
 
 /* What the filter options write into; strings owned here. */
 typedef struct
@@ -30,21 +32,21 @@ filter_options_clear (FilterOptions *o)
   g_free (o->patient);
 }
 
-#define FILTER_ENTRIES(o)                                                                          \
-  {                                                                                                \
-    "since", 0, 0, G_OPTION_ARG_STRING, &(o).since, "From this day or time (UTC) on", "YYYY-MM-DD" \
-  },                                                                                               \
-      { "until",     0,                                                                            \
-        0,           G_OPTION_ARG_STRING,                                                          \
-        &(o).until,  "Up to this day (inclusive) or before this time (UTC)",                       \
-        "YYYY-MM-DD" },                                                                            \
-      { "user", 0, 0, G_OPTION_ARG_STRING, &(o).user, "Only what this user did", "NAME" },         \
-      { "action",    0,                                                                            \
-        0,           G_OPTION_ARG_STRING,                                                          \
-        &(o).action, "Only this action, or a family such as patient.*",                            \
-        "ACTION" },                                                                                \
-  {                                                                                                \
-    "patient", 0, 0, G_OPTION_ARG_STRING, &(o).patient, "Only records about this patient", "ID"    \
+#define FILTER_ENTRIES(o)                                                                       \
+  { "since",     0, 0, G_OPTION_ARG_STRING, &(o).since, N_ ("From this day or time (UTC) on"),  \
+    "YYYY-MM-DD" },                                                                             \
+      { "until",     0,                                                                         \
+        0,           G_OPTION_ARG_STRING,                                                       \
+        &(o).until,  N_ ("Up to this day (inclusive) or before this time (UTC)"),               \
+        "YYYY-MM-DD" },                                                                         \
+      { "user", 0, 0, G_OPTION_ARG_STRING, &(o).user, N_ ("Only what this user did"), "NAME" }, \
+      { "action",    0,                                                                         \
+        0,           G_OPTION_ARG_STRING,                                                       \
+        &(o).action, N_ ("Only this action, or a family such as patient.*"),                    \
+        "ACTION" },                                                                             \
+  {                                                                                             \
+    "patient", 0, 0, G_OPTION_ARG_STRING, &(o).patient, N_ ("Only records about this patient"), \
+        "ID"                                                                                    \
   }
 
 /* A day means its whole length; a full ISO 8601 time means that instant. */
@@ -81,11 +83,11 @@ build_filter (CfdVault *vault, FilterOptions *o, CfdAuditFilter *filter, char **
 {
   memset (filter, 0, sizeof *filter);
   if (o->since != NULL && !parse_time (o->since, FALSE, &filter->since))
-    return cfd_cli_usage ("--since needs a date (YYYY-MM-DD) or an ISO 8601 time");
+    return cfd_cli_usage (_ ("--since needs a date (YYYY-MM-DD) or an ISO 8601 time"));
   if (o->until != NULL && !parse_time (o->until, TRUE, &filter->until))
-    return cfd_cli_usage ("--until needs a date (YYYY-MM-DD) or an ISO 8601 time");
+    return cfd_cli_usage (_ ("--until needs a date (YYYY-MM-DD) or an ISO 8601 time"));
   if (o->limit < 0)
-    return cfd_cli_usage ("--limit must not be negative");
+    return cfd_cli_usage (_ ("--limit must not be negative"));
   if (o->user != NULL)
     {
       g_autoptr (GPtrArray) users = cfd_vault_list_users (vault);
@@ -98,7 +100,7 @@ build_filter (CfdVault *vault, FilterOptions *o, CfdAuditFilter *filter, char **
             *user_id = g_strdup (info->id);
         }
       if (*user_id == NULL)
-        return cfd_cli_usage ("there is no user named '%s' in this vault", o->user);
+        return cfd_cli_usage (_ ("there is no user named '%s' in this vault"), o->user);
       filter->actor = *user_id;
     }
   filter->action = o->action;
@@ -113,9 +115,9 @@ run_verify (CfdCliContext *ctx, int argc, char **argv)
   g_autofree char *checkpoint_file = NULL;
   GOptionEntry entries[]
       = { { "receipt", 0, 0, G_OPTION_ARG_STRING, &receipt,
-            "Also check a receipt written down earlier", "TEXT" },
+            N_ ("Also check a receipt written down earlier"), "TEXT" },
           { "checkpoint", 0, 0, G_OPTION_ARG_FILENAME, &checkpoint_file,
-            "Also check a checkpoint saved by 'audit checkpoint --out'", "FILE" },
+            N_ ("Also check a checkpoint saved by 'audit checkpoint --out'"), "FILE" },
           { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   CfdAuditCheckpoint external;
@@ -126,9 +128,9 @@ run_verify (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_audit_commands[0], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (argc > 1)
-    return cfd_cli_usage ("unexpected argument '%s'", argv[1]);
+    return cfd_cli_usage (_ ("unexpected argument '%s'"), argv[1]);
   if (receipt != NULL && checkpoint_file != NULL)
-    return cfd_cli_usage ("give --receipt or --checkpoint, not both");
+    return cfd_cli_usage (_ ("give --receipt or --checkpoint, not both"));
   if (receipt != NULL)
     {
       gint64 seq;
@@ -165,12 +167,12 @@ run_verify (CfdCliContext *ctx, int argc, char **argv)
     {
       g_autofree char *what = cfd_audit_report_describe (&report);
 
-      printf ("intact\t%" G_GINT64_FORMAT " records\t%u checkpoints\n%s\n", report.n_records,
+      printf ("intact\t%" PRId64 " records\t%u checkpoints\n%s\n", report.n_records,
               report.n_checkpoints, what);
       return CFD_CLI_OK;
     }
   if (g_error_matches (error, CFD_ERROR, CFD_ERROR_TAMPERED))
-    printf ("damaged\tfirst bad seq %" G_GINT64_FORMAT "\t%s\n", report.first_bad_seq,
+    printf ("damaged\tfirst bad seq %" PRId64 "\t%s\n", report.first_bad_seq,
             cfd_audit_damage_to_string (report.damage));
   return cfd_cli_fail (error);
 }
@@ -181,7 +183,7 @@ run_list (CfdCliContext *ctx, int argc, char **argv)
   FilterOptions o = { .limit = 50 };
   GOptionEntry entries[] = { FILTER_ENTRIES (o),
                              { "limit", 0, 0, G_OPTION_ARG_INT, &o.limit,
-                               "At most N records, newest first (default 50; 0: all)", "N" },
+                               N_ ("At most N records, newest first (default 50; 0: all)"), "N" },
                              { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (GListModel) entries_model = NULL;
@@ -218,8 +220,8 @@ run_list (CfdCliContext *ctx, int argc, char **argv)
 
       /* The authorization (a consent, or what an export disclosed) comes
        * last, and only when there is one, so earlier columns stay put. */
-      printf ("%" G_GINT64_FORMAT "\t%s\t%s\t%s\t%s\t%s\t%s%s%s\n", cfd_audit_item_get_seq (item),
-              time, name != NULL ? cfd_cli_text (name) : "-",
+      printf ("%" PRId64 "\t%s\t%s\t%s\t%s\t%s\t%s%s%s\n", cfd_audit_item_get_seq (item), time,
+              name != NULL ? cfd_cli_text (name) : "-",
               cfd_cli_text (cfd_audit_item_get_action (item)),
               cfd_cli_text (cfd_audit_item_get_object_kind (item)),
               cfd_cli_text (cfd_audit_item_get_object_id (item)),
@@ -237,7 +239,7 @@ run_export (CfdCliContext *ctx, int argc, char **argv)
   FilterOptions o = { 0 };
   g_autofree char *out = NULL;
   GOptionEntry entries[]
-      = { { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Write the CSV to FILE", "FILE" },
+      = { { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_ ("Write the CSV to FILE"), "FILE" },
           FILTER_ENTRIES (o),
           { NULL } };
   g_autoptr (CfdVault) vault = NULL;
@@ -256,7 +258,7 @@ run_export (CfdCliContext *ctx, int argc, char **argv)
   if (out == NULL)
     {
       filter_options_clear (&o);
-      return cfd_cli_usage ("audit export needs --out FILE");
+      return cfd_cli_usage (_ ("audit export needs --out FILE"));
     }
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
@@ -271,8 +273,7 @@ run_export (CfdCliContext *ctx, int argc, char **argv)
         {
           g_autofree char *receipt = cfd_audit_checkpoint_format_receipt (&cp);
 
-          printf ("Exported %" G_GINT64_FORMAT " records to %s.\nReceipt: %s\n", n_rows, out,
-                  receipt);
+          printf (_ ("Exported %" PRId64 " records to %s.\nReceipt: %s\n"), n_rows, out, receipt);
         }
       else
         status = cfd_cli_fail (error);
@@ -286,7 +287,7 @@ run_checkpoint (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *out = NULL;
   GOptionEntry entries[] = { { "out", 0, 0, G_OPTION_ARG_FILENAME, &out,
-                               "Also save the signed checkpoint to FILE", "FILE" },
+                               N_ ("Also save the signed checkpoint to FILE"), "FILE" },
                              { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autofree char *receipt = NULL;
@@ -296,7 +297,7 @@ run_checkpoint (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_audit_commands[3], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (argc > 1)
-    return cfd_cli_usage ("unexpected argument '%s'", argv[1]);
+    return cfd_cli_usage (_ ("unexpected argument '%s'"), argv[1]);
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
@@ -317,11 +318,11 @@ run_checkpoint (CfdCliContext *ctx, int argc, char **argv)
 
 const CfdCliCommand cfd_cli_audit_commands[] = {
   { "audit", "verify", "[--receipt TEXT | --checkpoint FILE]",
-    "Recompute the audit chain; exit 1 naming the first damaged record", run_verify },
+    N_ ("Recompute the audit chain; exit 1 naming the first damaged record"), run_verify },
   { "audit", "list", "[--since D] [--until D] [--user NAME] [--action A] [--patient ID]",
-    "Show audit records, newest first", run_list },
-  { "audit", "export", "--out FILE [filters]", "Write audit records as CSV", run_export },
-  { "audit", "checkpoint", "[--out FILE]", "Sign the log's head; prints a receipt to write down",
-    run_checkpoint },
+    N_ ("Show audit records, newest first"), run_list },
+  { "audit", "export", "--out FILE [filters]", N_ ("Write audit records as CSV"), run_export },
+  { "audit", "checkpoint", "[--out FILE]",
+    N_ ("Sign the log's head; prints a receipt to write down"), run_checkpoint },
   { NULL },
 };

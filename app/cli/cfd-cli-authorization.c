@@ -7,16 +7,16 @@
 #include "cfd-cli.h"
 #include "confidant.h"
 
-static const char unlock_passphrase[] = "the unlocking user's";
+static const char *const unlock_passphrase = N_ ("the unlocking user's");
 
 static int
 run_add (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *patient = NULL, *file = NULL;
   GOptionEntry entries[]
-      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient, "The patient", "ID" },
+      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient, N_ ("The patient"), "ID" },
           { "file", 0, 0, G_OPTION_ARG_FILENAME, &file,
-            "The signed authorization's terms as field: value lines (- for standard input)",
+            N_ ("The signed authorization's terms as field: value lines (- for standard input)"),
             "FILE" },
           { NULL } };
   g_autoptr (CfdVault) vault = NULL;
@@ -28,9 +28,9 @@ run_add (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_authorization_commands[0], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (argc != 1 || patient == NULL || file == NULL)
-    return cfd_cli_usage ("authorization add needs --patient ID and --file FILE");
+    return cfd_cli_usage (_ ("authorization add needs --patient ID and --file FILE"));
   /* Read and checked whole before the vault is unlocked. */
-  text = cfd_cli_read_text (ctx, file, 64 * 1024, "The authorization", &error);
+  text = cfd_cli_read_text (ctx, file, 64 * 1024, _ ("The authorization"), &error);
   if (text == NULL)
     return cfd_cli_fail (error);
   terms = cfd_authorization_terms_parse (text, strlen (text), &error);
@@ -67,7 +67,7 @@ run_list (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *patient = NULL;
   GOptionEntry entries[]
-      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient, "The patient", "ID" }, { NULL } };
+      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient, N_ ("The patient"), "ID" }, { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (GListModel) list = NULL;
   g_autoptr (GPtrArray) users = NULL;
@@ -77,7 +77,7 @@ run_list (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_authorization_commands[1], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (argc != 1 || patient == NULL)
-    return cfd_cli_usage ("authorization list needs --patient ID");
+    return cfd_cli_usage (_ ("authorization list needs --patient ID"));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
@@ -112,31 +112,32 @@ static int
 run_revoke (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *id = NULL;
-  GOptionEntry entries[]
-      = { { "id", 0, 0, G_OPTION_ARG_STRING, &id, "The authorization the patient revoked", "ID" },
-          { NULL } };
+  GOptionEntry entries[] = { { "id", 0, 0, G_OPTION_ARG_STRING, &id,
+                               N_ ("The authorization the patient revoked"), "ID" },
+                             { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   GError *error = NULL;
 
   if (!cfd_cli_parse (&cfd_cli_authorization_commands[2], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (argc != 1 || id == NULL)
-    return cfd_cli_usage ("authorization revoke needs --id ID");
+    return cfd_cli_usage (_ ("authorization revoke needs --id ID"));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
   if (!cfd_vault_revoke_authorization (vault, id, &error))
     return cfd_cli_fail (error);
-  printf ("Authorization revoked: it covers no disclosure from now on.\n");
+  printf (_ ("Authorization revoked: it covers no disclosure from now on.\n"));
   return CFD_CLI_OK;
 }
 
 const CfdCliCommand cfd_cli_authorization_commands[] = {
   { "authorization", "add", "--patient ID --file FILE",
-    "Record a patient's signed HIPAA authorization (docs/FORMATS.md); prints its id", run_add },
+    N_ ("Record a patient's signed HIPAA authorization (docs/FORMATS.md); prints its id"),
+    run_add },
   { "authorization", "list", "--patient ID",
-    "List a patient's authorizations with their state and history", run_list },
-  { "authorization", "revoke", "--id ID", "Record that the patient revoked an authorization",
+    N_ ("List a patient's authorizations with their state and history"), run_list },
+  { "authorization", "revoke", "--id ID", N_ ("Record that the patient revoked an authorization"),
     run_revoke },
   { NULL },
 };

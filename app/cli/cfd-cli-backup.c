@@ -1,6 +1,8 @@
 /* cfd-cli-backup.c: confidant-cli backup create, verify, list, media, and restore. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -53,8 +55,8 @@ ensure_folder (const char *folder, GError **error)
     return TRUE;
   if (g_file_test (folder, G_FILE_TEST_EXISTS))
     {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOTDIR, "The backup folder %s is not a folder",
-                   shown);
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOTDIR,
+                   _ ("The backup folder %s is not a folder"), shown);
       return FALSE;
     }
   if (g_mkdir_with_parents (folder, 0700) != 0)
@@ -62,7 +64,8 @@ ensure_folder (const char *folder, GError **error)
       int saved_errno = errno;
 
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   "Could not create the backup folder %s: %s", shown, g_strerror (saved_errno));
+                   _ ("Could not create the backup folder %s: %s"), shown,
+                   g_strerror (saved_errno));
       return FALSE;
     }
   return TRUE;
@@ -73,28 +76,29 @@ run_create (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *folder = NULL;
   int generations = CFD_BACKUP_DEFAULT_GENERATIONS;
-  GOptionEntry entries[]
-      = { { "to", 0, 0, G_OPTION_ARG_FILENAME, &folder,
-            "The folder (on a USB stick or external disk) to write to; made, private, if missing",
-            "DIR" },
-          { "generations", 0, 0, G_OPTION_ARG_INT, &generations,
-            "How many of this vault's backups to keep there (default 5)", "N" },
-          { NULL } };
+  GOptionEntry entries[] = {
+    { "to", 0, 0, G_OPTION_ARG_FILENAME, &folder,
+      N_ ("The folder (on a USB stick or external disk) to write to; made, private, if missing"),
+      "DIR" },
+    { "generations", 0, 0, G_OPTION_ARG_INT, &generations,
+      N_ ("How many of this vault's backups to keep there (default 5)"), "N" },
+    { NULL }
+  };
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (CfdBackupInfo) info = NULL;
   g_autofree char *size = NULL;
   GError *error = NULL;
   int last = -1;
 
-  if (!cfd_cli_parse (&cfd_cli_backup_commands[0], entries, "the passphrase of --user", &argc,
+  if (!cfd_cli_parse (&cfd_cli_backup_commands[0], entries, N_ ("the passphrase of --user"), &argc,
                       &argv))
     return CFD_CLI_USAGE;
   if (folder == NULL)
-    return cfd_cli_usage ("backup create needs --to DIR");
+    return cfd_cli_usage (_ ("backup create needs --to DIR"));
   if (generations < 1 || generations > CFD_BACKUP_MAX_GENERATIONS)
-    return cfd_cli_usage ("--generations must be between 1 and %d", CFD_BACKUP_MAX_GENERATIONS);
+    return cfd_cli_usage (_ ("--generations must be between 1 and %d"), CFD_BACKUP_MAX_GENERATIONS);
   if (argc > 1)
-    return cfd_cli_usage ("unexpected argument '%s'", argv[1]);
+    return cfd_cli_usage (_ ("unexpected argument '%s'"), argv[1]);
 
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
@@ -106,7 +110,7 @@ run_create (CfdCliContext *ctx, int argc, char **argv)
   if (info == NULL)
     return cfd_cli_fail (error);
   size = format_size (info->file_bytes);
-  printf ("Backup %" G_GUINT64_FORMAT " written and verified: %s (%s)\n", info->seq,
+  printf (_ ("Backup %" PRIu64 " written and verified: %s (%s)\n"), info->seq,
           cfd_cli_text (info->path), size);
   return CFD_CLI_OK;
 }
@@ -117,7 +121,7 @@ run_verify (CfdCliContext *ctx, int argc, char **argv)
   gboolean recovery = FALSE;
   GOptionEntry entries[]
       = { { "recovery", 0, 0, G_OPTION_ARG_NONE, &recovery,
-            "Open the backup with the recovery key instead of a passphrase", NULL },
+            N_ ("Open the backup with the recovery key instead of a passphrase"), NULL },
           { NULL } };
   g_autoptr (CfdBackupInfo) header = NULL;
   g_autoptr (CfdBackupInfo) info = NULL;
@@ -128,11 +132,11 @@ run_verify (CfdCliContext *ctx, int argc, char **argv)
   int last = -1;
 
   if (!cfd_cli_parse (&cfd_cli_backup_commands[1], entries,
-                      "the passphrase of --user (or the recovery key with --recovery)", &argc,
+                      N_ ("the passphrase of --user (or the recovery key with --recovery)"), &argc,
                       &argv))
     return CFD_CLI_USAGE;
   if (argc != 2)
-    return cfd_cli_usage ("backup verify needs exactly one FILE");
+    return cfd_cli_usage (_ ("backup verify needs exactly one FILE"));
 
   header = cfd_backup_read_info (argv[1], &error);
   if (header == NULL)
@@ -158,7 +162,8 @@ run_verify (CfdCliContext *ctx, int argc, char **argv)
     }
   if (info == NULL)
     {
-      secret = cfd_cli_read_passphrase (ctx, recovery ? "Recovery key" : "Passphrase", &error);
+      secret
+          = cfd_cli_read_passphrase (ctx, recovery ? _ ("Recovery key") : _ ("Passphrase"), &error);
       if (secret == NULL)
         return cfd_cli_fail (error);
       info = cfd_backup_verify (argv[1], ctx->user, (const char *)secret->data,
@@ -169,8 +174,8 @@ run_verify (CfdCliContext *ctx, int argc, char **argv)
         return cfd_cli_fail (error);
     }
   when = format_time_us (info->time);
-  printf ("Verified: backup %" G_GUINT64_FORMAT " of vault %s, taken %s; every part "
-          "authenticates and the database inside is intact.\n",
+  printf (_ ("Verified: backup %" PRIu64 " of vault %s, taken %s; every part "
+             "authenticates and the database inside is intact.\n"),
           info->seq, cfd_cli_text (info->vault_id), when);
   return CFD_CLI_OK;
 }
@@ -179,21 +184,21 @@ static int
 run_list (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *folder = NULL;
-  GOptionEntry entries[]
-      = { { "to", 0, 0, G_OPTION_ARG_FILENAME, &folder, "The folder holding the backups", "DIR" },
-          { NULL } };
+  GOptionEntry entries[] = { { "to", 0, 0, G_OPTION_ARG_FILENAME, &folder,
+                               N_ ("The folder holding the backups"), "DIR" },
+                             { NULL } };
   g_autoptr (GPtrArray) list = NULL;
   GError *error = NULL;
 
   if (!cfd_cli_parse (&cfd_cli_backup_commands[2], entries, NULL, &argc, &argv))
     return CFD_CLI_USAGE;
   if (folder == NULL)
-    return cfd_cli_usage ("backup list needs --to DIR");
+    return cfd_cli_usage (_ ("backup list needs --to DIR"));
   list = cfd_backup_list (folder, &error);
   if (list == NULL)
     return cfd_cli_fail (error);
   if (list->len == 0)
-    printf ("No Confidant backups in %s.\n", folder);
+    printf (_ ("No Confidant backups in %s.\n"), folder);
   for (guint i = 0; i < list->len; i++)
     {
       CfdBackupInfo *info = g_ptr_array_index (list, i);
@@ -201,8 +206,8 @@ run_list (CfdCliContext *ctx, int argc, char **argv)
       g_autofree char *size = format_size (info->file_bytes);
       g_autofree char *name = g_path_get_basename (info->path);
 
-      printf ("%s\t%" G_GUINT64_FORMAT "\t%s\t%s\t%s\n", cfd_cli_text (info->vault_id), info->seq,
-              when, size, cfd_cli_text (name));
+      printf ("%s\t%" PRIu64 "\t%s\t%s\t%s\n", cfd_cli_text (info->vault_id), info->seq, when, size,
+              cfd_cli_text (name));
     }
   return CFD_CLI_OK;
 }
@@ -215,12 +220,12 @@ run_media (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_backup_commands[3], NULL, NULL, &argc, &argv))
     return CFD_CLI_USAGE;
   if (argc > 1)
-    return cfd_cli_usage ("unexpected argument '%s'", argv[1]);
+    return cfd_cli_usage (_ ("unexpected argument '%s'"), argv[1]);
   media = cfd_backup_media_list ();
   if (media->len == 0)
     {
-      printf ("No removable media found. Plug in a USB stick or an external disk, or give "
-              "any folder to 'backup create --to'.\n");
+      printf (_ ("No removable media found. Plug in a USB stick or an external disk, or give "
+                 "any folder to 'backup create --to'.\n"));
       return CFD_CLI_OK;
     }
   for (guint i = 0; i < media->len; i++)
@@ -241,12 +246,12 @@ run_restore (CfdCliContext *ctx, int argc, char **argv)
   g_autofree char *overwrite = NULL;
   gboolean recovery = FALSE;
   GOptionEntry entries[]
-      = { { "into", 0, 0, G_OPTION_ARG_FILENAME, &folder, "A new folder for the restored vault",
-            "DIR" },
+      = { { "into", 0, 0, G_OPTION_ARG_FILENAME, &folder,
+            N_ ("A new folder for the restored vault"), "DIR" },
           { "recovery", 0, 0, G_OPTION_ARG_NONE, &recovery,
-            "Open the backup with the recovery key instead of a passphrase", NULL },
+            N_ ("Open the backup with the recovery key instead of a passphrase"), NULL },
           { "overwrite-existing-vault", 0, 0, G_OPTION_ARG_FILENAME, &overwrite,
-            "Replace the vault in --into; give the folder name again to confirm", "DIR" },
+            N_ ("Replace the vault in --into; give the folder name again to confirm"), "DIR" },
           { NULL } };
   g_autoptr (CfdBackupInfo) info = NULL;
   g_autoptr (CfdSecret) secret = NULL;
@@ -256,14 +261,14 @@ run_restore (CfdCliContext *ctx, int argc, char **argv)
   int last = -1;
 
   if (!cfd_cli_parse (&cfd_cli_backup_commands[4], entries,
-                      "the passphrase of --user at the time of the backup (or the recovery key "
-                      "with --recovery)",
+                      N_ ("the passphrase of --user at the time of the backup (or the recovery key "
+                          "with --recovery)"),
                       &argc, &argv))
     return CFD_CLI_USAGE;
   if (argc != 2)
-    return cfd_cli_usage ("restore needs exactly one backup FILE");
+    return cfd_cli_usage (_ ("restore needs exactly one backup FILE"));
   if (folder == NULL)
-    return cfd_cli_usage ("restore needs --into DIR (a new folder)");
+    return cfd_cli_usage (_ ("restore needs --into DIR (a new folder)"));
   if (overwrite != NULL)
     {
       g_autofree char *a = g_canonicalize_filename (folder, NULL);
@@ -271,11 +276,11 @@ run_restore (CfdCliContext *ctx, int argc, char **argv)
 
       /* Typed twice on purpose: replacing a vault destroys its data. */
       if (strcmp (a, b) != 0)
-        return cfd_cli_usage ("--overwrite-existing-vault must name the --into folder again");
+        return cfd_cli_usage (_ ("--overwrite-existing-vault must name the --into folder again"));
       flags |= CFD_RESTORE_OVERWRITE_EXISTING_VAULT;
     }
 
-  secret = cfd_cli_read_passphrase (ctx, recovery ? "Recovery key" : "Passphrase", &error);
+  secret = cfd_cli_read_passphrase (ctx, recovery ? _ ("Recovery key") : _ ("Passphrase"), &error);
   if (secret == NULL)
     return cfd_cli_fail (error);
   info = cfd_backup_restore (argv[1], folder, ctx->user, (const char *)secret->data,
@@ -285,20 +290,20 @@ run_restore (CfdCliContext *ctx, int argc, char **argv)
   if (info == NULL)
     return cfd_cli_fail (error);
   when = format_time_us (info->time);
-  printf ("Restored backup %" G_GUINT64_FORMAT " (taken %s) into %s.\n", info->seq, when, folder);
+  printf (_ ("Restored backup %" PRIu64 " (taken %s) into %s.\n"), info->seq, when, folder);
   if (recovery)
-    printf ("Open it with 'confidant-cli --vault %s recover' to set a new owner passphrase.\n",
+    printf (_ ("Open it with 'confidant-cli --vault %s recover' to set a new owner passphrase.\n"),
             folder);
   return CFD_CLI_OK;
 }
 
 const CfdCliCommand cfd_cli_backup_commands[] = {
   { "backup", "create", "--to DIR [--generations N]",
-    "Back up the vault to a folder or medium, verify it, keep N", run_create },
-  { "backup", "verify", "FILE [--recovery]", "Check a backup completely", run_verify },
-  { "backup", "list", "--to DIR", "List the backups in a folder (headers only)", run_list },
-  { "backup", "media", "", "List removable media to back up to", run_media },
-  { NULL, "restore", "FILE --into DIR [--recovery]", "Restore a backup into a new folder",
+    N_ ("Back up the vault to a folder or medium, verify it, keep N"), run_create },
+  { "backup", "verify", "FILE [--recovery]", N_ ("Check a backup completely"), run_verify },
+  { "backup", "list", "--to DIR", N_ ("List the backups in a folder (headers only)"), run_list },
+  { "backup", "media", "", N_ ("List removable media to back up to"), run_media },
+  { NULL, "restore", "FILE --into DIR [--recovery]", N_ ("Restore a backup into a new folder"),
     run_restore },
   { NULL },
 };

@@ -9,7 +9,7 @@
 
 #define MAX_COMMENT_FILE_BYTES (256 * 1024)
 
-static const char unlock_passphrase[] = "the unlocking user's";
+static const char *const unlock_passphrase = N_ ("the unlocking user's");
 
 static int
 run_export (CfdCliContext *ctx, int argc, char **argv)
@@ -17,8 +17,8 @@ run_export (CfdCliContext *ctx, int argc, char **argv)
   g_autofree char *consent = NULL, *out = NULL;
   CfdCliDisclosure disclosure = { NULL };
   GOptionEntry entries[]
-      = { { "consent", 0, 0, G_OPTION_ARG_STRING, &consent, "The live consent", "ID" },
-          { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Write the capsule to FILE", "FILE" },
+      = { { "consent", 0, 0, G_OPTION_ARG_STRING, &consent, N_ ("The live consent"), "ID" },
+          { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_ ("Write the capsule to FILE"), "FILE" },
           CFD_CLI_DISCLOSURE_ENTRIES (&disclosure),
           { NULL } };
   g_autoptr (CfdVault) vault = NULL;
@@ -33,7 +33,7 @@ run_export (CfdCliContext *ctx, int argc, char **argv)
   if (consent == NULL || out == NULL || argc != 1)
     {
       cfd_cli_disclosure_clear (&disclosure);
-      return cfd_cli_usage ("capsule export needs --consent ID and --out FILE");
+      return cfd_cli_usage (_ ("capsule export needs --consent ID and --out FILE"));
     }
   /* The consent names recipient, purpose and basis; stated here, they
    * replace it in the accounting of disclosures, all three or none. */
@@ -41,7 +41,7 @@ run_export (CfdCliContext *ctx, int argc, char **argv)
            || disclosure.file != NULL;
   if (stated && !cfd_cli_disclosure_terms (ctx, &disclosure, &terms, &error))
     {
-      int status = cfd_cli_usage ("capsule export: %s", error->message);
+      int status = cfd_cli_usage (_ ("capsule export: %s"), error->message);
 
       g_error_free (error);
       cfd_cli_disclosure_clear (&disclosure);
@@ -54,7 +54,10 @@ run_export (CfdCliContext *ctx, int argc, char **argv)
   if (id == NULL)
     return cfd_cli_fail (error);
   printf ("%s\n", id);
-  fprintf (stderr, "%u signed record%s sealed for the supervisor.\n", n, n == 1 ? "" : "s");
+  fprintf (stderr,
+           g_dngettext (GETTEXT_PACKAGE, "%u signed record sealed for the supervisor.\n",
+                        "%u signed records sealed for the supervisor.\n", n),
+           n);
   return CFD_CLI_OK;
 }
 
@@ -70,7 +73,7 @@ run_import (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_capsule_commands[1], NULL, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (argc != 2)
-    return cfd_cli_usage ("capsule import needs exactly one FILE");
+    return cfd_cli_usage (_ ("capsule import needs exactly one FILE"));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
@@ -88,7 +91,7 @@ run_import (CfdCliContext *ctx, int argc, char **argv)
         {
           g_autofree char *expires = cfd_cli_format_time (cfd_capsule_get_expires (item));
 
-          fprintf (stderr, "From %s, fingerprint %s; readable until %s.\n",
+          fprintf (stderr, _ ("From %s, fingerprint %s; readable until %s.\n"),
                    cfd_cli_text (cfd_capsule_get_therapist_name (item)),
                    cfd_cli_text (cfd_capsule_get_therapist_fingerprint (item)), expires);
         }
@@ -153,7 +156,7 @@ run_show (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_capsule_commands[3], NULL, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (argc != 2)
-    return cfd_cli_usage ("capsule show needs exactly one capsule ID");
+    return cfd_cli_usage (_ ("capsule show needs exactly one capsule ID"));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
@@ -161,9 +164,9 @@ run_show (CfdCliContext *ctx, int argc, char **argv)
   if (capsule == NULL)
     return cfd_cli_fail (error);
   expires = cfd_cli_format_time (cfd_capsule_get_expires (capsule));
-  printf ("CAPSULE (read-only) from %s, readable until %s\n",
+  printf (_ ("CAPSULE (read-only) from %s, readable until %s\n"),
           cfd_cli_text (cfd_capsule_get_therapist_name (capsule)), expires);
-  printf ("Patient: %s\nScope: %s\nPurpose: %s\n",
+  printf (_ ("Patient: %s\nScope: %s\nPurpose: %s\n"),
           cfd_cli_text (cfd_capsule_get_patient_name (capsule)),
           cfd_consent_scope_to_string (cfd_capsule_get_scope (capsule)),
           cfd_cli_text (cfd_capsule_get_purpose (capsule)));
@@ -185,9 +188,9 @@ run_comment (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *capsule = NULL, *record = NULL, *file = NULL;
   GOptionEntry entries[]
-      = { { "capsule", 0, 0, G_OPTION_ARG_STRING, &capsule, "The capsule", "ID" },
-          { "record", 0, 0, G_OPTION_ARG_STRING, &record, "A record in it", "ID" },
-          { "file", 0, 0, G_OPTION_ARG_FILENAME, &file, "The comment, as UTF-8 text", "FILE" },
+      = { { "capsule", 0, 0, G_OPTION_ARG_STRING, &capsule, N_ ("The capsule"), "ID" },
+          { "record", 0, 0, G_OPTION_ARG_STRING, &record, N_ ("A record in it"), "ID" },
+          { "file", 0, 0, G_OPTION_ARG_FILENAME, &file, N_ ("The comment, as UTF-8 text"), "FILE" },
           { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autofree guint8 *data = NULL;
@@ -199,13 +202,13 @@ run_comment (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_capsule_commands[4], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (capsule == NULL || record == NULL || file == NULL)
-    return cfd_cli_usage ("capsule comment needs --capsule ID, --record ID and --file F");
+    return cfd_cli_usage (_ ("capsule comment needs --capsule ID, --record ID and --file F"));
   if (!cfd_io_read_file (file, MAX_COMMENT_FILE_BYTES, &data, &len, &error))
     return cfd_cli_fail (error);
   text = g_strndup ((const char *)data, len);
   cfd_wipe_free (g_steal_pointer (&data), len);
   if (strlen (text) != len || !g_utf8_validate (text, -1, NULL))
-    return cfd_cli_usage ("the comment file must be UTF-8 text");
+    return cfd_cli_usage (_ ("the comment file must be UTF-8 text"));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
@@ -222,7 +225,7 @@ run_cosign (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *capsule = NULL;
   GOptionEntry entries[]
-      = { { "capsule", 0, 0, G_OPTION_ARG_STRING, &capsule, "The capsule", "ID" }, { NULL } };
+      = { { "capsule", 0, 0, G_OPTION_ARG_STRING, &capsule, N_ ("The capsule"), "ID" }, { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autofree char *id = NULL;
   GError *error = NULL;
@@ -230,7 +233,7 @@ run_cosign (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_capsule_commands[5], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (capsule == NULL || argc != 2)
-    return cfd_cli_usage ("capsule cosign needs --capsule ID and one record ID");
+    return cfd_cli_usage (_ ("capsule cosign needs --capsule ID and one record ID"));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
@@ -246,8 +249,8 @@ run_review_export (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *capsule = NULL, *out = NULL;
   GOptionEntry entries[]
-      = { { "capsule", 0, 0, G_OPTION_ARG_STRING, &capsule, "The capsule reviewed", "ID" },
-          { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Write the reply to FILE", "FILE" },
+      = { { "capsule", 0, 0, G_OPTION_ARG_STRING, &capsule, N_ ("The capsule reviewed"), "ID" },
+          { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_ ("Write the reply to FILE"), "FILE" },
           { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   GError *error = NULL;
@@ -256,14 +259,16 @@ run_review_export (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_capsule_commands[6], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (capsule == NULL || out == NULL || argc != 1)
-    return cfd_cli_usage ("review export needs --capsule ID and --out FILE");
+    return cfd_cli_usage (_ ("review export needs --capsule ID and --out FILE"));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
   n = cfd_vault_export_review_reply (vault, capsule, out, &error);
   if (n == 0)
     return cfd_cli_fail (error);
-  printf ("%u review%s written for the therapist.\n", n, n == 1 ? "" : "s");
+  printf (g_dngettext (GETTEXT_PACKAGE, "%u review written for the therapist.\n",
+                       "%u reviews written for the therapist.\n", n),
+          n);
   return CFD_CLI_OK;
 }
 
@@ -277,28 +282,30 @@ run_review_import (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_capsule_commands[7], NULL, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (argc != 2)
-    return cfd_cli_usage ("review import needs exactly one FILE");
+    return cfd_cli_usage (_ ("review import needs exactly one FILE"));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
   if (!cfd_vault_import_review_reply (vault, argv[1], &n, &error))
     return cfd_cli_fail (error);
-  printf ("%u review%s added to the original records.\n", n, n == 1 ? "" : "s");
+  printf (g_dngettext (GETTEXT_PACKAGE, "%u review added to the original records.\n",
+                       "%u reviews added to the original records.\n", n),
+          n);
   return CFD_CLI_OK;
 }
 
 const CfdCliCommand cfd_cli_capsule_commands[] = {
   { "capsule", "export", "--consent ID --out FILE [--recipient TEXT --purpose TEXT --basis TEXT]",
-    "Seal a patient's records under a consent for the supervisor", run_export },
-  { "capsule", "import", "FILE", "Import a capsule sealed for you (supervisor)", run_import },
-  { "capsule", "list", "", "List your capsules and whether they can still be read", run_list },
-  { "capsule", "show", "ID", "Read a capsule (audited; refused after expiry)", run_show },
-  { "capsule", "comment", "--capsule ID --record ID --file F", "Comment on a record in a capsule",
-    run_comment },
-  { "capsule", "cosign", "--capsule ID RECORD", "Co-sign a record in a capsule", run_cosign },
-  { "review", "export", "--capsule ID --out FILE", "Write your reviews of a capsule as a reply",
-    run_review_export },
-  { "review", "import", "FILE", "Add a supervisor's reply to the original records",
+    N_ ("Seal a patient's records under a consent for the supervisor"), run_export },
+  { "capsule", "import", "FILE", N_ ("Import a capsule sealed for you (supervisor)"), run_import },
+  { "capsule", "list", "", N_ ("List your capsules and whether they can still be read"), run_list },
+  { "capsule", "show", "ID", N_ ("Read a capsule (audited; refused after expiry)"), run_show },
+  { "capsule", "comment", "--capsule ID --record ID --file F",
+    N_ ("Comment on a record in a capsule"), run_comment },
+  { "capsule", "cosign", "--capsule ID RECORD", N_ ("Co-sign a record in a capsule"), run_cosign },
+  { "review", "export", "--capsule ID --out FILE",
+    N_ ("Write your reviews of a capsule as a reply"), run_review_export },
+  { "review", "import", "FILE", N_ ("Add a supervisor's reply to the original records"),
     run_review_import },
   { NULL },
 };

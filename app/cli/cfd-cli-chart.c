@@ -7,7 +7,7 @@
 #include "cfd-cli.h"
 #include "confidant.h"
 
-static const char unlock_passphrase[] = "the unlocking user's";
+static const char *const unlock_passphrase = N_ ("the unlocking user's");
 
 #define MAX_ENTRY_BYTES (64 * 1024)
 
@@ -62,9 +62,9 @@ run_list (CfdCliContext *ctx, int argc, char **argv, const CfdCliCommand *comman
   g_autofree char *patient_id = NULL;
   gboolean all = FALSE;
   GOptionEntry entries[]
-      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient_id, "The patient", "ID" },
+      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient_id, N_ ("The patient"), "ID" },
           { "all", 0, 0, G_OPTION_ARG_NONE, &all,
-            "Include resolved, inactive, stopped and withdrawn entries", NULL },
+            N_ ("Include resolved, inactive, stopped and withdrawn entries"), NULL },
           { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (GListModel) model = NULL;
@@ -74,7 +74,7 @@ run_list (CfdCliContext *ctx, int argc, char **argv, const CfdCliCommand *comman
   if (!cfd_cli_parse (command, entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (patient_id == NULL || argc != 1)
-    return cfd_cli_usage ("%s list needs --patient ID", command->group);
+    return cfd_cli_usage (_ ("%s list needs --patient ID"), command->group);
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
@@ -99,8 +99,9 @@ run_history (CfdCliContext *ctx, int argc, char **argv, const CfdCliCommand *com
 {
   g_autofree char *patient_id = NULL, *item_id = NULL;
   GOptionEntry entries[]
-      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient_id, "The patient", "ID" },
-          { "entry", 0, 0, G_OPTION_ARG_STRING, &item_id, "The entry (its id from list)", "ID" },
+      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient_id, N_ ("The patient"), "ID" },
+          { "entry", 0, 0, G_OPTION_ARG_STRING, &item_id, N_ ("The entry (its id from list)"),
+            "ID" },
           { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (GListModel) model = NULL;
@@ -109,7 +110,7 @@ run_history (CfdCliContext *ctx, int argc, char **argv, const CfdCliCommand *com
   if (!cfd_cli_parse (command, entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (patient_id == NULL || item_id == NULL || argc != 1)
-    return cfd_cli_usage ("%s history needs --patient ID --entry ID", command->group);
+    return cfd_cli_usage (_ ("%s history needs --patient ID --entry ID"), command->group);
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
@@ -133,10 +134,11 @@ run_write (CfdCliContext *ctx, int argc, char **argv, const CfdCliCommand *comma
   CfdChartList list = list_of_command (command);
   g_autofree char *patient_id = NULL, *item_id = NULL, *file = NULL;
   GOptionEntry entries[]
-      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient_id, "The patient", "ID" },
-          { "entry", 0, 0, G_OPTION_ARG_STRING, &item_id, "The entry to edit or resolve", "ID" },
+      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient_id, N_ ("The patient"), "ID" },
+          { "entry", 0, 0, G_OPTION_ARG_STRING, &item_id, N_ ("The entry to edit or resolve"),
+            "ID" },
           { "file", 0, 0, G_OPTION_ARG_FILENAME, &file,
-            "The fields as \"field: value\" lines ('-' or absent: standard input)", "FILE" },
+            N_ ("The fields as \"field: value\" lines ('-' or absent: standard input)"), "FILE" },
           { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (GVariant) fields = NULL;
@@ -149,15 +151,16 @@ run_write (CfdCliContext *ctx, int argc, char **argv, const CfdCliCommand *comma
     return CFD_CLI_USAGE;
   if (patient_id == NULL || argc != 1 || (action != ACTION_ADD && item_id == NULL)
       || (action == ACTION_RESOLVE && file != NULL))
-    return cfd_cli_usage (action == ACTION_ADD ? "%s add needs --patient ID [--file F]"
+    /* TRANSLATORS: %s is a list's command group ("chart allergy"). */
+    return cfd_cli_usage (action == ACTION_ADD ? _ ("%s add needs --patient ID [--file F]")
                           : action == ACTION_EDIT
-                              ? "%s edit needs --patient ID --entry ID [--file F]"
-                              : "%s resolve needs --patient ID --entry ID",
+                              ? _ ("%s edit needs --patient ID --entry ID [--file F]")
+                              : _ ("%s resolve needs --patient ID --entry ID"),
                           command->group);
   /* Before the unlock: a malformed file costs nothing. */
   if (action != ACTION_RESOLVE)
     {
-      text = cfd_cli_read_text (ctx, file, MAX_ENTRY_BYTES, "The entry", &error);
+      text = cfd_cli_read_text (ctx, file, MAX_ENTRY_BYTES, _ ("The entry"), &error);
       if (text == NULL)
         return cfd_cli_fail (error);
       fields = cfd_chart_fields_parse (list, text, strlen (text), &error);
@@ -202,7 +205,7 @@ run_codes (CfdCliContext *ctx, int argc, char **argv)
   found = cfd_icd10_search (query, G_MAXUINT);
   if (found->len == 0)
     {
-      fprintf (stderr, "No listed code matches; any ICD-10-CM code may still be entered.\n");
+      fprintf (stderr, _ ("No listed code matches; any ICD-10-CM code may still be entered.\n"));
       return CFD_CLI_FAILED;
     }
   for (guint i = 0; i < found->len; i++)
@@ -244,28 +247,37 @@ LIST_RUNNERS (allergy, CFD_CHART_ALLERGY)
 LIST_RUNNERS (medication, CFD_CHART_MEDICATION)
 LIST_RUNNERS (trial, CFD_CHART_TRIAL)
 
-#define LIST_COMMANDS(group, fields)                                                             \
-  { #group, "add", "--patient ID [--file F]",                                                    \
-    "Add a signed " #group " (" fields                                                           \
-    " as \"field: value\" lines from F or stdin); prints its id",                                \
-    group##_add },                                                                               \
-      { #group, "list", "--patient ID [--all]", "The " #group " list (latest revision of each)", \
-        group##_list },                                                                          \
-      { #group, "edit", "--patient ID --entry ID [--file F]",                                    \
-        "A new signed revision with the fields in F or stdin (an empty value removes one)",      \
-        group##_edit },                                                                          \
-      { #group, "resolve", "--patient ID --entry ID", "Close the entry (a new signed revision)", \
-        group##_resolve },                                                                       \
-  {                                                                                              \
-#group, "history", "--patient ID --entry ID", "Every signed revision of one entry",          \
-        group##_history                                                                          \
+/* Each list's own summaries, whole sentences for translators. */
+#define EDIT_SUMMARY \
+  N_ ("A new signed revision with the fields in F or stdin (an empty value removes one)")
+#define RESOLVE_SUMMARY N_ ("Close the entry (a new signed revision)")
+#define HISTORY_SUMMARY N_ ("Every signed revision of one entry")
+#define LIST_COMMANDS(group, add_summary, list_summary)                                     \
+  { #group, "add", "--patient ID [--file F]", add_summary, group##_add },                   \
+      { #group, "list", "--patient ID [--all]", list_summary, group##_list },               \
+      { #group, "edit", "--patient ID --entry ID [--file F]", EDIT_SUMMARY, group##_edit }, \
+      { #group, "resolve", "--patient ID --entry ID", RESOLVE_SUMMARY, group##_resolve },   \
+  {                                                                                         \
+#group, "history", "--patient ID --entry ID", HISTORY_SUMMARY, group##_history          \
   }
 
 const CfdCliCommand cfd_cli_chart_commands[] = {
-  LIST_COMMANDS (problem, "code, text, onset, status, note"),
-  LIST_COMMANDS (allergy, "substance, reaction, severity, or nkda: yes"),
-  LIST_COMMANDS (medication, "name, dose, frequency, start, stop, flags"),
-  LIST_COMMANDS (trial, "drug, dose, weeks, response"),
-  { "problem", "codes", "[WORDS|CODE]", "Search the shipped ICD-10-CM code list", run_codes },
+  LIST_COMMANDS (problem,
+                 N_ ("Add a signed problem (code, text, onset, status, note as \"field: value\" "
+                     "lines from F or stdin); prints its id"),
+                 N_ ("The problem list (latest revision of each)")),
+  LIST_COMMANDS (allergy,
+                 N_ ("Add a signed allergy (substance, reaction, severity, or nkda: yes as "
+                     "\"field: value\" lines from F or stdin); prints its id"),
+                 N_ ("The allergy list (latest revision of each)")),
+  LIST_COMMANDS (medication,
+                 N_ ("Add a signed medication (name, dose, frequency, start, stop, flags as "
+                     "\"field: value\" lines from F or stdin); prints its id"),
+                 N_ ("The medication list (latest revision of each)")),
+  LIST_COMMANDS (trial,
+                 N_ ("Add a signed trial (drug, dose, weeks, response as \"field: value\" lines "
+                     "from F or stdin); prints its id"),
+                 N_ ("The trial list (latest revision of each)")),
+  { "problem", "codes", "[WORDS|CODE]", N_ ("Search the shipped ICD-10-CM code list"), run_codes },
   { NULL },
 };

@@ -7,7 +7,7 @@
 #include "confidant.h"
 #include "cfd-cli.h"
 
-static const char unlock_passphrase[] = "the unlocking user's";
+static const char *const unlock_passphrase = N_ ("the unlocking user's");
 
 /* YYYY-MM-DD as the start of that day, UTC; 0 for NULL. */
 static gboolean
@@ -16,7 +16,7 @@ parse_date (const char *option, const char *text, gint64 *seconds)
   *seconds = 0;
   if (text == NULL || cfd_date_parse (text, seconds))
     return TRUE;
-  cfd_cli_usage ("%s must be a date written YYYY-MM-DD", option);
+  cfd_cli_usage (_ ("%s must be a date written YYYY-MM-DD"), option);
   return FALSE;
 }
 
@@ -26,22 +26,23 @@ run_grant (CfdCliContext *ctx, int argc, char **argv)
   g_autofree char *patient = NULL, *supervisor = NULL, *scope = NULL, *from = NULL, *to = NULL,
                   *purpose = NULL, *purpose_file = NULL, *obtained = NULL, *method = NULL,
                   *expires = NULL;
-  GOptionEntry entries[]
-      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient, "The patient", "ID" },
-          { "supervisor", 0, 0, G_OPTION_ARG_STRING, &supervisor, "The supervisor", "USER" },
-          { "scope", 0, 0, G_OPTION_ARG_STRING, &scope, "all, medical or psychotherapy", "SCOPE" },
-          { "from", 0, 0, G_OPTION_ARG_STRING, &from, "Only records from this date", "YYYY-MM-DD" },
-          { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Only records up to this date", "YYYY-MM-DD" },
-          { "purpose-file", 0, 0, G_OPTION_ARG_FILENAME, &purpose_file,
-            "What the review is for, read from FILE (kept off the command line)", "FILE" },
-          { "purpose", 0, 0, G_OPTION_ARG_STRING, &purpose, "What the review is for", "TEXT" },
-          { "obtained", 0, 0, G_OPTION_ARG_STRING, &obtained, "When the patient consented",
-            "YYYY-MM-DD" },
-          { "method", 0, 0, G_OPTION_ARG_STRING, &method,
-            "How consent was obtained (signed form, verbal with witness…)", "TEXT" },
-          { "expires", 0, 0, G_OPTION_ARG_STRING, &expires, "The consent ends on this date",
-            "YYYY-MM-DD" },
-          { NULL } };
+  GOptionEntry entries[] = {
+    { "patient", 0, 0, G_OPTION_ARG_STRING, &patient, N_ ("The patient"), "ID" },
+    { "supervisor", 0, 0, G_OPTION_ARG_STRING, &supervisor, N_ ("The supervisor"), "USER" },
+    { "scope", 0, 0, G_OPTION_ARG_STRING, &scope, N_ ("all, medical or psychotherapy"), "SCOPE" },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_ ("Only records from this date"), "YYYY-MM-DD" },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_ ("Only records up to this date"), "YYYY-MM-DD" },
+    { "purpose-file", 0, 0, G_OPTION_ARG_FILENAME, &purpose_file,
+      N_ ("What the review is for, read from FILE (kept off the command line)"), "FILE" },
+    { "purpose", 0, 0, G_OPTION_ARG_STRING, &purpose, N_ ("What the review is for"), "TEXT" },
+    { "obtained", 0, 0, G_OPTION_ARG_STRING, &obtained, N_ ("When the patient consented"),
+      "YYYY-MM-DD" },
+    { "method", 0, 0, G_OPTION_ARG_STRING, &method,
+      N_ ("How consent was obtained (signed form, verbal with witness…)"), "TEXT" },
+    { "expires", 0, 0, G_OPTION_ARG_STRING, &expires, N_ ("The consent ends on this date"),
+      "YYYY-MM-DD" },
+    { NULL }
+  };
   g_autoptr (CfdVault) vault = NULL;
   g_autofree char *id = NULL;
   CfdConsentTerms terms = { 0 };
@@ -50,7 +51,7 @@ run_grant (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_consent_commands[0], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (purpose != NULL && purpose_file != NULL)
-    return cfd_cli_usage ("give --purpose or --purpose-file, not both");
+    return cfd_cli_usage (_ ("give --purpose or --purpose-file, not both"));
   if (purpose != NULL)
     cfd_cli_warn_command_line ("purpose", "--purpose-file FILE");
   else if (purpose_file != NULL)
@@ -65,10 +66,11 @@ run_grant (CfdCliContext *ctx, int argc, char **argv)
     }
   if (patient == NULL || supervisor == NULL || scope == NULL || purpose == NULL || obtained == NULL
       || method == NULL)
-    return cfd_cli_usage ("consent grant needs --patient, --supervisor, --scope, --purpose-file, "
-                          "--obtained and --method");
+    return cfd_cli_usage (
+        _ ("consent grant needs --patient, --supervisor, --scope, --purpose-file, "
+           "--obtained and --method"));
   if (!cfd_consent_scope_from_string (scope, &terms.scope))
-    return cfd_cli_usage ("--scope must be all, medical or psychotherapy");
+    return cfd_cli_usage (_ ("--scope must be all, medical or psychotherapy"));
   if (!parse_date ("--from", from, &terms.records_from)
       || !parse_date ("--to", to, &terms.records_to)
       || !parse_date ("--expires", expires, &terms.expires))
@@ -109,7 +111,7 @@ run_list (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *patient = NULL;
   GOptionEntry entries[]
-      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient, "The patient", "ID" }, { NULL } };
+      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient, N_ ("The patient"), "ID" }, { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (GListModel) consents = NULL;
   g_autoptr (GPtrArray) users = NULL;
@@ -119,7 +121,7 @@ run_list (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_consent_commands[1], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (patient == NULL)
-    return cfd_cli_usage ("consent list needs --patient ID");
+    return cfd_cli_usage (_ ("consent list needs --patient ID"));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
@@ -152,21 +154,21 @@ run_revoke (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_consent_commands[2], NULL, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (argc != 2)
-    return cfd_cli_usage ("consent revoke needs exactly one consent ID");
+    return cfd_cli_usage (_ ("consent revoke needs exactly one consent ID"));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
   if (!cfd_vault_revoke_consent (vault, argv[1], &error))
     return cfd_cli_fail (error);
-  printf ("Consent revoked; the patient's key was replaced.\n");
+  printf (_ ("Consent revoked; the patient's key was replaced.\n"));
   return CFD_CLI_OK;
 }
 
 const CfdCliCommand cfd_cli_consent_commands[] = {
   { "consent", "grant",
     "--patient ID --supervisor USER --scope SCOPE --purpose-file FILE --obtained D --method TEXT",
-    "Record a patient's consent to supervision", run_grant },
-  { "consent", "list", "--patient ID", "List a patient's consents", run_list },
-  { "consent", "revoke", "ID", "Revoke a consent and replace the patient's key", run_revoke },
+    N_ ("Record a patient's consent to supervision"), run_grant },
+  { "consent", "list", "--patient ID", N_ ("List a patient's consents"), run_list },
+  { "consent", "revoke", "ID", N_ ("Revoke a consent and replace the patient's key"), run_revoke },
   { NULL },
 };

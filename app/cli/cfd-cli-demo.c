@@ -11,7 +11,11 @@ static void
 report_progress (guint done, guint total, gpointer user_data)
 {
   if (isatty (STDERR_FILENO) && (done % 10 == 0 || done == total))
-    fprintf (stderr, "\r%u of %u patients", done, total);
+    {
+      /* TRANSLATORS: progress, rewritten in place: "40 of 120 patients". */
+      fprintf (stderr, "\r");
+      fprintf (stderr, _ ("%u of %u patients"), done, total);
+    }
   if (isatty (STDERR_FILENO) && done == total)
     fprintf (stderr, "\n");
 }
@@ -21,11 +25,12 @@ run_demo (CfdCliContext *ctx, int argc, char **argv)
 {
   int patients = 20, records = 12;
   gint64 seed = 1;
-  GOptionEntry entries[]
-      = { { "patients", 0, 0, G_OPTION_ARG_INT, &patients, "How many patients (default 20)", "N" },
-          { "records", 0, 0, G_OPTION_ARG_INT, &records, "Records per patient (default 12)", "M" },
-          { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "The same seed gives the same practice", "S" },
-          { NULL } };
+  GOptionEntry entries[] = {
+    { "patients", 0, 0, G_OPTION_ARG_INT, &patients, N_ ("How many patients (default 20)"), "N" },
+    { "records", 0, 0, G_OPTION_ARG_INT, &records, N_ ("Records per patient (default 12)"), "M" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_ ("The same seed gives the same practice"), "S" },
+    { NULL }
+  };
   g_autoptr (CfdSecret) owner_pass = NULL;
   g_autoptr (CfdSecret) supervisor_pass = NULL;
   g_autoptr (CfdVault) vault = NULL;
@@ -34,19 +39,20 @@ run_demo (CfdCliContext *ctx, int argc, char **argv)
   GError *error = NULL;
 
   if (!cfd_cli_parse (&cfd_cli_demo_commands[0], entries,
-                      "the new owner's, then the demo supervisor's", &argc, &argv))
+                      N_ ("the new owner's, then the demo supervisor's"), &argc, &argv))
     return CFD_CLI_USAGE;
   if (patients < 1 || patients > 100000 || records < 0 || records > 1000 || seed < 0
       || seed > G_MAXUINT32)
-    return cfd_cli_usage ("--patients must be 1 to 100000, --records 0 to 1000, --seed 0 to %u",
+    return cfd_cli_usage (_ ("--patients must be 1 to 100000, --records 0 to 1000, --seed 0 to %u"),
                           G_MAXUINT32);
   if (cfd_vault_exists (ctx->vault_path))
-    return cfd_cli_usage ("demo makes a new vault, and %s already holds one", ctx->vault_path);
+    return cfd_cli_usage (_ ("demo makes a new vault, and %s already holds one"), ctx->vault_path);
 
-  owner_pass = cfd_cli_read_passphrase (ctx, "New passphrase for the demo owner", &error);
+  owner_pass = cfd_cli_read_passphrase (ctx, _ ("New passphrase for the demo owner"), &error);
   if (owner_pass == NULL)
     return cfd_cli_fail (error);
-  supervisor_pass = cfd_cli_read_passphrase (ctx, "New passphrase for the demo supervisor", &error);
+  supervisor_pass
+      = cfd_cli_read_passphrase (ctx, _ ("New passphrase for the demo supervisor"), &error);
   if (supervisor_pass == NULL)
     return cfd_cli_fail (error);
 
@@ -64,9 +70,9 @@ run_demo (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_demo_populate (vault, &options, report_progress, NULL, &error))
     return cfd_cli_fail (error);
 
-  printf ("Created a demo practice of %d invented patients in %s.\n", patients,
+  printf (_ ("Created a demo practice of %d invented patients in %s.\n"), patients,
           cfd_vault_get_path (vault));
-  printf ("Owner: %s. Supervisor: Dr Imre Valcourt.\nRecovery key: %s\n",
+  printf (_ ("Owner: %s. Supervisor: Dr Imre Valcourt.\nRecovery key: %s\n"),
           cfd_vault_get_user_name (vault), recovery_key);
   cfd_wipe_string (g_steal_pointer (&recovery_key));
   return CFD_CLI_OK;
@@ -74,6 +80,6 @@ run_demo (CfdCliContext *ctx, int argc, char **argv)
 
 const CfdCliCommand cfd_cli_demo_commands[] = {
   { NULL, "demo", "[--patients N] [--records M] [--seed S]",
-    "Create a new vault with a synthetic, fictional practice", run_demo },
+    N_ ("Create a new vault with a synthetic, fictional practice"), run_demo },
   { NULL },
 };

@@ -12,7 +12,7 @@
 static gboolean
 read_terms_file (CfdCliContext *ctx, CfdCliDisclosure *d, GError **error)
 {
-  g_autofree char *text = cfd_cli_read_text (ctx, d->file, 4096, "The disclosure terms", error);
+  g_autofree char *text = cfd_cli_read_text (ctx, d->file, 4096, _ ("The disclosure terms"), error);
   g_auto (GStrv) lines = NULL;
 
   if (text == NULL)
@@ -29,7 +29,7 @@ read_terms_file (CfdCliContext *ctx, CfdCliDisclosure *d, GError **error)
       if (colon == NULL)
         {
           g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                       "Line %u of the disclosure file is not \"field: value\"", i + 1);
+                       _ ("Line %u of the disclosure file is not \"field: value\""), i + 1);
           return FALSE;
         }
       *colon = '\0';
@@ -42,8 +42,8 @@ read_terms_file (CfdCliContext *ctx, CfdCliDisclosure *d, GError **error)
       else
         {
           g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                       "The disclosure file has an unknown field on line %u (recipient, "
-                       "purpose, basis)",
+                       _ ("The disclosure file has an unknown field on line %u (recipient, "
+                          "purpose, basis)"),
                        i + 1);
           return FALSE;
         }
@@ -81,18 +81,19 @@ run_disclosures (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *patient_id = NULL;
   GOptionEntry entries[]
-      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient_id, "The patient", "ID" }, { NULL } };
+      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient_id, N_ ("The patient"), "ID" },
+          { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (GPtrArray) list = NULL;
   g_autofree char *start = NULL;
   GError *error = NULL;
   gint64 since;
 
-  if (!cfd_cli_parse (&cfd_cli_disclosure_commands[0], entries, "the unlocking user's", &argc,
+  if (!cfd_cli_parse (&cfd_cli_disclosure_commands[0], entries, N_ ("the unlocking user's"), &argc,
                       &argv))
     return CFD_CLI_USAGE;
   if (argc != 1 || patient_id == NULL)
-    return cfd_cli_usage ("disclosures needs --patient ID");
+    return cfd_cli_usage (_ ("disclosures needs --patient ID"));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
@@ -101,15 +102,15 @@ run_disclosures (CfdCliContext *ctx, int argc, char **argv)
   if (list == NULL)
     return cfd_cli_fail (error);
   start = cfd_date_format (since);
-  printf ("Accounting of disclosures (45 CFR 164.528) of patient %s since %s: %u\n", patient_id,
+  printf (_ ("Accounting of disclosures (45 CFR 164.528) of patient %s since %s: %u\n"), patient_id,
           start, list->len);
   for (guint i = 0; i < list->len; i++)
     {
       CfdDisclosure *d = g_ptr_array_index (list, i);
       g_autofree char *when = cfd_cli_format_time (d->time);
 
-      printf ("\n%s  by %s\n  Recipient:   %s\n  Description: %s\n  Purpose:     %s\n"
-              "  Basis:       %s\n",
+      printf (_ ("\n%s  by %s\n  Recipient:   %s\n  Description: %s\n  Purpose:     %s\n"
+                 "  Basis:       %s\n"),
               when, d->actor_name, d->recipient, d->description, d->purpose, d->basis);
     }
   return CFD_CLI_OK;
@@ -117,8 +118,8 @@ run_disclosures (CfdCliContext *ctx, int argc, char **argv)
 
 const CfdCliCommand cfd_cli_disclosure_commands[] = {
   { NULL, "disclosures", "--patient ID",
-    "The accounting of a patient's disclosures over the last six years: date, recipient, "
-    "description, purpose",
+    N_ ("The accounting of a patient's disclosures over the last six years: date, recipient, "
+        "description, purpose"),
     run_disclosures },
   { NULL },
 };

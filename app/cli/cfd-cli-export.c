@@ -15,7 +15,7 @@ parse_day (const char *option, const char *text, gboolean end_of_day, gint64 *se
     return TRUE;
   if (!cfd_date_parse (text, seconds))
     {
-      cfd_cli_usage ("%s must be a date written YYYY-MM-DD", option);
+      cfd_cli_usage (_ ("%s must be a date written YYYY-MM-DD"), option);
       return FALSE;
     }
   if (end_of_day)
@@ -35,11 +35,22 @@ export_fhir (CfdVault *vault,
 
   if (!cfd_vault_export_patient_fhir (vault, patient_id, scope, terms, path, &n, error))
     return FALSE;
-  printf ("Wrote a FHIR R4 bundle of %u resources to %s: the signed medical record%s, for %s.\n", n,
-          path,
-          scope->include_psychotherapy ? " and the psychotherapy notes"
-                                       : " (psychotherapy notes left out)",
-          terms->recipient);
+  /* TRANSLATORS: the number of resources, the file, then who receives it. */
+  printf (
+      scope->include_psychotherapy
+          ? g_dngettext (GETTEXT_PACKAGE,
+                         "Wrote a FHIR R4 bundle of %u resource to %s: the signed medical record "
+                         "and the psychotherapy notes, for %s.\n",
+                         "Wrote a FHIR R4 bundle of %u resources to %s: the signed medical record "
+                         "and the psychotherapy notes, for %s.\n",
+                         n)
+          : g_dngettext (GETTEXT_PACKAGE,
+                         "Wrote a FHIR R4 bundle of %u resource to %s: the signed medical record "
+                         "(psychotherapy notes left out), for %s.\n",
+                         "Wrote a FHIR R4 bundle of %u resources to %s: the signed medical record "
+                         "(psychotherapy notes left out), for %s.\n",
+                         n),
+      n, path, terms->recipient);
   return TRUE;
 }
 
@@ -61,11 +72,21 @@ export_pdf (CfdVault *vault,
 
   if (!written)
     return FALSE;
-  printf ("Wrote %u page%s to %s: the signed medical record%s, for %s.\n", pages,
-          pages == 1 ? "" : "s", path,
-          authorization != NULL ? " and the psychotherapy notes"
-                                : " (psychotherapy notes left out)",
-          terms->recipient);
+  /* TRANSLATORS: the number of pages, the file, then who receives it. */
+  printf (authorization != NULL
+              ? g_dngettext (GETTEXT_PACKAGE,
+                             "Wrote %u page to %s: the signed medical record and the "
+                             "psychotherapy notes, for %s.\n",
+                             "Wrote %u pages to %s: the signed medical record and the "
+                             "psychotherapy notes, for %s.\n",
+                             pages)
+              : g_dngettext (GETTEXT_PACKAGE,
+                             "Wrote %u page to %s: the signed medical record (psychotherapy "
+                             "notes left out), for %s.\n",
+                             "Wrote %u pages to %s: the signed medical record (psychotherapy "
+                             "notes left out), for %s.\n",
+                             pages),
+          pages, path, terms->recipient);
   return TRUE;
 }
 
@@ -80,7 +101,10 @@ export_csv (CfdVault *vault,
 
   if (!cfd_vault_export_measures_csv (vault, patient_id, terms, path, &n, error))
     return FALSE;
-  printf ("Wrote %u measure%s to %s, for %s.\n", n, n == 1 ? "" : "s", path, terms->recipient);
+  /* TRANSLATORS: the number of measures, the file, then who receives it. */
+  printf (g_dngettext (GETTEXT_PACKAGE, "Wrote %u measure to %s, for %s.\n",
+                       "Wrote %u measures to %s, for %s.\n", n),
+          n, path, terms->recipient);
   return TRUE;
 }
 
@@ -96,20 +120,22 @@ run_export (CfdCliContext *ctx, int argc, char **argv)
   CfdExportScope scope = { 0 };
   CfdCliDisclosure disclosure = { NULL };
   GOptionEntry entries[] = {
-    { "patient", 0, 0, G_OPTION_ARG_STRING, &patient_id, "The patient to export", "ID" },
-    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, "Write the record to this PDF file", "FILE" },
+    { "patient", 0, 0, G_OPTION_ARG_STRING, &patient_id, N_ ("The patient to export"), "ID" },
+    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, N_ ("Write the record to this PDF file"), "FILE" },
     { "fhir", 0, 0, G_OPTION_ARG_FILENAME, &fhir,
-      "Write the record to this file as a FHIR R4 bundle (JSON)", "FILE" },
+      N_ ("Write the record to this file as a FHIR R4 bundle (JSON)"), "FILE" },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv,
-      "Write the outcome measures to this CSV file, one row per administration", "FILE" },
-    { "from", 0, 0, G_OPTION_ARG_STRING, &from, "FHIR: only records from this date", "YYYY-MM-DD" },
-    { "to", 0, 0, G_OPTION_ARG_STRING, &to, "FHIR: only records up to this date", "YYYY-MM-DD" },
+      N_ ("Write the outcome measures to this CSV file, one row per administration"), "FILE" },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_ ("FHIR: only records from this date"),
+      "YYYY-MM-DD" },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_ ("FHIR: only records up to this date"),
+      "YYYY-MM-DD" },
     { "kinds", 0, 0, G_OPTION_ARG_STRING, &kinds,
-      "FHIR: only these kinds of record (dosing,measure,progress,…)", "K,…" },
+      N_ ("FHIR: only these kinds of record (dosing,measure,progress,…)"), "K,…" },
     { "include-psychotherapy", 0, 0, G_OPTION_ARG_NONE, &include_psychotherapy,
-      "Include the psychotherapy notes too (left out unless asked for)", NULL },
+      N_ ("Include the psychotherapy notes too (left out unless asked for)"), NULL },
     { "authorization", 0, 0, G_OPTION_ARG_STRING, &authorization,
-      "The patient's authorization that allows psychotherapy notes", "ID" },
+      N_ ("The patient's authorization that allows psychotherapy notes"), "ID" },
     CFD_CLI_DISCLOSURE_ENTRIES (&disclosure),
     { NULL }
   };
@@ -118,13 +144,14 @@ run_export (CfdCliContext *ctx, int argc, char **argv)
   GError *error = NULL;
   int status;
 
-  if (!cfd_cli_parse (&cfd_cli_export_commands[0], entries, "the unlocking user's", &argc, &argv))
+  if (!cfd_cli_parse (&cfd_cli_export_commands[0], entries, N_ ("the unlocking user's"), &argc,
+                      &argv))
     return CFD_CLI_USAGE;
   if (argc != 1 || patient_id == NULL || (pdf != NULL) + (fhir != NULL) + (csv != NULL) != 1)
     {
       cfd_cli_disclosure_clear (&disclosure);
       return cfd_cli_usage (
-          "export needs --patient ID and one of --pdf FILE, --fhir FILE or --csv FILE");
+          _ ("export needs --patient ID and one of --pdf FILE, --fhir FILE or --csv FILE"));
     }
   if (fhir != NULL)
     {
@@ -141,20 +168,20 @@ run_export (CfdCliContext *ctx, int argc, char **argv)
       if (kinds != NULL && !cfd_export_scope_parse_kinds (kinds, &scope.kinds, &kinds_error))
         {
           cfd_cli_disclosure_clear (&disclosure);
-          return cfd_cli_usage ("--kinds: %s", kinds_error->message);
+          return cfd_cli_usage (_ ("--kinds: %s"), kinds_error->message);
         }
     }
   if (csv == NULL && include_psychotherapy && authorization == NULL)
     {
       cfd_cli_disclosure_clear (&disclosure);
-      return cfd_cli_usage ("--include-psychotherapy needs --authorization ID: psychotherapy "
-                            "notes are disclosed only under the patient's authorization");
+      return cfd_cli_usage (_ ("--include-psychotherapy needs --authorization ID: psychotherapy "
+                               "notes are disclosed only under the patient's authorization"));
     }
   if (!cfd_cli_disclosure_terms (ctx, &disclosure, &terms, &error))
     {
       cfd_cli_disclosure_clear (&disclosure);
-      status
-          = cfd_cli_usage ("export needs --recipient, --purpose and --basis: %s", error->message);
+      status = cfd_cli_usage (_ ("export needs --recipient, --purpose and --basis: %s"),
+                              error->message);
       g_error_free (error);
       return status;
     }
@@ -189,16 +216,16 @@ confirmed (CfdVault *vault, const char *patient_id, const char *confirm, GError 
   if (typed == NULL)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "The bundle's patient is %s in this vault (matched by identifier): give "
-                   "--confirm-file FILE with their full name to add the bundle to their record",
+                   _ ("The bundle's patient is %s in this vault (matched by identifier): give "
+                      "--confirm-file FILE with their full name to add the bundle to their record"),
                    patient_id);
       return FALSE;
     }
   if (g_strcmp0 (typed, cfd_patient_get_name (patient)) != 0)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "The name given to confirm is not the full name of patient %s: nothing was "
-                   "imported",
+                   _ ("The name given to confirm is not the full name of patient %s: nothing was "
+                      "imported"),
                    patient_id);
       cfd_wipe_string (g_steal_pointer (&typed));
       return FALSE;
@@ -212,15 +239,16 @@ run_import (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *fhir = NULL, *source = NULL, *confirm = NULL, *confirm_file = NULL;
   GOptionEntry entries[] = {
-    { "fhir", 0, 0, G_OPTION_ARG_FILENAME, &fhir, "The FHIR R4 bundle (JSON) to read", "FILE" },
+    { "fhir", 0, 0, G_OPTION_ARG_FILENAME, &fhir, N_ ("The FHIR R4 bundle (JSON) to read"),
+      "FILE" },
     { "source", 0, 0, G_OPTION_ARG_STRING, &source,
-      "Where it came from, named on every imported note (default: the file's name)", "TEXT" },
+      N_ ("Where it came from, named on every imported note (default: the file's name)"), "TEXT" },
     { "confirm-file", 0, 0, G_OPTION_ARG_FILENAME, &confirm_file,
-      "When the bundle's patient is already here: their full name, read from FILE, to "
-      "confirm",
+      N_ ("When the bundle's patient is already here: their full name, read from FILE, to "
+          "confirm"),
       "FILE" },
     { "confirm", 0, 0, G_OPTION_ARG_STRING, &confirm,
-      "When the bundle's patient is already here: their full name, typed to confirm", "NAME" },
+      N_ ("When the bundle's patient is already here: their full name, typed to confirm"), "NAME" },
     { NULL }
   };
   g_autoptr (CfdVault) vault = NULL;
@@ -232,12 +260,13 @@ run_import (CfdCliContext *ctx, int argc, char **argv)
   GError *error = NULL;
   gsize length = 0;
 
-  if (!cfd_cli_parse (&cfd_cli_export_commands[1], entries, "the unlocking user's", &argc, &argv))
+  if (!cfd_cli_parse (&cfd_cli_export_commands[1], entries, N_ ("the unlocking user's"), &argc,
+                      &argv))
     return CFD_CLI_USAGE;
   if (argc != 1 || fhir == NULL)
-    return cfd_cli_usage ("import needs --fhir FILE");
+    return cfd_cli_usage (_ ("import needs --fhir FILE"));
   if (confirm != NULL && confirm_file != NULL)
-    return cfd_cli_usage ("give --confirm or --confirm-file, not both");
+    return cfd_cli_usage (_ ("give --confirm or --confirm-file, not both"));
   if (confirm != NULL)
     cfd_cli_warn_command_line ("confirm", "--confirm-file FILE");
   else if (confirm_file != NULL)
@@ -272,13 +301,26 @@ run_import (CfdCliContext *ctx, int argc, char **argv)
   if (patient_id == NULL)
     return cfd_cli_fail (error);
   printf ("%s\n", patient_id);
-  fprintf (stderr,
-           "%s with %u measure%s and %u note%s as unsigned drafts marked imported; "
-           "%u resource%s not taken in.\n",
-           existing != NULL ? "The existing patient" : "A new patient", import->measures->len,
-           import->measures->len == 1 ? "" : "s", import->notes->len,
-           import->notes->len == 1 ? "" : "s", import->n_skipped,
-           import->n_skipped == 1 ? "" : "s");
+  {
+    g_autofree char *measures = g_strdup_printf (
+        g_dngettext (GETTEXT_PACKAGE, "%u measure", "%u measures", import->measures->len),
+        import->measures->len);
+    g_autofree char *notes
+        = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u note", "%u notes", import->notes->len),
+                           import->notes->len);
+    g_autofree char *skipped
+        = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u resource not taken in",
+                                        "%u resources not taken in", import->n_skipped),
+                           import->n_skipped);
+
+    /* TRANSLATORS: "3 measures", "2 notes", then "1 resource not taken in". */
+    fprintf (stderr,
+             existing != NULL
+                 ? _ ("The existing patient with %s and %s as unsigned drafts marked imported; "
+                      "%s.\n")
+                 : _ ("A new patient with %s and %s as unsigned drafts marked imported; %s.\n"),
+             measures, notes, skipped);
+  }
   if (confirm != NULL)
     cfd_wipe_string (g_steal_pointer (&confirm));
   return CFD_CLI_OK;
@@ -288,13 +330,14 @@ const CfdCliCommand cfd_cli_export_commands[] = {
   { NULL, "export",
     "--patient ID (--pdf FILE | --csv FILE | --fhir FILE [--from D] [--to D] [--kinds K,…]) "
     "[--include-psychotherapy --authorization ID] --recipient TEXT --purpose TEXT --basis TEXT",
-    "Export a patient's signed record as PDF or a FHIR R4 bundle (psychotherapy notes only "
-    "under the patient's recorded authorization), or their measures as CSV, for a stated "
-    "recipient, purpose and basis",
+    N_ ("Export a patient's signed record as PDF or a FHIR R4 bundle (psychotherapy notes only "
+        "under the patient's recorded authorization), or their measures as CSV, for a stated "
+        "recipient, purpose and basis"),
     run_export },
   { NULL, "import", "--fhir FILE [--source TEXT] [--confirm-file FILE]",
-    "Read a FHIR R4 bundle into a new patient, or the patient of this vault it names (after "
-    "confirmation), in one transaction: measures, and notes as unsigned drafts marked imported",
+    N_ ("Read a FHIR R4 bundle into a new patient, or the patient of this vault it names (after "
+        "confirmation), in one transaction: measures, and notes as unsigned drafts marked "
+        "imported"),
     run_import },
   { NULL },
 };

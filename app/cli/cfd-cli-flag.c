@@ -6,7 +6,7 @@
 #include "cfd-cli.h"
 #include "confidant.h"
 
-static const char unlock_passphrase[] = "the unlocking user's";
+static const char *const unlock_passphrase = N_ ("the unlocking user's");
 
 enum
 {
@@ -44,7 +44,8 @@ run_list (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *patient_id = NULL;
   GOptionEntry entries[]
-      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient_id, "The patient", "ID" }, { NULL } };
+      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient_id, N_ ("The patient"), "ID" },
+          { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (CfdPatient) patient = NULL;
   g_autoptr (GListModel) steps = NULL;
@@ -53,7 +54,7 @@ run_list (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_flag_commands[FLAG_LIST], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (patient_id == NULL || argc != 1)
-    return cfd_cli_usage ("patient flag list needs --patient ID");
+    return cfd_cli_usage (_ ("patient flag list needs --patient ID"));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
@@ -63,7 +64,7 @@ run_list (CfdCliContext *ctx, int argc, char **argv)
   steps = cfd_vault_list_risk_flag (vault, patient_id, &error);
   if (steps == NULL)
     return cfd_cli_fail (error);
-  printf ("Flag: %s\n", cfd_patient_get_risk_flag (patient) ? "open" : "none open");
+  printf ("%s", cfd_patient_get_risk_flag (patient) ? _ ("Flag: open\n") : _ ("Flag: none open\n"));
   for (guint i = 0; i < g_list_model_get_n_items (steps); i++)
     {
       g_autoptr (CfdRiskFlagEntry) entry = g_list_model_get_item (steps, i);
@@ -78,9 +79,9 @@ run_step (CfdCliContext *ctx, int argc, char **argv, guint command)
 {
   g_autofree char *patient_id = NULL, *file = NULL;
   GOptionEntry entries[]
-      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient_id, "The patient", "ID" },
+      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient_id, N_ ("The patient"), "ID" },
           { "file", 0, 0, G_OPTION_ARG_FILENAME, &file,
-            "The action taken, as UTF-8 text ('-' or absent: standard input)", "FILE" },
+            N_ ("The action taken, as UTF-8 text ('-' or absent: standard input)"), "FILE" },
           { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autofree char *text = NULL;
@@ -90,10 +91,12 @@ run_step (CfdCliContext *ctx, int argc, char **argv, guint command)
   if (!cfd_cli_parse (&cfd_cli_flag_commands[command], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (patient_id == NULL || argc != 1)
-    return cfd_cli_usage ("%s needs --patient ID (and the action taken in --file F or on stdin)",
-                          command == FLAG_REVIEW ? "patient flag review" : "patient flag resolve");
+    return cfd_cli_usage (
+        _ ("%s needs --patient ID (and the action taken in --file F or on stdin)"),
+        command == FLAG_REVIEW ? "patient flag review" : "patient flag resolve");
   /* Before the unlock: a missing or empty file costs nothing. */
-  text = cfd_cli_read_text (ctx, file, CFD_RISK_FLAG_MAX_TEXT_BYTES, "The action taken", &error);
+  text
+      = cfd_cli_read_text (ctx, file, CFD_RISK_FLAG_MAX_TEXT_BYTES, _ ("The action taken"), &error);
   if (text == NULL)
     return cfd_cli_fail (error);
   vault = cfd_cli_unlock (ctx, &error);
@@ -107,7 +110,7 @@ run_step (CfdCliContext *ctx, int argc, char **argv, guint command)
   cfd_wipe_string (g_steal_pointer (&text));
   if (!done)
     return cfd_cli_fail (error);
-  printf (command == FLAG_REVIEW ? "Review recorded.\n" : "Risk flag resolved.\n");
+  printf ("%s", command == FLAG_REVIEW ? _ ("Review recorded.\n") : _ ("Risk flag resolved.\n"));
   return CFD_CLI_OK;
 }
 
@@ -125,11 +128,11 @@ run_resolve (CfdCliContext *ctx, int argc, char **argv)
 
 const CfdCliCommand cfd_cli_flag_commands[] = {
   [FLAG_LIST] = { "patient", "flag list", "--patient ID",
-                  "The risk flag's history: raised, reviewed, resolved", run_list },
+                  N_ ("The risk flag's history: raised, reviewed, resolved"), run_list },
   [FLAG_REVIEW]
   = { "patient", "flag review", "--patient ID [--file F]",
-      "Record a review of the open risk flag (action taken from F or stdin)", run_review },
+      N_ ("Record a review of the open risk flag (action taken from F or stdin)"), run_review },
   [FLAG_RESOLVE] = { "patient", "flag resolve", "--patient ID [--file F]",
-                     "Resolve the reviewed risk flag (outcome from F or stdin)", run_resolve },
+                     N_ ("Resolve the reviewed risk flag (outcome from F or stdin)"), run_resolve },
   { NULL },
 };

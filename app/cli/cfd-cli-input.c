@@ -98,7 +98,7 @@ prompt_no_echo (const char *prompt, GError **error)
   if (tty < 0)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "No terminal to ask for a passphrase; use --passphrase-file or stdin");
+                   _ ("No terminal to ask for a passphrase; use --passphrase-file or stdin"));
       return NULL;
     }
   if (write (tty, question, strlen (question)) < 0)
@@ -134,13 +134,13 @@ prompt_no_echo (const char *prompt, GError **error)
 
   if (!ended && len == 0)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "No passphrase given");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, _ ("No passphrase given"));
       return NULL;
     }
   if (too_long)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "A passphrase may be at most %d bytes", MAX_PASSPHRASE_BYTES);
+                   _ ("A passphrase may be at most %d bytes"), MAX_PASSPHRASE_BYTES);
       return NULL;
     }
   line->data[len] = '\0';
@@ -161,14 +161,14 @@ cfd_cli_read_passphrase (CfdCliContext *ctx, const char *prompt, GError **error)
   if (ctx->next_passphrase >= ctx->passphrase_lines->len)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "Expected another line of input for: %s", prompt);
+                   _ ("Expected another line of input for: %s"), prompt);
       return NULL;
     }
   line = g_ptr_array_index (ctx->passphrase_lines, ctx->next_passphrase++);
   if (line->len > MAX_PASSPHRASE_BYTES)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "A passphrase may be at most %d bytes", MAX_PASSPHRASE_BYTES);
+                   _ ("A passphrase may be at most %d bytes"), MAX_PASSPHRASE_BYTES);
       return NULL;
     }
   {
@@ -196,8 +196,7 @@ cfd_cli_read_text_file (const char *option, const char *path, gsize max_bytes, G
       || !g_utf8_validate (contents, (gssize)length, NULL))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "%s must name a UTF-8 text file of at most %" G_GSIZE_FORMAT " bytes", option,
-                   max_bytes);
+                   _ ("%s must name a UTF-8 text file of at most %zu bytes"), option, max_bytes);
       sodium_memzero (contents, length);
       return NULL;
     }
@@ -233,7 +232,7 @@ read_stdin_line (GError **error)
           if (n == 0 && used == 0)
             {
               g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                           "Standard input ended before a line was read");
+                           _ ("Standard input ended before a line was read"));
               return NULL;
             }
           break;
@@ -241,7 +240,7 @@ read_stdin_line (GError **error)
       if (used == MAX_LINE_BYTES)
         {
           g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                       "A line of input may be at most %d bytes", MAX_LINE_BYTES);
+                       _ ("A line of input may be at most %d bytes"), MAX_LINE_BYTES);
           return NULL;
         }
       line->data[used++] = (guint8)c;
@@ -273,7 +272,7 @@ cfd_cli_read_input_line (CfdCliContext *ctx, const char *prompt, GError **error)
   if (ctx->next_passphrase >= ctx->passphrase_lines->len)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "Expected another line of input for: %s", prompt);
+                   _ ("Expected another line of input for: %s"), prompt);
       return NULL;
     }
   line = g_ptr_array_index (ctx->passphrase_lines, ctx->next_passphrase++);
@@ -289,8 +288,8 @@ void
 cfd_cli_warn_command_line (const char *option, const char *safer)
 {
   fprintf (stderr,
-           "confidant-cli: warning: --%s puts patient data on the command line, where every "
-           "account on this computer can read it (/proc/PID/cmdline) and shell history keeps "
-           "it; use %s instead\n",
+           _ ("confidant-cli: warning: --%s puts patient data on the command line, where every "
+              "account on this computer can read it (/proc/PID/cmdline) and shell history keeps "
+              "it; use %s instead\n"),
            option, safer);
 }

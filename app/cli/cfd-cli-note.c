@@ -1,13 +1,15 @@
 /* cfd-cli-note.c: confidant-cli note add, show, list, sign, addendum, history; measures; search. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <stdio.h>
 #include <string.h>
 
 #include "confidant.h"
 #include "cfd-cli.h"
 
-static const char unlock_passphrase[] = "the unlocking user's";
+static const char *const unlock_passphrase = N_ ("the unlocking user's");
 
 enum
 {
@@ -71,9 +73,9 @@ add_carried_forward (CfdCliContext *ctx,
   gint64 occurred;
 
   if (argc != 1 || patient == NULL || g_strcmp0 (kind_name, "dosing") != 0 || file != NULL)
-    return cfd_cli_usage ("--carry-forward needs --patient ID --kind dosing and no --file");
+    return cfd_cli_usage (_ ("--carry-forward needs --patient ID --kind dosing and no --file"));
   if (!parse_date (date, &occurred))
-    return cfd_cli_usage ("--date must be a date written YYYY-MM-DD");
+    return cfd_cli_usage (_ ("--date must be a date written YYYY-MM-DD"));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
@@ -90,16 +92,16 @@ run_add (CfdCliContext *ctx, int argc, char **argv)
   g_autofree char *patient = NULL, *kind_name = NULL, *date = NULL, *file = NULL;
   gboolean carry_forward = FALSE;
   GOptionEntry entries[]
-      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient, "The patient", "ID" },
+      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient, N_ ("The patient"), "ID" },
           { "kind", 0, 0, G_OPTION_ARG_STRING, &kind_name,
-            "integration, dosing, intake, progress, risk or safety-plan", "KIND" },
-          { "date", 0, 0, G_OPTION_ARG_STRING, &date, "The session date (default: today)",
+            N_ ("integration, dosing, intake, progress, risk or safety-plan"), "KIND" },
+          { "date", 0, 0, G_OPTION_ARG_STRING, &date, N_ ("The session date (default: today)"),
             "YYYY-MM-DD" },
           { "file", 0, 0, G_OPTION_ARG_FILENAME, &file,
-            "The note, as field: value lines (docs/NOTE-FILES.md)", "FILE" },
+            N_ ("The note, as field: value lines (docs/NOTE-FILES.md)"), "FILE" },
           { "carry-forward", 0, 0, G_OPTION_ARG_NONE, &carry_forward,
-            "Dosing: start from the last signed session's medication, route, dose and weight "
-            "(instead of --file)",
+            N_ ("Dosing: start from the last signed session's medication, route, dose and weight "
+                "(instead of --file)"),
             NULL },
           { NULL } };
   g_autoptr (CfdVault) vault = NULL;
@@ -115,13 +117,13 @@ run_add (CfdCliContext *ctx, int argc, char **argv)
   if (carry_forward)
     return add_carried_forward (ctx, argc, patient, kind_name, file, date);
   if (argc != 1 || patient == NULL || kind_name == NULL || file == NULL)
-    return cfd_cli_usage ("note add needs --patient ID --kind KIND --file FILE");
+    return cfd_cli_usage (_ ("note add needs --patient ID --kind KIND --file FILE"));
   if (!cfd_record_kind_from_string (kind_name, &kind) || kind == CFD_RECORD_MEASURE
       || kind == CFD_RECORD_ADDENDUM)
-    return cfd_cli_usage ("--kind must be integration, dosing, intake, progress, risk or "
-                          "safety-plan");
+    return cfd_cli_usage (_ ("--kind must be integration, dosing, intake, progress, risk or "
+                             "safety-plan"));
   if (!parse_date (date, &occurred))
-    return cfd_cli_usage ("--date must be a date written YYYY-MM-DD");
+    return cfd_cli_usage (_ ("--date must be a date written YYYY-MM-DD"));
   status = read_note_file (file, kind, &content);
   if (status != CFD_CLI_OK)
     return status;
@@ -171,8 +173,11 @@ print_ratings (const CfdTemplateField *field, GVariant *value, gboolean typed)
 {
   g_autoptr (GPtrArray) rows = cfd_sedation_typed_cells (value);
 
-  printf ("%s (%stime, MOAA/S, CADSS, BPRS+):\n", field->label,
-          typed ? "as typed, not valid yet: " : "");
+  /* TRANSLATORS: %s is the field's label; MOAA/S, CADSS and BPRS+ are the
+   * names of rating scales. */
+  printf (typed ? _ ("%s (as typed, not valid yet: time, MOAA/S, CADSS, BPRS+):\n")
+                : _ ("%s (time, MOAA/S, CADSS, BPRS+):\n"),
+          field->label);
   for (guint i = 0; i < rows->len; i++)
     {
       char **c = g_ptr_array_index (rows, i);
@@ -197,18 +202,18 @@ print_typed (const CfdTemplateField *field, GVariant *value)
     }
   if (field->type != CFD_FIELD_VITALS)
     {
-      printf ("%s: %s (as typed, not a valid value yet)\n", field->label,
+      printf (_ ("%s: %s (as typed, not a valid value yet)\n"), field->label,
               cfd_cli_text (g_variant_get_string (value, NULL)));
       return;
     }
-  printf ("%s (as typed, not valid yet: time, timepoint, systolic, diastolic, HR, SpO2, RR):\n",
+  printf (_ ("%s (as typed, not valid yet: time, timepoint, systolic, diastolic, HR, SpO2, RR):\n"),
           field->label);
   rows = cfd_vitals_typed_cells (value);
   for (guint i = 0; i < rows->len; i++)
     {
       char **c = g_ptr_array_index (rows, i);
 
-      printf ("    %s  %s  %s/%s mmHg  %s/min  %s %%  RR %s/min\n",
+      printf (_ ("    %s  %s  %s/%s mmHg  %s/min  %s %%  RR %s/min\n"),
               cfd_cli_text (c[CFD_VITALS_CELL_TIME]),
               cfd_cli_text (choice_label (field, c[CFD_VITALS_CELL_TIMEPOINT])),
               cfd_cli_text (c[CFD_VITALS_CELL_SYSTOLIC]),
@@ -232,14 +237,13 @@ print_field (const CfdTemplateField *field, GVariant *value)
   switch (field->type)
     {
       case CFD_FIELD_INTEGER:
-        printf ("%s: %" G_GINT64_FORMAT "%s%s\n", field->label, g_variant_get_int64 (value), space,
-                unit);
+        printf ("%s: %" PRId64 "%s%s\n", field->label, g_variant_get_int64 (value), space, unit);
         break;
       case CFD_FIELD_NUMBER:
         printf ("%s: %g%s%s\n", field->label, g_variant_get_double (value), space, unit);
         break;
       case CFD_FIELD_BOOLEAN:
-        printf ("%s: %s\n", field->label, g_variant_get_boolean (value) ? "yes" : "no");
+        printf ("%s: %s\n", field->label, g_variant_get_boolean (value) ? _ ("yes") : _ ("no"));
         break;
       case CFD_FIELD_CHOICE:
         printf ("%s: %s\n", field->label,
@@ -261,7 +265,7 @@ print_field (const CfdTemplateField *field, GVariant *value)
         {
           g_autoptr (GArray) readings = cfd_vitals_readings (value);
 
-          printf ("%s (time, timepoint, BP, HR, SpO2, RR):\n", field->label);
+          printf (_ ("%s (time, timepoint, BP, HR, SpO2, RR):\n"), field->label);
           for (guint i = 0; i < readings->len; i++)
             {
               const CfdVitalReading *r = &g_array_index (readings, CfdVitalReading, i);
@@ -309,24 +313,24 @@ print_record (CfdVault *vault, CfdRecord *record)
   g_autofree char *date = cfd_date_format (cfd_record_get_occurred (record));
   GVariant *content = cfd_record_get_content (record);
 
-  printf ("Id: %s\n", cfd_cli_text (cfd_record_get_id (record)));
-  printf ("Patient: %s\n", cfd_cli_text (cfd_record_get_patient_id (record)));
-  printf ("Kind: %s (%s)\n", tmpl->title,
+  printf (_ ("Id: %s\n"), cfd_cli_text (cfd_record_get_id (record)));
+  printf (_ ("Patient: %s\n"), cfd_cli_text (cfd_record_get_patient_id (record)));
+  printf (_ ("Kind: %s (%s)\n"), tmpl->title,
           cfd_record_get_category (record) == CFD_RECORD_CATEGORY_PSYCHOTHERAPY
-              ? "psychotherapy note"
-              : "medical record");
+              ? _ ("psychotherapy note")
+              : _ ("medical record"));
   if (cfd_record_get_parent_id (record) != NULL)
-    printf ("Addendum to: %s\n", cfd_cli_text (cfd_record_get_parent_id (record)));
-  printf ("Date: %s\n", date);
-  printf ("Author: %s\n", cfd_cli_text (user_name (vault, cfd_record_get_author_id (record))));
+    printf (_ ("Addendum to: %s\n"), cfd_cli_text (cfd_record_get_parent_id (record)));
+  printf (_ ("Date: %s\n"), date);
+  printf (_ ("Author: %s\n"), cfd_cli_text (user_name (vault, cfd_record_get_author_id (record))));
   if (cfd_record_get_status (record) == CFD_RECORD_SIGNED)
     {
       g_autofree char *when = cfd_cli_format_time (cfd_record_get_signed_at (record));
 
-      printf ("Status: signed %s (signature verified)\n", when);
+      printf (_ ("Status: signed %s (signature verified)\n"), when);
     }
   else
-    printf ("Status: draft, revision %" G_GUINT64_FORMAT "\n", cfd_record_get_revision (record));
+    printf (_ ("Status: draft, revision %" PRIu64 "\n"), cfd_record_get_revision (record));
   printf ("\n");
   for (guint i = 0; i < tmpl->fields->len; i++)
     {
@@ -337,7 +341,7 @@ print_record (CfdVault *vault, CfdRecord *record)
         print_field (field, value);
       else if (field->type == CFD_FIELD_BOOLEAN)
         /* Unanswered is not "no". */
-        printf ("%s: not assessed\n", field->label);
+        printf (_ ("%s: not assessed\n"), field->label);
     }
 }
 
@@ -351,7 +355,7 @@ run_show (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_note_commands[NOTE_SHOW], NULL, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (argc != 2)
-    return cfd_cli_usage ("note show needs exactly one record ID");
+    return cfd_cli_usage (_ ("note show needs exactly one record ID"));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
@@ -380,7 +384,7 @@ print_summary (CfdRecord *record)
 
       printf ("\t%s", cfd_cli_text (instrument));
       if (g_variant_lookup (content, "total", "x", &total))
-        printf (" %" G_GINT64_FORMAT, total);
+        printf (" %" PRId64, total);
       if (g_variant_lookup (content, "mean", "d", &mean))
         printf (" %.1f", mean);
       if (g_variant_lookup (content, "band", "&s", &band))
@@ -403,7 +407,7 @@ list_records (CfdCliContext *ctx,
 {
   g_autofree char *patient = NULL;
   GOptionEntry entries[]
-      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient, "The patient", "ID" }, { NULL } };
+      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient, N_ ("The patient"), "ID" }, { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (GListModel) records = NULL;
   GError *error = NULL;
@@ -411,7 +415,7 @@ list_records (CfdCliContext *ctx,
   if (!cfd_cli_parse (&cfd_cli_note_commands[command], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (argc != 1 || patient == NULL)
-    return cfd_cli_usage ("%s needs --patient ID", what);
+    return cfd_cli_usage (_ ("%s needs --patient ID"), what);
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
@@ -443,13 +447,13 @@ run_sign (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_note_commands[NOTE_SIGN], NULL, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (argc != 2)
-    return cfd_cli_usage ("note sign needs exactly one record ID");
+    return cfd_cli_usage (_ ("note sign needs exactly one record ID"));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
   if (!cfd_vault_sign_record (vault, argv[1], &error))
     return cfd_cli_fail (error);
-  printf ("Signed; the record can no longer be changed (add an addendum instead).\n");
+  printf (_ ("Signed; the record can no longer be changed (add an addendum instead).\n"));
   return CFD_CLI_OK;
 }
 
@@ -462,13 +466,13 @@ run_discard (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_note_commands[NOTE_DISCARD], NULL, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (argc != 2)
-    return cfd_cli_usage ("note discard needs exactly one record ID");
+    return cfd_cli_usage (_ ("note discard needs exactly one record ID"));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
   if (!cfd_vault_discard_draft (vault, argv[1], &error))
     return cfd_cli_fail (error);
-  printf ("Discarded the draft and its earlier revisions.\n");
+  printf (_ ("Discarded the draft and its earlier revisions.\n"));
   return CFD_CLI_OK;
 }
 
@@ -478,10 +482,10 @@ run_addendum (CfdCliContext *ctx, int argc, char **argv)
   g_autofree char *file = NULL;
   gboolean draft = FALSE;
   GOptionEntry entries[]
-      = { { "file", 0, 0, G_OPTION_ARG_FILENAME, &file, "The addendum: reason and text fields",
+      = { { "file", 0, 0, G_OPTION_ARG_FILENAME, &file, N_ ("The addendum: reason and text fields"),
             "FILE" },
           { "draft", 0, 0, G_OPTION_ARG_NONE, &draft,
-            "Keep it as a draft, to edit with note edit and sign with note sign", NULL },
+            N_ ("Keep it as a draft, to edit with note edit and sign with note sign"), NULL },
           { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (GVariant) content = NULL;
@@ -493,7 +497,7 @@ run_addendum (CfdCliContext *ctx, int argc, char **argv)
                       &argv))
     return CFD_CLI_USAGE;
   if (argc != 2 || file == NULL)
-    return cfd_cli_usage ("note addendum needs a record ID and --file FILE");
+    return cfd_cli_usage (_ ("note addendum needs a record ID and --file FILE"));
   status = read_note_file (file, CFD_RECORD_ADDENDUM, &content);
   if (status != CFD_CLI_OK)
     return status;
@@ -519,7 +523,7 @@ run_history (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_note_commands[NOTE_HISTORY], NULL, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (argc != 2)
-    return cfd_cli_usage ("note history needs exactly one record ID");
+    return cfd_cli_usage (_ ("note history needs exactly one record ID"));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
@@ -537,7 +541,7 @@ run_history (CfdCliContext *ctx, int argc, char **argv)
       g_autofree char *saved = cfd_cli_format_time (cfd_record_get_updated (record));
       g_autofree char *date = cfd_date_format (cfd_record_get_occurred (record));
 
-      printf ("%" G_GUINT64_FORMAT "\t%s\t%s\t%s\n", cfd_record_get_revision (record), saved, date,
+      printf ("%" PRIu64 "\t%s\t%s\t%s\n", cfd_record_get_revision (record), saved, date,
               record == current
                   ? (cfd_record_get_status (record) == CFD_RECORD_SIGNED ? "current, signed"
                                                                          : "current")
@@ -553,9 +557,9 @@ run_edit (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *date = NULL, *file = NULL;
   GOptionEntry entries[] = { { "date", 0, 0, G_OPTION_ARG_STRING, &date,
-                               "The session date (default: the draft's own)", "YYYY-MM-DD" },
+                               N_ ("The session date (default: the draft's own)"), "YYYY-MM-DD" },
                              { "file", 0, 0, G_OPTION_ARG_FILENAME, &file,
-                               "The whole note, as field: value lines", "FILE" },
+                               N_ ("The whole note, as field: value lines"), "FILE" },
                              { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (CfdRecord) record = NULL;
@@ -567,9 +571,9 @@ run_edit (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_note_commands[NOTE_EDIT], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (argc != 2 || file == NULL)
-    return cfd_cli_usage ("note edit needs a record ID and --file FILE");
+    return cfd_cli_usage (_ ("note edit needs a record ID and --file FILE"));
   if (date != NULL && !parse_date (date, &occurred))
-    return cfd_cli_usage ("--date must be a date written YYYY-MM-DD");
+    return cfd_cli_usage (_ ("--date must be a date written YYYY-MM-DD"));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
@@ -584,7 +588,7 @@ run_edit (CfdCliContext *ctx, int argc, char **argv)
                              date != NULL ? occurred : cfd_record_get_occurred (record), content,
                              &error))
     return cfd_cli_fail (error);
-  printf ("Saved as revision %" G_GUINT64_FORMAT ".\n", cfd_record_get_revision (record) + 1);
+  printf (_ ("Saved as revision %" PRIu64 ".\n"), cfd_record_get_revision (record) + 1);
   return CFD_CLI_OK;
 }
 
@@ -630,16 +634,16 @@ run_measure_add (CfdCliContext *ctx, int argc, char **argv)
   g_autofree char *patient = NULL, *instrument_id = NULL, *items_text = NULL, *date = NULL,
                   *mode_text = NULL;
   GOptionEntry entries[]
-      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient, "The patient", "ID" },
+      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient, N_ ("The patient"), "ID" },
           { "instrument", 0, 0, G_OPTION_ARG_STRING, &instrument_id,
-            "The instrument's id (see measure instruments)", "ID" },
+            N_ ("The instrument's id (see measure instruments)"), "ID" },
           { "items", 0, 0, G_OPTION_ARG_STRING, &items_text,
-            "The answers, one per item in order, separated by commas; - for an item not asked "
-            "or not answered",
+            N_ ("The answers, one per item in order, separated by commas; - for an item not asked "
+                "or not answered"),
             "N,N,…" },
-          { "mode", 0, 0, G_OPTION_ARG_STRING, &mode_text, "self-report (default) or interview",
-            "MODE" },
-          { "date", 0, 0, G_OPTION_ARG_STRING, &date, "When it was taken (default: today)",
+          { "mode", 0, 0, G_OPTION_ARG_STRING, &mode_text,
+            N_ ("self-report (default) or interview"), "MODE" },
+          { "date", 0, 0, G_OPTION_ARG_STRING, &date, N_ ("When it was taken (default: today)"),
             "YYYY-MM-DD" },
           { NULL } };
   g_autoptr (CfdVault) vault = NULL;
@@ -656,17 +660,17 @@ run_measure_add (CfdCliContext *ctx, int argc, char **argv)
                       &argv))
     return CFD_CLI_USAGE;
   if (argc != 1 || patient == NULL || instrument_id == NULL || items_text == NULL)
-    return cfd_cli_usage ("measure add needs --patient ID --instrument ID --items N,N,…");
+    return cfd_cli_usage (_ ("measure add needs --patient ID --instrument ID --items N,N,…"));
   add_practice_instruments (ctx);
   def = cfd_instrument_lookup (instrument_id);
   if (def == NULL)
-    return cfd_cli_usage ("--instrument must be one of those measure instruments lists");
+    return cfd_cli_usage (_ ("--instrument must be one of those measure instruments lists"));
   if (!parse_items (items_text, answers, &n_answers))
-    return cfd_cli_usage ("--items must be whole numbers (or -) separated by commas");
+    return cfd_cli_usage (_ ("--items must be whole numbers (or -) separated by commas"));
   if (mode_text != NULL && !cfd_measure_mode_from_string (mode_text, &mode))
-    return cfd_cli_usage ("--mode must be self-report or interview");
+    return cfd_cli_usage (_ ("--mode must be self-report or interview"));
   if (!parse_date (date, &occurred))
-    return cfd_cli_usage ("--date must be a date written YYYY-MM-DD");
+    return cfd_cli_usage (_ ("--date must be a date written YYYY-MM-DD"));
   /* The items of the older instruments' short form: the scored ones only. */
   while (n_answers < cfd_instrument_def_get_n_items (def)
          && !cfd_instrument_def_get_item (def, (guint)n_answers)->scored)
@@ -696,7 +700,7 @@ run_measure_add (CfdCliContext *ctx, int argc, char **argv)
     printf ("\t%s", score.result);
   printf ("\n");
   if (score.risk)
-    fprintf (stderr, "A risk item reached its threshold: the patient's risk flag is raised.\n");
+    fprintf (stderr, _ ("A risk item reached its threshold: the patient's risk flag is raised.\n"));
   return CFD_CLI_OK;
 }
 
@@ -709,7 +713,7 @@ run_measure_instruments (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_note_commands[MEASURE_INSTRUMENTS], NULL, NULL, &argc, &argv))
     return CFD_CLI_USAGE;
   if (argc != 1)
-    return cfd_cli_usage ("measure instruments takes no arguments");
+    return cfd_cli_usage (_ ("measure instruments takes no arguments"));
   add_practice_instruments (ctx);
   all = cfd_instrument_list ();
   for (guint i = 0; i < all->len; i++)
@@ -743,7 +747,7 @@ run_search (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_note_commands[SEARCH], NULL, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (argc > 2)
-    return cfd_cli_usage ("search reads the text to look for from standard input");
+    return cfd_cli_usage (_ ("search reads the text to look for from standard input"));
   if (argc == 2)
     {
       cfd_cli_warn_command_line ("search TEXT", "standard input (confidant-cli search < FILE)");
@@ -753,11 +757,11 @@ run_search (CfdCliContext *ctx, int argc, char **argv)
     {
       /* Read before the passphrase: without --passphrase-file, standard
        * input holds the query's line first. */
-      line = cfd_cli_read_input_line (ctx, "Search for", &error);
+      line = cfd_cli_read_input_line (ctx, _ ("Search for"), &error);
       if (line == NULL && error->code == CFD_ERROR_INVALID_INPUT)
         {
-          int status = cfd_cli_usage ("search needs the text to look for on standard input (%s)",
-                                      error->message);
+          int status = cfd_cli_usage (
+              _ ("search needs the text to look for on standard input (%s)"), error->message);
           g_error_free (error);
           return status;
         }
@@ -766,7 +770,7 @@ run_search (CfdCliContext *ctx, int argc, char **argv)
       query = (const char *)line->data;
     }
   if (*query == '\0' || strspn (query, " \t") == strlen (query))
-    return cfd_cli_usage ("search needs the text to look for");
+    return cfd_cli_usage (_ ("search needs the text to look for"));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
@@ -788,27 +792,30 @@ run_search (CfdCliContext *ctx, int argc, char **argv)
 
 const CfdCliCommand cfd_cli_note_commands[] = {
   [NOTE_ADD] = { "note", "add", "--patient ID --kind KIND (--file F | --carry-forward) [--date D]",
-                 "Add a draft note from a field: value file; prints its id", run_add },
-  [NOTE_SHOW] = { "note", "show", "ID", "Show a record (its signature is verified)", run_show },
-  [NOTE_LIST] = { "note", "list", "--patient ID", "A patient's records, newest first", run_list },
-  [NOTE_SIGN] = { "note", "sign", "ID", "Sign your draft; it cannot be changed after", run_sign },
+                 N_ ("Add a draft note from a field: value file; prints its id"), run_add },
+  [NOTE_SHOW]
+  = { "note", "show", "ID", N_ ("Show a record (its signature is verified)"), run_show },
+  [NOTE_LIST]
+  = { "note", "list", "--patient ID", N_ ("A patient's records, newest first"), run_list },
+  [NOTE_SIGN]
+  = { "note", "sign", "ID", N_ ("Sign your draft; it cannot be changed after"), run_sign },
   [NOTE_ADDENDUM]
   = { "note", "addendum", "ID --file F [--draft]",
-      "Attach an addendum, signed or as a draft, to a signed record", run_addendum },
-  [NOTE_HISTORY] = { "note", "history", "ID", "The saved revisions of a record", run_history },
+      N_ ("Attach an addendum, signed or as a draft, to a signed record"), run_addendum },
+  [NOTE_HISTORY] = { "note", "history", "ID", N_ ("The saved revisions of a record"), run_history },
   [NOTE_EDIT] = { "note", "edit", "ID --file F [--date D]",
-                  "Save your draft again from a file (a new revision)", run_edit },
+                  N_ ("Save your draft again from a file (a new revision)"), run_edit },
   [NOTE_DISCARD]
-  = { "note", "discard", "ID", "Delete your draft and its revisions; a signed record cannot be",
-      run_discard },
+  = { "note", "discard", "ID",
+      N_ ("Delete your draft and its revisions; a signed record cannot be"), run_discard },
   [MEASURE_ADD] = { "measure", "add", "--patient ID --instrument ID --items N,… [--mode M]",
-                    "Score and store a measure of any instrument", run_measure_add },
-  [MEASURE_LIST]
-  = { "measure", "list", "--patient ID", "A patient's measures, newest first", run_measure_list },
+                    N_ ("Score and store a measure of any instrument"), run_measure_add },
+  [MEASURE_LIST] = { "measure", "list", "--patient ID", N_ ("A patient's measures, newest first"),
+                     run_measure_list },
   [MEASURE_INSTRUMENTS]
-  = { "measure", "instruments", "", "The instruments: id, name, items, rater, scoring, licence",
-      run_measure_instruments },
-  [SEARCH] = { NULL, "search", "< QUERY", "Search the records you may read (the query on stdin)",
-               run_search },
+  = { "measure", "instruments", "",
+      N_ ("The instruments: id, name, items, rater, scoring, licence"), run_measure_instruments },
+  [SEARCH] = { NULL, "search", "< QUERY",
+               N_ ("Search the records you may read (the query on stdin)"), run_search },
   { NULL },
 };

@@ -6,7 +6,7 @@
 #include "cfd-cli.h"
 #include "confidant.h"
 
-static const char unlock_passphrase[] = "the unlocking user's";
+static const char *const unlock_passphrase = N_ ("the unlocking user's");
 
 /* The details a patient may be added or edited with: each as --OPTION
  * (on the command line, readable by other accounts) or --OPTION-file. */
@@ -29,18 +29,18 @@ static const struct
   const char *description;
   const char *arg;
 } detail_options[] = {
-  { "name", CFD_PATIENT_NAME, "Full name", "NAME" },
-  { "birth-date", CFD_PATIENT_BIRTH_DATE, "Birth date", "YYYY-MM-DD" },
-  { "pronouns", CFD_PATIENT_PRONOUNS, "Pronouns", "TEXT" },
-  { "contact", CFD_PATIENT_CONTACT, "Phone or e-mail", "TEXT" },
-  { "emergency-contact", CFD_PATIENT_EMERGENCY_CONTACT, "Emergency contact", "TEXT" },
-  { "given-name", CFD_PATIENT_GIVEN_NAME, "Given name(s)", "TEXT" },
-  { "family-name", CFD_PATIENT_FAMILY_NAME, "Family name", "TEXT" },
-  { "sex", CFD_PATIENT_SEX, "Sex: female, male, other or unknown", "SEX" },
-  { "mrn", CFD_PATIENT_MRN, "Medical record number", "TEXT" },
-  { "address", CFD_PATIENT_ADDRESS, "Postal address", "TEXT" },
-  { "primary-care", CFD_PATIENT_PRIMARY_CARE, "Primary-care provider", "TEXT" },
-  { "referring-provider", CFD_PATIENT_REFERRING_PROVIDER, "Referring provider", "TEXT" },
+  { "name", CFD_PATIENT_NAME, N_ ("Full name"), "NAME" },
+  { "birth-date", CFD_PATIENT_BIRTH_DATE, N_ ("Birth date"), "YYYY-MM-DD" },
+  { "pronouns", CFD_PATIENT_PRONOUNS, N_ ("Pronouns"), "TEXT" },
+  { "contact", CFD_PATIENT_CONTACT, N_ ("Phone or e-mail"), "TEXT" },
+  { "emergency-contact", CFD_PATIENT_EMERGENCY_CONTACT, N_ ("Emergency contact"), "TEXT" },
+  { "given-name", CFD_PATIENT_GIVEN_NAME, N_ ("Given name(s)"), "TEXT" },
+  { "family-name", CFD_PATIENT_FAMILY_NAME, N_ ("Family name"), "TEXT" },
+  { "sex", CFD_PATIENT_SEX, N_ ("Sex: female, male, other or unknown"), "SEX" },
+  { "mrn", CFD_PATIENT_MRN, N_ ("Medical record number"), "TEXT" },
+  { "address", CFD_PATIENT_ADDRESS, N_ ("Postal address"), "TEXT" },
+  { "primary-care", CFD_PATIENT_PRIMARY_CARE, N_ ("Primary-care provider"), "TEXT" },
+  { "referring-provider", CFD_PATIENT_REFERRING_PROVIDER, N_ ("Referring provider"), "TEXT" },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (detail_options) == N_DETAILS);
 
@@ -51,7 +51,8 @@ detail_entries (DetailOptions *options, GOptionEntry entries[2 * N_DETAILS + 1])
     {
       options->file_options[i] = g_strconcat (detail_options[i].option, "-file", NULL);
       options->file_descriptions[i] = g_strdup_printf (
-          "%s, read from FILE (kept off the command line)", detail_options[i].description);
+          /* TRANSLATORS: %s is a patient detail ("Birth date"). */
+          _ ("%s, read from FILE (kept off the command line)"), _ (detail_options[i].description));
       entries[2 * i] = (GOptionEntry){
         options->file_options[i],      0,     0, G_OPTION_ARG_FILENAME, &options->files[i],
         options->file_descriptions[i], "FILE"
@@ -93,7 +94,7 @@ resolve_detail_files (DetailOptions *options)
 
       if (options->values[i] != NULL && options->files[i] != NULL)
         {
-          cfd_cli_usage ("give --%s or --%s, not both", detail_options[i].option,
+          cfd_cli_usage (_ ("give --%s or --%s, not both"), detail_options[i].option,
                          options->file_options[i]);
           return FALSE;
         }
@@ -144,7 +145,7 @@ run_add (CfdCliContext *ctx, int argc, char **argv)
       || !resolve_detail_files (&options))
     return CFD_CLI_USAGE;
   if (options.values[NAME_OPTION] == NULL)
-    return cfd_cli_usage ("patient add needs --name-file FILE (or --name NAME)");
+    return cfd_cli_usage (_ ("patient add needs --name-file FILE (or --name NAME)"));
 
   details = details_from_options (&options);
   /* Check before the slow unlock, so a typo costs nothing. */
@@ -168,9 +169,9 @@ static int
 run_list (CfdCliContext *ctx, int argc, char **argv)
 {
   gboolean archived = FALSE;
-  GOptionEntry entries[]
-      = { { "archived", 0, 0, G_OPTION_ARG_NONE, &archived, "Include archived patients", NULL },
-          { NULL } };
+  GOptionEntry entries[] = { { "archived", 0, 0, G_OPTION_ARG_NONE, &archived,
+                               N_ ("Include archived patients"), NULL },
+                             { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (GListModel) patients = NULL;
   GError *error = NULL;
@@ -203,27 +204,29 @@ static void
 print_retention (const CfdRetention *retention)
 {
   g_autofree char *until = cfd_date_format (retention->keep_until);
-  const char *why = retention->manual_until > retention->rule_until ? ", extended by hand" : "";
+  gboolean extended = retention->manual_until > retention->rule_until;
 
   switch (retention->status)
     {
       case CFD_RETENTION_UNKNOWN:
-        printf ("Keep until: unknown (rule %s keeps a minor's records longer; no birth date is "
-                "recorded)\n",
+        printf (_ ("Keep until: unknown (rule %s keeps a minor's records longer; no birth date is "
+                   "recorded)\n"),
                 retention->rule->id);
         if (retention->manual_until != 0)
           {
             g_autofree char *manual = cfd_date_format (retention->manual_until);
 
-            printf ("Keep at least until: %s (set by hand)\n", manual);
+            printf (_ ("Keep at least until: %s (set by hand)\n"), manual);
           }
         break;
       case CFD_RETENTION_NOTHING_SIGNED:
-        printf ("Keep until: - (nothing signed yet; rule %s)\n", retention->rule->id);
+        printf (_ ("Keep until: - (nothing signed yet; rule %s)\n"), retention->rule->id);
         break;
       case CFD_RETENTION_KNOWN:
-        printf ("Keep until: %s (rule %s: %s%s)\n", until, retention->rule->id,
-                retention->rule->citation, why);
+        /* TRANSLATORS: a date, a retention rule's id, then the rule's source. */
+        printf (extended ? _ ("Keep until: %s (rule %s: %s, extended by hand)\n")
+                         : _ ("Keep until: %s (rule %s: %s)\n"),
+                until, retention->rule->id, retention->rule->citation);
         break;
     }
 }
@@ -238,29 +241,29 @@ show_patient (CfdVault *vault, const char *id)
     const char *key;
     const char *label;
   } rows[] = {
-    { CFD_PATIENT_NAME, "Name" },
-    { CFD_PATIENT_BIRTH_DATE, "Birth date" },
-    { CFD_PATIENT_PRONOUNS, "Pronouns" },
-    { CFD_PATIENT_CONTACT, "Contact" },
-    { CFD_PATIENT_EMERGENCY_CONTACT, "Emergency contact" },
-    { CFD_PATIENT_NOTES, "Notes" },
-    { CFD_PATIENT_SEX, "Sex" },
-    { CFD_PATIENT_MRN, "MRN" },
-    { CFD_PATIENT_ADDRESS, "Address" },
-    { CFD_PATIENT_PRIMARY_CARE, "Primary care" },
-    { CFD_PATIENT_REFERRING_PROVIDER, "Referring provider" },
+    { CFD_PATIENT_NAME, N_ ("Name") },
+    { CFD_PATIENT_BIRTH_DATE, N_ ("Birth date") },
+    { CFD_PATIENT_PRONOUNS, N_ ("Pronouns") },
+    { CFD_PATIENT_CONTACT, N_ ("Contact") },
+    { CFD_PATIENT_EMERGENCY_CONTACT, N_ ("Emergency contact") },
+    { CFD_PATIENT_NOTES, N_ ("Notes") },
+    { CFD_PATIENT_SEX, N_ ("Sex") },
+    { CFD_PATIENT_MRN, N_ ("MRN") },
+    { CFD_PATIENT_ADDRESS, N_ ("Address") },
+    { CFD_PATIENT_PRIMARY_CARE, N_ ("Primary care") },
+    { CFD_PATIENT_REFERRING_PROVIDER, N_ ("Referring provider") },
   };
 
   patient = cfd_vault_get_patient (vault, id, &error);
   if (patient == NULL)
     return cfd_cli_fail (error);
-  printf ("Id: %s\n", cfd_patient_get_id (patient));
+  printf (_ ("Id: %s\n"), cfd_patient_get_id (patient));
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
     {
       const char *value = cfd_patient_get_detail (patient, rows[i].key);
 
       if (value != NULL)
-        printf ("%s: %s\n", rows[i].label, cfd_cli_text (value));
+        printf ("%s: %s\n", _ (rows[i].label), cfd_cli_text (value));
       /* Split from the full name for patients recorded before these
        * fields, and said to be. */
       if (i == 0)
@@ -270,9 +273,10 @@ show_patient (CfdVault *vault, const char *id)
           gboolean split = cfd_patient_get_detail (patient, CFD_PATIENT_GIVEN_NAME) == NULL
                            && cfd_patient_get_detail (patient, CFD_PATIENT_FAMILY_NAME) == NULL;
 
-          printf ("Given name: %s%s\n", cfd_cli_text (given), split ? " (from the full name)" : "");
-          printf ("Family name: %s%s\n", cfd_cli_text (family),
-                  split ? " (from the full name)" : "");
+          printf (split ? _ ("Given name: %s (from the full name)\n") : _ ("Given name: %s\n"),
+                  cfd_cli_text (given));
+          printf (split ? _ ("Family name: %s (from the full name)\n") : _ ("Family name: %s\n"),
+                  cfd_cli_text (family));
           cfd_wipe_string (g_steal_pointer (&given));
           cfd_wipe_string (g_steal_pointer (&family));
         }
@@ -280,7 +284,7 @@ show_patient (CfdVault *vault, const char *id)
   {
     g_autofree char *created = cfd_cli_format_time (cfd_patient_get_created (patient));
 
-    printf ("Created: %s\n", created);
+    printf (_ ("Created: %s\n"), created);
   }
   {
     CfdRetention retention;
@@ -289,9 +293,10 @@ show_patient (CfdVault *vault, const char *id)
       return cfd_cli_fail (error);
     print_retention (&retention);
   }
-  printf ("Status: %s\n", cfd_patient_get_archived (patient) ? "archived" : "active");
+  printf ("%s",
+          cfd_patient_get_archived (patient) ? _ ("Status: archived\n") : _ ("Status: active\n"));
   if (cfd_patient_get_risk_flag (patient))
-    printf ("Risk flag: raised\n");
+    printf (_ ("Risk flag: raised\n"));
   return CFD_CLI_OK;
 }
 
@@ -304,7 +309,7 @@ run_show (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_patient_commands[2], NULL, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (argc != 2)
-    return cfd_cli_usage ("patient show needs exactly one patient ID");
+    return cfd_cli_usage (_ ("patient show needs exactly one patient ID"));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
@@ -324,12 +329,12 @@ run_edit (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_patient_commands[3], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (argc != 2)
-    return cfd_cli_usage ("patient edit needs exactly one patient ID");
+    return cfd_cli_usage (_ ("patient edit needs exactly one patient ID"));
   if (!resolve_detail_files (&options))
     return CFD_CLI_USAGE;
   details = details_from_options (&options);
   if (g_variant_n_children (details) == 0)
-    return cfd_cli_usage ("nothing to change: give --name-file, --birth-date-file, ...");
+    return cfd_cli_usage (_ ("nothing to change: give --name-file, --birth-date-file, ..."));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
@@ -343,7 +348,7 @@ run_archive (CfdCliContext *ctx, int argc, char **argv)
 {
   gboolean undo = FALSE;
   GOptionEntry entries[]
-      = { { "undo", 0, 0, G_OPTION_ARG_NONE, &undo, "Make the patient active again", NULL },
+      = { { "undo", 0, 0, G_OPTION_ARG_NONE, &undo, N_ ("Make the patient active again"), NULL },
           { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   GError *error = NULL;
@@ -351,7 +356,7 @@ run_archive (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_patient_commands[4], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (argc != 2)
-    return cfd_cli_usage ("patient archive needs exactly one patient ID");
+    return cfd_cli_usage (_ ("patient archive needs exactly one patient ID"));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
@@ -365,7 +370,7 @@ run_retain (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *until = NULL;
   GOptionEntry entries[] = { { "until", 0, 0, G_OPTION_ARG_STRING, &until,
-                               "Keep the records until this date (or 'none')", "YYYY-MM-DD" },
+                               N_ ("Keep the records until this date (or 'none')"), "YYYY-MM-DD" },
                              { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   GError *error = NULL;
@@ -374,9 +379,9 @@ run_retain (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_patient_commands[5], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (argc != 2 || until == NULL)
-    return cfd_cli_usage ("patient retain needs a patient ID and --until YYYY-MM-DD");
+    return cfd_cli_usage (_ ("patient retain needs a patient ID and --until YYYY-MM-DD"));
   if (g_strcmp0 (until, "none") != 0 && !cfd_date_parse (until, &seconds))
-    return cfd_cli_usage ("--until must be a date written YYYY-MM-DD");
+    return cfd_cli_usage (_ ("--until must be a date written YYYY-MM-DD"));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
@@ -392,14 +397,14 @@ run_delete (CfdCliContext *ctx, int argc, char **argv)
   gboolean override = FALSE;
   GOptionEntry entries[]
       = { { "confirm-file", 0, 0, G_OPTION_ARG_FILENAME, &confirm_file,
-            "The patient's full name, read from FILE, to confirm", "FILE" },
+            N_ ("The patient's full name, read from FILE, to confirm"), "FILE" },
           { "confirm", 0, 0, G_OPTION_ARG_STRING, &confirm,
-            "The patient's full name, typed to confirm", "NAME" },
+            N_ ("The patient's full name, typed to confirm"), "NAME" },
           { "override-retention", 0, 0, G_OPTION_ARG_NONE, &override,
-            "Delete before the retention date (owner only; needs a reason)", NULL },
+            N_ ("Delete before the retention date (owner only; needs a reason)"), NULL },
           { "reason-file", 0, 0, G_OPTION_ARG_FILENAME, &reason_file,
-            "Why retention is overridden, as UTF-8 text without patient data ('-' or absent: "
-            "standard input)",
+            N_ ("Why retention is overridden, as UTF-8 text without patient data ('-' or absent: "
+                "standard input)"),
             "FILE" },
           { NULL } };
   g_autoptr (CfdVault) vault = NULL;
@@ -410,7 +415,7 @@ run_delete (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_patient_commands[6], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (confirm != NULL && confirm_file != NULL)
-    return cfd_cli_usage ("give --confirm or --confirm-file, not both");
+    return cfd_cli_usage (_ ("give --confirm or --confirm-file, not both"));
   if (confirm != NULL)
     cfd_cli_warn_command_line ("confirm", "--confirm-file FILE");
   else if (confirm_file != NULL)
@@ -424,12 +429,12 @@ run_delete (CfdCliContext *ctx, int argc, char **argv)
         }
     }
   if (argc != 2 || confirm == NULL)
-    return cfd_cli_usage ("patient delete needs a patient ID and --confirm-file FILE");
+    return cfd_cli_usage (_ ("patient delete needs a patient ID and --confirm-file FILE"));
   if (reason_file != NULL && !override)
-    return cfd_cli_usage ("--reason-file is only for --override-retention");
+    return cfd_cli_usage (_ ("--reason-file is only for --override-retention"));
   if (override)
     {
-      reason = cfd_cli_read_text (ctx, reason_file, 64 * 1024, "The reason", &error);
+      reason = cfd_cli_read_text (ctx, reason_file, 64 * 1024, _ ("The reason"), &error);
       if (reason == NULL)
         return cfd_cli_fail (error);
     }
@@ -441,21 +446,21 @@ run_delete (CfdCliContext *ctx, int argc, char **argv)
                      : cfd_vault_delete_patient (vault, argv[1], confirm, &error);
   if (!deleted)
     return cfd_cli_fail (error);
-  printf ("The patient and every key to their records were destroyed.\n");
+  printf (_ ("The patient and every key to their records were destroyed.\n"));
   return CFD_CLI_OK;
 }
 
 const CfdCliCommand cfd_cli_patient_commands[] = {
-  { "patient", "add", "--name-file FILE [--birth-date-file FILE]", "Add a patient; prints the id",
-    run_add },
-  { "patient", "list", "[--archived]", "List the patients you may read", run_list },
-  { "patient", "show", "ID", "Show a patient's details", run_show },
-  { "patient", "edit", "ID [--name-file FILE ...]", "Change a patient's details", run_edit },
-  { "patient", "archive", "ID [--undo]", "Archive a patient (or make them active again)",
+  { "patient", "add", "--name-file FILE [--birth-date-file FILE]",
+    N_ ("Add a patient; prints the id"), run_add },
+  { "patient", "list", "[--archived]", N_ ("List the patients you may read"), run_list },
+  { "patient", "show", "ID", N_ ("Show a patient's details"), run_show },
+  { "patient", "edit", "ID [--name-file FILE ...]", N_ ("Change a patient's details"), run_edit },
+  { "patient", "archive", "ID [--undo]", N_ ("Archive a patient (or make them active again)"),
     run_archive },
-  { "patient", "retain", "ID --until DATE", "Keep records longer than the practice's rule",
+  { "patient", "retain", "ID --until DATE", N_ ("Keep records longer than the practice's rule"),
     run_retain },
   { "patient", "delete", "ID --confirm-file FILE [--override-retention [--reason-file F]]",
-    "Destroy a patient's records and keys (owner only, after retention)", run_delete },
+    N_ ("Destroy a patient's records and keys (owner only, after retention)"), run_delete },
   { NULL },
 };

@@ -8,8 +8,8 @@
 #include "cfd-cli.h"
 #include "confidant.h"
 
-static const char unlock_passphrase[]
-    = "the unlocking user's (the owner's, to change the practice)";
+static const char *const unlock_passphrase
+    = N_ ("the unlocking user's (the owner's, to change the practice)");
 
 static gboolean
 print_profile (CfdVault *vault, GError **error)
@@ -21,7 +21,7 @@ print_profile (CfdVault *vault, GError **error)
     return FALSE;
   if (cfd_practice_is_empty (practice))
     {
-      printf ("No practice profile has been set (confidant-cli practice set).\n");
+      printf (_ ("No practice profile has been set (confidant-cli practice set).\n"));
       return TRUE;
     }
   data = cfd_practice_to_data (practice, NULL);
@@ -39,7 +39,7 @@ print_thresholds (CfdVault *vault, GError **error)
 
   if (!cfd_vault_get_dosing_thresholds (vault, &current, error))
     return FALSE;
-  printf ("\nDosing thresholds (past one, a reading needs an action taken before signing):\n");
+  printf (_ ("\nDosing thresholds (past one, a reading needs an action taken before signing):\n"));
   all = cfd_dosing_thresholds_list (&n);
   for (guint i = 0; i < n; i++)
     {
@@ -67,10 +67,10 @@ print_rules (CfdVault *vault, GError **error)
     return FALSE;
   if (!print_thresholds (vault, error))
     return FALSE;
-  printf ("\nRetention rule: %s\n", current->id);
-  printf ("Worklist draft age: %u hours\n", hours);
-  printf ("\nRetention rules (years after the last signed record; minors kept until the age "
-          "shown if longer):\n");
+  printf (_ ("\nRetention rule: %s\n"), current->id);
+  printf (_ ("Worklist draft age: %u hours\n"), hours);
+  printf (_ ("\nRetention rules (years after the last signed record; minors kept until the age "
+             "shown if longer):\n"));
   all = cfd_retention_rules (&n);
   for (guint i = 0; i < n; i++)
     {
@@ -80,7 +80,7 @@ print_rules (CfdVault *vault, GError **error)
 
       printf ("%s %s\t%u\t%s\t%s\t%s%s\n", &all[i] == current ? "*" : " ", all[i].id,
               all[i].years_after_last, minors, all[i].label, all[i].citation,
-              &all[i] == cfd_retention_rule_default () ? " (Confidant's default)" : "");
+              &all[i] == cfd_retention_rule_default () ? _ (" (Confidant's default)") : "");
     }
   return TRUE;
 }
@@ -94,7 +94,7 @@ run_show (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_practice_commands[0], NULL, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (argc != 1)
-    return cfd_cli_usage ("practice show takes no arguments");
+    return cfd_cli_usage (_ ("practice show takes no arguments"));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
@@ -139,17 +139,17 @@ run_set (CfdCliContext *ctx, int argc, char **argv)
   int hours = 0;
   GOptionEntry entries[]
       = { { "file", 0, 0, G_OPTION_ARG_FILENAME, &file,
-            "The whole profile as a key file (- for standard input)", "FILE" },
-          { "name", 0, 0, G_OPTION_ARG_STRING, &name, "The practice's name", "TEXT" },
+            N_ ("The whole profile as a key file (- for standard input)"), "FILE" },
+          { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_ ("The practice's name"), "TEXT" },
           { "address", 0, 0, G_OPTION_ARG_STRING, &address,
-            "Its postal address (\\n between lines)", "TEXT" },
-          { "phone", 0, 0, G_OPTION_ARG_STRING, &phone, "Its phone number", "TEXT" },
+            N_ ("Its postal address (\\n between lines)"), "TEXT" },
+          { "phone", 0, 0, G_OPTION_ARG_STRING, &phone, N_ ("Its phone number"), "TEXT" },
           { "retention-rule", 0, 0, G_OPTION_ARG_STRING, &rule,
-            "The retention rule (see practice show)", "RULE" },
+            N_ ("The retention rule (see practice show)"), "RULE" },
           { "draft-hours", 0, 0, G_OPTION_ARG_INT, &hours,
-            "List drafts in the worklist after this many hours", "HOURS" },
+            N_ ("List drafts in the worklist after this many hours"), "HOURS" },
           { "threshold", 0, 0, G_OPTION_ARG_STRING_ARRAY, &threshold_args,
-            "A dosing threshold (see practice show); may be repeated", "NAME=VALUE" },
+            N_ ("A dosing threshold (see practice show); may be repeated"), "NAME=VALUE" },
           { NULL } };
   const CfdDosingThresholdInfo *threshold_infos[16];
   guint threshold_values[16];
@@ -164,10 +164,12 @@ run_set (CfdCliContext *ctx, int argc, char **argv)
   profile = file != NULL || name != NULL || address != NULL || phone != NULL;
   n_thresholds = threshold_args != NULL ? g_strv_length (threshold_args) : 0;
   if (argc != 1 || (!profile && rule == NULL && hours == 0 && n_thresholds == 0))
-    return cfd_cli_usage ("practice set needs --file FILE, --name, --address, --phone, "
-                          "--retention-rule RULE, --draft-hours HOURS or --threshold NAME=VALUE");
+    return cfd_cli_usage (
+        _ ("practice set needs --file FILE, --name, --address, --phone, "
+           "--retention-rule RULE, --draft-hours HOURS or --threshold NAME=VALUE"));
   if (n_thresholds > G_N_ELEMENTS (threshold_infos))
-    return cfd_cli_usage ("at most %u --threshold at once", (guint)G_N_ELEMENTS (threshold_infos));
+    return cfd_cli_usage (_ ("at most %u --threshold at once"),
+                          (guint)G_N_ELEMENTS (threshold_infos));
   /* Every threshold is checked before any is saved. */
   for (guint i = 0; i < n_thresholds; i++)
     {
@@ -178,13 +180,13 @@ run_set (CfdCliContext *ctx, int argc, char **argv)
         return cfd_cli_usage ("%s", parse_error->message);
     }
   if (rule != NULL && cfd_retention_rule_find (rule) == NULL)
-    return cfd_cli_usage ("no retention rule is called '%s' (see practice show)",
+    return cfd_cli_usage (_ ("no retention rule is called '%s' (see practice show)"),
                           cfd_cli_text (rule));
   if (hours < 0)
-    return cfd_cli_usage ("--draft-hours must be a positive number");
+    return cfd_cli_usage (_ ("--draft-hours must be a positive number"));
   if (file != NULL)
     {
-      g_autofree char *data = cfd_cli_read_text (ctx, file, 256 * 1024, "The profile", &error);
+      g_autofree char *data = cfd_cli_read_text (ctx, file, 256 * 1024, _ ("The profile"), &error);
 
       if (data == NULL)
         return cfd_cli_fail (error);
@@ -202,7 +204,7 @@ run_set (CfdCliContext *ctx, int argc, char **argv)
 
       if (practice == NULL || !cfd_vault_set_practice (vault, practice, &error))
         return cfd_cli_fail (error);
-      printf ("The practice profile is saved; exports show it from now on.\n");
+      printf (_ ("The practice profile is saved; exports show it from now on.\n"));
     }
   if ((rule != NULL && !cfd_vault_set_retention_rule (vault, rule, &error))
       || (hours != 0 && !cfd_vault_set_worklist_draft_hours (vault, (guint)hours, &error)))
@@ -212,8 +214,8 @@ run_set (CfdCliContext *ctx, int argc, char **argv)
       if (!cfd_vault_set_dosing_threshold (vault, threshold_infos[i]->name, threshold_values[i],
                                            &error))
         return cfd_cli_fail (error);
-      printf ("Threshold %s is now %u; dosing records signed from now on are checked against "
-              "it.\n",
+      printf (_ ("Threshold %s is now %u; dosing records signed from now on are checked against "
+                 "it.\n"),
               threshold_infos[i]->name, threshold_values[i]);
     }
   return CFD_CLI_OK;
@@ -229,7 +231,7 @@ run_dispositions (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_practice_commands[2], NULL, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (argc != 1)
-    return cfd_cli_usage ("practice dispositions takes no arguments");
+    return cfd_cli_usage (_ ("practice dispositions takes no arguments"));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
@@ -253,14 +255,16 @@ run_dispositions (CfdCliContext *ctx, int argc, char **argv)
 
 const CfdCliCommand cfd_cli_practice_commands[] = {
   { "practice", "show", "",
-    "The practice profile, its dosing thresholds and retention rule (with sources) and worklist "
-    "setting",
+    N_ ("The practice profile, its dosing thresholds and retention rule (with sources) and "
+        "worklist "
+        "setting"),
     run_show },
   { "practice", "set",
     "[--file FILE|-] [--name TEXT] [--address TEXT] [--phone TEXT] [--retention-rule RULE] "
     "[--draft-hours HOURS] [--threshold NAME=VALUE]...",
-    "Change the practice profile shown on exports, or the practice's rules (owner only)", run_set },
+    N_ ("Change the practice profile shown on exports, or the practice's rules (owner only)"),
+    run_set },
   { "practice", "dispositions", "",
-    "What remains of deleted patients: id, date, rule, who (owner only)", run_dispositions },
+    N_ ("What remains of deleted patients: id, date, rule, who (owner only)"), run_dispositions },
   { NULL },
 };

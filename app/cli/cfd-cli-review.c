@@ -9,15 +9,16 @@
 
 #define MAX_COMMENT_FILE_BYTES (256 * 1024)
 
-static const char unlock_passphrase[] = "the unlocking user's (a supervisor's, to add a review)";
+static const char *const unlock_passphrase
+    = N_ ("the unlocking user's (a supervisor's, to add a review)");
 
 static int
 run_add (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *record = NULL, *file = NULL;
   GOptionEntry entries[]
-      = { { "record", 0, 0, G_OPTION_ARG_STRING, &record, "The signed record", "ID" },
-          { "file", 0, 0, G_OPTION_ARG_FILENAME, &file, "The comment, as UTF-8 text", "FILE" },
+      = { { "record", 0, 0, G_OPTION_ARG_STRING, &record, N_ ("The signed record"), "ID" },
+          { "file", 0, 0, G_OPTION_ARG_FILENAME, &file, N_ ("The comment, as UTF-8 text"), "FILE" },
           { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autofree guint8 *data = NULL;
@@ -29,13 +30,13 @@ run_add (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_review_commands[0], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (record == NULL || file == NULL)
-    return cfd_cli_usage ("review add needs --record ID and --file F");
+    return cfd_cli_usage (_ ("review add needs --record ID and --file F"));
   if (!cfd_io_read_file (file, MAX_COMMENT_FILE_BYTES, &data, &len, &error))
     return cfd_cli_fail (error);
   text = g_strndup ((const char *)data, len);
   cfd_wipe_free (g_steal_pointer (&data), len);
   if (strlen (text) != len || !g_utf8_validate (text, -1, NULL))
-    return cfd_cli_usage ("the comment file must be UTF-8 text");
+    return cfd_cli_usage (_ ("the comment file must be UTF-8 text"));
 
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
@@ -58,7 +59,7 @@ run_cosign (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_review_commands[1], NULL, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (argc != 2)
-    return cfd_cli_usage ("review cosign needs exactly one record ID");
+    return cfd_cli_usage (_ ("review cosign needs exactly one record ID"));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
@@ -87,7 +88,7 @@ run_list (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *record = NULL;
   GOptionEntry entries[]
-      = { { "record", 0, 0, G_OPTION_ARG_STRING, &record, "The record", "ID" }, { NULL } };
+      = { { "record", 0, 0, G_OPTION_ARG_STRING, &record, N_ ("The record"), "ID" }, { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (GListModel) reviews = NULL;
   g_autoptr (GPtrArray) users = NULL;
@@ -96,7 +97,7 @@ run_list (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_review_commands[2], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (record == NULL)
-    return cfd_cli_usage ("review list needs --record ID");
+    return cfd_cli_usage (_ ("review list needs --record ID"));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
@@ -127,8 +128,9 @@ run_list (CfdCliContext *ctx, int argc, char **argv)
 }
 
 const CfdCliCommand cfd_cli_review_commands[] = {
-  { "review", "add", "--record ID --file F", "Comment on a signed record (supervisor)", run_add },
-  { "review", "cosign", "ID", "Co-sign a signed record (supervisor)", run_cosign },
-  { "review", "list", "--record ID", "Show a record's reviews", run_list },
+  { "review", "add", "--record ID --file F", N_ ("Comment on a signed record (supervisor)"),
+    run_add },
+  { "review", "cosign", "ID", N_ ("Co-sign a signed record (supervisor)"), run_cosign },
+  { "review", "list", "--record ID", N_ ("Show a record's reviews"), run_list },
   { NULL },
 };

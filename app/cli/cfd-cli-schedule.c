@@ -6,7 +6,8 @@
 #include "cfd-cli.h"
 #include "confidant.h"
 
-static const char unlock_passphrase[] = "the unlocking user's (a clinician's, to change it)";
+static const char *const unlock_passphrase
+    = N_ ("the unlocking user's (a clinician's, to change it)");
 
 enum
 {
@@ -31,7 +32,8 @@ run_show (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *patient_id = NULL;
   GOptionEntry entries[]
-      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient_id, "The patient", "ID" }, { NULL } };
+      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient_id, N_ ("The patient"), "ID" },
+          { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (GPtrArray) rules = NULL;
   GError *error = NULL;
@@ -40,7 +42,7 @@ run_show (CfdCliContext *ctx, int argc, char **argv)
                       &argv))
     return CFD_CLI_USAGE;
   if (patient_id == NULL || argc != 1)
-    return cfd_cli_usage ("measure schedule show needs --patient ID");
+    return cfd_cli_usage (_ ("measure schedule show needs --patient ID"));
   add_practice_instruments (ctx);
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
@@ -80,18 +82,19 @@ run_set (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *patient_id = NULL;
   g_auto (GStrv) rules = NULL;
-  GOptionEntry entries[]
-      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient_id, "The patient", "ID" },
-          { "rule", 0, 0, G_OPTION_ARG_STRING_ARRAY, &rules,
-            "INSTRUMENT:before-each-dosing or INSTRUMENT:every-N-days; repeat for each instrument",
-            "RULE" },
-          { NULL } };
+  GOptionEntry entries[] = {
+    { "patient", 0, 0, G_OPTION_ARG_STRING, &patient_id, N_ ("The patient"), "ID" },
+    { "rule", 0, 0, G_OPTION_ARG_STRING_ARRAY, &rules,
+      N_ ("INSTRUMENT:before-each-dosing or INSTRUMENT:every-N-days; repeat for each instrument"),
+      "RULE" },
+    { NULL }
+  };
 
   if (!cfd_cli_parse (&cfd_cli_schedule_commands[SCHEDULE_SET], entries, unlock_passphrase, &argc,
                       &argv))
     return CFD_CLI_USAGE;
   if (patient_id == NULL || rules == NULL || argc != 1)
-    return cfd_cli_usage ("measure schedule set needs --patient ID and one --rule or more");
+    return cfd_cli_usage (_ ("measure schedule set needs --patient ID and one --rule or more"));
   /* The rule's syntax is checked before the passphrase is asked for. */
   for (guint i = 0; rules[i] != NULL; i++)
     {
@@ -99,7 +102,7 @@ run_set (CfdCliContext *ctx, int argc, char **argv)
       g_autoptr (CfdMeasureRule) rule = cfd_measure_rule_parse (rules[i], &error);
 
       if (rule == NULL)
-        return cfd_cli_usage ("--rule %s: %s", rules[i], error->message);
+        return cfd_cli_usage (_ ("--rule %s: %s"), rules[i], error->message);
     }
   return write_schedule (ctx, patient_id, (const char *const *)rules);
 }
@@ -109,23 +112,25 @@ run_clear (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *patient_id = NULL;
   GOptionEntry entries[]
-      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient_id, "The patient", "ID" }, { NULL } };
+      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient_id, N_ ("The patient"), "ID" },
+          { NULL } };
 
   if (!cfd_cli_parse (&cfd_cli_schedule_commands[SCHEDULE_CLEAR], entries, unlock_passphrase, &argc,
                       &argv))
     return CFD_CLI_USAGE;
   if (patient_id == NULL || argc != 1)
-    return cfd_cli_usage ("measure schedule clear needs --patient ID");
+    return cfd_cli_usage (_ ("measure schedule clear needs --patient ID"));
   return write_schedule (ctx, patient_id, NULL);
 }
 
 const CfdCliCommand cfd_cli_schedule_commands[] = {
   [SCHEDULE_SHOW] = { "measure", "schedule show", "--patient ID",
-                      "A patient's measure schedule: instrument, cadence, name", run_show },
+                      N_ ("A patient's measure schedule: instrument, cadence, name"), run_show },
   [SCHEDULE_SET]
   = { "measure", "schedule set", "--patient ID --rule INSTRUMENT:CADENCE …",
-      "Replace the schedule (before-each-dosing or every-N-days); feeds the worklist", run_set },
+      N_ ("Replace the schedule (before-each-dosing or every-N-days); feeds the worklist"),
+      run_set },
   [SCHEDULE_CLEAR] = { "measure", "schedule clear", "--patient ID",
-                       "Remove a patient's measure schedule", run_clear },
+                       N_ ("Remove a patient's measure schedule"), run_clear },
   { NULL },
 };

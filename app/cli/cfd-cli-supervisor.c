@@ -7,14 +7,14 @@
 #include "confidant.h"
 #include "cfd-cli.h"
 
-static const char unlock_passphrase[] = "the unlocking user's";
+static const char *const unlock_passphrase = N_ ("the unlocking user's");
 
 static int
 run_export (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *out = NULL;
   GOptionEntry entries[]
-      = { { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Write the card to FILE", "FILE" },
+      = { { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_ ("Write the card to FILE"), "FILE" },
           { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autofree char *fingerprint = NULL;
@@ -23,15 +23,15 @@ run_export (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_supervisor_commands[0], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (out == NULL || argc != 1)
-    return cfd_cli_usage ("supervisor card export needs --out FILE");
+    return cfd_cli_usage (_ ("supervisor card export needs --out FILE"));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
   if (!cfd_vault_export_supervisor_card (vault, out, &fingerprint, &error))
     return cfd_cli_fail (error);
-  printf ("Card of %s written.\nFingerprint: %s\n", cfd_cli_text (cfd_vault_get_user_name (vault)),
-          fingerprint);
-  printf ("Read it to the therapist, who compares it with what their import shows.\n");
+  printf (_ ("Card of %s written.\nFingerprint: %s\n"),
+          cfd_cli_text (cfd_vault_get_user_name (vault)), fingerprint);
+  printf (_ ("Read it to the therapist, who compares it with what their import shows.\n"));
   return CFD_CLI_OK;
 }
 
@@ -46,22 +46,22 @@ run_import (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_supervisor_commands[1], NULL, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (argc != 2)
-    return cfd_cli_usage ("supervisor card import needs exactly one FILE");
+    return cfd_cli_usage (_ ("supervisor card import needs exactly one FILE"));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
   id = cfd_vault_import_supervisor_card (vault, argv[1], &fingerprint, &error);
   if (id == NULL)
     return cfd_cli_fail (error);
-  printf ("%s\nFingerprint: %s\n", id, fingerprint);
-  printf ("Compare it with the one the supervisor reads to you before granting consent.\n");
+  printf (_ ("%s\nFingerprint: %s\n"), id, fingerprint);
+  printf (_ ("Compare it with the one the supervisor reads to you before granting consent.\n"));
   return CFD_CLI_OK;
 }
 
 const CfdCliCommand cfd_cli_supervisor_commands[] = {
-  { "supervisor", "card export", "--out FILE", "Write your card (name and public keys)",
+  { "supervisor", "card export", "--out FILE", N_ ("Write your card (name and public keys)"),
     run_export },
-  { "supervisor", "card import", "FILE", "Add a supervisor from their card (owner, therapist)",
+  { "supervisor", "card import", "FILE", N_ ("Add a supervisor from their card (owner, therapist)"),
     run_import },
   { NULL },
 };

@@ -35,8 +35,7 @@ read_stdin (gsize max_len, guint8 **data, gsize *len, GError **error)
       if (used > max_len)
         {
           g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                       "The text on standard input is longer than %" G_GSIZE_FORMAT " bytes",
-                       max_len);
+                       _ ("The text on standard input is longer than %zu bytes"), max_len);
           cfd_wipe_free (buffer, used);
           return FALSE;
         }
@@ -60,8 +59,8 @@ cfd_cli_read_text (
       if (ctx->passphrase_file == NULL && !isatty (STDIN_FILENO))
         {
           g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                       "%s can come from standard input only when the passphrases come from "
-                       "--passphrase-file",
+                       _ ("%s can come from standard input only when the passphrases come from "
+                          "--passphrase-file"),
                        what);
           return NULL;
         }
@@ -75,7 +74,7 @@ cfd_cli_read_text (
   if (strlen (text) != len || !g_utf8_validate (text, -1, NULL))
     {
       cfd_wipe_string (text);
-      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "%s must be UTF-8 text", what);
+      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, _ ("%s must be UTF-8 text"), what);
       return NULL;
     }
   return text;

@@ -18,19 +18,21 @@ read_new_passphrase (CfdCliContext *ctx, const char *prompt, GError **error)
     return NULL;
   if (first->len == 0)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "The passphrase must not be empty");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
+                   _ ("The passphrase must not be empty"));
       return NULL;
     }
   if (ctx->passphrase_file != NULL || ctx->passphrase_lines != NULL)
     return g_steal_pointer (&first);
 
-  repeat = g_strdup_printf ("%s (again)", prompt);
+  /* TRANSLATORS: %s is the prompt for a new passphrase, asked a second time. */
+  repeat = g_strdup_printf (_ ("%s (again)"), prompt);
   again = cfd_cli_read_passphrase (ctx, repeat, error);
   if (again == NULL)
     return NULL;
   if (first->len != again->len || memcmp (first->data, again->data, first->len) != 0)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "The two passphrases differ");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, _ ("The two passphrases differ"));
       return NULL;
     }
   return g_steal_pointer (&first);
@@ -41,21 +43,21 @@ run_init (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *name = NULL;
   GOptionEntry entries[]
-      = { { "user", 0, 0, G_OPTION_ARG_STRING, &name, "The owner's name", "NAME" }, { NULL } };
+      = { { "user", 0, 0, G_OPTION_ARG_STRING, &name, N_ ("The owner's name"), "NAME" }, { NULL } };
   g_autoptr (CfdSecret) passphrase = NULL;
   g_autoptr (CfdVault) vault = NULL;
   g_autofree char *recovery_key = NULL;
   GError *error = NULL;
 
-  if (!cfd_cli_parse (&cfd_cli_vault_commands[0], entries, "the new owner's passphrase", &argc,
+  if (!cfd_cli_parse (&cfd_cli_vault_commands[0], entries, N_ ("the new owner's passphrase"), &argc,
                       &argv))
     return CFD_CLI_USAGE;
   if (name == NULL)
     name = g_strdup (ctx->user);
   if (name == NULL)
-    return cfd_cli_usage ("init needs --user NAME (the owner's name)");
+    return cfd_cli_usage (_ ("init needs --user NAME (the owner's name)"));
   if (argc > 1)
-    return cfd_cli_usage ("unexpected argument '%s'", argv[1]);
+    return cfd_cli_usage (_ ("unexpected argument '%s'"), argv[1]);
 
   passphrase = read_new_passphrase (ctx, "New passphrase for the owner", &error);
   if (passphrase == NULL)
@@ -66,10 +68,10 @@ run_init (CfdCliContext *ctx, int argc, char **argv)
   if (vault == NULL)
     return cfd_cli_fail (error);
 
-  printf ("Created a vault in %s for %s.\n\n", cfd_cli_text (cfd_vault_get_path (vault)),
+  printf (_ ("Created a vault in %s for %s.\n\n"), cfd_cli_text (cfd_vault_get_path (vault)),
           cfd_cli_text (name));
-  printf ("Recovery key (shown only this once; print it or write it down and keep it\n"
-          "somewhere safe, apart from this computer):\n\n    %s\n\n",
+  printf (_ ("Recovery key (shown only this once; print it or write it down and keep it\n"
+             "somewhere safe, apart from this computer):\n\n    %s\n\n"),
           recovery_key);
   cfd_wipe_string (g_steal_pointer (&recovery_key));
   cfd_vault_lock (vault);
@@ -82,8 +84,8 @@ run_user_add (CfdCliContext *ctx, int argc, char **argv)
   g_autofree char *name = NULL;
   g_autofree char *role_text = NULL;
   GOptionEntry entries[]
-      = { { "name", 0, 0, G_OPTION_ARG_STRING, &name, "The new user's name", "NAME" },
-          { "role", 0, 0, G_OPTION_ARG_STRING, &role_text, "supervisor (default) or therapist",
+      = { { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_ ("The new user's name"), "NAME" },
+          { "role", 0, 0, G_OPTION_ARG_STRING, &role_text, N_ ("supervisor (default) or therapist"),
             "ROLE" },
           { NULL } };
   g_autoptr (CfdVault) vault = NULL;
@@ -93,12 +95,12 @@ run_user_add (CfdCliContext *ctx, int argc, char **argv)
   GError *error = NULL;
 
   if (!cfd_cli_parse (&cfd_cli_vault_commands[1], entries,
-                      "first the owner's (to unlock), then the new user's", &argc, &argv))
+                      N_ ("first the owner's (to unlock), then the new user's"), &argc, &argv))
     return CFD_CLI_USAGE;
   if (name == NULL)
-    return cfd_cli_usage ("user add needs --name NAME");
+    return cfd_cli_usage (_ ("user add needs --name NAME"));
   if (role_text != NULL && (!cfd_role_from_string (role_text, &role) || role == CFD_ROLE_OWNER))
-    return cfd_cli_usage ("--role must be supervisor or therapist");
+    return cfd_cli_usage (_ ("--role must be supervisor or therapist"));
 
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
@@ -141,10 +143,10 @@ run_passwd (CfdCliContext *ctx, int argc, char **argv)
 {
   gboolean rotate_keys = FALSE;
   GOptionEntry entries[] = { { "rotate-keys", 0, 0, G_OPTION_ARG_NONE, &rotate_keys,
-                               "Also replace your keys and re-encrypt the vault under new ones "
-                               "(after a passphrase or keyring copy may have leaked; a user "
-                               "other than the owner is asked for the owner's passphrase too, "
-                               "after their current one)",
+                               N_ ("Also replace your keys and re-encrypt the vault under new ones "
+                                   "(after a passphrase or keyring copy may have leaked; a user "
+                                   "other than the owner is asked for the owner's passphrase too, "
+                                   "after their current one)"),
                                NULL },
                              { NULL } };
   g_autoptr (CfdVault) vault = NULL;
@@ -154,7 +156,7 @@ run_passwd (CfdCliContext *ctx, int argc, char **argv)
   char *recovery_text = NULL;
   GError *error = NULL;
 
-  if (!cfd_cli_parse (&cfd_cli_vault_commands[3], entries, "the current one, then the new one",
+  if (!cfd_cli_parse (&cfd_cli_vault_commands[3], entries, N_ ("the current one, then the new one"),
                       &argc, &argv))
     return CFD_CLI_USAGE;
 
@@ -162,7 +164,7 @@ run_passwd (CfdCliContext *ctx, int argc, char **argv)
   if (vault == NULL)
     return cfd_cli_fail (error);
   cfd_vault_set_source (vault, "cli");
-  old_passphrase = cfd_cli_read_passphrase (ctx, "Current passphrase", &error);
+  old_passphrase = cfd_cli_read_passphrase (ctx, _ ("Current passphrase"), &error);
   if (old_passphrase == NULL)
     return cfd_cli_fail (error);
   if (!cfd_vault_unlock (vault, ctx->user, (const char *)old_passphrase->data, &error))
@@ -172,14 +174,14 @@ run_passwd (CfdCliContext *ctx, int argc, char **argv)
   if (rotate_keys && cfd_vault_get_user_role (vault) != CFD_ROLE_OWNER)
     {
       g_autoptr (CfdSecret) owner_passphrase
-          = cfd_cli_read_passphrase (ctx, "The owner's passphrase (to approve)", &error);
+          = cfd_cli_read_passphrase (ctx, _ ("The owner's passphrase (to approve)"), &error);
 
       if (owner_passphrase == NULL)
         return cfd_cli_fail (error);
       approval = cfd_vault_approve_as_owner (vault, (const char *)owner_passphrase->data, &error);
       if (approval == NULL)
         {
-          g_prefix_error (&error, "The passphrase was not changed. ");
+          g_prefix_error (&error, "%s", _ ("The passphrase was not changed. "));
           return cfd_cli_fail (error);
         }
     }
@@ -189,19 +191,19 @@ run_passwd (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_vault_change_passphrase (vault, (const char *)old_passphrase->data,
                                     (const char *)new_passphrase->data, &error))
     return cfd_cli_fail (error);
-  printf ("Passphrase changed.\n");
+  printf (_ ("Passphrase changed.\n"));
   if (!rotate_keys)
     return CFD_CLI_OK;
   if (!cfd_vault_rotate_user_keys (vault, approval, &error))
     return cfd_cli_fail (error);
   g_clear_pointer (&approval, cfd_owner_approval_free);
-  printf ("Your keys were replaced and every key granted to you sealed again to the new one; "
-          "the vault is now encrypted under a new database key, which each other user takes "
-          "in at their next unlock. Older keyring copies no longer open it.\n");
+  printf (_ ("Your keys were replaced and every key granted to you sealed again to the new one; "
+             "the vault is now encrypted under a new database key, which each other user takes "
+             "in at their next unlock. Older keyring copies no longer open it.\n"));
   recovery_text = cfd_vault_take_new_recovery_key (vault);
   if (recovery_text != NULL)
-    printf ("\nNew recovery key (shown only this once; print it or write it down and keep it\n"
-            "somewhere safe, apart from this computer):\n\n    %s\n\n",
+    printf (_ ("\nNew recovery key (shown only this once; print it or write it down and keep it\n"
+               "somewhere safe, apart from this computer):\n\n    %s\n\n"),
             recovery_text);
   cfd_wipe_string (recovery_text);
   return CFD_CLI_OK;
@@ -217,14 +219,14 @@ run_recover (CfdCliContext *ctx, int argc, char **argv)
   GError *error = NULL;
 
   if (!cfd_cli_parse (&cfd_cli_vault_commands[4], NULL,
-                      "the recovery key, then the owner's new passphrase", &argc, &argv))
+                      N_ ("the recovery key, then the owner's new passphrase"), &argc, &argv))
     return CFD_CLI_USAGE;
 
   vault = cfd_vault_open (ctx->vault_path, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
   cfd_vault_set_source (vault, "cli");
-  recovery_key = cfd_cli_read_passphrase (ctx, "Recovery key", &error);
+  recovery_key = cfd_cli_read_passphrase (ctx, _ ("Recovery key"), &error);
   if (recovery_key == NULL)
     return cfd_cli_fail (error);
   new_passphrase = read_new_passphrase (ctx, "New passphrase for the owner", &error);
@@ -234,23 +236,24 @@ run_recover (CfdCliContext *ctx, int argc, char **argv)
                           (const char *)new_passphrase->data, &error))
     return cfd_cli_fail (error);
   recovery_text = cfd_vault_take_new_recovery_key (vault);
-  printf ("The owner's passphrase was reset. The recovery key just used no longer opens the "
-          "vault.\n\n");
-  printf ("New recovery key (shown only this once; print it or write it down and keep it\n"
-          "somewhere safe, apart from this computer):\n\n    %s\n\n",
+  printf (_ ("The owner's passphrase was reset. The recovery key just used no longer opens the "
+             "vault.\n\n"));
+  printf (_ ("New recovery key (shown only this once; print it or write it down and keep it\n"
+             "somewhere safe, apart from this computer):\n\n    %s\n\n"),
           recovery_text != NULL ? recovery_text : "(none was issued)");
   cfd_wipe_string (g_steal_pointer (&recovery_text));
   return CFD_CLI_OK;
 }
 
 const CfdCliCommand cfd_cli_vault_commands[] = {
-  { NULL, "init", "--user NAME", "Create a vault; prints the recovery key once", run_init },
-  { "user", "add", "--name NAME [--role ROLE]", "Add a supervisor or therapist (owner only)",
+  { NULL, "init", "--user NAME", N_ ("Create a vault; prints the recovery key once"), run_init },
+  { "user", "add", "--name NAME [--role ROLE]", N_ ("Add a supervisor or therapist (owner only)"),
     run_user_add },
-  { "user", "list", "", "List the vault's users", run_user_list },
-  { NULL, "passwd", "[--rotate-keys]", "Change the passphrase of --user (default: the owner)",
+  { "user", "list", "", N_ ("List the vault's users"), run_user_list },
+  { NULL, "passwd", "[--rotate-keys]", N_ ("Change the passphrase of --user (default: the owner)"),
     run_passwd },
   { NULL, "recover", "",
-    "Reset the owner's passphrase with the recovery key; prints a new recovery key", run_recover },
+    N_ ("Reset the owner's passphrase with the recovery key; prints a new recovery key"),
+    run_recover },
   { NULL },
 };

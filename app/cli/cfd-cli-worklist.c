@@ -1,12 +1,14 @@
 /* cfd-cli-worklist.c: confidant-cli worklist: drafts, risk flags, sessions past due, measures due, one a line. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <stdio.h>
 
 #include "cfd-cli.h"
 #include "confidant.h"
 
-static const char unlock_passphrase[] = "the unlocking user's (a clinician's)";
+static const char *const unlock_passphrase = N_ ("the unlocking user's (a clinician's)");
 
 static void
 print_json_string (const char *text)
@@ -36,7 +38,8 @@ run_worklist (CfdCliContext *ctx, int argc, char **argv)
 {
   gboolean json = FALSE;
   GOptionEntry entries[]
-      = { { "json", 0, 0, G_OPTION_ARG_NONE, &json, "One JSON object per line", NULL }, { NULL } };
+      = { { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("One JSON object per line"), NULL },
+          { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (GListModel) items = NULL;
   GError *error = NULL;
@@ -44,7 +47,7 @@ run_worklist (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_worklist_commands[0], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (argc != 1)
-    return cfd_cli_usage ("worklist takes no arguments");
+    return cfd_cli_usage (_ ("worklist takes no arguments"));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
@@ -71,7 +74,7 @@ run_worklist (CfdCliContext *ctx, int argc, char **argv)
             printf ("\"%s\",\"record_kind\":\"%s\"", record, record_kind);
           else
             printf ("null,\"record_kind\":null");
-          printf (",\"since\":%" G_GINT64_FORMAT, since);
+          printf (",\"since\":%" PRId64, since);
           if (instrument != NULL)
             {
               printf (",\"instrument\":");
@@ -108,8 +111,8 @@ run_worklist (CfdCliContext *ctx, int argc, char **argv)
 
 const CfdCliCommand cfd_cli_worklist_commands[] = {
   { NULL, "worklist", "[--json]",
-    "What needs attention: stale drafts, open risk flags, sessions past due, REMS forms due, "
-    "measures due",
+    N_ ("What needs attention: stale drafts, open risk flags, sessions past due, REMS forms due, "
+        "measures due"),
     run_worklist },
   { NULL },
 };

@@ -43,16 +43,16 @@ command_usage (const CfdCliCommand *c)
 static void
 print_commands (FILE *out)
 {
-  fprintf (out, "Commands:\n");
+  fprintf (out, _ ("Commands:\n"));
   for (guint t = 0; t < G_N_ELEMENTS (command_tables); t++)
     for (const CfdCliCommand *c = command_tables[t]; c->name != NULL; c++)
       {
         g_autofree char *usage = command_usage (c);
 
-        fprintf (out, "  %-44s %s\n", usage, c->summary);
+        fprintf (out, "  %-44s %s\n", usage, _ (c->summary));
       }
-  fprintf (out, "\nRun 'confidant-cli COMMAND --help' for a command's options, and\n"
-                "'confidant-cli GROUP --help' for a group's commands.\n");
+  fprintf (out, _ ("\nRun 'confidant-cli COMMAND --help' for a command's options, and\n"
+                   "'confidant-cli GROUP --help' for a group's commands.\n"));
 }
 
 static gboolean
@@ -68,16 +68,18 @@ is_group (const char *word)
 static void
 print_group (FILE *out, const char *group)
 {
-  fprintf (out, "Usage:\n  confidant-cli [OPTION…] %s COMMAND [ARGS…]\n\nCommands:\n", group);
+  /* TRANSLATORS: %s is a group of commands ("patient"); COMMAND and ARGS
+   * stand for words the user types. */
+  fprintf (out, _ ("Usage:\n  confidant-cli [OPTION…] %s COMMAND [ARGS…]\n\nCommands:\n"), group);
   for (guint t = 0; t < G_N_ELEMENTS (command_tables); t++)
     for (const CfdCliCommand *c = command_tables[t]; c->name != NULL; c++)
       if (c->group != NULL && strcmp (c->group, group) == 0)
         {
           g_autofree char *usage = command_usage (c);
 
-          fprintf (out, "  %-44s %s\n", usage, c->summary);
+          fprintf (out, "  %-44s %s\n", usage, _ (c->summary));
         }
-  fprintf (out, "\nRun 'confidant-cli %s COMMAND --help' for a command's options.\n", group);
+  fprintf (out, _ ("\nRun 'confidant-cli %s COMMAND --help' for a command's options.\n"), group);
 }
 
 /* Text for troff: a leading dot or quote would start a request, and a
@@ -293,13 +295,16 @@ cfd_cli_parse (const CfdCliCommand *command,
   g_autoptr (GError) error = NULL;
   g_autofree char *description = NULL;
 
-  g_option_context_set_summary (context, command->summary);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, _ (command->summary));
   if (passphrases != NULL)
     {
       description = g_strdup_printf (
-          "Passphrases: %s. They are read from --passphrase-file, or from standard input "
-          "(one per line, in that order) when it is not a terminal, or asked for.",
-          passphrases);
+          /* TRANSLATORS: %s says whose passphrases a command asks for, in
+           * order ("the unlocking user's, then the new user's"). */
+          _ ("Passphrases: %s. They are read from --passphrase-file, or from standard input "
+             "(one per line, in that order) when it is not a terminal, or asked for."),
+          _ (passphrases));
       g_option_context_set_description (context, description);
     }
   if (entries != NULL)
@@ -322,20 +327,22 @@ cfd_cli_unlock (CfdCliContext *ctx, GError **error)
   if (vault == NULL)
     return NULL;
   cfd_vault_set_source (vault, "cli");
-  prompt = g_strdup_printf ("Passphrase for %s", ctx->user != NULL ? ctx->user : "the owner");
+  /* TRANSLATORS: %s is a user's name as typed after --user. */
+  prompt = ctx->user != NULL ? g_strdup_printf (_ ("Passphrase for %s"), ctx->user)
+                             : g_strdup (_ ("Passphrase for the owner"));
   passphrase = cfd_cli_read_passphrase (ctx, prompt, error);
   if (passphrase == NULL)
     return NULL;
   if (!cfd_vault_unlock (vault, ctx->user, (const char *)passphrase->data, error))
     return NULL;
   if (cfd_vault_get_discarded_broken_write (vault))
-    g_printerr ("warning: the vault was not closed properly and the last change written before "
-                "that was incomplete or damaged; it was discarded (recorded in the audit log as "
-                "vault.discard-broken-write). Everything saved before it is intact.\n");
+    g_printerr (_ ("warning: the vault was not closed properly and the last change written before "
+                   "that was incomplete or damaged; it was discarded (recorded in the audit log as "
+                   "vault.discard-broken-write). Everything saved before it is intact.\n"));
   /* Tampering found at unlock goes to stderr, so scripts reading stdout
    * are not thrown, and a person still sees it. */
   for (const char *const *warning = cfd_vault_get_tamper_warnings (vault); *warning; warning++)
-    g_printerr ("warning: tampering found: %s (recorded in the audit log as vault.tamper)\n",
+    g_printerr (_ ("warning: tampering found: %s (recorded in the audit log as vault.tamper)\n"),
                 *warning);
   return g_steal_pointer (&vault);
 }
@@ -362,15 +369,15 @@ main (int argc, char *argv[])
 {
   CfdCliContext ctx = { 0 };
   gboolean show_version = FALSE;
-  GOptionEntry entries[]
-      = { { "vault", 0, 0, G_OPTION_ARG_FILENAME, &ctx.vault_path,
-            "The vault folder (default: $XDG_DATA_HOME/confidant)", "DIR" },
-          { "user", 0, 0, G_OPTION_ARG_STRING, &ctx.user, "Who unlocks (default: the owner)",
-            "NAME" },
-          { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &ctx.passphrase_file,
-            "Read passphrases from FILE, one per line", "FILE" },
-          { "version", 0, 0, G_OPTION_ARG_NONE, &show_version, "Print the version and exit", NULL },
-          { NULL } };
+  GOptionEntry entries[] = { { "vault", 0, 0, G_OPTION_ARG_FILENAME, &ctx.vault_path,
+                               N_ ("The vault folder (default: $XDG_DATA_HOME/confidant)"), "DIR" },
+                             { "user", 0, 0, G_OPTION_ARG_STRING, &ctx.user,
+                               N_ ("Who unlocks (default: the owner)"), "NAME" },
+                             { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &ctx.passphrase_file,
+                               N_ ("Read passphrases from FILE, one per line"), "FILE" },
+                             { "version", 0, 0, G_OPTION_ARG_NONE, &show_version,
+                               N_ ("Print the version and exit"), NULL },
+                             { NULL } };
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
   const CfdCliCommand *command;
@@ -378,18 +385,29 @@ main (int argc, char *argv[])
   int status;
 
   cfd_secure_harden_process ();
+  /* Messages follow the locale; what scripts read (ids, ISO dates, --json,
+   * tab-separated rows, exit codes) does not (README, "Scripting"). */
+  setlocale (LC_ALL, "");
+  /* CONFIDANT_LOCALEDIR: a build's po/, for the tests that run in a
+   * translation before it is installed. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("CONFIDANT_LOCALEDIR") != NULL
+                                       ? g_getenv ("CONFIDANT_LOCALEDIR")
+                                       : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   /* GOption's usage lines name the program by this. */
   g_set_prgname ("confidant-cli");
   if (!cfd_secure_init ())
     {
-      fprintf (stderr, "confidant-cli: could not initialise the cryptography library\n");
+      fprintf (stderr, _ ("confidant-cli: could not initialise the cryptography library\n"));
       return CFD_CLI_FAILED;
     }
-  setlocale (LC_ALL, "");
 
-  context = g_option_context_new ("COMMAND [ARGS…]");
-  g_option_context_set_summary (context, "Confidant's command line: the encrypted vault of "
-                                         "clinical notes, for scripts and headless use.");
+  /* TRANSLATORS: COMMAND and ARGS stand for words the user types. */
+  context = g_option_context_new (_ ("COMMAND [ARGS…]"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, _ ("Confidant's command line: the encrypted vault of "
+                                            "clinical notes, for scripts and headless use."));
   g_option_context_add_main_entries (context, entries, NULL);
   /* Options after the command name belong to the command. */
   g_option_context_set_strict_posix (context, TRUE);
@@ -442,9 +460,9 @@ main (int argc, char *argv[])
       if (!asked)
         {
           if (argc < 3)
-            cfd_cli_usage ("'%s' needs a command", argv[1]);
+            cfd_cli_usage (_ ("'%s' needs a command"), argv[1]);
           else
-            cfd_cli_usage ("'%s' is not a command of '%s'", argv[2], argv[1]);
+            cfd_cli_usage (_ ("'%s' is not a command of '%s'"), argv[2], argv[1]);
         }
       print_group (asked ? stdout : stderr, argv[1]);
       context_clear (&ctx);
@@ -453,9 +471,9 @@ main (int argc, char *argv[])
   if (command == NULL)
     {
       if (argc < 2)
-        cfd_cli_usage ("no command given");
+        cfd_cli_usage (_ ("no command given"));
       else
-        cfd_cli_usage ("unknown command '%s'", argv[1]);
+        cfd_cli_usage (_ ("unknown command '%s'"), argv[1]);
       print_commands (stderr);
       context_clear (&ctx);
       return CFD_CLI_USAGE;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <glib/gi18n.h>
 
 #include "confidant.h"
 
@@ -111,23 +112,23 @@ typedef struct
   char *file;
 } CfdCliDisclosure;
 
-#define CFD_CLI_DISCLOSURE_ENTRIES(d)                                                          \
-  { "recipient",                                                                               \
-    0,                                                                                         \
-    0,                                                                                         \
-    G_OPTION_ARG_STRING,                                                                       \
-    &(d)->recipient,                                                                           \
-    "Who receives it (required; a person, an organisation, \"the patient\")",                  \
-    "TEXT" },                                                                                  \
-      { "purpose", 0, 0, G_OPTION_ARG_STRING, &(d)->purpose, "Why it is disclosed (required)", \
-        "TEXT" },                                                                              \
-      { "basis",     0,                                                                        \
-        0,           G_OPTION_ARG_STRING,                                                      \
-        &(d)->basis, "The basis: treatment, patient request, authorization ID… (required)",    \
-        "TEXT" },                                                                              \
-  {                                                                                            \
-    "disclosure-file", 0, 0, G_OPTION_ARG_FILENAME, &(d)->file,                                \
-        "Recipient, purpose and basis as \"field: value\" lines (- for stdin)", "FILE"         \
+#define CFD_CLI_DISCLOSURE_ENTRIES(d)                                                               \
+  { "recipient",                                                                                    \
+    0,                                                                                              \
+    0,                                                                                              \
+    G_OPTION_ARG_STRING,                                                                            \
+    &(d)->recipient,                                                                                \
+    N_ ("Who receives it (required; a person, an organisation, \"the patient\")"),                  \
+    "TEXT" },                                                                                       \
+      { "purpose", 0, 0, G_OPTION_ARG_STRING, &(d)->purpose, N_ ("Why it is disclosed (required)"), \
+        "TEXT" },                                                                                   \
+      { "basis",     0,                                                                             \
+        0,           G_OPTION_ARG_STRING,                                                           \
+        &(d)->basis, N_ ("The basis: treatment, patient request, authorization ID… (required)"),    \
+        "TEXT" },                                                                                   \
+  {                                                                                                 \
+    "disclosure-file", 0, 0, G_OPTION_ARG_FILENAME, &(d)->file,                                     \
+        N_ ("Recipient, purpose and basis as \"field: value\" lines (- for stdin)"), "FILE"         \
   }
 
 /* Gathers and checks the terms; they borrow from d. */

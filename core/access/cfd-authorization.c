@@ -1,6 +1,8 @@
 /* cfd-authorization.c: a patient's written HIPAA authorization (45 CFR 164.508): recorded, signed, revoked. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <stdarg.h>
 #include <string.h>
 
@@ -131,18 +133,18 @@ cfd_authorization_terms_check (GVariant *terms, GError **error)
            && good_value (g_variant_get_string (value, NULL));
       g_variant_unref (value);
       if (!known)
-        return invalid (error, "An authorization has no field \"%s\"", key);
+        return invalid (error, _ ("An authorization has no field \"%s\""), key);
       if (!ok)
         return invalid (error,
-                        "The authorization's %s must be one line of text (at most 2000 "
-                        "characters)",
+                        _ ("The authorization's %s must be one line of text (at most 2000 "
+                           "characters)"),
                         key);
     }
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     if (fields[i].required && lookup (terms, fields[i].key) == NULL)
       return invalid (error,
-                      "The authorization has no %s (45 CFR 164.508(c) requires every core "
-                      "element and statement)",
+                      _ ("The authorization has no %s (45 CFR 164.508(c) requires every core "
+                         "element and statement)"),
                       fields[i].key);
   if (!cfd_authorization_scope_from_string (lookup (terms, CFD_AUTHORIZATION_SCOPE), &scope))
     return invalid (error, "%s",
@@ -205,7 +207,7 @@ cfd_authorization_terms_parse (const char *data, gsize length, GError **error)
       if (colon == NULL || colon == line)
         {
           g_variant_dict_clear (&dict);
-          invalid (error, "Line %s of the authorization file is not \"field: value\"", where);
+          invalid (error, _ ("Line %s of the authorization file is not \"field: value\""), where);
           return NULL;
         }
       *colon = '\0';
@@ -213,7 +215,7 @@ cfd_authorization_terms_parse (const char *data, gsize length, GError **error)
       if (g_hash_table_contains (seen, line))
         {
           g_variant_dict_clear (&dict);
-          invalid (error, "Line %s of the authorization file repeats a field", where);
+          invalid (error, _ ("Line %s of the authorization file repeats a field"), where);
           return NULL;
         }
       g_hash_table_add (seen, line);
@@ -429,7 +431,7 @@ current_version (CfdVault *vault, const char *patient_id, guint *version_out, GE
   sqlite3_reset (stmt);
   if (version == 0)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "No such patient");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, _ ("No such patient"));
       return FALSE;
     }
   *version_out = version;
@@ -524,8 +526,8 @@ static gboolean
 tampered (GError **error)
 {
   g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-               "An authorization record failed verification; the vault may have been tampered "
-               "with");
+               _ ("An authorization record failed verification; the vault may have been tampered "
+                  "with"));
   return FALSE;
 }
 
@@ -652,7 +654,8 @@ load (CfdVault *vault, const char *id, GError **error)
     return NULL;
   if (g_list_model_get_n_items (G_LIST_MODEL (found)) == 0)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "No authorization %s is recorded", id);
+      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, _ ("No authorization %s is recorded"),
+                   id);
       return NULL;
     }
   return g_list_model_get_item (G_LIST_MODEL (found), 0);
@@ -704,7 +707,7 @@ cfd_vault_revoke_authorization (CfdVault *vault, const char *authorization_id, G
       g_autofree char *when = cfd_date_format (a->revoked_at);
 
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "The authorization was already revoked on %s", when);
+                   _ ("The authorization was already revoked on %s"), when);
       return FALSE;
     }
   now = cfd_vault_now (vault) / G_USEC_PER_SEC;
@@ -753,10 +756,11 @@ cfd_vault_check_psychotherapy_authorization (CfdVault *vault,
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
-      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND,
-                   "No authorization %s of this patient is recorded (confidant-cli authorization "
-                   "add records one)",
-                   authorization_id);
+      g_set_error (
+          error, CFD_ERROR, CFD_ERROR_NOT_FOUND,
+          _ ("No authorization %s of this patient is recorded (confidant-cli authorization "
+             "add records one)"),
+          authorization_id);
       return FALSE;
     }
   if (a->revoked_at != 0)
@@ -764,21 +768,22 @@ cfd_vault_check_psychotherapy_authorization (CfdVault *vault,
       g_autofree char *when = cfd_date_format (a->revoked_at);
 
       g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-                   "The authorization %s was revoked on %s: it covers no disclosure",
+                   _ ("The authorization %s was revoked on %s: it covers no disclosure"),
                    authorization_id, when);
       return FALSE;
     }
   if (!cfd_authorization_is_live (a, now))
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED, "The authorization %s expired on %s",
-                   authorization_id, cfd_authorization_get_term (a, CFD_AUTHORIZATION_EXPIRES));
+      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
+                   _ ("The authorization %s expired on %s"), authorization_id,
+                   cfd_authorization_get_term (a, CFD_AUTHORIZATION_EXPIRES));
       return FALSE;
     }
   if (a->scope != CFD_AUTHORIZATION_SCOPE_PSYCHOTHERAPY)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-                   "The authorization %s covers the medical record, not psychotherapy notes (45 "
-                   "CFR 164.508(a)(2) needs one for psychotherapy notes)",
+                   _ ("The authorization %s covers the medical record, not psychotherapy notes (45 "
+                      "CFR 164.508(a)(2) needs one for psychotherapy notes)"),
                    authorization_id);
       return FALSE;
     }

@@ -388,7 +388,7 @@ find_supervisor (CfdVault *vault, const char *id_or_name, GError **error)
           continue;
         if (user->role != CFD_ROLE_SUPERVISOR)
           {
-            invalid (error, "Consent can only be given for a user with the supervisor role");
+            invalid (error, _ ("Consent can only be given for a user with the supervisor role"));
             return NULL;
           }
         return g_strdup (user->id);
@@ -415,7 +415,7 @@ find_supervisor (CfdVault *vault, const char *id_or_name, GError **error)
     if (id != NULL)
       return id;
   }
-  g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "There is no such supervisor");
+  g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, _ ("There is no such supervisor"));
   return NULL;
 }
 
@@ -423,21 +423,21 @@ static gboolean
 validate_terms (CfdVault *vault, const CfdConsentTerms *terms, GError **error)
 {
   if (terms->scope > CFD_CONSENT_SCOPE_PSYCHOTHERAPY)
-    return invalid (error, "The scope must be all, medical or psychotherapy");
+    return invalid (error, _ ("The scope must be all, medical or psychotherapy"));
   if (is_blank (terms->purpose))
-    return invalid (error, "A consent needs a purpose");
+    return invalid (error, _ ("A consent needs a purpose"));
   if (is_blank (terms->method))
-    return invalid (error, "A consent needs the way it was obtained (signed form, verbal with "
-                           "witness, ...)");
+    return invalid (error, _ ("A consent needs the way it was obtained (signed form, verbal with "
+                              "witness, ...)"));
   if (!cfd_date_is_valid (terms->obtained_on))
-    return invalid (error, "The date the consent was obtained must be written YYYY-MM-DD");
+    return invalid (error, _ ("The date the consent was obtained must be written YYYY-MM-DD"));
   if (terms->records_from < 0 || terms->records_to < 0
       || (terms->records_to != 0 && terms->records_to < terms->records_from))
-    return invalid (error, "The date range of the records is empty");
+    return invalid (error, _ ("The date range of the records is empty"));
   if (terms->expires != 0 && terms->expires <= cfd_vault_now (vault) / G_USEC_PER_SEC)
-    return invalid (error, "The expiry date has already passed");
+    return invalid (error, _ ("The expiry date has already passed"));
   if (strlen (terms->purpose) > 4096 || strlen (terms->method) > 256)
-    return invalid (error, "The purpose or method is too long");
+    return invalid (error, _ ("The purpose or method is too long"));
   return TRUE;
 }
 
@@ -463,7 +463,7 @@ current_readable_version (CfdVault *vault,
   sqlite3_reset (stmt);
   if (version == 0)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "No such patient");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, _ ("No such patient"));
       return FALSE;
     }
   if (version_out != NULL)
@@ -589,7 +589,7 @@ static gboolean
 tampered (GError **error)
 {
   g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-               "A consent record failed verification; the vault may have been tampered with");
+               _ ("A consent record failed verification; the vault may have been tampered with"));
   return FALSE;
 }
 
@@ -803,7 +803,7 @@ cfd_consent_load (CfdVault *vault, const char *consent_id, GError **error)
     return NULL;
   if (g_list_model_get_n_items (G_LIST_MODEL (found)) == 0)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "No such consent");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, _ ("No such consent"));
       return NULL;
     }
   return g_list_model_get_item (G_LIST_MODEL (found), 0);
@@ -1095,7 +1095,7 @@ cfd_vault_revoke_consent (CfdVault *vault, const char *consent_id, GError **erro
   sqlite3_reset (stmt);
   if (patient_id == NULL)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "No such consent");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, _ ("No such consent"));
       return FALSE;
     }
   /* Re-sealing the patient's rows needs their key. */

@@ -1,6 +1,8 @@
 /* cfd-patient-key.c: per-patient keys: creation, grants to readers, and sealing fields under them. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <sodium.h>
@@ -41,8 +43,8 @@ static gboolean
 tampered (GError **error, const char *what)
 {
   g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-               "A patient key grant failed verification (%s); the vault may have been "
-               "tampered with",
+               _ ("A patient key grant failed verification (%s); the vault may have been "
+                  "tampered with"),
                what);
   return FALSE;
 }
@@ -120,7 +122,7 @@ cfd_patient_key_insert_grant (CfdVault *vault,
   sqlite3_reset (stmt);
   if (!found)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "No such user");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, _ ("No such user"));
       return FALSE;
     }
   if (!store_grant (vault, patient_id, key_version, user_id, box_pk, key,
@@ -235,7 +237,7 @@ cfd_patient_key_get (CfdVault *vault, const char *patient_id, guint key_version,
         cfd_db_set_error (db, rc, "reading a patient key", error);
       else
         g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-                     "You have no access to this patient");
+                     _ ("You have no access to this patient"));
       return NULL;
     }
   if (sqlite3_column_bytes (stmt, 0) != CFD_SEALED_KEY_BYTES
@@ -391,8 +393,8 @@ cfd_patient_key_unseal (CfdVault *vault,
   if (value == NULL)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                   "A stored %s entry failed verification; the vault may have been damaged or "
-                   "tampered with",
+                   _ ("A stored %s entry failed verification; the vault may have been damaged or "
+                      "tampered with"),
                    table);
       return NULL;
     }
@@ -597,7 +599,7 @@ current_key_version (CfdDb *db, const char *patient_id, guint *version, GError *
     *version = (guint)sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
   if (!found)
-    g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "No such patient");
+    g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, _ ("No such patient"));
   return found;
 }
 

@@ -2,6 +2,8 @@
  * records it covers, never the patient key itself (docs/SECURITY.md, "Consent scope"). */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <sodium.h>
@@ -71,7 +73,8 @@ static gboolean
 tampered (GError **error, const char *what)
 {
   g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-               "A key grant failed verification (%s); the vault may have been tampered with", what);
+               _ ("A key grant failed verification (%s); the vault may have been tampered with"),
+               what);
   return FALSE;
 }
 
@@ -171,7 +174,7 @@ insert_scoped_grant (CfdVault *vault,
   sqlite3_reset (stmt);
   if (!found)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "No such user");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, _ ("No such user"));
       return FALSE;
     }
   return store_scoped_grant (vault, patient_id, record_id, key_version, user_id, consent_id, box_pk,
@@ -289,8 +292,8 @@ unwrap_key (CfdVault *vault,
   if (plain == NULL || g_bytes_get_size (plain) != CFD_KEY_BYTES)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                   "A stored %s entry failed verification; the vault may have been damaged or "
-                   "tampered with",
+                   _ ("A stored %s entry failed verification; the vault may have been damaged or "
+                      "tampered with"),
                    table);
       return FALSE;
     }
@@ -329,7 +332,7 @@ stored_details_key (CfdDb *db, const char *patient_id, guint key_version, GError
     {
       if (cfd_scoped_keys_available (db))
         g_set_error_literal (error, CFD_ERROR, CFD_ERROR_DAMAGED_DATABASE,
-                             "The vault's details keys cannot be read");
+                             _ ("The vault's details keys cannot be read"));
       return NULL;
     }
   sqlite3_bind_text (stmt, 1, patient_id, -1, SQLITE_STATIC);
@@ -428,7 +431,7 @@ cfd_record_key_open (CfdVault *vault,
     {
       if (cfd_scoped_keys_available (db))
         g_set_error_literal (error, CFD_ERROR, CFD_ERROR_DAMAGED_DATABASE,
-                             "The vault's record keys cannot be read");
+                             _ ("The vault's record keys cannot be read"));
       return NULL;
     }
   sqlite3_bind_text (stmt, 1, record_id, -1, SQLITE_STATIC);
@@ -753,7 +756,7 @@ cfd_record_key_seal_signed (CfdVault *vault, const char *record_id, GError **err
   sqlite3_reset (stmt);
   if (patient_id == NULL)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "No such record");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, _ ("No such record"));
       return FALSE;
     }
   patient_key = patient_key_copy (vault, patient_id, key_version, error);
@@ -795,7 +798,7 @@ cfd_scoped_key_grant_consent (CfdVault *vault, CfdConsent *consent, GError **err
   sqlite3_reset (stmt);
   if (key_version == 0)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "No such patient");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, _ ("No such patient"));
       return FALSE;
     }
   if (!cfd_scoped_key_upgrade_patient (vault, patient_id, key_version, error))

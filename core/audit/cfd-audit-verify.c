@@ -8,6 +8,8 @@
  * recomputed chain, which equals the stored one up to the first damage. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "cfd-audit-verify.h"
@@ -258,7 +260,7 @@ add_external (CfdDb *db,
       if (strcmp (cp->vault_id, vault_id) != 0)
         {
           g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                       "The audit checkpoint belongs to another vault");
+                       _ ("The audit checkpoint belongs to another vault"));
           return FALSE;
         }
       if (!lookup_sign_pk (db, cp->signer, pk, &vouches, error))

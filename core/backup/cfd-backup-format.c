@@ -1,6 +1,8 @@
 /* cfd-backup-format.c: the backup file's header, its checks, and the keys and sizes the stream uses. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -121,15 +123,16 @@ read_exact (int fd, guint8 *buf, gsize len, gsize *got, GError **error)
 static void
 set_truncated (GError **error)
 {
-  g_set_error (error, CFD_ERROR, CFD_ERROR_TRUNCATED,
-               "The backup file is incomplete (it was cut off, perhaps by an interrupted copy)");
+  g_set_error (
+      error, CFD_ERROR, CFD_ERROR_TRUNCATED,
+      _ ("The backup file is incomplete (it was cut off, perhaps by an interrupted copy)"));
 }
 
 static void
 set_damaged (GError **error, const char *what)
 {
   g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-               "The backup file is damaged or was altered (%s)", what);
+               _ ("The backup file is damaged or was altered (%s)"), what);
 }
 
 static gboolean
@@ -183,7 +186,7 @@ cfd_backup_header_read (int fd, guint64 file_size, GError **error)
   if (memcmp (prefix, CFD_BACKUP_MAGIC, MIN (got, CFD_BACKUP_MAGIC_BYTES)) != 0)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "This is not a Confidant backup file");
+                   _ ("This is not a Confidant backup file"));
       return NULL;
     }
   if (got < sizeof prefix)
@@ -203,8 +206,8 @@ cfd_backup_header_read (int fd, guint64 file_size, GError **error)
   if (header->version < CFD_BACKUP_OLDEST_VERSION || header->version > CFD_BACKUP_FORMAT_VERSION)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_UNSUPPORTED_VERSION,
-                   "The backup was written in format %u, which this version of Confidant cannot "
-                   "read (it reads format %u); use a newer Confidant",
+                   _ ("The backup was written in format %u, which this version of Confidant cannot "
+                      "read (it reads format %u); use a newer Confidant"),
                    header->version, CFD_BACKUP_FORMAT_VERSION);
       return NULL;
     }

@@ -1,6 +1,8 @@
 /* cfd-backup-key.c: which key a backup's stream is sealed under, by format. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "cfd-backup-private.h"
 #include "cfd-error.h"
 #include "cfd-keyring-backup-key.h"
@@ -25,8 +27,8 @@ refuse_without_backup_key (GError **error, GError *cause)
   if (g_error_matches (cause, CFD_ERROR, CFD_ERROR_NOT_PERMITTED))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-                   "Only the practice's owner and therapists can open this backup; this user "
-                   "holds no backup key");
+                   _ ("Only the practice's owner and therapists can open this backup; this user "
+                      "holds no backup key"));
       g_error_free (cause);
     }
   else

@@ -1,6 +1,8 @@
 /* cfd-backup-media.c: finding removable media (USB sticks, external disks) to back up to. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "cfd-backup-media.h"
 #include "cfd-error.h"
 
@@ -120,7 +122,7 @@ cfd_backup_medium_for_folder (const char *folder, GError **error)
 
   if (!g_file_test (folder, G_FILE_TEST_IS_DIR))
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "The backup folder does not exist");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, _ ("The backup folder does not exist"));
       return NULL;
     }
   if (!cfd_backup_query_free_space (folder, &free_bytes, error))

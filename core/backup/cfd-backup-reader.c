@@ -1,6 +1,10 @@
 /* cfd-backup-reader.c: reading backup files: headers, authenticating the stream, verifying. */
 #include "config.h"
 
+#include <inttypes.h>
+
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -30,7 +34,7 @@ cfd_backup_open_file (const char *path, CfdBackupHeader **header_out, GError **e
     {
       close (fd);
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "This is not a Confidant backup file");
+                   _ ("This is not a Confidant backup file"));
       return -1;
     }
   *header_out = cfd_backup_header_read (fd, (guint64)st.st_size, error);
@@ -128,13 +132,13 @@ cfd_backup_decrypt_stream (int fd,
 
   if (read (fd, stream_header, sizeof stream_header) != (ssize_t)sizeof stream_header)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_TRUNCATED, "The backup file is incomplete");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_TRUNCATED, _ ("The backup file is incomplete"));
       goto out;
     }
   if (crypto_secretstream_xchacha20poly1305_init_pull (&state, stream_header, stream_key) != 0)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                   "The backup file is damaged or was altered (stream header)");
+                   _ ("The backup file is damaged or was altered (stream header)"));
       goto out;
     }
 
@@ -168,7 +172,7 @@ cfd_backup_decrypt_stream (int fd,
         {
           /* The size was checked against the header, so the file shrank
            * while it was being read. */
-          g_set_error (error, CFD_ERROR, CFD_ERROR_TRUNCATED, "The backup file is incomplete");
+          g_set_error (error, CFD_ERROR, CFD_ERROR_TRUNCATED, _ ("The backup file is incomplete"));
           goto out;
         }
       /* The first chunk carries the header's hash as associated data: a
@@ -183,8 +187,8 @@ cfd_backup_decrypt_stream (int fd,
                           : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE))
         {
           g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                       "The backup file is damaged or was altered (part %" G_GUINT64_FORMAT
-                       " of %" G_GUINT64_FORMAT " does not authenticate)",
+                       _ ("The backup file is damaged or was altered (part %" PRIu64 " of %" PRIu64
+                          " does not authenticate)"),
                        i + 1, chunks);
           goto out;
         }
@@ -199,7 +203,7 @@ cfd_backup_decrypt_stream (int fd,
   if (n != 0)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                   "The backup file is damaged or was altered (unexpected data after the end)");
+                   _ ("The backup file is damaged or was altered (unexpected data after the end)"));
       goto out;
     }
   ok = TRUE;
@@ -227,7 +231,7 @@ check_checkpoint (const CfdBackupHeader *header, const CfdKeyring *keyring, GErr
       || !cfd_audit_checkpoint_check_signature (&cp, signer->sign_pk))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                   "The backup file is damaged or was altered (audit checkpoint)");
+                   _ ("The backup file is damaged or was altered (audit checkpoint)"));
       return FALSE;
     }
   return TRUE;
@@ -254,7 +258,7 @@ cfd_backup_unlock_header (const CfdBackupHeader *header,
   if (g_strcmp0 (keyring->vault_id, header->vault_id) != 0)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                   "The backup file is damaged or was altered (keyring of another vault)");
+                   _ ("The backup file is damaged or was altered (keyring of another vault)"));
       return NULL;
     }
 
@@ -268,14 +272,14 @@ cfd_backup_unlock_header (const CfdBackupHeader *header,
       if (recovery == NULL)
         {
           g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND,
-                       "This backup's vault has no recovery key");
+                       _ ("This backup's vault has no recovery key"));
           return NULL;
         }
       if (secret == NULL || !cfd_recovery_key_parse (secret, raw))
         {
           g_set_error (error, CFD_ERROR, CFD_ERROR_WRONG_RECOVERY_KEY,
-                       "That is not a valid recovery key: check each group of four for typing "
-                       "mistakes");
+                       _ ("That is not a valid recovery key: check each group of four for typing "
+                          "mistakes"));
           return NULL;
         }
       secrets = cfd_keyring_recovery_unwrap (recovery, keyring->vault_id, raw);
@@ -283,7 +287,7 @@ cfd_backup_unlock_header (const CfdBackupHeader *header,
       if (secrets == NULL)
         {
           g_set_error (error, CFD_ERROR, CFD_ERROR_WRONG_RECOVERY_KEY,
-                       "The recovery key does not belong to this backup's vault");
+                       _ ("The recovery key does not belong to this backup's vault"));
           return NULL;
         }
     }
@@ -293,7 +297,7 @@ cfd_backup_unlock_header (const CfdBackupHeader *header,
       if (who == NULL)
         {
           g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND,
-                       "There is no user of that name in this backup");
+                       _ ("There is no user of that name in this backup"));
           return NULL;
         }
       secrets
@@ -308,7 +312,7 @@ cfd_backup_unlock_header (const CfdBackupHeader *header,
   if (!cfd_constant_time_equal (check, keyring->db_key_check, CFD_HASH_BYTES))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                   "The backup file is damaged or was altered (keyring key check)");
+                   _ ("The backup file is damaged or was altered (keyring key check)"));
       return NULL;
     }
   if (user_id_out != NULL)
@@ -346,7 +350,7 @@ verify_deep (int fd,
 
   if (dir == NULL)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_IO, "Could not make a temporary folder: %s",
+      g_set_error (error, CFD_ERROR, CFD_ERROR_IO, _ ("Could not make a temporary folder: %s"),
                    local_error->message);
       return FALSE;
     }
@@ -427,7 +431,7 @@ cfd_vault_verify_backup (CfdVault *vault,
     {
       close (fd);
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "This backup belongs to another vault");
+                   _ ("This backup belongs to another vault"));
       return FALSE;
     }
   ok = fd >= 0 && cfd_backup_derive_vault_stream_key (stream_key, header, vault, &local_error)

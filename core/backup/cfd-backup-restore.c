@@ -1,6 +1,8 @@
 /* cfd-backup-restore.c: restoring a backup into a new vault folder, verified before it is put in place. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -37,7 +39,7 @@ check_target (const char *folder, CfdRestoreFlags flags, gboolean *replace, GErr
   if (!g_file_test (folder, G_FILE_TEST_IS_DIR) || g_file_test (folder, G_FILE_TEST_IS_SYMLINK))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_EXISTS,
-                   "The restore target exists and is not a folder");
+                   _ ("The restore target exists and is not a folder"));
       return FALSE;
     }
   if (cfd_vault_exists (folder))
@@ -45,8 +47,8 @@ check_target (const char *folder, CfdRestoreFlags flags, gboolean *replace, GErr
       if ((flags & CFD_RESTORE_OVERWRITE_EXISTING_VAULT) == 0)
         {
           g_set_error (error, CFD_ERROR, CFD_ERROR_EXISTS,
-                       "A vault already exists in that folder; restore into a new folder, or "
-                       "confirm separately that it is to be replaced");
+                       _ ("A vault already exists in that folder; restore into a new folder, or "
+                          "confirm separately that it is to be replaced"));
           return FALSE;
         }
       *replace = TRUE;
@@ -55,7 +57,7 @@ check_target (const char *folder, CfdRestoreFlags flags, gboolean *replace, GErr
   if (!folder_is_empty (folder))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_EXISTS,
-                   "The restore target folder is not empty; choose a new folder");
+                   _ ("The restore target folder is not empty; choose a new folder"));
       return FALSE;
     }
   return TRUE;
@@ -80,7 +82,7 @@ check_user_row (CfdDb *db, const char *user_id, GError **error)
   sqlite3_reset (stmt);
   if (!found)
     g_set_error (error, CFD_ERROR, CFD_ERROR_DAMAGED_KEYRING,
-                 "The backup's keyring and database disagree about this user");
+                 _ ("The backup's keyring and database disagree about this user"));
   return found;
 }
 
@@ -148,7 +150,7 @@ build_vault (const char *staging,
         || got != CFD_DB_SALT_BYTES)
       {
         g_set_error (error, CFD_ERROR, CFD_ERROR_DAMAGED_DATABASE,
-                     "The database in the backup is truncated");
+                     _ ("The database in the backup is truncated"));
         return FALSE;
       }
   }
@@ -215,7 +217,7 @@ put_in_place (const char *staging, const char *folder, gboolean replace, GError 
     {
       /* Put the old vault back where it was. */
       if (old != NULL && rename (old, folder) != 0)
-        g_prefix_error (error, "The old vault was moved aside (next to the target folder): ");
+        g_prefix_error (error, _ ("The old vault was moved aside (next to the target folder): "));
       return FALSE;
     }
   if (old != NULL)
@@ -246,7 +248,8 @@ cfd_backup_restore (const char *path,
 
   if (folder_in == NULL || *folder_in == '\0')
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "Choose a folder to restore into");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
+                   _ ("Choose a folder to restore into"));
       return NULL;
     }
   folder = g_canonicalize_filename (folder_in, NULL);
@@ -257,7 +260,7 @@ cfd_backup_restore (const char *path,
   if (!g_file_test (parent, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND,
-                   "The folder that is to hold the restored vault does not exist");
+                   _ ("The folder that is to hold the restored vault does not exist"));
       return NULL;
     }
 

@@ -1,6 +1,8 @@
 /* cfd-backup-snapshot.c: a consistent, still encrypted copy of the vault database for a backup. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -52,7 +54,7 @@ cfd_backup_integrity_check (CfdDb *db, const char *schema, GError **error)
   sqlite3_finalize (stmt);
   if (!ok)
     g_set_error (error, CFD_ERROR, CFD_ERROR_DAMAGED_DATABASE,
-                 "The database in the backup fails its integrity check");
+                 _ ("The database in the backup fails its integrity check"));
   return ok;
 }
 
@@ -265,7 +267,7 @@ cfd_backup_snapshot_take (CfdDb *db,
   }
   if (sqlite3_close (snapshot) != SQLITE_OK)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_IO, "Could not finish the snapshot");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_IO, _ ("Could not finish the snapshot"));
       snapshot = NULL;
       goto failed;
     }

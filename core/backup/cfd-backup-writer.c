@@ -1,6 +1,10 @@
 /* cfd-backup-writer.c: writing a backup to a medium durably, verifying it, keeping N generations. */
 #include "config.h"
 
+#include <inttypes.h>
+
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -148,14 +152,14 @@ prepare_job (CfdVault *vault, const char *folder, guint generations, GError **er
     return NULL;
   if (generations < 1 || generations > CFD_BACKUP_MAX_GENERATIONS)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "Keep between 1 and %d backups",
+      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, _ ("Keep between 1 and %d backups"),
                    CFD_BACKUP_MAX_GENERATIONS);
       return NULL;
     }
   if (folder == NULL || !g_file_test (folder, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND,
-                   "The backup folder does not exist (is the medium plugged in?)");
+                   _ ("The backup folder does not exist (is the medium plugged in?)"));
       return NULL;
     }
   medium = cfd_backup_medium_for_folder (folder, error);
@@ -280,7 +284,7 @@ write_stream (int fd,
           if (n <= 0)
             {
               g_set_error (error, CFD_ERROR, CFD_ERROR_IO,
-                           "The snapshot changed while it was being backed up");
+                           _ ("The snapshot changed while it was being backed up"));
               goto out;
             }
           got += (gsize)n;
@@ -328,7 +332,7 @@ verify_written (const char *path,
     {
       close (fd);
       g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                   "The backup read back from the medium differs from what was written");
+                   _ ("The backup read back from the medium differs from what was written"));
       return FALSE;
     }
   ok = cfd_backup_decrypt_stream (fd, header, stream_key, NULL, NULL, cancellable, report_progress,
@@ -415,8 +419,8 @@ explain_failure (BackupJob *job, GError **error)
 
       g_clear_error (error);
       g_set_error (error, CFD_ERROR, CFD_ERROR_MEDIUM_REMOVED,
-                   "The backup medium or folder went away during the backup (%s); earlier "
-                   "backups on it are unchanged",
+                   _ ("The backup medium or folder went away during the backup (%s); earlier "
+                      "backups on it are unchanged"),
                    detail);
     }
 }
@@ -529,8 +533,8 @@ run_job (BackupJob *job, GCancellable *cancellable, GError **error)
   if (free_bytes < cfd_backup_expected_file_size (header) + SPACE_MARGIN)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_NO_SPACE,
-                   "The backup needs %" G_GUINT64_FORMAT " MB but the medium has %" G_GUINT64_FORMAT
-                   " MB free; earlier backups were left as they are",
+                   _ ("The backup needs %" PRIu64 " MB but the medium has %" PRIu64
+                      " MB free; earlier backups were left as they are"),
                    (cfd_backup_expected_file_size (header) + SPACE_MARGIN) / 1000000 + 1,
                    free_bytes / 1000000);
       goto failed;
@@ -615,7 +619,7 @@ recorded_failed:
   /* The file is good and stays; only its record is missing. */
   close (in);
   cfd_backup_remove_tree (snapshot_dir);
-  g_prefix_error (error, "The backup was written and verified, but recording it failed: ");
+  g_prefix_error (error, _ ("The backup was written and verified, but recording it failed: "));
   return NULL;
 
 failed:

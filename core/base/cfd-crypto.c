@@ -1,6 +1,8 @@
 /* cfd-crypto.c: the few constructions Confidant builds from libsodium, in one place. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <sodium.h>
@@ -99,7 +101,7 @@ cfd_kdf_derive (guint8 key[CFD_KEY_BYTES],
   if (!cfd_kdf_params_acceptable (params))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_WEAK_KDF,
-                   "The key derivation settings are outside the accepted range");
+                   _ ("The key derivation settings are outside the accepted range"));
       return FALSE;
     }
 
@@ -108,7 +110,7 @@ cfd_kdf_derive (guint8 key[CFD_KEY_BYTES],
       != 0)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_FAILED,
-                   "Not enough memory to derive the key from the passphrase");
+                   _ ("Not enough memory to derive the key from the passphrase"));
       return FALSE;
     }
   return TRUE;

@@ -1,6 +1,8 @@
 /* cfd-io.c: durable file writes (temp, fsync, rename, fsync dir) with fault injection for tests. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -79,13 +81,13 @@ cfd_io_set_error_from_errno (GError **error, int saved_errno, const char *what)
       case ENOSPC:
       case EDQUOT:
         code = CFD_ERROR_NO_SPACE;
-        g_set_error (error, CFD_ERROR, code, "Not enough space on the disk while %s", what);
+        g_set_error (error, CFD_ERROR, code, _ ("Not enough space on the disk while %s"), what);
         return;
       case ENODEV:
       case ENXIO:
       case ENOMEDIUM:
         code = CFD_ERROR_MEDIUM_REMOVED;
-        g_set_error (error, CFD_ERROR, code, "The storage device went away while %s", what);
+        g_set_error (error, CFD_ERROR, code, _ ("The storage device went away while %s"), what);
         return;
       case EACCES:
       case EPERM:
@@ -99,7 +101,7 @@ cfd_io_set_error_from_errno (GError **error, int saved_errno, const char *what)
         code = CFD_ERROR_IO;
         break;
     }
-  g_set_error (error, CFD_ERROR, code, "Failed while %s: %s", what, g_strerror (saved_errno));
+  g_set_error (error, CFD_ERROR, code, _ ("Failed while %s: %s"), what, g_strerror (saved_errno));
 }
 
 gboolean
@@ -242,12 +244,12 @@ cfd_io_read_file (const char *path, gsize max_len, guint8 **data, gsize *len, GE
   if ((guint64)st.st_size > max_len)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "The file is larger than any valid file of its kind");
+                   _ ("The file is larger than any valid file of its kind"));
       return FALSE;
     }
   if (!g_file_get_contents (path, &contents, &length, &local_error))
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_IO, "Could not read a file: %s",
+      g_set_error (error, CFD_ERROR, CFD_ERROR_IO, _ ("Could not read a file: %s"),
                    local_error->message);
       return FALSE;
     }
@@ -265,25 +267,25 @@ cfd_io_check_private (const struct stat *st, const char *path, gboolean folder, 
   if (folder ? !S_ISDIR (st->st_mode) : !S_ISREG (st->st_mode))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-                   "%s is not a %s (a symlink or a special file?); a vault holds only its own "
-                   "files: move it away and restore the vault's file from a backup",
+                   _ ("%s is not a %s (a symlink or a special file?); a vault holds only its own "
+                      "files: move it away and restore the vault's file from a backup"),
                    path, folder ? "folder" : "regular file");
       return FALSE;
     }
   if (st->st_uid != geteuid ())
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-                   "%s belongs to another account (uid %u), which could change or replace it; "
-                   "the vault must be yours alone: run 'chown %u %s' as root, or restore the "
-                   "vault from a backup into a folder of your own",
+                   _ ("%s belongs to another account (uid %u), which could change or replace it; "
+                      "the vault must be yours alone: run 'chown %u %s' as root, or restore the "
+                      "vault from a backup into a folder of your own"),
                    path, (guint)st->st_uid, (guint)geteuid (), path);
       return FALSE;
     }
   if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-                   "%s can be written by other accounts (mode %04o), which could replace the "
-                   "vault's files; run 'chmod %s %s' and open the vault again",
+                   _ ("%s can be written by other accounts (mode %04o), which could replace the "
+                      "vault's files; run 'chmod %s %s' and open the vault again"),
                    path, (guint)(st->st_mode & 07777), folder ? "700" : "600", path);
       return FALSE;
     }
@@ -318,8 +320,8 @@ cfd_io_open_private (const char *path, int flags, GError **error)
       if (errno == ELOOP)
         {
           g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-                       "%s is a symlink; a vault holds only its own files: remove the link "
-                       "(rm %s) and try again",
+                       _ ("%s is a symlink; a vault holds only its own files: remove the link "
+                          "(rm %s) and try again"),
                        path, path);
           return -1;
         }
@@ -351,7 +353,7 @@ cfd_io_read_private_file (
     {
       close (fd);
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "The file is larger than any valid file of its kind");
+                   _ ("The file is larger than any valid file of its kind"));
       return FALSE;
     }
   buffer = g_malloc ((gsize)st.st_size + 1);
@@ -385,7 +387,7 @@ cfd_io_lock_exclusive (const char *lock_path, GError **error)
 
   if (fd < 0)
     {
-      g_prefix_error (error, "The lock file: ");
+      g_prefix_error (error, _ ("The lock file: "));
       return -1;
     }
   while (flock (fd, LOCK_EX) != 0)

@@ -1,6 +1,8 @@
 /* cfd-capsule-format.c: reading and writing supervisor cards, capsules and review replies. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "cfd-capsule-format-private.h"
@@ -106,8 +108,8 @@ encode (const char *magic, GVariant *body_in, const guint8 sign_sk[CFD_SIGN_SK_B
 static void
 set_damaged (GError **error, const char *what, const char *detail)
 {
-  g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED, "The %s is damaged or was altered (%s)", what,
-               detail);
+  g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED, _ ("The %s is damaged or was altered (%s)"),
+               what, detail);
 }
 
 /* The framing all three formats share: checks everything but the
@@ -129,7 +131,7 @@ parse_frame (const guint8 *data,
    * of ours: a copy that was interrupted. */
   if (len > 0 && memcmp (data, magic, MIN (len, CFD_CAPSULE_MAGIC_BYTES)) != 0)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "This is not a Confidant %s file",
+      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, _ ("This is not a Confidant %s file"),
                    what);
       return NULL;
     }
@@ -142,8 +144,8 @@ parse_frame (const guint8 *data,
   if (version != CFD_CAPSULE_FORMAT_VERSION)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_UNSUPPORTED_VERSION,
-                   "The %s was written in format %u, which this version of Confidant cannot "
-                   "read (it reads format %u)",
+                   _ ("The %s was written in format %u, which this version of Confidant cannot "
+                      "read (it reads format %u)"),
                    what, version, CFD_CAPSULE_FORMAT_VERSION);
       return NULL;
     }
@@ -170,7 +172,8 @@ parse_frame (const guint8 *data,
 
 truncated:
   g_set_error (error, CFD_ERROR, CFD_ERROR_TRUNCATED,
-               "The %s file is incomplete (it was cut off, perhaps by an interrupted copy)", what);
+               _ ("The %s file is incomplete (it was cut off, perhaps by an interrupted copy)"),
+               what);
   return NULL;
 }
 
@@ -370,7 +373,7 @@ open_payload (const guint8 sealed_key[CFD_SEALED_BOX_KEY_BYTES],
   if (crypto_box_seal_open (key->data, sealed_key, CFD_SEALED_BOX_KEY_BYTES, box_pk, box_sk) != 0)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_WRONG_RECIPIENT,
-                   "This %s was sealed for someone else", what);
+                   _ ("This %s was sealed for someone else"), what);
       return NULL;
     }
   ad_data = cfd_ad_data (ad, &ad_len);

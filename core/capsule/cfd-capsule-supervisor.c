@@ -1,6 +1,8 @@
 /* cfd-capsule-supervisor.c: the supervisor's side: importing capsules, opening them until expiry, replying. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <string.h>
 
@@ -17,8 +19,8 @@
 static gboolean
 damaged (GError **error, const char *what)
 {
-  g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED, "The capsule is damaged or was altered (%s)",
-               what);
+  g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
+               _ ("The capsule is damaged or was altered (%s)"), what);
   return FALSE;
 }
 
@@ -26,7 +28,7 @@ static gboolean
 expired_error (GError **error)
 {
   g_set_error (error, CFD_ERROR, CFD_ERROR_EXPIRED,
-               "The capsule has expired; its key was destroyed and it can no longer be read");
+               _ ("The capsule has expired; its key was destroyed and it can no longer be read"));
   return FALSE;
 }
 
@@ -149,8 +151,8 @@ check_pinned_key (CfdDb *db, const CfdCapsuleFile *capsule, GError **error)
   sqlite3_reset (stmt);
   if (!ok)
     g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                 "The capsule is signed with a different key than earlier capsules from this "
-                 "therapist; check with them before trusting it");
+                 _ ("The capsule is signed with a different key than earlier capsules from this "
+                    "therapist; check with them before trusting it"));
   return ok;
 }
 
@@ -256,7 +258,7 @@ import_capsule (CfdVault *vault, const char *path, char **capsule_id, GError **e
   if (g_strcmp0 (capsule->vault_id, cfd_vault_get_id (vault)) == 0)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "This capsule comes from this very vault");
+                   _ ("This capsule comes from this very vault"));
       return NULL;
     }
   if (g_strcmp0 (capsule->supervisor_id, cfd_vault_get_user_id (vault)) != 0
@@ -264,7 +266,7 @@ import_capsule (CfdVault *vault, const char *path, char **capsule_id, GError **e
                                    CFD_BOX_PK_BYTES))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_WRONG_RECIPIENT,
-                   "This capsule was sealed for someone else");
+                   _ ("This capsule was sealed for someone else"));
       return NULL;
     }
   if (now_seconds (vault) >= capsule->expires)
@@ -274,7 +276,7 @@ import_capsule (CfdVault *vault, const char *path, char **capsule_id, GError **e
     }
   if (capsule_exists (db, capsule->capsule_id))
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_EXISTS, "This capsule was imported before");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_EXISTS, _ ("This capsule was imported before"));
       return NULL;
     }
   if (!check_pinned_key (db, capsule, error))
@@ -464,7 +466,7 @@ open_row (CfdVault *vault, const char *capsule_id, Opened *o, GError **error)
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
       sqlite3_reset (stmt);
-      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "No such capsule");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, _ ("No such capsule"));
       return FALSE;
     }
   o->capsule = capsule_from_row (stmt);
@@ -582,7 +584,7 @@ add_review (CfdVault *vault,
   item = find_record (o.payload, record_id);
   if (item == NULL)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "The capsule holds no such record");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, _ ("The capsule holds no such record"));
       return NULL;
     }
   g_variant_get (item, "(&s&s&s&s&sxx@a{sv}@ay@ay)", &rid, &parent, &author, &kind_text,
@@ -656,7 +658,7 @@ cfd_vault_capsule_add_comment (CfdVault *vault,
   if (blank || strlen (text) > MAX_COMMENT_BYTES || !g_utf8_validate (text, -1, NULL))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "A review comment needs text (at most 256 KiB of UTF-8)");
+                   _ ("A review comment needs text (at most 256 KiB of UTF-8)"));
       return NULL;
     }
   g_variant_dict_init (&dict, NULL);
@@ -754,7 +756,7 @@ cfd_vault_export_review_reply (CfdVault *vault,
   if (count == 0)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "There are no new reviews of this capsule to send");
+                   _ ("There are no new reviews of this capsule to send"));
       return 0;
     }
 

@@ -1,6 +1,8 @@
 /* cfd-capsule-therapist.c: the therapist's side of a capsule: sealing it, and importing review replies. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <string.h>
 
@@ -51,7 +53,7 @@ user_keys (CfdDb *db,
     }
   sqlite3_reset (stmt);
   if (!found)
-    g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "No such user");
+    g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, _ ("No such user"));
   return found;
 }
 
@@ -73,7 +75,7 @@ collect_record (CfdRecord *record, gpointer user_data, GError **error)
   if (c->count >= CFD_CAPSULE_MAX_RECORDS)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "The consent covers more records than one capsule may hold (%d)",
+                   _ ("The consent covers more records than one capsule may hold (%d)"),
                    CFD_CAPSULE_MAX_RECORDS);
       return FALSE;
     }
@@ -104,7 +106,7 @@ collect_record (CfdRecord *record, gpointer user_data, GError **error)
   sqlite3_reset (stmt);
   if (!ok)
     g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                 "A signed record has no signature; the vault may have been tampered with");
+                 _ ("A signed record has no signature; the vault may have been tampered with"));
   return ok;
 }
 
@@ -124,8 +126,8 @@ is_card_supervisor (CfdDb *db, const char *user_id, GError **error)
   sqlite3_reset (stmt);
   if (!found)
     g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                 "This consent's supervisor is a user of this vault and reads the patient here; "
-                 "capsules are for supervisors known by their card");
+                 _ ("This consent's supervisor is a user of this vault and reads the patient here; "
+                    "capsules are for supervisors known by their card"));
   return found;
 }
 
@@ -225,7 +227,7 @@ cfd_vault_export_capsule_for (CfdVault *vault,
   if (!cfd_consent_is_live (consent, now))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-                   "The consent was revoked or has expired; a capsule needs a live consent");
+                   _ ("The consent was revoked or has expired; a capsule needs a live consent"));
       cfd_vault_audit_standalone (vault, "capsule.export", "patient",
                                   cfd_consent_get_patient_id (consent), CFD_AUDIT_DENIED);
       return NULL;
@@ -355,7 +357,7 @@ load_export (CfdDb *db, const char *capsule_id, ExportRow *row, GError **error)
   sqlite3_reset (stmt);
   if (!found)
     g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND,
-                 "This reply answers no capsule exported from this vault");
+                 _ ("This reply answers no capsule exported from this vault"));
   return found;
 }
 
@@ -376,7 +378,7 @@ static gboolean
 tampered_reply (GError **error, const char *what)
 {
   g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-               "The review reply is damaged or was altered (%s)", what);
+               _ ("The review reply is damaged or was altered (%s)"), what);
   return FALSE;
 }
 
@@ -416,7 +418,7 @@ import_review (CfdVault *vault,
   if (cfd_consent_get_revoked_at (consent) != 0 && created > cfd_consent_get_revoked_at (consent))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-                   "The reply holds a review written after the consent was revoked");
+                   _ ("The reply holds a review written after the consent was revoked"));
       return FALSE;
     }
 
@@ -525,7 +527,7 @@ cfd_vault_import_review_reply (CfdVault *vault, const char *path, guint *n_revie
   if (g_strcmp0 (reply->vault_id, cfd_vault_get_id (vault)) != 0)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_WRONG_RECIPIENT,
-                   "This review reply is for another vault");
+                   _ ("This review reply is for another vault"));
       return FALSE;
     }
   if (!load_export (db, reply->capsule_id, &row, error))
@@ -540,7 +542,7 @@ cfd_vault_import_review_reply (CfdVault *vault, const char *path, guint *n_revie
   if (g_strcmp0 (reply->therapist_id, cfd_vault_get_user_id (vault)) != 0)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_WRONG_RECIPIENT,
-                   "This review reply is for the user who exported the capsule");
+                   _ ("This review reply is for the user who exported the capsule"));
       goto out;
     }
   /* The key from the supervisor's card, not the one the file names. */

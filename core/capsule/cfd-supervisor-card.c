@@ -1,6 +1,8 @@
 /* cfd-supervisor-card.c: exporting a user's card, and importing a supervisor's card into a vault. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "cfd-capsule-format-private.h"
@@ -71,7 +73,7 @@ cfd_vault_dup_user_fingerprint (CfdVault *vault, const char *user_id, GError **e
   sqlite3_reset (stmt);
   if (!found)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "No such user");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, _ ("No such user"));
       return NULL;
     }
   return cfd_card_fingerprint (user_id, box_pk, sign_pk);
@@ -104,8 +106,8 @@ existing_user (CfdDb *db, const CfdCardFile *card, GError **error)
   sqlite3_reset (stmt);
   if (found < 0)
     g_set_error (error, CFD_ERROR, CFD_ERROR_EXISTS,
-                 "This vault already has a user of that name or id with other keys; if the "
-                 "supervisor's keys changed, compare the new fingerprint with them first");
+                 _ ("This vault already has a user of that name or id with other keys; if the "
+                    "supervisor's keys changed, compare the new fingerprint with them first"));
   return found;
 }
 
@@ -133,8 +135,8 @@ cfd_vault_import_supervisor_card (CfdVault *vault,
   if (g_strcmp0 (card->vault_id, cfd_vault_get_id (vault)) == 0)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "This card is from a user of this vault; add supervisors who share it as "
-                   "users instead");
+                   _ ("This card is from a user of this vault; add supervisors who share it as "
+                      "users instead"));
       return NULL;
     }
 

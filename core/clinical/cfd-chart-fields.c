@@ -323,39 +323,40 @@ check_value (CfdChartList list, const char *key, const char *value, GError **err
       if (g_strcmp0 (value, "active") != 0 && g_strcmp0 (value, lists[list].closed_status) != 0)
         {
           g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                       "The status of a %s is active or %s", lists[list].name,
+                       _ ("The status of a %s is active or %s"), lists[list].name,
                        lists[list].closed_status);
           return FALSE;
         }
       return TRUE;
     }
   if (g_strcmp0 (key, CFD_CHART_CODE) == 0 && !icd10_code_is_valid (value))
-    return invalid (error, "An ICD-10-CM code is written like F33.1 (a letter, two characters, a "
-                           "dot, up to four more)");
+    return invalid (error,
+                    _ ("An ICD-10-CM code is written like F33.1 (a letter, two characters, a "
+                       "dot, up to four more)"));
   if ((g_strcmp0 (key, CFD_CHART_ONSET) == 0 || g_strcmp0 (key, CFD_CHART_START) == 0
        || g_strcmp0 (key, CFD_CHART_STOP) == 0)
       && !partial_date_is_valid (value))
-    return invalid (error, "A date is written YYYY, YYYY-MM or YYYY-MM-DD");
+    return invalid (error, _ ("A date is written YYYY, YYYY-MM or YYYY-MM-DD"));
   if (g_strcmp0 (key, CFD_CHART_SEVERITY) == 0 && !one_of (value, severities))
-    return invalid (error, "The severity is mild, moderate, severe or unknown");
+    return invalid (error, _ ("The severity is mild, moderate, severe or unknown"));
   if (g_strcmp0 (key, CFD_CHART_RESPONSE) == 0 && !one_of (value, responses))
-    return invalid (error, "The response is none, partial, remission, intolerant or unknown");
+    return invalid (error, _ ("The response is none, partial, remission, intolerant or unknown"));
   if (g_strcmp0 (key, CFD_CHART_NKDA) == 0 && g_strcmp0 (value, "yes") != 0)
-    return invalid (error, "“nkda” is either “yes” or absent");
+    return invalid (error, _ ("“nkda” is either “yes” or absent"));
   if (g_strcmp0 (key, CFD_CHART_FLAGS) == 0)
     {
       CfdMedicationFlags flags;
 
       if (!cfd_medication_flags_parse (value, &flags))
-        return invalid (error, "The medication flags are benzodiazepine, z-drug, stimulant, "
-                               "maoi, lamotrigine and opioid");
+        return invalid (error, _ ("The medication flags are benzodiazepine, z-drug, stimulant, "
+                                  "maoi, lamotrigine and opioid"));
     }
   if (g_strcmp0 (key, CFD_CHART_WEEKS) == 0)
     {
       guint64 weeks;
 
       if (!g_ascii_string_to_unsigned (value, 10, 0, 520, &weeks, NULL))
-        return invalid (error, "The weeks of a trial are a whole number from 0 to 520");
+        return invalid (error, _ ("The weeks of a trial are a whole number from 0 to 520"));
     }
   return TRUE;
 }
@@ -370,7 +371,7 @@ cfd_chart_fields_validate (CfdChartList list, GVariant *fields, GError **error)
 
   g_return_val_if_fail (list < CFD_CHART_N_LISTS, FALSE);
   if (fields == NULL || !g_variant_is_of_type (fields, G_VARIANT_TYPE_VARDICT))
-    return invalid (error, "A chart entry must be a dictionary of text fields");
+    return invalid (error, _ ("A chart entry must be a dictionary of text fields"));
 
   g_variant_iter_init (&iter, fields);
   while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
@@ -379,15 +380,15 @@ cfd_chart_fields_validate (CfdChartList list, GVariant *fields, GError **error)
 
       if (g_strcmp0 (key, CFD_CHART_STATUS) != 0 && find_field (list, key) == NULL)
         {
-          g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "A %s has no field “%s”",
+          g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, _ ("A %s has no field “%s”"),
                        lists[list].name, key);
           return FALSE;
         }
       if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
-        return invalid (error, "Chart fields must be text");
+        return invalid (error, _ ("Chart fields must be text"));
       text = g_variant_get_string (value, NULL);
       if (strlen (text) > CFD_CHART_MAX_FIELD_BYTES)
-        return invalid (error, "A chart field is longer than 4 KiB");
+        return invalid (error, _ ("A chart field is longer than 4 KiB"));
       if (!check_value (list, key, text, error))
         return FALSE;
     }
@@ -396,7 +397,7 @@ cfd_chart_fields_validate (CfdChartList list, GVariant *fields, GError **error)
     if (lists[list].fields[i].required
         && (!g_variant_lookup (fields, lists[list].fields[i].name, "&s", &text) || is_blank (text)))
       {
-        g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "A %s needs a “%s”",
+        g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, _ ("A %s needs a “%s”"),
                      lists[list].name, lists[list].fields[i].name);
         return FALSE;
       }
@@ -410,11 +411,12 @@ cfd_chart_fields_validate (CfdChartList list, GVariant *fields, GError **error)
       if (nkda
           && (substance || g_variant_lookup (fields, CFD_CHART_REACTION, "&s", &text)
               || g_variant_lookup (fields, CFD_CHART_SEVERITY, "&s", &text)))
-        return invalid (error, "“No known drug allergies” names no substance, reaction or "
-                               "severity");
+        return invalid (error, _ ("“No known drug allergies” names no substance, reaction or "
+                                  "severity"));
       if (!nkda && !substance)
-        return invalid (error, "An allergy needs a “substance” (or “nkda: yes” for no known drug "
-                               "allergies)");
+        return invalid (error,
+                        _ ("An allergy needs a “substance” (or “nkda: yes” for no known drug "
+                           "allergies)"));
     }
   return TRUE;
 }
@@ -431,12 +433,12 @@ cfd_chart_fields_parse (CfdChartList list, const char *text, gsize length, GErro
   g_return_val_if_fail (list < CFD_CHART_N_LISTS, NULL);
   if (length > 64 * 1024)
     {
-      invalid (error, "A chart entry is longer than 64 KiB");
+      invalid (error, _ ("A chart entry is longer than 64 KiB"));
       return NULL;
     }
   if (memchr (text, '\0', length) != NULL || !g_utf8_validate (text, length, NULL))
     {
-      invalid (error, "A chart entry must be UTF-8 text without NUL bytes");
+      invalid (error, _ ("A chart entry must be UTF-8 text without NUL bytes"));
       return NULL;
     }
 
@@ -457,7 +459,7 @@ cfd_chart_fields_parse (CfdChartList list, const char *text, gsize length, GErro
       if (colon == NULL)
         {
           g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                       "Line %u is not written “field: value”", line_number);
+                       _ ("Line %u is not written “field: value”"), line_number);
           return NULL;
         }
       *colon = '\0';
@@ -466,7 +468,7 @@ cfd_chart_fields_parse (CfdChartList list, const char *text, gsize length, GErro
       if (g_variant_dict_contains (dict, key))
         {
           g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                       "Line %u repeats a field given earlier", line_number);
+                       _ ("Line %u repeats a field given earlier"), line_number);
           return NULL;
         }
       /* An empty value is kept: an edit removes the field with it. */

@@ -248,8 +248,9 @@ cfd_chart_entry_describe_translated (CfdChartEntry *self)
 static gboolean
 tampered (GError **error)
 {
-  g_set_error_literal (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                       "A chart entry failed verification; the vault may have been tampered with");
+  g_set_error_literal (
+      error, CFD_ERROR, CFD_ERROR_TAMPERED,
+      _ ("A chart entry failed verification; the vault may have been tampered with"));
   return FALSE;
 }
 
@@ -596,7 +597,7 @@ cfd_vault_chart_history (CfdVault *vault,
   if (revisions->len == 0)
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_NOT_FOUND,
-                           "This patient's chart has no such entry");
+                           _ ("This patient's chart has no such entry"));
       return NULL;
     }
   for (guint i = 0; i < revisions->len; i++)
@@ -630,13 +631,13 @@ check_allergy_exclusion (GPtrArray *revisions,
       if (g_strcmp0 (other->item_id, item_id) == 0)
         continue;
       if (nkda && other_nkda)
-        return invalid (error, "“No known drug allergies” is already recorded");
+        return invalid (error, _ ("“No known drug allergies” is already recorded"));
       if (nkda)
-        return invalid (error, "An allergy is recorded: mark it inactive before recording no "
-                               "known drug allergies");
+        return invalid (error, _ ("An allergy is recorded: mark it inactive before recording no "
+                                  "known drug allergies"));
       if (other_nkda)
-        return invalid (error, "“No known drug allergies” is recorded: mark it inactive before "
-                               "adding an allergy");
+        return invalid (error, _ ("“No known drug allergies” is recorded: mark it inactive before "
+                                  "adding an allergy"));
     }
   return TRUE;
 }
@@ -758,7 +759,7 @@ change (CfdVault *vault,
     return FALSE;
   if (kind != CHANGE_RESOLVE
       && (changes == NULL || !g_variant_is_of_type (changes, G_VARIANT_TYPE_VARDICT)))
-    return invalid (error, "A chart entry must be a dictionary of text fields");
+    return invalid (error, _ ("A chart entry must be a dictionary of text fields"));
   db = cfd_vault_get_db (vault, error);
   if (db == NULL || !cfd_db_begin (db, error))
     return FALSE;
@@ -774,15 +775,16 @@ change (CfdVault *vault,
       if (history->len == 0)
         {
           g_set_error_literal (&local_error, CFD_ERROR, CFD_ERROR_NOT_FOUND,
-                               "This patient's chart has no such entry");
+                               _ ("This patient's chart has no such entry"));
           goto failed;
         }
       latest = g_object_ref (g_ptr_array_index (history, history->len - 1));
       list = latest->list;
       if (kind == CHANGE_RESOLVE && !cfd_chart_entry_get_active (latest))
         {
-          g_set_error (&local_error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "This %s is already %s",
-                       cfd_chart_list_to_string (list), cfd_chart_closed_status (list));
+          g_set_error (&local_error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
+                       _ ("This %s is already %s"), cfd_chart_list_to_string (list),
+                       cfd_chart_closed_status (list));
           goto failed;
         }
     }

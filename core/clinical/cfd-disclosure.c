@@ -1,6 +1,8 @@
 /* cfd-disclosure.c: who a patient's record went to, why and on what basis: the accounting of disclosures. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <sodium.h>
@@ -26,20 +28,20 @@ check_term (const char *name, const char *value, GError **error)
   if (value == NULL || value[0] == '\0')
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "An export must state its %s (45 CFR 164.528)", name);
+                   _ ("An export must state its %s (45 CFR 164.528)"), _ (name));
       return FALSE;
     }
   if (!g_utf8_validate (value, -1, NULL) || g_utf8_strlen (value, -1) > MAX_TERM_CHARS)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "The %s must be UTF-8 text of at most 300 characters", name);
+                   _ ("The %s must be UTF-8 text of at most 300 characters"), _ (name));
       return FALSE;
     }
   for (const char *p = value; *p != '\0'; p++)
     if ((guchar)*p < 0x20 || *p == 0x7f)
       {
-        g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "The %s must be one line of text",
-                     name);
+        g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
+                     _ ("The %s must be one line of text"), _ (name));
         return FALSE;
       }
   return TRUE;
@@ -49,10 +51,10 @@ gboolean
 cfd_disclosure_terms_check (const CfdDisclosureTerms *terms, GError **error)
 {
   if (terms == NULL)
-    return check_term ("recipient", NULL, error);
-  return check_term ("recipient", terms->recipient, error)
-         && check_term ("purpose", terms->purpose, error)
-         && check_term ("basis", terms->basis, error);
+    return check_term (N_ ("recipient"), NULL, error);
+  return check_term (N_ ("recipient"), terms->recipient, error)
+         && check_term (N_ ("purpose"), terms->purpose, error)
+         && check_term (N_ ("basis"), terms->basis, error);
 }
 
 static void
@@ -131,10 +133,11 @@ cfd_vault_record_disclosure (CfdVault *vault,
   if (!g_strv_contains (disclosure_actions, action))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "That is not a disclosure the audit log records");
+                   _ ("That is not a disclosure the audit log records"));
       return FALSE;
     }
-  if (!cfd_disclosure_terms_check (terms, error) || !check_term ("description", description, error))
+  if (!cfd_disclosure_terms_check (terms, error)
+      || !check_term (N_ ("description"), description, error))
     return FALSE;
   hash = terms_hash (patient_id, terms->recipient, terms->purpose, terms->basis, description);
   authorization = g_strdup_printf (
@@ -236,8 +239,8 @@ cfd_vault_list_disclosures (CfdVault *vault, const char *patient_id, gint64 sinc
   if (rc == SQLITE_ROW)
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                           "A row of the accounting of disclosures does not match its audit "
-                           "record; the vault may have been tampered with");
+                           _ ("A row of the accounting of disclosures does not match its audit "
+                              "record; the vault may have been tampered with"));
       return NULL;
     }
   if (rc != SQLITE_DONE)

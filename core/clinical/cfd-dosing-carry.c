@@ -6,6 +6,8 @@
  * discharge) never is. The marker makes the clinician confirm the copy. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "cfd-dosing-carry.h"
 #include "cfd-error.h"
 
@@ -37,7 +39,7 @@ last_signed_dosing (CfdVault *vault, const char *patient_id, GError **error)
         return g_strdup (cfd_record_get_id (record));
     }
   g_set_error_literal (error, CFD_ERROR, CFD_ERROR_NOT_FOUND,
-                       "This patient has no signed dosing session to carry forward");
+                       _ ("This patient has no signed dosing session to carry forward"));
   return NULL;
 }
 

@@ -128,8 +128,9 @@ cfd_dosing_threshold_parse (const char *assignment,
 
   if (equals == NULL)
     {
-      g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                           "A threshold is written NAME=VALUE, for example pre-dose-systolic=150");
+      g_set_error_literal (
+          error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
+          _ ("A threshold is written NAME=VALUE, for example pre-dose-systolic=150"));
       return FALSE;
     }
   name = g_strndup (assignment, (gsize)(equals - assignment));
@@ -137,13 +138,13 @@ cfd_dosing_threshold_parse (const char *assignment,
   if (*info == NULL)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "No threshold is called “%s” (see confidant-cli practice show)", name);
+                   _ ("No threshold is called “%s” (see confidant-cli practice show)"), name);
       return FALSE;
     }
   if (!in_bounds (*info, equals + 1, value))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "The threshold %s must be a whole number from %u to %u", name, (*info)->min,
+                   _ ("The threshold %s must be a whole number from %u to %u"), name, (*info)->min,
                    (*info)->max);
       return FALSE;
     }
@@ -180,8 +181,8 @@ cfd_vault_get_dosing_thresholds (CfdVault *vault, CfdDosingThresholds *out, GErr
         {
           sqlite3_reset (stmt);
           g_set_error (error, CFD_ERROR, CFD_ERROR_DAMAGED_DATABASE,
-                       "The practice's threshold %s is not a value Confidant accepts; set it "
-                       "again with confidant-cli practice set --threshold",
+                       _ ("The practice's threshold %s is not a value Confidant accepts; set it "
+                          "again with confidant-cli practice set --threshold"),
                        info->name);
           return FALSE;
         }
@@ -209,11 +210,11 @@ cfd_vault_set_dosing_threshold (CfdVault *vault, const char *name, guint value, 
   if (info == NULL || value < info->min || value > info->max)
     {
       if (info == NULL)
-        g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "No threshold is called “%s”",
+        g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, _ ("No threshold is called “%s”"),
                      name != NULL ? name : "");
       else
         g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                     "The threshold %s must be from %u to %u", name, info->min, info->max);
+                     _ ("The threshold %s must be from %u to %u"), name, info->min, info->max);
       return FALSE;
     }
   key = g_strconcat (SETTING_PREFIX, info->name, NULL);

@@ -1,6 +1,8 @@
 /* cfd-instrument-score.c: scoring answers by an instrument's rule; the definition's accessors. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "cfd-error.h"
@@ -166,7 +168,7 @@ check_answers (const CfdInstrumentDef *def, const int *answers, gsize n_answers,
   if (answers == NULL || n_answers != def->n_items)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "The %s has %u items; %" G_GSIZE_FORMAT " were given", def->name, def->n_items,
+                   _ ("The %s has %u items; %zu were given"), def->name, def->n_items,
                    answers == NULL ? 0 : n_answers);
       return FALSE;
     }
@@ -180,7 +182,7 @@ check_answers (const CfdInstrumentDef *def, const int *answers, gsize n_answers,
           if (asked && item->scored)
             {
               g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                           "Item %u of the %s is not answered", item->number, def->name);
+                           _ ("Item %u of the %s is not answered"), item->number, def->name);
               return FALSE;
             }
           continue;
@@ -188,8 +190,8 @@ check_answers (const CfdInstrumentDef *def, const int *answers, gsize n_answers,
       if (!asked)
         {
           g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                       "Item %u of the %s is asked only when item %u is answered yes; it "
-                       "must be left empty",
+                       _ ("Item %u of the %s is asked only when item %u is answered yes; it "
+                          "must be left empty"),
                        item->number, def->name, item->ask_if);
           return FALSE;
         }
@@ -197,11 +199,12 @@ check_answers (const CfdInstrumentDef *def, const int *answers, gsize n_answers,
         {
           if (item->n_options == 0 || item->n_options == (guint)(item->max - item->min + 1))
             g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                         "Item %u of the %s must be scored %d to %d", item->number, def->name,
+                         _ ("Item %u of the %s must be scored %d to %d"), item->number, def->name,
                          item->min, item->max);
           else
             g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                         "Item %u of the %s has no answer %d", item->number, def->name, answers[i]);
+                         _ ("Item %u of the %s has no answer %d"), item->number, def->name,
+                         answers[i]);
           return FALSE;
         }
     }

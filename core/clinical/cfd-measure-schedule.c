@@ -4,6 +4,8 @@
  * patient key with them and every change is a new, audited revision. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "cfd-instrument.h"
@@ -44,7 +46,7 @@ cfd_measure_cadence_parse (const char *text, guint *every_days, GError **error)
         }
     }
   g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-               "A cadence is “before-each-dosing” or “every-N-days” with N from 1 to %u",
+               _ ("A cadence is “before-each-dosing” or “every-N-days” with N from 1 to %u"),
                CFD_MEASURE_SCHEDULE_MAX_DAYS);
   return FALSE;
 }
@@ -66,8 +68,8 @@ cfd_measure_rule_parse (const char *text, GError **error)
   if (colon == NULL || colon == text)
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                           "A schedule rule is written INSTRUMENT:CADENCE, for example "
-                           "phq9:before-each-dosing or pcl5:every-30-days");
+                           _ ("A schedule rule is written INSTRUMENT:CADENCE, for example "
+                              "phq9:before-each-dosing or pcl5:every-30-days"));
       return NULL;
     }
   rule = g_new0 (CfdMeasureRule, 1);
@@ -103,7 +105,7 @@ cfd_measure_schedule_validate (GVariant *schedule, GError **error)
       || g_variant_n_children (schedule) > MAX_RULES)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "A measure schedule is a list of at most %u rules", MAX_RULES);
+                   _ ("A measure schedule is a list of at most %u rules"), MAX_RULES);
       return FALSE;
     }
   g_variant_iter_init (&iter, schedule);
@@ -114,7 +116,7 @@ cfd_measure_schedule_validate (GVariant *schedule, GError **error)
       if (*instrument == '\0' || strlen (instrument) > 64)
         {
           g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                               "A schedule rule names no instrument");
+                               _ ("A schedule rule names no instrument"));
           return FALSE;
         }
       if (!cfd_measure_cadence_parse (cadence, &days, error))
@@ -122,7 +124,7 @@ cfd_measure_schedule_validate (GVariant *schedule, GError **error)
       if (!g_hash_table_add (seen, (gpointer)instrument))
         {
           g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                       "The schedule names “%s” twice: one rule per instrument", instrument);
+                       _ ("The schedule names “%s” twice: one rule per instrument"), instrument);
           return FALSE;
         }
     }
@@ -196,7 +198,7 @@ cfd_vault_set_measure_schedule (CfdVault *vault,
         }
       if (cfd_instrument_lookup (rule->instrument_id) == NULL)
         {
-          g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "No instrument “%s” is installed",
+          g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, _ ("No instrument “%s” is installed"),
                        rule->instrument_id);
           g_variant_builder_clear (&builder);
           return FALSE;

@@ -1,6 +1,8 @@
 /* cfd-measure.c: outcome measures: storing a scored instrument as a signed record, the risk flag. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "cfd-measure.h"
@@ -119,8 +121,8 @@ legacy_answers (const CfdInstrumentDef *def, const guint8 *items, gsize n_items,
   if (items == NULL || (n_items != scored && n_items != n_all))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "The %s has %u items; %" G_GSIZE_FORMAT " were given",
-                   cfd_instrument_def_get_name (def), scored, items == NULL ? 0 : n_items);
+                   _ ("The %s has %u items; %zu were given"), cfd_instrument_def_get_name (def),
+                   scored, items == NULL ? 0 : n_items);
       return NULL;
     }
   answers = g_new (int, n_all);
@@ -142,7 +144,8 @@ cfd_measure_score (CfdInstrument instrument,
 
   if ((guint)instrument >= G_N_ELEMENTS (legacy_ids))
     {
-      g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "Unknown measure instrument");
+      g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
+                           _ ("Unknown measure instrument"));
       return FALSE;
     }
   def = legacy_def (instrument);
@@ -235,7 +238,8 @@ cfd_vault_add_instrument_measure (CfdVault *vault,
     return NULL;
   if (def == NULL)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "No instrument is defined with the id %s",
+      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND,
+                   _ ("No instrument is defined with the id %s"),
                    instrument_id != NULL ? instrument_id : "(none)");
       return NULL;
     }
@@ -244,7 +248,7 @@ cfd_vault_add_instrument_measure (CfdVault *vault,
   if (occurred < 0 || occurred > G_GINT64_CONSTANT (253402300799))
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                           "The measure's date must be between 1970 and 9999");
+                           _ ("The measure's date must be between 1970 and 9999"));
       return NULL;
     }
   content = measure_content (def, answers, mode, &score);
@@ -293,7 +297,8 @@ cfd_vault_add_measure (CfdVault *vault,
 
   if ((guint)instrument >= G_N_ELEMENTS (legacy_ids))
     {
-      g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "Unknown measure instrument");
+      g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
+                           _ ("Unknown measure instrument"));
       return NULL;
     }
   def = legacy_def (instrument);

@@ -1,6 +1,8 @@
 /* cfd-note-file.c: reading a record's content from a "field: value" text file (docs/NOTE-FILES.md). */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -43,7 +45,7 @@ line_error (GError **error, guint line, const char *format, ...)
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "line %u: %s", line, message);
+  g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, _ ("line %u: %s"), line, message);
   return FALSE;
 }
 
@@ -180,9 +182,9 @@ add_vitals (
       || !cfd_template_is_valid_time (time) || sys > G_MAXUINT16 || dia > G_MAXUINT16
       || hr > G_MAXUINT16 || spo2 > G_MAXUINT16)
     return line_error (error, line,
-                       "a vitals line is written “vitals: HH:MM SYSTOLIC/DIASTOLIC HEART-RATE "
-                       "SPO2 [RESPIRATORY-RATE] [TIMEPOINT]”, for example “vitals: 10:30 128/82 "
-                       "74 98 14 pre-dose”");
+                       _ ("a vitals line is written “vitals: HH:MM SYSTOLIC/DIASTOLIC HEART-RATE "
+                          "SPO2 [RESPIRATORY-RATE] [TIMEPOINT]”, for example “vitals: 10:30 128/82 "
+                          "74 98 14 pre-dose”"));
   /* Each reading is checked on its own, so an error names its line. */
   {
     GVariant *row = g_variant_new ("(ssqqqqmq)", time, timepoint, (guint16)sys, (guint16)dia,
@@ -202,7 +204,7 @@ add_vitals (
     g_variant_builder_add_value (&parser->vitals, reading);
   }
   if (parser->vitals_field != NULL && parser->vitals_field != field)
-    return line_error (error, line, "only one series of vital signs is kept per record");
+    return line_error (error, line, _ ("only one series of vital signs is kept per record"));
   parser->vitals_field = field;
   if (parser->vitals_count++ == 0)
     parser->vitals_line = line;
@@ -249,7 +251,7 @@ finish_field (Parser *parser, GError **error)
     {
       case CFD_FIELD_TEXT:
         if (strchr (text, '\n') != NULL)
-          return line_error (error, line, "“%s” takes a single line", field->label);
+          return line_error (error, line, _ ("“%s” takes a single line"), field->label);
         value = g_variant_new_string (text);
         break;
       case CFD_FIELD_LONG_TEXT:
@@ -262,7 +264,7 @@ finish_field (Parser *parser, GError **error)
           gint64 n;
 
           if (!parse_int64 (text, &n))
-            return line_error (error, line, "“%s” must be a whole number", field->label);
+            return line_error (error, line, _ ("“%s” must be a whole number"), field->label);
           value = g_variant_new_int64 (n);
           break;
         }
@@ -271,7 +273,7 @@ finish_field (Parser *parser, GError **error)
           double d;
 
           if (!parse_double (text, &d))
-            return line_error (error, line, "“%s” must be a number such as 12.5", field->label);
+            return line_error (error, line, _ ("“%s” must be a number such as 12.5"), field->label);
           value = g_variant_new_double (d);
           break;
         }
@@ -280,7 +282,7 @@ finish_field (Parser *parser, GError **error)
           gboolean b;
 
           if (!parse_boolean (text, &b))
-            return line_error (error, line, "“%s” must be yes or no", field->label);
+            return line_error (error, line, _ ("“%s” must be yes or no"), field->label);
           value = g_variant_new_boolean (b);
           break;
         }
@@ -290,7 +292,7 @@ finish_field (Parser *parser, GError **error)
           g_autofree char *choices = g_strjoinv (", ", field->choices);
 
           if (id == NULL)
-            return line_error (error, line, "“%s” must be one of: %s", field->label, choices);
+            return line_error (error, line, _ ("“%s” must be one of: %s"), field->label, choices);
           value = g_variant_new_string (id);
           break;
         }
@@ -300,7 +302,7 @@ finish_field (Parser *parser, GError **error)
 
           value = parse_checklist (field, text);
           if (value == NULL)
-            return line_error (error, line, "“%s” takes a comma-separated list of: %s",
+            return line_error (error, line, _ ("“%s” takes a comma-separated list of: %s"),
                                field->label, choices);
           break;
         }
@@ -320,10 +322,11 @@ start_field (Parser *parser, const char *line_text, gsize line_len, guint line, 
   const CfdTemplateField *field;
 
   if (colon == NULL || colon == line_text || colon - line_text > MAX_FIELD_ID)
-    return line_error (error, line, "expected “field: value”");
+    return line_error (error, line, _ ("expected “field: value”"));
   for (const char *p = line_text; p < colon; p++)
     if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '-')
-      return line_error (error, line, "expected “field: value”, with a field name in lower case");
+      return line_error (error, line,
+                         _ ("expected “field: value”, with a field name in lower case"));
   id = g_strndup (line_text, (gsize)(colon - line_text));
   field = cfd_template_find_field (parser->tmpl, id);
   /* The name is not repeated back: a mistyped line may hold patient text. */
@@ -332,8 +335,13 @@ start_field (Parser *parser, const char *line_text, gsize line_len, guint line, 
       /* "an addendum", "a dosing session": the title in lower case. */
       g_autofree char *kind = g_utf8_strdown (parser->tmpl->title, -1);
 
-      return line_error (error, line, "not a field of %s %s (see docs/NOTE-FILES.md)",
-                         kind[0] != '\0' && strchr ("aeiou", kind[0]) != NULL ? "an" : "a", kind);
+      /* TRANSLATORS: %s is a kind of record, in lower case ("a dosing
+       * session" in English, where the article is chosen by the word). */
+      return line_error (error, line,
+                         kind[0] != '\0' && strchr ("aeiou", kind[0]) != NULL
+                             ? _ ("not a field of an %s (see docs/NOTE-FILES.md)")
+                             : _ ("not a field of a %s (see docs/NOTE-FILES.md)"),
+                         kind);
     }
 
   value = colon + 1;
@@ -343,7 +351,7 @@ start_field (Parser *parser, const char *line_text, gsize line_len, guint line, 
   /* Rows of ratings are entered in the app; a note file has no syntax for
    * them (docs/NOTE-FILES.md). */
   if (field->type == CFD_FIELD_SEDATION)
-    return line_error (error, line, "“%s” cannot be given in a note file: enter it in the app",
+    return line_error (error, line, _ ("“%s” cannot be given in a note file: enter it in the app"),
                        field->label);
   if (field->type == CFD_FIELD_VITALS)
     {
@@ -352,7 +360,7 @@ start_field (Parser *parser, const char *line_text, gsize line_len, guint line, 
       return add_vitals (parser, field, g_strchomp (reading), line, error);
     }
   if (g_hash_table_contains (parser->seen, field->id))
-    return line_error (error, line, "“%s” is given twice (first on line %u)", field->label,
+    return line_error (error, line, _ ("“%s” is given twice (first on line %u)"), field->label,
                        GPOINTER_TO_UINT (g_hash_table_lookup (parser->seen, field->id)));
   g_hash_table_insert (parser->seen, (gpointer)field->id, GUINT_TO_POINTER (line));
   parser->field = field;
@@ -377,7 +385,7 @@ continue_field (Parser *parser, const char *text, gsize len, guint line, GError 
       return TRUE;
     }
   if (parser->field == NULL)
-    return line_error (error, line, "an indented line continues a field, but none came before");
+    return line_error (error, line, _ ("an indented line continues a field, but none came before"));
   if (parser->value->len > 0 || parser->pending_blank > 0)
     for (guint i = 0; i < parser->pending_blank + 1; i++)
       g_string_append_c (parser->value, '\n');
@@ -404,7 +412,7 @@ parse_lines (Parser *parser, const char *data, gsize len, GError **error)
       while (line_len > 0 && (p[line_len - 1] == ' ' || p[line_len - 1] == '\t'))
         line_len--;
       if (memchr (p, '\0', line_len) != NULL || !g_utf8_validate (p, (gssize)line_len, NULL))
-        return line_error (error, line, "not valid UTF-8 text");
+        return line_error (error, line, _ ("not valid UTF-8 text"));
 
       if (line_len == 0)
         {
@@ -437,13 +445,13 @@ cfd_note_file_parse (CfdRecordKind kind, const char *data, gsize len, GError **e
 
   if ((guint)kind > CFD_RECORD_LAST_KIND || (data == NULL && len > 0))
     {
-      g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "Unknown record kind");
+      g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, _ ("Unknown record kind"));
       return NULL;
     }
   if (len > CFD_NOTE_FILE_MAX_BYTES)
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                           "A note file may hold at most 16 MiB");
+                           _ ("A note file may hold at most 16 MiB"));
       return NULL;
     }
   parser.tmpl = cfd_template_get (kind);
@@ -467,7 +475,7 @@ cfd_note_file_parse (CfdRecordKind kind, const char *data, gsize len, GError **e
   if (g_variant_n_children (content) == 0)
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                           "The note file holds no fields");
+                           _ ("The note file holds no fields"));
       return NULL;
     }
   return g_steal_pointer (&content);

@@ -1,6 +1,8 @@
 /* cfd-patient.c: patients: their identifying details, sealed under each patient's own key. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -149,7 +151,7 @@ cfd_patient_details_validate (GVariant *details, GError **error)
   GVariant *value;
 
   if (details == NULL || !g_variant_is_of_type (details, DETAILS_TYPE))
-    return invalid (error, "Patient details must be a dictionary of text fields");
+    return invalid (error, _ ("Patient details must be a dictionary of text fields"));
 
   g_variant_iter_init (&iter, details);
   while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
@@ -160,7 +162,7 @@ cfd_patient_details_validate (GVariant *details, GError **error)
       if (g_strcmp0 (key, CFD_PATIENT_RISK_FLAG) == 0)
         {
           if (!g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN))
-            return invalid (error, "The risk flag must be true or false");
+            return invalid (error, _ ("The risk flag must be true or false"));
           continue;
         }
       if (g_strcmp0 (key, CFD_PATIENT_MEASURE_SCHEDULE) == 0)
@@ -173,22 +175,22 @@ cfd_patient_details_validate (GVariant *details, GError **error)
         known |= g_strcmp0 (key, string_keys[i]) == 0;
       if (!known)
         {
-          g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "Unknown patient detail “%s”",
+          g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, _ ("Unknown patient detail “%s”"),
                        key);
           return FALSE;
         }
       if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
-        return invalid (error, "Patient details must be text");
+        return invalid (error, _ ("Patient details must be text"));
       if (g_variant_get_size (value) > MAX_DETAIL_BYTES)
-        return invalid (error, "A patient detail is longer than 64 KiB");
+        return invalid (error, _ ("A patient detail is longer than 64 KiB"));
       if (g_strcmp0 (key, CFD_PATIENT_BIRTH_DATE) == 0
           && !cfd_date_is_valid (g_variant_get_string (value, NULL)))
-        return invalid (error, "The birth date must be a real date written YYYY-MM-DD");
+        return invalid (error, _ ("The birth date must be a real date written YYYY-MM-DD"));
       /* FHIR's AdministrativeGender, which the REMS form and the export read. */
       if (g_strcmp0 (key, CFD_PATIENT_SEX) == 0
           && !g_strv_contains ((const char *const[]){ "female", "male", "other", "unknown", NULL },
                                g_variant_get_string (value, NULL)))
-        return invalid (error, "The sex is female, male, other or unknown");
+        return invalid (error, _ ("The sex is female, male, other or unknown"));
     }
 
   {
@@ -196,10 +198,10 @@ cfd_patient_details_validate (GVariant *details, GError **error)
     g_autofree char *stripped = NULL;
 
     if (!g_variant_lookup (details, CFD_PATIENT_NAME, "&s", &name))
-      return invalid (error, "A patient needs a name");
+      return invalid (error, _ ("A patient needs a name"));
     stripped = g_strstrip (g_strdup (name));
     if (*stripped == '\0')
-      return invalid (error, "A patient needs a name");
+      return invalid (error, _ ("A patient needs a name"));
   }
   return TRUE;
 }
@@ -595,7 +597,7 @@ load_patient (CfdVault *vault, const char *patient_id, GError **error)
     {
       sqlite3_reset (stmt);
       if (rc == SQLITE_DONE)
-        g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "No such patient");
+        g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, _ ("No such patient"));
       else
         cfd_db_set_error (db, rc, "reading a patient", error);
       return NULL;
@@ -707,13 +709,13 @@ cfd_vault_update_patient (CfdVault *vault,
   if (!cfd_vault_require_role (vault, CFD_ROLES_CLINICIANS, "patient.edit", error))
     return FALSE;
   if (details == NULL || !g_variant_is_of_type (details, DETAILS_TYPE))
-    return invalid (error, "Patient details must be a dictionary of text fields");
+    return invalid (error, _ ("Patient details must be a dictionary of text fields"));
   /* The flag moves only through its signed steps (cfd-risk-flag.c). */
   {
     g_autoptr (GVariant) flag = g_variant_lookup_value (details, CFD_PATIENT_RISK_FLAG, NULL);
 
     if (flag != NULL)
-      return invalid (error, "The risk flag is raised by records and resolved by its review");
+      return invalid (error, _ ("The risk flag is raised by records and resolved by its review"));
   }
   /* The schedule has its own audited action (cfd-measure-schedule.c). */
   {
@@ -721,7 +723,7 @@ cfd_vault_update_patient (CfdVault *vault,
         = g_variant_lookup_value (details, CFD_PATIENT_MEASURE_SCHEDULE, NULL);
 
     if (schedule != NULL)
-      return invalid (error, "The measure schedule is set on its own");
+      return invalid (error, _ ("The measure schedule is set on its own"));
   }
   patient = load_patient_for (vault, patient_id, "patient.edit", error);
   if (patient == NULL)
@@ -787,7 +789,7 @@ cfd_vault_set_patient_retention (CfdVault *vault,
                                  GError **error)
 {
   if (retain_until < 0)
-    return invalid (error, "The retention date must be after 1970");
+    return invalid (error, _ ("The retention date must be after 1970"));
   if (retain_until != 0)
     {
       g_autoptr (CfdPatient) patient
@@ -804,8 +806,8 @@ cfd_vault_set_patient_retention (CfdVault *vault,
           g_autofree char *until = cfd_date_format (retention.rule_until);
 
           g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                       "A date set by hand can only extend retention: the practice's rule keeps "
-                       "these records until %s",
+                       _ ("A date set by hand can only extend retention: the practice's rule keeps "
+                          "these records until %s"),
                        until);
           return FALSE;
         }
@@ -837,7 +839,7 @@ delete_patient (CfdVault *vault,
   if (g_strcmp0 (confirm_name, cfd_patient_get_name (patient)) != 0)
     {
       cfd_vault_audit_standalone (vault, action, "patient", patient_id, CFD_AUDIT_FAILURE);
-      return invalid (error, "The name typed to confirm does not match the patient's name");
+      return invalid (error, _ ("The name typed to confirm does not match the patient's name"));
     }
   if (!cfd_retention_compute (vault, patient_id,
                               cfd_patient_get_detail (patient, CFD_PATIENT_BIRTH_DATE),
@@ -848,15 +850,15 @@ delete_patient (CfdVault *vault,
     {
       if (retention.status == CFD_RETENTION_UNKNOWN)
         g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-                     "This patient's retention date is unknown: the rule “%s” keeps a minor's "
-                     "records longer, and no birth date is recorded",
+                     _ ("This patient's retention date is unknown: the rule “%s” keeps a minor's "
+                        "records longer, and no birth date is recorded"),
                      retention.rule->label);
       else
         {
           g_autofree char *until = cfd_date_format (retention.keep_until);
 
           g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-                       "This patient's records must be kept until %s", until);
+                       _ ("This patient's records must be kept until %s"), until);
         }
       cfd_vault_audit_standalone (vault, action, "patient", patient_id, CFD_AUDIT_DENIED);
       return FALSE;
@@ -912,12 +914,12 @@ cfd_vault_delete_patient_overriding_retention (CfdVault *vault,
   g_autofree char *stripped = NULL;
 
   if (reason == NULL || !g_utf8_validate (reason, -1, NULL))
-    return invalid (error, "The reason for overriding retention must be UTF-8 text");
+    return invalid (error, _ ("The reason for overriding retention must be UTF-8 text"));
   if (strlen (reason) > MAX_DETAIL_BYTES)
-    return invalid (error, "The reason for overriding retention is longer than 64 KiB");
+    return invalid (error, _ ("The reason for overriding retention is longer than 64 KiB"));
   stripped = g_strstrip (g_strdup (reason));
   if (*stripped == '\0')
-    return invalid (error, "Write down why the retention period is being overridden");
+    return invalid (error, _ ("Write down why the retention period is being overridden"));
   return delete_patient (vault, patient_id, confirm_name, stripped, error);
 }
 

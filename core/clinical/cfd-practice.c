@@ -1,6 +1,8 @@
 /* cfd-practice.c: the practice profile: name, address, phone and the clinicians' credentials. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "cfd-practice.h"
@@ -58,12 +60,12 @@ static gboolean
 check_value (const char *key, const char *value, gboolean multiline, GError **error)
 {
   if (!g_utf8_validate (value, -1, NULL))
-    return invalid (error, "The practice profile's %s is not UTF-8 text", key);
+    return invalid (error, _ ("The practice profile's %s is not UTF-8 text"), key);
   if (g_utf8_strlen (value, -1) > MAX_VALUE_CHARS)
-    return invalid (error, "The practice profile's %s is longer than 500 characters", key);
+    return invalid (error, _ ("The practice profile's %s is longer than 500 characters"), key);
   for (const char *p = value; *p != '\0'; p++)
     if ((guchar)*p < 0x20 && !(multiline && *p == '\n'))
-      return invalid (error, "The practice profile's %s holds a control character", key);
+      return invalid (error, _ ("The practice profile's %s holds a control character"), key);
   return TRUE;
 }
 
@@ -77,11 +79,12 @@ check_keys (GKeyFile *file, const char *group, const char *const *allowed, GErro
       g_autofree char *value = NULL;
 
       if (!g_strv_contains (allowed, keys[i]))
-        return invalid (error, "The practice profile has an unknown key: %s", keys[i]);
+        return invalid (error, _ ("The practice profile has an unknown key: %s"), keys[i]);
       value = g_key_file_get_string (file, group, keys[i], NULL);
       if (value == NULL || !check_value (keys[i], value, strcmp (keys[i], "Address") == 0, error))
-        return value == NULL ? invalid (error, "The practice profile's %s cannot be read", keys[i])
-                             : FALSE;
+        return value == NULL
+                   ? invalid (error, _ ("The practice profile's %s cannot be read"), keys[i])
+                   : FALSE;
       if (strcmp (keys[i], "NPI") == 0)
         {
           /* A US National Provider Identifier is ten digits. */
@@ -90,7 +93,7 @@ check_keys (GKeyFile *file, const char *group, const char *const *allowed, GErro
           for (guint j = 0; digits && value[j] != '\0'; j++)
             digits = g_ascii_isdigit (value[j]);
           if (!digits)
-            return invalid (error, "The NPI of %s must be ten digits", group);
+            return invalid (error, _ ("The NPI of %s must be ten digits"), group);
         }
     }
   return TRUE;
@@ -118,11 +121,11 @@ check_file (GKeyFile *file, GError **error)
               || !check_value ("clinician's name", groups[i], FALSE, error)
               || !check_keys (file, groups[i], clinician_keys, error))
             return clinicians > MAX_CLINICIANS ? invalid (
-                       error, "The practice profile names more than %s clinicians", "200")
+                       error, _ ("The practice profile names more than %s clinicians"), "200")
                                                : FALSE;
         }
       else
-        return invalid (error, "The practice profile has an unknown section: [%s]", groups[i]);
+        return invalid (error, _ ("The practice profile has an unknown section: [%s]"), groups[i]);
     }
   return TRUE;
 }
@@ -136,13 +139,13 @@ cfd_practice_new_from_data (const char *data, gsize length, GError **error)
   if (length > 256 * 1024)
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                           "The practice profile is larger than 256 KiB");
+                           _ ("The practice profile is larger than 256 KiB"));
       return NULL;
     }
   if (!g_key_file_load_from_data (self->file, data, length, G_KEY_FILE_NONE, &parse_error))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "The practice profile is not a key file: %s", parse_error->message);
+                   _ ("The practice profile is not a key file: %s"), parse_error->message);
       return NULL;
     }
   if (!check_file (self->file, error))
@@ -317,7 +320,7 @@ cfd_vault_set_practice (CfdVault *vault, CfdPractice *practice, GError **error)
       for (guint j = 0; j < users->len && !known; j++)
         known = g_strcmp0 (((CfdUserInfo *)g_ptr_array_index (users, j))->name, clinicians[i]) == 0;
       if (!known)
-        return invalid (error, "The practice profile names %s, who is not a user of this vault",
+        return invalid (error, _ ("The practice profile names %s, who is not a user of this vault"),
                         clinicians[i]);
     }
 

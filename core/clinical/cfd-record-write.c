@@ -1,6 +1,8 @@
 /* cfd-record-write.c: creating records, saving drafts, signing, and addenda. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -111,7 +113,7 @@ check_occurred (gint64 occurred, GError **error)
 {
   /* Up to the year 9999: dates are shown and parsed as YYYY-MM-DD. */
   if (occurred < 0 || occurred > G_GINT64_CONSTANT (253402300799))
-    return invalid (error, "The record's date must be between 1970 and 9999");
+    return invalid (error, _ ("The record's date must be between 1970 and 9999"));
   return TRUE;
 }
 
@@ -137,12 +139,12 @@ cfd_vault_create_record (CfdVault *vault,
     return NULL;
   if ((guint)kind > CFD_RECORD_LAST_KIND)
     {
-      invalid (error, "Unknown record kind");
+      invalid (error, _ ("Unknown record kind"));
       return NULL;
     }
   if (kind == CFD_RECORD_MEASURE || kind == CFD_RECORD_ADDENDUM)
     {
-      invalid (error, "Measures and addenda are created by their own functions");
+      invalid (error, _ ("Measures and addenda are created by their own functions"));
       return NULL;
     }
   if (!check_occurred (occurred, error))
@@ -191,14 +193,15 @@ load_own_draft (CfdVault *vault, const char *record_id, GError **error)
     return NULL;
   if (cfd_record_get_status (record) == CFD_RECORD_SIGNED)
     {
-      g_set_error_literal (error, CFD_ERROR, CFD_ERROR_IMMUTABLE,
-                           "This record is signed and cannot be changed; add an addendum instead");
+      g_set_error_literal (
+          error, CFD_ERROR, CFD_ERROR_IMMUTABLE,
+          _ ("This record is signed and cannot be changed; add an addendum instead"));
       return NULL;
     }
   if (g_strcmp0 (cfd_record_get_author_id (record), cfd_vault_get_user_id (vault)) != 0)
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-                           "Only the author of a draft may change or sign it");
+                           _ ("Only the author of a draft may change or sign it"));
       return NULL;
     }
   return g_steal_pointer (&record);
@@ -235,7 +238,7 @@ keep_revision (CfdDb *db, const char *record_id, GError **error)
     {
       sqlite3_reset (select);
       if (rc == SQLITE_DONE)
-        g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "No such record");
+        g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, _ ("No such record"));
       else
         cfd_db_set_error (db, rc, "reading a record", error);
       return FALSE;
@@ -388,8 +391,8 @@ load_addendum_parent (CfdVault *vault, const char *record_id, GError **error)
   if (cfd_record_get_status (parent) != CFD_RECORD_SIGNED
       || cfd_record_get_kind (parent) == CFD_RECORD_ADDENDUM)
     {
-      invalid (error, "An addendum is attached to a signed record that is not itself an "
-                      "addendum; a draft can still be edited");
+      invalid (error, _ ("An addendum is attached to a signed record that is not itself an "
+                         "addendum; a draft can still be edited"));
       return NULL;
     }
   return g_steal_pointer (&parent);

@@ -1,6 +1,8 @@
 /* cfd-record.c: clinical records: the record object, reading, verifying and listing them. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "cfd-consent-private.h"
@@ -193,8 +195,8 @@ static gboolean
 tampered (GError **error)
 {
   g_set_error_literal (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                       "A record failed signature verification; the vault may have been "
-                       "tampered with");
+                       _ ("A record failed signature verification; the vault may have been "
+                          "tampered with"));
   return FALSE;
 }
 
@@ -293,7 +295,7 @@ cfd_record_patient_access (
   sqlite3_reset (stmt);
   if (rc == SQLITE_DONE)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "No such patient");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, _ ("No such patient"));
       return FALSE;
     }
   if (rc != SQLITE_ROW)
@@ -333,8 +335,8 @@ author_unknown (CfdVault *vault, CfdDb *db, const char *record_id, GError **erro
   if (!cfd_db_in_transaction (db))
     cfd_vault_audit_standalone (vault, "vault.tamper", "record", record_id, CFD_AUDIT_FAILURE);
   g_set_error_literal (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                       "This record is forged: its author is not a user in the vault's signed "
-                       "roster, so its signature cannot be verified. It is not shown");
+                       _ ("This record is forged: its author is not a user in the vault's signed "
+                          "roster, so its signature cannot be verified. It is not shown"));
   return TRUE;
 }
 
@@ -360,7 +362,7 @@ cfd_record_load (CfdVault *vault, const char *record_id, GError **error)
     {
       sqlite3_reset (stmt);
       if (rc == SQLITE_DONE && !author_unknown (vault, db, record_id, error))
-        g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "No such record");
+        g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, _ ("No such record"));
       else if (rc != SQLITE_DONE)
         cfd_db_set_error (db, rc, "reading a record", error);
       return NULL;

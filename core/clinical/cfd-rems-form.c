@@ -8,6 +8,8 @@
  * the clinician answer it, never guessed from them. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "cfd-date.h"
@@ -553,14 +555,15 @@ gboolean
 cfd_rems_form_check_record (CfdRecord *record, GError **error)
 {
   if (cfd_record_get_kind (record) != CFD_RECORD_DOSING)
-    return invalid (error, "A REMS Patient Monitoring Form is made from a dosing record; this "
-                           "record is of another kind");
+    return invalid (error, _ ("A REMS Patient Monitoring Form is made from a dosing record; this "
+                              "record is of another kind"));
   if (!cfd_rems_form_applies (cfd_record_get_content (record)))
-    return invalid (error, "A REMS Patient Monitoring Form is made only for esketamine sessions; "
-                           "this dosing record is not esketamine");
+    return invalid (error,
+                    _ ("A REMS Patient Monitoring Form is made only for esketamine sessions; "
+                       "this dosing record is not esketamine"));
   if (cfd_record_get_status (record) != CFD_RECORD_SIGNED)
-    return invalid (error, "This dosing record is still a draft: sign it before making its REMS "
-                           "Patient Monitoring Form");
+    return invalid (error, _ ("This dosing record is still a draft: sign it before making its REMS "
+                              "Patient Monitoring Form"));
   return TRUE;
 }
 

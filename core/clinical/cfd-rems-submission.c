@@ -6,6 +6,8 @@
  * entry: the latest one counts, the earlier ones stay. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <sodium.h>
@@ -72,14 +74,14 @@ check_confirmation (const char *text, GError **error)
   g_autofree char *stripped = NULL;
 
   if (text == NULL || !g_utf8_validate (text, -1, NULL))
-    return invalid (error, "The confirmation number must be UTF-8 text");
+    return invalid (error, _ ("The confirmation number must be UTF-8 text"));
   if (strchr (text, '\n') != NULL || strchr (text, '\r') != NULL)
-    return invalid (error, "The confirmation number must be one line");
+    return invalid (error, _ ("The confirmation number must be one line"));
   if (g_utf8_strlen (text, -1) > CFD_REMS_MAX_CONFIRMATION_CHARS)
-    return invalid (error, "The confirmation number is longer than 200 characters");
+    return invalid (error, _ ("The confirmation number is longer than 200 characters"));
   stripped = g_strstrip (g_strdup (text));
   if (*stripped == '\0')
-    return invalid (error, "Give the confirmation number the REMS returned");
+    return invalid (error, _ ("Give the confirmation number the REMS returned"));
   return TRUE;
 }
 
@@ -195,8 +197,8 @@ static gboolean
 tampered (GError **error)
 {
   g_set_error_literal (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                       "A REMS submission entry failed verification; the vault may have been "
-                       "tampered with");
+                       _ ("A REMS submission entry failed verification; the vault may have been "
+                          "tampered with"));
   return FALSE;
 }
 

@@ -6,6 +6,8 @@
  * source. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -71,8 +73,8 @@ cfd_vault_get_retention_rule (CfdVault *vault, GError **error)
       sqlite3_reset (stmt);
       if (rule == NULL)
         g_set_error_literal (error, CFD_ERROR, CFD_ERROR_UNSUPPORTED_VERSION,
-                             "The practice's retention rule is not one this version of "
-                             "Confidant knows");
+                             _ ("The practice's retention rule is not one this version of "
+                                "Confidant knows"));
       return rule;
     }
   sqlite3_reset (stmt);
@@ -94,8 +96,8 @@ cfd_vault_set_retention_rule (CfdVault *vault, const char *rule_id, GError **err
     return FALSE;
   if (cfd_retention_rule_find (rule_id) == NULL)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "No retention rule is called “%s”",
-                   rule_id != NULL ? rule_id : "");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
+                   _ ("No retention rule is called “%s”"), rule_id != NULL ? rule_id : "");
       return FALSE;
     }
   db = cfd_vault_get_db (vault, error);
@@ -372,8 +374,8 @@ cfd_vault_list_dispositions (CfdVault *vault, GError **error)
         {
           sqlite3_reset (stmt);
           g_set_error_literal (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                               "A disposition entry failed verification; the vault may have "
-                               "been tampered with");
+                               _ ("A disposition entry failed verification; the vault may have "
+                                  "been tampered with"));
           return NULL;
         }
       g_ptr_array_add (list, g_steal_pointer (&d));

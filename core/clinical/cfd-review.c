@@ -1,6 +1,8 @@
 /* cfd-review.c: a supervisor's review of a signed record: comments and co-signatures. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <sodium.h>
@@ -188,7 +190,7 @@ add_review (
   if (cfd_record_get_status (record) != CFD_RECORD_SIGNED)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "Only a signed record can be reviewed");
+                   _ ("Only a signed record can be reviewed"));
       return NULL;
     }
   if (!cfd_record_patient_access (vault, cfd_record_get_patient_id (record), action, &key_version,
@@ -253,7 +255,7 @@ cfd_vault_add_review_comment (CfdVault *vault,
   if (blank || strlen (text) > MAX_COMMENT_BYTES || !g_utf8_validate (text, -1, NULL))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "A review comment needs text (at most 256 KiB of UTF-8)");
+                   _ ("A review comment needs text (at most 256 KiB of UTF-8)"));
       return NULL;
     }
   g_variant_dict_init (&dict, NULL);
@@ -275,7 +277,7 @@ static gboolean
 tampered (GError **error)
 {
   g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-               "A review failed verification; the vault may have been tampered with");
+               _ ("A review failed verification; the vault may have been tampered with"));
   return FALSE;
 }
 
@@ -414,7 +416,7 @@ cfd_review_insert_verified (CfdVault *vault,
   if (cfd_record_get_status (record) != CFD_RECORD_SIGNED)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "Only a signed record can be reviewed");
+                   _ ("Only a signed record can be reviewed"));
       return FALSE;
     }
   record_hash (digest, vault, record);

@@ -7,6 +7,8 @@
  * of the action text, and checked against the signed roster when read. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <sodium.h>
@@ -143,8 +145,8 @@ static gboolean
 tampered (GError **error)
 {
   g_set_error_literal (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                       "A risk flag entry failed verification; the vault may have been tampered "
-                       "with");
+                       _ ("A risk flag entry failed verification; the vault may have been tampered "
+                          "with"));
   return FALSE;
 }
 
@@ -429,12 +431,12 @@ check_text (const char *text, GError **error)
   g_autofree char *stripped = NULL;
 
   if (text == NULL || !g_utf8_validate (text, -1, NULL))
-    return invalid (error, "The action taken must be UTF-8 text");
+    return invalid (error, _ ("The action taken must be UTF-8 text"));
   if (strlen (text) > CFD_RISK_FLAG_MAX_TEXT_BYTES)
-    return invalid (error, "The action taken is longer than 16 KiB");
+    return invalid (error, _ ("The action taken is longer than 16 KiB"));
   stripped = g_strstrip (g_strdup (text));
   if (*stripped == '\0')
-    return invalid (error, "Write down the action taken");
+    return invalid (error, _ ("Write down the action taken"));
   cfd_wipe_string (g_steal_pointer (&stripped));
   return TRUE;
 }

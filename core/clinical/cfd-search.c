@@ -1,6 +1,8 @@
 /* cfd-search.c: text search across every record the signed-in user may read. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <sodium.h>
@@ -473,7 +475,7 @@ cfd_vault_search (CfdVault *vault, const char *query, GError **error)
   if (query_len > MAX_QUERY_BYTES || !g_utf8_validate (query, (gssize)query_len, NULL))
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                           "Search for at most 1,024 bytes of text");
+                           _ ("Search for at most 1,024 bytes of text"));
       return NULL;
     }
   {
@@ -487,7 +489,7 @@ cfd_vault_search (CfdVault *vault, const char *query, GError **error)
   if (folded_len == 0)
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                           "Type something to search for");
+                           _ ("Type something to search for"));
       return NULL;
     }
   shared = g_rc_box_new0 (SharedQuery);

@@ -5,6 +5,8 @@
  * the three were rated then. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "cfd-sedation.h"
 #include "cfd-template-private.h"
 
@@ -88,15 +90,15 @@ cfd_sedation_problem (GVariant *value)
       const CfdSedationRating *r = &g_array_index (ratings, CfdSedationRating, i);
 
       if (!cfd_template_is_valid_time (r->time))
-        return "needs a time written HH:MM for every row";
+        return _ ("needs a time written HH:MM for every row");
       if (!r->has_moaas && !r->has_cadss && !r->has_bprs)
-        return "has a row without any rating";
+        return _ ("has a row without any rating");
       if (r->has_moaas && r->moaas > CFD_SEDATION_MOAAS_MAX)
-        return "has a MOAA/S outside 0-5";
+        return _ ("has a MOAA/S outside 0-5");
       if (r->has_cadss && r->cadss > CFD_SEDATION_CADSS_MAX)
-        return "has a CADSS total outside 0-92";
+        return _ ("has a CADSS total outside 0-92");
       if (r->has_bprs && (r->bprs < CFD_SEDATION_BPRS_MIN || r->bprs > CFD_SEDATION_BPRS_MAX))
-        return "has a BPRS+ total outside 4-28";
+        return _ ("has a BPRS+ total outside 4-28");
     }
   return NULL;
 }

@@ -3,6 +3,8 @@
  * "Session record"). */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "cfd-error.h"
 #include "cfd-record-private.h"
 #include "cfd-session-link.h"
@@ -108,8 +110,8 @@ named_link_error (GError **error, CfdRecordKind kind, const char *field_id, cons
 {
   const CfdTemplateField *field = cfd_template_find_field (cfd_template_get (kind), field_id);
 
-  g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "Before the record is signed: “%s” %s",
-               field->label, problem);
+  g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
+               _ ("Before the record is signed: “%s” %s"), field->label, problem);
   return FALSE;
 }
 

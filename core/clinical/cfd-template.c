@@ -1,6 +1,8 @@
 /* cfd-template.c: what each record kind holds, read from the templates in data/templates. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -84,11 +86,11 @@ parse_shown_when (CfdTemplateField *field, const char *text)
  * title, label, help and choice label in the message catalogue, and the
  * user's language is looked up here, once, when the templates load. */
 static char *
-translate (char *text)
+translate (char *text, gboolean translated_wanted)
 {
   char *translated;
 
-  if (text == NULL || text[0] == '\0')
+  if (text == NULL || text[0] == '\0' || !translated_wanted)
     return text;
   translated = g_strdup (g_dgettext (GETTEXT_PACKAGE, text));
   g_free (text);
@@ -96,23 +98,23 @@ translate (char *text)
 }
 
 static char *
-get_translated (GKeyFile *file, const char *group, const char *key)
+get_translated (GKeyFile *file, const char *group, const char *key, gboolean translated)
 {
-  return translate (g_key_file_get_string (file, group, key, NULL));
+  return translate (g_key_file_get_string (file, group, key, NULL), translated);
 }
 
 static char **
-get_translated_list (GKeyFile *file, const char *group, const char *key)
+get_translated_list (GKeyFile *file, const char *group, const char *key, gboolean translated)
 {
   char **items = g_key_file_get_string_list (file, group, key, NULL, NULL);
 
   for (guint i = 0; items != NULL && items[i] != NULL; i++)
-    items[i] = translate (g_strstrip (items[i]));
+    items[i] = translate (g_strstrip (items[i]), translated);
   return items;
 }
 
 static CfdTemplate *
-load_template (CfdRecordKind kind)
+load_template (CfdRecordKind kind, gboolean translated)
 {
   g_autofree char *path
       = g_strdup_printf (RESOURCE_PREFIX "%s.template", cfd_record_kind_to_string (kind));
@@ -133,8 +135,8 @@ load_template (CfdRecordKind kind)
 
   tmpl = g_new0 (CfdTemplate, 1);
   tmpl->kind = kind;
-  tmpl->title = get_translated (file, "Template", "Title");
-  tmpl->description = get_translated (file, "Template", "Description");
+  tmpl->title = get_translated (file, "Template", "Title", translated);
+  tmpl->description = get_translated (file, "Template", "Description", translated);
   tmpl->fields = g_ptr_array_new_with_free_func (field_free);
 
   groups = g_key_file_get_groups (file, NULL);
@@ -149,8 +151,8 @@ load_template (CfdRecordKind kind)
         continue;
       field = g_new0 (CfdTemplateField, 1);
       field->id = g_strdup (groups[i] + strlen ("Field "));
-      field->label = get_translated (file, groups[i], "Label");
-      field->help = get_translated (file, groups[i], "Help");
+      field->label = get_translated (file, groups[i], "Label", translated);
+      field->help = get_translated (file, groups[i], "Help", translated);
       field->unit = g_key_file_get_string (file, groups[i], "Unit", NULL);
       field->required = g_key_file_get_boolean (file, groups[i], "Required", NULL);
       field->computed = g_key_file_get_boolean (file, groups[i], "Computed", NULL);
@@ -168,7 +170,7 @@ load_template (CfdRecordKind kind)
                                  ? g_key_file_get_double (file, groups[i], "PlausibleMax", NULL)
                                  : G_MAXDOUBLE;
       field->choices = g_key_file_get_string_list (file, groups[i], "Choices", NULL, NULL);
-      field->choice_labels = get_translated_list (file, groups[i], "ChoiceLabels");
+      field->choice_labels = get_translated_list (file, groups[i], "ChoiceLabels", translated);
       shown_when = g_key_file_get_string (file, groups[i], "ShownWhen", NULL);
       type = g_key_file_get_string (file, groups[i], "Type", NULL);
       for (guint t = 0; t < G_N_ELEMENTS (field_types); t++)
@@ -218,7 +220,23 @@ cfd_template_get (CfdRecordKind kind)
   if (g_once_init_enter (&loaded))
     {
       for (guint k = 0; k < N_KINDS; k++)
-        templates[k] = load_template ((CfdRecordKind)k);
+        templates[k] = load_template ((CfdRecordKind)k, TRUE);
+      g_once_init_leave (&loaded, 1);
+    }
+  return templates[kind];
+}
+
+const CfdTemplate *
+cfd_template_get_untranslated (CfdRecordKind kind)
+{
+  static CfdTemplate *templates[N_KINDS];
+  static gsize loaded;
+
+  g_return_val_if_fail ((guint)kind < N_KINDS, NULL);
+  if (g_once_init_enter (&loaded))
+    {
+      for (guint k = 0; k < N_KINDS; k++)
+        templates[k] = load_template ((CfdRecordKind)k, FALSE);
       g_once_init_leave (&loaded, 1);
     }
   return templates[kind];
@@ -248,7 +266,9 @@ cfd_template_is_valid_time (const char *text)
 static gboolean
 field_error (GError **error, const CfdTemplateField *field, const char *problem)
 {
-  g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "“%s” %s", field->label, problem);
+  /* TRANSLATORS: a field's label, then what is wrong with its value
+   * ("must be a whole number"). */
+  g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, _ ("“%s” %s"), field->label, problem);
   return FALSE;
 }
 
@@ -259,7 +279,7 @@ in_range (const CfdTemplateField *field, double value, GError **error)
 
   if (isfinite (value) && value >= field->min && value <= field->max)
     return TRUE;
-  problem = g_strdup_printf ("must be between %g and %g%s%s", field->min, field->max,
+  problem = g_strdup_printf (_ ("must be between %g and %g%s%s"), field->min, field->max,
                              field->unit ? " " : "", field->unit ? field->unit : "");
   return field_error (error, field, problem);
 }
@@ -279,25 +299,25 @@ check_vitals (const CfdTemplateField *field, GVariant *value, GError **error)
   g_autoptr (GArray) readings = NULL;
 
   if (g_variant_n_children (value) > MAX_VITALS_ROWS)
-    return field_error (error, field, "has too many readings");
+    return field_error (error, field, _ ("has too many readings"));
   readings = cfd_vitals_readings (value);
   for (guint i = 0; i < readings->len; i++)
     {
       const CfdVitalReading *r = &g_array_index (readings, CfdVitalReading, i);
 
       if (!cfd_template_is_valid_time (r->time))
-        return field_error (error, field, "needs a time written HH:MM for every reading");
+        return field_error (error, field, _ ("needs a time written HH:MM for every reading"));
       if (r->timepoint[0] != '\0' && !is_choice (field, r->timepoint))
-        return field_error (error, field, "has a timepoint that is not one of the listed ones");
+        return field_error (error, field, _ ("has a timepoint that is not one of the listed ones"));
       if (r->systolic < 40 || r->systolic > 300 || r->diastolic < 20 || r->diastolic > 200
           || r->diastolic >= r->systolic)
-        return field_error (error, field, "has a blood pressure outside 40-300 / 20-200 mmHg");
+        return field_error (error, field, _ ("has a blood pressure outside 40-300 / 20-200 mmHg"));
       if (r->heart_rate < 20 || r->heart_rate > 250)
-        return field_error (error, field, "has a heart rate outside 20-250 per minute");
+        return field_error (error, field, _ ("has a heart rate outside 20-250 per minute"));
       if (r->spo2 < 50 || r->spo2 > 100)
-        return field_error (error, field, "has an oxygen saturation outside 50-100 %");
+        return field_error (error, field, _ ("has an oxygen saturation outside 50-100 %"));
       if (r->has_respiratory_rate && (r->respiratory_rate < 4 || r->respiratory_rate > 60))
-        return field_error (error, field, "has a respiratory rate outside 4-60 per minute");
+        return field_error (error, field, _ ("has a respiratory rate outside 4-60 per minute"));
     }
   return TRUE;
 }
@@ -314,26 +334,26 @@ check_value (const CfdTemplateField *field, GVariant *value, GError **error)
           const char *text;
 
           if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
-            return field_error (error, field, "must be text");
+            return field_error (error, field, _ ("must be text"));
           text = g_variant_get_string (value, &len);
           if (field->type == CFD_FIELD_TEXT && (len > MAX_LINE_BYTES || strchr (text, '\n')))
-            return field_error (error, field, "must be a single line of text");
+            return field_error (error, field, _ ("must be a single line of text"));
           if (len > MAX_TEXT_BYTES)
-            return field_error (error, field, "is longer than 8 MiB");
+            return field_error (error, field, _ ("is longer than 8 MiB"));
           return TRUE;
         }
       case CFD_FIELD_INTEGER:
         if (!g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
-          return field_error (error, field, "must be a whole number");
+          return field_error (error, field, _ ("must be a whole number"));
         return in_range (field, (double)g_variant_get_int64 (value), error);
       case CFD_FIELD_NUMBER:
         if (!g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE))
-          return field_error (error, field, "must be a number");
+          return field_error (error, field, _ ("must be a number"));
         return in_range (field, g_variant_get_double (value), error);
       case CFD_FIELD_CHOICE:
         if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING)
             || !is_choice (field, g_variant_get_string (value, NULL)))
-          return field_error (error, field, "must be one of the listed choices");
+          return field_error (error, field, _ ("must be one of the listed choices"));
         return TRUE;
       case CFD_FIELD_CHECKLIST:
         {
@@ -341,52 +361,52 @@ check_value (const CfdTemplateField *field, GVariant *value, GError **error)
           gsize n = 0;
 
           if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY))
-            return field_error (error, field, "must be a list of choices");
+            return field_error (error, field, _ ("must be a list of choices"));
           items = g_variant_get_strv (value, &n);
           if (n > MAX_CHECKLIST_SIZE)
-            return field_error (error, field, "has too many entries");
+            return field_error (error, field, _ ("has too many entries"));
           for (gsize i = 0; i < n; i++)
             {
               if (!is_choice (field, items[i]))
-                return field_error (error, field, "must hold only the listed choices");
+                return field_error (error, field, _ ("must hold only the listed choices"));
               for (gsize j = 0; j < i; j++)
                 if (strcmp (items[i], items[j]) == 0)
-                  return field_error (error, field, "lists a choice twice");
+                  return field_error (error, field, _ ("lists a choice twice"));
             }
           return TRUE;
         }
       case CFD_FIELD_DATE:
         if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING)
             || !cfd_date_is_valid (g_variant_get_string (value, NULL)))
-          return field_error (error, field, "must be a real date written YYYY-MM-DD");
+          return field_error (error, field, _ ("must be a real date written YYYY-MM-DD"));
         return TRUE;
       case CFD_FIELD_TIME:
         if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING)
             || !cfd_template_is_valid_time (g_variant_get_string (value, NULL)))
-          return field_error (error, field, "must be a time written HH:MM (00:00-23:59)");
+          return field_error (error, field, _ ("must be a time written HH:MM (00:00-23:59)"));
         return TRUE;
       case CFD_FIELD_BOOLEAN:
         if (!g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN))
-          return field_error (error, field, "must be yes or no");
+          return field_error (error, field, _ ("must be yes or no"));
         return TRUE;
       case CFD_FIELD_VITALS:
         if (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPED_TYPE)))
-          return field_error (error, field,
-                              "needs a time and a whole number for every value of every reading");
+          return field_error (
+              error, field, _ ("needs a time and a whole number for every value of every reading"));
         if (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_V1_TYPED_TYPE)))
-          return field_error (error, field,
-                              "needs a time and a whole number for every value of every reading");
+          return field_error (
+              error, field, _ ("needs a time and a whole number for every value of every reading"));
         if (!cfd_vitals_is_readings (value))
-          return field_error (error, field, "must be a series of vital sign readings");
+          return field_error (error, field, _ ("must be a series of vital sign readings"));
         return check_vitals (field, value, error);
       case CFD_FIELD_SEDATION:
         if (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPED_TYPE)))
           return field_error (error, field,
-                              "needs a time and whole numbers for the ratings of every row");
+                              _ ("needs a time and whole numbers for the ratings of every row"));
         if (!cfd_sedation_is_ratings (value))
-          return field_error (error, field, "must be a series of ratings");
+          return field_error (error, field, _ ("must be a series of ratings"));
         if (g_variant_n_children (value) > MAX_VITALS_ROWS)
-          return field_error (error, field, "has too many rows");
+          return field_error (error, field, _ ("has too many rows"));
         if (cfd_sedation_problem (value) != NULL)
           return field_error (error, field, cfd_sedation_problem (value));
         return TRUE;
@@ -412,7 +432,7 @@ check_typed_vitals (const CfdTemplateField *field, GVariant *value, GError **err
   g_autoptr (GPtrArray) rows = NULL;
 
   if (g_variant_n_children (value) > MAX_VITALS_ROWS)
-    return field_error (error, field, "has too many readings");
+    return field_error (error, field, _ ("has too many readings"));
   rows = cfd_vitals_typed_cells (value);
   for (guint i = 0; i < rows->len; i++)
     {
@@ -420,7 +440,7 @@ check_typed_vitals (const CfdTemplateField *field, GVariant *value, GError **err
 
       for (guint j = 0; cells[j] != NULL; j++)
         if (strlen (cells[j]) > MAX_TYPED_CELL || strchr (cells[j], '\n') != NULL)
-          return field_error (error, field, "has a reading too long to be what was typed");
+          return field_error (error, field, _ ("has a reading too long to be what was typed"));
     }
   return TRUE;
 }
@@ -431,7 +451,7 @@ check_typed_sedation (const CfdTemplateField *field, GVariant *value, GError **e
   g_autoptr (GPtrArray) rows = NULL;
 
   if (g_variant_n_children (value) > MAX_VITALS_ROWS)
-    return field_error (error, field, "has too many rows");
+    return field_error (error, field, _ ("has too many rows"));
   rows = cfd_sedation_typed_cells (value);
   for (guint i = 0; i < rows->len; i++)
     {
@@ -439,7 +459,7 @@ check_typed_sedation (const CfdTemplateField *field, GVariant *value, GError **e
 
       for (guint j = 0; cells[j] != NULL; j++)
         if (strlen (cells[j]) > MAX_TYPED_CELL || strchr (cells[j], '\n') != NULL)
-          return field_error (error, field, "has a row too long to be what was typed");
+          return field_error (error, field, _ ("has a row too long to be what was typed"));
     }
   return TRUE;
 }
@@ -458,7 +478,7 @@ check_draft_value (const CfdTemplateField *field, GVariant *value, GError **erro
         if (g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE))
           {
             if (!isfinite (g_variant_get_double (value)))
-              return field_error (error, field, "must be a finite number");
+              return field_error (error, field, _ ("must be a finite number"));
             return TRUE;
           }
         break;
@@ -472,20 +492,20 @@ check_draft_value (const CfdTemplateField *field, GVariant *value, GError **erro
         if (cfd_vitals_is_readings (value))
           {
             if (g_variant_n_children (value) > MAX_VITALS_ROWS)
-              return field_error (error, field, "has too many readings");
+              return field_error (error, field, _ ("has too many readings"));
             return TRUE;
           }
-        return field_error (error, field, "must be a series of vital sign readings");
+        return field_error (error, field, _ ("must be a series of vital sign readings"));
       case CFD_FIELD_SEDATION:
         if (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPED_TYPE)))
           return check_typed_sedation (field, value, error);
         if (cfd_sedation_is_ratings (value))
           {
             if (g_variant_n_children (value) > MAX_VITALS_ROWS)
-              return field_error (error, field, "has too many rows");
+              return field_error (error, field, _ ("has too many rows"));
             return TRUE;
           }
-        return field_error (error, field, "must be a series of ratings");
+        return field_error (error, field, _ ("must be a series of ratings"));
       default:
         /* Text, choices, yes/no and checklists cannot be typed wrongly:
          * the same rules as for a signed record. */
@@ -494,7 +514,7 @@ check_draft_value (const CfdTemplateField *field, GVariant *value, GError **erro
   /* A number, date or time as typed: one line of text. */
   if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING)
       || !is_single_line (value, MAX_LINE_BYTES))
-    return field_error (error, field, "must be a value or one line of text as typed");
+    return field_error (error, field, _ ("must be a value or one line of text as typed"));
   return TRUE;
 }
 
@@ -508,7 +528,7 @@ check_dictionary (const CfdTemplate *tmpl, GVariant *content, gboolean draft, GE
   if (content == NULL || !g_variant_is_of_type (content, G_VARIANT_TYPE_VARDICT))
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                           "Record content must be a dictionary of fields");
+                           _ ("Record content must be a dictionary of fields"));
       return FALSE;
     }
   g_variant_iter_init (&iter, content);
@@ -520,7 +540,7 @@ check_dictionary (const CfdTemplate *tmpl, GVariant *content, gboolean draft, GE
       if (field == NULL)
         {
           /* Field ids come from the caller's program, not from patients. */
-          g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "A %s has no field “%s”",
+          g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, _ ("A %s has no field “%s”"),
                        tmpl->title, key);
           return FALSE;
         }
@@ -601,8 +621,8 @@ list_missing (const CfdTemplate *tmpl, GVariant *content, GPtrArray *problems)
       value = g_variant_lookup_value (content, field->id, NULL);
       if (value == NULL || is_empty (value))
         g_ptr_array_add (problems, g_strdup_printf (field->type == CFD_FIELD_BOOLEAN
-                                                        ? "“%s” must be answered yes or no"
-                                                        : "“%s” must be filled in",
+                                                        ? _ ("“%s” must be answered yes or no")
+                                                        : _ ("“%s” must be filled in"),
                                                     field->label));
     }
 }
@@ -627,7 +647,7 @@ cfd_template_check_complete (const CfdTemplate *tmpl, GVariant *content, GError 
   g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
 
   list_missing (tmpl, content, problems);
-  return problems_error (problems, "Before the record is signed:", error);
+  return problems_error (problems, _ ("Before the record is signed:"), error);
 }
 
 gboolean
@@ -664,7 +684,7 @@ cfd_template_check_signable_with (const CfdTemplate *tmpl,
 
       g_ptr_array_add (problems, g_strdup (problem->message));
     }
-  return problems_error (problems, "Before the record is signed:", error);
+  return problems_error (problems, _ ("Before the record is signed:"), error);
 }
 
 static gboolean
@@ -737,7 +757,7 @@ with_dose_per_kg (GVariant *content, gboolean draft, GError **error)
   if (has_weight && !(weight > 0))
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                           "The weight must be above 0 kg");
+                           _ ("The weight must be above 0 kg"));
       return NULL;
     }
   g_variant_dict_init (&dict, content);
@@ -813,11 +833,11 @@ add_misplaced_values (const CfdTemplate *tmpl, GVariant *content, GPtrArray *pro
       for (guint v = 0; field->shown_when_values[v] != NULL; v++)
         for (guint c = 0; on->choices[c] != NULL; c++)
           if (strcmp (on->choices[c], field->shown_when_values[v]) == 0)
-            g_string_append_printf (labels, "%s%s", labels->len > 0 ? " or " : "",
+            g_string_append_printf (labels, "%s%s", labels->len > 0 ? _ (" or ") : "",
                                     on->choice_labels[c]);
       problem = g_new0 (CfdTemplateProblem, 1);
       problem->field_id = g_strdup (field->id);
-      problem->message = g_strdup_printf ("“%s” applies only when “%s” is %s; clear it",
+      problem->message = g_strdup_printf (_ ("“%s” applies only when “%s” is %s; clear it"),
                                           field->label, on->label, labels->str);
       g_ptr_array_add (problems, problem);
     }
@@ -833,7 +853,7 @@ add_field_problem (const CfdTemplate *tmpl,
   CfdTemplateProblem *problem = g_new0 (CfdTemplateProblem, 1);
 
   problem->field_id = g_strdup (field_id);
-  problem->message = g_strdup_printf ("“%s” %s", field->label, message);
+  problem->message = g_strdup_printf (_ ("“%s” %s"), field->label, message);
   g_ptr_array_add (problems, problem);
 }
 
@@ -847,7 +867,7 @@ check_session_times (const CfdTemplate *tmpl, GVariant *content, GPtrArray *prob
   if (g_variant_lookup (content, "start-time", "&s", &start)
       && g_variant_lookup (content, "end-time", "&s", &end) && cfd_template_is_valid_time (start)
       && cfd_template_is_valid_time (end) && strcmp (end, start) <= 0)
-    add_field_problem (tmpl, problems, "end-time", "must be after the start");
+    add_field_problem (tmpl, problems, "end-time", _ ("must be after the start"));
 }
 
 /* The facts 45 CFR 164.501 keeps out of psychotherapy notes (times,
@@ -869,8 +889,8 @@ check_integration_note (const CfdTemplate *tmpl, GVariant *content, GPtrArray *p
 
       if (value != NULL && !is_empty (value))
         add_field_problem (tmpl, problems, integration_medical_fields[i],
-                           "now belongs in the session record (medical record); move it there "
-                           "and clear it here");
+                           _ ("now belongs in the session record (medical record); move it "
+                              "there and clear it here"));
     }
 }
 

@@ -101,6 +101,9 @@ typedef struct
 
 /* Templates are loaded once from the resources and shared; do not free. */
 const CfdTemplate *cfd_template_get (CfdRecordKind kind);
+/* The same template with its text in English, as the template files
+ * have it: for files that must not change with the user's locale (FHIR). */
+const CfdTemplate *cfd_template_get_untranslated (CfdRecordKind kind);
 const CfdTemplateField *cfd_template_find_field (const CfdTemplate *tmpl, const char *id);
 
 /* Checks a content dictionary against the template: known fields, types,

@@ -8,6 +8,8 @@
  * latest signed measure of each instrument and the latest signed dosing. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -180,7 +182,7 @@ cfd_vault_set_worklist_draft_hours (CfdVault *vault, guint hours, GError **error
   if (hours < 1 || hours > MAX_DRAFT_HOURS)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "The draft age must be between 1 and %u hours", MAX_DRAFT_HOURS);
+                   _ ("The draft age must be between 1 and %u hours"), MAX_DRAFT_HOURS);
       return FALSE;
     }
   text = g_strdup_printf ("%u", hours);

@@ -1,6 +1,8 @@
 /* cfd-export-csv.c: a patient's outcome measures as CSV, one row per administration, audited as a disclosure. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "cfd-date.h"
@@ -143,8 +145,8 @@ cfd_vault_build_measures_csv (CfdVault *vault,
       cfd_vault_audit_standalone (vault, "patient.export-csv", "patient", patient_id,
                                   CFD_AUDIT_DENIED);
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-                           "A supervisor may not export a patient's record: supervision consent "
-                           "covers reviewing notes, not disclosing them");
+                           _ ("A supervisor may not export a patient's record: supervision consent "
+                              "covers reviewing notes, not disclosing them"));
       return NULL;
     }
   records = cfd_vault_list_records (vault, patient_id, error);

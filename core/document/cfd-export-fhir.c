@@ -1,6 +1,8 @@
 /* cfd-export-fhir.c: a patient's signed record as a FHIR R4 Bundle (JSON), scoped, audited as a disclosure. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -440,7 +442,8 @@ add_vitals (Bundle *b, CfdRecord *record, const char *encounter_url, const char 
 static const char *
 choice_label (CfdRecordKind kind, const char *field_id, const char *choice)
 {
-  const CfdTemplateField *field = cfd_template_find_field (cfd_template_get (kind), field_id);
+  const CfdTemplateField *field
+      = cfd_template_find_field (cfd_template_get_untranslated (kind), field_id);
 
   for (guint i = 0; field != NULL && field->choices != NULL && field->choices[i] != NULL; i++)
     if (g_strcmp0 (field->choices[i], choice) == 0 && field->choice_labels != NULL)
@@ -460,7 +463,8 @@ encounter (Bundle *b, CfdRecord *record, const char *url, const char *author_url
   json_object_set_object_member (e, "class", coding (CFD_FHIR_ACT_CODE, "AMB", "ambulatory"));
   json_object_set_array_member (
       e, "type",
-      one (concept (NULL, NULL, cfd_template_get (cfd_record_get_kind (record))->title)));
+      one (concept (NULL, NULL,
+                    cfd_template_get_untranslated (cfd_record_get_kind (record))->title)));
   json_object_set_object_member (e, "subject", reference (b->patient_url));
   json_object_set_object_member (participant, "individual", reference (author_url));
   json_object_set_array_member (e, "participant", one (participant));
@@ -776,7 +780,7 @@ add_measure (Bundle *b, CfdRecord *record, const char *author_url)
 static char *
 record_text (CfdRecord *record)
 {
-  const CfdTemplate *tmpl = cfd_template_get (cfd_record_get_kind (record));
+  const CfdTemplate *tmpl = cfd_template_get_untranslated (cfd_record_get_kind (record));
   GVariant *content = cfd_record_get_content (record);
   GString *text = g_string_new (NULL);
 
@@ -831,7 +835,7 @@ add_document (Bundle *b, CfdRecord *record, const char *author_url)
   JsonObject *d = new_resource ("DocumentReference");
   JsonObject *content = json_object_new ();
   JsonObject *attachment = json_object_new ();
-  const char *title_word = cfd_template_get (kind)->title;
+  const char *title_word = cfd_template_get_untranslated (kind)->title;
 
   if (cfd_record_get_category (record) == CFD_RECORD_CATEGORY_PSYCHOTHERAPY)
     label_psychotherapy (d);
@@ -1234,16 +1238,16 @@ check_scope (CfdVault *vault, const char *patient_id, const CfdExportScope *scop
       cfd_vault_audit_standalone (vault, "patient.export-fhir", "patient", patient_id,
                                   CFD_AUDIT_DENIED);
       g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-                   "A supervisor may not export a patient's record: supervision consent "
-                   "covers reviewing notes, not disclosing them");
+                   _ ("A supervisor may not export a patient's record: supervision consent "
+                      "covers reviewing notes, not disclosing them"));
       return FALSE;
     }
   if (scope->include_psychotherapy
       && (scope->authorization == NULL || scope->authorization[0] == '\0'))
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                           "Psychotherapy notes are disclosed only under the patient's written "
-                           "authorization (45 CFR 164.508(a)(2)): name it");
+                           _ ("Psychotherapy notes are disclosed only under the patient's written "
+                              "authorization (45 CFR 164.508(a)(2)): name it"));
       return FALSE;
     }
   if (scope->include_psychotherapy
@@ -1251,7 +1255,7 @@ check_scope (CfdVault *vault, const char *patient_id, const CfdExportScope *scop
           || !g_utf8_validate (scope->authorization, -1, NULL)))
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                           "The authorization id must be one line of at most 100 characters");
+                           _ ("The authorization id must be one line of at most 100 characters"));
       return FALSE;
     }
   /* The authorization must be on record, live, and for psychotherapy notes. */
@@ -1266,7 +1270,7 @@ check_scope (CfdVault *vault, const char *patient_id, const CfdExportScope *scop
   if (scope->from != 0 && scope->to != 0 && scope->to <= scope->from)
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                           "The export's end date is not after its start date");
+                           _ ("The export's end date is not after its start date"));
       return FALSE;
     }
   return TRUE;
@@ -1427,10 +1431,11 @@ cfd_export_scope_parse_kinds (const char *text, guint *kinds, GError **error)
       g_strstrip (names[i]);
       if (!cfd_record_kind_from_string (names[i], &kind))
         {
-          g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                       "Unknown record kind \"%s\" (integration, dosing, intake, progress, risk, "
-                       "safety-plan, measure, addendum)",
-                       names[i]);
+          g_set_error (
+              error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
+              _ ("Unknown record kind \"%s\" (integration, dosing, intake, progress, risk, "
+                 "safety-plan, measure, addendum)"),
+              names[i]);
           return FALSE;
         }
       *kinds |= 1u << kind;

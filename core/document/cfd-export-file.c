@@ -1,6 +1,8 @@
 /* cfd-export-file.c: an export's bytes written beside their destination, audited, then renamed into place. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -17,20 +19,20 @@ cfd_export_file_check_destination (const char *path, const char *what, GError **
   if (path == NULL || path[0] == '\0')
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "The export needs a file name to write the %s to", what);
+                   _ ("The export needs a file name to write the %s to"), what);
       return FALSE;
     }
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "The %s's destination is a folder; name a file inside it", what);
+                   _ ("The %s's destination is a folder; name a file inside it"), what);
       return FALSE;
     }
   dir = g_path_get_dirname (path);
   if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND,
-                   "The folder to save the %s in does not exist", what);
+                   _ ("The folder to save the %s in does not exist"), what);
       return FALSE;
     }
   return TRUE;
@@ -71,7 +73,7 @@ cfd_export_file_write (CfdVault *vault,
   fd = cfd_io_open_temp (path, &temp_path, error);
   if (fd < 0)
     {
-      g_prefix_error (error, "Cannot save the %s there: ", what);
+      g_prefix_error (error, _ ("Cannot save the %s there: "), what);
       audit_failure (vault, disclosure);
       return FALSE;
     }
@@ -79,7 +81,7 @@ cfd_export_file_write (CfdVault *vault,
     {
       close (fd);
       g_unlink (temp_path);
-      g_prefix_error (error, "The %s was not saved: ", what);
+      g_prefix_error (error, _ ("The %s was not saved: "), what);
       audit_failure (vault, disclosure);
       return FALSE;
     }
@@ -94,14 +96,14 @@ cfd_export_file_write (CfdVault *vault,
   if (!cfd_io_rename (temp_path, path, error))
     {
       g_unlink (temp_path);
-      g_prefix_error (error, "The %s was not saved: ", what);
+      g_prefix_error (error, _ ("The %s was not saved: "), what);
       audit_failure (vault, disclosure);
       return FALSE;
     }
   dir = g_path_get_dirname (path);
   if (!cfd_io_fsync_dir (dir, error))
     {
-      g_prefix_error (error, "The %s was saved but may not survive a power cut: ", what);
+      g_prefix_error (error, _ ("The %s was saved but may not survive a power cut: "), what);
       return FALSE;
     }
   return TRUE;

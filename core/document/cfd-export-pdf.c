@@ -107,7 +107,7 @@ render (CfdRecordDocument *document, Sink *sink, guint *n_pages, GError **error)
     }
   if (status != CAIRO_STATUS_SUCCESS)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_FAILED, "Could not draw the PDF: %s",
+      g_set_error (error, CFD_ERROR, CFD_ERROR_FAILED, _ ("Could not draw the PDF: %s"),
                    cairo_status_to_string (status));
       return FALSE;
     }
@@ -123,20 +123,20 @@ check_destination (const char *path, GError **error)
   if (path == NULL || path[0] == '\0')
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                           "The export needs a file name to write the PDF to");
+                           _ ("The export needs a file name to write the PDF to"));
       return FALSE;
     }
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                           "The PDF's destination is a folder; name a file inside it");
+                           _ ("The PDF's destination is a folder; name a file inside it"));
       return FALSE;
     }
   dir = g_path_get_dirname (path);
   if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_NOT_FOUND,
-                           "The folder to save the PDF in does not exist");
+                           _ ("The folder to save the PDF in does not exist"));
       return FALSE;
     }
   return TRUE;
@@ -210,7 +210,7 @@ export_prepare (CfdVault *vault,
   export->fd = cfd_io_open_temp (path, &export->temp_path, error);
   if (export->fd < 0)
     {
-      g_prefix_error (error, "Cannot save the PDF there: ");
+      g_prefix_error (error, _ ("Cannot save the PDF there: "));
       audit_failure (export->document, vault);
       return NULL;
     }
@@ -225,7 +225,7 @@ export_render (Export *export, GError **error)
 
   if (!render (export->document, &sink, &export->pages, error) || !cfd_io_fsync (export->fd, error))
     {
-      g_prefix_error (error, "The PDF was not saved: ");
+      g_prefix_error (error, _ ("The PDF was not saved: "));
       return FALSE;
     }
   close (export->fd);
@@ -248,14 +248,14 @@ export_commit (Export *export, CfdVault *vault, GError **error)
   if (!cfd_io_rename (export->temp_path, export->path, error))
     {
       export_discard (export);
-      g_prefix_error (error, "The PDF was not saved: ");
+      g_prefix_error (error, _ ("The PDF was not saved: "));
       audit_failure (export->document, vault);
       return FALSE;
     }
   g_clear_pointer (&export->temp_path, g_free);
   if (!cfd_io_fsync_dir (dir, error))
     {
-      g_prefix_error (error, "The PDF was saved but may not survive a power cut: ");
+      g_prefix_error (error, _ ("The PDF was saved but may not survive a power cut: "));
       return FALSE;
     }
   return TRUE;
@@ -316,15 +316,15 @@ cfd_vault_authorize_psychotherapy_release (CfdVault *vault,
   if (authorization == NULL || authorization[0] == '\0')
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                           "Psychotherapy notes are disclosed only under the patient's written "
-                           "authorization (45 CFR 164.508(a)(2)): name it");
+                           _ ("Psychotherapy notes are disclosed only under the patient's written "
+                              "authorization (45 CFR 164.508(a)(2)): name it"));
       return NULL;
     }
   if (strlen (authorization) > 100 || strpbrk (authorization, "\r\n\t") != NULL
       || !g_utf8_validate (authorization, -1, NULL))
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                           "The authorization id must be one line of at most 100 characters");
+                           _ ("The authorization id must be one line of at most 100 characters"));
       return NULL;
     }
   /* On record, live, of this patient and for psychotherapy notes: the same

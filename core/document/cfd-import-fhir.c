@@ -1,6 +1,8 @@
 /* cfd-import-fhir.c: a FHIR R4 Bundle read into a vault: a new patient, their measures, notes as drafts. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -22,8 +24,8 @@
 static gboolean
 invalid (GError **error, const char *what)
 {
-  g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "The FHIR bundle cannot be imported: %s",
-               what);
+  g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
+               _ ("The FHIR bundle cannot be imported: %s"), what);
   return FALSE;
 }
 
@@ -111,7 +113,7 @@ read_patient (CfdFhirImport *import, JsonObject *patient, GError **error)
   JsonArray *identifiers = array_member (patient, "identifier");
 
   if (import->name != NULL)
-    return invalid (error, "it holds more than one Patient");
+    return invalid (error, _ ("it holds more than one Patient"));
   if (text == NULL)
     {
       /* given + family when there is no text. */
@@ -129,7 +131,7 @@ read_patient (CfdFhirImport *import, JsonObject *patient, GError **error)
   else
     import->name = g_strdup (text);
   if (!plain_text (import->name))
-    return invalid (error, "its Patient has no usable name");
+    return invalid (error, _ ("its Patient has no usable name"));
   for (guint i = 0; identifiers != NULL && i < json_array_get_length (identifiers); i++)
     {
       JsonObject *identifier = object_element (identifiers, i);
@@ -146,7 +148,7 @@ read_patient (CfdFhirImport *import, JsonObject *patient, GError **error)
   if (birth != NULL)
     {
       if (!full_date (birth))
-        return invalid (error, "its Patient's birthDate is not a full date");
+        return invalid (error, _ ("its Patient's birthDate is not a full date"));
       import->birth_date = g_strdup (birth);
     }
   return TRUE;
@@ -200,7 +202,7 @@ read_instrument_measure (CfdFhirImport *import, JsonObject *response, GError **e
     }
   n = cfd_instrument_def_get_n_items (def);
   if (!parse_day (string_member (response, "authored"), &measure.occurred))
-    return invalid (error, "a QuestionnaireResponse has no authored date");
+    return invalid (error, _ ("a QuestionnaireResponse has no authored date"));
   for (guint j = 0; j < G_N_ELEMENTS (measure.answers); j++)
     measure.answers[j] = CFD_ANSWER_NONE;
   for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
@@ -218,17 +220,17 @@ read_instrument_measure (CfdFhirImport *import, JsonObject *response, GError **e
 
       if (link == NULL || sscanf (link, "item-%u%c", &number, &end) != 1 || number < 1
           || number > n)
-        return invalid (error, "a questionnaire item is not one of the instrument's");
+        return invalid (error, _ ("a questionnaire item is not one of the instrument's"));
       if (value == NULL || JSON_NODE_TYPE (value) != JSON_NODE_VALUE
           || json_node_get_value_type (value) != G_TYPE_INT64)
-        return invalid (error, "a questionnaire answer is not an integer");
+        return invalid (error, _ ("a questionnaire answer is not an integer"));
       v = json_node_get_int (value);
       if (v < G_MININT || v > G_MAXINT || measure.answers[number - 1] != CFD_ANSWER_NONE)
-        return invalid (error, "a questionnaire item is answered twice or out of range");
+        return invalid (error, _ ("a questionnaire item is answered twice or out of range"));
       measure.answers[number - 1] = (int)v;
     }
   if (!cfd_instrument_def_score (def, measure.answers, n, &score, NULL))
-    return invalid (error, "a questionnaire's answers do not score under its instrument");
+    return invalid (error, _ ("a questionnaire's answers do not score under its instrument"));
   measure.def = def;
   measure.n_items = n;
   g_array_append_val (import->measures, measure);
@@ -257,9 +259,9 @@ read_measure (CfdFhirImport *import, JsonObject *response, GError **error)
   if (codes == NULL)
     return read_instrument_measure (import, response, error);
   if (!cfd_instrument_from_string (codes->instrument, &measure.instrument))
-    return invalid (error, "an instrument is unknown");
+    return invalid (error, _ ("an instrument is unknown"));
   if (!parse_day (string_member (response, "authored"), &measure.occurred))
-    return invalid (error, "a QuestionnaireResponse has no authored date");
+    return invalid (error, _ ("a QuestionnaireResponse has no authored date"));
   for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
     {
       JsonObject *item = object_element (items, i);
@@ -270,14 +272,14 @@ read_measure (CfdFhirImport *import, JsonObject *response, GError **error)
                                : NULL;
 
       if (link == NULL || answer == NULL)
-        return invalid (error, "a questionnaire item has no linkId or not exactly one answer");
+        return invalid (error, _ ("a questionnaire item has no linkId or not exactly one answer"));
       if (g_strcmp0 (link, codes->total.code) == 0)
         {
           JsonNode *value = json_object_get_member (answer, "valueInteger");
 
           if (value == NULL || JSON_NODE_TYPE (value) != JSON_NODE_VALUE
               || json_node_get_value_type (value) != G_TYPE_INT64)
-            return invalid (error, "a questionnaire total is not an integer");
+            return invalid (error, _ ("a questionnaire total is not an integer"));
           stated_total = json_node_get_int (value);
           continue;
         }
@@ -290,9 +292,9 @@ read_measure (CfdFhirImport *import, JsonObject *response, GError **error)
           score = cfd_fhir_frequency_score (
               string_member (object_member (answer, "valueCoding"), "code"));
           if (score < 0)
-            return invalid (error, "a questionnaire answer is not a known LA code");
+            return invalid (error, _ ("a questionnaire answer is not a known LA code"));
           if (seen[j])
-            return invalid (error, "a questionnaire item is answered twice");
+            return invalid (error, _ ("a questionnaire item is answered twice"));
           seen[j] = TRUE;
           measure.items[j] = (guint8)score;
           sum += score;
@@ -300,9 +302,10 @@ read_measure (CfdFhirImport *import, JsonObject *response, GError **error)
     }
   for (guint j = 0; j < codes->n_items; j++)
     if (!seen[j])
-      return invalid (error, "a questionnaire is incomplete (Confidant scores complete ones only)");
+      return invalid (error,
+                      _ ("a questionnaire is incomplete (Confidant scores complete ones only)"));
   if (stated_total >= 0 && stated_total != sum)
-    return invalid (error, "a questionnaire's total is not the sum of its items");
+    return invalid (error, _ ("a questionnaire's total is not the sum of its items"));
   measure.n_items = codes->n_items;
   g_array_append_val (import->measures, measure);
   return TRUE;
@@ -344,13 +347,13 @@ read_note (CfdFhirImport *import, JsonObject *document, GError **error)
       return TRUE;
     }
   if (strlen (data) > MAX_NOTE_BYTES * 4 / 3 + 4)
-    return invalid (error, "a document is larger than 256 KiB");
+    return invalid (error, _ ("a document is larger than 256 KiB"));
   if (!parse_day (date != NULL ? date : string_member (document, "date"), &occurred))
-    return invalid (error, "a document has no date");
+    return invalid (error, _ ("a document has no date"));
   decoded = g_base64_decode (data, &length);
   if (decoded == NULL || length == 0 || memchr (decoded, '\0', length) != NULL
       || !g_utf8_validate ((const char *)decoded, (gssize)length, NULL))
-    return invalid (error, "a document's text is not UTF-8");
+    return invalid (error, _ ("a document's text is not UTF-8"));
   note = g_new0 (CfdFhirImportNote, 1);
   note->occurred = occurred;
   note->title = g_strdup (plain_text (type) ? type : "Document");
@@ -396,20 +399,21 @@ cfd_fhir_import_parse (const char *data, gsize length, GError **error)
   import->notes = g_ptr_array_new_with_free_func ((GDestroyNotify)note_free);
   if (length > MAX_BUNDLE_BYTES)
     {
-      invalid (error, "it is larger than 16 MiB");
+      invalid (error, _ ("it is larger than 16 MiB"));
       return NULL;
     }
   if (!json_parser_load_from_data (parser, data, (gssize)length, &parse_error))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "The FHIR bundle cannot be imported: it is not JSON (%s)", parse_error->message);
+                   _ ("The FHIR bundle cannot be imported: it is not JSON (%s)"),
+                   parse_error->message);
       return NULL;
     }
   root = json_parser_get_root (parser);
   bundle = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
   if (g_strcmp0 (string_member (bundle, "resourceType"), "Bundle") != 0)
     {
-      invalid (error, "it is not a FHIR Bundle");
+      invalid (error, _ ("it is not a FHIR Bundle"));
       return NULL;
     }
   entries = array_member (bundle, "entry");
@@ -432,7 +436,7 @@ cfd_fhir_import_parse (const char *data, gsize length, GError **error)
     }
   if (import->name == NULL)
     {
-      invalid (error, "it holds no Patient");
+      invalid (error, _ ("it holds no Patient"));
       return NULL;
     }
   return g_steal_pointer (&import);
@@ -540,7 +544,7 @@ cfd_vault_import_fhir_into (CfdVault *vault,
 
   if (!plain_text (source))
     {
-      invalid (error, "its source must be named in one line");
+      invalid (error, _ ("its source must be named in one line"));
       return NULL;
     }
   db = cfd_vault_get_db (vault, error);

@@ -612,8 +612,8 @@ deny_supervisor (CfdVault *vault,
                                    CFD_AUDIT_DENIED, &audit_error))
     g_warning ("Could not record a denied export: %s", audit_error->message);
   g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-               "A supervisor may not export or print a patient's record: supervision consent "
-               "covers reviewing notes, not disclosing them");
+               _ ("A supervisor may not export or print a patient's record: supervision consent "
+                  "covers reviewing notes, not disclosing them"));
   return FALSE;
 }
 

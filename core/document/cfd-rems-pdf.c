@@ -6,6 +6,8 @@
  * into it (online or by fax) and says which ones the vault cannot give. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <cairo-pdf.h>
 
 #include "cfd-date.h"
@@ -155,7 +157,7 @@ render (CfdDocumentLayout *layout, GError **error)
   if (status != CAIRO_STATUS_SUCCESS)
     {
       wipe_bytes (g_steal_pointer (&bytes));
-      g_set_error (error, CFD_ERROR, CFD_ERROR_FAILED, "Could not draw the PDF: %s",
+      g_set_error (error, CFD_ERROR, CFD_ERROR_FAILED, _ ("Could not draw the PDF: %s"),
                    cairo_status_to_string (status));
       return NULL;
     }

@@ -1,6 +1,8 @@
 /* cfd-audit-checkpoint.c: signed heads of the audit chain: writing and reading them, their wire form and the receipt. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <sodium.h>
@@ -157,7 +159,8 @@ cfd_audit_checkpoint_read_latest (CfdDb *db,
     {
       sqlite3_reset (stmt);
       if (rc == SQLITE_DONE)
-        g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "The audit log has no checkpoint yet");
+        g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND,
+                     _ ("The audit log has no checkpoint yet"));
       else
         cfd_db_set_error (db, rc, "reading audit checkpoints", error);
       return FALSE;
@@ -169,7 +172,8 @@ cfd_audit_checkpoint_read_latest (CfdDb *db,
       || !is_valid_id (signer, strlen (signer)))
     {
       sqlite3_reset (stmt);
-      g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED, "The latest audit checkpoint is damaged");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
+                   _ ("The latest audit checkpoint is damaged"));
       return FALSE;
     }
   memset (out, 0, sizeof *out);
@@ -227,8 +231,8 @@ cfd_audit_checkpoint_serialize (const CfdAuditCheckpoint *checkpoint)
 static gboolean
 malformed (GError **error, const char *what)
 {
-  g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "The audit checkpoint is malformed: %s",
-               what);
+  g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
+               _ ("The audit checkpoint is malformed: %s"), what);
   return FALSE;
 }
 
@@ -262,8 +266,8 @@ cfd_audit_checkpoint_parse (const guint8 *data, gsize len, CfdAuditCheckpoint *o
   if (data[7] != WIRE_VERSION)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_UNSUPPORTED_VERSION,
-                   "The audit checkpoint has format version %u; this version of Confidant reads "
-                   "version %u",
+                   _ ("The audit checkpoint has format version %u; this version of Confidant reads "
+                      "version %u"),
                    data[7], WIRE_VERSION);
       return FALSE;
     }
@@ -331,8 +335,8 @@ static gboolean
 bad_receipt (GError **error)
 {
   g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-               "That is not an audit receipt (expected something like "
-               "\"seq 1234 \u00b7 3F9A-C21B-77D0-E4A5\")");
+               _ ("That is not an audit receipt (expected something like "
+                  "\"seq 1234 \u00b7 3F9A-C21B-77D0-E4A5\")"));
   return FALSE;
 }
 

@@ -1,6 +1,8 @@
 /* cfd-audit.c: the hash-chained audit log: appending records inside the caller's transaction. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <sodium.h>
@@ -122,7 +124,8 @@ cfd_audit_append (CfdDb *db,
       if (sqlite3_column_bytes (stmt, 1) != CFD_HASH_BYTES)
         {
           sqlite3_reset (stmt);
-          g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED, "The last audit record is damaged");
+          g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
+                       _ ("The last audit record is damaged"));
           return FALSE;
         }
       entry.seq = sqlite3_column_int64 (stmt, 0) + 1;

@@ -1,6 +1,8 @@
 /* cfd-db-rekey.c: re-encrypting the database under a new key, and proving it took. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <sodium.h>
 
 #include "cfd-db.h"
@@ -81,8 +83,8 @@ cfd_db_rekey (CfdDb *db,
   if (key_opens (path, old_key) || !key_opens (path, new_key))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_FAILED,
-                   "Re-encrypting the database did not take effect; it is still under its "
-                   "previous key");
+                   _ ("Re-encrypting the database did not take effect; it is still under its "
+                      "previous key"));
       return FALSE;
     }
   return TRUE;

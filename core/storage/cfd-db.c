@@ -1,6 +1,8 @@
 /* cfd-db.c: the SQLCipher database: keying, settings that must take effect, schema, transactions. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -63,7 +65,7 @@ cfd_db_set_error (CfdDb *db, int rc, const char *what, GError **error)
 
   /* SQLite's messages name tables and constraints, never bound values, so
    * they are safe to pass on. */
-  g_set_error (error, CFD_ERROR, code, "Database error while %s: %s", what, detail);
+  g_set_error (error, CFD_ERROR, code, _ ("Database error while %s: %s"), what, detail);
 }
 
 static gboolean
@@ -123,7 +125,7 @@ apply_key (CfdDb *db, const guint8 key[CFD_KEY_BYTES], GError **error)
   if (version == NULL)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_FAILED,
-                   "The SQLite library in use has no encryption (SQLCipher is required)");
+                   _ ("The SQLite library in use has no encryption (SQLCipher is required)"));
       return FALSE;
     }
 
@@ -157,7 +159,7 @@ check_setting (CfdDb *db, const char *pragma, const char *expected, GError **err
   if (g_ascii_strcasecmp (value != NULL ? value : "", expected) != 0)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_FAILED,
-                   "The database setting %s did not take effect (%s instead of %s)", pragma,
+                   _ ("The database setting %s did not take effect (%s instead of %s)"), pragma,
                    value != NULL ? value : "nothing", expected);
       return FALSE;
     }
@@ -212,7 +214,7 @@ cfd_db_open (const char *path, const guint8 key[CFD_KEY_BYTES], gboolean create,
   else if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_DAMAGED_DATABASE,
-                   "The vault database file is missing");
+                   _ ("The vault database file is missing"));
       return NULL;
     }
 

@@ -1,6 +1,8 @@
 /* cfd-keyring-backup-key.c: sealing, checking and opening each user's copy of the backup key. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <sodium.h>
@@ -98,16 +100,17 @@ cfd_keyring_open_backup_key (const CfdKeyring *keyring,
 
   if (key == NULL)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-                   "Only the practice's owner and therapists hold the backup key, and this "
-                   "user has none (the owner issues it to each therapist at their next unlock)");
+      g_set_error (
+          error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
+          _ ("Only the practice's owner and therapists hold the backup key, and this "
+             "user has none (the owner issues it to each therapist at their next unlock)"));
       return NULL;
     }
   if (!cfd_secrets_owner_pinned (secrets)
       || !entry_is_signed (keyring, key, secrets->data + CFD_SECRETS_OWNER_SIGN_PK))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                   "This user's copy of the backup key is not signed by the vault's owner");
+                   _ ("This user's copy of the backup key is not signed by the vault's owner"));
       return NULL;
     }
   /* The public half from the secret one, never from the keyring file. */
@@ -118,7 +121,7 @@ cfd_keyring_open_backup_key (const CfdKeyring *keyring,
       != 0)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                   "This user's copy of the backup key does not open with their key");
+                   _ ("This user's copy of the backup key does not open with their key"));
       return NULL;
     }
   return g_steal_pointer (&secret);

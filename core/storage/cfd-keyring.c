@@ -1,6 +1,8 @@
 /* cfd-keyring.c: reading and writing the keyring file; it is parsed as untrusted input. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <sodium.h>
@@ -169,7 +171,7 @@ copy_fixed (GVariant *array, guint8 *out, gsize expected)
 static gboolean
 damaged (GError **error, const char *what)
 {
-  g_set_error (error, CFD_ERROR, CFD_ERROR_DAMAGED_KEYRING, "The keyring file is damaged (%s)",
+  g_set_error (error, CFD_ERROR, CFD_ERROR_DAMAGED_KEYRING, _ ("The keyring file is damaged (%s)"),
                what);
   return FALSE;
 }
@@ -360,8 +362,8 @@ cfd_keyring_parse (const guint8 *data, gsize len, GError **error)
   if (version < CFD_KEYRING_OLDEST_VERSION || version > CFD_KEYRING_FORMAT_VERSION)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_UNSUPPORTED_VERSION,
-                   "The keyring uses format version %u; this version of Confidant reads "
-                   "version %u",
+                   _ ("The keyring uses format version %u; this version of Confidant reads "
+                      "version %u"),
                    version, CFD_KEYRING_FORMAT_VERSION);
       return NULL;
     }
@@ -847,7 +849,8 @@ unwrap_with (const CfdKeyringUser *user,
   plain = cfd_aead_open (kek->data, sealed, sealed_len, ad_data, ad_len);
   if (plain == NULL)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_WRONG_PASSPHRASE, "The passphrase is not correct");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_WRONG_PASSPHRASE,
+                   _ ("The passphrase is not correct"));
       return NULL;
     }
   secrets = secrets_from_plain (plain);

@@ -4,6 +4,8 @@
  * against the owner key each user pinned with their own passphrase. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <sodium.h>
@@ -220,8 +222,8 @@ is_valid_id (const char *id)
 static gpointer
 damaged (GError **error, const char *what)
 {
-  g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED, "The vault's signed roster is not valid (%s)",
-               what);
+  g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
+               _ ("The vault's signed roster is not valid (%s)"), what);
   return NULL;
 }
 
@@ -401,7 +403,7 @@ cfd_roster_verify (GBytes *document,
   if (crypto_sign_verify_detached (signature_data, message_data, message_len, owner_sign_pk) != 0)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                   "The vault's roster is not signed by the owner this user trusts");
+                   _ ("The vault's roster is not signed by the owner this user trusts"));
       return NULL;
     }
 

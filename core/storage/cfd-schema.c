@@ -5,6 +5,8 @@
  * in its own transaction and bumps PRAGMA user_version. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "cfd-error.h"
 #include "cfd-schema.h"
 
@@ -597,8 +599,8 @@ check_foreign_keys (CfdDb *db, GError **error)
   if (rc == SQLITE_ROW)
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_DAMAGED_DATABASE,
-                           "The vault's records refer to rows that do not exist; it was not "
-                           "upgraded");
+                           _ ("The vault's records refer to rows that do not exist; it was not "
+                              "upgraded"));
       return FALSE;
     }
   if (rc != SQLITE_DONE)
@@ -635,14 +637,14 @@ cfd_schema_migrate (CfdDb *db, GError **error)
   if (version < 0)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_DAMAGED_DATABASE,
-                   "The database schema version cannot be read");
+                   _ ("The database schema version cannot be read"));
       return FALSE;
     }
   if (version > cfd_db_latest_schema_version ())
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_UNSUPPORTED_VERSION,
-                   "The vault was written by a newer version of Confidant (schema %d; this "
-                   "version knows up to %d)",
+                   _ ("The vault was written by a newer version of Confidant (schema %d; this "
+                      "version knows up to %d)"),
                    version, cfd_db_latest_schema_version ());
       return FALSE;
     }

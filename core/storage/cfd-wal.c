@@ -14,6 +14,8 @@
  * one is broken. The format is SQLite's "WAL file format" (fileformat2). */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <gio/gio.h>
@@ -187,7 +189,8 @@ cfd_wal_inspect (const char *db_path, CfdWalState *state, guint *first_bad_frame
           if (g_error_matches (read_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
             return TRUE;
           g_set_error (error, CFD_ERROR, CFD_ERROR_IO,
-                       "The database's write-ahead log cannot be read: %s", read_error->message);
+                       _ ("The database's write-ahead log cannot be read: %s"),
+                       read_error->message);
           return FALSE;
         }
       *state = cfd_wal_inspect_bytes ((const guint8 *)contents, size, first_bad_frame);

@@ -1,6 +1,8 @@
 /* cfd-draft-recovery.c: a draft that could not be saved before a lock, sealed to its author until the next unlock. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <string.h>
 
@@ -76,13 +78,13 @@ cfd_vault_seal_draft_recovery (CfdVault *vault,
   if (!cfd_vault_is_unlocked (vault))
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_LOCKED,
-                           "The draft can be kept for recovery only before the vault locks");
+                           _ ("The draft can be kept for recovery only before the vault locks"));
       return FALSE;
     }
   if (content == NULL || !g_variant_is_of_type (content, G_VARIANT_TYPE_VARDICT))
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                           "Record content must be a dictionary of fields");
+                           _ ("Record content must be a dictionary of fields"));
       return FALSE;
     }
   user_id = cfd_vault_get_user_id (vault);
@@ -120,7 +122,7 @@ static gboolean
 tampered (GError **error)
 {
   g_set_error_literal (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                       "The recovered draft is damaged or was not sealed for this user");
+                       _ ("The recovered draft is damaged or was not sealed for this user"));
   return FALSE;
 }
 
@@ -143,9 +145,10 @@ open_sealed (CfdVault *vault, GBytes *sealed, GError **error)
     }
   if (data[MAGIC_LEN] != VERSION)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_UNSUPPORTED_VERSION,
-                   "The recovered draft was written by another version of Confidant (format %u)",
-                   data[MAGIC_LEN]);
+      g_set_error (
+          error, CFD_ERROR, CFD_ERROR_UNSUPPORTED_VERSION,
+          _ ("The recovered draft was written by another version of Confidant (format %u)"),
+          data[MAGIC_LEN]);
       return NULL;
     }
   plain_len = len - HEADER_LEN - crypto_box_SEALBYTES;
@@ -198,7 +201,7 @@ cfd_vault_open_draft_recovery (CfdVault *vault, GError **error)
   g_return_val_if_fail (CFD_IS_VAULT (vault), NULL);
   if (!cfd_vault_is_unlocked (vault))
     {
-      g_set_error_literal (error, CFD_ERROR, CFD_ERROR_LOCKED, "The vault is locked");
+      g_set_error_literal (error, CFD_ERROR, CFD_ERROR_LOCKED, _ ("The vault is locked"));
       return NULL;
     }
   key = memory_key (cfd_vault_get_user_id (vault));
@@ -216,8 +219,8 @@ cfd_vault_open_draft_recovery (CfdVault *vault, GError **error)
         return NULL;
       if (!cfd_io_read_file (path, MAX_FILE_LEN, &data, &len, &read_error))
         {
-          g_set_error (error, CFD_ERROR, CFD_ERROR_IO, "The recovered draft could not be read: %s",
-                       read_error->message);
+          g_set_error (error, CFD_ERROR, CFD_ERROR_IO,
+                       _ ("The recovered draft could not be read: %s"), read_error->message);
           return NULL;
         }
       sealed = g_bytes_new_take (data, len);
@@ -239,7 +242,7 @@ cfd_vault_forget_draft_recovery (CfdVault *vault, GError **error)
   g_return_val_if_fail (CFD_IS_VAULT (vault), FALSE);
   if (!cfd_vault_is_unlocked (vault))
     {
-      g_set_error_literal (error, CFD_ERROR, CFD_ERROR_LOCKED, "The vault is locked");
+      g_set_error_literal (error, CFD_ERROR, CFD_ERROR_LOCKED, _ ("The vault is locked"));
       return FALSE;
     }
   key = memory_key (cfd_vault_get_user_id (vault));

@@ -1,6 +1,8 @@
 /* cfd-key-rotation.c: replacing keys after a compromise: the recovery key. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <sodium.h>
@@ -57,8 +59,8 @@ cfd_vault_replace_recovery_key (CfdVault *self, GError **error)
   cfd_wipe_string (formatted);
   if (!cfd_db_commit (self->db, error))
     {
-      g_prefix_error (error, "A new recovery key was issued, but recording it in the audit log "
-                             "failed: ");
+      g_prefix_error (error, _ ("A new recovery key was issued, but recording it in the audit log "
+                                "failed: "));
       return FALSE;
     }
   return TRUE;
@@ -113,15 +115,15 @@ cfd_vault_take_delivered_db_key (CfdVault *self,
              != 0)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_DAMAGED_KEYRING,
-                   "The keyring does not belong to this vault's database");
+                   _ ("The keyring does not belong to this vault's database"));
       return NULL;
     }
   cfd_keyring_compute_key_check (check, self->keyring->vault_id, new_key->data);
   if (!cfd_constant_time_equal (check, self->keyring->db_key_check, CFD_HASH_BYTES))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                   "The database key handed on to this user is not the vault's: the keyring "
-                   "file was altered");
+                   _ ("The database key handed on to this user is not the vault's: the keyring "
+                      "file was altered"));
       return NULL;
     }
   previous = cfd_secret_new_from_data (secrets->data + CFD_SECRETS_DB_KEY, CFD_KEY_BYTES);
@@ -230,7 +232,7 @@ cfd_vault_rekey_database (CfdVault *self, GError **error)
   if (stop_before_rekey)
     {
       cfd_io_unlock (fd);
-      g_set_error (error, CFD_ERROR, CFD_ERROR_IO, "Stopped before re-encrypting (testing)");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_IO, _ ("Stopped before re-encrypting (testing)"));
       return FALSE;
     }
 #endif

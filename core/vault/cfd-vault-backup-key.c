@@ -3,6 +3,8 @@
  * with it (cfd-keyring-backup-key.h). */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "cfd-keyring-backup-key.h"
@@ -131,7 +133,8 @@ cfd_vault_get_backup_secret (CfdVault *self, const CfdKeyring *keyring, GError *
     return NULL;
   if (g_strcmp0 (keyring->vault_id, self->keyring->vault_id) != 0)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "That keyring is another vault's");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
+                   _ ("That keyring is another vault's"));
       return NULL;
     }
   return cfd_keyring_open_backup_key (keyring, self->user_id, self->secrets, error);

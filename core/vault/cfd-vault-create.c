@@ -1,6 +1,8 @@
 /* cfd-vault-create.c: creating a vault folder: keys, keyring, database, the recovery key. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -86,14 +88,14 @@ prepare_folder (const char *path, GError **error)
 
   if (cfd_vault_exists (path))
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_EXISTS, "A vault already exists in this folder");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_EXISTS, _ ("A vault already exists in this folder"));
       return FALSE;
     }
   if (g_file_test (db_path, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_EXISTS,
-                   "This folder holds a vault database without its keyring; choose another "
-                   "folder, or restore the keyring from a backup");
+                   _ ("This folder holds a vault database without its keyring; choose another "
+                      "folder, or restore the keyring from a backup"));
       return FALSE;
     }
   if (g_mkdir_with_parents (path, 0700) != 0 || g_chmod (path, 0700) != 0)
@@ -120,7 +122,7 @@ cfd_vault_read_db_salt (const char *db_path, guint8 salt[CFD_DB_SALT_BYTES], GEr
       || got != CFD_DB_SALT_BYTES)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_DAMAGED_DATABASE,
-                   "The vault database file is missing or truncated");
+                   _ ("The vault database file is missing or truncated"));
       return FALSE;
     }
   return TRUE;
@@ -151,7 +153,7 @@ cfd_vault_create (const char *path,
   if (!cfd_vault_is_valid_user_name (owner_name))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "The owner needs a name of 1 to 256 bytes");
+                   _ ("The owner needs a name of 1 to 256 bytes"));
       return NULL;
     }
   if (!cfd_vault_check_new_passphrase (passphrase, owner_name, error))

@@ -2,6 +2,8 @@
  * every unlock against the owner key the user pinned. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "cfd-vault-internal.h"
@@ -55,7 +57,7 @@ cfd_vault_check_roster (const CfdKeyring *keyring,
       || !cfd_constant_time_equal (entry->sign_pk, user->sign_pk, CFD_SIGN_PK_BYTES))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                   "This user's keys are not in the vault's signed roster");
+                   _ ("This user's keys are not in the vault's signed roster"));
       return FALSE;
     }
   *roster_out = g_steal_pointer (&roster);

@@ -4,6 +4,10 @@
  * older copy, or rewritten, is told apart without anyone writing it down. */
 #include "config.h"
 
+#include <inttypes.h>
+
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <sodium.h>
@@ -56,19 +60,18 @@ cfd_vault_check_roster_seen (const CfdSecret *secrets, const CfdRoster *roster, 
   if (roster == NULL)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                   "The vault's signed roster is missing, but this user last saw roster number "
-                   "%" G_GUINT64_FORMAT ": the keyring file was altered or replaced with an "
-                   "older copy. Nothing was opened",
+                   _ ("The vault's signed roster is missing, but this user last saw roster number "
+                      "%" PRIu64 ": the keyring file was altered or replaced with an "
+                      "older copy. Nothing was opened"),
                    seen);
       return FALSE;
     }
   if (roster->seq < seen)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                   "The vault's signed roster is number %" G_GUINT64_FORMAT
-                   ", older than number %" G_GUINT64_FORMAT
-                   " this user last saw: the keyring file was replaced with an older copy. "
-                   "Nothing was opened",
+                   _ ("The vault's signed roster is number %" PRIu64 ", older than number %" PRIu64
+                      " this user last saw: the keyring file was replaced with an older copy. "
+                      "Nothing was opened"),
                    roster->seq, seen);
       return FALSE;
     }
@@ -77,8 +80,8 @@ cfd_vault_check_roster_seen (const CfdSecret *secrets, const CfdRoster *roster, 
                                    CFD_HASH_BYTES))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                   "The vault's signed roster number %" G_GUINT64_FORMAT
-                   " is not the one this user saw under that number. Nothing was opened",
+                   _ ("The vault's signed roster number %" PRIu64
+                      " is not the one this user saw under that number. Nothing was opened"),
                    seen);
       return FALSE;
     }

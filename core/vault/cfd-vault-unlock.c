@@ -1,6 +1,8 @@
 /* cfd-vault-unlock.c: the mechanism of unlocking with a passphrase or the recovery key, and failed attempts. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 #include <sodium.h>
 
@@ -137,7 +139,7 @@ check_user_row (CfdDb *db, const CfdKeyringUser *user, GError **error)
   sqlite3_reset (stmt);
   if (!ok)
     g_set_error (error, CFD_ERROR, CFD_ERROR_DAMAGED_KEYRING,
-                 "The keyring and the database disagree about this user");
+                 _ ("The keyring and the database disagree about this user"));
   return ok;
 }
 
@@ -210,10 +212,10 @@ check_write_ahead_log (CfdVault *self, CfdWalState *state, GError **error)
   if (*state == CFD_WAL_DAMAGED)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_DAMAGED_DATABASE,
-                   "The vault database is damaged: its write-ahead log is broken at frame %u, "
-                   "before changes that were saved after it. Opening it would lose those "
-                   "changes without a trace, so nothing was opened or changed. Restore from a "
-                   "backup, and keep this vault folder as it is",
+                   _ ("The vault database is damaged: its write-ahead log is broken at frame %u, "
+                      "before changes that were saved after it. Opening it would lose those "
+                      "changes without a trace, so nothing was opened or changed. Restore from a "
+                      "backup, and keep this vault folder as it is"),
                    frame);
       return FALSE;
     }
@@ -242,8 +244,8 @@ check_owner_pin (CfdVault *self, CfdSecret *secrets, gboolean *pinned_now, GErro
   if (!cfd_constant_time_equal (pin, owner->sign_pk, CFD_SIGN_PK_BYTES))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                   "The keyring names an owner signing key this user never trusted: the "
-                   "keyring file was altered or replaced");
+                   _ ("The keyring names an owner signing key this user never trusted: the "
+                      "keyring file was altered or replaced"));
       return FALSE;
     }
   return TRUE;
@@ -290,8 +292,8 @@ finish_unlock (CfdVault *self,
   if (!cfd_constant_time_equal (salt, self->keyring->db_salt, CFD_DB_SALT_BYTES))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_DAMAGED_KEYRING,
-                   "The keyring does not belong to the database beside it (one of the two "
-                   "files was replaced or damaged)");
+                   _ ("The keyring does not belong to the database beside it (one of the two "
+                      "files was replaced or damaged)"));
       return FALSE;
     }
 
@@ -368,7 +370,7 @@ cfd_vault_unlock_only (CfdVault *self,
 
   if (self->db != NULL)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "The vault is already unlocked");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, _ ("The vault is already unlocked"));
       return FALSE;
     }
 
@@ -385,7 +387,7 @@ cfd_vault_unlock_only (CfdVault *self,
        * passphrase typed into the wrong field). */
       remember_failed_unlock (self, "unknown");
       g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND,
-                   "There is no user of that name in this vault");
+                   _ ("There is no user of that name in this vault"));
       return FALSE;
     }
 
@@ -463,7 +465,7 @@ cfd_vault_recover_only (CfdVault *self,
 
   if (self->db != NULL)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "The vault is already unlocked");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, _ ("The vault is already unlocked"));
       return FALSE;
     }
   fd = cfd_vault_reload_keyring_locked (self, error);
@@ -477,14 +479,14 @@ cfd_vault_recover_only (CfdVault *self,
   recovery = cfd_keyring_find_recovery (self->keyring, owner->id);
   if (recovery == NULL)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "This vault has no recovery key");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, _ ("This vault has no recovery key"));
       return FALSE;
     }
   if (!cfd_recovery_key_parse (recovery_key, raw))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_WRONG_RECOVERY_KEY,
-                   "That is not a valid recovery key: check each group of four for typing "
-                   "mistakes");
+                   _ ("That is not a valid recovery key: check each group of four for typing "
+                      "mistakes"));
       return FALSE;
     }
   secrets = cfd_keyring_recovery_unwrap (recovery, self->keyring->vault_id, raw);
@@ -493,7 +495,7 @@ cfd_vault_recover_only (CfdVault *self,
     {
       remember_failed_unlock (self, owner->id);
       g_set_error (error, CFD_ERROR, CFD_ERROR_WRONG_RECOVERY_KEY,
-                   "The recovery key does not belong to this vault");
+                   _ ("The recovery key does not belong to this vault"));
       return FALSE;
     }
 

@@ -1,6 +1,8 @@
 /* cfd-vault-users.c: adding users and changing passphrases. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "cfd-passphrase.h"
@@ -24,7 +26,7 @@ cfd_vault_rewrap_user (CfdVault *self,
   if (user == NULL)
     {
       cfd_io_unlock (fd);
-      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "The user was removed");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, _ ("The user was removed"));
       return FALSE;
     }
   cfd_vault_choose_kdf_params (&user->kdf);
@@ -48,7 +50,8 @@ cfd_vault_rewrap_user (CfdVault *self,
 
       if (disk_user != NULL && g_bytes_equal (disk_user->wrapped, user->wrapped))
         {
-          g_prefix_error (error, "The passphrase was changed, but saving it did not complete: ");
+          g_prefix_error (error,
+                          _ ("The passphrase was changed, but saving it did not complete: "));
           if (changed != NULL)
             *changed = TRUE;
         }
@@ -76,7 +79,7 @@ cfd_vault_audit_passphrase_change (CfdVault *self, const char *action, GError **
     {
       cfd_db_rollback (self->db);
       g_set_error (error, CFD_ERROR, local_error->code,
-                   "The passphrase was changed, but recording it in the audit log failed: %s",
+                   _ ("The passphrase was changed, but recording it in the audit log failed: %s"),
                    local_error->message);
       return FALSE;
     }
@@ -95,15 +98,15 @@ cfd_vault_check_new_passphrase (const char *passphrase, const char *user_name, G
   if (passphrase == NULL || *passphrase == '\0')
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "The new passphrase must not be empty");
+                   _ ("The new passphrase must not be empty"));
       return FALSE;
     }
   checker = cfd_passphrase_checker_new (NULL);
   if (cfd_passphrase_checker_rate (checker, passphrase, user_name, &problem) < 0)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_WEAK_PASSPHRASE,
-                   "This passphrase is too easy to guess (%s); choose a longer one, such as "
-                   "four or more unrelated words",
+                   _ ("This passphrase is too easy to guess (%s); choose a longer one, such as "
+                      "four or more unrelated words"),
                    problem != NULL ? problem : "below the minimum");
       return FALSE;
     }
@@ -131,7 +134,7 @@ cfd_vault_change_passphrase (CfdVault *self,
   if (check == NULL)
     {
       if (user == NULL)
-        g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "The user was removed");
+        g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, _ ("The user was removed"));
       cfd_vault_audit_standalone (self, "user.passphrase-change", "user", self->user_id,
                                   CFD_AUDIT_FAILURE);
       return FALSE;
@@ -205,12 +208,12 @@ cfd_vault_add_user (
   if (!cfd_vault_is_valid_user_name (name))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "A user needs a name of 1 to 256 bytes");
+                   _ ("A user needs a name of 1 to 256 bytes"));
       return NULL;
     }
   if (role == CFD_ROLE_OWNER)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "A vault has exactly one owner");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, _ ("A vault has exactly one owner"));
       return NULL;
     }
   if (!cfd_vault_check_new_passphrase (passphrase, name, error))
@@ -222,7 +225,7 @@ cfd_vault_add_user (
   if (cfd_keyring_find_user (self->keyring, name) != NULL)
     {
       cfd_io_unlock (fd);
-      g_set_error (error, CFD_ERROR, CFD_ERROR_EXISTS, "A user of that name already exists");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_EXISTS, _ ("A user of that name already exists"));
       return NULL;
     }
 

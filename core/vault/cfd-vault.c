@@ -1,6 +1,8 @@
 /* cfd-vault.c: a vault folder: its users, unlocking and locking, and who is signed in. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -221,7 +223,7 @@ cfd_vault_get_db (CfdVault *self, GError **error)
 {
   if (self->db == NULL)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_LOCKED, "The vault is locked");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_LOCKED, _ ("The vault is locked"));
       return NULL;
     }
   return self->db;
@@ -346,8 +348,8 @@ cfd_vault_require_role (CfdVault *self, CfdRoles allowed_roles, const char *acti
   if (!allowed)
     {
       cfd_vault_audit_standalone (self, action, "vault", cfd_vault_get_id (self), CFD_AUDIT_DENIED);
-      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED, "Your role (%s) does not permit this",
-                   cfd_role_to_string (self->role));
+      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
+                   _ ("Your role (%s) does not permit this"), cfd_role_to_string (self->role));
     }
   return allowed;
 }
@@ -431,7 +433,7 @@ cfd_vault_open (const char *path, GError **error)
 
   if (!cfd_vault_exists (self->path))
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "There is no vault in this folder");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, _ ("There is no vault in this folder"));
       return NULL;
     }
   if (!check_vault_files (self, error))
@@ -495,7 +497,7 @@ cfd_vault_job_begin (CfdVault *self, GError **error)
     }
   g_mutex_unlock (&self->job_mutex);
   if (job == NULL)
-    g_set_error (error, CFD_ERROR, CFD_ERROR_LOCKED, "The vault is locked");
+    g_set_error (error, CFD_ERROR, CFD_ERROR_LOCKED, _ ("The vault is locked"));
   return job;
 }
 
