@@ -329,6 +329,7 @@ test_chart_editing (void)
   type_into (dialog, CFD_CHART_ONSET, "2019");
   g_assert_true (cfd_chart_entry_dialog_save (dialog));
   g_assert_true (cfd_test_ui_has_label (GTK_WIDGET (page), "Chronic insomnia"));
+  }
 
   cfd_patient_page_clear (page);
   g_assert_false (cfd_test_ui_has_label (GTK_WIDGET (page), "Chronic insomnia"));
