@@ -12,9 +12,10 @@
 typedef enum
 {
   FIELD_TEXT,
-  FIELD_CHOICE, /* a combo whose first row is "Not assessed" */
-  FIELD_YES,    /* a check: "yes" or absent */
-  FIELD_FLAGS,  /* the medication classes, a check each */
+  FIELD_CHOICE,  /* a combo whose first row is "Not assessed" */
+  FIELD_YES,     /* a check: "yes" or absent */
+  FIELD_FLAGS,   /* the medication classes, a check each */
+  FIELD_PROBLEM, /* one of the chart's problems, stored by its entry id */
 } FieldKind;
 
 typedef struct
@@ -35,6 +36,10 @@ static const char *const responses[]
 static const char *const response_labels[]
     = { N_ ("No response"),   N_ ("Partial response"), N_ ("Remission"),
         N_ ("Not tolerated"), N_ ("Unknown"),          NULL };
+
+static const char *const episode_kinds[] = { "first-series", "maintenance", "other", NULL };
+static const char *const episode_kind_labels[]
+    = { N_ ("First series"), N_ ("Maintenance"), N_ ("Other episode"), NULL };
 
 static const FieldDef list_fields[CFD_CHART_N_LISTS][MAX_FIELDS] = {
   [CFD_CHART_PROBLEM] = {
@@ -66,6 +71,21 @@ static const FieldDef list_fields[CFD_CHART_N_LISTS][MAX_FIELDS] = {
     { CFD_CHART_RESPONSE, N_ ("Response"), FIELD_CHOICE, responses },
     { CFD_CHART_NOTE, N_ ("Note"), FIELD_TEXT, NULL },
   },
+  [CFD_CHART_PLAN] = {
+    { CFD_CHART_PLAN_PROBLEM, N_ ("For the problem"), FIELD_PROBLEM, NULL },
+    { CFD_CHART_GOAL, N_ ("Goal"), FIELD_TEXT, NULL },
+    { CFD_CHART_INTERVENTIONS, N_ ("Interventions"), FIELD_TEXT, NULL },
+    { CFD_CHART_FREQUENCY, N_ ("Frequency"), FIELD_TEXT, NULL },
+    { CFD_CHART_REVIEW, N_ ("Review date (YYYY-MM-DD)"), FIELD_TEXT, NULL },
+    { CFD_CHART_NOTE, N_ ("Note"), FIELD_TEXT, NULL },
+  },
+  [CFD_CHART_EPISODE] = {
+    { CFD_CHART_KIND, N_ ("Kind"), FIELD_CHOICE, episode_kinds },
+    { CFD_CHART_START, N_ ("Start (YYYY-MM-DD)"), FIELD_TEXT, NULL },
+    { CFD_CHART_PLANNED, N_ ("Planned sessions"), FIELD_TEXT, NULL },
+    { CFD_CHART_END, N_ ("End (YYYY-MM-DD)"), FIELD_TEXT, NULL },
+    { CFD_CHART_NOTE, N_ ("Note"), FIELD_TEXT, NULL },
+  },
 };
 
 struct _CfdChartEntryDialog
@@ -79,6 +99,7 @@ struct _CfdChartEntryDialog
   GtkWidget *rows[MAX_FIELDS];
   GtkWidget *flag_checks[CFD_MEDICATION_N_FLAGS];
   GtkWidget *error_label;
+  GPtrArray *problem_ids; /* the problem combo's entries, in its order after "Not chosen" */
 };
 
 G_DEFINE_FINAL_TYPE (CfdChartEntryDialog, cfd_chart_entry_dialog, ADW_TYPE_WINDOW)
@@ -102,8 +123,12 @@ list_title (CfdChartList list, gboolean editing)
         return editing ? _ ("Edit Allergy") : _ ("New Allergy");
       case CFD_CHART_MEDICATION:
         return editing ? _ ("Edit Medication") : _ ("New Medication");
-      default:
+      case CFD_CHART_TRIAL:
         return editing ? _ ("Edit Antidepressant Trial") : _ ("New Antidepressant Trial");
+      case CFD_CHART_PLAN:
+        return editing ? _ ("Edit Treatment Goal") : _ ("New Treatment Goal");
+      default:
+        return editing ? _ ("Edit Episode of Care") : _ ("New Episode of Care");
     }
 }
 
@@ -121,6 +146,14 @@ row_value (CfdChartEntryDialog *self, guint i)
 
           return g_strdup (
               chosen == 0 || chosen == GTK_INVALID_LIST_POSITION ? "" : def->choices[chosen - 1]);
+        }
+      case FIELD_PROBLEM:
+        {
+          guint chosen = adw_combo_row_get_selected (ADW_COMBO_ROW (self->rows[i]));
+
+          return g_strdup (chosen == 0 || chosen > self->problem_ids->len
+                               ? ""
+                               : g_ptr_array_index (self->problem_ids, chosen - 1));
         }
       case FIELD_YES:
         return g_strdup (gtk_check_button_get_active (GTK_CHECK_BUTTON (self->rows[i])) ? "yes"
@@ -191,7 +224,9 @@ save_clicked (CfdChartEntryDialog *self)
 static GtkWidget *
 choice_row (const FieldDef *def)
 {
-  const char *const *labels = def->choices == severities ? severity_labels : response_labels;
+  const char *const *labels = def->choices == severities      ? severity_labels
+                              : def->choices == episode_kinds ? episode_kind_labels
+                                                              : response_labels;
   g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
   GtkWidget *row = adw_combo_row_new ();
 
@@ -199,6 +234,30 @@ choice_row (const FieldDef *def)
   gtk_string_list_append (names, _ ("Not assessed"));
   for (guint c = 0; labels[c] != NULL; c++)
     gtk_string_list_append (names, _ (labels[c]));
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (names));
+  return row;
+}
+
+/* The chart's active problems, by their line; the goal is stored with the
+ * chosen problem's entry id. */
+static GtkWidget *
+problem_row (CfdChartEntryDialog *self)
+{
+  g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr (GListModel) problems = NULL;
+  GtkWidget *row = adw_combo_row_new ();
+
+  gtk_string_list_append (names, _ ("Not chosen"));
+  problems = cfd_vault_list_chart (self->vault, self->patient_id, CFD_CHART_PROBLEM, FALSE, NULL);
+  for (guint i = 0; problems != NULL && i < g_list_model_get_n_items (problems); i++)
+    {
+      g_autoptr (CfdChartEntry) problem = g_list_model_get_item (problems, i);
+      g_autofree char *line = cfd_chart_entry_describe_translated (problem);
+
+      gtk_string_list_append (names, line);
+      g_ptr_array_add (self->problem_ids, g_strdup (cfd_chart_entry_get_item_id (problem)));
+      cfd_wipe_string (g_steal_pointer (&line));
+    }
   adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (names));
   return row;
 }
@@ -239,6 +298,11 @@ fill_from (CfdChartEntryDialog *self, CfdChartEntry *entry)
           case FIELD_YES:
             gtk_check_button_set_active (GTK_CHECK_BUTTON (self->rows[i]),
                                          g_strcmp0 (value, "yes") == 0);
+            break;
+          case FIELD_PROBLEM:
+            for (guint p = 0; p < self->problem_ids->len; p++)
+              if (g_strcmp0 (value, g_ptr_array_index (self->problem_ids, p)) == 0)
+                adw_combo_row_set_selected (ADW_COMBO_ROW (self->rows[i]), p + 1);
             break;
           case FIELD_FLAGS:
             {
@@ -283,6 +347,10 @@ build_form (CfdChartEntryDialog *self, gboolean editing)
         {
           case FIELD_CHOICE:
             row = choice_row (def);
+            self->rows[i] = row;
+            break;
+          case FIELD_PROBLEM:
+            row = problem_row (self);
             self->rows[i] = row;
             break;
           case FIELD_YES:
@@ -363,6 +431,7 @@ cfd_chart_entry_dialog_dispose (GObject *object)
   g_clear_object (&self->vault);
   g_clear_pointer (&self->patient_id, g_free);
   g_clear_pointer (&self->item_id, g_free);
+  g_clear_pointer (&self->problem_ids, g_ptr_array_unref);
   G_OBJECT_CLASS (cfd_chart_entry_dialog_parent_class)->dispose (object);
 }
 
@@ -379,6 +448,7 @@ static void
 cfd_chart_entry_dialog_init (CfdChartEntryDialog *self)
 {
   gtk_window_set_default_size (GTK_WINDOW (self), 480, 560);
+  self->problem_ids = g_ptr_array_new_with_free_func (g_free);
 }
 
 CfdChartEntryDialog *

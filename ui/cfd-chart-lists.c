@@ -40,8 +40,12 @@ group_title (CfdChartList list)
         return _ ("Allergies");
       case CFD_CHART_MEDICATION:
         return _ ("Medications");
-      default:
+      case CFD_CHART_TRIAL:
         return _ ("Antidepressant Trials");
+      case CFD_CHART_PLAN:
+        return _ ("Treatment Plan");
+      default:
+        return _ ("Episodes of Care");
     }
 }
 
@@ -56,8 +60,12 @@ closed_word (CfdChartList list)
         return _ ("Inactive");
       case CFD_CHART_MEDICATION:
         return _ ("Stopped");
-      default:
+      case CFD_CHART_TRIAL:
         return _ ("Withdrawn");
+      case CFD_CHART_PLAN:
+        return _ ("Completed");
+      default:
+        return _ ("Closed");
     }
 }
 
@@ -214,6 +222,20 @@ entry_row (CfdChartLists *self, CfdChartEntry *entry)
       g_string_append_printf (subtitle, "%s%s", subtitle->len > 0 ? " · " : "",
                               closed_word (cfd_chart_entry_get_list (entry)));
       gtk_widget_add_css_class (row, "dim-label");
+    }
+  /* Counted from the signed dosing records in the episode's dates. */
+  if (cfd_chart_entry_get_list (entry) == CFD_CHART_EPISODE)
+    {
+      guint completed = 0;
+
+      if (cfd_vault_count_episode_sessions (self->vault, self->patient_id, entry, &completed, NULL))
+        {
+          g_autofree char *count = g_strdup_printf (
+              g_dngettext (NULL, "%u session completed", "%u sessions completed", completed),
+              completed);
+
+          g_string_append_printf (subtitle, "%s%s", subtitle->len > 0 ? " · " : "", count);
+        }
     }
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
   g_string_free (subtitle, TRUE);

@@ -1,4 +1,4 @@
-/* cfd-cli-chart.c: confidant-cli problem|allergy|medication|trial add, list, edit, resolve, history; problem codes. */
+/* cfd-cli-chart.c: confidant-cli problem|allergy|medication|trial|plan add, list, edit, resolve, history; episode add, list, edit, close, history; problem codes. */
 #include "config.h"
 
 #include <stdio.h>
@@ -90,6 +90,16 @@ run_list (CfdCliContext *ctx, int argc, char **argv, const CfdCliCommand *comman
       g_autoptr (CfdChartEntry) entry = g_list_model_get_item (model, i);
 
       print_entry (entry, list == CFD_CHART_MEDICATION);
+      /* Completed sessions are counted from the signed dosing records,
+       * never typed. */
+      if (list == CFD_CHART_EPISODE)
+        {
+          guint completed = 0;
+
+          if (!cfd_vault_count_episode_sessions (vault, patient_id, entry, &completed, &error))
+            return cfd_cli_fail (error);
+          printf ("\tcompleted sessions: %u\n", completed);
+        }
     }
   return CFD_CLI_OK;
 }
@@ -243,6 +253,8 @@ LIST_RUNNERS (problem, CFD_CHART_PROBLEM)
 LIST_RUNNERS (allergy, CFD_CHART_ALLERGY)
 LIST_RUNNERS (medication, CFD_CHART_MEDICATION)
 LIST_RUNNERS (trial, CFD_CHART_TRIAL)
+LIST_RUNNERS (plan, CFD_CHART_PLAN)
+LIST_RUNNERS (episode, CFD_CHART_EPISODE)
 
 #define LIST_COMMANDS(group, fields)                                                             \
   { #group, "add", "--patient ID [--file F]",                                                    \
@@ -266,6 +278,23 @@ const CfdCliCommand cfd_cli_chart_commands[] = {
   LIST_COMMANDS (allergy, "substance, reaction, severity, or nkda: yes"),
   LIST_COMMANDS (medication, "name, dose, frequency, start, stop, flags"),
   LIST_COMMANDS (trial, "drug, dose, weeks, response"),
+  LIST_COMMANDS (plan, "problem (a problem's entry id), goal, interventions, frequency, review"),
+  /* An episode is closed rather than resolved; its completed sessions are
+   * counted from the signed dosing records. */
+  { "episode", "add", "--patient ID [--file F]",
+    "Add a signed episode of care (kind: first-series, maintenance or other; start; planned; end "
+    "as \"field: value\" lines from F or stdin); prints its id",
+    episode_add },
+  { "episode", "list", "--patient ID [--all]",
+    "The episodes of care, each with its completed sessions (signed dosing records in its dates)",
+    episode_list },
+  { "episode", "edit", "--patient ID --entry ID [--file F]",
+    "A new signed revision with the fields in F or stdin (an empty value removes one)",
+    episode_edit },
+  { "episode", "close", "--patient ID --entry ID",
+    "Close the episode (a new signed revision; its end is today unless set)", episode_resolve },
+  { "episode", "history", "--patient ID --entry ID", "Every signed revision of one episode",
+    episode_history },
   { "problem", "codes", "[WORDS|CODE]", "Search the shipped ICD-10-CM code list", run_codes },
   { NULL },
 };

@@ -329,7 +329,27 @@ test_chart_editing (void)
   type_into (dialog, CFD_CHART_ONSET, "2019");
   g_assert_true (cfd_chart_entry_dialog_save (dialog));
   g_assert_true (cfd_test_ui_has_label (GTK_WIDGET (page), "Chronic insomnia"));
-  }
+
+  /* A goal of the treatment plan, for that problem, chosen from the chart. */
+  g_signal_emit_by_name (get (page, "chart_add_plan"), "clicked");
+  dialog = opened_dialog ();
+  type_into (dialog, CFD_CHART_GOAL, "Sleeps six hours most nights");
+  g_assert_false (cfd_chart_entry_dialog_save (dialog));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (field (dialog, CFD_CHART_PLAN_PROBLEM)), 1);
+  type_into (dialog, CFD_CHART_INTERVENTIONS, "CBT-I");
+  type_into (dialog, CFD_CHART_REVIEW, "2027-03-01");
+  g_assert_true (cfd_chart_entry_dialog_save (dialog));
+  g_assert_true (cfd_test_ui_has_label (GTK_WIDGET (page), "Sleeps six hours most nights"));
+
+  /* An episode: no dosing session signed in it yet. */
+  g_signal_emit_by_name (get (page, "chart_add_episode"), "clicked");
+  dialog = opened_dialog ();
+  adw_combo_row_set_selected (ADW_COMBO_ROW (field (dialog, CFD_CHART_KIND)), 1);
+  type_into (dialog, CFD_CHART_START, "2026-01-05");
+  type_into (dialog, CFD_CHART_PLANNED, "6");
+  g_assert_true (cfd_chart_entry_dialog_save (dialog));
+  g_assert_true (cfd_test_ui_has_label (GTK_WIDGET (page), "First series 2026-01-05"));
+  g_assert_true (cfd_test_ui_has_label (GTK_WIDGET (page), "0 sessions completed"));
 
   cfd_patient_page_clear (page);
   g_assert_false (cfd_test_ui_has_label (GTK_WIDGET (page), "Chronic insomnia"));
