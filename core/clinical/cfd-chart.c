@@ -260,7 +260,8 @@ describe (CfdChartEntry *self, gboolean translated)
                                      ? word (translated, N_ ("Maintenance"))
                                      : word (translated, N_ ("Other episode")));
           g_string_append_printf (text, " %s", field (self, CFD_CHART_START));
-          g_string_append_printf (text, " – %s", end != NULL ? end : "");
+          if (end != NULL)
+            g_string_append_printf (text, " – %s", end);
           append_parts (text, " (", parts, G_N_ELEMENTS (parts));
           break;
         }

@@ -393,6 +393,7 @@ test_episodes (void)
   g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
   CfdDemoOptions options = { .patients = 2, .records_per_patient = 16, .seed = 11 };
   g_autoptr (GListModel) patients = NULL;
+  g_autoptr (CfdPatient) first_patient = NULL;
   g_autoptr (GListModel) records = NULL;
   g_autoptr (GListModel) episodes = NULL;
   g_autoptr (GVariant) wrong = NULL;
@@ -408,8 +409,8 @@ test_episodes (void)
   g_assert_true (cfd_demo_populate (vault, &options, NULL, NULL, &error));
   g_assert_no_error (error);
   patients = cfd_vault_list_patients (vault, FALSE, &error);
-  patient = cfd_patient_get_id (g_list_model_get_item (patients, 0));
-  g_object_unref (g_list_model_get_item (patients, 0)); /* the model keeps it */
+  first_patient = g_list_model_get_item (patients, 0);
+  patient = cfd_patient_get_id (first_patient);
   records = cfd_vault_list_records (vault, patient, &error);
   for (guint r = 0; r < g_list_model_get_n_items (records); r++)
     {
