@@ -162,8 +162,8 @@ run_write (CfdCliContext *ctx, int argc, char **argv, const CfdCliCommand *comma
     return cfd_cli_usage (action == ACTION_ADD ? "%s add needs --patient ID [--file F]"
                           : action == ACTION_EDIT
                               ? "%s edit needs --patient ID --entry ID [--file F]"
-                              : "%s resolve needs --patient ID --entry ID",
-                          command->group);
+                              : "%s %s needs --patient ID --entry ID",
+                          command->group, command->name);
   /* Before the unlock: a malformed file costs nothing. */
   if (action != ACTION_RESOLVE)
     {
