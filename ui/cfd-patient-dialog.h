@@ -13,4 +13,10 @@ G_DECLARE_FINAL_TYPE (CfdPatientDialog, cfd_patient_dialog, CFD, PATIENT_DIALOG,
 /* Emits "added" with the new patient's id once it is stored. */
 CfdPatientDialog *cfd_patient_dialog_new (GtkWindow *parent, CfdVault *vault);
 
+/* The same form filled with an existing patient's details; Save stores
+ * them as "confidant-cli patient edit" does (core's checks, audited as
+ * patient.edit; a blank field removes the detail) and emits "saved". */
+CfdPatientDialog *
+cfd_patient_dialog_new_edit (GtkWindow *parent, CfdVault *vault, CfdPatient *patient);
+
 G_END_DECLS

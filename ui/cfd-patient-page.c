@@ -9,7 +9,8 @@
 
 #include "cfd-consent-panel.h"
 #include "cfd-measure-panel.h"
-#include "cfd-chart-summary.h"
+#include "cfd-chart-lists.h"
+#include "cfd-patient-dialog.h"
 #include "cfd-problem-picker.h"
 #include "cfd-patient-page.h"
 #include "cfd-disclosures-window.h"
@@ -38,7 +39,7 @@ struct _CfdPatientPage
   GtkLabel *phq9_label;
   GtkLabel *gad7_label;
   GtkWidget *measures_box;
-  GtkWidget *chart_summary;  /* made in init, in the Chart tab */
+  GtkWidget *chart_lists;    /* made in init, in the Chart tab */
   GtkWidget *problem_picker; /* under it; clinicians only */
   CfdMeasurePanel *measure_panel;
   CfdConsentPanel *consent_panel;
@@ -130,7 +131,7 @@ cfd_patient_page_clear (CfdPatientPage *self)
   gtk_label_set_label (self->gad7_label, "");
   gtk_widget_set_visible (self->risk_box, FALSE);
   gtk_widget_set_visible (self->measures_box, FALSE);
-  cfd_chart_summary_clear (CFD_CHART_SUMMARY (self->chart_summary));
+  cfd_chart_lists_load (CFD_CHART_LISTS (self->chart_lists), NULL, NULL);
   cfd_problem_picker_set_patient (CFD_PROBLEM_PICKER (self->problem_picker), NULL, NULL);
 }
 
@@ -515,7 +516,7 @@ cfd_patient_page_load (CfdPatientPage *self,
   gtk_widget_set_visible (self->risk_box, cfd_patient_get_risk_flag (patient));
 
   show_latest_measures (self);
-  cfd_chart_summary_load (CFD_CHART_SUMMARY (self->chart_summary), vault, patient_id);
+  cfd_chart_lists_load (CFD_CHART_LISTS (self->chart_lists), vault, patient_id);
   cfd_problem_picker_set_patient (CFD_PROBLEM_PICKER (self->problem_picker), vault, patient_id);
   /* A supervisor reads the chart under consent and adds nothing to it. */
   gtk_widget_set_visible (self->problem_picker,
@@ -531,6 +532,8 @@ cfd_patient_page_load (CfdPatientPage *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "patient.print",
                                  cfd_vault_get_user_role (vault) != CFD_ROLE_SUPERVISOR);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "patient.disclosures",
+                                 cfd_vault_get_user_role (vault) != CFD_ROLE_SUPERVISOR);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "patient.edit",
                                  cfd_vault_get_user_role (vault) != CFD_ROLE_SUPERVISOR);
   gtk_widget_set_visible (self->record_menu_button,
                           cfd_vault_get_user_role (vault) != CFD_ROLE_SUPERVISOR);
@@ -615,6 +618,37 @@ disclosures_action (GtkWidget *widget, const char *action_name, GVariant *parame
   window = cfd_disclosures_window_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->vault,
                                        self->patient_id, gtk_label_get_label (self->name_label));
   gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+patient_edited (CfdPatientPage *self)
+{
+  g_signal_emit (self, signals[RECORDS_CHANGED], 0);
+}
+
+/* Demographics of an existing patient: the owner and therapists, under
+ * the same checks and audit (patient.edit) as confidant-cli patient edit. */
+static void
+edit_patient_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CfdPatientPage *self = CFD_PATIENT_PAGE (widget);
+  g_autoptr (CfdPatient) patient = NULL;
+  g_autoptr (GError) error = NULL;
+  CfdPatientDialog *dialog;
+
+  if (self->vault == NULL || self->patient_id == NULL || !cfd_vault_is_unlocked (self->vault)
+      || cfd_vault_get_user_role (self->vault) == CFD_ROLE_SUPERVISOR)
+    return;
+  patient = cfd_vault_get_patient (self->vault, self->patient_id, &error);
+  if (patient == NULL)
+    {
+      cfd_ui_toast_error (widget, _ ("The patient could not be read"), error);
+      return;
+    }
+  dialog = cfd_patient_dialog_new_edit (GTK_WINDOW (gtk_widget_get_root (widget)), self->vault,
+                                        patient);
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (patient_edited), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -706,13 +740,14 @@ cfd_patient_page_class_init (CfdPatientPageClass *klass)
   gtk_widget_class_install_action (widget_class, "patient.print", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "patient.risk-flag", NULL, risk_flag_action);
   gtk_widget_class_install_action (widget_class, "patient.disclosures", NULL, disclosures_action);
+  gtk_widget_class_install_action (widget_class, "patient.edit", NULL, edit_patient_action);
 }
 
 static void
 problem_added (CfdPatientPage *self)
 {
   if (self->vault != NULL && self->patient_id != NULL)
-    cfd_chart_summary_load (CFD_CHART_SUMMARY (self->chart_summary), self->vault, self->patient_id);
+    cfd_chart_lists_load (CFD_CHART_LISTS (self->chart_lists), self->vault, self->patient_id);
 }
 
 static void
@@ -726,12 +761,12 @@ cfd_patient_page_init (CfdPatientPage *self)
     GtkWidget *clamp = adw_clamp_new ();
     AdwViewStackPage *page;
 
-    self->chart_summary = cfd_chart_summary_new (CFD_CHART_SUMMARY_SECTION);
-    gtk_widget_set_margin_top (self->chart_summary, 18);
-    gtk_widget_set_margin_bottom (self->chart_summary, 6);
-    gtk_widget_set_margin_start (self->chart_summary, 12);
-    gtk_widget_set_margin_end (self->chart_summary, 12);
-    gtk_widget_set_valign (self->chart_summary, GTK_ALIGN_START);
+    self->chart_lists = cfd_chart_lists_new ();
+    gtk_widget_set_margin_top (self->chart_lists, 18);
+    gtk_widget_set_margin_bottom (self->chart_lists, 6);
+    gtk_widget_set_margin_start (self->chart_lists, 12);
+    gtk_widget_set_margin_end (self->chart_lists, 12);
+    gtk_widget_set_valign (self->chart_lists, GTK_ALIGN_START);
     {
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
 
@@ -740,7 +775,7 @@ cfd_patient_page_init (CfdPatientPage *self)
       gtk_widget_set_margin_end (self->problem_picker, 12);
       gtk_widget_set_margin_bottom (self->problem_picker, 24);
       g_signal_connect_swapped (self->problem_picker, "added", G_CALLBACK (problem_added), self);
-      gtk_box_append (GTK_BOX (box), self->chart_summary);
+      gtk_box_append (GTK_BOX (box), self->chart_lists);
       gtk_box_append (GTK_BOX (box), self->problem_picker);
       adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 760);
       adw_clamp_set_child (ADW_CLAMP (clamp), box);

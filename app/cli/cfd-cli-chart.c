@@ -1,4 +1,4 @@
-/* cfd-cli-chart.c: confidant-cli problem|allergy|medication|trial add, list, edit, resolve, history; problem codes. */
+/* cfd-cli-chart.c: confidant-cli problem|allergy|medication|trial|plan add, list, edit, resolve, history; episode add, list, edit, close, history; problem codes. */
 #include "config.h"
 
 #include <stdio.h>
@@ -90,6 +90,16 @@ run_list (CfdCliContext *ctx, int argc, char **argv, const CfdCliCommand *comman
       g_autoptr (CfdChartEntry) entry = g_list_model_get_item (model, i);
 
       print_entry (entry, list == CFD_CHART_MEDICATION);
+      /* Completed sessions are counted from the signed dosing records,
+       * never typed. */
+      if (list == CFD_CHART_EPISODE)
+        {
+          guint completed = 0;
+
+          if (!cfd_vault_count_episode_sessions (vault, patient_id, entry, &completed, &error))
+            return cfd_cli_fail (error);
+          printf ("\tcompleted sessions: %u\n", completed);
+        }
     }
   return CFD_CLI_OK;
 }
@@ -155,8 +165,10 @@ run_write (CfdCliContext *ctx, int argc, char **argv, const CfdCliCommand *comma
     return cfd_cli_usage (action == ACTION_ADD ? _ ("%s add needs --patient ID [--file F]")
                           : action == ACTION_EDIT
                               ? _ ("%s edit needs --patient ID --entry ID [--file F]")
-                              : _ ("%s resolve needs --patient ID --entry ID"),
-                          command->group);
+                              /* TRANSLATORS: "%s %s" is a list's command group and its
+                               * command ("chart episode close"). */
+                              : _ ("%s %s needs --patient ID --entry ID"),
+                          command->group, command->name);
   /* Before the unlock: a malformed file costs nothing. */
   if (action != ACTION_RESOLVE)
     {
@@ -246,6 +258,8 @@ LIST_RUNNERS (problem, CFD_CHART_PROBLEM)
 LIST_RUNNERS (allergy, CFD_CHART_ALLERGY)
 LIST_RUNNERS (medication, CFD_CHART_MEDICATION)
 LIST_RUNNERS (trial, CFD_CHART_TRIAL)
+LIST_RUNNERS (plan, CFD_CHART_PLAN)
+LIST_RUNNERS (episode, CFD_CHART_EPISODE)
 
 /* Each list's own summaries, whole sentences for translators. */
 #define EDIT_SUMMARY \
@@ -278,6 +292,26 @@ const CfdCliCommand cfd_cli_chart_commands[] = {
                  N_ ("Add a signed trial (drug, dose, weeks, response as \"field: value\" lines "
                      "from F or stdin); prints its id"),
                  N_ ("The trial list (latest revision of each)")),
+  LIST_COMMANDS (plan,
+                 N_ ("Add a signed treatment-plan goal (problem (a problem's entry id), goal, "
+                     "interventions, frequency, review as \"field: value\" lines from F or "
+                     "stdin); prints its id"),
+                 N_ ("The treatment plan's goals (latest revision of each)")),
+  /* An episode is closed rather than resolved; its completed sessions are
+   * counted from the signed dosing records. */
+  { "episode", "add", "--patient ID [--file F]",
+    N_ ("Add a signed episode of care (kind: first-series, maintenance or other; start; planned; "
+        "end as \"field: value\" lines from F or stdin); prints its id"),
+    episode_add },
+  { "episode", "list", "--patient ID [--all]",
+    N_ ("The episodes of care, each with its completed sessions (signed dosing records in its "
+        "dates)"),
+    episode_list },
+  { "episode", "edit", "--patient ID --entry ID [--file F]", EDIT_SUMMARY, episode_edit },
+  { "episode", "close", "--patient ID --entry ID",
+    N_ ("Close the episode (a new signed revision; its end is today unless set)"), episode_resolve },
+  { "episode", "history", "--patient ID --entry ID", N_ ("Every signed revision of one episode"),
+    episode_history },
   { "problem", "codes", "[WORDS|CODE]", N_ ("Search the shipped ICD-10-CM code list"), run_codes },
   { NULL },
 };

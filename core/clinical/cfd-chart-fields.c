@@ -60,6 +60,22 @@ static const ListSpec lists[CFD_CHART_N_LISTS] = {
                           { CFD_CHART_WEEKS, FALSE },
                           { CFD_CHART_RESPONSE, FALSE },
                           { CFD_CHART_NOTE, FALSE } } },
+  /* The problem is checked against the chart's problems when stored. */
+  [CFD_CHART_PLAN] = { "plan",
+                       "completed",
+                       { { CFD_CHART_PLAN_PROBLEM, TRUE },
+                         { CFD_CHART_GOAL, TRUE },
+                         { CFD_CHART_INTERVENTIONS, FALSE },
+                         { CFD_CHART_FREQUENCY, FALSE },
+                         { CFD_CHART_REVIEW, FALSE },
+                         { CFD_CHART_NOTE, FALSE } } },
+  [CFD_CHART_EPISODE] = { "episode",
+                          "closed",
+                          { { CFD_CHART_KIND, TRUE },
+                            { CFD_CHART_START, TRUE },
+                            { CFD_CHART_PLANNED, FALSE },
+                            { CFD_CHART_END, FALSE },
+                            { CFD_CHART_NOTE, FALSE } } },
 };
 
 const char *
@@ -315,6 +331,7 @@ static gboolean
 check_value (CfdChartList list, const char *key, const char *value, GError **error)
 {
   static const char *const severities[] = { "mild", "moderate", "severe", "unknown", NULL };
+  static const char *const episode_kinds[] = { "first-series", "maintenance", "other", NULL };
   static const char *const responses[]
       = { "none", "partial", "remission", "intolerant", "unknown", NULL };
 
@@ -335,8 +352,24 @@ check_value (CfdChartList list, const char *key, const char *value, GError **err
                        "dot, up to four more)"));
   if ((g_strcmp0 (key, CFD_CHART_ONSET) == 0 || g_strcmp0 (key, CFD_CHART_START) == 0
        || g_strcmp0 (key, CFD_CHART_STOP) == 0)
-      && !partial_date_is_valid (value))
+      && list != CFD_CHART_EPISODE && !partial_date_is_valid (value))
     return invalid (error, _ ("A date is written YYYY, YYYY-MM or YYYY-MM-DD"));
+  /* An episode's days decide which dosing sessions it counts, and a review
+   * is due on a day: whole dates. */
+  if (((list == CFD_CHART_EPISODE
+        && (g_strcmp0 (key, CFD_CHART_START) == 0 || g_strcmp0 (key, CFD_CHART_END) == 0))
+       || g_strcmp0 (key, CFD_CHART_REVIEW) == 0)
+      && !cfd_date_is_valid (value))
+    return invalid (error, _ ("This date is written YYYY-MM-DD"));
+  if (g_strcmp0 (key, CFD_CHART_KIND) == 0 && !one_of (value, episode_kinds))
+    return invalid (error, _ ("The kind of an episode is first-series, maintenance or other"));
+  if (g_strcmp0 (key, CFD_CHART_PLANNED) == 0)
+    {
+      guint64 planned;
+
+      if (!g_ascii_string_to_unsigned (value, 10, 0, 520, &planned, NULL))
+        return invalid (error, _ ("The planned sessions are a whole number from 0 to 520"));
+    }
   if (g_strcmp0 (key, CFD_CHART_SEVERITY) == 0 && !one_of (value, severities))
     return invalid (error, _ ("The severity is mild, moderate, severe or unknown"));
   if (g_strcmp0 (key, CFD_CHART_RESPONSE) == 0 && !one_of (value, responses))
@@ -417,6 +450,15 @@ cfd_chart_fields_validate (CfdChartList list, GVariant *fields, GError **error)
         return invalid (error,
                         _ ("An allergy needs a “substance” (or “nkda: yes” for no known drug "
                            "allergies)"));
+    }
+  if (list == CFD_CHART_EPISODE)
+    {
+      const char *start = NULL, *end = NULL;
+
+      /* Both YYYY-MM-DD, checked above: they compare as text. */
+      if (g_variant_lookup (fields, CFD_CHART_START, "&s", &start)
+          && g_variant_lookup (fields, CFD_CHART_END, "&s", &end) && strcmp (end, start) < 0)
+        return invalid (error, _ ("An episode ends on or after its start"));
     }
   return TRUE;
 }

@@ -17,6 +17,7 @@
 #include "cfd-chart.h"
 #include "cfd-date.h"
 #include "cfd-icd10.h"
+#include "cfd-record.h"
 #include "cfd-patient-key.h"
 #include "cfd-patient-private.h"
 #include "cfd-vault-private.h"
@@ -226,6 +227,41 @@ describe (CfdChartEntry *self, gboolean translated)
           g_string_append (text, field (self, CFD_CHART_DRUG));
           if (field (self, CFD_CHART_DOSE) != NULL)
             g_string_append_printf (text, " %s", field (self, CFD_CHART_DOSE));
+          append_parts (text, " (", parts, G_N_ELEMENTS (parts));
+          break;
+        }
+      case CFD_CHART_PLAN:
+        {
+          const char *review = field (self, CFD_CHART_REVIEW);
+          g_autofree char *review_text
+              = review != NULL ? g_strdup_printf (word (translated, N_ ("review %s")), review)
+                               : NULL;
+          const char *parts[] = { field (self, CFD_CHART_INTERVENTIONS),
+                                  field (self, CFD_CHART_FREQUENCY), review_text };
+
+          g_string_append (text, field (self, CFD_CHART_GOAL));
+          append_parts (text, " (", parts, G_N_ELEMENTS (parts));
+          break;
+        }
+      case CFD_CHART_EPISODE:
+        {
+          const char *kind = field (self, CFD_CHART_KIND);
+          const char *planned = field (self, CFD_CHART_PLANNED);
+          const char *end = field (self, CFD_CHART_END);
+          g_autofree char *planned_text
+              = planned != NULL
+                    ? g_strdup_printf (word (translated, N_ ("%s sessions planned")), planned)
+                    : NULL;
+          const char *parts[] = { planned_text };
+
+          g_string_append (text, g_strcmp0 (kind, "first-series") == 0
+                                     ? word (translated, N_ ("First series"))
+                                 : g_strcmp0 (kind, "maintenance") == 0
+                                     ? word (translated, N_ ("Maintenance"))
+                                     : word (translated, N_ ("Other episode")));
+          g_string_append_printf (text, " %s", field (self, CFD_CHART_START));
+          if (end != NULL)
+            g_string_append_printf (text, " – %s", end);
           append_parts (text, " (", parts, G_N_ELEMENTS (parts));
           break;
         }
@@ -642,6 +678,25 @@ check_allergy_exclusion (GPtrArray *revisions,
   return TRUE;
 }
 
+/* A plan's goal is for a problem on this patient's chart: its id names a
+ * problem entry, so that the plan reads problems → goals → interventions. */
+static gboolean
+check_plan_problem (GPtrArray *revisions, GVariant *fields, GError **error)
+{
+  const char *problem = NULL;
+
+  if (!g_variant_lookup (fields, CFD_CHART_PLAN_PROBLEM, "&s", &problem))
+    return TRUE; /* validation reports it */
+  for (guint i = 0; i < revisions->len; i++)
+    {
+      CfdChartEntry *entry = g_ptr_array_index (revisions, i);
+
+      if (entry->list == CFD_CHART_PROBLEM && g_strcmp0 (entry->item_id, problem) == 0)
+        return TRUE;
+    }
+  return invalid (error, "A plan's “problem” is the id of a problem on this patient's chart");
+}
+
 /* A medication's flags gain the classes its name is known to belong to:
  * a missed benzodiazepine or MAOI matters more than a redundant flag. */
 static GVariant *
@@ -714,6 +769,14 @@ next_fields (CfdVault *vault, CfdChartEntry *latest, ChangeKind kind, GVariant *
           g_autofree char *today = cfd_date_format (cfd_vault_now (vault) / G_USEC_PER_SEC);
 
           g_variant_dict_insert (&dict, CFD_CHART_STOP, "s", today);
+        }
+      /* An episode closed without an end ends today. */
+      if (latest->list == CFD_CHART_EPISODE
+          && cfd_chart_entry_get_field (latest, CFD_CHART_END) == NULL)
+        {
+          g_autofree char *today = cfd_date_format (cfd_vault_now (vault) / G_USEC_PER_SEC);
+
+          g_variant_dict_insert (&dict, CFD_CHART_END, "s", today);
         }
     }
   else
@@ -805,6 +868,12 @@ change (CfdVault *vault,
       if (revisions == NULL || !check_allergy_exclusion (revisions, item_id, fields, &local_error))
         goto failed;
     }
+  if (list == CFD_CHART_PLAN)
+    {
+      revisions = load_revisions (vault, patient_id, NULL, &local_error);
+      if (revisions == NULL || !check_plan_problem (revisions, fields, &local_error))
+        goto failed;
+    }
   if (kind == CHANGE_ADD)
     item_id = fresh_id = cfd_new_id ();
   if (!insert_revision (vault, patient_id, cfd_patient_get_key_version (patient), item_id, list,
@@ -857,4 +926,43 @@ cfd_vault_resolve_chart_entry (CfdVault *vault,
 {
   g_return_val_if_fail (item_id != NULL, FALSE);
   return change (vault, patient_id, CHANGE_RESOLVE, 0, item_id, NULL, NULL, error);
+}
+
+gboolean
+cfd_vault_count_episode_sessions (CfdVault *vault,
+                                  const char *patient_id,
+                                  CfdChartEntry *episode,
+                                  guint *completed,
+                                  GError **error)
+{
+  const char *start, *end;
+  g_autofree char *today = NULL;
+  g_autoptr (GListModel) records = NULL;
+  guint n = 0;
+
+  g_return_val_if_fail (CFD_IS_CHART_ENTRY (episode), FALSE);
+  g_return_val_if_fail (episode->list == CFD_CHART_EPISODE, FALSE);
+  start = cfd_chart_entry_get_field (episode, CFD_CHART_START);
+  end = cfd_chart_entry_get_field (episode, CFD_CHART_END);
+  if (end == NULL)
+    end = today = cfd_date_format (cfd_vault_now (vault) / G_USEC_PER_SEC);
+  records = cfd_vault_list_records (vault, patient_id, error);
+  if (records == NULL)
+    return FALSE;
+  /* Only signed sessions count: a draft may still be a session that did
+   * not happen. */
+  for (guint i = 0; i < g_list_model_get_n_items (records); i++)
+    {
+      g_autoptr (CfdRecord) record = g_list_model_get_item (records, i);
+      g_autofree char *day = NULL;
+
+      if (cfd_record_get_kind (record) != CFD_RECORD_DOSING
+          || cfd_record_get_status (record) != CFD_RECORD_SIGNED)
+        continue;
+      day = cfd_date_format (cfd_record_get_occurred (record));
+      if (g_strcmp0 (day, start) >= 0 && g_strcmp0 (day, end) <= 0)
+        n++;
+    }
+  *completed = n;
+  return TRUE;
 }

@@ -17,11 +17,14 @@ typedef enum
   CFD_CHART_ALLERGY,
   CFD_CHART_MEDICATION,
   CFD_CHART_TRIAL,
+  CFD_CHART_PLAN,
+  CFD_CHART_EPISODE,
 } CfdChartList;
 
-#define CFD_CHART_N_LISTS 4
+#define CFD_CHART_N_LISTS 6
 
-/* "problem", "allergy", "medication", "trial": the stored and CLI names. */
+/* "problem", "allergy", "medication", "trial", "plan", "episode": the
+ * stored and CLI names. */
 const char *cfd_chart_list_to_string (CfdChartList list);
 gboolean cfd_chart_list_from_string (const char *text, CfdChartList *list);
 
@@ -47,6 +50,17 @@ gboolean cfd_chart_list_from_string (const char *text, CfdChartList *list);
 #define CFD_CHART_DRUG     "drug"
 #define CFD_CHART_WEEKS    "weeks"    /* whole weeks at the dose, 0-520 */
 #define CFD_CHART_RESPONSE "response" /* none, partial, remission, intolerant, unknown */
+/* treatment plan: one goal for one of the chart's problems (also uses
+ * frequency) */
+#define CFD_CHART_PLAN_PROBLEM  "problem" /* the problem entry's item id, required */
+#define CFD_CHART_GOAL          "goal"    /* required */
+#define CFD_CHART_INTERVENTIONS "interventions"
+#define CFD_CHART_REVIEW        "review" /* the review date, YYYY-MM-DD */
+/* episode of care (also uses start; completed sessions are counted from the
+ * signed dosing records, never stored: cfd_vault_count_episode_sessions) */
+#define CFD_CHART_KIND    "kind"    /* first-series, maintenance, other; required */
+#define CFD_CHART_PLANNED "planned" /* planned sessions, 0-520 */
+#define CFD_CHART_END     "end"
 /* every list */
 #define CFD_CHART_NOTE "note"
 
@@ -167,7 +181,17 @@ gboolean cfd_vault_resolve_chart_entry (CfdVault *vault,
                                         const char *item_id,
                                         GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
-/* The list's closed status word: resolved, inactive, stopped, withdrawn. */
+/* The list's closed status word: resolved, inactive, stopped, withdrawn,
+ * completed (a plan's goal), closed (an episode). */
 const char *cfd_chart_closed_status (CfdChartList list);
+
+/* The episode's completed sessions: the patient's signed dosing records
+ * whose session falls on or between its start and its end (today while it
+ * is open). Unaudited: the caller has read the chart. */
+gboolean cfd_vault_count_episode_sessions (CfdVault *vault,
+                                           const char *patient_id,
+                                           CfdChartEntry *episode,
+                                           guint *completed,
+                                           GError **error);
 
 G_END_DECLS

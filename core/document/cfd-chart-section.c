@@ -1,4 +1,4 @@
-/* cfd-chart-section.c: the chart (active problems, allergies, medications) on the record document's cover. */
+/* cfd-chart-section.c: the chart (active problems, allergies, medications, the plan's open goals, open episodes) on the record document's cover. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
@@ -54,6 +54,11 @@ cfd_chart_section_add (CfdDocumentLayout *layout,
   add_list (layout, lists[CFD_CHART_ALLERGY], _ ("Allergies"),
             _ ("Not recorded (no one has recorded allergies or their absence)"));
   add_list (layout, lists[CFD_CHART_MEDICATION], _ ("Medications"), _ ("None recorded"));
+  /* The plan's open goals and the open episodes, when there are any. */
+  if (g_list_model_get_n_items (lists[CFD_CHART_PLAN]) > 0)
+    add_list (layout, lists[CFD_CHART_PLAN], _ ("Treatment plan"), NULL);
+  if (g_list_model_get_n_items (lists[CFD_CHART_EPISODE]) > 0)
+    add_list (layout, lists[CFD_CHART_EPISODE], _ ("Episodes of care"), NULL);
   for (guint list = 0; list < CFD_CHART_N_LISTS; list++)
     g_object_unref (lists[list]);
   return TRUE;

@@ -1153,6 +1153,63 @@ add_chart_entry (Bundle *b, CfdChartEntry *entry)
             }
           break;
         }
+      case CFD_CHART_PLAN:
+        {
+          /* One goal for one problem: a CarePlan that addresses the
+           * problem's Condition, its interventions an activity. */
+          g_autofree char *problem_url
+              = derived_url (b, field (entry, CFD_CHART_PLAN_PROBLEM), "chart");
+          const char *interventions = field (entry, CFD_CHART_INTERVENTIONS);
+          const char *review = field (entry, CFD_CHART_REVIEW);
+
+          r = new_resource ("CarePlan");
+          json_object_set_string_member (r, "status", active ? "active" : "completed");
+          json_object_set_string_member (r, "intent", "plan");
+          json_object_set_string_member (r, "description", field (entry, CFD_CHART_GOAL));
+          json_object_set_object_member (r, "subject", reference (b->patient_url));
+          json_object_set_string_member (r, "created", recorded);
+          json_object_set_object_member (r, "author", reference (recorder));
+          json_object_set_array_member (r, "addresses", one (reference (problem_url)));
+          if (interventions != NULL)
+            {
+              JsonObject *activity = json_object_new ();
+              JsonObject *detail = json_object_new ();
+
+              json_object_set_string_member (detail, "status",
+                                             active ? "in-progress" : "completed");
+              json_object_set_string_member (detail, "description", interventions);
+              if (field (entry, CFD_CHART_FREQUENCY) != NULL)
+                json_object_set_string_member (detail, "scheduledString",
+                                               field (entry, CFD_CHART_FREQUENCY));
+              json_object_set_object_member (activity, "detail", detail);
+              json_object_set_array_member (r, "activity", one (activity));
+            }
+          if (review != NULL)
+            {
+              JsonObject *note = json_object_new ();
+              g_autofree char *text = g_strdup_printf ("Review due %s", review);
+
+              json_object_set_string_member (note, "text", text);
+              json_object_set_array_member (r, "note", one (note));
+            }
+          break;
+        }
+      case CFD_CHART_EPISODE:
+        {
+          JsonObject *period = json_object_new ();
+          JsonObject *type = json_object_new ();
+
+          r = new_resource ("EpisodeOfCare");
+          json_object_set_string_member (r, "status", active ? "active" : "finished");
+          json_object_set_string_member (type, "text", field (entry, CFD_CHART_KIND));
+          json_object_set_array_member (r, "type", one (type));
+          json_object_set_object_member (r, "patient", reference (b->patient_url));
+          json_object_set_string_member (period, "start", field (entry, CFD_CHART_START));
+          if (field (entry, CFD_CHART_END) != NULL)
+            json_object_set_string_member (period, "end", field (entry, CFD_CHART_END));
+          json_object_set_object_member (r, "period", period);
+          break;
+        }
       default:
         return;
     }

@@ -563,6 +563,36 @@ static const char *const migrations[] = {
   "  sealed_box_sk BLOB NOT NULL,"
   "  roster BLOB NOT NULL,"
   "  started_at INTEGER NOT NULL);",
+  /* 13: treatment plans and episodes of care are chart lists too: the
+   * table is rebuilt with their names allowed by its CHECK (SQLite cannot
+   * change a CHECK in place); rows, index and trigger come back as they
+   * were. */
+  "CREATE TABLE chart_entries_new ("
+  "  id TEXT PRIMARY KEY,"
+  "  item_id TEXT NOT NULL,"
+  "  patient_id TEXT NOT NULL REFERENCES patients (id) ON DELETE CASCADE,"
+  "  list TEXT NOT NULL CHECK (list IN ('problem', 'allergy', 'medication', 'trial', 'plan',"
+  "    'episode')),"
+  "  revision INTEGER NOT NULL CHECK (revision >= 1),"
+  "  actor_id TEXT NOT NULL,"
+  "  time INTEGER NOT NULL,"
+  "  key_version INTEGER NOT NULL CHECK (key_version >= 1),"
+  "  sealed BLOB NOT NULL,"
+  "  signature BLOB NOT NULL CHECK (length(signature) = 64),"
+  "  UNIQUE (item_id, revision));"
+  "INSERT INTO chart_entries_new (rowid, id, item_id, patient_id, list, revision, actor_id, time,"
+  "  key_version, sealed, signature)"
+  "  SELECT rowid, id, item_id, patient_id, list, revision, actor_id, time, key_version, sealed,"
+  "  signature FROM chart_entries;"
+  "DROP TABLE chart_entries;"
+  "ALTER TABLE chart_entries_new RENAME TO chart_entries;"
+  "CREATE INDEX chart_entries_patient ON chart_entries (patient_id, list);"
+  "CREATE TRIGGER chart_entries_immutable BEFORE UPDATE ON chart_entries"
+  "  WHEN NEW.id IS NOT OLD.id OR NEW.item_id IS NOT OLD.item_id"
+  "    OR NEW.patient_id IS NOT OLD.patient_id OR NEW.list IS NOT OLD.list"
+  "    OR NEW.revision IS NOT OLD.revision OR NEW.actor_id IS NOT OLD.actor_id"
+  "    OR NEW.time IS NOT OLD.time OR NEW.signature IS NOT OLD.signature"
+  "  BEGIN SELECT RAISE (ABORT, 'a chart entry is immutable'); END;",
 };
 
 /* The one migration that rebuilds a table (5, which runs from version 4):

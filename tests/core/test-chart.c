@@ -4,6 +4,9 @@
 #include <string.h>
 
 #include "cfd-chart.h"
+#include "cfd-date.h"
+#include "cfd-demo.h"
+#include "cfd-record.h"
 #include "cfd-icd10.h"
 #include "cfd-patient-key.h"
 #include "cfd-test-util.h"
@@ -321,6 +324,189 @@ test_trials (void)
   g_assert_cmpstr (described, ==, "Venlafaxine XR 225 mg (10 weeks, response: none)");
 }
 
+/* A plan's goal names a problem on the same chart; edits are signed
+ * revisions; a goal met is "completed", the history kept. */
+static void
+test_plan (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autofree char *patient = cfd_test_add_patient (vault, "Planned Person");
+  g_autofree char *other = cfd_test_add_patient (vault, "Other Person");
+  g_autofree char *problem = add (vault, patient, CFD_CHART_PROBLEM, "code: F33.1\n");
+  g_autofree char *elsewhere = add (vault, other, CFD_CHART_PROBLEM, "code: F41.1\n");
+  g_autofree char *text = NULL;
+  g_autofree char *goal = NULL;
+  g_autofree char *described = NULL;
+  g_autoptr (GVariant) wrong = NULL;
+  g_autoptr (GVariant) change = NULL;
+  g_autoptr (GListModel) history = NULL;
+  g_autoptr (GError) error = NULL;
+  char *id;
+
+  /* A problem of another patient, or none, is refused. */
+  text = g_strdup_printf ("problem: %s\ngoal: PHQ-9 under 10\n", elsewhere);
+  wrong = fields_of (CFD_CHART_PLAN, text);
+  id = cfd_vault_add_chart_entry (vault, patient, CFD_CHART_PLAN, wrong, &error);
+  g_assert_null (id);
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_clear_pointer (&wrong, g_variant_unref);
+  wrong = fields_of (CFD_CHART_PLAN, "goal: PHQ-9 under 10\n");
+  g_assert_null (cfd_vault_add_chart_entry (vault, patient, CFD_CHART_PLAN, wrong, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_clear_pointer (&wrong, g_variant_unref);
+  wrong = fields_of (CFD_CHART_PLAN, "goal: x\nreview: 2027-02\n");
+  g_assert_false (cfd_chart_fields_validate (CFD_CHART_PLAN, wrong, &error));
+  g_clear_error (&error);
+
+  g_free (text);
+  text = g_strdup_printf ("problem: %s\ngoal: PHQ-9 under 10\ninterventions: ketamine-assisted "
+                          "psychotherapy\nfrequency: weekly\nreview: 2027-02-01\n",
+                          problem);
+  goal = add (vault, patient, CFD_CHART_PLAN, text);
+  change = fields_of (CFD_CHART_PLAN, "frequency: twice weekly\n");
+  g_assert_true (cfd_vault_edit_chart_entry (vault, patient, goal, change, &error));
+  g_assert_no_error (error);
+  g_assert_true (cfd_vault_resolve_chart_entry (vault, patient, goal, &error));
+  history = cfd_vault_chart_history (vault, patient, goal, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (history), ==, 3);
+  g_assert_cmpstr (cfd_chart_entry_get_field (item_at (history, 2), CFD_CHART_STATUS), ==,
+                   "completed");
+  g_assert_cmpstr (cfd_chart_entry_get_field (item_at (history, 2), CFD_CHART_PLAN_PROBLEM), ==,
+                   problem);
+  described = cfd_chart_entry_describe (item_at (history, 1));
+  g_assert_cmpstr (described, ==,
+                   "PHQ-9 under 10 (ketamine-assisted psychotherapy, twice weekly, review "
+                   "2027-02-01)");
+  g_assert_cmpint (count_audit (vault, "chart.add"), ==, 3);
+  g_assert_cmpint (count_audit (vault, "chart.edit"), ==, 1);
+  g_assert_cmpint (count_audit (vault, "chart.resolve"), ==, 1);
+}
+
+/* An episode's completed sessions are the signed dosing records in its
+ * dates, counted, never typed; closing it ends it today. */
+static void
+test_episodes (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  CfdDemoOptions options = { .patients = 2, .records_per_patient = 16, .seed = 11 };
+  g_autoptr (GListModel) patients = NULL;
+  g_autoptr (CfdPatient) first_patient = NULL;
+  g_autoptr (GListModel) records = NULL;
+  g_autoptr (GListModel) episodes = NULL;
+  g_autoptr (GVariant) wrong = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *episode = NULL;
+  g_autofree char *narrow = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *first_day = NULL;
+  const char *patient;
+  guint signed_dosing = 0, completed = 0;
+  gint64 first = G_MAXINT64;
+
+  g_assert_true (cfd_demo_populate (vault, &options, NULL, NULL, &error));
+  g_assert_no_error (error);
+  patients = cfd_vault_list_patients (vault, FALSE, &error);
+  first_patient = g_list_model_get_item (patients, 0);
+  patient = cfd_patient_get_id (first_patient);
+  records = cfd_vault_list_records (vault, patient, &error);
+  for (guint r = 0; r < g_list_model_get_n_items (records); r++)
+    {
+      g_autoptr (CfdRecord) record = g_list_model_get_item (records, r);
+
+      if (cfd_record_get_kind (record) == CFD_RECORD_DOSING
+          && cfd_record_get_status (record) == CFD_RECORD_SIGNED)
+        {
+          signed_dosing++;
+          first = MIN (first, cfd_record_get_occurred (record));
+        }
+    }
+  g_assert_cmpuint (signed_dosing, >, 1);
+
+  wrong = fields_of (CFD_CHART_EPISODE, "kind: induction\nstart: 2026-01-01\n");
+  g_assert_false (cfd_chart_fields_validate (CFD_CHART_EPISODE, wrong, &error));
+  g_clear_error (&error);
+  g_clear_pointer (&wrong, g_variant_unref);
+  wrong = fields_of (CFD_CHART_EPISODE, "kind: maintenance\nstart: 2026-03-01\nend: 2026-02-01\n");
+  g_assert_false (cfd_chart_fields_validate (CFD_CHART_EPISODE, wrong, &error));
+  g_clear_error (&error);
+  g_clear_pointer (&wrong, g_variant_unref);
+  /* A count is not a field one can type. */
+  wrong = fields_of (CFD_CHART_EPISODE, "kind: other\nstart: 2026-01-01\ncompleted: 6\n");
+  g_assert_false (cfd_chart_fields_validate (CFD_CHART_EPISODE, wrong, &error));
+  g_clear_error (&error);
+
+  episode = add (vault, patient, CFD_CHART_EPISODE,
+                 "kind: first-series\nstart: 2000-01-01\nplanned: 6\n");
+  /* Only the first session's day: one of them, at least. */
+  first_day = cfd_date_format (first);
+  text = g_strdup_printf ("kind: other\nstart: %s\nend: %s\n", first_day, first_day);
+  narrow = add (vault, patient, CFD_CHART_EPISODE, text);
+  episodes = list_of (vault, patient, CFD_CHART_EPISODE, TRUE);
+  g_assert_true (
+      cfd_vault_count_episode_sessions (vault, patient, item_at (episodes, 0), &completed, &error));
+  g_assert_cmpuint (completed, ==, signed_dosing);
+  g_assert_true (
+      cfd_vault_count_episode_sessions (vault, patient, item_at (episodes, 1), &completed, &error));
+  g_assert_cmpuint (completed, >=, 1);
+  g_assert_cmpuint (completed, <, signed_dosing);
+
+  g_assert_true (cfd_vault_resolve_chart_entry (vault, patient, episode, &error));
+  g_clear_object (&episodes);
+  episodes = list_of (vault, patient, CFD_CHART_EPISODE, TRUE);
+  g_assert_cmpstr (cfd_chart_entry_get_field (item_at (episodes, 0), CFD_CHART_STATUS), ==,
+                   "closed");
+  g_assert_nonnull (cfd_chart_entry_get_field (item_at (episodes, 0), CFD_CHART_END));
+  g_assert_false (cfd_vault_resolve_chart_entry (vault, patient, episode, &error));
+  g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
+}
+
+/* The tampering attacks, on a plan's goal and an episode. */
+static void
+test_plan_tampering (void)
+{
+  /* "@" stands for the list attacked. */
+  static const char *const attacks[] = {
+    "UPDATE chart_entries SET time = time - 86400 WHERE revision = 2 AND list = '@'",
+    "DELETE FROM chart_entries WHERE revision = 2 AND list = '@'",
+    "UPDATE chart_entries SET list = 'problem' WHERE revision = 2 AND list = '@'",
+    "UPDATE chart_entries SET sealed = (SELECT sealed FROM chart_entries WHERE revision = 1 AND "
+    "list = '@') WHERE revision = 2 AND list = '@'",
+  };
+  static const char *const lists[] = { "plan", "episode" };
+
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; i < G_N_ELEMENTS (attacks); i++)
+      {
+        g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+        g_autofree char *patient = cfd_test_add_patient (vault, "Tampered Plan");
+        g_autofree char *problem = add (vault, patient, CFD_CHART_PROBLEM, "text: Insomnia\n");
+        g_autofree char *text = l == 0 ? g_strdup_printf ("problem: %s\ngoal: Sleep\n", problem)
+                                       : g_strdup ("kind: first-series\nstart: 2026-01-05\n");
+        CfdChartList list = l == 0 ? CFD_CHART_PLAN : CFD_CHART_EPISODE;
+        g_autofree char *entry = add (vault, patient, list, text);
+        g_autoptr (GVariant) change = fields_of (list, "note: revised\n");
+        g_autofree char *attack = NULL;
+        g_autofree char *sql = NULL;
+        g_autoptr (GListModel) model = NULL;
+        g_autoptr (GError) error = NULL;
+
+        g_assert_true (cfd_vault_edit_chart_entry (vault, patient, entry, change, &error));
+        {
+          g_auto (GStrv) parts = g_strsplit (attacks[i], "@", -1);
+
+          attack = g_strjoinv (lists[l], parts);
+        }
+        sql = g_strdup_printf ("DROP TRIGGER chart_entries_immutable; %s", attack);
+        raw_exec_ok (vault, sql);
+        model = cfd_vault_list_chart (vault, patient, list, TRUE, &error);
+        g_assert_null (model);
+        g_assert_error (error, CFD_ERROR, CFD_ERROR_TAMPERED);
+      }
+}
+
 static void
 test_supervisor_refused (void)
 {
@@ -469,6 +655,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/chart/allergies", test_allergies);
   g_test_add_func ("/confidant/chart/medication-flags", test_medication_flags);
   g_test_add_func ("/confidant/chart/trials", test_trials);
+  g_test_add_func ("/confidant/chart/plan", test_plan);
+  g_test_add_func ("/confidant/chart/episodes", test_episodes);
+  g_test_add_func ("/confidant/chart/plan-tampering", test_plan_tampering);
   g_test_add_func ("/confidant/chart/supervisor-refused", test_supervisor_refused);
   g_test_add_func ("/confidant/chart/tampering", test_tampering);
   g_test_add_func ("/confidant/chart/survives-key-rotation", test_survives_key_rotation);

@@ -67,6 +67,13 @@ for list in problem allergy medication trial; do
   "$cli" "${cli_args[@]}" "$list" add --patient "$patient" --file "$work/$list" >/dev/null || chart_ok=1
 done
 "$cli" "${cli_args[@]}" patient edit "$patient" --sex-file "$work/sex" --mrn-file "$work/mrn" || chart_ok=1
+# A plan's goal for that problem, and an episode of care.
+problem_id=$("$cli" "${cli_args[@]}" problem list --patient "$patient" | cut -f1 | head -n 1)
+printf 'problem: %s\ngoal: PHQ-9 under 10\ninterventions: KAP sessions\nfrequency: weekly\nreview: 2026-04-01\n' \
+  "$problem_id" > "$work/plan"
+printf 'kind: first-series\nstart: 2026-01-05\nplanned: 6\n' > "$work/episode"
+"$cli" "${cli_args[@]}" plan add --patient "$patient" --file "$work/plan" >/dev/null || chart_ok=1
+"$cli" "${cli_args[@]}" episode add --patient "$patient" --file "$work/episode" >/dev/null || chart_ok=1
 [ "$chart_ok" = 0 ] && ok "chart entries and demographics added" || not_ok "chart entries and demographics added"
 
 # Measures of other instruments go too: the PCL-5 with its LOINC codes,
@@ -119,10 +126,15 @@ for e in bundle["entry"]:
         print("MedicationStatement", r["status"], r["medicationCodeableConcept"]["text"])
     elif t == "Patient":
         print("Patient", r.get("gender"), r["identifier"][-1]["value"])
+    elif t == "CarePlan":
+        print("CarePlan", r["status"], r["description"], r["activity"][0]["detail"]["scheduledString"])
+    elif t == "EpisodeOfCare":
+        print("EpisodeOfCare", r["status"], r["type"][0]["text"], r["period"]["start"])
 PY
 for want in "Condition http://hl7.org/fhir/sid/icd-10-cm F33.1" "AllergyIntolerance Penicillin moderate" \
             "MedicationStatement active Lamotrigine" "MedicationStatement completed Sertraline" \
-            "Patient female KAT-0021"; do
+            "Patient female KAT-0021" "CarePlan active PHQ-9 under 10 weekly" \
+            "EpisodeOfCare active first-series 2026-01-05"; do
   grep -qx "$want" "$work/chart" && ok "the bundle holds: $want" \
     || { not_ok "the bundle holds: $want"; sed 's/^/# /' "$work/chart"; }
 done
