@@ -25,6 +25,7 @@
 
 /* access */
 #include "cfd-consent.h"
+#include "cfd-user-removal.h"
 #include "cfd-authorization.h"
 
 /* storage */

@@ -1,4 +1,4 @@
-/* cfd-cli-vault.c: confidant-cli init, user add, user list, passwd, recover. */
+/* cfd-cli-vault.c: confidant-cli init, user add, user list, user remove, passwd, recover. */
 #include "config.h"
 
 #include <stdio.h>
@@ -245,6 +245,38 @@ run_recover (CfdCliContext *ctx, int argc, char **argv)
   return CFD_CLI_OK;
 }
 
+static int
+run_user_remove (CfdCliContext *ctx, int argc, char **argv)
+{
+  g_autofree char *name = NULL;
+  GOptionEntry entries[]
+      = { { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_ ("The user to remove"), "NAME" }, { NULL } };
+  g_autoptr (CfdVault) vault = NULL;
+  char *recovery_text = NULL;
+  GError *error = NULL;
+
+  if (!cfd_cli_parse (&cfd_cli_vault_commands[5], entries, N_ ("the owner's"), &argc, &argv))
+    return CFD_CLI_USAGE;
+  if (name == NULL)
+    return cfd_cli_usage (_ ("user remove needs --name NAME"));
+
+  vault = cfd_cli_unlock (ctx, &error);
+  if (vault == NULL)
+    return cfd_cli_fail (error);
+  if (!cfd_vault_remove_user (vault, name, &error))
+    return cfd_cli_fail (error);
+  recovery_text = cfd_vault_take_new_recovery_key (vault);
+  /* TRANSLATORS: the first %s is the user's name, the second the new recovery key. */
+  printf (_ ("%s was removed. Their grants are destroyed, and the patient keys they held and the "
+             "database key were replaced: their old keyring copy opens nothing written from now "
+             "on. What they copied before stays readable to them.\n\n"
+             "New recovery key (shown only this once; print it or write it down and keep it\n"
+             "somewhere safe, apart from this computer):\n\n    %s\n\n"),
+          cfd_cli_text (name), recovery_text != NULL ? recovery_text : _ ("(none was issued)"));
+  cfd_wipe_string (recovery_text);
+  return CFD_CLI_OK;
+}
+
 const CfdCliCommand cfd_cli_vault_commands[] = {
   { NULL, "init", "--user NAME", N_ ("Create a vault; prints the recovery key once"), run_init },
   { "user", "add", "--name NAME [--role ROLE]", N_ ("Add a supervisor or therapist (owner only)"),
@@ -255,5 +287,8 @@ const CfdCliCommand cfd_cli_vault_commands[] = {
   { NULL, "recover", "",
     N_ ("Reset the owner's passphrase with the recovery key; prints a new recovery key"),
     run_recover },
+  { "user", "remove", "--name NAME",
+    N_ ("Remove a user; replaces the keys they held and the recovery key (owner only)"),
+    run_user_remove },
   { NULL },
 };

@@ -200,6 +200,11 @@ tampered (GError **error)
   return FALSE;
 }
 
+/* A removed author's records stand if signed while they were a member (the
+ * roster keeps their keys for that); anything of theirs signed after, or
+ * left unsigned, is not theirs to add. */
+#define AUTHOR_WAS_MEMBER "(u.removed = 0 OR r.signed_at <= u.removed)"
+
 #define RECORD_COLUMNS                                                                      \
   "r.id, r.patient_id, r.parent_id, r.author_id, r.kind, r.class, r.status, r.occurred, "   \
   "r.updated, coalesce(r.signed_at, 0), r.key_version, r.revision, r.sealed, r.signature, " \
@@ -352,7 +357,7 @@ cfd_record_load (CfdVault *vault, const char *record_id, GError **error)
     return NULL;
   stmt = cfd_db_prepare (db,
                          "SELECT " RECORD_COLUMNS " FROM records r JOIN temp.roster u "
-                         "ON u.id = r.author_id WHERE r.id = ?",
+                         "ON u.id = r.author_id AND " AUTHOR_WAS_MEMBER " WHERE r.id = ?",
                          error);
   if (stmt == NULL)
     return NULL;
@@ -457,7 +462,7 @@ cfd_record_foreach_readable (CfdVault *vault,
   /* The search index reads every record in storage order: SQLite then
    * need not sort whole sealed rows. */
   sql = g_strconcat ("SELECT " RECORD_COLUMNS " FROM records r "
-                     "JOIN temp.roster u ON u.id = r.author_id "
+                     "JOIN temp.roster u ON u.id = r.author_id AND " AUTHOR_WAS_MEMBER " "
                      "JOIN patients p ON p.id = r.patient_id WHERE (" HOLDS_PATIENT_KEY,
                      cfd_scoped_keys_available (db) ? HOLDS_DETAILS_KEY : "", ") ",
                      patient_id != NULL ? "AND r.patient_id = ?2 " : "",
@@ -556,7 +561,7 @@ cfd_vault_list_addenda (CfdVault *vault, const char *record_id, GError **error)
   db = cfd_vault_get_db (vault, error);
   stmt = cfd_db_prepare (db,
                          "SELECT " RECORD_COLUMNS " FROM records r JOIN temp.roster u "
-                         "ON u.id = r.author_id WHERE r.parent_id = ? "
+                         "ON u.id = r.author_id AND " AUTHOR_WAS_MEMBER " WHERE r.parent_id = ? "
                          "ORDER BY r.occurred, r.created, r.rowid",
                          error);
   if (stmt == NULL)

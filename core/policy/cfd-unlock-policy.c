@@ -6,6 +6,7 @@
 #include "cfd-scoped-key.h"
 #include "cfd-secure-private.h"
 #include "cfd-unlock-policy.h"
+#include "cfd-user-removal.h"
 #include "cfd-vault-private.h"
 #include "cfd-vault-internal.h"
 
@@ -61,6 +62,11 @@ after_unlock (CfdVault *self, GError **error)
    * expired since, are completed by the first of the practice to unlock. */
   cfd_vault_withdraw_lapsed_consents (self, &step_error);
   if (step_failed (&step_error, "check for lapsed consents", error))
+    return FALSE;
+  /* A user's removal cut short after the owner signed it: their grants
+   * destroyed and the keys they held replaced now. */
+  cfd_vault_finish_removals (self, &step_error);
+  if (step_failed (&step_error, "finish removing a user", error))
     return FALSE;
   /* Capsules past their expiry lose their key before anyone can open them. */
   cfd_vault_expire_capsules (self, &step_error);

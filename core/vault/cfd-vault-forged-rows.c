@@ -25,7 +25,11 @@ cfd_vault_report_unknown_authors (CfdVault *self, GError **error)
       "SELECT 'record', id FROM records INDEXED BY records_parent WHERE parent_id > '' "
       "AND author_id NOT IN (SELECT id FROM temp.roster) UNION ALL "
       "SELECT 'review', id FROM reviews "
-      "WHERE author_id NOT IN (SELECT id FROM temp.roster)",
+      "WHERE author_id NOT IN (SELECT id FROM temp.roster) UNION ALL "
+      /* Records by a removed user signed after their removal (or never):
+       * read only in a vault where someone was removed. */
+      "SELECT 'record', r.id FROM temp.roster u JOIN records r ON r.author_id = u.id "
+      "WHERE u.removed != 0 AND (r.signed_at IS NULL OR r.signed_at > u.removed)",
       error);
   if (stmt == NULL)
     return FALSE;

@@ -83,6 +83,15 @@ void cfd_vault_audit_standalone (CfdVault *self,
 gboolean
 cfd_vault_require_role (CfdVault *self, CfdRoles allowed_roles, const char *action, GError **error);
 
+/* Owner only: marks the named user removed in a newly signed roster and
+ * takes them out of the keyring (their entry, handed-on database key,
+ * backup-key copy). Returns their id. The rest of the removal is
+ * cfd_vault_remove_user's (core/access). */
+char *cfd_vault_sign_user_removal (CfdVault *self, const char *name, GError **error);
+/* The ids of users the roster marks removed whose removal the audit log
+ * does not record as done (the owner's unlock only; else empty). */
+GPtrArray *cfd_vault_dup_unfinished_removals (CfdVault *self);
+
 #ifdef CFD_TESTING
 typedef gint64 (*CfdClockFunc) (gpointer user_data);
 void cfd_vault_set_clock_for_testing (CfdVault *self, CfdClockFunc func, gpointer user_data);
