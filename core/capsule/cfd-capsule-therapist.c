@@ -32,7 +32,7 @@ user_keys (CfdDb *db,
            GError **error)
 {
   sqlite3_stmt *stmt
-      = cfd_db_prepare (db, "SELECT box_pk, sign_pk, name FROM users WHERE id = ?", error);
+      = cfd_db_prepare (db, "SELECT box_pk, sign_pk, name FROM temp.roster WHERE id = ?", error);
   gboolean found = FALSE;
 
   if (stmt == NULL)
@@ -113,8 +113,7 @@ collect_record (CfdRecord *record, gpointer user_data, GError **error)
 static gboolean
 is_card_supervisor (CfdDb *db, const char *user_id, GError **error)
 {
-  sqlite3_stmt *stmt
-      = cfd_db_prepare (db, "SELECT 1 FROM supervisor_cards WHERE user_id = ?", error);
+  sqlite3_stmt *stmt = cfd_db_prepare (db, "SELECT 1 FROM temp.signed_cards WHERE id = ?", error);
   gboolean found;
 
   if (stmt == NULL)

@@ -549,6 +549,12 @@ static const char *const migrations[] = {
   "  SELECT id, revoked_at FROM consents WHERE revoked_at IS NOT NULL;"
   "CREATE INDEX IF NOT EXISTS audit_log_consent_revoke ON audit_log (authorization)"
   "  WHERE action = 'consent.revoke';",
+
+  /* 12: the signed statements that vouch for supervisors known by card
+   * only (docs/FORMATS.md); a card without one is not trusted. */
+  "CREATE TABLE IF NOT EXISTS supervisor_card_statements ("
+  "  user_id TEXT PRIMARY KEY,"
+  "  statement BLOB NOT NULL);",
 };
 
 /* The one migration that rebuilds a table (5, which runs from version 4):
