@@ -393,7 +393,8 @@ find_supervisor (CfdVault *vault, const char *id_or_name, GError **error)
           }
         return g_strdup (user->id);
       }
-  /* A supervisor from another vault, known here by their card only. */
+  /* A supervisor from another vault, known here by their card only: as
+   * the statement an owner or therapist signed vouches for them. */
   {
     CfdDb *db = cfd_vault_get_db (vault, error);
     sqlite3_stmt *stmt;
@@ -402,9 +403,9 @@ find_supervisor (CfdVault *vault, const char *id_or_name, GError **error)
     if (db == NULL)
       return NULL;
     stmt = cfd_db_prepare (db,
-                           "SELECT u.id FROM users u JOIN supervisor_cards c ON c.user_id = u.id "
-                           "WHERE u.role = 'supervisor' AND (u.id = ?1 OR u.name = ?1) "
-                           "ORDER BY u.id = ?1 DESC LIMIT 1",
+                           "SELECT c.id FROM temp.signed_cards c "
+                           "WHERE c.id = ?1 OR c.name = ?1 "
+                           "ORDER BY c.id = ?1 DESC LIMIT 1",
                            error);
     if (stmt == NULL)
       return NULL;

@@ -349,7 +349,6 @@ cfd_details_key_get (CfdVault *vault, const char *patient_id, guint key_version,
   g_autofree char *name = cfd_details_key_arena_name (patient_id, key_version);
   CfdDb *db = cfd_vault_get_db (vault, error);
   CfdKeyArena *arena;
-  g_autoptr (CfdSecret) patient_key = NULL;
   g_autoptr (CfdSecret) key = NULL;
   GError *local_error = NULL;
   guint8 *slot;
@@ -362,12 +361,14 @@ cfd_details_key_get (CfdVault *vault, const char *patient_id, guint key_version,
   slot = cfd_key_arena_lookup (arena, name);
   if (slot != NULL)
     return slot;
-  key = cfd_secret_new (CFD_KEY_BYTES);
 
-  patient_key = patient_key_copy (vault, patient_id, key_version, &local_error);
-  if (patient_key != NULL)
+  /* The first read of each patient after an unlock comes here: the key is
+   * unwrapped straight into its arena slot, without two guarded
+   * allocations (each an mmap, mprotect and munmap) per patient. */
+  if (cfd_patient_key_get (vault, patient_id, key_version, &local_error) != NULL)
     {
       g_autoptr (GBytes) wrapped = stored_details_key (db, patient_id, key_version, &local_error);
+      const guint8 *patient_slot;
 
       if (local_error != NULL)
         {
@@ -377,11 +378,20 @@ cfd_details_key_get (CfdVault *vault, const char *patient_id, guint key_version,
       /* A patient from before details keys: everything is under the patient key. */
       if (wrapped == NULL)
         return cfd_patient_key_get (vault, patient_id, key_version, error);
-      if (!unwrap_key (vault, patient_key->data, patient_id, key_version, "details_keys",
-                       patient_id, 1, wrapped, key->data, error))
-        return NULL;
+      /* Inserting may move the arena: the patient key is looked up after. */
+      slot = cfd_key_arena_insert (arena, name);
+      patient_slot = cfd_patient_key_get (vault, patient_id, key_version, error);
+      if (patient_slot == NULL
+          || !unwrap_key (vault, patient_slot, patient_id, key_version, "details_keys", patient_id,
+                          1, wrapped, slot, error))
+        {
+          cfd_key_arena_remove (arena, name);
+          return NULL;
+        }
+      return slot;
     }
-  else if (g_error_matches (local_error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED))
+  key = cfd_secret_new (CFD_KEY_BYTES);
+  if (g_error_matches (local_error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED))
     {
       g_clear_error (&local_error);
       if (!open_scoped_grant (vault, patient_id, "", key_version, key->data, error))

@@ -24,4 +24,8 @@ void cfd_capsule_set_payload (CfdCapsule *self, GVariant *payload);
  * open); returns how many. */
 guint cfd_vault_expire_capsules (CfdVault *vault, GError **error);
 
+/* Cards imported before signed statements: vouched for at the next unlock
+ * of an owner or therapist (cfd-supervisor-card.c). */
+gboolean cfd_vault_sign_carried_cards (CfdVault *vault, GError **error);
+
 G_END_DECLS

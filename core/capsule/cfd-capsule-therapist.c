@@ -34,7 +34,7 @@ user_keys (CfdDb *db,
            GError **error)
 {
   sqlite3_stmt *stmt
-      = cfd_db_prepare (db, "SELECT box_pk, sign_pk, name FROM users WHERE id = ?", error);
+      = cfd_db_prepare (db, "SELECT box_pk, sign_pk, name FROM temp.roster WHERE id = ?", error);
   gboolean found = FALSE;
 
   if (stmt == NULL)
@@ -115,8 +115,7 @@ collect_record (CfdRecord *record, gpointer user_data, GError **error)
 static gboolean
 is_card_supervisor (CfdDb *db, const char *user_id, GError **error)
 {
-  sqlite3_stmt *stmt
-      = cfd_db_prepare (db, "SELECT 1 FROM supervisor_cards WHERE user_id = ?", error);
+  sqlite3_stmt *stmt = cfd_db_prepare (db, "SELECT 1 FROM temp.signed_cards WHERE id = ?", error);
   gboolean found;
 
   if (stmt == NULL)
@@ -124,11 +123,25 @@ is_card_supervisor (CfdDb *db, const char *user_id, GError **error)
   sqlite3_bind_text (stmt, 1, user_id, -1, SQLITE_TRANSIENT);
   found = sqlite3_step (stmt) == SQLITE_ROW;
   sqlite3_reset (stmt);
-  if (!found)
+  if (found)
+    return TRUE;
+  /* A card row whose statement is missing or does not verify: reported
+   * at unlock (vault.tamper), and nothing is sealed to its keys. */
+  stmt = cfd_db_prepare (db, "SELECT 1 FROM supervisor_cards WHERE user_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, user_id, -1, SQLITE_TRANSIENT);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  if (found)
+    g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
+                 "This consent's supervisor is known by a card whose signed statement is missing "
+                 "or does not verify; nothing was sealed to them");
+  else
     g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
                  _ ("This consent's supervisor is a user of this vault and reads the patient here; "
                     "capsules are for supervisors known by their card"));
-  return found;
+  return FALSE;
 }
 
 static gboolean

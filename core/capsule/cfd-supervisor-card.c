@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cfd-capsule-format-private.h"
+#include "cfd-capsule-supervisor-private.h"
 #include "cfd-capsule.h"
 #include "cfd-io-private.h"
 #include "cfd-vault-private.h"
@@ -119,6 +120,7 @@ cfd_vault_import_supervisor_card (CfdVault *vault,
 {
   g_autoptr (CfdCardFile) card = NULL;
   g_autofree guint8 *data = NULL;
+  g_autofree char *card_fingerprint = NULL;
   CfdDb *db;
   sqlite3_stmt *stmt;
   gsize len = 0;
@@ -175,16 +177,24 @@ cfd_vault_import_supervisor_card (CfdVault *vault,
       if (!cfd_db_step_done (db, stmt, error))
         goto failed;
     }
-  if (!cfd_vault_audit (vault, "supervisor.card-import", "user", card->user_id, CFD_AUDIT_SUCCESS,
-                        NULL, error)
+  /* The importer vouches for the keys whose fingerprint they compared:
+   * the statement, not the rows, is what the vault trusts. */
+  card_fingerprint = cfd_card_fingerprint (card->user_id, card->box_pk, card->sign_pk);
+  if (!cfd_vault_sign_card_statement (vault, card->user_id, card->name, card->box_pk, card->sign_pk,
+                                      card_fingerprint, now, error)
+      || !cfd_vault_audit (vault, "supervisor.card-import", "user", card->user_id,
+                           CFD_AUDIT_SUCCESS, "statement", error)
       || !cfd_db_commit (db, error))
     goto failed;
   if (fingerprint != NULL)
-    *fingerprint = cfd_card_fingerprint (card->user_id, card->box_pk, card->sign_pk);
+    *fingerprint = g_steal_pointer (&card_fingerprint);
   return g_strdup (card->user_id);
 
 failed:
   cfd_db_rollback (db);
+  /* The statement loaded before the rollback is read again as stored. */
+  if (!cfd_vault_load_card_supervisors (vault, FALSE, NULL))
+    g_debug ("The card supervisors could not be loaded again");
   return NULL;
 }
 
@@ -198,11 +208,9 @@ cfd_vault_list_card_supervisors (CfdVault *vault, GError **error)
 
   if (db == NULL)
     return NULL;
+  /* As their verified statements vouch for them (cfd-vault-cards.c). */
   stmt = cfd_db_prepare (
-      db,
-      "SELECT u.id, u.name, u.box_pk, u.sign_pk FROM users u JOIN supervisor_cards c "
-      "ON c.user_id = u.id WHERE u.role = 'supervisor' ORDER BY u.name",
-      error);
+      db, "SELECT id, name, box_pk, sign_pk FROM temp.signed_cards ORDER BY name", error);
   if (stmt == NULL)
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -212,11 +220,9 @@ cfd_vault_list_card_supervisors (CfdVault *vault, GError **error)
       info->id = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
       info->name = g_strdup ((const char *)sqlite3_column_text (stmt, 1));
       info->role = CFD_ROLE_SUPERVISOR;
-      /* The schema holds both keys at exactly their size. */
-      if (sqlite3_column_bytes (stmt, 2) == CFD_BOX_PK_BYTES
-          && sqlite3_column_bytes (stmt, 3) == CFD_SIGN_PK_BYTES)
-        info->fingerprint = cfd_card_fingerprint (info->id, sqlite3_column_blob (stmt, 2),
-                                                  sqlite3_column_blob (stmt, 3));
+      /* Loaded from statements whose keys have exactly their size. */
+      info->fingerprint = cfd_card_fingerprint (info->id, sqlite3_column_blob (stmt, 2),
+                                                sqlite3_column_blob (stmt, 3));
       g_ptr_array_add (users, info);
     }
   sqlite3_reset (stmt);
@@ -238,4 +244,134 @@ cfd_vault_list_users_and_cards (CfdVault *vault)
   for (guint i = 0; cards != NULL && i < cards->len; i++)
     g_ptr_array_add (users, g_steal_pointer (&g_ptr_array_index (cards, i)));
   return users;
+}
+
+static gboolean
+sign_carried_card (CfdVault *vault, CfdDb *db, const char *user_id, GError **error)
+{
+  sqlite3_stmt *stmt = cfd_db_prepare (
+      db,
+      "SELECT u.name, u.box_pk, u.sign_pk, c.imported FROM users u "
+      "JOIN supervisor_cards c ON c.user_id = u.id WHERE u.id = ? AND u.role = 'supervisor'",
+      error);
+  g_autofree char *name = NULL;
+  g_autofree char *fingerprint = NULL;
+  guint8 box_pk[CFD_BOX_PK_BYTES], sign_pk[CFD_SIGN_PK_BYTES];
+  gint64 imported = 0;
+  gboolean found;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, user_id, -1, SQLITE_TRANSIENT);
+  found = sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_bytes (stmt, 1) == CFD_BOX_PK_BYTES
+          && sqlite3_column_bytes (stmt, 2) == CFD_SIGN_PK_BYTES;
+  if (found)
+    {
+      name = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+      memcpy (box_pk, sqlite3_column_blob (stmt, 1), CFD_BOX_PK_BYTES);
+      memcpy (sign_pk, sqlite3_column_blob (stmt, 2), CFD_SIGN_PK_BYTES);
+      imported = sqlite3_column_int64 (stmt, 3);
+    }
+  sqlite3_reset (stmt);
+  /* A card row without a supervisor row: nothing to vouch for. */
+  if (!found)
+    return TRUE;
+  fingerprint = cfd_card_fingerprint (user_id, box_pk, sign_pk);
+  return cfd_vault_sign_card_statement (vault, user_id, name, box_pk, sign_pk, fingerprint,
+                                        imported, error)
+         && cfd_vault_audit (vault, "supervisor.card-sign", "user", user_id, CFD_AUDIT_SUCCESS,
+                             "statement", error);
+}
+
+/* Whether a statement for this supervisor was ever recorded as signed. */
+static gboolean
+was_signed_before (CfdDb *db, const char *user_id, gboolean *signed_before, GError **error)
+{
+  sqlite3_stmt *stmt = cfd_db_prepare (
+      db,
+      "SELECT 1 FROM audit_log WHERE action IN ('supervisor.card-import', "
+      "'supervisor.card-sign') AND object_id = ? AND authorization = 'statement' LIMIT 1",
+      error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, user_id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  *signed_before = rc == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      cfd_db_set_error (db, rc, "reading the audit log", error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Cards imported before statements existed are vouched for at the next
+ * unlock of an owner or therapist, from their rows as they stand (trust on
+ * first use, as the first roster was), and recorded as supervisor.card-sign.
+ * A card whose statement was signed before and is now missing is not signed
+ * again: it stays ignored and is reported as vault.tamper. */
+gboolean
+cfd_vault_sign_carried_cards (CfdVault *vault, GError **error)
+{
+  g_autoptr (GPtrArray) cards = g_ptr_array_new_with_free_func (g_free);
+  CfdDb *db = cfd_vault_get_db (vault, error);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (db == NULL)
+    return FALSE;
+  stmt = cfd_db_prepare (db,
+                         "SELECT c.user_id FROM supervisor_cards c WHERE NOT EXISTS ("
+                         "SELECT 1 FROM supervisor_card_statements s WHERE s.user_id = c.user_id) "
+                         "ORDER BY c.user_id",
+                         error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (cards, g_strdup ((const char *)sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      cfd_db_set_error (db, rc, "reading the card supervisors", error);
+      return FALSE;
+    }
+  if (cards->len == 0)
+    return TRUE;
+  if (!cfd_db_begin (db, error))
+    return FALSE;
+  for (guint i = 0; i < cards->len; i++)
+    {
+      const char *user_id = g_ptr_array_index (cards, i);
+      gboolean signed_before = FALSE;
+      CfdRole role = cfd_vault_get_user_role (vault);
+
+      if (!was_signed_before (db, user_id, &signed_before, error))
+        goto failed;
+      if (signed_before)
+        {
+          if (!cfd_vault_audit (vault, "vault.tamper", "card-supervisor", user_id,
+                                CFD_AUDIT_FAILURE, "statement-missing", error))
+            goto failed;
+          cfd_vault_add_tamper_warning (
+              vault, "The signed statement of a supervisor known by card was deleted from the "
+                     "database: that supervisor is ignored until their card is imported again");
+          continue;
+        }
+      if (role != CFD_ROLE_OWNER && role != CFD_ROLE_THERAPIST)
+        continue;
+      if (!sign_carried_card (vault, db, user_id, error))
+        goto failed;
+    }
+  if (!cfd_db_commit (db, error))
+    goto failed;
+  return TRUE;
+
+failed:
+  cfd_db_rollback (db);
+  if (!cfd_vault_load_card_supervisors (vault, FALSE, NULL))
+    g_debug ("The card supervisors could not be loaded again");
+  return FALSE;
 }

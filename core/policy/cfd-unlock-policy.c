@@ -58,6 +58,11 @@ after_unlock (CfdVault *self, GError **error)
   cfd_consent_sign_carried_revocations (self, &step_error);
   if (step_failed (&step_error, "sign the consent revocations made before this version", error))
     return FALSE;
+  /* Supervisors known by card from before signed statements: vouched for
+   * by the owner or a therapist (docs/SECURITY.md, card supervisors). */
+  cfd_vault_sign_carried_cards (self, &step_error);
+  if (step_failed (&step_error, "sign the statements of card supervisors", error))
+    return FALSE;
   /* Revocations interrupted before their key rotation, and consents that
    * expired since, are completed by the first of the practice to unlock. */
   cfd_vault_withdraw_lapsed_consents (self, &step_error);

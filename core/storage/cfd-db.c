@@ -249,7 +249,10 @@ cfd_db_open (const char *path, const guint8 key[CFD_KEY_BYTES], gboolean create,
    * nothing. It lives in this connection's memory, never in the file. */
   rc = sqlite3_exec (db->handle,
                      "CREATE TEMP VIEW roster AS "
-                     "SELECT id, name, role, box_pk, sign_pk, 0 AS removed FROM main.users",
+                     "SELECT id, name, role, box_pk, sign_pk, 0 AS removed FROM main.users; "
+                     "CREATE TEMP TABLE signed_cards (id TEXT PRIMARY KEY, "
+                     "name TEXT NOT NULL, box_pk BLOB NOT NULL, sign_pk BLOB NOT NULL, "
+                     "fingerprint TEXT NOT NULL)",
                      NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     {
@@ -269,8 +272,9 @@ cfd_db_load_roster (CfdDb *db, const CfdRoster *roster, GError **error)
   /* The first load replaces the view of the users table; a later one (a
    * user added) replaces the rows. */
   /* Supervisors imported by card have no keyring entry and are not in the
-   * signed roster yet: their rows are still taken as stored, as supervisors
-   * only (docs/SECURITY.md, what is still open). */
+   * signed roster: they come from temp.signed_cards, the statements an
+   * owner or therapist of the roster signed (cfd_db_load_card_statements),
+   * never from their users rows. */
   rc = sqlite3_exec (db->handle,
                      db->roster_loaded
                          ? "DELETE FROM temp.signed_roster"
@@ -282,11 +286,9 @@ cfd_db_load_roster (CfdDb *db, const CfdRoster *roster, GError **error)
                            "SELECT id, name, role, box_pk, sign_pk, removed "
                            "FROM temp.signed_roster "
                            "UNION ALL "
-                           "SELECT u.id, u.name, u.role, u.box_pk, u.sign_pk, 0 "
-                           "FROM main.users u "
-                           "JOIN main.supervisor_cards c ON c.user_id = u.id "
-                           "WHERE u.role = 'supervisor' "
-                           "AND u.id NOT IN (SELECT id FROM temp.signed_roster)",
+                           "SELECT id, name, 'supervisor', box_pk, sign_pk, 0 "
+                           "FROM temp.signed_cards "
+                           "WHERE id NOT IN (SELECT id FROM temp.signed_roster)",
                      NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     {
@@ -316,6 +318,45 @@ cfd_db_load_roster (CfdDb *db, const CfdRoster *roster, GError **error)
         }
     }
   db->roster_loaded = TRUE;
+  return TRUE;
+}
+
+gboolean
+cfd_db_load_card_statements (CfdDb *db, GPtrArray *statements, GError **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!db->roster_loaded)
+    return TRUE;
+  rc = sqlite3_exec (db->handle, "DELETE FROM temp.signed_cards", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      cfd_db_set_error (db, rc, "loading the card supervisors", error);
+      return FALSE;
+    }
+  stmt = cfd_db_prepare (db, "INSERT OR REPLACE INTO temp.signed_cards VALUES (?, ?, ?, ?, ?)",
+                         error);
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < statements->len; i++)
+    {
+      const CfdCardStatement *statement = g_ptr_array_index (statements, i);
+
+      sqlite3_bind_text (stmt, 1, statement->supervisor_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, statement->name, -1, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 3, statement->box_pk, CFD_BOX_PK_BYTES, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 4, statement->sign_pk, CFD_SIGN_PK_BYTES, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 5, statement->fingerprint, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          cfd_db_set_error (db, rc, "loading the card supervisors", error);
+          return FALSE;
+        }
+    }
   return TRUE;
 }
 

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "cfd-crypto.h"
+#include "cfd-card-statement.h"
 #include "cfd-roster.h"
 
 G_BEGIN_DECLS
@@ -60,6 +61,10 @@ sqlite3_stmt *cfd_db_prepare (CfdDb *db, const char *sql, GError **error);
 /* Makes temp.roster, which every key and signer check reads, the verified
  * roster instead of the users table as stored. */
 gboolean cfd_db_load_roster (CfdDb *db, const CfdRoster *roster, GError **error);
+/* The card supervisors whose statements verified (CfdCardStatement), as
+ * temp.roster's supervisors beside the signed roster; nothing before a
+ * roster is loaded. */
+gboolean cfd_db_load_card_statements (CfdDb *db, GPtrArray *statements, GError **error);
 
 /* Steps a statement expected to finish (INSERT/UPDATE/DELETE). */
 gboolean cfd_db_step_done (CfdDb *db, sqlite3_stmt *stmt, GError **error);

@@ -593,6 +593,12 @@ static const char *const migrations[] = {
   "    OR NEW.revision IS NOT OLD.revision OR NEW.actor_id IS NOT OLD.actor_id"
   "    OR NEW.time IS NOT OLD.time OR NEW.signature IS NOT OLD.signature"
   "  BEGIN SELECT RAISE (ABORT, 'a chart entry is immutable'); END;",
+
+  /* 14: the signed statements that vouch for supervisors known by card
+   * only (docs/FORMATS.md); a card without one is not trusted. */
+  "CREATE TABLE IF NOT EXISTS supervisor_card_statements ("
+  "  user_id TEXT PRIMARY KEY,"
+  "  statement BLOB NOT NULL);",
 };
 
 /* The one migration that rebuilds a table (5, which runs from version 4):

@@ -104,7 +104,6 @@ gboolean cfd_vault_check_audit_seen (CfdVault *self, GError **error);
 void cfd_vault_trust_state_set_roster (CfdSecret *secrets, const CfdRoster *roster);
 void cfd_vault_keep_kek (CfdVault *self, const CfdKeyringUser *user, CfdSecret *kek);
 gboolean cfd_vault_remember_trust_state (CfdVault *self, gboolean with_audit_head, GError **error);
-void cfd_vault_add_tamper_warning (CfdVault *self, const char *warning);
 
 /* cfd-vault-backup-key.c: the owner seals the backup key to every owner
  * and therapist of the signed roster who lacks a copy it signed; recorded

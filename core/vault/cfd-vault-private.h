@@ -109,4 +109,19 @@ void cfd_vault_stop_user_rotation_for_testing (gboolean stop);
  * unlock has loaded the roster. */
 gboolean cfd_vault_report_unknown_authors (CfdVault *self, GError **error);
 
+/* cfd-vault-trust.c: a warning for the app and CLI beside a vault.tamper record. */
+void cfd_vault_add_tamper_warning (CfdVault *self, const char *warning);
+
+/* cfd-vault-cards.c: supervisors known by card only, trusted through the
+ * statement an owner or therapist of the signed roster signed. */
+gboolean cfd_vault_load_card_supervisors (CfdVault *self, gboolean report, GError **error);
+gboolean cfd_vault_sign_card_statement (CfdVault *self,
+                                        const char *supervisor_id,
+                                        const char *name,
+                                        const guint8 box_pk[CFD_BOX_PK_BYTES],
+                                        const guint8 sign_pk[CFD_SIGN_PK_BYTES],
+                                        const char *fingerprint,
+                                        gint64 imported,
+                                        GError **error);
+
 G_END_DECLS

@@ -67,8 +67,9 @@ cfd_vault_check_roster (const CfdKeyring *keyring,
 /* Rows of the users table the signed roster does not vouch for (unknown,
  * or with other keys or another role) are ignored by every check; each is
  * reported in the audit log as vault.tamper at every unlock, inside the
- * caller's transaction. Card-imported supervisors are not in the roster yet
- * and are not reported. */
+ * caller's transaction. A supervisor known by card is vouched for by their
+ * verified statement (cfd-vault-cards.c) instead; one with no statement at
+ * all is left to cfd_vault_sign_carried_cards, which signs or reports it. */
 gboolean
 cfd_vault_report_unknown_users (CfdVault *self, GError **error)
 {
@@ -82,8 +83,13 @@ cfd_vault_report_unknown_users (CfdVault *self, GError **error)
                          "SELECT u.id FROM main.users u WHERE NOT EXISTS ("
                          "SELECT 1 FROM temp.signed_roster r WHERE r.id = u.id "
                          "AND r.role = u.role AND r.box_pk = u.box_pk AND r.sign_pk = u.sign_pk) "
+                         "AND NOT EXISTS (SELECT 1 FROM temp.signed_cards c WHERE c.id = u.id "
+                         "AND u.role = 'supervisor' AND c.name = u.name AND c.box_pk = u.box_pk "
+                         "AND c.sign_pk = u.sign_pk) "
                          "AND NOT (u.role = 'supervisor' AND EXISTS ("
-                         "SELECT 1 FROM main.supervisor_cards c WHERE c.user_id = u.id)) "
+                         "SELECT 1 FROM main.supervisor_cards c WHERE c.user_id = u.id) "
+                         "AND NOT EXISTS (SELECT 1 FROM main.supervisor_card_statements s "
+                         "WHERE s.user_id = u.id)) "
                          "ORDER BY u.id",
                          error);
   if (stmt == NULL)
@@ -150,6 +156,8 @@ cfd_vault_sign_first_roster (CfdVault *self, GError **error)
     return FALSE;
   g_clear_pointer (&self->roster, cfd_roster_free);
   self->roster = g_steal_pointer (&roster);
+  if (!cfd_vault_load_card_supervisors (self, FALSE, error))
+    return FALSE;
 
   if (!cfd_db_begin (self->db, error)
       || !cfd_vault_audit (self, "vault.roster-sign", "vault", cfd_vault_get_id (self),

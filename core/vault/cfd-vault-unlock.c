@@ -337,6 +337,7 @@ finish_unlock (CfdVault *self,
       || !move_failed_unlocks_into_log (self, error)
       || !cfd_vault_audit (self, action, "vault", cfd_vault_get_id (self), CFD_AUDIT_SUCCESS, NULL,
                            error)
+      || !cfd_vault_load_card_supervisors (self, TRUE, error)
       || !cfd_vault_report_unknown_users (self, error)
       || (wal_state == CFD_WAL_BROKEN_TAIL
           && !cfd_vault_audit (self, "vault.discard-broken-write", "vault", cfd_vault_get_id (self),

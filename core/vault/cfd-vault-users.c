@@ -166,6 +166,8 @@ refresh_roster (CfdVault *self)
     }
   g_clear_pointer (&self->roster, cfd_roster_free);
   self->roster = roster;
+  if (!cfd_vault_load_card_supervisors (self, FALSE, NULL))
+    g_debug ("The card supervisors could not be loaded again");
 }
 
 /* The roster with the new user signed in, from the roster verified against

@@ -261,5 +261,67 @@ sed 's/^/# /' "$work/err"
   && ok "the owner restores the same backup" \
   || { not_ok "the owner restores the same backup"; sed 's/^/# /' "$work/cli.err"; }
 
+# A supervisor known by card: the supervisor in the vault puts keys of
+# their own in the card supervisor's users row. The signed statement
+# decides: the capsule is sealed to the card and the row is reported. Then
+# they also sign a statement of their own: refused (a supervisor is not
+# delegated), reported, and no capsule goes out to anyone.
+printf 'card supervisor passphrase\n' > "$work/cardpass"
+card=(--vault "$work/cardvault" --passphrase-file "$work/cardpass")
+"$cli" "${card[@]}" init --user "Cleo Card" > /dev/null 2>> "$work/cli.err" \
+  && "$cli" "${card[@]}" supervisor card export --out "$work/cleo.cfdcard" > /dev/null \
+    2>> "$work/cli.err" \
+  && "$cli" "${v[@]}" supervisor card import "$work/cleo.cfdcard" > /dev/null 2>> "$work/cli.err" \
+  && card_consent=$("$cli" "${v[@]}" consent grant --patient "$patient" --supervisor "Cleo Card" \
+    --scope all --purpose "Remote supervision" --obtained 2026-11-01 --method "signed form" \
+    2>> "$work/cli.err") \
+  && ok "the owner imported a supervisor's card and granted them consent" \
+  || { not_ok "the owner imported a supervisor's card and granted them consent"; sed 's/^/# /' "$work/cli.err"; }
+"$attacks/swap-card-keys.py" plant-row "$work/vault" "Sam Insider" "$work/sup" "Cleo Card" \
+  "$work/card-planted" > "$work/out" 2>&1 \
+  && ok "the supervisor swapped the card supervisor's keys in the users table" \
+  || not_ok "the supervisor swapped the card supervisor's keys in the users table"
+sed 's/^/# /' "$work/out"
+card_id=$(sed -n 's/^card supervisor: //p' "$work/out")
+"$cli" "${v[@]}" capsule export --consent "$card_consent" --out "$work/card.cfdcapsule" \
+  > /dev/null 2> "$work/err"
+status=$?
+sed 's/^/# /' "$work/err"
+[ "$status" -eq 0 ] && grep -q "^warning: tampering found: The database lists a user the signed roster does not vouch for (id $card_id): the row is ignored" "$work/err" \
+  && ok "the capsule goes out and the owner's unlock names the swapped row" \
+  || not_ok "the capsule goes out and the owner's unlock names the swapped row"
+"$attacks/swap-card-keys.py" check "$work/vault" "Sam Insider" "$work/sup" "$work/card-planted" \
+  "$work/card.cfdcapsule" > "$work/out" 2>&1
+sed 's/^/# /' "$work/out"
+grep -qx "refused: the planted key does not open the capsule" "$work/out" \
+  && ok "the capsule is not sealed to the swapped keys" \
+  || not_ok "the capsule is not sealed to the swapped keys"
+grep -qx "vault.tamper records naming the card supervisor (user): [1-9][0-9]*" "$work/out" \
+  && ok "the swapped row is recorded as vault.tamper (user)" \
+  || not_ok "the swapped row is recorded as vault.tamper (user)"
+"$cli" "${card[@]}" capsule import "$work/card.cfdcapsule" > /dev/null 2>> "$work/cli.err" \
+  && ok "the real card supervisor opens the capsule" \
+  || { not_ok "the real card supervisor opens the capsule"; sed 's/^/# /' "$work/cli.err"; }
+"$attacks/swap-card-keys.py" plant "$work/vault" "Sam Insider" "$work/sup" "Cleo Card" \
+  "$work/card-planted" > "$work/out" 2>&1 \
+  && ok "the supervisor signed a statement for their own keys" \
+  || not_ok "the supervisor signed a statement for their own keys"
+sed 's/^/# /' "$work/out"
+"$cli" "${v[@]}" capsule export --consent "$card_consent" --out "$work/card2.cfdcapsule" \
+  > /dev/null 2> "$work/err"
+status=$?
+sed 's/^/# /' "$work/err"
+grep -q "^warning: tampering found: The signed statement of a supervisor known by card (id $card_id) does not verify (A card supervisor's statement is not signed by an owner or therapist of the signed roster): that supervisor is ignored" "$work/err" \
+  && ok "the owner's unlock names the refused statement on stderr" \
+  || not_ok "the owner's unlock names the refused statement on stderr"
+[ "$status" -ne 0 ] && [ ! -e "$work/card2.cfdcapsule" ] \
+  && grep -q "^confidant-cli: This consent's supervisor is known by a card whose signed statement is missing or does not verify; nothing was sealed to them" "$work/err" \
+  && ok "no capsule is sealed while the statement does not verify" \
+  || not_ok "no capsule is sealed while the statement does not verify"
+"$cli" "${v[@]}" audit list --action vault.tamper > "$work/out" 2>> "$work/cli.err"
+grep -q "vault.tamper	card-supervisor	$card_id	failure	statement" "$work/out" \
+  && ok "audit list shows vault.tamper (card-supervisor, statement)" \
+  || not_ok "audit list shows vault.tamper (card-supervisor, statement)"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
