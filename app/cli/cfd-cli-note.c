@@ -171,13 +171,16 @@ print_ratings (const CfdTemplateField *field, GVariant *value, gboolean typed)
 {
   g_autoptr (GPtrArray) rows = cfd_sedation_typed_cells (value);
 
-  printf ("%s (%stime, MOAA/S, CADSS, BPRS+):\n", field->label,
+  printf ("%s (%stime, timepoint, MOAA/S, CADSS, BPRS+):\n", field->label,
           typed ? "as typed, not valid yet: " : "");
   for (guint i = 0; i < rows->len; i++)
     {
       char **c = g_ptr_array_index (rows, i);
 
-      printf ("    %s", cfd_cli_text (c[CFD_SEDATION_CELL_TIME]));
+      printf ("    %s  %s", cfd_cli_text (c[CFD_SEDATION_CELL_TIME]),
+              c[CFD_SEDATION_CELL_TIMEPOINT][0] != '\0'
+                  ? cfd_cli_text (choice_label (field, c[CFD_SEDATION_CELL_TIMEPOINT]))
+                  : "–");
       for (guint j = CFD_SEDATION_CELL_MOAAS; j < CFD_SEDATION_N_CELLS; j++)
         printf ("  %s", c[j][0] != '\0' ? cfd_cli_text (c[j]) : "–");
       printf ("\n");

@@ -34,7 +34,8 @@ insert_time (GVariantDict *dict, const char *field, int minutes)
   g_variant_dict_insert (dict, field, "s", text);
 }
 
-/* MOAA/S, CADSS and BPRS+ before the dose, at 40 and 90 minutes: the
+/* MOAA/S, CADSS and BPRS+ before the dose, at 40 and 90 minutes, each
+ * under its named timepoint: the
  * peak of dissociation near 40 minutes, back to baseline before
  * discharge (always at least 95 minutes after the dose); sedation never
  * deep enough to reach the practice's MOAA/S threshold. */
@@ -43,6 +44,7 @@ ratings (GRand *rand, int start)
 {
   GVariantBuilder rows = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPE));
   const int at[] = { -5, 40, 90 };
+  const char *const timepoints[] = { "pre-dose", "40-min", "90-min" };
   const guint16 moaas[] = { 5, (guint16)g_rand_int_range (rand, 3, 6), 5 };
   const guint16 cadss[]
       = { (guint16)g_rand_int_range (rand, 0, 3), (guint16)g_rand_int_range (rand, 0, 36),
@@ -53,8 +55,8 @@ ratings (GRand *rand, int start)
     {
       g_autofree char *time = clock_text (start + at[i]);
 
-      g_variant_builder_add (&rows, "(smqmqmq)", time, TRUE, moaas[i], TRUE, cadss[i], TRUE,
-                             bprs[i]);
+      g_variant_builder_add (&rows, "(ssmqmqmq)", time, timepoints[i], TRUE, moaas[i], TRUE,
+                             cadss[i], TRUE, bprs[i]);
     }
   return g_variant_builder_end (&rows);
 }
