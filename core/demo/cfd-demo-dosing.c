@@ -10,6 +10,8 @@
 
 #include "cfd-demo-dosing.h"
 #include "cfd-demo-text.h"
+#include "cfd-rems-concomitant.h"
+#include "cfd-sedation.h"
 #include "cfd-template.h"
 
 typedef struct
@@ -154,9 +156,36 @@ sublingual (Session *session, GVariantDict *dict, int start)
   insert_time (dict, "discharge-time", start + 95);
 }
 
-GVariant *
-cfd_demo_dosing_content (GRand *rand)
+/* The demo's own reading of its sessions (not a clinical rule: the form's
+ * answers stay the clinician's, docs/CLINICAL.md): sedation when any
+ * MOAA/S is below 5 (less than fully alert), dissociation when any CADSS
+ * total is above 4; its readings never show respiratory depression (SpO2
+ * 95-100 %, 12-18 breaths a minute). */
+static void
+answer_rems_questions (GVariantDict *dict, GVariant *ratings, guint concomitant)
 {
+  g_autoptr (GArray) rows = cfd_sedation_ratings (ratings);
+  gboolean sedation = FALSE, dissociation = FALSE;
+
+  for (guint q = 0; q < CFD_REMS_N_CONCOMITANT; q++)
+    g_variant_dict_insert (dict, cfd_rems_concomitant[q].field_id, "b",
+                           (concomitant & (1u << q)) != 0);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const CfdSedationRating *r = &g_array_index (rows, CfdSedationRating, i);
+
+      sedation |= r->has_moaas && r->moaas < CFD_SEDATION_MOAAS_MAX;
+      dissociation |= r->has_cadss && r->cadss > 4;
+    }
+  g_variant_dict_insert (dict, "rems-sedation", "b", sedation);
+  g_variant_dict_insert (dict, "rems-dissociation", "b", dissociation);
+  g_variant_dict_insert (dict, "rems-respiratory-depression", "b", FALSE);
+}
+
+GVariant *
+cfd_demo_dosing_content (GRand *rand, guint concomitant)
+{
+  g_autoptr (GVariant) session_ratings = NULL;
   Session session = { .rand = rand };
   GVariantDict dict;
   double weight = round (g_rand_double_range (rand, 52, 110) * 10) / 10;
@@ -181,7 +210,10 @@ cfd_demo_dosing_content (GRand *rand)
                            "Blood pressure rechecked after 10 minutes of rest and within range; "
                            "prescriber reviewed and agreed to dose.");
   g_variant_dict_insert (&dict, "lot-number", "s", lot);
-  g_variant_dict_insert_value (&dict, "sedation-ratings", ratings (rand, start));
+  session_ratings = g_variant_ref_sink (ratings (rand, start));
+  g_variant_dict_insert_value (&dict, "sedation-ratings", session_ratings);
+  if (kind < 6)
+    answer_rems_questions (&dict, session_ratings, concomitant);
   if (g_rand_int_range (rand, 0, 4) == 0)
     g_variant_dict_insert (&dict, "adverse-events", "s",
                            "Transient nausea and dizziness, resolved before discharge.");
