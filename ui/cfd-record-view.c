@@ -221,9 +221,10 @@ cfd_record_view_show (CfdRecordView *self, CfdVault *vault, CfdRecord *record)
 
       if (value == NULL)
         {
-          /* Not answered: nothing to read, except a yes/no question, where
-           * "not assessed" is the record's answer. */
-          if (field->type == CFD_FIELD_BOOLEAN)
+          /* Not answered: nothing to read, except a yes/no question the
+           * record asks, where "not assessed" is the record's answer; one
+           * hidden by its ShownWhen rule was never asked. */
+          if (field->type == CFD_FIELD_BOOLEAN && cfd_template_field_applies (field, content))
             add_field (self, field, value_label (_ ("Not assessed")));
           continue;
         }

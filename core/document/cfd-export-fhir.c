@@ -835,7 +835,7 @@ record_text (CfdRecord *record)
 
       if (value == NULL)
         {
-          if (field->type == CFD_FIELD_BOOLEAN)
+          if (field->type == CFD_FIELD_BOOLEAN && cfd_template_field_applies (field, content))
             g_string_append_printf (text, "%s: Not assessed\n\n", field->label);
           continue;
         }

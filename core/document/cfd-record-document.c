@@ -233,8 +233,11 @@ add_fields (CfdDocumentLayout *layout, CfdRecord *record)
 
       if (value == NULL)
         {
-          /* A yes/no nobody answered is printed as such, never as "No". */
-          if (field->type == CFD_FIELD_BOOLEAN)
+          /* A yes/no nobody answered is printed as such, never as "No";
+           * one the record does not ask (its ShownWhen choice does not
+           * hold, e.g. the REMS questions of a racemic IV session) is not
+           * printed at all. */
+          if (field->type == CFD_FIELD_BOOLEAN && cfd_template_field_applies (field, content))
             add_field_line (layout, field->label, _ ("Not assessed"));
           continue;
         }
