@@ -595,6 +595,7 @@ test_fhir_ratings (Fixture *f, gconstpointer data)
   GVariantBuilder rows;
   GVariantDict d;
   g_autoptr (GVariant) signed_rows = NULL;
+  g_autoptr (GVariant) base = NULL;
   g_autofree char *dosing = NULL;
   g_autofree char *json = NULL;
   g_autofree char *imported_id = NULL;
@@ -613,7 +614,8 @@ test_fhir_ratings (Fixture *f, gconstpointer data)
   g_variant_builder_add (&rows, "(ssmqmqmq)", "10:50", "40-min", TRUE, (guint16)4, FALSE,
                          (guint16)0, TRUE, (guint16)6);
   signed_rows = g_variant_ref_sink (g_variant_builder_end (&rows));
-  g_variant_dict_init (&d, dosing_content ());
+  base = g_variant_ref_sink (dosing_content ());
+  g_variant_dict_init (&d, base);
   g_variant_dict_insert (&d, "dose-time", "s", "10:10");
   g_variant_dict_insert_value (&d, "sedation-ratings", signed_rows);
   dosing = add_signed (f, CFD_RECORD_DOSING, OCCURRED, g_variant_dict_end (&d));
