@@ -55,6 +55,7 @@
 #include "cfd-search.h"
 #include "cfd-note-file.h"
 #include "cfd-worklist.h"
+#include "cfd-rems-concomitant.h"
 #include "cfd-rems-form.h"
 #include "cfd-practice.h"
 #include "cfd-disclosure.h"

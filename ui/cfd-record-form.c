@@ -173,7 +173,10 @@ remove_reading (GtkButton *button, gpointer user_data)
 /* The timepoint choices of the field, after "no timepoint"; a draft's
  * timepoint that is not one of them is kept as typed, as one more item. */
 static GtkWidget *
-timepoint_new (CfdRecordForm *self, const CfdTemplateField *field, const char *typed)
+timepoint_new (CfdRecordForm *self,
+               const CfdTemplateField *field,
+               const char *typed,
+               const char *accessible_label)
 {
   g_autoptr (GtkStringList) labels = gtk_string_list_new (NULL);
   GtkWidget *drop_down;
@@ -196,7 +199,7 @@ timepoint_new (CfdRecordForm *self, const CfdTemplateField *field, const char *t
   gtk_widget_set_hexpand (drop_down, TRUE);
   gtk_widget_set_tooltip_text (drop_down, _ ("Timepoint"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (drop_down), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _ ("Timepoint of reading"), -1);
+                                  accessible_label, -1);
   g_object_set_data_full (G_OBJECT (drop_down), "typed", g_strdup (typed != NULL ? typed : ""),
                           g_free);
   g_signal_connect_swapped (drop_down, "notify::selected", G_CALLBACK (emit_changed), self);
@@ -251,7 +254,7 @@ add_reading (CfdRecordForm *self, GtkListBox *list, const char *const *cells)
       if (i == CFD_VITALS_CELL_TIMEPOINT)
         {
           self->loading++;
-          widget = timepoint_new (self, field, text);
+          widget = timepoint_new (self, field, text, _ ("Timepoint of reading"));
           self->loading--;
           gtk_widget_set_sensitive (widget, self->editable);
           gtk_box_append (GTK_BOX (when), widget);
@@ -424,24 +427,27 @@ clear_list (GtkListBox *list)
     gtk_list_box_remove (list, row);
 }
 
-/* ---- sedation ratings: time, MOAA/S, CADSS, BPRS+; each rating optional ---- */
+/* ---- sedation ratings: time, timepoint, MOAA/S, CADSS, BPRS+; each rating optional ---- */
 
-/* One line per row, each number under a caption that gives the scale's
- * range; the cells, in CFD_SEDATION_CELL_* order, are kept on the row's
- * box as "cells", as for readings. */
+/* Two lines like a reading, so that a row fits a 360 px window: its time,
+ * timepoint and remove button, then each number under a caption that
+ * gives the scale's range. The cells, in CFD_SEDATION_CELL_* order, are
+ * kept on the row's box as "cells", as for readings. */
 static void
 add_rating (CfdRecordForm *self, GtkListBox *list, const char *const *cells)
 {
-  GtkWidget *row_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  const CfdTemplateField *field = g_object_get_data (G_OBJECT (list), "field");
+  GtkWidget *row_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *when = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *numbers = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *remove = gtk_button_new_from_icon_name ("list-remove-symbolic");
   GPtrArray *widgets = g_ptr_array_new ();
   const char *labels[CFD_SEDATION_N_CELLS]
-      = { _ ("Time of rating"), _ ("MOAA/S (0 to 5)"), _ ("CADSS total (0 to 92)"),
+      = { _ ("Time of rating"), NULL, _ ("MOAA/S (0 to 5)"), _ ("CADSS total (0 to 92)"),
           _ ("BPRS+ total (4 to 28)") };
-  const char *placeholders[CFD_SEDATION_N_CELLS] = { _ ("HH:MM"), "", "", "" };
   /* Translators: short column captions over a row of sedation ratings */
   const char *captions[CFD_SEDATION_N_CELLS]
-      = { _ ("Time"), _ ("MOAA/S 0–5"), _ ("CADSS 0–92"), _ ("BPRS+ 4–28") };
+      = { NULL, NULL, _ ("MOAA/S 0–5"), _ ("CADSS 0–92"), _ ("BPRS+ 4–28") };
 
   gtk_widget_set_margin_top (row_box, 6);
   gtk_widget_set_margin_bottom (row_box, 6);
@@ -449,33 +455,50 @@ add_rating (CfdRecordForm *self, GtkListBox *list, const char *const *cells)
   gtk_widget_set_margin_end (row_box, 6);
   for (int i = 0; i < CFD_SEDATION_N_CELLS; i++)
     {
-      GtkWidget *column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-      GtkWidget *caption = gtk_label_new (captions[i]);
-      GtkWidget *widget
-          = entry_new (self, placeholders[i], i == CFD_SEDATION_CELL_TIME ? 5 : 3, labels[i]);
+      const char *text = cells != NULL ? cells[i] : "";
+      GtkWidget *column, *caption, *widget;
 
+      if (i == CFD_SEDATION_CELL_TIMEPOINT)
+        {
+          self->loading++;
+          widget = timepoint_new (self, field, text, _ ("Timepoint of rating"));
+          self->loading--;
+          gtk_widget_set_sensitive (widget, self->editable);
+          gtk_box_append (GTK_BOX (when), widget);
+          g_ptr_array_add (widgets, widget);
+          continue;
+        }
+      widget = entry_new (self, i == CFD_SEDATION_CELL_TIME ? _ ("HH:MM") : "",
+                          i == CFD_SEDATION_CELL_TIME ? 5 : 3, labels[i]);
       self->loading++;
-      gtk_editable_set_text (GTK_EDITABLE (widget), cells != NULL ? cells[i] : "");
+      gtk_editable_set_text (GTK_EDITABLE (widget), text);
       self->loading--;
-      if (i != CFD_SEDATION_CELL_TIME)
-        gtk_entry_set_input_purpose (GTK_ENTRY (widget), GTK_INPUT_PURPOSE_DIGITS);
       gtk_editable_set_editable (GTK_EDITABLE (widget), self->editable);
       g_ptr_array_add (widgets, widget);
+      if (i == CFD_SEDATION_CELL_TIME)
+        {
+          gtk_box_append (GTK_BOX (when), widget);
+          continue;
+        }
+      gtk_entry_set_input_purpose (GTK_ENTRY (widget), GTK_INPUT_PURPOSE_DIGITS);
+      column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+      caption = gtk_label_new (captions[i]);
       gtk_widget_add_css_class (caption, "caption");
       gtk_widget_add_css_class (caption, "dim-label");
       gtk_label_set_xalign (GTK_LABEL (caption), 0);
       gtk_box_append (GTK_BOX (column), caption);
       gtk_box_append (GTK_BOX (column), widget);
-      gtk_box_append (GTK_BOX (row_box), column);
+      gtk_box_append (GTK_BOX (numbers), column);
     }
   gtk_widget_set_tooltip_text (remove, _ ("Remove Rating"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _ ("Remove rating"), -1);
   gtk_widget_add_css_class (remove, "flat");
-  gtk_widget_set_valign (remove, GTK_ALIGN_END);
   gtk_widget_set_sensitive (remove, self->editable);
   g_signal_connect (remove, "clicked", G_CALLBACK (remove_reading), self);
-  gtk_box_append (GTK_BOX (row_box), remove);
+  gtk_box_append (GTK_BOX (when), remove);
+  gtk_box_append (GTK_BOX (row_box), when);
+  gtk_box_append (GTK_BOX (row_box), numbers);
   g_object_set_data_full (G_OBJECT (row_box), "cells", widgets, (GDestroyNotify)g_ptr_array_unref);
   gtk_list_box_append (list, row_box);
 }
@@ -501,18 +524,20 @@ add_rating_clicked (GtkButton *button, gpointer user_data)
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *time = g_date_time_format (now, "%H:%M");
   /* The time is filled in; the ratings start blank, never at 0. */
-  const char *cells[CFD_SEDATION_N_CELLS] = { time, "", "", "" };
+  const char *cells[CFD_SEDATION_N_CELLS] = { time, "", "", "", "" };
 
   add_rating (self, list, cells);
   emit_changed (self);
 }
 
 /* Rows as values when every filled cell is a whole number (a blank one
- * is "not rated then"), else every cell as typed: a half-typed row is
- * kept as it is. Ranges and the row's time are checked at signing. */
+ * is "not rated then") and every timepoint a choice, else every cell as
+ * typed: a half-typed row is kept as it is. Ranges, the row's time and
+ * its timepoint against the dose time are checked at signing. */
 static GVariant *
 sedation_value (GtkListBox *list)
 {
+  const CfdTemplateField *field = g_object_get_data (G_OBJECT (list), "field");
   g_auto (GVariantBuilder) values
       = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPE));
   g_auto (GVariantBuilder) typed
@@ -530,6 +555,13 @@ sedation_value (GtkListBox *list)
         {
           GtkWidget *widget = cfd_record_form_rating_cell (GTK_WIDGET (list), r, i);
 
+          if (i == CFD_SEDATION_CELL_TIMEPOINT)
+            {
+              cells[i] = timepoint_of (widget, field);
+              if (!is_timepoint (field, cells[i]))
+                all_values = FALSE;
+              continue;
+            }
           cells[i] = gtk_editable_get_text (GTK_EDITABLE (widget));
           if (i == CFD_SEDATION_CELL_TIME || cells[i][0] == '\0')
             continue;
@@ -538,12 +570,13 @@ sedation_value (GtkListBox *list)
             all_values = FALSE;
         }
       time = cfd_time_input_parse (cells[CFD_SEDATION_CELL_TIME], "", NULL);
-      g_variant_builder_add (&typed, "(ssss)", cells[0], cells[1], cells[2], cells[3]);
-      g_variant_builder_add (&values, "(smqmqmq)",
+      g_variant_builder_add (&typed, "(sssss)", cells[0], cells[1], cells[2], cells[3], cells[4]);
+      g_variant_builder_add (&values, "(ssmqmqmq)",
                              time != NULL ? time : cells[CFD_SEDATION_CELL_TIME],
-                             has[CFD_SEDATION_CELL_MOAAS], numbers[CFD_SEDATION_CELL_MOAAS],
-                             has[CFD_SEDATION_CELL_CADSS], numbers[CFD_SEDATION_CELL_CADSS],
-                             has[CFD_SEDATION_CELL_BPRS], numbers[CFD_SEDATION_CELL_BPRS]);
+                             cells[CFD_SEDATION_CELL_TIMEPOINT], has[CFD_SEDATION_CELL_MOAAS],
+                             numbers[CFD_SEDATION_CELL_MOAAS], has[CFD_SEDATION_CELL_CADSS],
+                             numbers[CFD_SEDATION_CELL_CADSS], has[CFD_SEDATION_CELL_BPRS],
+                             numbers[CFD_SEDATION_CELL_BPRS]);
       any = TRUE;
     }
   if (!any)

@@ -102,14 +102,15 @@ vitals_table (const CfdTemplateField *field, GVariant *value)
   return grid;
 }
 
-/* One row per rating time; a scale not rated then is a dash, not 0. */
+/* One row per rating time; a scale not rated then, or a row without a
+ * timepoint, is a dash, not 0. */
 static GtkWidget *
-sedation_table (GVariant *value)
+sedation_table (const CfdTemplateField *field, GVariant *value)
 {
   GtkWidget *grid = gtk_grid_new ();
   g_autoptr (GPtrArray) rows = cfd_sedation_typed_cells (value);
   const char *headers[]
-      = { _ ("Time"), _ ("MOAA/S (0–5)"), _ ("CADSS (0–92)"), _ ("BPRS+ (4–28)") };
+      = { _ ("Time"), _ ("Timepoint"), _ ("MOAA/S (0–5)"), _ ("CADSS (0–92)"), _ ("BPRS+ (4–28)") };
 
   gtk_widget_set_name (grid, "sedation-table");
   gtk_grid_set_column_spacing (GTK_GRID (grid), 24);
@@ -121,8 +122,14 @@ sedation_table (GVariant *value)
       char **cells = g_ptr_array_index (rows, i);
 
       for (guint c = 0; c < CFD_SEDATION_N_CELLS; c++)
-        gtk_grid_attach (GTK_GRID (grid), cell (cells[c][0] != '\0' ? cells[c] : "–", FALSE),
-                         (int)c, (int)i + 1, 1, 1);
+        {
+          const char *text = cells[c][0] == '\0' ? "–"
+                             : c == CFD_SEDATION_CELL_TIMEPOINT
+                                 ? cfd_template_field_choice_label (field, cells[c])
+                                 : cells[c];
+
+          gtk_grid_attach (GTK_GRID (grid), cell (text, FALSE), (int)c, (int)i + 1, 1, 1);
+        }
     }
   return grid;
 }
@@ -214,9 +221,10 @@ cfd_record_view_show (CfdRecordView *self, CfdVault *vault, CfdRecord *record)
 
       if (value == NULL)
         {
-          /* Not answered: nothing to read, except a yes/no question, where
-           * "not assessed" is the record's answer. */
-          if (field->type == CFD_FIELD_BOOLEAN)
+          /* Not answered: nothing to read, except a yes/no question the
+           * record asks, where "not assessed" is the record's answer; one
+           * hidden by its ShownWhen rule was never asked. */
+          if (field->type == CFD_FIELD_BOOLEAN && cfd_template_field_applies (field, content))
             add_field (self, field, value_label (_ ("Not assessed")));
           continue;
         }
@@ -229,7 +237,7 @@ cfd_record_view_show (CfdRecordView *self, CfdVault *vault, CfdRecord *record)
       if (field->type == CFD_FIELD_SEDATION)
         {
           if (cfd_sedation_is_ratings (value) && g_variant_n_children (value) > 0)
-            add_field (self, field, sedation_table (value));
+            add_field (self, field, sedation_table (field, value));
           continue;
         }
       text = format_value (field, value);

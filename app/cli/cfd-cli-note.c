@@ -175,14 +175,17 @@ print_ratings (const CfdTemplateField *field, GVariant *value, gboolean typed)
 
   /* TRANSLATORS: %s is the field's label; MOAA/S, CADSS and BPRS+ are the
    * names of rating scales. */
-  printf (typed ? _ ("%s (as typed, not valid yet: time, MOAA/S, CADSS, BPRS+):\n")
-                : _ ("%s (time, MOAA/S, CADSS, BPRS+):\n"),
+  printf (typed ? _ ("%s (as typed, not valid yet: time, timepoint, MOAA/S, CADSS, BPRS+):\n")
+                : _ ("%s (time, timepoint, MOAA/S, CADSS, BPRS+):\n"),
           field->label);
   for (guint i = 0; i < rows->len; i++)
     {
       char **c = g_ptr_array_index (rows, i);
 
-      printf ("    %s", cfd_cli_text (c[CFD_SEDATION_CELL_TIME]));
+      printf ("    %s  %s", cfd_cli_text (c[CFD_SEDATION_CELL_TIME]),
+              c[CFD_SEDATION_CELL_TIMEPOINT][0] != '\0'
+                  ? cfd_cli_text (choice_label (field, c[CFD_SEDATION_CELL_TIMEPOINT]))
+                  : "–");
       for (guint j = CFD_SEDATION_CELL_MOAAS; j < CFD_SEDATION_N_CELLS; j++)
         printf ("  %s", c[j][0] != '\0' ? cfd_cli_text (c[j]) : "–");
       printf ("\n");

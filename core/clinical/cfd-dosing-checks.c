@@ -317,12 +317,18 @@ check_rating_times (const CfdTemplate *tmpl, GVariant *content, GPtrArray *probl
     }
 }
 
-/* A named timepoint says when a reading was taken relative to the dose;
- * its time must agree: "pre-dose" at or before the dose, "N-min" within
- * TIMEPOINT_TOLERANCE of N minutes after it, "discharge" after it. */
+/* A named timepoint says when a reading or rating was taken relative to
+ * the dose; its time must agree: "pre-dose" at or before the dose, "N-min"
+ * within TIMEPOINT_TOLERANCE of N minutes after it, "discharge" after it.
+ * field_id names the field the rows came from, noun what one row is. */
 static void
-check_timepoints (
-    const CfdTemplate *tmpl, GArray *readings, gboolean has_start, int start, GPtrArray *problems)
+check_timepoints (const CfdTemplate *tmpl,
+                  const char *field_id,
+                  const char *noun,
+                  GArray *readings,
+                  gboolean has_start,
+                  int start,
+                  GPtrArray *problems)
 {
   if (!has_start)
     return;
@@ -331,7 +337,7 @@ check_timepoints (
       const Reading *r = &g_array_index (readings, Reading, i);
       g_autofree char *at = time_text (r->minutes);
       g_autofree char *dose = time_text (start);
-      const char *label = cfd_template_field_choice_label (cfd_template_find_field (tmpl, "vitals"),
+      const char *label = cfd_template_field_choice_label (cfd_template_find_field (tmpl, field_id),
                                                            r->timepoint);
       char *end = NULL;
       guint64 after;
@@ -341,27 +347,50 @@ check_timepoints (
       if (strcmp (r->timepoint, "pre-dose") == 0)
         {
           if (r->minutes > start)
-            add_problem (tmpl, problems, "vitals",
-                         "has a reading at %s marked “%s”, after the dose was given (%s)", at,
+            add_problem (tmpl, problems, field_id,
+                         "has a %s at %s marked “%s”, after the dose was given (%s)", noun, at,
                          label, dose);
           continue;
         }
       if (strcmp (r->timepoint, "discharge") == 0)
         {
           if (r->minutes < start)
-            add_problem (tmpl, problems, "vitals",
-                         "has a reading at %s marked “%s”, before the dose was given (%s)", at,
+            add_problem (tmpl, problems, field_id,
+                         "has a %s at %s marked “%s”, before the dose was given (%s)", noun, at,
                          label, dose);
           continue;
         }
       after = g_ascii_strtoull (r->timepoint, &end, 10);
       if (end != NULL && strcmp (end, "-min") == 0
           && ABS (r->minutes - start - (int)after) > TIMEPOINT_TOLERANCE)
-        add_problem (tmpl, problems, "vitals",
-                     "has a reading at %s marked “%s”, %d minutes after the dose (%s); it must "
+        add_problem (tmpl, problems, field_id,
+                     "has a %s at %s marked “%s”, %d minutes after the dose (%s); it must "
                      "be within %d minutes of %" G_GUINT64_FORMAT,
-                     at, label, r->minutes - start, dose, TIMEPOINT_TOLERANCE, after);
+                     noun, at, label, r->minutes - start, dose, TIMEPOINT_TOLERANCE, after);
     }
+}
+
+/* The rating rows with a valid time, as readings with only a time and a
+ * timepoint, for check_timepoints(); content must outlive them. */
+static GArray *
+rating_times_of (GVariant *content)
+{
+  GArray *times = g_array_new (FALSE, TRUE, sizeof (Reading));
+  g_autoptr (GVariant) ratings = g_variant_lookup_value (content, "sedation-ratings", NULL);
+  g_autoptr (GArray) rows = cfd_sedation_ratings (ratings);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const CfdSedationRating *r = &g_array_index (rows, CfdSedationRating, i);
+      Reading reading = { .timepoint = r->timepoint };
+
+      if (!cfd_template_is_valid_time (r->time))
+        continue;
+      reading.minutes = ((r->time[0] - '0') * 10 + (r->time[1] - '0')) * 60
+                        + (r->time[3] - '0') * 10 + (r->time[4] - '0');
+      g_array_append_val (times, reading);
+    }
+  return times;
 }
 
 static void
@@ -524,6 +553,7 @@ cfd_dosing_check (const CfdTemplate *tmpl,
                   GPtrArray *problems)
 {
   g_autoptr (GArray) readings = readings_of (content);
+  g_autoptr (GArray) rating_times = rating_times_of (content);
   gboolean esketamine = is (content, "medication", "esketamine");
   int start = 0;
   gboolean has_start = dose_start (content, &start);
@@ -537,7 +567,8 @@ cfd_dosing_check (const CfdTemplate *tmpl,
   check_devices (tmpl, content, esketamine, problems);
   check_oral_dose (tmpl, content, problems);
   check_times (tmpl, content, readings, has_start, start, problems);
-  check_timepoints (tmpl, readings, has_start, start, problems);
+  check_timepoints (tmpl, "vitals", "reading", readings, has_start, start, problems);
+  check_timepoints (tmpl, "sedation-ratings", "rating", rating_times, has_start, start, problems);
   check_rating_times (tmpl, content, problems);
   check_thresholds (tmpl, content, readings, has_start, start, thresholds, problems);
   check_discharge (tmpl, content, problems);

@@ -13,6 +13,7 @@
 #include "cfd-error.h"
 #include "cfd-note-file.h"
 #include "cfd-secure-private.h"
+#include "cfd-sedation.h"
 #include "cfd-template-private.h"
 
 #define MAX_FIELD_ID 64
@@ -25,6 +26,10 @@ typedef struct
   const CfdTemplateField *vitals_field;
   guint vitals_count;
   guint vitals_line;
+  GVariantBuilder ratings;
+  const CfdTemplateField *ratings_field;
+  guint ratings_count;
+  guint ratings_line;
   GHashTable *seen; /* field id -> line number */
   /* The field being read, its first line, and its text so far. */
   const CfdTemplateField *field;
@@ -211,6 +216,84 @@ add_vitals (
   return TRUE;
 }
 
+/* The words of a ratings line after its time: an optional timepoint (one
+ * of the field's choice ids) and any of "moaas=N", "cadss=N", "bprs=N",
+ * each at most once, in any order. */
+static gboolean
+parse_rating_words (const CfdTemplateField *field, const char *text, CfdSedationRating *row)
+{
+  g_auto (GStrv) words = g_strsplit_set (text, " \t", -1);
+  static const char *const names[] = { "moaas=", "cadss=", "bprs=" };
+  gboolean *has[] = { &row->has_moaas, &row->has_cadss, &row->has_bprs };
+  guint16 *score[] = { &row->moaas, &row->cadss, &row->bprs };
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      const char *word = words[i];
+      gboolean known = FALSE;
+
+      if (word[0] == '\0')
+        continue;
+      for (guint n = 0; n < G_N_ELEMENTS (names); n++)
+        {
+          const char *digits = word + strlen (names[n]);
+
+          if (g_ascii_strncasecmp (word, names[n], strlen (names[n])) != 0)
+            continue;
+          if (*has[n] || digits[0] == '\0' || strlen (digits) > 3
+              || strspn (digits, "0123456789") != strlen (digits))
+            return FALSE;
+          *has[n] = TRUE;
+          *score[n] = (guint16)g_ascii_strtoull (digits, NULL, 10);
+          known = TRUE;
+        }
+      if (known)
+        continue;
+      if (row->timepoint[0] != '\0' || find_choice (field, word) == NULL)
+        return FALSE;
+      row->timepoint = find_choice (field, word);
+    }
+  return TRUE;
+}
+
+/* "HH:MM [TIMEPOINT] [moaas=N] [cadss=N] [bprs=N]" */
+static gboolean
+add_rating (
+    Parser *parser, const CfdTemplateField *field, const char *text, guint line, GError **error)
+{
+  char time[6];
+  CfdSedationRating row = { .time = time, .timepoint = "" };
+  int consumed = 0;
+  g_autoptr (GVariant) one = NULL;
+  g_autoptr (GVariant) single = NULL;
+  g_autoptr (GVariant) checked = NULL;
+  g_autoptr (GError) local_error = NULL;
+  GVariant *value;
+  GVariantDict dict;
+
+  if (strlen (text) > 64 || sscanf (text, "%5s%n", time, &consumed) != 1
+      || !cfd_template_is_valid_time (time) || !parse_rating_words (field, text + consumed, &row))
+    return line_error (error, line,
+                       "a ratings line is written “%s: HH:MM [TIMEPOINT] [moaas=N] [cadss=N] "
+                       "[bprs=N]”, for example “%s: 10:40 40-min moaas=4 cadss=18 bprs=6”",
+                       field->id, field->id);
+  value = g_variant_new ("(ssmqmqmq)", row.time, row.timepoint, row.has_moaas, row.moaas,
+                         row.has_cadss, row.cadss, row.has_bprs, row.bprs);
+  /* Each row is checked on its own, so an error names its line. */
+  one = g_variant_ref_sink (g_variant_new_array (NULL, &value, 1));
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert_value (&dict, field->id, one);
+  single = g_variant_ref_sink (g_variant_dict_end (&dict));
+  if (!cfd_template_validate (parser->tmpl, single, &local_error))
+    return line_error (error, line, "%s", local_error->message);
+  checked = g_variant_get_child_value (one, 0);
+  g_variant_builder_add_value (&parser->ratings, checked);
+  parser->ratings_field = field;
+  if (parser->ratings_count++ == 0)
+    parser->ratings_line = line;
+  return TRUE;
+}
+
 /* Checks one field's value on its own, so that an error names its line. */
 static gboolean
 check_field (Parser *parser, const char *id, GVariant *value, guint line, GError **error)
@@ -348,11 +431,12 @@ start_field (Parser *parser, const char *line_text, gsize line_len, guint line, 
   while (value < line_text + line_len && (*value == ' ' || *value == '\t'))
     value++;
 
-  /* Rows of ratings are entered in the app; a note file has no syntax for
-   * them (docs/NOTE-FILES.md). */
   if (field->type == CFD_FIELD_SEDATION)
-    return line_error (error, line, _ ("“%s” cannot be given in a note file: enter it in the app"),
-                       field->label);
+    {
+      g_autofree char *row = g_strndup (value, (gsize)(line_text + line_len - value));
+
+      return add_rating (parser, field, g_strchomp (row), line, error);
+    }
   if (field->type == CFD_FIELD_VITALS)
     {
       g_autofree char *reading = g_strndup (value, (gsize)(line_text + line_len - value));
@@ -457,6 +541,7 @@ cfd_note_file_parse (CfdRecordKind kind, const char *data, gsize len, GError **e
   parser.tmpl = cfd_template_get (kind);
   g_variant_dict_init (&parser.dict, NULL);
   g_variant_builder_init (&parser.vitals, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPE));
+  g_variant_builder_init (&parser.ratings, G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPE));
   parser.seen = g_hash_table_new (g_str_hash, g_str_equal);
   parser.value = g_string_new (NULL);
 
@@ -466,6 +551,11 @@ cfd_note_file_parse (CfdRecordKind kind, const char *data, gsize len, GError **e
                       parser.vitals_line, error);
   else
     g_variant_builder_clear (&parser.vitals);
+  if (ok && parser.ratings_count > 0)
+    ok = check_field (&parser, parser.ratings_field->id, g_variant_builder_end (&parser.ratings),
+                      parser.ratings_line, error);
+  else
+    g_variant_builder_clear (&parser.ratings);
 
   wipe_gstring (parser.value);
   g_hash_table_unref (parser.seen);

@@ -19,6 +19,7 @@
 #include "cfd-rems-form-private.h"
 #include "cfd-secure.h"
 #include "cfd-template-private.h"
+#include "cfd-rems-concomitant.h"
 #include "cfd-sedation.h"
 #include "cfd-vitals.h"
 
@@ -406,10 +407,13 @@ add_patient (GArray *fields, GVariant *details)
   add (fields, "Patient", "Sex", sex != NULL ? g_strdup (sex) : NULL, NULL);
 }
 
+#define CONCOMITANT_SECTION \
+  "Concomitant medication that may cause sedation or blood pressure changes"
+
 static void
 add_concomitant (GArray *fields, const CfdRemsDosingFacts *f)
 {
-  const char *section = "Concomitant medication that may cause sedation or blood pressure changes";
+  const char *section = CONCOMITANT_SECTION;
 
   add (fields, section, "Benzodiazepines", yes_no (f->benzodiazepines), NULL);
   add (fields, section, "Non-benzodiazepine sedative hypnotics", yes_no (f->sedative_hypnotics),
@@ -582,13 +586,41 @@ user_name (CfdVault *vault, const char *user_id)
   return NULL;
 }
 
+/* Beside each concomitant-medication question, the patient's active
+ * medications of its class by name, or that the list has none: what the
+ * clinician checks the answer against. The answer itself stays the one in
+ * the record (or missing); names[] is freed. */
+static void
+show_medication_list (CfdRemsForm *self, char **names[CFD_REMS_N_CONCOMITANT])
+{
+  guint q = 0;
+
+  for (guint i = 0; i < self->fields->len && q < CFD_REMS_N_CONCOMITANT; i++)
+    {
+      CfdRemsFormField *field = &g_array_index (self->fields, CfdRemsFormField, i);
+      g_autofree char *list = NULL;
+
+      if (strcmp (field->section, CONCOMITANT_SECTION) != 0)
+        continue;
+      list = g_strjoinv (", ", names[q]);
+      g_free (field->detail);
+      field->detail = names[q][0] != NULL ? g_strdup_printf ("medication list: %s", list)
+                                          : g_strdup ("none on the medication list");
+      g_strfreev (names[q++]);
+    }
+  for (; q < CFD_REMS_N_CONCOMITANT; q++)
+    g_strfreev (names[q]);
+}
+
 CfdRemsForm *
 cfd_vault_get_rems_form (CfdVault *vault, const char *record_id, GError **error)
 {
   g_autoptr (CfdRecord) record = NULL;
   g_autoptr (CfdPatient) patient = NULL;
   g_autoptr (CfdPractice) practice = NULL;
+  g_autoptr (CfdRemsForm) form = NULL;
   g_autofree char *provider = NULL;
+  char **names[CFD_REMS_N_CONCOMITANT];
 
   g_return_val_if_fail (record_id != NULL, NULL);
   record = cfd_vault_get_record (vault, record_id, error);
@@ -601,7 +633,12 @@ cfd_vault_get_rems_form (CfdVault *vault, const char *record_id, GError **error)
   if (practice == NULL)
     return NULL;
   provider = user_name (vault, cfd_record_get_author_id (record));
-  return cfd_rems_form_new_from_parts (
+  form = cfd_rems_form_new_from_parts (
       record_id, cfd_record_get_patient_id (record), cfd_record_get_occurred (record),
       cfd_record_get_content (record), cfd_patient_get_details (patient), practice, provider);
+  if (!cfd_vault_list_concomitant_medications (vault, cfd_record_get_patient_id (record), names,
+                                               error))
+    return NULL;
+  show_medication_list (form, names);
+  return g_steal_pointer (&form);
 }

@@ -2,7 +2,9 @@
  *
  * Trials and clinics rate MOAA/S, CADSS and BPRS+ at set minutes after
  * dosing, not once per session; each row is one time with whichever of
- * the three were rated then. */
+ * the three were rated then. Rows gained a named timepoint (the vocabulary
+ * of the vital signs) after the first rows were written; records signed
+ * before keep theirs, so every reader goes through here. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
@@ -13,7 +15,17 @@
 gboolean
 cfd_sedation_is_ratings (GVariant *value)
 {
-  return value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPE));
+  return value != NULL
+         && (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPE))
+             || g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_V1_TYPE)));
+}
+
+gboolean
+cfd_sedation_is_typed (GVariant *value)
+{
+  return value != NULL
+         && (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPED_TYPE))
+             || g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_V1_TYPED_TYPE)));
 }
 
 GArray *
@@ -26,9 +38,17 @@ cfd_sedation_ratings (GVariant *value)
   if (!cfd_sedation_is_ratings (value))
     return rows;
   g_variant_iter_init (&iter, value);
-  while (g_variant_iter_next (&iter, "(&smqmqmq)", &r.time, &r.has_moaas, &r.moaas, &r.has_cadss,
-                              &r.cadss, &r.has_bprs, &r.bprs))
-    g_array_append_val (rows, r);
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPE)))
+    while (g_variant_iter_next (&iter, "(&s&smqmqmq)", &r.time, &r.timepoint, &r.has_moaas,
+                                &r.moaas, &r.has_cadss, &r.cadss, &r.has_bprs, &r.bprs))
+      g_array_append_val (rows, r);
+  else
+    while (g_variant_iter_next (&iter, "(&smqmqmq)", &r.time, &r.has_moaas, &r.moaas, &r.has_cadss,
+                                &r.cadss, &r.has_bprs, &r.bprs))
+      {
+        r.timepoint = "";
+        g_array_append_val (rows, r);
+      }
   return rows;
 }
 
@@ -45,19 +65,25 @@ cfd_sedation_typed_cells (GVariant *value)
 
   if (value == NULL)
     return rows;
-  if (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPED_TYPE)))
+  if (cfd_sedation_is_typed (value))
     {
+      gboolean v1
+          = g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_V1_TYPED_TYPE));
       GVariantIter iter;
-      const char *c[CFD_SEDATION_N_CELLS];
+      GVariant *row;
 
       g_variant_iter_init (&iter, value);
-      while (g_variant_iter_next (&iter, "(&s&s&s&s)", &c[0], &c[1], &c[2], &c[3]))
+      while ((row = g_variant_iter_next_value (&iter)) != NULL)
         {
           char **cells = g_new0 (char *, CFD_SEDATION_N_CELLS + 1);
 
-          for (guint i = 0; i < CFD_SEDATION_N_CELLS; i++)
-            cells[i] = g_strdup (c[i]);
+          for (guint i = 0, j = 0; i < CFD_SEDATION_N_CELLS; i++)
+            if (v1 && i == CFD_SEDATION_CELL_TIMEPOINT)
+              cells[i] = g_strdup ("");
+            else
+              g_variant_get_child (row, j++, "s", &cells[i]);
           g_ptr_array_add (rows, cells);
+          g_variant_unref (row);
         }
       return rows;
     }
@@ -71,6 +97,7 @@ cfd_sedation_typed_cells (GVariant *value)
           char **cells = g_new0 (char *, CFD_SEDATION_N_CELLS + 1);
 
           cells[CFD_SEDATION_CELL_TIME] = g_strdup (r->time);
+          cells[CFD_SEDATION_CELL_TIMEPOINT] = g_strdup (r->timepoint);
           cells[CFD_SEDATION_CELL_MOAAS] = rating_text (r->has_moaas, r->moaas);
           cells[CFD_SEDATION_CELL_CADSS] = rating_text (r->has_cadss, r->cadss);
           cells[CFD_SEDATION_CELL_BPRS] = rating_text (r->has_bprs, r->bprs);

@@ -16,10 +16,11 @@ G_BEGIN_DECLS
 #define CFD_SEDATION_BPRS_MIN  4
 #define CFD_SEDATION_BPRS_MAX  28
 
-/* One row. The time is borrowed from the value it was read from. */
+/* One row. Strings are borrowed from the value it was read from. */
 typedef struct
 {
-  const char *time; /* "HH:MM" */
+  const char *time;      /* "HH:MM" */
+  const char *timepoint; /* a choice of the field ("pre-dose", "40-min"…) or "" */
   gboolean has_moaas, has_cadss, has_bprs;
   guint16 moaas, cadss, bprs;
 } CfdSedationRating;
@@ -28,22 +29,28 @@ typedef struct
 enum
 {
   CFD_SEDATION_CELL_TIME,
+  CFD_SEDATION_CELL_TIMEPOINT,
   CFD_SEDATION_CELL_MOAAS,
   CFD_SEDATION_CELL_CADSS,
   CFD_SEDATION_CELL_BPRS,
   CFD_SEDATION_N_CELLS
 };
 
-/* TRUE when value holds rows as values (CFD_TEMPLATE_SEDATION_TYPE). */
+/* TRUE when value holds rows as values: CFD_TEMPLATE_SEDATION_TYPE, or
+ * CFD_TEMPLATE_SEDATION_V1_TYPE of rows written before timepoints. */
 gboolean cfd_sedation_is_ratings (GVariant *value);
 
 /* The rows of value in stored order; an empty array for any other value.
  * value must outlive the array. */
 GArray *cfd_sedation_ratings (GVariant *value);
 
+/* TRUE when value holds rows as typed (either typed form). */
+gboolean cfd_sedation_is_typed (GVariant *value);
+
 /* Every row of value as the cells a person would have typed, one
  * CFD_SEDATION_N_CELLS-long GStrv each, from what was typed or from
- * values; an absent rating is "". An empty array for any other value. */
+ * values (either form); an absent rating or timepoint is "". An empty
+ * array for any other value. */
 GPtrArray *cfd_sedation_typed_cells (GVariant *value);
 
 /* The problem of the first row outside the scales' ranges, without a

@@ -291,6 +291,23 @@ is_choice (const CfdTemplateField *field, const char *value)
          && g_strv_contains ((const char *const *)field->choices, value);
 }
 
+/* A rating row's timepoint is one of the field's choices, the same
+ * vocabulary as the vital signs' (data/templates/dosing.template). */
+static gboolean
+check_rating_timepoints (const CfdTemplateField *field, GVariant *value, GError **error)
+{
+  g_autoptr (GArray) rows = cfd_sedation_ratings (value);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const char *timepoint = g_array_index (rows, CfdSedationRating, i).timepoint;
+
+      if (timepoint[0] != '\0' && !is_choice (field, timepoint))
+        return field_error (error, field, "has a timepoint that is not one of the listed ones");
+    }
+  return TRUE;
+}
+
 /* The ranges outside which a reading cannot be real (docs/CLINICAL.md):
  * a typing slip, never a patient. */
 static gboolean
@@ -400,7 +417,7 @@ check_value (const CfdTemplateField *field, GVariant *value, GError **error)
           return field_error (error, field, _ ("must be a series of vital sign readings"));
         return check_vitals (field, value, error);
       case CFD_FIELD_SEDATION:
-        if (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPED_TYPE)))
+        if (cfd_sedation_is_typed (value))
           return field_error (error, field,
                               _ ("needs a time and whole numbers for the ratings of every row"));
         if (!cfd_sedation_is_ratings (value))
@@ -409,7 +426,7 @@ check_value (const CfdTemplateField *field, GVariant *value, GError **error)
           return field_error (error, field, _ ("has too many rows"));
         if (cfd_sedation_problem (value) != NULL)
           return field_error (error, field, cfd_sedation_problem (value));
-        return TRUE;
+        return check_rating_timepoints (field, value, error);
       default:
         g_assert_not_reached ();
     }
@@ -497,7 +514,7 @@ check_draft_value (const CfdTemplateField *field, GVariant *value, GError **erro
           }
         return field_error (error, field, _ ("must be a series of vital sign readings"));
       case CFD_FIELD_SEDATION:
-        if (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPED_TYPE)))
+        if (cfd_sedation_is_typed (value))
           return check_typed_sedation (field, value, error);
         if (cfd_sedation_is_ratings (value))
           {
@@ -568,7 +585,7 @@ cfd_template_value_is_typed (const CfdTemplateField *field, GVariant *value)
         return g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_TYPED_TYPE))
                || g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_VITALS_V1_TYPED_TYPE));
       case CFD_FIELD_SEDATION:
-        return g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPED_TYPE));
+        return cfd_sedation_is_typed (value);
       default:
         return FALSE;
     }

@@ -24,7 +24,7 @@ typedef enum
   CFD_FIELD_BOOLEAN,
   CFD_FIELD_VITALS,    /* a series of (time, timepoint, systolic, diastolic, HR, SpO2, RR) */
   CFD_FIELD_CHECKLIST, /* several choices at once */
-  CFD_FIELD_SEDATION,  /* a series of (time, MOAA/S, CADSS, BPRS+), each rating optional */
+  CFD_FIELD_SEDATION, /* a series of (time, timepoint, MOAA/S, CADSS, BPRS+), each rating optional */
 } CfdFieldType;
 
 /* The GVariant type of each field's value in a record's content:
@@ -48,11 +48,16 @@ typedef enum
 #define CFD_TEMPLATE_VITALS_TYPED_TYPE    "a(sssssss)"
 #define CFD_TEMPLATE_VITALS_V1_TYPED_TYPE "a(sssss)"
 
-/* SEDATION: one (time "HH:MM", MOAA/S, CADSS total, BPRS+ total) per row,
- * each rating present or not (cfd-sedation.h); a draft may hold the rows
- * as typed, cell by cell, as CFD_TEMPLATE_SEDATION_TYPED_TYPE. */
-#define CFD_TEMPLATE_SEDATION_TYPE       "a(smqmqmq)"
-#define CFD_TEMPLATE_SEDATION_TYPED_TYPE "a(ssss)"
+/* SEDATION: one (time "HH:MM", timepoint (one of the field's choices, or
+ * "" for none), MOAA/S, CADSS total, BPRS+ total) per row, each rating
+ * present or not (cfd-sedation.h); a draft may hold the rows as typed,
+ * cell by cell, as CFD_TEMPLATE_SEDATION_TYPED_TYPE. Rows written before
+ * ratings had timepoints hold the V1 types, (time, MOAA/S, CADSS, BPRS+),
+ * and stay valid as they are; cfd-sedation.h reads both. */
+#define CFD_TEMPLATE_SEDATION_TYPE          "a(ssmqmqmq)"
+#define CFD_TEMPLATE_SEDATION_V1_TYPE       "a(smqmqmq)"
+#define CFD_TEMPLATE_SEDATION_TYPED_TYPE    "a(sssss)"
+#define CFD_TEMPLATE_SEDATION_V1_TYPED_TYPE "a(ssss)"
 
 typedef struct
 {

@@ -10,6 +10,8 @@
 
 #include "cfd-demo-dosing.h"
 #include "cfd-demo-text.h"
+#include "cfd-rems-concomitant.h"
+#include "cfd-sedation.h"
 #include "cfd-template.h"
 
 typedef struct
@@ -34,7 +36,8 @@ insert_time (GVariantDict *dict, const char *field, int minutes)
   g_variant_dict_insert (dict, field, "s", text);
 }
 
-/* MOAA/S, CADSS and BPRS+ before the dose, at 40 and 90 minutes: the
+/* MOAA/S, CADSS and BPRS+ before the dose, at 40 and 90 minutes, each
+ * under its named timepoint: the
  * peak of dissociation near 40 minutes, back to baseline before
  * discharge (always at least 95 minutes after the dose); sedation never
  * deep enough to reach the practice's MOAA/S threshold. */
@@ -43,6 +46,7 @@ ratings (GRand *rand, int start)
 {
   GVariantBuilder rows = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPE));
   const int at[] = { -5, 40, 90 };
+  const char *const timepoints[] = { "pre-dose", "40-min", "90-min" };
   const guint16 moaas[] = { 5, (guint16)g_rand_int_range (rand, 3, 6), 5 };
   const guint16 cadss[]
       = { (guint16)g_rand_int_range (rand, 0, 3), (guint16)g_rand_int_range (rand, 0, 36),
@@ -53,8 +57,8 @@ ratings (GRand *rand, int start)
     {
       g_autofree char *time = clock_text (start + at[i]);
 
-      g_variant_builder_add (&rows, "(smqmqmq)", time, TRUE, moaas[i], TRUE, cadss[i], TRUE,
-                             bprs[i]);
+      g_variant_builder_add (&rows, "(ssmqmqmq)", time, timepoints[i], TRUE, moaas[i], TRUE,
+                             cadss[i], TRUE, bprs[i]);
     }
   return g_variant_builder_end (&rows);
 }
@@ -152,9 +156,36 @@ sublingual (Session *session, GVariantDict *dict, int start)
   insert_time (dict, "discharge-time", start + 95);
 }
 
-GVariant *
-cfd_demo_dosing_content (GRand *rand)
+/* The demo's own reading of its sessions (not a clinical rule: the form's
+ * answers stay the clinician's, docs/CLINICAL.md): sedation when any
+ * MOAA/S is below 5 (less than fully alert), dissociation when any CADSS
+ * total is above 4; its readings never show respiratory depression (SpO2
+ * 95-100 %, 12-18 breaths a minute). */
+static void
+answer_rems_questions (GVariantDict *dict, GVariant *ratings, guint concomitant)
 {
+  g_autoptr (GArray) rows = cfd_sedation_ratings (ratings);
+  gboolean sedation = FALSE, dissociation = FALSE;
+
+  for (guint q = 0; q < CFD_REMS_N_CONCOMITANT; q++)
+    g_variant_dict_insert (dict, cfd_rems_concomitant[q].field_id, "b",
+                           (concomitant & (1u << q)) != 0);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const CfdSedationRating *r = &g_array_index (rows, CfdSedationRating, i);
+
+      sedation |= r->has_moaas && r->moaas < CFD_SEDATION_MOAAS_MAX;
+      dissociation |= r->has_cadss && r->cadss > 4;
+    }
+  g_variant_dict_insert (dict, "rems-sedation", "b", sedation);
+  g_variant_dict_insert (dict, "rems-dissociation", "b", dissociation);
+  g_variant_dict_insert (dict, "rems-respiratory-depression", "b", FALSE);
+}
+
+GVariant *
+cfd_demo_dosing_content (GRand *rand, guint concomitant)
+{
+  g_autoptr (GVariant) session_ratings = NULL;
   Session session = { .rand = rand };
   GVariantDict dict;
   double weight = round (g_rand_double_range (rand, 52, 110) * 10) / 10;
@@ -179,7 +210,10 @@ cfd_demo_dosing_content (GRand *rand)
                            "Blood pressure rechecked after 10 minutes of rest and within range; "
                            "prescriber reviewed and agreed to dose.");
   g_variant_dict_insert (&dict, "lot-number", "s", lot);
-  g_variant_dict_insert_value (&dict, "sedation-ratings", ratings (rand, start));
+  session_ratings = g_variant_ref_sink (ratings (rand, start));
+  g_variant_dict_insert_value (&dict, "sedation-ratings", session_ratings);
+  if (kind < 6)
+    answer_rems_questions (&dict, session_ratings, concomitant);
   if (g_rand_int_range (rand, 0, 4) == 0)
     g_variant_dict_insert (&dict, "adverse-events", "s",
                            "Transient nausea and dizziness, resolved before discharge.");

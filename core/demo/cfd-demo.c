@@ -12,6 +12,7 @@
 #include "cfd-measure.h"
 #include "cfd-patient.h"
 #include "cfd-record.h"
+#include "cfd-rems-concomitant.h"
 #include "cfd-rems-form.h"
 #include "cfd-risk-level.h"
 #include "cfd-template.h"
@@ -150,7 +151,7 @@ with_rule_level (GVariant *content)
 /* Content for every field of the kind's template. Long text shares a budget
  * so that a note as a whole is 0.5-4 KB. */
 static GVariant *
-random_content (GRand *rand, CfdRecordKind kind, gint64 occurred)
+random_content (GRand *rand, CfdRecordKind kind, gint64 occurred, guint concomitant)
 {
   const CfdTemplate *tmpl = cfd_template_get (kind);
   GVariantDict dict;
@@ -159,7 +160,7 @@ random_content (GRand *rand, CfdRecordKind kind, gint64 occurred)
   int minutes = 60 * g_rand_int_range (rand, 9, 14);
 
   if (kind == CFD_RECORD_DOSING)
-    return cfd_demo_dosing_content (rand);
+    return cfd_demo_dosing_content (rand, concomitant);
   g_variant_dict_init (&dict, NULL);
   for (guint i = 0; i < tmpl->fields->len; i++)
     n_long
@@ -262,8 +263,8 @@ add_session_record (CfdVault *vault,
                     gboolean sign,
                     GError **error)
 {
-  g_autoptr (GVariant) content
-      = with_link (random_content (rand, CFD_RECORD_SESSION, occurred), "dosing-record", dosing_id);
+  g_autoptr (GVariant) content = with_link (random_content (rand, CFD_RECORD_SESSION, occurred, 0),
+                                            "dosing-record", dosing_id);
   g_autofree char *id
       = cfd_vault_create_record (vault, patient_id, CFD_RECORD_SESSION, occurred, content, error);
 
@@ -298,8 +299,21 @@ add_patient_records (
     CfdVault *vault, GRand *rand, const char *patient_id, guint n_records, GError **error)
 {
   gint64 now = cfd_vault_now (vault) / G_USEC_PER_SEC;
+  guint concomitant = 0;
+  char **names[CFD_REMS_N_CONCOMITANT];
   gint64 start = now - (gint64)(n_records + 2) * 7 * DAY - g_rand_int_range (rand, 0, 300) * DAY;
   g_autofree char *last_dosing = NULL; /* the last signed dosing record */
+
+  /* The chart is written first, so that esketamine sessions answer the
+   * REMS form's medication questions from it. */
+  if (!cfd_vault_list_concomitant_medications (vault, patient_id, names, error))
+    return FALSE;
+  for (guint q = 0; q < CFD_REMS_N_CONCOMITANT; q++)
+    {
+      if (names[q][0] != NULL)
+        concomitant |= 1u << q;
+      g_strfreev (names[q]);
+    }
 
   for (guint r = 0; r < n_records; r++)
     {
@@ -324,7 +338,7 @@ add_patient_records (
           if (session == NULL)
             return FALSE;
         }
-      content = random_content (rand, kind, occurred);
+      content = random_content (rand, kind, occurred, concomitant);
       if (session != NULL)
         content = with_link (content, "session-record", session);
       id = cfd_vault_create_record (vault, patient_id, kind, occurred, content, error);
@@ -416,8 +430,8 @@ cfd_demo_populate (CfdVault *vault,
           break;
         }
       id = cfd_vault_add_patient (vault, details, error);
-      ok = id != NULL && add_patient_records (vault, rand, id, options->records_per_patient, error)
-           && cfd_demo_add_chart (vault, options->seed * 7919u + p, id, error)
+      ok = id != NULL && cfd_demo_add_chart (vault, options->seed * 7919u + p, id, error)
+           && add_patient_records (vault, rand, id, options->records_per_patient, error)
            && (options->supervisor_name == NULL || p % 10 != 0
                || grant_demo_consent (vault, id, options->supervisor_name, error))
            && cfd_db_commit (db, error);

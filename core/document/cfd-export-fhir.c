@@ -21,6 +21,7 @@
 #include "cfd-practice.h"
 #include "cfd-record-private.h"
 #include "cfd-secure-private.h"
+#include "cfd-sedation.h"
 #include "cfd-template.h"
 #include "cfd-vault-private.h"
 #include "cfd-vitals.h"
@@ -439,6 +440,51 @@ add_vitals (Bundle *b, CfdRecord *record, const char *encounter_url, const char 
     }
 }
 
+static JsonObject *
+coded_measure_observation (Bundle *b, const char *date, JsonObject *code, const char *author_url);
+
+/* One survey Observation per rating made (a scale not rated at a row's
+ * time gives none), at the row's time, with its timepoint when it has one. */
+static void
+add_ratings (Bundle *b, CfdRecord *record, const char *encounter_url, const char *author_url)
+{
+  g_autoptr (GVariant) value
+      = g_variant_lookup_value (cfd_record_get_content (record), "sedation-ratings", NULL);
+  g_autoptr (GArray) rows = cfd_sedation_ratings (value);
+
+  for (guint row = 0; row < rows->len; row++)
+    {
+      const CfdSedationRating *r = &g_array_index (rows, CfdSedationRating, row);
+      const gboolean has[CFD_FHIR_N_RATINGS] = { r->has_moaas, r->has_cadss, r->has_bprs };
+      const guint16 scores[CFD_FHIR_N_RATINGS] = { r->moaas, r->cadss, r->bprs };
+      g_autofree char *effective = local_date_time (cfd_record_get_occurred (record), r->time);
+
+      for (guint scale = 0; scale < CFD_FHIR_N_RATINGS; scale++)
+        {
+          g_autofree char *tag = g_strdup_printf ("rating-%u-%u", row, scale);
+          g_autofree char *url = NULL;
+          JsonObject *o;
+
+          if (!has[scale])
+            continue;
+          url = derived_url (b, cfd_record_get_id (record), tag);
+          o = coded_measure_observation (
+              b, effective, concept (NULL, NULL, cfd_fhir_rating_texts[scale]), author_url);
+          json_object_set_object_member (o, "encounter", reference (encounter_url));
+          json_object_set_int_member (o, "valueInteger", scores[scale]);
+          if (r->timepoint[0] != '\0')
+            {
+              JsonObject *extension = json_object_new ();
+
+              json_object_set_string_member (extension, "url", CFD_FHIR_RATING_TIMEPOINT_URL);
+              json_object_set_string_member (extension, "valueCode", r->timepoint);
+              json_object_set_array_member (o, "extension", one (extension));
+            }
+          add_entry (b, url, o);
+        }
+    }
+}
+
 static const char *
 choice_label (CfdRecordKind kind, const char *field_id, const char *choice)
 {
@@ -544,6 +590,7 @@ add_dosing (Bundle *b, CfdRecord *record, const char *author_url)
     }
   add_entry (b, administration_url, a);
   add_vitals (b, record, encounter_url, author_url);
+  add_ratings (b, record, encounter_url, author_url);
   g_hash_table_insert (b->record_urls, g_strdup (id), g_strdup (administration_url));
 }
 
@@ -792,7 +839,7 @@ record_text (CfdRecord *record)
 
       if (value == NULL)
         {
-          if (field->type == CFD_FIELD_BOOLEAN)
+          if (field->type == CFD_FIELD_BOOLEAN && cfd_template_field_applies (field, content))
             g_string_append_printf (text, "%s: Not assessed\n\n", field->label);
           continue;
         }

@@ -131,3 +131,9 @@ cfd_fhir_document_type (const char *kind)
       return &document_types[i].code;
   return NULL;
 }
+
+const char *const cfd_fhir_rating_texts[CFD_FHIR_N_RATINGS] = {
+  "MOAA/S (Modified Observer's Assessment of Alertness/Sedation)",
+  "CADSS total (Clinician-Administered Dissociative States Scale)",
+  "BPRS+ positive-symptom total (Brief Psychiatric Rating Scale)",
+};

@@ -56,6 +56,16 @@ extern const CfdFhirCode cfd_fhir_vital_spo2;
 extern const CfdFhirCode cfd_fhir_vital_respiratory_rate;
 extern const CfdFhirCode cfd_fhir_vital_weight;
 
+/* The sedation, dissociation and positive-symptom ratings of a dosing
+ * record have no LOINC codes Confidant is sure of: each goes as an
+ * Observation coded by text alone, as the unnamed instruments do, its row's
+ * timepoint in an extension of this URL (valueCode, the template's id). */
+#define CFD_FHIR_RATING_TIMEPOINT_URL "urn:confidant:dosing:rating-timepoint"
+#define CFD_FHIR_N_RATINGS            3
+
+/* The code text of each rating, in CFD_SEDATION_CELL_MOAAS… order. */
+extern const char *const cfd_fhir_rating_texts[CFD_FHIR_N_RATINGS];
+
 /* The LOINC document type of a narrative record kind ("progress"), or NULL. */
 const CfdFhirCode *cfd_fhir_document_type (const char *kind);
 

@@ -15,6 +15,9 @@
 #include "cfd-patient.h"
 #include "cfd-record.h"
 #include "cfd-secure-private.h"
+#include "cfd-sedation.h"
+#include "cfd-template-private.h"
+#include "cfd-template.h"
 #include "cfd-vault-private.h"
 
 #define MAX_BUNDLE_BYTES (16 * 1024 * 1024)
@@ -311,6 +314,82 @@ read_measure (CfdFhirImport *import, JsonObject *response, GError **error)
   return TRUE;
 }
 
+/* The scale an Observation's code names, or -1 for any other Observation. */
+static int
+rating_scale (JsonObject *observation)
+{
+  const char *text = string_member (object_member (observation, "code"), "text");
+
+  for (int scale = 0; scale < CFD_FHIR_N_RATINGS; scale++)
+    if (g_strcmp0 (text, cfd_fhir_rating_texts[scale]) == 0)
+      return scale;
+  return -1;
+}
+
+/* The timepoint extension of a rating, "" when it has none; NULL when it
+ * names one the dosing template does not list. */
+static const char *
+rating_timepoint (JsonObject *observation)
+{
+  const CfdTemplateField *field
+      = cfd_template_find_field (cfd_template_get (CFD_RECORD_DOSING), "sedation-ratings");
+  JsonArray *extensions = array_member (observation, "extension");
+
+  for (guint i = 0; extensions != NULL && i < json_array_get_length (extensions); i++)
+    {
+      JsonObject *extension = object_element (extensions, i);
+      const char *code = string_member (extension, "valueCode");
+
+      if (g_strcmp0 (string_member (extension, "url"), CFD_FHIR_RATING_TIMEPOINT_URL) != 0)
+        continue;
+      if (code == NULL || field->choices == NULL
+          || !g_strv_contains ((const char *const *)field->choices, code))
+        return NULL;
+      return code;
+    }
+  return "";
+}
+
+/* A sedation rating exported by Confidant (or written the same way); any
+ * other Observation is skipped. */
+static gboolean
+read_observation (CfdFhirImport *import, JsonObject *observation, GError **error)
+{
+  static const guint16 min[CFD_FHIR_N_RATINGS] = { 0, 0, CFD_SEDATION_BPRS_MIN };
+  static const guint16 max[CFD_FHIR_N_RATINGS]
+      = { CFD_SEDATION_MOAAS_MAX, CFD_SEDATION_CADSS_MAX, CFD_SEDATION_BPRS_MAX };
+  int scale = rating_scale (observation);
+  const char *effective = string_member (observation, "effectiveDateTime");
+  JsonNode *value = json_object_get_member (observation, "valueInteger");
+  const char *timepoint = rating_timepoint (observation);
+  CfdFhirImportRating rating = { 0 };
+  gint64 score;
+
+  if (scale < 0)
+    {
+      import->n_skipped++;
+      return TRUE;
+    }
+  if (!parse_day (effective, &rating.occurred) || strlen (effective) < 16 || effective[10] != 'T')
+    return invalid (error, "a sedation rating has no date and time");
+  memcpy (rating.time, effective + 11, 5);
+  if (!cfd_template_is_valid_time (rating.time))
+    return invalid (error, "a sedation rating has no date and time");
+  if (value == NULL || JSON_NODE_TYPE (value) != JSON_NODE_VALUE
+      || json_node_get_value_type (value) != G_TYPE_INT64)
+    return invalid (error, "a sedation rating is not an integer");
+  score = json_node_get_int (value);
+  if (score < min[scale] || score > max[scale])
+    return invalid (error, "a sedation rating is outside its scale");
+  if (timepoint == NULL)
+    return invalid (error, "a sedation rating has a timepoint that is not one of the listed ones");
+  g_strlcpy (rating.timepoint, timepoint, sizeof rating.timepoint);
+  rating.scale = (guint)scale;
+  rating.score = (guint16)score;
+  g_array_append_val (import->ratings, rating);
+  return TRUE;
+}
+
 static gboolean
 is_psychotherapy (JsonObject *resource)
 {
@@ -382,6 +461,7 @@ cfd_fhir_import_free (CfdFhirImport *import)
   g_free (import->identifier_value);
   g_array_unref (import->measures);
   g_ptr_array_unref (import->notes);
+  g_array_unref (import->ratings);
   g_free (import);
 }
 
@@ -397,6 +477,7 @@ cfd_fhir_import_parse (const char *data, gsize length, GError **error)
 
   import->measures = g_array_new (FALSE, TRUE, sizeof (CfdFhirImportMeasure));
   import->notes = g_ptr_array_new_with_free_func ((GDestroyNotify)note_free);
+  import->ratings = g_array_new (FALSE, TRUE, sizeof (CfdFhirImportRating));
   if (length > MAX_BUNDLE_BYTES)
     {
       invalid (error, _ ("it is larger than 16 MiB"));
@@ -429,6 +510,8 @@ cfd_fhir_import_parse (const char *data, gsize length, GError **error)
         ok = read_measure (import, resource, error);
       else if (g_strcmp0 (type, "DocumentReference") == 0)
         ok = read_note (import, resource, error);
+      else if (g_strcmp0 (type, "Observation") == 0)
+        ok = read_observation (import, resource, error);
       else
         import->n_skipped++;
       if (!ok)
@@ -462,6 +545,69 @@ cfd_vault_match_fhir_patient (CfdVault *vault, CfdFhirImport *import, GError **e
       return NULL;
     }
   return g_strdup (cfd_patient_get_id (patient));
+}
+
+/* The ratings of one day as the rows of a dosing record: one row per time
+ * and timepoint, each scale where the bundle rated it. */
+static GVariant *
+rating_rows (CfdFhirImport *import, gint64 day)
+{
+  GVariantBuilder rows = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPE));
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < import->ratings->len; i++)
+    {
+      const CfdFhirImportRating *first = &g_array_index (import->ratings, CfdFhirImportRating, i);
+      g_autofree char *key = g_strconcat (first->time, " ", first->timepoint, NULL);
+      gboolean has[CFD_FHIR_N_RATINGS] = { FALSE };
+      guint16 score[CFD_FHIR_N_RATINGS] = { 0 };
+
+      if (first->occurred != day || g_hash_table_contains (seen, key))
+        continue;
+      for (guint j = i; j < import->ratings->len; j++)
+        {
+          const CfdFhirImportRating *r = &g_array_index (import->ratings, CfdFhirImportRating, j);
+
+          if (r->occurred == day && strcmp (r->time, first->time) == 0
+              && strcmp (r->timepoint, first->timepoint) == 0)
+            {
+              has[r->scale] = TRUE;
+              score[r->scale] = r->score;
+            }
+        }
+      g_variant_builder_add (&rows, "(ssmqmqmq)", first->time, first->timepoint, has[0], score[0],
+                             has[1], score[1], has[2], score[2]);
+      g_hash_table_add (seen, g_steal_pointer (&key));
+    }
+  return g_variant_builder_end (&rows);
+}
+
+/* One unsigned dosing record per day with ratings: what the bundle said,
+ * for a clinician to complete or discard; nothing else is guessed. */
+static gboolean
+write_ratings (CfdVault *vault, CfdFhirImport *import, const char *patient_id, GError **error)
+{
+  g_autoptr (GHashTable) days = g_hash_table_new (g_int64_hash, g_int64_equal);
+
+  for (guint i = 0; i < import->ratings->len; i++)
+    {
+      CfdFhirImportRating *r = &g_array_index (import->ratings, CfdFhirImportRating, i);
+      GVariantDict content;
+      g_autoptr (GVariant) content_variant = NULL;
+      g_autofree char *id = NULL;
+
+      if (g_hash_table_contains (days, &r->occurred))
+        continue;
+      g_hash_table_add (days, &r->occurred);
+      g_variant_dict_init (&content, NULL);
+      g_variant_dict_insert_value (&content, "sedation-ratings", rating_rows (import, r->occurred));
+      content_variant = g_variant_ref_sink (g_variant_dict_end (&content));
+      id = cfd_vault_create_record (vault, patient_id, CFD_RECORD_DOSING, r->occurred,
+                                    content_variant, error);
+      if (id == NULL)
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /* Everything the bundle holds, written inside the caller's transaction. */
@@ -529,6 +675,8 @@ write_import (CfdVault *vault,
       if (id == NULL)
         return NULL;
     }
+  if (!write_ratings (vault, import, patient_id, error))
+    return NULL;
   return g_steal_pointer (&patient_id);
 }
 

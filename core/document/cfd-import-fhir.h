@@ -34,6 +34,19 @@ typedef struct
   char *text;
 } CfdFhirImportNote;
 
+/* One rating of a dosing session (an Observation coded by one of
+ * cfd_fhir_rating_texts): the day, the wall-clock time, the row's
+ * timepoint ("" for none), which scale (CFD_SEDATION_CELL_MOAAS - 2 …) and
+ * its score, within the scale's range. */
+typedef struct
+{
+  gint64 occurred;
+  char time[6];       /* "HH:MM" */
+  char timepoint[16]; /* a choice of the dosing template's rating field, or "" */
+  guint scale;        /* 0 MOAA/S, 1 CADSS, 2 BPRS+ */
+  guint16 score;
+} CfdFhirImportRating;
+
 typedef struct
 {
   char *name;
@@ -43,6 +56,7 @@ typedef struct
   char *identifier_value;
   GArray *measures; /* CfdFhirImportMeasure */
   GPtrArray *notes; /* CfdFhirImportNote */
+  GArray *ratings;  /* CfdFhirImportRating, in bundle order */
   guint n_skipped;  /* resources not taken in (psychotherapy notes among them) */
 } CfdFhirImport;
 
@@ -51,7 +65,10 @@ typedef struct
  * items by LOINC linkId, LA answer codes), each complete, with its stated
  * total equal to the sum; of the library's other instruments (the LOINC
  * panel of their definition, or urn:confidant:instrument:ID:VERSION; items
- * "item-N" with valueInteger), answers that score under the definition; DocumentReferences with a text/plain attachment.
+ * "item-N" with valueInteger), answers that score under the definition; DocumentReferences with a text/plain attachment;
+ * sedation ratings (Observations coded by cfd_fhir_rating_texts, a
+ * valueInteger within the scale, an effectiveDateTime with a time, a
+ * known timepoint if any), which become one dosing draft per day.
  * Anything else is skipped and counted. INVALID_INPUT naming the problem. */
 CfdFhirImport *
 cfd_fhir_import_parse (const char *data, gsize length, GError **error) G_GNUC_WARN_UNUSED_RESULT;

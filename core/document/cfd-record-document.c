@@ -143,11 +143,12 @@ add_vitals (CfdDocumentLayout *layout, const CfdTemplateField *field, GVariant *
 
 /* Translators: the column heads of a table of sedation, dissociation and
  * positive-symptom ratings, separated by tabs */
-#define SEDATION_HEAD N_ ("Time\tMOAA/S (0–5)\tCADSS (0–92)\tBPRS+ (4–28)")
+#define SEDATION_HEAD N_ ("Time\tTimepoint\tMOAA/S (0–5)\tCADSS (0–92)\tBPRS+ (4–28)")
 /* Translators: the same column heads for ratings a draft holds as typed */
-#define SEDATION_TYPED_HEAD N_ ("Time\tMOAA/S\tCADSS\tBPRS+ (as typed, not valid yet)")
+#define SEDATION_TYPED_HEAD N_ ("Time\tTimepoint\tMOAA/S\tCADSS\tBPRS+ (as typed, not valid yet)")
 
-/* One row per time; a rating not made then is a dash, never a zero. */
+/* One row per time; a rating not made then, or a row without a
+ * timepoint, is a dash, never a zero. */
 static void
 add_sedation (CfdDocumentLayout *layout,
               const CfdTemplateField *field,
@@ -170,9 +171,10 @@ add_sedation (CfdDocumentLayout *layout,
             g_free (c[j]);
             c[j] = g_strdup ("–");
           }
-      row = g_strdup_printf ("%s\t%s\t%s\t%s", c[CFD_SEDATION_CELL_TIME],
-                             c[CFD_SEDATION_CELL_MOAAS], c[CFD_SEDATION_CELL_CADSS],
-                             c[CFD_SEDATION_CELL_BPRS]);
+      row = g_strdup_printf (
+          "%s\t%s\t%s\t%s\t%s", c[CFD_SEDATION_CELL_TIME],
+          cfd_template_field_choice_label (field, c[CFD_SEDATION_CELL_TIMEPOINT]),
+          c[CFD_SEDATION_CELL_MOAAS], c[CFD_SEDATION_CELL_CADSS], c[CFD_SEDATION_CELL_BPRS]);
       cfd_document_layout_add (layout, CFD_BLOCK_TABLE_ROW, row);
     }
   cfd_document_layout_add (layout, CFD_BLOCK_SPACE, NULL);
@@ -231,8 +233,11 @@ add_fields (CfdDocumentLayout *layout, CfdRecord *record)
 
       if (value == NULL)
         {
-          /* A yes/no nobody answered is printed as such, never as "No". */
-          if (field->type == CFD_FIELD_BOOLEAN)
+          /* A yes/no nobody answered is printed as such, never as "No";
+           * one the record does not ask (its ShownWhen choice does not
+           * hold, e.g. the REMS questions of a racemic IV session) is not
+           * printed at all. */
+          if (field->type == CFD_FIELD_BOOLEAN && cfd_template_field_applies (field, content))
             add_field_line (layout, field->label, _ ("Not assessed"));
           continue;
         }

@@ -515,10 +515,11 @@ test_problems_name_their_field (void)
 }
 
 /* Drafts keep what was typed: the rules are for signing only. */
-/* An esketamine session with one row of ratings at time, the three
- * ratings given or left out (-1). */
+/* An esketamine session (dosed at 09:00) with a pre-dose row of ratings
+ * and one row at time under timepoint ("" for none), the three ratings
+ * given or left out (-1). */
 static GVariant *
-with_rating (const char *time, int moaas, int cadss, int bprs)
+with_rating_at (const char *time, const char *timepoint, int moaas, int cadss, int bprs)
 {
   GVariantBuilder b;
   GVariantDict d;
@@ -526,12 +527,18 @@ with_rating (const char *time, int moaas, int cadss, int bprs)
   esketamine_session (&d);
   g_variant_dict_remove (&d, "moaas");
   g_variant_builder_init (&b, G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPE));
-  g_variant_builder_add (&b, "(smqmqmq)", "08:55", TRUE, (guint16)5, TRUE, (guint16)0, TRUE,
-                         (guint16)4);
-  g_variant_builder_add (&b, "(smqmqmq)", time, moaas >= 0, (guint16)MAX (moaas, 0), cadss >= 0,
-                         (guint16)MAX (cadss, 0), bprs >= 0, (guint16)MAX (bprs, 0));
+  g_variant_builder_add (&b, "(ssmqmqmq)", "08:55", "pre-dose", TRUE, (guint16)5, TRUE, (guint16)0,
+                         TRUE, (guint16)4);
+  g_variant_builder_add (&b, "(ssmqmqmq)", time, timepoint, moaas >= 0, (guint16)MAX (moaas, 0),
+                         cadss >= 0, (guint16)MAX (cadss, 0), bprs >= 0, (guint16)MAX (bprs, 0));
   g_variant_dict_insert_value (&d, "sedation-ratings", g_variant_builder_end (&b));
   return finish (&d);
+}
+
+static GVariant *
+with_rating (const char *time, int moaas, int cadss, int bprs)
+{
+  return with_rating_at (time, "", moaas, cadss, bprs);
 }
 
 /* Rows of MOAA/S, CADSS and BPRS+: each rating optional, each within its
@@ -586,7 +593,7 @@ test_typed_ratings_are_kept (void)
   g_autoptr (GError) error = NULL;
 
   g_variant_builder_init (&b, G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPED_TYPE));
-  g_variant_builder_add (&b, "(ssss)", "09:4", "4-5", "", "");
+  g_variant_builder_add (&b, "(sssss)", "09:4", "40-min", "4-5", "", "");
   g_variant_dict_init (&d, NULL);
   g_variant_dict_insert_value (&d, "sedation-ratings", g_variant_builder_end (&b));
   content = g_variant_ref_sink (g_variant_dict_end (&d));
@@ -598,10 +605,65 @@ test_typed_ratings_are_kept (void)
   rows = cfd_sedation_typed_cells (kept);
   g_assert_cmpuint (rows->len, ==, 1);
   g_assert_cmpstr (((char **)rows->pdata[0])[CFD_SEDATION_CELL_TIME], ==, "09:4");
+  g_assert_cmpstr (((char **)rows->pdata[0])[CFD_SEDATION_CELL_TIMEPOINT], ==, "40-min");
   g_assert_cmpstr (((char **)rows->pdata[0])[CFD_SEDATION_CELL_MOAAS], ==, "4-5");
   g_assert_false (cfd_template_check_signable (tmpl, content, &error));
   g_assert_nonnull (strstr (error->message, "“Sedation and dissociation ratings” needs a time and "
                                             "whole numbers"));
+}
+
+/* Rating rows carry the vital signs' timepoints, checked the same way:
+ * "pre-dose" not after the dose, "N-min" within 5 minutes of N minutes
+ * after it, "discharge" not before it, and only the listed ones. */
+static void
+test_rating_timepoints (void)
+{
+  const char *label = "Sedation and dissociation ratings";
+  g_autoptr (GVariant) on_time = with_rating_at ("09:42", "40-min", 4, 18, 6);
+  g_autoptr (GVariant) edge = with_rating_at ("09:35", "40-min", 4, -1, -1);
+  g_autoptr (GVariant) late = with_rating_at ("09:50", "40-min", 4, -1, -1);
+  g_autoptr (GVariant) pre_after = with_rating_at ("09:10", "pre-dose", 5, -1, -1);
+  g_autoptr (GVariant) discharge_before = with_rating_at ("08:58", "discharge", 5, -1, -1);
+  g_autoptr (GVariant) discharge = with_rating_at ("11:00", "discharge", 5, 0, 4);
+  g_autoptr (GVariant) not_listed = with_rating_at ("09:40", "45-min", 4, -1, -1);
+
+  assert_signable (on_time);
+  assert_signable (edge);
+  assert_signable (discharge);
+  assert_refused (late, label,
+                  "has a rating at 09:50 marked “40 min”, 50 minutes after the dose (09:00); it "
+                  "must be within 5 minutes of 40");
+  assert_refused (pre_after, label,
+                  "has a rating at 09:10 marked “Pre-dose”, after the dose was given (09:00)");
+  assert_refused (discharge_before, label,
+                  "has a rating at 08:58 marked “Before discharge”, before the dose was given");
+  assert_refused (not_listed, label, "timepoint that is not one of the listed ones");
+}
+
+/* Rows signed before ratings had timepoints keep their form and stay
+ * valid; they read back with no timepoint. */
+static void
+test_ratings_without_timepoints (void)
+{
+  GVariantBuilder b;
+  GVariantDict d;
+  g_autoptr (GVariant) content = NULL;
+  g_autoptr (GVariant) rows_value = NULL;
+  g_autoptr (GArray) rows = NULL;
+
+  esketamine_session (&d);
+  g_variant_dict_remove (&d, "moaas");
+  g_variant_builder_init (&b, G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_V1_TYPE));
+  g_variant_builder_add (&b, "(smqmqmq)", "09:40", TRUE, (guint16)4, FALSE, (guint16)0, TRUE,
+                         (guint16)6);
+  g_variant_dict_insert_value (&d, "sedation-ratings", g_variant_builder_end (&b));
+  content = finish (&d);
+  assert_signable (content);
+  rows_value = g_variant_lookup_value (content, "sedation-ratings", NULL);
+  rows = cfd_sedation_ratings (rows_value);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpstr (g_array_index (rows, CfdSedationRating, 0).timepoint, ==, "");
+  g_assert_cmpuint (g_array_index (rows, CfdSedationRating, 0).bprs, ==, 6);
 }
 
 static void
@@ -713,6 +775,8 @@ main (int argc, char **argv)
   g_test_add_func ("/dosing-checks/device-interval-warning", test_device_interval_warning);
   g_test_add_func ("/dosing-checks/problems-name-their-field", test_problems_name_their_field);
   g_test_add_func ("/dosing-checks/sedation-ratings", test_sedation_ratings);
+  g_test_add_func ("/dosing-checks/rating-timepoints", test_rating_timepoints);
+  g_test_add_func ("/dosing-checks/ratings-without-timepoints", test_ratings_without_timepoints);
   g_test_add_func ("/dosing-checks/typed-ratings-are-kept", test_typed_ratings_are_kept);
   g_test_add_func ("/dosing-checks/drafts-keep-everything", test_drafts_keep_everything);
   g_test_add_func ("/dosing-checks/carry-forward", test_carry_forward);

@@ -17,6 +17,7 @@
 #include "cfd-measure.h"
 #include "cfd-practice.h"
 #include "cfd-record.h"
+#include "cfd-template.h"
 #include "cfd-test-util.h"
 #include "cfd-vault-private.h"
 
@@ -572,6 +573,110 @@ test_fhir_scope (Fixture *f, gconstpointer data)
   g_assert_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT);
 }
 
+#define RATING_MOAAS "MOAA/S (Modified Observer's Assessment of Alertness/Sedation)"
+
+/* The text of the first code of an Observation, "" without one. */
+static const char *
+code_text (JsonObject *observation)
+{
+  JsonObject *code = json_object_get_object_member (observation, "code");
+
+  return code != NULL && json_object_has_member (code, "text")
+             ? json_object_get_string_member (code, "text")
+             : "";
+}
+
+/* Sedation ratings: an Observation per rating made, by text, at its row's
+ * time with its timepoint; imported back, one dosing draft holding the
+ * same rows. */
+static void
+test_fhir_ratings (Fixture *f, gconstpointer data)
+{
+  GVariantBuilder rows;
+  GVariantDict d;
+  g_autoptr (GVariant) signed_rows = NULL;
+  g_autoptr (GVariant) base = NULL;
+  g_autofree char *dosing = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *imported_id = NULL;
+  g_autoptr (CfdVault) other = cfd_test_vault_new (NULL, NULL);
+  g_autoptr (CfdFhirImport) import = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GListModel) after = NULL;
+  g_autoptr (GError) error = NULL;
+  CfdExportScope scope = { 0 };
+  JsonArray *entries;
+  guint moaas = 0, cadss = 0, bprs = 0, at_40 = 0, dosing_drafts = 0;
+
+  g_variant_builder_init (&rows, G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPE));
+  g_variant_builder_add (&rows, "(ssmqmqmq)", "10:05", "pre-dose", TRUE, (guint16)5, TRUE,
+                         (guint16)1, TRUE, (guint16)4);
+  g_variant_builder_add (&rows, "(ssmqmqmq)", "10:50", "40-min", TRUE, (guint16)4, FALSE,
+                         (guint16)0, TRUE, (guint16)6);
+  signed_rows = g_variant_ref_sink (g_variant_builder_end (&rows));
+  base = g_variant_ref_sink (dosing_content ());
+  g_variant_dict_init (&d, base);
+  g_variant_dict_insert (&d, "dose-time", "s", "10:10");
+  g_variant_dict_insert_value (&d, "sedation-ratings", signed_rows);
+  dosing = add_signed (f, CFD_RECORD_DOSING, OCCURRED, g_variant_dict_end (&d));
+
+  json = cfd_vault_build_patient_fhir (f->vault, f->patient, &scope, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
+  entries = bundle_entries (parser);
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *r
+          = json_object_get_object_member (json_array_get_object_element (entries, i), "resource");
+      const char *text;
+
+      if (g_strcmp0 (json_object_get_string_member (r, "resourceType"), "Observation") != 0)
+        continue;
+      text = code_text (r);
+      moaas += g_str_has_prefix (text, "MOAA/S");
+      cadss += g_str_has_prefix (text, "CADSS");
+      bprs += g_str_has_prefix (text, "BPRS+");
+      if (g_str_has_prefix (text, "MOAA/S")
+          && strstr (json_object_get_string_member (r, "effectiveDateTime"), "T10:50") != NULL)
+        {
+          JsonObject *extension
+              = json_array_get_object_element (json_object_get_array_member (r, "extension"), 0);
+
+          g_assert_cmpstr (json_object_get_string_member (extension, "valueCode"), ==, "40-min");
+          g_assert_cmpint (json_object_get_int_member (r, "valueInteger"), ==, 4);
+          at_40++;
+        }
+    }
+  /* CADSS was not rated at 10:50: no Observation, never a 0. */
+  g_assert_cmpuint (moaas, ==, 2);
+  g_assert_cmpuint (cadss, ==, 1);
+  g_assert_cmpuint (bprs, ==, 2);
+  g_assert_cmpuint (at_40, ==, 1);
+
+  import = cfd_fhir_import_parse (json, strlen (json), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (import->ratings->len, ==, 5);
+  imported_id = cfd_vault_import_fhir (other, import, "Riverside Ketamine Clinic", &error);
+  g_assert_no_error (error);
+  after = cfd_vault_list_records (other, imported_id, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < g_list_model_get_n_items (after); i++)
+    {
+      g_autoptr (CfdRecord) record = g_list_model_get_item (after, i);
+      g_autoptr (GVariant) back = NULL;
+
+      if (cfd_record_get_kind (record) != CFD_RECORD_DOSING)
+        continue;
+      g_assert_cmpint (cfd_record_get_status (record), ==, CFD_RECORD_DRAFT);
+      g_assert_cmpint (cfd_record_get_occurred (record) / DAY, ==, OCCURRED / DAY);
+      back = g_variant_lookup_value (cfd_record_get_content (record), "sedation-ratings", NULL);
+      g_assert_true (g_variant_equal (back, signed_rows));
+      dosing_drafts++;
+    }
+  g_assert_cmpuint (dosing_drafts, ==, 1);
+  cfd_wipe_string (g_steal_pointer (&json));
+}
+
 /* Export, import into an empty vault: the same patient, every measure
  * (total and items) back, notes as drafts marked imported. */
 static void
@@ -758,6 +863,22 @@ test_fhir_import_refuses (void)
     "{\"linkId\":\"69689-8\",\"answer\":[{\"valueCoding\":{\"code\":\"LA6568-5\"}}]},"
     "{\"linkId\":\"69736-7\",\"answer\":[{\"valueCoding\":{\"code\":\"LA6571-9\"}}]},"
     "{\"linkId\":\"70274-6\",\"answer\":[{\"valueInteger\":21}]}]}}]}",
+    /* a MOAA/S outside 0-5 */
+    "{\"resourceType\":\"Bundle\",\"entry\":[{\"resource\":{\"resourceType\":\"Patient\","
+    "\"name\":[{\"text\":\"A B\"}]}},{\"resource\":{\"resourceType\":\"Observation\","
+    "\"code\":{\"text\":\"" RATING_MOAAS "\"},\"effectiveDateTime\":\"2026-01-05T10:50:00Z\","
+    "\"valueInteger\":9}}]}",
+    /* a rating without a time of day */
+    "{\"resourceType\":\"Bundle\",\"entry\":[{\"resource\":{\"resourceType\":\"Patient\","
+    "\"name\":[{\"text\":\"A B\"}]}},{\"resource\":{\"resourceType\":\"Observation\","
+    "\"code\":{\"text\":\"" RATING_MOAAS "\"},\"effectiveDateTime\":\"2026-01-05\","
+    "\"valueInteger\":4}}]}",
+    /* a timepoint the dosing record does not list */
+    "{\"resourceType\":\"Bundle\",\"entry\":[{\"resource\":{\"resourceType\":\"Patient\","
+    "\"name\":[{\"text\":\"A B\"}]}},{\"resource\":{\"resourceType\":\"Observation\","
+    "\"code\":{\"text\":\"" RATING_MOAAS "\"},\"effectiveDateTime\":\"2026-01-05T10:50:00Z\","
+    "\"extension\":[{\"url\":\"urn:confidant:dosing:rating-timepoint\",\"valueCode\":\"45-min\"}],"
+    "\"valueInteger\":4}}]}",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -833,6 +954,7 @@ main (int argc, char **argv)
   ADD ("/confidant/interop/fhir/session", test_fhir_session);
   ADD ("/confidant/interop/fhir/scope", test_fhir_scope);
   ADD ("/confidant/interop/fhir/round-trip", test_fhir_round_trip);
+  ADD ("/confidant/interop/fhir/ratings", test_fhir_ratings);
   ADD ("/confidant/interop/fhir/import-one-transaction", test_fhir_import_one_transaction);
   g_test_add_func ("/confidant/interop/fhir/import-refuses", test_fhir_import_refuses);
   g_test_add_func ("/confidant/interop/csv/cells", test_csv_cells);

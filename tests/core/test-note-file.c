@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cfd-note-file.h"
+#include "cfd-sedation.h"
 #include "cfd-template.h"
 #include "cfd-test-util.h"
 
@@ -74,6 +75,40 @@ test_dosing (void)
   g_assert_cmpuint (hr, ==, 81);
   g_assert_cmpuint (spo2, ==, 97);
   g_assert_true (cfd_template_validate (cfd_template_get (CFD_RECORD_DOSING), content, NULL));
+}
+
+/* Rows of ratings, one line each like vital signs: the time, an optional
+ * timepoint and the scales rated then, in any order; a scale left out is
+ * not rated, never 0. */
+static void
+test_ratings (void)
+{
+  static const char text[] = "medication: esketamine\n"
+                             "sedation-ratings: 08:55 pre-dose moaas=5 cadss=0 bprs=4\n"
+                             "sedation-ratings: 09:40 bprs=6 40-min MOAAS=4\n"
+                             "sedation-ratings: 10:30 cadss=3\n";
+  g_autoptr (GVariant) content = parse_ok (CFD_RECORD_DOSING, text);
+  g_autoptr (GVariant) value = g_variant_lookup_value (content, "sedation-ratings", NULL);
+  g_autoptr (GArray) rows = cfd_sedation_ratings (value);
+  const CfdSedationRating *r;
+
+  g_assert_true (g_variant_is_of_type (value, G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPE)));
+  g_assert_cmpuint (rows->len, ==, 3);
+  r = &g_array_index (rows, CfdSedationRating, 0);
+  g_assert_cmpstr (r->time, ==, "08:55");
+  g_assert_cmpstr (r->timepoint, ==, "pre-dose");
+  g_assert_true (r->has_moaas && r->has_cadss && r->has_bprs);
+  g_assert_cmpuint (r->moaas, ==, 5);
+  g_assert_cmpuint (r->cadss, ==, 0);
+  r = &g_array_index (rows, CfdSedationRating, 1);
+  g_assert_cmpstr (r->timepoint, ==, "40-min");
+  g_assert_cmpuint (r->moaas, ==, 4);
+  g_assert_false (r->has_cadss);
+  g_assert_cmpuint (r->bprs, ==, 6);
+  r = &g_array_index (rows, CfdSedationRating, 2);
+  g_assert_cmpstr (r->timepoint, ==, "");
+  g_assert_false (r->has_moaas);
+  g_assert_cmpuint (r->cadss, ==, 3);
 }
 
 static void
@@ -167,8 +202,17 @@ test_errors (void)
     { CFD_RECORD_DOSING, "vitals: 10:00 128/82 74 98\nvitals: 10:05 80/90 74 98\n",
       "line 2: “Vital signs”" },
     { CFD_RECORD_DOSING, "discharge-time: 7pm\n", "line 1: “Discharge time” must be a time" },
-    { CFD_RECORD_DOSING, "route: iv\nsedation-ratings: 10:00 5\n",
-      "line 2: “Sedation and dissociation ratings” cannot be given in a note file" },
+    { CFD_RECORD_DOSING, "route: iv\nsedation-ratings: 10:00 5\n", "line 2: a ratings line" },
+    { CFD_RECORD_DOSING, "sedation-ratings: 10:00 moaas=4 moaas=5\n", "line 1: a ratings line" },
+    { CFD_RECORD_DOSING, "sedation-ratings: 10:00 pre-dose 40-min moaas=4\n",
+      "line 1: a ratings line" },
+    { CFD_RECORD_DOSING, "sedation-ratings: 10:00 bedtime moaas=4\n", "line 1: a ratings line" },
+    { CFD_RECORD_DOSING, "sedation-ratings: 10:0 moaas=4\n", "line 1: a ratings line" },
+    { CFD_RECORD_DOSING, "sedation-ratings: 10:00 moaas=\n", "line 1: a ratings line" },
+    { CFD_RECORD_DOSING, "sedation-ratings: 10:00 moaas=4\nsedation-ratings: 10:40 moaas=6\n",
+      "line 2: “Sedation and dissociation ratings” has a MOAA/S outside 0-5" },
+    { CFD_RECORD_DOSING, "sedation-ratings: 10:40 40-min\n",
+      "line 1: “Sedation and dissociation ratings” has a row without any rating" },
     { CFD_RECORD_INTEGRATION, "next-session: 2023-02-29\n",
       "line 1: “Next session” must be a real date" },
     { CFD_RECORD_INTAKE, "contraindications: cardiac, fever\n",
@@ -279,6 +323,7 @@ main (int argc, char *argv[])
 {
   cfd_test_init (&argc, &argv);
   g_test_add_func ("/confidant/note-file/dosing", test_dosing);
+  g_test_add_func ("/confidant/note-file/ratings", test_ratings);
   g_test_add_func ("/confidant/note-file/multi-line", test_multi_line);
   g_test_add_func ("/confidant/note-file/other-kinds", test_other_kinds);
   g_test_add_func ("/confidant/note-file/errors", test_errors);

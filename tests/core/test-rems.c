@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 
+#include "cfd-chart.h"
 #include "cfd-date.h"
 #include "cfd-patient-key.h"
 #include "cfd-practice.h"
@@ -105,6 +106,66 @@ static gboolean
 strv_has (char **strv, const char *text)
 {
   return g_strv_contains ((const char *const *)strv, text);
+}
+
+static const char *
+detail (CfdRemsForm *form, const char *section_start, const char *question)
+{
+  for (guint i = 0; i < cfd_rems_form_get_n_fields (form); i++)
+    {
+      const CfdRemsFormField *f = cfd_rems_form_get_field (form, i);
+
+      if (g_str_has_prefix (f->section, section_start) && strcmp (f->question, question) == 0)
+        return f->detail;
+    }
+  g_error ("no question %s / %s", section_start, question);
+}
+
+/* Beside each concomitant-medication question, the patient's active
+ * medications of its class by name; the answers stay the record's, so an
+ * unanswered question is still missing however full the list is. */
+static void
+test_medication_list_beside_questions (void)
+{
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (NULL, NULL);
+  g_autoptr (GVariant) content = esketamine ("esketamine");
+  g_autofree char *patient = NULL, *record = NULL, *stopped = NULL;
+  g_autoptr (CfdRemsForm) form = NULL;
+  g_auto (GStrv) missing = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *lists[]
+      = { "name: Lorazepam\ndose: 0.5 mg\n", "name: Clonazepam\ndose: 1 mg\n",
+          "name: Zolpidem\ndose: 5 mg\n", "name: Phenelzine\ndose: 15 mg\nstatus: stopped\n" };
+
+  fake_now = day ("2026-12-01") + 12 * 3600;
+  cfd_vault_set_clock_for_testing (vault, fake_clock, NULL);
+  patient = cfd_test_add_patient (vault, "Rowan Hale");
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    {
+      g_autoptr (GVariant) fields
+          = cfd_chart_fields_parse (CFD_CHART_MEDICATION, lists[i], strlen (lists[i]), &error);
+      g_autofree char *id = NULL;
+
+      g_assert_no_error (error);
+      id = cfd_vault_add_chart_entry (vault, patient, CFD_CHART_MEDICATION, fields, &error);
+      g_assert_no_error (error);
+    }
+  record = add_record (vault, patient, content, TRUE);
+  form = cfd_vault_get_rems_form (vault, record, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (detail (form, "Concomitant", "Benzodiazepines"), ==,
+                   "medication list: Lorazepam, Clonazepam");
+  g_assert_cmpstr (detail (form, "Concomitant", "Non-benzodiazepine sedative hypnotics"), ==,
+                   "medication list: Zolpidem");
+  g_assert_cmpstr (detail (form, "Concomitant", "Psychostimulants"), ==,
+                   "none on the medication list");
+  /* A stopped MAOI is not a concomitant one. */
+  g_assert_cmpstr (detail (form, "Concomitant", "Monoamine oxidase inhibitors (MAOIs)"), ==,
+                   "none on the medication list");
+  missing = cfd_rems_form_list_missing (form);
+  g_assert_null (answer (form, "Concomitant", "Benzodiazepines"));
+  g_assert_true (strv_has (missing, "Concomitant medication that may cause sedation or blood "
+                                    "pressure changes: Benzodiazepines"));
 }
 
 static void
@@ -518,6 +579,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/rems/fill", test_fill);
   g_test_add_func ("/confidant/rems/sex-and-other-dose", test_sex_and_other_dose);
   g_test_add_func ("/confidant/rems/template-questions", test_template_questions);
+  g_test_add_func ("/confidant/rems/medication-list", test_medication_list_beside_questions);
   g_test_add_func ("/confidant/rems/due-dates", test_due_dates);
   g_test_add_func ("/confidant/rems/worklist-and-submission", test_worklist_and_submission);
   g_test_add_func ("/confidant/rems/tampered-submission", test_tampered_submission);

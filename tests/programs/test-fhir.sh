@@ -96,7 +96,8 @@ import json, sys
 bundle = json.load(open(sys.argv[1]))
 for e in bundle["entry"]:
     r = e["resource"]
-    if r["resourceType"] == "Observation" and r["code"]["coding"][0]["code"] == "44261-6" \
+    if r["resourceType"] == "Observation" \
+       and r["code"].get("coding", [{}])[0].get("code") == "44261-6" \
        and r["effectiveDateTime"] == "2026-01-05":
         print(r["valueInteger"])
 PY
@@ -110,6 +111,23 @@ for e in bundle["entry"]:
 PY
 [ "$(cat "$work/pcl5")" = 34 ] && ok "the PCL-5 exports its total 34 under LOINC 101698-9" \
   || not_ok "the PCL-5 exports its total 34 under LOINC 101698-9 (got '$(cat "$work/pcl5")')"
+# The dosing sessions' sedation ratings: an Observation per rating, by
+# text (no LOINC code), at the row's time, with its timepoint.
+python3 - "$work/bundle.json" > "$work/ratings" <<'PY'
+import json, sys
+bundle = json.load(open(sys.argv[1]))
+for e in bundle["entry"]:
+    r = e["resource"]
+    if r["resourceType"] == "Observation" and r["code"].get("text", "").startswith("MOAA/S"):
+        tp = [x["valueCode"] for x in r.get("extension", [])
+              if x["url"] == "urn:confidant:dosing:rating-timepoint"]
+        print(r["effectiveDateTime"][11:16] if len(r["effectiveDateTime"]) > 10 else "-",
+              tp[0] if tp else "-", r["valueInteger"])
+PY
+grep -Eq '^[0-9]{2}:[0-9]{2} 40-min [0-5]$' "$work/ratings" \
+  && grep -Eq '^[0-9]{2}:[0-9]{2} pre-dose 5$' "$work/ratings" \
+  && ok "MOAA/S ratings are Observations at their times with their timepoints" \
+  || { not_ok "MOAA/S ratings are Observations at their times with their timepoints"; sed 's/^/# /' "$work/ratings"; }
 [ "$(cat "$work/kat")" = 14 ] && ok "the PHQ-9 2 1 2 2 3 2 1 1 0 exports with total 14 under 44261-6" \
   || not_ok "the PHQ-9 2 1 2 2 3 2 1 1 0 exports with total 14 under 44261-6 (got '$(cat "$work/kat")')"
 python3 - "$work/bundle.json" > "$work/chart" <<'PY'

@@ -53,6 +53,34 @@ find_record (CfdVault *vault, int kind, CfdRecordStatus status)
   return NULL;
 }
 
+/* The first signed dosing record whose medication is (or is not)
+ * esketamine, or NULL. */
+static char *
+find_dosing (CfdVault *vault, gboolean esketamine)
+{
+  g_autoptr (GListModel) patients = cfd_vault_list_patients (vault, FALSE, NULL);
+
+  for (guint p = 0; p < g_list_model_get_n_items (patients); p++)
+    {
+      g_autoptr (CfdPatient) patient = g_list_model_get_item (patients, p);
+      g_autoptr (GListModel) records
+          = cfd_vault_list_records (vault, cfd_patient_get_id (patient), NULL);
+
+      for (guint i = 0; records != NULL && i < g_list_model_get_n_items (records); i++)
+        {
+          g_autoptr (CfdRecord) record = g_list_model_get_item (records, i);
+          const char *medication = NULL;
+
+          if (cfd_record_get_kind (record) == CFD_RECORD_DOSING
+              && cfd_record_get_status (record) == CFD_RECORD_SIGNED
+              && g_variant_lookup (cfd_record_get_content (record), "medication", "&s", &medication)
+              && g_str_equal (medication, "esketamine") == esketamine)
+            return g_strdup (cfd_record_get_id (record));
+        }
+    }
+  return NULL;
+}
+
 static void
 test_signed_and_draft (void)
 {
@@ -142,6 +170,20 @@ test_signed_and_draft (void)
   g_assert_true (gtk_widget_get_visible (form));
   g_assert_false (cfd_test_ui_has_label (view, "Signed by"));
 
+  /* The REMS questions are asked of esketamine sessions only: on any other
+   * they are hidden, not shown as "Not assessed". */
+  for (int esketamine = 0; esketamine < 2; esketamine++)
+    {
+      g_autofree char *id = find_dosing (vault, esketamine);
+      const char *question
+          = cfd_template_find_field (cfd_template_get (CFD_RECORD_DOSING), "concomitant-maois")
+                ->label;
+
+      g_assert_nonnull (id);
+      g_assert_true (cfd_record_editor_load (editor, vault, id, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (cfd_test_ui_has_label (view, question), ==, esketamine);
+    }
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

@@ -726,7 +726,7 @@ test_dosing_form (void)
     GtkWidget *ratings = get_widget ("field-sedation-ratings");
     GtkWidget *add_rating = g_object_get_data (G_OBJECT (ratings), "add-button");
     g_autoptr (GVariant) rows = NULL;
-    const char *at;
+    const char *at, *rated_at;
     gboolean has_moaas, has_cadss, has_bprs;
     guint16 moaas, cadss, bprs;
 
@@ -736,6 +736,9 @@ test_dosing_form (void)
     g_signal_emit_by_name (add_rating, "clicked");
     gtk_editable_set_text (
         GTK_EDITABLE (cfd_record_form_rating_cell (ratings, 0, CFD_SEDATION_CELL_TIME)), "10:45");
+    /* "No timepoint", then the field's choices: pre-dose, 15 min, 40 min… */
+    gtk_drop_down_set_selected (
+        GTK_DROP_DOWN (cfd_record_form_rating_cell (ratings, 0, CFD_SEDATION_CELL_TIMEPOINT)), 3);
     gtk_editable_set_text (
         GTK_EDITABLE (cfd_record_form_rating_cell (ratings, 0, CFD_SEDATION_CELL_MOAAS)), "4");
     gtk_editable_set_text (
@@ -747,8 +750,9 @@ test_dosing_form (void)
     rows = g_variant_lookup_value (cfd_record_get_content (record), "sedation-ratings",
                                    G_VARIANT_TYPE (CFD_TEMPLATE_SEDATION_TYPE));
     g_assert_nonnull (rows);
-    g_variant_get_child (rows, 0, "(&smqmqmq)", &at, &has_moaas, &moaas, &has_cadss, &cadss,
-                         &has_bprs, &bprs);
+    g_variant_get_child (rows, 0, "(&s&smqmqmq)", &at, &rated_at, &has_moaas, &moaas, &has_cadss,
+                         &cadss, &has_bprs, &bprs);
+    g_assert_cmpstr (rated_at, ==, "40-min");
     g_assert_cmpstr (at, ==, "10:45");
     g_assert_true (has_moaas);
     g_assert_cmpuint (moaas, ==, 4);
@@ -771,10 +775,13 @@ test_dosing_form (void)
     {
       const char *cells[CFD_SEDATION_N_CELLS];
 
-      g_variant_get_child (rows, 0, "(&s&s&s&s)", &cells[0], &cells[1], &cells[2], &cells[3]);
+      g_variant_get_child (rows, 0, "(&s&s&s&s&s)", &cells[0], &cells[1], &cells[2], &cells[3],
+                           &cells[4]);
+      g_assert_cmpstr (cells[CFD_SEDATION_CELL_TIMEPOINT], ==, "40-min");
       g_assert_cmpstr (cells[CFD_SEDATION_CELL_MOAAS], ==, "4");
       g_assert_cmpstr (cells[CFD_SEDATION_CELL_CADSS], ==, "");
-      g_variant_get_child (rows, 1, "(&s&s&s&s)", &cells[0], &cells[1], &cells[2], &cells[3]);
+      g_variant_get_child (rows, 1, "(&s&s&s&s&s)", &cells[0], &cells[1], &cells[2], &cells[3],
+                           &cells[4]);
       g_assert_cmpstr (cells[CFD_SEDATION_CELL_CADSS], ==, "1o");
     }
   }
