@@ -554,9 +554,11 @@ static const char *const migrations[] = {
    * the patient key (re-wrapped when it rotates: the only change allowed);
    * the chunks are sealed under the attachment key and never change. Rows
    * go only with the patient: deleting one while the patient exists is
-   * refused. The chunks' reference is checked at commit, since a file's
-   * chunks are written before its signed row. */
-  "CREATE TABLE attachments ("
+   * refused. Every statement is IF NOT EXISTS, as 11's are, so a vault
+   * set back to an earlier version runs it again harmlessly. The chunks'
+   * reference is checked at commit, since a file's chunks are written
+   * before its signed row. */
+  "CREATE TABLE IF NOT EXISTS attachments ("
   "  id TEXT PRIMARY KEY,"
   "  patient_id TEXT NOT NULL REFERENCES patients (id) ON DELETE CASCADE,"
   "  revision INTEGER NOT NULL DEFAULT 1 CHECK (revision = 1),"
@@ -571,14 +573,14 @@ static const char *const migrations[] = {
   "  wrapped_key BLOB NOT NULL,"
   "  sealed BLOB NOT NULL,"
   "  signature BLOB NOT NULL CHECK (length(signature) = 64));"
-  "CREATE INDEX attachments_patient ON attachments (patient_id, time);"
-  "CREATE TABLE attachment_chunks ("
+  "CREATE INDEX IF NOT EXISTS attachments_patient ON attachments (patient_id, time);"
+  "CREATE TABLE IF NOT EXISTS attachment_chunks ("
   "  attachment_id TEXT NOT NULL"
   "    REFERENCES attachments (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,"
   "  seq INTEGER NOT NULL CHECK (seq >= 0),"
   "  sealed BLOB NOT NULL,"
   "  PRIMARY KEY (attachment_id, seq)) WITHOUT ROWID;"
-  "CREATE TRIGGER attachments_immutable BEFORE UPDATE ON attachments"
+  "CREATE TRIGGER IF NOT EXISTS attachments_immutable BEFORE UPDATE ON attachments"
   "  WHEN NEW.id IS NOT OLD.id OR NEW.patient_id IS NOT OLD.patient_id"
   "    OR NEW.revision IS NOT OLD.revision OR NEW.type IS NOT OLD.type"
   "    OR NEW.media_type IS NOT OLD.media_type OR NEW.size IS NOT OLD.size"
@@ -586,10 +588,10 @@ static const char *const migrations[] = {
   "    OR NEW.time IS NOT OLD.time OR NEW.sealed IS NOT OLD.sealed"
   "    OR NEW.signature IS NOT OLD.signature"
   "  BEGIN SELECT RAISE (ABORT, 'an attachment is immutable'); END;"
-  "CREATE TRIGGER attachments_kept BEFORE DELETE ON attachments"
+  "CREATE TRIGGER IF NOT EXISTS attachments_kept BEFORE DELETE ON attachments"
   "  WHEN EXISTS (SELECT 1 FROM patients WHERE id = OLD.patient_id)"
   "  BEGIN SELECT RAISE (ABORT, 'an attachment goes only with its patient'); END;"
-  "CREATE TRIGGER attachment_chunks_immutable BEFORE UPDATE ON attachment_chunks"
+  "CREATE TRIGGER IF NOT EXISTS attachment_chunks_immutable BEFORE UPDATE ON attachment_chunks"
   "  BEGIN SELECT RAISE (ABORT, 'an attachment is immutable'); END;",
 };
 
