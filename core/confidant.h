@@ -60,6 +60,7 @@
 #include "cfd-practice.h"
 #include "cfd-disclosure.h"
 #include "cfd-chart.h"
+#include "cfd-attachment.h"
 #include "cfd-icd10.h"
 
 /* backup */

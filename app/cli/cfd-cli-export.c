@@ -117,6 +117,7 @@ run_export (CfdCliContext *ctx, int argc, char **argv)
   g_autofree char *csv = NULL;
   g_autofree char *from = NULL, *to = NULL, *kinds = NULL, *authorization = NULL;
   gboolean include_psychotherapy = FALSE;
+  gboolean include_attachments = FALSE;
   CfdExportScope scope = { 0 };
   CfdCliDisclosure disclosure = { NULL };
   GOptionEntry entries[] = {
@@ -136,6 +137,8 @@ run_export (CfdCliContext *ctx, int argc, char **argv)
       N_ ("Include the psychotherapy notes too (left out unless asked for)"), NULL },
     { "authorization", 0, 0, G_OPTION_ARG_STRING, &authorization,
       N_ ("The patient's authorization that allows psychotherapy notes"), "ID" },
+    { "include-attachments", 0, 0, G_OPTION_ARG_NONE, &include_attachments,
+      N_ ("FHIR: include the filed documents, inline (left out unless asked for)"), NULL },
     CFD_CLI_DISCLOSURE_ENTRIES (&disclosure),
     { NULL }
   };
@@ -159,6 +162,7 @@ run_export (CfdCliContext *ctx, int argc, char **argv)
 
       scope.include_psychotherapy = include_psychotherapy;
       scope.authorization = authorization;
+      scope.include_attachments = include_attachments;
       if (!parse_day ("--from", from, FALSE, &scope.from)
           || !parse_day ("--to", to, TRUE, &scope.to))
         {

@@ -15,6 +15,7 @@ static const CfdCliCommand *const command_tables[] = {
   cfd_cli_patient_commands,
   cfd_cli_flag_commands,
   cfd_cli_chart_commands,
+  cfd_cli_attachment_commands,
   cfd_cli_worklist_commands,
   cfd_cli_rems_commands,
   cfd_cli_practice_commands,

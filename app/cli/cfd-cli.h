@@ -55,6 +55,7 @@ extern const CfdCliCommand cfd_cli_rems_commands[];
 extern const CfdCliCommand cfd_cli_disclosure_commands[];
 extern const CfdCliCommand cfd_cli_schedule_commands[];
 extern const CfdCliCommand cfd_cli_chart_commands[];
+extern const CfdCliCommand cfd_cli_attachment_commands[];
 
 /* Parses a subcommand's own options; on failure prints the error and
  * returns FALSE (exit code 2). */

@@ -425,6 +425,9 @@ static const CfdSealedTable sealed_tables[] = {
     NULL },
   { "authorizations", "authorizations", "id", "revision", "patient_id", "key_version", "sealed",
     NULL },
+  /* An attachment's key; its chunks stay sealed under it. */
+  { "attachments", "attachments", "id", "revision", "patient_id", "key_version", "wrapped_key",
+    NULL },
 };
 
 static gboolean

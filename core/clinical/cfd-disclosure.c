@@ -19,6 +19,8 @@ static const char *const disclosure_actions[] = {
   "patient.export-csv",
   "capsule.export",
   "patient.export-rems",
+  /* A filed document (cfd-attachment.h). */
+  "attachment.export",
   NULL,
 };
 

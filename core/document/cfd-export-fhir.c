@@ -8,6 +8,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "cfd-attachment.h"
 #include "cfd-authorization.h"
 #include "cfd-chart.h"
 #include "cfd-consent.h"
@@ -951,6 +952,63 @@ add_session (Bundle *b, CfdRecord *record, const char *author_url)
   add_document (b, record, author_url);
 }
 
+/* A filed document, only when asked for: its bytes inline; FHIR's own
+ * Attachment.hash (SHA-1, base64) and, as an identifier, the BLAKE2b-256
+ * its filer signed, for a receiver to check against the practice's list. */
+static gboolean
+add_attachment (Bundle *b, CfdAttachment *a, GError **error)
+{
+  static const char *const type_titles[]
+      = { "Referral letter", "Signed consent form", "Laboratory results", "Filed document" };
+  g_autoptr (GBytes) bytes = cfd_vault_open_attachment (b->vault, cfd_attachment_get_id (a), error);
+  g_autofree char *url = NULL;
+  g_autofree char *filed_at = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *sha1_b64 = NULL;
+  guint8 sha1[20];
+  gsize sha1_len = sizeof sha1;
+  GChecksum *checksum;
+  JsonObject *d, *content, *attachment, *identifier;
+
+  if (bytes == NULL)
+    return FALSE;
+  url = derived_url (b, cfd_attachment_get_id (a), "attachment");
+  filed_at = utc_instant (cfd_attachment_get_time (a));
+  data = g_base64_encode (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  checksum = g_checksum_new (G_CHECKSUM_SHA1);
+  g_checksum_update (checksum, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_checksum_get_digest (checksum, sha1, &sha1_len);
+  g_checksum_free (checksum);
+  sha1_b64 = g_base64_encode (sha1, sha1_len);
+
+  d = new_resource ("DocumentReference");
+  identifier = json_object_new ();
+  json_object_set_string_member (identifier, "system", "urn:confidant:attachment:blake2b-256");
+  json_object_set_string_member (identifier, "value", cfd_attachment_get_hash_hex (a));
+  json_object_set_array_member (d, "identifier", one (identifier));
+  json_object_set_string_member (d, "status", "current");
+  json_object_set_object_member (d, "type",
+                                 concept (NULL, NULL, type_titles[cfd_attachment_get_kind (a)]));
+  json_object_set_object_member (d, "subject", reference (b->patient_url));
+  json_object_set_string_member (d, "date", filed_at);
+  json_object_set_array_member (
+      d, "author", one (reference (practitioner (b, cfd_attachment_get_actor_id (a)))));
+  json_object_set_object_member (d, "custodian", reference (b->organization_url));
+  attachment = json_object_new ();
+  json_object_set_string_member (attachment, "contentType", cfd_attachment_get_media_type (a));
+  json_object_set_string_member (attachment, "data", data);
+  json_object_set_int_member (attachment, "size", (gint64)cfd_attachment_get_size (a));
+  json_object_set_string_member (attachment, "hash", sha1_b64);
+  json_object_set_string_member (attachment, "title", cfd_attachment_get_title (a));
+  json_object_set_string_member (attachment, "creation", filed_at);
+  content = json_object_new ();
+  json_object_set_object_member (content, "attachment", attachment);
+  json_object_set_array_member (d, "content", one (content));
+  cfd_wipe_string (g_steal_pointer (&data));
+  add_entry (b, url, d);
+  return TRUE;
+}
+
 static void
 add_consent (Bundle *b, CfdConsent *consent)
 {
@@ -1391,6 +1449,7 @@ cfd_vault_build_patient_fhir (CfdVault *vault,
   g_autoptr (GListModel) records = NULL;
   g_autoptr (GListModel) consents = NULL;
   g_autoptr (GPtrArray) chart = NULL;
+  g_autoptr (GListModel) attachments = NULL;
   g_autoptr (GPtrArray) chosen = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr (JsonNode) root = NULL;
   g_autoptr (JsonGenerator) generator = NULL;
@@ -1418,6 +1477,12 @@ cfd_vault_build_patient_fhir (CfdVault *vault,
   chart = load_chart (vault, patient_id, error);
   if (chart == NULL)
     return NULL;
+  if (scope->include_attachments)
+    {
+      attachments = cfd_vault_list_attachments (vault, patient_id, error);
+      if (attachments == NULL)
+        return NULL;
+    }
   b.practice = cfd_vault_get_practice (vault, error);
   if (b.practice == NULL)
     return NULL;
@@ -1485,6 +1550,24 @@ cfd_vault_build_patient_fhir (CfdVault *vault,
   if (scope->kinds == 0)
     for (guint i = 0; i < chart->len; i++)
       add_chart_entry (&b, g_ptr_array_index (chart, i));
+  /* Filed documents only on request. */
+  if (attachments != NULL)
+    for (guint i = 0; i < g_list_model_get_n_items (attachments); i++)
+      {
+        g_autoptr (CfdAttachment) a = g_list_model_get_item (attachments, i);
+
+        if (!add_attachment (&b, a, error))
+          {
+            json_array_unref (b.entries);
+            g_free (b.patient_url);
+            g_free (b.organization_url);
+            g_ptr_array_unref (b.users);
+            cfd_practice_free (b.practice);
+            g_hash_table_unref (b.practitioners);
+            g_hash_table_unref (b.record_urls);
+            return NULL;
+          }
+      }
   for (guint i = 0; i < chosen->len; i++)
     {
       CfdRecord *record = g_ptr_array_index (chosen, i);

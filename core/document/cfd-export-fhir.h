@@ -23,6 +23,8 @@ typedef struct
    * authorization (45 CFR 164.508(a)(2)), stated in the accounting. */
   gboolean include_psychotherapy;
   const char *authorization;
+  /* Filed documents (cfd-attachment.h), inline, only when asked for. */
+  gboolean include_attachments;
 } CfdExportScope;
 
 /* The FHIR R4 Bundle (type "collection") of the patient's signed records

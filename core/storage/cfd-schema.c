@@ -599,6 +599,50 @@ static const char *const migrations[] = {
   "CREATE TABLE IF NOT EXISTS supervisor_card_statements ("
   "  user_id TEXT PRIMARY KEY,"
   "  statement BLOB NOT NULL);",
+  /* 15: files filed to a patient (core/clinical/cfd-attachment.c). The
+   * row is signed by the filer and holds the attachment key wrapped under
+   * the patient key (re-wrapped when it rotates: the only change allowed);
+   * the chunks are sealed under the attachment key and never change. Rows
+   * go only with the patient: deleting one while the patient exists is
+   * refused. Every statement is IF NOT EXISTS, as 11's are, so a vault
+   * set back to an earlier version runs it again harmlessly. The chunks'
+   * reference is checked at commit, since a file's chunks are written
+   * before its signed row. */
+  "CREATE TABLE IF NOT EXISTS attachments ("
+  "  id TEXT PRIMARY KEY,"
+  "  patient_id TEXT NOT NULL REFERENCES patients (id) ON DELETE CASCADE,"
+  "  revision INTEGER NOT NULL DEFAULT 1 CHECK (revision = 1),"
+  "  type TEXT NOT NULL CHECK (type IN ('referral', 'consent', 'lab', 'other')),"
+  "  media_type TEXT NOT NULL"
+  "    CHECK (media_type IN ('application/pdf', 'image/png', 'image/jpeg')),"
+  "  size INTEGER NOT NULL CHECK (size >= 1),"
+  "  chunks INTEGER NOT NULL CHECK (chunks >= 1),"
+  "  actor_id TEXT NOT NULL,"
+  "  time INTEGER NOT NULL,"
+  "  key_version INTEGER NOT NULL CHECK (key_version >= 1),"
+  "  wrapped_key BLOB NOT NULL,"
+  "  sealed BLOB NOT NULL,"
+  "  signature BLOB NOT NULL CHECK (length(signature) = 64));"
+  "CREATE INDEX IF NOT EXISTS attachments_patient ON attachments (patient_id, time);"
+  "CREATE TABLE IF NOT EXISTS attachment_chunks ("
+  "  attachment_id TEXT NOT NULL"
+  "    REFERENCES attachments (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,"
+  "  seq INTEGER NOT NULL CHECK (seq >= 0),"
+  "  sealed BLOB NOT NULL,"
+  "  PRIMARY KEY (attachment_id, seq)) WITHOUT ROWID;"
+  "CREATE TRIGGER IF NOT EXISTS attachments_immutable BEFORE UPDATE ON attachments"
+  "  WHEN NEW.id IS NOT OLD.id OR NEW.patient_id IS NOT OLD.patient_id"
+  "    OR NEW.revision IS NOT OLD.revision OR NEW.type IS NOT OLD.type"
+  "    OR NEW.media_type IS NOT OLD.media_type OR NEW.size IS NOT OLD.size"
+  "    OR NEW.chunks IS NOT OLD.chunks OR NEW.actor_id IS NOT OLD.actor_id"
+  "    OR NEW.time IS NOT OLD.time OR NEW.sealed IS NOT OLD.sealed"
+  "    OR NEW.signature IS NOT OLD.signature"
+  "  BEGIN SELECT RAISE (ABORT, 'an attachment is immutable'); END;"
+  "CREATE TRIGGER IF NOT EXISTS attachments_kept BEFORE DELETE ON attachments"
+  "  WHEN EXISTS (SELECT 1 FROM patients WHERE id = OLD.patient_id)"
+  "  BEGIN SELECT RAISE (ABORT, 'an attachment goes only with its patient'); END;"
+  "CREATE TRIGGER IF NOT EXISTS attachment_chunks_immutable BEFORE UPDATE ON attachment_chunks"
+  "  BEGIN SELECT RAISE (ABORT, 'an attachment is immutable'); END;",
 };
 
 /* The one migration that rebuilds a table (5, which runs from version 4):

@@ -322,6 +322,36 @@ grep -q "^warning: tampering found: The signed statement of a supervisor known b
 grep -q "vault.tamper	card-supervisor	$card_id	failure	statement" "$work/out" \
   && ok "audit list shows vault.tamper (card-supervisor, statement)" \
   || not_ok "audit list shows vault.tamper (card-supervisor, statement)"
+# A filed document: the supervisor, under a consent to everything, holds
+# every key a consent gives and none opens the attachment; the owner's
+# keys do (so the program can tell).
+filed=$("$cli" "${v[@]}" patient add --name "Fern Filed" --birth-date 1975-03-03 \
+  2>> "$work/cli.err") \
+  && { printf '%%PDF-1.4\nATTACHMENT-MARKER-7f3a\n'; head -c 300000 /dev/zero; printf '%%%%EOF\n'; } \
+    > "$work/referral.pdf" \
+  && attachment=$("$cli" "${v[@]}" attach --patient "$filed" --file "$work/referral.pdf" \
+    --type referral 2>> "$work/cli.err") \
+  && "$cli" "${v[@]}" consent grant --patient "$filed" --supervisor "Sam Insider" --scope all \
+    --purpose "Supervision" --obtained 2026-11-01 --method "signed form" > /dev/null \
+    2>> "$work/cli.err" \
+  && ok "the owner filed a PDF to a patient under a consent to everything" \
+  || { not_ok "the owner filed a PDF to a patient under a consent to everything"; \
+       sed 's/^/# /' "$work/cli.err"; }
+"$attacks/read-attachment.py" "$work/vault" "Sam Insider" "$work/sup" "$filed" \
+  ATTACHMENT-MARKER-7f3a > "$work/out" 2>&1
+sed 's/^/# /' "$work/out"
+grep -q "^keys held: [1-9]" "$work/out" && grep -qx "attachment $attachment: refused" "$work/out" \
+  && ok "no key the supervisor holds opens the attachment" \
+  || not_ok "no key the supervisor holds opens the attachment"
+grep -qx "marker in the database: no" "$work/out" \
+  && ok "the file's bytes are not in the database in the clear" \
+  || not_ok "the file's bytes are not in the database in the clear"
+"$attacks/read-attachment.py" "$work/vault" "Dr Target" "$work/pass" "$filed" \
+  ATTACHMENT-MARKER-7f3a > "$work/out" 2>&1
+sed 's/^/# /' "$work/out"
+grep -qx "attachment $attachment: opened" "$work/out" \
+  && ok "the owner's keys open it with the same program" \
+  || not_ok "the owner's keys open it with the same program"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

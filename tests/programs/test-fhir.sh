@@ -82,8 +82,20 @@ printf 'kind: first-series\nstart: 2026-01-05\nplanned: 6\n' > "$work/episode"
   && "$cli" "${cli_args[@]}" measure add --patient "$patient" --instrument qids-sr16 --items 1,2,0,1,2,1,0,3,0,1,2,1,1,2,0,1 --date 2026-01-07 >/dev/null \
   && "$cli" "${cli_args[@]}" measure add --patient "$patient" --instrument ebi --items 50,60,70,80,20,30,40,90 --date 2026-01-08 >/dev/null \
   && ok "measures of the PCL-5, QIDS-SR16 and EBI" || not_ok "measures of the PCL-5, QIDS-SR16 and EBI"
-"$cli" "${cli_args[@]}" export --patient "$patient" --fhir "$work/bundle.json" "${lee[@]}" > "$work/out" \
+# A filed referral goes into the validated bundle, asked for; not otherwise.
+{ printf '%%PDF-1.4\n1 0 obj\n<<>>\nendobj\n'; printf '%%%%EOF\n'; } > "$work/referral.pdf"
+"$cli" "${cli_args[@]}" attach --patient "$patient" --file "$work/referral.pdf" --type referral >/dev/null \
+  && ok "attach a referral" || not_ok "attach a referral"
+"$cli" "${cli_args[@]}" export --patient "$patient" --fhir "$work/bundle.json" --include-attachments "${lee[@]}" > "$work/out" \
   && ok "export --fhir" || not_ok "export --fhir"
+grep -q '"contentType" : "application/pdf"' "$work/bundle.json" \
+  && grep -q "\"data\" : \"$(base64 -w0 "$work/referral.pdf")\"" "$work/bundle.json" \
+  && grep -q '"system" : "urn:confidant:attachment:blake2b-256"' "$work/bundle.json" \
+  && ok "the referral is inline with its hashes" || not_ok "the referral is inline with its hashes"
+"$cli" "${cli_args[@]}" export --patient "$patient" --fhir "$work/without.json" "${lee[@]}" >/dev/null \
+  && ! grep -q 'application/pdf' "$work/without.json" \
+  && ok "without --include-attachments no filed document goes" \
+  || not_ok "without --include-attachments no filed document goes"
 [ "$(stat -c %a "$work/bundle.json")" = 600 ] && ok "the bundle is private to its owner (0600)" \
   || not_ok "the bundle is private to its owner (0600)"
 if "${validator[@]}" "$work/bundle.json" > "$work/valid" 2>&1; then
