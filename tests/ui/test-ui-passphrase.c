@@ -7,6 +7,7 @@
 #include "cfd-test-util.h"
 
 #include "cfd-passphrase-dialog.h"
+#include "cfd-window.h"
 
 #define NEW_PASSPHRASE       "quiet harbour lantern oatmeal Zx81"
 #define THERAPIST            "Dr Rowan Therapist"
@@ -237,6 +238,55 @@ test_therapist_rotation (void)
   g_assert_true (unlocks_with (path, therapist_id, NEW_PASSPHRASE));
 }
 
+static CfdWindow *window;
+
+static gboolean
+page_is (gconstpointer name)
+{
+  return g_strcmp0 (cfd_window_get_page_name (window), name) == 0;
+}
+
+static gboolean
+dialog_shown (gconstpointer data)
+{
+  return cfd_test_ui_find_toplevel (CFD_TYPE_PASSPHRASE_DIALOG) != NULL;
+}
+
+/* From the main menu's action to the recovery-key page an owner's key
+ * change leads to, as the first run and a recovery do. */
+static void
+test_window_shows_new_recovery_key (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, NULL);
+  CfdPassphraseDialog *dialog;
+
+  cfd_vault_lock (vault);
+  window = cfd_window_new (NULL, path);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_editable_set_text (
+      GTK_EDITABLE (cfd_test_ui_get_widget (GTK_WIDGET (window), "unlock_page/passphrase_row")),
+      CFD_TEST_PASSPHRASE);
+  gtk_widget_activate_action (cfd_test_ui_get_widget (GTK_WIDGET (window), "unlock_page"),
+                              "unlock.unlock", NULL);
+  cfd_test_ui_wait_until (page_is, "workspace", "the workspace");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.change-passphrase", NULL));
+  cfd_test_ui_wait_until (dialog_shown, NULL, "the dialog");
+  dialog = cfd_test_ui_find_toplevel (CFD_TYPE_PASSPHRASE_DIALOG);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *)&dialog);
+  set_row (dialog, "current_row", CFD_TEST_PASSPHRASE);
+  set_row (dialog, "new_row", NEW_PASSPHRASE);
+  set_row (dialog, "confirm_row", NEW_PASSPHRASE);
+  gtk_switch_set_active (
+      GTK_SWITCH (cfd_test_ui_find_widget (GTK_WIDGET (dialog), "rotate_switch")), TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "passphrase.change", NULL);
+  cfd_test_ui_wait_until (dialog_gone, &dialog, "the dialog to close");
+  cfd_test_ui_wait_until (page_is, "recovery-key", "the new recovery key");
+  gtk_window_destroy (GTK_WINDOW (window));
+  cfd_test_ui_spin (50);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -250,5 +300,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/ui/passphrase/change", test_change);
   g_test_add_func ("/confidant/ui/passphrase/owner-rotation", test_owner_rotation);
   g_test_add_func ("/confidant/ui/passphrase/therapist-rotation", test_therapist_rotation);
+  g_test_add_func ("/confidant/ui/passphrase/window-recovery-key",
+                   test_window_shows_new_recovery_key);
   return g_test_run ();
 }
