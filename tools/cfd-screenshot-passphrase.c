@@ -1,4 +1,4 @@
-/* cfd-screenshot-passphrase.c: captures the Change Passphrase dialog, filled in, with its key change option. */
+/* cfd-screenshot-passphrase.c: captures the Change Passphrase dialog, filled in, with its key change option, and the Users page of Preferences with its Add User dialog. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -9,6 +9,8 @@
 #include "cfd-test-ui.h"
 
 #include "cfd-passphrase-dialog.h"
+#include "cfd-preferences-window.h"
+#include "cfd-user-dialog.h"
 #include "cfd-window.h"
 
 static const char *out_dir;
@@ -79,6 +81,31 @@ tour (const char *vault_dir, const char *passphrase, int width)
   gtk_switch_set_active (GTK_SWITCH (cfd_test_ui_find_widget (dialog, "rotate_switch")), TRUE);
   capture (ready, width);
   gtk_window_destroy (GTK_WINDOW (dialog));
+
+  {
+    g_autofree char *users = g_strdup_printf ("users-page%s", suffix);
+    g_autofree char *add = g_strdup_printf ("users-add%s", suffix);
+    GtkWidget *prefs;
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.preferences", NULL);
+    cfd_test_ui_spin (500);
+    prefs = cfd_test_ui_find_toplevel (CFD_TYPE_PREFERENCES_WINDOW);
+    g_assert (prefs != NULL);
+    gtk_window_set_default_size (GTK_WINDOW (prefs), MIN (width, 800), 700);
+    adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "users");
+    capture (users, width);
+    g_signal_emit_by_name (cfd_test_ui_find_widget (prefs, "add_user_button"), "clicked");
+    cfd_test_ui_spin (500);
+    dialog = cfd_test_ui_find_toplevel (CFD_TYPE_USER_DIALOG);
+    g_assert (dialog != NULL);
+    if (width < 600)
+      gtk_window_set_default_size (GTK_WINDOW (dialog), width, 800);
+    set_row (dialog, "name_row", "Dr Imre Halász");
+    set_row (dialog, "passphrase_row", "plum ferry violet anchor Qk27");
+    set_row (dialog, "confirm_row", "plum ferry violet anchor Qk27");
+    adw_combo_row_set_selected (ADW_COMBO_ROW (cfd_test_ui_find_widget (dialog, "role_row")), 1);
+    capture (add, width);
+  }
 }
 
 int

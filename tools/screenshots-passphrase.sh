@@ -1,6 +1,7 @@
 #!/bin/sh
-# Captures the Change Passphrase dialog (docs/screenshots/passphrase-*.png),
-# light and dark, wide and at 360 px, on a new empty vault.
+# Captures the Change Passphrase dialog (docs/screenshots/passphrase-*.png)
+# and the Users page with its Add User dialog (users-*.png), light and dark,
+# wide and at 360 px, on a new vault with a therapist.
 set -eu
 builddir=${1:-build}
 outdir=$(pwd)/docs/screenshots
@@ -10,6 +11,10 @@ cli="$builddir/app/confidant-cli"
 
 printf '%s\n' 'passphrase dialog owner 1' >"$work/owner"
 "$cli" --vault "$work/vault" --passphrase-file "$work/owner" init --user "Dr Ada Moss" >/dev/null
+# The owner's passphrase, then the new user's, from standard input.
+printf '%s\n' 'passphrase dialog owner 1' 'therapist passphrase for screenshots' \
+  'therapist passphrase for screenshots' >"$work/add"
+"$cli" --vault "$work/vault" user add --name "Dr Rowan Hale" --role therapist <"$work/add" >/dev/null
 
 mkdir -p "$outdir"
 for run in "light 1280" "dark 1280" "light 360" "dark 360"; do

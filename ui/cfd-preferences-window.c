@@ -270,7 +270,7 @@ add_users_page (CfdPreferencesWindow *self)
   page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
   adw_preferences_page_set_title (page, _ ("Users"));
   adw_preferences_page_set_icon_name (page, "system-users-symbolic");
-  gtk_widget_set_name (GTK_WIDGET (page), "users_page");
+  adw_preferences_page_set_name (page, "users");
   adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (cfd_users_group_new (self->vault)));
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), page);
 }
