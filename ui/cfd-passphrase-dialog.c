@@ -16,6 +16,9 @@ struct _CfdPassphraseDialog
   GCancellable *closing;
   gboolean busy;
   int score;
+  /* The passphrase was changed but the key change then failed: a retry
+   * replaces the keys only (the current passphrase is now the new one). */
+  gboolean passphrase_done;
 
   AdwPasswordEntryRow *current_row;
   AdwPasswordEntryRow *new_row;
@@ -54,6 +57,7 @@ typedef struct
   CfdSecret *new_passphrase;
   CfdSecret *owner; /* NULL: no approval needed */
   gboolean rotate;
+  gboolean passphrase_done; /* in: skip the change; out: it was made */
   char *recovery_key;
   Field failed_field; /* which entry the error is about */
 } ChangeJob;
@@ -95,9 +99,9 @@ update_state (CfdPassphraseDialog *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "passphrase.change",
                                  !self->busy && form_complete (self));
   gtk_widget_set_visible (GTK_WIDGET (self->owner_row), needs_owner (self));
-  gtk_widget_set_sensitive (GTK_WIDGET (self->current_row), !self->busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->new_row), !self->busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_row), !self->busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->current_row), !self->busy && !self->passphrase_done);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->new_row), !self->busy && !self->passphrase_done);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_row), !self->busy && !self->passphrase_done);
   gtk_widget_set_sensitive (GTK_WIDGET (self->rotate_switch), !self->busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->owner_row), !self->busy);
   gtk_spinner_set_spinning (self->spinner, self->busy);
@@ -183,8 +187,9 @@ change_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
           return;
         }
     }
-  if (!cfd_vault_change_passphrase (vault, (const char *)job->current->data,
-                                    (const char *)job->new_passphrase->data, &error))
+  if (!job->passphrase_done
+      && !cfd_vault_change_passphrase (vault, (const char *)job->current->data,
+                                       (const char *)job->new_passphrase->data, &error))
     {
       if (g_error_matches (error, CFD_ERROR, CFD_ERROR_WRONG_PASSPHRASE))
         job->failed_field = FIELD_CURRENT;
@@ -193,6 +198,7 @@ change_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
       g_task_return_error (task, error);
       return;
     }
+  job->passphrase_done = TRUE;
   if (job->rotate)
     {
       if (!cfd_vault_rotate_user_keys (vault, approval, &error))
@@ -219,6 +225,7 @@ change_done (GObject *source, GAsyncResult *result, gpointer user_data)
       if (g_cancellable_is_cancelled (self->closing))
         return;
       self->busy = FALSE;
+      self->passphrase_done = job->passphrase_done;
       update_state (self);
       show_error (self, job->failed_field, error->message);
       return;
@@ -244,6 +251,7 @@ change_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   job->current = cfd_secret_new_from_string (text_of (self->current_row));
   job->new_passphrase = cfd_secret_new_from_string (text_of (self->new_row));
   job->rotate = gtk_switch_get_active (self->rotate_switch);
+  job->passphrase_done = self->passphrase_done;
   if (needs_owner (self))
     job->owner = cfd_secret_new_from_string (text_of (self->owner_row));
 

@@ -6,6 +6,8 @@
 #include "cfd-test-ui.h"
 #include "cfd-test-util.h"
 
+#include "cfd-vault-private.h"
+
 #include "cfd-passphrase-dialog.h"
 #include "cfd-window.h"
 
@@ -238,6 +240,46 @@ test_therapist_rotation (void)
   g_assert_true (unlocks_with (path, therapist_id, NEW_PASSPHRASE));
 }
 
+/* The passphrase is changed but the key change stops: the dialog says so,
+ * keeps the passphrase fields as they are (the new one is in force) and a
+ * retry replaces the keys only. */
+static void
+test_rotation_fails_after_change (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (CfdVault) vault = cfd_test_vault_new (&path, NULL);
+  g_autofree char *owner_id = g_strdup (cfd_vault_get_user_id (vault));
+  Changed changed = { 0 };
+  CfdPassphraseDialog *dialog = open_dialog (vault, &changed);
+  GtkWidget *error_label = cfd_test_ui_find_widget (GTK_WIDGET (dialog), "error_label");
+
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *)&dialog);
+  set_row (dialog, "current_row", CFD_TEST_PASSPHRASE);
+  set_row (dialog, "new_row", NEW_PASSPHRASE);
+  set_row (dialog, "confirm_row", NEW_PASSPHRASE);
+  gtk_switch_set_active (
+      GTK_SWITCH (cfd_test_ui_find_widget (GTK_WIDGET (dialog), "rotate_switch")), TRUE);
+  cfd_vault_stop_user_rotation_for_testing (TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "passphrase.change", NULL);
+  cfd_test_ui_wait_until (widget_visible, error_label, "the error");
+  cfd_vault_stop_user_rotation_for_testing (FALSE);
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (error_label)),
+                                   "The passphrase was changed, but the keys were not replaced:"));
+  g_assert_false (changed.emitted);
+  g_assert_false (
+      gtk_widget_get_sensitive (cfd_test_ui_find_widget (GTK_WIDGET (dialog), "current_row")));
+  g_assert_false (
+      gtk_widget_get_sensitive (cfd_test_ui_find_widget (GTK_WIDGET (dialog), "new_row")));
+
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "passphrase.change", NULL);
+  cfd_test_ui_wait_until (dialog_gone, &dialog, "the dialog to close");
+  g_assert_true (changed.emitted);
+  g_assert_nonnull (changed.recovery_key);
+  g_free (changed.recovery_key);
+  cfd_vault_lock (vault);
+  g_assert_true (unlocks_with (path, owner_id, NEW_PASSPHRASE));
+}
+
 static CfdWindow *window;
 
 static gboolean
@@ -300,6 +342,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/confidant/ui/passphrase/change", test_change);
   g_test_add_func ("/confidant/ui/passphrase/owner-rotation", test_owner_rotation);
   g_test_add_func ("/confidant/ui/passphrase/therapist-rotation", test_therapist_rotation);
+  g_test_add_func ("/confidant/ui/passphrase/rotation-fails-after-change",
+                   test_rotation_fails_after_change);
   g_test_add_func ("/confidant/ui/passphrase/window-recovery-key",
                    test_window_shows_new_recovery_key);
   return g_test_run ();
