@@ -175,7 +175,16 @@ change_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
   CfdVault *vault = CFD_VAULT (source);
   ChangeJob *job = data;
   g_autoptr (CfdOwnerApproval) approval = NULL;
+  g_autoptr (CfdVaultJob) vault_job = NULL;
   GError *error = NULL;
+
+  /* A lock (Ctrl+L, the screen saver) waits for the change to end. */
+  vault_job = cfd_vault_job_begin (vault, &error);
+  if (vault_job == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
 
   if (job->owner != NULL)
     {

@@ -112,9 +112,13 @@ add_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellab
 {
   AddJob *job = data;
   GError *error = NULL;
-  char *id = cfd_vault_add_user (CFD_VAULT (source), job->name, job->role,
-                                 (const char *)job->passphrase->data, &error);
+  g_autoptr (CfdVaultJob) vault_job = cfd_vault_job_begin (CFD_VAULT (source), &error);
+  char *id = NULL;
 
+  /* A lock (Ctrl+L, the screen saver) waits for the user to be added. */
+  if (vault_job != NULL)
+    id = cfd_vault_add_user (CFD_VAULT (source), job->name, job->role,
+                             (const char *)job->passphrase->data, &error);
   if (id == NULL)
     g_task_return_error (task, error);
   else
