@@ -172,8 +172,8 @@ fill_supervisors (CfdConsentDialog *self)
   if (self->supervisor_ids->len == 0)
     {
       gtk_label_set_label (self->error_label,
-                           _ ("This vault has no supervisor yet. The owner adds one with "
-                              "“confidant-cli user add --role supervisor”."));
+                           _ ("This vault has no supervisor yet. The owner adds one in "
+                              "Preferences, under Users."));
       gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
     }
 }

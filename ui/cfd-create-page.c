@@ -6,6 +6,7 @@
 #include "confidant.h"
 
 #include "cfd-create-page.h"
+#include "cfd-passphrase-meter.h"
 #include "cfd-ui-util.h"
 
 struct _CfdCreatePage
@@ -72,18 +73,6 @@ update_state (CfdCreatePage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->busy);
 }
 
-static const char *
-strength_word (int score)
-{
-  if (score < 40)
-    return _ ("Weak: add more words");
-  if (score < 70)
-    return _ ("Fair");
-  if (score < 100)
-    return _ ("Good");
-  return _ ("Strong");
-}
-
 static void
 passphrase_changed (CfdCreatePage *self)
 {
@@ -91,32 +80,10 @@ passphrase_changed (CfdCreatePage *self)
   const char *passphrase = gtk_editable_get_text (GTK_EDITABLE (self->passphrase_row));
   const char *confirm = gtk_editable_get_text (GTK_EDITABLE (self->confirm_row));
   g_autofree char *owner_stripped = g_strstrip (g_strdup (owner));
-  g_autofree char *problem = NULL;
-  g_autofree char *message = NULL;
 
-  if (passphrase[0] == '\0')
-    {
-      self->score = -1;
-      gtk_level_bar_set_value (self->strength_bar, 0);
-      gtk_label_set_label (self->strength_label,
-                           _ ("Use several unrelated words, or at least 12 characters"));
-    }
-  else
-    {
-      self->score = cfd_passphrase_checker_rate (
-          self->checker, passphrase, owner_stripped[0] != '\0' ? owner_stripped : NULL, &problem);
-      gtk_level_bar_set_value (self->strength_bar, self->score < 0 ? 5 : MAX (self->score, 10));
-      /* Said plainly when the system's word list is missing, so a score is
-       * not mistaken for a dictionary check that never ran. */
-      if (cfd_passphrase_checker_get_method (self->checker) == CFD_PASSPHRASE_ESTIMATED)
-        message = g_strdup_printf (_ ("%s (estimated: this computer has no word list to check "
-                                      "against)"),
-                                   self->score < 0 ? problem : strength_word (self->score));
-      else
-        message = g_strdup (self->score < 0 ? problem : strength_word (self->score));
-      gtk_label_set_label (self->strength_label, message);
-    }
-
+  self->score
+      = cfd_passphrase_meter_update (self->checker, self->strength_bar, self->strength_label,
+                                     passphrase, owner_stripped[0] != '\0' ? owner_stripped : NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->match_label),
                           self->confirm_done && confirm[0] != '\0'
                               && g_strcmp0 (passphrase, confirm) != 0);
@@ -273,16 +240,7 @@ cfd_create_page_init (CfdCreatePage *self)
   self->checker = cfd_passphrase_checker_new (NULL);
   self->score = -1;
 
-  /* The bar takes the colour of the word beside it: Adwaita's own "high"
-   * is the accent blue, which read as fine for a weak passphrase. The
-   * bar's value is never below 5 once something is typed. */
-  gtk_level_bar_remove_offset_value (self->strength_bar, GTK_LEVEL_BAR_OFFSET_LOW);
-  gtk_level_bar_remove_offset_value (self->strength_bar, GTK_LEVEL_BAR_OFFSET_HIGH);
-  gtk_level_bar_remove_offset_value (self->strength_bar, GTK_LEVEL_BAR_OFFSET_FULL);
-  gtk_level_bar_add_offset_value (self->strength_bar, "weak", 39);
-  gtk_level_bar_add_offset_value (self->strength_bar, "fair", 69);
-  gtk_level_bar_add_offset_value (self->strength_bar, "good", 99);
-  gtk_level_bar_add_offset_value (self->strength_bar, "strong", 100);
+  cfd_passphrase_meter_init (self->strength_bar);
   {
     GtkEventController *focus = gtk_event_controller_focus_new ();
 

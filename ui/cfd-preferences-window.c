@@ -6,6 +6,7 @@
 #include "confidant.h"
 
 #include "cfd-preferences-window.h"
+#include "cfd-users-group.h"
 #include "cfd-threshold-group.h"
 #include "cfd-resources.h"
 #include "cfd-spell-checker.h"
@@ -257,6 +258,23 @@ load_practice (CfdPreferencesWindow *self)
         _ ("Names the practice on exported records. Only the vault’s owner can change it."));
 }
 
+/* Everyone unlocked sees who is in the roster; the group itself lets only
+ * the owner add to it. */
+static void
+add_users_page (CfdPreferencesWindow *self)
+{
+  AdwPreferencesPage *page;
+
+  if (self->vault == NULL || !cfd_vault_is_unlocked (self->vault))
+    return;
+  page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
+  adw_preferences_page_set_title (page, _ ("Users"));
+  adw_preferences_page_set_icon_name (page, "system-users-symbolic");
+  adw_preferences_page_set_name (page, "users");
+  adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (cfd_users_group_new (self->vault)));
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), page);
+}
+
 CfdPreferencesWindow *
 cfd_preferences_window_new (GtkWindow *parent, GSettings *settings, CfdVault *vault)
 {
@@ -267,6 +285,7 @@ cfd_preferences_window_new (GtkWindow *parent, GSettings *settings, CfdVault *va
   if (vault != NULL)
     self->vault = g_object_ref (vault);
   load_practice (self);
+  add_users_page (self);
   if (self->settings == NULL)
     {
       /* Without the schema nothing can be kept: say so rather than pretend. */

@@ -6,6 +6,7 @@
 #include "cfd-audit-window.h"
 #include "cfd-today-window.h"
 #include "cfd-backup-window.h"
+#include "cfd-passphrase-dialog.h"
 #include "cfd-preferences-window.h"
 #include "cfd-supervision-window.h"
 #include "cfd-ui-util.h"
@@ -219,6 +220,34 @@ preferences_action (GtkWidget *widget, const char *action_name, GVariant *parame
 }
 
 static void
+passphrase_changed (CfdWindow *self, const char *recovery_key)
+{
+  /* An owner's key change replaced the recovery key: it is stored before
+   * going on, on the page the first run shows it on. */
+  if (recovery_key != NULL)
+    {
+      cfd_recovery_key_page_set_key (self->recovery_key_page, recovery_key);
+      gtk_stack_set_visible_child_name (self->stack, "recovery-key");
+    }
+  else
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_ ("Passphrase changed")));
+}
+
+static void
+change_passphrase_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CfdWindow *self = CFD_WINDOW (widget);
+  CfdPassphraseDialog *dialog;
+
+  if (self->vault == NULL || !cfd_vault_is_unlocked (self->vault))
+    return;
+  dialog = cfd_passphrase_dialog_new (GTK_WINDOW (self), self->vault);
+  g_signal_connect_object (dialog, "changed", G_CALLBACK (passphrase_changed), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 auto_lock_minutes_changed (CfdWindow *self, const char *key, GSettings *settings)
 {
   cfd_window_set_auto_lock_interval (self, g_settings_get_uint (settings, key) * 60 * 1000);
@@ -239,6 +268,8 @@ cfd_window_actions_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.backup", NULL, backup_action);
   gtk_widget_class_install_action (widget_class, "win.supervision", NULL, supervision_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_install_action (widget_class, "win.change-passphrase", NULL,
+                                   change_passphrase_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK,
                                        "win.preferences", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lock", NULL);

@@ -51,15 +51,6 @@ gboolean cfd_vault_recover_only (CfdVault *self,
                                  const char *new_passphrase,
                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
-/* Work that uses the unlocked vault from a worker thread (verifying or
- * exporting the audit log, making or checking a backup) runs as a job:
- * locking waits for running jobs to end before it closes the database,
- * and no job starts once a lock has begun (LOCKED). */
-typedef struct _CfdVaultJob CfdVaultJob;
-CfdVaultJob *cfd_vault_job_begin (CfdVault *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;
-void cfd_vault_job_end (CfdVaultJob *job);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CfdVaultJob, cfd_vault_job_end)
-
 /* Appends to the audit log as the signed-in user, inside the caller's transaction. */
 gboolean cfd_vault_audit (CfdVault *self,
                           const char *action,

@@ -134,4 +134,15 @@ char *cfd_vault_add_user (CfdVault *self,
                           const char *passphrase,
                           GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* Work that uses the unlocked vault from a worker thread (verifying or
+ * exporting the audit log, making or checking a backup, the app's
+ * passphrase and user dialogs calling the synchronous calls above) runs
+ * as a job:
+ * locking waits for running jobs to end before it closes the database,
+ * and no job starts once a lock has begun (LOCKED). */
+typedef struct _CfdVaultJob CfdVaultJob;
+CfdVaultJob *cfd_vault_job_begin (CfdVault *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+void cfd_vault_job_end (CfdVaultJob *job);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CfdVaultJob, cfd_vault_job_end)
+
 G_END_DECLS
