@@ -323,6 +323,8 @@ cfd_vault_sign_carried_cards (CfdVault *vault, GError **error)
 
   if (db == NULL)
     return FALSE;
+  if (!cfd_db_has_table (db, "supervisor_card_statements"))
+    return TRUE;
   stmt = cfd_db_prepare (db,
                          "SELECT c.user_id FROM supervisor_cards c WHERE NOT EXISTS ("
                          "SELECT 1 FROM supervisor_card_statements s WHERE s.user_id = c.user_id) "

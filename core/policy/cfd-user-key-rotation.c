@@ -443,7 +443,9 @@ cfd_vault_finish_key_rotation (CfdVault *self, GError **error)
   gboolean found;
   int rc;
 
-  if (self->db == NULL || self->kek == NULL)
+  /* A vault of a schema before rotations (opened by a user who does not
+   * migrate it) has none under way. */
+  if (self->db == NULL || self->kek == NULL || !cfd_db_has_table (self->db, "key_rotations"))
     return TRUE;
   stmt = cfd_db_prepare (self->db,
                          "SELECT old_box_pk, sealed_box_sk, roster FROM key_rotations "

@@ -390,6 +390,24 @@ cfd_db_schema_version (CfdDb *db)
   return version;
 }
 
+gboolean
+cfd_db_has_table (CfdDb *db, const char *name)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean found = FALSE;
+
+  if (sqlite3_prepare_v2 (db->handle,
+                          "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?", -1,
+                          &stmt, NULL)
+      == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+      found = sqlite3_step (stmt) == SQLITE_ROW;
+    }
+  sqlite3_finalize (stmt);
+  return found;
+}
+
 /* Nested begins become savepoints, so an operation that runs its own
  * transaction can also run inside a larger one (a bulk import commits once
  * instead of once per record). */

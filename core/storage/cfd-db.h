@@ -27,6 +27,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CfdDb, cfd_db_close)
 
 sqlite3 *cfd_db_handle (CfdDb *db);
 int cfd_db_schema_version (CfdDb *db);
+/* Whether the vault's file has the table: a vault opened by a user who
+ * does not migrate it may be of an older schema. */
+gboolean cfd_db_has_table (CfdDb *db, const char *name);
 int cfd_db_latest_schema_version (void);
 
 /* Writers take the database lock up front (BEGIN IMMEDIATE), so two

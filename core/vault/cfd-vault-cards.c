@@ -37,7 +37,10 @@ cfd_vault_load_card_supervisors (CfdVault *self, gboolean report, GError **error
   sqlite3_stmt *stmt;
   int rc;
 
-  if (self->roster == NULL)
+  /* A vault of a schema before statements (opened by a user who does not
+   * migrate it) has none: no card supervisor is trusted until the owner's
+   * or a therapist's unlock migrates it and signs the cards. */
+  if (self->roster == NULL || !cfd_db_has_table (self->db, "supervisor_card_statements"))
     return TRUE;
   stmt = cfd_db_prepare (self->db,
                          "SELECT user_id, statement FROM main.supervisor_card_statements "

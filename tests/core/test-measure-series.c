@@ -88,6 +88,33 @@ add_record (CfdVault *vault, const char *patient, CfdRecordKind kind, gint64 whe
   g_assert_nonnull (id);
 }
 
+/* A dosing session that passes the signing checks: the series draws only
+ * signed sessions, never drafts. */
+static void
+add_signed_dosing (CfdVault *vault, const char *patient, gint64 when)
+{
+  GVariantDict d;
+  GVariantBuilder vitals;
+  g_autoptr (GVariant) content = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *id = NULL;
+
+  g_variant_builder_init (&vitals, G_VARIANT_TYPE ("a(sqqqq)"));
+  g_variant_builder_add (&vitals, "(sqqqq)", "10:05", 128, 82, 74, 98);
+  g_variant_dict_init (&d, NULL);
+  g_variant_dict_insert (&d, "medication", "s", "racemic-ketamine");
+  g_variant_dict_insert (&d, "route", "s", "iv");
+  g_variant_dict_insert (&d, "weight-kg", "d", 80.0);
+  g_variant_dict_insert (&d, "dose-mg", "d", 40.0);
+  g_variant_dict_insert_value (&d, "vitals", g_variant_builder_end (&vitals));
+  g_variant_dict_insert (&d, "discharge-criteria-met", "b", TRUE);
+  content = g_variant_ref_sink (g_variant_dict_end (&d));
+  id = cfd_vault_create_record (vault, patient, CFD_RECORD_DOSING, when, content, &error);
+  g_assert_no_error (error);
+  g_assert_true (cfd_vault_sign_record (vault, id, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_from_timeline (void)
 {
@@ -104,8 +131,10 @@ test_from_timeline (void)
   add_measure (vault, patient, CFD_INSTRUMENT_PHQ9, JAN_2026, 22, TRUE);
   add_measure (vault, patient, CFD_INSTRUMENT_PHQ9, JAN_2026 + 60 * DAY, 4, FALSE);
   add_measure (vault, patient, CFD_INSTRUMENT_GAD7, JAN_2026 + 2 * DAY, 15, FALSE);
-  add_record (vault, patient, CFD_RECORD_DOSING, JAN_2026 + 20 * DAY);
-  add_record (vault, patient, CFD_RECORD_DOSING, JAN_2026 + 10 * DAY);
+  add_signed_dosing (vault, patient, JAN_2026 + 20 * DAY);
+  add_signed_dosing (vault, patient, JAN_2026 + 10 * DAY);
+  /* A draft dosing session is not drawn as one that took place. */
+  add_record (vault, patient, CFD_RECORD_DOSING, JAN_2026 + 15 * DAY);
   add_record (vault, patient, CFD_RECORD_INTEGRATION, JAN_2026 + 90 * DAY);
   /* Another patient's scores never show up. */
   add_measure (vault, other, CFD_INSTRUMENT_PHQ9, JAN_2026 + 5 * DAY, 27, FALSE);
