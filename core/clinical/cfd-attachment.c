@@ -13,6 +13,8 @@
  * docs/FORMATS.md, "Attachments", gives the bytes. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -168,8 +170,8 @@ tampered (CfdVault *vault, const char *attachment_id, const char *what, GError *
   cfd_vault_audit_standalone (vault, "vault.tamper", "attachment",
                               attachment_id != NULL ? attachment_id : "", CFD_AUDIT_FAILURE);
   g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-               "A filed attachment failed verification (%s); the vault may have been tampered "
-               "with",
+               _ ("A filed attachment failed verification (%s); the vault may have been tampered "
+                  "with"),
                what);
   return FALSE;
 }
@@ -300,13 +302,13 @@ read_at (int fd, guint8 *buffer, gsize length, goffset offset, GError **error)
         continue;
       if (n < 0)
         {
-          cfd_io_set_error_from_errno (error, errno, "Cannot read the file to attach");
+          cfd_io_set_error_from_errno (error, errno, _ ("Cannot read the file to attach"));
           return FALSE;
         }
       if (n == 0)
         {
           g_set_error_literal (error, CFD_ERROR, CFD_ERROR_TRUNCATED,
-                               "The file to attach became shorter while it was being read");
+                               _ ("The file to attach became shorter while it was being read"));
           return FALSE;
         }
       done += (gsize)n;
@@ -330,28 +332,28 @@ open_checked (const char *path, const char **media_type, gsize *size, GError **e
   if (fd < 0)
     {
       if (errno == ELOOP)
-        invalid (error, "The file to attach is a symbolic link; choose the file itself");
+        invalid (error, _ ("The file to attach is a symbolic link; choose the file itself"));
       else
-        cfd_io_set_error_from_errno (error, errno, "Cannot open the file to attach");
+        cfd_io_set_error_from_errno (error, errno, _ ("Cannot open the file to attach"));
       return -1;
     }
   if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
       close (fd);
-      invalid (error, "Only a regular file can be attached");
+      invalid (error, _ ("Only a regular file can be attached"));
       return -1;
     }
   if (st.st_size == 0)
     {
       close (fd);
-      invalid (error, "The file to attach is empty");
+      invalid (error, _ ("The file to attach is empty"));
       return -1;
     }
   if (st.st_size > CFD_ATTACHMENT_MAX_BYTES)
     {
       close (fd);
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "The file to attach is %.1f MB; the largest file that can be filed is %d MB",
+                   _ ("The file to attach is %.1f MB; the largest file that can be filed is %d MB"),
                    (double)st.st_size / (1024.0 * 1024.0),
                    CFD_ATTACHMENT_MAX_BYTES / (1024 * 1024));
       return -1;
@@ -368,19 +370,19 @@ open_checked (const char *path, const char **media_type, gsize *size, GError **e
   if (*media_type == NULL)
     {
       close (fd);
-      invalid (error, "Only PDF, PNG and JPEG files can be attached, and this file is none of "
-                      "them");
+      invalid (error, _ ("Only PDF, PNG and JPEG files can be attached, and this file is none of "
+                         "them"));
       return -1;
     }
   if (!cfd_attachment_tail_complete (*media_type, tail, tail_len))
     {
       close (fd);
       g_set_error (error, CFD_ERROR, CFD_ERROR_TRUNCATED,
-                   "The file to attach looks like a %s but does not end like a complete one: it "
-                   "may be cut short",
-                   g_str_equal (*media_type, CFD_MEDIA_PDF)   ? "PDF"
-                   : g_str_equal (*media_type, CFD_MEDIA_PNG) ? "PNG image"
-                                                              : "JPEG image");
+                   _ ("The file to attach looks like a %s but does not end like a complete one: it "
+                      "may be cut short"),
+                   g_str_equal (*media_type, CFD_MEDIA_PDF)   ? _ ("PDF")
+                   : g_str_equal (*media_type, CFD_MEDIA_PNG) ? _ ("PNG image")
+                                                              : _ ("JPEG image"));
       return -1;
     }
   return fd;
@@ -437,7 +439,7 @@ seal_chunks (CfdVault *vault,
   if (pread (fd, &extra, 1, (goffset)a->size) != 0)
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                           "The file to attach changed while it was being read");
+                           _ ("The file to attach changed while it was being read"));
       return FALSE;
     }
   return TRUE;
@@ -493,10 +495,10 @@ static gboolean
 check_title (const char *title, GError **error)
 {
   if (!g_utf8_validate (title, -1, NULL) || strlen (title) > CFD_ATTACHMENT_MAX_TITLE_BYTES)
-    return invalid (error, "An attachment's title is one line of text of at most 300 bytes");
+    return invalid (error, _ ("An attachment's title is one line of text of at most 300 bytes"));
   for (const char *p = title; *p != '\0'; p = g_utf8_next_char (p))
     if (g_unichar_iscntrl (g_utf8_get_char (p)))
-      return invalid (error, "An attachment's title is one line of text of at most 300 bytes");
+      return invalid (error, _ ("An attachment's title is one line of text of at most 300 bytes"));
   return TRUE;
 }
 
@@ -791,7 +793,7 @@ load_one (CfdVault *vault, const char *attachment_id, CfdSecret **key, GError **
   sqlite3_reset (stmt);
   if (patient_id == NULL)
     {
-      g_set_error_literal (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "No attachment has that id");
+      g_set_error_literal (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, _ ("No attachment has that id"));
       return NULL;
     }
   /* Loading proves the user may read this patient. */
@@ -908,8 +910,8 @@ append_to_buffer (const guint8 *data, gsize length, gpointer user_data, GError *
   if (length > collected->buffer->len - collected->filled)
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                           "A filed attachment failed verification (it is longer than its "
-                           "signed size); the vault may have been tampered with");
+                           _ ("A filed attachment failed verification (it is longer than its "
+                              "signed size); the vault may have been tampered with"));
       return FALSE;
     }
   memcpy (collected->buffer->data + collected->filled, data, length);
@@ -987,9 +989,9 @@ put_in_place (const char *temp_path, const char *path, gboolean overwrite, GErro
 
       if (saved == EEXIST)
         g_set_error_literal (error, CFD_ERROR, CFD_ERROR_EXISTS,
-                             "A file of that name already exists; choose another name");
+                             _ ("A file of that name already exists; choose another name"));
       else
-        cfd_io_set_error_from_errno (error, saved, "Cannot save the attachment there");
+        cfd_io_set_error_from_errno (error, saved, _ ("Cannot save the attachment there"));
       return FALSE;
     }
   g_unlink (temp_path);
@@ -1014,25 +1016,25 @@ cfd_vault_export_attachment (CfdVault *vault,
 
   g_return_val_if_fail (attachment_id != NULL, FALSE);
   if (terms == NULL)
-    return invalid (error, "An attachment leaves the practice only with a recipient, a purpose "
-                           "and a basis");
+    return invalid (error, _ ("An attachment leaves the practice only with a recipient, a purpose "
+                              "and a basis"));
   if (!cfd_disclosure_terms_check (terms, error))
     return FALSE;
   if (path == NULL || *path == '\0')
-    return invalid (error, "The export needs a file name to write the attachment to");
+    return invalid (error, _ ("The export needs a file name to write the attachment to"));
   dir = g_path_get_dirname (path);
   if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_NOT_FOUND,
-                           "The folder to save the attachment in does not exist");
+                           _ ("The folder to save the attachment in does not exist"));
       return FALSE;
     }
   if (lstat (path, &st) == 0 && (!overwrite || S_ISDIR (st.st_mode)))
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_EXISTS,
                            S_ISDIR (st.st_mode)
-                               ? "The destination is a folder; name a file inside it"
-                               : "A file of that name already exists; choose another name");
+                               ? _ ("The destination is a folder; name a file inside it")
+                               : _ ("A file of that name already exists; choose another name"));
       return FALSE;
     }
   a = load_one (vault, attachment_id, &key, error);
@@ -1064,7 +1066,7 @@ cfd_vault_export_attachment (CfdVault *vault,
     }
   if (!cfd_io_fsync_dir (dir, error))
     {
-      g_prefix_error (error, "The attachment was saved but may not survive a power cut: ");
+      g_prefix_error (error, _ ("The attachment was saved but may not survive a power cut: "));
       return FALSE;
     }
   return TRUE;
