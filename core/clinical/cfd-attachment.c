@@ -169,6 +169,7 @@ tampered (CfdVault *vault, const char *attachment_id, const char *what, GError *
 {
   cfd_vault_audit_standalone (vault, "vault.tamper", "attachment",
                               attachment_id != NULL ? attachment_id : "", CFD_AUDIT_FAILURE);
+  /* TRANSLATORS: %s says what failed, as in "its hash is missing". */
   g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
                _ ("A filed attachment failed verification (%s); the vault may have been tampered "
                   "with"),
@@ -279,7 +280,7 @@ unwrap_key (CfdVault *vault, CfdAttachment *a, GBytes *wrapped, GError **error)
                            g_bytes_get_size (wrapped), ad_data, ad_len);
   if (plain == NULL || g_bytes_get_size (plain) != CFD_KEY_BYTES)
     {
-      tampered (vault, a->id, "its key does not open", error);
+      tampered (vault, a->id, _ ("its key does not open"), error);
       return NULL;
     }
   return cfd_secret_new_from_data (g_bytes_get_data (plain, NULL), CFD_KEY_BYTES);
@@ -621,7 +622,7 @@ attachment_from_row (CfdVault *vault, sqlite3_stmt *stmt, CfdSecret **key_out, G
       || size < 1 || size > CFD_ATTACHMENT_MAX_BYTES || sqlite3_column_int64 (stmt, 15) != 1
       || chunks != (size + CFD_ATTACHMENT_CHUNK_BYTES - 1) / CFD_ATTACHMENT_CHUNK_BYTES)
     {
-      tampered (vault, a->id, "its row is malformed", error);
+      tampered (vault, a->id, _ ("its row is malformed"), error);
       return NULL;
     }
   a->size = (guint64)size;
@@ -640,7 +641,7 @@ attachment_from_row (CfdVault *vault, sqlite3_stmt *stmt, CfdSecret **key_out, G
   if (meta == NULL || !g_variant_lookup (meta, "title", "s", &a->title)
       || !g_variant_lookup (meta, "name", "s", &a->file_name))
     {
-      tampered (vault, a->id, "its title and name do not open", error);
+      tampered (vault, a->id, _ ("its title and name do not open"), error);
       return NULL;
     }
   {
@@ -651,7 +652,7 @@ attachment_from_row (CfdVault *vault, sqlite3_stmt *stmt, CfdSecret **key_out, G
       hash = g_variant_get_fixed_array (hash_value, &hash_len, 1);
     if (hash == NULL || hash_len != sizeof a->hash)
       {
-        tampered (vault, a->id, "its hash is missing", error);
+        tampered (vault, a->id, _ ("its hash is missing"), error);
         return NULL;
       }
     memcpy (a->hash, hash, sizeof a->hash);
@@ -667,7 +668,7 @@ attachment_from_row (CfdVault *vault, sqlite3_stmt *stmt, CfdSecret **key_out, G
                                       sqlite3_column_blob (stmt, 13))
              != 0)
     {
-      tampered (vault, a->id, "its signature does not verify against the roster", error);
+      tampered (vault, a->id, _ ("its signature does not verify against the roster"), error);
       return NULL;
     }
   if (key_out != NULL)
@@ -703,7 +704,7 @@ check_nothing_removed (CfdVault *vault, CfdDb *db, const char *patient_id, GErro
       cfd_db_set_error (db, rc, "reading the attachments", error);
       return FALSE;
     }
-  return missing == 0 || tampered (vault, NULL, "one has been removed", error);
+  return missing == 0 || tampered (vault, NULL, _ ("one has been removed"), error);
 }
 
 static gboolean
@@ -861,7 +862,7 @@ read_chunks (CfdVault *vault,
       if (sqlite3_column_int64 (stmt, 0) != seq || seq >= a->chunks)
         {
           sqlite3_finalize (stmt);
-          return tampered (vault, a->id, "its chunks are out of order", error);
+          return tampered (vault, a->id, _ ("its chunks are out of order"), error);
         }
       ad = chunk_ad (vault, a->id, seq, a->chunks);
       ad_data = cfd_ad_data (ad, &ad_len);
@@ -870,7 +871,7 @@ read_chunks (CfdVault *vault,
       if (plain == NULL)
         {
           sqlite3_finalize (stmt);
-          return tampered (vault, a->id, "a chunk does not open", error);
+          return tampered (vault, a->id, _ ("a chunk does not open"), error);
         }
       crypto_generichash_update (&state, g_bytes_get_data (plain, NULL), g_bytes_get_size (plain));
       total += g_bytes_get_size (plain);
@@ -889,9 +890,9 @@ read_chunks (CfdVault *vault,
     }
   crypto_generichash_final (&state, hash, sizeof hash);
   if (seq != a->chunks || total != a->size)
-    return tampered (vault, a->id, "chunks are missing", error);
+    return tampered (vault, a->id, _ ("chunks are missing"), error);
   if (!cfd_constant_time_equal (hash, a->hash, sizeof hash))
-    return tampered (vault, a->id, "its content does not match its hash", error);
+    return tampered (vault, a->id, _ ("its content does not match its hash"), error);
   return TRUE;
 }
 
