@@ -9,7 +9,7 @@
 #include "cfd-cli.h"
 #include "confidant.h"
 
-static const char unlock_passphrase[] = "the unlocking user's";
+static const char *const unlock_passphrase = N_ ("the unlocking user's");
 
 /* The title is patient text: from a file, never the command line. */
 static char *
@@ -28,12 +28,13 @@ run_attach (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *patient_id = NULL, *file = NULL, *type_name = NULL, *title_file = NULL;
   GOptionEntry entries[]
-      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient_id, "The patient", "ID" },
-          { "file", 0, 0, G_OPTION_ARG_FILENAME, &file, "The PDF, PNG or JPEG file to file", "F" },
-          { "type", 0, 0, G_OPTION_ARG_STRING, &type_name, "What it is",
+      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient_id, N_ ("The patient"), "ID" },
+          { "file", 0, 0, G_OPTION_ARG_FILENAME, &file, N_ ("The PDF, PNG or JPEG file to file"),
+            "F" },
+          { "type", 0, 0, G_OPTION_ARG_STRING, &type_name, N_ ("What it is"),
             "referral|consent|lab|other" },
           { "title-file", 0, 0, G_OPTION_ARG_FILENAME, &title_file,
-            "Its title, one line in this file (absent: the file's name)", "T" },
+            N_ ("Its title, one line in this file (absent: the file's name)"), "T" },
           { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autofree char *id = NULL;
@@ -44,10 +45,10 @@ run_attach (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_attachment_commands[0], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (patient_id == NULL || file == NULL || type_name == NULL || argc != 1)
-    return cfd_cli_usage (
-        "attach needs --patient ID --file F --type referral|consent|lab|other [--title-file T]");
+    return cfd_cli_usage (_ (
+        "attach needs --patient ID --file F --type referral|consent|lab|other [--title-file T]"));
   if (!cfd_attachment_type_from_string (type_name, &type))
-    return cfd_cli_usage ("--type is one of referral, consent, lab, other");
+    return cfd_cli_usage (_ ("--type is one of referral, consent, lab, other"));
   if (title_file != NULL && (title = read_title (title_file, &error)) == NULL)
     return cfd_cli_fail (error);
   vault = cfd_cli_unlock (ctx, &error);
@@ -119,8 +120,8 @@ run_list (CfdCliContext *ctx, int argc, char **argv)
   g_autofree char *patient_id = NULL;
   gboolean json = FALSE;
   GOptionEntry entries[]
-      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient_id, "The patient", "ID" },
-          { "json", 0, 0, G_OPTION_ARG_NONE, &json, "One JSON object per line", NULL },
+      = { { "patient", 0, 0, G_OPTION_ARG_STRING, &patient_id, N_ ("The patient"), "ID" },
+          { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("One JSON object per line"), NULL },
           { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   g_autoptr (GListModel) model = NULL;
@@ -129,7 +130,7 @@ run_list (CfdCliContext *ctx, int argc, char **argv)
   if (!cfd_cli_parse (&cfd_cli_attachment_commands[1], entries, unlock_passphrase, &argc, &argv))
     return CFD_CLI_USAGE;
   if (patient_id == NULL || argc != 1)
-    return cfd_cli_usage ("attachment list needs --patient ID");
+    return cfd_cli_usage (_ ("attachment list needs --patient ID"));
   vault = cfd_cli_unlock (ctx, &error);
   if (vault == NULL)
     return cfd_cli_fail (error);
@@ -155,9 +156,9 @@ run_export (CfdCliContext *ctx, int argc, char **argv)
   gboolean force = FALSE;
   CfdCliDisclosure disclosure = { NULL };
   GOptionEntry entries[]
-      = { { "id", 0, 0, G_OPTION_ARG_STRING, &id, "The attachment (its id from list)", "ID" },
-          { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "The file to write", "FILE" },
-          { "force", 0, 0, G_OPTION_ARG_NONE, &force, "Replace FILE if it exists", NULL },
+      = { { "id", 0, 0, G_OPTION_ARG_STRING, &id, N_ ("The attachment (its id from list)"), "ID" },
+          { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_ ("The file to write"), "FILE" },
+          { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_ ("Replace FILE if it exists"), NULL },
           CFD_CLI_DISCLOSURE_ENTRIES (&disclosure),
           { NULL } };
   g_autoptr (CfdVault) vault = NULL;
@@ -170,13 +171,13 @@ run_export (CfdCliContext *ctx, int argc, char **argv)
   if (id == NULL || out == NULL || argc != 1)
     {
       cfd_cli_disclosure_clear (&disclosure);
-      return cfd_cli_usage ("attachment export needs --id ID --out FILE and the disclosure's "
-                            "--recipient, --purpose and --basis");
+      return cfd_cli_usage (_ ("attachment export needs --id ID --out FILE and the disclosure's "
+                               "--recipient, --purpose and --basis"));
     }
   if (!cfd_cli_disclosure_terms (ctx, &disclosure, &terms, &error))
     {
       cfd_cli_disclosure_clear (&disclosure);
-      status = cfd_cli_usage ("attachment export needs --recipient, --purpose and --basis: %s",
+      status = cfd_cli_usage (_ ("attachment export needs --recipient, --purpose and --basis: %s"),
                               error->message);
       g_error_free (error);
       return status;
@@ -186,7 +187,8 @@ run_export (CfdCliContext *ctx, int argc, char **argv)
     status = cfd_cli_fail (error);
   else
     {
-      printf ("Wrote the attachment to %s (hash and signature verified), for %s.\n", out,
+      /* TRANSLATORS: the first %s is the file written, the second the recipient. */
+      printf (_ ("Wrote the attachment to %s (hash and signature verified), for %s.\n"), out,
               cfd_cli_text (terms.recipient));
       status = CFD_CLI_OK;
     }
@@ -196,10 +198,10 @@ run_export (CfdCliContext *ctx, int argc, char **argv)
 
 const CfdCliCommand cfd_cli_attachment_commands[] = {
   { NULL, "attach", "--patient ID --file F --type referral|consent|lab|other [--title-file T]",
-    "File a PDF, PNG or JPEG to the patient, sealed and signed; prints its id", run_attach },
-  { "attachment", "list", "--patient ID [--json]", "The patient's filed documents", run_list },
+    N_ ("File a PDF, PNG or JPEG to the patient, sealed and signed; prints its id"), run_attach },
+  { "attachment", "list", "--patient ID [--json]", N_ ("The patient's filed documents"), run_list },
   { "attachment", "export",
     "--id ID --out FILE [--force] --recipient R --purpose P --basis B | --disclosure-file F",
-    "Write a filed document to FILE (a disclosure: recorded with its terms)", run_export },
+    N_ ("Write a filed document to FILE (a disclosure: recorded with its terms)"), run_export },
   { NULL },
 };

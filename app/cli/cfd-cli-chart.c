@@ -84,7 +84,8 @@ run_list (CfdCliContext *ctx, int argc, char **argv, const CfdCliCommand *comman
   n = g_list_model_get_n_items (model);
   /* An empty allergy list is not "no known drug allergies": say so. */
   if (n == 0 && list == CFD_CHART_ALLERGY)
-    printf ("Allergies: not recorded (record \"nkda: yes\" for no known drug allergies)\n");
+    /* TRANSLATORS: "nkda: yes" is a field line as typed; keep it as is. */
+    printf (_ ("Allergies: not recorded (record \"nkda: yes\" for no known drug allergies)\n"));
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (CfdChartEntry) entry = g_list_model_get_item (model, i);
@@ -98,7 +99,7 @@ run_list (CfdCliContext *ctx, int argc, char **argv, const CfdCliCommand *comman
 
           if (!cfd_vault_count_episode_sessions (vault, patient_id, entry, &completed, &error))
             return cfd_cli_fail (error);
-          printf ("\tcompleted sessions: %u\n", completed);
+          printf (_ ("\tcompleted sessions: %u\n"), completed);
         }
     }
   return CFD_CLI_OK;
@@ -309,7 +310,8 @@ const CfdCliCommand cfd_cli_chart_commands[] = {
     episode_list },
   { "episode", "edit", "--patient ID --entry ID [--file F]", EDIT_SUMMARY, episode_edit },
   { "episode", "close", "--patient ID --entry ID",
-    N_ ("Close the episode (a new signed revision; its end is today unless set)"), episode_resolve },
+    N_ ("Close the episode (a new signed revision; its end is today unless set)"),
+    episode_resolve },
   { "episode", "history", "--patient ID --entry ID", N_ ("Every signed revision of one episode"),
     episode_history },
   { "problem", "codes", "[WORDS|CODE]", N_ ("Search the shipped ICD-10-CM code list"), run_codes },

@@ -46,9 +46,11 @@ print_thresholds (CfdVault *vault, GError **error)
       guint value = cfd_dosing_threshold_get (&current, all[i].name);
       guint fallback = cfd_dosing_threshold_get (&cfd_dosing_default_thresholds, all[i].name);
 
-      printf ("  %s=%u\t%s %u%s%s\t(default %u: %s)\n", all[i].name, value, all[i].description,
-              value, all[i].unit != NULL ? " " : "", all[i].unit != NULL ? all[i].unit : "",
-              fallback, all[i].source);
+      printf ("  %s=%u\t%s %u%s%s\t", all[i].name, value, all[i].description, value,
+              all[i].unit != NULL ? " " : "", all[i].unit != NULL ? all[i].unit : "");
+      /* TRANSLATORS: a dosing threshold's default value and its source (a
+       * drug label or "Confidant default", printed untranslated). */
+      printf (_ ("(default %u: %s)\n"), fallback, all[i].source);
     }
   return TRUE;
 }

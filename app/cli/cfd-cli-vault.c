@@ -250,7 +250,8 @@ run_user_remove (CfdCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *name = NULL;
   GOptionEntry entries[]
-      = { { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_ ("The user to remove"), "NAME" }, { NULL } };
+      = { { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_ ("The user to remove"), "NAME" },
+          { NULL } };
   g_autoptr (CfdVault) vault = NULL;
   char *recovery_text = NULL;
   GError *error = NULL;

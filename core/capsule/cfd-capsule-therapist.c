@@ -134,9 +134,10 @@ is_card_supervisor (CfdDb *db, const char *user_id, GError **error)
   found = sqlite3_step (stmt) == SQLITE_ROW;
   sqlite3_reset (stmt);
   if (found)
-    g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                 "This consent's supervisor is known by a card whose signed statement is missing "
-                 "or does not verify; nothing was sealed to them");
+    g_set_error (
+        error, CFD_ERROR, CFD_ERROR_TAMPERED,
+        _ ("This consent's supervisor is known by a card whose signed statement is missing "
+           "or does not verify; nothing was sealed to them"));
   else
     g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
                  _ ("This consent's supervisor is a user of this vault and reads the patient here; "

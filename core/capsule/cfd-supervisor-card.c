@@ -358,8 +358,8 @@ cfd_vault_sign_carried_cards (CfdVault *vault, GError **error)
                                 CFD_AUDIT_FAILURE, "statement-missing", error))
             goto failed;
           cfd_vault_add_tamper_warning (
-              vault, "The signed statement of a supervisor known by card was deleted from the "
-                     "database: that supervisor is ignored until their card is imported again");
+              vault, _ ("The signed statement of a supervisor known by card was deleted from the "
+                        "database: that supervisor is ignored until their card is imported again"));
           continue;
         }
       if (role != CFD_ROLE_OWNER && role != CFD_ROLE_THERAPIST)

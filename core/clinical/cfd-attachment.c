@@ -13,6 +13,8 @@
  * docs/FORMATS.md, "Attachments", gives the bytes. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -167,9 +169,10 @@ tampered (CfdVault *vault, const char *attachment_id, const char *what, GError *
 {
   cfd_vault_audit_standalone (vault, "vault.tamper", "attachment",
                               attachment_id != NULL ? attachment_id : "", CFD_AUDIT_FAILURE);
+  /* TRANSLATORS: %s says what failed, as in "its hash is missing". */
   g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-               "A filed attachment failed verification (%s); the vault may have been tampered "
-               "with",
+               _ ("A filed attachment failed verification (%s); the vault may have been tampered "
+                  "with"),
                what);
   return FALSE;
 }
@@ -277,7 +280,7 @@ unwrap_key (CfdVault *vault, CfdAttachment *a, GBytes *wrapped, GError **error)
                            g_bytes_get_size (wrapped), ad_data, ad_len);
   if (plain == NULL || g_bytes_get_size (plain) != CFD_KEY_BYTES)
     {
-      tampered (vault, a->id, "its key does not open", error);
+      tampered (vault, a->id, _ ("its key does not open"), error);
       return NULL;
     }
   return cfd_secret_new_from_data (g_bytes_get_data (plain, NULL), CFD_KEY_BYTES);
@@ -300,13 +303,13 @@ read_at (int fd, guint8 *buffer, gsize length, goffset offset, GError **error)
         continue;
       if (n < 0)
         {
-          cfd_io_set_error_from_errno (error, errno, "Cannot read the file to attach");
+          cfd_io_set_error_from_errno (error, errno, _ ("Cannot read the file to attach"));
           return FALSE;
         }
       if (n == 0)
         {
           g_set_error_literal (error, CFD_ERROR, CFD_ERROR_TRUNCATED,
-                               "The file to attach became shorter while it was being read");
+                               _ ("The file to attach became shorter while it was being read"));
           return FALSE;
         }
       done += (gsize)n;
@@ -330,28 +333,28 @@ open_checked (const char *path, const char **media_type, gsize *size, GError **e
   if (fd < 0)
     {
       if (errno == ELOOP)
-        invalid (error, "The file to attach is a symbolic link; choose the file itself");
+        invalid (error, _ ("The file to attach is a symbolic link; choose the file itself"));
       else
-        cfd_io_set_error_from_errno (error, errno, "Cannot open the file to attach");
+        cfd_io_set_error_from_errno (error, errno, _ ("Cannot open the file to attach"));
       return -1;
     }
   if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
       close (fd);
-      invalid (error, "Only a regular file can be attached");
+      invalid (error, _ ("Only a regular file can be attached"));
       return -1;
     }
   if (st.st_size == 0)
     {
       close (fd);
-      invalid (error, "The file to attach is empty");
+      invalid (error, _ ("The file to attach is empty"));
       return -1;
     }
   if (st.st_size > CFD_ATTACHMENT_MAX_BYTES)
     {
       close (fd);
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "The file to attach is %.1f MB; the largest file that can be filed is %d MB",
+                   _ ("The file to attach is %.1f MB; the largest file that can be filed is %d MB"),
                    (double)st.st_size / (1024.0 * 1024.0),
                    CFD_ATTACHMENT_MAX_BYTES / (1024 * 1024));
       return -1;
@@ -368,19 +371,19 @@ open_checked (const char *path, const char **media_type, gsize *size, GError **e
   if (*media_type == NULL)
     {
       close (fd);
-      invalid (error, "Only PDF, PNG and JPEG files can be attached, and this file is none of "
-                      "them");
+      invalid (error, _ ("Only PDF, PNG and JPEG files can be attached, and this file is none of "
+                         "them"));
       return -1;
     }
   if (!cfd_attachment_tail_complete (*media_type, tail, tail_len))
     {
       close (fd);
       g_set_error (error, CFD_ERROR, CFD_ERROR_TRUNCATED,
-                   "The file to attach looks like a %s but does not end like a complete one: it "
-                   "may be cut short",
-                   g_str_equal (*media_type, CFD_MEDIA_PDF)   ? "PDF"
-                   : g_str_equal (*media_type, CFD_MEDIA_PNG) ? "PNG image"
-                                                              : "JPEG image");
+                   _ ("The file to attach looks like a %s but does not end like a complete one: it "
+                      "may be cut short"),
+                   g_str_equal (*media_type, CFD_MEDIA_PDF)   ? _ ("PDF")
+                   : g_str_equal (*media_type, CFD_MEDIA_PNG) ? _ ("PNG image")
+                                                              : _ ("JPEG image"));
       return -1;
     }
   return fd;
@@ -437,7 +440,7 @@ seal_chunks (CfdVault *vault,
   if (pread (fd, &extra, 1, (goffset)a->size) != 0)
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                           "The file to attach changed while it was being read");
+                           _ ("The file to attach changed while it was being read"));
       return FALSE;
     }
   return TRUE;
@@ -493,10 +496,10 @@ static gboolean
 check_title (const char *title, GError **error)
 {
   if (!g_utf8_validate (title, -1, NULL) || strlen (title) > CFD_ATTACHMENT_MAX_TITLE_BYTES)
-    return invalid (error, "An attachment's title is one line of text of at most 300 bytes");
+    return invalid (error, _ ("An attachment's title is one line of text of at most 300 bytes"));
   for (const char *p = title; *p != '\0'; p = g_utf8_next_char (p))
     if (g_unichar_iscntrl (g_utf8_get_char (p)))
-      return invalid (error, "An attachment's title is one line of text of at most 300 bytes");
+      return invalid (error, _ ("An attachment's title is one line of text of at most 300 bytes"));
   return TRUE;
 }
 
@@ -619,7 +622,7 @@ attachment_from_row (CfdVault *vault, sqlite3_stmt *stmt, CfdSecret **key_out, G
       || size < 1 || size > CFD_ATTACHMENT_MAX_BYTES || sqlite3_column_int64 (stmt, 15) != 1
       || chunks != (size + CFD_ATTACHMENT_CHUNK_BYTES - 1) / CFD_ATTACHMENT_CHUNK_BYTES)
     {
-      tampered (vault, a->id, "its row is malformed", error);
+      tampered (vault, a->id, _ ("its row is malformed"), error);
       return NULL;
     }
   a->size = (guint64)size;
@@ -638,7 +641,7 @@ attachment_from_row (CfdVault *vault, sqlite3_stmt *stmt, CfdSecret **key_out, G
   if (meta == NULL || !g_variant_lookup (meta, "title", "s", &a->title)
       || !g_variant_lookup (meta, "name", "s", &a->file_name))
     {
-      tampered (vault, a->id, "its title and name do not open", error);
+      tampered (vault, a->id, _ ("its title and name do not open"), error);
       return NULL;
     }
   {
@@ -649,7 +652,7 @@ attachment_from_row (CfdVault *vault, sqlite3_stmt *stmt, CfdSecret **key_out, G
       hash = g_variant_get_fixed_array (hash_value, &hash_len, 1);
     if (hash == NULL || hash_len != sizeof a->hash)
       {
-        tampered (vault, a->id, "its hash is missing", error);
+        tampered (vault, a->id, _ ("its hash is missing"), error);
         return NULL;
       }
     memcpy (a->hash, hash, sizeof a->hash);
@@ -665,7 +668,7 @@ attachment_from_row (CfdVault *vault, sqlite3_stmt *stmt, CfdSecret **key_out, G
                                       sqlite3_column_blob (stmt, 13))
              != 0)
     {
-      tampered (vault, a->id, "its signature does not verify against the roster", error);
+      tampered (vault, a->id, _ ("its signature does not verify against the roster"), error);
       return NULL;
     }
   if (key_out != NULL)
@@ -701,7 +704,7 @@ check_nothing_removed (CfdVault *vault, CfdDb *db, const char *patient_id, GErro
       cfd_db_set_error (db, rc, "reading the attachments", error);
       return FALSE;
     }
-  return missing == 0 || tampered (vault, NULL, "one has been removed", error);
+  return missing == 0 || tampered (vault, NULL, _ ("one has been removed"), error);
 }
 
 static gboolean
@@ -791,7 +794,7 @@ load_one (CfdVault *vault, const char *attachment_id, CfdSecret **key, GError **
   sqlite3_reset (stmt);
   if (patient_id == NULL)
     {
-      g_set_error_literal (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, "No attachment has that id");
+      g_set_error_literal (error, CFD_ERROR, CFD_ERROR_NOT_FOUND, _ ("No attachment has that id"));
       return NULL;
     }
   /* Loading proves the user may read this patient. */
@@ -859,7 +862,7 @@ read_chunks (CfdVault *vault,
       if (sqlite3_column_int64 (stmt, 0) != seq || seq >= a->chunks)
         {
           sqlite3_finalize (stmt);
-          return tampered (vault, a->id, "its chunks are out of order", error);
+          return tampered (vault, a->id, _ ("its chunks are out of order"), error);
         }
       ad = chunk_ad (vault, a->id, seq, a->chunks);
       ad_data = cfd_ad_data (ad, &ad_len);
@@ -868,7 +871,7 @@ read_chunks (CfdVault *vault,
       if (plain == NULL)
         {
           sqlite3_finalize (stmt);
-          return tampered (vault, a->id, "a chunk does not open", error);
+          return tampered (vault, a->id, _ ("a chunk does not open"), error);
         }
       crypto_generichash_update (&state, g_bytes_get_data (plain, NULL), g_bytes_get_size (plain));
       total += g_bytes_get_size (plain);
@@ -887,9 +890,9 @@ read_chunks (CfdVault *vault,
     }
   crypto_generichash_final (&state, hash, sizeof hash);
   if (seq != a->chunks || total != a->size)
-    return tampered (vault, a->id, "chunks are missing", error);
+    return tampered (vault, a->id, _ ("chunks are missing"), error);
   if (!cfd_constant_time_equal (hash, a->hash, sizeof hash))
-    return tampered (vault, a->id, "its content does not match its hash", error);
+    return tampered (vault, a->id, _ ("its content does not match its hash"), error);
   return TRUE;
 }
 
@@ -908,8 +911,8 @@ append_to_buffer (const guint8 *data, gsize length, gpointer user_data, GError *
   if (length > collected->buffer->len - collected->filled)
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                           "A filed attachment failed verification (it is longer than its "
-                           "signed size); the vault may have been tampered with");
+                           _ ("A filed attachment failed verification (it is longer than its "
+                              "signed size); the vault may have been tampered with"));
       return FALSE;
     }
   memcpy (collected->buffer->data + collected->filled, data, length);
@@ -987,9 +990,9 @@ put_in_place (const char *temp_path, const char *path, gboolean overwrite, GErro
 
       if (saved == EEXIST)
         g_set_error_literal (error, CFD_ERROR, CFD_ERROR_EXISTS,
-                             "A file of that name already exists; choose another name");
+                             _ ("A file of that name already exists; choose another name"));
       else
-        cfd_io_set_error_from_errno (error, saved, "Cannot save the attachment there");
+        cfd_io_set_error_from_errno (error, saved, _ ("Cannot save the attachment there"));
       return FALSE;
     }
   g_unlink (temp_path);
@@ -1014,25 +1017,25 @@ cfd_vault_export_attachment (CfdVault *vault,
 
   g_return_val_if_fail (attachment_id != NULL, FALSE);
   if (terms == NULL)
-    return invalid (error, "An attachment leaves the practice only with a recipient, a purpose "
-                           "and a basis");
+    return invalid (error, _ ("An attachment leaves the practice only with a recipient, a purpose "
+                              "and a basis"));
   if (!cfd_disclosure_terms_check (terms, error))
     return FALSE;
   if (path == NULL || *path == '\0')
-    return invalid (error, "The export needs a file name to write the attachment to");
+    return invalid (error, _ ("The export needs a file name to write the attachment to"));
   dir = g_path_get_dirname (path);
   if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_NOT_FOUND,
-                           "The folder to save the attachment in does not exist");
+                           _ ("The folder to save the attachment in does not exist"));
       return FALSE;
     }
   if (lstat (path, &st) == 0 && (!overwrite || S_ISDIR (st.st_mode)))
     {
       g_set_error_literal (error, CFD_ERROR, CFD_ERROR_EXISTS,
                            S_ISDIR (st.st_mode)
-                               ? "The destination is a folder; name a file inside it"
-                               : "A file of that name already exists; choose another name");
+                               ? _ ("The destination is a folder; name a file inside it")
+                               : _ ("A file of that name already exists; choose another name"));
       return FALSE;
     }
   a = load_one (vault, attachment_id, &key, error);
@@ -1064,7 +1067,7 @@ cfd_vault_export_attachment (CfdVault *vault,
     }
   if (!cfd_io_fsync_dir (dir, error))
     {
-      g_prefix_error (error, "The attachment was saved but may not survive a power cut: ");
+      g_prefix_error (error, _ ("The attachment was saved but may not survive a power cut: "));
       return FALSE;
     }
   return TRUE;

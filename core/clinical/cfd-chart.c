@@ -694,7 +694,7 @@ check_plan_problem (GPtrArray *revisions, GVariant *fields, GError **error)
       if (entry->list == CFD_CHART_PROBLEM && g_strcmp0 (entry->item_id, problem) == 0)
         return TRUE;
     }
-  return invalid (error, "A plan's “problem” is the id of a problem on this patient's chart");
+  return invalid (error, _ ("A plan's “problem” is the id of a problem on this patient's chart"));
 }
 
 /* A medication's flags gain the classes its name is known to belong to:

@@ -5,6 +5,9 @@
  * of one day; a session is not expected to cross midnight. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -177,31 +180,32 @@ list_values_past_thresholds (GVariant *content,
 
       if (is_pre_dose (r, i, has_start, start)
           && (r->systolic > t->pre_dose_systolic || r->diastolic > t->pre_dose_diastolic))
-        g_ptr_array_add (reasons,
-                         g_strdup_printf ("pre-dose blood pressure %u/%u mmHg at %s is above %u/%u",
-                                          r->systolic, r->diastolic, at, t->pre_dose_systolic,
-                                          t->pre_dose_diastolic));
+        g_ptr_array_add (
+            reasons, g_strdup_printf (_ ("pre-dose blood pressure %u/%u mmHg at %s is above %u/%u"),
+                                      r->systolic, r->diastolic, at, t->pre_dose_systolic,
+                                      t->pre_dose_diastolic));
       else if (r->systolic >= t->systolic || r->diastolic >= t->diastolic)
         g_ptr_array_add (
-            reasons, g_strdup_printf ("blood pressure %u/%u mmHg at %s is at or above %u/%u",
+            reasons, g_strdup_printf (_ ("blood pressure %u/%u mmHg at %s is at or above %u/%u"),
                                       r->systolic, r->diastolic, at, t->systolic, t->diastolic));
       if (r->spo2 < t->spo2_below)
-        g_ptr_array_add (reasons, g_strdup_printf ("oxygen saturation %u %% at %s is below %u %%",
-                                                   r->spo2, at, t->spo2_below));
+        g_ptr_array_add (reasons,
+                         g_strdup_printf (_ ("oxygen saturation %u %% at %s is below %u %%"),
+                                          r->spo2, at, t->spo2_below));
       if (r->pulse > t->heart_rate_above)
-        g_ptr_array_add (reasons, g_strdup_printf ("heart rate %u /min at %s is above %u", r->pulse,
-                                                   at, t->heart_rate_above));
+        g_ptr_array_add (reasons, g_strdup_printf (_ ("heart rate %u /min at %s is above %u"),
+                                                   r->pulse, at, t->heart_rate_above));
       else if (r->pulse < t->heart_rate_below)
-        g_ptr_array_add (reasons, g_strdup_printf ("heart rate %u /min at %s is below %u", r->pulse,
-                                                   at, t->heart_rate_below));
+        g_ptr_array_add (reasons, g_strdup_printf (_ ("heart rate %u /min at %s is below %u"),
+                                                   r->pulse, at, t->heart_rate_below));
       if (r->has_rr && r->rr < t->respiratory_rate_below)
-        g_ptr_array_add (reasons, g_strdup_printf ("respiratory rate %u /min at %s is below %u",
+        g_ptr_array_add (reasons, g_strdup_printf (_ ("respiratory rate %u /min at %s is below %u"),
                                                    r->rr, at, t->respiratory_rate_below));
     }
   if (g_variant_lookup (content, "moaas", "x", &moaas) && moaas <= t->moaas_at_or_below)
-    g_ptr_array_add (reasons, g_strdup_printf ("sedation MOAA/S %" G_GINT64_FORMAT
-                                               " is at or below %" G_GINT64_FORMAT,
-                                               moaas, t->moaas_at_or_below));
+    g_ptr_array_add (reasons,
+                     g_strdup_printf (_ ("sedation MOAA/S %" PRId64 " is at or below %" PRId64),
+                                      moaas, t->moaas_at_or_below));
   /* The same threshold for every row of ratings. */
   ratings = g_variant_lookup_value (content, "sedation-ratings", NULL);
   rows = cfd_sedation_ratings (ratings);
@@ -210,9 +214,9 @@ list_values_past_thresholds (GVariant *content,
       const CfdSedationRating *r = &g_array_index (rows, CfdSedationRating, i);
 
       if (r->has_moaas && r->moaas <= t->moaas_at_or_below)
-        g_ptr_array_add (
-            reasons, g_strdup_printf ("sedation MOAA/S %u at %s is at or below %" G_GINT64_FORMAT,
-                                      r->moaas, r->time, t->moaas_at_or_below));
+        g_ptr_array_add (reasons,
+                         g_strdup_printf (_ ("sedation MOAA/S %u at %s is at or below %" PRId64),
+                                          r->moaas, r->time, t->moaas_at_or_below));
     }
 }
 
@@ -234,7 +238,7 @@ check_thresholds (const CfdTemplate *tmpl,
   for (guint i = 0; i < reasons->len; i++)
     g_string_append_printf (joined, "%s%s", i > 0 ? "; " : "",
                             (const char *)g_ptr_array_index (reasons, i));
-  add_problem (tmpl, problems, "action-taken", "must say what was done: %s", joined->str);
+  add_problem (tmpl, problems, "action-taken", _ ("must say what was done: %s"), joined->str);
 }
 
 static void
@@ -252,13 +256,13 @@ check_times (const CfdTemplate *tmpl,
   if (time_value (content, "infusion-start", &infusion_start)
       && time_value (content, "infusion-stop", &infusion_stop) && infusion_stop < infusion_start)
     add_problem (tmpl, problems, "infusion-stop",
-                 "is before “%s”; a session ending after midnight cannot be recorded",
+                 _ ("is before “%s”; a session ending after midnight cannot be recorded"),
                  label_of (tmpl, "infusion-start"));
   if (has_discharge && has_start && discharge < start)
     {
       g_autofree char *at = time_text (start);
 
-      add_problem (tmpl, problems, "discharge-time", "is before the dose was given (%s)", at);
+      add_problem (tmpl, problems, "discharge-time", _ ("is before the dose was given (%s)"), at);
     }
   if (has_discharge && readings->len > 0)
     {
@@ -271,17 +275,18 @@ check_times (const CfdTemplate *tmpl,
           g_autofree char *at = time_text (last);
 
           add_problem (tmpl, problems, "discharge-time",
-                       "is before the last vital-sign reading (%s)", at);
+                       _ ("is before the last vital-sign reading (%s)"), at);
         }
     }
   if (has_ready && has_start && ready < start)
     {
       g_autofree char *at = time_text (start);
 
-      add_problem (tmpl, problems, "ready-to-leave-time", "is before the dose was given (%s)", at);
+      add_problem (tmpl, problems, "ready-to-leave-time", _ ("is before the dose was given (%s)"),
+                   at);
     }
   if (has_ready && has_discharge && discharge < ready)
-    add_problem (tmpl, problems, "discharge-time", "is before “%s”",
+    add_problem (tmpl, problems, "discharge-time", _ ("is before “%s”"),
                  label_of (tmpl, "ready-to-leave-time"));
 }
 
@@ -310,8 +315,8 @@ check_rating_times (const CfdTemplate *tmpl, GVariant *content, GPtrArray *probl
         {
           g_autofree char *at = time_text (discharge);
 
-          add_problem (tmpl, problems, "sedation-ratings", "has a row at %s, after discharge (%s)",
-                       time, at);
+          add_problem (tmpl, problems, "sedation-ratings",
+                       _ ("has a row at %s, after discharge (%s)"), time, at);
           return;
         }
     }
@@ -347,25 +352,28 @@ check_timepoints (const CfdTemplate *tmpl,
       if (strcmp (r->timepoint, "pre-dose") == 0)
         {
           if (r->minutes > start)
+            /* TRANSLATORS: follows the field's label; the %s are: a reading or a rating, its time, its timepoint and the dose time. */
             add_problem (tmpl, problems, field_id,
-                         "has a %s at %s marked “%s”, after the dose was given (%s)", noun, at,
+                         _ ("has a %s at %s marked “%s”, after the dose was given (%s)"), noun, at,
                          label, dose);
           continue;
         }
       if (strcmp (r->timepoint, "discharge") == 0)
         {
           if (r->minutes < start)
+            /* TRANSLATORS: follows the field's label; the %s are: a reading or a rating, its time, its timepoint and the dose time. */
             add_problem (tmpl, problems, field_id,
-                         "has a %s at %s marked “%s”, before the dose was given (%s)", noun, at,
+                         _ ("has a %s at %s marked “%s”, before the dose was given (%s)"), noun, at,
                          label, dose);
           continue;
         }
       after = g_ascii_strtoull (r->timepoint, &end, 10);
       if (end != NULL && strcmp (end, "-min") == 0
           && ABS (r->minutes - start - (int)after) > TIMEPOINT_TOLERANCE)
+        /* TRANSLATORS: follows the field's label; the %s are: a reading or a rating, its time, its timepoint and the dose time. */
         add_problem (tmpl, problems, field_id,
-                     "has a %s at %s marked “%s”, %d minutes after the dose (%s); it must "
-                     "be within %d minutes of %" G_GUINT64_FORMAT,
+                     _ ("has a %s at %s marked “%s”, %d minutes after the dose (%s); it must "
+                        "be within %d minutes of %" PRIu64),
                      noun, at, label, r->minutes - start, dose, TIMEPOINT_TOLERANCE, after);
     }
 }
@@ -401,7 +409,7 @@ check_discharge (const CfdTemplate *tmpl, GVariant *content, GPtrArray *problems
   if (g_variant_lookup (content, "discharge-criteria-met", "b", &met) && !met
       && !has_text (content, "disposition"))
     add_problem (tmpl, problems, "disposition",
-                 "must say what happened when the discharge criteria were not met");
+                 _ ("must say what happened when the discharge criteria were not met"));
 }
 
 /* Dose = strength × count for tablets or troches. */
@@ -418,7 +426,7 @@ check_oral_dose (const CfdTemplate *tmpl, GVariant *content, GPtrArray *problems
     return;
   if (fabs (strength * (double)count - dose) > 0.001)
     add_problem (tmpl, problems, "dose-mg",
-                 "must be the strength × the count: %g mg × %" G_GINT64_FORMAT " = %g mg", strength,
+                 _ ("must be the strength × the count: %g mg × %" PRId64 " = %g mg"), strength,
                  count, strength * (double)count);
 }
 
@@ -435,7 +443,7 @@ check_devices (const CfdTemplate *tmpl, GVariant *content, gboolean esketamine, 
   if (!has_devices)
     {
       if (esketamine)
-        add_problem (tmpl, problems, "devices", "must be filled in for esketamine (1 to 3)");
+        add_problem (tmpl, problems, "devices", _ ("must be filled in for esketamine (1 to 3)"));
       return;
     }
   for (gint64 k = 0; k < MAX_DEVICES; k++)
@@ -447,18 +455,18 @@ check_devices (const CfdTemplate *tmpl, GVariant *content, gboolean esketamine, 
         {
           if (has_text (content, device_times[k]))
             add_problem (tmpl, problems, device_times[k],
-                         "is given but only %" G_GINT64_FORMAT " device(s) were used", devices);
+                         _ ("is given but only %" PRId64 " device(s) were used"), devices);
           continue;
         }
       if (!has_time)
         {
           if (!has_text (content, device_times[k]))
             add_problem (tmpl, problems, device_times[k],
-                         "must be filled in (one time per device)");
+                         _ ("must be filled in (one time per device)"));
           continue;
         }
       if (minutes < previous)
-        add_problem (tmpl, problems, device_times[k], "is before the device before it");
+        add_problem (tmpl, problems, device_times[k], _ ("is before the device before it"));
       previous = minutes;
     }
 }
@@ -479,20 +487,20 @@ check_esketamine (const CfdTemplate *tmpl,
   int ready;
 
   if (route != NULL && strcmp (route, "intranasal") != 0)
-    add_problem (tmpl, problems, "route", "must be intranasal for esketamine (a nasal spray)");
+    add_problem (tmpl, problems, "route", _ ("must be intranasal for esketamine (a nasal spray)"));
   if (g_variant_lookup (content, "dose-mg", "d", &dose))
     {
       if (dose != 28 && dose != 56 && dose != 84)
         add_problem (tmpl, problems, "dose-mg",
-                     "of esketamine must be 28, 56 or 84 mg (28 mg per nasal spray device), not "
-                     "%g mg",
+                     _ ("of esketamine must be 28, 56 or 84 mg (28 mg per nasal spray device), not "
+                        "%g mg"),
                      dose);
       else if (g_variant_lookup (content, "devices", "x", &devices)
                && dose != ESKETAMINE_MG_PER_DEVICE * devices)
-        add_problem (tmpl, problems, "dose-mg",
-                     "must be 28 mg × the devices used: %" G_GINT64_FORMAT
-                     " device(s) give %" G_GINT64_FORMAT " mg",
-                     devices, ESKETAMINE_MG_PER_DEVICE * devices);
+        add_problem (
+            tmpl, problems, "dose-mg",
+            _ ("must be 28 mg × the devices used: %" PRId64 " device(s) give %" PRId64 " mg"),
+            devices, ESKETAMINE_MG_PER_DEVICE * devices);
     }
 
   /* The monitoring the label and the REMS ask for, unless the clinician
@@ -509,40 +517,42 @@ check_esketamine (const CfdTemplate *tmpl,
         window = TRUE;
     }
   if (readings->len == 0)
-    add_problem (tmpl, problems, "vitals",
-                 "need blood pressure and oxygen saturation before dosing and 35–45 minutes after "
-                 "(esketamine), or a reason in “%s”",
-                 label_of (tmpl, "monitoring-override"));
+    add_problem (
+        tmpl, problems, "vitals",
+        _ ("need blood pressure and oxygen saturation before dosing and 35–45 minutes after "
+           "(esketamine), or a reason in “%s”"),
+        label_of (tmpl, "monitoring-override"));
   else if (has_start && !pre_dose)
-    add_problem (tmpl, problems, "vitals",
-                 "need a blood pressure reading before dosing (esketamine), or a reason in “%s”",
-                 label_of (tmpl, "monitoring-override"));
+    add_problem (
+        tmpl, problems, "vitals",
+        _ ("need a blood pressure reading before dosing (esketamine), or a reason in “%s”"),
+        label_of (tmpl, "monitoring-override"));
   if (readings->len > 0 && has_start && !window)
     add_problem (tmpl, problems, "vitals",
-                 "need a blood pressure reading 35–45 minutes after dosing (esketamine), or a "
-                 "reason in “%s”",
+                 _ ("need a blood pressure reading 35–45 minutes after dosing (esketamine), or a "
+                    "reason in “%s”"),
                  label_of (tmpl, "monitoring-override"));
   if (!g_variant_lookup (content, "observation-minutes", "x", &observed))
-    add_problem (tmpl, problems, "observation-minutes",
-                 "must be filled in for esketamine (at least %u min), or a reason given in “%s”",
-                 t->esketamine_monitoring_minutes, label_of (tmpl, "monitoring-override"));
+    add_problem (
+        tmpl, problems, "observation-minutes",
+        _ ("must be filled in for esketamine (at least %u min), or a reason given in “%s”"),
+        t->esketamine_monitoring_minutes, label_of (tmpl, "monitoring-override"));
   else if (observed < t->esketamine_monitoring_minutes)
-    add_problem (tmpl, problems, "observation-minutes",
-                 "must be at least %u min for esketamine, not %" G_GINT64_FORMAT
-                 ", or a reason given in “%s”",
-                 t->esketamine_monitoring_minutes, observed,
-                 label_of (tmpl, "monitoring-override"));
+    add_problem (
+        tmpl, problems, "observation-minutes",
+        _ ("must be at least %u min for esketamine, not %" PRId64 ", or a reason given in “%s”"),
+        t->esketamine_monitoring_minutes, observed, label_of (tmpl, "monitoring-override"));
   if (!time_value (content, "ready-to-leave-time", &ready))
     {
       if (!has_text (content, "ready-to-leave-time"))
         add_problem (tmpl, problems, "ready-to-leave-time",
-                     "must be filled in for esketamine, or a reason given in “%s”",
+                     _ ("must be filled in for esketamine, or a reason given in “%s”"),
                      label_of (tmpl, "monitoring-override"));
     }
   else if (has_start && ready - start < (int)t->esketamine_monitoring_minutes)
     add_problem (tmpl, problems, "ready-to-leave-time",
-                 "must be at least %u minutes after dosing for esketamine, or a reason given in "
-                 "“%s”",
+                 _ ("must be at least %u minutes after dosing for esketamine, or a reason given in "
+                    "“%s”"),
                  t->esketamine_monitoring_minutes, label_of (tmpl, "monitoring-override"));
 }
 
@@ -560,15 +570,18 @@ cfd_dosing_check (const CfdTemplate *tmpl,
 
   if (has_text (content, "carried-forward"))
     add_problem (tmpl, problems, "carried-forward",
-                 "must be cleared once medication, route, dose and weight are confirmed for "
-                 "this session");
+                 _ ("must be cleared once medication, route, dose and weight are confirmed for "
+                    "this session"));
   if (esketamine)
     check_esketamine (tmpl, content, readings, has_start, start, thresholds, problems);
   check_devices (tmpl, content, esketamine, problems);
   check_oral_dose (tmpl, content, problems);
   check_times (tmpl, content, readings, has_start, start, problems);
-  check_timepoints (tmpl, "vitals", "reading", readings, has_start, start, problems);
-  check_timepoints (tmpl, "sedation-ratings", "rating", rating_times, has_start, start, problems);
+  /* TRANSLATORS: what one row of vital signs is, as in "has a reading at 10:40". */
+  check_timepoints (tmpl, "vitals", _ ("reading"), readings, has_start, start, problems);
+  /* TRANSLATORS: what one row of sedation ratings is, as in "has a rating at 10:40". */
+  check_timepoints (tmpl, "sedation-ratings", _ ("rating"), rating_times, has_start, start,
+                    problems);
   check_rating_times (tmpl, content, problems);
   check_thresholds (tmpl, content, readings, has_start, start, thresholds, problems);
   check_discharge (tmpl, content, problems);
@@ -595,8 +608,8 @@ cfd_dosing_add_warnings (GVariant *content, GStrvBuilder *builder)
       if (has_previous && minutes >= previous && minutes - previous < DEVICE_INTERVAL_MINUTES)
         {
           g_autofree char *warning
-              = g_strdup_printf ("Nasal spray devices %u and %u were %d minute(s) apart; the "
-                                 "label asks for 5 minutes between devices",
+              = g_strdup_printf (_ ("Nasal spray devices %u and %u were %d minute(s) apart; the "
+                                    "label asks for 5 minutes between devices"),
                                  k, k + 1, minutes - previous);
 
           g_strv_builder_add (builder, warning);

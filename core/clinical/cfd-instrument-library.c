@@ -1,6 +1,8 @@
 /* cfd-instrument-library.c: the instruments Confidant ships (data/measures) and those a practice adds. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "cfd-error.h"
@@ -121,7 +123,7 @@ cfd_instrument_library_add_folder (const char *folder, GError **error)
     {
       if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         return TRUE;
-      g_set_error (error, CFD_ERROR, CFD_ERROR_IO, "The measures folder cannot be read: %s",
+      g_set_error (error, CFD_ERROR, CFD_ERROR_IO, _ ("The measures folder cannot be read: %s"),
                    local->message);
       return FALSE;
     }
@@ -162,7 +164,7 @@ cfd_instrument_library_add_folder (const char *folder, GError **error)
         }
       g_mutex_lock (&library_lock);
       if (find_locked (defs, def->id) != NULL)
-        g_string_append_printf (problems, "\n%s: an instrument with the id %s is already known",
+        g_string_append_printf (problems, _ ("\n%s: an instrument with the id %s is already known"),
                                 file, def->id);
       else
         {
@@ -174,7 +176,7 @@ cfd_instrument_library_add_folder (const char *folder, GError **error)
   if (problems->len > 0)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT,
-                   "Some measure definitions in %s were left out:%s", folder, problems->str);
+                   _ ("Some measure definitions in %s were left out:%s"), folder, problems->str);
       return FALSE;
     }
   return TRUE;

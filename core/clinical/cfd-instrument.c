@@ -1,6 +1,8 @@
 /* cfd-instrument.c: reading an instrument definition (a key file) and checking it hangs together. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "cfd-error.h"
@@ -110,7 +112,8 @@ static gboolean G_GNUC_PRINTF (3, 4)
   va_start (args, format);
   what = g_strdup_vprintf (format, args);
   va_end (args);
-  g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, "Measure definition, [%s]: %s", group,
+  /* TRANSLATORS: the first %s is the definition's [group], the second the problem in it. */
+  g_set_error (error, CFD_ERROR, CFD_ERROR_INVALID_INPUT, _ ("Measure definition, [%s]: %s"), group,
                what);
   return FALSE;
 }
@@ -141,7 +144,7 @@ check_keys (GKeyFile *file, const char *group, const char *const *allowed, GErro
       g_autofree char *base = g_strndup (keys[i], strcspn (keys[i], "["));
 
       if (!g_strv_contains (allowed, base))
-        return fail (error, group, "unknown key %s", base);
+        return fail (error, group, _ ("unknown key %s"), base);
     }
   return TRUE;
 }
@@ -160,15 +163,15 @@ get_text (GKeyFile *file,
 
   *out = NULL;
   if (!g_key_file_has_key (file, group, key, NULL))
-    return required ? fail (error, group, "%s is missing", key) : TRUE;
+    return required ? fail (error, group, _ ("%s is missing"), key) : TRUE;
   value = g_key_file_get_string (file, group, key, &local);
   if (value == NULL)
-    return fail (error, group, "%s cannot be read: %s", key, local->message);
+    return fail (error, group, _ ("%s cannot be read: %s"), key, local->message);
   g_strstrip (value);
   if (value[0] == '\0')
-    return required ? fail (error, group, "%s is empty", key) : TRUE;
+    return required ? fail (error, group, _ ("%s is empty"), key) : TRUE;
   if (strlen (value) > MAX_TEXT_BYTES)
-    return fail (error, group, "%s is longer than %d bytes", key, MAX_TEXT_BYTES);
+    return fail (error, group, _ ("%s is longer than %d bytes"), key, MAX_TEXT_BYTES);
   *out = g_steal_pointer (&value);
   return TRUE;
 }
@@ -188,10 +191,10 @@ get_int (GKeyFile *file,
   gint64 number;
 
   if (!g_key_file_has_key (file, group, key, NULL))
-    return required ? fail (error, group, "%s is missing", key) : TRUE;
+    return required ? fail (error, group, _ ("%s is missing"), key) : TRUE;
   value = g_key_file_get_value (file, group, key, NULL);
   if (value == NULL || !g_ascii_string_to_signed (g_strstrip (value), 10, min, max, &number, NULL))
-    return fail (error, group, "%s must be a whole number from %d to %d", key, min, max);
+    return fail (error, group, _ ("%s must be a whole number from %d to %d"), key, min, max);
   *out = (int)number;
   return TRUE;
 }
@@ -205,7 +208,7 @@ get_bool (GKeyFile *file, const char *group, const char *key, gboolean *out, GEr
     return TRUE;
   *out = g_key_file_get_boolean (file, group, key, &local);
   if (local != NULL)
-    return fail (error, group, "%s must be true or false", key);
+    return fail (error, group, _ ("%s must be true or false"), key);
   return TRUE;
 }
 
@@ -222,18 +225,20 @@ read_answers (GKeyFile *file, const char *group, CfdInstrumentItem *item, GError
   if (g_key_file_has_key (file, group, "Options", NULL))
     {
       if (has_range)
-        return fail (error, group, "give either Options or Min and Max, not both");
+        return fail (error, group, _ ("give either Options or Min and Max, not both"));
       values = g_key_file_get_string_list (file, group, "Options", &n_values, NULL);
       if (values == NULL || n_values < 2 || n_values > CFD_INSTRUMENT_MAX_OPTIONS)
-        return fail (error, group, "Options must list 2 to %d answers", CFD_INSTRUMENT_MAX_OPTIONS);
+        return fail (error, group, _ ("Options must list 2 to %d answers"),
+                     CFD_INSTRUMENT_MAX_OPTIONS);
       for (gsize i = 0; i < n_values; i++)
         {
           gint64 number;
 
           if (!g_ascii_string_to_signed (g_strstrip (values[i]), 10, 0, MAX_ANSWER, &number, NULL))
-            return fail (error, group, "Options must be whole numbers from 0 to %d", MAX_ANSWER);
+            return fail (error, group, _ ("Options must be whole numbers from 0 to %d"),
+                         MAX_ANSWER);
           if (i > 0 && number <= item->options[i - 1])
-            return fail (error, group, "Options must rise from first to last");
+            return fail (error, group, _ ("Options must rise from first to last"));
           item->options[i] = (int)number;
         }
       item->n_options = (guint)n_values;
@@ -241,7 +246,7 @@ read_answers (GKeyFile *file, const char *group, CfdInstrumentItem *item, GError
       item->max = item->options[n_values - 1];
       g_clear_pointer (&item->option_labels, g_strfreev);
       if (!g_key_file_has_key (file, group, "OptionLabels", NULL))
-        return fail (error, group, "Options needs OptionLabels");
+        return fail (error, group, _ ("Options needs OptionLabels"));
     }
   else if (has_range)
     {
@@ -251,20 +256,20 @@ read_answers (GKeyFile *file, const char *group, CfdInstrumentItem *item, GError
           || !get_int (file, group, "Max", TRUE, 0, MAX_ANSWER, &item->max, error))
         return FALSE;
       if (item->max <= item->min)
-        return fail (error, group, "Max must be above Min");
+        return fail (error, group, _ ("Max must be above Min"));
     }
   if (g_key_file_has_key (file, group, "OptionLabels", NULL))
     {
       g_auto (GStrv) labels = NULL;
 
       if (item->n_options == 0)
-        return fail (error, group, "OptionLabels needs Options");
+        return fail (error, group, _ ("OptionLabels needs Options"));
       labels = g_key_file_get_string_list (file, group, "OptionLabels", &n_labels, NULL);
       if (labels == NULL || n_labels != item->n_options)
-        return fail (error, group, "OptionLabels must have one label for each of the Options");
+        return fail (error, group, _ ("OptionLabels must have one label for each of the Options"));
       for (gsize i = 0; i < n_labels; i++)
         if (strlen (g_strstrip (labels[i])) == 0 || strlen (labels[i]) > MAX_TEXT_BYTES)
-          return fail (error, group, "OptionLabels has an empty or overlong label");
+          return fail (error, group, _ ("OptionLabels has an empty or overlong label"));
       g_strfreev (item->option_labels);
       item->option_labels = g_steal_pointer (&labels);
     }
@@ -287,10 +292,11 @@ parse_item_list (
         continue;
       /* Distinct numbers from 1 to n_items: never more than n_items of them. */
       if (!g_ascii_string_to_unsigned (parts[i], 10, 1, n_items, &number, NULL))
-        return fail (error, group, "Items must be item numbers from 1 to %u, each once", n_items);
+        return fail (error, group, _ ("Items must be item numbers from 1 to %u, each once"),
+                     n_items);
       for (guint j = 0; j < n; j++)
         if (items[j] == number)
-          return fail (error, group, "Items names item %u twice", (guint)number);
+          return fail (error, group, _ ("Items names item %u twice"), (guint)number);
       items[n++] = (guint)number;
     }
   *out = g_steal_pointer (&items);
@@ -307,7 +313,7 @@ read_instrument (GKeyFile *file, CfdInstrumentDef *def, CfdInstrumentItem *defau
   guint i;
 
   if (!g_key_file_has_group (file, g))
-    return fail (error, g, "the group is missing");
+    return fail (error, g, _ ("the group is missing"));
   if (!check_keys (file, g, instrument_keys, error)
       || !get_text (file, g, "Id", TRUE, &def->id, error)
       || !get_int (file, g, "Version", FALSE, 1, 1000000, &version, error)
@@ -328,9 +334,10 @@ read_instrument (GKeyFile *file, CfdInstrumentDef *def, CfdInstrumentItem *defau
       || !read_answers (file, g, defaults, error))
     return FALSE;
   if (!id_is_valid (def->id, FALSE))
-    return fail (error, g, "Id must be 1 to %d lower-case letters, digits or \"-\"", MAX_ID_BYTES);
+    return fail (error, g, _ ("Id must be 1 to %d lower-case letters, digits or \"-\""),
+                 MAX_ID_BYTES);
   if (g_utf8_strlen (def->name, -1) > 40)
-    return fail (error, g, "Name must be at most 40 characters");
+    return fail (error, g, _ ("Name must be at most 40 characters"));
   def->version = (guint)version;
   def->endorsed_at_least = endorsed;
   def->threshold_percent = threshold;
@@ -339,20 +346,21 @@ read_instrument (GKeyFile *file, CfdInstrumentDef *def, CfdInstrumentItem *defau
   else if (g_strcmp0 (rater, "clinician") == 0)
     def->rater = CFD_RATER_CLINICIAN;
   else
-    return fail (error, g, "Rater must be self-report or clinician");
+    return fail (error, g, _ ("Rater must be self-report or clinician"));
   for (i = 0; i < G_N_ELEMENTS (rule_names); i++)
     if (g_strcmp0 (rule, rule_names[i]) == 0)
       break;
   if (i == G_N_ELEMENTS (rule_names))
     return fail (error, g,
-                 "Scoring must be one of sum, mean, domain-max, subscale-percent, cluster-rule, "
-                 "screener");
+                 _ ("Scoring must be one of sum, mean, domain-max, subscale-percent, cluster-rule, "
+                    "screener"));
   def->rule = (CfdScoringRule)i;
   if ((def->rule == CFD_SCORING_SUBSCALE_PERCENT) != (threshold > 0))
-    return fail (error, g, "ThresholdPercent goes with subscale-percent scoring, and only with it");
+    return fail (error, g,
+                 _ ("ThresholdPercent goes with subscale-percent scoring, and only with it"));
   if ((def->rule == CFD_SCORING_SUBSCALE_PERCENT || def->rule == CFD_SCORING_CLUSTER_RULE)
       && (def->result_met == NULL || def->result_not_met == NULL))
-    return fail (error, g, "%s scoring needs ResultMet and ResultNotMet", rule);
+    return fail (error, g, _ ("%s scoring needs ResultMet and ResultNotMet"), rule);
   return TRUE;
 }
 
@@ -368,7 +376,7 @@ read_item (GKeyFile *file,
   int ask_if = 0;
 
   if (item->number != 0)
-    return fail (error, group, "item %u is defined twice", number);
+    return fail (error, group, _ ("item %u is defined twice"), number);
   *item = *defaults;
   item->option_labels = g_strdupv (defaults->option_labels);
   item->number = number;
@@ -376,7 +384,7 @@ read_item (GKeyFile *file,
   item->risk_at_least = -1;
   /* An item depends only on one before it, so skipping never loops. */
   if (number == 1 && g_key_file_has_key (file, group, "AskIf", NULL))
-    return fail (error, group, "the first item cannot depend on another");
+    return fail (error, group, _ ("the first item cannot depend on another"));
   if (!check_keys (file, group, item_keys, error)
       || !get_text (file, group, "Text", TRUE, &item->text, error)
       || !get_text (file, group, "LOINC", FALSE, &item->loinc, error)
@@ -387,9 +395,10 @@ read_item (GKeyFile *file,
     return FALSE;
   item->ask_if = (guint)ask_if;
   if (item->max == 0 && item->n_options == 0)
-    return fail (error, group, "no answers: give Options or Min and Max here or in [Instrument]");
+    return fail (error, group,
+                 _ ("no answers: give Options or Min and Max here or in [Instrument]"));
   if (item->risk_at_least > item->max)
-    return fail (error, group, "RiskAtLeast is above every answer");
+    return fail (error, group, _ ("RiskAtLeast is above every answer"));
   return TRUE;
 }
 
@@ -399,9 +408,9 @@ read_band (GKeyFile *file, const char *group, const char *id, CfdInstrumentDef *
   CfdInstrumentBand *band = &def->bands[def->n_bands];
 
   if (def->n_bands >= MAX_BANDS)
-    return fail (error, group, "more than %d bands", MAX_BANDS);
+    return fail (error, group, _ ("more than %d bands"), MAX_BANDS);
   if (!id_is_valid (id, TRUE))
-    return fail (error, group, "a band id is lower-case letters, digits, \"-\" and spaces");
+    return fail (error, group, _ ("a band id is lower-case letters, digits, \"-\" and spaces"));
   band->id = g_strdup (id);
   def->n_bands++;
   return check_keys (file, group, band_keys, error)
@@ -419,9 +428,9 @@ read_group (
   int needed = 0;
 
   if (def->n_groups >= MAX_GROUPS)
-    return fail (error, group, "more than %d groups", MAX_GROUPS);
+    return fail (error, group, _ ("more than %d groups"), MAX_GROUPS);
   if (!id_is_valid (id, FALSE))
-    return fail (error, group, "a group id is lower-case letters, digits and \"-\"");
+    return fail (error, group, _ ("a group id is lower-case letters, digits and \"-\""));
   set->id = g_strdup (id);
   def->n_groups++;
   if (!check_keys (file, group, group_keys, error)
@@ -436,13 +445,13 @@ read_group (
       && !parse_item_list (group, items, def->n_items, &set->items, &set->n_items, error))
     return FALSE;
   if (def->rule != CFD_SCORING_SCREENER && set->n_items == 0)
-    return fail (error, group, "Items lists no item");
+    return fail (error, group, _ ("Items lists no item"));
   if (set->needed > set->n_items)
-    return fail (error, group, "Needed is more than the cluster's items");
+    return fail (error, group, _ ("Needed is more than the cluster's items"));
   if (def->rule != CFD_SCORING_CLUSTER_RULE && g_key_file_has_key (file, group, "Needed", NULL))
-    return fail (error, group, "Needed belongs to clusters only");
+    return fail (error, group, _ ("Needed belongs to clusters only"));
   if (def->rule != CFD_SCORING_SCREENER && set->raises_risk)
-    return fail (error, group, "RaisesRisk belongs to triage levels only");
+    return fail (error, group, _ ("RaisesRisk belongs to triage levels only"));
   return TRUE;
 }
 
@@ -461,14 +470,14 @@ count_items (GKeyFile *file, GStrv groups, guint *n_items, GError **error)
         continue;
       if (!g_ascii_string_to_unsigned (groups[i] + 5, 10, 1, CFD_INSTRUMENT_MAX_ITEMS, &number,
                                        NULL))
-        return fail (error, groups[i], "items are numbered 1 to %d", CFD_INSTRUMENT_MAX_ITEMS);
+        return fail (error, groups[i], _ ("items are numbered 1 to %d"), CFD_INSTRUMENT_MAX_ITEMS);
       highest = MAX (highest, (guint)number);
       count++;
     }
   if (count == 0)
-    return fail (error, "Instrument", "there are no [Item N] groups");
+    return fail (error, "Instrument", _ ("there are no [Item N] groups"));
   if (count != highest)
-    return fail (error, "Instrument", "items must be numbered 1 to %u without gaps", highest);
+    return fail (error, "Instrument", _ ("items must be numbered 1 to %u without gaps"), highest);
   *n_items = count;
   return TRUE;
 }
@@ -482,13 +491,13 @@ check_rule (CfdInstrumentDef *def, GError **error)
   int max_total = 0;
 
   if (wanted == NULL && def->n_groups > 0)
-    return fail (error, "Instrument", "%s scoring takes no groups", rule_names[def->rule]);
+    return fail (error, "Instrument", _ ("%s scoring takes no groups"), rule_names[def->rule]);
   if (wanted != NULL && def->n_groups == 0)
-    return fail (error, "Instrument", "%s scoring needs [%s ...] groups", rule_names[def->rule],
+    return fail (error, "Instrument", _ ("%s scoring needs [%s ...] groups"), rule_names[def->rule],
                  wanted);
   if (def->rule == CFD_SCORING_SUBSCALE_PERCENT
       && def->n_groups > G_N_ELEMENTS (((CfdInstrumentScore *)NULL)->subscale_percent))
-    return fail (error, "Instrument", "too many subscales");
+    return fail (error, "Instrument", _ ("too many subscales"));
   /* Domains and subscales partition what they cover: an item counted twice
    * would weigh double. */
   if (def->rule == CFD_SCORING_DOMAIN_MAX || def->rule == CFD_SCORING_SUBSCALE_PERCENT
@@ -499,21 +508,21 @@ check_rule (CfdInstrumentDef *def, GError **error)
           guint n = def->groups[g].items[k];
 
           if (owner[n] != 0)
-            return fail (error, def->groups[g].id, "item %u is in two groups", n);
+            return fail (error, def->groups[g].id, _ ("item %u is in two groups"), n);
           owner[n] = g + 1;
           if (!def->items[n - 1].scored)
-            return fail (error, def->groups[g].id, "item %u is not scored", n);
+            return fail (error, def->groups[g].id, _ ("item %u is not scored"), n);
         }
   if (def->rule == CFD_SCORING_SCREENER)
     {
       for (guint i = 0; i < def->n_items; i++)
         if (def->items[i].n_options != 2 || def->items[i].options[0] != 0
             || def->items[i].options[1] != 1)
-          return fail (error, "Instrument", "screener items are answered 0 (no) or 1 (yes)");
+          return fail (error, "Instrument", _ ("screener items are answered 0 (no) or 1 (yes)"));
       for (guint g = 0; g + 1 < def->n_groups; g++)
         if (def->groups[g].n_items == 0)
           return fail (error, def->groups[g].id,
-                       "only the last triage level may list no items (it is the default)");
+                       _ ("only the last triage level may list no items (it is the default)"));
       return TRUE;
     }
   for (guint i = 0; i < def->n_items; i++)
@@ -537,7 +546,7 @@ check_rule (CfdInstrumentDef *def, GError **error)
         max_total += highest;
       }
   if (max_total == 0)
-    return fail (error, "Instrument", "no item is scored");
+    return fail (error, "Instrument", _ ("no item is scored"));
   def->max_total = max_total;
   return TRUE;
 }
@@ -553,19 +562,19 @@ check_bands (CfdInstrumentDef *def, GError **error)
     return TRUE;
   if (def->rule == CFD_SCORING_SCREENER || def->rule == CFD_SCORING_SUBSCALE_PERCENT
       || def->rule == CFD_SCORING_MEAN)
-    return fail (error, "Instrument", "%s scoring takes no bands", rule_names[def->rule]);
+    return fail (error, "Instrument", _ ("%s scoring takes no bands"), rule_names[def->rule]);
   for (guint i = 0; i < def->n_bands; i++)
     {
       const CfdInstrumentBand *band = &def->bands[i];
 
       if (band->low != next || band->high < band->low)
         return fail (error, band->id,
-                     "bands must run from 0 upwards without gaps (expected Low=%d)", next);
+                     _ ("bands must run from 0 upwards without gaps (expected Low=%d)"), next);
       next = band->high + 1;
     }
   if (next - 1 != def->max_total)
     return fail (error, def->bands[def->n_bands - 1].id,
-                 "the last band must end at the highest total, %d", def->max_total);
+                 _ ("the last band must end at the highest total, %d"), def->max_total);
   return TRUE;
 }
 
@@ -630,7 +639,7 @@ cfd_instrument_def_parse (const char *data, gsize length, GError **error)
         }
       else
         {
-          fail (error, group, "unknown group for %s scoring", rule_names[def->rule]);
+          fail (error, group, _ ("unknown group for %s scoring"), rule_names[def->rule]);
           goto out;
         }
     }
@@ -638,7 +647,7 @@ cfd_instrument_def_parse (const char *data, gsize length, GError **error)
     for (guint j = 0; j < i; j++)
       if (strcmp (def->bands[i].id, def->bands[j].id) == 0)
         {
-          fail (error, def->bands[i].id, "two bands have this id");
+          fail (error, def->bands[i].id, _ ("two bands have this id"));
           goto out;
         }
   ok = check_rule (def, error) && check_bands (def, error);

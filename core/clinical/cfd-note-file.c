@@ -274,8 +274,8 @@ add_rating (
   if (strlen (text) > 64 || sscanf (text, "%5s%n", time, &consumed) != 1
       || !cfd_template_is_valid_time (time) || !parse_rating_words (field, text + consumed, &row))
     return line_error (error, line,
-                       "a ratings line is written “%s: HH:MM [TIMEPOINT] [moaas=N] [cadss=N] "
-                       "[bprs=N]”, for example “%s: 10:40 40-min moaas=4 cadss=18 bprs=6”",
+                       _ ("a ratings line is written “%s: HH:MM [TIMEPOINT] [moaas=N] [cadss=N] "
+                          "[bprs=N]”, for example “%s: 10:40 40-min moaas=4 cadss=18 bprs=6”"),
                        field->id, field->id);
   value = g_variant_new ("(ssmqmqmq)", row.time, row.timepoint, row.has_moaas, row.moaas,
                          row.has_cadss, row.cadss, row.has_bprs, row.bprs);

@@ -6,6 +6,8 @@
  * so and gives the source. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "cfd-risk-level.h"
@@ -94,12 +96,12 @@ cfd_risk_check (const CfdTemplate *tmpl, GVariant *content, GPtrArray *problems)
     return;
   if (strcmp (chosen, "low") == 0 && any_yes (content, high, G_N_ELEMENTS (high), &answered))
     add_problem (tmpl, problems, "risk-level",
-                 "cannot be Low when intent, a plan or suicidal behaviour is answered yes");
+                 _ ("cannot be Low when intent, a plan or suicidal behaviour is answered yes"));
   else if (g_strcmp0 (chosen, rule) != 0 && !has_text (content, "level-justification"))
     {
-      g_autofree char *rest
-          = g_strdup_printf ("must say why the level chosen differs from the level by rule (%s)",
-                             rule != NULL ? rule : "no answers yet");
+      g_autofree char *rest = g_strdup_printf (
+          _ ("must say why the level chosen differs from the level by rule (%s)"),
+          rule != NULL ? rule : _ ("no answers yet"));
 
       add_problem (tmpl, problems, "level-justification", rest);
     }

@@ -303,7 +303,7 @@ check_rating_timepoints (const CfdTemplateField *field, GVariant *value, GError 
       const char *timepoint = g_array_index (rows, CfdSedationRating, i).timepoint;
 
       if (timepoint[0] != '\0' && !is_choice (field, timepoint))
-        return field_error (error, field, "has a timepoint that is not one of the listed ones");
+        return field_error (error, field, _ ("has a timepoint that is not one of the listed ones"));
     }
   return TRUE;
 }

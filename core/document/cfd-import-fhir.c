@@ -371,18 +371,19 @@ read_observation (CfdFhirImport *import, JsonObject *observation, GError **error
       return TRUE;
     }
   if (!parse_day (effective, &rating.occurred) || strlen (effective) < 16 || effective[10] != 'T')
-    return invalid (error, "a sedation rating has no date and time");
+    return invalid (error, _ ("a sedation rating has no date and time"));
   memcpy (rating.time, effective + 11, 5);
   if (!cfd_template_is_valid_time (rating.time))
-    return invalid (error, "a sedation rating has no date and time");
+    return invalid (error, _ ("a sedation rating has no date and time"));
   if (value == NULL || JSON_NODE_TYPE (value) != JSON_NODE_VALUE
       || json_node_get_value_type (value) != G_TYPE_INT64)
-    return invalid (error, "a sedation rating is not an integer");
+    return invalid (error, _ ("a sedation rating is not an integer"));
   score = json_node_get_int (value);
   if (score < min[scale] || score > max[scale])
-    return invalid (error, "a sedation rating is outside its scale");
+    return invalid (error, _ ("a sedation rating is outside its scale"));
   if (timepoint == NULL)
-    return invalid (error, "a sedation rating has a timepoint that is not one of the listed ones");
+    return invalid (error,
+                    _ ("a sedation rating has a timepoint that is not one of the listed ones"));
   g_strlcpy (rating.timepoint, timepoint, sizeof rating.timepoint);
   rating.scale = (guint)scale;
   rating.score = (guint16)score;

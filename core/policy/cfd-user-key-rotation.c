@@ -18,6 +18,8 @@
  * opens the row; the owner's signature came with it). */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <sodium.h>
@@ -56,13 +58,13 @@ cfd_vault_approve_as_owner (CfdVault *self, const char *owner_passphrase, GError
   owner = cfd_keyring_find_owner (self->keyring);
   if (owner == NULL)
     {
-      g_set_error (error, CFD_ERROR, CFD_ERROR_DAMAGED_KEYRING, "The keyring names no owner");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_DAMAGED_KEYRING, _ ("The keyring names no owner"));
       return NULL;
     }
   secrets = cfd_keyring_user_unwrap (owner, self->keyring->vault_id, owner_passphrase, error);
   if (secrets == NULL)
     {
-      g_prefix_error (error, "The owner's approval: ");
+      g_prefix_error (error, _ ("The owner's approval: "));
       return NULL;
     }
   /* The owner this user trusts, not whoever the keyring calls owner. */
@@ -71,8 +73,8 @@ cfd_vault_approve_as_owner (CfdVault *self, const char *owner_passphrase, GError
                                 CFD_SIGN_PK_BYTES))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                   "The keyring's owner entry does not hold the owner key you trust: the "
-                   "keyring file was altered");
+                   _ ("The keyring's owner entry does not hold the owner key you trust: the "
+                      "keyring file was altered"));
       return NULL;
     }
   approval = g_new0 (CfdOwnerApproval, 1);
@@ -114,7 +116,7 @@ sign_roster_with_new_box_key (CfdVault *self,
       || (entry = cfd_roster_find_mutable (roster, user_id)) == NULL)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-                   "The vault's roster changed since you unlocked; lock, unlock and try again");
+                   _ ("The vault's roster changed since you unlocked; lock, unlock and try again"));
       return NULL;
     }
   /* The signing key stays: records, grants and consents name it in the
@@ -277,13 +279,13 @@ complete_rotation (CfdVault *self,
   if (entry == NULL || !cfd_constant_time_equal (entry->box_pk, new_box_pk, CFD_BOX_PK_BYTES))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                   "The roster kept for this key rotation does not name the new key");
+                   _ ("The roster kept for this key rotation does not name the new key"));
       return FALSE;
     }
   if (self->kek == NULL)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-                   "Unlock with your passphrase (not the recovery key) to replace your keys");
+                   _ ("Unlock with your passphrase (not the recovery key) to replace your keys"));
       return FALSE;
     }
 
@@ -295,15 +297,15 @@ complete_rotation (CfdVault *self,
     {
       cfd_io_unlock (fd);
       g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-                   "Your passphrase was changed in another window; unlock again and retry");
+                   _ ("Your passphrase was changed in another window; unlock again and retry"));
       return FALSE;
     }
   if (self->roster != NULL && roster->seq <= self->roster->seq)
     {
       cfd_io_unlock (fd);
       g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-                   "The roster changed since this key rotation began; the owner must approve "
-                   "it again");
+                   _ ("The roster changed since this key rotation began; the owner must approve "
+                      "it again"));
       return FALSE;
     }
   memcpy (self->secrets->data + CFD_SECRETS_BOX_SK, new_box_sk, CFD_BOX_SK_BYTES);
@@ -386,20 +388,20 @@ cfd_vault_rotate_user_keys (CfdVault *self, CfdOwnerApproval *approval, GError *
     {
       cfd_vault_audit_standalone (self, "key.rotate", "user", self->user_id, CFD_AUDIT_DENIED);
       g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-                   "Replacing your keys needs the owner's approval: the owner signs the roster "
-                   "that names your new key");
+                   _ ("Replacing your keys needs the owner's approval: the owner signs the roster "
+                      "that names your new key"));
       return FALSE;
     }
   if (self->roster == NULL)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-                   "The vault has no signed roster yet: the owner must unlock it once first");
+                   _ ("The vault has no signed roster yet: the owner must unlock it once first"));
       return FALSE;
     }
   if (self->kek == NULL)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-                   "Unlock with your passphrase (not the recovery key) to replace your keys");
+                   _ ("Unlock with your passphrase (not the recovery key) to replace your keys"));
       return FALSE;
     }
 
@@ -481,7 +483,7 @@ cfd_vault_finish_key_rotation (CfdVault *self, GError **error)
           != 0)
         {
           g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                       "The key rotation under way cannot be opened with your key");
+                       _ ("The key rotation under way cannot be opened with your key"));
           return FALSE;
         }
       if (!complete_rotation (self, new_box_sk->data, document, "finished at unlock", error))

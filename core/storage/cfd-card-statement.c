@@ -5,6 +5,8 @@
  * card was imported) is what consents, capsules and replies use. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <sodium.h>
@@ -88,7 +90,7 @@ static gpointer
 damaged (GError **error, const char *what)
 {
   g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-               "A card supervisor's signed statement is not valid (%s)", what);
+               _ ("A card supervisor's signed statement is not valid (%s)"), what);
   return NULL;
 }
 
@@ -160,8 +162,8 @@ cfd_card_statement_verify (GBytes *document,
   if (signer == NULL || (signer->role != CFD_ROLE_OWNER && signer->role != CFD_ROLE_THERAPIST))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                   "A card supervisor's statement is not signed by an owner or therapist of "
-                   "the signed roster");
+                   _ ("A card supervisor's statement is not signed by an owner or therapist of "
+                      "the signed roster"));
       return NULL;
     }
   body_data = g_variant_get_fixed_array (body_value, &body_len, 1);
@@ -170,7 +172,7 @@ cfd_card_statement_verify (GBytes *document,
   if (crypto_sign_verify_detached (signature_data, message_data, message_len, signer->sign_pk) != 0)
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                   "A card supervisor's statement does not verify against its signer's key");
+                   _ ("A card supervisor's statement does not verify against its signer's key"));
       return NULL;
     }
 

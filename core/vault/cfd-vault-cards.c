@@ -3,6 +3,8 @@
  * (docs/FORMATS.md, "Card supervisor statement"), never their users rows. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "cfd-vault-internal.h"
@@ -16,8 +18,10 @@ report_statement (CfdVault *self, const char *user_id, const char *why, GError *
   if (!cfd_vault_audit (self, "vault.tamper", "card-supervisor", user_id, CFD_AUDIT_FAILURE,
                         "statement", error))
     return FALSE;
-  warning = g_strdup_printf ("The signed statement of a supervisor known by card (id %s) does "
-                             "not verify (%s): that supervisor is ignored",
+  /* TRANSLATORS: the first %s is the supervisor's id, the second why the
+   * statement does not verify. */
+  warning = g_strdup_printf (_ ("The signed statement of a supervisor known by card (id %s) does "
+                                "not verify (%s): that supervisor is ignored"),
                              user_id, why);
   cfd_vault_add_tamper_warning (self, warning);
   return TRUE;
@@ -61,7 +65,7 @@ cfd_vault_load_card_supervisors (CfdVault *self, gboolean report, GError **error
         {
           g_clear_pointer (&statement, cfd_card_statement_free);
           g_set_error (&local_error, CFD_ERROR, CFD_ERROR_TAMPERED,
-                       "it is filed under another supervisor");
+                       _ ("it is filed under another supervisor"));
         }
       if (statement != NULL)
         g_ptr_array_add (verified, statement);
@@ -106,8 +110,8 @@ cfd_vault_sign_card_statement (CfdVault *self,
   if (self->roster == NULL || (self->role != CFD_ROLE_OWNER && self->role != CFD_ROLE_THERAPIST))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-                   "Only an owner or therapist of the signed roster can vouch for a supervisor "
-                   "known by card");
+                   _ ("Only an owner or therapist of the signed roster can vouch for a supervisor "
+                      "known by card"));
       return FALSE;
     }
   statement.vault_id = (char *)cfd_vault_get_id (self);

@@ -5,6 +5,8 @@
  * core/access/cfd-user-removal.c. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "cfd-vault-internal.h"
@@ -72,8 +74,8 @@ cfd_vault_sign_user_removal (CfdVault *self, const char *name, GError **error)
     {
       cfd_io_unlock (fd);
       g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-                   "The vault has no signed roster yet: unlock it as the owner once more, then "
-                   "remove the user");
+                   _ ("The vault has no signed roster yet: unlock it as the owner once more, then "
+                      "remove the user"));
       return NULL;
     }
   /* Against the owner's own pin, not whatever the file says. */
@@ -89,20 +91,20 @@ cfd_vault_sign_user_removal (CfdVault *self, const char *name, GError **error)
     {
       cfd_io_unlock (fd);
       g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_FOUND,
-                   "There is no user of that name in this vault");
+                   _ ("There is no user of that name in this vault"));
       return NULL;
     }
   if (strcmp (entry->id, self->user_id) == 0)
     {
       cfd_io_unlock (fd);
-      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED, "You cannot remove yourself");
+      g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED, _ ("You cannot remove yourself"));
       return NULL;
     }
   if (entry->role == CFD_ROLE_OWNER)
     {
       cfd_io_unlock (fd);
       g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-                   "The vault's owner cannot be removed");
+                   _ ("The vault's owner cannot be removed"));
       return NULL;
     }
   user_id = g_strdup (entry->id);

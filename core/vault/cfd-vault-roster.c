@@ -49,7 +49,7 @@ cfd_vault_check_roster (const CfdKeyring *keyring,
   if (entry != NULL && !cfd_roster_entry_is_member (entry))
     {
       g_set_error (error, CFD_ERROR, CFD_ERROR_NOT_PERMITTED,
-                   "This user was removed from the vault by its owner");
+                   _ ("This user was removed from the vault by its owner"));
       return FALSE;
     }
   if (entry == NULL || entry->role != user->role
