@@ -73,35 +73,37 @@ cfd_vault_check_roster (const CfdKeyring *keyring,
 gboolean
 cfd_vault_report_unknown_users (CfdVault *self, GError **error)
 {
+  /* A card supervisor without a statement yet is left to
+   * cfd_vault_sign_carried_cards; before schema 14 none has one. */
+  static const char *const with_statements
+      = "SELECT u.id FROM main.users u WHERE NOT EXISTS ("
+        "SELECT 1 FROM temp.signed_roster r WHERE r.id = u.id "
+        "AND r.role = u.role AND r.box_pk = u.box_pk AND r.sign_pk = u.sign_pk) "
+        "AND NOT EXISTS (SELECT 1 FROM temp.signed_cards c WHERE c.id = u.id "
+        "AND u.role = 'supervisor' AND c.name = u.name AND c.box_pk = u.box_pk "
+        "AND c.sign_pk = u.sign_pk) "
+        "AND NOT (u.role = 'supervisor' AND EXISTS ("
+        "SELECT 1 FROM main.supervisor_cards c WHERE c.user_id = u.id) "
+        "AND NOT EXISTS (SELECT 1 FROM main.supervisor_card_statements s "
+        "WHERE s.user_id = u.id)) "
+        "ORDER BY u.id";
+  static const char *const before_statements
+      = "SELECT u.id FROM main.users u WHERE NOT EXISTS ("
+        "SELECT 1 FROM temp.signed_roster r WHERE r.id = u.id "
+        "AND r.role = u.role AND r.box_pk = u.box_pk AND r.sign_pk = u.sign_pk) "
+        "AND NOT (u.role = 'supervisor' AND EXISTS ("
+        "SELECT 1 FROM main.supervisor_cards c WHERE c.user_id = u.id)) "
+        "ORDER BY u.id";
   g_autoptr (GPtrArray) unknown = g_ptr_array_new_with_free_func (g_free);
   sqlite3_stmt *stmt;
   int rc;
 
   if (self->roster == NULL)
     return TRUE;
-  /* A card supervisor without a statement yet is left to
-   * cfd_vault_sign_carried_cards; before schema 14 none has one. */
   stmt = cfd_db_prepare (self->db,
                          cfd_db_has_table (self->db, "supervisor_card_statements")
-                             ? "SELECT u.id FROM main.users u WHERE NOT EXISTS ("
-                               "SELECT 1 FROM temp.signed_roster r WHERE r.id = u.id "
-                               "AND r.role = u.role AND r.box_pk = u.box_pk "
-                               "AND r.sign_pk = u.sign_pk) "
-                               "AND NOT EXISTS (SELECT 1 FROM temp.signed_cards c WHERE c.id = u.id "
-                               "AND u.role = 'supervisor' AND c.name = u.name "
-                               "AND c.box_pk = u.box_pk AND c.sign_pk = u.sign_pk) "
-                               "AND NOT (u.role = 'supervisor' AND EXISTS ("
-                               "SELECT 1 FROM main.supervisor_cards c WHERE c.user_id = u.id) "
-                               "AND NOT EXISTS (SELECT 1 FROM main.supervisor_card_statements s "
-                               "WHERE s.user_id = u.id)) "
-                               "ORDER BY u.id"
-                             : "SELECT u.id FROM main.users u WHERE NOT EXISTS ("
-                               "SELECT 1 FROM temp.signed_roster r WHERE r.id = u.id "
-                               "AND r.role = u.role AND r.box_pk = u.box_pk "
-                               "AND r.sign_pk = u.sign_pk) "
-                               "AND NOT (u.role = 'supervisor' AND EXISTS ("
-                               "SELECT 1 FROM main.supervisor_cards c WHERE c.user_id = u.id)) "
-                               "ORDER BY u.id",
+                             ? with_statements
+                             : before_statements,
                          error);
   if (stmt == NULL)
     return FALSE;
