@@ -149,6 +149,7 @@ int
 main (int argc, char *argv[])
 {
   g_autofree char *passphrase = NULL;
+  int width;
 
   if (argc != 5 && argc != 6)
     {
@@ -157,6 +158,7 @@ main (int argc, char *argv[])
     }
   out_dir = argv[3];
   scheme_name = argv[4];
+  width = argc == 6 ? atoi (argv[5]) : 1280;
 
   cfd_secure_harden_process ();
   if (!cfd_secure_init ())
@@ -174,12 +176,16 @@ main (int argc, char *argv[])
                                                 GTK_STYLE_PROVIDER (css),
                                                 GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   }
+  /* GNOME's title bars, which a narrow window is made for, have only a
+   * close button; Xvfb without a window manager would show three. */
+  if (width < 600)
+    g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "icon:close", NULL);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       g_strcmp0 (scheme_name, "dark") == 0
                                           ? ADW_COLOR_SCHEME_FORCE_DARK
                                           : ADW_COLOR_SCHEME_FORCE_LIGHT);
   g_mkdir_with_parents (out_dir, 0755);
-  tour (argv[1], passphrase, argc == 6 ? atoi (argv[5]) : 1280);
+  tour (argv[1], passphrase, width);
   cfd_wipe_string (g_steal_pointer (&passphrase));
   return 0;
 }

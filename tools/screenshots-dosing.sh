@@ -1,9 +1,8 @@
 #!/bin/sh
 # Captures the dosing editor with its signing checks (docs/screenshots/
 # dosing-checks*.png, dosing-vitals*.png), light and dark, wide and
-# 360 px, from a fictional demo practice.
-# The 360 px run (WIDTH 360) crops the window's left 360 px: the window
-# cannot yet be made that narrow (the unlock and patient pages are wider).
+# 360 px (a window that wide, with GNOME's close-only title bar), from a
+# fictional demo practice.
 set -eu
 builddir=${1:-build}
 outdir=$(pwd)/docs/screenshots
