@@ -208,7 +208,8 @@ test_refused (void)
   g_autofree char *patient = cfd_test_add_patient (vault, "Refused Person");
   g_autofree char *dir = make_dir ();
   g_autoptr (GBytes) text = g_bytes_new_static ("Dear colleague,\n", 16);
-  g_autoptr (GBytes) zip = g_bytes_new_static ("PK\x03\x04 not a pdf %%EOF", 22);
+  static const char zip_data[] = "PK\x03\x04 not a pdf %%EOF";
+  g_autoptr (GBytes) zip = g_bytes_new_static (zip_data, sizeof zip_data - 1);
   g_autoptr (GBytes) empty = g_bytes_new_static ("", 0);
   g_autoptr (GBytes) pdf = pdf_bytes (4096);
   g_autoptr (GBytes) cut_pdf = g_bytes_new_from_bytes (pdf, 0, 4000);
