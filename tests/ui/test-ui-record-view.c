@@ -179,6 +179,17 @@ test_signed_and_draft (void)
           = cfd_template_find_field (cfd_template_get (CFD_RECORD_DOSING), "concomitant-maois")
                 ->label;
 
+      /* The demo draws several random values inside one call's arguments,
+       * whose order C leaves to the compiler, so its sessions differ
+       * between compilers: more demo patients until one has this kind. */
+      for (guint seed = 12; id == NULL && seed < 44; seed++)
+        {
+          CfdDemoOptions more = { .patients = 2, .records_per_patient = 12, .seed = seed };
+
+          g_assert_true (cfd_demo_populate (vault, &more, NULL, NULL, &error));
+          g_assert_no_error (error);
+          id = find_dosing (vault, esketamine);
+        }
       g_assert_nonnull (id);
       g_assert_true (cfd_record_editor_load (editor, vault, id, &error));
       g_assert_no_error (error);
