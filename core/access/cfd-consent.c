@@ -362,16 +362,7 @@ sign_revocation (CfdVault *vault,
 static gboolean
 signed_revocations_available (CfdDb *db)
 {
-  sqlite3_stmt *stmt = cfd_db_prepare (
-      db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'consent_revocations'",
-      NULL);
-  gboolean found;
-
-  if (stmt == NULL)
-    return FALSE;
-  found = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
-  return found;
+  return cfd_db_has_table (db, "consent_revocations");
 }
 
 static char *

@@ -18,15 +18,7 @@ static const char *const details_tables[]
 gboolean
 cfd_scoped_keys_available (CfdDb *db)
 {
-  sqlite3_stmt *stmt = cfd_db_prepare (
-      db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'record_grants'", NULL);
-  gboolean found;
-
-  if (stmt == NULL)
-    return FALSE;
-  found = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
-  return found;
+  return cfd_db_has_table (db, "record_grants");
 }
 
 gboolean

@@ -393,18 +393,15 @@ cfd_db_schema_version (CfdDb *db)
 gboolean
 cfd_db_has_table (CfdDb *db, const char *name)
 {
-  sqlite3_stmt *stmt = NULL;
-  gboolean found = FALSE;
+  sqlite3_stmt *stmt = cfd_db_prepare (
+      db, "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?", NULL);
+  gboolean found;
 
-  if (sqlite3_prepare_v2 (db->handle,
-                          "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?", -1,
-                          &stmt, NULL)
-      == SQLITE_OK)
-    {
-      sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-      found = sqlite3_step (stmt) == SQLITE_ROW;
-    }
-  sqlite3_finalize (stmt);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
   return found;
 }
 
